@@ -1,0 +1,53 @@
+package dev.burrow.protocol;
+
+import java.util.Map;
+
+/**
+ * Control messages, carried in CONTROL frames on stream 0 as versioned JSON
+ * ({@code {"v":1,"type":"bind",...}}). Type names are part of the wire format and never reused;
+ * receivers ignore fields they do not know, so fields can be added without a version bump.
+ */
+public sealed interface ControlMessage {
+
+    /** Agent to edge, first message of a link. */
+    record Auth(String authtoken, String agentVersion, String resumeSessionId) implements ControlMessage {
+        @Override
+        public String toString() {
+            return "Auth[authtoken=HIDDEN, agentVersion=" + agentVersion + ", resumeSessionId=" + resumeSessionId + "]";
+        }
+    }
+
+    /** Edge to agent: the answer to {@link Auth}. On failure {@code errorCode} and {@code message} say why. */
+    record AuthResult(boolean ok, String sessionId, long heartbeatIntervalMillis, ErrorCode errorCode, String message)
+            implements ControlMessage {
+        public static AuthResult accepted(String sessionId, long heartbeatIntervalMillis) {
+            return new AuthResult(true, sessionId, heartbeatIntervalMillis, null, null);
+        }
+
+        public static AuthResult refused(ErrorCode code, String message) {
+            return new AuthResult(false, null, 0, code, message);
+        }
+    }
+
+    /**
+     * Agent to edge: serve an endpoint. {@code proto} is "http" or "tcp". For http give {@code hostname}
+     * (full name) or {@code subdomain} (under the edge's base domain) or neither (random name); for tcp give
+     * {@code port} or 0 for any free port. {@code upstream} is only informational (shown in logs).
+     */
+    record Bind(long requestId, String proto, String hostname, String subdomain, int port, String upstream,
+                Map<String, String> options) implements ControlMessage {
+    }
+
+    /** Edge to agent: the answer to {@link Bind}. */
+    record BindResult(long requestId, boolean ok, String endpointId, String publicUrl, ErrorCode errorCode,
+                      String message) implements ControlMessage {
+    }
+
+    /** Agent to edge: stop serving an endpoint. */
+    record Unbind(String endpointId) implements ControlMessage {
+    }
+
+    /** Either direction: something went wrong that is not tied to one request; a sentence a user can act on. */
+    record Error(ErrorCode code, String message) implements ControlMessage {
+    }
+}

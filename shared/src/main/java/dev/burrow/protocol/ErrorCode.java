@@ -1,0 +1,55 @@
+package dev.burrow.protocol;
+
+/**
+ * Stable error codes carried by RESET, GO_AWAY and control ERROR messages. The numeric code is the wire
+ * value in binary frames, the name is the wire value in JSON control messages; neither is ever reused.
+ */
+public enum ErrorCode {
+    NO_ERROR(0),
+    PROTOCOL_ERROR(1),
+    BAD_PREFACE(2),
+    FRAME_TOO_LARGE(3),
+    UNKNOWN_FRAME_TYPE(4),
+    STREAM_NOT_OPEN(5),
+    FLOW_CONTROL_ERROR(6),
+    TOO_MANY_STREAMS(7),
+    HANDSHAKE_TIMEOUT(8),
+    HEARTBEAT_TIMEOUT(9),
+    GOING_AWAY(10),
+    STREAM_CANCELLED(11),
+    INTERNAL_ERROR(12),
+    UNSUPPORTED_VERSION(13),
+    BAD_CONTROL_MESSAGE(14),
+
+    AUTH_FAILED(100),
+    NOT_AUTHENTICATED(101),
+    HOSTNAME_IN_USE(110),
+    INVALID_HOSTNAME(111),
+    PORT_UNAVAILABLE(112),
+    UNSUPPORTED_PROTOCOL(113),
+    ENDPOINT_NOT_FOUND(114),
+
+    UPSTREAM_UNREACHABLE(200),
+    UPSTREAM_TIMEOUT(201),
+    UPSTREAM_ERROR(202);
+
+    private final int code;
+
+    ErrorCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The code for a wire value; unknown values map to {@link #INTERNAL_ERROR} rather than failing. */
+    public static ErrorCode fromCode(long code) {
+        for (ErrorCode value : values()) {
+            if (value.code == code) {
+                return value;
+            }
+        }
+        return INTERNAL_ERROR;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.burrow.protocol;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+
+/** Builds the bytes of each frame type. Payload buffers are appended, never modified. */
+public final class FrameEncoder {
+    private FrameEncoder() {
+    }
+
+    public static Buffer preface() {
+        return Buffer.buffer(ProtocolLimits.PREFACE);
+    }
+
+    public static Buffer frame(FrameType type, int flags, int streamId, Buffer payload) {
+        int length = payload == null ? 0 : payload.length();
+        if (length > ProtocolLimits.MAX_FRAME_PAYLOAD) {
+            throw new IllegalArgumentException(type + " payload of " + length + " bytes exceeds the frame limit");
+        }
+        Buffer out = Buffer.buffer(ProtocolLimits.FRAME_HEADER_SIZE + length);
+        out.appendUnsignedInt(length).appendUnsignedByte((short) type.code()).appendUnsignedByte((short) flags).appendInt(streamId);
+        if (length > 0) {
+            out.appendBuffer(payload);
+        }
+        return out;
+    }
+
+    public static Buffer data(int streamId, Buffer payload) {
+        return frame(FrameType.DATA, 0, streamId, payload);
+    }
+
+    public static Buffer open(int streamId, StreamOpen open) {
+        return frame(FrameType.OPEN, 0, streamId, open.encode());
+    }
+
+    public static Buffer headers(int streamId, HttpResponseHead head) {
+        return frame(FrameType.HEADERS, 0, streamId, head.encode());
+    }
+
+    public static Buffer halfClose(int streamId) {
+        return frame(FrameType.HALF_CLOSE, 0, streamId, null);
+    }
+
+    public static Buffer reset(int streamId, ErrorCode code, String message) {
+        Buffer payload = Buffer.buffer().appendUnsignedInt(code.code()).appendString(truncate(message));
+        return frame(FrameType.RESET, 0, streamId, payload);
+    }
+
+    public static Buffer windowUpdate(int streamId, int increment) {
+        return frame(FrameType.WINDOW_UPDATE, 0, streamId, Buffer.buffer(4).appendUnsignedInt(increment));
+    }
+
+    public static Buffer ping(long opaque, boolean ack) {
+        return frame(FrameType.PING, ack ? FrameFlags.ACK : 0, 0, Buffer.buffer(8).appendLong(opaque));
+    }
+
+    public static Buffer goAway(int lastStreamId, ErrorCode code, String message) {
+        Buffer payload = Buffer.buffer().appendUnsignedInt(lastStreamId).appendUnsignedInt(code.code()).appendString(truncate(message));
+        return frame(FrameType.GO_AWAY, 0, 0, payload);
+    }
+
+    public static Buffer control(ControlMessage message) {
+        return frame(FrameType.CONTROL, 0, 0, ControlCodec.encode(message));
+    }
+
+    private static String truncate(String message) {
+        String text = message == null ? "" : message;
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= 1024 ? text : new String(bytes, 0, 1024, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.burrow.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** Sizes, limits and timeouts of the link protocol, in one place. */
+public final class ProtocolLimits {
+    /** Sent by both ends first thing after the TLS handshake: "BURROW", a zero byte, the protocol version. */
+    public static final byte[] PREFACE = {'B', 'U', 'R', 'R', 'O', 'W', 0, 1};
+    public static final int PROTOCOL_VERSION = 1;
+    /** length (u32) | type (u8) | flags (u8) | stream id (u32). */
+    public static final int FRAME_HEADER_SIZE = 10;
+    /** No frame payload may exceed this; a longer declared length closes the link. */
+    public static final int MAX_FRAME_PAYLOAD = 1024 * 1024;
+    /** DATA frames are cut to at most this size so that streams interleave fairly. */
+    public static final int MAX_DATA_PAYLOAD = 64 * 1024;
+    /** Send credit every stream starts with, in each direction. */
+    public static final int INITIAL_STREAM_WINDOW = 512 * 1024;
+    /** Largest window a WINDOW_UPDATE may produce. */
+    public static final long MAX_WINDOW = Integer.MAX_VALUE;
+    /** Streams one link may have open at once. */
+    public static final int MAX_CONCURRENT_STREAMS = 10_000;
+    /** Longest UTF-8 string in a binary-encoded structure (hostnames, header values, sentences). */
+    public static final int MAX_STRING_BYTES = 65_535;
+    /** An agent that has not authenticated within this time after connecting is dropped. */
+    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+    /** A link is declared dead after this many heartbeat intervals without any frame from the peer. */
+    public static final int HEARTBEAT_TOLERANCE = 3;
+
+    private ProtocolLimits() {
+    }
+
+    public static String prefaceText() {
+        return new String(PREFACE, 0, 6, StandardCharsets.US_ASCII) + "/" + PROTOCOL_VERSION;
+    }
+}
