@@ -19,10 +19,25 @@ final class LinkWriter {
     private boolean flushScheduled;
     private boolean closed;
 
-    LinkWriter(NetSocket socket, Context context, Runnable afterFlush) {
+    /** {@code first} (the preface) goes out before any frame, whenever the first flush happens. */
+    LinkWriter(NetSocket socket, Context context, Buffer first, Runnable afterFlush) {
         this.socket = socket;
         this.context = context;
         this.afterFlush = afterFlush;
+        this.batch = Buffer.buffer(4096).appendBuffer(first);
+    }
+
+    /** Schedules a flush of what is batched (the preface, at start). */
+    void start() {
+        if (!flushScheduled && !closed) {
+            flushScheduled = true;
+            context.runOnContext(v -> flush());
+        }
+    }
+
+    /** Unflushed bytes in the current batch. */
+    int batchedBytes() {
+        return batch == null ? 0 : batch.length();
     }
 
     void write(Buffer frame) {

@@ -8,15 +8,22 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * State of one stream. Fields are touched only on the link's event loop, except the volatile ones read by
- * {@link #writeQueueFull()} from other threads. Public methods hop to the event loop through the link.
+ * State of one stream. Fields are touched only on the link's event loop, except {@link #queued},
+ * {@link #drainWanted}, {@link #writeQueueMax} and {@link #inboundBytes}, which other threads read or update.
+ * Public methods hop to the event loop through the link.
  */
 final class MuxStreamImpl implements MuxStream {
+    private static final Logger LOG = LoggerFactory.getLogger(MuxStreamImpl.class);
     private static final int DEFAULT_WRITE_QUEUE_MAX = 128 * 1024;
+    /** Received payloads smaller than this are copied so that they do not pin the whole read buffer they came in. */
+    private static final int COPY_BELOW = 16 * 1024;
 
     private final StreamMultiplexer link;
     private final int id;
@@ -25,6 +32,7 @@ final class MuxStreamImpl implements MuxStream {
 
     // receiving side
     private final ArrayDeque<Buffer> inbound = new ArrayDeque<>();
+    private volatile int inboundBytes;
     private int receiveCredit;
     private int consumedSinceUpdate;
     private long demand = Long.MAX_VALUE;
@@ -40,15 +48,20 @@ final class MuxStreamImpl implements MuxStream {
 
     // sending side
     private final ArrayDeque<Buffer> outbound = new ArrayDeque<>();
-    private volatile int queuedBytes;
+    /** Bytes accepted by write() and not yet cut into DATA frames; updated from any thread. */
+    private final AtomicLong queued = new AtomicLong();
+    /** Set when a writer saw (or could have seen) writeQueueFull(); cleared when the drain handler runs. */
+    private volatile boolean drainWanted;
     private volatile int writeQueueMax = DEFAULT_WRITE_QUEUE_MAX;
+    private int outboundBytes;
     private long sendCredit;
     private boolean endRequested;
     private boolean localEnded;
-    private boolean needsDrain;
     private Handler<Void> drainHandler;
 
     private boolean closed;
+    /** Why the stream was reset (locally or not); null while open or after a clean close. */
+    private StreamResetException resetCause;
 
     MuxStreamImpl(StreamMultiplexer link, int id, StreamOpen open, int initialWindow) {
         this.link = link;
@@ -91,7 +104,10 @@ final class MuxStreamImpl implements MuxStream {
 
     @Override
     public MuxStream endHandler(Handler<Void> handler) {
-        link.execute(() -> endHandler = handler);
+        link.execute(() -> {
+            endHandler = handler;
+            deliver();
+        });
         return this;
     }
 
@@ -102,7 +118,7 @@ final class MuxStreamImpl implements MuxStream {
             if (handler != null && pendingFailure != null) {
                 StreamResetException failure = pendingFailure;
                 pendingFailure = null;
-                handler.handle(failure);
+                callSafely(handler, failure, false);
             }
         });
         return this;
@@ -115,7 +131,7 @@ final class MuxStreamImpl implements MuxStream {
             if (handler != null && pendingHead != null) {
                 HttpResponseHead head = pendingHead;
                 pendingHead = null;
-                handler.handle(head);
+                callSafely(handler, head, true);
             }
         });
         return this;
@@ -134,6 +150,9 @@ final class MuxStreamImpl implements MuxStream {
 
     @Override
     public MuxStream fetch(long amount) {
+        if (amount < 0) {
+            throw new IllegalArgumentException("fetch amount must be >= 0, got " + amount);
+        }
         link.execute(() -> {
             demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
             deliver();
@@ -146,18 +165,20 @@ final class MuxStreamImpl implements MuxStream {
     @Override
     public Future<Void> write(Buffer data) {
         Promise<Void> promise = Promise.promise();
-        addQueued(data.length());
+        int length = data.length();
+        // Counted at once, on the caller's thread, so that writeQueueFull() is exact for a writer on any thread.
+        if (queued.addAndGet(length) >= writeQueueMax) {
+            drainWanted = true;
+        }
         link.execute(() -> {
             if (closed || endRequested) {
-                addQueued(-data.length());
-                promise.fail(new StreamResetException(ErrorCode.STREAM_CANCELLED, "stream " + id + " is closed", false));
+                queued.addAndGet(-length);
+                promise.fail(writeRefusal());
                 return;
             }
-            if (data.length() > 0) {
+            if (length > 0) {
                 outbound.add(data);
-                if (queuedBytes >= writeQueueMax) {
-                    needsDrain = true;
-                }
+                outboundBytes += length;
                 link.scheduleSend(this);
             }
             promise.complete();
@@ -169,12 +190,14 @@ final class MuxStreamImpl implements MuxStream {
     public Future<Void> end() {
         Promise<Void> promise = Promise.promise();
         link.execute(() -> {
-            if (closed || endRequested) {
-                promise.complete();
+            if (resetCause != null) {
+                promise.fail(resetCause);
                 return;
             }
-            endRequested = true;
-            link.scheduleSend(this);
+            if (!closed && !endRequested) {
+                endRequested = true;
+                link.scheduleSend(this);
+            }
             promise.complete();
         });
         return promise.future();
@@ -188,12 +211,16 @@ final class MuxStreamImpl implements MuxStream {
 
     @Override
     public boolean writeQueueFull() {
-        return queuedBytes >= writeQueueMax;
+        return queued.get() >= writeQueueMax;
     }
 
     @Override
     public MuxStream drainHandler(Handler<Void> handler) {
-        link.execute(() -> drainHandler = handler);
+        link.execute(() -> {
+            drainHandler = handler;
+            // The queue may have drained between the caller's writeQueueFull() and now.
+            checkDrain();
+        });
         return this;
     }
 
@@ -202,7 +229,7 @@ final class MuxStreamImpl implements MuxStream {
         Promise<Void> promise = Promise.promise();
         link.execute(() -> {
             if (closed || endRequested) {
-                promise.fail(new StreamResetException(ErrorCode.STREAM_CANCELLED, "stream " + id + " is closed", false));
+                promise.fail(writeRefusal());
                 return;
             }
             link.sendHeaders(id, head);
@@ -218,44 +245,62 @@ final class MuxStreamImpl implements MuxStream {
                 return;
             }
             link.sendReset(id, code, message);
-            terminate(null);
+            terminate(new StreamResetException(code, message, false), false);
         });
     }
 
-    private void addQueued(int delta) {
-        synchronized (this) {
-            queuedBytes = Math.max(0, queuedBytes + delta);
+    private StreamResetException writeRefusal() {
+        if (resetCause != null) {
+            return resetCause;
         }
+        return new StreamResetException(ErrorCode.STREAM_CANCELLED, "stream " + id + " is already ended for writing", false);
+    }
+
+    // ---- accessors for gauges and tests (any thread) -----------------------------------------------------
+
+    /** Peer bytes received and not yet handed to the data handler (at most one window). */
+    int bufferedInboundBytes() {
+        return inboundBytes;
+    }
+
+    /** Bytes written and not yet sent as DATA. */
+    long queuedOutboundBytes() {
+        return queued.get();
     }
 
     // ---- called by the link, on its event loop ---------------------------------------------------------
 
     /** DATA from the peer; returns false when the peer sent more than its credit (a link-level error). */
     boolean onData(Buffer data) {
-        if (data.length() > receiveCredit) {
+        int length = data.length();
+        if (length > receiveCredit) {
             return false;
         }
-        receiveCredit -= data.length();
-        if (closed || remoteEnded) {
+        receiveCredit -= length;
+        if (closed || remoteEnded || length == 0) {
             return true;
         }
-        if (data.length() > 0) {
-            inbound.add(data);
-            deliver();
-        }
+        boolean deliverNow = inbound.isEmpty() && dataHandler != null && demand > 0 && !delivering;
+        // Keep a private copy of anything that waits, or that is small: a slice pins the whole read buffer.
+        inbound.add(deliverNow && length >= COPY_BELOW ? data : data.copy());
+        inboundBytes += length;
+        deliver();
         return true;
     }
 
     void onHeaders(HttpResponseHead head) {
+        if (closed) {
+            return;
+        }
         if (headersHandler != null) {
-            headersHandler.handle(head);
+            callSafely(headersHandler, head, true);
         } else {
             pendingHead = head;
         }
     }
 
     void onRemoteHalfClose() {
-        if (remoteEnded) {
+        if (remoteEnded || closed) {
             return;
         }
         remoteEnded = true;
@@ -267,7 +312,7 @@ final class MuxStreamImpl implements MuxStream {
         if (closed) {
             return;
         }
-        terminate(failure);
+        terminate(failure, true);
     }
 
     /** Returns false when the increment overflows the window (a link-level error). */
@@ -299,23 +344,23 @@ final class MuxStreamImpl implements MuxStream {
             return null;
         }
         int limit = (int) Math.min(max, sendCredit);
-        Buffer head = outbound.peek();
+        Buffer head = outbound.poll();
         Buffer chunk;
         if (head.length() <= limit) {
-            chunk = outbound.poll();
+            chunk = head;
         } else {
             chunk = head.slice(0, limit);
-            outbound.poll();
             outbound.addFirst(head.slice(limit, head.length()));
         }
         sendCredit -= chunk.length();
-        addQueued(-chunk.length());
+        outboundBytes -= chunk.length();
+        queued.addAndGet(-chunk.length());
         return chunk;
     }
 
     /** Whether every queued byte is sent and a half-close is due. */
     boolean halfCloseDue() {
-        return endRequested && !localEnded && outbound.isEmpty();
+        return endRequested && !localEnded && !closed && outbound.isEmpty();
     }
 
     void markLocalEnded() {
@@ -324,12 +369,14 @@ final class MuxStreamImpl implements MuxStream {
     }
 
     void afterSend() {
-        if (needsDrain && queuedBytes <= writeQueueMax / 2) {
-            needsDrain = false;
-            Handler<Void> handler = drainHandler;
-            if (handler != null) {
-                handler.handle(null);
-            }
+        checkDrain();
+    }
+
+    /** Runs the drain handler once a writer is waiting and the queue is down to half, or the stream is gone. */
+    private void checkDrain() {
+        if (drainWanted && drainHandler != null && (closed || queued.get() <= writeQueueMax / 2)) {
+            drainWanted = false;
+            callSafely(drainHandler, null, !closed);
         }
     }
 
@@ -339,19 +386,20 @@ final class MuxStreamImpl implements MuxStream {
         }
         delivering = true;
         try {
-            while (dataHandler != null && demand > 0 && !inbound.isEmpty() && !closed) {
+            while (!closed && dataHandler != null && demand > 0 && !inbound.isEmpty()) {
                 Buffer data = inbound.poll();
+                inboundBytes -= data.length();
                 if (demand != Long.MAX_VALUE) {
                     demand--;
                 }
                 returnCredit(data.length());
-                dataHandler.handle(data);
+                callSafely(dataHandler, data, true);
             }
-            if (remoteEnded && inbound.isEmpty() && !endDelivered && dataHandler != null && !closed) {
+            // End comes after the last byte, and like data only while the reader wants something.
+            if (!closed && remoteEnded && inbound.isEmpty() && !endDelivered && demand > 0) {
                 endDelivered = true;
-                Handler<Void> handler = endHandler;
-                if (handler != null) {
-                    handler.handle(null);
+                if (endHandler != null) {
+                    callSafely(endHandler, null, true);
                 }
                 closeIfDone();
             }
@@ -360,6 +408,7 @@ final class MuxStreamImpl implements MuxStream {
         }
     }
 
+    /** Grants the consumed bytes back to the peer in batches of half a window. */
     private void returnCredit(int consumed) {
         consumedSinceUpdate += consumed;
         if (!remoteEnded && consumedSinceUpdate >= link.initialWindow() / 2) {
@@ -371,26 +420,50 @@ final class MuxStreamImpl implements MuxStream {
 
     private void closeIfDone() {
         if (localEnded && endDelivered && !closed) {
-            terminate(null);
+            terminate(null, false);
         }
     }
 
-    private void terminate(StreamResetException failure) {
+    private void terminate(StreamResetException failure, boolean notify) {
         closed = true;
+        resetCause = failure;
         inbound.clear();
+        inboundBytes = 0;
         outbound.clear();
-        synchronized (this) {
-            queuedBytes = 0;
-        }
+        queued.addAndGet(-outboundBytes);
+        outboundBytes = 0;
         link.streamClosed(this);
-        if (failure != null) {
+        if (failure != null && notify) {
             if (exceptionHandler != null) {
-                exceptionHandler.handle(failure);
+                callSafely(exceptionHandler, failure, false);
             } else {
                 pendingFailure = failure;
             }
         }
+        // Wake a writer that waits for drain (pipeTo does): its next write fails and tells it why.
+        if (failure != null) {
+            checkDrain();
+        }
         closedPromise.tryComplete();
+    }
+
+    /**
+     * Calls a user handler; a handler that throws resets this stream (INTERNAL_ERROR) rather than
+     * escaping into the link, which carries other streams.
+     */
+    private <T> void callSafely(Handler<T> handler, T value, boolean resetOnFailure) {
+        try {
+            handler.handle(value);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+            LOG.error("{}: a stream handler threw; resetting the stream", this, e);
+            if (resetOnFailure && !closed) {
+                link.sendReset(id, ErrorCode.INTERNAL_ERROR, "the other side failed while handling this stream");
+                terminate(new StreamResetException(ErrorCode.INTERNAL_ERROR, "handler failed: " + e, false), true);
+            }
+        }
     }
 
     @Override

@@ -21,21 +21,26 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * One multiplexed link over a socket (agent link or relay link): frames in and out, streams, flow control,
  * heartbeats, go-away. Every peer violation closes this link only, with a logged reason; no exception
  * escapes to the socket. All state is confined to the socket's event loop; public methods may be called from
- * any thread.
+ * any thread. Handlers (streams, control, go-away, close) are called on that event loop.
+ *
+ * <p>Flow control is per stream only (there is no link-wide window): the peer can make this side buffer at
+ * most {@code initialWindow} bytes per open stream, and at most {@code maxConcurrentStreams} streams it opened.
  */
 public final class StreamMultiplexer {
     private static final Logger LOG = LoggerFactory.getLogger(StreamMultiplexer.class);
@@ -49,7 +54,9 @@ public final class StreamMultiplexer {
     private final LinkWriter writer;
     private final Map<Integer, MuxStreamImpl> streams = new HashMap<>();
     private final LinkedHashSet<MuxStreamImpl> sendReady = new LinkedHashSet<>();
-    private final ArrayDeque<Promise<Duration>> pendingPings = new ArrayDeque<>();
+    /** User pings waiting for their ACK, by the opaque value they were sent with. */
+    private final Map<Long, Promise<Duration>> pendingPings = new LinkedHashMap<>();
+    private final Promise<LinkClosed> closedPromise = Promise.promise();
     private final AtomicInteger nextLocalStreamId;
     private final int peerParity;
 
@@ -58,41 +65,66 @@ public final class StreamMultiplexer {
     private volatile int openStreamCount;
     private volatile Duration lastRoundTrip = Duration.ZERO;
     private int highestPeerStreamId;
+    private int peerStreamCount;
+    private boolean started;
     private boolean localGoingAway;
     private boolean pumping;
     private long lastFrameNanos = System.nanoTime();
     private long heartbeatTimer = -1;
-    private long pingSentNanos;
     private FramePayloads.GoAway peerGoAway;
+    private LinkClosed closeReason;
 
     private Handler<MuxStream> incomingStreamHandler = stream -> stream.reset(ErrorCode.STREAM_CANCELLED, "this side accepts no streams");
     private Handler<ControlMessage> controlHandler = message -> { };
     private Handler<FramePayloads.GoAway> goAwayHandler = goAway -> { };
     private Handler<LinkClosed> closeHandler = reason -> { };
 
-    /** Call on the socket's context (for example inside the connect handler). */
+    /**
+     * The link runs on the socket's own context (its event loop), whichever thread constructs it. The preface
+     * is always the first thing written, even if streams are opened before {@link #start()}.
+     *
+     * <p>Construct it before the socket can deliver a byte: in the {@code NetServer} connect handler, or in a
+     * callback of {@code NetClient.connect(...)} that runs on the socket's event loop (call {@code connect}
+     * from that context). Vert.x drops bytes that reach a socket without a handler, so a multiplexer built
+     * later (say, on another thread after the connect future completed) may miss the peer's preface. The
+     * constructor pauses the socket, so nothing is lost between construction and {@link #start()}.
+     */
     public StreamMultiplexer(Vertx vertx, NetSocket socket, LinkRole role, MuxOptions options) {
         this.vertx = vertx;
-        Context current = Vertx.currentContext();
-        this.context = current != null ? current : vertx.getOrCreateContext();
+        this.context = contextOf(vertx, socket);
         this.eventLoop = ((ContextInternal) context).nettyEventLoop();
         this.socket = socket;
         this.options = options;
         this.name = options.name();
         this.nextLocalStreamId = new AtomicInteger(role == LinkRole.DIALER ? 1 : 2);
         this.peerParity = role == LinkRole.DIALER ? 0 : 1;
-        this.writer = new LinkWriter(socket, context, this::pump);
+        this.writer = new LinkWriter(socket, context, FrameEncoder.preface(), this::pump);
+        socket.pause();
     }
 
-    /** Sends the preface, starts reading frames and heartbeats. */
+    private static Context contextOf(Vertx vertx, NetSocket socket) {
+        if (socket instanceof ConnectionBase connection) {
+            return connection.context();
+        }
+        Context current = Vertx.currentContext();
+        return current != null ? current : vertx.getOrCreateContext();
+    }
+
+    /** Sends the preface, starts reading frames and heartbeats. Call once, right after construction. */
     public void start() {
         execute(() -> {
+            if (started || closed) {
+                return;
+            }
+            started = true;
+            lastFrameNanos = System.nanoTime();
             socket.handler(this::onBytes);
             socket.closeHandler(v -> onSocketClosed());
             socket.exceptionHandler(this::onSocketException);
             socket.drainHandler(v -> pump());
             socket.setWriteQueueMaxSize(1024 * 1024);
-            writer.write(FrameEncoder.preface());
+            socket.resume();
+            writer.start();
             long intervalMillis = options.heartbeatInterval().toMillis();
             if (intervalMillis > 0) {
                 heartbeatTimer = vertx.setPeriodic(intervalMillis, id -> execute(this::heartbeat));
@@ -115,9 +147,20 @@ public final class StreamMultiplexer {
         return this;
     }
 
+    /** Called once when the link closes; if it is already closed, called at once with the reason. */
     public StreamMultiplexer closeHandler(Handler<LinkClosed> handler) {
-        execute(() -> closeHandler = handler);
+        execute(() -> {
+            closeHandler = handler;
+            if (closeReason != null && handler != null) {
+                callLinkHandler(handler, closeReason, "close handler");
+            }
+        });
         return this;
+    }
+
+    /** Completes (never fails) with the reason once the link is closed. */
+    public Future<LinkClosed> closeFuture() {
+        return closedPromise.future();
     }
 
     /** Opens a stream to the peer. On a closed link the stream fails at once (its exception handler is told). */
@@ -127,6 +170,11 @@ public final class StreamMultiplexer {
         execute(() -> {
             if (closed || peerGoAway != null) {
                 stream.onReset(new StreamResetException(ErrorCode.GOING_AWAY, "link " + name + " is closed or going away", false));
+                return;
+            }
+            if (id <= 0) {
+                stream.onReset(new StreamResetException(ErrorCode.TOO_MANY_STREAMS,
+                        "link " + name + " has used all its stream ids; open a new link", false));
                 return;
             }
             streams.put(id, stream);
@@ -148,8 +196,12 @@ public final class StreamMultiplexer {
                 promise.fail("link " + name + " is closed");
                 return;
             }
-            pendingPings.add(promise);
-            writer.write(FrameEncoder.ping(System.nanoTime(), false));
+            long opaque = System.nanoTime();
+            while (pendingPings.containsKey(opaque)) {
+                opaque++;
+            }
+            pendingPings.put(opaque, promise);
+            writer.write(FrameEncoder.ping(opaque, false));
         });
         return promise.future();
     }
@@ -193,6 +245,15 @@ public final class StreamMultiplexer {
 
     int initialWindow() {
         return options.initialWindow();
+    }
+
+    /** The open stream with this id, or null; for tests. Call on the link's event loop. */
+    MuxStreamImpl stream(int id) {
+        return streams.get(id);
+    }
+
+    Context context() {
+        return context;
     }
 
     /** Runs {@code task} on the link's event loop: now when already there, else in call order. */
@@ -256,19 +317,22 @@ public final class StreamMultiplexer {
             case GO_AWAY -> {
                 peerGoAway = FramePayloads.goAway(frame.payload());
                 LOG.info("{}: peer is going away ({}: {})", name, peerGoAway.code(), peerGoAway.message());
-                goAwayHandler.handle(peerGoAway);
+                callLinkHandler(goAwayHandler, peerGoAway, "go-away handler");
             }
             case CONTROL -> {
+                ControlMessage message;
                 try {
-                    controlHandler.handle(ControlCodec.decode(frame.payload().copy()));
+                    message = ControlCodec.decode(frame.payload());
                 } catch (ProtocolException e) {
                     protocolViolation(e.code(), e.getMessage());
+                    return;
                 }
+                callLinkHandler(controlHandler, message, "control handler");
             }
         }
     }
 
-    private void onStreamFrame(Frame frame, java.util.function.Consumer<MuxStreamImpl> action) {
+    private void onStreamFrame(Frame frame, Consumer<MuxStreamImpl> action) {
         MuxStreamImpl stream = streams.get(frame.streamId());
         if (stream != null) {
             action.accept(stream);
@@ -303,29 +367,41 @@ public final class StreamMultiplexer {
             writer.write(FrameEncoder.reset(id, ErrorCode.GOING_AWAY, "this node is shutting down; retry on another node"));
             return;
         }
-        if (streams.size() >= options.maxConcurrentStreams()) {
+        if (peerStreamCount >= options.maxConcurrentStreams()) {
             writer.write(FrameEncoder.reset(id, ErrorCode.TOO_MANY_STREAMS,
                     "more than " + options.maxConcurrentStreams() + " streams open on one link"));
             return;
         }
         MuxStreamImpl stream = new MuxStreamImpl(this, id, open, options.initialWindow());
         streams.put(id, stream);
+        peerStreamCount++;
         openStreamCount = streams.size();
-        incomingStreamHandler.handle(stream);
+        try {
+            incomingStreamHandler.handle(stream);
+        } catch (RuntimeException e) {
+            LOG.error("{}: incoming stream handler failed on stream {}; resetting it", name, id, e);
+            stream.reset(ErrorCode.INTERNAL_ERROR, "the other side failed to accept this stream");
+        }
     }
 
     private void onPing(Frame frame) {
+        long opaque = frame.payload().getLong(0);
         if (!frame.hasFlag(FrameFlags.ACK)) {
-            writer.write(FrameEncoder.ping(frame.payload().getLong(0), true));
+            // A peer that pings but does not read would grow our write queue: while the socket is backed up
+            // (so the peer is not reading anyway, and will see our other frames when it does) skip the answer.
+            if (!writer.congested()) {
+                writer.write(FrameEncoder.ping(opaque, true));
+            }
             return;
         }
-        long rttNanos = System.nanoTime() - frame.payload().getLong(0);
-        if (rttNanos >= 0) {
+        long rttNanos = System.nanoTime() - opaque;
+        Promise<Duration> waiting = pendingPings.remove(opaque);
+        // Heartbeat pings are not in pendingPings; their opaque is also a send time.
+        if (rttNanos >= 0 && (waiting != null || rttNanos <= options.heartbeatInterval().toNanos() * Math.max(1, options.heartbeatTolerance()))) {
             lastRoundTrip = Duration.ofNanos(rttNanos);
         }
-        Promise<Duration> waiting = pendingPings.poll();
         if (waiting != null) {
-            waiting.tryComplete(lastRoundTrip);
+            waiting.tryComplete(Duration.ofNanos(Math.max(0, rttNanos)));
         }
     }
 
@@ -371,7 +447,9 @@ public final class StreamMultiplexer {
     }
 
     void streamClosed(MuxStreamImpl stream) {
-        streams.remove(stream.id());
+        if (streams.remove(stream.id()) == stream && (stream.id() & 1) == peerParity) {
+            peerStreamCount--;
+        }
         sendReady.remove(stream);
         openStreamCount = streams.size();
     }
@@ -418,7 +496,14 @@ public final class StreamMultiplexer {
     }
 
     private void onSocketClosed() {
-        if (peerGoAway != null) {
+        if (closed) {
+            return;
+        }
+        if (decoder.bufferedBytes() > 0) {
+            String message = "connection closed in the middle of a frame (" + decoder.bufferedBytes() + " bytes of it received)";
+            LOG.warn("{}: {}", name, message);
+            shutdown(ErrorCode.PROTOCOL_ERROR, message, true, false);
+        } else if (peerGoAway != null) {
             shutdown(peerGoAway.code(), peerGoAway.message(), true, false);
         } else {
             shutdown(ErrorCode.NO_ERROR, "connection closed by the peer", true, false);
@@ -443,11 +528,23 @@ public final class StreamMultiplexer {
         }
         streams.clear();
         sendReady.clear();
+        peerStreamCount = 0;
         openStreamCount = 0;
-        Promise<Duration> ping;
-        while ((ping = pendingPings.poll()) != null) {
+        for (Promise<Duration> ping : pendingPings.values()) {
             ping.tryFail("link " + name + " closed: " + message);
         }
-        closeHandler.handle(new LinkClosed(code, message, byPeer));
+        pendingPings.clear();
+        closeReason = new LinkClosed(code, message, byPeer);
+        closedPromise.tryComplete(closeReason);
+        callLinkHandler(closeHandler, closeReason, "close handler");
+    }
+
+    /** Calls a handler of the link's owner; a throwing handler is logged and does not break the link. */
+    private <T> void callLinkHandler(Handler<T> handler, T value, String what) {
+        try {
+            handler.handle(value);
+        } catch (RuntimeException e) {
+            LOG.error("{}: the {} threw", name, what, e);
+        }
     }
 }

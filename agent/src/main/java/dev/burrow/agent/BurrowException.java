@@ -1,0 +1,60 @@
+package dev.burrow.agent;
+
+import dev.burrow.protocol.ErrorCode;
+
+/**
+ * A failure of the SDK with a stable {@link Reason} and a sentence a user can act on. When the edge refused
+ * something, {@link #edgeCode()} carries the edge's {@link ErrorCode}.
+ */
+public final class BurrowException extends RuntimeException {
+
+    /** What went wrong, stable across releases. */
+    public enum Reason {
+        /** The edge refused the authtoken. Retrying will not help. */
+        AUTH_FAILED,
+        /** The edge refused to bind an endpoint (hostname in use, invalid name, no free port, ...). */
+        BIND_FAILED,
+        /** The edge's TLS certificate is not trusted (or does not match the server name). */
+        EDGE_UNTRUSTED,
+        /** The edge could not be reached (refused, timed out, name not resolved, TLS handshake failed). */
+        EDGE_UNREACHABLE,
+        /** The link broke while the operation was in progress. */
+        LINK_LOST,
+        /** The edge broke the protocol or answered nonsense. */
+        PROTOCOL,
+        /** The session (or endpoint) was closed. */
+        CLOSED
+    }
+
+    private final Reason reason;
+    private final ErrorCode edgeCode;
+
+    public BurrowException(Reason reason, String message) {
+        this(reason, null, message, null);
+    }
+
+    public BurrowException(Reason reason, ErrorCode edgeCode, String message, Throwable cause) {
+        super(message, cause, false, false);
+        this.reason = reason;
+        this.edgeCode = edgeCode;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The edge's error code when the edge refused the operation, otherwise {@code null}. */
+    public ErrorCode edgeCode() {
+        return edgeCode;
+    }
+
+    /** True for failures that retrying cannot fix (a refused token, an untrusted certificate). */
+    public boolean isFatal() {
+        return reason == Reason.AUTH_FAILED || reason == Reason.EDGE_UNTRUSTED || reason == Reason.BIND_FAILED;
+    }
+
+    @Override
+    public String toString() {
+        return "BurrowException[" + reason + (edgeCode == null ? "" : "/" + edgeCode) + "]: " + getMessage();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.burrow.agent;
+
+import dev.burrow.agent.internal.SessionEngine;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+
+/**
+ * A connection to a Burrow edge that serves public endpoints for this process.
+ *
+ * <pre>{@code
+ * BurrowSession session = BurrowSession.builder(vertx)
+ *         .serverAddress("localhost:4443").authtoken(token).edgeCa(Path.of("burrow-data/ca.pem"))
+ *         .connect().await();
+ * Forwarder web = session.httpEndpoint().subdomain("demo").forward(URI.create("http://localhost:3000")).await();
+ * System.out.println(web.publicUrl());   // http://demo.localhost:8080
+ * }</pre>
+ *
+ * <p>The session keeps one TLS 1.3 link to the edge. When the link is lost it reconnects with jittered
+ * exponential backoff, resumes the session and binds every endpoint again at the same public address.
+ * Methods may be called from any thread.
+ */
+public final class BurrowSession {
+    private final SessionEngine engine;
+
+    BurrowSession(SessionEngine engine) {
+        this.engine = engine;
+    }
+
+    /** Starts configuring a session that runs on {@code vertx}. */
+    public static SessionBuilder builder(Vertx vertx) {
+        return new SessionBuilder(vertx);
+    }
+
+    /** Starts configuring an HTTP endpoint (a public hostname on the edge's HTTP port). */
+    public HttpEndpointBuilder httpEndpoint() {
+        return new HttpEndpointBuilder(engine);
+    }
+
+    /** Starts configuring a TCP endpoint (a public port on the edge). */
+    public TcpEndpointBuilder tcpEndpoint() {
+        return new TcpEndpointBuilder(engine);
+    }
+
+    /** The edge's id of this session (kept across reconnects when the edge allows resuming). */
+    public String sessionId() {
+        return engine.sessionId();
+    }
+
+    /** True while a link to the edge is up. */
+    public boolean isConnected() {
+        return engine.isConnected();
+    }
+
+    /** The endpoints currently open in this session, in the order they were opened. */
+    public List<Endpoint> endpoints() {
+        return engine.endpoints();
+    }
+
+    /** Adds an observer of link events. */
+    public BurrowSession addListener(SessionListener listener) {
+        engine.addListener(listener);
+        return this;
+    }
+
+    /** Closes every endpoint, the link and all timers and upstream connections. Idempotent. */
+    public Future<Void> close() {
+        return engine.close();
+    }
+
+    /** Completes when the session is closed, by {@link #close()} or by a fatal failure. */
+    public Future<Void> closed() {
+        return engine.closed();
+    }
+
+    @Override
+    public String toString() {
+        return "BurrowSession[" + engine + "]";
+    }
+}

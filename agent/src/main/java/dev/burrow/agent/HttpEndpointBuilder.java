@@ -1,0 +1,68 @@
+package dev.burrow.agent;
+
+import dev.burrow.agent.forward.HttpUpstream;
+import dev.burrow.agent.internal.EndpointSpec;
+import dev.burrow.agent.internal.SessionEngine;
+import io.vertx.core.Future;
+
+import java.net.URI;
+
+/**
+ * Configures an HTTP endpoint: a public hostname on the edge. Give a full {@link #hostname}, or a
+ * {@link #subdomain} of the edge's base domain, or neither for a random name.
+ */
+public final class HttpEndpointBuilder {
+    private final SessionEngine engine;
+    private String hostname;
+    private String subdomain;
+
+    HttpEndpointBuilder(SessionEngine engine) {
+        this.engine = engine;
+    }
+
+    /** The full public hostname, for example {@code demo.localhost}. */
+    public HttpEndpointBuilder hostname(String hostname) {
+        this.hostname = hostname;
+        return this;
+    }
+
+    /** A name under the edge's base domain, for example {@code demo} for {@code demo.localhost}. */
+    public HttpEndpointBuilder subdomain(String subdomain) {
+        this.subdomain = subdomain;
+        return this;
+    }
+
+    /**
+     * Binds the endpoint and forwards every exchange to {@code upstream} ({@code http://host:port} or
+     * {@code https://host:port}) through a pooled keep-alive client; WebSocket upgrades become byte pipes.
+     * Fails with a {@link BurrowException} ({@code BIND_FAILED}) carrying the edge's sentence if the name is taken.
+     */
+    public Future<Forwarder> forward(URI upstream) {
+        HttpUpstream target;
+        try {
+            target = HttpUpstream.of(upstream);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
+        return engine.forward(spec(target.uri().toString()), target.uri(),
+                (vertx, options) -> target.connectionHandler(vertx, options.connectTimeout()));
+    }
+
+    /** Like {@link #forward(URI)} with a URL string. */
+    public Future<Forwarder> forward(String upstreamUrl) {
+        try {
+            return forward(URI.create(upstreamUrl));
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new IllegalArgumentException("\"" + upstreamUrl + "\" is not a valid URL"));
+        }
+    }
+
+    /** Binds the endpoint; the application takes each exchange with {@link EndpointListener#accept()}. */
+    public Future<EndpointListener> listen() {
+        return engine.listen(spec(null));
+    }
+
+    private EndpointSpec spec(String upstream) {
+        return EndpointSpec.http(hostname, subdomain, upstream);
+    }
+}

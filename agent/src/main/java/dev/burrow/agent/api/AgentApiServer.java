@@ -1,0 +1,93 @@
+package dev.burrow.agent.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The agent's local API, shaped like ngrok's: {@code GET /api/tunnels} and {@code GET /api/tunnels/:name}.
+ * Requests whose Host header does not name this server are refused with 403 (see {@link HostCheck}).
+ * Owns its HTTP server; {@link #close()} stops it.
+ */
+public final class AgentApiServer {
+    private final HttpServer server;
+    private final String host;
+
+    private AgentApiServer(HttpServer server, String host) {
+        this.server = server;
+        this.host = host;
+    }
+
+    /** Listens on {@code host:port} (port 0 picks a free one) and serves {@code tunnels}' current value. */
+    public static Future<AgentApiServer> start(Vertx vertx, String host, int port, Supplier<List<TunnelInfo>> tunnels) {
+        Router router = Router.router(vertx);
+        HttpServer server = vertx.createHttpServer();
+        HostCheck[] check = new HostCheck[1];
+        router.route().handler(ctx -> {
+            if (check[0] != null && check[0].allows(ctx.request().getHeader("Host"))) {
+                ctx.next();
+            } else {
+                ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
+                        .end("Forbidden: the Host header must name this agent API (localhost or an IP address with port "
+                                + server.actualPort() + ")\n");
+            }
+        });
+        router.get("/api/tunnels").handler(ctx -> list(ctx, tunnels.get()));
+        router.get("/api/tunnels/:name").handler(ctx -> one(ctx, tunnels.get(), ctx.pathParam("name")));
+        router.route().last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().path()));
+        server.requestHandler(router);
+        return server.listen(port, host).map(s -> {
+            check[0] = new HostCheck(host, s.actualPort());
+            return new AgentApiServer(s, host);
+        });
+    }
+
+    private static void list(RoutingContext ctx, List<TunnelInfo> tunnels) {
+        JsonArray array = new JsonArray();
+        tunnels.forEach(tunnel -> array.add(tunnel.toJson()));
+        json(ctx, 200, new JsonObject().put("tunnels", array).put("uri", "/api/tunnels"));
+    }
+
+    private static void one(RoutingContext ctx, List<TunnelInfo> tunnels, String name) {
+        for (TunnelInfo tunnel : tunnels) {
+            if (tunnel.name().equals(name)) {
+                json(ctx, 200, tunnel.toJson());
+                return;
+            }
+        }
+        error(ctx, 404, "tunnel \"" + name + "\" not found");
+    }
+
+    private static void error(RoutingContext ctx, int status, String message) {
+        json(ctx, status, new JsonObject().put("error_code", 100 + status / 100).put("status_code", status)
+                .put("msg", message).put("details", new JsonObject()));
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** "http://host:port", IPv6 hosts bracketed. */
+    public String url() {
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    public Future<Void> close() {
+        return server.close();
+    }
+}

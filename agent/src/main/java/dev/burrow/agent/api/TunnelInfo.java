@@ -1,0 +1,16 @@
+package dev.burrow.agent.api;
+
+import io.vertx.core.json.JsonObject;
+
+/** One tunnel as the agent API lists it (ngrok's shape). {@code addr} is the upstream URL. */
+public record TunnelInfo(String name, String publicUrl, String proto, String addr) {
+
+    JsonObject toJson() {
+        return new JsonObject()
+                .put("name", name)
+                .put("uri", "/api/tunnels/" + name.replace(" ", "%20"))
+                .put("public_url", publicUrl)
+                .put("proto", proto)
+                .put("config", new JsonObject().put("addr", addr).put("inspect", false));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.burrow.agent.cli;
+
+import dev.burrow.agent.internal.HostPort;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.concurrent.Callable;
+
+/** {@code burrow tcp <port|host:port>}: a public TCP port piped to a local service. */
+@Command(name = "tcp", description = "Forward a public TCP port to a local TCP service.")
+final class TcpCommand implements Callable<Integer> {
+    @ParentCommand
+    BurrowCli cli;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Parameters(index = "0", paramLabel = "UPSTREAM", description = "Local service: a port (22) or host:port.")
+    String upstream;
+
+    @Option(names = "--remote-port", paramLabel = "PORT", description = "Public port to ask the edge for (default: any free one).")
+    int remotePort;
+
+    HostPort target() {
+        if (remotePort < 0 || remotePort > 65535) {
+            throw new IllegalArgumentException("invalid --remote-port " + remotePort + ": not between 1 and 65535");
+        }
+        return UpstreamArgument.tcp(upstream);
+    }
+
+    @Override
+    public Integer call() {
+        HostPort target = target();
+        AgentSettings settings = common.resolve(cli.environment());
+        return cli.runner().run(settings, session -> session.tcpEndpoint().port(remotePort).forward(target.toString()));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.burrow.agent.forward;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The headers that describe one connection, not the message (RFC 9110 section 7.6.1), and must not be relayed. */
+public final class HopByHopHeaders {
+    static final Set<String> NAMES = Set.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+            "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+
+    private HopByHopHeaders() {
+    }
+
+    /**
+     * The headers without hop-by-hop ones, including those the Connection header lists. With
+     * {@code keepUpgrade}, Upgrade and "Connection: upgrade" survive (for relaying a protocol switch).
+     */
+    public static List<Map.Entry<String, String>> strip(List<Map.Entry<String, String>> headers, boolean keepUpgrade) {
+        Set<String> listed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (Map.Entry<String, String> header : headers) {
+            if (header.getKey().equalsIgnoreCase("connection")) {
+                for (String token : header.getValue().split(",")) {
+                    listed.add(token.trim());
+                }
+            }
+        }
+        List<Map.Entry<String, String>> kept = new ArrayList<>(headers.size());
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            boolean upgradeHeader = name.equals("upgrade") || name.equals("connection");
+            if (keepUpgrade && upgradeHeader) {
+                kept.add(name.equals("connection") ? Map.entry(header.getKey(), "Upgrade") : header);
+            } else if (!NAMES.contains(name) && !listed.contains(name)) {
+                kept.add(header);
+            }
+        }
+        return kept;
+    }
+
+    /** True when the request asks to switch protocols (WebSocket and the like). */
+    public static boolean isUpgrade(List<Map.Entry<String, String>> headers) {
+        boolean upgrade = false;
+        boolean connectionUpgrade = false;
+        for (Map.Entry<String, String> header : headers) {
+            if (header.getKey().equalsIgnoreCase("upgrade") && !header.getValue().isBlank()) {
+                upgrade = true;
+            } else if (header.getKey().equalsIgnoreCase("connection")) {
+                for (String token : header.getValue().split(",")) {
+                    connectionUpgrade |= token.trim().equalsIgnoreCase("upgrade");
+                }
+            }
+        }
+        return upgrade && connectionUpgrade;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.burrow.agent.forward;
+
+import dev.burrow.agent.TunnelConnection;
+import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.HttpRequestHead;
+import dev.burrow.protocol.HttpResponseHead;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.WriteStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP exchange: the edge's request (head from the stream's OPEN, body from its bytes) replayed to the
+ * upstream, the response head sent back with {@code writeHeaders} and the body piped into the stream, with
+ * backpressure both ways. An upgrade (WebSocket) turns into a raw byte pipe after the upstream's 101.
+ * If the client goes away (stream reset) the upstream request is aborted; if the upstream fails, the stream is
+ * reset with a code the edge turns into a 502.
+ */
+final class HttpExchange {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpExchange.class);
+
+    private final HttpClient client;
+    private final HttpUpstream upstream;
+    private final long connectTimeoutMillis;
+    private final TunnelConnection connection;
+    private final HttpRequestHead head;
+    private HttpClientRequest request;
+    private boolean aborted;
+    private boolean responded;
+
+    HttpExchange(HttpClient client, HttpUpstream upstream, long connectTimeoutMillis, TunnelConnection connection) {
+        this.client = client;
+        this.upstream = upstream;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.connection = connection;
+        this.head = connection.requestHead();
+    }
+
+    void start() {
+        connection.pause();
+        connection.exceptionHandler(this::onClientGone);
+        boolean upgrade = HopByHopHeaders.isUpgrade(head.headers());
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        for (Map.Entry<String, String> header : HopByHopHeaders.strip(head.headers(), upgrade)) {
+            if (!header.getKey().equalsIgnoreCase("expect")) {
+                headers.add(header.getKey(), header.getValue());
+            }
+        }
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.valueOf(head.method()))
+                .setHost(upstream.host())
+                .setPort(upstream.port())
+                .setSsl(upstream.ssl())
+                .setURI(head.uri())
+                .setConnectTimeout(connectTimeoutMillis)
+                .setHeaders(headers);
+        client.request(options).onComplete(ar -> {
+            if (ar.failed()) {
+                failUpstream(ar.cause());
+            } else if (aborted) {
+                ar.result().reset();
+            } else if (upgrade) {
+                startUpgrade(ar.result());
+            } else {
+                send(ar.result(), headers);
+            }
+        });
+    }
+
+    private void send(HttpClientRequest req, MultiMap headers) {
+        request = req;
+        boolean fixedLength = headers.contains("content-length");
+        boolean chunked = !fixedLength && head.headers().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("transfer-encoding"));
+        req.setChunked(chunked);
+        req.response().onComplete(ar -> {
+            if (ar.failed()) {
+                failUpstream(ar.cause());
+            } else {
+                relayResponse(ar.result());
+            }
+        });
+        connection.handler(data -> {
+            if (!fixedLength && !req.isChunked()) {
+                req.setChunked(true);
+            }
+            write(req, data);
+        });
+        connection.endHandler(v -> req.end());
+        connection.resume();
+    }
+
+    private void write(WriteStream<Buffer> target, Buffer data) {
+        target.write(data);
+        if (target.writeQueueFull()) {
+            connection.pause();
+            target.drainHandler(v -> connection.resume());
+        }
+    }
+
+    private void relayResponse(HttpClientResponse response) {
+        responded = true;
+        response.pause();
+        connection.writeHeaders(responseHead(response));
+        response.pipe().endOnFailure(false).to(connection).onFailure(failure -> {
+            // Either the client went away (the stream was reset) or the upstream broke off; abort both sides.
+            LOG.debug("{}: response relay from {} failed: {}", connection, upstream.address(), failure.toString());
+            request.reset();
+            connection.reset(ErrorCode.UPSTREAM_ERROR, "upstream " + upstream.address() + " broke off the response");
+        });
+    }
+
+    private void startUpgrade(HttpClientRequest req) {
+        request = req;
+        req.connect().onComplete(ar -> {
+            if (ar.failed()) {
+                failUpstream(ar.cause());
+                return;
+            }
+            HttpClientResponse response = ar.result();
+            if (response.statusCode() != 101) {
+                send101Refusal(response);
+                return;
+            }
+            responded = true;
+            connection.writeHeaders(new HttpResponseHead(101, response.statusMessage(), upgradeHeaders(response)));
+            RawPipe.between(connection, response.netSocket(), upstream.address());
+        });
+    }
+
+    /** The upstream declined to switch protocols: relay its ordinary response. */
+    private void send101Refusal(HttpClientResponse response) {
+        relayResponse(response);
+        connection.handler(data -> { });
+        connection.endHandler(v -> { });
+        connection.resume();
+    }
+
+    private static HttpResponseHead responseHead(HttpClientResponse response) {
+        return new HttpResponseHead(response.statusCode(), response.statusMessage(),
+                HopByHopHeaders.strip(entries(response.headers()), false));
+    }
+
+    private static List<Map.Entry<String, String>> upgradeHeaders(HttpClientResponse response) {
+        return HopByHopHeaders.strip(entries(response.headers()), true);
+    }
+
+    private static List<Map.Entry<String, String>> entries(MultiMap headers) {
+        List<Map.Entry<String, String>> list = new ArrayList<>(headers.size());
+        headers.forEach(header -> list.add(Map.entry(header.getKey(), header.getValue())));
+        return list;
+    }
+
+    private void onClientGone(Throwable reason) {
+        if (aborted) {
+            return;
+        }
+        aborted = true;
+        LOG.debug("{}: the client went away ({}); aborting the upstream request", connection, reason.getMessage());
+        if (request != null) {
+            request.reset();
+        }
+    }
+
+    private void failUpstream(Throwable failure) {
+        if (aborted) {
+            return;
+        }
+        UpstreamFailures.Failure mapped = UpstreamFailures.classify(failure, upstream.address());
+        LOG.debug("{}: {}", connection, mapped.message());
+        if (responded) {
+            connection.reset(ErrorCode.UPSTREAM_ERROR, mapped.message());
+        } else {
+            connection.reset(mapped.code(), mapped.message());
+        }
+    }
+}

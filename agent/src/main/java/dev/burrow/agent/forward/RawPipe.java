@@ -1,0 +1,51 @@
+package dev.burrow.agent.forward;
+
+import dev.burrow.agent.TunnelConnection;
+import dev.burrow.protocol.ErrorCode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pipes bytes both ways between a tunnel connection and an upstream socket with backpressure. Each direction's
+ * end is passed on as an end of the other side's writing direction (a half-close when the socket supports
+ * it); a failure on either side resets the stream and closes the socket.
+ */
+final class RawPipe {
+    private static final Logger LOG = LoggerFactory.getLogger(RawPipe.class);
+
+    private RawPipe() {
+    }
+
+    /**
+     * @param socketIn        the upstream side's bytes
+     * @param socketOut       the upstream side's writing direction; its {@code end()} must finish only that direction
+     * @param closeSocket     closes the upstream side entirely (on failure)
+     * @param upstreamAddress named in the reset sentence
+     */
+    static void between(TunnelConnection connection, ReadStream<Buffer> socketIn, WriteStream<Buffer> socketOut,
+                        Runnable closeSocket, String upstreamAddress) {
+        connection.pipe().endOnFailure(false).to(socketOut).onFailure(failure -> {
+            LOG.debug("{}: client-to-upstream pipe failed: {}", connection, failure.toString());
+            closeSocket.run();
+            connection.reset(ErrorCode.UPSTREAM_ERROR, "the connection to upstream " + upstreamAddress + " failed");
+        });
+        socketIn.pipe().endOnFailure(false).to(connection).onFailure(failure -> {
+            LOG.debug("{}: upstream-to-client pipe failed: {}", connection, failure.toString());
+            closeSocket.run();
+            connection.reset(ErrorCode.UPSTREAM_ERROR, "upstream " + upstreamAddress + " reset the connection");
+        });
+        connection.closed().onComplete(ar -> {
+            if (ar.failed()) {
+                closeSocket.run();
+            }
+        });
+    }
+
+    /** For sockets without half-close (an upgraded HTTP connection): ending closes it. */
+    static void between(TunnelConnection connection, io.vertx.core.net.NetSocket socket, String upstreamAddress) {
+        between(connection, socket, socket, socket::close, upstreamAddress);
+    }
+}

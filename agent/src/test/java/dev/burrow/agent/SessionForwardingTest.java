@@ -1,0 +1,212 @@
+package dev.burrow.agent;
+
+import dev.burrow.agent.testing.FakeEdge;
+import dev.burrow.mux.MuxStream;
+import dev.burrow.mux.StreamResetException;
+import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.HttpRequestHead;
+import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.protocol.StreamOpen;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.NetServer;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The SDK against a minimal TLS edge built on the real multiplexer: forwarding, errors, reconnect. */
+@ExtendWith(VertxExtension.class)
+class SessionForwardingTest {
+    private static final int BIG = 20 * 1024 * 1024;
+
+    private Vertx vertx;
+    private FakeEdge edge;
+    private HttpServer upstream;
+    private final List<SessionEvent> events = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start(Vertx vertx) {
+        this.vertx = vertx;
+        edge = new FakeEdge(vertx).start(0).await();
+        Buffer big = Buffer.buffer(new byte[BIG]);
+        upstream = vertx.createHttpServer().requestHandler(request -> {
+            if (request.path().equals("/big")) {
+                request.response().putHeader("X-Host-Seen", request.getHeader("Host")).end(big);
+            } else {
+                request.response().setChunked(true).putHeader("X-Host-Seen", request.getHeader("Host"));
+                request.pipeTo(request.response());
+            }
+        }).listen(0, "127.0.0.1").await();
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.close().await();
+        edge.close().await();
+    }
+
+    private SessionBuilder builder() {
+        return BurrowSession.builder(vertx).serverAddress("localhost:" + edge.port()).authtoken(FakeEdge.TOKEN)
+                .edgeCa(edge.caFile()).reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                .listener(events::add);
+    }
+
+    private record Exchange(HttpResponseHead head, Buffer body) {
+    }
+
+    private static Future<Exchange> exchange(MuxStream stream, Buffer requestBody) {
+        Promise<Exchange> done = Promise.promise();
+        HttpResponseHead[] head = new HttpResponseHead[1];
+        Buffer body = Buffer.buffer();
+        stream.headersHandler(h -> head[0] = h);
+        stream.handler(body::appendBuffer);
+        stream.endHandler(v -> done.tryComplete(new Exchange(head[0], body)));
+        stream.exceptionHandler(done::tryFail);
+        if (requestBody != null) {
+            stream.write(requestBody);
+        }
+        stream.end();
+        return done.future();
+    }
+
+    private static HttpRequestHead get(String path, String host, Map.Entry<String, String>... extra) {
+        List<Map.Entry<String, String>> headers = new java.util.ArrayList<>(List.of(Map.entry("Host", host)));
+        headers.addAll(List.of(extra));
+        return new HttpRequestHead(extra.length > 0 ? "POST" : "GET", path, headers);
+    }
+
+    @Test
+    void forwardsHttpExchangesWithBodiesBothWays() throws Exception {
+        BurrowSession session = builder().connect().await();
+        Forwarder forwarder = session.httpEndpoint().subdomain("demo")
+                .forward(URI.create("http://127.0.0.1:" + upstream.actualPort())).await();
+        assertEquals("http://demo.localhost:8080", forwarder.publicUrl());
+        String id = edge.endpointId("demo.localhost");
+
+        Exchange download = exchange(edge.open(StreamOpen.http(id, "1.2.3.4:5", get("/big", "demo.localhost:8080"))), null)
+                .await(20, TimeUnit.SECONDS);
+        assertEquals(200, download.head().status());
+        assertEquals(BIG, download.body().length());
+        assertTrue(download.head().headers().contains(Map.entry("X-Host-Seen", "demo.localhost:8080")), download.head().headers().toString());
+
+        Buffer upload = Buffer.buffer();
+        for (int i = 0; i < 300_000; i++) {
+            upload.appendInt(i);
+        }
+        Exchange echo = exchange(edge.open(StreamOpen.http(id, "1.2.3.4:5",
+                get("/echo", "demo.localhost:8080", Map.entry("Content-Length", String.valueOf(upload.length()))))), upload)
+                .await(20, TimeUnit.SECONDS);
+        assertEquals(200, echo.head().status());
+        assertEquals(upload, echo.body());
+        assertTrue(echo.head().headers().stream().noneMatch(h -> h.getKey().equalsIgnoreCase("transfer-encoding")));
+        session.close().await();
+    }
+
+    @Test
+    void refusedUpstreamResetsTheStreamNamingTheAddress() throws Exception {
+        NetServer placeholder = vertx.createNetServer().connectHandler(s -> { }).listen(0, "127.0.0.1").await();
+        int deadPort = placeholder.actualPort();
+        placeholder.close().await();
+        BurrowSession session = builder().connect().await();
+        session.httpEndpoint().subdomain("down").forward(URI.create("http://127.0.0.1:" + deadPort)).await();
+        Throwable failure = exchange(edge.open(StreamOpen.http(edge.endpointId("down.localhost"), "1.2.3.4:5",
+                get("/", "down.localhost:8080"))), null).transform(Future::succeededFuture).await().cause();
+        StreamResetException reset = assertInstanceOf(StreamResetException.class, failure);
+        assertEquals(ErrorCode.UPSTREAM_UNREACHABLE, reset.code());
+        assertEquals("connection refused by upstream 127.0.0.1:" + deadPort, reset.getMessage());
+        session.close().await();
+    }
+
+    @Test
+    void reconnectsResumesAndRebindsTheSameHostname() throws Exception {
+        BurrowSession session = builder().heartbeatInterval(Duration.ofMillis(200)).connect().await();
+        session.httpEndpoint().hostname("keep.localhost").forward(URI.create("http://127.0.0.1:" + upstream.actualPort())).await();
+        String firstSession = session.sessionId();
+        Future<?> relinked = edge.nextLink();
+        edge.killLinks();
+        relinked.await(10, TimeUnit.SECONDS);
+        waitFor(() -> events.stream().anyMatch(e -> e instanceof SessionEvent.Reconnected));
+        assertEquals(firstSession, edge.authMessages().get(1).resumeSessionId());
+        assertTrue(events.stream().anyMatch(e -> e instanceof SessionEvent.Disconnected));
+        assertEquals("http://keep.localhost:8080", session.endpoints().get(0).publicUrl());
+        Exchange after = exchange(edge.open(StreamOpen.http(edge.endpointId("keep.localhost"), "1.2.3.4:5",
+                get("/big", "keep.localhost:8080"))), null).await(20, TimeUnit.SECONDS);
+        assertEquals(BIG, after.body().length());
+        session.close().await();
+    }
+
+    @Test
+    void wrongTokenFailsWithTheEdgesSentence() {
+        Throwable failure = builder().authtoken("wrong").connect().transform(Future::succeededFuture).await().cause();
+        BurrowException e = assertInstanceOf(BurrowException.class, failure);
+        assertEquals(BurrowException.Reason.AUTH_FAILED, e.reason());
+        assertEquals("the authtoken was not accepted", e.getMessage());
+    }
+
+    @Test
+    void untrustedCertificateFailsTheFirstConnect() {
+        Throwable failure = builder().edgeCa(null).connect().transform(Future::succeededFuture).await().cause();
+        BurrowException e = assertInstanceOf(BurrowException.class, failure);
+        assertEquals(BurrowException.Reason.EDGE_UNTRUSTED, e.reason(), e.toString());
+        assertTrue(e.getMessage().startsWith("the edge's TLS certificate is not trusted"), e.getMessage());
+    }
+
+    @Test
+    void takenHostnameFailsTheBindWithTheEdgesSentence() {
+        BurrowSession session = builder().connect().await();
+        Throwable failure = session.httpEndpoint().hostname("taken.localhost").forward("http://127.0.0.1:1")
+                .transform(Future::succeededFuture).await().cause();
+        BurrowException e = assertInstanceOf(BurrowException.class, failure);
+        assertEquals(BurrowException.Reason.BIND_FAILED, e.reason());
+        assertEquals(ErrorCode.HOSTNAME_IN_USE, e.edgeCode());
+        assertTrue(e.getMessage().contains("already bound"), e.getMessage());
+        session.close().await();
+    }
+
+    @Test
+    void listenHandsConnectionsToAccept() throws Exception {
+        BurrowSession session = builder().connect().await();
+        EndpointListener listener = session.tcpEndpoint().listen().await();
+        assertEquals("tcp://localhost:30000", listener.publicUrl());
+        Future<TunnelConnection> accepted = listener.accept();
+        MuxStream client = edge.open(StreamOpen.tcp(listener.id(), "9.9.9.9:1"));
+        TunnelConnection connection = accepted.await(10, TimeUnit.SECONDS);
+        assertEquals("9.9.9.9:1", connection.clientAddress());
+        connection.pipeTo(connection);
+        Promise<Buffer> echoed = Promise.promise();
+        Buffer received = Buffer.buffer();
+        client.handler(received::appendBuffer);
+        client.endHandler(v -> echoed.complete(received));
+        client.end(Buffer.buffer("ping"));
+        assertEquals("ping", echoed.future().await(10, TimeUnit.SECONDS).toString());
+        session.close().await();
+        Throwable afterClose = listener.accept().transform(Future::succeededFuture).await().cause();
+        assertEquals(BurrowException.Reason.CLOSED, assertInstanceOf(BurrowException.class, afterClose).reason());
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.burrow.agent.cli;
+
+import dev.burrow.agent.internal.HostPort;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ArgumentParsingTest {
+
+    @Test
+    void httpUpstreamForms() {
+        assertEquals(URI.create("http://localhost:8080"), UpstreamArgument.http("8080"));
+        assertEquals(URI.create("http://example.internal:8080"), UpstreamArgument.http("example.internal:8080"));
+        assertEquals(URI.create("http://127.0.0.1:3000"), UpstreamArgument.http("127.0.0.1:3000"));
+        assertEquals(URI.create("http://host:8080"), UpstreamArgument.http("http://host:8080"));
+        assertEquals(URI.create("http://host:80"), UpstreamArgument.http("http://host"));
+        assertEquals(URI.create("https://host:8443"), UpstreamArgument.http("https://host:8443/"));
+        assertEquals(URI.create("http://[::1]:8080"), UpstreamArgument.http("[::1]:8080"));
+    }
+
+    @Test
+    void badHttpUpstreamsSayWhatIsWrong() {
+        assertMessage("port 70000 is not between 1 and 65535", () -> UpstreamArgument.http("70000"));
+        assertMessage("port 0 is not between 1 and 65535", () -> UpstreamArgument.http("host:0"));
+        assertMessage("\"abc\" is not a port number", () -> UpstreamArgument.http("host:abc"));
+        assertMessage("must start with http:// or https://", () -> UpstreamArgument.http("ftp://host:21"));
+        assertMessage("must not have a path", () -> UpstreamArgument.http("http://host:80/app"));
+        assertMessage("expected host:port", () -> UpstreamArgument.http("hostonly"));
+    }
+
+    @Test
+    void tcpUpstreamForms() {
+        assertEquals(new HostPort("localhost", 22), UpstreamArgument.tcp("22"));
+        assertEquals(new HostPort("10.0.0.5", 5432), UpstreamArgument.tcp("10.0.0.5:5432"));
+        assertEquals(new HostPort("db", 5432), UpstreamArgument.tcp("tcp://db:5432"));
+        assertMessage("port 70000 is not between 1 and 65535", () -> UpstreamArgument.tcp("70000"));
+    }
+
+    @Test
+    void webAddress() {
+        assertNull(WebAddress.parse("false", true));
+        assertEquals(new WebAddress("127.0.0.1", 0, true), WebAddress.parse("127.0.0.1:0", true));
+        assertEquals(new WebAddress("127.0.0.1", 4040, false), WebAddress.parse(WebAddress.DEFAULT, false));
+        assertEquals(new WebAddress("127.0.0.1", 4050, true), WebAddress.parse("4050", true));
+        assertMessage("port 99999", () -> WebAddress.parse("127.0.0.1:99999", true));
+    }
+
+    @Test
+    void durations() {
+        assertEquals(Duration.ofMillis(500), Durations.parse("500ms", "x"));
+        assertEquals(Duration.ofSeconds(10), Durations.parse("10s", "x"));
+        assertEquals(Duration.ofSeconds(10), Durations.parse("10", "x"));
+        assertEquals(Duration.ofMinutes(2), Durations.parse("2m", "x"));
+        assertEquals("1.6s", Durations.format(Duration.ofMillis(1600)));
+        assertMessage("must be more than zero", () -> Durations.parse("0s", "x"));
+    }
+
+    @Test
+    void flagsWinOverEnvironmentWhichWinsOverConfig(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("burrow.yml");
+        Files.writeString(config, "authtoken: from-file\nserver_addr: file-host:1\nweb_addr: \"false\"\n");
+        CommonOptions options = new CommonOptions();
+        options.config = config.toString();
+        AgentSettings fromFile = options.resolve(Map.of());
+        assertEquals("from-file", fromFile.authtoken());
+        assertEquals("file-host:1", fromFile.server());
+        assertNull(fromFile.webAddress());
+
+        AgentSettings fromEnv = options.resolve(Map.of("BURROW_AUTHTOKEN", "from-env", "BURROW_SERVER", "env-host:2"));
+        assertEquals("from-env", fromEnv.authtoken());
+        assertEquals("env-host:2", fromEnv.server());
+
+        options.authtoken = "from-flag";
+        options.server = "flag-host:3";
+        AgentSettings fromFlags = options.resolve(Map.of("BURROW_AUTHTOKEN", "from-env", "BURROW_SERVER", "env-host:2"));
+        assertEquals("from-flag", fromFlags.authtoken());
+        assertEquals("flag-host:3", fromFlags.server());
+        assertTrue(fromFlags.toString().contains("authtoken=HIDDEN"));
+        assertTrue(!fromFlags.toString().contains("from-flag"));
+    }
+
+    @Test
+    void missingAuthtokenAndMissingCaFileAreExplained(@TempDir Path dir) {
+        CommonOptions options = new CommonOptions();
+        options.config = writeEmpty(dir).toString();
+        assertMessage("no authtoken: pass --authtoken or set BURROW_AUTHTOKEN", () -> options.resolve(Map.of()));
+        options.authtoken = "t";
+        options.edgeCa = dir.resolve("missing.pem").toString();
+        assertMessage("is not a readable file", () -> options.resolve(Map.of()));
+    }
+
+    @Test
+    void badPortExitsWith2AndOneErrorLine() {
+        Result result = run("http", "70000", "--authtoken", "t");
+        assertEquals(2, result.code());
+        assertEquals("ERROR: invalid upstream \"70000\": port 70000 is not between 1 and 65535", result.err().strip());
+        assertEquals("", result.out());
+    }
+
+    @Test
+    void unknownOptionExitsWith2() {
+        Result result = run("http", "8080", "--bogus");
+        assertEquals(2, result.code());
+        assertTrue(result.err().startsWith("ERROR: Unknown option: '--bogus'"), result.err());
+        assertEquals(1, result.err().strip().lines().count());
+    }
+
+    @Test
+    void urlAndSubdomainTogetherAreRefused() {
+        Result result = run("http", "8080", "--url", "a.localhost", "--subdomain", "b", "--authtoken", "t");
+        assertEquals(2, result.code());
+        assertEquals("ERROR: pass either --url or --subdomain, not both", result.err().strip());
+    }
+
+    @Test
+    void urlFlagTakesAHostname() {
+        assertEquals("demo.localhost", HttpCommand.hostname("demo.localhost"));
+        assertEquals("demo.localhost", HttpCommand.hostname("http://demo.localhost/"));
+        assertMessage("expected a hostname", () -> HttpCommand.hostname("demo"));
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = BurrowCli.execute(args, Map.of("HOME", "/nonexistent", "XDG_CONFIG_HOME", "/nonexistent"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Path writeEmpty(Path dir) {
+        try {
+            return Files.writeString(dir.resolve("empty.yml"), "");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertMessage(String expectedPart, org.junit.jupiter.api.function.Executable action) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action);
+        assertTrue(e.getMessage().contains(expectedPart), "message \"" + e.getMessage() + "\" lacks \"" + expectedPart + "\"");
+    }
+}

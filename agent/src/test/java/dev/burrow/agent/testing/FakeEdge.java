@@ -1,0 +1,131 @@
+package dev.burrow.agent.testing;
+
+import dev.burrow.mux.LinkRole;
+import dev.burrow.mux.MuxOptions;
+import dev.burrow.mux.MuxStream;
+import dev.burrow.mux.StreamMultiplexer;
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.StreamOpen;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A minimal edge for SDK tests: TLS listener, the real multiplexer as acceptor, AUTH (one token), BIND (names
+ * under "localhost", ports from 30000) and a way to open streams to the agent and to kill links. Not the real
+ * edge: end-to-end tests with it live in test-support.
+ */
+public final class FakeEdge {
+    public static final String TOKEN = "test-token";
+
+    private final Vertx vertx;
+    private final SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+    private final List<StreamMultiplexer> links = new CopyOnWriteArrayList<>();
+    private final Map<String, String> endpointByHost = new ConcurrentHashMap<>();
+    private final AtomicInteger nextEndpoint = new AtomicInteger(1);
+    private final AtomicInteger nextSession = new AtomicInteger(1);
+    private final AtomicInteger auths = new AtomicInteger();
+    private final List<ControlMessage.Auth> authMessages = new CopyOnWriteArrayList<>();
+    private volatile Promise<StreamMultiplexer> nextLink = Promise.promise();
+    private NetServer server;
+
+    public FakeEdge(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    public Future<FakeEdge> start(int port) {
+        server = vertx.createNetServer(new NetServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()));
+        server.connectHandler(socket -> {
+            StreamMultiplexer mux = new StreamMultiplexer(vertx, socket, LinkRole.ACCEPTOR,
+                    MuxOptions.defaults("fake-edge").withHeartbeatInterval(Duration.ofMillis(200)));
+            mux.controlHandler(message -> onControl(mux, message));
+            mux.closeHandler(reason -> links.remove(mux));
+            mux.start();
+        });
+        return server.listen(port, "127.0.0.1").map(s -> this);
+    }
+
+    private void onControl(StreamMultiplexer mux, ControlMessage message) {
+        if (message instanceof ControlMessage.Auth auth) {
+            auths.incrementAndGet();
+            authMessages.add(auth);
+            if (!TOKEN.equals(auth.authtoken())) {
+                mux.sendControl(ControlMessage.AuthResult.refused(ErrorCode.AUTH_FAILED, "the authtoken was not accepted"));
+                return;
+            }
+            String session = auth.resumeSessionId() != null ? auth.resumeSessionId() : "s" + nextSession.getAndIncrement();
+            mux.sendControl(ControlMessage.AuthResult.accepted(session, 200));
+            links.add(mux);
+            Promise<StreamMultiplexer> waiting = nextLink;
+            nextLink = Promise.promise();
+            waiting.complete(mux);
+        } else if (message instanceof ControlMessage.Bind bind) {
+            String host = bind.hostname() != null ? bind.hostname()
+                    : (bind.subdomain() != null ? bind.subdomain() : "random" + nextEndpoint.get()) + ".localhost";
+            String id = "ep" + nextEndpoint.getAndIncrement();
+            if (host.startsWith("taken.")) {
+                mux.sendControl(new ControlMessage.BindResult(bind.requestId(), false, null, null, ErrorCode.HOSTNAME_IN_USE,
+                        "hostname " + host + " is already bound by another agent session"));
+                return;
+            }
+            endpointByHost.put(host, id);
+            String url = bind.proto().equals("tcp") ? "tcp://localhost:" + (bind.port() == 0 ? 30000 : bind.port())
+                    : "http://" + host + ":8080";
+            mux.sendControl(new ControlMessage.BindResult(bind.requestId(), true, id, url, null, null));
+        }
+    }
+
+    /** Completes with the next link that authenticates. */
+    public Future<StreamMultiplexer> nextLink() {
+        return nextLink.future();
+    }
+
+    public StreamMultiplexer link() {
+        return links.get(links.size() - 1);
+    }
+
+    public String endpointId(String host) {
+        return endpointByHost.get(host);
+    }
+
+    public MuxStream open(StreamOpen open) {
+        return link().openStream(open);
+    }
+
+    public int auths() {
+        return auths.get();
+    }
+
+    public List<ControlMessage.Auth> authMessages() {
+        return authMessages;
+    }
+
+    /** Drops every link abruptly (like a crashed node), without GO_AWAY. */
+    public void killLinks() {
+        links.forEach(link -> link.close(ErrorCode.INTERNAL_ERROR, "killed by test"));
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public Path caFile() {
+        return Path.of(certificate.certificatePath());
+    }
+
+    public Future<Void> close() {
+        return server.close();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.burrow.edge;
+
+import dev.burrow.edge.config.ConfigException;
+import dev.burrow.edge.config.ConfigKey;
+import dev.burrow.edge.config.ConfigResolver;
+import dev.burrow.edge.config.EdgeConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar burrow-edge.jar [options]}: starts an edge node. Settings come from flags, then {@code BURROW_*}
+ * environment variables, then the {@code --config} YAML file, then defaults. Prints the lines of the startup
+ * contract on stdout (see {@link #printReady}); logs go to stderr. Exit code 2 for a bad setting, 1 when the node
+ * cannot start.
+ */
+@Command(name = "burrow-edge", mixinStandardHelpOptions = true, version = "burrow-edge 0.1.0",
+        description = "Runs a Burrow edge node: public HTTP and TCP endpoints served by agents over TLS links.",
+        sortOptions = false)
+public final class EdgeMain implements Callable<Integer> {
+    static final int EXIT_BAD_CONFIG = 2;
+    static final int EXIT_START_FAILED = 1;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Public HTTP port; 0 picks a free one (default 8080).")
+    String httpPort;
+    @Option(names = "--tunnel-port", paramLabel = "PORT", description = "Agent link (TLS) port; 0 picks a free one (default 4443).")
+    String tunnelPort;
+    @Option(names = "--domain", paramLabel = "DOMAIN", description = "Base domain: endpoints are NAME.DOMAIN (default localhost).")
+    String domain;
+    @Option(names = "--tcp-ports", paramLabel = "LOW-HIGH", description = "Ports TCP endpoints are allocated from (default 20000-20999).")
+    String tcpPorts;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the dev CA, certificates and dev authtoken live (default ./burrow-data).")
+    String dataDir;
+    @Option(names = "--authtoken", paramLabel = "TOKEN", description = "Accept this authtoken from agents (repeatable), besides the dev authtoken.")
+    List<String> authtokens;
+    @Option(names = "--bind-address", paramLabel = "ADDRESS", description = "Address the listeners bind to (default 0.0.0.0).")
+    String bindAddress;
+    @Option(names = "--heartbeat-interval", paramLabel = "DURATION", description = "Link heartbeat interval (default 10s).")
+    String heartbeatInterval;
+    @Option(names = "--offline-grace", paramLabel = "DURATION", description = "How long endpoints of a disconnected agent stay reserved for it (default 60s).")
+    String offlineGrace;
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys, e.g. 'http-port: 8080' (or BURROW_CONFIG).")
+    Path configFile;
+
+    public static void main(String[] args) {
+        System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+        int exitCode = new CommandLine(new EdgeMain()).execute(args);
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        EdgeConfig config;
+        try {
+            config = ConfigResolver.resolve(flags(), System.getenv(), configFile);
+        } catch (ConfigException e) {
+            System.err.println("burrow-edge: " + e.getMessage());
+            return EXIT_BAD_CONFIG;
+        }
+        EdgeNode node;
+        try {
+            node = EdgeNode.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            System.err.println("burrow-edge: " + (cause instanceof EdgeStartException || cause instanceof ConfigException
+                    ? cause.getMessage() : "the edge node could not start: " + cause));
+            return EXIT_START_FAILED;
+        }
+        printReady(node, System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                node.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // shutting down anyway
+            }
+        }, "burrow-edge-shutdown"));
+        return 0;
+    }
+
+    /** The startup contract: these lines, once each, in this order (tests parse them). */
+    static void printReady(EdgeNode node, PrintStream out) {
+        EdgeConfig config = node.config();
+        out.println("Public HTTP listening on " + config.bindAddress() + ":" + node.httpPort());
+        out.println("Agent link (TLS) listening on " + config.bindAddress() + ":" + node.tunnelPort());
+        out.println("TCP endpoints allocated from " + config.tcpPorts().low() + "-" + config.tcpPorts().high());
+        out.println("Dev CA certificate: " + node.caCertPath().toAbsolutePath());
+        out.println("Authtoken: " + node.devAuthtoken());
+        out.println("Edge node ready");
+        out.flush();
+    }
+
+    private Map<ConfigKey, List<String>> flags() {
+        Map<ConfigKey, List<String>> flags = new EnumMap<>(ConfigKey.class);
+        put(flags, ConfigKey.HTTP_PORT, httpPort);
+        put(flags, ConfigKey.TUNNEL_PORT, tunnelPort);
+        put(flags, ConfigKey.DOMAIN, domain);
+        put(flags, ConfigKey.TCP_PORTS, tcpPorts);
+        put(flags, ConfigKey.DATA_DIR, dataDir);
+        put(flags, ConfigKey.BIND_ADDRESS, bindAddress);
+        put(flags, ConfigKey.HEARTBEAT_INTERVAL, heartbeatInterval);
+        put(flags, ConfigKey.OFFLINE_GRACE, offlineGrace);
+        if (authtokens != null && !authtokens.isEmpty()) {
+            flags.put(ConfigKey.AUTHTOKEN, List.copyOf(authtokens));
+        }
+        return flags;
+    }
+
+    private static void put(Map<ConfigKey, List<String>> flags, ConfigKey key, String value) {
+        if (value != null) {
+            flags.put(key, List.of(value));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.burrow.edge.config;
+
+import java.util.Locale;
+
+/** The settings of an edge node, each with one spelling per source: flag, environment variable and YAML key. */
+public enum ConfigKey {
+    HTTP_PORT("http-port"),
+    TUNNEL_PORT("tunnel-port"),
+    DOMAIN("domain"),
+    TCP_PORTS("tcp-ports"),
+    DATA_DIR("data-dir"),
+    AUTHTOKEN("authtoken"),
+    BIND_ADDRESS("bind-address"),
+    HEARTBEAT_INTERVAL("heartbeat-interval"),
+    OFFLINE_GRACE("offline-grace");
+
+    private final String yamlKey;
+
+    ConfigKey(String yamlKey) {
+        this.yamlKey = yamlKey;
+    }
+
+    /** The YAML key, for example {@code http-port}. */
+    public String yamlKey() {
+        return yamlKey;
+    }
+
+    /** The command-line flag, for example {@code --http-port}. */
+    public String flag() {
+        return "--" + yamlKey;
+    }
+
+    /** The environment variable, for example {@code BURROW_HTTP_PORT}. */
+    public String envVar() {
+        return "BURROW_" + yamlKey.replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    public static ConfigKey fromYamlKey(String key) {
+        for (ConfigKey value : values()) {
+            if (value.yamlKey.equals(key)) {
+                return value;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.burrow.edge.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Builds an {@link EdgeConfig} from flags, {@code BURROW_*} environment variables, a YAML file and the defaults,
+ * in that order of strength. Every bad value is reported as one sentence naming where it came from.
+ */
+public final class ConfigResolver {
+    /** Environment variable naming the YAML file when {@code --config} is not given. */
+    public static final String CONFIG_ENV = "BURROW_CONFIG";
+
+    private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+
+    private record Setting(String source, List<String> values) {
+    }
+
+    private ConfigResolver() {
+    }
+
+    /**
+     * @param flags      values given on the command line (only the flags that were present)
+     * @param env        the process environment
+     * @param configFile the {@code --config} file, or null to use {@code BURROW_CONFIG} or no file
+     */
+    public static EdgeConfig resolve(Map<ConfigKey, List<String>> flags, Map<String, String> env, Path configFile) {
+        ConfigResolver resolver = new ConfigResolver();
+        Path file = configFile;
+        String fileSource = "--config";
+        if (file == null && env.get(CONFIG_ENV) != null && !env.get(CONFIG_ENV).isBlank()) {
+            file = Path.of(env.get(CONFIG_ENV).trim());
+            fileSource = CONFIG_ENV;
+        }
+        if (file != null) {
+            resolver.readYaml(file, fileSource);
+        }
+        for (ConfigKey key : ConfigKey.values()) {
+            String value = env.get(key.envVar());
+            if (value != null && !value.isBlank()) {
+                List<String> values = key == ConfigKey.AUTHTOKEN
+                        ? Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()
+                        : List.of(value.trim());
+                resolver.settings.put(key, new Setting(key.envVar(), values));
+            }
+        }
+        flags.forEach((key, values) -> {
+            if (values != null && !values.isEmpty()) {
+                resolver.settings.put(key, new Setting(key.flag(), List.copyOf(values)));
+            }
+        });
+        return resolver.build().validate();
+    }
+
+    private void readYaml(Path file, String fileSource) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(fileSource + ": config file " + file.toAbsolutePath() + " does not exist");
+        }
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + " is not valid YAML: " + firstLine(e.getMessage()));
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("config file " + file + " must be a mapping of keys such as \"http-port: 8080\"");
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            ConfigKey key = ConfigKey.fromYamlKey(field.getKey());
+            String source = field.getKey() + " in " + file;
+            if (key == null) {
+                throw new ConfigException("unknown key \"" + field.getKey() + "\" in " + file + "; known keys: "
+                        + Arrays.stream(ConfigKey.values()).map(ConfigKey::yamlKey).toList());
+            }
+            List<String> values = new ArrayList<>();
+            JsonNode node = field.getValue();
+            if (node.isArray()) {
+                if (key != ConfigKey.AUTHTOKEN) {
+                    throw new ConfigException(source + " must be a single value, not a list");
+                }
+                node.forEach(item -> values.add(item.asText()));
+            } else if (node.isValueNode() && !node.isNull()) {
+                values.add(node.asText());
+            } else {
+                throw new ConfigException(source + " must be a single value");
+            }
+            settings.put(key, new Setting(source, values));
+        }
+    }
+
+    private EdgeConfig build() {
+        EdgeConfig defaults = EdgeConfig.defaults();
+        return new EdgeConfig(
+                get(ConfigKey.HTTP_PORT, ConfigResolver::parsePort, defaults.httpPort()),
+                get(ConfigKey.TUNNEL_PORT, ConfigResolver::parsePort, defaults.tunnelPort()),
+                get(ConfigKey.DOMAIN, Function.identity(), defaults.domain()),
+                get(ConfigKey.TCP_PORTS, PortRange::parse, defaults.tcpPorts()),
+                get(ConfigKey.DATA_DIR, Path::of, defaults.dataDir()),
+                settings.containsKey(ConfigKey.AUTHTOKEN) ? settings.get(ConfigKey.AUTHTOKEN).values() : defaults.authtokens(),
+                get(ConfigKey.BIND_ADDRESS, Function.identity(), defaults.bindAddress()),
+                get(ConfigKey.HEARTBEAT_INTERVAL, DurationText::parse, defaults.heartbeatInterval()),
+                get(ConfigKey.OFFLINE_GRACE, DurationText::parse, defaults.offlineGrace()));
+    }
+
+    private <T> T get(ConfigKey key, Function<String, T> parser, T defaultValue) {
+        Setting setting = settings.get(key);
+        if (setting == null) {
+            return defaultValue;
+        }
+        String raw = setting.values().get(setting.values().size() - 1);
+        try {
+            return parser.apply(raw.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(setting.source() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new ConfigException(setting.source() + ": \"" + raw + "\" is not a valid value");
+        }
+    }
+
+    private static Integer parsePort(String text) {
+        int port;
+        try {
+            port = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a port number; use 1-65535, or 0 to pick a free port");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(port + " is not a port; use 1-65535, or 0 to pick a free port");
+        }
+        return port;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+}

@@ -1,0 +1,128 @@
+package dev.burrow.edge.config;
+
+import dev.burrow.edge.registry.Hostnames;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything an edge node needs to start. Build one with {@link #defaults()} and the {@code with…} methods, or
+ * from flags, environment and YAML with {@link ConfigResolver}; {@link #validate()} checks it with messages a
+ * user can act on.
+ *
+ * @param httpPort          public HTTP port; 0 picks a free one
+ * @param tunnelPort        agent link (TLS) port; 0 picks a free one
+ * @param domain            base domain of HTTP endpoints ({@code NAME.domain})
+ * @param tcpPorts          ports TCP endpoints are allocated from
+ * @param dataDir           where the dev CA, the server certificate and the dev authtoken live
+ * @param authtokens        tokens accepted from agents besides the dev authtoken of the data directory
+ * @param bindAddress       address all listeners bind to
+ * @param heartbeatInterval how often links are pinged
+ * @param offlineGrace      how long the endpoints of an agent whose link dropped stay reserved for it
+ */
+public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
+                         List<String> authtokens, String bindAddress, Duration heartbeatInterval,
+                         Duration offlineGrace) {
+
+    public EdgeConfig {
+        authtokens = authtokens == null ? List.of() : List.copyOf(authtokens);
+    }
+
+    /** The defaults of {@code java -jar burrow-edge.jar} with no arguments. */
+    public static EdgeConfig defaults() {
+        return new EdgeConfig(8080, 4443, "localhost", new PortRange(20000, 20999), Path.of("burrow-data"),
+                List.of(), "0.0.0.0", Duration.ofSeconds(10), Duration.ofSeconds(60));
+    }
+
+    /** Checks every value and returns this config with the domain normalized; throws {@link ConfigException}. */
+    public EdgeConfig validate() {
+        checkPort("--http-port", httpPort);
+        checkPort("--tunnel-port", tunnelPort);
+        if (httpPort != 0 && httpPort == tunnelPort) {
+            throw new ConfigException("--http-port and --tunnel-port are both " + httpPort + "; give them different ports");
+        }
+        if (tcpPorts == null) {
+            throw new ConfigException("--tcp-ports is missing; give a range such as 20000-20999");
+        }
+        if (httpPort != 0 && tcpPorts.contains(httpPort)) {
+            throw new ConfigException("--tcp-ports " + tcpPorts + " contains the --http-port " + httpPort + "; move one of them");
+        }
+        if (tunnelPort != 0 && tcpPorts.contains(tunnelPort)) {
+            throw new ConfigException("--tcp-ports " + tcpPorts + " contains the --tunnel-port " + tunnelPort + "; move one of them");
+        }
+        String normalizedDomain = Hostnames.normalize(domain);
+        if (normalizedDomain == null || !Hostnames.isValidHostname(normalizedDomain)) {
+            throw new ConfigException("--domain \"" + domain + "\" is not a valid DNS name (letters, digits, '-' and '.')");
+        }
+        if (dataDir == null || dataDir.toString().isBlank()) {
+            throw new ConfigException("--data-dir is empty; give a directory such as ./burrow-data");
+        }
+        for (String token : authtokens) {
+            if (token == null || token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
+                throw new ConfigException("an --authtoken is empty or contains whitespace");
+            }
+        }
+        if (bindAddress == null || bindAddress.isBlank()) {
+            throw new ConfigException("--bind-address is empty; use 0.0.0.0 for all interfaces or 127.0.0.1 for loopback");
+        }
+        if (heartbeatInterval == null || heartbeatInterval.toMillis() < 100) {
+            throw new ConfigException("--heartbeat-interval must be at least 100ms (got "
+                    + (heartbeatInterval == null ? "nothing" : DurationText.format(heartbeatInterval)) + ")");
+        }
+        if (offlineGrace == null || offlineGrace.isNegative()) {
+            throw new ConfigException("--offline-grace must be zero or positive");
+        }
+        return new EdgeConfig(httpPort, tunnelPort, normalizedDomain, tcpPorts, dataDir, authtokens, bindAddress.trim(),
+                heartbeatInterval, offlineGrace);
+    }
+
+    private static void checkPort(String flag, int port) {
+        if (port < 0 || port > 65_535) {
+            throw new ConfigException(flag + " " + port + " is not a port; use 1-65535, or 0 to pick a free port");
+        }
+    }
+
+    public EdgeConfig withHttpPort(int port) {
+        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace);
+    }
+
+    public EdgeConfig withTunnelPort(int port) {
+        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace);
+    }
+
+    public EdgeConfig withDomain(String newDomain) {
+        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace);
+    }
+
+    public EdgeConfig withTcpPorts(PortRange range) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace);
+    }
+
+    public EdgeConfig withDataDir(Path dir) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace);
+    }
+
+    public EdgeConfig withAuthtokens(List<String> tokens) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace);
+    }
+
+    public EdgeConfig withBindAddress(String address) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace);
+    }
+
+    public EdgeConfig withHeartbeatInterval(Duration interval) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace);
+    }
+
+    public EdgeConfig withOfflineGrace(Duration grace) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace);
+    }
+
+    @Override
+    public String toString() {
+        return "EdgeConfig[httpPort=" + httpPort + ", tunnelPort=" + tunnelPort + ", domain=" + domain + ", tcpPorts="
+                + tcpPorts + ", dataDir=" + dataDir + ", authtokens=" + authtokens.size() + " HIDDEN, bindAddress="
+                + bindAddress + ", heartbeatInterval=" + heartbeatInterval + ", offlineGrace=" + offlineGrace + "]";
+    }
+}

@@ -1,0 +1,43 @@
+package dev.burrow.edge.http;
+
+import io.vertx.core.http.HttpServerResponse;
+
+/** The short HTML pages the edge answers with itself (unknown tunnel, agent offline, upstream failed). */
+final class ErrorPages {
+    private ErrorPages() {
+    }
+
+    /** Sends a complete error response unless the response was already started. */
+    static void send(HttpServerResponse response, int status, String title, String sentence, boolean closeConnection) {
+        if (response.headWritten() || response.ended() || response.closed()) {
+            return;
+        }
+        String body = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title></head>\n"
+                + "<body><h1>" + escape(title) + "</h1>\n<p>" + escape(sentence) + "</p>\n"
+                + "<hr><p><small>burrow edge</small></p></body></html>\n";
+        response.setStatusCode(status);
+        response.headers().clear();
+        response.putHeader("Content-Type", "text/html; charset=utf-8");
+        response.putHeader("Cache-Control", "no-store");
+        response.putHeader("X-Burrow-Error", Integer.toString(status));
+        if (closeConnection) {
+            response.putHeader("Connection", "close");
+        }
+        response.end(body);
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

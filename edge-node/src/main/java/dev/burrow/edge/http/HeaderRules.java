@@ -1,0 +1,138 @@
+package dev.burrow.edge.http;
+
+import dev.burrow.protocol.HttpRequestHead;
+import dev.burrow.protocol.HttpResponseHead;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the edge changes in HTTP heads on the way through: hop-by-hop headers dropped (one list, plus any header
+ * named in {@code Connection}), except {@code Upgrade}/{@code Connection: upgrade} of an upgrade request and of a
+ * 101 answer, and {@code Expect} (the edge answers 100-continue itself); {@code X-Forwarded-For} appended, {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} set.
+ */
+final class HeaderRules {
+    /** Hop-by-hop headers (RFC 9110 7.6.1), lowercase. */
+    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+
+    private HeaderRules() {
+    }
+
+    /** Whether the request asks to switch protocols (WebSocket and the like) over HTTP/1.1. */
+    static boolean isUpgradeRequest(HttpServerRequest request) {
+        if (request.version() != HttpVersion.HTTP_1_1 || request.method() == HttpMethod.CONNECT) {
+            return false;
+        }
+        String upgrade = request.headers().get("upgrade");
+        return upgrade != null && !upgrade.isBlank() && connectionTokens(request.headers()).contains("upgrade");
+    }
+
+    /** The head forwarded to the agent. */
+    static HttpRequestHead requestHead(HttpServerRequest request, String clientIp, String originalHost, boolean upgrade) {
+        MultiMap in = request.headers();
+        Set<String> dropped = droppedHeaders(in);
+        List<Map.Entry<String, String>> out = new ArrayList<>(in.size() + 4);
+        String forwardedFor = null;
+        boolean hasHost = false;
+        for (Map.Entry<String, String> header : in) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (name.equals("x-forwarded-for")) {
+                forwardedFor = forwardedFor == null ? header.getValue() : forwardedFor + ", " + header.getValue();
+                continue;
+            }
+            if (name.equals("x-forwarded-proto") || name.equals("x-forwarded-host") || name.equals("expect")) {
+                continue;
+            }
+            if (upgrade && (name.equals("upgrade") || name.equals("connection"))) {
+                continue;
+            }
+            if (dropped.contains(name)) {
+                continue;
+            }
+            hasHost |= name.equals("host");
+            out.add(entry(header.getKey(), header.getValue()));
+        }
+        if (!hasHost && originalHost != null) {
+            out.add(entry("Host", originalHost));
+        }
+        if (upgrade) {
+            out.add(entry("Connection", "Upgrade"));
+            out.add(entry("Upgrade", in.get("upgrade")));
+        }
+        out.add(entry("X-Forwarded-For", forwardedFor == null ? clientIp : forwardedFor + ", " + clientIp));
+        out.add(entry("X-Forwarded-Proto", "http"));
+        if (originalHost != null) {
+            out.add(entry("X-Forwarded-Host", originalHost));
+        }
+        return new HttpRequestHead(request.method().name(), request.uri(), out);
+    }
+
+    /**
+     * Copies the agent's answer onto the response: status, reason and end-to-end headers; chunked when the body has
+     * no length and may have one. For a 101 the {@code Upgrade} and {@code Connection} headers are kept.
+     */
+    static void applyResponseHead(HttpResponseHead head, HttpServerResponse response, HttpMethod method) {
+        boolean switching = head.status() == 101;
+        MultiMap received = MultiMap.caseInsensitiveMultiMap();
+        head.headers().forEach(h -> received.add(h.getKey(), h.getValue()));
+        Set<String> dropped = droppedHeaders(received);
+        response.setStatusCode(head.status());
+        if (head.reason() != null && !head.reason().isBlank()) {
+            response.setStatusMessage(head.reason());
+        }
+        boolean hasLength = false;
+        for (Map.Entry<String, String> header : head.headers()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (switching && (name.equals("upgrade") || name.equals("connection"))) {
+                response.headers().add(header.getKey(), header.getValue());
+                continue;
+            }
+            if (dropped.contains(name) || (switching && name.equals("content-length"))) {
+                continue;
+            }
+            hasLength |= name.equals("content-length");
+            response.headers().add(header.getKey(), header.getValue());
+        }
+        if (!switching && !hasLength && mayHaveBody(head.status(), method)) {
+            response.setChunked(true);
+        }
+    }
+
+    static boolean mayHaveBody(int status, HttpMethod method) {
+        return method != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304;
+    }
+
+    private static Set<String> droppedHeaders(MultiMap headers) {
+        Set<String> dropped = new HashSet<>(HOP_BY_HOP);
+        dropped.addAll(connectionTokens(headers));
+        return dropped;
+    }
+
+    private static Set<String> connectionTokens(MultiMap headers) {
+        Set<String> tokens = new HashSet<>();
+        for (String value : headers.getAll("connection")) {
+            for (String token : value.split(",")) {
+                String trimmed = token.trim().toLowerCase(Locale.ROOT);
+                if (!trimmed.isEmpty()) {
+                    tokens.add(trimmed);
+                }
+            }
+        }
+        return tokens;
+    }
+
+    private static Map.Entry<String, String> entry(String name, String value) {
+        return new AbstractMap.SimpleImmutableEntry<>(name, value);
+    }
+}

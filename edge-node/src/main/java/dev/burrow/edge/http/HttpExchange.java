@@ -1,0 +1,194 @@
+package dev.burrow.edge.http;
+
+import dev.burrow.edge.link.AgentLink;
+import dev.burrow.edge.link.AgentLinks;
+import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.edge.registry.EndpointState;
+import dev.burrow.edge.registry.Hostnames;
+import dev.burrow.edge.relay.Contexts;
+import dev.burrow.edge.relay.Pump;
+import dev.burrow.mux.MuxStream;
+import dev.burrow.mux.StreamResetException;
+import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.protocol.StreamOpen;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One public HTTP request and its response, relayed over one stream: the request head goes in the OPEN frame, the
+ * body follows with backpressure and a half-close; the agent's HEADERS become the response head and its data the
+ * body. A 101 answer to an upgrade request turns the exchange into a raw byte pipe ({@link UpgradeBridge}).
+ * Failures before the response started become an error page; after it, the client connection is aborted.
+ */
+final class HttpExchange {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpExchange.class);
+
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+    private final Context requestContext;
+    private final EndpointRegistry registry;
+    private final AgentLinks links;
+    private final AtomicBoolean responseStarted = new AtomicBoolean();
+    private volatile boolean done;
+    private volatile boolean upgraded;
+    private String host;
+    private boolean upgrade;
+    private MuxStream stream;
+    private Context linkContext;
+    private UpgradeBridge bridge;
+
+    HttpExchange(HttpServerRequest request, Context requestContext, EndpointRegistry registry, AgentLinks links) {
+        this.request = request;
+        this.response = request.response();
+        this.requestContext = requestContext;
+        this.registry = registry;
+        this.links = links;
+    }
+
+    /** Call on the request's context, in the request handler. */
+    void start() {
+        request.pause();
+        String rawHost = rawHost();
+        host = Hostnames.normalize(rawHost);
+        if (host == null) {
+            fail(400, "Bad request", "the request has no Host header, so the edge cannot tell which tunnel it is for");
+            return;
+        }
+        response.closeHandler(v -> onClientGone());
+        request.exceptionHandler(error -> LOG.debug("http {}: client connection error: {}", host, error.toString()));
+        registry.lookupHostname(host).onComplete(ar -> Contexts.run(requestContext, () -> route(ar, rawHost)));
+    }
+
+    private String rawHost() {
+        HostAndPort authority = request.authority();
+        if (authority != null) {
+            return authority.port() >= 0 ? authority.host() + ":" + authority.port() : authority.host();
+        }
+        return request.headers().get("host");
+    }
+
+    private void route(AsyncResult<Endpoint> lookup, String rawHost) {
+        if (lookup.failed()) {
+            LOG.warn("http {}: endpoint lookup failed: {}", host, lookup.cause().toString());
+            fail(502, "Bad gateway", "the edge could not look up the tunnel " + host + "; try again");
+            return;
+        }
+        Endpoint endpoint = lookup.result();
+        if (endpoint == null) {
+            fail(404, "Tunnel " + host + " not found", "Tunnel " + host + " not found: no agent serves this hostname on this edge.");
+            return;
+        }
+        AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint.sessionId()) : null;
+        if (link == null) {
+            fail(502, "Agent offline", "the agent for " + host + " is offline; it may be reconnecting, try again shortly");
+            return;
+        }
+        upgrade = HeaderRules.isUpgradeRequest(request);
+        String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        linkContext = link.context();
+        stream = link.openStream(StreamOpen.http(endpoint.id(), clientIp,
+                HeaderRules.requestHead(request, clientIp, rawHost, upgrade)));
+        stream.exceptionHandler(this::onStreamFailed);
+        stream.headersHandler(this::onResponseHead);
+        MuxStream target = stream;
+        Pump.start(request, requestContext, target, linkContext, upgrade ? () -> { } : target::end);
+    }
+
+    /** The agent's response head; on the link's context. */
+    private void onResponseHead(HttpResponseHead head) {
+        if (!responseStarted.compareAndSet(false, true)) {
+            stream.reset(ErrorCode.STREAM_CANCELLED, "the edge already answered the client");
+            return;
+        }
+        if (head.status() == 101) {
+            if (upgrade) {
+                upgraded = true;
+                bridge = new UpgradeBridge(request, requestContext, stream, linkContext, this::finish);
+                Contexts.run(requestContext, () -> bridge.switchProtocols(head));
+            } else {
+                stream.reset(ErrorCode.PROTOCOL_ERROR, "101 answer to a request that did not ask to upgrade");
+                Contexts.run(requestContext, () -> sendError(502, "Bad gateway",
+                        "the agent for " + host + " switched protocols on a request that did not ask for it"));
+            }
+            return;
+        }
+        if (upgrade) {
+            stream.end();
+        }
+        try {
+            HeaderRules.applyResponseHead(head, response, request.method());
+        } catch (RuntimeException e) {
+            LOG.warn("http {}: cannot send the agent's response head: {}", host, e.toString());
+            stream.reset(ErrorCode.STREAM_CANCELLED, "the edge could not send the response head: " + e.getMessage());
+            Contexts.run(requestContext, () -> sendError(502, "Bad gateway", "the agent for " + host + " sent an unusable response head"));
+            return;
+        }
+        Pump.start(stream, linkContext, response, linkContext, () -> response.end().onComplete(ar -> finish()));
+    }
+
+    /** The stream was reset (by the agent, or its link dropped); on the link's context. */
+    private void onStreamFailed(Throwable error) {
+        if (done) {
+            return;
+        }
+        StreamResetException reset = error instanceof StreamResetException e ? e : null;
+        ErrorCode code = reset == null ? ErrorCode.INTERNAL_ERROR : reset.code();
+        String message = error.getMessage();
+        if (upgraded) {
+            finish();
+            if (bridge != null) {
+                bridge.abort();
+            }
+            return;
+        }
+        if (responseStarted.compareAndSet(false, true)) {
+            String sentence = switch (code) {
+                case UPSTREAM_UNREACHABLE, UPSTREAM_TIMEOUT, UPSTREAM_ERROR -> "the agent for " + host + " could not reach its upstream: " + message;
+                case GOING_AWAY, HEARTBEAT_TIMEOUT, NO_ERROR -> "the agent for " + host + " went offline before it answered (" + message + ")";
+                default -> "the agent for " + host + " failed the request: " + message + " (" + code + ")";
+            };
+            LOG.info("http {} {}: 502: {}", host, request.uri(), sentence);
+            Contexts.run(requestContext, () -> sendError(502, "Bad gateway", sentence));
+        } else {
+            LOG.debug("http {} {}: stream reset mid-response ({}: {}); aborting the client connection", host, request.uri(), code, message);
+            done = true;
+            Contexts.run(requestContext, () -> response.reset());
+        }
+    }
+
+    /** The public client went away; on the request's context. */
+    private void onClientGone() {
+        done = true;
+        if (stream != null) {
+            stream.reset(ErrorCode.STREAM_CANCELLED, "the public client closed the connection");
+        }
+    }
+
+    private void fail(int status, String title, String sentence) {
+        responseStarted.set(true);
+        sendError(status, title, sentence);
+    }
+
+    /** On the request's context. */
+    private void sendError(int status, String title, String sentence) {
+        done = true;
+        boolean unreadBody = !request.isEnded();
+        ErrorPages.send(response, status, title, sentence, unreadBody);
+        if (unreadBody) {
+            request.handler(data -> { }).endHandler(v -> { }).resume();
+        }
+    }
+
+    private void finish() {
+        done = true;
+    }
+}

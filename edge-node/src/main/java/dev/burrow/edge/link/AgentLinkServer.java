@@ -1,0 +1,78 @@
+package dev.burrow.edge.link;
+
+import dev.burrow.edge.pki.DevPki;
+import dev.burrow.mux.LinkRole;
+import dev.burrow.mux.MuxOptions;
+import dev.burrow.mux.StreamMultiplexer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+
+/**
+ * The TLS 1.3 listener agents dial. Each connection gets a {@link StreamMultiplexer} (acceptor side) and an
+ * {@link AgentSession}; this class only wires them.
+ */
+public final class AgentLinkServer {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentLinkServer.class);
+
+    private final Vertx vertx;
+    private final SessionServices services;
+    private final NetServerOptions options;
+    private NetServer server;
+
+    public AgentLinkServer(Vertx vertx, SessionServices services, DevPki pki, String bindAddress, int port) {
+        this.vertx = vertx;
+        this.services = services;
+        this.options = new NetServerOptions()
+                .setHost(bindAddress)
+                .setPort(port)
+                .setTcpNoDelay(true)
+                .setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(pki.serverCert().toString())
+                        .setKeyPath(pki.serverKey().toString()))
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"))
+                .setSslEngineOptions(OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
+    }
+
+    /** Which TLS engine the listener uses, for the startup log. */
+    public String tlsEngine() {
+        return options.getSslEngineOptions() instanceof OpenSSLEngineOptions ? "OpenSSL" : "JDK";
+    }
+
+    /** Starts listening; completes with the bound port. */
+    public Future<Integer> listen() {
+        server = vertx.createNetServer(options).connectHandler(this::onConnect);
+        return server.listen().map(NetServer::actualPort);
+    }
+
+    private void onConnect(NetSocket socket) {
+        String remote = String.valueOf(socket.remoteAddress());
+        try {
+            Context context = Vertx.currentContext();
+            MuxOptions muxOptions = MuxOptions.defaults("agent-link " + remote)
+                    .withHeartbeatInterval(services.heartbeatInterval());
+            StreamMultiplexer mux = new StreamMultiplexer(vertx, socket, LinkRole.ACCEPTOR, muxOptions);
+            new AgentSession(services, mux, context, remote).start();
+            LOG.debug("agent-link {}: connected", remote);
+        } catch (RuntimeException e) {
+            LOG.error("agent-link {}: could not set up the link; closing it", remote, e);
+            socket.close();
+        }
+    }
+
+    /** Stops accepting links; existing links are closed by {@link SessionTable#close()}. */
+    public Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.burrow.edge.link;
+
+import dev.burrow.mux.LinkClosed;
+import dev.burrow.mux.MuxStream;
+import dev.burrow.mux.StreamMultiplexer;
+import dev.burrow.protocol.ControlCodec;
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.ProtocolLimits;
+import dev.burrow.protocol.StreamOpen;
+import io.vertx.core.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * The edge's side of one agent link (one TLS connection): authenticates it within the handshake timeout, answers
+ * bind and unbind, and tells the {@link SessionTable} when the link ends. All state is confined to the link's event
+ * loop; nothing thrown while handling a message escapes (the link is closed with INTERNAL_ERROR instead).
+ */
+public final class AgentSession implements AgentLink {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
+    static final String AUTH_REFUSED = "the authtoken was not accepted by this edge; check --authtoken";
+
+    private enum State { AWAITING_AUTH, READY, CLOSED }
+
+    private final SessionServices services;
+    private final StreamMultiplexer mux;
+    private final Context context;
+    private final String remoteAddress;
+    private State state = State.AWAITING_AUTH;
+    private volatile String sessionId;
+    private String ownerKey;
+    private long handshakeTimer = -1;
+
+    /** Call on the link's context, right after creating {@code mux} there. */
+    public AgentSession(SessionServices services, StreamMultiplexer mux, Context context, String remoteAddress) {
+        this.services = services;
+        this.mux = mux;
+        this.context = context;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /** Starts the link and the handshake timer. */
+    public void start() {
+        mux.controlHandler(this::onControl);
+        mux.closeHandler(this::onClosed);
+        mux.incomingStreamHandler(stream -> stream.reset(ErrorCode.PROTOCOL_ERROR, "agents may not open streams to the edge"));
+        handshakeTimer = services.vertx().setTimer(ProtocolLimits.HANDSHAKE_TIMEOUT.toMillis(), id -> {
+            handshakeTimer = -1;
+            if (state == State.AWAITING_AUTH) {
+                String message = "no auth message within " + ProtocolLimits.HANDSHAKE_TIMEOUT.toSeconds() + " s of connecting";
+                LOG.warn("{}: closing link: {}", mux.name(), message);
+                mux.close(ErrorCode.HANDSHAKE_TIMEOUT, message);
+            }
+        });
+        mux.start();
+    }
+
+    private void onControl(ControlMessage message) {
+        try {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (message instanceof ControlMessage.Auth auth) {
+                onAuth(auth);
+            } else if (state != State.READY) {
+                refuse(ErrorCode.NOT_AUTHENTICATED, "the first control message must be auth, got " + ControlCodec.typeName(message));
+            } else if (message instanceof ControlMessage.Bind bind) {
+                onBind(bind);
+            } else if (message instanceof ControlMessage.Unbind unbind) {
+                onUnbind(unbind);
+            } else if (message instanceof ControlMessage.Error error) {
+                LOG.warn("{}: agent reports {}: {}", mux.name(), error.code(), error.message());
+            } else {
+                refuse(ErrorCode.PROTOCOL_ERROR, "agents do not send " + ControlCodec.typeName(message) + " messages");
+            }
+        } catch (RuntimeException e) {
+            LOG.error("{}: internal error while handling a {} message", mux.name(), ControlCodec.typeName(message), e);
+            mux.close(ErrorCode.INTERNAL_ERROR, "the edge failed to handle a " + ControlCodec.typeName(message) + " message");
+        }
+    }
+
+    private void onAuth(ControlMessage.Auth auth) {
+        if (state == State.READY) {
+            mux.sendControl(new ControlMessage.Error(ErrorCode.PROTOCOL_ERROR, "this link is already authenticated"));
+            return;
+        }
+        cancelHandshakeTimer();
+        Optional<String> owner = services.tokens().verify(auth.authtoken());
+        if (owner.isEmpty()) {
+            LOG.warn("{}: refused an agent: authtoken not accepted", mux.name());
+            mux.sendControl(ControlMessage.AuthResult.refused(ErrorCode.AUTH_FAILED, AUTH_REFUSED));
+            closeWith(ErrorCode.AUTH_FAILED, AUTH_REFUSED);
+            return;
+        }
+        ownerKey = owner.get();
+        SessionTable.Attachment attachment = services.sessions().attach(this, ownerKey, blankToNull(auth.resumeSessionId()));
+        sessionId = attachment.sessionId();
+        state = State.READY;
+        mux.name("agent-link " + remoteAddress + " session=" + sessionId);
+        LOG.info("{}: agent {} authenticated{}", mux.name(), auth.agentVersion() == null ? "" : auth.agentVersion(),
+                attachment.resumed() ? " (resumed its session)" : "");
+        mux.sendControl(ControlMessage.AuthResult.accepted(sessionId, services.heartbeatInterval().toMillis()));
+    }
+
+    private void onBind(ControlMessage.Bind bind) {
+        services.binder().bind(sessionId, ownerKey, bind).onComplete(ar -> {
+            ControlMessage.BindResult result = ar.succeeded() ? ar.result()
+                    : new ControlMessage.BindResult(bind.requestId(), false, null, null, ErrorCode.INTERNAL_ERROR,
+                    "the edge failed to bind the endpoint: " + ar.cause().getMessage());
+            if (result.ok()) {
+                LOG.info("{}: bound {} -> {}", mux.name(), result.publicUrl(), bind.upstream() == null ? "?" : bind.upstream());
+                if (mux.isClosed() && services.sessions().find(sessionId) == null) {
+                    services.registry().markOffline(sessionId);
+                }
+            } else {
+                LOG.info("{}: refused bind: {} ({})", mux.name(), result.message(), result.errorCode());
+            }
+            mux.sendControl(result);
+        });
+    }
+
+    private void onUnbind(ControlMessage.Unbind unbind) {
+        services.binder().unbind(sessionId, unbind.endpointId()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                LOG.info("{}: unbound {}", mux.name(), ar.result().address());
+            } else {
+                ErrorCode code = ar.cause() instanceof dev.burrow.edge.registry.EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR;
+                mux.sendControl(new ControlMessage.Error(code, ar.cause().getMessage()));
+            }
+        });
+    }
+
+    private void refuse(ErrorCode code, String message) {
+        LOG.warn("{}: closing link: {}", mux.name(), message);
+        mux.sendControl(new ControlMessage.Error(code, message));
+        closeWith(code, message);
+    }
+
+    private void closeWith(ErrorCode code, String message) {
+        state = State.CLOSED;
+        mux.close(code, message);
+    }
+
+    private void onClosed(LinkClosed reason) {
+        State previous = state;
+        state = State.CLOSED;
+        cancelHandshakeTimer();
+        LOG.info("{}: link closed: {}", mux.name(), reason);
+        if (sessionId != null && previous != State.AWAITING_AUTH) {
+            services.sessions().detach(sessionId, this);
+        }
+    }
+
+    /** Closes this link because a newer link took over its session. */
+    void closeReplaced() {
+        close(ErrorCode.GOING_AWAY, "a newer link of the same agent session replaced this one");
+    }
+
+    /** Closes the link (GO_AWAY with the reason, then the socket). */
+    public void close(ErrorCode code, String message) {
+        mux.close(code, message);
+    }
+
+    private void cancelHandshakeTimer() {
+        if (handshakeTimer >= 0) {
+            services.vertx().cancelTimer(handshakeTimer);
+            handshakeTimer = -1;
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    @Override
+    public String sessionId() {
+        return sessionId;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !mux.isClosed();
+    }
+
+    @Override
+    public MuxStream openStream(StreamOpen open) {
+        return mux.openStream(open);
+    }
+
+    @Override
+    public Context context() {
+        return context;
+    }
+
+    /** The link's name in logs. */
+    public String name() {
+        return mux.name();
+    }
+}

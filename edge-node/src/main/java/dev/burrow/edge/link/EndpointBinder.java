@@ -1,0 +1,138 @@
+package dev.burrow.edge.link;
+
+import dev.burrow.edge.config.PortRange;
+import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.edge.registry.EndpointClaim;
+import dev.burrow.edge.registry.EndpointException;
+import dev.burrow.edge.registry.EndpointProtocol;
+import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.edge.registry.Hostnames;
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.ErrorCode;
+import io.vertx.core.Future;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
+
+/**
+ * Turns a {@link ControlMessage.Bind} into a registered endpoint and its public URL: picks or checks the hostname
+ * (HTTP) or port (TCP), claims it in the registry and, for TCP, opens the port. Refusals come back as a
+ * {@link ControlMessage.BindResult} with a stable code and a sentence.
+ */
+public final class EndpointBinder {
+    static final int RANDOM_NAME_ATTEMPTS = 10;
+    static final int PORT_ATTEMPTS = 64;
+
+    private final EndpointRegistry registry;
+    private final PortListeners portListeners;
+    private final String domain;
+    private final PortRange tcpPorts;
+    private final IntSupplier publicHttpPort;
+
+    /**
+     * @param publicHttpPort the port of the public HTTP listener (read when building URLs; 80 is left out of them)
+     */
+    public EndpointBinder(EndpointRegistry registry, PortListeners portListeners, String domain, PortRange tcpPorts,
+                          IntSupplier publicHttpPort) {
+        this.registry = registry;
+        this.portListeners = portListeners;
+        this.domain = domain;
+        this.tcpPorts = tcpPorts;
+        this.publicHttpPort = publicHttpPort;
+    }
+
+    /** Binds for the session; the future always succeeds, with ok or a refusal. */
+    public Future<ControlMessage.BindResult> bind(String sessionId, String ownerKey, ControlMessage.Bind bind) {
+        EndpointProtocol protocol = EndpointProtocol.fromWire(bind.proto());
+        Future<Endpoint> bound;
+        if (protocol == EndpointProtocol.HTTP) {
+            bound = bindHttp(sessionId, ownerKey, bind);
+        } else if (protocol == EndpointProtocol.TCP) {
+            bound = bindTcp(sessionId, ownerKey, bind.port());
+        } else {
+            bound = Future.failedFuture(new EndpointException(ErrorCode.UNSUPPORTED_PROTOCOL,
+                    "protocol \"" + bind.proto() + "\" is not supported; use http or tcp"));
+        }
+        return bound.map(endpoint -> new ControlMessage.BindResult(bind.requestId(), true, endpoint.id(), publicUrl(endpoint), null, null))
+                .recover(error -> {
+                    ErrorCode code = error instanceof EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR;
+                    return Future.succeededFuture(new ControlMessage.BindResult(bind.requestId(), false, null, null, code,
+                            error.getMessage()));
+                });
+    }
+
+    /** Removes an endpoint of the session and closes its port when it is a TCP endpoint. */
+    public Future<Endpoint> unbind(String sessionId, String endpointId) {
+        return registry.unbind(endpointId, sessionId).compose(endpoint -> endpoint.protocol() == EndpointProtocol.TCP
+                ? portListeners.close(endpoint.id()).map(endpoint) : Future.succeededFuture(endpoint));
+    }
+
+    /** The URL the public reaches an endpoint at. */
+    public String publicUrl(Endpoint endpoint) {
+        if (endpoint.protocol() == EndpointProtocol.TCP) {
+            return "tcp://" + domain + ":" + endpoint.port();
+        }
+        int port = publicHttpPort.getAsInt();
+        return "http://" + endpoint.hostname() + (port == 80 ? "" : ":" + port);
+    }
+
+    private Future<Endpoint> bindHttp(String sessionId, String ownerKey, ControlMessage.Bind bind) {
+        if (bind.hostname() != null && !bind.hostname().isBlank()) {
+            String hostname = Hostnames.normalize(bind.hostname());
+            if (!Hostnames.isDirectSubdomain(hostname, domain)) {
+                return Future.failedFuture(new EndpointException(ErrorCode.INVALID_HOSTNAME, "hostname " + bind.hostname()
+                        + " is not a name under this edge's domain; use NAME." + domain
+                        + " where NAME has letters, digits and inner '-'"));
+            }
+            return registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey));
+        }
+        if (bind.subdomain() != null && !bind.subdomain().isBlank()) {
+            String label = Hostnames.normalize(bind.subdomain());
+            if (!Hostnames.isValidLabel(label)) {
+                return Future.failedFuture(new EndpointException(ErrorCode.INVALID_HOSTNAME, "subdomain \"" + bind.subdomain()
+                        + "\" is not valid; use letters, digits and inner '-', at most 63 characters"));
+            }
+            return registry.bind(EndpointClaim.http(label + "." + domain, sessionId, ownerKey));
+        }
+        return bindRandomName(sessionId, ownerKey, RANDOM_NAME_ATTEMPTS);
+    }
+
+    private Future<Endpoint> bindRandomName(String sessionId, String ownerKey, int attemptsLeft) {
+        String hostname = Hostnames.randomName() + "." + domain;
+        return registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey)).recover(error -> {
+            if (attemptsLeft > 1 && error instanceof EndpointException e && e.code() == ErrorCode.HOSTNAME_IN_USE) {
+                return bindRandomName(sessionId, ownerKey, attemptsLeft - 1);
+            }
+            return Future.failedFuture(error);
+        });
+    }
+
+    private Future<Endpoint> bindTcp(String sessionId, String ownerKey, int port) {
+        if (port != 0) {
+            if (!tcpPorts.contains(port)) {
+                return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE, "TCP port " + port
+                        + " is outside this edge's TCP port range " + tcpPorts + "; ask for a port in it or for any port (0)"));
+            }
+            return claimAndListen(port, sessionId, ownerKey);
+        }
+        int start = tcpPorts.low() + ThreadLocalRandom.current().nextInt(tcpPorts.size());
+        return tryPort(start, 0, sessionId, ownerKey);
+    }
+
+    private Future<Endpoint> tryPort(int start, int attempt, String sessionId, String ownerKey) {
+        if (attempt >= Math.min(PORT_ATTEMPTS, tcpPorts.size())) {
+            return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE,
+                    "no free TCP port in this edge's range " + tcpPorts + " (tried " + attempt + ")"));
+        }
+        int port = tcpPorts.low() + Math.floorMod(start - tcpPorts.low() + attempt, tcpPorts.size());
+        return registry.lookupPort(port).compose(existing -> existing != null
+                ? tryPort(start, attempt + 1, sessionId, ownerKey)
+                : claimAndListen(port, sessionId, ownerKey).recover(error -> tryPort(start, attempt + 1, sessionId, ownerKey)));
+    }
+
+    private Future<Endpoint> claimAndListen(int port, String sessionId, String ownerKey) {
+        return registry.bind(EndpointClaim.tcp(port, sessionId, ownerKey)).compose(endpoint ->
+                portListeners.open(endpoint).map(endpoint).recover(error ->
+                        registry.unbind(endpoint.id(), sessionId).transform(ignored -> Future.failedFuture(error))));
+    }
+}

@@ -1,0 +1,16 @@
+package dev.burrow.edge.link;
+
+import dev.burrow.edge.pki.TokenVerifier;
+import dev.burrow.edge.registry.EndpointRegistry;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+
+/**
+ * What every agent session needs, built once per node.
+ *
+ * @param heartbeatInterval sent to agents in the auth result and used for the link's own heartbeats
+ */
+public record SessionServices(Vertx vertx, TokenVerifier tokens, SessionTable sessions, EndpointBinder binder,
+                              EndpointRegistry registry, Duration heartbeatInterval) {
+}

@@ -1,0 +1,214 @@
+package dev.burrow.edge.pki;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * The dev PKI of a data directory: a CA ({@code ca.pem}, {@code ca-key.pem}) and a server certificate it signed
+ * ({@code server.pem}, {@code server-key.pem}), EC P-256. Created on first start and reused; the server certificate
+ * is re-issued when it expires soon or does not name the configured domain. Blocking: call off the event loop.
+ *
+ * @param caCert     the CA certificate agents are told to trust
+ * @param serverCert the certificate of the agent link listener
+ * @param serverKey  its private key (PKCS#8 PEM)
+ */
+public record DevPki(Path caCert, Path serverCert, Path serverKey) {
+    public static final String CA_CERT = "ca.pem";
+    public static final String CA_KEY = "ca-key.pem";
+    public static final String SERVER_CERT = "server.pem";
+    public static final String SERVER_KEY = "server-key.pem";
+    private static final Duration CA_VALIDITY = Duration.ofDays(3650);
+    private static final Duration SERVER_VALIDITY = Duration.ofDays(825);
+    private static final Duration RENEW_BEFORE = Duration.ofDays(7);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Loads or creates the CA and the server certificate for {@code domain} under {@code dataDir}. */
+    public static DevPki ensure(Path dataDir, String domain) throws IOException {
+        Path dir = dataDir.toAbsolutePath();
+        Files.createDirectories(dir);
+        try {
+            Path caCertFile = dir.resolve(CA_CERT);
+            Path caKeyFile = dir.resolve(CA_KEY);
+            X509Certificate caCert;
+            PrivateKey caKey;
+            if (Files.isRegularFile(caCertFile) && Files.isRegularFile(caKeyFile)) {
+                caCert = readCertificate(caCertFile);
+                caKey = readPrivateKey(caKeyFile);
+            } else {
+                KeyPair pair = newKeyPair();
+                caCert = issueCa(pair);
+                caKey = pair.getPrivate();
+                SecureFiles.writeSecret(caKeyFile, pem(new JcaPKCS8Generator(caKey, null)));
+                SecureFiles.writePublic(caCertFile, pem(new JcaMiscPEMGenerator(caCert)));
+            }
+            Path serverCertFile = dir.resolve(SERVER_CERT);
+            Path serverKeyFile = dir.resolve(SERVER_KEY);
+            if (!serverCertUsable(serverCertFile, serverKeyFile, caCert, domain)) {
+                KeyPair pair = newKeyPair();
+                X509Certificate cert = issueServer(pair, caCert, caKey, domain);
+                SecureFiles.writeSecret(serverKeyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
+                SecureFiles.writePublic(serverCertFile, pem(new JcaMiscPEMGenerator(cert)));
+            }
+            return new DevPki(caCertFile, serverCertFile, serverKeyFile);
+        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IOException("cannot create the dev certificates in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The DNS names and IP addresses the server certificate carries for {@code domain}. */
+    public static List<String> subjectAltNames(String domain) {
+        List<String> names = new ArrayList<>(List.of("localhost", "*.localhost", "127.0.0.1", "::1"));
+        if (!domain.equals("localhost")) {
+            names.add(domain);
+            names.add("*." + domain);
+        }
+        return names;
+    }
+
+    private static boolean serverCertUsable(Path certFile, Path keyFile, X509Certificate caCert, String domain) {
+        if (!Files.isRegularFile(certFile) || !Files.isRegularFile(keyFile)) {
+            return false;
+        }
+        try {
+            X509Certificate cert = readCertificate(certFile);
+            readPrivateKey(keyFile);
+            cert.verify(caCert.getPublicKey());
+            if (cert.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE))) {
+                return false;
+            }
+            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
+            List<String> present = new ArrayList<>();
+            if (sans != null) {
+                sans.forEach(entry -> present.add(String.valueOf(entry.get(1))));
+            }
+            return present.contains(domain) && present.contains("*." + domain);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static KeyPair newKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    private static X509Certificate issueCa(KeyPair pair) throws GeneralSecurityException,
+            org.bouncycastle.operator.OperatorCreationException, IOException {
+        X500Name name = new X500Name("CN=Burrow dev CA " + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE) + ",O=Burrow");
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(CA_VALIDITY)), name, pair.getPublic());
+        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
+        return sign(builder.build(signer(pair.getPrivate())));
+    }
+
+    private static X509Certificate issueServer(KeyPair pair, X509Certificate caCert, PrivateKey caKey, String domain)
+            throws GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException, IOException {
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(SERVER_VALIDITY)),
+                new X500Name("CN=" + domain + ",O=Burrow edge"), pair.getPublic());
+        List<GeneralName> names = new ArrayList<>();
+        for (String san : subjectAltNames(domain)) {
+            boolean ip = Character.isDigit(san.charAt(0)) && !san.contains("*") || san.contains(":");
+            names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, san));
+        }
+        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
+        builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(caCert));
+        builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
+        return sign(builder.build(signer(caKey)));
+    }
+
+    private static ContentSigner signer(PrivateKey key) throws org.bouncycastle.operator.OperatorCreationException {
+        return new JcaContentSignerBuilder("SHA256withECDSA").build(key);
+    }
+
+    private static X509Certificate sign(X509CertificateHolder holder) throws GeneralSecurityException {
+        return new JcaX509CertificateConverter().getCertificate(holder);
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+    }
+
+    private static String pem(org.bouncycastle.util.io.pem.PemObjectGenerator generator) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(generator);
+        }
+        return out.toString();
+    }
+
+    /** Reads the first certificate of a PEM file. */
+    public static X509Certificate readCertificate(Path file) throws IOException, GeneralSecurityException {
+        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
+            Object object = parser.readObject();
+            if (!(object instanceof X509CertificateHolder holder)) {
+                throw new IOException(file + " does not contain a PEM certificate");
+            }
+            return new JcaX509CertificateConverter().getCertificate(holder);
+        }
+    }
+
+    /** Reads a PKCS#8 or SEC1 PEM private key. */
+    public static PrivateKey readPrivateKey(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
+            Object object = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (object instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+            if (object instanceof PEMKeyPair keyPair) {
+                return converter.getKeyPair(keyPair).getPrivate();
+            }
+            throw new IOException(file + " does not contain a PEM private key");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.burrow.edge.registry;
+
+/**
+ * One public endpoint.
+ *
+ * @param id        stable id, carried in every stream OPEN for this endpoint
+ * @param protocol  HTTP or TCP
+ * @param hostname  normalized hostname of an HTTP endpoint, null for TCP
+ * @param port      public port of a TCP endpoint, 0 for HTTP
+ * @param sessionId the agent session that serves it
+ * @param ownerKey  fingerprint of the authtoken that bound it (never the token); an offline endpoint may be taken
+ *                  over by a session with the same owner key
+ * @param state     online or offline
+ */
+public record Endpoint(String id, EndpointProtocol protocol, String hostname, int port, String sessionId,
+                       String ownerKey, EndpointState state) {
+
+    public Endpoint withSession(String newSessionId, EndpointState newState) {
+        return new Endpoint(id, protocol, hostname, port, newSessionId, ownerKey, newState);
+    }
+
+    public Endpoint withState(EndpointState newState) {
+        return new Endpoint(id, protocol, hostname, port, sessionId, ownerKey, newState);
+    }
+
+    /** The hostname or the port, whichever addresses this endpoint, for messages. */
+    public String address() {
+        return protocol == EndpointProtocol.HTTP ? hostname : "port " + port;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.burrow.edge.tcp;
+
+import dev.burrow.edge.link.AgentLink;
+import dev.burrow.edge.relay.Contexts;
+import dev.burrow.edge.link.AgentLinks;
+import dev.burrow.edge.link.PortListeners;
+import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.edge.registry.EndpointException;
+import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.edge.registry.EndpointState;
+import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.StreamOpen;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The public listeners of TCP endpoints, one {@link NetServer} per endpoint. Each accepted connection is relayed
+ * over a new stream of the endpoint's agent link ({@link TcpConnection}); without a live link it is closed.
+ * Owns the servers: {@link #close(String)} and {@link #closeAll()} close them.
+ */
+public final class TcpEndpoints implements PortListeners {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpEndpoints.class);
+
+    private final Vertx vertx;
+    private final String bindAddress;
+    private final EndpointRegistry registry;
+    private final AgentLinks links;
+    private final Map<String, Future<NetServer>> servers = new ConcurrentHashMap<>();
+
+    public TcpEndpoints(Vertx vertx, String bindAddress, EndpointRegistry registry, AgentLinks links) {
+        this.vertx = vertx;
+        this.bindAddress = bindAddress;
+        this.registry = registry;
+        this.links = links;
+    }
+
+    @Override
+    public Future<Void> open(Endpoint endpoint) {
+        Future<NetServer> listening = servers.computeIfAbsent(endpoint.id(), id -> listen(endpoint));
+        return listening.<Void>mapEmpty().recover(error -> {
+            servers.remove(endpoint.id(), listening);
+            return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE, "TCP port " + endpoint.port()
+                    + " could not be opened on " + bindAddress + ": " + error.getMessage()));
+        });
+    }
+
+    private Future<NetServer> listen(Endpoint endpoint) {
+        int port = endpoint.port();
+        NetServer server = vertx.createNetServer(new NetServerOptions().setHost(bindAddress).setPort(port).setTcpNoDelay(true))
+                .connectHandler(socket -> onConnect(port, socket));
+        return server.listen().onSuccess(s -> LOG.info("TCP endpoint listening on {}:{}", bindAddress, port));
+    }
+
+    @Override
+    public Future<Void> close(String endpointId) {
+        Future<NetServer> listening = servers.remove(endpointId);
+        if (listening == null) {
+            return Future.succeededFuture();
+        }
+        return listening.compose(NetServer::close, error -> Future.succeededFuture());
+    }
+
+    /** Ports currently listening, for diagnostics and tests. */
+    public int listenerCount() {
+        return servers.size();
+    }
+
+    /** Closes every TCP endpoint listener. */
+    public Future<Void> closeAll() {
+        List<Future<Void>> closing = new ArrayList<>();
+        for (String id : List.copyOf(servers.keySet())) {
+            closing.add(close(id));
+        }
+        return Future.join(closing).mapEmpty();
+    }
+
+    private void onConnect(int port, NetSocket socket) {
+        Context context = Vertx.currentContext();
+        TcpConnection connection = new TcpConnection(socket, context);
+        registry.lookupPort(port).onComplete(ar -> Contexts.run(context, () -> {
+            Endpoint endpoint = ar.succeeded() ? ar.result() : null;
+            if (endpoint == null) {
+                connection.reject("no endpoint on port " + port + " any more; closing the connection");
+                return;
+            }
+            AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint.sessionId()) : null;
+            if (link == null) {
+                connection.reject("the agent for TCP port " + port + " is offline; closing the connection");
+                return;
+            }
+            connection.attach(link.openStream(StreamOpen.tcp(endpoint.id(), connection.clientAddress())), link.context());
+        }));
+    }
+}

@@ -1,0 +1,269 @@
+package dev.burrow.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Control messages: the JSON shape on the wire, round trips, and what a hostile peer can send instead. */
+class ControlCodecTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One message of every type with every field set, and one with optional fields absent. */
+    static List<ControlMessage> samples() {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("basic_auth", "user:pass");
+        options.put("note", "ünïcödé ✓");
+        return List.of(
+                new ControlMessage.Auth("tok-123", "0.1.0", "sess-9"),
+                new ControlMessage.Auth("tok-123", null, null),
+                ControlMessage.AuthResult.accepted("sess-9", 10_000),
+                ControlMessage.AuthResult.refused(ErrorCode.AUTH_FAILED, "the authtoken is not valid; check --authtoken"),
+                new ControlMessage.Bind(1, "http", "app.example.com", null, 0, "localhost:3000", options),
+                new ControlMessage.Bind(2, "http", null, "demo", 0, "http://127.0.0.1:8000", Map.of()),
+                new ControlMessage.Bind(Long.MAX_VALUE, "tcp", null, null, 20_001, "localhost:22", null),
+                new ControlMessage.BindResult(1, true, "ep-1", "http://demo.localhost:8080", null, null),
+                new ControlMessage.BindResult(2, false, null, null, ErrorCode.HOSTNAME_IN_USE, "demo.localhost is already bound by another agent"),
+                new ControlMessage.Unbind("ep-1"),
+                new ControlMessage.Error(ErrorCode.NOT_AUTHENTICATED, "send auth before bind"));
+    }
+
+    @Test
+    void everyMessageRoundTrips() throws ProtocolException {
+        Set<Class<?>> covered = new java.util.HashSet<>();
+        for (ControlMessage message : samples()) {
+            assertEquals(message, ControlCodec.decode(ControlCodec.encode(message)), message.getClass().getSimpleName());
+            covered.add(message.getClass());
+        }
+        assertEquals(ControlMessage.class.getPermittedSubclasses().length, covered.size(), "every control message type needs a sample");
+    }
+
+    @Test
+    void everyMessageRoundTripsThroughACONTROLFrame() throws ProtocolException {
+        Buffer stream = FrameEncoder.preface();
+        samples().forEach(message -> stream.appendBuffer(FrameEncoder.control(message)));
+        List<ControlMessage> decoded = new ArrayList<>();
+        List<ProtocolException> failures = new ArrayList<>();
+        new FrameDecoder().feed(stream, frame -> {
+            assertEquals(FrameType.CONTROL, frame.type());
+            assertEquals(0, frame.streamId());
+            try {
+                decoded.add(ControlCodec.decode(frame.payload()));
+            } catch (ProtocolException e) {
+                failures.add(e);
+            }
+        });
+        assertEquals(List.of(), failures);
+        assertEquals(samples(), decoded);
+    }
+
+    @Test
+    void typeNamesAreFixed() {
+        Map<Class<?>, String> expected = Map.of(
+                ControlMessage.Auth.class, "auth",
+                ControlMessage.AuthResult.class, "auth_result",
+                ControlMessage.Bind.class, "bind",
+                ControlMessage.BindResult.class, "bind_result",
+                ControlMessage.Unbind.class, "unbind",
+                ControlMessage.Error.class, "error");
+        assertEquals(Set.of(ControlMessage.class.getPermittedSubclasses()), expected.keySet(),
+                "a control message was added: pin its wire name here and in docs/protocol.md");
+        for (ControlMessage message : samples()) {
+            assertEquals(expected.get(message.getClass()), ControlCodec.typeName(message));
+        }
+    }
+
+    @Test
+    void bindHasTheDocumentedJsonShape() throws IOException {
+        ControlMessage bind = new ControlMessage.Bind(7, "http", "app.example.com", null, 0, "localhost:3000", Map.of("k", "v"));
+        JsonNode json = JSON.readTree(ControlCodec.encode(bind).getBytes());
+        assertEquals(1, json.get("v").intValue());
+        assertTrue(json.get("v").isInt(), "v is a JSON integer");
+        assertEquals("bind", json.get("type").textValue());
+        assertEquals(7, json.get("requestId").longValue());
+        assertEquals("http", json.get("proto").textValue());
+        assertEquals("app.example.com", json.get("hostname").textValue());
+        assertTrue(json.get("subdomain").isNull());
+        assertEquals(0, json.get("port").intValue());
+        assertEquals("localhost:3000", json.get("upstream").textValue());
+        assertEquals("v", json.get("options").get("k").textValue());
+        assertEquals(List.of("v", "type"), firstTwoFieldNames(json), "v and type lead the object");
+    }
+
+    @Test
+    void everyMessageHasTheDocumentedFields() throws IOException {
+        Map<String, Set<String>> expected = Map.of(
+                "auth", Set.of("v", "type", "authtoken", "agentVersion", "resumeSessionId"),
+                "auth_result", Set.of("v", "type", "ok", "sessionId", "heartbeatIntervalMillis", "errorCode", "message"),
+                "bind", Set.of("v", "type", "requestId", "proto", "hostname", "subdomain", "port", "upstream", "options"),
+                "bind_result", Set.of("v", "type", "requestId", "ok", "endpointId", "publicUrl", "errorCode", "message"),
+                "unbind", Set.of("v", "type", "endpointId"),
+                "error", Set.of("v", "type", "code", "message"));
+        for (ControlMessage message : samples()) {
+            JsonNode json = JSON.readTree(ControlCodec.encode(message).getBytes());
+            Set<String> names = new TreeSet<>();
+            json.fieldNames().forEachRemaining(names::add);
+            assertEquals(new TreeSet<>(expected.get(json.get("type").textValue())), names, json.toString());
+        }
+    }
+
+    @Test
+    void errorCodesTravelByName() throws IOException {
+        JsonNode json = JSON.readTree(ControlCodec.encode(new ControlMessage.Error(ErrorCode.PORT_UNAVAILABLE, "port 20001 is taken")).getBytes());
+        assertEquals("PORT_UNAVAILABLE", json.get("code").textValue());
+    }
+
+    @Test
+    void authToStringHidesTheToken() throws IOException {
+        ControlMessage.Auth auth = new ControlMessage.Auth("s3cr3t-t0ken", "0.1.0", "sess-1");
+        String text = auth.toString();
+        assertTrue(text.contains("HIDDEN"), text);
+        assertFalse(text.contains("s3cr3t-t0ken"), text);
+        assertTrue(text.contains("0.1.0"), text);
+        assertEquals("s3cr3t-t0ken", JSON.readTree(ControlCodec.encode(auth).getBytes()).get("authtoken").textValue(),
+                "the token itself must still reach the edge");
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() throws ProtocolException {
+        String json = "{\"v\":1,\"type\":\"bind\",\"requestId\":3,\"proto\":\"tcp\",\"port\":0,"
+                + "\"futureField\":{\"nested\":[1,2,{\"x\":null}]},\"anotherOne\":\"x\",\"upstream\":\"localhost:22\"}";
+        assertEquals(new ControlMessage.Bind(3, "tcp", null, null, 0, "localhost:22", null), ControlCodec.decode(Buffer.buffer(json)));
+    }
+
+    @Test
+    void missingFieldsTakeDefaults() throws ProtocolException {
+        assertEquals(new ControlMessage.Unbind(null), ControlCodec.decode(Buffer.buffer("{\"v\":1,\"type\":\"unbind\"}")));
+        assertEquals(new ControlMessage.AuthResult(false, null, 0, null, null),
+                ControlCodec.decode(Buffer.buffer("{\"type\":\"auth_result\",\"v\":1}")), "field order does not matter");
+    }
+
+    @Test
+    void textIsUtf8() throws ProtocolException {
+        ControlMessage message = new ControlMessage.Error(ErrorCode.INVALID_HOSTNAME, "« bücher.例え.jp » is not a valid hostname 🙁");
+        Buffer encoded = ControlCodec.encode(message);
+        assertTrue(encoded.toString(java.nio.charset.StandardCharsets.UTF_8).contains("bücher.例え.jp"));
+        assertEquals(message, ControlCodec.decode(encoded));
+    }
+
+    // ---------------------------------------------------------------- hostile payloads
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{", "{\"v\":1,", "not json", "{\"v\":1,\"type\":\"unbind\"", "\u0000\u0001", "{\"v\":1 \"type\":\"x\"}", "{'v':1}"})
+    void malformedJsonIsABadControlMessage(String payload) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> ControlCodec.decode(Buffer.buffer(payload)));
+        assertEquals(ErrorCode.BAD_CONTROL_MESSAGE, e.code());
+        assertEquals("control message is not valid JSON", e.getMessage());
+    }
+
+    @Test
+    void invalidUtf8IsABadControlMessage() {
+        Buffer payload = Buffer.buffer("{\"v\":1,\"type\":\"unbind\",\"endpointId\":\"").appendBytes(new byte[] {(byte) 0xff, (byte) 0xfe}).appendString("\"}");
+        ProtocolException e = assertThrows(ProtocolException.class, () -> ControlCodec.decode(payload));
+        assertEquals(ErrorCode.BAD_CONTROL_MESSAGE, e.code());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "[{\"v\":1,\"type\":\"unbind\"}]", "null", "42", "\"auth\"", "true", "", "   "})
+    void jsonThatIsNotAnObjectIsABadControlMessage(String payload) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> ControlCodec.decode(Buffer.buffer(payload)));
+        assertEquals(ErrorCode.BAD_CONTROL_MESSAGE, e.code());
+        assertEquals("control message is not a JSON object", e.getMessage());
+    }
+
+    @Test
+    void deeplyNestedJsonIsABadControlMessage() {
+        String payload = "{\"v\":1,\"type\":\"bind\",\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        ProtocolException e = assertThrows(ProtocolException.class, () -> ControlCodec.decode(Buffer.buffer(payload)));
+        assertEquals(ErrorCode.BAD_CONTROL_MESSAGE, e.code());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shutdown", "", "AUTH", "Auth", "drain"})
+    void unknownTypeIsABadControlMessage(String type) {
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> ControlCodec.decode(Buffer.buffer("{\"v\":1,\"type\":\"" + type + "\"}")));
+        assertEquals(ErrorCode.BAD_CONTROL_MESSAGE, e.code());
+        assertEquals("unknown control message type \"" + type + "\"", e.getMessage());
+    }
+
+    @Test
+    void missingTypeIsABadControlMessage() {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> ControlCodec.decode(Buffer.buffer("{\"v\":1,\"endpointId\":\"x\"}")));
+        assertEquals(ErrorCode.BAD_CONTROL_MESSAGE, e.code());
+        assertTrue(e.getMessage().contains("unknown control message type"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"v\":2,", "\"v\":0,", "\"v\":-1,", "", "\"v\":null,", "\"v\":\"one\","})
+    void wrongOrMissingVersionIsUnsupported(String version) {
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> ControlCodec.decode(Buffer.buffer("{" + version + "\"type\":\"unbind\",\"endpointId\":\"x\"}")));
+        assertEquals(ErrorCode.UNSUPPORTED_VERSION, e.code());
+        assertTrue(e.getMessage().contains("is not supported (this side speaks 1)"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"v\":1,\"type\":\"auth_result\",\"ok\":\"yes\"}",
+        "{\"v\":1,\"type\":\"bind\",\"port\":99999999999}",
+        "{\"v\":1,\"type\":\"bind\",\"requestId\":123456789012345678901234567890}",
+        "{\"v\":1,\"type\":\"bind\",\"options\":[1,2]}",
+        "{\"v\":1,\"type\":\"bind\",\"options\":{\"a\":{\"b\":1}}}",
+        "{\"v\":1,\"type\":\"auth\",\"authtoken\":{\"a\":1}}",
+        "{\"v\":1,\"type\":\"error\",\"code\":100,\"message\":\"numeric code\"}"})
+    void fieldsOfTheWrongTypeAreABadControlMessage(String payload) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> ControlCodec.decode(Buffer.buffer(payload)));
+        assertEquals(ErrorCode.BAD_CONTROL_MESSAGE, e.code());
+        assertTrue(e.getMessage().matches("control message \"[a-z_]+\" has invalid fields"), e.getMessage());
+    }
+
+    @Disabled("bug: ControlCodec enables READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE but ErrorCode has no @JsonEnumDefaultValue,"
+            + " so a code added by a newer peer fails the whole message (BAD_CONTROL_MESSAGE) instead of reading as INTERNAL_ERROR")
+    @Test
+    void unknownErrorCodeNameReadsAsInternalError() throws ProtocolException {
+        ControlMessage decoded = ControlCodec.decode(Buffer.buffer("{\"v\":1,\"type\":\"error\",\"code\":\"QUOTA_EXCEEDED\",\"message\":\"m\"}"));
+        assertEquals(new ControlMessage.Error(ErrorCode.INTERNAL_ERROR, "m"), decoded);
+    }
+
+    @Disabled("bug: ControlCodec.decode ignores bytes after the first JSON value (FAIL_ON_TRAILING_TOKENS is off),"
+            + " so two messages in one CONTROL frame silently lose the second")
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"v\":1,\"type\":\"unbind\",\"endpointId\":\"x\"} garbage",
+        "{\"v\":1,\"type\":\"unbind\",\"endpointId\":\"x\"}{\"v\":1,\"type\":\"unbind\",\"endpointId\":\"y\"}"})
+    void trailingBytesAfterTheObjectAreABadControlMessage(String payload) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> ControlCodec.decode(Buffer.buffer(payload)));
+        assertEquals(ErrorCode.BAD_CONTROL_MESSAGE, e.code());
+    }
+
+    @Disabled("bug: ControlCodec.decode reads \"v\" with JsonNode.asInt, which coerces true, \"1\" and 1.7 to 1")
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "\"1\"", "1.7"})
+    void versionMustBeTheInteger1(String version) {
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> ControlCodec.decode(Buffer.buffer("{\"v\":" + version + ",\"type\":\"unbind\",\"endpointId\":\"x\"}")));
+        assertEquals(ErrorCode.UNSUPPORTED_VERSION, e.code());
+    }
+
+    private static List<String> firstTwoFieldNames(JsonNode json) {
+        List<String> names = new ArrayList<>();
+        json.fieldNames().forEachRemaining(names::add);
+        return names.subList(0, 2);
+    }
+}

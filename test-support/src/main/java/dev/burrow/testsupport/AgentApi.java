@@ -1,0 +1,50 @@
+package dev.burrow.testsupport;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Reads an agent's ngrok-compatible API ({@code GET /api/tunnels}) over its web address. */
+public final class AgentApi {
+
+    /** HTTP/1.1: the JDK client would otherwise try an h2c upgrade on every request. */
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private AgentApi() {
+    }
+
+    /** The raw response of {@code GET <web>/api/tunnels}: status and body. */
+    public static HttpResponse<String> getTunnelsResponse(AgentProcess agent) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(agent.webUrl() + "/api/tunnels"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            return CLIENT.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + req.uri() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** The {@code tunnels} array of a 200 JSON answer. */
+    public static JsonArray tunnels(AgentProcess agent) {
+        HttpResponse<String> resp = getTunnelsResponse(agent);
+        if (resp.statusCode() != 200) {
+            throw new AssertionError("GET /api/tunnels answered " + resp.statusCode() + ": " + resp.body());
+        }
+        JsonObject body = new JsonObject(resp.body());
+        JsonArray tunnels = body.getJsonArray("tunnels");
+        if (tunnels == null) {
+            throw new AssertionError("no \"tunnels\" array in " + resp.body());
+        }
+        return tunnels;
+    }
+}

@@ -1,0 +1,345 @@
+package dev.burrow.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real edge node ({@code dev.burrow.edge.EdgeMain}) in its own JVM, on loopback, with ports from the OS and a
+ * fresh data directory. {@link #restart()} brings it back on the same ports and data directory (same CA, same
+ * authtoken), which is what an agent's reconnect needs.
+ *
+ * <pre>{@code
+ * try (EdgeProcess edge = EdgeProcess.builder().heartbeatInterval("1s").start()) {
+ *     edge.httpPort(); edge.tunnelPort(); edge.caPath(); edge.authtoken();
+ * }
+ * }</pre>
+ */
+public final class EdgeProcess implements AutoCloseable {
+
+    public static final String MAIN_CLASS = "dev.burrow.edge.EdgeMain";
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(20);
+
+    private static final Pattern HTTP_LINE = Pattern.compile("^Public HTTP listening on (\\S+):(\\d+)\\s*$");
+    private static final Pattern TUNNEL_LINE = Pattern.compile("^Agent link \\(TLS\\) listening on (\\S+):(\\d+)\\s*$");
+    private static final Pattern TCP_LINE = Pattern.compile("^TCP endpoints allocated from (\\d+)-(\\d+)\\s*$");
+    private static final Pattern CA_LINE = Pattern.compile("^Dev CA certificate: (.+?)\\s*$");
+    private static final Pattern TOKEN_LINE = Pattern.compile("^Authtoken: (\\S+)\\s*$");
+    private static final String READY_LINE = "Edge node ready";
+
+    private final Builder options;
+    private final Path dataDir;
+    private final FreePorts.Range tcpPorts;
+    private final List<ManagedProcess> generations = new ArrayList<>();
+    private ManagedProcess current;
+    private int httpPort;
+    private int tunnelPort;
+    private Path caPath;
+    private String authtoken;
+
+    private EdgeProcess(Builder options) {
+        this.options = options;
+        try {
+            this.dataDir = options.dataDir != null ? options.dataDir : Files.createTempDirectory("burrow-edge-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.tcpPorts = options.tcpPorts != null ? options.tcpPorts : FreePorts.freeRange(options.tcpPortCount);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** An edge with every default: 256 MiB heap, domain localhost, a generated authtoken. */
+    public static EdgeProcess start() {
+        return builder().start();
+    }
+
+    private void launch(int httpPortArg, int tunnelPortArg) {
+        List<String> args = new ArrayList<>(List.of(
+                "--http-port", Integer.toString(httpPortArg),
+                "--tunnel-port", Integer.toString(tunnelPortArg),
+                "--bind-address", "127.0.0.1",
+                "--domain", options.domain,
+                "--tcp-ports", tcpPorts.flag(),
+                "--data-dir", dataDir.toString()));
+        if (options.authtoken != null) {
+            args.add("--authtoken");
+            args.add(options.authtoken);
+        }
+        if (options.heartbeatInterval != null) {
+            args.add("--heartbeat-interval");
+            args.add(options.heartbeatInterval);
+        }
+        if (options.offlineGrace != null) {
+            args.add("--offline-grace");
+            args.add(options.offlineGrace);
+        }
+        args.addAll(options.extraArgs);
+        String name = options.name + (generations.isEmpty() ? "" : "-restart" + generations.size());
+        ManagedProcess p = new ManagedProcess(name,
+                JavaCommand.of(options.heapMb, options.jvmArgs, MAIN_CLASS, args),
+                Map.of("HOME", dataDir.toString()), dataDir);
+        generations.add(p);
+        current = p;
+        awaitReady(p);
+    }
+
+    private void awaitReady(ManagedProcess p) {
+        p.awaitLine(l -> l.stream() == ManagedProcess.Stream.STDOUT && l.text().trim().equals(READY_LINE),
+                options.startTimeout, "'" + READY_LINE + "' on stdout");
+        Matcher http = stdoutMatch(p, HTTP_LINE);
+        Matcher tunnel = stdoutMatch(p, TUNNEL_LINE);
+        Matcher tcp = stdoutMatch(p, TCP_LINE);
+        Matcher ca = stdoutMatch(p, CA_LINE);
+        Matcher token = stdoutMatch(p, TOKEN_LINE);
+        int newHttp = Integer.parseInt(http.group(2));
+        int newTunnel = Integer.parseInt(tunnel.group(2));
+        if (httpPort != 0 && (newHttp != httpPort || newTunnel != tunnelPort)) {
+            throw new AssertionError("edge restarted on other ports: http " + newHttp + " (was " + httpPort
+                    + "), tunnel " + newTunnel + " (was " + tunnelPort + ")\n" + p.tail(40));
+        }
+        httpPort = newHttp;
+        tunnelPort = newTunnel;
+        if (!tcp.group(1).equals(Integer.toString(tcpPorts.low())) || !tcp.group(2).equals(Integer.toString(tcpPorts.high()))) {
+            throw new AssertionError("edge printed TCP range " + tcp.group(1) + "-" + tcp.group(2) + ", asked for "
+                    + tcpPorts.flag() + "\n" + p.tail(40));
+        }
+        caPath = Path.of(ca.group(1));
+        if (!caPath.isAbsolute() || !Files.isRegularFile(caPath)) {
+            throw new AssertionError("Dev CA certificate path is not an absolute path of a file: " + caPath);
+        }
+        authtoken = token.group(1);
+    }
+
+    private static Matcher stdoutMatch(ManagedProcess p, Pattern pattern) {
+        for (String line : p.stdoutLines()) {
+            Matcher m = pattern.matcher(line);
+            if (m.find()) {
+                return m;
+            }
+        }
+        throw new AssertionError("edge said it was ready but printed no stdout line matching /" + pattern + "/\n"
+                + p.tail(40));
+    }
+
+    /** SIGKILL (kill -9): the agent's link drops without a go-away. */
+    public void kill() {
+        current.kill();
+    }
+
+    /** SIGTERM, SIGKILL after {@code grace}. */
+    public void stop(Duration grace) {
+        current.stop(grace);
+    }
+
+    /** Kills the node if it still runs, then starts it again on the same ports and data directory. */
+    public void restart() {
+        if (current.isAlive()) {
+            current.kill();
+        }
+        launch(httpPort, tunnelPort);
+    }
+
+    /** Starts the node again after {@link #kill()} or {@link #stop}, on the same ports and data directory. */
+    public void startAgain() {
+        if (current.isAlive()) {
+            throw new IllegalStateException("edge is running");
+        }
+        launch(httpPort, tunnelPort);
+    }
+
+    public boolean isAlive() {
+        return current.isAlive();
+    }
+
+    /** The process of the current run (after a restart, the new one). */
+    public ManagedProcess process() {
+        return current;
+    }
+
+    /** Every process this edge has been, oldest first. */
+    public List<ManagedProcess> generations() {
+        return List.copyOf(generations);
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int tunnelPort() {
+        return tunnelPort;
+    }
+
+    /** {@code 127.0.0.1:<tunnel port>}, for the agent's --server. */
+    public String serverAddress() {
+        return "127.0.0.1:" + tunnelPort;
+    }
+
+    public Path caPath() {
+        return caPath;
+    }
+
+    public String authtoken() {
+        return authtoken;
+    }
+
+    public String domain() {
+        return options.domain;
+    }
+
+    public FreePorts.Range tcpPorts() {
+        return tcpPorts;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The Host header of an HTTP endpoint: {@code NAME.localhost:<http port>}. */
+    public String hostHeader(String name) {
+        return name + "." + options.domain + ":" + httpPort;
+    }
+
+    /** {@code http://NAME.localhost:<http port>}, the public URL an agent should print for subdomain NAME. */
+    public String publicHttpUrl(String name) {
+        return "http://" + hostHeader(name);
+    }
+
+    /** Stops the node (SIGTERM, then SIGKILL) and deletes its data directory unless it was given by the caller. */
+    @Override
+    public void close() {
+        for (ManagedProcess p : generations) {
+            p.close();
+        }
+        if (options.dataDir == null) {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // a temp dir left behind is harmless
+                }
+            });
+        } catch (IOException ignored) {
+            // same
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "edge(http " + httpPort + ", tunnel " + tunnelPort + ", " + current + ")";
+    }
+
+    public static final class Builder {
+        private String name = "edge";
+        private int heapMb = 256;
+        private String domain = "localhost";
+        private String authtoken;
+        private String heartbeatInterval;
+        private String offlineGrace;
+        private Path dataDir;
+        private FreePorts.Range tcpPorts;
+        private int tcpPortCount = 8;
+        private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private final List<String> extraArgs = new ArrayList<>();
+        private final List<String> jvmArgs = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Names the log file and the process in failure output. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder heapMb(int heapMb) {
+            this.heapMb = heapMb;
+            return this;
+        }
+
+        public Builder domain(String domain) {
+            this.domain = domain;
+            return this;
+        }
+
+        /** Accept this authtoken (--authtoken); without it the node makes and prints its own. */
+        public Builder authtoken(String authtoken) {
+            this.authtoken = authtoken;
+            return this;
+        }
+
+        /** --heartbeat-interval, for example "1s". */
+        public Builder heartbeatInterval(String interval) {
+            this.heartbeatInterval = interval;
+            return this;
+        }
+
+        /** --offline-grace, for example "60s": how long an endpoint whose agent vanished stays (as offline). */
+        public Builder offlineGrace(String grace) {
+            this.offlineGrace = grace;
+            return this;
+        }
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Builder tcpPorts(FreePorts.Range range) {
+            this.tcpPorts = range;
+            return this;
+        }
+
+        /** How many TCP endpoint ports to reserve when no range is given (a free run is probed). */
+        public Builder tcpPortCount(int count) {
+            this.tcpPortCount = count;
+            return this;
+        }
+
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        public Builder arg(String... args) {
+            extraArgs.addAll(List.of(args));
+            return this;
+        }
+
+        public Builder jvmArg(String... args) {
+            jvmArgs.addAll(List.of(args));
+            return this;
+        }
+
+        public EdgeProcess start() {
+            EdgeProcess edge = new EdgeProcess(this);
+            try {
+                edge.launch(0, 0);
+            } catch (RuntimeException | Error e) {
+                edge.close();
+                throw e;
+            }
+            return edge;
+        }
+    }
+}
