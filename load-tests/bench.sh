@@ -96,7 +96,7 @@ stop_pid() {  # pid name: TERM, up to 5 s, then KILL
 
 cleanup() {
   local rc=$? i
-  trap - EXIT INT TERM
+  trap - EXIT INT TERM ERR
   set +e
   if [ "$rc" -ne 0 ] && [ -n "$TMP" ] && [ -d "$TMP/logs" ]; then
     for f in "$TMP"/logs/*.log; do
@@ -188,11 +188,11 @@ chmod 711 "$TMP"  # nginx workers run as an unprivileged user when started as ro
 # Helpers
 USED_PORTS=" "
 free_port() {  # VAR: set VAR to a free 127.0.0.1 TCP port below the ephemeral range (no outgoing socket holds it)
-  local var=$1 lo hi p i
-  read -r lo hi < /proc/sys/net/ipv4/ip_local_port_range
-  [ "$lo" -gt 22000 ] || lo=61000 hi=65000
+  local var=$1 lo p i
+  read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range  # 32768 by default
   for i in $(seq 1 500); do
-    if [ "$lo" = 61000 ]; then p=$(( 61000 + RANDOM % 4000 )); else p=$(( 21000 + RANDOM % (lo - 21000) )); fi
+    # 21000 and up: clear of the edge's default TCP endpoint range (20000-20999)
+    if [ "$lo" -gt 22000 ]; then p=$(( 21000 + RANDOM % (lo - 21000) )); else p=$(( 61000 + RANDOM % 4000 )); fi
     case "$USED_PORTS" in *" $p "*) continue ;; esac
     if [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]; then USED_PORTS="$USED_PORTS$p "; printf -v "$var" %s "$p"; return 0; fi
   done
@@ -453,7 +453,7 @@ mkdir -p "$(dirname "$OUT")"
        "CPU ${IDLE_BEFORE}% idle before the run, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Tools: $NGINX_V ($NGINX_WORKERS worker), $WRK_V, $SSH_V${SSH_CIPHER:+ (cipher $SSH_CIPHER)}${JAVA_V:+, $JAVA_V (JAVA_OPTS: $JAVA_OPTS)}."
   echo "Settings: $([ "$QUICK" = 1 ] && echo 'quick mode, ')${DURATION}s per wrk measurement after ${WARMUP}s warm-up;" \
-       "small page ${SMALL_BYTES} B; bulk file ${BIG_MIB} MiB, median of ${BULK_RUNS} curl download(s)."
+       "small page ${SMALL_BYTES} B; bulk file ${BIG_MIB} MiB, median of ${BULK_RUNS} round(s) of curl downloads."
   echo "Method: docs/benchmarks.md."
   echo
   echo "| ${HEAD//|/ | } |"

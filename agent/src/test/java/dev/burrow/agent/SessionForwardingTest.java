@@ -46,7 +46,9 @@ class SessionForwardingTest {
         edge = new FakeEdge(vertx).start(0).await();
         Buffer big = Buffer.buffer(new byte[BIG]);
         upstream = vertx.createHttpServer().requestHandler(request -> {
-            if (request.path().equals("/big")) {
+            if (request.path().equals("/upgrade")) {
+                request.toNetSocket().onSuccess(socket -> socket.handler(socket::write));
+            } else if (request.path().equals("/big")) {
                 request.response().putHeader("X-Host-Seen", request.getHeader("Host")).end(big);
             } else {
                 request.response().setChunked(true).putHeader("X-Host-Seen", request.getHeader("Host"));
@@ -115,6 +117,31 @@ class SessionForwardingTest {
         assertEquals(200, echo.head().status());
         assertEquals(upload, echo.body());
         assertTrue(echo.head().headers().stream().noneMatch(h -> h.getKey().equalsIgnoreCase("transfer-encoding")));
+        session.close().await();
+    }
+
+    @Test
+    void upgradeBecomesARawBytePipeAfter101() throws Exception {
+        BurrowSession session = builder().connect().await();
+        session.httpEndpoint().subdomain("ws").forward(URI.create("http://127.0.0.1:" + upstream.actualPort())).await();
+        MuxStream stream = edge.open(StreamOpen.http(edge.endpointId("ws.localhost"), "1.2.3.4:5",
+                new HttpRequestHead("GET", "/upgrade", List.of(Map.entry("Host", "ws.localhost:8080"),
+                        Map.entry("Connection", "Upgrade"), Map.entry("Upgrade", "echo")))));
+        Promise<HttpResponseHead> head = Promise.promise();
+        Promise<String> echoed = Promise.promise();
+        Buffer received = Buffer.buffer();
+        stream.headersHandler(head::tryComplete);
+        stream.handler(data -> {
+            received.appendBuffer(data);
+            if (received.length() >= 11) {
+                echoed.tryComplete(received.toString());
+            }
+        });
+        assertEquals(101, head.future().await(10, TimeUnit.SECONDS).status());
+        stream.write(Buffer.buffer("hello "));
+        stream.write(Buffer.buffer("world"));
+        assertEquals("hello world", echoed.future().await(10, TimeUnit.SECONDS));
+        stream.reset(ErrorCode.STREAM_CANCELLED, "test done");
         session.close().await();
     }
 

@@ -13,6 +13,7 @@ import dev.burrow.edge.registry.EndpointRegistry;
 import dev.burrow.edge.registry.LocalEndpointRegistry;
 import dev.burrow.edge.tcp.TcpEndpoints;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -67,7 +68,16 @@ public final class EdgeNode {
             return Future.failedFuture(e);
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        return start(vertx, true, valid).recover(error -> vertx.close().transform(ignored -> Future.failedFuture(error)));
+        // Context-less promise: a future chained on an event-loop context would never complete once Vert.x is closed.
+        Promise<EdgeNode> result = Promise.promise();
+        start(vertx, true, valid).onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(ar.result());
+            } else {
+                vertx.close().onComplete(ignored -> result.fail(ar.cause()));
+            }
+        });
+        return result.future();
     }
 
     /** Starts a node on the caller's Vert.x instance; {@link #close()} leaves it running. */
@@ -106,8 +116,14 @@ public final class EdgeNode {
     }
 
     private EdgeStartException cannotListen(String what, int port, String flag, Throwable error) {
+        String reason = String.valueOf(error.getMessage());
+        if (reason.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+            reason = "the port is already in use";
+        } else if (reason.toLowerCase(java.util.Locale.ROOT).contains("permission denied")) {
+            reason = "permission denied (ports below 1024 need privileges)";
+        }
         return new EdgeStartException("cannot listen for " + what + " on " + config.bindAddress() + ":" + port + ": "
-                + error.getMessage() + "; choose another " + flag + " (0 picks a free port)", error);
+                + reason + "; choose another " + flag + " (0 picks a free port)", error);
     }
 
     private void closeRemovedEndpoints(List<Endpoint> removed) {
@@ -120,8 +136,12 @@ public final class EdgeNode {
 
     /** Tells agents the node is going away, closes every listener and link, and the Vert.x instance if it owns it. */
     public Future<Void> close() {
-        Future<Void> stopped = stopListeners();
-        return ownsVertx ? stopped.eventually(vertx::close) : stopped;
+        if (!ownsVertx) {
+            return stopListeners();
+        }
+        Promise<Void> closed = Promise.promise();
+        stopListeners().onComplete(ignored -> vertx.close().onComplete(closed));
+        return closed.future();
     }
 
     private Future<Void> stopListeners() {

@@ -175,6 +175,7 @@ class EdgeNodeEndToEndTest {
         String sessionId = await(first.authResult()).sessionId();
         String url = await(first.bindHttp("back.localhost", null)).publicUrl();
         await(first.close());
+        waitUntil(() -> edge.liveSessionCount() == 0);
 
         Reply offline = request(HttpMethod.GET, "back.localhost", "/", null);
         assertEquals(502, offline.statusCode());
@@ -285,6 +286,7 @@ class EdgeNodeEndToEndTest {
                 .setPort(edge.httpPort()).setURI("/echo").putHeader("Content-Length", Long.toString(64L * block.length));
         MessageDigest actual = MessageDigest.getInstance("SHA-256");
         long[] count = new long[1];
+        long started = System.nanoTime();
         await(http.request(options).compose(request -> request.send(body)).compose(response -> {
             io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
             response.handler(data -> {
@@ -295,8 +297,66 @@ class EdgeNodeEndToEndTest {
             response.exceptionHandler(done::tryFail);
             return done.future();
         }));
+        System.out.printf("64 MiB echoed through the tunnel in %d ms%n", (System.nanoTime() - started) / 1_000_000);
         assertEquals(64L * block.length, count[0]);
         assertArrayEquals(expected.digest(), actual.digest());
+    }
+
+    @Test
+    void offlineGraceEndRemovesEndpointsAndClosesTcpPorts() throws Exception {
+        await(edge.close());
+        edge = await(EdgeNode.start(vertx, edge.config().withOfflineGrace(Duration.ofMillis(200))));
+        FakeAgent agent = agent(edge.devAuthtoken(), null);
+        await(agent.authResult());
+        assertTrue(await(agent.bindTcp(0)).ok());
+        assertTrue(await(agent.bindHttp("gone.localhost", null)).ok());
+        assertEquals(1, edge.tcpListenerCount());
+        await(agent.close());
+        waitUntil(() -> edge.tcpListenerCount() == 0);
+        waitUntil(() -> {
+            try {
+                return await(edge.registry().list()).isEmpty();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals(404, request(HttpMethod.GET, "gone.localhost", "/", null).statusCode());
+    }
+
+    @Test
+    void clientThatGoesAwayCancelsTheStream() throws Exception {
+        io.vertx.core.Promise<dev.burrow.mux.StreamResetException> reset = io.vertx.core.Promise.promise();
+        FakeAgent agent = agent(edge.devAuthtoken(), null).onStream(stream -> {
+            stream.handler(data -> { });
+            stream.exceptionHandler(error -> reset.tryComplete((dev.burrow.mux.StreamResetException) error));
+        });
+        await(agent.authResult());
+        assertTrue(await(agent.bindHttp("slow.localhost", null)).ok());
+        try (Socket socket = new Socket("127.0.0.1", edge.httpPort())) {
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: slow.localhost\r\n\r\n".getBytes());
+            socket.getOutputStream().flush();
+            waitUntil(() -> agent.mux().openStreamCount() == 1);
+        }
+        assertEquals(ErrorCode.STREAM_CANCELLED, await(reset.future()).code());
+        waitUntil(() -> agent.mux().openStreamCount() == 0);
+    }
+
+    @Test
+    void garbageOnOneLinkClosesThatLinkOnly() throws Exception {
+        FakeAgent good = agent(edge.devAuthtoken(), null).onStream(AgentResponders::echo);
+        await(good.authResult());
+        assertTrue(await(good.bindHttp("steady.localhost", null)).ok());
+
+        io.vertx.core.net.NetSocket raw = await(vertx.createNetClient(new io.vertx.core.net.NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+                        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(edge.caCertPath().toString())))
+                .connect(edge.tunnelPort(), "localhost"));
+        io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+        raw.closeHandler(v -> closed.tryComplete());
+        raw.write(Buffer.buffer("GET / HTTP/1.1\r\nHost: not-a-burrow-peer\r\n\r\n"));
+        await(closed.future());
+
+        assertEquals(200, request(HttpMethod.GET, "steady.localhost", "/", null).statusCode());
+        assertEquals(1, edge.liveSessionCount());
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 
@@ -28,6 +29,8 @@ final class FakeAgent {
     private final Promise<LinkClosed> closed = Promise.promise();
     private volatile Handler<MuxStream> streamHandler = stream -> { };
     private volatile StreamMultiplexer mux;
+    /** Held on purpose: Vert.x 5 closes an unreachable client's connections when it is garbage collected. */
+    private volatile NetClient client;
 
     private FakeAgent(Vertx vertx) {
         this.vertx = vertx;
@@ -38,9 +41,9 @@ final class FakeAgent {
         FakeAgent agent = new FakeAgent(vertx);
         Context context = vertx.getOrCreateContext();
         Promise<FakeAgent> ready = Promise.promise();
-        context.runOnContext(v -> vertx.createNetClient(new NetClientOptions().setSsl(true)
+        context.runOnContext(v -> (agent.client = vertx.createNetClient(new NetClientOptions().setSsl(true)
                         .setHostnameVerificationAlgorithm("HTTPS")
-                        .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())))
+                        .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()))))
                 .connect(port, "localhost")
                 .onFailure(ready::fail)
                 .onSuccess(socket -> {

@@ -16,6 +16,30 @@ import java.time.Duration;
 public record MuxOptions(String name, Duration heartbeatInterval, int heartbeatTolerance, int initialWindow,
                          int maxConcurrentStreams) {
 
+    /**
+     * Note: {@code initialWindow} is not negotiated on the wire; both ends of a link must use the same value
+     * (keep {@link ProtocolLimits#INITIAL_STREAM_WINDOW}) or the side with the smaller one will see
+     * FLOW_CONTROL_ERROR.
+     */
+    public MuxOptions {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("mux options: name must not be blank");
+        }
+        if (heartbeatInterval == null || heartbeatInterval.isNegative()) {
+            throw new IllegalArgumentException("mux options: heartbeatInterval must be zero (off) or positive, got " + heartbeatInterval);
+        }
+        if (heartbeatTolerance < 1) {
+            throw new IllegalArgumentException("mux options: heartbeatTolerance must be at least 1, got " + heartbeatTolerance);
+        }
+        if (initialWindow < 2 * ProtocolLimits.MAX_DATA_PAYLOAD || initialWindow > ProtocolLimits.MAX_WINDOW) {
+            throw new IllegalArgumentException("mux options: initialWindow must be between " + 2 * ProtocolLimits.MAX_DATA_PAYLOAD
+                    + " and " + ProtocolLimits.MAX_WINDOW + " bytes, got " + initialWindow);
+        }
+        if (maxConcurrentStreams < 1) {
+            throw new IllegalArgumentException("mux options: maxConcurrentStreams must be at least 1, got " + maxConcurrentStreams);
+        }
+    }
+
     public static MuxOptions defaults(String name) {
         return new MuxOptions(name, ProtocolLimits.DEFAULT_HEARTBEAT_INTERVAL, ProtocolLimits.HEARTBEAT_TOLERANCE,
                 ProtocolLimits.INITIAL_STREAM_WINDOW, ProtocolLimits.MAX_CONCURRENT_STREAMS);

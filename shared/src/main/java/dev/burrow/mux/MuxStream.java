@@ -12,18 +12,48 @@ import io.vertx.core.streams.WriteStream;
 /**
  * One stream of a multiplexed link: a flow-controlled, bidirectional byte stream with half-close.
  *
- * <p>As a {@link ReadStream} it delivers the peer's DATA; {@link #endHandler} fires when the peer half-closes;
- * {@link #exceptionHandler} receives a {@link StreamResetException} when the stream is reset by the peer or the
- * link dies. While paused, the peer's bytes wait here, never more than one window, and no window credit is
- * returned until the bytes are handed to the handler.
+ * <h2>Reading</h2>
+ * As a {@link ReadStream} it delivers the peer's DATA in order. Until a {@link #handler} is set, or while the
+ * stream is paused, the peer's bytes wait here (never lost, never more than one window, 512 KiB by default),
+ * and no window credit is returned until the bytes are handed to the handler; credit goes back in batches of
+ * half a window. {@link #endHandler} fires when the peer half-closes, after the last byte, and like data only
+ * while the stream is not paused. {@link #fetch(long)} counts buffers, not bytes.
  *
- * <p>As a {@link WriteStream} it sends DATA within the peer's window. {@link #writeQueueFull()} is true while
- * the window is exhausted or too much is queued; {@link #drainHandler} fires when credit returns. Writes are
- * never refused: respect {@code writeQueueFull()} (for example through {@code pipeTo}) to bound memory.
- * {@link #end()} half-closes the sending direction.
+ * <h2>Writing</h2>
+ * As a {@link WriteStream} it sends DATA within the peer's window. {@link #write} never refuses bytes on an
+ * open stream: it queues them, and {@link #writeQueueFull()} turns true once 128 KiB (see
+ * {@link #setWriteQueueMaxSize}) wait to be sent; {@link #drainHandler} then fires once the queue is back to half.
+ * A drain handler set after {@code writeQueueFull()} was seen true fires even if the queue drained in between.
+ * Respect {@code writeQueueFull()} (for example through {@code pipeTo}) or memory grows. {@link #end()}
+ * half-closes the sending direction once every queued byte is sent. Writing after {@code end()} or after a
+ * reset fails the returned future with a {@link StreamResetException}.
  *
- * <p>Every method may be called from any thread: work is carried out on the link's event loop, in call order.
- * Handlers are called on the link's event loop.
+ * <h2>Reset and link loss</h2>
+ * {@link #exceptionHandler} receives a {@link StreamResetException} (stable {@link ErrorCode}, message, whether
+ * the peer did it) when the peer resets the stream or the link dies; a failure that happened before the handler
+ * was set is delivered when it is set. The side that calls {@link #reset} is not told about its own reset. When a
+ * stream is reset while a writer waits for drain, the drain handler is called once so that the writer wakes up:
+ * its next write fails. A handler that throws resets its own stream (INTERNAL_ERROR), never the link.
+ *
+ * <h2>pipeTo (Vert.x 5 {@code PipeImpl})</h2>
+ * <ul>
+ *   <li>Stream as source, reset (or link lost): the pipe future fails with the {@link StreamResetException},
+ *       and by default Vert.x still calls {@code end()} on the destination, a graceful close (FIN / HALF_CLOSE)
+ *       that can make a truncated body look complete. For a byte pipe or a body, use
+ *       {@code stream.pipe().endOnFailure(false).to(dst)} and close or reset the destination yourself in
+ *       {@code onFailure}.</li>
+ *   <li>Stream as destination, reset: the pipe learns about it from the failed write (it sets no exception
+ *       handler on the destination) and fails with the {@link StreamResetException}; the source is resumed and
+ *       ended per the flags, but not closed. Close the source yourself (for a socket, {@code close()}; for
+ *       another stream, {@link #reset}).</li>
+ *   <li>The pipe clears this stream's handlers when it completes; set your own after it, not before.</li>
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ * Every method may be called from any thread: the work is carried out on the link's event loop, in the order of
+ * the calls of one thread. Handlers are called on the link's event loop (see {@link StreamMultiplexer}), not on
+ * the caller's context; hop back yourself (or let a thread-safe destination such as a NetSocket do it) if that
+ * matters.
  */
 public interface MuxStream extends ReadStream<Buffer>, WriteStream<Buffer> {
 

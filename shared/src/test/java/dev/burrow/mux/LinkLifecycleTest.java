@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -213,10 +214,12 @@ class LinkLifecycleTest {
         server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
         MuxTestServer.Pair pair = server.pair(link -> { });
         Context linkContext = pair.client().context();
-        Context other = vertx.getOrCreateContext();
-        while (((ContextInternal) other).nettyEventLoop() == ((ContextInternal) linkContext).nettyEventLoop()) {
-            other = vertx.getOrCreateContext();
+        // A context on another event loop (event loops are handed out round-robin).
+        ContextInternal other = ((VertxInternal) vertx).createEventLoopContext();
+        for (int i = 0; i < 64 && other.nettyEventLoop() == ((ContextInternal) linkContext).nettyEventLoop(); i++) {
+            other = ((VertxInternal) vertx).createEventLoopContext();
         }
+        assertNotEquals(((ContextInternal) linkContext).nettyEventLoop(), other.nettyEventLoop(), "found no other event loop");
         int messages = 20_000;
 
         MuxStream fromLoop = pair.client().openStream(tcpOpen("loop"));

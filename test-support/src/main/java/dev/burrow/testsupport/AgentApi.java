@@ -16,16 +16,25 @@ public final class AgentApi {
     /** HTTP/1.1: the JDK client would otherwise try an h2c upgrade on every request. */
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    /** The JDK client's default: HTTP/2, reached through an h2c upgrade on a plain connection. */
+    private static final HttpClient H2C_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private AgentApi() {
     }
 
     /** The raw response of {@code GET <web>/api/tunnels}: status and body. */
     public static HttpResponse<String> getTunnelsResponse(AgentProcess agent) {
+        return getTunnelsResponse(agent, HttpClient.Version.HTTP_1_1);
+    }
+
+    /** {@code GET <web>/api/tunnels} with the given protocol (HTTP_2 means an h2c upgrade). */
+    public static HttpResponse<String> getTunnelsResponse(AgentProcess agent, HttpClient.Version version) {
+        HttpClient client = version == HttpClient.Version.HTTP_2 ? H2C_CLIENT : CLIENT;
         HttpRequest req = HttpRequest.newBuilder(URI.create(agent.webUrl() + "/api/tunnels"))
                 .timeout(Duration.ofSeconds(10)).GET().build();
         try {
-            return CLIENT.send(req, HttpResponse.BodyHandlers.ofString());
+            return client.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("GET " + req.uri() + " failed: " + e, e);
         } catch (InterruptedException e) {

@@ -255,6 +255,15 @@ public final class AgentProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * For an agent expected to exit within seconds: C1 only, which starts faster and costs less CPU than
+         * tiered compilation (never for an agent that moves bulk data).
+         */
+        public Builder shortLived() {
+            jvmArgs.add("-XX:TieredStopAtLevel=1");
+            return this;
+        }
+
         public List<String> cliArgs() {
             List<String> args = new ArrayList<>(List.of(command, target,
                     "--server", server != null ? server : edge.serverAddress(),

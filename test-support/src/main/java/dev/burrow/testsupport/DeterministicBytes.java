@@ -19,6 +19,8 @@ public final class DeterministicBytes {
     public static final int MAX_CHUNK = 64 * 1024;
     /** Two periods back to back, so that any slice up to PERIOD long is one array copy. */
     private static final byte[] DOUBLE;
+    /** The same bytes as a Vert.x buffer: {@link #chunk} hands out read-only slices of it, without copying. */
+    private static final Buffer DOUBLE_BUFFER;
 
     static {
         byte[] pattern = new byte[PERIOD];
@@ -26,6 +28,7 @@ public final class DeterministicBytes {
         DOUBLE = new byte[2 * PERIOD];
         System.arraycopy(pattern, 0, DOUBLE, 0, PERIOD);
         System.arraycopy(pattern, 0, DOUBLE, PERIOD, PERIOD);
+        DOUBLE_BUFFER = Buffer.buffer(DOUBLE);
     }
 
     private DeterministicBytes() {
@@ -40,8 +43,13 @@ public final class DeterministicBytes {
         return Arrays.copyOfRange(DOUBLE, start, start + length);
     }
 
+    /** Bytes {@code [offset, offset + length)} as a slice of a shared buffer (no copy); never write into it. */
     public static Buffer chunk(long offset, int length) {
-        return Buffer.buffer(slice(offset, length));
+        if (length > MAX_CHUNK) {
+            throw new IllegalArgumentException("length " + length + " > " + MAX_CHUNK);
+        }
+        int start = (int) (offset % PERIOD);
+        return DOUBLE_BUFFER.slice(start, start + length);
     }
 
     /** CRC-32 of the first {@code n} bytes of the sequence. */
@@ -65,9 +73,15 @@ public final class DeterministicBytes {
         private final CRC32 crc = new CRC32();
         private long count;
         private long firstMismatch = -1;
+        private byte[] scratch = new byte[MAX_CHUNK];
 
         public void update(Buffer buffer) {
-            update(buffer.getBytes());
+            int len = buffer.length();
+            if (scratch.length < len) {
+                scratch = new byte[len];
+            }
+            buffer.getBytes(0, len, scratch, 0);
+            update(scratch, 0, len);
         }
 
         public void update(byte[] bytes) {

@@ -19,7 +19,10 @@ public final class ProcessRegistry {
     private static final Path LOG_DIR;
 
     static {
-        Path dir = Path.of(System.getProperty("burrow.e2e.logDir", "target/e2e-logs"));
+        // one directory per test JVM, so that a run never mixes its logs with an earlier one's
+        String run = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-pid" + ProcessHandle.current().pid();
+        Path dir = Path.of(System.getProperty("burrow.e2e.logDir", "target/e2e-logs"), run);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

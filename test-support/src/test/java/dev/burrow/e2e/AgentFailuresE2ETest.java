@@ -66,7 +66,7 @@ class AgentFailuresE2ETest {
 
     @Test
     void wrongAuthtokenExitsWithOneLineAboutTheAuthtoken() {
-        try (AgentProcess agent = AgentProcess.http(edge, upstream.httpAddress()).name("agent-wrong-token")
+        try (AgentProcess agent = AgentProcess.http(edge, upstream.httpAddress()).name("agent-wrong-token").shortLived()
                 .authtoken("not-the-right-token-" + System.nanoTime()).launch()) {
             String error = assertFailsWithOneErrorLine(agent);
             assertTrue(error.toLowerCase(Locale.ROOT).contains("authtoken"), error);
@@ -78,7 +78,7 @@ class AgentFailuresE2ETest {
         String name = "e2e-taken";
         try (AgentProcess first = AgentProcess.http(edge, upstream.httpAddress()).subdomain(name).start();
              AgentProcess second = AgentProcess.http(edge, upstream.httpAddress()).subdomain(name)
-                     .name("agent-collision").launch()) {
+                     .name("agent-collision").shortLived().launch()) {
             String error = assertFailsWithOneErrorLine(second);
             assertTrue(error.contains(name), "the line should name the hostname: " + error);
             String lower = error.toLowerCase(Locale.ROOT);
@@ -94,7 +94,7 @@ class AgentFailuresE2ETest {
 
     @Test
     void withoutEdgeCaTheEdgeCertificateIsNotTrusted() {
-        try (AgentProcess agent = AgentProcess.http(edge, upstream.httpAddress()).name("agent-no-ca")
+        try (AgentProcess agent = AgentProcess.http(edge, upstream.httpAddress()).name("agent-no-ca").shortLived()
                 .withoutEdgeCa().launch()) {
             String error = assertFailsWithOneErrorLine(agent);
             assertTrue(error.contains("--edge-ca"), "the line should point to --edge-ca: " + error);
@@ -104,7 +104,7 @@ class AgentFailuresE2ETest {
     @Test
     void withAnUnrelatedCaTheEdgeCertificateIsNotTrusted(@TempDir Path tmp) {
         Path wrongCa = TestCertificates.writeUnrelatedCa(tmp.resolve("other-ca.pem"));
-        try (AgentProcess agent = AgentProcess.http(edge, upstream.httpAddress()).name("agent-wrong-ca")
+        try (AgentProcess agent = AgentProcess.http(edge, upstream.httpAddress()).name("agent-wrong-ca").shortLived()
                 .edgeCa(wrongCa).launch()) {
             String error = assertFailsWithOneErrorLine(agent);
             assertTrue(error.contains("--edge-ca"), "the line should point to --edge-ca: " + error);

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -286,6 +288,15 @@ class HttpTunnelE2ETest {
         assertNotNull(config, t.encode());
         assertTrue(config.getString("addr", "").contains(Integer.toString(upstream.httpPort())),
                 "config.addr should name the upstream: " + t.encode());
+    }
+
+    @Test
+    void agentApiAnswersHttp2ClientsToo() {
+        // the JDK HttpClient's default (and curl --http2) upgrade to h2c; HTTP/2 has :authority, not Host
+        HttpResponse<String> resp = AgentApi.getTunnelsResponse(agent, HttpClient.Version.HTTP_2);
+        assertEquals(200, resp.statusCode(), "GET /api/tunnels over h2c: " + resp.body());
+        assertEquals(agent.publicUrl(),
+                new JsonObject(resp.body()).getJsonArray("tunnels").getJsonObject(0).getString("public_url"));
     }
 
     @Test

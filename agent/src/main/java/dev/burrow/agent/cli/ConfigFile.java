@@ -39,7 +39,7 @@ record ConfigFile(Map<String, String> values) {
                 throw new IllegalArgumentException("config file " + path + " must be a YAML mapping of keys to values");
             }
             java.util.HashMap<String, String> values = new java.util.HashMap<>();
-            root.fields().forEachRemaining(field -> {
+            root.properties().forEach(field -> {
                 if (field.getValue().isValueNode()) {
                     values.put(field.getKey(), field.getValue().asText());
                 }

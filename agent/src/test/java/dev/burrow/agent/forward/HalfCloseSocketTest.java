@@ -49,6 +49,18 @@ class HalfCloseSocketTest {
         server.close().await();
     }
 
+    /** The same over the native (epoll) transport the CLI prefers. */
+    @Test
+    void peerFinBecomesEndOnTheNativeTransport() throws Exception {
+        Vertx nativeVertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+        try {
+            assertTrue(nativeVertx.isNativeTransportEnabled(), "epoll should load here");
+            peerFinBecomesEndAndWeCanStillWrite(nativeVertx);
+        } finally {
+            nativeVertx.close().await();
+        }
+    }
+
     /** We send and FIN; the peer reads to EOF and can still send afterwards, which we receive. */
     @Test
     void ourEndSendsFinAfterQueuedBytesAndReadingGoesOn(Vertx vertx) throws Exception {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -79,9 +78,7 @@ public final class ConfigResolver {
         if (!root.isObject()) {
             throw new ConfigException("config file " + file + " must be a mapping of keys such as \"http-port: 8080\"");
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             ConfigKey key = ConfigKey.fromYamlKey(field.getKey());
             String source = field.getKey() + " in " + file;
             if (key == null) {

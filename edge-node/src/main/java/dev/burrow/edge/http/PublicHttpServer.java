@@ -1,5 +1,6 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.edge.deploy.ListenerDeployment;
 import dev.burrow.edge.link.AgentLinks;
 import dev.burrow.edge.registry.EndpointRegistry;
 import io.vertx.core.Future;
@@ -22,24 +23,30 @@ public final class PublicHttpServer {
     private final EndpointRegistry registry;
     private final AgentLinks links;
     private final HttpServerOptions options;
-    private HttpServer server;
+    private final int port;
+    private ListenerDeployment deployment;
 
     public PublicHttpServer(Vertx vertx, EndpointRegistry registry, AgentLinks links, String bindAddress, int port) {
         this.vertx = vertx;
         this.registry = registry;
         this.links = links;
+        this.port = port;
         this.options = new HttpServerOptions()
                 .setHost(bindAddress)
-                .setPort(port)
                 .setTcpNoDelay(true)
                 .setHttp2ClearTextEnabled(true)
                 .setHandle100ContinueAutomatically(true);
     }
 
-    /** Starts listening; completes with the bound port. */
+    /** Starts listening, one instance per core; completes with the bound port. */
     public Future<Integer> listen() {
-        server = vertx.createHttpServer(options).requestHandler(this::onRequest);
-        return server.listen().map(HttpServer::actualPort);
+        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(), port, instancePort ->
+                        vertx.createHttpServer(new HttpServerOptions(options).setPort(instancePort))
+                                .requestHandler(this::onRequest)
+                                .listen()
+                                .map(HttpServer::actualPort))
+                .onSuccess(d -> deployment = d)
+                .map(ListenerDeployment::port);
     }
 
     private void onRequest(HttpServerRequest request) {
@@ -57,6 +64,6 @@ public final class PublicHttpServer {
 
     /** Stops listening and closes open connections. */
     public Future<Void> close() {
-        return server == null ? Future.succeededFuture() : server.close();
+        return deployment == null ? Future.succeededFuture() : deployment.close();
     }
 }

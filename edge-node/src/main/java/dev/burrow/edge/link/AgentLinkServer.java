@@ -1,5 +1,6 @@
 package dev.burrow.edge.link;
 
+import dev.burrow.edge.deploy.ListenerDeployment;
 import dev.burrow.edge.pki.DevPki;
 import dev.burrow.mux.LinkRole;
 import dev.burrow.mux.MuxOptions;
@@ -28,14 +29,15 @@ public final class AgentLinkServer {
     private final Vertx vertx;
     private final SessionServices services;
     private final NetServerOptions options;
-    private NetServer server;
+    private final int port;
+    private ListenerDeployment deployment;
 
     public AgentLinkServer(Vertx vertx, SessionServices services, DevPki pki, String bindAddress, int port) {
         this.vertx = vertx;
         this.services = services;
+        this.port = port;
         this.options = new NetServerOptions()
                 .setHost(bindAddress)
-                .setPort(port)
                 .setTcpNoDelay(true)
                 .setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions()
@@ -50,10 +52,15 @@ public final class AgentLinkServer {
         return options.getSslEngineOptions() instanceof OpenSSLEngineOptions ? "OpenSSL" : "JDK";
     }
 
-    /** Starts listening; completes with the bound port. */
+    /** Starts listening, one instance per core (links spread over event loops); completes with the bound port. */
     public Future<Integer> listen() {
-        server = vertx.createNetServer(options).connectHandler(this::onConnect);
-        return server.listen().map(NetServer::actualPort);
+        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(), port, instancePort ->
+                        vertx.createNetServer(new NetServerOptions(options).setPort(instancePort))
+                                .connectHandler(this::onConnect)
+                                .listen()
+                                .map(NetServer::actualPort))
+                .onSuccess(d -> deployment = d)
+                .map(ListenerDeployment::port);
     }
 
     private void onConnect(NetSocket socket) {
@@ -73,6 +80,6 @@ public final class AgentLinkServer {
 
     /** Stops accepting links; existing links are closed by {@link SessionTable#close()}. */
     public Future<Void> close() {
-        return server == null ? Future.succeededFuture() : server.close();
+        return deployment == null ? Future.succeededFuture() : deployment.close();
     }
 }

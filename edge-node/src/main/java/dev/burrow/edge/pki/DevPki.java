@@ -153,7 +153,7 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
                 new X500Name("CN=" + domain + ",O=Burrow edge"), pair.getPublic());
         List<GeneralName> names = new ArrayList<>();
         for (String san : subjectAltNames(domain)) {
-            boolean ip = Character.isDigit(san.charAt(0)) && !san.contains("*") || san.contains(":");
+            boolean ip = san.contains(":") || san.matches("\\d{1,3}(\\.\\d{1,3}){3}");
             names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, san));
         }
         JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();

@@ -1,0 +1,62 @@
+package dev.burrow.edge;
+
+import dev.burrow.edge.config.EdgeConfig;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static dev.burrow.edge.EdgeNodeEndToEndTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+class EdgeMainTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void startupLinesFollowTheContractWithThePickedPorts() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        EdgeNode edge = await(EdgeNode.start(vertx, EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0)
+                .withBindAddress("127.0.0.1").withDataDir(dataDir)));
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            EdgeMain.printReady(edge, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+            assertNotEquals(0, edge.httpPort());
+            assertNotEquals(0, edge.tunnelPort());
+            assertEquals(List.of(
+                    "Public HTTP listening on 127.0.0.1:" + edge.httpPort(),
+                    "Agent link (TLS) listening on 127.0.0.1:" + edge.tunnelPort(),
+                    "TCP endpoints allocated from 20000-20999",
+                    "Dev CA certificate: " + dataDir.toAbsolutePath().resolve("ca.pem"),
+                    "Authtoken: " + edge.devAuthtoken(),
+                    "Edge node ready"), lines);
+        } finally {
+            await(edge.close());
+            await(vertx.close());
+        }
+    }
+
+    @Test
+    void badSettingExitsWithCode2AndOneLine() {
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = new CommandLine(new EdgeMain()).execute("--tcp-ports", "30000-20000", "--data-dir", dataDir.toString());
+            assertEquals(EdgeMain.EXIT_BAD_CONFIG, code);
+        } finally {
+            System.setErr(originalErr);
+        }
+        assertEquals(List.of("burrow-edge: --tcp-ports: port range 30000-20000 is invalid; expected 1 <= LOW <= HIGH <= 65535"),
+                err.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+}
