@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 public final class FrameDecoder {
     private final int maxPayload;
     private boolean prefaceSeen;
-    private Buffer pending = Buffer.buffer();
-    private int pendingOffset;
+    /** Unconsumed bytes of earlier calls, owned by the decoder and appended to; null when there are none. */
+    private Buffer pending;
     private ProtocolException failure;
 
     /**
@@ -41,7 +41,7 @@ public final class FrameDecoder {
         }
         try {
             Buffer input = append(chunk);
-            int offset = pendingOffset;
+            int offset = 0;
             if (!prefaceSeen) {
                 offset = readPreface(input, offset);
                 if (!prefaceSeen) {
@@ -79,34 +79,38 @@ public final class FrameDecoder {
             keep(input, offset);
         } catch (ProtocolException e) {
             failure = e;
-            pending = Buffer.buffer();
-            pendingOffset = 0;
+            pending = null;
             throw e;
         }
     }
 
     /** Bytes received but not yet part of a complete frame. */
     public int bufferedBytes() {
-        return pending.length() - pendingOffset;
+        return pending == null ? 0 : pending.length();
     }
 
+    /** Appending to the decoder's own buffer costs amortized O(1) per byte, however a frame is split. */
     private Buffer append(Buffer chunk) {
-        if (pending.length() - pendingOffset == 0) {
+        if (pending == null) {
             return chunk;
         }
-        Buffer joined = Buffer.buffer(pending.length() - pendingOffset + chunk.length());
-        joined.appendBuffer(pending, pendingOffset, pending.length() - pendingOffset).appendBuffer(chunk);
-        return joined;
+        pending.appendBuffer(chunk);
+        return pending;
     }
 
-    /** Keeps the unconsumed tail for the next call; slices handed to the sink stay valid. */
+    /**
+     * Keeps the unconsumed tail for the next call. Slices already handed to the sink stay valid: a buffer
+     * they point into is never appended to again, only its tail is copied out.
+     */
     private void keep(Buffer input, int offset) {
         if (offset >= input.length()) {
-            pending = Buffer.buffer();
-            pendingOffset = 0;
-        } else {
-            pending = input.copy().slice(offset, input.length());
-            pendingOffset = 0;
+            pending = null;
+        } else if (input != pending || offset > 0) {
+            int tail = input.length() - offset;
+            int expected = tail >= ProtocolLimits.FRAME_HEADER_SIZE && prefaceSeen
+                    ? ProtocolLimits.FRAME_HEADER_SIZE + (int) Math.min(input.getUnsignedInt(offset), maxPayload)
+                    : tail;
+            pending = Buffer.buffer(Math.max(expected, tail)).appendBuffer(input, offset, tail);
         }
     }
 
