@@ -17,7 +17,7 @@ final class BinaryFields {
             return;
         }
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length >= NULL_MARK) {
+        if (bytes.length > ProtocolLimits.MAX_STRING_BYTES) {
             throw new IllegalArgumentException("string of " + bytes.length + " bytes is longer than the protocol allows");
         }
         out.appendUnsignedShort(bytes.length).appendBytes(bytes);

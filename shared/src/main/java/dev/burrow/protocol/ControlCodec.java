@@ -16,7 +16,9 @@ public final class ControlCodec {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE, true);
+            .configure(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE, true)
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+            .configure(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS, true);
 
     /** Wire names of the message types; never reuse one. */
     private static final Map<String, Class<? extends ControlMessage>> TYPES = Map.of(
@@ -61,8 +63,8 @@ public final class ControlCodec {
         if (node == null || !node.isObject()) {
             throw new ProtocolException(ErrorCode.BAD_CONTROL_MESSAGE, "control message is not a JSON object");
         }
-        int version = node.path("v").asInt(-1);
-        if (version != VERSION) {
+        JsonNode version = node.path("v");
+        if (!version.isInt() || version.intValue() != VERSION) {
             throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION,
                     "control message version " + node.path("v") + " is not supported (this side speaks " + VERSION + ")");
         }

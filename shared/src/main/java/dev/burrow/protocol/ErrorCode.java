@@ -1,5 +1,7 @@
 package dev.burrow.protocol;
 
+import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
+
 /**
  * Stable error codes carried by RESET, GO_AWAY and control ERROR messages. The numeric code is the wire
  * value in binary frames, the name is the wire value in JSON control messages; neither is ever reused.
@@ -17,6 +19,8 @@ public enum ErrorCode {
     HEARTBEAT_TIMEOUT(9),
     GOING_AWAY(10),
     STREAM_CANCELLED(11),
+    /** Also what an unknown code from a newer peer reads as. */
+    @JsonEnumDefaultValue
     INTERNAL_ERROR(12),
     UNSUPPORTED_VERSION(13),
     BAD_CONTROL_MESSAGE(14),

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /** Builds the bytes of each frame type. Payload buffers are appended, never modified. */
 public final class FrameEncoder {
+    private static final int MAX_SENTENCE_BYTES = 1024;
+
     private FrameEncoder() {
     }
 
@@ -64,9 +66,17 @@ public final class FrameEncoder {
         return frame(FrameType.CONTROL, 0, 0, ControlCodec.encode(message));
     }
 
+    /** Cuts a sentence to at most 1024 UTF-8 bytes, on a character boundary. */
     private static String truncate(String message) {
         String text = message == null ? "" : message;
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return bytes.length <= 1024 ? text : new String(bytes, 0, 1024, StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_SENTENCE_BYTES) {
+            return text;
+        }
+        int end = MAX_SENTENCE_BYTES;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 }

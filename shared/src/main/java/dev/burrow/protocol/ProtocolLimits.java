@@ -20,8 +20,8 @@ public final class ProtocolLimits {
     public static final long MAX_WINDOW = Integer.MAX_VALUE;
     /** Streams one link may have open at once. */
     public static final int MAX_CONCURRENT_STREAMS = 10_000;
-    /** Longest UTF-8 string in a binary-encoded structure (hostnames, header values, sentences). */
-    public static final int MAX_STRING_BYTES = 65_535;
+    /** Longest UTF-8 string in a binary-encoded structure (hostnames, header values, sentences); 0xFFFF marks null. */
+    public static final int MAX_STRING_BYTES = 65_534;
     /** An agent that has not authenticated within this time after connecting is dropped. */
     public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);

@@ -1,7 +1,6 @@
 package dev.burrow.testsupport;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.zip.CRC32;
 
 /**
  * The local service behind a tunnel: a Vert.x HTTP server on 127.0.0.1, a port from the OS.
@@ -230,13 +228,6 @@ public final class Upstream implements AutoCloseable {
     private static String param(HttpServerRequest req, String name, String def) {
         String v = req.getParam(name);
         return v != null ? v : def;
-    }
-
-    /** Checksum helper for tests that build their own bodies. */
-    public static long crc32(byte[] bytes) {
-        CRC32 c = new CRC32();
-        c.update(bytes);
-        return c.getValue();
     }
 
     @Override

@@ -95,12 +95,20 @@ final class HttpExchange {
         upgrade = HeaderRules.isUpgradeRequest(request);
         String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         linkContext = link.context();
-        stream = link.openStream(StreamOpen.http(endpoint.id(), clientIp,
-                HeaderRules.requestHead(request, clientIp, rawHost, upgrade)));
-        stream.exceptionHandler(this::onStreamFailed);
-        stream.headersHandler(this::onResponseHead);
-        MuxStream target = stream;
-        Pump.start(request, requestContext, target, linkContext, upgrade ? () -> { } : target::end);
+        link.openStream(StreamOpen.http(endpoint.id(), clientIp, HeaderRules.requestHead(request, clientIp, rawHost, upgrade)))
+                .onComplete(opened -> Contexts.run(requestContext, () -> relay(opened.result())));
+    }
+
+    /** Wires the opened stream; on the request's context. */
+    private void relay(MuxStream opened) {
+        stream = opened;
+        if (done) {
+            opened.reset(ErrorCode.STREAM_CANCELLED, "the public client closed the connection");
+            return;
+        }
+        opened.exceptionHandler(this::onStreamFailed);
+        opened.headersHandler(this::onResponseHead);
+        Pump.start(request, requestContext, opened, linkContext, upgrade ? () -> { } : opened::end);
     }
 
     /** The agent's response head; on the link's context. */

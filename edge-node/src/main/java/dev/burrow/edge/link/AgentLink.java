@@ -3,6 +3,7 @@ package dev.burrow.edge.link;
 import dev.burrow.mux.MuxStream;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 
 /** A live, authenticated agent link as the public listeners see it: somewhere to open streams. */
 public interface AgentLink {
@@ -13,8 +14,12 @@ public interface AgentLink {
     /** Whether the link can still take new streams. */
     boolean isOpen();
 
-    /** Opens a stream to the agent; see {@link dev.burrow.mux.StreamMultiplexer#openStream}. */
-    MuxStream openStream(StreamOpen open);
+    /**
+     * Opens a stream to the agent. The stream id is taken and the OPEN frame queued on the link's event loop, so
+     * that OPENs leave in id order even when public connections on several event loops open streams at once (the
+     * peer treats an id lower than one already seen as a protocol violation). Completes on the link's event loop.
+     */
+    Future<MuxStream> openStream(StreamOpen open);
 
     /** The context of the link's event loop, where the link's streams call their handlers. */
     Context context();

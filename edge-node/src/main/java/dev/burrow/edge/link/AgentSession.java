@@ -9,6 +9,9 @@ import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.ProtocolLimits;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,8 +189,13 @@ public final class AgentSession implements AgentLink {
     }
 
     @Override
-    public MuxStream openStream(StreamOpen open) {
-        return mux.openStream(open);
+    public Future<MuxStream> openStream(StreamOpen open) {
+        if (((ContextInternal) context).nettyEventLoop().inEventLoop()) {
+            return Future.succeededFuture(mux.openStream(open));
+        }
+        Promise<MuxStream> opened = Promise.promise();
+        context.runOnContext(v -> opened.complete(mux.openStream(open)));
+        return opened.future();
     }
 
     @Override

@@ -99,7 +99,8 @@ public final class TcpEndpoints implements PortListeners {
                 connection.reject("the agent for TCP port " + port + " is offline; closing the connection");
                 return;
             }
-            connection.attach(link.openStream(StreamOpen.tcp(endpoint.id(), connection.clientAddress())), link.context());
+            link.openStream(StreamOpen.tcp(endpoint.id(), connection.clientAddress()))
+                    .onComplete(opened -> Contexts.run(context, () -> connection.attach(opened.result(), link.context())));
         }));
     }
 }
