@@ -57,7 +57,7 @@ import io.vertx.core.streams.WriteStream;
  */
 public interface MuxStream extends ReadStream<Buffer>, WriteStream<Buffer> {
 
-    /** The stream id on its link. */
+    /** The stream id on its link; for a stream this side opens, 0 until the link has sent its OPEN. */
     int id();
 
     /** What the stream was opened for (the OPEN frame's payload). */

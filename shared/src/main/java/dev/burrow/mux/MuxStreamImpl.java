@@ -26,7 +26,7 @@ final class MuxStreamImpl implements MuxStream {
     private static final int COPY_BELOW = 16 * 1024;
 
     private final StreamMultiplexer link;
-    private final int id;
+    private volatile int id;
     private final StreamOpen open;
     private final Promise<Void> closedPromise = Promise.promise();
 
@@ -74,6 +74,11 @@ final class MuxStreamImpl implements MuxStream {
     @Override
     public int id() {
         return id;
+    }
+
+    /** Called on the link's event loop when a locally opened stream gets its id, before anything else runs. */
+    void assignId(int streamId) {
+        this.id = streamId;
     }
 
     @Override

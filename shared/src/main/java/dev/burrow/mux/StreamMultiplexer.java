@@ -163,11 +163,16 @@ public final class StreamMultiplexer {
         return closedPromise.future();
     }
 
-    /** Opens a stream to the peer. On a closed link the stream fails at once (its exception handler is told). */
+    /**
+     * Opens a stream to the peer. On a closed link the stream fails at once (its exception handler is told).
+     * The stream id is allocated on the link's event loop, so that OPEN frames leave in id order whichever
+     * threads open streams; {@link MuxStream#id()} is 0 until then.
+     */
     public MuxStream openStream(StreamOpen open) {
-        int id = nextLocalStreamId.getAndAdd(2);
-        MuxStreamImpl stream = new MuxStreamImpl(this, id, open, options.initialWindow());
+        MuxStreamImpl stream = new MuxStreamImpl(this, 0, open, options.initialWindow());
         execute(() -> {
+            int id = nextLocalStreamId.getAndAdd(2);
+            stream.assignId(id);
             if (closed || peerGoAway != null) {
                 stream.onReset(new StreamResetException(ErrorCode.GOING_AWAY, "link " + name + " is closed or going away", false));
                 return;
