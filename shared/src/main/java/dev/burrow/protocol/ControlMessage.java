@@ -1,5 +1,6 @@
 package dev.burrow.protocol;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,15 +18,31 @@ public sealed interface ControlMessage {
         }
     }
 
-    /** Edge to agent: the answer to {@link Auth}. On failure {@code errorCode} and {@code message} say why. */
-    record AuthResult(boolean ok, String sessionId, long heartbeatIntervalMillis, ErrorCode errorCode, String message)
-            implements ControlMessage {
+    /**
+     * Edge to agent: the answer to {@link Auth}. On failure {@code errorCode} and {@code message} say why.
+     * {@code edgeNodes} lists the agent-link addresses ({@code host:port}) of the cluster's other nodes, so that
+     * an agent can keep redundant links; empty for a lone node.
+     */
+    record AuthResult(boolean ok, String sessionId, long heartbeatIntervalMillis, ErrorCode errorCode, String message,
+                      List<String> edgeNodes) implements ControlMessage {
+        public AuthResult {
+            edgeNodes = edgeNodes == null ? List.of() : List.copyOf(edgeNodes);
+        }
+
+        public AuthResult(boolean ok, String sessionId, long heartbeatIntervalMillis, ErrorCode errorCode, String message) {
+            this(ok, sessionId, heartbeatIntervalMillis, errorCode, message, List.of());
+        }
+
         public static AuthResult accepted(String sessionId, long heartbeatIntervalMillis) {
-            return new AuthResult(true, sessionId, heartbeatIntervalMillis, null, null);
+            return new AuthResult(true, sessionId, heartbeatIntervalMillis, null, null, List.of());
+        }
+
+        public static AuthResult accepted(String sessionId, long heartbeatIntervalMillis, List<String> edgeNodes) {
+            return new AuthResult(true, sessionId, heartbeatIntervalMillis, null, null, edgeNodes);
         }
 
         public static AuthResult refused(ErrorCode code, String message) {
-            return new AuthResult(false, null, 0, code, message);
+            return new AuthResult(false, null, 0, code, message, List.of());
         }
     }
 

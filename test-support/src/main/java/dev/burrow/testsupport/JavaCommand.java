@@ -1,11 +1,19 @@
 package dev.burrow.testsupport;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Builds {@code java -Xmx… -cp <this JVM's class path> Main args…}. */
 final class JavaCommand {
+
+    private static String snapshot;
 
     private JavaCommand() {
     }
@@ -15,11 +23,57 @@ final class JavaCommand {
     }
 
     /**
-     * The class path of this JVM. Surefire sets {@code java.class.path} to the test class path in its fork (its
-     * manifest-only booter jar would work too: the JVM follows a jar's Class-Path manifest entry).
+     * The class path of this JVM (surefire sets {@code java.class.path} to the test class path in its fork), with
+     * Burrow's own jars and class directories copied once into a private directory first: a {@code mvn install}
+     * running beside the tests replaces those jars, and a JVM that loads classes lazily from a replaced jar dies
+     * with NoClassDefFoundError in the middle of a test.
      */
-    static String classPath() {
-        return System.getProperty("java.class.path");
+    static synchronized String classPath() {
+        if (snapshot == null) {
+            snapshot = snapshotOf(System.getProperty("java.class.path"));
+        }
+        return snapshot;
+    }
+
+    private static String snapshotOf(String classPath) {
+        try {
+            Path dir = Files.createTempDirectory("burrow-e2e-classpath-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> EdgeProcess.deleteRecursively(dir)));
+            List<String> out = new ArrayList<>();
+            int n = 0;
+            for (String entry : classPath.split(File.pathSeparator)) {
+                Path p = Path.of(entry);
+                boolean ours = p.toString().contains(File.separator + "dev" + File.separator + "burrow" + File.separator)
+                        || p.endsWith(Path.of("target", "classes"));
+                if (!ours || !Files.exists(p)) {
+                    out.add(entry);
+                    continue;
+                }
+                Path copy = dir.resolve(String.format("%02d-%s", n++, p.getFileName()));
+                if (Files.isDirectory(p)) {
+                    copyTree(p, copy);
+                } else {
+                    Files.copy(p, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+                out.add(copy.toString());
+            }
+            return String.join(File.pathSeparator, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not snapshot the class path", e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path src : (Iterable<Path>) walk::iterator) {
+                Path dst = to.resolve(from.relativize(src).toString());
+                if (Files.isDirectory(src)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
     }
 
     static List<String> of(int heapMb, List<String> extraJvmArgs, String mainClass, List<String> args) {
