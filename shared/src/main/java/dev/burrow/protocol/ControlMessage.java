@@ -10,11 +10,21 @@ import java.util.Map;
  */
 public sealed interface ControlMessage {
 
-    /** Agent to edge, first message of a link. */
-    record Auth(String authtoken, String agentVersion, String resumeSessionId) implements ControlMessage {
+    /**
+     * Agent to edge, first message of a link. With {@code resumeSessionId} the link takes over that session
+     * (a reconnect: a stale link of the session on this node is closed). With {@code additionalLink} as well, the
+     * link joins the session beside its other links (a redundant link to another node of the cluster).
+     */
+    record Auth(String authtoken, String agentVersion, String resumeSessionId, boolean additionalLink)
+            implements ControlMessage {
+        public Auth(String authtoken, String agentVersion, String resumeSessionId) {
+            this(authtoken, agentVersion, resumeSessionId, false);
+        }
+
         @Override
         public String toString() {
-            return "Auth[authtoken=HIDDEN, agentVersion=" + agentVersion + ", resumeSessionId=" + resumeSessionId + "]";
+            return "Auth[authtoken=HIDDEN, agentVersion=" + agentVersion + ", resumeSessionId=" + resumeSessionId
+                    + ", additionalLink=" + additionalLink + "]";
         }
     }
 

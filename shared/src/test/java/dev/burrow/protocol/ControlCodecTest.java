@@ -108,7 +108,7 @@ class ControlCodecTest {
     @Test
     void everyMessageHasTheDocumentedFields() throws IOException {
         Map<String, Set<String>> expected = Map.of(
-                "auth", Set.of("v", "type", "authtoken", "agentVersion", "resumeSessionId"),
+                "auth", Set.of("v", "type", "authtoken", "agentVersion", "resumeSessionId", "additionalLink"),
                 "auth_result", Set.of("v", "type", "ok", "sessionId", "heartbeatIntervalMillis", "errorCode", "message", "edgeNodes"),
                 "bind", Set.of("v", "type", "requestId", "proto", "hostname", "subdomain", "port", "upstream", "options"),
                 "bind_result", Set.of("v", "type", "requestId", "ok", "endpointId", "publicUrl", "errorCode", "message"),
