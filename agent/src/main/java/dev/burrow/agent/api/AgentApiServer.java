@@ -31,7 +31,7 @@ public final class AgentApiServer {
         HttpServer server = vertx.createHttpServer();
         HostCheck[] check = new HostCheck[1];
         router.route().handler(ctx -> {
-            if (check[0] != null && check[0].allows(ctx.request().getHeader("Host"))) {
+            if (check[0] != null && check[0].allows(hostOf(ctx.request()))) {
                 ctx.next();
             } else {
                 ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
@@ -89,5 +89,14 @@ public final class AgentApiServer {
 
     public Future<Void> close() {
         return server.close();
+    }
+
+    /** The Host header on HTTP/1.x, the :authority pseudo-header on HTTP/2. */
+    private static String hostOf(io.vertx.core.http.HttpServerRequest request) {
+        io.vertx.core.net.HostAndPort authority = request.authority();
+        if (authority != null) {
+            return authority.port() >= 0 ? authority.host() + ":" + authority.port() : authority.host();
+        }
+        return request.getHeader("Host");
     }
 }
