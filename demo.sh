@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the Burrow demo on embedded defaults: an edge node, a sample local web service and an agent that
-# exposes it. Prints the public URL; Ctrl-C stops everything.
-#   HTTP_PORT (8080), TUNNEL_PORT (4443), UPSTREAM_PORT (3000), SUBDOMAIN (demo), DATA_DIR (./burrow-data)
+# Runs the Burrow demo on embedded defaults: an edge node on loopback, a sample local web service and an agent
+# that exposes it through the edge. Prints the public URL; Ctrl-C stops everything.
+# Settings (environment): HTTP_PORT (8080), TUNNEL_PORT (4443), UPSTREAM_PORT (3000), SUBDOMAIN (demo),
+# DATA_DIR (./burrow-data), REBUILD=1 to force a build.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,50 +14,68 @@ DATA_DIR=${DATA_DIR:-./burrow-data}
 EDGE_JAR=edge-node/target/burrow-edge.jar
 AGENT_JAR=agent/target/burrow.jar
 
-if [ ! -f "$EDGE_JAR" ] || [ ! -f "$AGENT_JAR" ] || [ "${REBUILD:-0}" = 1 ]; then
-  echo "Building Burrow (mvn package, tests skipped)…"
+command -v java >/dev/null || { echo "ERROR: java (17 or newer) is not on the PATH"; exit 1; }
+stale() { [ ! -f "$1" ] || [ -n "$(find shared edge-node agent pom.xml -newer "$1" -name '*.java' -o -newer "$1" -name 'pom.xml' 2>/dev/null | head -n1)" ]; }
+if [ "${REBUILD:-0}" = 1 ] || stale "$EDGE_JAR" || stale "$AGENT_JAR"; then
+  command -v mvn >/dev/null || { echo "ERROR: mvn (Maven) is needed to build Burrow"; exit 1; }
+  echo "Building Burrow (mvn package, tests skipped; the first build downloads dependencies and takes a few minutes)…"
   mvn -B -q -DskipTests package
 fi
 
 logs=$(mktemp -d)
-pids=()
+pids=""
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$logs"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-wait_for_line() { # file pattern seconds pid
+wait_for_line() { # file pattern seconds pid hint
   local deadline=$((SECONDS + $3))
   until grep -q "$2" "$1" 2>/dev/null; do
-    if ! kill -0 "$4" 2>/dev/null; then echo "ERROR: process exited early:"; cat "$1"; exit 1; fi
-    if [ $SECONDS -ge $deadline ]; then echo "ERROR: timed out waiting for '$2':"; cat "$1"; exit 1; fi
+    if ! kill -0 "$4" 2>/dev/null; then
+      echo "ERROR: a demo process exited early; its output:"; sed 's/^/    /' "$1"
+      [ -n "${5:-}" ] && echo "$5"
+      exit 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then echo "ERROR: timed out waiting for '$2'; output so far:"; sed 's/^/    /' "$1"; exit 1; fi
     sleep 0.2
   done
 }
 
-java -jar "$EDGE_JAR" --http-port "$HTTP_PORT" --tunnel-port "$TUNNEL_PORT" --data-dir "$DATA_DIR" >"$logs/edge.log" 2>&1 &
-pids+=($!)
-wait_for_line "$logs/edge.log" "Edge node ready" 60 "${pids[-1]}"
+java -jar "$EDGE_JAR" --bind-address 127.0.0.1 --http-port "$HTTP_PORT" --tunnel-port "$TUNNEL_PORT" \
+  --data-dir "$DATA_DIR" >"$logs/edge.log" 2>&1 &
+edge_pid=$!
+pids="$pids $edge_pid"
+wait_for_line "$logs/edge.log" "Edge node ready" 90 "$edge_pid" \
+  "Hint: if a port is taken, pick others, e.g. HTTP_PORT=18080 TUNNEL_PORT=14443 ./demo.sh"
 authtoken=$(sed -n 's/^Authtoken: //p' "$logs/edge.log" | head -n1)
 edge_ca=$(sed -n 's/^Dev CA certificate: //p' "$logs/edge.log" | head -n1)
-echo "Edge node running: public HTTP on :$HTTP_PORT, agent links on :$TUNNEL_PORT (log: $logs/edge.log)"
+echo "Edge node running on 127.0.0.1: public HTTP on :$HTTP_PORT, agent links on :$TUNNEL_PORT"
 
 java -cp "$AGENT_JAR" dev.burrow.agent.demo.SampleUpstream "$UPSTREAM_PORT" >"$logs/upstream.log" 2>&1 &
-pids+=($!)
-wait_for_line "$logs/upstream.log" "listening" 30 "${pids[-1]}"
+upstream_pid=$!
+pids="$pids $upstream_pid"
+wait_for_line "$logs/upstream.log" "listening" 60 "$upstream_pid" "Hint: if port $UPSTREAM_PORT is taken, set UPSTREAM_PORT=…"
 echo "Sample service running on http://127.0.0.1:$UPSTREAM_PORT"
 
-java -jar "$AGENT_JAR" http "$UPSTREAM_PORT" --server "127.0.0.1:$TUNNEL_PORT" --authtoken "$authtoken" \
+# The token goes through the environment, not the command line, so that it does not show in `ps`.
+BURROW_AUTHTOKEN="$authtoken" java -jar "$AGENT_JAR" http "$UPSTREAM_PORT" --server "127.0.0.1:$TUNNEL_PORT" \
   --edge-ca "$edge_ca" --subdomain "$SUBDOMAIN" >"$logs/agent.log" 2>&1 &
 agent_pid=$!
-pids+=("$agent_pid")
-wait_for_line "$logs/agent.log" "^Forwarding" 30 "${pids[-1]}"
+pids="$pids $agent_pid"
+wait_for_line "$logs/agent.log" "^Forwarding" 60 "$agent_pid"
 url=$(sed -n 's/^Forwarding \([^ ]*\) .*/\1/p' "$logs/agent.log" | head -n1)
+host=${url#http://}
 echo
 echo "Public URL: $url"
-echo "Try:  curl $url/   (or open it in a browser; *.localhost resolves to this machine)"
+echo "Try:  curl $url/"
+echo "  (browsers and curl >= 7.85 resolve *.localhost to this machine; with an older curl:"
+echo "   curl -H 'Host: $host' http://127.0.0.1:$HTTP_PORT/ )"
 echo "Press Ctrl-C to stop. Agent output follows:"
 echo
-tail -n +1 -f --pid="$agent_pid" "$logs/agent.log"
+tail -n +1 -f "$logs/agent.log" &
+pids="$pids $!"
+wait "$agent_pid"

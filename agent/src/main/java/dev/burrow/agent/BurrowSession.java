@@ -17,8 +17,10 @@ import java.util.List;
  * System.out.println(web.publicUrl());   // http://demo.localhost:8080
  * }</pre>
  *
- * <p>The session keeps one TLS 1.3 link to the edge. When the link is lost it reconnects with jittered
- * exponential backoff, resumes the session and binds every endpoint again at the same public address.
+ * <p>The session keeps TLS 1.3 links to {@link SessionBuilder#links(int) two} distinct edge nodes when the cluster
+ * has them (the edge names its other nodes after authentication) and binds every endpoint on each, so losing a node
+ * loses no endpoint. A lost link is redialed with jittered exponential backoff; the session is resumed and every
+ * endpoint bound again at the same public address. A node that drains (GO_AWAY) is replaced before its link closes.
  * Methods may be called from any thread.
  */
 public final class BurrowSession {
@@ -51,6 +53,11 @@ public final class BurrowSession {
     /** True while a link to the edge is up. */
     public boolean isConnected() {
         return engine.isConnected();
+    }
+
+    /** The live links to edge nodes, as of the last change. */
+    public List<LinkInfo> links() {
+        return engine.links();
     }
 
     /** The endpoints currently open in this session, in the order they were opened. */

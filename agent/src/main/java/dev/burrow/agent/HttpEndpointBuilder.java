@@ -15,6 +15,7 @@ public final class HttpEndpointBuilder {
     private final SessionEngine engine;
     private String hostname;
     private String subdomain;
+    private boolean pooling;
 
     HttpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
@@ -29,6 +30,15 @@ public final class HttpEndpointBuilder {
     /** A name under the edge's base domain, for example {@code demo} for {@code demo.localhost}. */
     public HttpEndpointBuilder subdomain(String subdomain) {
         this.subdomain = subdomain;
+        return this;
+    }
+
+    /**
+     * Lets other agents of the same tenant bind the same hostname with pooling too; the edge then spreads the
+     * exchanges over all of them. Without it (the default) a hostname bound by another agent is refused.
+     */
+    public HttpEndpointBuilder pooling(boolean pooling) {
+        this.pooling = pooling;
         return this;
     }
 
@@ -63,6 +73,6 @@ public final class HttpEndpointBuilder {
     }
 
     private EndpointSpec spec(String upstream) {
-        return EndpointSpec.http(hostname, subdomain, upstream);
+        return EndpointSpec.http(hostname, subdomain, upstream, pooling);
     }
 }

@@ -1,6 +1,5 @@
 package dev.burrow.agent;
 
-import dev.burrow.agent.internal.HostPort;
 import dev.burrow.agent.internal.SessionEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +16,11 @@ public final class SessionBuilder {
     public static final String DEFAULT_SERVER = "localhost:4443";
 
     private final Vertx vertx;
-    private String serverAddress = DEFAULT_SERVER;
+    /** How many links to distinct edge nodes a session keeps when the cluster has that many. */
+    public static final int DEFAULT_LINKS = 2;
+
+    private List<String> serverAddresses = List.of(DEFAULT_SERVER);
+    private int links = DEFAULT_LINKS;
     private String authtoken;
     private Path edgeCa;
     private Duration heartbeatInterval;
@@ -33,7 +36,26 @@ public final class SessionBuilder {
 
     /** The edge's agent-link address, "host:port" (default {@value #DEFAULT_SERVER}). */
     public SessionBuilder serverAddress(String hostAndPort) {
-        this.serverAddress = Objects.requireNonNull(hostAndPort, "serverAddress");
+        this.serverAddresses = List.of(Objects.requireNonNull(hostAndPort, "serverAddress"));
+        return this;
+    }
+
+    /**
+     * Agent-link addresses ("host:port") of edge nodes for the first contact, tried in order until one answers.
+     * After that the edge names the other nodes of its cluster itself, so one reachable address is enough.
+     */
+    public SessionBuilder serverAddresses(List<String> hostAndPorts) {
+        this.serverAddresses = List.copyOf(Objects.requireNonNull(hostAndPorts, "serverAddresses"));
+        return this;
+    }
+
+    /**
+     * How many links to distinct edge nodes to keep (default {@value #DEFAULT_LINKS}, at most
+     * {@value SessionOptions#MAX_LINKS}). Every endpoint is bound on each link, so losing a node loses no endpoint.
+     * A cluster with fewer nodes gets one link per node; a lone edge gets one link.
+     */
+    public SessionBuilder links(int links) {
+        this.links = links;
         return this;
     }
 
@@ -85,9 +107,8 @@ public final class SessionBuilder {
 
     /** Validates the settings; throws {@link IllegalArgumentException} with a precise sentence if one is wrong. */
     public SessionOptions options() {
-        HostPort server = HostPort.parse(serverAddress, "edge address");
-        return new SessionOptions(server.host(), server.port(), authtoken, edgeCa, heartbeatInterval,
-                initialBackoff, maxBackoff, stablePeriod, connectTimeout);
+        return new SessionOptions(serverAddresses, authtoken, edgeCa, heartbeatInterval,
+                initialBackoff, maxBackoff, stablePeriod, connectTimeout, links);
     }
 
     /**

@@ -2,23 +2,38 @@ package dev.burrow.agent;
 
 import java.time.Duration;
 
-/** Something that happened to a {@link BurrowSession}'s link to the edge; delivered to {@link SessionListener}s. */
+/**
+ * Something that happened to a {@link BurrowSession}'s links to the edge; delivered to {@link SessionListener}s.
+ * {@link Connected}, {@link Disconnected} and {@link Reconnected} describe the session as a whole (it has a live
+ * link or not); {@link LinkAdded} and {@link LinkLost} describe its further links to other edge nodes.
+ */
 public sealed interface SessionEvent {
 
     /** The first link is up and authenticated. */
     record Connected(String sessionId, String edgeAddress) implements SessionEvent {
     }
 
-    /** A connection attempt failed; another follows after {@code retryIn}. */
+    /** A connection attempt while the session had no live link failed; another follows after {@code retryIn}. */
     record ConnectFailed(String edgeAddress, BurrowException cause, Duration retryIn) implements SessionEvent {
     }
 
-    /** An established link was lost; a reconnect follows after {@code retryIn}. */
+    /** The session's last live link was lost; a reconnect follows after {@code retryIn}. */
     record Disconnected(String reason, Duration retryIn) implements SessionEvent {
     }
 
-    /** A new link is up and every endpoint is bound again at its previous address. */
+    /** After a {@link Disconnected}: a link is up again and every endpoint is bound again at its previous address. */
     record Reconnected(String sessionId) implements SessionEvent {
+    }
+
+    /** A further link, to another edge node, is up with every endpoint bound; {@code links} are live now. */
+    record LinkAdded(String edgeAddress, int links) implements SessionEvent {
+    }
+
+    /**
+     * One link was lost while {@code links} others keep serving; it is redialed after {@code retryIn}, or, when
+     * that is null, replaced by a link another slot dials.
+     */
+    record LinkLost(String edgeAddress, String reason, int links, Duration retryIn) implements SessionEvent {
     }
 
     /** The session gave up for good (for example the authtoken was revoked) and is closed. */

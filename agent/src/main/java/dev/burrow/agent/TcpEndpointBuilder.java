@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 public final class TcpEndpointBuilder {
     private final SessionEngine engine;
     private int port;
+    private boolean pooling;
 
     TcpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
@@ -24,6 +25,15 @@ public final class TcpEndpointBuilder {
         return this;
     }
 
+    /**
+     * Lets other agents of the same tenant bind the same port with pooling too; the edge then spreads the
+     * connections over all of them. Without it (the default) a port bound by another agent is refused.
+     */
+    public TcpEndpointBuilder pooling(boolean pooling) {
+        this.pooling = pooling;
+        return this;
+    }
+
     /** Binds the endpoint and pipes every connection to {@code upstream} ("host:port"). */
     public Future<Forwarder> forward(String upstream) {
         TcpUpstream target;
@@ -32,12 +42,12 @@ public final class TcpEndpointBuilder {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
-        return engine.forward(EndpointSpec.tcp(port, target.uri().toString()), target.uri(),
+        return engine.forward(EndpointSpec.tcp(port, target.uri().toString(), pooling), target.uri(),
                 (vertx, options) -> target.connectionHandler(vertx, options.connectTimeout()));
     }
 
     /** Binds the endpoint; the application takes each connection with {@link EndpointListener#accept()}. */
     public Future<EndpointListener> listen() {
-        return engine.listen(EndpointSpec.tcp(port, null));
+        return engine.listen(EndpointSpec.tcp(port, null, pooling));
     }
 }

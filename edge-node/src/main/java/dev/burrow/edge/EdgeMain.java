@@ -47,6 +47,24 @@ public final class EdgeMain implements Callable<Integer> {
     String heartbeatInterval;
     @Option(names = "--offline-grace", paramLabel = "DURATION", description = "How long endpoints of a disconnected agent stay reserved for it (default 60s).")
     String offlineGrace;
+    @Option(names = "--ops-port", paramLabel = "PORT", description = "Health and metrics port (/healthz, /readyz, /metrics); 0 picks a free one (default 9090).")
+    String opsPort;
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", description = "On SIGTERM, how long open exchanges may take to finish (default 30s).")
+    String drainTimeout;
+    @Option(names = "--cluster-port", paramLabel = "PORT", description = "Hazelcast member port (default 5701).")
+    String clusterPort;
+    @Option(names = "--cluster-members", paramLabel = "HOST:PORT,...", description = "Other cluster members to join over TCP/IP; none: a cluster of one.")
+    String clusterMembers;
+    @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster name; nodes with another name never join (default burrow).")
+    String clusterName;
+    @Option(names = "--cluster-join-wait", paramLabel = "DURATION", description = "How long to wait for members before forming a cluster alone (default 0s without --cluster-members, 5s with).")
+    String clusterJoinWait;
+    @Option(names = "--advertise-address", paramLabel = "ADDRESS", description = "Address other nodes and agents reach this node at (default: --bind-address, or 127.0.0.1 for 0.0.0.0).")
+    String advertiseAddress;
+    @Option(names = "--relay-port", paramLabel = "PORT", description = "Node-to-node relay link port (TLS); 0 picks a free one (default 0).")
+    String relayPort;
+    @Option(names = "--node-id", paramLabel = "ID", description = "This node's name in logs and metrics (default: generated).")
+    String nodeId;
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys, e.g. 'http-port: 8080' (or BURROW_CONFIG).")
     Path configFile;
 
@@ -109,6 +127,15 @@ public final class EdgeMain implements Callable<Integer> {
         put(flags, ConfigKey.BIND_ADDRESS, bindAddress);
         put(flags, ConfigKey.HEARTBEAT_INTERVAL, heartbeatInterval);
         put(flags, ConfigKey.OFFLINE_GRACE, offlineGrace);
+        put(flags, ConfigKey.OPS_PORT, opsPort);
+        put(flags, ConfigKey.DRAIN_TIMEOUT, drainTimeout);
+        put(flags, ConfigKey.CLUSTER_PORT, clusterPort);
+        put(flags, ConfigKey.CLUSTER_MEMBERS, clusterMembers);
+        put(flags, ConfigKey.CLUSTER_NAME, clusterName);
+        put(flags, ConfigKey.CLUSTER_JOIN_WAIT, clusterJoinWait);
+        put(flags, ConfigKey.ADVERTISE_ADDRESS, advertiseAddress);
+        put(flags, ConfigKey.RELAY_PORT, relayPort);
+        put(flags, ConfigKey.NODE_ID, nodeId);
         if (authtokens != null && !authtokens.isEmpty()) {
             flags.put(ConfigKey.AUTHTOKEN, List.copyOf(authtokens));
         }

@@ -472,7 +472,7 @@ public final class StreamMultiplexer {
                 iterator.remove();
                 Buffer chunk = stream.takeChunk(ProtocolLimits.MAX_DATA_PAYLOAD);
                 if (chunk != null) {
-                    writer.write(FrameEncoder.data(stream.id(), chunk));
+                    writer.writeData(stream.id(), chunk);
                 }
                 if (stream.halfCloseDue()) {
                     writer.write(FrameEncoder.halfClose(stream.id()));

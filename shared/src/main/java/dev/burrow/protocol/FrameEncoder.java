@@ -20,12 +20,22 @@ public final class FrameEncoder {
         if (length > ProtocolLimits.MAX_FRAME_PAYLOAD) {
             throw new IllegalArgumentException(type + " payload of " + length + " bytes exceeds the frame limit");
         }
-        Buffer out = Buffer.buffer(ProtocolLimits.FRAME_HEADER_SIZE + length);
-        out.appendUnsignedInt(length).appendUnsignedByte((short) type.code()).appendUnsignedByte((short) flags).appendInt(streamId);
+        Buffer out = appendHeader(Buffer.buffer(ProtocolLimits.FRAME_HEADER_SIZE + length), type, flags, streamId, length);
         if (length > 0) {
             out.appendBuffer(payload);
         }
         return out;
+    }
+
+    /**
+     * Appends only the header of a frame whose {@code length}-byte payload the caller sends right after it (so that a
+     * large payload can go out as its own buffer instead of being copied behind the header).
+     */
+    public static Buffer appendHeader(Buffer out, FrameType type, int flags, int streamId, int length) {
+        if (length < 0 || length > ProtocolLimits.MAX_FRAME_PAYLOAD) {
+            throw new IllegalArgumentException(type + " payload of " + length + " bytes is outside the frame limit");
+        }
+        return out.appendUnsignedInt(length).appendUnsignedByte((short) type.code()).appendUnsignedByte((short) flags).appendInt(streamId);
     }
 
     public static Buffer data(int streamId, Buffer payload) {

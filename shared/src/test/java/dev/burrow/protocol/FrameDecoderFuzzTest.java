@@ -49,7 +49,8 @@ class FrameDecoderFuzzTest {
 
     @Test
     void decoderAndPayloadCodecsOnlyEverThrowProtocolException() {
-        long seed = Long.getLong("burrow.fuzz.seed", new Random().nextLong());
+        // A fixed default keeps CI reproducible; explore other inputs with -Dburrow.fuzz.seed=<n>.
+        long seed = Long.getLong("burrow.fuzz.seed", 0x6275_7272_6f77L);
         Random master = new Random(seed);
         Coverage coverage = new Coverage();
         long started = System.nanoTime();

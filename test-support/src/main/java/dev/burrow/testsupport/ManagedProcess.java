@@ -62,7 +62,8 @@ public class ManagedProcess implements AutoCloseable {
             log.flush();
             // stdin stays an open pipe for the life of the process: a CLI that reads stdin never sees EOF
             ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-            pb.environment().keySet().removeIf(k -> k.startsWith("BURROW_"));
+            // the developer's own settings must not leak into the processes under test
+            pb.environment().keySet().removeIf(k -> k.startsWith("BURROW_") || k.equals("XDG_CONFIG_HOME"));
             pb.environment().putAll(environment);
             this.process = pb.start();
         } catch (IOException e) {

@@ -9,38 +9,57 @@ import dev.burrow.mux.MuxStream;
 import dev.burrow.mux.StreamMultiplexer;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.FramePayloads;
 import dev.burrow.protocol.ProtocolLimits;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
- * One authenticated link to the edge: the multiplexer plus the control conversation on stream 0 (auth, bind
- * requests matched to their results by request id). Confined to the link's event loop, which is the session's.
+ * One authenticated link to one edge node: the multiplexer plus the control conversation on stream 0 (auth, bind
+ * requests matched to their results by request id), the endpoint ids this node gave the session's endpoints, and
+ * the streams the node has open on it (so that a link told to go away can close once they are done). Confined to
+ * the link's event loop, which is the session's.
  */
 final class EdgeLink {
+    /** How long a link that was replaced (after GO_AWAY) may take to finish its streams before it is closed. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(EdgeLink.class);
 
     private final Vertx vertx;
+    private final String address;
     private final StreamMultiplexer mux;
     private final Map<Long, Promise<ControlMessage.BindResult>> pendingBinds = new HashMap<>();
     private final Promise<ControlMessage.AuthResult> authResult = Promise.promise();
     private final Promise<LinkClosed> closed = Promise.promise();
+    private final Promise<FramePayloads.GoAway> goingAway = Promise.promise();
+    private final Map<ListenerEndpoint, String> boundIds = new HashMap<>();
+    private final Map<String, ListenerEndpoint> endpointsById = new HashMap<>();
     private long nextRequestId = 1;
+    private int openStreams;
+    private String drainReason;
+    private long drainTimer = -1;
 
-    private EdgeLink(Vertx vertx, NetSocket socket, MuxOptions options, Handler<MuxStream> streamHandler) {
+    private EdgeLink(Vertx vertx, NetSocket socket, String address, MuxOptions options,
+                     BiConsumer<EdgeLink, MuxStream> streamHandler) {
         this.vertx = vertx;
+        this.address = address;
         this.mux = new StreamMultiplexer(vertx, socket, LinkRole.DIALER, options);
-        mux.incomingStreamHandler(streamHandler)
+        mux.incomingStreamHandler(stream -> onStream(stream, streamHandler))
                 .controlHandler(this::onControl)
-                .goAwayHandler(goAway -> LOG.info("{}: the edge is going away ({}: {})", mux.name(), goAway.code(), goAway.message()))
+                .goAwayHandler(goAway -> {
+                    LOG.info("{}: the edge is going away ({}: {})", mux.name(), goAway.code(), goAway.message());
+                    goingAway.tryComplete(goAway);
+                })
                 .closeHandler(this::onClosed);
     }
 
@@ -48,11 +67,22 @@ final class EdgeLink {
      * Starts the multiplexer on {@code socket} (call on the socket's context), sends {@code auth} and completes
      * once the edge accepted it. Fails with {@link BurrowException} ({@code AUTH_FAILED} when refused) and
      * closes the link when the edge refuses, does not answer in time, or the link dies first.
+     *
+     * @param address the edge address dialed, "host:port"
      */
-    static Future<EdgeLink> open(Vertx vertx, NetSocket socket, MuxOptions options, ControlMessage.Auth auth,
-                                 Handler<MuxStream> streamHandler) {
-        EdgeLink link = new EdgeLink(vertx, socket, options, streamHandler);
+    static Future<EdgeLink> open(Vertx vertx, NetSocket socket, String address, MuxOptions options,
+                                 ControlMessage.Auth auth, BiConsumer<EdgeLink, MuxStream> streamHandler) {
+        EdgeLink link = new EdgeLink(vertx, socket, address, options, streamHandler);
         return link.authenticate(auth).map(result -> link);
+    }
+
+    private void onStream(MuxStream stream, BiConsumer<EdgeLink, MuxStream> streamHandler) {
+        openStreams++;
+        stream.closed().onComplete(ar -> {
+            openStreams--;
+            closeIfIdle();
+        });
+        streamHandler.accept(this, stream);
     }
 
     private Future<ControlMessage.AuthResult> authenticate(ControlMessage.Auth auth) {
@@ -94,6 +124,84 @@ final class EdgeLink {
     void unbind(String endpointId) {
         if (!closed.future().isComplete()) {
             mux.sendControl(new ControlMessage.Unbind(endpointId));
+        }
+    }
+
+    /** The edge address this link dialed, "host:port". */
+    String address() {
+        return address;
+    }
+
+    /** The agent-link addresses of the cluster's other nodes, as the edge listed them when this link authenticated. */
+    List<String> edgeNodes() {
+        return auth().edgeNodes();
+    }
+
+    /** Remembers the id the edge gave {@code endpoint} on this link (streams for it carry that id). */
+    void recordBinding(ListenerEndpoint endpoint, String endpointId) {
+        String previous = boundIds.put(endpoint, endpointId);
+        if (previous != null) {
+            endpointsById.remove(previous);
+        }
+        endpointsById.put(endpointId, endpoint);
+    }
+
+    /** True once {@code endpoint} is bound on this link. */
+    boolean isBound(ListenerEndpoint endpoint) {
+        return boundIds.containsKey(endpoint);
+    }
+
+    /** The endpoint this link's edge knows as {@code endpointId}, or null. */
+    ListenerEndpoint endpointFor(String endpointId) {
+        return endpointsById.get(endpointId);
+    }
+
+    /** Sends UNBIND for {@code endpoint} if it is bound on this link, and forgets it. */
+    void unbind(ListenerEndpoint endpoint) {
+        String id = boundIds.remove(endpoint);
+        if (id != null) {
+            endpointsById.remove(id);
+            unbind(id);
+        }
+    }
+
+    /** Completes when the edge sent GO_AWAY: it takes no new streams on this link; open ones may finish. */
+    Future<FramePayloads.GoAway> goingAway() {
+        return goingAway.future();
+    }
+
+    /** Streams the edge opened on this link that are not closed yet. */
+    int openStreams() {
+        return openStreams;
+    }
+
+    /**
+     * Closes the link once the edge's open streams on it are done, or after {@link #DRAIN_TIMEOUT} at the latest
+     * (the edge's own drain bound is of the same order).
+     */
+    void closeWhenIdle(String reason) {
+        if (drainReason != null || isClosed()) {
+            return;
+        }
+        drainReason = reason;
+        drainTimer = vertx.setTimer(DRAIN_TIMEOUT.toMillis(), id -> {
+            drainTimer = -1;
+            LOG.info("{}: {} stream(s) still open after {} s; closing", mux.name(), openStreams, DRAIN_TIMEOUT.toSeconds());
+            mux.close(ErrorCode.NO_ERROR, reason);
+        });
+        closed.future().onComplete(ar -> {
+            if (drainTimer >= 0) {
+                vertx.cancelTimer(drainTimer);
+                drainTimer = -1;
+            }
+        });
+        closeIfIdle();
+    }
+
+    private void closeIfIdle() {
+        if (drainReason != null && openStreams == 0 && !isClosed()) {
+            LOG.info("{}: no streams left, closing ({})", mux.name(), drainReason);
+            mux.close(ErrorCode.NO_ERROR, drainReason);
         }
     }
 

@@ -6,31 +6,40 @@ import java.net.URI;
 import java.util.Map;
 
 /**
- * What the application asked for: protocol, wanted name or port, and a description of the upstream (only
- * informational for the edge).
+ * What the application asked for: protocol, wanted name or port, whether the endpoint may be pooled with other
+ * agents of the tenant, and a description of the upstream (only informational for the edge).
  */
-public record EndpointSpec(String proto, String hostname, String subdomain, int port, String upstream) {
+public record EndpointSpec(String proto, String hostname, String subdomain, int port, String upstream, boolean pooling) {
+    /** The BIND option that asks the edge to share the URL with other agents of the tenant that ask the same. */
+    public static final String POOLING_OPTION = "pooling";
 
-    public static EndpointSpec http(String hostname, String subdomain, String upstream) {
-        return new EndpointSpec("http", blankToNull(hostname), blankToNull(subdomain), 0, upstream);
+    public static EndpointSpec http(String hostname, String subdomain, String upstream, boolean pooling) {
+        return new EndpointSpec("http", blankToNull(hostname), blankToNull(subdomain), 0, upstream, pooling);
     }
 
-    public static EndpointSpec tcp(int port, String upstream) {
-        return new EndpointSpec("tcp", null, null, port, upstream);
+    public static EndpointSpec tcp(int port, String upstream, boolean pooling) {
+        return new EndpointSpec("tcp", null, null, port, upstream, pooling);
     }
 
     /** The first BIND of this endpoint. */
     public ControlMessage.Bind firstBind(long requestId) {
-        return new ControlMessage.Bind(requestId, proto, hostname, subdomain, port, upstream, Map.of());
+        return new ControlMessage.Bind(requestId, proto, hostname, subdomain, port, upstream, bindOptions());
     }
 
-    /** A BIND that takes back the address the endpoint had ({@code publicUrl}) after a reconnect. */
+    /**
+     * A BIND that takes the address the endpoint has ({@code publicUrl}): after a reconnect, and on every further
+     * link of the session.
+     */
     public ControlMessage.Bind rebind(long requestId, String publicUrl) {
         URI url = URI.create(publicUrl);
         if ("tcp".equals(proto)) {
-            return new ControlMessage.Bind(requestId, proto, null, null, url.getPort(), upstream, Map.of());
+            return new ControlMessage.Bind(requestId, proto, null, null, url.getPort(), upstream, bindOptions());
         }
-        return new ControlMessage.Bind(requestId, proto, url.getHost(), null, 0, upstream, Map.of());
+        return new ControlMessage.Bind(requestId, proto, url.getHost(), null, 0, upstream, bindOptions());
+    }
+
+    private Map<String, String> bindOptions() {
+        return pooling ? Map.of(POOLING_OPTION, "true") : Map.of();
     }
 
     private static String blankToNull(String value) {

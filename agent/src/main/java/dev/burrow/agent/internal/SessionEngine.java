@@ -5,6 +5,7 @@ import dev.burrow.agent.BurrowException.Reason;
 import dev.burrow.agent.Endpoint;
 import dev.burrow.agent.EndpointListener;
 import dev.burrow.agent.Forwarder;
+import dev.burrow.agent.LinkInfo;
 import dev.burrow.agent.SessionEvent;
 import dev.burrow.agent.SessionListener;
 import dev.burrow.agent.SessionOptions;
@@ -28,54 +29,52 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
- * The life of a session: dial, authenticate, keep the link, and when it drops reconnect with backoff, resume the
- * session and bind every endpoint again at its address. Owns the connector, the current link, the endpoints and
- * every timer. All state is confined to one event-loop context; public methods hop onto it.
+ * The life of a session: its endpoints, and its links to edge nodes ({@link LinkPool} keeps them: dial,
+ * authenticate, redial with backoff, replace on GO_AWAY). Every endpoint is bound on every link at the same address:
+ * the first bind picks the address, every later link asks for it. Owns the connectors (one per edge address) and
+ * the pool. All state is confined to one event-loop context; public methods hop onto it.
  */
-public final class SessionEngine {
+public final class SessionEngine implements LinkPool.Session {
     public static final String AGENT_VERSION = "burrow-agent/0.1.0";
     private static final Logger LOG = LoggerFactory.getLogger(SessionEngine.class);
 
     private final Vertx vertx;
     private final ContextInternal context;
     private final SessionOptions options;
-    private final EdgeConnector connector;
-    private final Backoff backoff;
+    private final LinkPool links;
+    private final Map<String, EdgeConnector> connectors = new HashMap<>();
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<ListenerEndpoint, Endpoint> endpoints = new LinkedHashMap<>();
     private final List<Runnable> waitingForLink = new ArrayList<>();
     private final Promise<Void> started = Promise.promise();
     private final Promise<Void> closed = Promise.promise();
     private volatile List<Endpoint> endpointSnapshot = List.of();
+    private volatile List<LinkInfo> linkSnapshot = List.of();
     private volatile String sessionId;
-    private volatile EdgeLink link;
     private Duration edgeHeartbeat;
     private boolean everConnected;
     private boolean closing;
-    private long retryTimer = -1;
-    private long stableTimer = -1;
 
     public SessionEngine(Vertx vertx, SessionOptions options, Collection<SessionListener> listeners) {
         this.vertx = vertx;
         this.context = ((VertxInternal) vertx).createEventLoopContext();
         this.options = options;
-        this.connector = new EdgeConnector(vertx, options);
-        this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff(), ThreadLocalRandom.current()::nextDouble);
+        this.links = new LinkPool(vertx, options, this);
         this.listeners.addAll(listeners);
     }
 
     /** Starts dialing; completes on the first authenticated link, fails on a fatal refusal. */
     public Future<Void> start() {
-        context.runOnContext(v -> attempt());
+        context.runOnContext(v -> links.start());
         return started.future();
     }
 
@@ -84,8 +83,12 @@ public final class SessionEngine {
     }
 
     public boolean isConnected() {
-        EdgeLink current = link;
-        return current != null && !current.isClosed();
+        return !linkSnapshot.isEmpty();
+    }
+
+    /** The live links, as of the last change. */
+    public List<LinkInfo> links() {
+        return linkSnapshot;
     }
 
     public List<Endpoint> endpoints() {
@@ -118,7 +121,7 @@ public final class SessionEngine {
         }));
     }
 
-    /** Closes endpoints, link, connector and timers. */
+    /** Closes endpoints, links, connectors and timers. */
     public Future<Void> close() {
         return onContext(() -> {
             if (closing) {
@@ -130,88 +133,112 @@ public final class SessionEngine {
         });
     }
 
-    private void attempt() {
-        retryTimer = -1;
+    // ---- links (called by the pool, on the context) -------------------------------------------------------
+
+    @Override
+    public Future<EdgeLink> establish(String address, boolean additional) {
+        EdgeConnector connector = connectors.computeIfAbsent(address,
+                a -> new EdgeConnector(vertx, options.forServer(a)));
+        ControlMessage.Auth auth = new ControlMessage.Auth(options.authtoken(), AGENT_VERSION, sessionId,
+                additional && sessionId != null);
+        return connector.connect()
+                .compose(socket -> EdgeLink.open(vertx, socket, address, muxOptions(address), auth, this::onStream))
+                .compose(link -> adopt(link, auth.additionalLink())
+                        .compose(v -> bindMissing(link, auth.additionalLink()))
+                        .recover(failure -> {
+                            link.close(ErrorCode.NO_ERROR, "re-binding endpoints failed");
+                            return Future.failedFuture(failure);
+                        })
+                        .map(link));
+    }
+
+    private Future<Void> adopt(EdgeLink link, boolean additional) {
+        ControlMessage.AuthResult auth = link.auth();
         if (closing) {
-            return;
+            return Future.failedFuture(new BurrowException(Reason.CLOSED, "the session is closed"));
         }
-        connector.connect()
-                .compose(socket -> EdgeLink.open(vertx, socket, muxOptions(), auth(), this::onStream))
-                .compose(newLink -> rebindAll(newLink).recover(failure -> {
-                    newLink.close(ErrorCode.NO_ERROR, "re-binding endpoints failed");
-                    return Future.failedFuture(failure);
-                }).map(newLink))
-                .onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        onLinkUp(ar.result());
-                    } else {
-                        onAttemptFailed(ar.cause());
-                    }
-                });
-    }
-
-    private MuxOptions muxOptions() {
-        Duration heartbeat = options.heartbeatInterval() != null ? options.heartbeatInterval()
-                : edgeHeartbeat != null ? edgeHeartbeat : ProtocolLimits.DEFAULT_HEARTBEAT_INTERVAL;
-        return MuxOptions.defaults("agent-link " + options.serverAddress()).withHeartbeatInterval(heartbeat);
-    }
-
-    private ControlMessage.Auth auth() {
-        return new ControlMessage.Auth(options.authtoken(), AGENT_VERSION, sessionId);
-    }
-
-    private Future<Void> rebindAll(EdgeLink newLink) {
-        List<Future<Void>> binds = new ArrayList<>();
-        for (ListenerEndpoint endpoint : endpoints.keySet()) {
-            binds.add(newLink.bind(requestId -> endpoint.spec().rebind(requestId, endpoint.publicUrl())).compose(result -> {
-                if (!result.ok()) {
-                    return Future.failedFuture(new BurrowException(Reason.BIND_FAILED, result.errorCode(),
-                            "the edge refused to bind " + endpoint.publicUrl() + " again: " + result.message(), null));
-                }
-                if (!endpoint.publicUrl().equals(result.publicUrl())) {
-                    LOG.warn("{} came back at {}", endpoint.publicUrl(), result.publicUrl());
-                }
-                endpoint.rebound(result.endpointId(), result.publicUrl());
-                return Future.<Void>succeededFuture();
-            }));
-        }
-        return Future.all(binds).mapEmpty();
-    }
-
-    private void onLinkUp(EdgeLink newLink) {
-        if (closing) {
-            newLink.close(ErrorCode.NO_ERROR, "agent is closing");
-            return;
-        }
-        ControlMessage.AuthResult auth = newLink.auth();
-        link = newLink;
-        sessionId = auth.sessionId();
         if (auth.heartbeatIntervalMillis() > 0) {
             edgeHeartbeat = Duration.ofMillis(auth.heartbeatIntervalMillis());
         }
-        newLink.closed().onComplete(ar -> onLinkLost(newLink, ar.result()));
-        stableTimer = vertx.setTimer(Math.max(1, options.stablePeriod().toMillis()), id -> {
-            stableTimer = -1;
-            backoff.reset();
+        if (!additional) {
+            sessionId = auth.sessionId();
+        } else if (!auth.sessionId().equals(sessionId)) {
+            LOG.warn("{}: the edge node put this link in session {}, not {}", link.name(), auth.sessionId(), sessionId);
+        }
+        return Future.succeededFuture();
+    }
+
+    private MuxOptions muxOptions(String address) {
+        Duration heartbeat = options.heartbeatInterval() != null ? options.heartbeatInterval()
+                : edgeHeartbeat != null ? edgeHeartbeat : ProtocolLimits.DEFAULT_HEARTBEAT_INTERVAL;
+        return MuxOptions.defaults("agent-link " + address).withHeartbeatInterval(heartbeat);
+    }
+
+    /** Binds every endpoint that {@code link} does not serve yet, again until none is missing. */
+    private Future<Void> bindMissing(EdgeLink link, boolean additional) {
+        List<Future<Void>> binds = new ArrayList<>();
+        for (ListenerEndpoint endpoint : endpoints.keySet()) {
+            if (!link.isBound(endpoint)) {
+                binds.add(bindAgain(link, endpoint, !additional));
+            }
+        }
+        return binds.isEmpty() ? Future.succeededFuture() : Future.all(binds).compose(v -> bindMissing(link, additional));
+    }
+
+    /** Binds {@code endpoint} on {@code link} at its address; {@code adopt}: take the edge's id and URL as its own. */
+    private Future<Void> bindAgain(EdgeLink link, ListenerEndpoint endpoint, boolean adopt) {
+        return link.bind(requestId -> endpoint.spec().rebind(requestId, endpoint.publicUrl())).compose(result -> {
+            if (!result.ok()) {
+                return Future.failedFuture(new BurrowException(Reason.BIND_FAILED, result.errorCode(),
+                        "the edge at " + link.address() + " refused to bind " + endpoint.publicUrl() + ": "
+                                + result.message(), null));
+            }
+            if (!endpoint.publicUrl().equals(result.publicUrl())) {
+                LOG.warn("{}: {} came back at {}", link.name(), endpoint.publicUrl(), result.publicUrl());
+            }
+            link.recordBinding(endpoint, result.endpointId());
+            if (!endpoints.containsKey(endpoint)) {
+                link.unbind(endpoint);
+            } else if (adopt) {
+                endpoint.rebound(result.endpointId(), result.publicUrl());
+            }
+            return Future.<Void>succeededFuture();
         });
-        LOG.info("{}: link up", newLink.name());
-        if (everConnected) {
+    }
+
+    @Override
+    public void linkUp(EdgeLink link, int alive) {
+        refreshLinks();
+        LOG.info("{}: link up ({} live)", link.name(), alive);
+        if (!everConnected) {
+            everConnected = true;
+            emit(new SessionEvent.Connected(sessionId, link.address()));
+            started.tryComplete();
+        } else if (alive == 1) {
             emit(new SessionEvent.Reconnected(sessionId));
         } else {
-            everConnected = true;
-            emit(new SessionEvent.Connected(sessionId, options.serverAddress()));
-            started.tryComplete();
+            emit(new SessionEvent.LinkAdded(link.address(), alive));
         }
         List<Runnable> waiting = new ArrayList<>(waitingForLink);
         waitingForLink.clear();
         waiting.forEach(Runnable::run);
     }
 
-    private void onAttemptFailed(Throwable cause) {
-        if (closing) {
-            return;
+    @Override
+    public void linkGone(EdgeLink link, LinkClosed reason, int alive, Duration retryIn) {
+        refreshLinks();
+        String retry = retryIn == null ? "" : ", redialing in " + retryIn.toMillis() + " ms";
+        LOG.info("{}: link gone ({}), {} live{}", link.name(), reason, alive, retry);
+        if (alive == 0) {
+            emit(new SessionEvent.Disconnected(EdgeLink.describe(reason), retryIn == null ? Duration.ZERO : retryIn));
+        } else {
+            emit(new SessionEvent.LinkLost(link.address(), EdgeLink.describe(reason), alive, retryIn));
         }
-        BurrowException failure = ConnectFailures.classify(cause, options.serverAddress());
+    }
+
+    @Override
+    public boolean attemptFailed(String address, Throwable cause, int alive, Duration retryIn) {
+        BurrowException failure = ConnectFailures.classify(cause, address);
         boolean fatal = failure.reason() == Reason.AUTH_FAILED
                 || (failure.reason() == Reason.EDGE_UNTRUSTED && !everConnected);
         if (fatal) {
@@ -219,43 +246,40 @@ public final class SessionEngine {
             emit(new SessionEvent.Failed(failure));
             started.tryFail(failure);
             shutdown();
-            return;
+            return false;
         }
-        Duration delay = backoff.nextDelay();
-        emit(new SessionEvent.ConnectFailed(options.serverAddress(), failure, delay));
-        scheduleAttempt(delay);
+        if (alive == 0) {
+            emit(new SessionEvent.ConnectFailed(address, failure, retryIn));
+        } else {
+            LOG.info("cannot add a link to the edge node at {} ({}); retrying in {} ms", address, failure.getMessage(),
+                    retryIn.toMillis());
+        }
+        return true;
     }
 
-    private void onLinkLost(EdgeLink lost, LinkClosed reason) {
-        if (link != lost) {
-            return;
+    private void refreshLinks() {
+        List<LinkInfo> info = new ArrayList<>();
+        List<EdgeLink> up = links.upLinks();
+        for (EdgeLink link : links.liveLinks()) {
+            info.add(new LinkInfo(link.address(), !up.contains(link)));
         }
-        link = null;
-        cancelStableTimer();
-        if (closing) {
-            return;
-        }
-        Duration delay = backoff.nextDelay();
-        LOG.info("{}: link lost ({}), reconnecting in {} ms", lost.name(), reason, delay.toMillis());
-        emit(new SessionEvent.Disconnected(EdgeLink.describe(reason), delay));
-        scheduleAttempt(delay);
+        linkSnapshot = List.copyOf(info);
     }
 
-    private void scheduleAttempt(Duration delay) {
-        retryTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> attempt());
-    }
+    // ---- endpoints ----------------------------------------------------------------------------------------
 
     private Future<ListenerEndpoint> bindNew(EndpointSpec spec) {
         if (closing) {
             return Future.failedFuture(new BurrowException(Reason.CLOSED, "the session is closed"));
         }
-        EdgeLink current = link;
-        if (current == null || current.isClosed()) {
+        List<EdgeLink> up = links.upLinks();
+        if (up.isEmpty()) {
             Promise<ListenerEndpoint> later = Promise.promise();
             waitingForLink.add(() -> bindNew(spec).onComplete(later));
             return later.future();
         }
-        return current.bind(spec::firstBind).transform(ar -> {
+        EdgeLink first = up.get(0);
+        return first.bind(spec::firstBind).transform(ar -> {
             if (ar.failed()) {
                 boolean linkLost = ar.cause() instanceof BurrowException e && e.reason() == Reason.LINK_LOST;
                 return linkLost ? bindNew(spec) : Future.failedFuture(ar.cause());
@@ -266,9 +290,27 @@ public final class SessionEngine {
                 return Future.failedFuture(new BurrowException(Reason.BIND_FAILED, result.errorCode(), sentence, null));
             }
             ListenerEndpoint endpoint = new ListenerEndpoint(context, spec, result.endpointId(), result.publicUrl(), this::unbind);
+            first.recordBinding(endpoint, result.endpointId());
             publish(endpoint, endpoint);
-            return Future.succeededFuture(endpoint);
+            return bindOnOtherLinks(endpoint, first).map(endpoint);
         });
+    }
+
+    /**
+     * Binds a new endpoint on every up link but {@code first}. A link that refuses is closed: it is redialed and
+     * binds everything again, or else the endpoint is served by the others meanwhile.
+     */
+    private Future<Void> bindOnOtherLinks(ListenerEndpoint endpoint, EdgeLink first) {
+        List<Future<Void>> binds = new ArrayList<>();
+        for (EdgeLink link : links.upLinks()) {
+            if (link != first && !link.isBound(endpoint)) {
+                binds.add(bindAgain(link, endpoint, false).onFailure(failure -> {
+                    LOG.warn("{}: {}; closing this link, it binds everything again when redialed", link.name(), failure.getMessage());
+                    link.close(ErrorCode.NO_ERROR, "binding " + endpoint.publicUrl() + " failed");
+                }));
+            }
+        }
+        return Future.join(binds).otherwiseEmpty().mapEmpty();
     }
 
     private void publish(ListenerEndpoint endpoint, Endpoint facade) {
@@ -279,33 +321,26 @@ public final class SessionEngine {
     private Future<Void> unbind(ListenerEndpoint endpoint) {
         if (endpoints.remove(endpoint) != null) {
             endpointSnapshot = List.copyOf(endpoints.values());
-            EdgeLink current = link;
-            if (current != null) {
-                current.unbind(endpoint.id());
+            for (EdgeLink link : links.liveLinks()) {
+                link.unbind(endpoint);
             }
         }
         endpoint.markClosed();
         return Future.succeededFuture();
     }
 
-    private void onStream(MuxStream stream) {
+    private void onStream(EdgeLink link, MuxStream stream) {
         String endpointId = stream.open().endpointId();
-        for (ListenerEndpoint endpoint : endpoints.keySet()) {
-            if (endpoint.id().equals(endpointId)) {
-                endpoint.deliver(new StreamConnection(stream));
-                return;
-            }
+        ListenerEndpoint endpoint = link.endpointFor(endpointId);
+        if (endpoint != null && endpoints.containsKey(endpoint)) {
+            endpoint.deliver(new StreamConnection(stream));
+        } else {
+            stream.reset(ErrorCode.ENDPOINT_NOT_FOUND, "this agent does not serve endpoint " + endpointId);
         }
-        stream.reset(ErrorCode.ENDPOINT_NOT_FOUND, "this agent does not serve endpoint " + endpointId);
     }
 
     private void shutdown() {
         closing = true;
-        if (retryTimer >= 0) {
-            vertx.cancelTimer(retryTimer);
-            retryTimer = -1;
-        }
-        cancelStableTimer();
         List<ListenerEndpoint> open = new ArrayList<>(endpoints.keySet());
         endpoints.clear();
         endpointSnapshot = List.of();
@@ -315,21 +350,13 @@ public final class SessionEngine {
         waitingForLink.clear();
         waiting.forEach(Runnable::run);
         started.tryFail(closedFailure);
-        EdgeLink current = link;
-        Future<?> linkGone = Future.succeededFuture();
-        if (current != null) {
-            current.close(ErrorCode.NO_ERROR, "agent closing");
-            linkGone = current.closed();
-        }
-        link = null;
-        Future.join(linkGone, connector.close()).onComplete(ar -> closed.tryComplete());
-    }
-
-    private void cancelStableTimer() {
-        if (stableTimer >= 0) {
-            vertx.cancelTimer(stableTimer);
-            stableTimer = -1;
-        }
+        Future<Void> linksGone = links.close();
+        linkSnapshot = List.of();
+        linksGone.transform(ar -> {
+            List<Future<Void>> closing = new ArrayList<>();
+            connectors.values().forEach(connector -> closing.add(connector.close()));
+            return Future.join(closing);
+        }).onComplete(ar -> closed.tryComplete());
     }
 
     private void emit(SessionEvent event) {
@@ -357,7 +384,7 @@ public final class SessionEngine {
 
     @Override
     public String toString() {
-        return "server=" + options.serverAddress() + ", session=" + sessionId + ", connected=" + isConnected()
-                + ", endpoints=" + endpointSnapshot.size();
+        return "servers=" + String.join(",", options.serverAddresses()) + ", session=" + sessionId
+                + ", links=" + linkSnapshot.size() + ", endpoints=" + endpointSnapshot.size();
     }
 }

@@ -12,7 +12,16 @@ public enum ConfigKey {
     AUTHTOKEN("authtoken"),
     BIND_ADDRESS("bind-address"),
     HEARTBEAT_INTERVAL("heartbeat-interval"),
-    OFFLINE_GRACE("offline-grace");
+    OFFLINE_GRACE("offline-grace"),
+    OPS_PORT("ops-port"),
+    DRAIN_TIMEOUT("drain-timeout"),
+    CLUSTER_PORT("cluster-port"),
+    CLUSTER_MEMBERS("cluster-members"),
+    CLUSTER_NAME("cluster-name"),
+    CLUSTER_JOIN_WAIT("cluster-join-wait"),
+    ADVERTISE_ADDRESS("advertise-address"),
+    RELAY_PORT("relay-port"),
+    NODE_ID("node-id");
 
     private final String yamlKey;
 

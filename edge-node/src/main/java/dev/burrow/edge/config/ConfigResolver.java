@@ -112,7 +112,17 @@ public final class ConfigResolver {
                 settings.containsKey(ConfigKey.AUTHTOKEN) ? settings.get(ConfigKey.AUTHTOKEN).values() : defaults.authtokens(),
                 get(ConfigKey.BIND_ADDRESS, Function.identity(), defaults.bindAddress()),
                 get(ConfigKey.HEARTBEAT_INTERVAL, DurationText::parse, defaults.heartbeatInterval()),
-                get(ConfigKey.OFFLINE_GRACE, DurationText::parse, defaults.offlineGrace()));
+                get(ConfigKey.OFFLINE_GRACE, DurationText::parse, defaults.offlineGrace()),
+                get(ConfigKey.OPS_PORT, ConfigResolver::parsePort, defaults.opsPort()),
+                get(ConfigKey.DRAIN_TIMEOUT, DurationText::parse, defaults.drainTimeout()),
+                new ClusterSettings(
+                        get(ConfigKey.CLUSTER_PORT, ConfigResolver::parsePort, ClusterSettings.DEFAULT_PORT),
+                        get(ConfigKey.CLUSTER_MEMBERS, ClusterSettings::parseMembers, List.of()),
+                        get(ConfigKey.CLUSTER_NAME, Function.identity(), ClusterSettings.DEFAULT_NAME),
+                        get(ConfigKey.ADVERTISE_ADDRESS, Function.identity(), null),
+                        get(ConfigKey.RELAY_PORT, ConfigResolver::parsePort, 0),
+                        get(ConfigKey.NODE_ID, Function.identity(), null),
+                        get(ConfigKey.CLUSTER_JOIN_WAIT, DurationText::parse, null)));
     }
 
     private <T> T get(ConfigKey key, Function<String, T> parser, T defaultValue) {

@@ -20,19 +20,31 @@ import java.util.List;
  * @param bindAddress       address all listeners bind to
  * @param heartbeatInterval how often links are pinged
  * @param offlineGrace      how long the endpoints of an agent whose link dropped stay reserved for it
+ * @param opsPort           health and metrics port ({@code /healthz}, {@code /readyz}, {@code /metrics}); 0 picks one
+ * @param drainTimeout      how long a stopping node lets open exchanges finish
+ * @param cluster           how the node joins its cluster
  */
 public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                          List<String> authtokens, String bindAddress, Duration heartbeatInterval,
-                         Duration offlineGrace) {
+                         Duration offlineGrace, int opsPort, Duration drainTimeout, ClusterSettings cluster) {
+    public static final int DEFAULT_OPS_PORT = 9090;
 
     public EdgeConfig {
         authtokens = authtokens == null ? List.of() : List.copyOf(authtokens);
+        cluster = cluster == null ? ClusterSettings.defaults() : cluster;
+    }
+
+    public EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
+                      List<String> authtokens, String bindAddress, Duration heartbeatInterval, Duration offlineGrace) {
+        this(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace,
+                DEFAULT_OPS_PORT, Duration.ofSeconds(30), ClusterSettings.defaults());
     }
 
     /** The defaults of {@code java -jar burrow-edge.jar} with no arguments. */
     public static EdgeConfig defaults() {
         return new EdgeConfig(8080, 4443, "localhost", new PortRange(20000, 20999), Path.of("burrow-data"),
-                List.of(), "0.0.0.0", Duration.ofSeconds(10), Duration.ofSeconds(60));
+                List.of(), "0.0.0.0", Duration.ofSeconds(10), Duration.ofSeconds(60), DEFAULT_OPS_PORT,
+                Duration.ofSeconds(30), ClusterSettings.defaults());
     }
 
     /** Checks every value and returns this config with the domain normalized; throws {@link ConfigException}. */
@@ -73,8 +85,13 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         if (offlineGrace == null || offlineGrace.isNegative()) {
             throw new ConfigException("--offline-grace must be zero or positive");
         }
+        checkPort("--ops-port", opsPort);
+        if (drainTimeout == null || drainTimeout.isNegative()) {
+            throw new ConfigException("--drain-timeout must be zero or positive");
+        }
+        ClusterSettings validCluster = cluster.validate(bindAddress.trim());
         return new EdgeConfig(httpPort, tunnelPort, normalizedDomain, tcpPorts, dataDir, authtokens, bindAddress.trim(),
-                heartbeatInterval, offlineGrace);
+                heartbeatInterval, offlineGrace, opsPort, drainTimeout, validCluster);
     }
 
     private static void checkPort(String flag, int port) {
@@ -84,45 +101,61 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
     }
 
     public EdgeConfig withHttpPort(int port) {
-        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace);
+        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster);
     }
 
     public EdgeConfig withTunnelPort(int port) {
-        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace);
+        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster);
     }
 
     public EdgeConfig withDomain(String newDomain) {
-        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace);
+        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster);
     }
 
     public EdgeConfig withTcpPorts(PortRange range) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace);
+        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster);
     }
 
     public EdgeConfig withDataDir(Path dir) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster);
     }
 
     public EdgeConfig withAuthtokens(List<String> tokens) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster);
     }
 
     public EdgeConfig withBindAddress(String address) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster);
     }
 
     public EdgeConfig withHeartbeatInterval(Duration interval) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster);
     }
 
     public EdgeConfig withOfflineGrace(Duration grace) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster);
+    }
+
+    public EdgeConfig withOpsPort(int port) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
+                offlineGrace, port, drainTimeout, cluster);
+    }
+
+    public EdgeConfig withDrainTimeout(Duration timeout) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
+                offlineGrace, opsPort, timeout, cluster);
+    }
+
+    public EdgeConfig withCluster(ClusterSettings settings) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
+                offlineGrace, opsPort, drainTimeout, settings);
     }
 
     @Override
     public String toString() {
         return "EdgeConfig[httpPort=" + httpPort + ", tunnelPort=" + tunnelPort + ", domain=" + domain + ", tcpPorts="
                 + tcpPorts + ", dataDir=" + dataDir + ", authtokens=" + authtokens.size() + " HIDDEN, bindAddress="
-                + bindAddress + ", heartbeatInterval=" + heartbeatInterval + ", offlineGrace=" + offlineGrace + "]";
+                + bindAddress + ", heartbeatInterval=" + heartbeatInterval + ", offlineGrace=" + offlineGrace + ", opsPort="
+                + opsPort + ", drainTimeout=" + drainTimeout + ", cluster=" + cluster + "]";
     }
 }

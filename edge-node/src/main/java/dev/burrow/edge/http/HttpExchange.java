@@ -7,7 +7,7 @@ import dev.burrow.edge.registry.EndpointRegistry;
 import dev.burrow.edge.registry.EndpointState;
 import dev.burrow.edge.registry.Hostnames;
 import dev.burrow.edge.relay.Contexts;
-import dev.burrow.edge.relay.Pump;
+import dev.burrow.edge.relay.BatchingPump;
 import dev.burrow.mux.MuxStream;
 import dev.burrow.mux.StreamResetException;
 import dev.burrow.protocol.ErrorCode;
@@ -42,7 +42,7 @@ final class HttpExchange {
     private volatile boolean upgraded;
     private String host;
     private boolean upgrade;
-    private MuxStream stream;
+    private volatile MuxStream stream;
     private Context linkContext;
     private UpgradeBridge bridge;
 
@@ -96,11 +96,14 @@ final class HttpExchange {
         String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         linkContext = link.context();
         link.openStream(StreamOpen.http(endpoint.id(), clientIp, HeaderRules.requestHead(request, clientIp, rawHost, upgrade)))
-                .onComplete(opened -> Contexts.run(requestContext, () -> relay(opened.result())));
+                .onComplete(opened -> Contexts.run(linkContext, () -> wireStream(opened.result())));
     }
 
-    /** Wires the opened stream; on the request's context. */
-    private void relay(MuxStream opened) {
+    /**
+     * Wires the opened stream; on the link's context, where the stream's handlers are set without a hop. The
+     * request body then starts flowing from the request's context (one hop).
+     */
+    private void wireStream(MuxStream opened) {
         stream = opened;
         if (done) {
             opened.reset(ErrorCode.STREAM_CANCELLED, "the public client closed the connection");
@@ -108,7 +111,30 @@ final class HttpExchange {
         }
         opened.exceptionHandler(this::onStreamFailed);
         opened.headersHandler(this::onResponseHead);
-        Pump.start(request, requestContext, opened, linkContext, upgrade ? () -> { } : opened::end);
+        // MuxStream.write is safe from any thread and writeQueueFull() is exact on the writer's thread, so the
+        // body is written straight from the request's loop; the stream's drain (on this loop) resumes it there.
+        opened.drainHandler(v -> Contexts.run(requestContext, request::resume));
+        Contexts.run(requestContext, this::relayRequestBody);
+    }
+
+    /** On the request's context. */
+    private void relayRequestBody() {
+        if (done) {
+            return;
+        }
+        MuxStream target = stream;
+        request.handler(data -> {
+            target.write(data);
+            if (target.writeQueueFull()) {
+                request.pause();
+            }
+        });
+        request.endHandler(v -> {
+            if (!upgrade) {
+                target.end();
+            }
+        });
+        request.resume();
     }
 
     /** The agent's response head; on the link's context. */
@@ -132,15 +158,22 @@ final class HttpExchange {
         if (upgrade) {
             stream.end();
         }
+        // Head, body and end cross to the request's loop together when they arrive together (one task, not three),
+        // and the response is written on its own loop.
+        BatchingPump pump = BatchingPump.create(stream, linkContext, response, requestContext, () -> response.end().onComplete(ar -> finish()));
+        pump.runOnTarget(() -> sendResponseHead(head, pump)).start();
+    }
+
+    /** On the request's context, before any body byte. */
+    private void sendResponseHead(HttpResponseHead head, BatchingPump pump) {
         try {
             HeaderRules.applyResponseHead(head, response, request.method());
         } catch (RuntimeException e) {
             LOG.warn("http {}: cannot send the agent's response head: {}", host, e.toString());
+            pump.cancel();
             stream.reset(ErrorCode.STREAM_CANCELLED, "the edge could not send the response head: " + e.getMessage());
-            Contexts.run(requestContext, () -> sendError(502, "Bad gateway", "the agent for " + host + " sent an unusable response head"));
-            return;
+            sendError(502, "Bad gateway", "the agent for " + host + " sent an unusable response head");
         }
-        Pump.start(stream, linkContext, response, linkContext, () -> response.end().onComplete(ar -> finish()));
     }
 
     /** The stream was reset (by the agent, or its link dropped); on the link's context. */

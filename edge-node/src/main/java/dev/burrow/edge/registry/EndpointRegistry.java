@@ -6,15 +6,16 @@ import java.util.List;
 
 /**
  * Which endpoints exist and which agent session serves each: hostname → endpoint for HTTP, port → endpoint for
- * TCP. Implementations: {@link LocalEndpointRegistry} (one node, in memory); a clustered one shares the same
- * contract. Hostnames passed in must be normalized ({@link Hostnames#normalize}). Every method may be called from
+ * TCP, shared by every node of the cluster ({@link HazelcastEndpointRegistry}; a lone node is a cluster of one).
+ * An endpoint is ONLINE while at least one link (on any node) serves it. Hostnames passed in must be normalized ({@link Hostnames#normalize}). Every method may be called from
  * any thread; failures are {@link EndpointException}s.
  */
 public interface EndpointRegistry {
 
     /**
-     * Registers an endpoint for {@code claim}. Succeeds when the hostname/port is free; when it is already served by
-     * the same session (returns that endpoint); or when it is OFFLINE and was bound with the same owner key (the
+     * Registers an endpoint for {@code claim} and adds this node's link to it. Succeeds when the hostname/port is
+     * free; when it is already owned by the same session and owner key (returns that endpoint: an extra link, or a
+     * re-bind after a reconnect); or when it is OFFLINE and was bound with the same owner key (the
      * endpoint keeps its id and moves to the claiming session, ONLINE). Otherwise fails with HOSTNAME_IN_USE or
      * PORT_UNAVAILABLE.
      */
@@ -32,8 +33,11 @@ public interface EndpointRegistry {
     /** Removes an endpoint served by {@code sessionId}; fails with ENDPOINT_NOT_FOUND when it has no such endpoint. */
     Future<Endpoint> unbind(String endpointId, String sessionId);
 
-    /** Marks every endpoint of a session OFFLINE (its link dropped); returns them. */
-    Future<List<Endpoint>> markOffline(String sessionId);
+    /**
+     * Removes this node's links of a session with an epoch up to {@code linkEpoch} (the link dropped); returns the
+     * session's endpoints that changed (OFFLINE when no other node serves them).
+     */
+    Future<List<Endpoint>> markOffline(String sessionId, long linkEpoch);
 
     /** Removes the endpoints of a session that are still OFFLINE (its grace period ended); returns them. */
     Future<List<Endpoint>> removeOffline(String sessionId);

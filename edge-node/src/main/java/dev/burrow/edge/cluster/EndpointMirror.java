@@ -1,0 +1,87 @@
+package dev.burrow.edge.cluster;
+
+import dev.burrow.edge.registry.EndpointProtocol;
+import dev.burrow.edge.registry.EndpointRecord;
+import dev.burrow.edge.registry.LinkRef;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * This node's copy of the cluster's endpoint records, kept by the registry's entry events: which nodes hold a link of
+ * each session (for routing without a remote call per request), and the TCP endpoints every node must listen for.
+ */
+public final class EndpointMirror {
+    private final Map<String, EndpointRecord> byKey = new ConcurrentHashMap<>();
+    /** session id → node → number of that session's endpoints the node serves. */
+    private final Map<String, Map<String, Integer>> nodesBySession = new HashMap<>();
+    private final Consumer<EndpointRecord> tcpAdded;
+    private final Consumer<EndpointRecord> tcpRemoved;
+
+    public EndpointMirror(Consumer<EndpointRecord> tcpAdded, Consumer<EndpointRecord> tcpRemoved) {
+        this.tcpAdded = tcpAdded;
+        this.tcpRemoved = tcpRemoved;
+    }
+
+    public void changed(EndpointRecord record) {
+        EndpointRecord previous;
+        synchronized (this) {
+            previous = byKey.put(record.key(), record);
+            count(previous, -1);
+            count(record, +1);
+        }
+        if (record.protocol() == EndpointProtocol.TCP) {
+            if (previous != null && !previous.id().equals(record.id())) {
+                tcpRemoved.accept(previous);
+            }
+            tcpAdded.accept(record);
+        }
+    }
+
+    public void removed(EndpointRecord record) {
+        EndpointRecord previous;
+        synchronized (this) {
+            previous = byKey.get(record.key());
+            if (previous == null || !previous.id().equals(record.id())) {
+                return;
+            }
+            byKey.remove(record.key());
+            count(previous, -1);
+        }
+        if (record.protocol() == EndpointProtocol.TCP) {
+            tcpRemoved.accept(record);
+        }
+    }
+
+    private void count(EndpointRecord record, int delta) {
+        if (record == null) {
+            return;
+        }
+        for (LinkRef link : record.links()) {
+            Map<String, Integer> nodes = nodesBySession.computeIfAbsent(link.sessionId(), s -> new HashMap<>());
+            int next = nodes.getOrDefault(link.node(), 0) + delta;
+            if (next <= 0) {
+                nodes.remove(link.node());
+            } else {
+                nodes.put(link.node(), next);
+            }
+            if (nodes.isEmpty()) {
+                nodesBySession.remove(link.sessionId());
+            }
+        }
+    }
+
+    /** The nodes (member UUIDs) holding a link of the session. */
+    public synchronized List<String> nodesOf(String sessionId) {
+        Map<String, Integer> nodes = nodesBySession.get(sessionId);
+        return nodes == null ? List.of() : List.copyOf(nodes.keySet());
+    }
+
+    /** Endpoints in the cluster. */
+    public int size() {
+        return byKey.size();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.burrow.edge.cluster;
+
+import dev.burrow.edge.link.AgentLink;
+import dev.burrow.mux.MuxStream;
+import dev.burrow.protocol.StreamOpen;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+
+/**
+ * An agent session reached through another node: streams open on the pooled relay link to that node, which splices
+ * each into a stream of its own link to the agent. To the public listeners it is just another {@link AgentLink}.
+ */
+final class RelayLink implements AgentLink {
+    private final RelayPool.Peer peer;
+    private final String sessionId;
+
+    RelayLink(RelayPool.Peer peer, String sessionId) {
+        this.peer = peer;
+        this.sessionId = sessionId;
+    }
+
+    @Override
+    public String sessionId() {
+        return sessionId;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return peer.isReady();
+    }
+
+    @Override
+    public Future<MuxStream> openStream(StreamOpen open) {
+        // openStream is thread-safe and fails the stream at once when the link is closed (a dead peer fails fast).
+        return Future.succeededFuture(peer.mux().openStream(open));
+    }
+
+    @Override
+    public Context context() {
+        return peer.context();
+    }
+
+    @Override
+    public String toString() {
+        return "relay to " + peer.info().nodeId() + " for session " + sessionId;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.burrow.edge.cluster;
+
+import dev.burrow.edge.relay.Pump;
+import dev.burrow.mux.MuxStream;
+import dev.burrow.mux.StreamResetException;
+import dev.burrow.protocol.ErrorCode;
+import io.vertx.core.Context;
+import dev.burrow.edge.relay.Contexts;
+
+/**
+ * Joins two streams of two links (a relay link and an agent link) into one: bytes both ways with backpressure
+ * ({@link Pump}, across the two event loops), half-closes and the response head passed on, and a reset of either
+ * side reset on the other with the same code and sentence.
+ */
+final class StreamSplice {
+    private StreamSplice() {
+    }
+
+    static void join(MuxStream relay, Context relayContext, MuxStream agent, Context agentContext) {
+        agent.headersHandler(relay::writeHeaders);
+        relay.exceptionHandler(error -> agent.reset(codeOf(error), error.getMessage()));
+        agent.exceptionHandler(error -> relay.reset(codeOf(error), error.getMessage()));
+        Contexts.run(relayContext, () -> Pump.start(relay, relayContext, agent, agentContext, agent::end));
+        Contexts.run(agentContext, () -> Pump.start(agent, agentContext, relay, relayContext, relay::end));
+    }
+
+    static ErrorCode codeOf(Throwable error) {
+        return error instanceof StreamResetException reset ? reset.code() : ErrorCode.INTERNAL_ERROR;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.burrow.edge.registry;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An endpoint as the cluster stores it (value of the endpoints map, keyed by {@link #keyOf}). The owner is the
+ * session ({@code sessionId}, {@code ownerKey}); {@code epoch} grows every time the owner changes and is what the
+ * split-brain merge compares, so a stale binding never wins over a newer one. {@code links} lists every agent link
+ * that serves it, on any node; no links means OFFLINE.
+ */
+public record EndpointRecord(String id, EndpointProtocol protocol, String hostname, int port, String sessionId,
+                             String ownerKey, long epoch, List<LinkRef> links) implements Serializable {
+
+    public EndpointRecord {
+        links = links == null ? List.of() : List.copyOf(links);
+    }
+
+    /** The map key of an HTTP hostname or a TCP port. */
+    public static String keyOf(EndpointProtocol protocol, String hostname, int port) {
+        return protocol == EndpointProtocol.HTTP ? "h:" + hostname : "p:" + port;
+    }
+
+    public String key() {
+        return keyOf(protocol, hostname, port);
+    }
+
+    /** The view the rest of the node uses. */
+    public Endpoint toEndpoint() {
+        return new Endpoint(id, protocol, hostname, port, sessionId, ownerKey,
+                links.isEmpty() ? EndpointState.OFFLINE : EndpointState.ONLINE);
+    }
+
+    /** A new epoch after {@code previous}: at least one more, and at least the wall clock, so epochs of two sides of a
+     *  split stay comparable (the later claim wins). */
+    public static long nextEpoch(long previous) {
+        return Math.max(previous + 1, System.currentTimeMillis());
+    }
+
+    EndpointRecord withLinks(List<LinkRef> newLinks) {
+        return new EndpointRecord(id, protocol, hostname, port, sessionId, ownerKey, epoch, newLinks);
+    }
+
+    EndpointRecord withLink(LinkRef link) {
+        List<LinkRef> next = new ArrayList<>();
+        for (LinkRef existing : links) {
+            if (!(existing.node().equals(link.node()) && existing.sessionId().equals(link.sessionId()))) {
+                next.add(existing);
+            }
+        }
+        next.add(link);
+        return withLinks(next);
+    }
+
+    /** Whether this binding should win over {@code other} for the same key: higher epoch, then the smaller id. */
+    public boolean supersedes(EndpointRecord other) {
+        if (epoch != other.epoch) {
+            return epoch > other.epoch;
+        }
+        return id.compareTo(other.id) <= 0;
+    }
+}

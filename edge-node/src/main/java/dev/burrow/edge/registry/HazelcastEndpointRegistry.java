@@ -1,0 +1,336 @@
+package dev.burrow.edge.registry;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryMergedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.query.Predicate;
+import dev.burrow.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.io.Serializable;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * {@link EndpointRegistry} on a Hazelcast map shared by every node: key {@code h:HOSTNAME} or {@code p:PORT}, value
+ * an {@link EndpointRecord}. Every change is an entry processor that runs on the key's partition owner, so two nodes
+ * claiming one hostname at once are serialized there: exactly one wins. Owner changes raise the epoch; a node only
+ * adds or removes its own links and only of the session that owns the entry, so a stale node cannot overwrite a
+ * newer binding. Single-key operations are asynchronous; scans by session run on a worker thread.
+ */
+public final class HazelcastEndpointRegistry implements EndpointRegistry {
+    public static final String ENDPOINTS_MAP = "burrow.endpoints";
+    public static final String ENDPOINT_IDS_MAP = "burrow.endpoint-ids";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Vertx vertx;
+    private final IMap<String, EndpointRecord> endpoints;
+    private final IMap<String, String> keysById;
+    private final String localNode;
+    private final String localNodeName;
+
+    /**
+     * @param localNode     this node's Hazelcast member UUID (links are recorded under it)
+     * @param localNodeName this node's {@code --node-id}
+     */
+    public HazelcastEndpointRegistry(Vertx vertx, HazelcastInstance hazelcast, String localNode, String localNodeName) {
+        this.vertx = vertx;
+        this.endpoints = hazelcast.getMap(ENDPOINTS_MAP);
+        this.keysById = hazelcast.getMap(ENDPOINT_IDS_MAP);
+        this.localNode = localNode;
+        this.localNodeName = localNodeName;
+    }
+
+    @Override
+    public Future<Endpoint> bind(EndpointClaim claim) {
+        String key = EndpointRecord.keyOf(claim.protocol(), claim.hostname(), claim.port());
+        LinkRef link = new LinkRef(localNode, localNodeName, claim.sessionId(), claim.linkEpoch());
+        String newId = "ep_" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
+        return Future.fromCompletionStage(endpoints.submitToKey(key, new Claim(claim, link, newId))).compose(outcome -> {
+            if (outcome == null) {
+                return Future.failedFuture(claim.protocol() == EndpointProtocol.HTTP
+                        ? new EndpointException(ErrorCode.HOSTNAME_IN_USE,
+                        "hostname " + claim.hostname() + " is already bound by another agent session")
+                        : new EndpointException(ErrorCode.PORT_UNAVAILABLE,
+                        "TCP port " + claim.port() + " is already bound by another agent session"));
+            }
+            Endpoint endpoint = outcome.toEndpoint();
+            return outcome.id().equals(newId)
+                    ? Future.fromCompletionStage(keysById.setAsync(newId, key)).map(endpoint)
+                    : Future.succeededFuture(endpoint);
+        });
+    }
+
+    @Override
+    public Future<Endpoint> lookupHostname(String hostname) {
+        return lookupKey(EndpointRecord.keyOf(EndpointProtocol.HTTP, hostname, 0));
+    }
+
+    @Override
+    public Future<Endpoint> lookupPort(int port) {
+        return lookupKey(EndpointRecord.keyOf(EndpointProtocol.TCP, null, port));
+    }
+
+    private Future<Endpoint> lookupKey(String key) {
+        return Future.fromCompletionStage(endpoints.getAsync(key)).map(r -> r == null ? null : r.toEndpoint());
+    }
+
+    /** The stored record (with its links and epoch), or null. */
+    public Future<EndpointRecord> record(String key) {
+        return Future.fromCompletionStage(endpoints.getAsync(key));
+    }
+
+    @Override
+    public Future<Endpoint> lookupId(String endpointId) {
+        return Future.fromCompletionStage(keysById.getAsync(endpointId))
+                .compose(key -> key == null ? Future.succeededFuture(null) : lookupKey(key))
+                .map(endpoint -> endpoint != null && endpoint.id().equals(endpointId) ? endpoint : null);
+    }
+
+    @Override
+    public Future<Endpoint> unbind(String endpointId, String sessionId) {
+        return Future.fromCompletionStage(keysById.getAsync(endpointId))
+                .compose(key -> key == null ? Future.succeededFuture(null)
+                        : Future.fromCompletionStage(endpoints.submitToKey(key, new RemoveOwned(endpointId, sessionId, false))))
+                .compose(removed -> {
+                    if (removed == null) {
+                        return Future.failedFuture(new EndpointException(ErrorCode.ENDPOINT_NOT_FOUND,
+                                "endpoint " + endpointId + " is not bound by this agent session"));
+                    }
+                    return Future.fromCompletionStage(keysById.removeAsync(endpointId)).map(removed.toEndpoint());
+                });
+    }
+
+    @Override
+    public Future<List<Endpoint>> markOffline(String sessionId, long linkEpoch) {
+        return scan(new DropLinks(localNode, sessionId, linkEpoch), new OwnedBy(sessionId), false);
+    }
+
+    @Override
+    public Future<List<Endpoint>> removeOffline(String sessionId) {
+        return scan(new RemoveOwned(null, sessionId, true), new OwnedBy(sessionId), true);
+    }
+
+    /**
+     * Removes every link held by a node that left the cluster (run by one member, the oldest); returns the endpoints
+     * that changed.
+     */
+    public Future<List<Endpoint>> purgeNode(String node) {
+        return scan(new DropLinks(node, null, Long.MAX_VALUE), new HasLinkOn(node), false);
+    }
+
+    private Future<List<Endpoint>> scan(EntryProcessor<String, EndpointRecord, EndpointRecord> processor,
+                                        Predicate<String, EndpointRecord> predicate, boolean removesEntries) {
+        return vertx.executeBlocking(() -> {
+            Map<String, EndpointRecord> results = endpoints.executeOnEntries(processor, predicate);
+            List<Endpoint> changed = new ArrayList<>();
+            for (EndpointRecord record : results.values()) {
+                if (record != null) {
+                    changed.add(record.toEndpoint());
+                    if (removesEntries) {
+                        keysById.remove(record.id(), record.key());
+                    }
+                }
+            }
+            return changed;
+        }, false);
+    }
+
+    @Override
+    public Future<List<Endpoint>> list() {
+        return vertx.executeBlocking(() -> endpoints.values().stream().map(EndpointRecord::toEndpoint).toList(), false);
+    }
+
+    /** Every stored record, for the node's start-up sync and diagnostics. Blocking. */
+    public List<EndpointRecord> recordsBlocking() {
+        return List.copyOf(endpoints.values());
+    }
+
+    /**
+     * Tells {@code changed} about every endpoint added or changed anywhere in the cluster, and {@code removed} about
+     * every one removed (on a Hazelcast event thread). Returns the listener registration.
+     */
+    public UUID listen(Consumer<EndpointRecord> changed, Consumer<EndpointRecord> removed) {
+        return endpoints.addEntryListener(new Listener(changed, removed), true);
+    }
+
+    public void stopListening(UUID registration) {
+        endpoints.removeEntryListener(registration);
+    }
+
+    private record Listener(Consumer<EndpointRecord> changed, Consumer<EndpointRecord> removed)
+            implements EntryAddedListener<String, EndpointRecord>, EntryUpdatedListener<String, EndpointRecord>,
+            EntryRemovedListener<String, EndpointRecord>, EntryMergedListener<String, EndpointRecord>,
+            EntryEvictedListener<String, EndpointRecord>, EntryExpiredListener<String, EndpointRecord> {
+        @Override
+        public void entryAdded(EntryEvent<String, EndpointRecord> event) {
+            changed.accept(event.getValue());
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, EndpointRecord> event) {
+            changed.accept(event.getValue());
+        }
+
+        @Override
+        public void entryMerged(EntryEvent<String, EndpointRecord> event) {
+            if (event.getValue() != null) {
+                changed.accept(event.getValue());
+            }
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, EndpointRecord> event) {
+            if (event.getOldValue() != null) {
+                removed.accept(event.getOldValue());
+            }
+        }
+
+        @Override
+        public void entryEvicted(EntryEvent<String, EndpointRecord> event) {
+            entryRemoved(event);
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<String, EndpointRecord> event) {
+            entryRemoved(event);
+        }
+    }
+
+    // ---- entry processors and predicates: they run on the partition owner, so they carry all they need ----
+
+    /** Claims a key for a session's link; returns the record, or null when another session owns it. */
+    static final class Claim implements EntryProcessor<String, EndpointRecord, EndpointRecord> {
+        private static final long serialVersionUID = 1L;
+        private final EndpointClaim claim;
+        private final LinkRef link;
+        private final String newId;
+
+        Claim(EndpointClaim claim, LinkRef link, String newId) {
+            this.claim = claim;
+            this.link = link;
+            this.newId = newId;
+        }
+
+        @Override
+        public EndpointRecord process(Map.Entry<String, EndpointRecord> entry) {
+            EndpointRecord existing = entry.getValue();
+            EndpointRecord next;
+            if (existing == null) {
+                boolean http = claim.protocol() == EndpointProtocol.HTTP;
+                next = new EndpointRecord(newId, claim.protocol(), http ? claim.hostname() : null, http ? 0 : claim.port(),
+                        claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(0), List.of(link));
+            } else if (!existing.ownerKey().equals(claim.ownerKey())) {
+                return null;
+            } else if (existing.sessionId().equals(claim.sessionId())) {
+                next = existing.withLink(link);
+            } else if (existing.links().isEmpty()) {
+                // Offline, same owner: the agent came back under a new session; it takes the endpoint over.
+                next = new EndpointRecord(existing.id(), existing.protocol(), existing.hostname(), existing.port(),
+                        claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(existing.epoch()), List.of(link));
+            } else {
+                return null;
+            }
+            entry.setValue(next);
+            return next;
+        }
+    }
+
+    /** Removes links of one node (and one session, unless null) up to an epoch; returns the record if it changed. */
+    static final class DropLinks implements EntryProcessor<String, EndpointRecord, EndpointRecord> {
+        private static final long serialVersionUID = 1L;
+        private final String node;
+        private final String sessionId;
+        private final long upToEpoch;
+
+        DropLinks(String node, String sessionId, long upToEpoch) {
+            this.node = node;
+            this.sessionId = sessionId;
+            this.upToEpoch = upToEpoch;
+        }
+
+        @Override
+        public EndpointRecord process(Map.Entry<String, EndpointRecord> entry) {
+            EndpointRecord existing = entry.getValue();
+            if (existing == null || (sessionId != null && !existing.sessionId().equals(sessionId))) {
+                return null;
+            }
+            List<LinkRef> kept = existing.links().stream()
+                    .filter(l -> !(l.node().equals(node) && (sessionId == null || l.sessionId().equals(sessionId))
+                            && l.epoch() <= upToEpoch))
+                    .toList();
+            if (kept.size() == existing.links().size()) {
+                return null;
+            }
+            EndpointRecord next = existing.withLinks(kept);
+            entry.setValue(next);
+            return next;
+        }
+    }
+
+    /** Removes the entry when the session owns it (and, with {@code onlyOffline}, no link serves it). */
+    static final class RemoveOwned implements EntryProcessor<String, EndpointRecord, EndpointRecord> {
+        private static final long serialVersionUID = 1L;
+        private final String endpointId;
+        private final String sessionId;
+        private final boolean onlyOffline;
+
+        RemoveOwned(String endpointId, String sessionId, boolean onlyOffline) {
+            this.endpointId = endpointId;
+            this.sessionId = sessionId;
+            this.onlyOffline = onlyOffline;
+        }
+
+        @Override
+        public EndpointRecord process(Map.Entry<String, EndpointRecord> entry) {
+            EndpointRecord existing = entry.getValue();
+            if (existing == null || !existing.sessionId().equals(sessionId)
+                    || (endpointId != null && !existing.id().equals(endpointId))
+                    || (onlyOffline && !existing.links().isEmpty())) {
+                return null;
+            }
+            entry.setValue(null);
+            return existing;
+        }
+    }
+
+    static final class OwnedBy implements Predicate<String, EndpointRecord>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String sessionId;
+
+        OwnedBy(String sessionId) {
+            this.sessionId = sessionId;
+        }
+
+        @Override
+        public boolean apply(Map.Entry<String, EndpointRecord> entry) {
+            return entry.getValue() != null && entry.getValue().sessionId().equals(sessionId);
+        }
+    }
+
+    static final class HasLinkOn implements Predicate<String, EndpointRecord>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String node;
+
+        HasLinkOn(String node) {
+            this.node = node;
+        }
+
+        @Override
+        public boolean apply(Map.Entry<String, EndpointRecord> entry) {
+            return entry.getValue() != null && entry.getValue().links().stream().anyMatch(l -> l.node().equals(node));
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.burrow.edge.relay;
+
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+
+import java.util.ArrayDeque;
+
+/**
+ * Moves bytes from a {@link ReadStream} on one event loop to a {@link WriteStream} on another, handing them over
+ * in batches: whatever the source delivers while a hand-over is pending rides along with it, so a response whose
+ * head, body and end arrive in one read of the agent link crosses to the client connection's loop in a single
+ * task instead of one per piece. Tasks queued with {@link #runOnTarget(Runnable)} keep their place in that order.
+ *
+ * <p>Backpressure, both bounded: the source pauses itself once {@code maxInFlight} bytes wait for the target loop,
+ * and the target pauses the source when its own write queue is full; the source resumes once the target drained
+ * and the hand-over queue is down to half. Memory per pump: the target's write queue plus {@code maxInFlight} plus
+ * one source buffer.
+ *
+ * <p>The pump takes over the source's data and end handlers and the target's drain handler. It does not end the
+ * target: {@code onEnd} runs on the target loop after the last buffer was written, and decides.
+ */
+public final class BatchingPump {
+    /** Default bound on the bytes handed over and not yet written to the target. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 256 * 1024;
+    private static final Object END = new Object();
+
+    private final ReadStream<Buffer> source;
+    private final Context sourceContext;
+    private final WriteStream<Buffer> target;
+    private final Context targetContext;
+    private final Runnable onEnd;
+    private final int maxInFlight;
+    private final boolean sameLoop;
+
+    // guarded by this
+    private final ArrayDeque<Object> handOver = new ArrayDeque<>();
+    private int inFlight;
+    private boolean drainScheduled;
+    private boolean sourcePaused;
+    private boolean targetFull;
+    private boolean cancelled;
+    /** Target loop only: the end was handed to {@code onEnd}; the target may be closed now. */
+    private boolean ended;
+
+    private BatchingPump(ReadStream<Buffer> source, Context sourceContext, WriteStream<Buffer> target, Context targetContext,
+                         Runnable onEnd, int maxInFlight) {
+        this.source = source;
+        this.sourceContext = sourceContext;
+        this.target = target;
+        this.targetContext = targetContext;
+        this.onEnd = onEnd;
+        this.maxInFlight = maxInFlight;
+        this.sameLoop = ((ContextInternal) sourceContext).nettyEventLoop() == ((ContextInternal) targetContext).nettyEventLoop();
+    }
+
+    /**
+     * Creates a pump; nothing flows until {@link #start()}. Call on {@code sourceContext}.
+     *
+     * @param onEnd runs on {@code targetContext} once the source ended and every buffer was handed to the target
+     */
+    public static BatchingPump create(ReadStream<Buffer> source, Context sourceContext, WriteStream<Buffer> target,
+                                      Context targetContext, Runnable onEnd) {
+        return new BatchingPump(source, sourceContext, target, targetContext, onEnd, DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /** Queues a task for the target loop, behind what was handed over so far. Any thread. */
+    public BatchingPump runOnTarget(Runnable task) {
+        enqueue(task, 0);
+        return this;
+    }
+
+    /** Drops what is handed over and not yet written, and writes nothing more (the target failed). Target loop. */
+    public void cancel() {
+        synchronized (this) {
+            cancelled = true;
+            handOver.clear();
+            inFlight = 0;
+        }
+    }
+
+    /** Installs the handlers and resumes the source. Call on {@code sourceContext}. */
+    public BatchingPump start() {
+        target.drainHandler(v -> onTargetDrained());
+        source.endHandler(v -> enqueue(END, 0));
+        source.handler(data -> enqueue(data, data.length()));
+        source.resume();
+        return this;
+    }
+
+    private void enqueue(Object item, int bytes) {
+        boolean schedule;
+        boolean pause = false;
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            handOver.add(item);
+            inFlight += bytes;
+            schedule = !drainScheduled;
+            drainScheduled = true;
+            if (bytes > 0 && inFlight >= maxInFlight && !sourcePaused) {
+                sourcePaused = true;
+                pause = true;
+            }
+        }
+        if (pause) {
+            source.pause();
+        }
+        if (schedule) {
+            if (sameLoop && ((ContextInternal) targetContext).nettyEventLoop().inEventLoop()) {
+                drain();
+            } else {
+                targetContext.runOnContext(v -> drain());
+            }
+        }
+    }
+
+    /** On the target loop: writes everything handed over so far, in order. */
+    private void drain() {
+        while (true) {
+            Object item;
+            synchronized (this) {
+                item = cancelled ? null : handOver.poll();
+                if (item == null) {
+                    drainScheduled = false;
+                    break;
+                }
+                if (item instanceof Buffer data) {
+                    inFlight -= data.length();
+                }
+            }
+            if (item instanceof Buffer data) {
+                target.write(data);
+            } else if (item == END) {
+                ended = true;
+                onEnd.run();
+            } else {
+                ((Runnable) item).run();
+            }
+        }
+        synchronized (this) {
+            if (ended || cancelled) {
+                return;
+            }
+        }
+        if (target.writeQueueFull()) {
+            boolean pause;
+            synchronized (this) {
+                targetFull = true;
+                pause = !sourcePaused;
+                sourcePaused = true;
+            }
+            if (pause) {
+                Contexts.run(sourceContext, source::pause);
+            }
+        } else {
+            resumeIfDue(false);
+        }
+    }
+
+    private void onTargetDrained() {
+        if (!ended) {
+            resumeIfDue(true);
+        }
+    }
+
+    private void resumeIfDue(boolean drained) {
+        boolean resume;
+        synchronized (this) {
+            if (drained) {
+                targetFull = false;
+            }
+            resume = sourcePaused && !targetFull && inFlight <= maxInFlight / 2;
+            if (resume) {
+                sourcePaused = false;
+            }
+        }
+        if (resume) {
+            Contexts.run(sourceContext, source::resume);
+        }
+    }
+}
