@@ -6,6 +6,7 @@ import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.FaultRelay;
+import dev.burrow.testsupport.ManagedProcess;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.PublicHttpClient;
 import dev.burrow.testsupport.Upstream;
@@ -140,5 +141,28 @@ class ReconnectE2ETest {
             assertEquals(200, r.status(), r.bodyText());
             return r;
         }, SERVES_AFTER_RESUMED, Duration.ofMillis(100));
+    }
+
+    /**
+     * An agent started while its edge is down says so and keeps retrying (it does not exit), then serves as soon as
+     * the edge is up.
+     */
+    @Test
+    void anAgentStartedWhileTheEdgeIsDownRetriesVisiblyAndServesOnceItIsUp() {
+        String name = "e2e-early";
+        String host = name + "." + edge.domain();
+        edge.kill();
+        try (AgentProcess agent = AgentProcess.http(edge, upstream.httpAddress()).subdomain(name)
+                .heartbeatInterval("1s").launch()) {
+            ManagedProcess.OutputLine retrying = agent.process().awaitLine(
+                    l -> l.text().startsWith("Cannot reach the edge at " + edge.serverAddress()) && l.text().contains("retrying in"),
+                    Duration.ofSeconds(20), "the agent's \"Cannot reach the edge … retrying in …\" line");
+            assertTrue(agent.isAlive(), "the agent must keep retrying, not exit: " + retrying.text());
+            edge.startAgain();
+            agent.awaitForwarding(BACK_WITHIN);
+            assertEquals("http://" + edge.hostHeader(name), agent.publicUrl());
+            PublicHttpClient.Response response = client.get(host, "/echo");
+            assertEquals(200, response.status());
+        }
     }
 }
