@@ -113,6 +113,10 @@ public final class EdgeMain implements Callable<Integer> {
         out.println("TCP endpoints allocated from " + config.tcpPorts().low() + "-" + config.tcpPorts().high());
         out.println("Dev CA certificate: " + node.caCertPath().toAbsolutePath());
         out.println("Authtoken: " + node.devAuthtoken());
+        out.println("Relay link (TLS) listening on " + config.bindAddress() + ":" + node.relayPort());
+        out.println("Ops (healthz, readyz, metrics) listening on " + config.bindAddress() + ":" + node.opsPort());
+        out.println("Cluster member " + node.nodeId() + " at " + config.cluster().advertiseAddress() + ":" + node.clusterPort()
+                + " in cluster " + config.cluster().name() + " (" + node.clusterMemberCount() + " members)");
         out.println("Edge node ready");
         out.flush();
     }

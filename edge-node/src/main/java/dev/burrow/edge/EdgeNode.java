@@ -1,6 +1,28 @@
 package dev.burrow.edge;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.burrow.edge.cluster.ClusterNode;
+import dev.burrow.edge.cluster.ClusterRouter;
+import dev.burrow.edge.cluster.EndpointMirror;
+import dev.burrow.edge.cluster.HazelcastSetup;
+import dev.burrow.edge.cluster.NodeInfo;
+import dev.burrow.edge.cluster.RelayPool;
+import dev.burrow.edge.cluster.RelaySecret;
+import dev.burrow.edge.cluster.RelayServer;
+import dev.burrow.edge.cluster.SessionDirectory;
 import dev.burrow.edge.config.EdgeConfig;
+import dev.burrow.edge.ops.OpsServer;
+import dev.burrow.edge.pki.DevPki;
+import dev.burrow.edge.registry.EndpointRecord;
+import dev.burrow.edge.registry.HazelcastEndpointRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.burrow.edge.http.PublicHttpServer;
 import dev.burrow.edge.link.AgentLinkServer;
 import dev.burrow.edge.link.EndpointBinder;
@@ -10,7 +32,6 @@ import dev.burrow.edge.pki.TokenVerifier;
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRegistry;
-import dev.burrow.edge.registry.LocalEndpointRegistry;
 import dev.burrow.edge.tcp.TcpEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,9 +43,12 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * A running edge node: public HTTP listener, agent link listener, TCP endpoint listeners, registry and sessions.
+ * A running edge node: public HTTP listener, agent link listener, TCP endpoint listeners, relay listener, ops port,
+ * registry and sessions; a member of a Hazelcast cluster (a cluster of one when no members are listed).
  * {@link #start(EdgeConfig)} brings one up (creating the data directory on first start); {@link #close()} takes it
  * down, telling agents it is going away. Tests use the port accessors, since port 0 picks free ports.
  */
@@ -35,31 +59,85 @@ public final class EdgeNode {
     private final boolean ownsVertx;
     private final EdgeConfig config;
     private final DataDirectory dataDirectory;
-    private final EndpointRegistry registry = new LocalEndpointRegistry();
+    private final HazelcastInstance hazelcast;
+    private final PrometheusMeterRegistry metrics;
+    private final String localMember;
+    private final String nodeId;
+    private final HazelcastEndpointRegistry registry;
     private final SessionTable sessions;
     private final TcpEndpoints tcpEndpoints;
     private final PublicHttpServer httpServer;
     private final AgentLinkServer linkServer;
+    private final RelayPool relayPool;
+    private final RelayServer relayServer;
+    private final ClusterRouter router;
+    private final EndpointMirror mirror;
+    private final ClusterNode clusterNode;
+    private final OpsServer opsServer;
+    private volatile boolean listening;
+    private volatile boolean draining;
     private volatile int httpPort;
     private volatile int tunnelPort;
+    private volatile int relayPort;
+    private volatile int opsPort;
+    private UUID registryListener;
 
-    private EdgeNode(Vertx vertx, boolean ownsVertx, EdgeConfig config, DataDirectory dataDirectory) {
+    private EdgeNode(Vertx vertx, boolean ownsVertx, EdgeConfig config, DataDirectory dataDirectory,
+                     HazelcastInstance hazelcast, RelaySecret secret, PrometheusMeterRegistry metrics) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.config = config;
         this.dataDirectory = dataDirectory;
-        this.sessions = new SessionTable(vertx, registry, config.offlineGrace(), this::closeRemovedEndpoints);
-        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, sessions);
+        this.hazelcast = hazelcast;
+        this.metrics = metrics;
+        this.localMember = ClusterNode.localMember(hazelcast);
+        this.nodeId = config.cluster().nodeId() != null ? config.cluster().nodeId() : "node-" + localMember.substring(0, 8);
+        this.registry = new HazelcastEndpointRegistry(vertx, hazelcast, localMember, nodeId);
+        this.sessions = new SessionTable(vertx, registry, config.offlineGrace(), this::closeRemovedEndpoints,
+                new SessionDirectory(hazelcast));
+        this.relayPool = new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval());
+        this.mirror = new EndpointMirror(this::openTcpListener, record -> closeTcpListener(record.id()));
+        this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
+        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router);
+        this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace());
         List<String> tokens = new ArrayList<>(config.authtokens());
         tokens.add(dataDirectory.devAuthtoken());
         EndpointBinder binder = new EndpointBinder(registry, tcpEndpoints, config.domain(), config.tcpPorts(), () -> httpPort);
         SessionServices services = new SessionServices(vertx, new TokenVerifier(tokens), sessions, binder, registry,
-                config.heartbeatInterval());
-        this.httpServer = new PublicHttpServer(vertx, registry, sessions, config.bindAddress(), config.httpPort());
+                config.heartbeatInterval(), clusterNode::otherAgentAddresses);
+        this.httpServer = new PublicHttpServer(vertx, registry, router, config.bindAddress(), config.httpPort());
         this.linkServer = new AgentLinkServer(vertx, services, dataDirectory.pki(), config.bindAddress(), config.tunnelPort());
+        this.relayServer = new RelayServer(vertx, sessions, registry, secret, dataDirectory.pki(), config.bindAddress(),
+                config.cluster().relayPort(), config.heartbeatInterval());
+        this.opsServer = new OpsServer(vertx, metrics, () -> OpsServer.firstFailing(
+                () -> hazelcast.getLifecycleService().isRunning(), () -> listening, () -> draining),
+                config.bindAddress(), config.opsPort());
+        registerMetrics();
     }
 
-    /** Starts a node on its own Vert.x instance (native transport preferred), which {@link #close()} closes. */
+    private void registerMetrics() {
+        Gauge.builder("burrow_agent_links", sessions, SessionTable::liveSessionCount)
+                .description("Agent sessions with a live link to this node").register(metrics);
+        Gauge.builder("burrow_endpoints", mirror, EndpointMirror::size)
+                .description("Endpoints registered in the cluster").register(metrics);
+        Gauge.builder("burrow_open_streams", sessions, SessionTable::openStreamCount)
+                .description("Streams open on this node's agent links").register(metrics);
+        Gauge.builder("burrow_cluster_members", clusterNode, ClusterNode::memberCount)
+                .description("Members of the cluster as this node sees it").register(metrics);
+        Gauge.builder("burrow_relay_links", relayPool, RelayPool::readyCount)
+                .description("Ready relay links from this node to other nodes").register(metrics);
+        FunctionCounter.builder("burrow_relayed_streams", router, ClusterRouter::relayedCount)
+                .description("Public connections and requests this node relayed to another node").register(metrics);
+        FunctionCounter.builder("burrow_relay_streams_served", relayServer, RelayServer::streamsServed)
+                .description("Relayed streams this node passed to its agents").register(metrics);
+        Gauge.builder("burrow_tcp_listeners", tcpEndpoints, TcpEndpoints::listenerCount)
+                .description("TCP endpoint ports this node listens on").register(metrics);
+    }
+
+    /**
+     * Starts a node on its own clustered Vert.x instance (native transport preferred, Vert.x metrics into the node's
+     * Prometheus registry), which {@link #close()} closes.
+     */
     public static Future<EdgeNode> start(EdgeConfig config) {
         EdgeConfig valid;
         try {
@@ -67,20 +145,45 @@ public final class EdgeNode {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Context-less promise: a future chained on an event-loop context would never complete once Vert.x is closed.
         Promise<EdgeNode> result = Promise.promise();
-        start(vertx, true, valid).onComplete(ar -> {
-            if (ar.succeeded()) {
-                result.complete(ar.result());
-            } else {
-                vertx.close().onComplete(ignored -> result.fail(ar.cause()));
+        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> prepare(valid))).onComplete(prepared -> {
+            if (prepared.failed()) {
+                result.fail(prepared.cause());
+                return;
             }
+            Prepared p = prepared.result();
+            VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+                    .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+            options.getEventBusOptions().setHost(valid.cluster().advertiseAddress()).setPort(0);
+            Vertx.builder().with(options)
+                    .withClusterManager(new HazelcastClusterManager(p.hazelcast()))
+                    .withMetrics(new MicrometerMetricsFactory(metrics))
+                    .buildClustered()
+                    .onComplete(built -> {
+                        if (built.failed()) {
+                            p.hazelcast().shutdown();
+                            result.fail(built.cause());
+                            return;
+                        }
+                        Vertx vertx = built.result();
+                        start(vertx, true, valid, p, metrics).onComplete(ar -> {
+                            if (ar.succeeded()) {
+                                result.complete(ar.result());
+                            } else {
+                                vertx.close().onComplete(ignored -> {
+                                    p.hazelcast().shutdown();
+                                    result.fail(ar.cause());
+                                });
+                            }
+                        });
+                    });
         });
         return result.future();
     }
 
-    /** Starts a node on the caller's Vert.x instance; {@link #close()} leaves it running. */
+    /** Starts a node on the caller's Vert.x instance (with its own Hazelcast member); {@link #close()} leaves Vert.x running. */
     public static Future<EdgeNode> start(Vertx vertx, EdgeConfig config) {
         EdgeConfig valid;
         try {
@@ -88,15 +191,45 @@ public final class EdgeNode {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        return start(vertx, false, valid);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return vertx.executeBlocking(() -> prepare(valid), false).compose(p -> start(vertx, false, valid, p, metrics)
+                .recover(error -> vertx.executeBlocking(() -> {
+                    p.hazelcast().shutdown();
+                    return null;
+                }, false).transform(ignored -> Future.failedFuture(error))));
     }
 
-    private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config) {
-        return vertx.executeBlocking(() -> DataDirectory.prepare(config.dataDir(), config.domain()))
-                .compose(dataDirectory -> {
-                    EdgeNode node = new EdgeNode(vertx, ownsVertx, config, dataDirectory);
-                    return node.listen().map(node).recover(error -> node.stopListeners().transform(ignored -> Future.failedFuture(error)));
-                });
+    private record Prepared(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast) {
+    }
+
+    /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
+    private static Prepared prepare(EdgeConfig config) {
+        DataDirectory dataDirectory = DataDirectory.prepare(config.dataDir(), config.domain());
+        RelaySecret secret;
+        try {
+            secret = RelaySecret.fromCaKey(dataDirectory.path().resolve(DevPki.CA_KEY));
+        } catch (java.io.IOException e) {
+            throw new EdgeStartException("cannot read the cluster CA key in " + dataDirectory.path() + ": " + e.getMessage(), e);
+        }
+        HazelcastInstance hazelcast;
+        try {
+            hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config.cluster()));
+        } catch (RuntimeException e) {
+            throw new EdgeStartException("cannot start the cluster member on " + config.cluster().advertiseAddress() + ":"
+                    + config.cluster().port() + ": " + e + "; check --cluster-port, --advertise-address and --cluster-members", e);
+        }
+        return new Prepared(dataDirectory, secret, hazelcast);
+    }
+
+    private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, Prepared prepared,
+                                          PrometheusMeterRegistry metrics) {
+        EdgeNode node;
+        try {
+            node = new EdgeNode(vertx, ownsVertx, config, prepared.dataDirectory(), prepared.hazelcast(), prepared.secret(), metrics);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return node.listen().map(node).recover(error -> node.stopListeners().transform(ignored -> Future.failedFuture(error)));
     }
 
     private Future<Void> listen() {
@@ -107,10 +240,26 @@ public final class EdgeNode {
                     return linkServer.listen()
                             .recover(error -> Future.failedFuture(cannotListen("the agent link", config.tunnelPort(), "--tunnel-port", error)));
                 })
-                .map(port -> {
+                .compose(port -> {
                     tunnelPort = port;
-                    LOG.info("edge node up: http={} tunnel={} (TLS 1.3, {} engine) transport={} domain={}", httpPort, tunnelPort,
-                            linkServer.tlsEngine(), vertx.isNativeTransportEnabled() ? "native" : "nio", config.domain());
+                    return relayServer.listen()
+                            .recover(error -> Future.failedFuture(cannotListen("the relay link", config.cluster().relayPort(), "--relay-port", error)));
+                })
+                .compose(port -> {
+                    relayPort = port;
+                    return opsServer.listen()
+                            .recover(error -> Future.failedFuture(cannotListen("the ops port", config.opsPort(), "--ops-port", error)));
+                })
+                .compose(port -> {
+                    opsPort = port;
+                    return vertx.executeBlocking(this::joinCluster, false);
+                })
+                .map(ignored -> {
+                    listening = true;
+                    LOG.info("edge node {} up: http={} tunnel={} (TLS 1.3, {} engine) relay={} ops={} cluster={}@{}:{} ({} members) transport={} domain={}",
+                            nodeId, httpPort, tunnelPort, linkServer.tlsEngine(), relayPort, opsPort, config.cluster().name(),
+                            config.cluster().advertiseAddress(), clusterPort(), clusterNode.memberCount(),
+                            vertx.isNativeTransportEnabled() ? "native" : "nio", config.domain());
                     return null;
                 });
     }
@@ -126,6 +275,28 @@ public final class EdgeNode {
                 + reason + "; choose another " + flag + " (0 picks a free port)", error);
     }
 
+    /** Blocking: follow the registry (routes, TCP listeners of every endpoint in the cluster), then publish this node. */
+    private Void joinCluster() {
+        registryListener = registry.listen(mirror::changed, mirror::removed);
+        for (EndpointRecord record : registry.recordsBlocking()) {
+            mirror.changed(record);
+        }
+        clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort));
+        return null;
+    }
+
+    private void openTcpListener(EndpointRecord record) {
+        if (record.links().isEmpty()) {
+            return;
+        }
+        tcpEndpoints.open(record.toEndpoint()).onFailure(error ->
+                LOG.warn("TCP endpoint {} of the cluster cannot listen on this node: {}", record.port(), error.getMessage()));
+    }
+
+    private void closeTcpListener(String endpointId) {
+        tcpEndpoints.close(endpointId);
+    }
+
     private void closeRemovedEndpoints(List<Endpoint> removed) {
         for (Endpoint endpoint : removed) {
             if (endpoint.protocol() == EndpointProtocol.TCP) {
@@ -134,19 +305,51 @@ public final class EdgeNode {
         }
     }
 
-    /** Tells agents the node is going away, closes every listener and link, and the Vert.x instance if it owns it. */
+    /**
+     * Tells agents the node is going away, withdraws its links from the registry, leaves the cluster, closes every
+     * listener and link, and the Vert.x instance if it owns it.
+     */
     public Future<Void> close() {
-        if (!ownsVertx) {
-            return stopListeners();
-        }
         Promise<Void> closed = Promise.promise();
-        stopListeners().onComplete(ignored -> vertx.close().onComplete(closed));
+        stopListeners().onComplete(ignored -> {
+            if (ownsVertx) {
+                // Closing a clustered Vert.x leaves the cluster through the cluster manager.
+                vertx.close().onComplete(v -> {
+                    shutdownHazelcast();
+                    closed.complete();
+                });
+            } else {
+                vertx.executeBlocking(() -> {
+                    shutdownHazelcast();
+                    return null;
+                }, false).onComplete(v -> closed.complete());
+            }
+        });
         return closed.future();
     }
 
+    private void shutdownHazelcast() {
+        try {
+            hazelcast.shutdown();
+        } catch (RuntimeException e) {
+            LOG.debug("hazelcast shutdown: {}", e.toString());
+        }
+    }
+
     private Future<Void> stopListeners() {
+        draining = true;
+        listening = false;
         sessions.close();
-        return Future.join(linkServer.close(), httpServer.close(), tcpEndpoints.closeAll()).mapEmpty();
+        relayPool.close();
+        Future<Void> withdrawn = vertx.executeBlocking(() -> {
+            if (registryListener != null) {
+                registry.stopListening(registryListener);
+            }
+            clusterNode.leave();
+            return null;
+        }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();
+        return Future.join(withdrawn, linkServer.close(), httpServer.close(), tcpEndpoints.closeAll(), relayServer.close(),
+                opsServer.close()).mapEmpty();
     }
 
     public EdgeConfig config() {
@@ -177,7 +380,7 @@ public final class EdgeNode {
         return dataDirectory;
     }
 
-    public EndpointRegistry registry() {
+    public HazelcastEndpointRegistry registry() {
         return registry;
     }
 
@@ -189,6 +392,35 @@ public final class EdgeNode {
     /** TCP endpoint ports currently listening. */
     public int tcpListenerCount() {
         return tcpEndpoints.listenerCount();
+    }
+
+    /** The bound relay link port. */
+    public int relayPort() {
+        return relayPort;
+    }
+
+    /** The bound ops port (/healthz, /readyz, /metrics). */
+    public int opsPort() {
+        return opsPort;
+    }
+
+    /** The Hazelcast member port actually bound. */
+    public int clusterPort() {
+        return hazelcast.getCluster().getLocalMember().getAddress().getPort();
+    }
+
+    /** This node's name ({@code --node-id} or generated). */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** Members of the cluster as this node sees them. */
+    public int clusterMemberCount() {
+        return clusterNode.memberCount();
+    }
+
+    public HazelcastInstance hazelcast() {
+        return hazelcast;
     }
 
     /** Which TLS engine serves the agent link ("OpenSSL" or "JDK"). */

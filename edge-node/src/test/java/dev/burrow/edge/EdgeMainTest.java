@@ -24,7 +24,7 @@ class EdgeMainTest {
     @Test
     void startupLinesFollowTheContractWithThePickedPorts() throws Exception {
         Vertx vertx = Vertx.vertx();
-        EdgeNode edge = await(EdgeNode.start(vertx, EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0)
+        EdgeNode edge = await(EdgeNode.start(vertx, EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0)
                 .withBindAddress("127.0.0.1").withDataDir(dataDir)));
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -38,6 +38,9 @@ class EdgeMainTest {
                     "TCP endpoints allocated from 20000-20999",
                     "Dev CA certificate: " + dataDir.toAbsolutePath().resolve("ca.pem"),
                     "Authtoken: " + edge.devAuthtoken(),
+                    "Relay link (TLS) listening on 127.0.0.1:" + edge.relayPort(),
+                    "Ops (healthz, readyz, metrics) listening on 127.0.0.1:" + edge.opsPort(),
+                    "Cluster member " + edge.nodeId() + " at 127.0.0.1:" + edge.clusterPort() + " in cluster burrow (1 members)",
                     "Edge node ready"), lines);
         } finally {
             await(edge.close());

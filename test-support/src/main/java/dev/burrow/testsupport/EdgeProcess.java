@@ -69,7 +69,7 @@ public final class EdgeProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of(
                 "--http-port", Integer.toString(httpPortArg),
                 "--tunnel-port", Integer.toString(tunnelPortArg),
-                "--bind-address", "127.0.0.1",
+                "--bind-address", options.bindAddress,
                 "--domain", options.domain,
                 "--tcp-ports", tcpPorts.flag(),
                 "--data-dir", dataDir.toString()));
@@ -84,6 +84,11 @@ public final class EdgeProcess implements AutoCloseable {
         if (options.offlineGrace != null) {
             args.add("--offline-grace");
             args.add(options.offlineGrace);
+        }
+        if (!options.extraArgs.contains("--ops-port")) {
+            // The ops port defaults to 9090; many edges run side by side in the tests.
+            args.add("--ops-port");
+            args.add("0");
         }
         args.addAll(options.extraArgs);
         String name = options.name + (generations.isEmpty() ? "" : "-restart" + generations.size());
@@ -181,9 +186,14 @@ public final class EdgeProcess implements AutoCloseable {
         return tunnelPort;
     }
 
-    /** {@code 127.0.0.1:<tunnel port>}, for the agent's --server. */
+    /** {@code <bind address>:<tunnel port>} (127.0.0.1 unless told otherwise), for the agent's --server. */
     public String serverAddress() {
-        return "127.0.0.1:" + tunnelPort;
+        return options.bindAddress + ":" + tunnelPort;
+    }
+
+    /** The loopback address the node's listeners bind to. */
+    public String bindAddress() {
+        return options.bindAddress;
     }
 
     public Path caPath() {
@@ -251,6 +261,7 @@ public final class EdgeProcess implements AutoCloseable {
 
     public static final class Builder {
         private String name = "edge";
+        private String bindAddress = "127.0.0.1";
         private int heapMb = 256;
         private String domain = "localhost";
         private String authtoken;
@@ -269,6 +280,12 @@ public final class EdgeProcess implements AutoCloseable {
         /** Names the log file and the process in failure output. */
         public Builder name(String name) {
             this.name = name;
+            return this;
+        }
+
+        /** --bind-address: another loopback address (127.0.0.2, …) lets several nodes of one cluster share TCP ports. */
+        public Builder bindAddress(String address) {
+            this.bindAddress = address;
             return this;
         }
 

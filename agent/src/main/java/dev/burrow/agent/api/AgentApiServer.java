@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The agent's local API, shaped like ngrok's: {@code GET /api/tunnels} and {@code GET /api/tunnels/:name}.
+ * The agent's local API, shaped like ngrok's: {@code GET /api/tunnels} and {@code GET /api/tunnels/:name}; and
+ * {@code GET /api/status} with the session's links to edge nodes.
  * Requests whose Host header does not name this server are refused with 403 (see {@link HostCheck}).
  * Owns its HTTP server; {@link #close()} stops it.
  */
@@ -27,6 +28,12 @@ public final class AgentApiServer {
 
     /** Listens on {@code host:port} (port 0 picks a free one) and serves {@code tunnels}' current value. */
     public static Future<AgentApiServer> start(Vertx vertx, String host, int port, Supplier<List<TunnelInfo>> tunnels) {
+        return start(vertx, host, port, tunnels, () -> AgentStatus.NOT_CONNECTED);
+    }
+
+    /** Like {@link #start(Vertx, String, int, Supplier)}, and serves {@code status}' current value too. */
+    public static Future<AgentApiServer> start(Vertx vertx, String host, int port, Supplier<List<TunnelInfo>> tunnels,
+                                               Supplier<AgentStatus> status) {
         Router router = Router.router(vertx);
         HttpServer server = vertx.createHttpServer();
         HostCheck[] check = new HostCheck[1];
@@ -41,6 +48,7 @@ public final class AgentApiServer {
         });
         router.get("/api/tunnels").handler(ctx -> list(ctx, tunnels.get()));
         router.get("/api/tunnels/:name").handler(ctx -> one(ctx, tunnels.get(), ctx.pathParam("name")));
+        router.get("/api/status").handler(ctx -> json(ctx, 200, status.get().toJson()));
         router.route().last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().path()));
         server.requestHandler(router);
         return server.listen(port, host).map(s -> {

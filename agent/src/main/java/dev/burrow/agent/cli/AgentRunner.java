@@ -5,6 +5,7 @@ import dev.burrow.agent.Endpoint;
 import dev.burrow.agent.Forwarder;
 import dev.burrow.agent.SessionEvent;
 import dev.burrow.agent.api.AgentApiServer;
+import dev.burrow.agent.api.AgentStatus;
 import dev.burrow.agent.api.TunnelInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,7 +47,8 @@ final class AgentRunner {
         Runtime.getRuntime().addShutdownHook(hook);
         startApi(vertx, settings)
                 .compose(api -> BurrowSession.builder(vertx)
-                        .serverAddress(settings.server())
+                        .serverAddresses(settings.servers())
+                        .links(settings.links())
                         .authtoken(settings.authtoken())
                         .edgeCa(settings.edgeCa())
                         .heartbeatInterval(settings.heartbeatInterval())
@@ -78,7 +80,7 @@ final class AgentRunner {
 
     private Future<AgentApiServer> listen(Vertx vertx, WebAddress web, int attempt, int attempts) {
         int port = web.port() == 0 ? 0 : web.port() + attempt;
-        return AgentApiServer.start(vertx, web.host(), port, this::tunnels).recover(failure -> {
+        return AgentApiServer.start(vertx, web.host(), port, this::tunnels, this::status).recover(failure -> {
             if (attempt + 1 < attempts) {
                 return listen(vertx, web, attempt + 1, attempts);
             }
@@ -99,6 +101,11 @@ final class AgentRunner {
             tunnels.add(new TunnelInfo(name, endpoint.publicUrl(), endpoint.proto(), addr));
         }
         return tunnels;
+    }
+
+    private AgentStatus status() {
+        BurrowSession current = session.get();
+        return current == null ? AgentStatus.NOT_CONNECTED : new AgentStatus(current.sessionId(), current.links());
     }
 
     private static String addr(Forwarder forwarder) {

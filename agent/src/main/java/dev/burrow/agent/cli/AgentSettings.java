@@ -2,12 +2,23 @@ package dev.burrow.agent.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
-/** The CLI's settings after flags, environment and config file were merged (flags win) and validated. */
-record AgentSettings(String server, String authtoken, Path edgeCa, WebAddress webAddress, Duration heartbeatInterval) {
+/**
+ * The CLI's settings after flags, environment and config file were merged (flags win) and validated.
+ *
+ * @param server the edge addresses for the first contact, comma-separated ("a:4443,b:4443")
+ */
+record AgentSettings(String server, String authtoken, Path edgeCa, WebAddress webAddress, Duration heartbeatInterval,
+                     int links, boolean pooling) {
+
+    List<String> servers() {
+        return List.of(server.split(","));
+    }
+
     @Override
     public String toString() {
         return "AgentSettings[server=" + server + ", authtoken=HIDDEN, edgeCa=" + edgeCa + ", webAddress=" + webAddress
-                + ", heartbeatInterval=" + heartbeatInterval + "]";
+                + ", heartbeatInterval=" + heartbeatInterval + ", links=" + links + ", pooling=" + pooling + "]";
     }
 }

@@ -1,18 +1,32 @@
 package dev.burrow.agent.cli;
 
 import dev.burrow.agent.SessionBuilder;
+import dev.burrow.agent.SessionOptions;
 import dev.burrow.agent.internal.HostPort;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Options every tunnel command takes; each also settable by a BURROW_* variable or the config file. */
 final class CommonOptions {
-    @Option(names = "--server", paramLabel = "HOST:PORT",
-            description = "The edge's agent-link address (env BURROW_SERVER; default " + SessionBuilder.DEFAULT_SERVER + ").")
+    @Option(names = "--server", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "The edge's agent-link address, or several nodes' for the first contact, tried in order "
+                    + "(env BURROW_SERVER; default " + SessionBuilder.DEFAULT_SERVER + ").")
     String server;
+
+    @Option(names = "--links", paramLabel = "N",
+            description = "Links to distinct edge nodes to keep, each serving every endpoint, when the cluster has "
+                    + "that many nodes (env BURROW_LINKS; default " + SessionBuilder.DEFAULT_LINKS + ").")
+    String links;
+
+    @Option(names = "--pooling", arity = "0..1", paramLabel = "true|false", fallbackValue = "true",
+            description = "Share the URL with other agents of the same tenant that also pass --pooling; the edge "
+                    + "spreads the traffic over them (env BURROW_POOLING; default false).")
+    String pooling;
 
     @Option(names = "--authtoken", paramLabel = "TOKEN",
             description = "Authtoken the edge accepts (env BURROW_AUTHTOKEN; a dev edge prints one at startup).")
@@ -39,7 +53,9 @@ final class CommonOptions {
     AgentSettings resolve(Map<String, String> env) {
         ConfigFile file = ConfigFile.load(config != null ? Path.of(config) : ConfigFile.defaultPath(env), config != null);
         String serverValue = first(server, env.get("BURROW_SERVER"), file.get("server_addr"), SessionBuilder.DEFAULT_SERVER);
-        HostPort.parse(serverValue, "--server");
+        List<String> servers = servers(serverValue);
+        int linkCount = linkCount(first(links, env.get("BURROW_LINKS"), file.get("links"), String.valueOf(SessionBuilder.DEFAULT_LINKS)));
+        boolean pool = bool(first(pooling, env.get("BURROW_POOLING"), file.get("pooling"), "false"), "--pooling");
         String token = first(authtoken, env.get("BURROW_AUTHTOKEN"), file.get("authtoken"), null);
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("no authtoken: pass --authtoken or set BURROW_AUTHTOKEN "
@@ -56,8 +72,43 @@ final class CommonOptions {
         String explicitWeb = first(webAddr, env.get("BURROW_WEB_ADDR"), file.get("web_addr"), null);
         WebAddress web = WebAddress.parse(explicitWeb != null ? explicitWeb : WebAddress.DEFAULT, explicitWeb != null);
         String heartbeatValue = first(heartbeatInterval, env.get("BURROW_HEARTBEAT_INTERVAL"), file.get("heartbeat_interval"), null);
-        return new AgentSettings(serverValue.trim(), token.trim(), ca, web,
-                heartbeatValue == null ? null : Durations.parse(heartbeatValue, "--heartbeat-interval"));
+        return new AgentSettings(String.join(",", servers), token.trim(), ca, web,
+                heartbeatValue == null ? null : Durations.parse(heartbeatValue, "--heartbeat-interval"), linkCount, pool);
+    }
+
+    /** "a:4443,b:4443" → its addresses, each validated; the sentence names the bad one. */
+    static List<String> servers(String value) {
+        List<String> addresses = new ArrayList<>();
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                addresses.add(HostPort.parse(part, "--server address").toString());
+            }
+        }
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("--server names no address (expected host:port[,host:port...])");
+        }
+        return addresses;
+    }
+
+    static int linkCount(String value) {
+        int count;
+        try {
+            count = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid --links \"" + value + "\": expected a number of links");
+        }
+        if (count < 1 || count > SessionOptions.MAX_LINKS) {
+            throw new IllegalArgumentException("invalid --links " + count + ": expected 1 to " + SessionOptions.MAX_LINKS);
+        }
+        return count;
+    }
+
+    private static boolean bool(String value, String what) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": expected true or false");
+        };
     }
 
     private static String first(String flag, String env, String file, String fallback) {

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The agent's YAML config ({@code ~/.config/burrow/burrow.yml} unless {@code --config} names another), the
  * weakest layer under environment variables and flags. Keys: {@code authtoken}, {@code server_addr},
- * {@code edge_ca}, {@code web_addr}, {@code heartbeat_interval}.
+ * {@code edge_ca}, {@code web_addr}, {@code heartbeat_interval}, {@code links}, {@code pooling}.
  */
 record ConfigFile(Map<String, String> values) {
 

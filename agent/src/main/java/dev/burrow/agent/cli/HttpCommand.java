@@ -63,7 +63,7 @@ final class HttpCommand implements Callable<Integer> {
         Arguments arguments = arguments();
         AgentSettings settings = common.resolve(cli.environment());
         return cli.runner().run(settings, session -> {
-            HttpEndpointBuilder endpoint = session.httpEndpoint();
+            HttpEndpointBuilder endpoint = session.httpEndpoint().pooling(settings.pooling());
             if (arguments.hostname() != null) {
                 endpoint.hostname(arguments.hostname());
             }

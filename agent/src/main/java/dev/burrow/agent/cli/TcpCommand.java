@@ -35,6 +35,6 @@ final class TcpCommand implements Callable<Integer> {
     public Integer call() {
         HostPort target = target();
         AgentSettings settings = common.resolve(cli.environment());
-        return cli.runner().run(settings, session -> session.tcpEndpoint().port(remotePort).forward(target.toString()));
+        return cli.runner().run(settings, session -> session.tcpEndpoint().port(remotePort).pooling(settings.pooling()).forward(target.toString()));
     }
 }

@@ -1,8 +1,8 @@
 package dev.burrow.agent.forward;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -11,8 +11,15 @@ import java.util.TreeSet;
 public final class HopByHopHeaders {
     static final Set<String> NAMES = Set.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
             "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+    private static final Set<String> NAMES_ANY_CASE = caseInsensitive(NAMES);
 
     private HopByHopHeaders() {
+    }
+
+    private static Set<String> caseInsensitive(Set<String> names) {
+        TreeSet<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(names);
+        return Collections.unmodifiableSet(set);
     }
 
     /**
@@ -20,21 +27,27 @@ public final class HopByHopHeaders {
      * {@code keepUpgrade}, Upgrade and "Connection: upgrade" survive (for relaying a protocol switch).
      */
     public static List<Map.Entry<String, String>> strip(List<Map.Entry<String, String>> headers, boolean keepUpgrade) {
-        Set<String> listed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        // Called for every request and response: no allocation beyond the result unless Connection lists names.
+        Set<String> listed = null;
         for (Map.Entry<String, String> header : headers) {
             if (header.getKey().equalsIgnoreCase("connection")) {
                 for (String token : header.getValue().split(",")) {
-                    listed.add(token.trim());
+                    String name = token.trim();
+                    if (!name.isEmpty() && !NAMES_ANY_CASE.contains(name)) {
+                        if (listed == null) {
+                            listed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+                        }
+                        listed.add(name);
+                    }
                 }
             }
         }
         List<Map.Entry<String, String>> kept = new ArrayList<>(headers.size());
         for (Map.Entry<String, String> header : headers) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            boolean upgradeHeader = name.equals("upgrade") || name.equals("connection");
-            if (keepUpgrade && upgradeHeader) {
-                kept.add(name.equals("connection") ? Map.entry(header.getKey(), "Upgrade") : header);
-            } else if (!NAMES.contains(name) && !listed.contains(name)) {
+            String name = header.getKey();
+            if (keepUpgrade && (name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("connection"))) {
+                kept.add(name.equalsIgnoreCase("connection") ? Map.entry(name, "Upgrade") : header);
+            } else if (!NAMES_ANY_CASE.contains(name) && (listed == null || !listed.contains(name))) {
                 kept.add(header);
             }
         }

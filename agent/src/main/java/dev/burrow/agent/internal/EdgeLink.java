@@ -56,10 +56,7 @@ final class EdgeLink {
         this.mux = new StreamMultiplexer(vertx, socket, LinkRole.DIALER, options);
         mux.incomingStreamHandler(stream -> onStream(stream, streamHandler))
                 .controlHandler(this::onControl)
-                .goAwayHandler(goAway -> {
-                    LOG.info("{}: the edge is going away ({}: {})", mux.name(), goAway.code(), goAway.message());
-                    goingAway.tryComplete(goAway);
-                })
+                .goAwayHandler(goingAway::tryComplete)
                 .closeHandler(this::onClosed);
     }
 

@@ -6,8 +6,6 @@ import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.FramePayloads;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +35,9 @@ final class LinkPool {
         /** {@code link} is up with every endpoint bound; {@code alive} counts the session's live links, it included. */
         void linkUp(EdgeLink link, int alive);
 
+        /** The node of {@code link} sent GO_AWAY: a replacement is being dialed, the link finishes its streams. */
+        void linkDraining(EdgeLink link);
+
         /**
          * {@code link} is gone; {@code alive} live links remain. {@code retryIn} is when its slot dials again, or
          * null when it does not (another slot dials, or the node was replaced already).
@@ -46,8 +47,6 @@ final class LinkPool {
         /** An attempt failed. Returns false when the failure is fatal: the session then closes the pool. */
         boolean attemptFailed(String address, Throwable cause, int alive, Duration retryIn);
     }
-
-    private static final Logger LOG = LoggerFactory.getLogger(LinkPool.class);
 
     private final Vertx vertx;
     private final SessionOptions options;
@@ -205,8 +204,8 @@ final class LinkPool {
                 stableTimer = -1;
                 backoff.reset();
             });
-            releaseReplaced();
             session.linkUp(newLink, alive());
+            releaseReplaced();
             wakeIdleSlots();
         }
 
@@ -255,8 +254,8 @@ final class LinkPool {
             draining.add(old);
             replacing = old;
             old.closed().onComplete(ar -> drained(old, ar.result()));
-            LOG.info("{}: the edge node is going away; moving this link to another node", old.name());
             scheduleAttempt(backoff.nextDelay());
+            session.linkDraining(old);
         }
 
         private void drained(EdgeLink old, LinkClosed reason) {

@@ -225,6 +225,13 @@ public final class SessionEngine implements LinkPool.Session {
     }
 
     @Override
+    public void linkDraining(EdgeLink link) {
+        refreshLinks();
+        LOG.info("{}: the edge node is going away; moving this link to another node, then closing it once its {} "
+                + "stream(s) are done", link.name(), link.openStreams());
+    }
+
+    @Override
     public void linkGone(EdgeLink link, LinkClosed reason, int alive, Duration retryIn) {
         refreshLinks();
         String retry = retryIn == null ? "" : ", redialing in " + retryIn.toMillis() + " ms";

@@ -51,6 +51,30 @@ class AgentApiServerTest {
     }
 
     @Test
+    void statusListsTheLinks(Vertx vertx, VertxTestContext test) {
+        AgentStatus status = new AgentStatus("s1", List.of(new dev.burrow.agent.LinkInfo("a:4443", false),
+                new dev.burrow.agent.LinkInfo("b:4443", true)));
+        AgentApiServer.start(vertx, "127.0.0.1", 0, () -> TUNNELS, () -> status).compose(api -> {
+            HttpClient client = vertx.createHttpClient();
+            return client.request(HttpMethod.GET, api.port(), "127.0.0.1", "/api/status")
+                    .compose(request -> request.send())
+                    .compose(response -> {
+                        assertEquals(200, response.statusCode());
+                        return response.body();
+                    })
+                    .eventually(() -> client.close().compose(v -> api.close()));
+        }).onComplete(test.succeeding(body -> test.verify(() -> {
+            JsonObject json = body.toJsonObject();
+            assertEquals("s1", json.getString("session_id"));
+            assertTrue(json.getBoolean("connected"));
+            JsonArray links = json.getJsonArray("links");
+            assertEquals(new JsonObject().put("edge_address", "a:4443").put("draining", false), links.getJsonObject(0));
+            assertEquals(new JsonObject().put("edge_address", "b:4443").put("draining", true), links.getJsonObject(1));
+            test.completeNow();
+        })));
+    }
+
+    @Test
     void refusesAForeignHostHeader(Vertx vertx, VertxTestContext test) {
         AgentApiServer.start(vertx, "127.0.0.1", 0, () -> TUNNELS).compose(api -> {
             HttpClient client = vertx.createHttpClient();

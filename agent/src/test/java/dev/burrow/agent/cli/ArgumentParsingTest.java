@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,6 +92,56 @@ class ArgumentParsingTest {
         assertEquals("flag-host:3", fromFlags.server());
         assertTrue(fromFlags.toString().contains("authtoken=HIDDEN"));
         assertTrue(!fromFlags.toString().contains("from-flag"));
+    }
+
+    @Test
+    void serverListLinksAndPooling(@TempDir Path dir) throws Exception {
+        CommonOptions options = new CommonOptions();
+        options.config = writeEmpty(dir).toString();
+        options.authtoken = "t";
+        AgentSettings defaults = options.resolve(Map.of());
+        assertEquals(List.of("localhost:4443"), defaults.servers());
+        assertEquals(2, defaults.links());
+        assertFalse(defaults.pooling());
+
+        options.server = "a:4443, b:4443,[::1]:4443";
+        options.links = "3";
+        options.pooling = "true";
+        AgentSettings given = options.resolve(Map.of());
+        assertEquals(List.of("a:4443", "b:4443", "[::1]:4443"), given.servers());
+        assertEquals(3, given.links());
+        assertTrue(given.pooling());
+
+        CommonOptions envOnly = new CommonOptions();
+        envOnly.config = options.config;
+        envOnly.authtoken = "t";
+        AgentSettings fromEnv = envOnly.resolve(Map.of("BURROW_LINKS", "1", "BURROW_POOLING", "true", "BURROW_SERVER", "x:1,y:2"));
+        assertEquals(1, fromEnv.links());
+        assertTrue(fromEnv.pooling());
+        assertEquals(List.of("x:1", "y:2"), fromEnv.servers());
+
+        options.server = "a:4443,b";
+        assertMessage("invalid --server address \"b\": expected host:port", () -> options.resolve(Map.of()));
+        options.server = "a:4443";
+        options.links = "0";
+        assertMessage("invalid --links 0: expected 1 to 8", () -> options.resolve(Map.of()));
+        options.links = "two";
+        assertMessage("invalid --links \"two\"", () -> options.resolve(Map.of()));
+        options.links = null;
+        options.pooling = "maybe";
+        assertMessage("invalid --pooling \"maybe\": expected true or false", () -> options.resolve(Map.of()));
+    }
+
+    @Test
+    void poolingFlagWithoutValueMeansTrue() {
+        HttpCommand command = new HttpCommand();
+        new picocli.CommandLine(command).parseArgs("--pooling", "--links", "3", "--server", "a:1,b:2", "8080");
+        assertEquals("true", command.common.pooling);
+        assertEquals("3", command.common.links);
+        assertEquals("a:1,b:2", command.common.server);
+        TcpCommand tcp = new TcpCommand();
+        new picocli.CommandLine(tcp).parseArgs("--pooling=false", "22");
+        assertEquals("false", tcp.common.pooling);
     }
 
     @Test

@@ -24,25 +24,47 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A minimal edge for SDK tests: TLS listener, the real multiplexer as acceptor, AUTH (one token), BIND (names
- * under "localhost", ports from 30000) and a way to open streams to the agent and to kill links. Not the real
- * edge: end-to-end tests with it live in test-support.
+ * under "localhost", ports from 30000) and a way to open streams to the agent, to kill links and to send GO_AWAY.
+ * Several instances sharing one certificate act as the nodes of a cluster: each answers AUTH with the
+ * {@link #edgeNodes(List) addresses} it is given. Not the real edge: end-to-end tests with it live in test-support.
  */
 public final class FakeEdge {
     public static final String TOKEN = "test-token";
 
     private final Vertx vertx;
-    private final SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+    private final SelfSignedCertificate certificate;
     private final List<StreamMultiplexer> links = new CopyOnWriteArrayList<>();
     private final Map<String, String> endpointByHost = new ConcurrentHashMap<>();
     private final AtomicInteger nextEndpoint = new AtomicInteger(1);
     private final AtomicInteger nextSession = new AtomicInteger(1);
     private final AtomicInteger auths = new AtomicInteger();
     private final List<ControlMessage.Auth> authMessages = new CopyOnWriteArrayList<>();
+    private final List<ControlMessage.Bind> binds = new CopyOnWriteArrayList<>();
+    private final List<ControlMessage.BindResult> bindResults = new CopyOnWriteArrayList<>();
+    private final List<String> unbinds = new CopyOnWriteArrayList<>();
+    private volatile List<String> edgeNodes = List.of();
     private volatile Promise<StreamMultiplexer> nextLink = Promise.promise();
     private NetServer server;
 
     public FakeEdge(Vertx vertx) {
+        this(vertx, SelfSignedCertificate.create("localhost"));
+    }
+
+    /** A node presenting {@code certificate} (give several nodes the same one, as a cluster's share one CA). */
+    public FakeEdge(Vertx vertx, SelfSignedCertificate certificate) {
         this.vertx = vertx;
+        this.certificate = certificate;
+    }
+
+    /** The agent-link addresses of the cluster's other nodes, sent in every later AUTH_RESULT. */
+    public FakeEdge edgeNodes(List<String> addresses) {
+        this.edgeNodes = List.copyOf(addresses);
+        return this;
+    }
+
+    /** "localhost:port", the address agents dial (the certificate names localhost). */
+    public String address() {
+        return "localhost:" + port();
     }
 
     public Future<FakeEdge> start(int port) {
@@ -66,12 +88,13 @@ public final class FakeEdge {
                 return;
             }
             String session = auth.resumeSessionId() != null ? auth.resumeSessionId() : "s" + nextSession.getAndIncrement();
-            mux.sendControl(ControlMessage.AuthResult.accepted(session, 200));
+            mux.sendControl(ControlMessage.AuthResult.accepted(session, 200, edgeNodes));
             links.add(mux);
             Promise<StreamMultiplexer> waiting = nextLink;
             nextLink = Promise.promise();
             waiting.complete(mux);
         } else if (message instanceof ControlMessage.Bind bind) {
+            binds.add(bind);
             String host = bind.hostname() != null ? bind.hostname()
                     : (bind.subdomain() != null ? bind.subdomain() : "random" + nextEndpoint.get()) + ".localhost";
             String id = "ep" + nextEndpoint.getAndIncrement();
@@ -83,7 +106,11 @@ public final class FakeEdge {
             endpointByHost.put(host, id);
             String url = bind.proto().equals("tcp") ? "tcp://localhost:" + (bind.port() == 0 ? 30000 : bind.port())
                     : "http://" + host + ":8080";
-            mux.sendControl(new ControlMessage.BindResult(bind.requestId(), true, id, url, null, null));
+            ControlMessage.BindResult result = new ControlMessage.BindResult(bind.requestId(), true, id, url, null, null);
+            bindResults.add(result);
+            mux.sendControl(result);
+        } else if (message instanceof ControlMessage.Unbind unbind) {
+            unbinds.add(unbind.endpointId());
         }
     }
 
@@ -110,6 +137,31 @@ public final class FakeEdge {
 
     public List<ControlMessage.Auth> authMessages() {
         return authMessages;
+    }
+
+    /** Every BIND received, in order. */
+    public List<ControlMessage.Bind> binds() {
+        return binds;
+    }
+
+    /** Every successful BIND_RESULT sent, in order. */
+    public List<ControlMessage.BindResult> bindResults() {
+        return bindResults;
+    }
+
+    /** The endpoint ids of every UNBIND received, in order. */
+    public List<String> unbinds() {
+        return unbinds;
+    }
+
+    /** Authenticated links that are still open. */
+    public List<StreamMultiplexer> links() {
+        return List.copyOf(links);
+    }
+
+    /** Sends GO_AWAY (GOING_AWAY) on every link, as a node that starts draining; the links stay open. */
+    public void goAway() {
+        links.forEach(link -> link.goAway(ErrorCode.GOING_AWAY, "node draining"));
     }
 
     /** Drops every link abruptly (like a crashed node), without GO_AWAY. */

@@ -8,7 +8,6 @@ import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
-import com.hazelcast.config.NearCacheConfig;
 import dev.burrow.edge.config.ClusterSettings;
 import dev.burrow.edge.registry.HazelcastEndpointRegistry;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -43,6 +42,8 @@ public final class HazelcastSetup {
         config.setClusterName(cluster.name());
         config.setInstanceName("burrow-" + cluster.name() + "-" + cluster.advertiseAddress() + "-" + cluster.port()
                 + "-" + Long.toHexString(System.nanoTime()));
+        // vertx-hazelcast, given our own instance, finds its node id in this member attribute.
+        config.getMemberAttributeConfig().setAttribute("__vertx.nodeId", java.util.UUID.randomUUID().toString());
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");
@@ -64,8 +65,9 @@ public final class HazelcastSetup {
         network.setPortAutoIncrement(cluster.members().isEmpty());
         network.setPortCount(100);
         network.setPublicAddress(cluster.advertiseAddress() + ":" + cluster.port());
-        network.getInterfaces().setEnabled(true).getInterfaces().clear();
-        network.getInterfaces().addInterface(cluster.advertiseAddress());
+        // Bind exactly this address (no interface scan, no wildcard): an address need not be a NIC's primary one.
+        config.setProperty("hazelcast.local.localAddress", cluster.advertiseAddress());
+        network.getInterfaces().setEnabled(false);
         network.getRestApiConfig().setEnabled(false);
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
@@ -77,16 +79,17 @@ public final class HazelcastSetup {
         join.getEurekaConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(cluster.members());
 
-        int majority = expectedSize(cluster) / 2 + 1;
-        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, majority)
-                .setProtectOn(SplitBrainProtectionOn.WRITE));
+        int expected = expectedSize(cluster);
         MergePolicyConfig epochMerge = new MergePolicyConfig(EpochMergePolicy.class.getName(), 100);
-        config.addMapConfig(new MapConfig(ENDPOINTS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT)
-                .setSplitBrainProtectionName(MAJORITY).setMergePolicyConfig(epochMerge)
-                // Every public request looks its hostname up: serve reads from a local copy kept coherent by
-                // invalidation events.
-                .setNearCacheConfig(new NearCacheConfig(ENDPOINTS_MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
-                        .setInvalidateOnChange(true).setCacheLocalEntries(true)));
+        MapConfig endpoints = new MapConfig(ENDPOINTS_MAP);
+        if (expected > 1) {
+            // A lone node is always its own majority (and Hazelcast's check would refuse until the first heartbeat).
+            config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, expected / 2 + 1)
+                    .setProtectOn(SplitBrainProtectionOn.WRITE));
+            endpoints.setSplitBrainProtectionName(MAJORITY);
+        }
+        config.addMapConfig(endpoints.setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setMergePolicyConfig(epochMerge));
         config.addMapConfig(new MapConfig(ENDPOINT_IDS_MAP).setBackupCount(1)
                 .setMergePolicyConfig(new MergePolicyConfig("com.hazelcast.spi.merge.PutIfAbsentMergePolicy", 100)));
         config.addMapConfig(new MapConfig(SESSION_LINKS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT));

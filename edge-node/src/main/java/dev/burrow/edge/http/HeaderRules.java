@@ -39,6 +39,22 @@ final class HeaderRules {
     }
 
     /** The head forwarded to the agent. */
+    /**
+     * Whether an HTTP/1.x request carries no body by its framing (RFC 9112 section 6.3): no Transfer-Encoding and
+     * no Content-Length, or a Content-Length of 0. HTTP/2 requests may have a body without either, so never.
+     */
+    static boolean hasNoBody(HttpServerRequest request) {
+        if (request.version() != HttpVersion.HTTP_1_1 && request.version() != HttpVersion.HTTP_1_0) {
+            return false;
+        }
+        MultiMap headers = request.headers();
+        if (headers.contains("transfer-encoding")) {
+            return false;
+        }
+        String length = headers.get("content-length");
+        return length == null || length.trim().equals("0");
+    }
+
     static HttpRequestHead requestHead(HttpServerRequest request, String clientIp, String originalHost, boolean upgrade) {
         MultiMap in = request.headers();
         Set<String> dropped = droppedHeaders(in);

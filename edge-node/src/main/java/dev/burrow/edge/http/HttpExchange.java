@@ -42,6 +42,7 @@ final class HttpExchange {
     private volatile boolean upgraded;
     private String host;
     private boolean upgrade;
+    private boolean bodiless;
     private volatile MuxStream stream;
     private Context linkContext;
     private UpgradeBridge bridge;
@@ -95,6 +96,11 @@ final class HttpExchange {
         upgrade = HeaderRules.isUpgradeRequest(request);
         String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         linkContext = link.context();
+        bodiless = !upgrade && HeaderRules.hasNoBody(request);
+        if (bodiless) {
+            // Nothing to relay: let the request end here, so that the stream can be ended with its OPEN, in one hop.
+            request.handler(data -> { }).endHandler(v -> { }).resume();
+        }
         link.openStream(StreamOpen.http(endpoint.id(), clientIp, HeaderRules.requestHead(request, clientIp, rawHost, upgrade)))
                 .onComplete(opened -> Contexts.run(linkContext, () -> wireStream(opened.result())));
     }
@@ -111,6 +117,10 @@ final class HttpExchange {
         }
         opened.exceptionHandler(this::onStreamFailed);
         opened.headersHandler(this::onResponseHead);
+        if (bodiless) {
+            opened.end();
+            return;
+        }
         // MuxStream.write is safe from any thread and writeQueueFull() is exact on the writer's thread, so the
         // body is written straight from the request's loop; the stream's drain (on this loop) resumes it there.
         opened.drainHandler(v -> Contexts.run(requestContext, request::resume));
@@ -160,7 +170,8 @@ final class HttpExchange {
         }
         // Head, body and end cross to the request's loop together when they arrive together (one task, not three),
         // and the response is written on its own loop.
-        BatchingPump pump = BatchingPump.create(stream, linkContext, response, requestContext, () -> response.end().onComplete(ar -> finish()));
+        BatchingPump pump = BatchingPump.create(stream, linkContext, response, requestContext,
+                last -> (last == null ? response.end() : response.end(last)).onComplete(ar -> finish()));
         pump.runOnTarget(() -> sendResponseHead(head, pump)).start();
     }
 

@@ -35,6 +35,7 @@ public final class AgentSession implements AgentLink {
     private State state = State.AWAITING_AUTH;
     private volatile String sessionId;
     private String ownerKey;
+    private long linkEpoch;
     private long handshakeTimer = -1;
 
     /** Call on the link's context, right after creating {@code mux} there. */
@@ -99,24 +100,39 @@ public final class AgentSession implements AgentLink {
             return;
         }
         ownerKey = owner.get();
-        SessionTable.Attachment attachment = services.sessions().attach(this, ownerKey, blankToNull(auth.resumeSessionId()));
-        sessionId = attachment.sessionId();
-        state = State.READY;
-        mux.name("agent-link " + remoteAddress + " session=" + sessionId);
-        LOG.info("{}: agent {} authenticated{}", mux.name(), auth.agentVersion() == null ? "" : auth.agentVersion(),
-                attachment.resumed() ? " (resumed its session)" : "");
-        mux.sendControl(ControlMessage.AuthResult.accepted(sessionId, services.heartbeatInterval().toMillis()));
+        String resume = blankToNull(auth.resumeSessionId());
+        services.sessions().attach(this, ownerKey, resume).onComplete(ar -> context.runOnContext(v -> {
+            if (ar.failed()) {
+                LOG.error("{}: could not attach the session", mux.name(), ar.cause());
+                closeWith(ErrorCode.INTERNAL_ERROR, "the edge could not set up the session; try again");
+                return;
+            }
+            SessionTable.Attachment attachment = ar.result();
+            sessionId = attachment.sessionId();
+            linkEpoch = attachment.linkEpoch();
+            if (state == State.CLOSED || mux.isClosed()) {
+                services.sessions().detach(sessionId, this);
+                return;
+            }
+            state = State.READY;
+            mux.name("agent-link " + remoteAddress + " session=" + sessionId);
+            LOG.info("{}: agent {} authenticated{}", mux.name(), auth.agentVersion() == null ? "" : auth.agentVersion(),
+                    attachment.resumed() ? (auth.additionalLink() ? " (an extra link of its session)" : " (resumed its session)") : "");
+            mux.sendControl(ControlMessage.AuthResult.accepted(sessionId, services.heartbeatInterval().toMillis(),
+                    services.edgeNodes().get()));
+        }));
     }
 
     private void onBind(ControlMessage.Bind bind) {
-        services.binder().bind(sessionId, ownerKey, bind).onComplete(ar -> {
+        services.binder().bind(sessionId, ownerKey, linkEpoch, bind).onComplete(ar -> {
             ControlMessage.BindResult result = ar.succeeded() ? ar.result()
                     : new ControlMessage.BindResult(bind.requestId(), false, null, null, ErrorCode.INTERNAL_ERROR,
                     "the edge failed to bind the endpoint: " + ar.cause().getMessage());
             if (result.ok()) {
+                services.sessions().endpointBound(result.endpointId(), sessionId);
                 LOG.info("{}: bound {} -> {}", mux.name(), result.publicUrl(), bind.upstream() == null ? "?" : bind.upstream());
                 if (mux.isClosed() && services.sessions().find(sessionId) == null) {
-                    services.registry().markOffline(sessionId);
+                    services.registry().markOffline(sessionId, linkEpoch);
                 }
             } else {
                 LOG.info("{}: refused bind: {} ({})", mux.name(), result.message(), result.errorCode());
@@ -128,6 +144,7 @@ public final class AgentSession implements AgentLink {
     private void onUnbind(ControlMessage.Unbind unbind) {
         services.binder().unbind(sessionId, unbind.endpointId()).onComplete(ar -> {
             if (ar.succeeded()) {
+                services.sessions().endpointUnbound(ar.result().id());
                 LOG.info("{}: unbound {}", mux.name(), ar.result().address());
             } else {
                 ErrorCode code = ar.cause() instanceof dev.burrow.edge.registry.EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR;
@@ -201,6 +218,11 @@ public final class AgentSession implements AgentLink {
     @Override
     public Context context() {
         return context;
+    }
+
+    /** Streams open on this link. */
+    int openStreamCount() {
+        return mux.openStreamCount();
     }
 
     /** The link's name in logs. */

@@ -42,13 +42,13 @@ public final class EndpointBinder {
     }
 
     /** Binds for the session; the future always succeeds, with ok or a refusal. */
-    public Future<ControlMessage.BindResult> bind(String sessionId, String ownerKey, ControlMessage.Bind bind) {
+    public Future<ControlMessage.BindResult> bind(String sessionId, String ownerKey, long linkEpoch, ControlMessage.Bind bind) {
         EndpointProtocol protocol = EndpointProtocol.fromWire(bind.proto());
         Future<Endpoint> bound;
         if (protocol == EndpointProtocol.HTTP) {
-            bound = bindHttp(sessionId, ownerKey, bind);
+            bound = bindHttp(sessionId, ownerKey, linkEpoch, bind);
         } else if (protocol == EndpointProtocol.TCP) {
-            bound = bindTcp(sessionId, ownerKey, bind.port());
+            bound = bindTcp(sessionId, ownerKey, linkEpoch, bind.port());
         } else {
             bound = Future.failedFuture(new EndpointException(ErrorCode.UNSUPPORTED_PROTOCOL,
                     "protocol \"" + bind.proto() + "\" is not supported; use http or tcp"));
@@ -76,7 +76,7 @@ public final class EndpointBinder {
         return "http://" + endpoint.hostname() + (port == 80 ? "" : ":" + port);
     }
 
-    private Future<Endpoint> bindHttp(String sessionId, String ownerKey, ControlMessage.Bind bind) {
+    private Future<Endpoint> bindHttp(String sessionId, String ownerKey, long linkEpoch, ControlMessage.Bind bind) {
         if (bind.hostname() != null && !bind.hostname().isBlank()) {
             String hostname = Hostnames.normalize(bind.hostname());
             if (!Hostnames.isDirectSubdomain(hostname, domain)) {
@@ -84,7 +84,7 @@ public final class EndpointBinder {
                         + " is not a name under this edge's domain; use NAME." + domain
                         + " where NAME has letters, digits and inner '-'"));
             }
-            return registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey));
+            return registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch));
         }
         if (bind.subdomain() != null && !bind.subdomain().isBlank()) {
             String label = Hostnames.normalize(bind.subdomain());
@@ -92,46 +92,46 @@ public final class EndpointBinder {
                 return Future.failedFuture(new EndpointException(ErrorCode.INVALID_HOSTNAME, "subdomain \"" + bind.subdomain()
                         + "\" is not valid; use letters, digits and inner '-', at most 63 characters"));
             }
-            return registry.bind(EndpointClaim.http(label + "." + domain, sessionId, ownerKey));
+            return registry.bind(EndpointClaim.http(label + "." + domain, sessionId, ownerKey, linkEpoch));
         }
-        return bindRandomName(sessionId, ownerKey, RANDOM_NAME_ATTEMPTS);
+        return bindRandomName(sessionId, ownerKey, linkEpoch, RANDOM_NAME_ATTEMPTS);
     }
 
-    private Future<Endpoint> bindRandomName(String sessionId, String ownerKey, int attemptsLeft) {
+    private Future<Endpoint> bindRandomName(String sessionId, String ownerKey, long linkEpoch, int attemptsLeft) {
         String hostname = Hostnames.randomName() + "." + domain;
-        return registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey)).recover(error -> {
+        return registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch)).recover(error -> {
             if (attemptsLeft > 1 && error instanceof EndpointException e && e.code() == ErrorCode.HOSTNAME_IN_USE) {
-                return bindRandomName(sessionId, ownerKey, attemptsLeft - 1);
+                return bindRandomName(sessionId, ownerKey, linkEpoch, attemptsLeft - 1);
             }
             return Future.failedFuture(error);
         });
     }
 
-    private Future<Endpoint> bindTcp(String sessionId, String ownerKey, int port) {
+    private Future<Endpoint> bindTcp(String sessionId, String ownerKey, long linkEpoch, int port) {
         if (port != 0) {
             if (!tcpPorts.contains(port)) {
                 return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE, "TCP port " + port
                         + " is outside this edge's TCP port range " + tcpPorts + "; ask for a port in it or for any port (0)"));
             }
-            return claimAndListen(port, sessionId, ownerKey);
+            return claimAndListen(port, sessionId, ownerKey, linkEpoch);
         }
         int start = tcpPorts.low() + ThreadLocalRandom.current().nextInt(tcpPorts.size());
-        return tryPort(start, 0, sessionId, ownerKey);
+        return tryPort(start, 0, sessionId, ownerKey, linkEpoch);
     }
 
-    private Future<Endpoint> tryPort(int start, int attempt, String sessionId, String ownerKey) {
+    private Future<Endpoint> tryPort(int start, int attempt, String sessionId, String ownerKey, long linkEpoch) {
         if (attempt >= Math.min(PORT_ATTEMPTS, tcpPorts.size())) {
             return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE,
                     "no free TCP port in this edge's range " + tcpPorts + " (tried " + attempt + ")"));
         }
         int port = tcpPorts.low() + Math.floorMod(start - tcpPorts.low() + attempt, tcpPorts.size());
         return registry.lookupPort(port).compose(existing -> existing != null
-                ? tryPort(start, attempt + 1, sessionId, ownerKey)
-                : claimAndListen(port, sessionId, ownerKey).recover(error -> tryPort(start, attempt + 1, sessionId, ownerKey)));
+                ? tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)
+                : claimAndListen(port, sessionId, ownerKey, linkEpoch).recover(error -> tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)));
     }
 
-    private Future<Endpoint> claimAndListen(int port, String sessionId, String ownerKey) {
-        return registry.bind(EndpointClaim.tcp(port, sessionId, ownerKey)).compose(endpoint ->
+    private Future<Endpoint> claimAndListen(int port, String sessionId, String ownerKey, long linkEpoch) {
+        return registry.bind(EndpointClaim.tcp(port, sessionId, ownerKey, linkEpoch)).compose(endpoint ->
                 portListeners.open(endpoint).map(endpoint).recover(error ->
                         registry.unbind(endpoint.id(), sessionId).transform(ignored -> Future.failedFuture(error))));
     }

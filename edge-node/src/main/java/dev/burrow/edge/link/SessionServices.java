@@ -5,12 +5,15 @@ import dev.burrow.edge.registry.EndpointRegistry;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What every agent session needs, built once per node.
  *
  * @param heartbeatInterval sent to agents in the auth result and used for the link's own heartbeats
+ * @param edgeNodes         the agent-link addresses of the cluster's other nodes, for the auth result
  */
 public record SessionServices(Vertx vertx, TokenVerifier tokens, SessionTable sessions, EndpointBinder binder,
-                              EndpointRegistry registry, Duration heartbeatInterval) {
+                              EndpointRegistry registry, Duration heartbeatInterval, Supplier<List<String>> edgeNodes) {
 }

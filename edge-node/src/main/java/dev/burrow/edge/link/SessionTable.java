@@ -1,9 +1,11 @@
 package dev.burrow.edge.link;
 
+import dev.burrow.edge.cluster.SessionDirectory;
 import dev.burrow.edge.config.DurationText;
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointRegistry;
 import dev.burrow.protocol.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,12 +16,17 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * Agent sessions of this node and the link that currently carries each. A session outlives its link: when the link
  * drops, the session's endpoints go OFFLINE and stay reserved for the offline grace period; a new link that
  * authenticates with the same token and {@code resumeSessionId} takes the session over (closing a stale old link).
+ * A session is known cluster-wide ({@link SessionDirectory}): a link to this node may resume, or join as an extra
+ * link, a session opened on another node. Each link attached here gets an epoch (increasing on this node), which the
+ * registry records with the link so that the late cleanup of an old link never removes its successor.
  * Owns the grace timers. Thread-safe.
  */
 public final class SessionTable implements AgentLinks {
@@ -30,13 +37,17 @@ public final class SessionTable implements AgentLinks {
     private final EndpointRegistry registry;
     private final Duration offlineGrace;
     private final Consumer<List<Endpoint>> onEndpointsRemoved;
+    private final SessionDirectory directory;
     private final Map<String, SessionRecord> sessions = new HashMap<>();
+    private final Map<String, String> sessionByEndpoint = new ConcurrentHashMap<>();
+    private final AtomicLong linkEpochs = new AtomicLong(System.currentTimeMillis() * 1000);
     private boolean closed;
 
     private static final class SessionRecord {
         final String id;
         final String ownerKey;
         AgentSession link;
+        long linkEpoch;
         long expiryTimer = -1;
 
         SessionRecord(String id, String ownerKey) {
@@ -45,41 +56,65 @@ public final class SessionTable implements AgentLinks {
         }
     }
 
-    /** What {@link #attach} decided. */
-    public record Attachment(String sessionId, boolean resumed) {
+    /** What {@link #attach} decided; {@code linkEpoch} is the link's epoch for its registry claims. */
+    public record Attachment(String sessionId, boolean resumed, long linkEpoch) {
     }
 
     /**
      * @param onEndpointsRemoved told which endpoints were removed when a grace period ended (to close TCP ports)
      */
     public SessionTable(Vertx vertx, EndpointRegistry registry, Duration offlineGrace,
-                        Consumer<List<Endpoint>> onEndpointsRemoved) {
+                        Consumer<List<Endpoint>> onEndpointsRemoved, SessionDirectory directory) {
         this.vertx = vertx;
+        this.directory = directory;
         this.registry = registry;
         this.offlineGrace = offlineGrace;
         this.onEndpointsRemoved = onEndpointsRemoved;
     }
 
     /**
-     * Attaches an authenticated link: to the session {@code resumeSessionId} when it exists and belongs to the same
-     * token (its old link, if still open, is closed), otherwise to a new session.
+     * Attaches an authenticated link: to the session {@code resumeSessionId} when this node or the cluster knows it
+     * and it belongs to the same token, otherwise to a new session. A resumed session's old link on this node, if
+     * still open, is closed (a reconnect); with {@code additionalLink}, a session whose link lives on another node is
+     * joined, and that link stays.
      */
-    public Attachment attach(AgentSession link, String ownerKey, String resumeSessionId) {
+    public Future<Attachment> attach(AgentSession link, String ownerKey, String resumeSessionId) {
+        synchronized (this) {
+            SessionRecord record = resumeSessionId == null ? null : sessions.get(resumeSessionId);
+            if (resumeSessionId == null || (record != null && !record.ownerKey.equals(ownerKey))) {
+                return Future.succeededFuture(attachLocally(link, ownerKey, null));
+            }
+            if (record != null) {
+                return Future.succeededFuture(attachLocally(link, ownerKey, resumeSessionId));
+            }
+        }
+        return directory.ownerOf(resumeSessionId).otherwise((String) null).map(owner ->
+                attachLocally(link, ownerKey, ownerKey.equals(owner) ? resumeSessionId : null));
+    }
+
+    private Attachment attachLocally(AgentSession link, String ownerKey, String knownSessionId) {
         AgentSession replaced = null;
         Attachment attachment;
         synchronized (this) {
-            SessionRecord record = resumeSessionId == null ? null : sessions.get(resumeSessionId);
+            long epoch = linkEpochs.incrementAndGet();
+            SessionRecord record = knownSessionId == null ? null : sessions.get(knownSessionId);
             if (record != null && record.ownerKey.equals(ownerKey)) {
                 replaced = record.link;
                 cancelExpiry(record);
                 record.link = link;
-                attachment = new Attachment(record.id, true);
+                record.linkEpoch = epoch;
+                attachment = new Attachment(record.id, true, epoch);
             } else {
-                record = new SessionRecord(newSessionId(), ownerKey);
+                boolean resumed = knownSessionId != null;
+                record = new SessionRecord(resumed ? knownSessionId : newSessionId(), ownerKey);
                 record.link = link;
+                record.linkEpoch = epoch;
                 sessions.put(record.id, record);
-                attachment = new Attachment(record.id, false);
+                attachment = new Attachment(record.id, resumed, epoch);
             }
+        }
+        if (!attachment.resumed()) {
+            directory.register(attachment.sessionId(), ownerKey);
         }
         if (replaced != null && replaced != link) {
             replaced.closeReplaced();
@@ -87,17 +122,33 @@ public final class SessionTable implements AgentLinks {
         return attachment;
     }
 
+    /** Remembers which local session bound an endpoint (what the relay server looks up for a relayed stream). */
+    public void endpointBound(String endpointId, String sessionId) {
+        sessionByEndpoint.put(endpointId, sessionId);
+    }
+
+    public void endpointUnbound(String endpointId) {
+        sessionByEndpoint.remove(endpointId);
+    }
+
+    /** The session on this node that bound an endpoint, or null. */
+    public String sessionOfEndpoint(String endpointId) {
+        return sessionByEndpoint.get(endpointId);
+    }
+
     /**
      * Called when a link closed. If it still carried its session, the session's endpoints go OFFLINE and are removed
      * after the offline grace unless a new link resumes the session.
      */
     public void detach(String sessionId, AgentSession link) {
+        long linkEpoch;
         synchronized (this) {
             SessionRecord record = sessions.get(sessionId);
             if (record == null || record.link != link) {
                 return;
             }
             record.link = null;
+            linkEpoch = record.linkEpoch;
             if (closed) {
                 return;
             }
@@ -106,7 +157,7 @@ public final class SessionTable implements AgentLinks {
                 record.expiryTimer = vertx.setTimer(graceMillis, id -> expire(sessionId));
             }
         }
-        registry.markOffline(sessionId).onSuccess(endpoints -> {
+        registry.markOffline(sessionId, linkEpoch).onSuccess(endpoints -> {
             if (!endpoints.isEmpty()) {
                 LOG.info("session {}: agent link lost; {} endpoint(s) offline, reserved for {}", sessionId,
                         endpoints.size(), DurationText.format(offlineGrace));
@@ -127,6 +178,7 @@ public final class SessionTable implements AgentLinks {
             sessions.remove(sessionId);
         }
         registry.removeOffline(sessionId).onSuccess(removed -> {
+            removed.forEach(endpoint -> sessionByEndpoint.remove(endpoint.id()));
             if (!removed.isEmpty()) {
                 LOG.info("session {}: offline grace ended; removed {}", sessionId,
                         removed.stream().map(Endpoint::address).toList());
@@ -139,6 +191,11 @@ public final class SessionTable implements AgentLinks {
     public synchronized AgentLink find(String sessionId) {
         SessionRecord record = sessions.get(sessionId);
         return record == null || record.link == null || !record.link.isOpen() ? null : record.link;
+    }
+
+    /** Open streams over this node's agent links. */
+    public synchronized int openStreamCount() {
+        return sessions.values().stream().filter(r -> r.link != null).mapToInt(r -> r.link.openStreamCount()).sum();
     }
 
     /** Sessions with a live link. */

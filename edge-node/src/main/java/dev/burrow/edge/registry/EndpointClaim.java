@@ -11,7 +11,7 @@ package dev.burrow.edge.registry;
  * @param linkEpoch epoch of the link the claim came on (see {@link LinkRef})
  */
 public record EndpointClaim(EndpointProtocol protocol, String hostname, int port, String sessionId, String ownerKey,
-                            long linkEpoch) {
+                            long linkEpoch) implements java.io.Serializable {
 
     public static EndpointClaim http(String hostname, String sessionId, String ownerKey, long linkEpoch) {
         return new EndpointClaim(EndpointProtocol.HTTP, hostname, 0, sessionId, ownerKey, linkEpoch);

@@ -1,8 +1,8 @@
 package dev.burrow.edge.relay;
 
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
@@ -31,9 +31,8 @@ public final class BatchingPump {
     private final Context sourceContext;
     private final WriteStream<Buffer> target;
     private final Context targetContext;
-    private final Runnable onEnd;
+    private final Handler<Buffer> onEnd;
     private final int maxInFlight;
-    private final boolean sameLoop;
 
     // guarded by this
     private final ArrayDeque<Object> handOver = new ArrayDeque<>();
@@ -46,23 +45,24 @@ public final class BatchingPump {
     private boolean ended;
 
     private BatchingPump(ReadStream<Buffer> source, Context sourceContext, WriteStream<Buffer> target, Context targetContext,
-                         Runnable onEnd, int maxInFlight) {
+                         Handler<Buffer> onEnd, int maxInFlight) {
         this.source = source;
         this.sourceContext = sourceContext;
         this.target = target;
         this.targetContext = targetContext;
         this.onEnd = onEnd;
         this.maxInFlight = maxInFlight;
-        this.sameLoop = ((ContextInternal) sourceContext).nettyEventLoop() == ((ContextInternal) targetContext).nettyEventLoop();
     }
 
     /**
      * Creates a pump; nothing flows until {@link #start()}. Call on {@code sourceContext}.
      *
-     * @param onEnd runs on {@code targetContext} once the source ended and every buffer was handed to the target
+     * @param onEnd runs on {@code targetContext} once the source ended and every buffer but the last was handed to
+     *              the target; it gets that last buffer when it came in the same batch as the end (so that the
+     *              target can write it together with its end, in one write), or null
      */
     public static BatchingPump create(ReadStream<Buffer> source, Context sourceContext, WriteStream<Buffer> target,
-                                      Context targetContext, Runnable onEnd) {
+                                      Context targetContext, Handler<Buffer> onEnd) {
         return new BatchingPump(source, sourceContext, target, targetContext, onEnd, DEFAULT_MAX_IN_FLIGHT);
     }
 
@@ -110,11 +110,8 @@ public final class BatchingPump {
             source.pause();
         }
         if (schedule) {
-            if (sameLoop && ((ContextInternal) targetContext).nettyEventLoop().inEventLoop()) {
-                drain();
-            } else {
-                targetContext.runOnContext(v -> drain());
-            }
+            // Posted even on the same loop: what the rest of this read delivers joins the batch.
+            targetContext.runOnContext(v -> drain());
         }
     }
 
@@ -122,6 +119,7 @@ public final class BatchingPump {
     private void drain() {
         while (true) {
             Object item;
+            boolean last = false;
             synchronized (this) {
                 item = cancelled ? null : handOver.poll();
                 if (item == null) {
@@ -130,13 +128,20 @@ public final class BatchingPump {
                 }
                 if (item instanceof Buffer data) {
                     inFlight -= data.length();
+                    if (handOver.peek() == END) {
+                        handOver.poll();
+                        last = true;
+                    }
                 }
             }
-            if (item instanceof Buffer data) {
+            if (last) {
+                ended = true;
+                onEnd.handle((Buffer) item);
+            } else if (item instanceof Buffer data) {
                 target.write(data);
             } else if (item == END) {
                 ended = true;
-                onEnd.run();
+                onEnd.handle(null);
             } else {
                 ((Runnable) item).run();
             }

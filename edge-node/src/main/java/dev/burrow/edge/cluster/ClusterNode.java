@@ -1,0 +1,169 @@
+package dev.burrow.edge.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.edge.registry.HazelcastEndpointRegistry;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * This node as a member of the cluster: publishes its {@link NodeInfo}, keeps a relay link to every other node that
+ * published one, and when Hazelcast reports a member gone, drops the relay link at once and — on the oldest member
+ * only, so it happens once — purges the gone node's links from the registry; endpoints left with no link are removed
+ * after the offline grace unless their agent comes back.
+ */
+public final class ClusterNode implements MembershipListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    public static final String NODES_MAP = "burrow.nodes";
+
+    private final Vertx vertx;
+    private final HazelcastInstance hazelcast;
+    private final IMap<String, NodeInfo> nodes;
+    private final HazelcastEndpointRegistry registry;
+    private final RelayPool relays;
+    private final Duration offlineGrace;
+    private final String localMember;
+    private UUID membershipRegistration;
+    private UUID nodesRegistration;
+
+    public ClusterNode(Vertx vertx, HazelcastInstance hazelcast, HazelcastEndpointRegistry registry, RelayPool relays,
+                       Duration offlineGrace) {
+        this.vertx = vertx;
+        this.hazelcast = hazelcast;
+        this.nodes = hazelcast.getMap(NODES_MAP);
+        this.registry = registry;
+        this.relays = relays;
+        this.offlineGrace = offlineGrace;
+        this.localMember = localMember(hazelcast);
+    }
+
+    public static String localMember(HazelcastInstance hazelcast) {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    /** Blocking: publishes this node and starts following the others. */
+    public void join(NodeInfo self) {
+        membershipRegistration = hazelcast.getCluster().addMembershipListener(this);
+        nodesRegistration = nodes.addEntryListener(new NodesListener(), true);
+        nodes.set(self.member(), self);
+        Set<String> alive = liveMembers();
+        for (NodeInfo info : nodes.values()) {
+            if (info.member().equals(localMember)) {
+                continue;
+            }
+            if (alive.contains(info.member())) {
+                relays.add(info);
+            } else if (isOldest()) {
+                nodes.delete(info.member());
+            }
+        }
+    }
+
+    private final class NodesListener implements EntryAddedListener<String, NodeInfo>, EntryUpdatedListener<String, NodeInfo>,
+            EntryRemovedListener<String, NodeInfo> {
+        @Override
+        public void entryAdded(EntryEvent<String, NodeInfo> event) {
+            if (!event.getKey().equals(localMember)) {
+                relays.add(event.getValue());
+            }
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, NodeInfo> event) {
+            entryAdded(event);
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, NodeInfo> event) {
+            relays.remove(event.getKey());
+        }
+    }
+
+    @Override
+    public void memberAdded(MembershipEvent event) {
+        LOG.info("cluster: member {} joined ({} members)", event.getMember().getAddress(), event.getMembers().size());
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent event) {
+        String gone = event.getMember().getUuid().toString();
+        LOG.info("cluster: member {} left ({} members)", event.getMember().getAddress(), event.getMembers().size());
+        relays.remove(gone);
+        if (!isOldest()) {
+            return;
+        }
+        nodes.removeAsync(gone);
+        registry.purgeNode(gone).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("cluster: could not purge the links of member {}: {}", gone, ar.cause().toString());
+                return;
+            }
+            List<Endpoint> changed = ar.result();
+            Set<String> offlineSessions = changed.stream().filter(e -> e.state() == dev.burrow.edge.registry.EndpointState.OFFLINE)
+                    .map(Endpoint::sessionId).collect(Collectors.toSet());
+            LOG.info("cluster: purged the links of member {} from {} endpoint(s); {} session(s) now offline", gone,
+                    changed.size(), offlineSessions.size());
+            if (offlineSessions.isEmpty()) {
+                return;
+            }
+            Runnable removeOffline = () -> offlineSessions.forEach(session -> registry.removeOffline(session));
+            if (offlineGrace.isZero()) {
+                removeOffline.run();
+            } else {
+                vertx.setTimer(offlineGrace.toMillis(), id -> removeOffline.run());
+            }
+        });
+    }
+
+    private boolean isOldest() {
+        Set<Member> members = hazelcast.getCluster().getMembers();
+        return !members.isEmpty() && members.iterator().next().localMember();
+    }
+
+    private Set<String> liveMembers() {
+        return hazelcast.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
+    }
+
+    public String localMember() {
+        return localMember;
+    }
+
+    public int memberCount() {
+        return hazelcast.getLifecycleService().isRunning() ? hazelcast.getCluster().getMembers().size() : 0;
+    }
+
+    /** Agent-link addresses of the other nodes, for {@code auth_result.edgeNodes}. */
+    public List<String> otherAgentAddresses() {
+        return relays.peers().stream().map(NodeInfo::agentAddress).sorted().toList();
+    }
+
+    /** Blocking: stops following the cluster and withdraws this node's info and its links from the registry. */
+    public void leave() {
+        try {
+            if (membershipRegistration != null) {
+                hazelcast.getCluster().removeMembershipListener(membershipRegistration);
+            }
+            if (nodesRegistration != null) {
+                nodes.removeEntryListener(nodesRegistration);
+            }
+            nodes.delete(localMember);
+        } catch (RuntimeException e) {
+            LOG.debug("cluster: leaving: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.burrow.edge.cluster;
+
+import dev.burrow.mux.LinkRole;
+import dev.burrow.mux.MuxOptions;
+import dev.burrow.mux.StreamMultiplexer;
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.ErrorCode;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One relay link per peer node, dialed by this node (the node that relays dials): TLS 1.3 trusting the cluster CA,
+ * then the {@link RelaySecret} in an {@code auth} message. A link is only handed out once the peer accepted the
+ * secret; a link that drops is dialed again while the peer is a cluster member, after a short, growing pause.
+ */
+public final class RelayPool {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayPool.class);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final long MAX_RETRY_MILLIS = 5_000;
+
+    private final Vertx vertx;
+    private final NetClient client;
+    private final RelaySecret secret;
+    private final String localNodeId;
+    private final Duration heartbeatInterval;
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** One peer node and its relay link. */
+    static final class Peer {
+        private final NodeInfo info;
+        private final Context context;
+        private volatile StreamMultiplexer mux;
+        private volatile boolean ready;
+        private volatile boolean removed;
+        private long retryMillis = 100;
+
+        Peer(NodeInfo info, Context context) {
+            this.info = info;
+            this.context = context;
+        }
+
+        NodeInfo info() {
+            return info;
+        }
+
+        Context context() {
+            return context;
+        }
+
+        StreamMultiplexer mux() {
+            return mux;
+        }
+
+        boolean isReady() {
+            StreamMultiplexer current = mux;
+            return ready && current != null && !current.isClosed();
+        }
+    }
+
+    public RelayPool(Vertx vertx, Path caCert, RelaySecret secret, String localNodeId, Duration heartbeatInterval) {
+        this.vertx = vertx;
+        this.secret = secret;
+        this.localNodeId = localNodeId;
+        this.heartbeatInterval = heartbeatInterval;
+        this.client = vertx.createNetClient(new NetClientOptions()
+                .setSsl(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(caCert.toString()))
+                // The cluster CA is the authority and the secret proves membership; node addresses need not be in SANs.
+                .setHostnameVerificationAlgorithm("")
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"))
+                .setConnectTimeout((int) CONNECT_TIMEOUT.toMillis())
+                .setTcpNoDelay(true));
+    }
+
+    /** Keeps a relay link to this peer (called when its node info appears). */
+    public void add(NodeInfo info) {
+        if (closed) {
+            return;
+        }
+        Peer fresh = new Peer(info, ((VertxInternal) vertx).createEventLoopContext());
+        Peer previous = peers.put(info.member(), fresh);
+        if (previous != null) {
+            drop(previous, "the peer restarted");
+        }
+        fresh.context.runOnContext(v -> dial(fresh));
+    }
+
+    /** Drops the link to a peer that left the cluster. */
+    public void remove(String member) {
+        Peer peer = peers.remove(member);
+        if (peer != null) {
+            drop(peer, "the peer left the cluster");
+        }
+    }
+
+    private void drop(Peer peer, String why) {
+        peer.removed = true;
+        peer.ready = false;
+        StreamMultiplexer mux = peer.mux;
+        if (mux != null) {
+            mux.close(ErrorCode.GOING_AWAY, why);
+        }
+    }
+
+    /** A ready relay link to one of {@code members}, or null. */
+    public Peer ready(String member) {
+        Peer peer = peers.get(member);
+        return peer != null && peer.isReady() ? peer : null;
+    }
+
+    /** Peers with a ready link, for metrics. */
+    public int readyCount() {
+        return (int) peers.values().stream().filter(Peer::isReady).count();
+    }
+
+    public List<NodeInfo> peers() {
+        return peers.values().stream().map(Peer::info).toList();
+    }
+
+    private void dial(Peer peer) {
+        if (closed || peer.removed) {
+            return;
+        }
+        NodeInfo info = peer.info;
+        client.connect(info.relayPort(), info.advertiseAddress()).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("relay to {} ({}:{}): cannot connect: {}", info.nodeId(), info.advertiseAddress(), info.relayPort(),
+                        ar.cause().getMessage());
+                retry(peer);
+                return;
+            }
+            if (closed || peer.removed) {
+                ar.result().close();
+                return;
+            }
+            MuxOptions options = MuxOptions.defaults("relay-link to " + info.nodeId() + " " + info.advertiseAddress() + ":"
+                    + info.relayPort()).withHeartbeatInterval(heartbeatInterval);
+            StreamMultiplexer mux = new StreamMultiplexer(vertx, ar.result(), LinkRole.DIALER, options);
+            peer.mux = mux;
+            mux.incomingStreamHandler(stream -> stream.reset(ErrorCode.PROTOCOL_ERROR, "the accepting node opens no relay streams"));
+            mux.controlHandler(message -> {
+                if (message instanceof ControlMessage.AuthResult result && result.ok()) {
+                    peer.ready = true;
+                    peer.retryMillis = 100;
+                    LOG.info("{}: ready", mux.name());
+                } else if (message instanceof ControlMessage.AuthResult result) {
+                    LOG.error("{}: the peer refused this node ({}: {}); do both nodes share one cluster CA?", mux.name(),
+                            result.errorCode(), result.message());
+                }
+            });
+            mux.closeHandler(reason -> {
+                peer.ready = false;
+                LOG.info("{}: closed: {}", mux.name(), reason);
+                retry(peer);
+            });
+            mux.start();
+            mux.sendControl(new ControlMessage.Auth(secret.token(), "burrow-relay/1 node=" + localNodeId, null, false));
+        });
+    }
+
+    private void retry(Peer peer) {
+        if (closed || peer.removed) {
+            return;
+        }
+        long delay = peer.retryMillis;
+        peer.retryMillis = Math.min(MAX_RETRY_MILLIS, delay * 2);
+        vertx.setTimer(delay, id -> peer.context.runOnContext(v -> dial(peer)));
+    }
+
+    public void close() {
+        closed = true;
+        peers.values().forEach(peer -> drop(peer, "this node is shutting down"));
+        peers.clear();
+        client.close();
+    }
+}

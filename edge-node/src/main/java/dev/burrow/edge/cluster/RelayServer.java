@@ -1,0 +1,150 @@
+package dev.burrow.edge.cluster;
+
+import dev.burrow.edge.deploy.ListenerDeployment;
+import dev.burrow.edge.link.AgentLink;
+import dev.burrow.edge.link.SessionTable;
+import dev.burrow.edge.pki.DevPki;
+import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.mux.LinkRole;
+import dev.burrow.mux.MuxOptions;
+import dev.burrow.mux.MuxStream;
+import dev.burrow.mux.StreamMultiplexer;
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.ProtocolLimits;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The relay listener other nodes dial. A relay link must send the {@link RelaySecret} in an {@code auth} message
+ * within the handshake timeout; then each stream it opens is for an endpoint one of this node's agents serves, and is
+ * spliced into a new stream on that agent's link. A stream for an agent this node has no link to is reset at once.
+ */
+public final class RelayServer {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
+
+    private final Vertx vertx;
+    private final SessionTable sessions;
+    private final EndpointRegistry registry;
+    private final RelaySecret secret;
+    private final Duration heartbeatInterval;
+    private final NetServerOptions options;
+    private final int port;
+    private final AtomicLong streamsServed = new AtomicLong();
+    private ListenerDeployment deployment;
+
+    public RelayServer(Vertx vertx, SessionTable sessions, EndpointRegistry registry, RelaySecret secret, DevPki pki,
+                       String bindAddress, int port, Duration heartbeatInterval) {
+        this.vertx = vertx;
+        this.sessions = sessions;
+        this.registry = registry;
+        this.secret = secret;
+        this.heartbeatInterval = heartbeatInterval;
+        this.port = port;
+        this.options = new NetServerOptions()
+                .setHost(bindAddress)
+                .setTcpNoDelay(true)
+                .setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pki.serverCert().toString()).setKeyPath(pki.serverKey().toString()))
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"))
+                .setSslEngineOptions(OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
+    }
+
+    public Future<Integer> listen() {
+        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(), port, instancePort ->
+                        vertx.createNetServer(new NetServerOptions(options).setPort(instancePort))
+                                .connectHandler(this::onConnect)
+                                .listen()
+                                .map(NetServer::actualPort))
+                .onSuccess(d -> deployment = d)
+                .map(ListenerDeployment::port);
+    }
+
+    /** Relay streams spliced to a local agent link so far (relayed requests served by this node). */
+    public long streamsServed() {
+        return streamsServed.get();
+    }
+
+    private void onConnect(NetSocket socket) {
+        Context context = Vertx.currentContext();
+        String remote = String.valueOf(socket.remoteAddress());
+        StreamMultiplexer mux = new StreamMultiplexer(vertx, socket, LinkRole.ACCEPTOR,
+                MuxOptions.defaults("relay-link from " + remote).withHeartbeatInterval(heartbeatInterval));
+        boolean[] authenticated = new boolean[1];
+        long timer = vertx.setTimer(ProtocolLimits.HANDSHAKE_TIMEOUT.toMillis(), id -> {
+            if (!authenticated[0]) {
+                LOG.warn("{}: closing: no relay handshake within {} s", mux.name(), ProtocolLimits.HANDSHAKE_TIMEOUT.toSeconds());
+                mux.close(ErrorCode.HANDSHAKE_TIMEOUT, "no relay handshake in time");
+            }
+        });
+        mux.controlHandler(message -> {
+            if (authenticated[0]) {
+                return;
+            }
+            vertx.cancelTimer(timer);
+            if (message instanceof ControlMessage.Auth auth && secret.matches(auth.authtoken())) {
+                authenticated[0] = true;
+                mux.name("relay-link from " + remote + " (" + auth.agentVersion() + ")");
+                mux.sendControl(ControlMessage.AuthResult.accepted("relay", heartbeatInterval.toMillis()));
+                LOG.info("{}: accepted", mux.name());
+            } else {
+                String why = "the relay secret does not match; every node of a cluster must share the cluster CA";
+                LOG.warn("{}: refused: {}", mux.name(), why);
+                mux.sendControl(ControlMessage.AuthResult.refused(ErrorCode.AUTH_FAILED, why));
+                mux.close(ErrorCode.AUTH_FAILED, why);
+            }
+        });
+        mux.incomingStreamHandler(stream -> {
+            if (!authenticated[0]) {
+                stream.reset(ErrorCode.NOT_AUTHENTICATED, "relay streams need the relay handshake first");
+                return;
+            }
+            onStream(stream, context);
+        });
+        mux.closeHandler(reason -> {
+            vertx.cancelTimer(timer);
+            LOG.debug("{}: closed: {}", mux.name(), reason);
+        });
+        mux.start();
+    }
+
+    private void onStream(MuxStream relayStream, Context relayContext) {
+        String endpointId = relayStream.open().endpointId();
+        String sessionId = sessions.sessionOfEndpoint(endpointId);
+        Future<String> session = sessionId != null ? Future.succeededFuture(sessionId)
+                : registry.lookupId(endpointId).map(e -> e == null ? null : e.sessionId());
+        session.onComplete(ar -> {
+            AgentLink link = ar.succeeded() && ar.result() != null ? sessions.find(ar.result()) : null;
+            if (link == null) {
+                relayStream.reset(ErrorCode.GOING_AWAY, "the relayed-to node has no link to the agent of endpoint " + endpointId
+                        + " any more");
+                return;
+            }
+            streamsServed.incrementAndGet();
+            link.openStream(relayStream.open()).onComplete(opened -> {
+                if (opened.failed()) {
+                    relayStream.reset(ErrorCode.INTERNAL_ERROR, "could not open a stream to the agent: " + opened.cause().getMessage());
+                    return;
+                }
+                StreamSplice.join(relayStream, relayContext, opened.result(), link.context());
+            });
+        });
+    }
+
+    public Future<Void> close() {
+        return deployment == null ? Future.succeededFuture() : deployment.close();
+    }
+}

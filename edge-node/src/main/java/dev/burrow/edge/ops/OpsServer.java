@@ -1,0 +1,72 @@
+package dev.burrow.edge.ops;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The operations port: {@code /healthz} (the process is alive), {@code /readyz} (joined the cluster, listening, not
+ * draining: 200, otherwise 503 with the reason) and {@code /metrics} (Prometheus text format).
+ */
+public final class OpsServer {
+    private final Vertx vertx;
+    private final PrometheusMeterRegistry metrics;
+    private final Supplier<String> notReadyReason;
+    private final String bindAddress;
+    private final int port;
+    private HttpServer server;
+
+    /**
+     * @param notReadyReason null when ready, else why not (for example "draining")
+     */
+    public OpsServer(Vertx vertx, PrometheusMeterRegistry metrics, Supplier<String> notReadyReason, String bindAddress, int port) {
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.notReadyReason = notReadyReason;
+        this.bindAddress = bindAddress;
+        this.port = port;
+    }
+
+    public Future<Integer> listen() {
+        Router router = Router.router(vertx);
+        router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
+        router.get("/readyz").handler(ctx -> {
+            String reason = notReadyReason.get();
+            ctx.response().putHeader("content-type", "text/plain")
+                    .setStatusCode(reason == null ? 200 : 503)
+                    .end(reason == null ? "ready\n" : "not ready: " + reason + "\n");
+        });
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(metrics.scrape()));
+        return vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(port))
+                .requestHandler(router)
+                .listen()
+                .onSuccess(s -> server = s)
+                .map(HttpServer::actualPort);
+    }
+
+    public Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    /** For readiness: a check and the reason it gives when false. */
+    public static String firstFailing(BooleanSupplier joined, BooleanSupplier listening, BooleanSupplier draining) {
+        if (!joined.getAsBoolean()) {
+            return "not joined to the cluster";
+        }
+        if (!listening.getAsBoolean()) {
+            return "listeners not up";
+        }
+        if (draining.getAsBoolean()) {
+            return "draining";
+        }
+        return null;
+    }
+}

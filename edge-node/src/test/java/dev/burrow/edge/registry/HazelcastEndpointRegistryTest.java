@@ -1,0 +1,155 @@
+package dev.burrow.edge.registry;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.burrow.edge.cluster.EpochMergePolicy;
+import dev.burrow.edge.cluster.HazelcastSetup;
+import dev.burrow.edge.config.ClusterSettings;
+import dev.burrow.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The registry's ownership and epoch rules on an embedded Hazelcast member; two registries with different node ids
+ * stand for two nodes of one cluster.
+ */
+class HazelcastEndpointRegistryTest {
+    private static Vertx vertx;
+    private static HazelcastInstance hazelcast;
+    private static HazelcastEndpointRegistry nodeA;
+    private static HazelcastEndpointRegistry nodeB;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        ClusterSettings cluster = ClusterSettings.defaults().withName("registry-test-" + UUID.randomUUID().toString().substring(0, 8));
+        hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(
+                new ClusterSettings(cluster.port(), List.of(), cluster.name(), "127.0.0.1", 0, null, null)));
+        nodeA = new HazelcastEndpointRegistry(vertx, hazelcast, "member-a", "a");
+        nodeB = new HazelcastEndpointRegistry(vertx, hazelcast, "member-b", "b");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        hazelcast.shutdown();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Sessions are unique per test: the tests share one member. */
+    private final String run = UUID.randomUUID().toString().substring(0, 8) + "-";
+
+    private static String host() {
+        return "h" + UUID.randomUUID().toString().substring(0, 8) + ".localhost";
+    }
+
+    @Test
+    void secondSessionCannotTakeAnOnlineHostname() throws Exception {
+        String host = host();
+        await(nodeA.bind(EndpointClaim.http(host, run + "s1", "owner-1", 1)));
+        Exception e = assertThrows(Exception.class, () -> await(nodeB.bind(EndpointClaim.http(host, run + "s2", "owner-1", 1))));
+        assertEquals(ErrorCode.HOSTNAME_IN_USE, ((EndpointException) e.getCause()).code());
+    }
+
+    @Test
+    void sameSessionOnAnotherNodeAddsALink() throws Exception {
+        String host = host();
+        Endpoint first = await(nodeA.bind(EndpointClaim.http(host, run + "s1", "owner-1", 1)));
+        Endpoint second = await(nodeB.bind(EndpointClaim.http(host, run + "s1", "owner-1", 7)));
+        assertEquals(first.id(), second.id());
+        EndpointRecord record = await(nodeA.record("h:" + host));
+        assertEquals(List.of("member-a", "member-b"), record.links().stream().map(LinkRef::node).toList());
+        // Node A's link drops: still ONLINE through node B.
+        await(nodeA.markOffline(run + "s1", 1));
+        assertEquals(EndpointState.ONLINE, await(nodeA.lookupHostname(host)).state());
+        await(nodeB.markOffline(run + "s1", 7));
+        assertEquals(EndpointState.OFFLINE, await(nodeA.lookupHostname(host)).state());
+    }
+
+    @Test
+    void sameSessionWithAnotherTokenIsRefused() throws Exception {
+        String host = host();
+        await(nodeA.bind(EndpointClaim.http(host, run + "s1", "owner-1", 1)));
+        assertThrows(Exception.class, () -> await(nodeB.bind(EndpointClaim.http(host, run + "s1", "owner-2", 1))));
+    }
+
+    @Test
+    void lateCleanupOfAnOldLinkDoesNotRemoveItsSuccessor() throws Exception {
+        String host = host();
+        await(nodeA.bind(EndpointClaim.http(host, run + "s1", "owner-1", 10)));
+        // The link is replaced (epoch 11) and re-binds before the old link's cleanup (epoch 10) arrives.
+        await(nodeA.bind(EndpointClaim.http(host, run + "s1", "owner-1", 11)));
+        assertTrue(await(nodeA.markOffline(run + "s1", 10)).isEmpty());
+        assertEquals(EndpointState.ONLINE, await(nodeA.lookupHostname(host)).state());
+    }
+
+    @Test
+    void takeoverRaisesTheEpochAndTheStaleSessionCanNoLongerTouchIt() throws Exception {
+        String host = host();
+        Endpoint bound = await(nodeA.bind(EndpointClaim.http(host, run + "s1", "owner-1", 1)));
+        long epoch = await(nodeA.record("h:" + host)).epoch();
+        await(nodeA.markOffline(run + "s1", 1));
+        Endpoint takenOver = await(nodeB.bind(EndpointClaim.http(host, run + "s2", "owner-1", 1)));
+        assertEquals(bound.id(), takenOver.id(), "the endpoint keeps its id");
+        EndpointRecord record = await(nodeA.record("h:" + host));
+        assertTrue(record.epoch() > epoch, "a new owner means a new epoch");
+        // The stale node still thinks s1 owns the name: its unbind, cleanup and re-bind change nothing.
+        assertThrows(Exception.class, () -> await(nodeA.unbind(bound.id(), run + "s1")));
+        assertTrue(await(nodeA.removeOffline(run + "s1")).isEmpty());
+        assertThrows(Exception.class, () -> await(nodeA.bind(EndpointClaim.http(host, run + "s1", "owner-1", 2))));
+        assertEquals(run + "s2", await(nodeA.lookupHostname(host)).sessionId());
+    }
+
+    @Test
+    void purgeOfAGoneNodeDropsOnlyItsLinks() throws Exception {
+        String host = host();
+        await(nodeA.bind(EndpointClaim.http(host, run + "s1", "owner-1", 1)));
+        await(nodeB.bind(EndpointClaim.http(host, run + "s1", "owner-1", 1)));
+        String onlyB = host();
+        await(nodeB.bind(EndpointClaim.http(onlyB, run + "s3", "owner-1", 1)));
+        await(nodeA.purgeNode("member-b"));
+        assertEquals(List.of("member-a"), await(nodeA.record("h:" + host)).links().stream().map(LinkRef::node).toList());
+        assertEquals(EndpointState.OFFLINE, await(nodeA.lookupHostname(onlyB)).state());
+        assertEquals(1, await(nodeA.removeOffline(run + "s3")).size());
+        assertNull(await(nodeA.lookupHostname(onlyB)));
+    }
+
+    @Test
+    void tcpPortsCollideLikeHostnamesAndUnbindOnlyByOwner() throws Exception {
+        int port = 40000 + (int) (Math.random() * 10000);
+        Endpoint tcp = await(nodeA.bind(EndpointClaim.tcp(port, run + "s1", "owner-1", 1)));
+        Exception e = assertThrows(Exception.class, () -> await(nodeB.bind(EndpointClaim.tcp(port, run + "s2", "owner-2", 1))));
+        assertEquals(ErrorCode.PORT_UNAVAILABLE, ((EndpointException) e.getCause()).code());
+        assertThrows(Exception.class, () -> await(nodeB.unbind(tcp.id(), run + "s2")));
+        assertEquals(tcp.id(), await(nodeA.lookupId(tcp.id())).id());
+        await(nodeA.unbind(tcp.id(), run + "s1"));
+        assertNull(await(nodeA.lookupPort(port)));
+        assertNull(await(nodeA.lookupId(tcp.id())));
+    }
+
+    @Test
+    void mergeKeepsTheHigherEpoch() {
+        EndpointRecord older = new EndpointRecord("ep_1", EndpointProtocol.HTTP, "x.localhost", 0, run + "s1", "o", 100, List.of());
+        EndpointRecord newer = new EndpointRecord("ep_2", EndpointProtocol.HTTP, "x.localhost", 0, run + "s2", "o", 200, List.of());
+        assertTrue(newer.supersedes(older));
+        assertTrue(!older.supersedes(newer));
+        EndpointRecord tie = new EndpointRecord("ep_0", EndpointProtocol.HTTP, "x.localhost", 0, run + "s3", "o", 200, List.of());
+        assertTrue(tie.supersedes(newer) != newer.supersedes(tie), "ties break one way only");
+        assertTrue(new EpochMergePolicy() != null);
+    }
+}

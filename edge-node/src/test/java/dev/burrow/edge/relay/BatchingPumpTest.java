@@ -1,0 +1,213 @@
+package dev.burrow.edge.relay;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BatchingPumpTest {
+    private Vertx vertx;
+    private Context sourceContext;
+    private Context targetContext;
+
+    @BeforeEach
+    void setUp() {
+        vertx = Vertx.vertx();
+        sourceContext = ((VertxInternal) vertx).createEventLoopContext();
+        targetContext = ((VertxInternal) vertx).createEventLoopContext();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void headBodyAndEndCrossInOrderAndTheLastBufferGoesWithTheEnd() throws Exception {
+        FakeSource source = new FakeSource();
+        RecordingTarget target = new RecordingTarget(Integer.MAX_VALUE);
+        CompletableFuture<Buffer> ended = new CompletableFuture<>();
+        List<String> events = new CopyOnWriteArrayList<>();
+        onSource(() -> {
+            BatchingPump.create(source, sourceContext, target, targetContext, last -> {
+                events.add("end:" + (last == null ? "-" : last.toString()));
+                ended.complete(last);
+            }).runOnTarget(() -> events.add("head")).start();
+            source.emit(Buffer.buffer("a"));
+            source.emit(Buffer.buffer("b"));
+            source.end();
+        });
+        assertEquals("b", ended.get(5, TimeUnit.SECONDS).toString());
+        assertEquals(List.of("head", "end:b"), events);
+        assertEquals(List.of("a"), target.written);
+        assertTrue(target.threads.stream().allMatch(t -> t.equals(target.threads.get(0))));
+    }
+
+    @Test
+    void theSourcePausesAtTheBoundAndResumesOnceTheTargetDrained() throws Exception {
+        FakeSource source = new FakeSource();
+        RecordingTarget target = new RecordingTarget(1);  // full after any write
+        CountDownLatch blockTarget = new CountDownLatch(1);
+        targetContext.runOnContext(v -> {
+            try {
+                blockTarget.await(5, TimeUnit.SECONDS);  // the target loop is busy: nothing crosses yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        int chunk = 64 * 1024;
+        CompletableFuture<Integer> emittedBeforePause = new CompletableFuture<>();
+        onSource(() -> {
+            BatchingPump.create(source, sourceContext, target, targetContext, last -> { }).start();
+            int emitted = 0;
+            while (!source.paused && emitted < 100) {
+                source.emit(Buffer.buffer(new byte[chunk]));
+                emitted++;
+            }
+            emittedBeforePause.complete(emitted);
+        });
+        int emitted = emittedBeforePause.get(5, TimeUnit.SECONDS);
+        assertEquals(BatchingPump.DEFAULT_MAX_IN_FLIGHT / chunk, emitted, "the source pauses once the bound is handed over");
+        blockTarget.countDown();
+        // The target takes the handed-over bytes, reports full, and stays paused until its drain.
+        waitUntil(() -> target.written.size() == emitted);
+        assertTrue(source.paused);
+        targetContext.runOnContext(v -> target.drain());
+        waitUntil(() -> !source.paused);
+        assertFalse(source.paused);
+        assertNotSame(null, target.drainHandler);
+    }
+
+    private void onSource(Runnable task) {
+        sourceContext.runOnContext(v -> task.run());
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 5 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** A read stream driven by the test, on the source loop. */
+    private static final class FakeSource implements ReadStream<Buffer> {
+        volatile boolean paused = true;
+        private Handler<Buffer> handler;
+        private Handler<Void> endHandler;
+
+        void emit(Buffer data) {
+            handler.handle(data);
+        }
+
+        void end() {
+            endHandler.handle(null);
+        }
+
+        @Override
+        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+            this.handler = handler;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> pause() {
+            paused = true;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> resume() {
+            paused = false;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> fetch(long amount) {
+            return resume();
+        }
+
+        @Override
+        public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
+            this.endHandler = endHandler;
+            return this;
+        }
+    }
+
+    /** A write stream that records what it gets and where, full after {@code capacity} writes until drained. */
+    private static final class RecordingTarget implements WriteStream<Buffer> {
+        final List<String> written = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+        private final int capacity;
+        private volatile int queued;
+        volatile Handler<Void> drainHandler;
+
+        RecordingTarget(int capacity) {
+            this.capacity = capacity;
+        }
+
+        void drain() {
+            queued = 0;
+            drainHandler.handle(null);
+        }
+
+        @Override
+        public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+            return this;
+        }
+
+        @Override
+        public Future<Void> write(Buffer data) {
+            threads.add(Thread.currentThread().getName());
+            written.add(data.length() > 16 ? "#" + data.length() : data.toString());
+            queued++;
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> end() {
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+            return this;
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return queued >= capacity;
+        }
+
+        @Override
+        public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+            this.drainHandler = handler;
+            return this;
+        }
+    }
+}
