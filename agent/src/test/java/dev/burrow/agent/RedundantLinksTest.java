@@ -206,6 +206,22 @@ class RedundantLinksTest {
     }
 
     @Test
+    void aNodeThatClosesWithGoingAwayAtOnceIsReplacedToo() throws Exception {
+        FakeEdge a = nodes.get(0);
+        session = builder(a).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
+        waitFor(() -> linkCount() == 2);
+        echoEndpoint();
+        FakeEdge other = nodeWithLinkOtherThan(a);
+        FakeEdge third = nodes.stream().filter(node -> node != a && node != other).findFirst().orElseThrow();
+        a.close().await();
+        a.links().forEach(link -> link.close(ErrorCode.GOING_AWAY, "the edge node is shutting down"));
+        assertEquals("served meanwhile", echo(other, "served meanwhile"));
+        waitFor(() -> third.links().size() == 1 && third.binds().size() == 1);
+        assertEquals("served by the third node", echo(third, "served by the third node"));
+        assertTrue(events.stream().noneMatch(e -> e instanceof SessionEvent.Disconnected), events.toString());
+    }
+
+    @Test
     void poolingIsAskedForInTheBindOptions() throws Exception {
         FakeEdge a = nodes.get(0).edgeNodes(List.of());
         session = builder(a).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);

@@ -266,6 +266,7 @@ final class LinkPool {
             if (closed) {
                 return;
             }
+            nodes.failed(old.address()); // the node is going away: other nodes first next time
             Duration retryIn = null;
             if (state == State.IDLE) {
                 retryIn = backoff.nextDelay();

@@ -257,6 +257,9 @@ public final class SessionEngine implements LinkPool.Session {
         }
         if (alive == 0) {
             emit(new SessionEvent.ConnectFailed(address, failure, retryIn));
+        } else if (failure.reason() == Reason.EDGE_UNTRUSTED) {
+            LOG.warn("cannot add a link to the edge node at {}: {} (every node's certificate must name the address the "
+                    + "edge lists for it); retrying in {} ms", address, failure.getMessage(), retryIn.toMillis());
         } else {
             LOG.info("cannot add a link to the edge node at {} ({}); retrying in {} ms", address, failure.getMessage(),
                     retryIn.toMillis());
