@@ -122,6 +122,8 @@ public final class RelayServer {
     }
 
     private void onStream(MuxStream relayStream, Context relayContext) {
+        // Hold the stream's bytes and its half-close (often in the same packet as the OPEN) until the splice takes them.
+        relayStream.pause();
         String endpointId = relayStream.open().endpointId();
         String sessionId = sessions.sessionOfEndpoint(endpointId);
         Future<String> session = sessionId != null ? Future.succeededFuture(sessionId)
