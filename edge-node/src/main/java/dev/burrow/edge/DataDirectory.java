@@ -18,13 +18,18 @@ public record DataDirectory(Path path, DevPki pki, String devAuthtoken) {
 
     /** Blocking: run before Vert.x starts or in executeBlocking. */
     public static DataDirectory prepare(Path dir, String domain) {
+        return prepare(dir, domain, java.util.List.of());
+    }
+
+    /** Blocking. {@code nodeAddresses}: addresses agents dial this node at, named in its server certificate. */
+    public static DataDirectory prepare(Path dir, String domain, java.util.List<String> nodeAddresses) {
         Path absolute = dir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(absolute);
             if (!Files.isWritable(absolute)) {
                 throw new EdgeStartException("the data directory " + absolute + " is not writable; fix its permissions or choose another --data-dir", null);
             }
-            return new DataDirectory(absolute, DevPki.ensure(absolute, domain), DevAuthtoken.loadOrCreate(absolute));
+            return new DataDirectory(absolute, DevPki.ensure(absolute, domain, nodeAddresses), DevAuthtoken.loadOrCreate(absolute));
         } catch (IOException e) {
             throw new EdgeStartException("cannot prepare the data directory " + absolute + ": " + e.getMessage(), e);
         }

@@ -204,7 +204,8 @@ public final class EdgeNode {
 
     /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
     private static Prepared prepare(EdgeConfig config) {
-        DataDirectory dataDirectory = DataDirectory.prepare(config.dataDir(), config.domain());
+        DataDirectory dataDirectory = DataDirectory.prepare(config.dataDir(), config.domain(),
+                java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress()));
         RelaySecret secret;
         try {
             secret = RelaySecret.fromCaKey(dataDirectory.path().resolve(DevPki.CA_KEY));

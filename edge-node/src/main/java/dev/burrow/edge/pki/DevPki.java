@@ -63,6 +63,14 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
 
     /** Loads or creates the CA and the server certificate for {@code domain} under {@code dataDir}. */
     public static DevPki ensure(Path dataDir, String domain) throws IOException {
+        return ensure(dataDir, domain, List.of());
+    }
+
+    /**
+     * Loads or creates the CA and the server certificate for {@code domain} and the node's own addresses
+     * ({@code extraNames}: its advertise address, which agents told about this node dial) under {@code dataDir}.
+     */
+    public static DevPki ensure(Path dataDir, String domain, List<String> extraNames) throws IOException {
         Path dir = dataDir.toAbsolutePath();
         Files.createDirectories(dir);
         try {
@@ -82,9 +90,9 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
             }
             Path serverCertFile = dir.resolve(SERVER_CERT);
             Path serverKeyFile = dir.resolve(SERVER_KEY);
-            if (!serverCertUsable(serverCertFile, serverKeyFile, caCert, domain)) {
+            if (!serverCertUsable(serverCertFile, serverKeyFile, caCert, domain, extraNames)) {
                 KeyPair pair = newKeyPair();
-                X509Certificate cert = issueServer(pair, caCert, caKey, domain);
+                X509Certificate cert = issueServer(pair, caCert, caKey, domain, subjectAltNames(domain, extraNames));
                 SecureFiles.writeSecret(serverKeyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
                 SecureFiles.writePublic(serverCertFile, pem(new JcaMiscPEMGenerator(cert)));
             }
@@ -96,15 +104,26 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
 
     /** The DNS names and IP addresses the server certificate carries for {@code domain}. */
     public static List<String> subjectAltNames(String domain) {
+        return subjectAltNames(domain, List.of());
+    }
+
+    /** The names for {@code domain} plus the node's own addresses, without repetitions. */
+    public static List<String> subjectAltNames(String domain, List<String> extraNames) {
         List<String> names = new ArrayList<>(List.of("localhost", "*.localhost", "127.0.0.1", "::1"));
         if (!domain.equals("localhost")) {
             names.add(domain);
             names.add("*." + domain);
         }
+        for (String extra : extraNames) {
+            if (extra != null && !extra.isBlank() && !names.contains(extra) && !extra.equals("0.0.0.0") && !extra.equals("::")) {
+                names.add(extra);
+            }
+        }
         return names;
     }
 
-    private static boolean serverCertUsable(Path certFile, Path keyFile, X509Certificate caCert, String domain) {
+    private static boolean serverCertUsable(Path certFile, Path keyFile, X509Certificate caCert, String domain,
+                                            List<String> extraNames) {
         if (!Files.isRegularFile(certFile) || !Files.isRegularFile(keyFile)) {
             return false;
         }
@@ -120,7 +139,8 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
             if (sans != null) {
                 sans.forEach(entry -> present.add(String.valueOf(entry.get(1))));
             }
-            return present.contains(domain) && present.contains("*." + domain);
+            return present.stream().map(DevPki::canonicalSan).toList()
+                    .containsAll(subjectAltNames(domain, extraNames).stream().map(DevPki::canonicalSan).toList());
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             return false;
         }
@@ -145,15 +165,16 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
         return sign(builder.build(signer(pair.getPrivate())));
     }
 
-    private static X509Certificate issueServer(KeyPair pair, X509Certificate caCert, PrivateKey caKey, String domain)
+    private static X509Certificate issueServer(KeyPair pair, X509Certificate caCert, PrivateKey caKey, String domain,
+                                               List<String> subjectAltNames)
             throws GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException, IOException {
         Instant now = Instant.now();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(SERVER_VALIDITY)),
                 new X500Name("CN=" + domain + ",O=Burrow edge"), pair.getPublic());
         List<GeneralName> names = new ArrayList<>();
-        for (String san : subjectAltNames(domain)) {
-            boolean ip = san.contains(":") || san.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        for (String san : subjectAltNames) {
+            boolean ip = isIpLiteral(san);
             names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, san));
         }
         JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
@@ -210,5 +231,21 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
             }
             throw new IOException(file + " does not contain a PEM private key");
         }
+    }
+
+    private static boolean isIpLiteral(String name) {
+        return name.contains(":") || name.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    /** IP literals in one spelling (the certificate API writes ::1 as 0:0:0:0:0:0:0:1), names in lower case. */
+    private static String canonicalSan(String name) {
+        if (isIpLiteral(name)) {
+            try {
+                return java.net.InetAddress.getByName(name).getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                return name;
+            }
+        }
+        return name.toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -43,6 +43,22 @@ class DevPkiTest {
     }
 
     @Test
+    void theServerCertificateNamesTheNodesOwnAddressesAndIsReissuedWhenOneIsNew() throws Exception {
+        DevPki first = DevPki.ensure(dir, "localhost", List.of("127.0.0.2"));
+        assertTrue(sans(DevPki.readCertificate(first.serverCert())).contains("127.0.0.2"));
+        String before = Files.readString(first.serverCert());
+
+        DevPki same = DevPki.ensure(dir, "localhost", List.of("127.0.0.2", "0.0.0.0"));
+        assertEquals(before, Files.readString(same.serverCert()), "no new name, no new certificate; the wildcard is never named");
+
+        DevPki moved = DevPki.ensure(dir, "localhost", List.of("edge-2.internal"));
+        Set<String> names = sans(DevPki.readCertificate(moved.serverCert()));
+        assertTrue(names.contains("edge-2.internal"), names.toString());
+        assertTrue(DevPki.readCertificate(moved.serverCert()).getSubjectAlternativeNames().stream()
+                .anyMatch(san -> (Integer) san.get(0) == 2 && san.get(1).equals("edge-2.internal")), "a host name is a DNS name");
+    }
+
+    @Test
     void filesAreReusedAndKeysArePrivate() throws Exception {
         DevPki first = DevPki.ensure(dir, "localhost");
         String ca = Files.readString(first.caCert());
