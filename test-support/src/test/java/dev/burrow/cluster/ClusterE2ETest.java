@@ -28,9 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Three edge nodes (separate JVMs) forming one cluster, one real agent on node 0, a real upstream: every node
- * reaches the upstream (relay), a TCP endpoint answers on every node, and kill -9 of the agent's node purges its
- * routes from the survivors, which then answer at once instead of hanging.
+ * Three edge nodes (separate JVMs) forming one cluster, real agents that dial node 0 first, a real upstream: every
+ * node reaches the upstream (relay), a TCP endpoint answers on every node, and after kill -9 of node 0 the survivors
+ * answer at once (never hang) and both a 2-link and a 1-link agent's URLs serve again.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,6 +40,7 @@ class ClusterE2ETest {
     private static EdgeCluster cluster;
     private static AgentProcess httpAgent;
     private static AgentProcess tcpAgent;
+    private static AgentProcess singleLinkAgent;
 
     @BeforeAll
     static void startAll() {
@@ -50,11 +51,12 @@ class ClusterE2ETest {
         System.out.printf("3-node cluster up in %d ms%n", (System.nanoTime() - started) / 1_000_000);
         httpAgent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("relayed").start();
         tcpAgent = AgentProcess.tcp(cluster.node(0), echo.address()).start();
+        singleLinkAgent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("single").arg("--links", "1").start();
     }
 
     @AfterAll
     static void stopAll() {
-        Closeables.closeAll(httpAgent, tcpAgent, cluster, echo, upstream);
+        Closeables.closeAll(httpAgent, tcpAgent, singleLinkAgent, cluster, echo, upstream);
     }
 
     @Test
@@ -91,27 +93,51 @@ class ClusterE2ETest {
         }
     }
 
+    /**
+     * kill -9 of the node both agents dialed first. The 2-link agent keeps serving through its other link; the 1-link
+     * agent reconnects to another node (it learned them at auth) and its URL answers again. Meanwhile no request to
+     * the survivors may hang: relays to the dead node fail fast. Recovery times are printed for the closing note.
+     */
     @Test
     @Order(3)
-    void killingTheAgentsNodePurgesItsRoutesAndTheOthersAnswerAtOnce() throws IOException {
+    void afterKillingTheAgentsNodeTheSurvivorsAnswerFastAndBothUrlsServeAgain() throws IOException {
         cluster.node(0).kill();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long killed = System.nanoTime();
+        Duration twoLinkBack = awaitServing("relayed", killed, Duration.ofSeconds(20));
+        Duration oneLinkBack = awaitServing("single", killed, Duration.ofSeconds(20));
+        System.out.printf("after kill -9 of node 0: 2-link URL served again after %d ms, 1-link URL after %d ms%n",
+                twoLinkBack.toMillis(), oneLinkBack.toMillis());
+        for (int i = 0; i < 5; i++) {
+            for (int node = 1; node <= 2; node++) {
+                String response = get(cluster.node(node), "relayed", "/echo?steady=" + i, Duration.ofSeconds(2));
+                assertTrue(response.startsWith("HTTP/1.1 200"), "2-link URL via node " + node + ": " + firstLine(response));
+            }
+        }
+    }
+
+    /** Polls both survivors until {@code name} answers 200 through each; every single request must return within 1 s. */
+    private static Duration awaitServing(String name, long sinceNanos, Duration bound) throws IOException {
+        long deadline = sinceNanos + bound.toNanos();
         String last = "";
-        // Until Hazelcast reports the member gone and its links are purged, a request may fail fast (dead relay);
-        // it must never hang: every request is bounded by a 2 s read timeout.
+        long slowest = 0;
         while (System.nanoTime() < deadline) {
-            long t0 = System.nanoTime();
-            last = get(cluster.node(1), "relayed", "/after-kill", Duration.ofSeconds(2));
-            long millis = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(millis < 1000, "a request after the kill took " + millis + " ms: " + firstLine(last));
-            if (last.startsWith("HTTP/1.1 502") && last.contains("offline")) {
-                break;
+            boolean all = true;
+            for (int node = 1; node <= 2; node++) {
+                long t0 = System.nanoTime();
+                last = get(cluster.node(node), name, "/echo?after-kill", Duration.ofSeconds(2));
+                long millis = (System.nanoTime() - t0) / 1_000_000;
+                // "never hang": bounded well below the client's 2 s timeout; slack for 7 JVMs on 2 loaded cores
+                slowest = Math.max(slowest, millis);
+                assertTrue(millis < 1500, "a request to node " + node + " after the kill took " + millis + " ms: " + firstLine(last));
+                all &= last.startsWith("HTTP/1.1 200");
+            }
+            if (all) {
+                System.out.printf("%s: slowest request to a survivor while recovering: %d ms%n", name, slowest);
+                return Duration.ofNanos(System.nanoTime() - sinceNanos);
             }
             sleep(100);
         }
-        assertTrue(last.startsWith("HTTP/1.1 502") && last.contains("offline"), "expected 502 agent offline, got " + firstLine(last));
-        String viaNode2 = get(cluster.node(2), "relayed", "/after-kill", Duration.ofSeconds(2));
-        assertTrue(viaNode2.startsWith("HTTP/1.1 502"), firstLine(viaNode2));
+        throw new AssertionError(name + " did not serve through both survivors within " + bound + "; last: " + firstLine(last));
     }
 
     private static String get(EdgeProcess node, String name, String path, Duration timeout) throws IOException {
