@@ -11,7 +11,8 @@ import java.net.URI;
 import java.util.concurrent.Callable;
 
 /** {@code burrow http <port|host:port|url>}: a public HTTP endpoint forwarding to a local server. */
-@Command(name = "http", description = "Forward a public HTTP endpoint to a local HTTP server.")
+@Command(name = "http", mixinStandardHelpOptions = true, versionProvider = BurrowCli.Version.class,
+        description = "Forward a public HTTP endpoint to a local HTTP server.")
 final class HttpCommand implements Callable<Integer> {
     @ParentCommand
     BurrowCli cli;

@@ -10,7 +10,8 @@ import picocli.CommandLine.ParentCommand;
 import java.util.concurrent.Callable;
 
 /** {@code burrow tcp <port|host:port>}: a public TCP port piped to a local service. */
-@Command(name = "tcp", description = "Forward a public TCP port to a local TCP service.")
+@Command(name = "tcp", mixinStandardHelpOptions = true, versionProvider = BurrowCli.Version.class,
+        description = "Forward a public TCP port to a local TCP service.")
 final class TcpCommand implements Callable<Integer> {
     @ParentCommand
     BurrowCli cli;

@@ -184,6 +184,17 @@ class ArgumentParsingTest {
         assertMessage("expected a hostname", () -> HttpCommand.hostname("demo"));
     }
 
+    @Test
+    void eachCommandPrintsItsHelpAndExitsZero() {
+        for (String command : new String[]{"http", "tcp"}) {
+            Result result = run(command, "--help");
+            assertEquals(0, result.code(), result.err());
+            assertTrue(result.out().contains("Usage: burrow " + command), result.out());
+            assertTrue(result.out().contains("--authtoken"), result.out());
+            assertEquals("", result.err());
+        }
+    }
+
     private record Result(int code, String out, String err) {
     }
 
