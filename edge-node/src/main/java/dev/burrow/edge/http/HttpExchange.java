@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class HttpExchange {
     private static final Logger LOG = LoggerFactory.getLogger(HttpExchange.class);
+    /** Bytes the client connection may have queued before the response body pauses the stream. */
+    static final int RESPONSE_WRITE_QUEUE_BYTES = 256 * 1024;
 
     private final HttpServerRequest request;
     private final HttpServerResponse response;
@@ -178,6 +180,9 @@ final class HttpExchange {
     /** On the request's context, before any body byte. */
     private void sendResponseHead(HttpResponseHead head, BatchingPump pump) {
         try {
+            // Netty's default 64 KiB high-water mark would pause the stream, and resume it through two event-loop
+            // hand-overs, every 64 KiB of a download; a bounded 256 KiB keeps a fast client's pipe full.
+            response.setWriteQueueMaxSize(RESPONSE_WRITE_QUEUE_BYTES);
             HeaderRules.applyResponseHead(head, response, request.method());
         } catch (RuntimeException e) {
             LOG.warn("http {}: cannot send the agent's response head: {}", host, e.toString());
