@@ -62,7 +62,7 @@ wait_for_line "$logs/upstream.log" "listening" 60 "$upstream_pid" "Hint: if port
 echo "Sample service running on http://127.0.0.1:$UPSTREAM_PORT"
 
 # The token goes through the environment, not the command line, so that it does not show in `ps`.
-BURROW_AUTHTOKEN="$authtoken" java -jar "$AGENT_JAR" http "$UPSTREAM_PORT" --server "127.0.0.1:$TUNNEL_PORT" \
+BURROW_AUTHTOKEN="$authtoken" java -jar "$AGENT_JAR" http "127.0.0.1:$UPSTREAM_PORT" --server "127.0.0.1:$TUNNEL_PORT" \
   --edge-ca "$edge_ca" --subdomain "$SUBDOMAIN" >"$logs/agent.log" 2>&1 &
 agent_pid=$!
 pids="$pids $agent_pid"
