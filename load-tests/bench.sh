@@ -21,6 +21,8 @@
 #   NGINX_WORKERS [1]  JAVA_OPTS [-Xms256m -Xmx256m -XX:+UseParallelGC]
 #   READY_TIMEOUT [90] seconds to wait for each process to come up
 #   EDGE_JAR, AGENT_JAR [edge-node/target/burrow-edge.jar, agent/target/burrow.jar]  JAVA [java]
+#   EDGE_ARGS, AGENT_ARGS [unset]  extra flags for the edge / the agent command line (word-split), to
+#                  measure a setting without editing the script; they are written into the results
 #   BENCH_SKIP_SSH [unset]  set to 1 to leave out the ssh -R target
 #
 # Everything binds to 127.0.0.1 only. Every process the script starts is stopped, and its temp dir
@@ -258,8 +260,10 @@ HTTP_PORT=""
 if [ "$ONLY_BASELINES" = 0 ]; then
   read -ra JAVA_FLAGS <<< "$JAVA_OPTS"
   EDGE_LOG="$TMP/logs/edge.log"
+  read -ra EDGE_EXTRA <<< "${EDGE_ARGS:-}"
+  read -ra AGENT_EXTRA <<< "${AGENT_ARGS:-}"
   "$JAVA" "${JAVA_FLAGS[@]}" -jar "$EDGE_JAR" --http-port 0 --tunnel-port 0 --bind-address "$LOOPBACK" \
-    --data-dir "$TMP/edge-data" --domain localhost > "$EDGE_LOG" 2>&1 &
+    --data-dir "$TMP/edge-data" --domain localhost "${EDGE_EXTRA[@]}" > "$EDGE_LOG" 2>&1 &
   track $! edge
   EDGE_PID=$!
   wait_for_line "$EDGE_LOG" 'Edge node ready' "$READY_TIMEOUT" "$EDGE_PID" "edge node"
@@ -275,7 +279,7 @@ if [ "$ONLY_BASELINES" = 0 ]; then
 
   AGENT_LOG="$TMP/logs/agent.log"
   "$JAVA" "${JAVA_FLAGS[@]}" -jar "$AGENT_JAR" http "$LOOPBACK:$NGINX_PORT" --server "$LOOPBACK:$TUNNEL_PORT" \
-    --authtoken "$AUTHTOKEN" --edge-ca "$EDGE_CA" --subdomain "$SUBDOMAIN" --web-addr "$LOOPBACK:0" \
+    --authtoken "$AUTHTOKEN" --edge-ca "$EDGE_CA" --subdomain "$SUBDOMAIN" --web-addr "$LOOPBACK:0" "${AGENT_EXTRA[@]}" \
     > "$AGENT_LOG" 2>&1 &
   track $! agent
   AGENT_PID=$!
@@ -451,7 +455,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "Machine: $(nproc) cores ($CPU), $(uname -sr); everything on $LOOPBACK;" \
        "CPU ${IDLE_BEFORE}% idle before the run, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "Tools: $NGINX_V ($NGINX_WORKERS worker), $WRK_V, $SSH_V${SSH_CIPHER:+ (cipher $SSH_CIPHER)}${JAVA_V:+, $JAVA_V (JAVA_OPTS: $JAVA_OPTS)}."
+  echo "Tools: $NGINX_V ($NGINX_WORKERS worker), $WRK_V, $SSH_V${SSH_CIPHER:+ (cipher $SSH_CIPHER)}${JAVA_V:+, $JAVA_V (JAVA_OPTS: $JAVA_OPTS)}${EDGE_ARGS:+; EDGE_ARGS: $EDGE_ARGS}${AGENT_ARGS:+; AGENT_ARGS: $AGENT_ARGS}."
   echo "Settings: $([ "$QUICK" = 1 ] && echo 'quick mode, ')${DURATION}s per wrk measurement after ${WARMUP}s warm-up;" \
        "small page ${SMALL_BYTES} B; bulk file ${BIG_MIB} MiB, median of ${BULK_RUNS} round(s) of curl downloads."
   echo "Method: docs/benchmarks.md."

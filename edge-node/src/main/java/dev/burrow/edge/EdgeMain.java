@@ -102,8 +102,43 @@ public final class EdgeMain implements Callable<Integer> {
                 // shutting down anyway
             }
         }, "burrow-edge-shutdown"));
+        drainOnSigterm(node, config);
         return 0;
     }
+
+    /**
+     * SIGTERM drains the node ({@link EdgeNode#drain()}) and then exits 0; a second SIGTERM, or the drain overrunning
+     * its timeout by {@link #DRAIN_SLACK}, still exits. Other signals (SIGINT) take the plain shutdown hook. Where the
+     * JVM offers no signal API, SIGTERM falls back to the shutdown hook too.
+     */
+    private static void drainOnSigterm(EdgeNode node, EdgeConfig config) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+                if (node.isDraining()) {
+                    return;
+                }
+                Thread drainer = new Thread(() -> {
+                    int exitCode = 0;
+                    try {
+                        java.time.Duration took = node.drain().toCompletionStage().toCompletableFuture()
+                                .get(config.drainTimeout().plus(DRAIN_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+                        System.err.println("burrow-edge: drained in " + took.toMillis() + " ms; exiting");
+                    } catch (Exception e) {
+                        System.err.println("burrow-edge: the drain did not finish cleanly: " + e);
+                        exitCode = 1;
+                    }
+                    System.exit(exitCode);
+                }, "burrow-edge-drain");
+                drainer.setDaemon(true);
+                drainer.start();
+            });
+        } catch (IllegalArgumentException | LinkageError e) {
+            System.err.println("burrow-edge: cannot handle SIGTERM (" + e + "); it will stop the node without draining");
+        }
+    }
+
+    /** Time a drain may overrun its timeout (closing links, leaving the cluster) before the process exits anyway. */
+    static final java.time.Duration DRAIN_SLACK = java.time.Duration.ofSeconds(15);
 
     /** The startup contract: these lines, once each, in this order (tests parse them). */
     static void printReady(EdgeNode node, PrintStream out) {

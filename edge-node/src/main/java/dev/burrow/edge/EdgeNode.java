@@ -81,6 +81,7 @@ public final class EdgeNode {
     private volatile int relayPort;
     private volatile int opsPort;
     private UUID registryListener;
+    private Future<Void> closing;
 
     private EdgeNode(Vertx vertx, boolean ownsVertx, EdgeConfig config, DataDirectory dataDirectory,
                      HazelcastInstance hazelcast, RelaySecret secret, PrometheusMeterRegistry metrics) {
@@ -287,7 +288,7 @@ public final class EdgeNode {
     }
 
     private void openTcpListener(EndpointRecord record) {
-        if (record.links().isEmpty()) {
+        if (record.links().isEmpty() || draining) {
             return;
         }
         tcpEndpoints.open(record.toEndpoint()).onFailure(error ->
@@ -307,11 +308,89 @@ public final class EdgeNode {
     }
 
     /**
+     * Drains the node (SIGTERM), without blocking any thread: readiness turns to 503 "draining"; GO_AWAY on every
+     * agent link, so the agents open their replacement links on other nodes; once each local session has a link
+     * elsewhere (or after {@link #MOVE_WAIT}, or at once in a cluster of one) this node's links are withdrawn from
+     * the registry so that other nodes stop relaying here, and the public HTTP and TCP listeners close (a load
+     * balancer sends new connections to the other nodes); the streams still open on the agent links may finish
+     * until {@code --drain-timeout} after the start; then {@link #close()} closes the links and leaves the cluster.
+     * Completes with how long it took.
+     */
+    public Future<java.time.Duration> drain() {
+        long started = System.nanoTime();
+        long deadline = started + config.drainTimeout().toNanos();
+        draining = true;
+        int localSessions = sessions.liveSessionCount();
+        LOG.info("edge node {} draining: GO_AWAY to {} agent link(s); open exchanges may take up to {}", nodeId,
+                localSessions, dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
+        sessions.goAwayAll("the edge node is draining; move this link to another node");
+        long moveDeadline = clusterNode.memberCount() <= 1 ? started
+                : Math.min(deadline, started + MOVE_WAIT.toNanos());
+        return awaitUntil(this::agentsMoved, moveDeadline)
+                .compose(moved -> {
+                    if (!moved) {
+                        LOG.warn("edge node {} draining: {} session(s) have no link on another node yet; withdrawing anyway",
+                                nodeId, sessions.liveSessionIds().stream().filter(s -> !hasLinkElsewhere(s)).count());
+                    }
+                    return registry.purgeNode(localMember).<Void>mapEmpty().otherwiseEmpty();
+                })
+                .compose(v -> Future.join(httpServer.close(), tcpEndpoints.closeAll()).<Void>mapEmpty().otherwiseEmpty())
+                .compose(v -> awaitUntil(() -> sessions.openStreamCount() == 0, deadline))
+                .compose(finished -> {
+                    if (!finished) {
+                        LOG.warn("edge node {} draining: {} stream(s) still open after {}; closing them", nodeId,
+                                sessions.openStreamCount(), dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
+                    }
+                    java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
+                    LOG.info("edge node {} drained in {} ms; leaving the cluster", nodeId, took.toMillis());
+                    return close().map(took);
+                });
+    }
+
+    /** How long a drain waits for the agents to open their replacement links before withdrawing this node's. */
+    static final java.time.Duration MOVE_WAIT = java.time.Duration.ofSeconds(10);
+    private static final long DRAIN_POLL_MILLIS = 50;
+
+    private boolean agentsMoved() {
+        return sessions.liveSessionIds().stream().allMatch(this::hasLinkElsewhere);
+    }
+
+    private boolean hasLinkElsewhere(String sessionId) {
+        return mirror.nodesOf(sessionId).stream().anyMatch(node -> !node.equals(localMember));
+    }
+
+    /** Completes with true once {@code condition} holds, with false at {@code deadlineNanos}; polls on a timer. */
+    private Future<Boolean> awaitUntil(java.util.function.BooleanSupplier condition, long deadlineNanos) {
+        Promise<Boolean> done = Promise.promise();
+        pollUntil(condition, deadlineNanos, done);
+        return done.future();
+    }
+
+    private void pollUntil(java.util.function.BooleanSupplier condition, long deadlineNanos, Promise<Boolean> done) {
+        if (condition.getAsBoolean()) {
+            done.complete(true);
+        } else if (System.nanoTime() - deadlineNanos >= 0) {
+            done.complete(false);
+        } else {
+            vertx.setTimer(DRAIN_POLL_MILLIS, id -> pollUntil(condition, deadlineNanos, done));
+        }
+    }
+
+    /** Whether {@link #drain()} has started. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /**
      * Tells agents the node is going away, withdraws its links from the registry, leaves the cluster, closes every
      * listener and link, and the Vert.x instance if it owns it.
      */
-    public Future<Void> close() {
+    public synchronized Future<Void> close() {
+        if (closing != null) {
+            return closing;
+        }
         Promise<Void> closed = Promise.promise();
+        closing = closed.future();
         stopListeners().onComplete(ignored -> {
             if (ownsVertx) {
                 // Closing a clustered Vert.x leaves the cluster through the cluster manager.

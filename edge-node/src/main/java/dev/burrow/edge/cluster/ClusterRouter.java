@@ -3,6 +3,9 @@ package dev.burrow.edge.cluster;
 import dev.burrow.edge.link.AgentLink;
 import dev.burrow.edge.link.AgentLinks;
 import dev.burrow.edge.link.SessionTable;
+import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.edge.registry.EndpointRecord;
+import dev.burrow.edge.registry.LinkRef;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +53,41 @@ public final class ClusterRouter implements AgentLinks {
         RelayPool.Peer peer = candidates.size() == 1 ? candidates.get(0)
                 : candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
         return new RelayLink(peer, sessionId);
+    }
+
+    /**
+     * For a pooled endpoint, every live link of every session that serves it is a candidate: this node's own links
+     * of those sessions and a relay to each other node that holds one; one is picked at random per stream (per HTTP
+     * request, per TCP connection), so traffic spreads over the pooled agents. Other endpoints: {@link #find(String)}.
+     */
+    @Override
+    public AgentLink find(Endpoint endpoint) {
+        EndpointRecord record = mirror.record(EndpointRecord.keyOf(endpoint.protocol(), endpoint.hostname(), endpoint.port()));
+        if (record == null || !record.pooled() || !record.id().equals(endpoint.id())) {
+            return find(endpoint.sessionId());
+        }
+        List<AgentLink> candidates = new ArrayList<>(record.links().size());
+        for (LinkRef ref : record.links()) {
+            if (ref.node().equals(localMember)) {
+                AgentLink local = sessions.find(ref.sessionId());
+                if (local != null) {
+                    candidates.add(local);
+                }
+            } else {
+                RelayPool.Peer peer = relays.ready(ref.node());
+                if (peer != null) {
+                    candidates.add(new RelayLink(peer, ref.sessionId()));
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            return find(endpoint.sessionId());
+        }
+        AgentLink chosen = candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+        if (chosen instanceof RelayLink) {
+            relayed.incrementAndGet();
+        }
+        return chosen;
     }
 
     /** Streams sent to another node so far. */

@@ -80,6 +80,11 @@ public final class EndpointMirror {
         return nodes == null ? List.of() : List.copyOf(nodes.keySet());
     }
 
+    /** The record of a key ({@link EndpointRecord#keyOf}) as last seen, or null. */
+    public EndpointRecord record(String key) {
+        return byKey.get(key);
+    }
+
     /** Endpoints in the cluster. */
     public int size() {
         return byKey.size();

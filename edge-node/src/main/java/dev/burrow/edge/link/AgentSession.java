@@ -144,7 +144,7 @@ public final class AgentSession implements AgentLink {
     private void onUnbind(ControlMessage.Unbind unbind) {
         services.binder().unbind(sessionId, unbind.endpointId()).onComplete(ar -> {
             if (ar.succeeded()) {
-                services.sessions().endpointUnbound(ar.result().id());
+                services.sessions().endpointUnbound(ar.result().id(), sessionId);
                 LOG.info("{}: unbound {}", mux.name(), ar.result().address());
             } else {
                 ErrorCode code = ar.cause() instanceof dev.burrow.edge.registry.EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR;
@@ -177,6 +177,11 @@ public final class AgentSession implements AgentLink {
     /** Closes this link because a newer link took over its session. */
     void closeReplaced() {
         close(ErrorCode.GOING_AWAY, "a newer link of the same agent session replaced this one");
+    }
+
+    /** Tells the agent this node is going away (it moves its link elsewhere); the link stays open for open streams. */
+    public void goAway(ErrorCode code, String message) {
+        mux.goAway(code, message);
     }
 
     /** Closes the link (GO_AWAY with the reason, then the socket). */

@@ -6,6 +6,7 @@ import dev.burrow.edge.registry.EndpointClaim;
 import dev.burrow.edge.registry.EndpointException;
 import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.edge.registry.EndpointState;
 import dev.burrow.edge.registry.Hostnames;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
@@ -43,12 +44,13 @@ public final class EndpointBinder {
 
     /** Binds for the session; the future always succeeds, with ok or a refusal. */
     public Future<ControlMessage.BindResult> bind(String sessionId, String ownerKey, long linkEpoch, ControlMessage.Bind bind) {
+        boolean pooling = isPooling(bind);
         EndpointProtocol protocol = EndpointProtocol.fromWire(bind.proto());
         Future<Endpoint> bound;
         if (protocol == EndpointProtocol.HTTP) {
-            bound = bindHttp(sessionId, ownerKey, linkEpoch, bind);
+            bound = bindHttp(sessionId, ownerKey, linkEpoch, bind, pooling);
         } else if (protocol == EndpointProtocol.TCP) {
-            bound = bindTcp(sessionId, ownerKey, linkEpoch, bind.port());
+            bound = bindTcp(sessionId, ownerKey, linkEpoch, bind.port(), pooling);
         } else {
             bound = Future.failedFuture(new EndpointException(ErrorCode.UNSUPPORTED_PROTOCOL,
                     "protocol \"" + bind.proto() + "\" is not supported; use http or tcp"));
@@ -61,9 +63,15 @@ public final class EndpointBinder {
                 });
     }
 
+    /** Whether the bind asks for endpoint pooling ({@code options.pooling = "true"}, what {@code --pooling} sends). */
+    static boolean isPooling(ControlMessage.Bind bind) {
+        return bind.options() != null && "true".equalsIgnoreCase(bind.options().get("pooling"));
+    }
+
     /** Removes an endpoint of the session and closes its port when it is a TCP endpoint. */
     public Future<Endpoint> unbind(String sessionId, String endpointId) {
         return registry.unbind(endpointId, sessionId).compose(endpoint -> endpoint.protocol() == EndpointProtocol.TCP
+                && endpoint.state() == EndpointState.OFFLINE
                 ? portListeners.close(endpoint.id()).map(endpoint) : Future.succeededFuture(endpoint));
     }
 
@@ -76,7 +84,8 @@ public final class EndpointBinder {
         return "http://" + endpoint.hostname() + (port == 80 ? "" : ":" + port);
     }
 
-    private Future<Endpoint> bindHttp(String sessionId, String ownerKey, long linkEpoch, ControlMessage.Bind bind) {
+    private Future<Endpoint> bindHttp(String sessionId, String ownerKey, long linkEpoch, ControlMessage.Bind bind,
+                                      boolean pooling) {
         if (bind.hostname() != null && !bind.hostname().isBlank()) {
             String hostname = Hostnames.normalize(bind.hostname());
             if (!Hostnames.isDirectSubdomain(hostname, domain)) {
@@ -84,7 +93,7 @@ public final class EndpointBinder {
                         + " is not a name under this edge's domain; use NAME." + domain
                         + " where NAME has letters, digits and inner '-'"));
             }
-            return registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch));
+            return registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch).withPooling(pooling));
         }
         if (bind.subdomain() != null && !bind.subdomain().isBlank()) {
             String label = Hostnames.normalize(bind.subdomain());
@@ -92,7 +101,7 @@ public final class EndpointBinder {
                 return Future.failedFuture(new EndpointException(ErrorCode.INVALID_HOSTNAME, "subdomain \"" + bind.subdomain()
                         + "\" is not valid; use letters, digits and inner '-', at most 63 characters"));
             }
-            return registry.bind(EndpointClaim.http(label + "." + domain, sessionId, ownerKey, linkEpoch));
+            return registry.bind(EndpointClaim.http(label + "." + domain, sessionId, ownerKey, linkEpoch).withPooling(pooling));
         }
         return bindRandomName(sessionId, ownerKey, linkEpoch, RANDOM_NAME_ATTEMPTS);
     }
@@ -107,13 +116,13 @@ public final class EndpointBinder {
         });
     }
 
-    private Future<Endpoint> bindTcp(String sessionId, String ownerKey, long linkEpoch, int port) {
+    private Future<Endpoint> bindTcp(String sessionId, String ownerKey, long linkEpoch, int port, boolean pooling) {
         if (port != 0) {
             if (!tcpPorts.contains(port)) {
                 return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE, "TCP port " + port
                         + " is outside this edge's TCP port range " + tcpPorts + "; ask for a port in it or for any port (0)"));
             }
-            return claimAndListen(port, sessionId, ownerKey, linkEpoch);
+            return claimAndListen(port, sessionId, ownerKey, linkEpoch, pooling);
         }
         int start = tcpPorts.low() + ThreadLocalRandom.current().nextInt(tcpPorts.size());
         return tryPort(start, 0, sessionId, ownerKey, linkEpoch);
@@ -127,11 +136,11 @@ public final class EndpointBinder {
         int port = tcpPorts.low() + Math.floorMod(start - tcpPorts.low() + attempt, tcpPorts.size());
         return registry.lookupPort(port).compose(existing -> existing != null
                 ? tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)
-                : claimAndListen(port, sessionId, ownerKey, linkEpoch).recover(error -> tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)));
+                : claimAndListen(port, sessionId, ownerKey, linkEpoch, false).recover(error -> tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)));
     }
 
-    private Future<Endpoint> claimAndListen(int port, String sessionId, String ownerKey, long linkEpoch) {
-        return registry.bind(EndpointClaim.tcp(port, sessionId, ownerKey, linkEpoch)).compose(endpoint ->
+    private Future<Endpoint> claimAndListen(int port, String sessionId, String ownerKey, long linkEpoch, boolean pooling) {
+        return registry.bind(EndpointClaim.tcp(port, sessionId, ownerKey, linkEpoch).withPooling(pooling)).compose(endpoint ->
                 portListeners.open(endpoint).map(endpoint).recover(error ->
                         registry.unbind(endpoint.id(), sessionId).transform(ignored -> Future.failedFuture(error))));
     }

@@ -13,10 +13,13 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -39,7 +42,8 @@ public final class SessionTable implements AgentLinks {
     private final Consumer<List<Endpoint>> onEndpointsRemoved;
     private final SessionDirectory directory;
     private final Map<String, SessionRecord> sessions = new HashMap<>();
-    private final Map<String, String> sessionByEndpoint = new ConcurrentHashMap<>();
+    /** endpoint id → the local sessions that bound it (several when the endpoint is pooled). */
+    private final Map<String, Set<String>> sessionsByEndpoint = new ConcurrentHashMap<>();
     private final AtomicLong linkEpochs = new AtomicLong(System.currentTimeMillis() * 1000);
     private boolean closed;
 
@@ -124,16 +128,32 @@ public final class SessionTable implements AgentLinks {
 
     /** Remembers which local session bound an endpoint (what the relay server looks up for a relayed stream). */
     public void endpointBound(String endpointId, String sessionId) {
-        sessionByEndpoint.put(endpointId, sessionId);
+        sessionsByEndpoint.computeIfAbsent(endpointId, id -> ConcurrentHashMap.newKeySet()).add(sessionId);
     }
 
-    public void endpointUnbound(String endpointId) {
-        sessionByEndpoint.remove(endpointId);
+    public void endpointUnbound(String endpointId, String sessionId) {
+        sessionsByEndpoint.computeIfPresent(endpointId, (id, set) -> {
+            set.remove(sessionId);
+            return set.isEmpty() ? null : set;
+        });
     }
 
-    /** The session on this node that bound an endpoint, or null. */
+    /** A session on this node that bound an endpoint (one with a live link, at random, when it is pooled), or null. */
     public String sessionOfEndpoint(String endpointId) {
-        return sessionByEndpoint.get(endpointId);
+        Set<String> bound = sessionsByEndpoint.get(endpointId);
+        if (bound == null || bound.isEmpty()) {
+            return null;
+        }
+        List<String> live = new ArrayList<>(bound.size());
+        for (String session : bound) {
+            if (find(session) != null) {
+                live.add(session);
+            }
+        }
+        if (live.isEmpty()) {
+            return bound.iterator().next();
+        }
+        return live.size() == 1 ? live.get(0) : live.get(ThreadLocalRandom.current().nextInt(live.size()));
     }
 
     /**
@@ -178,7 +198,7 @@ public final class SessionTable implements AgentLinks {
             sessions.remove(sessionId);
         }
         registry.removeOffline(sessionId).onSuccess(removed -> {
-            removed.forEach(endpoint -> sessionByEndpoint.remove(endpoint.id()));
+            removed.forEach(endpoint -> endpointUnbound(endpoint.id(), sessionId));
             if (!removed.isEmpty()) {
                 LOG.info("session {}: offline grace ended; removed {}", sessionId,
                         removed.stream().map(Endpoint::address).toList());
@@ -206,6 +226,23 @@ public final class SessionTable implements AgentLinks {
     /** Sessions known (live or within their offline grace). */
     public synchronized int sessionCount() {
         return sessions.size();
+    }
+
+    /**
+     * Sends GO_AWAY on every live link (node drain): agents open their replacement links on other nodes and move;
+     * the links stay open, so streams in progress finish and new ones may still be opened.
+     */
+    public void goAwayAll(String message) {
+        List<AgentSession> links;
+        synchronized (this) {
+            links = sessions.values().stream().map(r -> r.link).filter(l -> l != null).toList();
+        }
+        links.forEach(link -> link.goAway(ErrorCode.GOING_AWAY, message));
+    }
+
+    /** Sessions with a live link on this node (their ids). */
+    public synchronized List<String> liveSessionIds() {
+        return sessions.values().stream().filter(r -> r.link != null && r.link.isOpen()).map(r -> r.id).toList();
     }
 
     /** Cancels every grace timer and closes every link with GOING_AWAY (node shutdown). */

@@ -9,9 +9,19 @@ package dev.burrow.edge.registry;
  * @param sessionId the session that will serve the endpoint
  * @param ownerKey  fingerprint of the session's authtoken
  * @param linkEpoch epoch of the link the claim came on (see {@link LinkRef})
+ * @param pooled    the agent asked for endpoint pooling: other sessions with the same owner key that also ask for it
+ *                  may serve the same hostname/port at the same time
  */
 public record EndpointClaim(EndpointProtocol protocol, String hostname, int port, String sessionId, String ownerKey,
-                            long linkEpoch) implements java.io.Serializable {
+                            long linkEpoch, boolean pooled) implements java.io.Serializable {
+
+    public EndpointClaim(EndpointProtocol protocol, String hostname, int port, String sessionId, String ownerKey, long linkEpoch) {
+        this(protocol, hostname, port, sessionId, ownerKey, linkEpoch, false);
+    }
+
+    public EndpointClaim withPooling(boolean pooling) {
+        return new EndpointClaim(protocol, hostname, port, sessionId, ownerKey, linkEpoch, pooling);
+    }
 
     public static EndpointClaim http(String hostname, String sessionId, String ownerKey, long linkEpoch) {
         return new EndpointClaim(EndpointProtocol.HTTP, hostname, 0, sessionId, ownerKey, linkEpoch);

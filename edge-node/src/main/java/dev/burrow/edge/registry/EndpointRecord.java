@@ -8,13 +8,30 @@ import java.util.List;
  * An endpoint as the cluster stores it (value of the endpoints map, keyed by {@link #keyOf}). The owner is the
  * session ({@code sessionId}, {@code ownerKey}); {@code epoch} grows every time the owner changes and is what the
  * split-brain merge compares, so a stale binding never wins over a newer one. {@code links} lists every agent link
- * that serves it, on any node; no links means OFFLINE.
+ * that serves it, on any node; no links means OFFLINE. A {@code pooled} endpoint may list links of several sessions
+ * of the same owner key (endpoint pooling); the owner is then one of them, and passes to another when its last link
+ * goes.
  */
 public record EndpointRecord(String id, EndpointProtocol protocol, String hostname, int port, String sessionId,
-                             String ownerKey, long epoch, List<LinkRef> links) implements Serializable {
+                             String ownerKey, long epoch, List<LinkRef> links, boolean pooled) implements Serializable {
 
     public EndpointRecord {
         links = links == null ? List.of() : List.copyOf(links);
+    }
+
+    public EndpointRecord(String id, EndpointProtocol protocol, String hostname, int port, String sessionId,
+                          String ownerKey, long epoch, List<LinkRef> links) {
+        this(id, protocol, hostname, port, sessionId, ownerKey, epoch, links, false);
+    }
+
+    /** Whether any link of {@code session} serves this endpoint. */
+    public boolean hasLinkOf(String session) {
+        for (LinkRef link : links) {
+            if (link.sessionId().equals(session)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The map key of an HTTP hostname or a TCP port. */
@@ -39,7 +56,20 @@ public record EndpointRecord(String id, EndpointProtocol protocol, String hostna
     }
 
     EndpointRecord withLinks(List<LinkRef> newLinks) {
-        return new EndpointRecord(id, protocol, hostname, port, sessionId, ownerKey, epoch, newLinks);
+        return new EndpointRecord(id, protocol, hostname, port, sessionId, ownerKey, epoch, newLinks, pooled);
+    }
+
+    /**
+     * With {@code newLinks}; when the owner session has none of them left but another pooled session does, that
+     * session becomes the owner (a new epoch), so the endpoint stays with a session that serves it.
+     */
+    EndpointRecord withLinksKeepingOwner(List<LinkRef> newLinks) {
+        EndpointRecord next = withLinks(newLinks);
+        if (!pooled || newLinks.isEmpty() || next.hasLinkOf(sessionId)) {
+            return next;
+        }
+        return new EndpointRecord(id, protocol, hostname, port, newLinks.get(0).sessionId(), ownerKey, nextEpoch(epoch),
+                newLinks, true);
     }
 
     EndpointRecord withLink(LinkRef link) {

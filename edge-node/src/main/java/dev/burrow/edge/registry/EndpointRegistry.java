@@ -16,7 +16,8 @@ public interface EndpointRegistry {
      * Registers an endpoint for {@code claim} and adds this node's link to it. Succeeds when the hostname/port is
      * free; when it is already owned by the same session and owner key (returns that endpoint: an extra link, or a
      * re-bind after a reconnect); or when it is OFFLINE and was bound with the same owner key (the
-     * endpoint keeps its id and moves to the claiming session, ONLINE). Otherwise fails with HOSTNAME_IN_USE or
+     * endpoint keeps its id and moves to the claiming session, ONLINE); or when both the endpoint and the claim are
+     * pooled with the same owner key (the claiming session's link is added beside the others). Otherwise fails with HOSTNAME_IN_USE or
      * PORT_UNAVAILABLE.
      */
     Future<Endpoint> bind(EndpointClaim claim);
@@ -30,7 +31,10 @@ public interface EndpointRegistry {
     /** The endpoint with this id, or null. */
     Future<Endpoint> lookupId(String endpointId);
 
-    /** Removes an endpoint served by {@code sessionId}; fails with ENDPOINT_NOT_FOUND when it has no such endpoint. */
+    /**
+     * Removes an endpoint served by {@code sessionId}; fails with ENDPOINT_NOT_FOUND when it has no such endpoint. A
+     * pooled endpoint that other sessions still serve only loses this session's links (the result is then ONLINE).
+     */
     Future<Endpoint> unbind(String endpointId, String sessionId);
 
     /**

@@ -109,13 +109,17 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
                         return Future.failedFuture(new EndpointException(ErrorCode.ENDPOINT_NOT_FOUND,
                                 "endpoint " + endpointId + " is not bound by this agent session"));
                     }
-                    return Future.fromCompletionStage(keysById.removeAsync(endpointId)).map(removed.toEndpoint());
+                    if (removed.pooled() && !removed.links().isEmpty() && !removed.hasLinkOf(sessionId)) {
+                        return Future.succeededFuture(removed.toEndpoint()); // still served by other pooled sessions
+                    }
+                    return Future.fromCompletionStage(keysById.removeAsync(endpointId))
+                            .map(removed.toEndpoint().withState(EndpointState.OFFLINE));
                 });
     }
 
     @Override
     public Future<List<Endpoint>> markOffline(String sessionId, long linkEpoch) {
-        return scan(new DropLinks(localNode, sessionId, linkEpoch), new OwnedBy(sessionId), false);
+        return scan(new DropLinks(localNode, sessionId, linkEpoch), new Serves(sessionId), false);
     }
 
     @Override
@@ -231,7 +235,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
             if (existing == null) {
                 boolean http = claim.protocol() == EndpointProtocol.HTTP;
                 next = new EndpointRecord(newId, claim.protocol(), http ? claim.hostname() : null, http ? 0 : claim.port(),
-                        claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(0), List.of(link));
+                        claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(0), List.of(link), claim.pooled());
             } else if (!existing.ownerKey().equals(claim.ownerKey())) {
                 return null;
             } else if (existing.sessionId().equals(claim.sessionId())) {
@@ -239,7 +243,11 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
             } else if (existing.links().isEmpty()) {
                 // Offline, same owner: the agent came back under a new session; it takes the endpoint over.
                 next = new EndpointRecord(existing.id(), existing.protocol(), existing.hostname(), existing.port(),
-                        claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(existing.epoch()), List.of(link));
+                        claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(existing.epoch()), List.of(link),
+                        claim.pooled());
+            } else if (existing.pooled() && claim.pooled()) {
+                // Endpoint pooling: another session of the same owner serves it too.
+                next = existing.withLink(link);
             } else {
                 return null;
             }
@@ -264,7 +272,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         @Override
         public EndpointRecord process(Map.Entry<String, EndpointRecord> entry) {
             EndpointRecord existing = entry.getValue();
-            if (existing == null || (sessionId != null && !existing.sessionId().equals(sessionId))) {
+            if (existing == null || (sessionId != null && !existing.hasLinkOf(sessionId))) {
                 return null;
             }
             List<LinkRef> kept = existing.links().stream()
@@ -274,7 +282,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
             if (kept.size() == existing.links().size()) {
                 return null;
             }
-            EndpointRecord next = existing.withLinks(kept);
+            EndpointRecord next = existing.withLinksKeepingOwner(kept);
             entry.setValue(next);
             return next;
         }
@@ -296,6 +304,16 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         @Override
         public EndpointRecord process(Map.Entry<String, EndpointRecord> entry) {
             EndpointRecord existing = entry.getValue();
+            if (existing != null && !onlyOffline && existing.pooled() && existing.id().equals(endpointId)
+                    && existing.hasLinkOf(sessionId)) {
+                List<LinkRef> others = existing.links().stream().filter(l -> !l.sessionId().equals(sessionId)).toList();
+                if (!others.isEmpty()) {
+                    // A pooled endpoint other sessions still serve: only this session leaves it.
+                    EndpointRecord next = existing.withLinksKeepingOwner(others);
+                    entry.setValue(next);
+                    return next;
+                }
+            }
             if (existing == null || !existing.sessionId().equals(sessionId)
                     || (endpointId != null && !existing.id().equals(endpointId))
                     || (onlyOffline && !existing.links().isEmpty())) {
@@ -317,6 +335,22 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         @Override
         public boolean apply(Map.Entry<String, EndpointRecord> entry) {
             return entry.getValue() != null && entry.getValue().sessionId().equals(sessionId);
+        }
+    }
+
+    /** Records the session owns or serves through a link (a pooled endpoint lists links of several sessions). */
+    static final class Serves implements Predicate<String, EndpointRecord>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String sessionId;
+
+        Serves(String sessionId) {
+            this.sessionId = sessionId;
+        }
+
+        @Override
+        public boolean apply(Map.Entry<String, EndpointRecord> entry) {
+            EndpointRecord record = entry.getValue();
+            return record != null && (record.sessionId().equals(sessionId) || record.hasLinkOf(sessionId));
         }
     }
 

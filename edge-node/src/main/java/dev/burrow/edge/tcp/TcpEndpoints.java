@@ -94,7 +94,7 @@ public final class TcpEndpoints implements PortListeners {
                 connection.reject("no endpoint on port " + port + " any more; closing the connection");
                 return;
             }
-            AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint.sessionId()) : null;
+            AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint) : null;
             if (link == null) {
                 connection.reject("the agent for TCP port " + port + " is offline; closing the connection");
                 return;

@@ -32,6 +32,11 @@ public final class EdgeCluster implements AutoCloseable {
     }
 
     public static EdgeCluster start(int size, String heartbeatInterval) {
+        return start(size, heartbeatInterval, new String[0]);
+    }
+
+    /** As {@link #start(int, String)}, with more flags for every node (for example {@code --drain-timeout 10s}). */
+    public static EdgeCluster start(int size, String heartbeatInterval, String... extraArgs) {
         EdgeCluster cluster = new EdgeCluster();
         try {
             String name = "burrow-test-" + UUID.randomUUID().toString().substring(0, 8);
@@ -71,6 +76,7 @@ public final class EdgeCluster implements AutoCloseable {
                         .arg("--cluster-name", name, "--cluster-port", clusterPort,
                                 "--cluster-members", members, "--cluster-join-wait", "0s", "--node-id", nodeId,
                                 "--advertise-address", address)
+                        .arg(extraArgs)
                         .start()));
             }
             RuntimeException failure = null;

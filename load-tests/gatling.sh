@@ -1,0 +1,418 @@
+#!/usr/bin/env bash
+# Burrow Gatling load tests against a real 3-node cluster on loopback, in one run.
+#
+# Starts: three edge nodes as one cluster (127.0.0.1, 127.0.0.2, 127.0.0.3; one dev CA shared by all), an nginx
+# upstream serving a 1 KiB page, a WebSocket echo upstream (dev.burrow.load.WebSocketEchoUpstream), and two
+# agents with one link each to node 0: load.localhost -> nginx, ws.localhost -> echo. Then runs, with
+# `mvn -pl load-tests gatling:test`:
+#   1. TunnelHttpSimulation  HTTP spread round-robin over all 3 nodes, open model (constant req/s), body checked
+#   2. WebSocketSimulation   WebSockets held open through all 3 nodes, every echo checked
+#   3. RelayHopSimulation    same closed-model load to node 0 (agent's link) then to node 1 (relay hop)
+# prints each run's figures and the relay/same-node ratios, where the HTML reports are, and stops everything.
+# Fails (exit 1) if a simulation's assertions fail (any failed request, or p99 above P99_MS).
+#
+# Usage: load-tests/gatling.sh [--quick] [--rebuild] [--help]
+#   --quick    CI smoke: 20 s of HTTP at 50 req/s, 20 s of 20 WebSockets, 3 s + 2 x 8 s relay comparison
+#   --rebuild  rebuild the jars even if they exist (otherwise built only when absent)
+# Environment (defaults for the full profile; --quick changes them as said above):
+#   DURATION [60]  seconds of load per simulation (each relay phase too)
+#   RATE [200]     req/s of TunnelHttpSimulation      WS_USERS [50]  WebSockets held open
+#   WS_INTERVAL_MS [200]  pause between echoes        RELAY_USERS [16] concurrent users per relay phase
+#   WARMUP [10]    seconds of relay warm-up            P99_MS [1000]  p99 bound asserted by every simulation
+#   JAVA_OPTS [-Xms256m -Xmx256m -XX:+UseParallelGC]  for edges and agents
+#   READY_TIMEOUT [90]  seconds to wait for each process    EDGE_JAR, AGENT_JAR, JAVA
+#
+# Everything binds to 127.0.0.x only. Every process the script starts is stopped, and its temp dir removed,
+# on exit, failure or Ctrl-C. Reports stay under load-tests/target/gatling/.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
+CONFIG_DIR="$SCRIPT_DIR/bench-config"
+EDGE_JAR=${EDGE_JAR:-$REPO_ROOT/edge-node/target/burrow-edge.jar}
+AGENT_JAR=${AGENT_JAR:-$REPO_ROOT/agent/target/burrow.jar}
+JAVA=${JAVA:-java}
+NODE_IPS=(127.0.0.1 127.0.0.2 127.0.0.3)
+HTTP_HOST=load.localhost
+WS_HOST=ws.localhost
+PKG=dev.burrow.load
+
+QUICK=0
+REBUILD=0
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --rebuild) REBUILD=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "gatling: unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$QUICK" = 1 ]; then
+  DURATION=${DURATION:-20}; RATE=${RATE:-50}; WS_USERS=${WS_USERS:-20}; WARMUP=${WARMUP:-3}
+  RELAY_DURATION=${RELAY_DURATION:-8}; RELAY_USERS=${RELAY_USERS:-8}
+else
+  DURATION=${DURATION:-60}; RATE=${RATE:-200}; WS_USERS=${WS_USERS:-50}; WARMUP=${WARMUP:-10}
+  RELAY_DURATION=${RELAY_DURATION:-$DURATION}; RELAY_USERS=${RELAY_USERS:-16}
+fi
+WS_INTERVAL_MS=${WS_INTERVAL_MS:-200}
+P99_MS=${P99_MS:-1000}
+READY_TIMEOUT=${READY_TIMEOUT:-90}
+JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
+# Hazelcast on JDK 17 wants these (it only warns without them).
+HZ_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+
+for v in DURATION RATE WS_USERS WS_INTERVAL_MS RELAY_USERS RELAY_DURATION WARMUP P99_MS READY_TIMEOUT; do
+  [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || { echo "gatling: $v must be a positive integer, got '${!v}'" >&2; exit 2; }
+done
+
+log() { printf '[gatling %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------------
+# Cleanup: every process started is recorded here and stopped in reverse order; the temp dir goes too.
+PIDS=()
+PID_NAMES=()
+TMP=""
+POLICY_RC_CREATED=0
+
+stop_pid() {  # pid name: TERM, up to 5 s, then KILL
+  local pid=$1 name=$2 i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  log "$name (pid $pid) did not stop on TERM; killing"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$? i f
+  trap - EXIT INT TERM ERR
+  set +e
+  if [ "$rc" -ne 0 ] && [ -n "$TMP" ] && [ -d "$TMP/logs" ]; then
+    for f in "$TMP"/logs/*.log; do
+      [ -s "$f" ] || continue
+      log "last lines of $(basename "$f"):"
+      tail -n 15 "$f" | sed 's/^/    /' >&2
+    done
+  fi
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}" "${PID_NAMES[$i]}"; done
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do wait "${PIDS[$i]}" 2>/dev/null; done
+  [ "$POLICY_RC_CREATED" = 1 ] && rm -f /usr/sbin/policy-rc.d
+  [ -n "$TMP" ] && rm -rf "$TMP"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "failed at line $LINENO: $BASH_COMMAND"' ERR
+trap 'log "interrupted"; exit 130' INT
+trap 'log "terminated"; exit 143' TERM
+
+track() { PIDS+=("$1"); PID_NAMES+=("$2"); }
+
+# ---------------------------------------------------------------------------------------------------
+# Tools
+find_cmd() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
+missing=()
+for c in nginx curl ss jq timeout; do [ -n "$(find_cmd "$c")" ] || missing+=("$c"); done
+command -v "$JAVA" >/dev/null || die "$JAVA not found: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless)"
+command -v mvn >/dev/null || die "mvn not found: install Maven (apt-get install maven)"
+if [ ${#missing[@]} -gt 0 ]; then
+  pkgs=()
+  for c in "${missing[@]}"; do
+    case "$c" in nginx) pkgs+=(nginx) ;; curl) pkgs+=(curl) ;; ss) pkgs+=(iproute2) ;; jq) pkgs+=(jq) ;;
+      timeout) pkgs+=(coreutils) ;; esac
+  done
+  [ "$(id -u)" = 0 ] || die "missing: ${missing[*]}. Install them with: sudo apt-get install -y ${pkgs[*]}"
+  log "installing ${pkgs[*]} with apt-get"
+  # Keep the package's maintainer scripts from starting the system nginx (on :80, all addresses).
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+    POLICY_RC_CREATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pkgs[@]}" >/dev/null
+  if [ "$POLICY_RC_CREATED" = 1 ]; then rm -f /usr/sbin/policy-rc.d; POLICY_RC_CREATED=0; fi
+  for c in "${missing[@]}"; do [ -n "$(find_cmd "$c")" ] || die "$c still missing after apt-get install"; done
+fi
+NGINX=$(find_cmd nginx)
+
+# ---------------------------------------------------------------------------------------------------
+# Jars, simulations, and the test classpath (for the WebSocket echo upstream)
+if [ "$REBUILD" = 1 ] || [ ! -f "$EDGE_JAR" ] || [ ! -f "$AGENT_JAR" ]; then
+  log "building jars (mvn -B -q -DskipTests package)"
+  (cd "$REPO_ROOT" && mvn -B -q -DskipTests package)
+  [ -f "$EDGE_JAR" ] && [ -f "$AGENT_JAR" ] || die "build finished but a jar is missing ($EDGE_JAR, $AGENT_JAR)"
+fi
+
+# Is something else using the CPU? Figures taken on a busy machine do not compare with others.
+cpu_idle_pct() {  # seconds: share of CPU time idle over that many seconds, from /proc/stat
+  local a b
+  a=$(awk '/^cpu / {printf "%d %d", $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
+  sleep "$1"
+  b=$(awk '/^cpu / {printf "%d %d", $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[1] - x[1];
+    printf "%.0f", (t > 0 ? 100 * (y[2] - x[2]) / t : 100) }'
+}
+IDLE_BEFORE=$(cpu_idle_pct 2)
+[ "$IDLE_BEFORE" -ge 90 ] || log "WARNING: the CPU was only ${IDLE_BEFORE}% idle before the run: something else is running; figures will be noisy"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/burrow-gatling.XXXXXX")
+mkdir -p "$TMP/logs"
+chmod 711 "$TMP"  # nginx workers run as an unprivileged user when started as root: they must reach www/
+
+log "compiling the simulations (mvn -pl load-tests test-compile)"
+(cd "$REPO_ROOT" && mvn -B -q -pl load-tests test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$TMP/classpath.txt" > "$TMP/logs/mvn-compile.log" 2>&1) \
+  || { tail -n 30 "$TMP/logs/mvn-compile.log" >&2; die "compiling load-tests failed"; }
+TEST_CP="$SCRIPT_DIR/target/test-classes:$(cat "$TMP/classpath.txt")"
+
+# ---------------------------------------------------------------------------------------------------
+# Helpers (as in bench.sh)
+USED_PORTS=" "
+free_port() {  # VAR: set VAR to a free TCP port below the ephemeral range
+  local var=$1 lo p i
+  read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range
+  for i in $(seq 1 500); do
+    # 21000 and up: clear of the edge's default TCP endpoint range (20000-20999)
+    if [ "$lo" -gt 22000 ]; then p=$(( 21000 + RANDOM % (lo - 21000) )); else p=$(( 61000 + RANDOM % 4000 )); fi
+    case "$USED_PORTS" in *" $p "*) continue ;; esac
+    if [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]; then USED_PORTS="$USED_PORTS$p "; printf -v "$var" %s "$p"; return 0; fi
+  done
+  die "no free port found"
+}
+
+wait_for_line() {  # file regex timeout-s pid name
+  local file=$1 re=$2 secs=$3 pid=$4 name=$5 deadline=$((SECONDS + $3))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    if [ -f "$file" ] && tr -d '\r' < "$file" | grep -Eq "$re"; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || die "$name exited before printing /$re/ (log: see below)"
+    sleep 0.1
+  done
+  die "$name did not print /$re/ within ${secs}s"
+}
+
+line_value() {  # file regex: the first capture group of the first matching line
+  tr -d '\r' < "$1" | sed -nE "s/.*$2.*/\\1/p" | head -n 1 | sed 's/[[:space:]]*$//'
+}
+
+wait_http_ok() {  # url host timeout-s pid name: until a GET returns 200
+  local url=$1 host=$2 secs=$3 pid=$4 name=$5 deadline=$((SECONDS + $3)) code
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H "Host: $host" "$url" 2>/dev/null || true)
+    case "$code" in
+      200) return 0 ;;
+      000|404|502|503|504) ;;
+      *) die "$url (Host: $host, via $name) answered HTTP $code, not 200" ;;
+    esac
+    kill -0 "$pid" 2>/dev/null || die "$name exited before $url answered"
+    sleep 0.1
+  done
+  die "$url (Host: $host, via $name) did not answer 200 within ${secs}s (last status: ${code:-none})"
+}
+
+read -ra JAVA_FLAGS <<< "$JAVA_OPTS"
+read -ra HZ_FLAGS <<< "$HZ_OPTS"
+
+# ---------------------------------------------------------------------------------------------------
+# Upstreams: nginx (a 1 KiB page) and the WebSocket echo
+free_port NGINX_PORT
+NGX="$TMP/nginx"
+mkdir -p "$NGX/www" "$NGX/client_body" "$NGX/proxy" "$NGX/fastcgi" "$NGX/uwsgi" "$NGX/scgi"
+{
+  printf '<!doctype html><html><head><title>burrow load</title></head><body><p>'
+  head -c 2000 /dev/zero | tr '\0' 'g'
+} | head -c 1005 > "$NGX/www/index.html"
+printf '</p></body></html>\n' >> "$NGX/www/index.html"
+BODY_FILE="$NGX/www/index.html"
+sed -e "s|@PREFIX@|$NGX|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@WORKERS@|1|g" \
+  "$CONFIG_DIR/nginx.conf.template" > "$NGX/nginx.conf"
+"$NGINX" -t -q -p "$NGX" -e "$NGX/error.log" -c "$NGX/nginx.conf" 2> "$TMP/logs/nginx.log" || die "nginx config test failed"
+"$NGINX" -p "$NGX" -e "$NGX/error.log" -c "$NGX/nginx.conf" >> "$TMP/logs/nginx.log" 2>&1 &
+track $! nginx
+NGINX_PID=$!
+wait_http_ok "http://127.0.0.1:$NGINX_PORT/index.html" 127.0.0.1 "$READY_TIMEOUT" "$NGINX_PID" nginx
+log "nginx (pid $NGINX_PID) on 127.0.0.1:$NGINX_PORT: index.html $(stat -c %s "$BODY_FILE") B"
+
+ECHO_LOG="$TMP/logs/ws-echo.log"
+"$JAVA" -Xmx128m -cp "$TEST_CP" "$PKG.WebSocketEchoUpstream" 127.0.0.1 0 > "$ECHO_LOG" 2>&1 &
+track $! "websocket echo"
+ECHO_PID=$!
+wait_for_line "$ECHO_LOG" 'WebSocket echo listening on [^ ]+:[0-9]+' "$READY_TIMEOUT" "$ECHO_PID" "websocket echo"
+ECHO_PORT=$(line_value "$ECHO_LOG" 'WebSocket echo listening on [^ ]+:([0-9]+)')
+log "websocket echo (pid $ECHO_PID) on 127.0.0.1:$ECHO_PORT"
+
+# ---------------------------------------------------------------------------------------------------
+# The cluster: node 0 first (it makes the dev CA), then its CA copied to nodes 1 and 2 before they start.
+CLUSTER_PORTS=()
+for i in 0 1 2; do free_port CLUSTER_PORT; CLUSTER_PORTS+=("$CLUSTER_PORT"); done
+HTTP_PORTS=(); TUNNEL_PORTS=(); OPS_PORTS=(); EDGE_PIDS=()
+start_edge() {  # index [extra args...]
+  local i=$1 members="" j
+  shift
+  for j in 0 1 2; do
+    [ "$j" = "$i" ] || members="${members:+$members,}${NODE_IPS[$j]}:${CLUSTER_PORTS[$j]}"
+  done
+  "$JAVA" "${JAVA_FLAGS[@]}" "${HZ_FLAGS[@]}" -jar "$EDGE_JAR" --node-id "node-$i" \
+    --bind-address "${NODE_IPS[$i]}" --advertise-address "${NODE_IPS[$i]}" \
+    --http-port 0 --tunnel-port 0 --ops-port 0 --domain localhost --data-dir "$TMP/edge-$i" \
+    --cluster-port "${CLUSTER_PORTS[$i]}" --cluster-members "$members" --cluster-join-wait 0s \
+    "$@" > "$TMP/logs/edge-$i.log" 2>&1 &
+  track $! "edge $i"
+  EDGE_PIDS[$i]=$!
+}
+edge_ready() {  # index: wait for "Edge node ready", read its ports
+  local i=$1 log="$TMP/logs/edge-$1.log"
+  wait_for_line "$log" 'Edge node ready' "$READY_TIMEOUT" "${EDGE_PIDS[$i]}" "edge node $i"
+  HTTP_PORTS[$i]=$(line_value "$log" 'Public HTTP listening on [^ ]*:([0-9]+)')
+  TUNNEL_PORTS[$i]=$(line_value "$log" 'Agent link \(TLS\) listening on [^ ]*:([0-9]+)')
+  OPS_PORTS[$i]=$(line_value "$log" 'Ops \(healthz, readyz, metrics\) listening on [^ ]*:([0-9]+)')
+  [ -n "${HTTP_PORTS[$i]}" ] && [ -n "${TUNNEL_PORTS[$i]}" ] || die "edge $i: no 'Public HTTP/Agent link listening on' lines"
+  log "edge $i (pid ${EDGE_PIDS[$i]}): public HTTP ${NODE_IPS[$i]}:${HTTP_PORTS[$i]}, agent link ${NODE_IPS[$i]}:${TUNNEL_PORTS[$i]}, cluster port ${CLUSTER_PORTS[$i]}"
+}
+
+start_edge 0
+edge_ready 0
+EDGE_CA=$(line_value "$TMP/logs/edge-0.log" 'Dev CA certificate: *(.+)$')
+AUTHTOKEN=$(line_value "$TMP/logs/edge-0.log" 'Authtoken: *([^ ]+)')
+[ -n "$EDGE_CA" ] && [ -f "$EDGE_CA" ] || die "edge 0: no 'Dev CA certificate: <file>' line"
+[ -n "$AUTHTOKEN" ] || die "edge 0: no 'Authtoken: <token>' line"
+for i in 1 2; do
+  mkdir -p "$TMP/edge-$i" && chmod 700 "$TMP/edge-$i"
+  cp -p "$TMP/edge-0/ca.pem" "$TMP/edge-0/ca-key.pem" "$TMP/edge-$i/"
+  # Node 0's token is accepted everywhere, so any node could take the agent's link.
+  BURROW_AUTHTOKEN="$AUTHTOKEN" start_edge "$i"
+done
+for i in 1 2; do edge_ready "$i"; done
+deadline=$((SECONDS + READY_TIMEOUT))
+until grep -q 'Members {size:3' "$TMP/logs/edge-0.log"; do
+  [ "$SECONDS" -lt "$deadline" ] || die "the 3 edge nodes did not form one cluster within ${READY_TIMEOUT}s"
+  sleep 0.2
+done
+log "cluster of 3 formed"
+
+# ---------------------------------------------------------------------------------------------------
+# Agents: one link each, to node 0, so node 0 is the same-node path and nodes 1 and 2 relay.
+start_agent() {  # name subdomain upstream
+  local name=$1 sub=$2 up=$3 log="$TMP/logs/agent-$1.log" pid
+  BURROW_AUTHTOKEN="$AUTHTOKEN" "$JAVA" "${JAVA_FLAGS[@]}" -jar "$AGENT_JAR" http "$up" \
+    --server "${NODE_IPS[0]}:${TUNNEL_PORTS[0]}" --edge-ca "$EDGE_CA" --subdomain "$sub" --links 1 \
+    --web-addr false > "$log" 2>&1 &
+  pid=$!
+  track "$pid" "agent $name"
+  wait_for_line "$log" "Forwarding http://$sub\\.localhost:[0-9]+ ->" "$READY_TIMEOUT" "$pid" "agent $name"
+  for i in 0 1 2; do
+    wait_http_ok "http://${NODE_IPS[$i]}:${HTTP_PORTS[$i]}/" "$sub.localhost" "$READY_TIMEOUT" "$pid" "node $i"
+  done
+  log "agent $name (pid $pid): $sub.localhost -> $up, reachable through all 3 nodes"
+}
+start_agent http load "127.0.0.1:$NGINX_PORT"
+start_agent ws ws "127.0.0.1:$ECHO_PORT"
+for i in 0 1 2; do
+  curl -s --max-time 10 -H "Host: $HTTP_HOST" "http://${NODE_IPS[$i]}:${HTTP_PORTS[$i]}/index.html" | cmp -s - "$BODY_FILE" \
+    || die "the page fetched through node $i differs from the one nginx serves"
+done
+
+metric() {  # node metric-name: the sum of that metric's samples on the node's /metrics (empty if none)
+  curl -s --max-time 5 "http://${NODE_IPS[$1]}:${OPS_PORTS[$1]}/metrics" 2>/dev/null \
+    | awk -v m="$2" '/^#/ { next } { k = $1; sub(/\{.*/, "", k) } k == m || k == m "_total" { s += $NF; f = 1 }
+                   END { if (f) printf "%.0f", s }'
+}
+# The comparison only means something if both agents' links are on node 0 and nowhere else.
+if [ -n "${OPS_PORTS[0]}" ]; then
+  links=""; for i in 0 1 2; do links="$links $(metric "$i" burrow_agent_links)"; done
+  log "agent links per node (burrow_agent_links):$links"
+  [ "$(echo "$links" | awk '{print $1}')" = 2 ] || log "WARNING: expected both agent links on node 0"
+fi
+
+NODES=""
+for i in 0 1 2; do NODES="${NODES:+$NODES,}http://${NODE_IPS[$i]}:${HTTP_PORTS[$i]}"; done
+
+# ---------------------------------------------------------------------------------------------------
+# Simulations
+REPORTS=()
+FAILED=()
+SUMMARY=()
+run_simulation() {  # class -Dprop=value...: runs it; sets RUN_DIR to its report dir
+  local cls=$1 out="$TMP/logs/gatling-$1.log" rc=0 marker="$TMP/started-$1"
+  shift
+  log "running $cls"
+  touch "$marker"
+  (cd "$REPO_ROOT" && timeout 900 mvn -B -q -pl load-tests gatling:test -Dgatling.simulationClass="$PKG.$cls" \
+    -Dburrow.p99ms="$P99_MS" -Dburrow.body="$BODY_FILE" "$@") > "$out" 2>&1 || rc=$?
+  # The newest report of this simulation (its folder is named <class in lower case>-<timestamp>).
+  RUN_DIR=$(ls -1td "$SCRIPT_DIR/target/gatling/${cls,,}"-*/ 2>/dev/null | head -n 1 || true)
+  RUN_DIR=${RUN_DIR%/}
+  { [ -n "$RUN_DIR" ] && [ "$RUN_DIR" -nt "$marker" ] && [ -f "$RUN_DIR/index.html" ]; } || RUN_DIR=""
+  if [ "$rc" -ne 0 ]; then
+    FAILED+=("$cls")
+    log "$cls FAILED (exit $rc); its output:"
+    grep -vE '^\s*$' "$out" | tail -n 40 | sed 's/^/    /' >&2
+  fi
+  [ -n "$RUN_DIR" ] && [ -f "$RUN_DIR/index.html" ] && REPORTS+=("$cls: $RUN_DIR/index.html")
+  return 0
+}
+
+stats() {  # run-dir name -> "count ko rps p50 p95 p99 max" of that row of the report's stats table
+  # ("All Requests" for the total). Read from index.html: Gatling 3.15 writes no stats.json.
+  awk -v want="$2" '
+    /class="ellipsed-name">/ { n = $0; sub(/.*class="ellipsed-name">/, "", n); sub(/<\/span>.*/, "", n); name = n; delete v }
+    /<td class="value .*col-[0-9]+">/ { c = $0; sub(/.*col-/, "", c); val = c; sub(/^[0-9]+">/, "", val)
+                                        sub(/<.*/, "", val); sub(/".*/, "", c); v[c] = val }
+    /<\/tr>/ && name != "" { if (name == want && !found) { print v[2], v[4], v[6], v[8], v[10], v[11], v[12]; found = 1 }
+                             name = "" }
+    END { if (!found) print "- - 0 - - - -" }' "$1/index.html"
+}
+
+fmt_stats() {  # label "count ko rps p50 p95 p99 max" [rps override]
+  local label=$1 c ko rps p50 p95 p99 mx
+  read -r c ko rps p50 p95 p99 mx <<< "$2"
+  [ -z "${3:-}" ] || rps=$3
+  printf '%-34s %8s req  %4s failed  %8.1f req/s  p50 %5s ms  p95 %5s ms  p99 %5s ms  max %5s ms' \
+    "$label" "$c" "$ko" "$rps" "$p50" "$p95" "$p99" "$mx"
+}
+
+run_simulation TunnelHttpSimulation -Dburrow.nodes="$NODES" -Dburrow.host="$HTTP_HOST" \
+  -Dburrow.duration="$DURATION" -Dburrow.rate="$RATE" -Dburrow.warmup="$WARMUP"
+if [ -n "$RUN_DIR" ]; then
+  SUMMARY+=("HTTP, ${RATE} req/s open model over 3 nodes, ${DURATION}s after ${WARMUP}s warm-up (not counted below):")
+  for i in 0 1 2; do SUMMARY+=("  $(fmt_stats "node-$i$([ "$i" = 0 ] && echo ' (agent link)' || echo ' (relays)')" "$(stats "$RUN_DIR" "GET via node-$i")")"); done
+fi
+
+run_simulation WebSocketSimulation -Dburrow.nodes="$NODES" -Dburrow.wsHost="$WS_HOST" \
+  -Dburrow.duration="$DURATION" -Dburrow.wsUsers="$WS_USERS" -Dburrow.wsIntervalMs="$WS_INTERVAL_MS"
+if [ -n "$RUN_DIR" ]; then
+  SUMMARY+=("WebSocket, ${WS_USERS} sockets held ${DURATION}s, one echo each per ${WS_INTERVAL_MS} ms:")
+  SUMMARY+=("  $(fmt_stats "all (connect, echo, close)" "$(stats "$RUN_DIR" "All Requests")")")
+  for i in 0 1 2; do SUMMARY+=("  $(fmt_stats "echo via node-$i" "$(stats "$RUN_DIR" "echo via node-$i")")"); done
+fi
+
+run_simulation RelayHopSimulation -Dburrow.sameNode="http://${NODE_IPS[0]}:${HTTP_PORTS[0]}" \
+  -Dburrow.relayNode="http://${NODE_IPS[1]}:${HTTP_PORTS[1]}" -Dburrow.host="$HTTP_HOST" \
+  -Dburrow.duration="$RELAY_DURATION" -Dburrow.users="$RELAY_USERS" -Dburrow.warmup="$WARMUP"
+if [ -n "$RUN_DIR" ]; then
+  S=$(stats "$RUN_DIR" "GET same-node"); R=$(stats "$RUN_DIR" "GET relay-hop")
+  read -r sc _ _ _ _ sp99 _ <<< "$S"; read -r rc_ _ _ _ _ rp99 _ <<< "$R"
+  # req/s over the phase itself (Gatling's mean is over the whole run, which holds all three phases)
+  srps=$(awk -v c="$sc" -v d="$RELAY_DURATION" 'BEGIN {printf "%.1f", c / d}')
+  rrps=$(awk -v c="$rc_" -v d="$RELAY_DURATION" 'BEGIN {printf "%.1f", c / d}')
+  rps_ratio=$(awk -v a="$rrps" -v b="$srps" 'BEGIN {printf "%.0f", b > 0 ? 100 * a / b : 0}')
+  p99_ratio=$(awk -v a="$rp99" -v b="$sp99" 'BEGIN {printf "%.0f", a > 0 ? 100 * b / a : 0}')
+  SUMMARY+=("Relay hop, ${RELAY_USERS} users closed model, ${RELAY_DURATION}s per path after ${WARMUP}s warm-up:")
+  SUMMARY+=("  $(fmt_stats "same-node (node-0, agent link)" "$S" "$srps")")
+  SUMMARY+=("  $(fmt_stats "relay-hop (node-1 -> node-0)" "$R" "$rrps")")
+  verdict=$([ "$rps_ratio" -ge 75 ] && echo PASS || echo SHORT)
+  relayed=$(metric 1 burrow_relayed_streams)
+  [ -z "$relayed" ] || SUMMARY+=("  node-1 relayed streams (burrow_relayed_streams): $relayed")
+  SUMMARY+=("  relay-hop req/s = ${rps_ratio}% of same-node (bar >= 75%: $verdict); same-node p99 / relay-hop p99 = ${p99_ratio}%")
+fi
+
+echo
+echo "Machine: $(nproc) cores, CPU ${IDLE_BEFORE}% idle before the run, load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%s\n' "${SUMMARY[@]}"
+echo
+echo "HTML reports:"
+printf '  %s\n' "${REPORTS[@]}"
+[ ${#FAILED[@]} -eq 0 ] || die "simulations failed: ${FAILED[*]} (assertions: 0 failed requests, p99 < ${P99_MS} ms)"
+log "all simulations passed"

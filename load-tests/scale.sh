@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Burrow scale test: N idle agent sessions, one HTTP endpoint each, against ONE edge node (its own JVM, -Xmx1g).
+# Reports, at each step of N: time to register, edge heap after a full GC and RSS (total and per session), open
+# fds, and the latency of public requests that the registry must look up (routed to random bound hostnames, and
+# 404s for unbound ones). Tool: dev.burrow.testsupport.scale.SessionScaleTool. Method and figures: docs/scale.md.
+#
+# Usage: load-tests/scale.sh [--quick] [--rebuild] [--out FILE] [--help]
+#   --quick     CI form: steps 1000,2000 (2 000 sessions), 1 000 timed requests per kind per step
+#   --rebuild   run `mvn install` even if the jars and classes exist
+#   --out FILE  markdown table (default load-tests/results/scale-<date>.md)
+# Environment: STEPS [1000,2000,5000,10000]  REQUESTS [2000]  CONCURRENCY [64]  EDGE_HEAP_MB [1024]
+#              TOOL_JAVA_OPTS [-Xmx6g] (the agent side: every session lives in the tool's JVM)
+#              STEP_TIMEOUT [600] seconds to register one step   TIMEOUT [1800] seconds for the whole run
+#
+# Everything binds to 127.0.0.1. The edge is stopped on exit, failure or Ctrl-C (the harness's shutdown hook,
+# and `timeout` around the tool).
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
+QUICK=0
+REBUILD=0
+OUT_ARG=""
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --rebuild) REBUILD=1 ;;
+    --out) [ $# -ge 2 ] || { echo "scale: --out needs a file name" >&2; exit 2; }; OUT_ARG=$2; shift ;;
+    --out=*) OUT_ARG=${1#--out=} ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "scale: unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$QUICK" = 1 ]; then
+  STEPS=${STEPS:-1000,2000}; REQUESTS=${REQUESTS:-1000}; TIMEOUT=${TIMEOUT:-300}
+else
+  STEPS=${STEPS:-1000,2000,5000,10000}; REQUESTS=${REQUESTS:-2000}; TIMEOUT=${TIMEOUT:-1800}
+fi
+CONCURRENCY=${CONCURRENCY:-64}
+EDGE_HEAP_MB=${EDGE_HEAP_MB:-1024}
+STEP_TIMEOUT=${STEP_TIMEOUT:-600}
+TOOL_JAVA_OPTS=${TOOL_JAVA_OPTS:--Xmx6g}
+OUT=${OUT_ARG:-$REPO_ROOT/load-tests/results/scale-$(date +%Y%m%d-%H%M%S).md}
+
+log() { printf '[scale.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# Each session is one TLS connection: one fd in the tool and one in the edge (the edge inherits this limit).
+MAX_SESSIONS=${STEPS##*,}
+NEED_FDS=$((MAX_SESSIONS + 4096))
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$NEED_FDS" ]; then
+  ulimit -n "$NEED_FDS" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+fi
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$NEED_FDS" ]; then
+  log "ERROR: $MAX_SESSIONS sessions need about $NEED_FDS open files; ulimit -n is $(ulimit -n) (hard $(ulimit -Hn))"
+  exit 1
+fi
+
+cd "$REPO_ROOT"
+if [ "$REBUILD" = 1 ] || [ ! -d test-support/target/classes/dev/burrow/testsupport/scale ] \
+   || [ ! -f edge-node/target/burrow-edge.jar ]; then
+  log "building (mvn -B -q -DskipTests install)"
+  mvn -B -q -DskipTests install
+fi
+CP_FILE=$REPO_ROOT/test-support/target/scale-classpath.txt
+if [ ! -s "$CP_FILE" ] || [ "$REBUILD" = 1 ] || [ test-support/pom.xml -nt "$CP_FILE" ]; then
+  mvn -B -q -pl test-support dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime
+fi
+# Run from a private copy of our own classes and jars: a build in the same tree (mvn verify, install) during the
+# run must not pull classes from under the tool. The copy is removed on exit.
+SNAPSHOT=$(mktemp -d -t burrow-scale-cp.XXXXXX)
+trap 'rm -rf "$SNAPSHOT"' EXIT
+cp -r "$REPO_ROOT/test-support/target/classes" "$SNAPSHOT/test-support-classes"
+CP="$SNAPSHOT/test-support-classes"
+IFS=: read -r -a DEPS < "$CP_FILE" || true  # the file has no final newline
+for dep in "${DEPS[@]}"; do
+  case "$dep" in
+    */dev/burrow/*) cp "$dep" "$SNAPSHOT/"; CP="$CP:$SNAPSHOT/$(basename "$dep")" ;;
+    *) CP="$CP:$dep" ;;
+  esac
+done
+
+mkdir -p "$(dirname "$OUT")"
+log "steps $STEPS, $REQUESTS timed requests per kind per step, edge -Xmx${EDGE_HEAP_MB}m, ulimit -n $(ulimit -n)"
+# shellcheck disable=SC2086  # TOOL_JAVA_OPTS is a list of JVM options
+timeout --kill-after=30 "$TIMEOUT" java $TOOL_JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -Dburrow.e2e.logDir="$REPO_ROOT/test-support/target/e2e-logs" \
+  -cp "$CP" dev.burrow.testsupport.scale.SessionScaleTool \
+  --steps "$STEPS" --requests "$REQUESTS" --concurrency "$CONCURRENCY" --edge-heap-mb "$EDGE_HEAP_MB" \
+  --step-timeout "$STEP_TIMEOUT" --out "$OUT"
+log "table written to $OUT"

@@ -1,0 +1,147 @@
+package dev.burrow.testsupport.scale;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Measures an edge process from outside: heap used after a full GC ({@code jcmd PID GC.run}, then
+ * {@code GC.heap_info}), resident set size ({@code VmRSS} of {@code /proc/PID/status}), open file descriptors, and
+ * the edge's own gauges ({@code burrow_agent_links}, {@code burrow_endpoints}) from its ops port.
+ */
+final class EdgeFootprint {
+
+    /** One reading. Sizes in bytes; gauges are -1 when the ops port did not answer. */
+    record Sample(long heapUsedAfterGc, long rss, int openFds, long links, long endpoints, String loadAverage) {
+    }
+
+    /** "def new generation   total 78656K, used 1234K", "tenured generation total …, used …K", G1's "garbage-first heap … used …K". */
+    private static final Pattern HEAP_USED = Pattern.compile(
+            "^\\s*(?:def new generation|tenured generation|garbage-first heap|PSYoungGen|ParOldGen)\\b.*?\\bused (\\d+)K");
+    private static final Pattern RSS = Pattern.compile("^VmRSS:\\s+(\\d+) kB");
+    private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(60);
+
+    private final long pid;
+    private final URI metrics;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    EdgeFootprint(long pid, String opsHost, int opsPort) {
+        this.pid = pid;
+        this.metrics = URI.create("http://" + opsHost + ":" + opsPort + "/metrics");
+    }
+
+    Sample sample() {
+        jcmd("GC.run");
+        long heap = heapUsed(jcmd("GC.heap_info"));
+        return new Sample(heap, rss(), openFds(), gauge("burrow_agent_links"), gauge("burrow_endpoints"), loadAverage());
+    }
+
+    private long heapUsed(String heapInfo) {
+        long usedKb = 0;
+        boolean found = false;
+        for (String line : heapInfo.split("\n")) {
+            Matcher m = HEAP_USED.matcher(line);
+            if (m.find()) {
+                usedKb += Long.parseLong(m.group(1));
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new IllegalStateException("no heap 'used' figure in jcmd " + pid + " GC.heap_info:\n" + heapInfo);
+        }
+        return usedKb * 1024;
+    }
+
+    private long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                Matcher m = RSS.matcher(line);
+                if (m.find()) {
+                    return Long.parseLong(m.group(1)) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/" + pid + "/status: " + e, e);
+        }
+        throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
+    }
+
+    /** The machine's 1-minute load average: timings taken while other work runs on the same cores mean less. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private int openFds() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return (int) fds.count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The sum of every series of {@code name} on the ops port's /metrics, or -1. */
+    private long gauge(String name) {
+        String body;
+        try {
+            body = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+        double sum = 0;
+        boolean found = false;
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
+            }
+        }
+        return found ? Math.round(sum) : -1;
+    }
+
+    private String jcmd(String command) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        String exe = Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd";
+        ProcessBuilder pb = new ProcessBuilder(List.of(exe, Long.toString(pid), command)).redirectErrorStream(true);
+        try {
+            Process p = pb.start();
+            byte[] out;
+            try (InputStream in = p.getInputStream()) {
+                out = in.readAllBytes();
+            }
+            if (!p.waitFor(JCMD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("jcmd " + pid + " " + command + " did not finish in " + JCMD_TIMEOUT);
+            }
+            String text = new String(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("jcmd " + pid + " " + command + " exited " + p.exitValue() + ":\n" + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run jcmd (" + exe + "): " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running jcmd", e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.burrow.testsupport.scale;
+
+import java.util.List;
+
+/** Formats the scale tool's steps as a markdown table, with per-session figures and the bar's verdict. */
+final class ScaleReport {
+
+    /** Lookup latency counts as flat when the last step's routed p50 is within this factor of the first step's. */
+    static final double FLAT_FACTOR = 1.5;
+    /** The bar: 10 000 sessions in at most this much heap. */
+    static final long HEAP_BAR_BYTES = 1L << 30;
+    static final int BAR_SESSIONS = 10_000;
+
+    private ScaleReport() {
+    }
+
+    static String markdown(List<SessionScaleTool.Step> rows, int edgeHeapMb, int maxSessions) {
+        SessionScaleTool.Step base = rows.get(0);
+        StringBuilder out = new StringBuilder();
+        out.append("Edge: one node, -Xmx").append(edgeHeapMb).append("m -XX:+UseSerialGC; heap = used after a full GC (jcmd GC.run).\n");
+        out.append("Per session = (value at N - empty-edge baseline) / N; marginal = growth since the previous step / sessions added.\n\n");
+        out.append("| sessions | register (s) | sessions/s | links | endpoints | heap after GC | heap/session | marginal heap/session"
+                + " | RSS | RSS/session | fds | routed p50 / p99 (ms) | 404 p50 / p99 (ms) | load avg |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append(String.format("| 0 (baseline) | | | %d | %d | %s | | | %s | | %d | | | %s |%n", base.footprint().links(),
+                base.footprint().endpoints(), SessionScaleTool.mib(base.footprint().heapUsedAfterGc()),
+                SessionScaleTool.mib(base.footprint().rss()), base.footprint().openFds(), base.footprint().loadAverage()));
+        SessionScaleTool.Step previous = base;
+        for (SessionScaleTool.Step row : rows.subList(1, rows.size())) {
+            var f = row.footprint();
+            long heapDelta = f.heapUsedAfterGc() - base.footprint().heapUsedAfterGc();
+            long rssDelta = f.rss() - base.footprint().rss();
+            long marginal = (f.heapUsedAfterGc() - previous.footprint().heapUsedAfterGc())
+                    / Math.max(1, row.sessions() - previous.sessions());
+            out.append(String.format("| %,d | %.1f | %.0f | %d | %d | %s | %s | %s | %s | %s | %d | %.2f / %.2f | %.2f / %.2f | %s |%n",
+                    row.sessions(), row.registerSeconds(), row.sessionsPerSecond(), f.links(), f.endpoints(),
+                    SessionScaleTool.mib(f.heapUsedAfterGc()), kib(heapDelta / row.sessions()), kib(marginal),
+                    SessionScaleTool.mib(f.rss()), kib(rssDelta / row.sessions()), f.openFds(),
+                    row.routed().p50Micros() / 1000, row.routed().p99Micros() / 1000,
+                    row.missing().p50Micros() / 1000, row.missing().p99Micros() / 1000, f.loadAverage()));
+            previous = row;
+        }
+        SessionScaleTool.Step last = rows.get(rows.size() - 1);
+        SessionScaleTool.Step first = rows.get(1);
+        long heapAtBar = heapAtBarSessions(rows);
+        double registerTotal = rows.stream().mapToDouble(SessionScaleTool.Step::registerSeconds).sum();
+        out.append(String.format("%nTime to register all %,d sessions: %.1f s.%n", maxSessions, registerTotal));
+        out.append(String.format("Heap bar (%,d sessions in <= 1 GiB): %s at %,d sessions%s -> %s.%n", BAR_SESSIONS,
+                SessionScaleTool.mib(heapAtBar), Math.max(last.sessions(), BAR_SESSIONS),
+                last.sessions() >= BAR_SESSIONS ? " (measured)" : " (projected linearly from " + last.sessions() + ")",
+                heapBarMet(rows) ? "MET" : "NOT MET"));
+        double ratio = last.routed().p50Micros() / Math.max(1, first.routed().p50Micros());
+        double missRatio = last.missing().p50Micros() / Math.max(1, first.missing().p50Micros());
+        out.append(String.format("Lookup bar (no slow-down as N grows): routed p50 x%.2f, 404 p50 x%.2f from %,d to %,d sessions -> %s.%n",
+                ratio, missRatio, first.sessions(), last.sessions(),
+                ratio <= FLAT_FACTOR && missRatio <= FLAT_FACTOR ? "MET" : "NOT MET"));
+        return out.toString();
+    }
+
+    /**
+     * Heap after GC at the largest step if it has at least {@value #BAR_SESSIONS} sessions; otherwise the baseline plus
+     * {@value #BAR_SESSIONS} times the per-session figure of the largest step (the CI form's projection).
+     */
+    static long heapAtBarSessions(List<SessionScaleTool.Step> rows) {
+        SessionScaleTool.Step base = rows.get(0);
+        SessionScaleTool.Step last = rows.get(rows.size() - 1);
+        if (last.sessions() >= BAR_SESSIONS) {
+            return last.footprint().heapUsedAfterGc();
+        }
+        long perSession = (last.footprint().heapUsedAfterGc() - base.footprint().heapUsedAfterGc()) / last.sessions();
+        return base.footprint().heapUsedAfterGc() + perSession * BAR_SESSIONS;
+    }
+
+    static boolean heapBarMet(List<SessionScaleTool.Step> rows) {
+        return heapAtBarSessions(rows) <= HEAP_BAR_BYTES;
+    }
+
+    private static String kib(long bytes) {
+        return String.format("%.1f KiB", bytes / 1024.0);
+    }
+}

@@ -1,0 +1,278 @@
+package dev.burrow.testsupport.scale;
+
+import dev.burrow.agent.BurrowSession;
+import dev.burrow.agent.TunnelConnection;
+import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.testsupport.EdgeProcess;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Opens N idle agent sessions, one HTTP endpoint each, against ONE edge node in its own JVM, in steps (for example
+ * 1 000, 2 000, 5 000, 10 000). At every step it reports the time to register the step's sessions, the edge's heap
+ * after a full GC and its RSS (total and per session over the empty-edge baseline), and the latency of public
+ * requests whose Host the registry must look up: routed to random bound hostnames and 404s for unbound ones.
+ * The edge runs with {@code -XX:+ExitOnOutOfMemoryError}, so a run that finishes also proves the heap held.
+ *
+ * <pre>
+ * java -cp TEST_SUPPORT_CLASSPATH dev.burrow.testsupport.scale.SessionScaleTool --steps 1000,2000,5000,10000
+ * </pre>
+ * Options: --steps N,N,… (ascending), --concurrency C (sessions connecting at once, default 64), --edge-heap-mb M
+ * (default 1024), --requests R (timed requests per kind per step, default 2000), --step-timeout S (seconds to
+ * register one step, default 600), --out FILE (also write the table as markdown). Exit status 1 if a session fails
+ * to register, a request gets the wrong status, the edge's endpoint gauge disagrees, the edge dies, or the heap at
+ * 10 000 sessions (measured, or projected from the largest step) exceeds 1 GiB.
+ */
+public final class SessionScaleTool {
+
+    private static final Pattern OPS_LINE = Pattern.compile("^Ops \\(healthz, readyz, metrics\\) listening on (\\S+):(\\d+)");
+    private static final String DOMAIN = "localhost";
+    private static final Buffer ANSWER = Buffer.buffer("ok");
+    private static final HttpResponseHead ANSWER_HEAD = new HttpResponseHead(200, "OK",
+            List.of(Map.entry("content-length", "2"), Map.entry("content-type", "text/plain")));
+    /** Untimed requests before each timed batch, so the first step does not measure the JIT. */
+    private static final int WARMUP_REQUESTS = 1_000;
+
+    record Options(int[] steps, int concurrency, int edgeHeapMb, int requests, Duration stepTimeout, Path out) {
+        static Options parse(String[] args) {
+            int[] steps = {1_000, 2_000};
+            int concurrency = 64;
+            int heapMb = 1024;
+            int requests = 2_000;
+            Duration stepTimeout = Duration.ofSeconds(600);
+            Path out = null;
+            for (int i = 0; i < args.length; i++) {
+                String flag = args[i];
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(flag + " needs a value");
+                }
+                String value = args[++i];
+                switch (flag) {
+                    case "--steps" -> steps = Arrays.stream(value.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+                    case "--concurrency" -> concurrency = Integer.parseInt(value);
+                    case "--edge-heap-mb" -> heapMb = Integer.parseInt(value);
+                    case "--requests" -> requests = Integer.parseInt(value);
+                    case "--step-timeout" -> stepTimeout = Duration.ofSeconds(Long.parseLong(value));
+                    case "--out" -> out = Path.of(value);
+                    default -> throw new IllegalArgumentException("unknown option " + flag
+                            + " (use --steps, --concurrency, --edge-heap-mb, --requests, --step-timeout, --out)");
+                }
+            }
+            for (int i = 0; i < steps.length; i++) {
+                if (steps[i] <= 0 || (i > 0 && steps[i] <= steps[i - 1])) {
+                    throw new IllegalArgumentException("--steps must be positive and ascending, got " + Arrays.toString(steps));
+                }
+            }
+            if (concurrency <= 0 || requests <= 0 || heapMb <= 0) {
+                throw new IllegalArgumentException("--concurrency, --requests and --edge-heap-mb must be positive");
+            }
+            return new Options(steps, concurrency, heapMb, requests, stepTimeout, out);
+        }
+    }
+
+    /** One row of the table. */
+    record Step(int sessions, double registerSeconds, double sessionsPerSecond, EdgeFootprint.Sample footprint,
+                LookupProbe.Result routed, LookupProbe.Result missing) {
+    }
+
+    private final Options options;
+    private final Vertx vertx = Vertx.vertx();
+    private final ConcurrentLinkedQueue<BurrowSession> sessions = new ConcurrentLinkedQueue<>();
+
+    private boolean closed;
+
+    private SessionScaleTool(Options options) {
+        this.options = options;
+    }
+
+    static String subdomain(int index) {
+        return "s" + index;
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("scale: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int status;
+        try {
+            status = new SessionScaleTool(options).run();
+        } catch (Exception e) {
+            System.err.println("scale: FAILED: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status); // the harness's shutdown hook kills the edge if it still runs
+    }
+
+    private int run() throws Exception {
+        int max = options.steps()[options.steps().length - 1];
+        try (EdgeProcess edge = EdgeProcess.builder().name("scale-edge").heapMb(options.edgeHeapMb())
+                // heartbeats every minute: 10 000 idle links must not turn the measurement into a ping benchmark
+                .heartbeatInterval("60s")
+                // a loaded machine (the 2-core CI box running other JVMs) can take more than the default 20 s
+                .startTimeout(Duration.ofSeconds(120)).start()) {
+            Matcher ops = edge.process().stdoutLines().stream().map(OPS_LINE::matcher).filter(Matcher::find)
+                    .findFirst().orElseThrow(() -> new IllegalStateException("edge printed no ops port line"));
+            EdgeFootprint footprint = new EdgeFootprint(edge.process().pid(), ops.group(1), Integer.parseInt(ops.group(2)));
+            log("edge pid %d, heap -Xmx%dm, http %d, tunnel %d; steps %s, %d connecting at once",
+                    edge.process().pid(), options.edgeHeapMb(), edge.httpPort(), edge.tunnelPort(),
+                    Arrays.toString(options.steps()), options.concurrency());
+            List<Step> rows = new ArrayList<>();
+            int failures = 0;
+            try {
+                try (LookupProbe probe = new LookupProbe(vertx, edge.httpPort(), DOMAIN)) {
+                    // warm the edge's HTTP path (JIT) on 404s before the baseline, so the baseline holds the same code
+                    await(probe.missing(WARMUP_REQUESTS), Duration.ofSeconds(60));
+                    EdgeFootprint.Sample baseline = footprint.sample();
+                    rows.add(new Step(0, 0, 0, baseline, null, null));
+                    log("baseline: heap %s, RSS %s", mib(baseline.heapUsedAfterGc()), mib(baseline.rss()));
+                    int registered = 0;
+                    for (int target : options.steps()) {
+                        long start = System.nanoTime();
+                        await(register(edge, registered, target), options.stepTimeout());
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        int added = target - registered;
+                        registered = target;
+                        if (!edge.isAlive()) {
+                            throw new IllegalStateException("the edge died (heap -Xmx" + options.edgeHeapMb() + "m):\n"
+                                    + edge.process().tail(30));
+                        }
+                        EdgeFootprint.Sample sample = footprint.sample();
+                        await(probe.routed(target, WARMUP_REQUESTS), Duration.ofSeconds(120));
+                        LookupProbe.Result routed = await(probe.routed(target, options.requests()), Duration.ofSeconds(300));
+                        LookupProbe.Result missing = await(probe.missing(options.requests()), Duration.ofSeconds(300));
+                        failures += routed.wrongStatus() + missing.wrongStatus();
+                        Step row = new Step(target, seconds, added / seconds, sample, routed, missing);
+                        rows.add(row);
+                        log("%d sessions: +%d in %.1f s; edge links %d endpoints %d; heap %s RSS %s; routed p50/p99 %.0f/%.0f us,"
+                                        + " 404 p50/p99 %.0f/%.0f us", target, added, seconds, sample.links(), sample.endpoints(),
+                                mib(sample.heapUsedAfterGc()), mib(sample.rss()), routed.p50Micros(), routed.p99Micros(),
+                                missing.p50Micros(), missing.p99Micros());
+                        if (sample.endpoints() >= 0 && sample.endpoints() != target) {
+                            log("WARNING: the edge counts %d endpoints, expected %d", sample.endpoints(), target);
+                            failures++;
+                        }
+                    }
+                }
+            } finally {
+                closeAll(); // the sessions first, so that none of them sees the edge go away and redials
+            }
+            String table = ScaleReport.markdown(rows, options.edgeHeapMb(), max);
+            System.out.println();
+            System.out.println(table);
+            if (options.out() != null) {
+                Files.createDirectories(options.out().toAbsolutePath().getParent());
+                Files.writeString(options.out(), table);
+            }
+            if (!edge.isAlive()) {
+                log("the edge died before the end");
+                failures++;
+            }
+            if (!ScaleReport.heapBarMet(rows)) {
+                // heap after a full GC is steady from run to run, so this one fails the run; the latency verdict
+                // depends on what else the machine does and is reported only
+                log("the heap bar is not met");
+                failures++;
+            }
+            return failures == 0 ? 0 : 1;
+        } finally {
+            closeAll();
+        }
+    }
+
+    /** Opens sessions [from, to) with at most {@code concurrency} connecting at once; fails on the first failure. */
+    private Future<Void> register(EdgeProcess edge, int from, int to) {
+        AtomicInteger next = new AtomicInteger(from);
+        AtomicInteger done = new AtomicInteger(from);
+        Promise<Void> all = Promise.promise();
+        int workers = Math.min(options.concurrency(), to - from);
+        for (int w = 0; w < workers; w++) {
+            openNext(edge, next, done, to, all);
+        }
+        return all.future();
+    }
+
+    private void openNext(EdgeProcess edge, AtomicInteger next, AtomicInteger done, int to, Promise<Void> all) {
+        int index = next.getAndIncrement();
+        if (index >= to || all.future().isComplete()) {
+            return;
+        }
+        BurrowSession.builder(vertx).serverAddress(edge.serverAddress()).authtoken(edge.authtoken())
+                .edgeCa(edge.caPath()).links(1).connectTimeout(Duration.ofSeconds(30))
+                .connect()
+                .compose(session -> {
+                    sessions.add(session);
+                    return session.httpEndpoint().subdomain(subdomain(index)).listen();
+                })
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        all.tryFail(new IllegalStateException("session " + index + " failed to register: " + ar.cause(),
+                                ar.cause()));
+                        return;
+                    }
+                    ar.result().connectionHandler(SessionScaleTool::answer);
+                    int finished = done.incrementAndGet();
+                    if (finished % 1000 == 0) {
+                        log("  %d sessions registered", finished);
+                    }
+                    if (finished == to) {
+                        all.tryComplete();
+                    } else {
+                        openNext(edge, next, done, to, all);
+                    }
+                });
+    }
+
+    /** The idle agent's whole application: 200 "ok" to every exchange. */
+    private static void answer(TunnelConnection connection) {
+        connection.handler(ignored -> { });
+        connection.exceptionHandler(ignored -> { });
+        connection.writeHeaders(ANSWER_HEAD).compose(v -> connection.end(ANSWER));
+    }
+
+    private void closeAll() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log("closing %d sessions", sessions.size());
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log("closing the agent side: %s", e);
+        }
+    }
+
+    private static <T> T await(Future<T> future, Duration timeout) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    static String mib(long bytes) {
+        return String.format("%.1f MiB", bytes / 1048576.0);
+    }
+
+    static void log(String format, Object... args) {
+        System.err.printf("[scale %tT] %s%n", System.currentTimeMillis(), String.format(format, args));
+    }
+}

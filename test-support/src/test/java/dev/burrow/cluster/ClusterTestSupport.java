@@ -1,0 +1,87 @@
+package dev.burrow.cluster;
+
+import dev.burrow.testsupport.AgentProcess;
+import dev.burrow.testsupport.EdgeProcess;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small helpers shared by the cluster tests: one GET through a node, waiting until a name serves, the agent's links. */
+final class ClusterTestSupport {
+    private ClusterTestSupport() {
+    }
+
+    static String get(EdgeProcess node, String name, String path, Duration timeout) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(node.bindAddress(), node.httpPort()), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + node.hostHeader(name)
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Waits until {@code name} answers 200 through every node in {@code nodes}. */
+    static void awaitServing(List<EdgeProcess> nodes, String name, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (EdgeProcess node : nodes) {
+                try {
+                    last = get(node, name, "/echo?warm-up", Duration.ofSeconds(2));
+                } catch (IOException e) {
+                    last = e.toString();
+                }
+                all &= last.startsWith("HTTP/1.1 200");
+            }
+            if (all) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new AssertionError(name + " did not serve through every node within " + bound + "; last: " + last);
+    }
+
+    /** The agent-link addresses of the agent's links that are not draining ({@code GET /api/status}). */
+    static List<String> liveLinks(AgentProcess agent) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(agent.webUrl() + "/api/status")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonArray links = new JsonObject(response.body()).getJsonArray("links");
+            List<String> live = new ArrayList<>();
+            for (int i = 0; i < links.size(); i++) {
+                JsonObject link = links.getJsonObject(i);
+                if (!link.getBoolean("draining", false)) {
+                    live.add(link.getString("edge_address"));
+                }
+            }
+            return live;
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
