@@ -385,6 +385,7 @@ run_simulation WebSocketSimulation -Dburrow.nodes="$NODES" -Dburrow.wsHost="$WS_
 if [ -n "$RUN_DIR" ]; then
   SUMMARY+=("WebSocket, ${WS_USERS} sockets held ${DURATION}s, one echo each per ${WS_INTERVAL_MS} ms:")
   SUMMARY+=("  $(fmt_stats "all (connect, echo, close)" "$(stats "$RUN_DIR" "All Requests")")")
+  for i in 0 1 2; do SUMMARY+=("  $(fmt_stats "connect via node-$i" "$(stats "$RUN_DIR" "connect via node-$i")")"); done
   for i in 0 1 2; do SUMMARY+=("  $(fmt_stats "echo via node-$i" "$(stats "$RUN_DIR" "echo via node-$i")")"); done
 fi
 
@@ -397,14 +398,14 @@ if [ -n "$RUN_DIR" ]; then
   # req/s over the phase itself (Gatling's mean is over the whole run, which holds all three phases)
   srps=$(awk -v c="$sc" -v d="$RELAY_DURATION" 'BEGIN {printf "%.1f", c / d}')
   rrps=$(awk -v c="$rc_" -v d="$RELAY_DURATION" 'BEGIN {printf "%.1f", c / d}')
-  rps_ratio=$(awk -v a="$rrps" -v b="$srps" 'BEGIN {printf "%.0f", b > 0 ? 100 * a / b : 0}')
-  p99_ratio=$(awk -v a="$rp99" -v b="$sp99" 'BEGIN {printf "%.0f", a > 0 ? 100 * b / a : 0}')
+  rps_ratio=$(awk -v a="$rrps" -v b="$srps" 'BEGIN {printf "%.0f", (b > 0 ? 100 * a / b : 0)}')
+  p99_ratio=$(awk -v a="$rp99" -v b="$sp99" 'BEGIN {printf "%.0f", (a > 0 ? 100 * b / a : 0)}')
   SUMMARY+=("Relay hop, ${RELAY_USERS} users closed model, ${RELAY_DURATION}s per path after ${WARMUP}s warm-up:")
   SUMMARY+=("  $(fmt_stats "same-node (node-0, agent link)" "$S" "$srps")")
   SUMMARY+=("  $(fmt_stats "relay-hop (node-1 -> node-0)" "$R" "$rrps")")
   verdict=$([ "$rps_ratio" -ge 75 ] && echo PASS || echo SHORT)
   relayed=$(metric 1 burrow_relayed_streams)
-  [ -z "$relayed" ] || SUMMARY+=("  node-1 relayed streams (burrow_relayed_streams): $relayed")
+  [ -z "$relayed" ] || SUMMARY+=("  node-1 relayed streams so far, all simulations (burrow_relayed_streams): $relayed")
   SUMMARY+=("  relay-hop req/s = ${rps_ratio}% of same-node (bar >= 75%: $verdict); same-node p99 / relay-hop p99 = ${p99_ratio}%")
 fi
 

@@ -19,6 +19,7 @@ import java.util.List;
  * node (opened over the first 2 s), each sending a numbered text message every {@code burrow.wsIntervalMs} ms
  * for {@code burrow.duration} seconds and checking that the echo is exactly that message, then closing.
  * The upstream is {@link WebSocketEchoUpstream} behind the tunnel {@code burrow.wsHost}.
+ * Report names: "connect via node-N" (the upgrade), "echo via node-N" (send to matching echo), "close via node-N".
  * Assertions: no failed connect, echo or close; global p99 below {@code burrow.p99ms}.
  */
 public class WebSocketSimulation extends Simulation {
@@ -42,9 +43,9 @@ public class WebSocketSimulation extends Simulation {
       .exec(ws("connect via #{nodeName}").connect("#{wsUrl}").header("Host", wsHost))
       .during(holdOpen).on(
           exec(session -> session.set("msg", "burrow-" + session.userId() + "-" + System.nanoTime()))
-              .exec(ws("echo via #{nodeName}").sendText("#{msg}")
+              .exec(ws("send via #{nodeName}").sendText("#{msg}")
                   .await(LoadSettings.WS_ECHO_TIMEOUT).on(
-                      ws.checkTextMessage("echo").check(bodyString().is(session -> session.getString("msg")))))
+                      ws.checkTextMessage("echo via #{nodeName}").check(bodyString().is(session -> session.getString("msg")))))
               .pause(interval))
       .exec(ws("close via #{nodeName}").close());
 

@@ -33,7 +33,7 @@ public final class ClusterRouter implements AgentLinks {
 
     @Override
     public AgentLink find(String sessionId) {
-        AgentLink local = sessions.find(sessionId);
+        AgentLink local = sessions.findServing(sessionId, null);
         if (local != null) {
             return local;
         }
@@ -56,36 +56,48 @@ public final class ClusterRouter implements AgentLinks {
     }
 
     /**
-     * For a pooled endpoint, every live link of every session that serves it is a candidate: this node's own links
-     * of those sessions and a relay to each other node that holds one; one is picked at random per stream (per HTTP
-     * request, per TCP connection), so traffic spreads over the pooled agents. Other endpoints: {@link #find(String)}.
+     * Routes a new stream of {@code endpoint} by the links its registry record lists (a link is listed once its bind
+     * completed, so a link that just attached is never picked too early). Not pooled: this node's own link when it
+     * serves the endpoint, otherwise a relay to a node that has one, at random. Pooled: every live link of every
+     * session that serves it is a candidate, this node's own and a relay to each other node that holds one; one is
+     * picked at random per stream (per HTTP request, per TCP connection), so traffic spreads over the pooled agents.
+     * Without a record yet (this node has not seen the bind), as {@link #find(String)}.
      */
     @Override
     public AgentLink find(Endpoint endpoint) {
         EndpointRecord record = mirror.record(EndpointRecord.keyOf(endpoint.protocol(), endpoint.hostname(), endpoint.port()));
-        if (record == null || !record.pooled() || !record.id().equals(endpoint.id())) {
+        if (record == null || !record.id().equals(endpoint.id())) {
             return find(endpoint.sessionId());
         }
-        List<AgentLink> candidates = new ArrayList<>(record.links().size());
+        List<AgentLink> locals = new ArrayList<>(2);
+        List<AgentLink> relayed = new ArrayList<>(record.links().size());
         for (LinkRef ref : record.links()) {
             if (ref.node().equals(localMember)) {
-                AgentLink local = sessions.find(ref.sessionId());
+                AgentLink local = sessions.findListed(ref.sessionId(), endpoint.id(), ref.epoch());
                 if (local != null) {
-                    candidates.add(local);
+                    locals.add(local);
                 }
             } else {
                 RelayPool.Peer peer = relays.ready(ref.node());
                 if (peer != null) {
-                    candidates.add(new RelayLink(peer, ref.sessionId()));
+                    relayed.add(new RelayLink(peer, ref.sessionId()));
                 }
             }
         }
-        if (candidates.isEmpty()) {
-            return find(endpoint.sessionId());
+        List<AgentLink> candidates;
+        if (record.pooled()) {
+            candidates = new ArrayList<>(locals);
+            candidates.addAll(relayed);
+        } else {
+            candidates = locals.isEmpty() ? relayed : locals;
         }
-        AgentLink chosen = candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        AgentLink chosen = candidates.size() == 1 ? candidates.get(0)
+                : candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
         if (chosen instanceof RelayLink) {
-            relayed.incrementAndGet();
+            this.relayed.incrementAndGet();
         }
         return chosen;
     }

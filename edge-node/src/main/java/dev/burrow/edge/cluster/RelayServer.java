@@ -129,7 +129,7 @@ public final class RelayServer {
         Future<String> session = sessionId != null ? Future.succeededFuture(sessionId)
                 : registry.lookupId(endpointId).map(e -> e == null ? null : e.sessionId());
         session.onComplete(ar -> {
-            AgentLink link = ar.succeeded() && ar.result() != null ? sessions.find(ar.result()) : null;
+            AgentLink link = ar.succeeded() && ar.result() != null ? sessions.findServing(ar.result(), endpointId) : null;
             if (link == null) {
                 relayStream.reset(ErrorCode.GOING_AWAY, "the relayed-to node has no link to the agent of endpoint " + endpointId
                         + " any more");

@@ -15,6 +15,14 @@ public interface AgentLink {
     boolean isOpen();
 
     /**
+     * Whether the agent has bound {@code endpointId} over this link (a new link of a session serves nothing until its
+     * binds complete; a stream sent earlier would be refused by the agent). By default: yes.
+     */
+    default boolean serves(String endpointId) {
+        return true;
+    }
+
+    /**
      * Opens a stream to the agent. The stream id is taken and the OPEN frame queued on the link's event loop, so
      * that OPENs leave in id order even when public connections on several event loops open streams at once (the
      * peer treats an id lower than one already seen as a protocol violation). Completes on the link's event loop.

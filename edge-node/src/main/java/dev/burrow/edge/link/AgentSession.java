@@ -37,6 +37,8 @@ public final class AgentSession implements AgentLink {
     private String ownerKey;
     private long linkEpoch;
     private long handshakeTimer = -1;
+    /** Endpoints bound over this link (read from any thread by routers). */
+    private final java.util.Set<String> boundEndpoints = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Call on the link's context, right after creating {@code mux} there. */
     public AgentSession(SessionServices services, StreamMultiplexer mux, Context context, String remoteAddress) {
@@ -130,6 +132,7 @@ public final class AgentSession implements AgentLink {
                     "the edge failed to bind the endpoint: " + ar.cause().getMessage());
             if (result.ok()) {
                 services.sessions().endpointBound(result.endpointId(), sessionId);
+                boundEndpoints.add(result.endpointId());
                 LOG.info("{}: bound {} -> {}", mux.name(), result.publicUrl(), bind.upstream() == null ? "?" : bind.upstream());
                 if (mux.isClosed() && services.sessions().find(sessionId) == null) {
                     services.registry().markOffline(sessionId, linkEpoch);
@@ -145,6 +148,7 @@ public final class AgentSession implements AgentLink {
         services.binder().unbind(sessionId, unbind.endpointId()).onComplete(ar -> {
             if (ar.succeeded()) {
                 services.sessions().endpointUnbound(ar.result().id(), sessionId);
+                boundEndpoints.remove(ar.result().id());
                 LOG.info("{}: unbound {}", mux.name(), ar.result().address());
             } else {
                 ErrorCode code = ar.cause() instanceof dev.burrow.edge.registry.EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR;
@@ -208,6 +212,16 @@ public final class AgentSession implements AgentLink {
     @Override
     public boolean isOpen() {
         return !mux.isClosed();
+    }
+
+    @Override
+    public boolean serves(String endpointId) {
+        return boundEndpoints.contains(endpointId);
+    }
+
+    /** Whether the agent has bound any endpoint over this link yet. */
+    public boolean servesAny() {
+        return !boundEndpoints.isEmpty();
     }
 
     @Override

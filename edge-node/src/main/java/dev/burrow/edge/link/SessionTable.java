@@ -213,6 +213,34 @@ public final class SessionTable implements AgentLinks {
         return record == null || record.link == null || !record.link.isOpen() ? null : record.link;
     }
 
+    /**
+     * The live link of a session on this node that has bound {@code endpointId} (any endpoint, when null), or null:
+     * a link that just attached serves nothing until its binds complete.
+     */
+    public synchronized AgentLink findServing(String sessionId, String endpointId) {
+        SessionRecord record = sessions.get(sessionId);
+        if (record == null || record.link == null || !record.link.isOpen()) {
+            return null;
+        }
+        boolean serving = endpointId == null ? record.link.servesAny() : record.link.serves(endpointId);
+        return serving ? record.link : null;
+    }
+
+    /**
+     * As {@link #findServing}, but also accepts the session's current link when the registry lists it as serving the
+     * endpoint ({@code listedEpoch} is that link's epoch): the registry may tell a router about a bind a moment before
+     * the link itself hears that it completed.
+     */
+    public synchronized AgentLink findListed(String sessionId, String endpointId, long listedEpoch) {
+        AgentLink serving = findServing(sessionId, endpointId);
+        if (serving != null) {
+            return serving;
+        }
+        SessionRecord record = sessions.get(sessionId);
+        return record != null && record.link != null && record.link.isOpen() && record.linkEpoch == listedEpoch
+                ? record.link : null;
+    }
+
     /** Open streams over this node's agent links. */
     public synchronized int openStreamCount() {
         return sessions.values().stream().filter(r -> r.link != null).mapToInt(r -> r.link.openStreamCount()).sum();
