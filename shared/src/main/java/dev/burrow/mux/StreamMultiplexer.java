@@ -71,6 +71,7 @@ public final class StreamMultiplexer {
     private boolean pumping;
     private long lastFrameNanos = System.nanoTime();
     private long heartbeatTimer = -1;
+    private long livenessTimer = -1;
     private FramePayloads.GoAway peerGoAway;
     private LinkClosed closeReason;
 
@@ -128,6 +129,7 @@ public final class StreamMultiplexer {
             long intervalMillis = options.heartbeatInterval().toMillis();
             if (intervalMillis > 0) {
                 heartbeatTimer = vertx.setPeriodic(intervalMillis, id -> execute(this::heartbeat));
+                scheduleLivenessCheck(toleranceMillis());
             }
         });
     }
@@ -411,19 +413,37 @@ public final class StreamMultiplexer {
     }
 
     private void heartbeat() {
+        if (!closed) {
+            writer.write(FrameEncoder.ping(System.nanoTime(), false));
+        }
+    }
+
+    private long toleranceMillis() {
+        return options.heartbeatInterval().toMillis() * options.heartbeatTolerance();
+    }
+
+    /**
+     * A one-shot timer at the moment the link would have been silent for the whole tolerance: a dead link is
+     * noticed within {@code tolerance} intervals, not one tick later, and frames cost no timer work.
+     */
+    private void scheduleLivenessCheck(long delayMillis) {
+        livenessTimer = vertx.setTimer(Math.max(1, delayMillis), id -> execute(this::checkLiveness));
+    }
+
+    private void checkLiveness() {
         if (closed) {
             return;
         }
-        long silentNanos = System.nanoTime() - lastFrameNanos;
-        long toleranceNanos = options.heartbeatInterval().toNanos() * options.heartbeatTolerance();
-        if (silentNanos > toleranceNanos) {
-            String message = "no frame from the peer for " + Duration.ofNanos(silentNanos).toMillis() + " ms ("
-                    + options.heartbeatTolerance() + " heartbeat intervals)";
-            LOG.warn("{}: closing link: {}", name, message);
-            shutdown(ErrorCode.HEARTBEAT_TIMEOUT, message, false, true);
+        long silentMillis = (System.nanoTime() - lastFrameNanos) / 1_000_000;
+        long toleranceMillis = toleranceMillis();
+        if (silentMillis < toleranceMillis) {
+            scheduleLivenessCheck(toleranceMillis - silentMillis);
             return;
         }
-        writer.write(FrameEncoder.ping(System.nanoTime(), false));
+        String message = "no frame from the peer for " + silentMillis + " ms (" + options.heartbeatTolerance()
+                + " heartbeat intervals)";
+        LOG.warn("{}: closing link: {}", name, message);
+        shutdown(ErrorCode.HEARTBEAT_TIMEOUT, message, false, true);
     }
 
     // ---- outbound ---------------------------------------------------------------------------------------
@@ -526,6 +546,9 @@ public final class StreamMultiplexer {
         writer.closeAfterFlush();
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
+        }
+        if (livenessTimer >= 0) {
+            vertx.cancelTimer(livenessTimer);
         }
         StreamResetException failure = new StreamResetException(code, "link closed: " + message, byPeer);
         for (MuxStreamImpl stream : streams.values().toArray(new MuxStreamImpl[0])) {

@@ -42,8 +42,8 @@ class ReconnectE2ETest {
     private static final Duration SERVES_AFTER_RESUMED = Duration.ofSeconds(5);
     /** Heartbeat interval of edge and agent in these tests. */
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
-    /** A dead link must be noticed within 3 intervals; one more interval and 3 s of slack for a loaded machine. */
-    private static final Duration DEAD_LINK_NOTICED_WITHIN = HEARTBEAT.multipliedBy(4).plusSeconds(3);
+    /** A dead link must be noticed within 3 intervals; 3 s of slack for a loaded machine. */
+    private static final Duration DEAD_LINK_NOTICED_WITHIN = HEARTBEAT.multipliedBy(3).plusSeconds(3);
 
     private static Vertx vertx;
     private static Upstream upstream;
