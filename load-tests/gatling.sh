@@ -365,6 +365,10 @@ stats() {  # run-dir name -> "count ko rps p50 p95 p99 max" of that row of the r
     END { if (!found) print "- - 0 - - - -" }' "$1/index.html"
 }
 
+per_sec() {  # "count ..." seconds -> count / seconds (Gatling's own mean spans the whole run, warm-up included)
+  awk -v c="${1%% *}" -v d="$2" 'BEGIN { printf "%.1f", (c ~ /^[0-9]+$/ && d > 0 ? c / d : 0) }'
+}
+
 fmt_stats() {  # label "count ko rps p50 p95 p99 max" [rps override]
   local label=$1 c ko rps p50 p95 p99 mx
   read -r c ko rps p50 p95 p99 mx <<< "$2"
@@ -377,7 +381,10 @@ run_simulation TunnelHttpSimulation -Dburrow.nodes="$NODES" -Dburrow.host="$HTTP
   -Dburrow.duration="$DURATION" -Dburrow.rate="$RATE" -Dburrow.warmup="$WARMUP"
 if [ -n "$RUN_DIR" ]; then
   SUMMARY+=("HTTP, ${RATE} req/s open model over 3 nodes, ${DURATION}s after ${WARMUP}s warm-up (not counted below):")
-  for i in 0 1 2; do SUMMARY+=("  $(fmt_stats "node-$i$([ "$i" = 0 ] && echo ' (agent link)' || echo ' (relays)')" "$(stats "$RUN_DIR" "GET via node-$i")")"); done
+  for i in 0 1 2; do
+    row=$(stats "$RUN_DIR" "GET via node-$i")
+    SUMMARY+=("  $(fmt_stats "node-$i$([ "$i" = 0 ] && echo ' (agent link)' || echo ' (relays)')" "$row" "$(per_sec "$row" "$DURATION")")")
+  done
 fi
 
 run_simulation WebSocketSimulation -Dburrow.nodes="$NODES" -Dburrow.wsHost="$WS_HOST" \
@@ -386,7 +393,10 @@ if [ -n "$RUN_DIR" ]; then
   SUMMARY+=("WebSocket, ${WS_USERS} sockets held ${DURATION}s, one echo each per ${WS_INTERVAL_MS} ms:")
   SUMMARY+=("  $(fmt_stats "all (connect, echo, close)" "$(stats "$RUN_DIR" "All Requests")")")
   for i in 0 1 2; do SUMMARY+=("  $(fmt_stats "connect via node-$i" "$(stats "$RUN_DIR" "connect via node-$i")")"); done
-  for i in 0 1 2; do SUMMARY+=("  $(fmt_stats "echo via node-$i" "$(stats "$RUN_DIR" "echo via node-$i")")"); done
+  for i in 0 1 2; do
+    row=$(stats "$RUN_DIR" "echo via node-$i")
+    SUMMARY+=("  $(fmt_stats "echo via node-$i" "$row" "$(per_sec "$row" "$DURATION")")")
+  done
 fi
 
 run_simulation RelayHopSimulation -Dburrow.sameNode="http://${NODE_IPS[0]}:${HTTP_PORTS[0]}" \
@@ -396,14 +406,14 @@ if [ -n "$RUN_DIR" ]; then
   S=$(stats "$RUN_DIR" "GET same-node"); R=$(stats "$RUN_DIR" "GET relay-hop")
   read -r sc _ _ _ _ sp99 _ <<< "$S"; read -r rc_ _ _ _ _ rp99 _ <<< "$R"
   # req/s over the phase itself (Gatling's mean is over the whole run, which holds all three phases)
-  srps=$(awk -v c="$sc" -v d="$RELAY_DURATION" 'BEGIN {printf "%.1f", c / d}')
-  rrps=$(awk -v c="$rc_" -v d="$RELAY_DURATION" 'BEGIN {printf "%.1f", c / d}')
+  srps=$(per_sec "$sc" "$RELAY_DURATION")
+  rrps=$(per_sec "$rc_" "$RELAY_DURATION")
   rps_ratio=$(awk -v a="$rrps" -v b="$srps" 'BEGIN {printf "%.0f", (b > 0 ? 100 * a / b : 0)}')
   p99_ratio=$(awk -v a="$rp99" -v b="$sp99" 'BEGIN {printf "%.0f", (a > 0 ? 100 * b / a : 0)}')
   SUMMARY+=("Relay hop, ${RELAY_USERS} users closed model, ${RELAY_DURATION}s per path after ${WARMUP}s warm-up:")
   SUMMARY+=("  $(fmt_stats "same-node (node-0, agent link)" "$S" "$srps")")
   SUMMARY+=("  $(fmt_stats "relay-hop (node-1 -> node-0)" "$R" "$rrps")")
-  verdict=$([ "$rps_ratio" -ge 75 ] && echo PASS || echo SHORT)
+  verdict=$([ "${rps_ratio:-0}" -ge 75 ] && echo PASS || echo SHORT)
   relayed=$(metric 1 burrow_relayed_streams)
   [ -z "$relayed" ] || SUMMARY+=("  node-1 relayed streams so far, all simulations (burrow_relayed_streams): $relayed")
   SUMMARY+=("  relay-hop req/s = ${rps_ratio}% of same-node (bar >= 75%: $verdict); same-node p99 / relay-hop p99 = ${p99_ratio}%")

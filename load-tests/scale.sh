@@ -71,7 +71,22 @@ fi
 # Run from a private copy of our own classes and jars: a build in the same tree (mvn verify, install) during the
 # run must not pull classes from under the tool. The copy is removed on exit.
 SNAPSHOT=$(mktemp -d -t burrow-scale-cp.XXXXXX)
-trap 'rm -rf "$SNAPSHOT"' EXIT
+TOOL_LOG="$SNAPSHOT/tool.log"
+# The tool's shutdown hook stops the edge it started. If the tool itself is killed (timeout's SIGKILL), the edge
+# would outlive it: stop it here by the pid the tool printed, after checking that the pid is still that edge.
+cleanup() {
+  local pid
+  pid=$(sed -n 's/.*edge pid \([0-9][0-9]*\),.*/\1/p' "$TOOL_LOG" 2>/dev/null | head -1)
+  if [ -n "$pid" ] && grep -qa 'dev.burrow.edge.EdgeMain' "/proc/$pid/cmdline" 2>/dev/null; then
+    log "stopping the edge left behind (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$SNAPSHOT"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 cp -r "$REPO_ROOT/test-support/target/classes" "$SNAPSHOT/test-support-classes"
 CP="$SNAPSHOT/test-support-classes"
 IFS=: read -r -a DEPS < "$CP_FILE" || true  # the file has no final newline
@@ -89,5 +104,5 @@ timeout --kill-after=30 "$TIMEOUT" java $TOOL_JAVA_OPTS -Dorg.slf4j.simpleLogger
   -Dburrow.e2e.logDir="$REPO_ROOT/test-support/target/e2e-logs" \
   -cp "$CP" dev.burrow.testsupport.scale.SessionScaleTool \
   --steps "$STEPS" --requests "$REQUESTS" --concurrency "$CONCURRENCY" --edge-heap-mb "$EDGE_HEAP_MB" \
-  --step-timeout "$STEP_TIMEOUT" --out "$OUT"
+  --step-timeout "$STEP_TIMEOUT" --out "$OUT" 2> >(tee "$TOOL_LOG" >&2)
 log "table written to $OUT"

@@ -69,7 +69,7 @@ public final class EdgeCluster implements AutoCloseable {
                 starting.add(CompletableFuture.supplyAsync(() -> EdgeProcess.builder()
                         .name(nodeName)
                         .bindAddress(address)
-                        .startTimeout(java.time.Duration.ofSeconds(60))
+                        .startTimeout(java.time.Duration.ofSeconds(90)) // three JVMs on two loaded cores
                         .dataDir(dir)
                         .tcpPorts(tcpPorts)
                         .heartbeatInterval(heartbeatInterval)
