@@ -12,13 +12,14 @@
 # Fails (exit 1) if a simulation's assertions fail (any failed request, or p99 above P99_MS).
 #
 # Usage: load-tests/gatling.sh [--quick] [--rebuild] [--help]
-#   --quick    CI smoke: 20 s of HTTP at 50 req/s, 20 s of 20 WebSockets, 3 s + 2 x 8 s relay comparison
+#   --quick    CI smoke: 20 s of HTTP at 50 req/s, 20 s of 20 WebSockets, 5 s warm-up + 2 x 8 s relay comparison
 #   --rebuild  rebuild the jars even if they exist (otherwise built only when absent)
 # Environment (defaults for the full profile; --quick changes them as said above):
 #   DURATION [60]  seconds of load per simulation (each relay phase too)
 #   RATE [200]     req/s of TunnelHttpSimulation      WS_USERS [50]  WebSockets held open
 #   WS_INTERVAL_MS [200]  pause between echoes        RELAY_USERS [16] concurrent users per relay phase
-#   WARMUP [10]    seconds of relay warm-up            P99_MS [1000]  p99 bound asserted by every simulation
+#   WARMUP [10]    seconds of warm-up (HTTP, relay)     P99_MS [1000]  p99 bound asserted by every simulation
+#   RELAY_DURATION [DURATION]  seconds per relay path   RELAY_ROUNDS [2]  alternating same/relay rounds
 #   JAVA_OPTS [-Xms256m -Xmx256m -XX:+UseParallelGC]  for edges and agents
 #   READY_TIMEOUT [90]  seconds to wait for each process    EDGE_JAR, AGENT_JAR, JAVA
 #
@@ -51,20 +52,21 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$QUICK" = 1 ]; then
-  DURATION=${DURATION:-20}; RATE=${RATE:-50}; WS_USERS=${WS_USERS:-20}; WARMUP=${WARMUP:-3}
+  DURATION=${DURATION:-20}; RATE=${RATE:-50}; WS_USERS=${WS_USERS:-20}; WARMUP=${WARMUP:-5}
   RELAY_DURATION=${RELAY_DURATION:-8}; RELAY_USERS=${RELAY_USERS:-8}
 else
   DURATION=${DURATION:-60}; RATE=${RATE:-200}; WS_USERS=${WS_USERS:-50}; WARMUP=${WARMUP:-10}
   RELAY_DURATION=${RELAY_DURATION:-$DURATION}; RELAY_USERS=${RELAY_USERS:-16}
 fi
 WS_INTERVAL_MS=${WS_INTERVAL_MS:-200}
+RELAY_ROUNDS=${RELAY_ROUNDS:-2}
 P99_MS=${P99_MS:-1000}
 READY_TIMEOUT=${READY_TIMEOUT:-90}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
 # Hazelcast on JDK 17 wants these (it only warns without them).
 HZ_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 
-for v in DURATION RATE WS_USERS WS_INTERVAL_MS RELAY_USERS RELAY_DURATION WARMUP P99_MS READY_TIMEOUT; do
+for v in DURATION RATE WS_USERS WS_INTERVAL_MS RELAY_USERS RELAY_DURATION RELAY_ROUNDS WARMUP P99_MS READY_TIMEOUT; do
   [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || { echo "gatling: $v must be a positive integer, got '${!v}'" >&2; exit 2; }
 done
 
@@ -401,7 +403,8 @@ fi
 
 run_simulation RelayHopSimulation -Dburrow.sameNode="http://${NODE_IPS[0]}:${HTTP_PORTS[0]}" \
   -Dburrow.relayNode="http://${NODE_IPS[1]}:${HTTP_PORTS[1]}" -Dburrow.host="$HTTP_HOST" \
-  -Dburrow.duration="$RELAY_DURATION" -Dburrow.users="$RELAY_USERS" -Dburrow.warmup="$WARMUP"
+  -Dburrow.duration="$RELAY_DURATION" -Dburrow.users="$RELAY_USERS" -Dburrow.warmup="$WARMUP" \
+  -Dburrow.rounds="$RELAY_ROUNDS"
 if [ -n "$RUN_DIR" ]; then
   S=$(stats "$RUN_DIR" "GET same-node"); R=$(stats "$RUN_DIR" "GET relay-hop")
   read -r sc _ _ _ _ sp99 _ <<< "$S"; read -r rc_ _ _ _ _ rp99 _ <<< "$R"
@@ -410,7 +413,7 @@ if [ -n "$RUN_DIR" ]; then
   rrps=$(per_sec "$rc_" "$RELAY_DURATION")
   rps_ratio=$(awk -v a="$rrps" -v b="$srps" 'BEGIN {printf "%.0f", (b > 0 ? 100 * a / b : 0)}')
   p99_ratio=$(awk -v a="$rp99" -v b="$sp99" 'BEGIN {printf "%.0f", (a > 0 ? 100 * b / a : 0)}')
-  SUMMARY+=("Relay hop, ${RELAY_USERS} users closed model, ${RELAY_DURATION}s per path after ${WARMUP}s warm-up:")
+  SUMMARY+=("Relay hop, ${RELAY_USERS} users closed model, ${RELAY_DURATION}s per path in ${RELAY_ROUNDS} alternating rounds, after ${WARMUP}s warm-up:")
   SUMMARY+=("  $(fmt_stats "same-node (node-0, agent link)" "$S" "$srps")")
   SUMMARY+=("  $(fmt_stats "relay-hop (node-1 -> node-0)" "$R" "$rrps")")
   verdict=$([ "${rps_ratio:-0}" -ge 75 ] && echo PASS || echo SHORT)

@@ -10,18 +10,20 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.ChainBuilder;
-import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.time.Duration;
 
 /**
  * The cost of the cross-node hop, in one run: the same closed-model load ({@code burrow.users} users, each
- * sending its next request as soon as the last one is answered) first to the node that holds the agent's link
- * ({@code burrow.sameNode}), then to a node that must relay it ({@code burrow.relayNode}), each for
- * {@code burrow.duration} seconds, after a warm-up of both paths ({@code burrow.warmup} s). The phases run one
- * after the other, so each gets the whole machine. Group names in the report: {@value #WARM_UP},
- * {@value #SAME_NODE}, {@value #RELAY_HOP}; gatling.sh divides the relay figures by the same-node ones.
+ * sending its next request as soon as the last one is answered) to the node that holds the agent's link
+ * ({@code burrow.sameNode}) and to a node that must relay it ({@code burrow.relayNode}), {@code burrow.duration}
+ * seconds per path in all, after a warm-up of both paths ({@code burrow.warmup} s). The phases run one after the
+ * other, so each gets the whole machine, and alternate in {@code burrow.rounds} rounds (same, relay, same,
+ * relay, ...) so that JIT warm-up and drifting background load do not all fall on one path. Group and request
+ * names in the report: {@value #WARM_UP}, {@value #SAME_NODE} / "GET same-node", {@value #RELAY_HOP} /
+ * "GET relay-hop" (the rounds of a path add up in one row); gatling.sh divides relay by same-node.
  * Assertions: no failed request, p99 of each path below {@code burrow.p99ms}.
  */
 public class RelayHopSimulation extends Simulation {
@@ -29,6 +31,7 @@ public class RelayHopSimulation extends Simulation {
   static final String WARM_UP = "warm-up";
   static final String SAME_NODE = "same-node";
   static final String RELAY_HOP = "relay-hop";
+  static final int DEFAULT_ROUNDS = 2;
 
   private final String sameNode = LoadSettings.node("burrow.sameNode");
   private final String relayNode = LoadSettings.node("burrow.relayNode");
@@ -39,6 +42,7 @@ public class RelayHopSimulation extends Simulation {
   private final Duration warmUp =
       Duration.ofSeconds(LoadSettings.positiveInt("burrow.warmup", LoadSettings.DEFAULT_WARMUP_S));
   private final int p99 = LoadSettings.p99Millis();
+  private final int rounds = LoadSettings.positiveInt("burrow.rounds", DEFAULT_ROUNDS);
 
   // Not named `http`: a field of that name would shadow HttpDsl.http(...).
   private final HttpProtocolBuilder protocol = http
@@ -55,19 +59,28 @@ public class RelayHopSimulation extends Simulation {
         .check(bodyBytes().is(expected)));
   }
 
-  private ScenarioBuilder loop(String groupName, Duration length, ChainBuilder body) {
-    return scenario(groupName).during(length).on(group(groupName).on(body));
+  /** Scenario names must be unique in a simulation; the group (and request) name is what the report merges. */
+  private PopulationBuilder loop(String scenarioName, String groupName, Duration length, ChainBuilder body) {
+    return scenario(scenarioName).during(length).on(group(groupName).on(body)).injectOpen(atOnceUsers(users));
   }
 
-  private final ScenarioBuilder warm = loop(WARM_UP, warmUp,
-      get("warm-up same-node", sameNode).exec(get("warm-up relay-hop", relayNode)));
-  private final ScenarioBuilder same = loop(SAME_NODE, phase, get("GET " + SAME_NODE, sameNode));
-  private final ScenarioBuilder relay = loop(RELAY_HOP, phase, get("GET " + RELAY_HOP, relayNode));
+  private PopulationBuilder rounds() {
+    Duration slice = phase.dividedBy(rounds);
+    PopulationBuilder chain = null;
+    for (int r = rounds; r >= 1; r--) {
+      PopulationBuilder relay = loop(RELAY_HOP + " #" + r, RELAY_HOP, slice, get("GET " + RELAY_HOP, relayNode));
+      if (chain != null) {
+        relay = relay.andThen(chain);
+      }
+      chain = loop(SAME_NODE + " #" + r, SAME_NODE, slice, get("GET " + SAME_NODE, sameNode)).andThen(relay);
+    }
+    return chain;
+  }
 
   {
-    setUp(warm.injectOpen(atOnceUsers(users)).andThen(
-            same.injectOpen(atOnceUsers(users)).andThen(
-                relay.injectOpen(atOnceUsers(users)))))
+    setUp(loop(WARM_UP, WARM_UP, warmUp,
+            get("warm-up same-node", sameNode).exec(get("warm-up relay-hop", relayNode)))
+        .andThen(rounds()))
         .protocols(protocol)
         .assertions(
             global().failedRequests().count().is(0L),
