@@ -77,6 +77,7 @@ die() { log "ERROR: $*"; exit 1; }
 # Cleanup: every process started is recorded here and stopped in reverse order; the temp dir goes too.
 PIDS=()
 PID_NAMES=()
+MVN_PID=""  # the running `mvn gatling:test`, leader of its own process group
 TMP=""
 POLICY_RC_CREATED=0
 
@@ -100,6 +101,7 @@ cleanup() {
       tail -n 15 "$f" | sed 's/^/    /' >&2
     done
   fi
+  if [ -n "$MVN_PID" ]; then kill -TERM -- "-$MVN_PID" 2>/dev/null; sleep 1; kill -KILL -- "-$MVN_PID" 2>/dev/null; fi
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}" "${PID_NAMES[$i]}"; done
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do wait "${PIDS[$i]}" 2>/dev/null; done
   [ "$POLICY_RC_CREATED" = 1 ] && rm -f /usr/sbin/policy-rc.d
@@ -341,8 +343,12 @@ run_simulation() {  # class -Dprop=value...: runs it; sets RUN_DIR to its report
   shift
   log "running $cls"
   touch "$marker"
-  (cd "$REPO_ROOT" && timeout 900 mvn -B -q -pl load-tests gatling:test -Dgatling.simulationClass="$PKG.$cls" \
-    -Dburrow.p99ms="$P99_MS" -Dburrow.body="$BODY_FILE" "$@") > "$out" 2>&1 || rc=$?
+  # In its own process group (setsid), so that Ctrl-C or a CI timeout also stops Gatling's forked JVM.
+  (cd "$REPO_ROOT" && exec setsid timeout 900 mvn -B -q -pl load-tests gatling:test \
+    -Dgatling.simulationClass="$PKG.$cls" -Dburrow.p99ms="$P99_MS" -Dburrow.body="$BODY_FILE" "$@") > "$out" 2>&1 &
+  MVN_PID=$!
+  wait "$MVN_PID" || rc=$?
+  MVN_PID=""
   # The newest report of this simulation (its folder is named <class in lower case>-<timestamp>).
   RUN_DIR=$(ls -1td "$SCRIPT_DIR/target/gatling/${cls,,}"-*/ 2>/dev/null | head -n 1 || true)
   RUN_DIR=${RUN_DIR%/}
