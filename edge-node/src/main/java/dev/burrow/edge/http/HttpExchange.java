@@ -90,7 +90,7 @@ final class HttpExchange {
             fail(404, "Tunnel " + host + " not found", "Tunnel " + host + " not found: no agent serves this hostname on this edge.");
             return;
         }
-        AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint.sessionId()) : null;
+        AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint) : null;
         if (link == null) {
             fail(502, "Agent offline", "the agent for " + host + " is offline; it may be reconnecting, try again shortly");
             return;
