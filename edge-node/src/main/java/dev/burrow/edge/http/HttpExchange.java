@@ -15,12 +15,14 @@ import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.HostAndPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,6 +35,10 @@ final class HttpExchange {
     private static final Logger LOG = LoggerFactory.getLogger(HttpExchange.class);
     /** Bytes the client connection may have queued before the response body pauses the stream. */
     static final int RESPONSE_WRITE_QUEUE_BYTES = 256 * 1024;
+    /** Tries of a bodiless idempotent request whose link or relay died before any answer (a node lost mid-flight). */
+    private static final int MAX_ATTEMPTS = 3;
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
     private final HttpServerRequest request;
     private final HttpServerResponse response;
@@ -43,6 +49,8 @@ final class HttpExchange {
     private volatile boolean done;
     private volatile boolean upgraded;
     private String host;
+    private String rawHost;
+    private int attempts;
     private boolean upgrade;
     private boolean bodiless;
     private volatile MuxStream stream;
@@ -60,7 +68,7 @@ final class HttpExchange {
     /** Call on the request's context, in the request handler. */
     void start() {
         request.pause();
-        String rawHost = rawHost();
+        rawHost = rawHost();
         host = Hostnames.normalize(rawHost);
         if (host == null) {
             fail(400, "Bad request", "the request has no Host header, so the edge cannot tell which tunnel it is for");
@@ -68,6 +76,11 @@ final class HttpExchange {
         }
         response.closeHandler(v -> onClientGone());
         request.exceptionHandler(error -> LOG.debug("http {}: client connection error: {}", host, error.toString()));
+        lookUpAndRoute();
+    }
+
+    private void lookUpAndRoute() {
+        attempts++;
         registry.lookupHostname(host).onComplete(ar -> Contexts.run(requestContext, () -> route(ar, rawHost)));
     }
 
@@ -99,12 +112,18 @@ final class HttpExchange {
         String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         linkContext = link.context();
         bodiless = !upgrade && HeaderRules.hasNoBody(request);
-        if (bodiless) {
+        if (bodiless && attempts == 1) {
             // Nothing to relay: let the request end here, so that the stream can be ended with its OPEN, in one hop.
             request.handler(data -> { }).endHandler(v -> { }).resume();
         }
         link.openStream(StreamOpen.http(endpoint.id(), clientIp, HeaderRules.requestHead(request, clientIp, rawHost, upgrade)))
-                .onComplete(opened -> Contexts.run(linkContext, () -> wireStream(opened.result())));
+                .onComplete(opened -> Contexts.run(linkContext, () -> {
+                    if (opened.succeeded()) {
+                        wireStream(opened.result());
+                    } else {
+                        onStreamFailed(opened.cause());
+                    }
+                }));
     }
 
     /**
@@ -200,6 +219,16 @@ final class HttpExchange {
         StreamResetException reset = error instanceof StreamResetException e ? e : null;
         ErrorCode code = reset == null ? ErrorCode.INTERNAL_ERROR : reset.code();
         String message = error.getMessage();
+        if (retryable(code)) {
+            LOG.info("http {} {}: the link failed before any answer ({}: {}); trying another link", host, request.uri(), code, message);
+            stream = null;
+            requestContext.owner().setTimer(20L * attempts, id -> Contexts.run(requestContext, () -> {
+                if (!done) {
+                    lookUpAndRoute();
+                }
+            }));
+            return;
+        }
         if (upgraded) {
             finish();
             if (bridge != null) {
@@ -220,6 +249,20 @@ final class HttpExchange {
             done = true;
             Contexts.run(requestContext, () -> response.reset());
         }
+    }
+
+    /**
+     * Whether the exchange may go to another link: its link or relay died (not the agent's answer, not the client
+     * leaving) before any response byte, and the request is idempotent with no body, so sending it again is safe
+     * even if the first copy reached the upstream.
+     */
+    private boolean retryable(ErrorCode code) {
+        boolean linkFailure = switch (code) {
+            case UPSTREAM_UNREACHABLE, UPSTREAM_TIMEOUT, UPSTREAM_ERROR, STREAM_CANCELLED, PROTOCOL_ERROR -> false;
+            default -> true;
+        };
+        return linkFailure && !done && !upgraded && bodiless && !responseStarted.get() && attempts < MAX_ATTEMPTS
+                && IDEMPOTENT.contains(request.method());
     }
 
     /** The public client went away; on the request's context. */
