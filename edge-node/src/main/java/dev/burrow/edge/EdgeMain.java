@@ -51,6 +51,10 @@ public final class EdgeMain implements Callable<Integer> {
     String opsPort;
     @Option(names = "--drain-timeout", paramLabel = "DURATION", description = "On SIGTERM, how long open exchanges may take to finish (default 30s).")
     String drainTimeout;
+
+    @Option(names = "--event-loops", paramLabel = "N",
+            description = "Event-loop threads; 0 = one per core (default). On a small machine that also runs the upstream, 1 avoids hand-overs between loops.")
+    String eventLoops;
     @Option(names = "--cluster-port", paramLabel = "PORT", description = "Hazelcast member port (default 5701).")
     String clusterPort;
     @Option(names = "--cluster-members", paramLabel = "HOST:PORT,...", description = "Other cluster members to join over TCP/IP; none: a cluster of one.")
@@ -168,6 +172,7 @@ public final class EdgeMain implements Callable<Integer> {
         put(flags, ConfigKey.OFFLINE_GRACE, offlineGrace);
         put(flags, ConfigKey.OPS_PORT, opsPort);
         put(flags, ConfigKey.DRAIN_TIMEOUT, drainTimeout);
+        put(flags, ConfigKey.EVENT_LOOPS, eventLoops);
         put(flags, ConfigKey.CLUSTER_PORT, clusterPort);
         put(flags, ConfigKey.CLUSTER_MEMBERS, clusterMembers);
         put(flags, ConfigKey.CLUSTER_NAME, clusterName);

@@ -156,6 +156,7 @@ public final class EdgeNode {
             }
             Prepared p = prepared.result();
             VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+                    .setEventLoopPoolSize(valid.effectiveEventLoops())
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
             options.getEventBusOptions().setHost(valid.cluster().advertiseAddress()).setPort(0);
             Vertx.builder().with(options)

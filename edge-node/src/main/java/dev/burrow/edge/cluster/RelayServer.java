@@ -64,7 +64,7 @@ public final class RelayServer {
     }
 
     public Future<Integer> listen() {
-        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(), port, instancePort ->
+        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort ->
                         vertx.createNetServer(new NetServerOptions(options).setPort(instancePort))
                                 .connectHandler(this::onConnect)
                                 .listen()

@@ -21,7 +21,8 @@ public enum ConfigKey {
     CLUSTER_JOIN_WAIT("cluster-join-wait"),
     ADVERTISE_ADDRESS("advertise-address"),
     RELAY_PORT("relay-port"),
-    NODE_ID("node-id");
+    NODE_ID("node-id"),
+    EVENT_LOOPS("event-loops");
 
     private final String yamlKey;
 

@@ -122,7 +122,8 @@ public final class ConfigResolver {
                         get(ConfigKey.ADVERTISE_ADDRESS, Function.identity(), null),
                         get(ConfigKey.RELAY_PORT, ConfigResolver::parsePort, 0),
                         get(ConfigKey.NODE_ID, Function.identity(), null),
-                        get(ConfigKey.CLUSTER_JOIN_WAIT, DurationText::parse, null)));
+                        get(ConfigKey.CLUSTER_JOIN_WAIT, DurationText::parse, null)),
+                get(ConfigKey.EVENT_LOOPS, ConfigResolver::parseCount, defaults.eventLoops()));
     }
 
     private <T> T get(ConfigKey key, Function<String, T> parser, T defaultValue) {
@@ -137,6 +138,14 @@ public final class ConfigResolver {
             throw new ConfigException(setting.source() + ": " + e.getMessage());
         } catch (RuntimeException e) {
             throw new ConfigException(setting.source() + ": \"" + raw + "\" is not a valid value");
+        }
+    }
+
+    private static Integer parseCount(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a number");
         }
     }
 

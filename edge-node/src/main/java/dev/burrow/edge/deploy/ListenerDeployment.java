@@ -60,8 +60,17 @@ public final class ListenerDeployment {
         return vertx.undeploy(deploymentId);
     }
 
-    /** Instances for a listener: one per core. */
-    public static int defaultInstances() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    /** Instances for a listener: one per event loop of {@code vertx} (at most one per core). */
+    public static int defaultInstances(Vertx vertx) {
+        int loops = 0;
+        if (vertx instanceof io.vertx.core.internal.VertxInternal internal) {
+            for (io.netty.util.concurrent.EventExecutor ignored : internal.nettyEventLoopGroup()) {
+                loops++;
+            }
+        }
+        if (loops == 0) {
+            loops = Runtime.getRuntime().availableProcessors();
+        }
+        return Math.max(1, Math.min(loops, Runtime.getRuntime().availableProcessors()));
     }
 }

@@ -40,7 +40,7 @@ public final class PublicHttpServer {
 
     /** Starts listening, one instance per core; completes with the bound port. */
     public Future<Integer> listen() {
-        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(), port, instancePort ->
+        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort ->
                         vertx.createHttpServer(new HttpServerOptions(options).setPort(instancePort))
                                 .requestHandler(this::onRequest)
                                 .listen()

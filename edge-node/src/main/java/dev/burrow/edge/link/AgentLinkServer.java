@@ -54,7 +54,7 @@ public final class AgentLinkServer {
 
     /** Starts listening, one instance per core (links spread over event loops); completes with the bound port. */
     public Future<Integer> listen() {
-        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(), port, instancePort ->
+        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort ->
                         vertx.createNetServer(new NetServerOptions(options).setPort(instancePort))
                                 .connectHandler(this::onConnect)
                                 .listen()

@@ -65,6 +65,18 @@ class ConfigResolverTest {
     }
 
     @Test
+    void eventLoopsDefaultToOnePerCoreAndCanBePinned() {
+        EdgeConfig defaults = ConfigResolver.resolve(Map.of(), Map.of(), null);
+        assertEquals(0, defaults.eventLoops());
+        assertEquals(Runtime.getRuntime().availableProcessors(), defaults.effectiveEventLoops());
+        EdgeConfig pinned = ConfigResolver.resolve(Map.of(), Map.of("BURROW_EVENT_LOOPS", "1"), null);
+        assertEquals(1, pinned.effectiveEventLoops());
+        ConfigException error = assertThrows(ConfigException.class, () ->
+                ConfigResolver.resolve(Map.of(ConfigKey.EVENT_LOOPS, List.of("-3")), Map.of(), null).validate());
+        assertTrue(error.getMessage().startsWith("--event-loops must be between 1 and 1024"), error.getMessage());
+    }
+
+    @Test
     void badPortRangeIsOneClearSentenceNamingTheFlag() {
         ConfigException error = assertThrows(ConfigException.class, () ->
                 ConfigResolver.resolve(Map.of(ConfigKey.TCP_PORTS, List.of("20999-20000")), Map.of(), null));
