@@ -281,6 +281,7 @@ public final class EdgeNode {
     /** Blocking: follow the registry (routes, TCP listeners of every endpoint in the cluster), then publish this node. */
     private Void joinCluster() {
         registryListener = registry.listen(mirror::changed, mirror::removed);
+        registry.useLocalView(mirror::record);
         for (EndpointRecord record : registry.recordsBlocking()) {
             mirror.changed(record);
         }

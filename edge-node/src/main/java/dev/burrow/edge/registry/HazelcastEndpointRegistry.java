@@ -35,6 +35,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     public static final String ENDPOINT_IDS_MAP = "burrow.endpoint-ids";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private volatile java.util.function.Function<String, EndpointRecord> localView;
     private final Vertx vertx;
     private final IMap<String, EndpointRecord> endpoints;
     private final IMap<String, String> keysById;
@@ -84,7 +85,21 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     }
 
     private Future<Endpoint> lookupKey(String key) {
+        java.util.function.Function<String, EndpointRecord> view = localView;
+        EndpointRecord local = view == null ? null : view.apply(key);
+        if (local != null) {
+            return Future.succeededFuture(local.toEndpoint());
+        }
         return Future.fromCompletionStage(endpoints.getAsync(key)).map(r -> r == null ? null : r.toEndpoint());
+    }
+
+    /**
+     * Serves lookups from this node's copy of the records, kept current by the map's entry events, so that a public
+     * request costs no call into Hazelcast (a round trip through its threads: ~0.3 ms and a throughput ceiling).
+     * A miss (an endpoint bound a moment ago, before its event arrived) still asks Hazelcast.
+     */
+    public void useLocalView(java.util.function.Function<String, EndpointRecord> view) {
+        this.localView = view;
     }
 
     /** The stored record (with its links and epoch), or null. */
