@@ -86,8 +86,7 @@ public final class ClusterRouter implements AgentLinks {
         }
         List<AgentLink> candidates;
         if (record.pooled()) {
-            candidates = new ArrayList<>(locals);
-            candidates.addAll(relayed);
+            candidates = oneSessionsLinks(locals, relayed);
         } else {
             candidates = locals.isEmpty() ? relayed : locals;
         }
@@ -105,5 +104,33 @@ public final class ClusterRouter implements AgentLinks {
     /** Streams sent to another node so far. */
     public long relayedCount() {
         return relayed.get();
+    }
+
+    /**
+     * Pooled endpoints spread over agents, not over links: an agent with two links would otherwise get twice the
+     * share of one whose second link is not up yet. Picks one serving session uniformly, then that session's own
+     * link on this node if it has one, else its relays.
+     */
+    private static List<AgentLink> oneSessionsLinks(List<AgentLink> locals, List<AgentLink> relayed) {
+        java.util.Map<String, List<AgentLink>> bySession = new java.util.LinkedHashMap<>();
+        for (AgentLink link : locals) {
+            bySession.computeIfAbsent(link.sessionId(), s -> new ArrayList<>(2)).add(link);
+        }
+        java.util.Map<String, List<AgentLink>> relaysBySession = new java.util.LinkedHashMap<>();
+        for (AgentLink link : relayed) {
+            relaysBySession.computeIfAbsent(link.sessionId(), s -> new ArrayList<>(2)).add(link);
+        }
+        List<String> sessions = new ArrayList<>(bySession.keySet());
+        for (String session : relaysBySession.keySet()) {
+            if (!bySession.containsKey(session)) {
+                sessions.add(session);
+            }
+        }
+        if (sessions.isEmpty()) {
+            return List.of();
+        }
+        String session = sessions.get(ThreadLocalRandom.current().nextInt(sessions.size()));
+        List<AgentLink> own = bySession.get(session);
+        return own != null ? own : relaysBySession.get(session);
     }
 }
