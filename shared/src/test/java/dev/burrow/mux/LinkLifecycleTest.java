@@ -57,12 +57,6 @@ class LinkLifecycleTest {
         }
     }
 
-    private static MuxStream take(LinkedBlockingQueue<MuxStream> queue) throws InterruptedException {
-        MuxStream stream = queue.poll(MuxTesting.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertNotNull(stream, "no incoming stream");
-        return stream;
-    }
-
     private static MuxOptions heartbeat(long intervalMillis) {
         return MuxOptions.defaults("hb").withHeartbeatInterval(Duration.ofMillis(intervalMillis));
     }
@@ -121,7 +115,7 @@ class LinkLifecycleTest {
         Promise<FramePayloads.GoAway> goAwaySeen = Promise.promise();
         MuxTestServer.Pair pair = server.pair(link -> link.goAwayHandler(goAwaySeen::tryComplete));
         MuxStream open = pair.client().openStream(tcpOpen("ep"));
-        MuxStream openAtServer = take(incoming);
+        MuxStream openAtServer = MuxTesting.take(incoming);
 
         pair.server().goAway(ErrorCode.GOING_AWAY, "node draining");
         FramePayloads.GoAway goAway = await(goAwaySeen.future());
@@ -174,8 +168,8 @@ class LinkLifecycleTest {
         List<Future<Throwable>> failures = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             MuxStream stream = pair.client().openStream(tcpOpen("ep" + i));
-            failures.add(failureOf(stream));
-            failures.add(failureOf(take(incoming)));
+            failures.add(MuxTesting.failureOf(stream));
+            failures.add(MuxTesting.failureOf(MuxTesting.take(incoming)));
         }
 
         pair.client().close(ErrorCode.GOING_AWAY, "agent shutting down");
@@ -198,14 +192,8 @@ class LinkLifecycleTest {
         pair.client().closeHandler(late::complete);
         assertEquals(atClient, await(late.future()));
         // And a stream opened on a closed link fails at once.
-        Future<Throwable> onClosed = failureOf(pair.client().openStream(tcpOpen("late")));
+        Future<Throwable> onClosed = MuxTesting.failureOf(pair.client().openStream(tcpOpen("late")));
         assertEquals(ErrorCode.GOING_AWAY, ((StreamResetException) await(onClosed)).code());
-    }
-
-    private static Future<Throwable> failureOf(MuxStream stream) {
-        Promise<Throwable> promise = Promise.promise();
-        stream.exceptionHandler(promise::tryComplete);
-        return promise.future();
     }
 
     @Test
@@ -223,12 +211,12 @@ class LinkLifecycleTest {
         int messages = 20_000;
 
         MuxStream fromLoop = pair.client().openStream(tcpOpen("loop"));
-        var atServerLoop = collectBytes(take(incoming));
+        var atServerLoop = collectBytes(MuxTesting.take(incoming));
         Promise<Void> loopDone = Promise.promise();
         other.runOnContext(v -> writeNumbered(fromLoop, 0, messages, loopDone));
 
         MuxStream fromThread = pair.client().openStream(tcpOpen("thread"));
-        var atServerThread = collectBytes(take(incoming));
+        var atServerThread = collectBytes(MuxTesting.take(incoming));
         Thread thread = new Thread(() -> {
             try {
                 for (int i = 0; i < messages; i++) {

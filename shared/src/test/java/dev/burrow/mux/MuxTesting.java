@@ -161,4 +161,19 @@ final class MuxTesting {
         }
         stream.end().onComplete(done);
     }
+
+    /** The next stream the peer opened, waiting at most {@link #TIMEOUT_SECONDS}; fails the test when none comes. */
+    static dev.burrow.mux.MuxStream take(java.util.concurrent.LinkedBlockingQueue<dev.burrow.mux.MuxStream> queue)
+            throws InterruptedException {
+        dev.burrow.mux.MuxStream stream = queue.poll(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        org.junit.jupiter.api.Assertions.assertNotNull(stream, "no incoming stream");
+        return stream;
+    }
+
+    /** Completes with the first failure the stream's exception handler receives. */
+    static io.vertx.core.Future<Throwable> failureOf(dev.burrow.mux.MuxStream stream) {
+        io.vertx.core.Promise<Throwable> promise = io.vertx.core.Promise.promise();
+        stream.exceptionHandler(promise::tryComplete);
+        return promise.future();
+    }
 }

@@ -50,27 +50,15 @@ class ResetTest {
         }
     }
 
-    private static MuxStream take(LinkedBlockingQueue<MuxStream> queue) throws InterruptedException {
-        MuxStream stream = queue.poll(MuxTesting.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertNotNull(stream, "no incoming stream");
-        return stream;
-    }
-
-    private static Future<Throwable> failureOf(MuxStream stream) {
-        Promise<Throwable> promise = Promise.promise();
-        stream.exceptionHandler(promise::tryComplete);
-        return promise.future();
-    }
-
     @Test
     void clientResetReachesServerWithCodeAndMessage() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
         server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
         MuxTestServer.Pair pair = server.pair(link -> { });
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
-        MuxStream atServer = take(incoming);
-        Future<Throwable> serverFailure = failureOf(atServer);
-        Future<Throwable> clientFailure = failureOf(client);
+        MuxStream atServer = MuxTesting.take(incoming);
+        Future<Throwable> serverFailure = MuxTesting.failureOf(atServer);
+        Future<Throwable> clientFailure = MuxTesting.failureOf(client);
 
         client.reset(ErrorCode.UPSTREAM_TIMEOUT, "upstream did not answer within 30 s");
         StreamResetException reset = assertInstanceOf(StreamResetException.class, await(serverFailure));
@@ -93,9 +81,9 @@ class ResetTest {
         MuxTestServer.Pair pair = server.pair(link -> { });
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
         client.write(Buffer.buffer("some bytes"));
-        take(incoming).reset(ErrorCode.ENDPOINT_NOT_FOUND, "no such endpoint");
+        MuxTesting.take(incoming).reset(ErrorCode.ENDPOINT_NOT_FOUND, "no such endpoint");
         await(client.closed());
-        StreamResetException reset = assertInstanceOf(StreamResetException.class, await(failureOf(client)));
+        StreamResetException reset = assertInstanceOf(StreamResetException.class, await(MuxTesting.failureOf(client)));
         assertEquals(ErrorCode.ENDPOINT_NOT_FOUND, reset.code());
         assertEquals("no such endpoint", reset.getMessage());
         awaitCondition("both links forget the stream", () -> pair.client().openStreamCount() == 0 && pair.server().openStreamCount() == 0);
@@ -136,11 +124,11 @@ class ResetTest {
         MuxTestServer.Pair pair = server.pair(link -> { });
         MuxStream good = pair.client().openStream(tcpOpen("good"));
         MuxStream bad = pair.client().openStream(tcpOpen("bad"));
-        Future<Throwable> badFailure = failureOf(bad);
+        Future<Throwable> badFailure = MuxTesting.failureOf(bad);
         bad.write(Buffer.buffer("boom"));
         assertEquals(ErrorCode.INTERNAL_ERROR, ((StreamResetException) await(badFailure)).code());
 
-        var atServer = MuxTesting.collectBytes(take(incoming));
+        var atServer = MuxTesting.collectBytes(MuxTesting.take(incoming));
         good.write(Buffer.buffer("still fine"));
         good.end();
         assertEquals("still fine", await(atServer).toString());
@@ -154,7 +142,7 @@ class ResetTest {
         server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
         MuxTestServer.Pair pair = server.pair(link -> { });
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
-        MuxStream atServer = take(incoming);
+        MuxStream atServer = MuxTesting.take(incoming);
         RecordingWriteStream sink = new RecordingWriteStream();
         Future<Void> piped = atServer.pipeTo(sink);
         client.write(Buffer.buffer("partial"));
@@ -166,7 +154,7 @@ class ResetTest {
         assertEquals(1, sink.ends.get(), "Vert.x ends the destination on a source failure unless endOnFailure(false)");
 
         MuxStream second = pair.client().openStream(tcpOpen("ep"));
-        MuxStream secondAtServer = take(incoming);
+        MuxStream secondAtServer = MuxTesting.take(incoming);
         RecordingWriteStream keptOpen = new RecordingWriteStream();
         Future<Void> pipedNoEnd = secondAtServer.pipe().endOnFailure(false).to(keptOpen);
         second.reset(ErrorCode.UPSTREAM_ERROR, "again");
@@ -186,7 +174,7 @@ class ResetTest {
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
         GeneratorStream endless = new GeneratorStream(vertx.getOrCreateContext(), 5, Long.MAX_VALUE);
         Future<Void> piped = endless.pipeTo(client);
-        MuxStream atServer = take(incoming);
+        MuxStream atServer = MuxTesting.take(incoming);
         awaitCondition("the client queue is full", client::writeQueueFull);
         atServer.reset(ErrorCode.STREAM_CANCELLED, "client went away");
         StreamResetException failure = assertInstanceOf(StreamResetException.class, awaitFailure(piped));

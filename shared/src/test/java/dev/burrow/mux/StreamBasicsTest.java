@@ -49,12 +49,6 @@ class StreamBasicsTest {
         }
     }
 
-    private static MuxStream take(LinkedBlockingQueue<MuxStream> queue) throws InterruptedException {
-        MuxStream stream = queue.poll(MuxTesting.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertNotNull(stream, "no incoming stream");
-        return stream;
-    }
-
     @Test
     void dialerOpensStreamAndOpenArrivesIntact() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
@@ -67,7 +61,7 @@ class StreamBasicsTest {
                 new AbstractMap.SimpleImmutableEntry<>("X-Forwarded-For", "198.51.100.1"));
         StreamOpen open = StreamOpen.http("ep-1", "203.0.113.7:51234", new HttpRequestHead("POST", "/upload?x=1", headers));
         MuxStream local = pair.client().openStream(open);
-        MuxStream remote = take(incoming);
+        MuxStream remote = MuxTesting.take(incoming);
 
         assertEquals(open, remote.open());
         assertEquals(local.id(), remote.id());
@@ -83,7 +77,7 @@ class StreamBasicsTest {
         MuxTestServer.Pair pair = server.pair(link -> link.incomingStreamHandler(incoming::add));
 
         MuxStream fromServer = pair.server().openStream(tcpOpen("tcp-ep"));
-        MuxStream atClient = take(incoming);
+        MuxStream atClient = MuxTesting.take(incoming);
         assertEquals(tcpOpen("tcp-ep"), atClient.open());
         assertEquals(0, fromServer.id() % 2, "the acceptor opens even ids");
 
@@ -99,7 +93,7 @@ class StreamBasicsTest {
         server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
         MuxTestServer.Pair pair = server.pair(link -> { });
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
-        MuxStream server = take(incoming);
+        MuxStream server = MuxTesting.take(incoming);
 
         LinkedBlockingQueue<String> atServer = new LinkedBlockingQueue<>();
         Promise<Void> serverSawEnd = Promise.promise();
@@ -140,7 +134,7 @@ class StreamBasicsTest {
         MuxTestServer.Pair pair = server.pair(link -> { });
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
         client.write(Buffer.buffer("hello"));
-        MuxStream server = take(incoming);
+        MuxStream server = MuxTesting.take(incoming);
         var atServer = collectBytes(server);
         var atClient = collectBytes(client);
 
@@ -161,7 +155,7 @@ class StreamBasicsTest {
         server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
         MuxTestServer.Pair pair = server.pair(link -> { });
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
-        MuxStream server = take(incoming);
+        MuxStream server = MuxTesting.take(incoming);
         // Handlers are set only after the data and the half-close have arrived.
         Promise<Void> serverEnded = Promise.promise();
         server.endHandler(serverEnded::complete);
@@ -193,7 +187,7 @@ class StreamBasicsTest {
         MuxTestServer.Pair pair = server.pair(link -> { });
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
         await(client.end());
-        MuxStream server = take(incoming);
+        MuxStream server = MuxTesting.take(incoming);
         Promise<Void> ended = Promise.promise();
         server.endHandler(ended::complete);
         server.handler(b -> { });
@@ -210,7 +204,7 @@ class StreamBasicsTest {
         server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
         MuxTestServer.Pair pair = server.pair(link -> { });
         MuxStream client = pair.client().openStream(StreamOpen.http("ep", "198.51.100.2:1", new HttpRequestHead("GET", "/", List.of())));
-        MuxStream server = take(incoming);
+        MuxStream server = MuxTesting.take(incoming);
         HttpResponseHead head = new HttpResponseHead(201, "Created",
                 List.of(new AbstractMap.SimpleImmutableEntry<>("Content-Type", "text/plain")));
         await(server.writeHeaders(head));
