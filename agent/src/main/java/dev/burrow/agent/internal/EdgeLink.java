@@ -153,6 +153,24 @@ final class EdgeLink {
         return endpointsById.get(endpointId);
     }
 
+    /** True while a BIND sent on this link has no answer yet. */
+    boolean hasPendingBinds() {
+        return !pendingBinds.isEmpty();
+    }
+
+    /**
+     * Runs {@code action} once every BIND sent on this link so far has its answer (ok, refused or lost), after the
+     * callers of {@link #bind} saw it; at once when none is pending.
+     */
+    void afterPendingBinds(Runnable action) {
+        if (pendingBinds.isEmpty()) {
+            action.run();
+            return;
+        }
+        List<Future<ControlMessage.BindResult>> answers = pendingBinds.values().stream().map(Promise::future).toList();
+        Future.join(answers).onComplete(ar -> action.run());
+    }
+
     /** Sends UNBIND for {@code endpoint} if it is bound on this link, and forgets it. */
     void unbind(ListenerEndpoint endpoint) {
         String id = boundIds.remove(endpoint);

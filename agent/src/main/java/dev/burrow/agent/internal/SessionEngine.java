@@ -341,12 +341,39 @@ public final class SessionEngine implements LinkPool.Session {
 
     private void onStream(EdgeLink link, MuxStream stream) {
         String endpointId = stream.open().endpointId();
-        ListenerEndpoint endpoint = link.endpointFor(endpointId);
-        if (endpoint != null && endpoints.containsKey(endpoint)) {
+        if (servedEndpoint(link, endpointId) == null && link.hasPendingBinds()) {
+            // In a cluster the edge may route a stream over this link as soon as its registry lists the bind, a
+            // moment before the BIND_RESULT reaches us: hold the stream until the answers are in.
+            link.afterPendingBinds(() -> deliver(link, stream, endpointId));
+            return;
+        }
+        deliver(link, stream, endpointId);
+    }
+
+    private void deliver(EdgeLink link, MuxStream stream, String endpointId) {
+        ListenerEndpoint endpoint = servedEndpoint(link, endpointId);
+        if (endpoint != null) {
             endpoint.deliver(new StreamConnection(stream));
         } else {
             stream.reset(ErrorCode.ENDPOINT_NOT_FOUND, "this agent does not serve endpoint " + endpointId);
         }
+    }
+
+    /**
+     * The open endpoint the edge knows as {@code endpointId}: as bound on {@code link}, else as bound on another of
+     * the session's links (a cluster gives an endpoint one id on every node).
+     */
+    private ListenerEndpoint servedEndpoint(EdgeLink link, String endpointId) {
+        ListenerEndpoint endpoint = link.endpointFor(endpointId);
+        if (endpoint == null) {
+            for (EdgeLink other : links.liveLinks()) {
+                endpoint = other.endpointFor(endpointId);
+                if (endpoint != null) {
+                    break;
+                }
+            }
+        }
+        return endpoint != null && endpoints.containsKey(endpoint) ? endpoint : null;
     }
 
     private void shutdown() {

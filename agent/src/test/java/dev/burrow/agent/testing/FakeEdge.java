@@ -43,6 +43,8 @@ public final class FakeEdge {
     private final List<ControlMessage.BindResult> bindResults = new CopyOnWriteArrayList<>();
     private final List<String> unbinds = new CopyOnWriteArrayList<>();
     private volatile List<String> edgeNodes = List.of();
+    private volatile java.util.function.Function<String, StreamOpen> streamBeforeBindResult;
+    private final List<MuxStream> earlyStreams = new CopyOnWriteArrayList<>();
     private volatile Promise<StreamMultiplexer> nextLink = Promise.promise();
     private NetServer server;
 
@@ -60,6 +62,19 @@ public final class FakeEdge {
     public FakeEdge edgeNodes(List<String> addresses) {
         this.edgeNodes = List.copyOf(addresses);
         return this;
+    }
+
+    /**
+     * Opens a stream ({@code openFor} the new endpoint's id) on the link just before each BIND_RESULT, as a cluster
+     * node may when its registry lists a bind before the agent heard the answer; see {@link #earlyStreams()}.
+     */
+    public FakeEdge streamBeforeBindResult(java.util.function.Function<String, StreamOpen> openFor) {
+        this.streamBeforeBindResult = openFor;
+        return this;
+    }
+
+    public List<MuxStream> earlyStreams() {
+        return List.copyOf(earlyStreams);
     }
 
     /** "localhost:port", the address agents dial (the certificate names localhost). */
@@ -108,6 +123,10 @@ public final class FakeEdge {
                     : "http://" + host + ":8080";
             ControlMessage.BindResult result = new ControlMessage.BindResult(bind.requestId(), true, id, url, null, null);
             bindResults.add(result);
+            java.util.function.Function<String, StreamOpen> early = streamBeforeBindResult;
+            if (early != null) {
+                earlyStreams.add(mux.openStream(early.apply(id)));
+            }
             mux.sendControl(result);
         } else if (message instanceof ControlMessage.Unbind unbind) {
             unbinds.add(unbind.endpointId());

@@ -100,7 +100,14 @@ public final class TcpEndpoints implements PortListeners {
                 return;
             }
             link.openStream(StreamOpen.tcp(endpoint.id(), connection.clientAddress()))
-                    .onComplete(opened -> Contexts.run(context, () -> connection.attach(opened.result(), link.context())));
+                    .onComplete(opened -> Contexts.run(context, () -> {
+                        if (opened.succeeded()) {
+                            connection.attach(opened.result(), link.context());
+                        } else {
+                            connection.reject("could not open a stream to the agent for TCP port " + port + ": "
+                                    + opened.cause().getMessage() + "; closing the connection");
+                        }
+                    }));
         }));
     }
 }
