@@ -310,21 +310,25 @@ public final class EdgeNode {
     }
 
     /**
-     * Drains the node (SIGTERM), without blocking any thread: readiness turns to 503 "draining"; GO_AWAY on every
-     * agent link, so the agents open their replacement links on other nodes; once each local session has a link
-     * elsewhere (or after {@link #MOVE_WAIT}, or at once in a cluster of one) this node's links are withdrawn from
-     * the registry so that other nodes stop relaying here, and the public HTTP and TCP listeners close (a load
-     * balancer sends new connections to the other nodes); the streams still open on the agent links may finish
-     * until {@code --drain-timeout} after the start; then {@link #close()} closes the links and leaves the cluster.
-     * Completes with how long it took.
+     * Drains the node (SIGTERM), without blocking any thread: readiness turns to 503 "draining"; the public HTTP and
+     * TCP listeners stop accepting at once (a load balancer sends new connections to the other nodes) while the
+     * exchanges and TCP connections already open at this node go on; GO_AWAY on every agent link, so the agents open
+     * their replacement links on other nodes; once each local session has a link elsewhere (or after
+     * {@link #MOVE_WAIT}, or at once in a cluster of one) this node's links are withdrawn from the registry so that
+     * other nodes stop relaying here; the public connections and the streams still open on the agent links may
+     * finish until {@code --drain-timeout} after the start; then {@link #close()} closes what is left and leaves the
+     * cluster. Completes with how long it took.
      */
     public Future<java.time.Duration> drain() {
         long started = System.nanoTime();
         long deadline = started + config.drainTimeout().toNanos();
         draining = true;
         int localSessions = sessions.liveSessionCount();
-        LOG.info("edge node {} draining: GO_AWAY to {} agent link(s); open exchanges may take up to {}", nodeId,
-                localSessions, dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
+        LOG.info("edge node {} draining: public listeners closed to new connections; GO_AWAY to {} agent link(s); "
+                        + "open exchanges may take up to {}", nodeId, localSessions,
+                dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
+        Future<Void> publicClosed = Future.join(httpServer.shutdown(config.drainTimeout()),
+                tcpEndpoints.shutdownAll(config.drainTimeout())).<Void>mapEmpty().otherwiseEmpty();
         sessions.goAwayAll("the edge node is draining; move this link to another node");
         long moveDeadline = clusterNode.memberCount() <= 1 ? started
                 : Math.min(deadline, started + MOVE_WAIT.toNanos());
@@ -336,8 +340,7 @@ public final class EdgeNode {
                     }
                     return registry.purgeNode(localMember).<Void>mapEmpty().otherwiseEmpty();
                 })
-                .compose(v -> Future.join(httpServer.close(), tcpEndpoints.closeAll()).<Void>mapEmpty().otherwiseEmpty())
-                .compose(v -> awaitUntil(() -> sessions.openStreamCount() == 0, deadline))
+                .compose(v -> awaitUntil(() -> publicClosed.isComplete() && sessions.openStreamCount() == 0, deadline))
                 .compose(finished -> {
                     if (!finished) {
                         LOG.warn("edge node {} draining: {} stream(s) still open after {}; closing them", nodeId,

@@ -143,6 +143,11 @@ public final class EdgeProcess implements AutoCloseable {
         current.kill();
     }
 
+    /** SIGTERM without waiting: the node drains; {@code process().awaitExit(...)} waits for it. */
+    public void terminate() {
+        current.terminate();
+    }
+
     /** SIGTERM, SIGKILL after {@code grace}. */
     public void stop(Duration grace) {
         current.stop(grace);

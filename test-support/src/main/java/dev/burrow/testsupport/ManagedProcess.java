@@ -241,6 +241,11 @@ public class ManagedProcess implements AutoCloseable {
         awaitGone(Duration.ofSeconds(10));
     }
 
+    /** SIGTERM without waiting (a drain the caller watches); {@link #awaitExit} or {@link #stop} waits. */
+    public void terminate() {
+        process.destroy();
+    }
+
     /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
     public void stop(Duration grace) {
         if (!process.isAlive()) {

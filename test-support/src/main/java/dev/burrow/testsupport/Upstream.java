@@ -30,6 +30,9 @@ import java.util.function.Predicate;
  *       (Content-Length, or chunked with {@code &chunked=1}).</li>
  *   <li>{@code /upload} consumes the body and answers {@code {"bytes":N,"crc32":C,"firstMismatch":M}} (M is -1 when
  *       the body is exactly the DeterministicBytes sequence).</li>
+ *   <li>{@code /slow?ms=M&n=N} sends the head at once, then the first N bytes (default 10 000) of
+ *       {@link DeterministicBytes} in ten pieces spread over M milliseconds (default 3000), with Content-Length: an
+ *       exchange that stays in flight for a known time.</li>
  *   <li>{@code /ws}: WebSocket echo (text as text, binary as binary).</li>
  * </ul>
  * Every request's method, URI, headers and remote address are recorded; echo bodies up to 1 MiB too.
@@ -131,6 +134,7 @@ public final class Upstream implements AutoCloseable {
             case "/echo" -> echo(req);
             case "/bytes" -> bytes(req);
             case "/upload" -> upload(req);
+            case "/slow" -> slow(req);
             case "/ws" -> {
                 record(req, null);
                 req.toWebSocket().onSuccess(this::webSocket)
@@ -207,6 +211,31 @@ public final class Upstream implements AutoCloseable {
                 resp.drainHandler(v -> run());
             }
         }
+    }
+
+    private void slow(HttpServerRequest req) {
+        record(req, null);
+        long millis = Long.parseLong(param(req, "ms", "3000"));
+        int n = Integer.parseInt(param(req, "n", "10000"));
+        HttpServerResponse resp = req.response();
+        resp.putHeader(UPSTREAM_HEADER, UPSTREAM_HEADER_VALUE).putHeader("Content-Type", "application/octet-stream")
+                .putHeader("Content-Length", Integer.toString(n));
+        resp.writeHead();
+        int pieces = 10;
+        slowPiece(resp, n, pieces, 0, Math.max(1, millis / pieces));
+    }
+
+    private void slowPiece(HttpServerResponse resp, int n, int pieces, int index, long period) {
+        vertx.setTimer(period, id -> {
+            int from = (int) ((long) n * index / pieces);
+            int to = (int) ((long) n * (index + 1) / pieces);
+            if (index + 1 == pieces) {
+                resp.end(DeterministicBytes.chunk(from, to - from));
+            } else {
+                resp.write(DeterministicBytes.chunk(from, to - from));
+                slowPiece(resp, n, pieces, index + 1, period);
+            }
+        });
     }
 
     private void upload(HttpServerRequest req) {

@@ -32,6 +32,48 @@ final class ClusterTestSupport {
         }
     }
 
+    /** As {@link #get}, with an I/O failure as the text of the answer (for requests run in the background). */
+    static String getOrError(EdgeProcess node, String name, String path, Duration timeout) {
+        try {
+            return new String(getBytes(node, name, path, timeout), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static byte[] getBytes(EdgeProcess node, String name, String path, Duration timeout) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(node.bindAddress(), node.httpPort()), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + node.hostHeader(name)
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return socket.getInputStream().readAllBytes();
+        }
+    }
+
+    /** The body of a raw response read by {@link #getOrError} (everything after the head). */
+    static byte[] body(String raw) {
+        int end = raw.indexOf("\r\n\r\n");
+        return end < 0 ? new byte[0] : raw.substring(end + 4).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Waits until a connection to the node's public HTTP port is refused; returns how long that took (ms). */
+    static long awaitRefused(EdgeProcess node, Duration bound) {
+        long start = System.nanoTime();
+        long deadline = start + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(node.bindAddress(), node.httpPort()), 1_000);
+            } catch (java.net.ConnectException refused) {
+                return (System.nanoTime() - start) / 1_000_000;
+            } catch (IOException other) {
+                // a timeout: try again
+            }
+            sleep(20);
+        }
+        throw new AssertionError("node " + node + " still accepted connections " + bound + " after SIGTERM");
+    }
+
     /** Waits until {@code name} answers 200 through every node in {@code nodes}. */
     static void awaitServing(List<EdgeProcess> nodes, String name, Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();

@@ -1,7 +1,9 @@
 package dev.burrow.cluster;
 
 import dev.burrow.testsupport.AgentProcess;
+import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.Closeables;
+import dev.burrow.testsupport.DeterministicBytes;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.Upstream;
@@ -13,24 +15,29 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SIGTERM drains a node under load: a 3-node cluster (separate JVMs), a 2-link agent that dialed node 0 first, a
- * steady load of 20 req/s for 10 s through all three nodes; node 0 gets SIGTERM 2 s in. The nodes still accepting
- * answer every request, node 0 stops accepting, exits 0 within its drain timeout, and the agent's two live links end
- * up on the other nodes.
+ * steady load of 20 req/s for 10 s through all three nodes, and four slow exchanges (4 s each) in flight at node 0
+ * when it gets SIGTERM. Node 0 refuses new connections at once, still completes the four slow exchanges with 200 and
+ * their full bodies, exits 0 within its drain timeout; the nodes still accepting answer every request; the agent's two
+ * live links end up on the other nodes.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DrainE2ETest {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    private static final int SLOW_REQUESTS = 4;
+    private static final int SLOW_BYTES = 20_000;
     private Upstream upstream;
     private EdgeCluster cluster;
     private AgentProcess agent;
@@ -41,7 +48,7 @@ class DrainE2ETest {
     }
 
     @Test
-    void aDrainedNodeLosesNoRequestAtTheOthersAndExitsZero() throws Exception {
+    void aDrainedNodeFinishesItsExchangesLosesNoRequestAtTheOthersAndExitsZero() throws Exception {
         upstream = Upstream.start();
         cluster = EdgeCluster.start(3, "1s", "--drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s");
         agent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("drained").start();
@@ -49,22 +56,41 @@ class DrainE2ETest {
         EdgeProcess draining = cluster.node(0);
 
         SteadyLoad load = new SteadyLoad(cluster.nodes(), "drained");
-        CompletableFuture<Long> drained = CompletableFuture.supplyAsync(() -> {
-            ClusterTestSupport.sleep(2_000);
-            long t0 = System.nanoTime();
-            draining.stop(DRAIN_TIMEOUT.plusSeconds(20)); // SIGTERM; SIGKILL only if the drain overran a lot
-            return (System.nanoTime() - t0) / 1_000_000;
-        });
-        load.run(20, Duration.ofSeconds(10), Duration.ofSeconds(5));
-        long drainMillis = drained.get(60, TimeUnit.SECONDS);
+        CompletableFuture<Void> loadRun = CompletableFuture.runAsync(() ->
+                load.run(20, Duration.ofSeconds(10), Duration.ofSeconds(5)));
+        ClusterTestSupport.sleep(1_000);
 
-        Optional<Integer> exit = draining.process().exitCode();
-        System.out.printf("drain: node0 exited %s after %d ms; node0 %s; node1 %s; node2 %s%n", exit.orElse(null),
-                drainMillis, load.counts(draining), load.counts(cluster.node(1)), load.counts(cluster.node(2)));
+        List<CompletableFuture<String>> slow = new ArrayList<>();
+        for (int i = 0; i < SLOW_REQUESTS; i++) {
+            String path = "/slow?ms=4000&n=" + SLOW_BYTES + "&i=" + i;
+            slow.add(CompletableFuture.supplyAsync(() -> ClusterTestSupport.getOrError(draining, "drained", path, Duration.ofSeconds(20))));
+        }
+        Await.until(() -> upstream.requests().stream().filter(r -> r.uri().startsWith("/slow")).count() == SLOW_REQUESTS,
+                Duration.ofSeconds(5), Duration.ofMillis(20), () -> "the slow requests did not reach the upstream");
+
+        long t0 = System.nanoTime();
+        draining.terminate();
+        long refusedAfter = ClusterTestSupport.awaitRefused(draining, Duration.ofSeconds(5));
+        boolean slowStillInFlight = slow.stream().noneMatch(CompletableFuture::isDone);
+        int exit = draining.process().awaitExit(DRAIN_TIMEOUT.plusSeconds(20));
+        long drainMillis = (System.nanoTime() - t0) / 1_000_000;
+        loadRun.get(60, TimeUnit.SECONDS);
+
+        System.out.printf("drain: node0 refused new connections %d ms after SIGTERM, exited %d after %d ms; node0 %s; node1 %s; node2 %s%n",
+                refusedAfter, exit, drainMillis, load.counts(draining), load.counts(cluster.node(1)), load.counts(cluster.node(2)));
+        assertTrue(slowStillInFlight, "the slow exchanges were still in flight when node 0 refused new connections");
+        byte[] expected = DeterministicBytes.slice(0, SLOW_BYTES);
+        for (CompletableFuture<String> response : slow) {
+            String raw = response.get(30, TimeUnit.SECONDS);
+            assertTrue(raw.startsWith("HTTP/1.1 200"), "an in-flight exchange at the draining node: " + abbreviate(raw));
+            byte[] body = ClusterTestSupport.body(raw);
+            assertEquals(SLOW_BYTES, body.length, "body length of an in-flight exchange");
+            assertArrayEquals(expected, body, "body of an in-flight exchange");
+        }
         assertEquals(List.of(), load.counts(cluster.node(1)).failures, "failed requests at node 1");
         assertEquals(List.of(), load.counts(cluster.node(2)).failures, "failed requests at node 2");
         assertTrue(load.counts(cluster.node(1)).succeeded.get() >= 60, "node 1 served the load: " + load.counts(cluster.node(1)));
-        assertEquals(Optional.of(0), exit, "the drained node's exit code");
+        assertEquals(0, exit, "the drained node's exit code");
         assertTrue(drainMillis < DRAIN_TIMEOUT.toMillis(), "drain took " + drainMillis + " ms");
 
         // The agent moved: two live links, none to the drained node.
@@ -75,7 +101,11 @@ class DrainE2ETest {
             links = ClusterTestSupport.liveLinks(agent);
         }
         assertEquals(2, links.size(), "the agent's live links: " + links);
-        assertTrue(!links.contains(draining.serverAddress()), "no link to the drained node: " + links);
+        assertFalse(links.contains(draining.serverAddress()), "no link to the drained node: " + links);
         ClusterTestSupport.awaitServing(List.of(cluster.node(1), cluster.node(2)), "drained", Duration.ofSeconds(5));
+    }
+
+    private static String abbreviate(String raw) {
+        return raw.length() <= 300 ? raw : raw.substring(0, 300) + "…";
     }
 }

@@ -68,7 +68,7 @@ public final class RelayServer {
                         vertx.createNetServer(new NetServerOptions(options).setPort(instancePort))
                                 .connectHandler(this::onConnect)
                                 .listen()
-                                .map(NetServer::actualPort))
+                                .map(ListenerDeployment.Bound::of))
                 .onSuccess(d -> deployment = d)
                 .map(ListenerDeployment::port);
     }

@@ -44,7 +44,7 @@ public final class PublicHttpServer {
                         vertx.createHttpServer(new HttpServerOptions(options).setPort(instancePort))
                                 .requestHandler(this::onRequest)
                                 .listen()
-                                .map(HttpServer::actualPort))
+                                .map(ListenerDeployment.Bound::of))
                 .onSuccess(d -> deployment = d)
                 .map(ListenerDeployment::port);
     }
@@ -60,6 +60,14 @@ public final class PublicHttpServer {
                 request.connection().close();
             }
         }
+    }
+
+    /**
+     * Stops accepting connections at once and lets the exchanges in progress finish within {@code grace} (a drain);
+     * completes when every connection is closed.
+     */
+    public Future<Void> shutdown(java.time.Duration grace) {
+        return deployment == null ? Future.succeededFuture() : deployment.shutdown(grace);
     }
 
     /** Stops listening and closes open connections. */

@@ -85,6 +85,22 @@ public final class TcpEndpoints implements PortListeners {
         return Future.join(closing).mapEmpty();
     }
 
+    /**
+     * Stops accepting on every TCP endpoint port at once; open connections keep flowing until they end or
+     * {@code grace} has passed (a drain). Completes when every connection is closed.
+     */
+    public Future<Void> shutdownAll(java.time.Duration grace) {
+        List<Future<Void>> closing = new ArrayList<>();
+        for (String id : List.copyOf(servers.keySet())) {
+            Future<NetServer> listening = servers.remove(id);
+            if (listening != null) {
+                closing.add(listening.compose(server -> server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS),
+                        error -> Future.succeededFuture()));
+            }
+        }
+        return Future.join(closing).<Void>mapEmpty().otherwiseEmpty();
+    }
+
     private void onConnect(int port, NetSocket socket) {
         Context context = Vertx.currentContext();
         TcpConnection connection = new TcpConnection(socket, context);
