@@ -257,7 +257,14 @@ public final class EdgeNode {
                     opsPort = port;
                     return vertx.executeBlocking(this::joinCluster, false);
                 })
-                .map(ignored -> {
+                .compose(ignored -> awaitUntil(() -> relayPool.readyCount() >= relayPool.peers().size(),
+                        System.nanoTime() + RELAYS_READY_WAIT.toNanos()))
+                .map(relaysReady -> {
+                    if (!relaysReady) {
+                        LOG.warn("edge node {}: relay links to {} of {} other node(s) are not ready after {} s; ready anyway",
+                                nodeId, relayPool.peers().size() - relayPool.readyCount(), relayPool.peers().size(),
+                                RELAYS_READY_WAIT.toSeconds());
+                    }
                     listening = true;
                     LOG.info("edge node {} up: http={} tunnel={} (TLS 1.3, {} engine) relay={} ops={} cluster={}@{}:{} ({} members) transport={} domain={}",
                             nodeId, httpPort, tunnelPort, linkServer.tlsEngine(), relayPort, opsPort, config.cluster().name(),
@@ -351,6 +358,12 @@ public final class EdgeNode {
                     return close().map(took);
                 });
     }
+
+    /**
+     * How long a starting node waits for its relay links to the other nodes before it calls itself ready: a request
+     * it takes before then could only be relayed over a link still being set up, and would fail.
+     */
+    static final java.time.Duration RELAYS_READY_WAIT = java.time.Duration.ofSeconds(10);
 
     /** How long a drain waits for the agents to open their replacement links before withdrawing this node's. */
     static final java.time.Duration MOVE_WAIT = java.time.Duration.ofSeconds(10);

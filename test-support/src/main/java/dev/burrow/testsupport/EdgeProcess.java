@@ -34,6 +34,7 @@ public final class EdgeProcess implements AutoCloseable {
     private static final Pattern TCP_LINE = Pattern.compile("^TCP endpoints allocated from (\\d+)-(\\d+)\\s*$");
     private static final Pattern CA_LINE = Pattern.compile("^Dev CA certificate: (.+?)\\s*$");
     private static final Pattern TOKEN_LINE = Pattern.compile("^Authtoken: (\\S+)\\s*$");
+    private static final Pattern OPS_LINE = Pattern.compile("^Ops \\(healthz, readyz, metrics\\) listening on (\\S+):(\\d+)\\s*$");
     private static final String READY_LINE = "Edge node ready";
 
     private final Builder options;
@@ -43,6 +44,7 @@ public final class EdgeProcess implements AutoCloseable {
     private ManagedProcess current;
     private int httpPort;
     private int tunnelPort;
+    private int opsPort;
     private Path caPath;
     private String authtoken;
 
@@ -125,6 +127,7 @@ public final class EdgeProcess implements AutoCloseable {
             throw new AssertionError("Dev CA certificate path is not an absolute path of a file: " + caPath);
         }
         authtoken = token.group(1);
+        opsPort = Integer.parseInt(stdoutMatch(p, OPS_LINE).group(2));
     }
 
     private static Matcher stdoutMatch(ManagedProcess p, Pattern pattern) {
@@ -189,6 +192,26 @@ public final class EdgeProcess implements AutoCloseable {
 
     public int tunnelPort() {
         return tunnelPort;
+    }
+
+    /** The ops port of the current run (/healthz, /readyz, /metrics); it changes on a restart unless fixed by a flag. */
+    public int opsPort() {
+        return opsPort;
+    }
+
+    /** The HTTP status of {@code GET /readyz} on the ops port, or -1 when it does not answer. */
+    public int readyStatus() {
+        try {
+            java.net.http.HttpResponse<Void> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + options.bindAddress + ":" + opsPort + "/readyz"))
+                            .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            return response.statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /** {@code <bind address>:<tunnel port>} (127.0.0.1 unless told otherwise), for the agent's --server. */

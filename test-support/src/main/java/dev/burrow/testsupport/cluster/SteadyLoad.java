@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * over the nodes, each on a fresh connection ({@code Connection: close}) with a timeout, from a small thread pool. Per
  * node it counts successes (200), failures (anything else: another status, a reset, a timeout — with the reason), and
  * refusals (the connection was refused: the node no longer accepts, which a load balancer would route around); after
- * the first refusal a node gets no more requests. Blocking; {@link #run} returns when every request has finished.
+ * the first refusal a node gets no more requests. With {@link #retryingRefused()} it acts as a load balancer in front
+ * of nodes that come and go (a rolling restart): a refused connection is counted and the request goes to the next
+ * node instead, and no node is dropped for good. Blocking; {@link #run} returns when every request has finished, or
+ * soon after {@link #stop()}.
  */
 public final class SteadyLoad {
 
@@ -33,6 +36,7 @@ public final class SteadyLoad {
         public final AtomicInteger refused = new AtomicInteger();
         public final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         volatile boolean stopped;
+        volatile boolean ready = true;
 
         @Override
         public String toString() {
@@ -44,12 +48,56 @@ public final class SteadyLoad {
     private final List<EdgeProcess> nodes;
     private final String name;
     private final Map<EdgeProcess, NodeCounts> counts = new ConcurrentHashMap<>();
+    private volatile boolean retryRefused;
+    private volatile boolean stopRequested;
 
     /** @param name the endpoint's subdomain */
     public SteadyLoad(List<EdgeProcess> nodes, String name) {
         this.nodes = List.copyOf(nodes);
         this.name = name;
         this.nodes.forEach(node -> counts.put(node, new NodeCounts()));
+    }
+
+    /**
+     * Acts as a load balancer with health checks: a node whose {@code /readyz} does not answer 200 (polled every
+     * 100 ms) gets no new requests, and a refused connection moves the request to the next node (counted as refused
+     * at the first). No node is dropped for good.
+     */
+    public SteadyLoad retryingRefused() {
+        retryRefused = true;
+        return this;
+    }
+
+    private void pollReadiness() {
+        while (!stopRequested && !Thread.currentThread().isInterrupted()) {
+            for (EdgeProcess node : nodes) {
+                counts.get(node).ready = node.readyStatus() == 200;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Ends {@link #run} early: no new requests; the ones under way finish. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** Every failure at any node. */
+    public List<String> allFailures() {
+        List<String> all = new ArrayList<>();
+        for (EdgeProcess node : nodes) {
+            all.addAll(counts.get(node).failures);
+        }
+        return all;
+    }
+
+    /** Successes at all nodes together. */
+    public int totalSucceeded() {
+        return counts.values().stream().mapToInt(c -> c.succeeded.get()).sum();
     }
 
     public NodeCounts counts(EdgeProcess node) {
@@ -62,8 +110,14 @@ public final class SteadyLoad {
         long periodNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
         long total = duration.toNanos() / periodNanos;
+        Thread readiness = null;
+        if (retryRefused) {
+            readiness = new Thread(this::pollReadiness, "steady-load-readiness");
+            readiness.setDaemon(true);
+            readiness.start();
+        }
         try {
-            for (long i = 0; i < total; i++) {
+            for (long i = 0; i < total && !stopRequested; i++) {
                 long due = start + i * periodNanos;
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
@@ -75,7 +129,14 @@ public final class SteadyLoad {
                     continue;
                 }
                 long n = i;
-                pool.execute(() -> once(node, nodeCounts, n, timeout));
+                int first = (int) (i % nodes.size());
+                pool.execute(() -> {
+                    if (retryRefused) {
+                        balanced(first, n, timeout);
+                    } else {
+                        once(node, nodeCounts, n, timeout);
+                    }
+                });
             }
             pool.shutdown();
             if (!pool.awaitTermination(timeout.toMillis() * 2 + 5_000, TimeUnit.MILLISECONDS)) {
@@ -86,18 +147,40 @@ public final class SteadyLoad {
             throw new AssertionError("interrupted", e);
         } finally {
             pool.shutdownNow();
+            if (readiness != null) {
+                readiness.interrupt();
+            }
         }
         return this;
     }
 
-    private void once(EdgeProcess node, NodeCounts nodeCounts, long n, Duration timeout) {
+    /**
+     * Tries the ready nodes in turn from {@code first} until one accepts the connection; all refusing is a failure.
+     */
+    private void balanced(int first, long n, Duration timeout) {
+        boolean anyReady = nodes.stream().anyMatch(node -> counts.get(node).ready);
+        for (int k = 0; k < nodes.size(); k++) {
+            EdgeProcess node = nodes.get((first + k) % nodes.size());
+            NodeCounts nodeCounts = counts.get(node);
+            if (anyReady && !nodeCounts.ready) {
+                continue;
+            }
+            if (once(node, nodeCounts, n, timeout)) {
+                return;
+            }
+        }
+        counts.get(nodes.get(first)).failures.add("#" + n + " every node refused the connection");
+    }
+
+    /** One request; false when the connection was refused (nothing was sent). */
+    private boolean once(EdgeProcess node, NodeCounts nodeCounts, long n, Duration timeout) {
         try (Socket socket = new Socket()) {
             try {
                 socket.connect(new InetSocketAddress(node.bindAddress(), node.httpPort()), (int) timeout.toMillis());
             } catch (ConnectException refused) {
                 nodeCounts.refused.incrementAndGet();
-                nodeCounts.stopped = true;
-                return;
+                nodeCounts.stopped = !retryRefused;
+                return false;
             }
             socket.setSoTimeout((int) timeout.toMillis());
             socket.getOutputStream().write(("GET /echo?load=" + n + " HTTP/1.1\r\nHost: " + node.hostHeader(name)
@@ -113,5 +196,6 @@ public final class SteadyLoad {
         } catch (IOException e) {
             nodeCounts.failures.add("#" + n + " " + e);
         }
+        return true;
     }
 }
