@@ -69,6 +69,11 @@ public final class EdgeMain implements Callable<Integer> {
     String relayPort;
     @Option(names = "--node-id", paramLabel = "ID", description = "This node's name in logs and metrics (default: generated).")
     String nodeId;
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain the agent link presents (node certificate first); with --tls-key. Default: the dev certificate of the data directory.")
+    String tlsCert;
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
+    String tlsKey;
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys, e.g. 'http-port: 8080' (or BURROW_CONFIG).")
     Path configFile;
 
@@ -156,6 +161,9 @@ public final class EdgeMain implements Callable<Integer> {
         out.println("Ops (healthz, readyz, metrics) listening on " + config.bindAddress() + ":" + node.opsPort());
         out.println("Cluster member " + node.nodeId() + " at " + config.cluster().advertiseAddress() + ":" + node.clusterPort()
                 + " in cluster " + config.cluster().name() + " (" + node.clusterMemberCount() + " members)");
+        if (config.tls() != null) {
+            out.println("Agent link certificate: " + config.tls().cert() + " (--tls-cert)");
+        }
         out.println("Edge node ready");
         out.flush();
     }
@@ -180,6 +188,8 @@ public final class EdgeMain implements Callable<Integer> {
         put(flags, ConfigKey.ADVERTISE_ADDRESS, advertiseAddress);
         put(flags, ConfigKey.RELAY_PORT, relayPort);
         put(flags, ConfigKey.NODE_ID, nodeId);
+        put(flags, ConfigKey.TLS_CERT, tlsCert);
+        put(flags, ConfigKey.TLS_KEY, tlsKey);
         if (authtokens != null && !authtokens.isEmpty()) {
             flags.put(ConfigKey.AUTHTOKEN, List.copyOf(authtokens));
         }

@@ -107,7 +107,12 @@ public final class EdgeNode {
         SessionServices services = new SessionServices(vertx, new TokenVerifier(tokens), sessions, binder, registry,
                 config.heartbeatInterval(), clusterNode::otherAgentAddresses);
         this.httpServer = new PublicHttpServer(vertx, registry, router, config.bindAddress(), config.httpPort());
-        this.linkServer = new AgentLinkServer(vertx, services, dataDirectory.pki(), config.bindAddress(), config.tunnelPort());
+        // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
+        // data directory, which every node shares (its key also derives the relay secret).
+        this.linkServer = new AgentLinkServer(vertx, services,
+                config.tls() != null ? config.tls().cert() : dataDirectory.pki().serverCert(),
+                config.tls() != null ? config.tls().key() : dataDirectory.pki().serverKey(),
+                config.bindAddress(), config.tunnelPort());
         this.relayServer = new RelayServer(vertx, sessions, registry, secret, dataDirectory.pki(), config.bindAddress(),
                 config.cluster().relayPort(), config.heartbeatInterval());
         this.opsServer = new OpsServer(vertx, metrics, () -> OpsServer.firstFailing(

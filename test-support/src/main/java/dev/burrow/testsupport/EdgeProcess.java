@@ -68,6 +68,10 @@ public final class EdgeProcess implements AutoCloseable {
     }
 
     private void launch(int httpPortArg, int tunnelPortArg) {
+        awaitReady(spawn(httpPortArg, tunnelPortArg));
+    }
+
+    private ManagedProcess spawn(int httpPortArg, int tunnelPortArg) {
         List<String> args = new ArrayList<>(List.of(
                 "--http-port", Integer.toString(httpPortArg),
                 "--tunnel-port", Integer.toString(tunnelPortArg),
@@ -99,7 +103,7 @@ public final class EdgeProcess implements AutoCloseable {
                 Map.of("HOME", dataDir.toString()), dataDir);
         generations.add(p);
         current = p;
-        awaitReady(p);
+        return p;
     }
 
     private void awaitReady(ManagedProcess p) {
@@ -374,6 +378,21 @@ public final class EdgeProcess implements AutoCloseable {
         public Builder jvmArg(String... args) {
             jvmArgs.addAll(List.of(args));
             return this;
+        }
+
+        /**
+         * Starts a node that is expected to refuse to start (a bad setting): waits up to {@code timeout} for it to
+         * exit and returns it; {@code process()} has the exit code and output. Close it to delete its data directory.
+         */
+        public EdgeProcess launchExpectingExit(Duration timeout) {
+            EdgeProcess edge = new EdgeProcess(this);
+            try {
+                edge.spawn(0, 0).awaitExit(timeout);
+            } catch (RuntimeException | Error e) {
+                edge.close();
+                throw e;
+            }
+            return edge;
         }
 
         public EdgeProcess start() {

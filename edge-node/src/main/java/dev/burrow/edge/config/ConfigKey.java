@@ -22,7 +22,9 @@ public enum ConfigKey {
     ADVERTISE_ADDRESS("advertise-address"),
     RELAY_PORT("relay-port"),
     NODE_ID("node-id"),
-    EVENT_LOOPS("event-loops");
+    EVENT_LOOPS("event-loops"),
+    TLS_CERT("tls-cert"),
+    TLS_KEY("tls-key");
 
     private final String yamlKey;
 

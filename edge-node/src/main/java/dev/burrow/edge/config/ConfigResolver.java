@@ -123,7 +123,14 @@ public final class ConfigResolver {
                         get(ConfigKey.RELAY_PORT, ConfigResolver::parsePort, 0),
                         get(ConfigKey.NODE_ID, Function.identity(), null),
                         get(ConfigKey.CLUSTER_JOIN_WAIT, DurationText::parse, null)),
-                get(ConfigKey.EVENT_LOOPS, ConfigResolver::parseCount, defaults.eventLoops()));
+                get(ConfigKey.EVENT_LOOPS, ConfigResolver::parseCount, defaults.eventLoops()),
+                tlsFiles());
+    }
+
+    private TlsFiles tlsFiles() {
+        Path cert = get(ConfigKey.TLS_CERT, Path::of, null);
+        Path key = get(ConfigKey.TLS_KEY, Path::of, null);
+        return cert == null && key == null ? null : new TlsFiles(cert, key);
     }
 
     private <T> T get(ConfigKey key, Function<String, T> parser, T defaultValue) {

@@ -25,11 +25,13 @@ import java.util.List;
  * @param cluster           how the node joins its cluster
  * @param eventLoops        event-loop threads; 0 means one per core (on a small machine shared with the upstream,
  *                          1 saves the hand-overs between loops)
+ * @param tls               the certificate chain and key the agent link presents ({@code --tls-cert}, {@code --tls-key});
+ *                          null: the dev certificate of the data directory
  */
 public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                          List<String> authtokens, String bindAddress, Duration heartbeatInterval,
                          Duration offlineGrace, int opsPort, Duration drainTimeout, ClusterSettings cluster,
-                         int eventLoops) {
+                         int eventLoops, TlsFiles tls) {
     public static final int DEFAULT_OPS_PORT = 9090;
 
     public EdgeConfig {
@@ -40,14 +42,14 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
     public EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                       List<String> authtokens, String bindAddress, Duration heartbeatInterval, Duration offlineGrace) {
         this(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace,
-                DEFAULT_OPS_PORT, Duration.ofSeconds(30), ClusterSettings.defaults(), 0);
+                DEFAULT_OPS_PORT, Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null);
     }
 
     /** The defaults of {@code java -jar burrow-edge.jar} with no arguments. */
     public static EdgeConfig defaults() {
         return new EdgeConfig(8080, 4443, "localhost", new PortRange(20000, 20999), Path.of("burrow-data"),
                 List.of(), "0.0.0.0", Duration.ofSeconds(10), Duration.ofSeconds(60), DEFAULT_OPS_PORT,
-                Duration.ofSeconds(30), ClusterSettings.defaults(), 0);
+                Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null);
     }
 
     /** Checks every value and returns this config with the domain normalized; throws {@link ConfigException}. */
@@ -96,8 +98,9 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
             throw new ConfigException("--drain-timeout must be zero or positive");
         }
         ClusterSettings validCluster = cluster.validate(bindAddress.trim());
+        TlsFiles validTls = tls == null ? null : tls.validate();
         return new EdgeConfig(httpPort, tunnelPort, normalizedDomain, tcpPorts, dataDir, authtokens, bindAddress.trim(),
-                heartbeatInterval, offlineGrace, opsPort, drainTimeout, validCluster, eventLoops);
+                heartbeatInterval, offlineGrace, opsPort, drainTimeout, validCluster, eventLoops, validTls);
     }
 
     private static void checkPort(String flag, int port) {
@@ -107,54 +110,59 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
     }
 
     public EdgeConfig withHttpPort(int port) {
-        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops);
+        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls);
     }
 
     public EdgeConfig withTunnelPort(int port) {
-        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops);
+        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls);
     }
 
     public EdgeConfig withDomain(String newDomain) {
-        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops);
+        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls);
     }
 
     public EdgeConfig withTcpPorts(PortRange range) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops);
+        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls);
     }
 
     public EdgeConfig withDataDir(Path dir) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls);
     }
 
     public EdgeConfig withAuthtokens(List<String> tokens) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls);
     }
 
     public EdgeConfig withBindAddress(String address) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls);
     }
 
     public EdgeConfig withHeartbeatInterval(Duration interval) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls);
     }
 
     public EdgeConfig withOfflineGrace(Duration grace) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops, tls);
     }
 
     public EdgeConfig withOpsPort(int port) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, port, drainTimeout, cluster, eventLoops);
+                offlineGrace, port, drainTimeout, cluster, eventLoops, tls);
     }
 
     public EdgeConfig withDrainTimeout(Duration timeout) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, timeout, cluster, eventLoops);
+                offlineGrace, opsPort, timeout, cluster, eventLoops, tls);
     }
 
     public EdgeConfig withEventLoops(int loops) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, loops);
+                offlineGrace, opsPort, drainTimeout, cluster, loops, tls);
+    }
+
+    public EdgeConfig withTls(TlsFiles files) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, files);
     }
 
     /** The event-loop threads to run: the configured count, or one per core. */
@@ -164,7 +172,7 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
 
     public EdgeConfig withCluster(ClusterSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, settings, eventLoops);
+                offlineGrace, opsPort, drainTimeout, settings, eventLoops, tls);
     }
 
     @Override
@@ -172,6 +180,6 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         return "EdgeConfig[httpPort=" + httpPort + ", tunnelPort=" + tunnelPort + ", domain=" + domain + ", tcpPorts="
                 + tcpPorts + ", dataDir=" + dataDir + ", authtokens=" + authtokens.size() + " HIDDEN, bindAddress="
                 + bindAddress + ", heartbeatInterval=" + heartbeatInterval + ", offlineGrace=" + offlineGrace + ", opsPort="
-                + opsPort + ", drainTimeout=" + drainTimeout + ", cluster=" + cluster + ", eventLoops=" + eventLoops + "]";
+                + opsPort + ", drainTimeout=" + drainTimeout + ", cluster=" + cluster + ", eventLoops=" + eventLoops + ", tls=" + tls + "]";
     }
 }

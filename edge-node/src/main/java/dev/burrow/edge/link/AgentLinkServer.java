@@ -1,7 +1,6 @@
 package dev.burrow.edge.link;
 
 import dev.burrow.edge.deploy.ListenerDeployment;
-import dev.burrow.edge.pki.DevPki;
 import dev.burrow.mux.LinkRole;
 import dev.burrow.mux.MuxOptions;
 import dev.burrow.mux.StreamMultiplexer;
@@ -32,7 +31,9 @@ public final class AgentLinkServer {
     private final int port;
     private ListenerDeployment deployment;
 
-    public AgentLinkServer(Vertx vertx, SessionServices services, DevPki pki, String bindAddress, int port) {
+    /** @param certPath PEM chain the link presents, {@code keyPath} its private key (the dev ones or --tls-cert/--tls-key) */
+    public AgentLinkServer(Vertx vertx, SessionServices services, java.nio.file.Path certPath, java.nio.file.Path keyPath,
+                           String bindAddress, int port) {
         this.vertx = vertx;
         this.services = services;
         this.port = port;
@@ -41,8 +42,8 @@ public final class AgentLinkServer {
                 .setTcpNoDelay(true)
                 .setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions()
-                        .setCertPath(pki.serverCert().toString())
-                        .setKeyPath(pki.serverKey().toString()))
+                        .setCertPath(certPath.toString())
+                        .setKeyPath(keyPath.toString()))
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"))
                 .setSslEngineOptions(OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
     }

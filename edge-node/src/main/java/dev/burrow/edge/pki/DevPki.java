@@ -218,6 +218,21 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
         }
     }
 
+    /** Reads every certificate of a PEM file, in order (a chain: the leaf first). */
+    public static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
+        List<X509Certificate> chain = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
+            Object object;
+            while ((object = parser.readObject()) != null) {
+                if (!(object instanceof X509CertificateHolder holder)) {
+                    throw new IOException("it holds a " + object.getClass().getSimpleName() + " where a certificate was expected");
+                }
+                chain.add(new JcaX509CertificateConverter().getCertificate(holder));
+            }
+        }
+        return chain;
+    }
+
     /** Reads a PKCS#8 or SEC1 PEM private key. */
     public static PrivateKey readPrivateKey(Path file) throws IOException {
         try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
@@ -228,6 +243,10 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
             }
             if (object instanceof PEMKeyPair keyPair) {
                 return converter.getKeyPair(keyPair).getPrivate();
+            }
+            if (object instanceof org.bouncycastle.openssl.PEMEncryptedKeyPair
+                    || object instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo) {
+                throw new IOException(file + " holds an encrypted private key; give it unencrypted (readable only by the node's user)");
             }
             throw new IOException(file + " does not contain a PEM private key");
         }
