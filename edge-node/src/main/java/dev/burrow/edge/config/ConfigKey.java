@@ -22,7 +22,13 @@ public enum ConfigKey {
     ADVERTISE_ADDRESS("advertise-address"),
     RELAY_PORT("relay-port"),
     NODE_ID("node-id"),
-    EVENT_LOOPS("event-loops");
+    EVENT_LOOPS("event-loops"),
+    DB_URL("db-url"),
+    DB_USER("db-user"),
+    DB_PASSWORD("db-password"),
+    OIDC_ISSUER("oidc-issuer"),
+    OIDC_AUDIENCE("oidc-audience"),
+    DOMAIN_VERIFIER("domain-verifier");
 
     private final String yamlKey;
 
