@@ -74,6 +74,18 @@ public final class EdgeMain implements Callable<Integer> {
     String tlsCert;
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
     String tlsKey;
+    @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "Tenancy database, e.g. jdbc:postgresql://db:5432/burrow (default: an H2 file in the data directory).")
+    String dbUrl;
+    @Option(names = "--db-user", paramLabel = "USER", description = "Tenancy database user.")
+    String dbUser;
+    @Option(names = "--db-password", paramLabel = "PASSWORD", description = "Tenancy database password (prefer BURROW_DB_PASSWORD).")
+    String dbPassword;
+    @Option(names = "--oidc-issuer", paramLabel = "URL", description = "OpenID provider whose access tokens the admin API accepts (default: only the bootstrap admin token).")
+    String oidcIssuer;
+    @Option(names = "--oidc-audience", paramLabel = "AUDIENCE", description = "Audience admin API access tokens must carry (default burrow).")
+    String oidcAudience;
+    @Option(names = "--domain-verifier", paramLabel = "dns|accept-all", description = "How custom domains are verified (default dns: a TXT record).")
+    String domainVerifier;
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys, e.g. 'http-port: 8080' (or BURROW_CONFIG).")
     Path configFile;
 
@@ -88,15 +100,17 @@ public final class EdgeMain implements Callable<Integer> {
     @Override
     public Integer call() {
         EdgeConfig config;
+        dev.burrow.edge.config.TenancySettings tenancy;
         try {
             config = ConfigResolver.resolve(flags(), System.getenv(), configFile);
+            tenancy = ConfigResolver.resolveTenancy(flags(), System.getenv(), configFile);
         } catch (ConfigException e) {
             System.err.println("burrow-edge: " + e.getMessage());
             return EXIT_BAD_CONFIG;
         }
         EdgeNode node;
         try {
-            node = EdgeNode.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            node = EdgeNode.start(config, tenancy).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             System.err.println("burrow-edge: " + (cause instanceof EdgeStartException || cause instanceof ConfigException
@@ -157,6 +171,7 @@ public final class EdgeMain implements Callable<Integer> {
         out.println("TCP endpoints allocated from " + config.tcpPorts().low() + "-" + config.tcpPorts().high());
         out.println("Dev CA certificate: " + node.caCertPath().toAbsolutePath());
         out.println("Authtoken: " + node.devAuthtoken());
+        out.println("Admin token: " + node.adminToken());
         out.println("Relay link (TLS) listening on " + config.bindAddress() + ":" + node.relayPort());
         out.println("Ops (healthz, readyz, metrics) listening on " + config.bindAddress() + ":" + node.opsPort());
         out.println("Cluster member " + node.nodeId() + " at " + config.cluster().advertiseAddress() + ":" + node.clusterPort()
@@ -190,6 +205,12 @@ public final class EdgeMain implements Callable<Integer> {
         put(flags, ConfigKey.NODE_ID, nodeId);
         put(flags, ConfigKey.TLS_CERT, tlsCert);
         put(flags, ConfigKey.TLS_KEY, tlsKey);
+        put(flags, ConfigKey.DB_URL, dbUrl);
+        put(flags, ConfigKey.DB_USER, dbUser);
+        put(flags, ConfigKey.DB_PASSWORD, dbPassword);
+        put(flags, ConfigKey.OIDC_ISSUER, oidcIssuer);
+        put(flags, ConfigKey.OIDC_AUDIENCE, oidcAudience);
+        put(flags, ConfigKey.DOMAIN_VERIFIER, domainVerifier);
         if (authtokens != null && !authtokens.isEmpty()) {
             flags.put(ConfigKey.AUTHTOKEN, List.copyOf(authtokens));
         }

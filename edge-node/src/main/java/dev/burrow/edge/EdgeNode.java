@@ -12,6 +12,17 @@ import dev.burrow.edge.cluster.RelaySecret;
 import dev.burrow.edge.cluster.RelayServer;
 import dev.burrow.edge.cluster.SessionDirectory;
 import dev.burrow.edge.config.EdgeConfig;
+import dev.burrow.edge.config.TenancySettings;
+import dev.burrow.edge.admin.AdminApi;
+import dev.burrow.edge.admin.AdminAuth;
+import dev.burrow.edge.pki.AdminToken;
+import dev.burrow.edge.store.Database;
+import dev.burrow.edge.tenancy.BindPolicy;
+import dev.burrow.edge.tenancy.DomainVerifier;
+import dev.burrow.edge.tenancy.TenancyMaps;
+import dev.burrow.edge.tenancy.TenantAuthenticator;
+import dev.burrow.edge.tenancy.TenantSessions;
+import dev.burrow.edge.tenancy.TenantStore;
 import dev.burrow.edge.ops.OpsServer;
 import dev.burrow.edge.pki.DevPki;
 import dev.burrow.edge.registry.EndpointRecord;
@@ -74,6 +85,10 @@ public final class EdgeNode {
     private final EndpointMirror mirror;
     private final ClusterNode clusterNode;
     private final OpsServer opsServer;
+    private final Database database;
+    private final String adminToken;
+    private final TenantStore tenantStore;
+    private final TenantSessions tenantSessions;
     private volatile boolean listening;
     private volatile boolean draining;
     private volatile int httpPort;
@@ -84,7 +99,9 @@ public final class EdgeNode {
     private Future<Void> closing;
 
     private EdgeNode(Vertx vertx, boolean ownsVertx, EdgeConfig config, DataDirectory dataDirectory,
-                     HazelcastInstance hazelcast, RelaySecret secret, PrometheusMeterRegistry metrics) {
+                     HazelcastInstance hazelcast, RelaySecret secret, PrometheusMeterRegistry metrics, Prepared prepared) {
+        this.database = prepared.database();
+        this.adminToken = prepared.adminToken();
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.config = config;
@@ -103,9 +120,12 @@ public final class EdgeNode {
         this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace());
         List<String> tokens = new ArrayList<>(config.authtokens());
         tokens.add(dataDirectory.devAuthtoken());
-        EndpointBinder binder = new EndpointBinder(registry, tcpEndpoints, config.domain(), config.tcpPorts(), () -> httpPort);
-        SessionServices services = new SessionServices(vertx, new TokenVerifier(tokens), sessions, binder, registry,
-                config.heartbeatInterval(), clusterNode::otherAgentAddresses);
+        this.tenantStore = new TenantStore(vertx, hazelcast);
+        this.tenantSessions = new TenantSessions(vertx, hazelcast, localMember, nodeId);
+        BindPolicy policy = new BindPolicy(tenantStore, registry::countOwnedBy, config.domain());
+        EndpointBinder binder = new EndpointBinder(registry, tcpEndpoints, config.domain(), config.tcpPorts(), () -> httpPort, policy);
+        SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
+                sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions);
         this.httpServer = new PublicHttpServer(vertx, registry, router, config.bindAddress(), config.httpPort());
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
@@ -118,6 +138,11 @@ public final class EdgeNode {
         this.opsServer = new OpsServer(vertx, metrics, () -> OpsServer.firstFailing(
                 () -> hazelcast.getLifecycleService().isRunning(), () -> listening, () -> draining),
                 config.bindAddress(), config.opsPort());
+        TenancySettings tenancy = prepared.tenancy();
+        AdminApi adminApi = new AdminApi(new AdminAuth(vertx, adminToken, tenancy.oidcIssuer(), tenancy.oidcAudience()),
+                tenantStore, tenantSessions, registry, DomainVerifier.of(vertx, tenancy.domainVerifier()),
+                record -> binder.publicUrl(record.toEndpoint()));
+        opsServer.withRoutes(adminApi::mount);
         registerMetrics();
     }
 
@@ -145,16 +170,23 @@ public final class EdgeNode {
      * Prometheus registry), which {@link #close()} closes.
      */
     public static Future<EdgeNode> start(EdgeConfig config) {
+        return start(config, TenancySettings.defaults());
+    }
+
+    /** As {@link #start(EdgeConfig)}, with multi-tenancy settings (tenancy database, admin API's OpenID provider). */
+    public static Future<EdgeNode> start(EdgeConfig config, TenancySettings tenancy) {
         EdgeConfig valid;
+        TenancySettings validTenancy;
         try {
             valid = config.validate();
+            validTenancy = tenancy.validate();
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Context-less promise: a future chained on an event-loop context would never complete once Vert.x is closed.
         Promise<EdgeNode> result = Promise.promise();
-        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> prepare(valid))).onComplete(prepared -> {
+        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> prepare(valid, validTenancy))).onComplete(prepared -> {
             if (prepared.failed()) {
                 result.fail(prepared.cause());
                 return;
@@ -171,6 +203,7 @@ public final class EdgeNode {
                     .onComplete(built -> {
                         if (built.failed()) {
                             p.hazelcast().shutdown();
+                            p.database().close();
                             result.fail(built.cause());
                             return;
                         }
@@ -181,6 +214,7 @@ public final class EdgeNode {
                             } else {
                                 vertx.close().onComplete(ignored -> {
                                     p.hazelcast().shutdown();
+                                    p.database().close();
                                     result.fail(ar.cause());
                                 });
                             }
@@ -192,25 +226,34 @@ public final class EdgeNode {
 
     /** Starts a node on the caller's Vert.x instance (with its own Hazelcast member); {@link #close()} leaves Vert.x running. */
     public static Future<EdgeNode> start(Vertx vertx, EdgeConfig config) {
+        return start(vertx, config, TenancySettings.defaults());
+    }
+
+    /** As {@link #start(Vertx, EdgeConfig)}, with multi-tenancy settings. */
+    public static Future<EdgeNode> start(Vertx vertx, EdgeConfig config, TenancySettings tenancy) {
         EdgeConfig valid;
+        TenancySettings validTenancy;
         try {
             valid = config.validate();
+            validTenancy = tenancy.validate();
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        return vertx.executeBlocking(() -> prepare(valid), false).compose(p -> start(vertx, false, valid, p, metrics)
+        return vertx.executeBlocking(() -> prepare(valid, validTenancy), false).compose(p -> start(vertx, false, valid, p, metrics)
                 .recover(error -> vertx.executeBlocking(() -> {
                     p.hazelcast().shutdown();
+                    p.database().close();
                     return null;
                 }, false).transform(ignored -> Future.failedFuture(error))));
     }
 
-    private record Prepared(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast) {
+    private record Prepared(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast,
+                            Database database, String adminToken, TenancySettings tenancy) {
     }
 
     /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
-    private static Prepared prepare(EdgeConfig config) {
+    private static Prepared prepare(EdgeConfig config, TenancySettings tenancy) {
         DataDirectory dataDirectory = DataDirectory.prepare(config.dataDir(), config.domain(),
                 java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress()));
         RelaySecret secret;
@@ -219,21 +262,36 @@ public final class EdgeNode {
         } catch (java.io.IOException e) {
             throw new EdgeStartException("cannot read the cluster CA key in " + dataDirectory.path() + ": " + e.getMessage(), e);
         }
+        String adminToken;
+        try {
+            adminToken = AdminToken.loadOrCreate(dataDirectory.path()).token();
+        } catch (java.io.IOException e) {
+            throw new EdgeStartException("cannot read or create the admin token in " + dataDirectory.path() + ": " + e.getMessage(), e);
+        }
+        Database database;
+        try {
+            database = Database.open(tenancy.store(), dataDirectory.path());
+        } catch (RuntimeException e) {
+            throw new EdgeStartException(e.getMessage(), e);
+        }
         HazelcastInstance hazelcast;
         try {
-            hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config.cluster()));
+            com.hazelcast.config.Config hazelcastConfig = HazelcastSetup.config(config.cluster());
+            TenancyMaps.configure(hazelcastConfig, database);
+            hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig);
         } catch (RuntimeException e) {
+            database.close();
             throw new EdgeStartException("cannot start the cluster member on " + config.cluster().advertiseAddress() + ":"
                     + config.cluster().port() + ": " + e + "; check --cluster-port, --advertise-address and --cluster-members", e);
         }
-        return new Prepared(dataDirectory, secret, hazelcast);
+        return new Prepared(dataDirectory, secret, hazelcast, database, adminToken, tenancy);
     }
 
     private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, Prepared prepared,
                                           PrometheusMeterRegistry metrics) {
         EdgeNode node;
         try {
-            node = new EdgeNode(vertx, ownsVertx, config, prepared.dataDirectory(), prepared.hazelcast(), prepared.secret(), metrics);
+            node = new EdgeNode(vertx, ownsVertx, config, prepared.dataDirectory(), prepared.hazelcast(), prepared.secret(), metrics, prepared);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -437,12 +495,14 @@ public final class EdgeNode {
         } catch (RuntimeException e) {
             LOG.debug("hazelcast shutdown: {}", e.toString());
         }
+        database.close();
     }
 
     private Future<Void> stopListeners() {
         draining = true;
         listening = false;
         sessions.close();
+        tenantSessions.close();
         relayPool.close();
         Future<Void> withdrawn = vertx.executeBlocking(() -> {
             if (registryListener != null) {
@@ -477,6 +537,15 @@ public final class EdgeNode {
     /** The dev authtoken of the data directory (always accepted, besides configured tokens). */
     public String devAuthtoken() {
         return dataDirectory.devAuthtoken();
+    }
+
+    /** The bootstrap admin token of the data directory (admin API, {@code Authorization: Bearer …}). */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public TenantStore tenantStore() {
+        return tenantStore;
     }
 
     public DataDirectory dataDirectory() {

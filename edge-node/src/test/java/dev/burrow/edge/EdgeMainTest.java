@@ -38,6 +38,7 @@ class EdgeMainTest {
                     "TCP endpoints allocated from 20000-20999",
                     "Dev CA certificate: " + dataDir.toAbsolutePath().resolve("ca.pem"),
                     "Authtoken: " + edge.devAuthtoken(),
+                    "Admin token: " + edge.adminToken(),
                     "Relay link (TLS) listening on 127.0.0.1:" + edge.relayPort(),
                     "Ops (healthz, readyz, metrics) listening on 127.0.0.1:" + edge.opsPort(),
                     "Cluster member " + edge.nodeId() + " at 127.0.0.1:" + edge.clusterPort() + " in cluster burrow (1 members)",

@@ -33,6 +33,23 @@ public enum ErrorCode {
     UNSUPPORTED_PROTOCOL(113),
     ENDPOINT_NOT_FOUND(114),
 
+    // Multi-tenancy (docs/tenancy.md): refusals of a bind or a session, and why a live session was closed.
+    /** The hostname is reserved by, or a custom domain of, another tenant. */
+    HOSTNAME_RESERVED(130),
+    /** The TCP port is reserved by another tenant. */
+    PORT_RESERVED(131),
+    /** The token's scopes (ACL) do not allow this bind. */
+    NOT_PERMITTED(132),
+    /** The custom domain's ownership is not proven yet. */
+    DOMAIN_NOT_VERIFIED(133),
+    ENDPOINT_QUOTA_EXCEEDED(134),
+    TCP_PORT_QUOTA_EXCEEDED(135),
+    SESSION_QUOTA_EXCEEDED(136),
+    /** The session's authtoken was revoked; reconnecting with it fails. */
+    AUTH_REVOKED(137),
+    /** An administrator closed the session. */
+    SESSION_KICKED(138),
+
     UPSTREAM_UNREACHABLE(200),
     UPSTREAM_TIMEOUT(201),
     UPSTREAM_ERROR(202);

@@ -24,7 +24,13 @@ public enum ConfigKey {
     NODE_ID("node-id"),
     EVENT_LOOPS("event-loops"),
     TLS_CERT("tls-cert"),
-    TLS_KEY("tls-key");
+    TLS_KEY("tls-key"),
+    DB_URL("db-url"),
+    DB_USER("db-user"),
+    DB_PASSWORD("db-password"),
+    OIDC_ISSUER("oidc-issuer"),
+    OIDC_AUDIENCE("oidc-audience"),
+    DOMAIN_VERIFIER("domain-verifier");
 
     private final String yamlKey;
 

@@ -35,6 +35,20 @@ public final class ConfigResolver {
      * @param configFile the {@code --config} file, or null to use {@code BURROW_CONFIG} or no file
      */
     public static EdgeConfig resolve(Map<ConfigKey, List<String>> flags, Map<String, String> env, Path configFile) {
+        return load(flags, env, configFile).build().validate();
+    }
+
+    /** The multi-tenancy settings from the same sources ({@code --db-url}, {@code --oidc-issuer}, …). */
+    public static TenancySettings resolveTenancy(Map<ConfigKey, List<String>> flags, Map<String, String> env, Path configFile) {
+        ConfigResolver resolver = load(flags, env, configFile);
+        Function<String, String> text = Function.identity();
+        return new TenancySettings(new dev.burrow.edge.store.StoreSettings(resolver.get(ConfigKey.DB_URL, text, null),
+                resolver.get(ConfigKey.DB_USER, text, null), resolver.get(ConfigKey.DB_PASSWORD, text, null)),
+                resolver.get(ConfigKey.OIDC_ISSUER, text, null), resolver.get(ConfigKey.OIDC_AUDIENCE, text, null),
+                resolver.get(ConfigKey.DOMAIN_VERIFIER, text, null)).validate();
+    }
+
+    private static ConfigResolver load(Map<ConfigKey, List<String>> flags, Map<String, String> env, Path configFile) {
         ConfigResolver resolver = new ConfigResolver();
         Path file = configFile;
         String fileSource = "--config";
@@ -59,7 +73,7 @@ public final class ConfigResolver {
                 resolver.settings.put(key, new Setting(key.flag(), List.copyOf(values)));
             }
         });
-        return resolver.build().validate();
+        return resolver;
     }
 
     private void readYaml(Path file, String fileSource) {

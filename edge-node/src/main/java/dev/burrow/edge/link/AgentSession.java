@@ -8,6 +8,10 @@ import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.ProtocolLimits;
 import dev.burrow.protocol.StreamOpen;
+import dev.burrow.edge.registry.EndpointException;
+import dev.burrow.edge.tenancy.Principal;
+import dev.burrow.edge.tenancy.TenantAuthenticator;
+import dev.burrow.edge.tenancy.TenantSessions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,14 +19,12 @@ import io.vertx.core.internal.ContextInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Optional;
-
 /**
  * The edge's side of one agent link (one TLS connection): authenticates it within the handshake timeout, answers
  * bind and unbind, and tells the {@link SessionTable} when the link ends. All state is confined to the link's event
  * loop; nothing thrown while handling a message escapes (the link is closed with INTERNAL_ERROR instead).
  */
-public final class AgentSession implements AgentLink {
+public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
     static final String AUTH_REFUSED = "the authtoken was not accepted by this edge; check --authtoken";
 
@@ -34,7 +36,7 @@ public final class AgentSession implements AgentLink {
     private final String remoteAddress;
     private State state = State.AWAITING_AUTH;
     private volatile String sessionId;
-    private String ownerKey;
+    private Principal principal;
     private long linkEpoch;
     private long handshakeTimer = -1;
     /** Endpoints bound over this link (read from any thread by routers). */
@@ -94,16 +96,40 @@ public final class AgentSession implements AgentLink {
             return;
         }
         cancelHandshakeTimer();
-        Optional<String> owner = services.tokens().verify(auth.authtoken());
-        if (owner.isEmpty()) {
-            LOG.warn("{}: refused an agent: authtoken not accepted", mux.name());
-            mux.sendControl(ControlMessage.AuthResult.refused(ErrorCode.AUTH_FAILED, AUTH_REFUSED));
-            closeWith(ErrorCode.AUTH_FAILED, AUTH_REFUSED);
-            return;
-        }
-        ownerKey = owner.get();
         String resume = blankToNull(auth.resumeSessionId());
-        services.sessions().attach(this, ownerKey, resume).onComplete(ar -> context.runOnContext(v -> {
+        services.authenticator().authenticate(auth.authtoken())
+                .compose(who -> services.tenantSessions().admit(who, resume).map(who))
+                .onComplete(ar -> context.runOnContext(v -> {
+                    if (state == State.CLOSED || mux.isClosed()) {
+                        return;
+                    }
+                    if (ar.succeeded()) {
+                        attach(auth, ar.result(), resume);
+                        return;
+                    }
+                    ErrorCode code;
+                    String message;
+                    if (ar.cause() instanceof TenantAuthenticator.AuthRefused refused) {
+                        code = ErrorCode.AUTH_FAILED;
+                        message = refused.revoked() ? refused.getMessage() : AUTH_REFUSED;
+                        LOG.warn("{}: refused an agent: authtoken {}", mux.name(), refused.revoked() ? "revoked" : "not accepted");
+                    } else if (ar.cause() instanceof EndpointException refusal) {
+                        code = refusal.code();
+                        message = refusal.getMessage();
+                        LOG.warn("{}: refused an agent: {}", mux.name(), message);
+                    } else {
+                        LOG.error("{}: could not check the authtoken", mux.name(), ar.cause());
+                        closeWith(ErrorCode.INTERNAL_ERROR, "the edge could not check the authtoken; try again");
+                        return;
+                    }
+                    mux.sendControl(ControlMessage.AuthResult.refused(code, message));
+                    closeWith(code, message);
+                }));
+    }
+
+    private void attach(ControlMessage.Auth auth, Principal who, String resume) {
+        principal = who;
+        services.sessions().attach(this, principal.sessionOwnerKey(), resume).onComplete(ar -> context.runOnContext(v -> {
             if (ar.failed()) {
                 LOG.error("{}: could not attach the session", mux.name(), ar.cause());
                 closeWith(ErrorCode.INTERNAL_ERROR, "the edge could not set up the session; try again");
@@ -117,6 +143,7 @@ public final class AgentSession implements AgentLink {
                 return;
             }
             state = State.READY;
+            services.tenantSessions().opened(this, principal, sessionId, remoteAddress);
             mux.name("agent-link " + remoteAddress + " session=" + sessionId);
             LOG.info("{}: agent {} authenticated{}", mux.name(), auth.agentVersion() == null ? "" : auth.agentVersion(),
                     attachment.resumed() ? (auth.additionalLink() ? " (an extra link of its session)" : " (resumed its session)") : "");
@@ -126,7 +153,7 @@ public final class AgentSession implements AgentLink {
     }
 
     private void onBind(ControlMessage.Bind bind) {
-        services.binder().bind(sessionId, ownerKey, linkEpoch, bind).onComplete(ar -> {
+        services.binder().bind(sessionId, principal, linkEpoch, bind).onComplete(ar -> {
             ControlMessage.BindResult result = ar.succeeded() ? ar.result()
                     : new ControlMessage.BindResult(bind.requestId(), false, null, null, ErrorCode.INTERNAL_ERROR,
                     "the edge failed to bind the endpoint: " + ar.cause().getMessage());
@@ -173,6 +200,7 @@ public final class AgentSession implements AgentLink {
         state = State.CLOSED;
         cancelHandshakeTimer();
         LOG.info("{}: link closed: {}", mux.name(), reason);
+        services.tenantSessions().closed(this);
         if (sessionId != null && previous != State.AWAITING_AUTH) {
             services.sessions().detach(sessionId, this);
         }
@@ -186,6 +214,20 @@ public final class AgentSession implements AgentLink {
     /** Tells the agent this node is going away (it moves its link elsewhere); the link stays open for open streams. */
     public void goAway(ErrorCode code, String message) {
         mux.goAway(code, message);
+    }
+
+    /** An administrator (or a token revocation) closes this link; runs on the link's context. */
+    @Override
+    public void kick(ErrorCode code, String message) {
+        context.runOnContext(v -> {
+            mux.sendControl(new ControlMessage.Error(code, message));
+            mux.close(code, message);
+        });
+    }
+
+    /** Who this link acts for (null before authentication). */
+    public Principal principal() {
+        return principal;
     }
 
     /** Closes the link (GO_AWAY with the reason, then the socket). */

@@ -8,6 +8,8 @@ import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRegistry;
 import dev.burrow.edge.registry.EndpointState;
 import dev.burrow.edge.registry.Hostnames;
+import dev.burrow.edge.tenancy.BindPolicy;
+import dev.burrow.edge.tenancy.Principal;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import io.vertx.core.Future;
@@ -29,12 +31,15 @@ public final class EndpointBinder {
     private final String domain;
     private final PortRange tcpPorts;
     private final IntSupplier publicHttpPort;
+    private final BindPolicy policy;
 
     /**
      * @param publicHttpPort the port of the public HTTP listener (read when building URLs; 80 is left out of them)
+     * @param policy         what each tenant may bind (reservations, scopes, quotas)
      */
     public EndpointBinder(EndpointRegistry registry, PortListeners portListeners, String domain, PortRange tcpPorts,
-                          IntSupplier publicHttpPort) {
+                          IntSupplier publicHttpPort, BindPolicy policy) {
+        this.policy = policy;
         this.registry = registry;
         this.portListeners = portListeners;
         this.domain = domain;
@@ -43,14 +48,15 @@ public final class EndpointBinder {
     }
 
     /** Binds for the session; the future always succeeds, with ok or a refusal. */
-    public Future<ControlMessage.BindResult> bind(String sessionId, String ownerKey, long linkEpoch, ControlMessage.Bind bind) {
+    public Future<ControlMessage.BindResult> bind(String sessionId, Principal principal, long linkEpoch, ControlMessage.Bind bind) {
         boolean pooling = isPooling(bind);
+        String ownerKey = principal.endpointOwnerKey();
         EndpointProtocol protocol = EndpointProtocol.fromWire(bind.proto());
         Future<Endpoint> bound;
         if (protocol == EndpointProtocol.HTTP) {
-            bound = bindHttp(sessionId, ownerKey, linkEpoch, bind, pooling);
+            bound = bindHttp(sessionId, principal, linkEpoch, bind, pooling);
         } else if (protocol == EndpointProtocol.TCP) {
-            bound = bindTcp(sessionId, ownerKey, linkEpoch, bind.port(), pooling);
+            bound = bindTcp(sessionId, principal, linkEpoch, bind.port(), pooling);
         } else {
             bound = Future.failedFuture(new EndpointException(ErrorCode.UNSUPPORTED_PROTOCOL,
                     "protocol \"" + bind.proto() + "\" is not supported; use http or tcp"));
@@ -84,16 +90,17 @@ public final class EndpointBinder {
         return "http://" + endpoint.hostname() + (port == 80 ? "" : ":" + port);
     }
 
-    private Future<Endpoint> bindHttp(String sessionId, String ownerKey, long linkEpoch, ControlMessage.Bind bind,
+    private Future<Endpoint> bindHttp(String sessionId, Principal principal, long linkEpoch, ControlMessage.Bind bind,
                                       boolean pooling) {
+        String ownerKey = principal.endpointOwnerKey();
         if (bind.hostname() != null && !bind.hostname().isBlank()) {
             String hostname = Hostnames.normalize(bind.hostname());
-            if (!Hostnames.isDirectSubdomain(hostname, domain)) {
-                return Future.failedFuture(new EndpointException(ErrorCode.INVALID_HOSTNAME, "hostname " + bind.hostname()
-                        + " is not a name under this edge's domain; use NAME." + domain
-                        + " where NAME has letters, digits and inner '-'"));
+            if (hostname == null) {
+                return Future.failedFuture(new EndpointException(ErrorCode.INVALID_HOSTNAME, "hostname \"" + bind.hostname()
+                        + "\" is empty; use NAME." + domain));
             }
-            return registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch).withPooling(pooling));
+            return policy.checkHostname(principal, hostname, bind.hostname()).compose(ok ->
+                    registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch).withPooling(pooling)));
         }
         if (bind.subdomain() != null && !bind.subdomain().isBlank()) {
             String label = Hostnames.normalize(bind.subdomain());
@@ -101,31 +108,40 @@ public final class EndpointBinder {
                 return Future.failedFuture(new EndpointException(ErrorCode.INVALID_HOSTNAME, "subdomain \"" + bind.subdomain()
                         + "\" is not valid; use letters, digits and inner '-', at most 63 characters"));
             }
-            return registry.bind(EndpointClaim.http(label + "." + domain, sessionId, ownerKey, linkEpoch).withPooling(pooling));
+            String hostname = label + "." + domain;
+            return policy.checkHostname(principal, hostname, bind.subdomain()).compose(ok ->
+                    registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch).withPooling(pooling)));
         }
-        return bindRandomName(sessionId, ownerKey, linkEpoch, RANDOM_NAME_ATTEMPTS);
+        return policy.checkRandomHostname(principal, Hostnames.randomName() + "." + domain)
+                .compose(ok -> bindRandomName(sessionId, ownerKey, linkEpoch, RANDOM_NAME_ATTEMPTS));
     }
 
     private Future<Endpoint> bindRandomName(String sessionId, String ownerKey, long linkEpoch, int attemptsLeft) {
         String hostname = Hostnames.randomName() + "." + domain;
-        return registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch)).recover(error -> {
-            if (attemptsLeft > 1 && error instanceof EndpointException e && e.code() == ErrorCode.HOSTNAME_IN_USE) {
-                return bindRandomName(sessionId, ownerKey, linkEpoch, attemptsLeft - 1);
-            }
-            return Future.failedFuture(error);
-        });
+        // A generated name never lands on a held one (a reservation, a wildcard, a custom domain), whoever holds it.
+        return policy.isUnheld(hostname).compose(unheld -> unheld
+                ? registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch))
+                : Future.failedFuture(new EndpointException(ErrorCode.HOSTNAME_IN_USE, "generated name " + hostname + " is reserved")))
+                .recover(error -> {
+                    if (attemptsLeft > 1 && error instanceof EndpointException e && e.code() == ErrorCode.HOSTNAME_IN_USE) {
+                        return bindRandomName(sessionId, ownerKey, linkEpoch, attemptsLeft - 1);
+                    }
+                    return Future.failedFuture(error);
+                });
     }
 
-    private Future<Endpoint> bindTcp(String sessionId, String ownerKey, long linkEpoch, int port, boolean pooling) {
+    private Future<Endpoint> bindTcp(String sessionId, Principal principal, long linkEpoch, int port, boolean pooling) {
+        String ownerKey = principal.endpointOwnerKey();
         if (port != 0) {
             if (!tcpPorts.contains(port)) {
                 return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE, "TCP port " + port
                         + " is outside this edge's TCP port range " + tcpPorts + "; ask for a port in it or for any port (0)"));
             }
-            return claimAndListen(port, sessionId, ownerKey, linkEpoch, pooling);
+            return policy.checkPort(principal, port)
+                    .compose(ok -> claimAndListen(port, sessionId, ownerKey, linkEpoch, pooling));
         }
         int start = tcpPorts.low() + ThreadLocalRandom.current().nextInt(tcpPorts.size());
-        return tryPort(start, 0, sessionId, ownerKey, linkEpoch);
+        return policy.checkRandomPort(principal).compose(ok -> tryPort(start, 0, sessionId, ownerKey, linkEpoch));
     }
 
     private Future<Endpoint> tryPort(int start, int attempt, String sessionId, String ownerKey, long linkEpoch) {
@@ -135,6 +151,7 @@ public final class EndpointBinder {
         }
         int port = tcpPorts.low() + Math.floorMod(start - tcpPorts.low() + attempt, tcpPorts.size());
         return registry.lookupPort(port).compose(existing -> existing != null
+                ? Future.succeededFuture(false) : policy.isPortUnreserved(port)).compose(free -> !free
                 ? tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)
                 : claimAndListen(port, sessionId, ownerKey, linkEpoch, false).recover(error -> tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)));
     }

@@ -1,7 +1,8 @@
 package dev.burrow.edge.link;
 
-import dev.burrow.edge.pki.TokenVerifier;
 import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.edge.tenancy.TenantAuthenticator;
+import dev.burrow.edge.tenancy.TenantSessions;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
@@ -13,7 +14,10 @@ import java.util.function.Supplier;
  *
  * @param heartbeatInterval sent to agents in the auth result and used for the link's own heartbeats
  * @param edgeNodes         the agent-link addresses of the cluster's other nodes, for the auth result
+ * @param authenticator     configured and managed (tenant) authtokens
+ * @param tenantSessions    the cluster-wide list of live sessions (session quota, admin kicks)
  */
-public record SessionServices(Vertx vertx, TokenVerifier tokens, SessionTable sessions, EndpointBinder binder,
-                              EndpointRegistry registry, Duration heartbeatInterval, Supplier<List<String>> edgeNodes) {
+public record SessionServices(Vertx vertx, TenantAuthenticator authenticator, SessionTable sessions, EndpointBinder binder,
+                              EndpointRegistry registry, Duration heartbeatInterval, Supplier<List<String>> edgeNodes,
+                              TenantSessions tenantSessions) {
 }

@@ -21,6 +21,7 @@ public final class OpsServer {
     private final String bindAddress;
     private final int port;
     private HttpServer server;
+    private java.util.function.Consumer<Router> extraRoutes = router -> { };
 
     /**
      * @param notReadyReason null when ready, else why not (for example "draining")
@@ -33,8 +34,15 @@ public final class OpsServer {
         this.port = port;
     }
 
+    /** Routes to serve besides the health and metrics ones (the admin API); call before {@link #listen()}. */
+    public OpsServer withRoutes(java.util.function.Consumer<Router> routes) {
+        this.extraRoutes = routes;
+        return this;
+    }
+
     public Future<Integer> listen() {
         Router router = Router.router(vertx);
+        extraRoutes.accept(router);
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
         router.get("/readyz").handler(ctx -> {
             String reason = notReadyReason.get();

@@ -172,6 +172,21 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         return vertx.executeBlocking(() -> endpoints.values().stream().map(EndpointRecord::toEndpoint).toList(), false);
     }
 
+    /**
+     * How many endpoints an owner key holds, cluster-wide (for tenant quotas): of one protocol or, for null, all;
+     * not counting the record at {@code exceptKey}.
+     */
+    public Future<Integer> countOwnedBy(String ownerKey, EndpointProtocol protocol, String exceptKey) {
+        return vertx.executeBlocking(() -> (int) endpoints.entrySet(new OwnerKeyIs(ownerKey, protocol)).stream()
+                .filter(e -> !e.getKey().equals(exceptKey)).count(), false);
+    }
+
+    /** Every endpoint whose owner key is {@code ownerKey}, or for a null key every one (admin API). */
+    public Future<List<EndpointRecord>> recordsOwnedBy(String ownerKey) {
+        return vertx.executeBlocking(() -> List.copyOf(ownerKey == null ? endpoints.values()
+                : endpoints.values(new OwnerKeyIs(ownerKey, null))), false);
+    }
+
     /** Every stored record, for the node's start-up sync and diagnostics. Blocking. */
     public List<EndpointRecord> recordsBlocking() {
         return List.copyOf(endpoints.values());
@@ -366,6 +381,14 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         public boolean apply(Map.Entry<String, EndpointRecord> entry) {
             EndpointRecord record = entry.getValue();
             return record != null && (record.sessionId().equals(sessionId) || record.hasLinkOf(sessionId));
+        }
+    }
+
+    record OwnerKeyIs(String ownerKey, EndpointProtocol protocol) implements Predicate<String, EndpointRecord>, Serializable {
+        @Override
+        public boolean apply(Map.Entry<String, EndpointRecord> entry) {
+            EndpointRecord record = entry.getValue();
+            return record != null && record.ownerKey().equals(ownerKey) && (protocol == null || record.protocol() == protocol);
         }
     }
 

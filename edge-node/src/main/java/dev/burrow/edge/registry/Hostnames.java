@@ -1,5 +1,6 @@
 package dev.burrow.edge.registry;
 
+import java.net.IDN;
 import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -33,10 +34,45 @@ public final class Hostnames {
                 value = value.substring(0, colon);
             }
         }
+        value = toAscii(value);
         while (value.endsWith(".")) {
             value = value.substring(0, value.length() - 1);
         }
         return value.isEmpty() ? null : value;
+    }
+
+    /**
+     * IDNA to ASCII when the name has non-ASCII characters: compatibility forms fold (fullwidth {@code ｂ} is
+     * {@code b}, the ideographic full stop is a dot) and other scripts become {@code xn--} labels. A name IDNA
+     * refuses is left as is (it then fails validation).
+     */
+    private static String toAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 0x7f) {
+                try {
+                    return IDN.toASCII(value, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+                } catch (IllegalArgumentException e) {
+                    return value;
+                }
+            }
+        }
+        return value;
+    }
+
+    /** Whether {@code host} is strictly under {@code suffix} on a label boundary: {@code a.b.c} is under {@code b.c}; {@code xb.c} is not. */
+    public static boolean isUnder(String host, String suffix) {
+        return host != null && suffix != null && host.length() > suffix.length() + 1 && host.endsWith("." + suffix);
+    }
+
+    /** The names a wildcard could cover {@code host} with, closest first: {@code a.b.c} gives {@code [b.c, c]}. */
+    public static java.util.List<String> wildcardAncestors(String host) {
+        java.util.List<String> ancestors = new java.util.ArrayList<>();
+        int dot = host.indexOf('.');
+        while (dot >= 0 && dot + 1 < host.length()) {
+            ancestors.add(host.substring(dot + 1));
+            dot = host.indexOf('.', dot + 1);
+        }
+        return ancestors;
     }
 
     /** Whether a normalized name is a syntactically valid DNS hostname (labels of a-z, 0-9 and inner '-'). */

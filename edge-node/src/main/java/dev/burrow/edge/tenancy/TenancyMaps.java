@@ -1,0 +1,35 @@
+package dev.burrow.edge.tenancy;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
+import dev.burrow.edge.store.Database;
+import dev.burrow.edge.store.JsonTableStore;
+
+/**
+ * The durable tenancy maps of a node's Hazelcast configuration: each backed, write-through, by a table of the
+ * tenancy database and loaded eagerly at start, so the cluster's first member reads everything back after a full
+ * restart. The live-session map is not durable (sessions end with their links).
+ */
+public final class TenancyMaps {
+    private TenancyMaps() {
+    }
+
+    public static void configure(Config config, Database database) {
+        durable(config, TenantStore.TENANTS_MAP, new JsonTableStore<>(database.dataSource(), "tenants", Tenant.class, Tenant::id));
+        durable(config, TenantStore.TOKENS_MAP, new JsonTableStore<>(database.dataSource(), "authtokens", TokenRecord.class,
+                TokenRecord::tenantId));
+        durable(config, TenantStore.RESERVATIONS_MAP, new JsonTableStore<>(database.dataSource(), "reservations",
+                Reservation.class, Reservation::tenantId));
+        durable(config, TenantStore.DOMAINS_MAP, new JsonTableStore<>(database.dataSource(), "custom_domains",
+                CustomDomain.class, CustomDomain::tenantId));
+        config.addMapConfig(new MapConfig(TenantSessions.SESSIONS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT));
+    }
+
+    private static void durable(Config config, String map, Object store) {
+        MapStoreConfig storeConfig = new MapStoreConfig().setEnabled(true).setImplementation(store)
+                .setWriteDelaySeconds(0).setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER);
+        config.addMapConfig(new MapConfig(map).setBackupCount(1).setMapStoreConfig(storeConfig));
+    }
+}
