@@ -308,8 +308,13 @@ LB_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0))
   cat <<EOF
 global
   maxconn 512
+  log stdout format raw local0
 defaults
   mode http
+  log global
+  option httplog
+  # Every request on its own server connection: a failure is then the node's, not a reused idle connection's.
+  http-reuse never
   timeout connect 2s
   timeout client 10s
   timeout server 10s
@@ -356,7 +361,11 @@ wait "${LOAD_PIDS[@]}"  # each finishes its current request (at most 10 s) and s
 OK=$(cat "$WORK"/load-*.out | grep -c '^ok$' || true)
 FAIL=$(cat "$WORK"/load-*.out | grep -c '^fail' || true)
 log "load: $OK requests answered with the right body, $FAIL failed, during a ${ROLL_SECONDS}s rolling restart"
-[ "$FAIL" = 0 ] || { grep -h '^fail' "$WORK"/load-*.out | head -n 10 >&2 || true; die "$FAIL requests failed during the rolling restart"; }
+[ "$FAIL" = 0 ] || {
+  grep -h '^fail' "$WORK"/load-*.out | head -n 10 >&2 || true
+  log "haproxy's log of the failed requests (server, timings, termination state):"
+  grep -E '" 5[0-9][0-9] |edges/<NOSRV>| [CS][DHQRT]-- ' "$WORK/haproxy.log" | grep -v ' 200 ' | head -n 10 >&2 || true
+  die "$FAIL requests failed during the rolling restart"; }
 [ "$OK" -ge 100 ] || die "only $OK requests were made during the rolling restart; the load was not steady"
 for h in "${HOSTS[@]}"; do
   after=$(edge_pid "$h")
