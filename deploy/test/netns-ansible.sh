@@ -18,7 +18,8 @@
 # file it created, on success, failure or Ctrl-C.
 #
 # Usage: deploy/test/netns-ansible.sh [--keep]   (--keep: leave $WORK on failure for inspection)
-# Environment: LOAD_CLIENTS [4] concurrent request loops; LOAD_MAX_SECONDS [300] cap of the load phase.
+# Environment: LOAD_CLIENTS [4] concurrent request loops; LOAD_MAX_SECONDS [300] cap of the load phase;
+#              LB_HOOKS [1] 0: the rolling restart does not take nodes out of haproxy first (health check only).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -200,6 +201,11 @@ mkdir -p "$WORK/inventory"
   echo "    burrow_drain_timeout: 10s"
   echo "    burrow_cluster_join_wait: 2s"
   echo "    burrow_event_loops: 1"
+  if [ "${LB_HOOKS:-1}" = 1 ]; then
+    echo "    burrow_lb_drain_command: /usr/bin/python3 $WORK/lb.py {{ inventory_hostname }} drain"
+    echo "    burrow_lb_drain_wait_seconds: 1"
+    echo "    burrow_lb_enable_command: /usr/bin/python3 $WORK/lb.py {{ inventory_hostname }} ready"
+  fi
   echo "    burrow_java_opts: -Xms128m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"
   echo "  children:"
   echo "    edge:"
@@ -309,6 +315,7 @@ LB_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0))
 global
   maxconn 512
   log stdout format raw local0
+  stats socket $WORK/haproxy.sock mode 600 level admin
 defaults
   mode http
   log global
@@ -331,6 +338,16 @@ backend edges
 EOF
   for h in "${HOSTS[@]}"; do echo "  server $h $(ip_of "$h"):$HTTP_PORT"; done
 } > "$WORK/haproxy.cfg"
+# The rolling restart's load-balancer hooks: haproxy's admin socket, "set server edges/hN state drain|ready".
+cat > "$WORK/lb.py" <<EOF
+import socket, sys
+host, state = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX)
+s.connect("$WORK/haproxy.sock")
+s.sendall(f"set server edges/{host} state {state}\n".encode())
+reply = s.recv(4096).decode().strip()
+sys.exit(f"haproxy: {reply}" if reply else 0)
+EOF
 haproxy -c -q -f "$WORK/haproxy.cfg" || die "haproxy config invalid"
 haproxy -db -f "$WORK/haproxy.cfg" > "$WORK/haproxy.log" 2>&1 &
 PIDS+=($!)
@@ -351,7 +368,7 @@ load_client() {  # n: GETs through the load balancer until told to stop; one lin
 LOAD_PIDS=()
 for n in $(seq 1 "$LOAD_CLIENTS"); do load_client "$n" & LOAD_PIDS+=($!); PIDS+=($!); done
 sleep 2
-log "running rolling-restart.yml under load ($LOAD_CLIENTS clients in a loop through haproxy)"
+log "running rolling-restart.yml under load ($LOAD_CLIENTS clients in a loop through haproxy; load-balancer hooks: $([ "${LB_HOOKS:-1}" = 1 ] && echo on || echo off))"
 SECONDS_BEFORE=$SECONDS
 playbook rolling-restart.yml "$WORK/rolling.log"
 ROLL_SECONDS=$((SECONDS - SECONDS_BEFORE))

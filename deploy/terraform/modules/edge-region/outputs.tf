@@ -51,3 +51,8 @@ output "ansible_group_vars" {
     burrow_tcp_ports    = "${var.tcp_port_range.from}-${var.tcp_port_range.to}"
   }
 }
+
+output "target_group_arns" {
+  description = "The load balancer's target groups (for the rolling restart's deregister/register hooks)."
+  value       = concat([aws_lb_target_group.http.arn, aws_lb_target_group.tunnel.arn], [for tg in aws_lb_target_group.tcp : tg.arn])
+}
