@@ -13,14 +13,16 @@
 # filesystem). Before any traffic the script checks that the routes to 10.213.0.0/24 go through its own bridge
 # and veths. systemd is not PID 1 here, so the playbook runs the nodes with its script mode (auto-detected).
 #
-# Needs root, Java 17 and the built jars (mvn -B -DskipTests package); installs ansible, openssh-server and
-# haproxy with apt-get if missing. Stops every process it started and deletes every namespace, link, user and
+# Needs root, Java 17 and the built jars (mvn -B -DskipTests package); installs ansible, openssh-server,
+# haproxy and systemd (for systemd-analyze only; it is not started) with apt-get if missing. Stops every process it started and deletes every namespace, link, user and
 # file it created, on success, failure or Ctrl-C.
 #
 # Usage: deploy/test/netns-ansible.sh [--keep]   (--keep: leave $WORK on failure for inspection)
 # Environment: LOAD_CLIENTS [4] concurrent request loops; LOAD_MAX_SECONDS [300] cap of the load phase;
 #              LB_HOOKS [1] 0: the rolling restart does not take nodes out of haproxy first (health check only).
 set -euo pipefail
+# The whole script is one block, parsed before it runs: editing the file during a run cannot change the run.
+{
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
@@ -63,6 +65,7 @@ command -v haproxy >/dev/null || missing+=(haproxy)
 command -v curl >/dev/null || missing+=(curl)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v setpriv >/dev/null || missing+=(util-linux)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   timeout 300 apt-get update -qq
@@ -407,3 +410,5 @@ log "PASS the second run of site.yml reports changed=0 on every host"
 FAILED=0
 log "4 passed, 0 failed"
 echo "netns-ansible: 4 passed, 0 failed"
+exit
+}

@@ -10,6 +10,8 @@
 # Environment: HCL2JSON_DIR  a directory whose node_modules holds @cdktf/hcl2json
 #              (default ~/.cache/burrow-hcl2json; .ci/after.d/30-terraform-check.sh installs it there)
 set -euo pipefail
+# The whole script is one block, parsed before it runs: editing the file during a run cannot change the run.
+{
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TF_DIR=$(cd "$SCRIPT_DIR/../terraform" && pwd)
@@ -105,3 +107,5 @@ fi
 log "terraform init/validate/plan are not run: they download the AWS provider, which cannot be done offline"
 echo "terraform-check: $PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
+exit
+}
