@@ -2,7 +2,7 @@
 # (TLS passes through to the nodes) and the listed TCP endpoint ports. Its health check is the node's /readyz,
 # which turns 503 the moment a node starts draining, so new connections go to the other nodes.
 resource "aws_lb" "edge" {
-  name                             = substr("${local.prefix}-edge", 0, 32)
+  name                             = trim(substr("${local.prefix}-edge", 0, 32), "-")
   load_balancer_type               = "network"
   internal                         = false
   subnets                          = local.subnet_ids

@@ -12,7 +12,7 @@ locals {
   vpc_id       = local.create_vpc ? aws_vpc.this[0].id : var.vpc_id
   vpc_cidr     = local.create_vpc ? aws_vpc.this[0].cidr_block : data.aws_vpc.existing[0].cidr_block
   subnet_ids   = local.create_vpc ? aws_subnet.public[*].id : var.subnet_ids
-  azs          = slice(data.aws_availability_zones.available.names, 0, var.az_count)
+  azs          = slice(data.aws_availability_zones.available.names, 0, min(var.az_count, length(data.aws_availability_zones.available.names)))
 
   tags = merge(var.tags, {
     "burrow-cluster" = var.name
@@ -42,7 +42,7 @@ resource "aws_internet_gateway" "this" {
 }
 
 resource "aws_subnet" "public" {
-  count                   = local.create_vpc ? var.az_count : 0
+  count                   = local.create_vpc ? length(local.azs) : 0
   vpc_id                  = aws_vpc.this[0].id
   availability_zone       = local.azs[count.index]
   cidr_block              = cidrsubnet(var.vpc_cidr, 4, count.index)
@@ -62,7 +62,7 @@ resource "aws_route_table" "public" {
 }
 
 resource "aws_route_table_association" "public" {
-  count          = local.create_vpc ? var.az_count : 0
+  count          = local.create_vpc ? length(local.azs) : 0
   subnet_id      = aws_subnet.public[count.index].id
   route_table_id = aws_route_table.public[0].id
 }
