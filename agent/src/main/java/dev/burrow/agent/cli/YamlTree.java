@@ -67,8 +67,16 @@ final class YamlTree {
             return read(parser);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new SyntaxError(e.getOriginalMessage().lines().findFirst().orElse("not valid YAML"), line);
+            throw new SyntaxError(summary(e.getOriginalMessage()), line);
         }
+    }
+
+    /** SnakeYAML's message without its source excerpts: "while parsing …; expected …, but found …". */
+    private static String summary(String message) {
+        return String.join("; ", message.lines().map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("in 'reader'") && !l.startsWith("^") && !l.startsWith("at ["))
+                .filter(l -> !l.matches(".*\\| .*"))
+                .toList());
     }
 
     private static Node read(JsonParser parser) throws IOException, SyntaxError {
