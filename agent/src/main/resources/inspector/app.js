@@ -152,7 +152,7 @@
     status.textContent = e.response ? e.response.status : 'failed';
     status.className = 'status s' + String(statusOf(e)).charAt(0);
     $('.duration', detail).textContent = ms(e.duration);
-    if (e.replay_of) { const r = $('.replay-of', detail); r.className = 'badge-replay'; r.textContent = 'replay of ' + e.replay_of; }
+    if (e.replay_of) { const r = $('.replay-of', detail); r.className = 'replay-of badge-replay'; r.textContent = 'replay of ' + e.replay_of; }
     if (e.error) $('.error-line', detail).textContent = e.error;
     showHeaders($('.request-headers', detail), e.request.headers);
     showBody($('.request-body', detail), e.request.body, e.request.headers);

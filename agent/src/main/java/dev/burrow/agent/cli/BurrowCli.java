@@ -60,7 +60,8 @@ public final class BurrowCli implements Runnable {
     }
 
     static CommandLine commandLine(BurrowCli cli) {
-        return new CommandLine(cli);
+        // An authtoken is base64url and may begin with "-V…" or "-h…": still the option's value, not the -V/-h flags.
+        return new CommandLine(cli).setAllowOptionsAsOptionParameters(true);
     }
 
     private static void configureLogging(Map<String, String> environment) {

@@ -163,6 +163,15 @@ class ArgumentParsingTest {
     }
 
     @Test
+    void anAuthtokenThatLooksLikeAFlagIsStillTheValue() {
+        for (String token : new String[]{"-V5eZCD-dY2n", "-hx"}) {
+            HttpCommand parsed = (HttpCommand) BurrowCli.commandLine(new BurrowCli(Map.of(), System.out, System.err))
+                    .parseArgs("http", "--authtoken", token, "8080").subcommand().commandSpec().userObject();
+            assertEquals(token, parsed.common.authtoken);
+        }
+    }
+
+    @Test
     void unknownOptionExitsWith2() {
         Result result = run("http", "8080", "--bogus");
         assertEquals(2, result.code());
