@@ -1,6 +1,5 @@
 package dev.burrow.agent.api;
 
-import dev.burrow.agent.inspect.CapturedExchange;
 import dev.burrow.agent.inspect.Inspector;
 import dev.burrow.agent.inspect.ReplayRequest;
 import io.vertx.core.Context;
@@ -151,9 +150,5 @@ final class InspectRoutes {
         }
         return new ReplayRequest(json.getString("id"), json.getString("tunnel_name"), json.getString("method"),
                 json.getString("uri"), headers, body);
-    }
-
-    static JsonObject exchangeJson(CapturedExchange exchange) {
-        return ExchangeJson.of(exchange);
     }
 }

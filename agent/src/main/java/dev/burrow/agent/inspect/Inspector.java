@@ -39,10 +39,10 @@ public final class Inspector {
     }
 
     /**
-     * Replays; the future fails with {@link java.util.NoSuchElementException} for an unknown id or tunnel,
+     * Replays; completes when the replayed exchange is stored. Fails with {@link java.util.NoSuchElementException} for an unknown id or tunnel,
      * {@link IllegalStateException} when the captured body is incomplete.
      */
-    public Future<String> replay(ReplayRequest request) {
+    public Future<Void> replay(ReplayRequest request) {
         CapturedExchange original = store.get(request.id()).orElse(null);
         if (original == null) {
             return Future.failedFuture(new java.util.NoSuchElementException("no captured exchange with id \"" + request.id()

@@ -32,7 +32,7 @@ final class Replayer {
     }
 
     /** Fails with {@link IllegalStateException} (sentence for the user) when the original's body was cut. */
-    Future<String> replay(CapturedExchange original, ReplayRequest change, String tunnelName, HttpUpstream upstream, int maxBodyBytes) {
+    Future<Void> replay(CapturedExchange original, ReplayRequest change, String tunnelName, HttpUpstream upstream, int maxBodyBytes) {
         byte[] body = change.body();
         if (body == null) {
             if (original.requestBody().truncated()) {
@@ -62,7 +62,7 @@ final class Replayer {
                 .begin("replay", method, uri, headers);
         Buffer payload = Buffer.buffer(body);
         recorder.requestBody(payload);
-        Promise<String> done = Promise.promise();
+        Promise<Void> done = Promise.promise();
         RequestOptions options;
         try {
             options = new RequestOptions().setMethod(HttpMethod.valueOf(method.toUpperCase(java.util.Locale.ROOT)))
@@ -79,16 +79,16 @@ final class Replayer {
                     response.handler(recorder::responseBody);
                     response.exceptionHandler(failure -> {
                         recorder.fail(String.valueOf(failure.getMessage()));
-                        done.tryComplete(original.id());
+                        done.tryComplete();
                     });
                     response.endHandler(v -> {
                         recorder.end();
-                        done.tryComplete(original.id());
+                        done.tryComplete();
                     });
                 })
                 .onFailure(failure -> {
                     recorder.fail("upstream " + upstream.address() + ": " + failure.getMessage());
-                    done.tryComplete(original.id());
+                    done.tryComplete();
                 });
         return done.future();
     }
