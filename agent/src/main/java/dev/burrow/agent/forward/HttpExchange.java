@@ -85,6 +85,17 @@ final class HttpExchange {
 
     private void send(HttpClientRequest req, MultiMap headers) {
         request = req;
+        if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+            // HTTP/2 carries the Host as :authority; a host header beside it makes the upstream reset the stream.
+            String host = req.headers().get("host");
+            if (host != null) {
+                req.headers().remove("host");
+                io.vertx.core.net.HostAndPort authority = io.vertx.core.net.HostAndPort.parseAuthority(host, -1);
+                if (authority != null) {
+                    req.authority(authority);
+                }
+            }
+        }
         boolean fixedLength = headers.contains("content-length");
         boolean chunked = !fixedLength && head.headers().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("transfer-encoding"));
         req.setChunked(chunked);
