@@ -106,8 +106,11 @@ final class AgentRunner {
             opened.add(new Opened(plan.name(), forwarder));
             String line = forwarder.publicUrl() + " -> " + forwarder.upstream();
             console.forwarding(line);
-            log.log(LogEvent.info("Forwarding " + line, "forwarding",
-                    Map.of("name", plan.name(), "url", forwarder.publicUrl(), "upstream", forwarder.upstream().toString())));
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("name", plan.name());
+            fields.put("url", forwarder.publicUrl());
+            fields.put("upstream", forwarder.upstream().toString());
+            log.log(LogEvent.info("Forwarding " + line, "forwarding", fields));
             return openAll(connected, plans, index + 1);
         }, failure -> Future.failedFuture(plans.size() > 1 && failure instanceof dev.burrow.agent.BurrowException e
                 ? new dev.burrow.agent.BurrowException(e.reason(), "endpoint \"" + plan.name() + "\": " + e.getMessage())
@@ -140,6 +143,9 @@ final class AgentRunner {
             fields.put("method", method);
             fields.put("uri", uri);
             fields.put("status", status);
+            if (reason != null && !reason.isEmpty()) {
+                fields.put("reason", reason);
+            }
             log.log(LogEvent.debug(method + " " + uri + " " + (status == 0 ? reason : status + " " + reason), "exchange", fields));
         }
     }

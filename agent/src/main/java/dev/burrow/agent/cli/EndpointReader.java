@@ -104,7 +104,8 @@ final class EndpointReader {
         if (colon < 0) {
             throw new IllegalArgumentException("url \"" + url + "\" needs a port, e.g. tcp://:20001 (or leave url out for any port)");
         }
-        return HostPort.parsePort(rest.substring(colon + 1), "url", url);
+        String port = rest.substring(colon + 1);
+        return port.equals("0") ? 0 : HostPort.parsePort(port, "url", url);
     }
 
     private Boolean bool(YamlTree.Mapping entry, String key, String where) {
