@@ -198,6 +198,8 @@ class InspectorE2ETest {
 
         assertEquals(404, AgentApi.call(agent, "POST", "/api/requests/http", "{\"id\":\"gone\"}").statusCode());
         assertEquals(400, AgentApi.call(agent, "POST", "/api/requests/http", "not json").statusCode());
+        assertEquals(415, foreignPost(new JsonObject().put("id", id).encode(), "text/plain", null));
+        assertEquals(403, foreignPost(new JsonObject().put("id", id).encode(), "application/json", "http://evil.example"));
         assertEquals(204, AgentApi.call(agent, "DELETE", "/api/requests/http", null).statusCode());
         assertEquals(0, AgentApi.requests(agent, null).size());
     }
@@ -245,6 +247,23 @@ class InspectorE2ETest {
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
             assertEquals("HTTP/1.1 403 Forbidden", status);
+        }
+    }
+
+    /** A POST as a page of another site could send it (raw, to choose Content-Type and Origin); the status. */
+    private static int foreignPost(String body, String contentType, String origin) {
+        URI web = URI.create(agent.webUrl());
+        try (Socket socket = new Socket(web.getHost(), web.getPort())) {
+            socket.setSoTimeout(10_000);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            socket.getOutputStream().write(("POST /api/requests/http HTTP/1.1\r\nHost: " + web.getAuthority()
+                    + "\r\nContent-Type: " + contentType + (origin == null ? "" : "\r\nOrigin: " + origin)
+                    + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(bytes);
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -45,7 +45,10 @@ public final class AgentApiServer {
         HttpServer server = vertx.createHttpServer();
         HostCheck[] check = new HostCheck[1];
         router.route().handler(ctx -> {
-            if (check[0] != null && check[0].allows(hostOf(ctx.request()))) {
+            if (check[0] != null && check[0].allows(hostOf(ctx.request())) && !sameOrigin(ctx.request())) {
+                error(ctx, 403, "Forbidden: a page of another site (Origin " + ctx.request().getHeader("Origin")
+                        + ") may not change this agent");
+            } else if (check[0] != null && check[0].allows(hostOf(ctx.request()))) {
                 ctx.next();
             } else {
                 ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
@@ -107,6 +110,19 @@ public final class AgentApiServer {
 
     public Future<Void> close() {
         return server.close();
+    }
+
+    /**
+     * A browser names the page that sent a request in Origin: only this API's own pages may change anything
+     * (replay, delete), so a foreign Origin is refused for every method but GET.
+     */
+    private static boolean sameOrigin(io.vertx.core.http.HttpServerRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin == null || request.method() == io.vertx.core.http.HttpMethod.GET) {
+            return true;
+        }
+        String host = hostOf(request);
+        return host != null && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host));
     }
 
     /** The Host header on HTTP/1.x, the :authority pseudo-header on HTTP/2. */

@@ -102,6 +102,13 @@ final class InspectRoutes {
     }
 
     private static void replay(RoutingContext ctx, Inspector inspector) {
+        // A page of another site may POST a "simple" text/plain body to 127.0.0.1:4040 without asking (no CORS
+        // preflight); requiring JSON makes the browser ask first, and we never grant it.
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            AgentApiServer.error(ctx, 415, "send the replay request as JSON (Content-Type: application/json)");
+            return;
+        }
         ReplayRequest request;
         try {
             request = parse(ctx.body().asJsonObject());
