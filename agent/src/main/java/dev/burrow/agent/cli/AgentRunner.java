@@ -120,6 +120,10 @@ final class AgentRunner {
     private Future<Forwarder> open(BurrowSession connected, EndpointPlan plan) {
         if (plan.proto().equals("tcp")) {
             return connected.tcpEndpoint().port(plan.remotePort()).pooling(plan.pooling())
+                    .onConnection(connection -> {
+                        Runnable closed = stats.opened();
+                        connection.closed().onComplete(ar -> closed.run());
+                    })
                     .forward(plan.upstream().getAuthority());
         }
         HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).upstreamHttp2(plan.http2());
