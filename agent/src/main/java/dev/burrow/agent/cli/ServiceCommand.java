@@ -44,6 +44,10 @@ final class ServiceCommand implements Callable<Integer> {
             + "/etc/systemd/system, or ~/.config/systemd/user for a user unit).")
     String unitDir;
 
+    @Option(names = "--run-as", paramLabel = "USER", description = "The account a system unit runs as (User=); "
+            + "default root. The config files must be readable by it.")
+    String runAs;
+
     @Option(names = "--dry-run", description = "Print the systemctl commands instead of running them.")
     boolean dryRun;
 
@@ -53,6 +57,10 @@ final class ServiceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("invalid --name \"" + name + "\": letters, digits, '_', '.', '@' or '-'");
         }
         boolean userUnit = user || !"root".equals(System.getProperty("user.name"));
+        if (runAs != null && (userUnit || !runAs.matches("[a-z_][a-z0-9_-]*[$]?"))) {
+            throw new IllegalArgumentException(userUnit ? "--run-as applies to a system unit (run as root without --user)"
+                    : "invalid --run-as \"" + runAs + "\": expected a user name");
+        }
         Systemctl systemctl = new Systemctl(userUnit, dryRun, cli.out());
         String unit = name + ".service";
         return switch (action) {
@@ -77,7 +85,7 @@ final class ServiceCommand implements Callable<Integer> {
             command.add("--config");
             command.add(path.toString());
         }
-        SystemdUnit unit = new SystemdUnit(name, command, userUnit);
+        SystemdUnit unit = new SystemdUnit(name, command, userUnit, runAs);
         Path dir = unitDirectory(userUnit);
         Files.createDirectories(dir);
         Path target = dir.resolve(unit.fileName());

@@ -7,9 +7,10 @@ import java.util.stream.Collectors;
  * The systemd unit that runs the agent as a service: {@code burrow start --all} with the given config files,
  * restarted on failure, started once the network is online.
  *
- * @param user true for a user unit ({@code systemctl --user}), false for a system unit
+ * @param user  true for a user unit ({@code systemctl --user}), false for a system unit
+ * @param runAs the account a system unit runs as ({@code User=}), or null for root
  */
-public record SystemdUnit(String name, List<String> command, boolean user) {
+public record SystemdUnit(String name, List<String> command, boolean user, String runAs) {
 
     public String fileName() {
         return name + ".service";
@@ -23,6 +24,7 @@ public record SystemdUnit(String name, List<String> command, boolean user) {
                 + "\n"
                 + "[Service]\n"
                 + "Type=simple\n"
+                + (runAs != null && !user ? "User=" + runAs + "\n" : "")
                 + "ExecStart=" + command.stream().map(SystemdUnit::quote).collect(Collectors.joining(" ")) + "\n"
                 + "Restart=on-failure\n"
                 + "RestartSec=5s\n"

@@ -39,12 +39,29 @@ class ServiceCommandTest {
         assertTrue(exec.contains(" start --all --log stdout --config \"" + config.toAbsolutePath() + "\""), exec);
         assertTrue(exec.contains("dev.burrow.agent.cli.BurrowCli") || exec.contains("-jar"), exec);
 
-        systemdAnalyzeVerify(unit);
-
         ConfigFileTest.Result removed = ConfigFileTest.run("service", "uninstall", "--unit-dir", units.toString(), "--user", "--dry-run");
         assertEquals(0, removed.code(), removed.err());
         assertTrue(removed.out().contains("would run: systemctl --user disable --now burrow.service"), removed.out());
         assertFalse(Files.exists(unit));
+    }
+
+    @Test
+    void systemdAnalyzeVerifyAcceptsTheUnit(@TempDir Path dir) throws Exception {
+        Path config = ConfigFileTest.write(dir, "burrow.yml", "agent:\n  authtoken: t\nendpoints:\n  - name: web\n    upstream: 3000\n");
+        Path units = dir.resolve("units");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        List<String> args = new java.util.ArrayList<>(List.of("service", "install", "--config", config.toString(),
+                "--unit-dir", units.toString(), "--dry-run"));
+        if (root) {
+            args.addAll(List.of("--run-as", "daemon"));
+        }
+        ConfigFileTest.Result result = ConfigFileTest.run(args.toArray(String[]::new));
+        assertEquals(0, result.code(), result.err());
+        if (root) {
+            assertTrue(Files.readString(units.resolve("burrow.service")).contains("\nUser=daemon\n"));
+            assertTrue(Files.readString(units.resolve("burrow.service")).contains("\nWantedBy=multi-user.target\n"));
+        }
+        systemdAnalyzeVerify(units.resolve("burrow.service"));
     }
 
     @Test
