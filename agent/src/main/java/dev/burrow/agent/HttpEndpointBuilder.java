@@ -1,5 +1,6 @@
 package dev.burrow.agent;
 
+import dev.burrow.agent.forward.ExchangeObserver;
 import dev.burrow.agent.forward.HttpUpstream;
 import dev.burrow.agent.internal.EndpointSpec;
 import dev.burrow.agent.internal.SessionEngine;
@@ -16,6 +17,8 @@ public final class HttpEndpointBuilder {
     private String hostname;
     private String subdomain;
     private boolean pooling;
+    private ExchangeObserver observer;
+    private boolean http2;
 
     HttpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
@@ -42,6 +45,18 @@ public final class HttpEndpointBuilder {
         return this;
     }
 
+    /** Shows every forwarded exchange to {@code observer} (the inspector uses this); called on the event loop. */
+    public HttpEndpointBuilder observer(ExchangeObserver observer) {
+        this.observer = observer;
+        return this;
+    }
+
+    /** Speaks HTTP/2 to the upstream (h2c prior knowledge on http://, ALPN on https://) instead of HTTP/1.1. */
+    public HttpEndpointBuilder upstreamHttp2(boolean http2) {
+        this.http2 = http2;
+        return this;
+    }
+
     /**
      * Binds the endpoint and forwards every exchange to {@code upstream} ({@code http://host:port} or
      * {@code https://host:port}) through a pooled keep-alive client; WebSocket upgrades become byte pipes.
@@ -55,7 +70,7 @@ public final class HttpEndpointBuilder {
             return Future.failedFuture(e);
         }
         return engine.forward(spec(target.uri().toString()), target.uri(),
-                (vertx, options) -> target.connectionHandler(vertx, options.connectTimeout()));
+                (vertx, options) -> target.connectionHandler(vertx, options.connectTimeout(), observer, http2));
     }
 
     /** Like {@link #forward(URI)} with a URL string. */

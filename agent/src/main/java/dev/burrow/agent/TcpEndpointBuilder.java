@@ -1,5 +1,6 @@
 package dev.burrow.agent;
 
+import dev.burrow.agent.forward.ConnectionForwarder;
 import dev.burrow.agent.forward.TcpUpstream;
 import dev.burrow.agent.internal.EndpointSpec;
 import dev.burrow.agent.internal.HostPort;
@@ -11,6 +12,7 @@ public final class TcpEndpointBuilder {
     private final SessionEngine engine;
     private int port;
     private boolean pooling;
+    private java.util.function.Consumer<TunnelConnection> observer;
 
     TcpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
@@ -42,8 +44,31 @@ public final class TcpEndpointBuilder {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
-        return engine.forward(EndpointSpec.tcp(port, target.uri().toString(), pooling), target.uri(),
-                (vertx, options) -> target.connectionHandler(vertx, options.connectTimeout()));
+        java.util.function.Consumer<TunnelConnection> watcher = observer;
+        return engine.forward(EndpointSpec.tcp(port, target.uri().toString(), pooling), target.uri(), (vertx, options) -> {
+            ConnectionForwarder pipe = target.connectionHandler(vertx, options.connectTimeout());
+            return watcher == null ? pipe : new ConnectionForwarder() {
+                @Override
+                public void handle(TunnelConnection connection) {
+                    watcher.accept(connection);
+                    pipe.handle(connection);
+                }
+
+                @Override
+                public Future<Void> close() {
+                    return pipe.close();
+                }
+            };
+        });
+    }
+
+    /**
+     * Shows each public connection to {@code observer} before it is piped (the terminal view counts them;
+     * {@link TunnelConnection#closed()} tells when one ends). Called on the connection's event loop; must not block.
+     */
+    public TcpEndpointBuilder onConnection(java.util.function.Consumer<TunnelConnection> observer) {
+        this.observer = observer;
+        return this;
     }
 
     /** Binds the endpoint; the application takes each connection with {@link EndpointListener#accept()}. */

@@ -56,4 +56,31 @@ public final class AgentApi {
         }
         return tunnels;
     }
+
+    /** {@code METHOD <web><path>} with an optional JSON body; the raw response. */
+    public static HttpResponse<String> call(AgentProcess agent, String method, String path, String jsonBody) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(agent.webUrl() + path)).timeout(Duration.ofSeconds(10));
+        if (jsonBody != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        HttpRequest req = builder.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody)).build();
+        try {
+            return CLIENT.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + req.uri() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** {@code GET <web>/api/requests/http?…}: the captured exchanges, newest first. */
+    public static JsonArray requests(AgentProcess agent, String query) {
+        HttpResponse<String> resp = call(agent, "GET", "/api/requests/http" + (query == null ? "" : "?" + query), null);
+        if (resp.statusCode() != 200) {
+            throw new AssertionError("GET /api/requests/http answered " + resp.statusCode() + ": " + resp.body());
+        }
+        return new JsonObject(resp.body()).getJsonArray("requests");
+    }
 }

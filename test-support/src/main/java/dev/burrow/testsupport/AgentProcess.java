@@ -54,6 +54,14 @@ public final class AgentProcess implements AutoCloseable {
         return new Builder(edge, "http", target);
     }
 
+    /**
+     * {@code burrow start --all} against {@code edge}: the endpoints of the config file(s) given with
+     * {@code .arg("--config", file)}; {@link #publicUrl()} is the first endpoint's.
+     */
+    public static Builder startAll(EdgeProcess edge) {
+        return new Builder(edge, "start", "--all");
+    }
+
     /** {@code burrow tcp <target>} against {@code edge}. */
     public static Builder tcp(EdgeProcess edge, String target) {
         return new Builder(edge, "tcp", target);

@@ -1,5 +1,6 @@
 package dev.burrow.agent.api;
 
+import dev.burrow.agent.inspect.Inspector;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -34,11 +35,20 @@ public final class AgentApiServer {
     /** Like {@link #start(Vertx, String, int, Supplier)}, and serves {@code status}' current value too. */
     public static Future<AgentApiServer> start(Vertx vertx, String host, int port, Supplier<List<TunnelInfo>> tunnels,
                                                Supplier<AgentStatus> status) {
+        return start(vertx, host, port, tunnels, status, null);
+    }
+
+    /** Like the others, and the inspector's API and web UI when {@code inspector} is not null. */
+    public static Future<AgentApiServer> start(Vertx vertx, String host, int port, Supplier<List<TunnelInfo>> tunnels,
+                                               Supplier<AgentStatus> status, Inspector inspector) {
         Router router = Router.router(vertx);
         HttpServer server = vertx.createHttpServer();
         HostCheck[] check = new HostCheck[1];
         router.route().handler(ctx -> {
-            if (check[0] != null && check[0].allows(hostOf(ctx.request()))) {
+            if (check[0] != null && check[0].allows(hostOf(ctx.request())) && !sameOrigin(ctx.request())) {
+                error(ctx, 403, "Forbidden: a page of another site (Origin " + ctx.request().getHeader("Origin")
+                        + ") may not change this agent");
+            } else if (check[0] != null && check[0].allows(hostOf(ctx.request()))) {
                 ctx.next();
             } else {
                 ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
@@ -49,6 +59,9 @@ public final class AgentApiServer {
         router.get("/api/tunnels").handler(ctx -> list(ctx, tunnels.get()));
         router.get("/api/tunnels/:name").handler(ctx -> one(ctx, tunnels.get(), ctx.pathParam("name")));
         router.get("/api/status").handler(ctx -> json(ctx, 200, status.get().toJson()));
+        if (inspector != null) {
+            InspectRoutes.mount(vertx, router, inspector);
+        }
         router.route().last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().path()));
         server.requestHandler(router);
         return server.listen(port, host).map(s -> {
@@ -73,12 +86,12 @@ public final class AgentApiServer {
         error(ctx, 404, "tunnel \"" + name + "\" not found");
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
+    static void error(RoutingContext ctx, int status, String message) {
         json(ctx, status, new JsonObject().put("error_code", 100 + status / 100).put("status_code", status)
                 .put("msg", message).put("details", new JsonObject()));
     }
 
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
+    static void json(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 
@@ -97,6 +110,19 @@ public final class AgentApiServer {
 
     public Future<Void> close() {
         return server.close();
+    }
+
+    /**
+     * A browser names the page that sent a request in Origin: only this API's own pages may change anything
+     * (replay, delete), so a foreign Origin is refused for every method but GET.
+     */
+    private static boolean sameOrigin(io.vertx.core.http.HttpServerRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin == null || request.method() == io.vertx.core.http.HttpMethod.GET) {
+            return true;
+        }
+        String host = hostOf(request);
+        return host != null && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host));
     }
 
     /** The Host header on HTTP/1.x, the :authority pseudo-header on HTTP/2. */

@@ -3,7 +3,11 @@ package dev.burrow.agent.api;
 import io.vertx.core.json.JsonObject;
 
 /** One tunnel as the agent API lists it (ngrok's shape). {@code addr} is the upstream URL. */
-public record TunnelInfo(String name, String publicUrl, String proto, String addr) {
+public record TunnelInfo(String name, String publicUrl, String proto, String addr, boolean inspect) {
+
+    public TunnelInfo(String name, String publicUrl, String proto, String addr) {
+        this(name, publicUrl, proto, addr, false);
+    }
 
     JsonObject toJson() {
         return new JsonObject()
@@ -11,6 +15,6 @@ public record TunnelInfo(String name, String publicUrl, String proto, String add
                 .put("uri", "/api/tunnels/" + name.replace(" ", "%20"))
                 .put("public_url", publicUrl)
                 .put("proto", proto)
-                .put("config", new JsonObject().put("addr", addr).put("inspect", false));
+                .put("config", new JsonObject().put("addr", addr).put("inspect", inspect));
     }
 }

@@ -1,28 +1,40 @@
 package dev.burrow.agent.cli;
 
 import dev.burrow.agent.BurrowSession;
-import dev.burrow.agent.Endpoint;
 import dev.burrow.agent.Forwarder;
+import dev.burrow.agent.HttpEndpointBuilder;
+import dev.burrow.agent.LinkInfo;
 import dev.burrow.agent.SessionEvent;
 import dev.burrow.agent.api.AgentApiServer;
 import dev.burrow.agent.api.AgentStatus;
 import dev.burrow.agent.api.TunnelInfo;
+import dev.burrow.agent.console.ConnectionStats;
+import dev.burrow.agent.console.ConsoleState;
+import dev.burrow.agent.console.EventLog;
+import dev.burrow.agent.console.LogEvent;
+import dev.burrow.agent.forward.ExchangeObserver;
+import dev.burrow.agent.forward.HttpUpstream;
+import dev.burrow.agent.inspect.Inspector;
+import dev.burrow.agent.internal.SessionEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
 import java.io.PrintStream;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 
 /**
- * Runs one tunnel command: the agent API, the session, the endpoint; prints the status lines; blocks until the
- * process should end and returns its exit code (0 after Ctrl-C, 1 after a fatal failure). Owns the Vert.x
- * instance it creates and closes it.
+ * Runs the agent: the web API and inspector, one session, every planned endpoint on it; reports through the line
+ * log or the live screen; blocks until the process should end and returns its exit code (0 after Ctrl-C, 1 after a
+ * fatal failure). Owns the Vert.x instance it creates and closes it.
  */
 final class AgentRunner {
     /** Web API ports tried after the default one is taken (ngrok's habit). */
@@ -30,16 +42,31 @@ final class AgentRunner {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final Map<String, String> environment;
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     private final AtomicReference<BurrowSession> session = new AtomicReference<>();
+    private final List<Opened> opened = new CopyOnWriteArrayList<>();
+    private final ConnectionStats stats = new ConnectionStats(System::nanoTime);
+    private final ConsoleState console = new ConsoleState(SessionEngine.AGENT_VERSION, stats);
+    private Inspector inspector;
+    private EventLog log;
 
-    AgentRunner(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+    /** An endpoint that is up, under its name. */
+    private record Opened(String name, Forwarder forwarder) {
     }
 
-    int run(AgentSettings settings, Function<BurrowSession, Future<Forwarder>> openEndpoint) {
+    AgentRunner(PrintStream out, PrintStream err, Map<String, String> environment) {
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+    }
+
+    int run(AgentSettings settings, List<EndpointPlan> plans) {
+        log = ConsoleChoice.open(settings.log(), out, console, environment);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        if (settings.inspect().enabled() && settings.webAddress() != null) {
+            inspector = new Inspector(vertx, settings.inspect().maxExchanges(), settings.inspect().maxBodyBytes());
+        }
         Thread hook = new Thread(() -> {
             exitCode.complete(0);
             shutdown(vertx);
@@ -52,14 +79,14 @@ final class AgentRunner {
                         .authtoken(settings.authtoken())
                         .edgeCa(settings.edgeCa())
                         .heartbeatInterval(settings.heartbeatInterval())
-                        .listener(new ConsoleReporter(out))
+                        .listener(new ConsoleReporter(log, console))
                         .listener(this::onEvent)
                         .connect())
                 .compose(connected -> {
                     session.set(connected);
-                    return openEndpoint.apply(connected);
+                    console.session(connected.sessionId(), connected.links().stream().map(LinkInfo::edgeAddress).toList());
+                    return openAll(connected, plans, 0);
                 })
-                .onSuccess(forwarder -> println(out, "Forwarding " + forwarder.publicUrl() + " -> " + forwarder.upstream()))
                 .onFailure(failure -> fail(ErrorMessages.forFailure(failure, settings.edgeCa())));
         int code = exitCode.join();
         if (code != 0) {
@@ -69,18 +96,79 @@ final class AgentRunner {
         return code;
     }
 
+    /** One after the other, so the Forwarding lines come in the order of the plans. */
+    private Future<Void> openAll(BurrowSession connected, List<EndpointPlan> plans, int index) {
+        if (index >= plans.size()) {
+            return Future.succeededFuture();
+        }
+        EndpointPlan plan = plans.get(index);
+        return open(connected, plan).compose(forwarder -> {
+            opened.add(new Opened(plan.name(), forwarder));
+            String line = forwarder.publicUrl() + " -> " + forwarder.upstream();
+            console.forwarding(line);
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("name", plan.name());
+            fields.put("url", forwarder.publicUrl());
+            fields.put("upstream", forwarder.upstream().toString());
+            log.log(LogEvent.info("Forwarding " + line, "forwarding", fields));
+            return openAll(connected, plans, index + 1);
+        }, failure -> Future.failedFuture(plans.size() > 1 && failure instanceof dev.burrow.agent.BurrowException e
+                ? new dev.burrow.agent.BurrowException(e.reason(), "endpoint \"" + plan.name() + "\": " + e.getMessage())
+                : failure));
+    }
+
+    private Future<Forwarder> open(BurrowSession connected, EndpointPlan plan) {
+        if (plan.proto().equals("tcp")) {
+            return connected.tcpEndpoint().port(plan.remotePort()).pooling(plan.pooling())
+                    .onConnection(connection -> {
+                        Runnable closed = stats.opened();
+                        connection.closed().onComplete(ar -> closed.run());
+                    })
+                    .forward(plan.upstream().getAuthority());
+        }
+        HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).upstreamHttp2(plan.http2());
+        if (plan.hostname() != null) {
+            endpoint.hostname(plan.hostname());
+        }
+        if (plan.subdomain() != null) {
+            endpoint.subdomain(plan.subdomain());
+        }
+        ExchangeObserver observer = stats.observer(this::onExchange);
+        if (plan.inspect() && inspector != null) {
+            observer = ExchangeObserver.both(inspector.observe(plan.name(), HttpUpstream.of(plan.upstream())), observer);
+        }
+        return endpoint.observer(observer).forward(plan.upstream());
+    }
+
+    private void onExchange(String method, String uri, int status, String reason) {
+        console.request(LocalTime.now(), method, uri, status, reason);
+        if (log != null) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("method", method);
+            fields.put("uri", uri);
+            fields.put("status", status);
+            if (reason != null && !reason.isEmpty()) {
+                fields.put("reason", reason);
+            }
+            log.log(LogEvent.debug(method + " " + uri + " " + (status == 0 ? reason : status + " " + reason), "exchange", fields));
+        }
+    }
+
     private Future<AgentApiServer> startApi(Vertx vertx, AgentSettings settings) {
         WebAddress web = settings.webAddress();
         if (web == null) {
             return Future.succeededFuture();
         }
         int attempts = web.explicit() || web.port() == 0 ? 1 : DEFAULT_WEB_PORT_ATTEMPTS;
-        return listen(vertx, web, 0, attempts).onSuccess(api -> println(out, "Web interface " + api.url()));
+        return listen(vertx, web, 0, attempts).onSuccess(api -> {
+            console.webInterface(api.url());
+            log.log(LogEvent.info("Web interface " + api.url(), "web interface", Map.of("url", api.url())));
+        });
     }
 
     private Future<AgentApiServer> listen(Vertx vertx, WebAddress web, int attempt, int attempts) {
         int port = web.port() == 0 ? 0 : web.port() + attempt;
-        return AgentApiServer.start(vertx, web.host(), port, this::tunnels, this::status).recover(failure -> {
+        return AgentApiServer.start(vertx, web.host(), port, this::tunnels, this::status, inspector).recover(failure -> {
             if (attempt + 1 < attempts) {
                 return listen(vertx, web, attempt + 1, attempts);
             }
@@ -90,15 +178,10 @@ final class AgentRunner {
     }
 
     private List<TunnelInfo> tunnels() {
-        BurrowSession current = session.get();
         List<TunnelInfo> tunnels = new ArrayList<>();
-        if (current == null) {
-            return tunnels;
-        }
-        for (Endpoint endpoint : current.endpoints()) {
-            String name = tunnels.isEmpty() ? "command_line" : "command_line-" + (tunnels.size() + 1);
-            String addr = endpoint instanceof Forwarder forwarder ? addr(forwarder) : "";
-            tunnels.add(new TunnelInfo(name, endpoint.publicUrl(), endpoint.proto(), addr));
+        for (Opened endpoint : opened) {
+            tunnels.add(new TunnelInfo(endpoint.name(), endpoint.forwarder().publicUrl(), endpoint.forwarder().proto(),
+                    addr(endpoint.forwarder()), inspector != null && endpoint.forwarder().proto().equals("http")));
         }
         return tunnels;
     }
@@ -114,14 +197,20 @@ final class AgentRunner {
     }
 
     private void onEvent(SessionEvent event) {
-        if (event instanceof SessionEvent.Failed failed && session.get() != null) {
+        BurrowSession current = session.get();
+        if (current != null && !(event instanceof SessionEvent.Closed)) {
+            console.session(current.sessionId(), current.links().stream().map(LinkInfo::edgeAddress).toList());
+        }
+        if (event instanceof SessionEvent.Failed failed && current != null) {
             fail(ErrorMessages.forFailure(failed.cause(), null));
         }
     }
 
     private void fail(String sentence) {
         if (!exitCode.isDone()) {
-            println(err, "ERROR: " + sentence);
+            log.close();
+            err.println("ERROR: " + sentence);
+            err.flush();
             exitCode.complete(1);
         }
     }
@@ -129,15 +218,14 @@ final class AgentRunner {
     private void shutdown(Vertx vertx) {
         BurrowSession current = session.get();
         Future<Void> closed = current == null ? Future.succeededFuture() : current.close();
+        if (inspector != null) {
+            closed = closed.transform(ar -> inspector.close());
+        }
         try {
             closed.transform(ar -> vertx.close()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             // Exiting anyway: nothing more to release than the process itself.
         }
-    }
-
-    private static void println(PrintStream stream, String line) {
-        stream.println(line);
-        stream.flush();
+        log.close();
     }
 }

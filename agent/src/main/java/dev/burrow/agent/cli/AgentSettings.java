@@ -10,7 +10,7 @@ import java.util.List;
  * @param server the edge addresses for the first contact, comma-separated ("a:4443,b:4443")
  */
 record AgentSettings(String server, String authtoken, Path edgeCa, WebAddress webAddress, Duration heartbeatInterval,
-                     int links, boolean pooling) {
+                     int links, boolean pooling, LogSettings log, InspectSettings inspect) {
 
     List<String> servers() {
         return List.of(server.split(","));
@@ -19,6 +19,6 @@ record AgentSettings(String server, String authtoken, Path edgeCa, WebAddress we
     @Override
     public String toString() {
         return "AgentSettings[server=" + server + ", authtoken=HIDDEN, edgeCa=" + edgeCa + ", webAddress=" + webAddress
-                + ", heartbeatInterval=" + heartbeatInterval + ", links=" + links + ", pooling=" + pooling + "]";
+                + ", heartbeatInterval=" + heartbeatInterval + ", links=" + links + ", pooling=" + pooling + ", log=" + log + ", inspect=" + inspect + "]";
     }
 }

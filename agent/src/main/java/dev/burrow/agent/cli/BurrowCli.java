@@ -16,7 +16,8 @@ import java.util.Map;
  */
 @Command(name = "burrow", mixinStandardHelpOptions = true, versionProvider = BurrowCli.Version.class,
         description = "Expose local servers through a Burrow edge.",
-        subcommands = {HttpCommand.class, TcpCommand.class})
+        subcommands = {HttpCommand.class, TcpCommand.class, StartCommand.class, ConfigCommand.class, ServiceCommand.class,
+                VersionCommand.class, CompletionCommand.class})
 public final class BurrowCli implements Runnable {
     static final int EXIT_USAGE = 2;
     static final int EXIT_FAILURE = 1;
@@ -48,6 +49,10 @@ public final class BurrowCli implements Runnable {
         });
         commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
             boolean usage = failure instanceof IllegalArgumentException;
+            if (failure instanceof ConfigException config) {
+                config.problems().forEach(problem -> err.println("ERROR: " + problem));
+                return usage ? EXIT_USAGE : EXIT_FAILURE;
+            }
             err.println("ERROR: " + ErrorMessages.forFailure(failure, null));
             return usage ? EXIT_USAGE : EXIT_FAILURE;
         });
@@ -55,7 +60,8 @@ public final class BurrowCli implements Runnable {
     }
 
     static CommandLine commandLine(BurrowCli cli) {
-        return new CommandLine(cli);
+        // An authtoken is base64url and may begin with "-V…" or "-h…": still the option's value, not the -V/-h flags.
+        return new CommandLine(cli).setAllowOptionsAsOptionParameters(true);
     }
 
     private static void configureLogging(Map<String, String> environment) {
@@ -69,13 +75,17 @@ public final class BurrowCli implements Runnable {
         return environment;
     }
 
+    PrintStream out() {
+        return out;
+    }
+
     AgentRunner runner() {
-        return new AgentRunner(out, err);
+        return new AgentRunner(out, err, environment);
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(commandLine(this), "missing command: burrow http <port> or burrow tcp <port>");
+        throw new CommandLine.ParameterException(commandLine(this), "missing command: burrow http <port>, burrow tcp <port> or burrow start --all (see burrow --help)");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -46,12 +46,39 @@ final class CommonOptions {
                     + "(default: the edge's setting).")
     String heartbeatInterval;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (default ~/.config/burrow/burrow.yml).")
-    String config;
+    @Option(names = "--log", paramLabel = "stdout|stderr|false|FILE",
+            description = "Where to write line logs instead of the live terminal screen (env BURROW_LOG; default: the "
+                    + "screen on a terminal, stdout otherwise).")
+    String log;
 
-    /** Merges flags, {@code env} and the config file, flags first, and validates; messages name the bad value. */
+    @Option(names = "--log-format", paramLabel = "term|logfmt|json",
+            description = "Format of line logs (env BURROW_LOG_FORMAT; default term).")
+    String logFormat;
+
+    @Option(names = "--log-level", paramLabel = "debug|info|warn|error",
+            description = "Lowest level logged (env BURROW_LOG_LEVEL; default info; debug also logs each HTTP exchange).")
+    String logLevel;
+
+    @Option(names = "--inspect", arity = "0..1", paramLabel = "true|false", fallbackValue = "true",
+            description = "Capture HTTP exchanges for the inspector at the web address (env BURROW_INSPECT; default true).")
+    String inspect;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML config file; repeat to merge several, later ones win (env BURROW_CONFIG; default "
+                    + "~/.config/burrow/burrow.yml).")
+    List<String> config;
+
+    /** Merges flags, {@code env} and the config files, flags first, and validates; messages name the bad value. */
     AgentSettings resolve(Map<String, String> env) {
-        ConfigFile file = ConfigFile.load(config != null ? Path.of(config) : ConfigFile.defaultPath(env), config != null);
+        return resolve(env, loadConfig(env));
+    }
+
+    ConfigFile loadConfig(Map<String, String> env) {
+        boolean explicit = (config != null && !config.isEmpty()) || (env.get("BURROW_CONFIG") != null && !env.get("BURROW_CONFIG").isBlank());
+        return ConfigFile.load(ConfigFile.paths(config, env), explicit);
+    }
+
+    AgentSettings resolve(Map<String, String> env, ConfigFile file) {
         String serverValue = first(server, env.get("BURROW_SERVER"), file.get("server_addr"), SessionBuilder.DEFAULT_SERVER);
         List<String> servers = servers(serverValue);
         int linkCount = linkCount(first(links, env.get("BURROW_LINKS"), file.get("links"), String.valueOf(SessionBuilder.DEFAULT_LINKS)));
@@ -61,7 +88,7 @@ final class CommonOptions {
             throw new IllegalArgumentException("no authtoken: pass --authtoken or set BURROW_AUTHTOKEN "
                     + "(a dev edge prints its authtoken at startup)");
         }
-        String caValue = first(edgeCa, env.get("BURROW_EDGE_CA"), file.get("edge_ca"), null);
+        String caValue = first(edgeCa, env.get("BURROW_EDGE_CA"), file.value("edge_ca") != null ? file.value("edge_ca").path().toString() : null, null);
         Path ca = null;
         if (caValue != null && !caValue.isBlank()) {
             ca = Path.of(caValue);
@@ -72,8 +99,18 @@ final class CommonOptions {
         String explicitWeb = first(webAddr, env.get("BURROW_WEB_ADDR"), file.get("web_addr"), null);
         WebAddress web = WebAddress.parse(explicitWeb != null ? explicitWeb : WebAddress.DEFAULT, explicitWeb != null);
         String heartbeatValue = first(heartbeatInterval, env.get("BURROW_HEARTBEAT_INTERVAL"), file.get("heartbeat_interval"), null);
+        LogSettings logSettings = LogSettings.of(first(log, env.get("BURROW_LOG"), file.get("log"), null),
+                first(logFormat, env.get("BURROW_LOG_FORMAT"), file.get("log_format"), "term"),
+                first(logLevel, env.get("BURROW_LOG_LEVEL"), file.get("log_level"), "info"));
+        InspectSettings inspectSettings = new InspectSettings(
+                bool(first(inspect, env.get("BURROW_INSPECT"), file.get("inspect"), "true"), "--inspect"),
+                ConfigSchema.count(first(null, env.get("BURROW_INSPECT_BUFFER_SIZE"), file.get("inspect_buffer_size"),
+                        String.valueOf(InspectSettings.DEFAULT_EXCHANGES)), 0, 100_000),
+                ByteSizes.parse(first(null, env.get("BURROW_INSPECT_BODY_BYTES"), file.get("inspect_body_bytes"),
+                        String.valueOf(InspectSettings.DEFAULT_BODY_BYTES))));
         return new AgentSettings(String.join(",", servers), token.trim(), ca, web,
-                heartbeatValue == null ? null : Durations.parse(heartbeatValue, "--heartbeat-interval"), linkCount, pool);
+                heartbeatValue == null ? null : Durations.parse(heartbeatValue, "--heartbeat-interval"), linkCount, pool,
+                logSettings, inspectSettings);
     }
 
     /** "a:4443,b:4443" → its addresses, each validated; the sentence names the bad one. */

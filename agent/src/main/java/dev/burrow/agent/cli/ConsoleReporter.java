@@ -4,23 +4,46 @@ import dev.burrow.agent.BurrowException;
 import dev.burrow.agent.SessionEvent;
 import dev.burrow.agent.SessionListener;
 
-import java.io.PrintStream;
+import dev.burrow.agent.console.ConsoleState;
+import dev.burrow.agent.console.EventLog;
+import dev.burrow.agent.console.LogEvent;
 
-/** Prints the session's link events as one line each on standard output (the parseable status lines). */
+import java.util.Map;
+
+/** Reports the session's link events, one line each (the parseable status lines), and keeps the screen's status. */
 final class ConsoleReporter implements SessionListener {
-    private final PrintStream out;
+    private final EventLog log;
+    private final ConsoleState state;
 
-    ConsoleReporter(PrintStream out) {
-        this.out = out;
+    ConsoleReporter(EventLog log, ConsoleState state) {
+        this.log = log;
+        this.state = state;
     }
 
     @Override
     public void onEvent(SessionEvent event) {
+        String status = status(event);
+        if (status != null) {
+            state.status(status);
+        }
         String line = line(event);
         if (line != null) {
-            out.println(line);
-            out.flush();
+            log.log(LogEvent.info(line, event.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(),
+                    Map.of("detail", line)));
         }
+    }
+
+    private static String status(SessionEvent event) {
+        if (event instanceof SessionEvent.Connected || event instanceof SessionEvent.Reconnected) {
+            return "online";
+        }
+        if (event instanceof SessionEvent.Disconnected || event instanceof SessionEvent.ConnectFailed) {
+            return "reconnecting";
+        }
+        if (event instanceof SessionEvent.Failed || event instanceof SessionEvent.Closed) {
+            return "closed";
+        }
+        return null;
     }
 
     static String line(SessionEvent event) {

@@ -1,6 +1,5 @@
 package dev.burrow.agent.cli;
 
-import dev.burrow.agent.HttpEndpointBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -8,6 +7,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code burrow http <port|host:port|url>}: a public HTTP endpoint forwarding to a local server. */
@@ -63,15 +63,7 @@ final class HttpCommand implements Callable<Integer> {
     public Integer call() {
         Arguments arguments = arguments();
         AgentSettings settings = common.resolve(cli.environment());
-        return cli.runner().run(settings, session -> {
-            HttpEndpointBuilder endpoint = session.httpEndpoint().pooling(settings.pooling());
-            if (arguments.hostname() != null) {
-                endpoint.hostname(arguments.hostname());
-            }
-            if (arguments.subdomain() != null) {
-                endpoint.subdomain(arguments.subdomain());
-            }
-            return endpoint.forward(arguments.upstream());
-        });
+        return cli.runner().run(settings, List.of(new EndpointPlan("command_line", "http", arguments.upstream(),
+                arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false)));
     }
 }

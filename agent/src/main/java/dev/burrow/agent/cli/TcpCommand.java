@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code burrow tcp <port|host:port>}: a public TCP port piped to a local service. */
@@ -36,6 +37,7 @@ final class TcpCommand implements Callable<Integer> {
     public Integer call() {
         HostPort target = target();
         AgentSettings settings = common.resolve(cli.environment());
-        return cli.runner().run(settings, session -> session.tcpEndpoint().port(remotePort).pooling(settings.pooling()).forward(target.toString()));
+        return cli.runner().run(settings, List.of(new EndpointPlan("command_line", "tcp", java.net.URI.create("tcp://" + target),
+                null, null, remotePort, settings.pooling(), false, false)));
     }
 }

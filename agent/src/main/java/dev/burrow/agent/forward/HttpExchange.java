@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,16 +36,20 @@ final class HttpExchange {
     private final long connectTimeoutMillis;
     private final TunnelConnection connection;
     private final HttpRequestHead head;
+    private final ExchangeObserver.Exchange observed;
     private HttpClientRequest request;
     private boolean aborted;
     private boolean responded;
 
-    HttpExchange(HttpClient client, HttpUpstream upstream, long connectTimeoutMillis, TunnelConnection connection) {
+    HttpExchange(HttpClient client, HttpUpstream upstream, long connectTimeoutMillis, TunnelConnection connection,
+                 ExchangeObserver observer) {
         this.client = client;
         this.upstream = upstream;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.connection = connection;
         this.head = connection.requestHead();
+        this.observed = observer == null ? ExchangeObserver.IGNORED
+                : observer.begin(connection.clientAddress(), head.method(), head.uri(), head.headers());
     }
 
     void start() {
@@ -80,6 +85,17 @@ final class HttpExchange {
 
     private void send(HttpClientRequest req, MultiMap headers) {
         request = req;
+        if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+            // HTTP/2 carries the Host as :authority; a host header beside it makes the upstream reset the stream.
+            String host = req.headers().get("host");
+            if (host != null) {
+                req.headers().remove("host");
+                io.vertx.core.net.HostAndPort authority = io.vertx.core.net.HostAndPort.parseAuthority(host, -1);
+                if (authority != null) {
+                    req.authority(authority);
+                }
+            }
+        }
         boolean fixedLength = headers.contains("content-length");
         boolean chunked = !fixedLength && head.headers().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("transfer-encoding"));
         req.setChunked(chunked);
@@ -94,6 +110,7 @@ final class HttpExchange {
             if (!fixedLength && !req.isChunked()) {
                 req.setChunked(true);
             }
+            observed.requestBody(data);
             write(req, data);
         });
         connection.endHandler(v -> req.end());
@@ -111,8 +128,12 @@ final class HttpExchange {
     private void relayResponse(HttpClientResponse response) {
         responded = true;
         response.pause();
-        connection.writeHeaders(responseHead(response));
-        response.pipe().endOnFailure(false).to(connection).onFailure(failure -> {
+        HttpResponseHead responseHead = responseHead(response);
+        observed.response(responseHead.status(), responseHead.reason(), responseHead.headers());
+        connection.writeHeaders(responseHead);
+        ReadStream<Buffer> body = observed == ExchangeObserver.IGNORED ? response : new TappedReadStream(response, observed::responseBody);
+        body.pipe().endOnFailure(false).to(connection).onSuccess(v -> observed.end()).onFailure(failure -> {
+            observed.fail(failure.getMessage() == null ? failure.toString() : failure.getMessage());
             // Either the client went away (the stream was reset) or the upstream broke off; abort both sides.
             LOG.debug("{}: response relay from {} failed: {}", connection, upstream.address(), failure.toString());
             request.reset();
@@ -133,7 +154,10 @@ final class HttpExchange {
                 return;
             }
             responded = true;
-            connection.writeHeaders(new HttpResponseHead(101, response.statusMessage(), upgradeHeaders(response)));
+            HttpResponseHead switched = new HttpResponseHead(101, response.statusMessage(), upgradeHeaders(response));
+            observed.response(101, switched.reason(), switched.headers());
+            observed.end();
+            connection.writeHeaders(switched);
             RawPipe.between(connection, response.netSocket(), upstream.address());
         });
     }
@@ -166,6 +190,7 @@ final class HttpExchange {
             return;
         }
         aborted = true;
+        observed.fail("the client went away (" + reason.getMessage() + ")");
         LOG.debug("{}: the client went away ({}); aborting the upstream request", connection, reason.getMessage());
         if (request != null) {
             request.reset();
@@ -177,6 +202,7 @@ final class HttpExchange {
             return;
         }
         UpstreamFailures.Failure mapped = UpstreamFailures.classify(failure, upstream.address());
+        observed.fail(mapped.message());
         LOG.debug("{}: {}", connection, mapped.message());
         if (responded) {
             connection.reset(ErrorCode.UPSTREAM_ERROR, mapped.message());

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 
 import java.time.Duration;
@@ -21,9 +22,11 @@ final class HttpForwarder implements ConnectionForwarder {
     private final HttpUpstream upstream;
     private final HttpClientAgent client;
     private final long connectTimeoutMillis;
+    private final ExchangeObserver observer;
 
-    HttpForwarder(Vertx vertx, HttpUpstream upstream, Duration connectTimeout) {
+    HttpForwarder(Vertx vertx, HttpUpstream upstream, Duration connectTimeout, ExchangeObserver observer, boolean http2) {
         this.upstream = upstream;
+        this.observer = observer;
         this.connectTimeoutMillis = connectTimeout.toMillis();
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
@@ -31,6 +34,10 @@ final class HttpForwarder implements ConnectionForwarder {
                 .setDecompressionSupported(false)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis))
                 .setSsl(upstream.ssl());
+        if (http2) {
+            // Cleartext HTTP/2 with prior knowledge (h2c); over TLS, ALPN offers h2.
+            options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false).setUseAlpn(upstream.ssl());
+        }
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(POOL_SIZE));
     }
 
@@ -40,7 +47,7 @@ final class HttpForwarder implements ConnectionForwarder {
             connection.reset(ErrorCode.PROTOCOL_ERROR, "an HTTP endpoint received a stream without a request head");
             return;
         }
-        new HttpExchange(client, upstream, connectTimeoutMillis, connection).start();
+        new HttpExchange(client, upstream, connectTimeoutMillis, connection, observer).start();
     }
 
     @Override

@@ -73,9 +73,9 @@ class ArgumentParsingTest {
     @Test
     void flagsWinOverEnvironmentWhichWinsOverConfig(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("burrow.yml");
-        Files.writeString(config, "authtoken: from-file\nserver_addr: file-host:1\nweb_addr: \"false\"\n");
+        Files.writeString(config, "version: 1\nagent:\n  authtoken: from-file\n  server_addr: file-host:1\n  web_addr: \"false\"\n");
         CommonOptions options = new CommonOptions();
-        options.config = config.toString();
+        options.config = List.of(config.toString());
         AgentSettings fromFile = options.resolve(Map.of());
         assertEquals("from-file", fromFile.authtoken());
         assertEquals("file-host:1", fromFile.server());
@@ -97,7 +97,7 @@ class ArgumentParsingTest {
     @Test
     void serverListLinksAndPooling(@TempDir Path dir) throws Exception {
         CommonOptions options = new CommonOptions();
-        options.config = writeEmpty(dir).toString();
+        options.config = List.of(writeEmpty(dir).toString());
         options.authtoken = "t";
         AgentSettings defaults = options.resolve(Map.of());
         assertEquals(List.of("localhost:4443"), defaults.servers());
@@ -147,7 +147,7 @@ class ArgumentParsingTest {
     @Test
     void missingAuthtokenAndMissingCaFileAreExplained(@TempDir Path dir) {
         CommonOptions options = new CommonOptions();
-        options.config = writeEmpty(dir).toString();
+        options.config = List.of(writeEmpty(dir).toString());
         assertMessage("no authtoken: pass --authtoken or set BURROW_AUTHTOKEN", () -> options.resolve(Map.of()));
         options.authtoken = "t";
         options.edgeCa = dir.resolve("missing.pem").toString();
@@ -160,6 +160,15 @@ class ArgumentParsingTest {
         assertEquals(2, result.code());
         assertEquals("ERROR: invalid upstream \"70000\": port 70000 is not between 1 and 65535", result.err().strip());
         assertEquals("", result.out());
+    }
+
+    @Test
+    void anAuthtokenThatLooksLikeAFlagIsStillTheValue() {
+        for (String token : new String[]{"-V5eZCD-dY2n", "-hx"}) {
+            HttpCommand parsed = (HttpCommand) BurrowCli.commandLine(new BurrowCli(Map.of(), System.out, System.err))
+                    .parseArgs("http", "--authtoken", token, "8080").subcommand().commandSpec().userObject();
+            assertEquals(token, parsed.common.authtoken);
+        }
     }
 
     @Test

@@ -1,0 +1,18 @@
+package dev.burrow.agent.cli;
+
+import java.net.URI;
+
+/**
+ * One endpoint the runner opens: from the command line ({@code burrow http|tcp}, named "command_line") or from a
+ * config file's {@code endpoints:} ({@code burrow start}).
+ */
+record EndpointPlan(String name, String proto, URI upstream, String hostname, String subdomain, int remotePort,
+                    boolean pooling, boolean inspect, boolean http2) {
+
+    static EndpointPlan of(EndpointConfig config, AgentSettings settings) {
+        return new EndpointPlan(config.name(), config.proto(), config.upstream(), config.hostname(), null, config.remotePort(),
+                config.pooling() != null ? config.pooling() : settings.pooling(),
+                config.inspect() != null ? config.inspect() : settings.inspect().enabled(),
+                "http2".equals(config.upstreamProtocol()));
+    }
+}

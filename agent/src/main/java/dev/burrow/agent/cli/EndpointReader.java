@@ -1,0 +1,146 @@
+package dev.burrow.agent.cli;
+
+import dev.burrow.agent.internal.HostPort;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/** Reads one entry of {@code endpoints:} into an {@link EndpointConfig}, reporting problems with their lines. */
+final class EndpointReader {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+
+    private final Path path;
+    private final List<ConfigProblem> problems;
+    private boolean failed;
+
+    EndpointReader(Path path, List<ConfigProblem> problems) {
+        this.path = path;
+        this.problems = problems;
+    }
+
+    /** {@code null} if the entry has a problem (already reported). */
+    EndpointConfig read(YamlTree.Node node) {
+        if (!(node instanceof YamlTree.Mapping entry)) {
+            problem(node.line(), "each endpoint must be a mapping with name, url and upstream (found " + node.kind() + ")");
+            return null;
+        }
+        entry.keyLines().forEach((key, line) -> {
+            if (!ConfigSchema.ENDPOINT.contains(key)) {
+                unknown(key, line, "an endpoint", ConfigSchema.ENDPOINT);
+            }
+        });
+        String name = text(entry, "name", "endpoint name");
+        if (name == null) {
+            if (!entry.entries().containsKey("name")) {
+                problem(entry.line(), "endpoint without a name: add \"name: …\" (what `burrow start NAME` uses)");
+            }
+            return null;
+        }
+        String where = "endpoint \"" + name + "\"";
+        if (!NAME.matcher(name).matches()) {
+            problem(entry.entries().get("name").line(), where + ": a name is letters, digits, '.', '_' or '-' (at most 63)");
+        }
+        String url = text(entry, "url", where + " url");
+        String upstreamUrl = null;
+        String protocol = null;
+        int upstreamLine = entry.line();
+        YamlTree.Node upstream = entry.entries().get("upstream");
+        if (upstream == null) {
+            problem(entry.line(), where + " has no upstream: add \"upstream: {url: http://localhost:3000}\" (or a port)");
+        } else if (upstream instanceof YamlTree.Scalar) {
+            upstreamUrl = text(entry, "upstream", where + " upstream");
+            upstreamLine = upstream.line();
+        } else if (upstream instanceof YamlTree.Mapping mapping) {
+            mapping.keyLines().forEach((key, line) -> {
+                if (!ConfigSchema.UPSTREAM.contains(key)) {
+                    unknown(key, line, where + " upstream", ConfigSchema.UPSTREAM);
+                }
+            });
+            upstreamUrl = text(mapping, "url", where + " upstream.url");
+            protocol = text(mapping, "protocol", where + " upstream.protocol");
+            upstreamLine = mapping.entries().containsKey("url") ? mapping.entries().get("url").line() : mapping.line();
+            if (upstreamUrl == null && !mapping.entries().containsKey("url")) {
+                problem(mapping.line(), where + " upstream has no url: add \"url: http://localhost:3000\"");
+            }
+        } else {
+            problem(upstream.line(), where + " upstream must be a URL or a mapping with url and protocol");
+        }
+        Boolean pooling = bool(entry, "pooling", where);
+        Boolean inspect = bool(entry, "inspect", where);
+        if (failed || upstreamUrl == null) {
+            return null;
+        }
+        boolean tcp = url != null ? url.toLowerCase(Locale.ROOT).startsWith("tcp://")
+                : upstreamUrl.toLowerCase(Locale.ROOT).startsWith("tcp://");
+        ConfigValue origin = new ConfigValue(name, path, entry.line());
+        try {
+            if (tcp) {
+                if (protocol != null) {
+                    throw new IllegalArgumentException("upstream.protocol applies to HTTP endpoints only; delete it");
+                }
+                int port = url == null ? 0 : remotePort(url);
+                HostPort target = UpstreamArgument.tcp(upstreamUrl);
+                return new EndpointConfig(name, "tcp", null, port, URI.create("tcp://" + target), null, pooling, inspect, origin);
+            }
+            String upstreamProtocol = protocol == null ? "http1" : protocol.toLowerCase(Locale.ROOT);
+            ConfigSchema.oneOf(upstreamProtocol, ConfigSchema.UPSTREAM_PROTOCOLS);
+            String hostname = url == null ? null : HttpCommand.hostname(url);
+            return new EndpointConfig(name, "http", hostname, 0, UpstreamArgument.http(upstreamUrl), upstreamProtocol,
+                    pooling, inspect, origin);
+        } catch (IllegalArgumentException e) {
+            problem(upstreamLine, where + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static int remotePort(String url) {
+        String rest = url.substring("tcp://".length());
+        int colon = rest.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("url \"" + url + "\" needs a port, e.g. tcp://:20001 (or leave url out for any port)");
+        }
+        String port = rest.substring(colon + 1);
+        return port.equals("0") ? 0 : HostPort.parsePort(port, "url", url);
+    }
+
+    private Boolean bool(YamlTree.Mapping entry, String key, String where) {
+        String text = text(entry, key, where + " " + key);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return ConfigSchema.bool(text);
+        } catch (IllegalArgumentException e) {
+            problem(entry.entries().get(key).line(), where + " " + key + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private String text(YamlTree.Mapping mapping, String key, String what) {
+        YamlTree.Node node = mapping.entries().get(key);
+        if (node == null) {
+            return null;
+        }
+        if (node instanceof YamlTree.Scalar s && s.text() != null) {
+            return s.text();
+        }
+        problem(node.line(), what + " must be a single value, not " + node.kind());
+        return null;
+    }
+
+    private void unknown(String key, int line, String where, Set<String> known) {
+        String guess = ConfigSchema.suggestion(key, known);
+        problem(line, "unknown key \"" + key + "\" in " + where + (guess != null ? "; did you mean \"" + guess + "\"?" : "")
+                + " (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+    }
+
+    private void problem(int line, String message) {
+        failed = true;
+        problems.add(new ConfigProblem(path, line, message));
+    }
+}

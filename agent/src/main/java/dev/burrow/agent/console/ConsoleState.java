@@ -1,0 +1,79 @@
+package dev.burrow.agent.console;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** What the live screen shows, updated by the agent as things happen; thread-safe. */
+public final class ConsoleState {
+    static final int LAST_REQUESTS = 20;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final String version;
+    private final ConnectionStats stats;
+    private String status = "connecting";
+    private String sessionId;
+    private List<String> edges = List.of();
+    private Supplier<Duration> latency = () -> null;
+    private String webInterface;
+    private final List<String> forwarding = new ArrayList<>();
+    private final ArrayDeque<String> requests = new ArrayDeque<>();
+    private String lastEvent;
+
+    public ConsoleState(String version, ConnectionStats stats) {
+        this.version = version;
+        this.stats = stats;
+    }
+
+    public synchronized void status(String status) {
+        this.status = status;
+    }
+
+    public synchronized void session(String sessionId, List<String> edges) {
+        this.sessionId = sessionId;
+        this.edges = List.copyOf(edges);
+    }
+
+    public synchronized void latency(Supplier<Duration> latency) {
+        this.latency = latency;
+    }
+
+    public synchronized void webInterface(String url) {
+        this.webInterface = url;
+    }
+
+    public synchronized void forwarding(String line) {
+        forwarding.add(line);
+    }
+
+    public synchronized void lastEvent(String line) {
+        this.lastEvent = line;
+    }
+
+    /** Adds a finished request to the list, newest first. */
+    public synchronized void request(LocalTime at, String method, String uri, int status, String reason) {
+        String outcome = status == 0 ? reason : status + (reason == null || reason.isEmpty() ? "" : " " + reason);
+        requests.addFirst(String.format("%s  %-7s %-40s %s", TIME.format(at), method, uri, outcome));
+        while (requests.size() > LAST_REQUESTS) {
+            requests.removeLast();
+        }
+    }
+
+    public ConnectionStats stats() {
+        return stats;
+    }
+
+    synchronized View view() {
+        return new View(version, status, sessionId, edges, latency.get(), webInterface, List.copyOf(forwarding),
+                List.copyOf(requests), lastEvent, stats.snapshot());
+    }
+
+    /** A consistent copy for one frame. */
+    record View(String version, String status, String sessionId, List<String> edges, Duration latency, String webInterface,
+                List<String> forwarding, List<String> requests, String lastEvent, ConnectionStats.Snapshot stats) {
+    }
+}

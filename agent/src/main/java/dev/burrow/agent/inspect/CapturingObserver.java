@@ -1,0 +1,91 @@
+package dev.burrow.agent.inspect;
+
+import dev.burrow.agent.forward.ExchangeObserver;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.List;
+import java.util.Map;
+
+/** Keeps every exchange of one endpoint in an {@link ExchangeStore}: heads whole, bodies up to a byte limit. */
+public final class CapturingObserver implements ExchangeObserver {
+    private final ExchangeStore store;
+    private final String tunnelName;
+    private final int maxBodyBytes;
+    private final String replayOf;
+
+    public CapturingObserver(ExchangeStore store, String tunnelName, int maxBodyBytes) {
+        this(store, tunnelName, maxBodyBytes, null);
+    }
+
+    CapturingObserver(ExchangeStore store, String tunnelName, int maxBodyBytes, String replayOf) {
+        this.store = store;
+        this.tunnelName = tunnelName;
+        this.maxBodyBytes = maxBodyBytes;
+        this.replayOf = replayOf;
+    }
+
+    @Override
+    public Exchange begin(String clientAddress, String method, String uri, List<Map.Entry<String, String>> headers) {
+        return new Recorder(clientAddress, method, uri, List.copyOf(headers));
+    }
+
+    /** One exchange in flight; lives on its event loop, stored once when it ends or fails. */
+    private final class Recorder implements Exchange {
+        private final long startMillis = System.currentTimeMillis();
+        private final long startNanos = System.nanoTime();
+        private final String clientAddress;
+        private final String method;
+        private final String uri;
+        private final List<Map.Entry<String, String>> requestHeaders;
+        private final CapturedBody requestBody = new CapturedBody(maxBodyBytes);
+        private final CapturedBody responseBody = new CapturedBody(maxBodyBytes);
+        private int status;
+        private String reason;
+        private List<Map.Entry<String, String>> responseHeaders = List.of();
+        private boolean stored;
+
+        Recorder(String clientAddress, String method, String uri, List<Map.Entry<String, String>> requestHeaders) {
+            this.clientAddress = clientAddress;
+            this.method = method;
+            this.uri = uri;
+            this.requestHeaders = requestHeaders;
+        }
+
+        @Override
+        public void requestBody(Buffer chunk) {
+            requestBody.add(chunk);
+        }
+
+        @Override
+        public void response(int status, String message, List<Map.Entry<String, String>> headers) {
+            this.status = status;
+            this.reason = message;
+            this.responseHeaders = List.copyOf(headers);
+        }
+
+        @Override
+        public void responseBody(Buffer chunk) {
+            responseBody.add(chunk);
+        }
+
+        @Override
+        public void end() {
+            store(null);
+        }
+
+        @Override
+        public void fail(String why) {
+            store(why);
+        }
+
+        private void store(String error) {
+            if (stored) {
+                return;
+            }
+            stored = true;
+            store.add(new CapturedExchange(store.nextId(), tunnelName, clientAddress, startMillis, System.nanoTime() - startNanos,
+                    method, uri, requestHeaders, requestBody.snapshot(), status, reason, responseHeaders,
+                    responseBody.snapshot(), error, replayOf));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.burrow.agent;
+
+import dev.burrow.agent.inspect.CapturedExchange;
+import dev.burrow.agent.inspect.ExchangeStore;
+import dev.burrow.agent.inspect.Inspector;
+import dev.burrow.agent.forward.HttpUpstream;
+import dev.burrow.agent.testing.FakeEdge;
+import dev.burrow.mux.MuxStream;
+import dev.burrow.protocol.HttpRequestHead;
+import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.protocol.StreamOpen;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An HTTP endpoint with an exchange observer (the inspector's capture) and with HTTP/2 to the upstream. */
+@ExtendWith(VertxExtension.class)
+class ObservedForwardingTest {
+    private static final int BIG = 8 * 1024 * 1024;
+
+    private Vertx vertx;
+    private FakeEdge edge;
+    private HttpServer upstream;
+    private final List<HttpVersion> versions = new CopyOnWriteArrayList<>();
+    private final List<String> authorities = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start(Vertx vertx) {
+        this.vertx = vertx;
+        edge = new FakeEdge(vertx).start(0).await();
+        Buffer big = Buffer.buffer(new byte[BIG]);
+        upstream = vertx.createHttpServer().requestHandler(request -> {
+            versions.add(request.version());
+            authorities.add(String.valueOf(request.authority()));
+            if (request.path().equals("/big")) {
+                request.response().end(big);
+            } else {
+                request.body().onSuccess(body -> request.response().putHeader("Content-Type", "text/plain").end(body));
+            }
+        }).listen(0, "127.0.0.1").await();
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.close().await();
+        edge.close().await();
+    }
+
+    @Test
+    void everyExchangeIsCapturedWithBoundedBodiesAndTheOldestIsEvicted() throws Exception {
+        BurrowSession session = session();
+        Inspector inspector = new Inspector(vertx, 2, 100);
+        URI target = URI.create("http://127.0.0.1:" + upstream.actualPort());
+        session.httpEndpoint().subdomain("seen").observer(inspector.observe("web", HttpUpstream.of(target))).forward(target).await();
+        String id = edge.endpointId("seen.localhost");
+
+        assertEquals(BIG, send(id, "GET", "/big", null).body().length());
+        assertEquals("hello", send(id, "POST", "/echo", Buffer.buffer("hello")).body().toString());
+        assertEquals(300, send(id, "POST", "/echo?n=3", Buffer.buffer("x".repeat(300))).body().length());
+
+        ExchangeStore store = inspector.store();
+        awaitSize(store, 2);
+        List<CapturedExchange> kept = store.list(10, null);
+        assertEquals(List.of("/echo?n=3", "/echo"), kept.stream().map(CapturedExchange::uri).toList());
+        CapturedExchange last = kept.get(0);
+        assertEquals(300, last.requestBody().size());
+        assertEquals(100, last.requestBody().bytes().length);
+        assertTrue(last.requestBody().truncated());
+        assertEquals(200, last.status());
+        assertEquals("web", last.tunnelName());
+        assertEquals("1.2.3.4:5", last.clientAddress());
+        assertEquals("hello", new String(kept.get(1).responseBody().bytes()));
+        assertTrue(kept.get(1).responseHeaders().contains(Map.entry("Content-Type", "text/plain")), kept.get(1).responseHeaders().toString());
+        inspector.close().await();
+        session.close().await();
+    }
+
+    @Test
+    void http2ToTheUpstreamWhenAsked() throws Exception {
+        BurrowSession session = session();
+        URI target = URI.create("http://127.0.0.1:" + upstream.actualPort());
+        session.httpEndpoint().subdomain("h1").forward(target).await();
+        session.httpEndpoint().subdomain("h2").upstreamHttp2(true).forward(target).await();
+        assertEquals("one", send(edge.endpointId("h1.localhost"), "POST", "/echo", Buffer.buffer("one")).body().toString());
+        assertEquals("two", send(edge.endpointId("h2.localhost"), "POST", "/echo", Buffer.buffer("two")).body().toString());
+        assertEquals(List.of(HttpVersion.HTTP_1_1, HttpVersion.HTTP_2), versions);
+        assertEquals(List.of("x.localhost:8080", "x.localhost:8080"), authorities);
+        session.close().await();
+    }
+
+    private BurrowSession session() {
+        return BurrowSession.builder(vertx).serverAddress("localhost:" + edge.port()).authtoken(FakeEdge.TOKEN)
+                .edgeCa(edge.caFile()).connect().await();
+    }
+
+    private record Exchange(HttpResponseHead head, Buffer body) {
+    }
+
+    private Exchange send(String endpointId, String method, String uri, Buffer body) throws Exception {
+        List<Map.Entry<String, String>> headers = new java.util.ArrayList<>(List.of(Map.entry("Host", "x.localhost:8080")));
+        if (body != null) {
+            headers.add(Map.entry("Content-Length", String.valueOf(body.length())));
+        }
+        MuxStream stream = edge.open(StreamOpen.http(endpointId, "1.2.3.4:5", new HttpRequestHead(method, uri, headers)));
+        Promise<Exchange> done = Promise.promise();
+        HttpResponseHead[] head = new HttpResponseHead[1];
+        Buffer received = Buffer.buffer();
+        stream.headersHandler(h -> head[0] = h);
+        stream.handler(received::appendBuffer);
+        stream.endHandler(v -> done.tryComplete(new Exchange(head[0], received)));
+        stream.exceptionHandler(done::tryFail);
+        if (body != null) {
+            stream.write(body);
+        }
+        stream.end();
+        Future<Exchange> result = done.future();
+        return result.await(20, TimeUnit.SECONDS);
+    }
+
+    private static void awaitSize(ExchangeStore store, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (store.size() < size && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(size, store.size());
+    }
+}
