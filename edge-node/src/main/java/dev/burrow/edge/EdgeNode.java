@@ -100,7 +100,7 @@ public final class EdgeNode {
         this.mirror = new EndpointMirror(this::openTcpListener, record -> closeTcpListener(record.id()));
         this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
         this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router);
-        this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace());
+        this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
         List<String> tokens = new ArrayList<>(config.authtokens());
         tokens.add(dataDirectory.devAuthtoken());
         EndpointBinder binder = new EndpointBinder(registry, tcpEndpoints, config.domain(), config.tcpPorts(), () -> httpPort);
@@ -299,6 +299,11 @@ public final class EdgeNode {
         }
         clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort));
         return null;
+    }
+
+    /** Another node appeared or left: agents linked here that asked for updates get the new list of other nodes. */
+    private void peersChanged() {
+        sessions.edgeNodesChanged(clusterNode.otherAgentAddresses());
     }
 
     private void openTcpListener(EndpointRecord record) {

@@ -38,11 +38,14 @@ public final class ClusterNode implements MembershipListener {
     private final RelayPool relays;
     private final Duration offlineGrace;
     private final String localMember;
+    private final Runnable peersChanged;
     private UUID membershipRegistration;
     private UUID nodesRegistration;
 
+    /** @param peersChanged called (on a Hazelcast thread; must not block) after another node appeared or went away */
     public ClusterNode(Vertx vertx, HazelcastInstance hazelcast, HazelcastEndpointRegistry registry, RelayPool relays,
-                       Duration offlineGrace) {
+                       Duration offlineGrace, Runnable peersChanged) {
+        this.peersChanged = peersChanged;
         this.vertx = vertx;
         this.hazelcast = hazelcast;
         this.nodes = hazelcast.getMap(NODES_MAP);
@@ -80,6 +83,7 @@ public final class ClusterNode implements MembershipListener {
         public void entryAdded(EntryEvent<String, NodeInfo> event) {
             if (!event.getKey().equals(localMember)) {
                 relays.add(event.getValue());
+                notifyPeersChanged();
             }
         }
 
@@ -91,6 +95,15 @@ public final class ClusterNode implements MembershipListener {
         @Override
         public void entryRemoved(EntryEvent<String, NodeInfo> event) {
             relays.remove(event.getKey());
+            notifyPeersChanged();
+        }
+    }
+
+    private void notifyPeersChanged() {
+        try {
+            peersChanged.run();
+        } catch (RuntimeException e) {
+            LOG.warn("cluster: could not pass the new member list on: {}", e.toString());
         }
     }
 
@@ -104,6 +117,7 @@ public final class ClusterNode implements MembershipListener {
         String gone = event.getMember().getUuid().toString();
         LOG.info("cluster: member {} left ({} members)", event.getMember().getAddress(), event.getMembers().size());
         relays.remove(gone);
+        notifyPeersChanged();
         if (!isOldest()) {
             return;
         }
