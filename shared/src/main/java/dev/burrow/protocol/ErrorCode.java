@@ -32,6 +32,8 @@ public enum ErrorCode {
     PORT_UNAVAILABLE(112),
     UNSUPPORTED_PROTOCOL(113),
     ENDPOINT_NOT_FOUND(114),
+    /** The edge node is on the minority side of a cluster split and may not hand out endpoints until it heals. */
+    CLUSTER_UNAVAILABLE(115),
 
     UPSTREAM_UNREACHABLE(200),
     UPSTREAM_TIMEOUT(201),

@@ -39,6 +39,7 @@ public final class ClusterNode implements MembershipListener {
     private final Duration offlineGrace;
     private final String localMember;
     private final Runnable peersChanged;
+    private volatile NodeInfo self;
     private UUID membershipRegistration;
     private UUID nodesRegistration;
 
@@ -55,12 +56,19 @@ public final class ClusterNode implements MembershipListener {
         this.localMember = localMember(hazelcast);
     }
 
+    /** This node's key: stable for the node's life, also across a split and merge (see {@link HazelcastSetup#NODE_KEY_ATTRIBUTE}). */
     public static String localMember(HazelcastInstance hazelcast) {
-        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+        return key(hazelcast.getCluster().getLocalMember());
+    }
+
+    static String key(Member member) {
+        String key = member.getAttribute(HazelcastSetup.NODE_KEY_ATTRIBUTE);
+        return key != null ? key : member.getUuid().toString();
     }
 
     /** Blocking: publishes this node and starts following the others. */
     public void join(NodeInfo self) {
+        this.self = self;
         membershipRegistration = hazelcast.getCluster().addMembershipListener(this);
         nodesRegistration = nodes.addEntryListener(new NodesListener(), true);
         nodes.set(self.member(), self);
@@ -75,6 +83,30 @@ public final class ClusterNode implements MembershipListener {
                 nodes.delete(info.member());
             }
         }
+    }
+
+    /**
+     * Blocking: after this node merged into another cluster (a split healed and this side lost), its view of the nodes
+     * map was replaced by the other side's, which dropped this node while they were apart. Publishes this node again,
+     * follows the nodes map afresh, and keeps relay links to every live node it has none to.
+     */
+    public void rejoin() {
+        if (self == null) {
+            return;
+        }
+        if (nodesRegistration != null) {
+            nodes.removeEntryListener(nodesRegistration);
+        }
+        nodesRegistration = nodes.addEntryListener(new NodesListener(), true);
+        nodes.set(self.member(), self);
+        Set<String> alive = liveMembers();
+        Set<NodeInfo> linked = Set.copyOf(relays.peers());
+        for (NodeInfo info : nodes.values()) {
+            if (!info.member().equals(localMember) && alive.contains(info.member()) && !linked.contains(info)) {
+                relays.add(info);
+            }
+        }
+        notifyPeersChanged();
     }
 
     private final class NodesListener implements EntryAddedListener<String, NodeInfo>, EntryUpdatedListener<String, NodeInfo>,
@@ -114,7 +146,7 @@ public final class ClusterNode implements MembershipListener {
 
     @Override
     public void memberRemoved(MembershipEvent event) {
-        String gone = event.getMember().getUuid().toString();
+        String gone = key(event.getMember());
         LOG.info("cluster: member {} left ({} members)", event.getMember().getAddress(), event.getMembers().size());
         relays.remove(gone);
         notifyPeersChanged();
@@ -150,7 +182,7 @@ public final class ClusterNode implements MembershipListener {
     }
 
     private Set<String> liveMembers() {
-        return hazelcast.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
+        return hazelcast.getCluster().getMembers().stream().map(ClusterNode::key).collect(Collectors.toSet());
     }
 
     public String localMember() {

@@ -48,9 +48,17 @@ public final class EdgeCluster implements AutoCloseable {
      * cluster of one, with no members listed).
      */
     public static EdgeCluster start(int size, int startNow, String heartbeatInterval, String... extraArgs) {
+        return start(size, startNow, 1, heartbeatInterval, extraArgs);
+    }
+
+    /**
+     * As {@link #start(int, int, String, String...)}, node i on {@code 127.0.0.<firstHost + i>} (the other starts use
+     * 127.0.0.1 onwards; a test that cuts traffic between nodes takes addresses nothing else uses, such as 11).
+     */
+    public static EdgeCluster start(int size, int startNow, int firstHost, String heartbeatInterval, String... extraArgs) {
         EdgeCluster cluster = new EdgeCluster();
         try {
-            cluster.plan(size, startNow, heartbeatInterval, extraArgs);
+            cluster.plan(size, startNow, firstHost, heartbeatInterval, extraArgs);
             List<CompletableFuture<EdgeProcess>> starting = new ArrayList<>();
             for (int i = 0; i < startNow; i++) {
                 EdgeProcess.Builder builder = cluster.planned.get(i);
@@ -88,7 +96,7 @@ public final class EdgeCluster implements AutoCloseable {
         return node;
     }
 
-    private void plan(int size, int startNow, String heartbeatInterval, String... extraArgs) throws IOException {
+    private void plan(int size, int startNow, int firstHost, String heartbeatInterval, String... extraArgs) throws IOException {
         String name = "burrow-test-" + UUID.randomUUID().toString().substring(0, 8);
         FreePorts.Range tcpPorts = FreePorts.freeRange(8);
         List<Integer> memberPorts = new ArrayList<>();
@@ -109,10 +117,10 @@ public final class EdgeCluster implements AutoCloseable {
             int self = i;
             String clusterPort = Integer.toString(memberPorts.get(i));
             // Each node on its own loopback address: every node listens on each TCP endpoint's port.
-            String address = "127.0.0." + (i + 1);
+            String address = "127.0.0." + (firstHost + i);
             int listed = i < startNow ? startNow : i;
             String members = memberPorts.subList(0, listed).stream().filter(p -> !p.equals(memberPorts.get(self)))
-                    .map(p -> "127.0.0." + (memberPorts.indexOf(p) + 1) + ":" + p).collect(Collectors.joining(","));
+                    .map(p -> "127.0.0." + (memberPorts.indexOf(p) + firstHost) + ":" + p).collect(Collectors.joining(","));
             planned.add(EdgeProcess.builder()
                     .name("cluster-node" + i)
                     .bindAddress(address)
