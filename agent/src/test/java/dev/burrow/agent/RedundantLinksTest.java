@@ -169,6 +169,27 @@ class RedundantLinksTest {
     }
 
     @Test
+    void anEdgeNodesUpdateLetsTheIdleSlotLinkToANodeThatJoined() throws Exception {
+        FakeEdge lone = nodes.get(0).edgeNodes(List.of());
+        FakeEdge joiner = nodes.get(1).edgeNodes(List.of(lone.address()));
+        session = builder(lone).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
+        echoEndpoint();
+        waitFor(() -> lone.binds().size() == 1);
+        assertTrue(lone.authMessages().get(0).supports(ControlMessage.Auth.FEATURE_EDGE_NODES),
+                "the agent asks for membership updates");
+        Thread.sleep(300);
+        assertEquals(0, joiner.auths(), "nothing to dial before the update");
+
+        lone.link().sendControl(new ControlMessage.EdgeNodes(List.of(joiner.address())));
+        waitFor(() -> joiner.links().size() == 1 && joiner.binds().size() == 1);
+        assertEquals(2, linkCount());
+        ControlMessage.Auth second = joiner.authMessages().get(0);
+        assertTrue(second.additionalLink());
+        assertEquals(session.sessionId(), second.resumeSessionId());
+        assertEquals("via the joiner", echo(joiner, "via the joiner"));
+    }
+
+    @Test
     void goAwayMovesTheLinkToAnotherNodeBeforeTheOldOneCloses() throws Exception {
         FakeEdge a = nodes.get(0);
         session = builder(a).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);

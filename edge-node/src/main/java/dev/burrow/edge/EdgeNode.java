@@ -117,7 +117,7 @@ public final class EdgeNode {
         this.mirror = new EndpointMirror(this::openTcpListener, record -> closeTcpListener(record.id()));
         this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
         this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router);
-        this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace());
+        this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
         List<String> tokens = new ArrayList<>(config.authtokens());
         tokens.add(dataDirectory.devAuthtoken());
         this.tenantStore = new TenantStore(vertx, hazelcast);
@@ -356,7 +356,46 @@ public final class EdgeNode {
             mirror.changed(record);
         }
         clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort));
+        hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+                afterMerge();
+            }
+        });
         return null;
+    }
+
+    /**
+     * A split healed and this node's side merged into the other: Hazelcast replaced this side's data with the merged
+     * data (each hostname kept by {@code EpochMergePolicy}). This node reloads its copy of the registry, publishes
+     * itself again, and sends GO_AWAY to its agents, so that each re-links and re-binds against the merged registry:
+     * a binding that won the merge is re-asserted with a new epoch; one that lost is refused (HOSTNAME_IN_USE), and no
+     * node keeps routing to it.
+     */
+    private void afterMerge() {
+        if (draining || !listening) {
+            return;
+        }
+        LOG.warn("edge node {}: merged back into the cluster after a split; reloading the registry and asking {} agent link(s) to re-link",
+                nodeId, sessions.liveSessionCount());
+        vertx.executeBlocking(() -> {
+            if (registryListener != null) {
+                registry.stopListening(registryListener);
+            }
+            registryListener = registry.listen(mirror::changed, mirror::removed);
+            mirror.replaceAll(registry.recordsBlocking());
+            clusterNode.rejoin();
+            return null;
+        }, false).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("edge node {}: reloading after the merge failed: {}", nodeId, ar.cause().toString());
+            }
+            sessions.goAwayAll("the edge cluster healed after a split; link again so that your endpoints are bound in the merged registry");
+        });
+    }
+
+    /** Another node appeared or left: agents linked here that asked for updates get the new list of other nodes. */
+    private void peersChanged() {
+        sessions.edgeNodesChanged(clusterNode.otherAgentAddresses());
     }
 
     private void openTcpListener(EndpointRecord record) {

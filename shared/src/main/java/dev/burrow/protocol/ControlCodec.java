@@ -27,7 +27,8 @@ public final class ControlCodec {
             "bind", ControlMessage.Bind.class,
             "bind_result", ControlMessage.BindResult.class,
             "unbind", ControlMessage.Unbind.class,
-            "error", ControlMessage.Error.class);
+            "error", ControlMessage.Error.class,
+            "edge_nodes", ControlMessage.EdgeNodes.class);
 
     private ControlCodec() {
     }

@@ -14,17 +14,34 @@ public sealed interface ControlMessage {
      * Agent to edge, first message of a link. With {@code resumeSessionId} the link takes over that session
      * (a reconnect: a stale link of the session on this node is closed). With {@code additionalLink} as well, the
      * link joins the session beside its other links (a redundant link to another node of the cluster).
+     * {@code features} names the optional messages this agent understands (see {@link #FEATURE_EDGE_NODES}); an edge
+     * sends an optional message only to an agent that named it, so older agents never see a type they do not know.
      */
-    record Auth(String authtoken, String agentVersion, String resumeSessionId, boolean additionalLink)
-            implements ControlMessage {
+    record Auth(String authtoken, String agentVersion, String resumeSessionId, boolean additionalLink,
+                List<String> features) implements ControlMessage {
+        /** The agent understands {@link EdgeNodes} updates. */
+        public static final String FEATURE_EDGE_NODES = "edge_nodes";
+
+        public Auth {
+            features = features == null ? List.of() : List.copyOf(features);
+        }
+
+        public Auth(String authtoken, String agentVersion, String resumeSessionId, boolean additionalLink) {
+            this(authtoken, agentVersion, resumeSessionId, additionalLink, List.of());
+        }
+
         public Auth(String authtoken, String agentVersion, String resumeSessionId) {
-            this(authtoken, agentVersion, resumeSessionId, false);
+            this(authtoken, agentVersion, resumeSessionId, false, List.of());
+        }
+
+        public boolean supports(String feature) {
+            return features.contains(feature);
         }
 
         @Override
         public String toString() {
             return "Auth[authtoken=HIDDEN, agentVersion=" + agentVersion + ", resumeSessionId=" + resumeSessionId
-                    + ", additionalLink=" + additionalLink + "]";
+                    + ", additionalLink=" + additionalLink + ", features=" + features + "]";
         }
     }
 
@@ -72,6 +89,18 @@ public sealed interface ControlMessage {
 
     /** Agent to edge: stop serving an endpoint. */
     record Unbind(String endpointId) implements ControlMessage {
+    }
+
+    /**
+     * Edge to agent, after a successful {@link AuthResult} and only to an agent whose {@link Auth#features} name
+     * {@link Auth#FEATURE_EDGE_NODES}: the cluster's membership changed, and {@code edgeNodes} is now the complete list
+     * of the other nodes' agent-link addresses ({@code host:port}); it replaces the list of the auth result and of any
+     * earlier update. The agent uses it for its next additional link or redial; it closes no link because of it.
+     */
+    record EdgeNodes(List<String> edgeNodes) implements ControlMessage {
+        public EdgeNodes {
+            edgeNodes = edgeNodes == null ? List.of() : List.copyOf(edgeNodes);
+        }
     }
 
     /** Either direction: something went wrong that is not tied to one request; a sentence a user can act on. */

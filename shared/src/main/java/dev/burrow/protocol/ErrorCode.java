@@ -32,6 +32,8 @@ public enum ErrorCode {
     PORT_UNAVAILABLE(112),
     UNSUPPORTED_PROTOCOL(113),
     ENDPOINT_NOT_FOUND(114),
+    /** The edge node is on the minority side of a cluster split and may not hand out endpoints until it heals. */
+    CLUSTER_UNAVAILABLE(115),
 
     // Multi-tenancy (docs/tenancy.md): refusals of a bind or a session, and why a live session was closed.
     /** The hostname is reserved by, or a custom domain of, another tenant. */

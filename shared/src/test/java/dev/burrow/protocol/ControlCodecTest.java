@@ -32,6 +32,7 @@ class ControlCodecTest {
         return List.of(
                 new ControlMessage.Auth("tok-123", "0.1.0", "sess-9"),
                 new ControlMessage.Auth("tok-123", null, null),
+                new ControlMessage.Auth("tok-123", "0.1.0", "sess-9", true, List.of(ControlMessage.Auth.FEATURE_EDGE_NODES)),
                 ControlMessage.AuthResult.accepted("sess-9", 10_000),
                 ControlMessage.AuthResult.refused(ErrorCode.AUTH_FAILED, "the authtoken is not valid; check --authtoken"),
                 new ControlMessage.Bind(1, "http", "app.example.com", null, 0, "localhost:3000", options),
@@ -40,7 +41,9 @@ class ControlCodecTest {
                 new ControlMessage.BindResult(1, true, "ep-1", "http://demo.localhost:8080", null, null),
                 new ControlMessage.BindResult(2, false, null, null, ErrorCode.HOSTNAME_IN_USE, "demo.localhost is already bound by another agent"),
                 new ControlMessage.Unbind("ep-1"),
-                new ControlMessage.Error(ErrorCode.NOT_AUTHENTICATED, "send auth before bind"));
+                new ControlMessage.Error(ErrorCode.NOT_AUTHENTICATED, "send auth before bind"),
+                new ControlMessage.EdgeNodes(List.of("10.0.0.2:4443", "10.0.0.3:4443")),
+                new ControlMessage.EdgeNodes(List.of()));
     }
 
     @Test
@@ -80,7 +83,8 @@ class ControlCodecTest {
                 ControlMessage.Bind.class, "bind",
                 ControlMessage.BindResult.class, "bind_result",
                 ControlMessage.Unbind.class, "unbind",
-                ControlMessage.Error.class, "error");
+                ControlMessage.Error.class, "error",
+                ControlMessage.EdgeNodes.class, "edge_nodes");
         assertEquals(Set.of(ControlMessage.class.getPermittedSubclasses()), expected.keySet(),
                 "a control message was added: pin its wire name here and in docs/protocol.md");
         for (ControlMessage message : samples()) {
@@ -108,18 +112,45 @@ class ControlCodecTest {
     @Test
     void everyMessageHasTheDocumentedFields() throws IOException {
         Map<String, Set<String>> expected = Map.of(
-                "auth", Set.of("v", "type", "authtoken", "agentVersion", "resumeSessionId", "additionalLink"),
+                "auth", Set.of("v", "type", "authtoken", "agentVersion", "resumeSessionId", "additionalLink", "features"),
                 "auth_result", Set.of("v", "type", "ok", "sessionId", "heartbeatIntervalMillis", "errorCode", "message", "edgeNodes"),
                 "bind", Set.of("v", "type", "requestId", "proto", "hostname", "subdomain", "port", "upstream", "options"),
                 "bind_result", Set.of("v", "type", "requestId", "ok", "endpointId", "publicUrl", "errorCode", "message"),
                 "unbind", Set.of("v", "type", "endpointId"),
-                "error", Set.of("v", "type", "code", "message"));
+                "error", Set.of("v", "type", "code", "message"),
+                "edge_nodes", Set.of("v", "type", "edgeNodes"));
         for (ControlMessage message : samples()) {
             JsonNode json = JSON.readTree(ControlCodec.encode(message).getBytes());
             Set<String> names = new TreeSet<>();
             json.fieldNames().forEachRemaining(names::add);
             assertEquals(new TreeSet<>(expected.get(json.get("type").textValue())), names, json.toString());
         }
+    }
+
+    @Test
+    void edgeNodesHasTheDocumentedJsonShape() throws Exception {
+        JsonNode json = JSON.readTree(ControlCodec.encode(new ControlMessage.EdgeNodes(List.of("10.0.0.2:4443"))).getBytes());
+        assertEquals("{\"v\":1,\"type\":\"edge_nodes\",\"edgeNodes\":[\"10.0.0.2:4443\"]}", json.toString());
+        assertEquals(new ControlMessage.EdgeNodes(List.of("a:1", "b:2")),
+                ControlCodec.decode(Buffer.buffer("{\"v\":1,\"type\":\"edge_nodes\",\"edgeNodes\":[\"a:1\",\"b:2\"],\"later\":true}")),
+                "unknown fields are ignored");
+        assertEquals(new ControlMessage.EdgeNodes(List.of()), ControlCodec.decode(Buffer.buffer("{\"v\":1,\"type\":\"edge_nodes\"}")),
+                "a missing list is empty");
+        ProtocolException e = assertThrows(ProtocolException.class, () ->
+                ControlCodec.decode(Buffer.buffer("{\"v\":1,\"type\":\"edge_nodes\",\"edgeNodes\":\"a:1\"}")));
+        assertEquals(ErrorCode.BAD_CONTROL_MESSAGE, e.code());
+    }
+
+    @Test
+    void authFeaturesDefaultToNoneForOlderAgents() throws Exception {
+        ControlMessage.Auth old = (ControlMessage.Auth) ControlCodec.decode(Buffer.buffer(
+                "{\"v\":1,\"type\":\"auth\",\"authtoken\":\"t\",\"agentVersion\":\"0.0.9\",\"resumeSessionId\":null}"));
+        assertEquals(List.of(), old.features());
+        assertFalse(old.supports(ControlMessage.Auth.FEATURE_EDGE_NODES));
+        ControlMessage.Auth current = new ControlMessage.Auth("t", "0.1.0", null, false, List.of(ControlMessage.Auth.FEATURE_EDGE_NODES));
+        JsonNode json = JSON.readTree(ControlCodec.encode(current).getBytes());
+        assertEquals("edge_nodes", json.get("features").get(0).textValue());
+        assertTrue(current.supports(ControlMessage.Auth.FEATURE_EDGE_NODES));
     }
 
     @Test

@@ -119,6 +119,26 @@ final class ClusterTestSupport {
         }
     }
 
+    /** The value of a gauge on the node's /metrics (first sample of {@code name}), or -1 when it does not answer. */
+    static double metric(EdgeProcess node, String name) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://" + node.bindAddress() + ":" + node.opsPort() + "/metrics"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            for (String line : response.body().split("\n")) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

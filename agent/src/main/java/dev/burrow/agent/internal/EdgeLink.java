@@ -48,6 +48,8 @@ final class EdgeLink {
     private int openStreams;
     private String drainReason;
     private long drainTimer = -1;
+    private List<String> edgeNodes;
+    private java.util.function.Consumer<EdgeLink> edgeNodesHandler = link -> { };
 
     private EdgeLink(Vertx vertx, NetSocket socket, String address, MuxOptions options,
                      BiConsumer<EdgeLink, MuxStream> streamHandler) {
@@ -129,9 +131,17 @@ final class EdgeLink {
         return address;
     }
 
-    /** The agent-link addresses of the cluster's other nodes, as the edge listed them when this link authenticated. */
+    /**
+     * The agent-link addresses of the cluster's other nodes: as the edge listed them when this link authenticated, or
+     * as its latest {@code edge_nodes} update lists them.
+     */
     List<String> edgeNodes() {
-        return auth().edgeNodes();
+        return edgeNodes != null ? edgeNodes : auth().edgeNodes();
+    }
+
+    /** Called (on the link's event loop) each time the edge sends a new list of the other nodes. */
+    void edgeNodesHandler(java.util.function.Consumer<EdgeLink> handler) {
+        this.edgeNodesHandler = handler;
     }
 
     /** Remembers the id the edge gave {@code endpoint} on this link (streams for it carry that id). */
@@ -247,6 +257,10 @@ final class EdgeLink {
             } else {
                 promise.complete(result);
             }
+        } else if (message instanceof ControlMessage.EdgeNodes update) {
+            edgeNodes = update.edgeNodes();
+            LOG.debug("{}: the other edge nodes are now {}", mux.name(), edgeNodes);
+            edgeNodesHandler.accept(this);
         } else if (message instanceof ControlMessage.Error error) {
             LOG.warn("{}: the edge reports {}: {}", mux.name(), error.code(), error.message());
             if (error.code() == ErrorCode.AUTH_FAILED || error.code() == ErrorCode.NOT_AUTHENTICATED) {

@@ -20,7 +20,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * the first-contact addresses; once a link is up, the other slots dial nodes that every live link's node lists as
  * another node, so no two links share a node. A cluster smaller than {@code links} leaves the extra slots idle
  * (no dialing, no log). A lost link is redialed with its slot's backoff; while the session has no live link only one
- * slot dials. A link whose node sends GO_AWAY is replaced first and closed once its streams are done.
+ * slot dials. A link whose node sends GO_AWAY is replaced first and closed once its streams are done. When a node
+ * sends a new list of the other nodes ({@code edge_nodes}, as members join or leave), idle slots try again, so a
+ * node that joins later gets its link without a restart.
  * Every timer belongs to a slot and {@link #close()} cancels them. Confined to the session's context.
  */
 final class LinkPool {
@@ -130,6 +132,15 @@ final class LinkPool {
         return nodes.another(listed, busy);
     }
 
+    /** A node sent a new list of the other nodes: learn them, and let idle slots dial one they can now reach. */
+    private void edgeNodesChanged(EdgeLink link) {
+        if (closed) {
+            return;
+        }
+        nodes.learn(EdgeNodes.normalise(link.edgeNodes()));
+        wakeIdleSlots();
+    }
+
     private void wakeIdleSlots() {
         for (Slot slot : slots) {
             if (slot.state == State.IDLE && !closed) {
@@ -200,6 +211,7 @@ final class LinkPool {
             nodes.learn(EdgeNodes.normalise(newLink.edgeNodes()));
             newLink.closed().onComplete(ar -> lost(newLink, ar.result()));
             newLink.goingAway().onSuccess(goAway -> goingAway(newLink, goAway));
+            newLink.edgeNodesHandler(LinkPool.this::edgeNodesChanged);
             stableTimer = vertx.setTimer(Math.max(1, options.stablePeriod().toMillis()), id -> {
                 stableTimer = -1;
                 backoff.reset();

@@ -38,11 +38,15 @@ public final class ClusterNode implements MembershipListener {
     private final RelayPool relays;
     private final Duration offlineGrace;
     private final String localMember;
+    private final Runnable peersChanged;
+    private volatile NodeInfo self;
     private UUID membershipRegistration;
     private UUID nodesRegistration;
 
+    /** @param peersChanged called (on a Hazelcast thread; must not block) after another node appeared or went away */
     public ClusterNode(Vertx vertx, HazelcastInstance hazelcast, HazelcastEndpointRegistry registry, RelayPool relays,
-                       Duration offlineGrace) {
+                       Duration offlineGrace, Runnable peersChanged) {
+        this.peersChanged = peersChanged;
         this.vertx = vertx;
         this.hazelcast = hazelcast;
         this.nodes = hazelcast.getMap(NODES_MAP);
@@ -52,12 +56,19 @@ public final class ClusterNode implements MembershipListener {
         this.localMember = localMember(hazelcast);
     }
 
+    /** This node's key: stable for the node's life, also across a split and merge (see {@link HazelcastSetup#NODE_KEY_ATTRIBUTE}). */
     public static String localMember(HazelcastInstance hazelcast) {
-        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+        return key(hazelcast.getCluster().getLocalMember());
+    }
+
+    static String key(Member member) {
+        String key = member.getAttribute(HazelcastSetup.NODE_KEY_ATTRIBUTE);
+        return key != null ? key : member.getUuid().toString();
     }
 
     /** Blocking: publishes this node and starts following the others. */
     public void join(NodeInfo self) {
+        this.self = self;
         membershipRegistration = hazelcast.getCluster().addMembershipListener(this);
         nodesRegistration = nodes.addEntryListener(new NodesListener(), true);
         nodes.set(self.member(), self);
@@ -74,12 +85,37 @@ public final class ClusterNode implements MembershipListener {
         }
     }
 
+    /**
+     * Blocking: after this node merged into another cluster (a split healed and this side lost), its view of the nodes
+     * map was replaced by the other side's, which dropped this node while they were apart. Publishes this node again,
+     * follows the nodes map afresh, and keeps relay links to every live node it has none to.
+     */
+    public void rejoin() {
+        if (self == null) {
+            return;
+        }
+        if (nodesRegistration != null) {
+            nodes.removeEntryListener(nodesRegistration);
+        }
+        nodesRegistration = nodes.addEntryListener(new NodesListener(), true);
+        nodes.set(self.member(), self);
+        Set<String> alive = liveMembers();
+        Set<NodeInfo> linked = Set.copyOf(relays.peers());
+        for (NodeInfo info : nodes.values()) {
+            if (!info.member().equals(localMember) && alive.contains(info.member()) && !linked.contains(info)) {
+                relays.add(info);
+            }
+        }
+        notifyPeersChanged();
+    }
+
     private final class NodesListener implements EntryAddedListener<String, NodeInfo>, EntryUpdatedListener<String, NodeInfo>,
             EntryRemovedListener<String, NodeInfo> {
         @Override
         public void entryAdded(EntryEvent<String, NodeInfo> event) {
             if (!event.getKey().equals(localMember)) {
                 relays.add(event.getValue());
+                notifyPeersChanged();
             }
         }
 
@@ -91,6 +127,15 @@ public final class ClusterNode implements MembershipListener {
         @Override
         public void entryRemoved(EntryEvent<String, NodeInfo> event) {
             relays.remove(event.getKey());
+            notifyPeersChanged();
+        }
+    }
+
+    private void notifyPeersChanged() {
+        try {
+            peersChanged.run();
+        } catch (RuntimeException e) {
+            LOG.warn("cluster: could not pass the new member list on: {}", e.toString());
         }
     }
 
@@ -101,9 +146,10 @@ public final class ClusterNode implements MembershipListener {
 
     @Override
     public void memberRemoved(MembershipEvent event) {
-        String gone = event.getMember().getUuid().toString();
+        String gone = key(event.getMember());
         LOG.info("cluster: member {} left ({} members)", event.getMember().getAddress(), event.getMembers().size());
         relays.remove(gone);
+        notifyPeersChanged();
         if (!isOldest()) {
             return;
         }
@@ -136,7 +182,7 @@ public final class ClusterNode implements MembershipListener {
     }
 
     private Set<String> liveMembers() {
-        return hazelcast.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
+        return hazelcast.getCluster().getMembers().stream().map(ClusterNode::key).collect(Collectors.toSet());
     }
 
     public String localMember() {

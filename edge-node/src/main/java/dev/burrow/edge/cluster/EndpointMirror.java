@@ -41,6 +41,23 @@ public final class EndpointMirror {
         }
     }
 
+    /**
+     * Makes the copy equal to {@code records} (the whole registry, read after a split healed): records it no longer
+     * has are removed, the others set, with the usual TCP listener callbacks.
+     */
+    public void replaceAll(List<EndpointRecord> records) {
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (EndpointRecord record : records) {
+            keep.add(record.key());
+        }
+        for (EndpointRecord stale : List.copyOf(byKey.values())) {
+            if (!keep.contains(stale.key())) {
+                removed(stale);
+            }
+        }
+        records.forEach(this::changed);
+    }
+
     public void removed(EndpointRecord record) {
         EndpointRecord previous;
         synchronized (this) {

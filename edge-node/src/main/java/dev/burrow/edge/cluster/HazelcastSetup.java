@@ -33,6 +33,12 @@ public final class HazelcastSetup {
     public static final String SESSION_LINKS_MAP = "burrow.session-links";
     public static final String NODES_MAP = "burrow.nodes";
     static final String MAJORITY = "burrow-majority";
+    /**
+     * Member attribute holding the node's key for its whole life. Hazelcast gives a member a new UUID when it merges
+     * back after a split, so the registry, the nodes map and the relay pool name nodes by this key instead (it is the
+     * attribute vertx-hazelcast keeps its own node id in, for the same reason).
+     */
+    public static final String NODE_KEY_ATTRIBUTE = "__vertx.nodeId";
 
     private HazelcastSetup() {
     }
@@ -43,7 +49,7 @@ public final class HazelcastSetup {
         config.setInstanceName("burrow-" + cluster.name() + "-" + cluster.advertiseAddress() + "-" + cluster.port()
                 + "-" + Long.toHexString(System.nanoTime()));
         // vertx-hazelcast, given our own instance, finds its node id in this member attribute.
-        config.getMemberAttributeConfig().setAttribute("__vertx.nodeId", java.util.UUID.randomUUID().toString());
+        config.getMemberAttributeConfig().setAttribute(NODE_KEY_ATTRIBUTE, java.util.UUID.randomUUID().toString());
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");

@@ -39,6 +39,9 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     private Principal principal;
     private long linkEpoch;
     private long handshakeTimer = -1;
+    /** Whether the agent asked for {@code edge_nodes} updates, and the list it last got (auth result or update). */
+    private boolean pushesEdgeNodes;
+    private java.util.List<String> sentEdgeNodes = java.util.List.of();
     /** Endpoints bound over this link (read from any thread by routers). */
     private final java.util.Set<String> boundEndpoints = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -147,8 +150,10 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
             mux.name("agent-link " + remoteAddress + " session=" + sessionId);
             LOG.info("{}: agent {} authenticated{}", mux.name(), auth.agentVersion() == null ? "" : auth.agentVersion(),
                     attachment.resumed() ? (auth.additionalLink() ? " (an extra link of its session)" : " (resumed its session)") : "");
+            pushesEdgeNodes = auth.supports(ControlMessage.Auth.FEATURE_EDGE_NODES);
+            sentEdgeNodes = services.edgeNodes().get();
             mux.sendControl(ControlMessage.AuthResult.accepted(sessionId, services.heartbeatInterval().toMillis(),
-                    services.edgeNodes().get()));
+                    sentEdgeNodes));
         }));
     }
 
@@ -204,6 +209,21 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         if (sessionId != null && previous != State.AWAITING_AUTH) {
             services.sessions().detach(sessionId, this);
         }
+    }
+
+    /**
+     * The cluster's other nodes changed: an agent that asked for updates gets the new list (on the link's event loop;
+     * nothing is sent when the list is what it last got, or before the auth result, which carries the current one).
+     */
+    public void edgeNodesChanged(java.util.List<String> edgeNodes) {
+        context.runOnContext(v -> {
+            if (state != State.READY || !pushesEdgeNodes || mux.isClosed() || edgeNodes.equals(sentEdgeNodes)) {
+                return;
+            }
+            sentEdgeNodes = edgeNodes;
+            mux.sendControl(new ControlMessage.EdgeNodes(edgeNodes));
+            LOG.info("{}: told the agent the other nodes are now {}", mux.name(), edgeNodes);
+        });
     }
 
     /** Closes this link because a newer link took over its session. */

@@ -268,6 +268,16 @@ public final class SessionTable implements AgentLinks {
         links.forEach(link -> link.goAway(ErrorCode.GOING_AWAY, message));
     }
 
+    /** Passes a new list of the cluster's other nodes to every live link ({@link AgentSession#edgeNodesChanged}). */
+    public void edgeNodesChanged(List<String> edgeNodes) {
+        List<AgentSession> links;
+        synchronized (this) {
+            links = sessions.values().stream().map(r -> r.link).filter(l -> l != null).toList();
+        }
+        List<String> copy = List.copyOf(edgeNodes);
+        links.forEach(link -> link.edgeNodesChanged(copy));
+    }
+
     /** Sessions with a live link on this node (their ids). */
     public synchronized List<String> liveSessionIds() {
         return sessions.values().stream().filter(r -> r.link != null && r.link.isOpen()).map(r -> r.id).toList();

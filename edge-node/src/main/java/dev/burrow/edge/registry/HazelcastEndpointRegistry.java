@@ -71,7 +71,21 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
             return outcome.id().equals(newId)
                     ? Future.fromCompletionStage(keysById.setAsync(newId, key)).map(endpoint)
                     : Future.succeededFuture(endpoint);
-        });
+        }).recover(error -> Future.failedFuture(minorityRefusal(error)));
+    }
+
+    /**
+     * A write refused by the registry's split-brain protection (this node is on the minority side of a split) becomes
+     * {@code CLUSTER_UNAVAILABLE} with a sentence; other failures pass unchanged.
+     */
+    static Throwable minorityRefusal(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException) {
+                return new EndpointException(ErrorCode.CLUSTER_UNAVAILABLE, "this edge node is cut off from the majority of "
+                        + "its cluster and cannot hand out endpoints now; retry, or connect to another node");
+            }
+        }
+        return error;
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 public final class EdgeCluster implements AutoCloseable {
     private final List<EdgeProcess> nodes = new ArrayList<>();
     private final List<Path> dataDirs = new ArrayList<>();
+    private final List<EdgeProcess.Builder> planned = new ArrayList<>();
 
     private EdgeCluster() {
     }
@@ -37,47 +38,31 @@ public final class EdgeCluster implements AutoCloseable {
 
     /** As {@link #start(int, String)}, with more flags for every node (for example {@code --drain-timeout 10s}). */
     public static EdgeCluster start(int size, String heartbeatInterval, String... extraArgs) {
+        return start(size, size, heartbeatInterval, extraArgs);
+    }
+
+    /**
+     * A cluster planned for {@code size} nodes of which only the first {@code startNow} start here, side by side,
+     * each listing the others of those as members; {@link #startNode(int)} starts the others later, one at a time,
+     * each listing the nodes before it: a cluster that grows (with {@code startNow} 1, the first node is a true
+     * cluster of one, with no members listed).
+     */
+    public static EdgeCluster start(int size, int startNow, String heartbeatInterval, String... extraArgs) {
+        return start(size, startNow, 1, heartbeatInterval, extraArgs);
+    }
+
+    /**
+     * As {@link #start(int, int, String, String...)}, node i on {@code 127.0.0.<firstHost + i>} (the other starts use
+     * 127.0.0.1 onwards; a test that cuts traffic between nodes takes addresses nothing else uses, such as 11).
+     */
+    public static EdgeCluster start(int size, int startNow, int firstHost, String heartbeatInterval, String... extraArgs) {
         EdgeCluster cluster = new EdgeCluster();
         try {
-            String name = "burrow-test-" + UUID.randomUUID().toString().substring(0, 8);
-            FreePorts.Range tcpPorts = FreePorts.freeRange(8);
-            List<Integer> memberPorts = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                memberPorts.add(FreePorts.closedPort());
-            }
-            // One cluster CA and dev authtoken, made once and copied into every node's data directory.
-            Path shared = Files.createTempDirectory("burrow-cluster-ca-");
-            cluster.dataDirs.add(shared);
-            DevPki.ensure(shared, "localhost");
-            DevAuthtoken.loadOrCreate(shared);
+            cluster.plan(size, startNow, firstHost, heartbeatInterval, extraArgs);
             List<CompletableFuture<EdgeProcess>> starting = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                Path dir = Files.createTempDirectory("burrow-cluster-node" + i + "-");
-                cluster.dataDirs.add(dir);
-                for (String file : List.of("ca.pem", "ca-key.pem", "authtoken")) {
-                    Files.copy(shared.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-                }
-                int self = i;
-                String nodeName = "cluster-node" + i;
-                String nodeId = "node" + i;
-                String clusterPort = Integer.toString(memberPorts.get(i));
-                // Each node on its own loopback address: every node listens on each TCP endpoint's port.
-                String address = "127.0.0." + (i + 1);
-                String members = memberPorts.stream().filter(p -> !p.equals(memberPorts.get(self)))
-                        .map(p -> "127.0.0." + (memberPorts.indexOf(p) + 1) + ":" + p).collect(Collectors.joining(","));
-                // Started side by side: each node lists the others, so they find each other as they come up.
-                starting.add(CompletableFuture.supplyAsync(() -> EdgeProcess.builder()
-                        .name(nodeName)
-                        .bindAddress(address)
-                        .startTimeout(java.time.Duration.ofSeconds(90)) // three JVMs on two loaded cores
-                        .dataDir(dir)
-                        .tcpPorts(tcpPorts)
-                        .heartbeatInterval(heartbeatInterval)
-                        .arg("--cluster-name", name, "--cluster-port", clusterPort,
-                                "--cluster-members", members, "--cluster-join-wait", "0s", "--node-id", nodeId,
-                                "--advertise-address", address)
-                        .arg(extraArgs)
-                        .start()));
+            for (int i = 0; i < startNow; i++) {
+                EdgeProcess.Builder builder = cluster.planned.get(i);
+                starting.add(CompletableFuture.supplyAsync(builder::start));
             }
             RuntimeException failure = null;
             for (CompletableFuture<EdgeProcess> node : starting) {
@@ -97,6 +82,56 @@ public final class EdgeCluster implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             cluster.close();
             throw e;
+        }
+    }
+
+    /** Starts planned node {@code index} (the next one not started yet); it joins the running nodes. */
+    public EdgeProcess startNode(int index) {
+        if (index != nodes.size() || index >= planned.size()) {
+            throw new IllegalArgumentException("node " + index + " cannot start now: " + nodes.size() + " of "
+                    + planned.size() + " nodes are running");
+        }
+        EdgeProcess node = planned.get(index).start();
+        nodes.add(node);
+        return node;
+    }
+
+    private void plan(int size, int startNow, int firstHost, String heartbeatInterval, String... extraArgs) throws IOException {
+        String name = "burrow-test-" + UUID.randomUUID().toString().substring(0, 8);
+        FreePorts.Range tcpPorts = FreePorts.freeRange(8);
+        List<Integer> memberPorts = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            memberPorts.add(FreePorts.closedPort());
+        }
+        // One cluster CA and dev authtoken, made once and copied into every node's data directory.
+        Path shared = Files.createTempDirectory("burrow-cluster-ca-");
+        dataDirs.add(shared);
+        DevPki.ensure(shared, "localhost");
+        DevAuthtoken.loadOrCreate(shared);
+        for (int i = 0; i < size; i++) {
+            Path dir = Files.createTempDirectory("burrow-cluster-node" + i + "-");
+            dataDirs.add(dir);
+            for (String file : List.of("ca.pem", "ca-key.pem", "authtoken")) {
+                Files.copy(shared.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+            int self = i;
+            String clusterPort = Integer.toString(memberPorts.get(i));
+            // Each node on its own loopback address: every node listens on each TCP endpoint's port.
+            String address = "127.0.0." + (firstHost + i);
+            int listed = i < startNow ? startNow : i;
+            String members = memberPorts.subList(0, listed).stream().filter(p -> !p.equals(memberPorts.get(self)))
+                    .map(p -> "127.0.0." + (memberPorts.indexOf(p) + firstHost) + ":" + p).collect(Collectors.joining(","));
+            planned.add(EdgeProcess.builder()
+                    .name("cluster-node" + i)
+                    .bindAddress(address)
+                    .startTimeout(java.time.Duration.ofSeconds(90)) // three JVMs on two loaded cores
+                    .dataDir(dir)
+                    .tcpPorts(tcpPorts)
+                    .heartbeatInterval(heartbeatInterval)
+                    .arg("--cluster-name", name, "--cluster-port", clusterPort, "--cluster-join-wait", "0s",
+                            "--node-id", "node" + i, "--advertise-address", address)
+                    .arg(members.isEmpty() ? new String[0] : new String[]{"--cluster-members", members})
+                    .arg(extraArgs));
         }
     }
 
