@@ -279,6 +279,13 @@ public final class EdgeNode {
             throw new EdgeStartException("cannot start the cluster member on " + config.cluster().advertiseAddress() + ":"
                     + config.cluster().port() + ": " + e + "; check --cluster-port, --advertise-address and --cluster-members", e);
         }
+        try {
+            TenancyMaps.load(hazelcast);
+        } catch (RuntimeException e) {
+            hazelcast.shutdown();
+            database.close();
+            throw new EdgeStartException("cannot load the tenancy data from " + database.description() + ": " + e.getMessage(), e);
+        }
         return new Prepared(dataDirectory, secret, hazelcast, database, adminToken, tenancy);
     }
 
