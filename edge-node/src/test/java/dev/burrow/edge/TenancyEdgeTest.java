@@ -190,6 +190,51 @@ class TenancyEdgeTest {
     }
 
     @Test
+    void requestsPastTheTenantsRateGet429() throws Exception {
+        String token = tenantWithToken("rated", new JsonObject().put("maxRequestsPerSecond", 5));
+        FakeAgent agent = agent(token).onStream(AgentResponders::echo);
+        assertTrue(await(agent.bindHttp(null, "rated")).ok());
+        FakeAgent free = agent(edge.devAuthtoken()).onStream(AgentResponders::echo);
+        assertTrue(await(free.bindHttp(null, "free")).ok());
+        int ok = 0;
+        int limited = 0;
+        String body429 = "";
+        for (int i = 0; i < 20; i++) {
+            RawReply response = publicGet("rated.example.com");
+            if (response.statusCode() == 429) {
+                limited++;
+                body429 = response.body();
+            } else if (response.statusCode() == 200) {
+                ok++;
+            }
+        }
+        assertTrue(ok >= 5 && ok <= 8, "a burst of about one second's worth passes: " + ok);
+        assertEquals(20 - ok, limited, "the rest get 429");
+        assertTrue(body429.contains("5 requests per second"), body429);
+        for (int i = 0; i < 20; i++) {
+            assertEquals(200, publicGet("free.example.com").statusCode(), "a tenant without the quota is not limited");
+        }
+        Thread.sleep(1_100);
+        assertEquals(200, publicGet("rated.example.com").statusCode(), "the bucket refills");
+    }
+
+    private RawReply publicGet(String host) throws Exception {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", edge.httpPort());
+        try (socket) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String raw = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(raw.substring(9, 12));
+            String body = raw.contains("\r\n\r\n") ? raw.substring(raw.indexOf("\r\n\r\n") + 4) : "";
+            return new RawReply(status, body);
+        }
+    }
+
+    private record RawReply(int statusCode, String body) {
+    }
+
+    @Test
     void customDomainsAreBindableOnlyOnceVerified() throws Exception {
         String token = tenantWithToken("custom", new JsonObject());
         Reply added = admin("POST", "/tenants/custom/domains", new JsonObject().put("hostname", "App.Customer.COM."));
