@@ -34,6 +34,8 @@ public final class EdgeProcess implements AutoCloseable {
     private static final Pattern TCP_LINE = Pattern.compile("^TCP endpoints allocated from (\\d+)-(\\d+)\\s*$");
     private static final Pattern CA_LINE = Pattern.compile("^Dev CA certificate: (.+?)\\s*$");
     private static final Pattern TOKEN_LINE = Pattern.compile("^Authtoken: (\\S+)\\s*$");
+    private static final Pattern ADMIN_TOKEN_LINE = Pattern.compile("^Admin token: (\\S+)\\s*$");
+    private static final Pattern OPS_LINE = Pattern.compile("^Ops \\(healthz, readyz, metrics\\) listening on (\\S+):(\\d+)\\s*$");
     private static final String READY_LINE = "Edge node ready";
 
     private final Builder options;
@@ -45,6 +47,8 @@ public final class EdgeProcess implements AutoCloseable {
     private int tunnelPort;
     private Path caPath;
     private String authtoken;
+    private String adminToken;
+    private int opsPort;
 
     private EdgeProcess(Builder options) {
         this.options = options;
@@ -125,6 +129,19 @@ public final class EdgeProcess implements AutoCloseable {
             throw new AssertionError("Dev CA certificate path is not an absolute path of a file: " + caPath);
         }
         authtoken = token.group(1);
+        adminToken = optionalStdoutGroup(p, ADMIN_TOKEN_LINE, 1);
+        String ops = optionalStdoutGroup(p, OPS_LINE, 2);
+        opsPort = ops == null ? 0 : Integer.parseInt(ops);
+    }
+
+    private static String optionalStdoutGroup(ManagedProcess p, Pattern pattern, int group) {
+        for (String line : p.stdoutLines()) {
+            Matcher m = pattern.matcher(line);
+            if (m.find()) {
+                return m.group(group);
+            }
+        }
+        return null;
     }
 
     private static Matcher stdoutMatch(ManagedProcess p, Pattern pattern) {
@@ -202,6 +219,21 @@ public final class EdgeProcess implements AutoCloseable {
 
     public String authtoken() {
         return authtoken;
+    }
+
+    /** The bootstrap admin token the node printed ("Admin token: …"). */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** The ops port of the current run (health, metrics, admin API). */
+    public int opsPort() {
+        return opsPort;
+    }
+
+    /** A client of this node's admin API, authenticated with the bootstrap admin token. */
+    public AdminClient admin() {
+        return new AdminClient(opsPort, adminToken);
     }
 
     public String domain() {
