@@ -8,7 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A blocking client of an edge's admin API, for tests. */
+/** A blocking client of an edge's admin API ({@code /api/v1} on the ops port), for tests. */
 public final class AdminClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -20,8 +20,8 @@ public final class AdminClient {
         }
     }
 
-    public AdminClient(int opsPort, String bearer) {
-        this.base = "http://127.0.0.1:" + opsPort + "/api/v1";
+    public AdminClient(String host, int opsPort, String bearer) {
+        this.base = "http://" + host + ":" + opsPort + "/api/v1";
         this.bearer = bearer;
     }
 

@@ -233,7 +233,7 @@ public final class EdgeProcess implements AutoCloseable {
 
     /** A client of this node's admin API, authenticated with the bootstrap admin token. */
     public AdminClient admin() {
-        return new AdminClient(opsPort, adminToken);
+        return new AdminClient(options.bindAddress, opsPort, adminToken);
     }
 
     public String domain() {
