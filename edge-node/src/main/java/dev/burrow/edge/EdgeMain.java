@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "burrow-edge", mixinStandardHelpOptions = true, version = "burrow-edge 0.1.0",
         description = "Runs a Burrow edge node: public HTTP and TCP endpoints served by agents over TLS links.",
-        sortOptions = false)
+        sortOptions = false, subcommands = dev.burrow.edge.admin.AdminCommand.class)
 public final class EdgeMain implements Callable<Integer> {
     static final int EXIT_BAD_CONFIG = 2;
     static final int EXIT_START_FAILED = 1;

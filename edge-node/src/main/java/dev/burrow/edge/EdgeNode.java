@@ -19,6 +19,7 @@ import dev.burrow.edge.pki.AdminToken;
 import dev.burrow.edge.store.Database;
 import dev.burrow.edge.tenancy.BindPolicy;
 import dev.burrow.edge.tenancy.DomainVerifier;
+import dev.burrow.edge.tenancy.RequestRateLimiter;
 import dev.burrow.edge.tenancy.TenancyMaps;
 import dev.burrow.edge.tenancy.TenantAuthenticator;
 import dev.burrow.edge.tenancy.TenantSessions;
@@ -89,6 +90,7 @@ public final class EdgeNode {
     private final String adminToken;
     private final TenantStore tenantStore;
     private final TenantSessions tenantSessions;
+    private final RequestRateLimiter rateLimiter;
     private volatile boolean listening;
     private volatile boolean draining;
     private volatile int httpPort;
@@ -126,7 +128,9 @@ public final class EdgeNode {
         EndpointBinder binder = new EndpointBinder(registry, tcpEndpoints, config.domain(), config.tcpPorts(), () -> httpPort, policy);
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
                 sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions);
-        this.httpServer = new PublicHttpServer(vertx, registry, router, config.bindAddress(), config.httpPort());
+        this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
+        this.httpServer = new PublicHttpServer(vertx, registry, router, config.bindAddress(), config.httpPort())
+                .admission(rateLimiter);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
         this.linkServer = new AgentLinkServer(vertx, services,
@@ -284,6 +288,13 @@ public final class EdgeNode {
             throw new EdgeStartException("cannot start the cluster member on " + config.cluster().advertiseAddress() + ":"
                     + config.cluster().port() + ": " + e + "; check --cluster-port, --advertise-address and --cluster-members", e);
         }
+        try {
+            TenancyMaps.load(hazelcast);
+        } catch (RuntimeException e) {
+            hazelcast.shutdown();
+            database.close();
+            throw new EdgeStartException("cannot load the tenancy data from " + database.description() + ": " + e.getMessage(), e);
+        }
         return new Prepared(dataDirectory, secret, hazelcast, database, adminToken, tenancy);
     }
 
@@ -350,6 +361,7 @@ public final class EdgeNode {
 
     /** Blocking: follow the registry (routes, TCP listeners of every endpoint in the cluster), then publish this node. */
     private Void joinCluster() {
+        rateLimiter.startBlocking();
         registryListener = registry.listen(mirror::changed, mirror::removed);
         registry.useLocalView(mirror::record);
         for (EndpointRecord record : registry.recordsBlocking()) {
@@ -541,12 +553,13 @@ public final class EdgeNode {
         draining = true;
         listening = false;
         sessions.close();
-        tenantSessions.close();
         relayPool.close();
         Future<Void> withdrawn = vertx.executeBlocking(() -> {
             if (registryListener != null) {
                 registry.stopListening(registryListener);
             }
+            tenantSessions.close();
+            rateLimiter.close();
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();

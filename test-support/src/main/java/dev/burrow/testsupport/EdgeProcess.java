@@ -34,6 +34,7 @@ public final class EdgeProcess implements AutoCloseable {
     private static final Pattern TCP_LINE = Pattern.compile("^TCP endpoints allocated from (\\d+)-(\\d+)\\s*$");
     private static final Pattern CA_LINE = Pattern.compile("^Dev CA certificate: (.+?)\\s*$");
     private static final Pattern TOKEN_LINE = Pattern.compile("^Authtoken: (\\S+)\\s*$");
+    private static final Pattern ADMIN_TOKEN_LINE = Pattern.compile("^Admin token: (\\S+)\\s*$");
     private static final Pattern OPS_LINE = Pattern.compile("^Ops \\(healthz, readyz, metrics\\) listening on (\\S+):(\\d+)\\s*$");
     private static final String READY_LINE = "Edge node ready";
 
@@ -44,9 +45,10 @@ public final class EdgeProcess implements AutoCloseable {
     private ManagedProcess current;
     private int httpPort;
     private int tunnelPort;
-    private int opsPort;
     private Path caPath;
     private String authtoken;
+    private String adminToken;
+    private int opsPort;
 
     private EdgeProcess(Builder options) {
         this.options = options;
@@ -131,7 +133,19 @@ public final class EdgeProcess implements AutoCloseable {
             throw new AssertionError("Dev CA certificate path is not an absolute path of a file: " + caPath);
         }
         authtoken = token.group(1);
-        opsPort = Integer.parseInt(stdoutMatch(p, OPS_LINE).group(2));
+        adminToken = optionalStdoutGroup(p, ADMIN_TOKEN_LINE, 1);
+        String ops = optionalStdoutGroup(p, OPS_LINE, 2);
+        opsPort = ops == null ? 0 : Integer.parseInt(ops);
+    }
+
+    private static String optionalStdoutGroup(ManagedProcess p, Pattern pattern, int group) {
+        for (String line : p.stdoutLines()) {
+            Matcher m = pattern.matcher(line);
+            if (m.find()) {
+                return m.group(group);
+            }
+        }
+        return null;
     }
 
     private static Matcher stdoutMatch(ManagedProcess p, Pattern pattern) {
@@ -198,7 +212,7 @@ public final class EdgeProcess implements AutoCloseable {
         return tunnelPort;
     }
 
-    /** The ops port of the current run (/healthz, /readyz, /metrics); it changes on a restart unless fixed by a flag. */
+    /** The ops port of the current run (/healthz, /readyz, /metrics, admin API); it changes on a restart unless fixed by a flag. */
     public int opsPort() {
         return opsPort;
     }
@@ -234,6 +248,16 @@ public final class EdgeProcess implements AutoCloseable {
 
     public String authtoken() {
         return authtoken;
+    }
+
+    /** The bootstrap admin token the node printed ("Admin token: …"). */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** A client of this node's admin API, authenticated with the bootstrap admin token. */
+    public AdminClient admin() {
+        return new AdminClient(options.bindAddress, opsPort, adminToken);
     }
 
     public String domain() {

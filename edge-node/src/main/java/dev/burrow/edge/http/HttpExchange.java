@@ -45,6 +45,7 @@ final class HttpExchange {
     private final Context requestContext;
     private final EndpointRegistry registry;
     private final AgentLinks links;
+    private final EndpointAdmission admission;
     private final AtomicBoolean responseStarted = new AtomicBoolean();
     private volatile boolean done;
     private volatile boolean upgraded;
@@ -57,7 +58,9 @@ final class HttpExchange {
     private Context linkContext;
     private UpgradeBridge bridge;
 
-    HttpExchange(HttpServerRequest request, Context requestContext, EndpointRegistry registry, AgentLinks links) {
+    HttpExchange(HttpServerRequest request, Context requestContext, EndpointRegistry registry, AgentLinks links,
+                 EndpointAdmission admission) {
+        this.admission = admission;
         this.request = request;
         this.response = request.response();
         this.requestContext = requestContext;
@@ -101,6 +104,12 @@ final class HttpExchange {
         Endpoint endpoint = lookup.result();
         if (endpoint == null) {
             fail(404, "Tunnel " + host + " not found", "Tunnel " + host + " not found: no agent serves this hostname on this edge.");
+            return;
+        }
+        int limit = attempts == 1 ? admission.refuse(endpoint) : 0;
+        if (limit > 0) {
+            fail(429, "Too many requests", "the tunnel " + host + " is over its account's limit of " + limit
+                    + " requests per second; slow down and retry");
             return;
         }
         AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint) : null;

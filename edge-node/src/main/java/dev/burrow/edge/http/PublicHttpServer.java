@@ -25,6 +25,7 @@ public final class PublicHttpServer {
     private final HttpServerOptions options;
     private final int port;
     private ListenerDeployment deployment;
+    private volatile EndpointAdmission admission = EndpointAdmission.ALWAYS;
 
     public PublicHttpServer(Vertx vertx, EndpointRegistry registry, AgentLinks links, String bindAddress, int port) {
         this.vertx = vertx;
@@ -36,6 +37,12 @@ public final class PublicHttpServer {
                 .setTcpNoDelay(true)
                 .setHttp2ClearTextEnabled(true)
                 .setHandle100ContinueAutomatically(true);
+    }
+
+    /** Per-endpoint request admission (tenant requests/s quotas); call before {@link #listen()}. */
+    public PublicHttpServer admission(EndpointAdmission admission) {
+        this.admission = admission;
+        return this;
     }
 
     /** Starts listening, one instance per core; completes with the bound port. */
@@ -51,7 +58,7 @@ public final class PublicHttpServer {
 
     private void onRequest(HttpServerRequest request) {
         try {
-            new HttpExchange(request, Vertx.currentContext(), registry, links).start();
+            new HttpExchange(request, Vertx.currentContext(), registry, links, admission).start();
         } catch (RuntimeException e) {
             LOG.error("http: internal error on {} {}", request.method(), request.uri(), e);
             if (!request.response().headWritten()) {

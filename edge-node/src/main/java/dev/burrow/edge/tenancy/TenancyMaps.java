@@ -27,6 +27,17 @@ public final class TenancyMaps {
         config.addMapConfig(new MapConfig(TenantSessions.SESSIONS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT));
     }
 
+    /**
+     * Loads the durable maps (blocking: an eagerly loaded map's first {@code getMap} waits for the database), so that
+     * no event-loop thread is the first to touch them.
+     */
+    public static void load(com.hazelcast.core.HazelcastInstance hazelcast) {
+        for (String map : new String[]{TenantStore.TENANTS_MAP, TenantStore.TOKENS_MAP, TenantStore.RESERVATIONS_MAP,
+                TenantStore.DOMAINS_MAP}) {
+            hazelcast.getMap(map).size();
+        }
+    }
+
     private static void durable(Config config, String map, Object store) {
         MapStoreConfig storeConfig = new MapStoreConfig().setEnabled(true).setImplementation(store)
                 .setWriteDelaySeconds(0).setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER);

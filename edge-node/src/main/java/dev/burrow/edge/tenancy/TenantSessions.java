@@ -100,7 +100,11 @@ public final class TenantSessions implements AutoCloseable {
         LiveSession session = new LiveSession(sessionId, principal.tenantId(), principal.tokenId(), localNode, localNodeName,
                 remoteAddress, System.currentTimeMillis());
         local.put(link, new Local(session, link));
-        sessions.setAsync(session.key(), session);
+        try {
+            sessions.setAsync(session.key(), session);
+        } catch (RuntimeException e) {
+            LOG.debug("session {}: not listed in the cluster: {}", sessionId, e.toString());
+        }
     }
 
     /** The link closed (whether or not it was ever {@link #opened}). */
@@ -111,7 +115,12 @@ public final class TenantSessions implements AutoCloseable {
         }
         boolean stillHere = local.values().stream().anyMatch(l -> l.session().key().equals(gone.session().key()));
         if (!stillHere) {
-            sessions.removeAsync(gone.session().key());
+            try {
+                sessions.removeAsync(gone.session().key());
+            } catch (RuntimeException e) {
+                // The member is shutting down; the survivors drop this node's entries when it leaves.
+                LOG.debug("session {}: not unlisted: {}", gone.session().sessionId(), e.toString());
+            }
         }
     }
 

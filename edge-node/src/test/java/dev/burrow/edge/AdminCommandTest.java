@@ -1,0 +1,79 @@
+package dev.burrow.edge;
+
+import dev.burrow.edge.config.EdgeConfig;
+import dev.burrow.edge.config.PortRange;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code burrow-edge admin …} against a real node: a tenant and a token on a fresh node, a refusal as one line. */
+class AdminCommandTest {
+    @TempDir
+    Path dataDir;
+    private Vertx vertx;
+    private EdgeNode edge;
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        edge = await(EdgeNode.start(vertx, EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0)
+                .withBindAddress("127.0.0.1").withDataDir(dataDir).withTcpPorts(new PortRange(46000, 46099))));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        await(edge.close());
+        await(vertx.close());
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] full = new String[args.length + 5];
+        full[0] = "admin";
+        full[1] = "--api";
+        full[2] = "http://127.0.0.1:" + edge.opsPort();
+        full[3] = "--data-dir";
+        full[4] = dataDir.toString();
+        System.arraycopy(args, 0, full, 5, args.length);
+        int code = new CommandLine(new EdgeMain()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(full);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void createsATenantAndATokenOnAFreshNode() throws Exception {
+        Run tenant = run("create-tenant", "cli", "--max-endpoints", "3");
+        assertEquals(0, tenant.code(), tenant.err());
+        assertEquals(3, new JsonObject(tenant.out()).getJsonObject("quotas").getInteger("maxEndpoints"));
+        Run token = run("create-token", "cli", "--scope", "bind:*.cli.localhost");
+        assertEquals(0, token.code(), token.err());
+        String secret = new JsonObject(token.out()).getString("token");
+        assertTrue(secret.startsWith("bt_"), token.out());
+        FakeAgent agent = await(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), secret, null));
+        assertTrue(await(agent.authResult()).ok());
+
+        Run again = run("create-tenant", "cli");
+        assertEquals(1, again.code());
+        assertEquals("burrow-edge admin: TENANT_EXISTS: tenant cli already exists", again.err().trim());
+    }
+}

@@ -1,0 +1,294 @@
+package dev.burrow.edge;
+
+import dev.burrow.edge.config.EdgeConfig;
+import dev.burrow.edge.config.PortRange;
+import dev.burrow.edge.config.TenancySettings;
+import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import dev.burrow.mux.LinkClosed;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Tenancy on a real edge node (base domain example.com) with fake agents over real TLS links and the admin API over
+ * real HTTP: reserved names in every spelling, wildcards on label boundaries, reserved ports, scopes, quotas,
+ * revocation, the admin API's errors, and a restart that keeps everything (H2 file database).
+ */
+class TenancyEdgeTest {
+    @TempDir
+    Path dataDir;
+
+    private Vertx vertx;
+    private EdgeNode edge;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        edge = startEdge();
+    }
+
+    private EdgeNode startEdge() throws Exception {
+        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
+                .withDataDir(dataDir).withDomain("example.com").withTcpPorts(new PortRange(43000, 43099))
+                .withOfflineGrace(Duration.ofSeconds(30));
+        return await(EdgeNode.start(vertx, config, TenancySettings.defaults().withDomainVerifier("accept-all")));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (edge != null) {
+            await(edge.close());
+        }
+        await(vertx.close());
+    }
+
+    record Reply(int status, JsonObject json) {
+        String code() {
+            return json.getJsonObject("error") == null ? null : json.getJsonObject("error").getString("code");
+        }
+    }
+
+    private Reply call(String method, String path, JsonObject body, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.opsPort() + "/api/v1" + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body().isBlank() ? new JsonObject() : new JsonObject(response.body()));
+    }
+
+    private Reply admin(String method, String path, JsonObject body) throws Exception {
+        return call(method, path, body, "Bearer " + edge.adminToken());
+    }
+
+    private String tenantWithToken(String id, JsonObject quotas, String... scopes) throws Exception {
+        Reply created = admin("POST", "/tenants", new JsonObject().put("id", id).put("quotas", quotas));
+        assertEquals(201, created.status(), created.json().encode());
+        Reply token = admin("POST", "/tenants/" + id + "/tokens", new JsonObject().put("scopes", new JsonArray(List.of(scopes))));
+        assertEquals(201, token.status(), token.json().encode());
+        String secret = token.json().getString("token");
+        assertTrue(secret.length() >= 43, "256-bit token");
+        return secret;
+    }
+
+    private FakeAgent agent(String token) throws Exception {
+        FakeAgent agent = await(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), token, null));
+        ControlMessage.AuthResult auth = await(agent.authResult());
+        assertTrue(auth.ok(), "auth: " + auth);
+        return agent;
+    }
+
+    private static void assertRefused(ErrorCode expected, ControlMessage.BindResult result) {
+        assertFalse(result.ok(), "expected " + expected + ", bound " + result.publicUrl());
+        assertEquals(expected, result.errorCode(), result.message());
+    }
+
+    @Test
+    void anotherTenantsNamesAndPortsCannotBeBoundInAnySpelling() throws Exception {
+        String tokenA = tenantWithToken("acme", new JsonObject());
+        String tokenB = tenantWithToken("bee", new JsonObject());
+        for (String name : List.of("b.example.com", "*.bee.example.com", "tcp:43010")) {
+            assertEquals(201, admin("POST", "/tenants/bee/reservations", new JsonObject().put("name", name)).status());
+        }
+        FakeAgent a = agent(tokenA);
+        for (String spelling : List.of("b.example.com", "B.EXAMPLE.COM.", "b.example.com:8080", "\uff42.example.com",
+                "\uff42\uff0eexample\uff0ecom", "x.bee.example.com", "deep.x.bee.example.com", "X.Bee.Example.Com.:443")) {
+            assertRefused(ErrorCode.HOSTNAME_RESERVED, await(a.bindHttp(spelling, null)));
+        }
+        assertRefused(ErrorCode.HOSTNAME_RESERVED, await(a.bindHttp(null, "B")));
+        assertRefused(ErrorCode.PORT_RESERVED, await(a.bindTcp(43010)));
+        // A label boundary: "xbee.example.com" is not under *.bee.example.com, and bee.example.com itself is not either.
+        assertTrue(await(a.bindHttp("xbee.example.com", null)).ok());
+        assertTrue(await(a.bindHttp("bee.example.com", null)).ok());
+
+        FakeAgent b = agent(tokenB);
+        assertTrue(await(b.bindHttp("B.example.com.", null)).ok());
+        ControlMessage.BindResult wildcard = await(b.bindHttp("app.bee.example.com", null));
+        assertTrue(wildcard.ok(), wildcard.message());
+        assertEquals(43010, URI.create(await(b.bindTcp(43010)).publicUrl()).getPort());
+
+        // The dev token (default tenant) is refused the same way; random names never land on a reservation.
+        FakeAgent dev = agent(edge.devAuthtoken());
+        assertRefused(ErrorCode.HOSTNAME_RESERVED, await(dev.bindHttp("b.example.com", null)));
+        assertTrue(await(dev.bindHttp(null, null)).ok());
+    }
+
+    @Test
+    void scopesAndQuotasRefuseWithTheirCodes() throws Exception {
+        String scoped = tenantWithToken("scoped", new JsonObject(), "bind:*.scoped.example.com", "bind:tcp:43020");
+        FakeAgent s = agent(scoped);
+        assertRefused(ErrorCode.NOT_PERMITTED, await(s.bindHttp("other.example.com", null)));
+        assertRefused(ErrorCode.NOT_PERMITTED, await(s.bindHttp(null, null)));
+        assertRefused(ErrorCode.NOT_PERMITTED, await(s.bindTcp(43021)));
+        assertRefused(ErrorCode.NOT_PERMITTED, await(s.bindTcp(0)));
+        assertEquals(201, admin("POST", "/tenants/scoped/reservations", new JsonObject().put("name", "*.scoped.example.com")).status());
+        assertTrue(await(s.bindHttp("api.scoped.example.com", null)).ok());
+        assertTrue(await(s.bindTcp(43020)).ok());
+
+        String limited = tenantWithToken("limited", new JsonObject().put("maxEndpoints", 2).put("maxTcpPorts", 1).put("maxSessions", 1));
+        FakeAgent l = agent(limited);
+        assertTrue(await(l.bindTcp(0)).ok());
+        assertRefused(ErrorCode.TCP_PORT_QUOTA_EXCEEDED, await(l.bindTcp(0)));
+        assertTrue(await(l.bindHttp(null, "limited-one")).ok());
+        assertRefused(ErrorCode.ENDPOINT_QUOTA_EXCEEDED, await(l.bindHttp(null, "limited-two")));
+        // Binding an endpoint it already holds again (a re-bind) is not a new one.
+        assertTrue(await(l.bindHttp(null, "limited-one")).ok());
+
+        FakeAgent second = await(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), limited, null));
+        ControlMessage.AuthResult refused = await(second.authResult());
+        assertFalse(refused.ok());
+        assertEquals(ErrorCode.SESSION_QUOTA_EXCEEDED, refused.errorCode(), refused.message());
+    }
+
+    @Test
+    void revokingATokenClosesItsSessionsAndRefusesItAfterwards() throws Exception {
+        String token = tenantWithToken("revoked", new JsonObject());
+        FakeAgent agent = agent(token);
+        assertTrue(await(agent.bindHttp(null, "soon-gone")).ok());
+        JsonArray tokens = admin("GET", "/tenants/revoked/tokens", null).json().getJsonArray("tokens");
+        String tokenId = tokens.getJsonObject(0).getString("id");
+        assertFalse(tokens.encode().contains(token), "a listing never shows the secret");
+        long started = System.nanoTime();
+        assertEquals(200, admin("DELETE", "/tenants/revoked/tokens/" + tokenId, null).status());
+        LinkClosed closed = await(agent.closed());
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(tookMs < 5_000, "closed in " + tookMs + " ms");
+        assertEquals(ErrorCode.AUTH_REVOKED, closed.code(), closed.toString());
+
+        FakeAgent again = await(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), token, null));
+        ControlMessage.AuthResult refused = await(again.authResult());
+        assertFalse(refused.ok());
+        assertEquals(ErrorCode.AUTH_FAILED, refused.errorCode());
+        assertTrue(refused.message().contains("revoked"), refused.message());
+    }
+
+    @Test
+    void requestsPastTheTenantsRateGet429() throws Exception {
+        String token = tenantWithToken("rated", new JsonObject().put("maxRequestsPerSecond", 5));
+        FakeAgent agent = agent(token).onStream(AgentResponders::echo);
+        assertTrue(await(agent.bindHttp(null, "rated")).ok());
+        FakeAgent free = agent(edge.devAuthtoken()).onStream(AgentResponders::echo);
+        assertTrue(await(free.bindHttp(null, "free")).ok());
+        int ok = 0;
+        int limited = 0;
+        String body429 = "";
+        for (int i = 0; i < 20; i++) {
+            RawReply response = publicGet("rated.example.com");
+            if (response.statusCode() == 429) {
+                limited++;
+                body429 = response.body();
+            } else if (response.statusCode() == 200) {
+                ok++;
+            }
+        }
+        assertTrue(ok >= 5 && ok <= 8, "a burst of about one second's worth passes: " + ok);
+        assertEquals(20 - ok, limited, "the rest get 429");
+        assertTrue(body429.contains("5 requests per second"), body429);
+        for (int i = 0; i < 20; i++) {
+            assertEquals(200, publicGet("free.example.com").statusCode(), "a tenant without the quota is not limited");
+        }
+        Thread.sleep(1_100);
+        assertEquals(200, publicGet("rated.example.com").statusCode(), "the bucket refills");
+    }
+
+    private RawReply publicGet(String host) throws Exception {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", edge.httpPort());
+        try (socket) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String raw = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(raw.substring(9, 12));
+            String body = raw.contains("\r\n\r\n") ? raw.substring(raw.indexOf("\r\n\r\n") + 4) : "";
+            return new RawReply(status, body);
+        }
+    }
+
+    private record RawReply(int statusCode, String body) {
+    }
+
+    @Test
+    void customDomainsAreBindableOnlyOnceVerified() throws Exception {
+        String token = tenantWithToken("custom", new JsonObject());
+        Reply added = admin("POST", "/tenants/custom/domains", new JsonObject().put("hostname", "App.Customer.COM."));
+        assertEquals(201, added.status(), added.json().encode());
+        assertEquals("pending", added.json().getString("status"));
+        assertEquals("_burrow-challenge.app.customer.com", added.json().getJsonObject("txtRecord").getString("name"));
+        FakeAgent agent = agent(token);
+        assertRefused(ErrorCode.DOMAIN_NOT_VERIFIED, await(agent.bindHttp("app.customer.com", null)));
+        assertEquals("verified", admin("POST", "/tenants/custom/domains/app.customer.com/verify", null).json().getString("status"));
+        assertTrue(await(agent.bindHttp("app.customer.com", null)).ok());
+        // Another tenant can neither claim nor bind it.
+        tenantWithToken("intruder", new JsonObject());
+        Reply taken = admin("POST", "/tenants/intruder/domains", new JsonObject().put("hostname", "app.customer.com"));
+        assertEquals(409, taken.status());
+        assertEquals("NAME_TAKEN", taken.code());
+    }
+
+    @Test
+    void adminApiRefusesMissingWrongAndMalformedBearerTokens() throws Exception {
+        assertEquals(401, call("GET", "/tenants", null, null).status());
+        assertEquals("UNAUTHORIZED", call("GET", "/tenants", null, null).code());
+        assertEquals(401, call("GET", "/tenants", null, "Bearer ").status());
+        assertEquals(401, call("GET", "/tenants", null, "Bearer wrong-token").status());
+        assertEquals(401, call("GET", "/tenants", null, "Basic " + edge.adminToken()).status());
+        assertEquals(401, call("GET", "/tenants", null, "Bearer a.b.c").status());
+        assertEquals(200, admin("GET", "/tenants", null).status());
+        Reply bad = call("POST", "/tenants", null, "Bearer " + edge.adminToken());
+        Reply malformed = admin("POST", "/tenants", new JsonObject().put("id", "Not Valid!"));
+        assertEquals(400, malformed.status());
+        assertEquals("INVALID_REQUEST", malformed.code());
+        assertNotNull(malformed.json().getJsonObject("error").getString("message"));
+        assertEquals(404, admin("GET", "/tenants/nobody", null).status());
+        assertEquals("TENANT_NOT_FOUND", admin("GET", "/tenants/nobody", null).code());
+        assertTrue(bad.status() == 201 || bad.status() == 400, "an empty body makes a tenant with a generated id");
+    }
+
+    @Test
+    void aRestartKeepsTenantsTokensReservationsAndDomains() throws Exception {
+        String token = tenantWithToken("durable", new JsonObject().put("maxEndpoints", 7));
+        assertEquals(201, admin("POST", "/tenants/durable/reservations", new JsonObject().put("name", "keep.example.com")).status());
+        assertEquals(201, admin("POST", "/tenants/durable/domains", new JsonObject().put("hostname", "durable.customer.com")).status());
+        await(edge.close());
+        edge = null;
+        edge = startEdge();
+
+        JsonObject tenant = admin("GET", "/tenants/durable", null).json();
+        assertEquals(7, tenant.getJsonObject("quotas").getInteger("maxEndpoints"));
+        assertEquals(1, admin("GET", "/tenants/durable/tokens", null).json().getJsonArray("tokens").size());
+        assertEquals("keep.example.com", admin("GET", "/tenants/durable/reservations", null).json()
+                .getJsonArray("reservations").getJsonObject(0).getString("name"));
+        assertEquals(1, admin("GET", "/tenants/durable/domains", null).json().getJsonArray("domains").size());
+        FakeAgent agent = agent(token);
+        assertTrue(await(agent.bindHttp("keep.example.com", null)).ok());
+        FakeAgent dev = agent(edge.devAuthtoken());
+        assertRefused(ErrorCode.HOSTNAME_RESERVED, await(dev.bindHttp("keep.example.com", null)));
+    }
+}
