@@ -74,6 +74,12 @@ public final class EdgeMain implements Callable<Integer> {
     String tlsCert;
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
     String tlsKey;
+    @Option(names = "--proxy-protocol", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "Public HTTP and TCP connections start with a PROXY protocol v1/v2 header (from a load balancer); default false.")
+    String proxyProtocol;
+    @Option(names = "--proxy-protocol-trusted", paramLabel = "CIDR,...",
+            description = "Peers allowed to send the PROXY header; others are disconnected (default 127.0.0.0/8,::1/128).")
+    String proxyProtocolTrusted;
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys, e.g. 'http-port: 8080' (or BURROW_CONFIG).")
     Path configFile;
 
@@ -190,6 +196,8 @@ public final class EdgeMain implements Callable<Integer> {
         put(flags, ConfigKey.NODE_ID, nodeId);
         put(flags, ConfigKey.TLS_CERT, tlsCert);
         put(flags, ConfigKey.TLS_KEY, tlsKey);
+        put(flags, ConfigKey.PROXY_PROTOCOL, proxyProtocol);
+        put(flags, ConfigKey.PROXY_PROTOCOL_TRUSTED, proxyProtocolTrusted);
         if (authtokens != null && !authtokens.isEmpty()) {
             flags.put(ConfigKey.AUTHTOKEN, List.copyOf(authtokens));
         }

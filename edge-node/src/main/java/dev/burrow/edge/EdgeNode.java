@@ -99,14 +99,15 @@ public final class EdgeNode {
         this.relayPool = new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval());
         this.mirror = new EndpointMirror(this::openTcpListener, record -> closeTcpListener(record.id()));
         this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
-        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router);
+        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol());
         this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
         List<String> tokens = new ArrayList<>(config.authtokens());
         tokens.add(dataDirectory.devAuthtoken());
         EndpointBinder binder = new EndpointBinder(registry, tcpEndpoints, config.domain(), config.tcpPorts(), () -> httpPort);
         SessionServices services = new SessionServices(vertx, new TokenVerifier(tokens), sessions, binder, registry,
                 config.heartbeatInterval(), clusterNode::otherAgentAddresses);
-        this.httpServer = new PublicHttpServer(vertx, registry, router, config.bindAddress(), config.httpPort());
+        this.httpServer = new PublicHttpServer(vertx, registry, router, config.bindAddress(), config.httpPort(),
+                config.proxyProtocol());
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
         this.linkServer = new AgentLinkServer(vertx, services,
@@ -166,7 +167,7 @@ public final class EdgeNode {
             options.getEventBusOptions().setHost(valid.cluster().advertiseAddress()).setPort(0);
             Vertx.builder().with(options)
                     .withClusterManager(new HazelcastClusterManager(p.hazelcast()))
-                    .withMetrics(new MicrometerMetricsFactory(metrics))
+                    .withMetrics(new dev.burrow.edge.ops.ProxyProtocolAwareMetrics(new MicrometerMetricsFactory(metrics)))
                     .buildClustered()
                     .onComplete(built -> {
                         if (built.failed()) {

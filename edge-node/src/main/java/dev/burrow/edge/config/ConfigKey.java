@@ -24,7 +24,9 @@ public enum ConfigKey {
     NODE_ID("node-id"),
     EVENT_LOOPS("event-loops"),
     TLS_CERT("tls-cert"),
-    TLS_KEY("tls-key");
+    TLS_KEY("tls-key"),
+    PROXY_PROTOCOL("proxy-protocol"),
+    PROXY_PROTOCOL_TRUSTED("proxy-protocol-trusted");
 
     private final String yamlKey;
 

@@ -1,5 +1,6 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.edge.config.ProxyProtocolSettings;
 import dev.burrow.edge.deploy.ListenerDeployment;
 import dev.burrow.edge.link.AgentLinks;
 import dev.burrow.edge.registry.EndpointRegistry;
@@ -26,27 +27,49 @@ public final class PublicHttpServer {
     private final int port;
     private ListenerDeployment deployment;
 
+    private final ProxyProtocolSettings proxyProtocol;
+    private final ProxyProtocolSettings.Trust proxyTrust;
+
     public PublicHttpServer(Vertx vertx, EndpointRegistry registry, AgentLinks links, String bindAddress, int port) {
+        this(vertx, registry, links, bindAddress, port, ProxyProtocolSettings.off());
+    }
+
+    /** With {@code proxyProtocol} on, the client address comes from each connection's PROXY header (trusted peers only). */
+    public PublicHttpServer(Vertx vertx, EndpointRegistry registry, AgentLinks links, String bindAddress, int port,
+                            ProxyProtocolSettings proxyProtocol) {
         this.vertx = vertx;
         this.registry = registry;
         this.links = links;
         this.port = port;
+        this.proxyProtocol = proxyProtocol;
+        this.proxyTrust = proxyProtocol.trust();
         this.options = new HttpServerOptions()
                 .setHost(bindAddress)
                 .setTcpNoDelay(true)
                 .setHttp2ClearTextEnabled(true)
-                .setHandle100ContinueAutomatically(true);
+                .setHandle100ContinueAutomatically(true)
+                .setUseProxyProtocol(proxyProtocol.enabled());
     }
 
     /** Starts listening, one instance per core; completes with the bound port. */
     public Future<Integer> listen() {
         return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort ->
                         vertx.createHttpServer(new HttpServerOptions(options).setPort(instancePort))
+                                .connectionHandler(this::onConnection)
                                 .requestHandler(this::onRequest)
                                 .listen()
                                 .map(ListenerDeployment.Bound::of))
                 .onSuccess(d -> deployment = d)
                 .map(ListenerDeployment::port);
+    }
+
+    /** A PROXY header from a peer outside the trusted ranges could claim any client address: the connection is closed. */
+    private void onConnection(io.vertx.core.http.HttpConnection connection) {
+        if (proxyProtocol.enabled() && !proxyTrust.trusts(connection.remoteAddress(true))) {
+            LOG.warn("http: closing a connection from {}: it is not in --proxy-protocol-trusted {}, so its PROXY header "
+                    + "(claiming {}) is not believed", connection.remoteAddress(true), proxyProtocol.trusted(), connection.remoteAddress());
+            connection.close();
+        }
     }
 
     private void onRequest(HttpServerRequest request) {
