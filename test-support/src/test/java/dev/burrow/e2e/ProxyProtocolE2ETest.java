@@ -93,6 +93,22 @@ class ProxyProtocolE2ETest {
     }
 
     @Test
+    void aWebSocketUpgradeWorksBehindTheHeader() throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", edge.httpPort()), 3_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("PROXY TCP4 203.0.113.9 127.0.0.1 53000 " + edge.httpPort() + "\r\n"
+                    + "GET /ws HTTP/1.1\r\nHost: proxied." + edge.domain() + ":" + edge.httpPort() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] head = new byte[12];
+            int n = socket.getInputStream().readNBytes(head, 0, head.length);
+            assertEquals("HTTP/1.1 101", new String(head, 0, n, StandardCharsets.US_ASCII));
+        }
+        assertEquals("203.0.113.9", forwardedFor("/ws"));
+    }
+
+    @Test
     void tcpEndpointsDecodeTheHeaderToo() throws IOException {
         int port = tcpAgent.publicPort();
         byte[] payload = "hello through a proxied TCP tunnel\n".getBytes(StandardCharsets.US_ASCII);

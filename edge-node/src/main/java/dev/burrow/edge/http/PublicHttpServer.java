@@ -53,26 +53,34 @@ public final class PublicHttpServer {
 
     /** Starts listening, one instance per core; completes with the bound port. */
     public Future<Integer> listen() {
-        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort ->
-                        vertx.createHttpServer(new HttpServerOptions(options).setPort(instancePort))
-                                .connectionHandler(this::onConnection)
-                                .requestHandler(this::onRequest)
-                                .listen()
-                                .map(ListenerDeployment.Bound::of))
+        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort -> {
+                    // No connectionHandler: in Vert.x 5.0.7 one breaks WebSocket upgrades; the PROXY check runs per request.
+                    HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setPort(instancePort));
+                    return server.requestHandler(this::onRequest).listen().map(ListenerDeployment.Bound::of);
+                })
                 .onSuccess(d -> deployment = d)
                 .map(ListenerDeployment::port);
     }
 
-    /** A PROXY header from a peer outside the trusted ranges could claim any client address: the connection is closed. */
-    private void onConnection(io.vertx.core.http.HttpConnection connection) {
-        if (proxyProtocol.enabled() && !proxyTrust.trusts(connection.remoteAddress(true))) {
-            LOG.warn("http: closing a connection from {}: it is not in --proxy-protocol-trusted {}, so its PROXY header "
-                    + "(claiming {}) is not believed", connection.remoteAddress(true), proxyProtocol.trusted(), connection.remoteAddress());
-            connection.close();
+    /**
+     * A PROXY header from a peer outside the trusted ranges could claim any client address: its connection is closed
+     * before anything is relayed. Returns whether the request may go on.
+     */
+    private boolean trusted(HttpServerRequest request) {
+        io.vertx.core.http.HttpConnection connection = request.connection();
+        if (!proxyProtocol.enabled() || proxyTrust.trusts(connection.remoteAddress(true))) {
+            return true;
         }
+        LOG.warn("http: closing a connection from {}: it is not in --proxy-protocol-trusted {}, so its PROXY header "
+                + "(claiming {}) is not believed", connection.remoteAddress(true), proxyProtocol.trusted(), connection.remoteAddress());
+        connection.close();
+        return false;
     }
 
     private void onRequest(HttpServerRequest request) {
+        if (!trusted(request)) {
+            return;
+        }
         try {
             new HttpExchange(request, Vertx.currentContext(), registry, links).start();
         } catch (RuntimeException e) {
