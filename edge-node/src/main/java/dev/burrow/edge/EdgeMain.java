@@ -86,6 +86,12 @@ public final class EdgeMain implements Callable<Integer> {
     String oidcAudience;
     @Option(names = "--domain-verifier", paramLabel = "dns|accept-all", description = "How custom domains are verified (default dns: a TXT record).")
     String domainVerifier;
+    @Option(names = "--proxy-protocol", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+            description = "Public HTTP and TCP connections start with a PROXY protocol v1/v2 header (from a load balancer); default false.")
+    String proxyProtocol;
+    @Option(names = "--proxy-protocol-trusted", paramLabel = "CIDR,...",
+            description = "Peers allowed to send the PROXY header; others are disconnected (default 127.0.0.0/8,::1/128).")
+    String proxyProtocolTrusted;
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys, e.g. 'http-port: 8080' (or BURROW_CONFIG).")
     Path configFile;
 
@@ -211,6 +217,8 @@ public final class EdgeMain implements Callable<Integer> {
         put(flags, ConfigKey.OIDC_ISSUER, oidcIssuer);
         put(flags, ConfigKey.OIDC_AUDIENCE, oidcAudience);
         put(flags, ConfigKey.DOMAIN_VERIFIER, domainVerifier);
+        put(flags, ConfigKey.PROXY_PROTOCOL, proxyProtocol);
+        put(flags, ConfigKey.PROXY_PROTOCOL_TRUSTED, proxyProtocolTrusted);
         if (authtokens != null && !authtokens.isEmpty()) {
             flags.put(ConfigKey.AUTHTOKEN, List.copyOf(authtokens));
         }

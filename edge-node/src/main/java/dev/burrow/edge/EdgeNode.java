@@ -118,7 +118,7 @@ public final class EdgeNode {
         this.relayPool = new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval());
         this.mirror = new EndpointMirror(this::openTcpListener, record -> closeTcpListener(record.id()));
         this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
-        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router);
+        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol());
         this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
         List<String> tokens = new ArrayList<>(config.authtokens());
         tokens.add(dataDirectory.devAuthtoken());
@@ -129,7 +129,8 @@ public final class EdgeNode {
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
                 sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions);
         this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
-        this.httpServer = new PublicHttpServer(vertx, registry, router, config.bindAddress(), config.httpPort())
+        this.httpServer = new PublicHttpServer(vertx, registry, router, config.bindAddress(), config.httpPort(),
+                config.proxyProtocol())
                 .admission(rateLimiter);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
@@ -202,7 +203,7 @@ public final class EdgeNode {
             options.getEventBusOptions().setHost(valid.cluster().advertiseAddress()).setPort(0);
             Vertx.builder().with(options)
                     .withClusterManager(new HazelcastClusterManager(p.hazelcast()))
-                    .withMetrics(new MicrometerMetricsFactory(metrics))
+                    .withMetrics(new dev.burrow.edge.ops.ProxyProtocolAwareMetrics(new MicrometerMetricsFactory(metrics)))
                     .buildClustered()
                     .onComplete(built -> {
                         if (built.failed()) {

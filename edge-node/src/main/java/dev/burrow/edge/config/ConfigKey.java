@@ -30,7 +30,9 @@ public enum ConfigKey {
     DB_PASSWORD("db-password"),
     OIDC_ISSUER("oidc-issuer"),
     OIDC_AUDIENCE("oidc-audience"),
-    DOMAIN_VERIFIER("domain-verifier");
+    DOMAIN_VERIFIER("domain-verifier"),
+    PROXY_PROTOCOL("proxy-protocol"),
+    PROXY_PROTOCOL_TRUSTED("proxy-protocol-trusted");
 
     private final String yamlKey;
 

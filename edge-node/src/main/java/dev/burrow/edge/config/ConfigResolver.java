@@ -138,7 +138,17 @@ public final class ConfigResolver {
                         get(ConfigKey.NODE_ID, Function.identity(), null),
                         get(ConfigKey.CLUSTER_JOIN_WAIT, DurationText::parse, null)),
                 get(ConfigKey.EVENT_LOOPS, ConfigResolver::parseCount, defaults.eventLoops()),
-                tlsFiles());
+                tlsFiles(),
+                new ProxyProtocolSettings(get(ConfigKey.PROXY_PROTOCOL, ConfigResolver::parseBoolean, false),
+                        get(ConfigKey.PROXY_PROTOCOL_TRUSTED, ProxyProtocolSettings::parseCidrs, ProxyProtocolSettings.DEFAULT_TRUSTED)));
+    }
+
+    private static Boolean parseBoolean(String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("\"" + text + "\" is not true or false");
+        };
     }
 
     private TlsFiles tlsFiles() {

@@ -1,5 +1,6 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.edge.config.ProxyProtocolSettings;
 import dev.burrow.edge.deploy.ListenerDeployment;
 import dev.burrow.edge.link.AgentLinks;
 import dev.burrow.edge.registry.EndpointRegistry;
@@ -27,16 +28,28 @@ public final class PublicHttpServer {
     private ListenerDeployment deployment;
     private volatile EndpointAdmission admission = EndpointAdmission.ALWAYS;
 
+    private final ProxyProtocolSettings proxyProtocol;
+    private final ProxyProtocolSettings.Trust proxyTrust;
+
     public PublicHttpServer(Vertx vertx, EndpointRegistry registry, AgentLinks links, String bindAddress, int port) {
+        this(vertx, registry, links, bindAddress, port, ProxyProtocolSettings.off());
+    }
+
+    /** With {@code proxyProtocol} on, the client address comes from each connection's PROXY header (trusted peers only). */
+    public PublicHttpServer(Vertx vertx, EndpointRegistry registry, AgentLinks links, String bindAddress, int port,
+                            ProxyProtocolSettings proxyProtocol) {
         this.vertx = vertx;
         this.registry = registry;
         this.links = links;
         this.port = port;
+        this.proxyProtocol = proxyProtocol;
+        this.proxyTrust = proxyProtocol.trust();
         this.options = new HttpServerOptions()
                 .setHost(bindAddress)
                 .setTcpNoDelay(true)
                 .setHttp2ClearTextEnabled(true)
-                .setHandle100ContinueAutomatically(true);
+                .setHandle100ContinueAutomatically(true)
+                .setUseProxyProtocol(proxyProtocol.enabled());
     }
 
     /** Per-endpoint request admission (tenant requests/s quotas); call before {@link #listen()}. */
@@ -47,16 +60,34 @@ public final class PublicHttpServer {
 
     /** Starts listening, one instance per core; completes with the bound port. */
     public Future<Integer> listen() {
-        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort ->
-                        vertx.createHttpServer(new HttpServerOptions(options).setPort(instancePort))
-                                .requestHandler(this::onRequest)
-                                .listen()
-                                .map(ListenerDeployment.Bound::of))
+        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort -> {
+                    // No connectionHandler: in Vert.x 5.0.7 one breaks WebSocket upgrades; the PROXY check runs per request.
+                    HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setPort(instancePort));
+                    return server.requestHandler(this::onRequest).listen().map(ListenerDeployment.Bound::of);
+                })
                 .onSuccess(d -> deployment = d)
                 .map(ListenerDeployment::port);
     }
 
+    /**
+     * A PROXY header from a peer outside the trusted ranges could claim any client address: its connection is closed
+     * before anything is relayed. Returns whether the request may go on.
+     */
+    private boolean trusted(HttpServerRequest request) {
+        io.vertx.core.http.HttpConnection connection = request.connection();
+        if (!proxyProtocol.enabled() || proxyTrust.trusts(connection.remoteAddress(true))) {
+            return true;
+        }
+        LOG.warn("http: closing a connection from {}: it is not in --proxy-protocol-trusted {}, so its PROXY header "
+                + "(claiming {}) is not believed", connection.remoteAddress(true), proxyProtocol.trusted(), connection.remoteAddress());
+        connection.close();
+        return false;
+    }
+
     private void onRequest(HttpServerRequest request) {
+        if (!trusted(request)) {
+            return;
+        }
         try {
             new HttpExchange(request, Vertx.currentContext(), registry, links, admission).start();
         } catch (RuntimeException e) {

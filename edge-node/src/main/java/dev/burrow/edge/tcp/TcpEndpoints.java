@@ -38,7 +38,18 @@ public final class TcpEndpoints implements PortListeners {
     private final AgentLinks links;
     private final Map<String, Future<NetServer>> servers = new ConcurrentHashMap<>();
 
+    private final dev.burrow.edge.config.ProxyProtocolSettings proxyProtocol;
+    private final dev.burrow.edge.config.ProxyProtocolSettings.Trust proxyTrust;
+
     public TcpEndpoints(Vertx vertx, String bindAddress, EndpointRegistry registry, AgentLinks links) {
+        this(vertx, bindAddress, registry, links, dev.burrow.edge.config.ProxyProtocolSettings.off());
+    }
+
+    /** With {@code proxyProtocol} on, each connection's client address comes from its PROXY header (trusted peers only). */
+    public TcpEndpoints(Vertx vertx, String bindAddress, EndpointRegistry registry, AgentLinks links,
+                        dev.burrow.edge.config.ProxyProtocolSettings proxyProtocol) {
+        this.proxyProtocol = proxyProtocol;
+        this.proxyTrust = proxyProtocol.trust();
         this.vertx = vertx;
         this.bindAddress = bindAddress;
         this.registry = registry;
@@ -57,7 +68,8 @@ public final class TcpEndpoints implements PortListeners {
 
     private Future<NetServer> listen(Endpoint endpoint) {
         int port = endpoint.port();
-        NetServer server = vertx.createNetServer(new NetServerOptions().setHost(bindAddress).setPort(port).setTcpNoDelay(true))
+        NetServer server = vertx.createNetServer(new NetServerOptions().setHost(bindAddress).setPort(port).setTcpNoDelay(true)
+                        .setUseProxyProtocol(proxyProtocol.enabled()))
                 .connectHandler(socket -> onConnect(port, socket));
         return server.listen().onSuccess(s -> LOG.info("TCP endpoint listening on {}:{}", bindAddress, port));
     }
@@ -102,6 +114,12 @@ public final class TcpEndpoints implements PortListeners {
     }
 
     private void onConnect(int port, NetSocket socket) {
+        if (proxyProtocol.enabled() && !proxyTrust.trusts(socket.remoteAddress(true))) {
+            LOG.warn("tcp {}: closing a connection from {}: it is not in --proxy-protocol-trusted {}, so its PROXY header "
+                    + "is not believed", port, socket.remoteAddress(true), proxyProtocol.trusted());
+            socket.close();
+            return;
+        }
         Context context = Vertx.currentContext();
         TcpConnection connection = new TcpConnection(socket, context);
         registry.lookupPort(port).onComplete(ar -> Contexts.run(context, () -> {
