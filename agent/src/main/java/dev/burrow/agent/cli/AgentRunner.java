@@ -84,6 +84,7 @@ final class AgentRunner {
                         .connect())
                 .compose(connected -> {
                     session.set(connected);
+                    console.latency(connected::latency);
                     console.session(connected.sessionId(), connected.links().stream().map(LinkInfo::edgeAddress).toList());
                     return openAll(connected, plans, 0);
                 })

@@ -129,6 +129,11 @@ final class EdgeLink {
         return address;
     }
 
+    /** The last heartbeat round trip (zero before the first); readable from any thread. */
+    java.time.Duration roundTrip() {
+        return mux.lastRoundTrip();
+    }
+
     /** The agent-link addresses of the cluster's other nodes, as the edge listed them when this link authenticated. */
     List<String> edgeNodes() {
         return auth().edgeNodes();
