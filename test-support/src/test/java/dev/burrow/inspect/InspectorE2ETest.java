@@ -73,7 +73,12 @@ class InspectorE2ETest {
                   - name: api
                     url: inspect-api.%s
                     upstream: %s
-                """.formatted(BODY_LIMIT, edge.domain(), upstream.httpAddress(), edge.domain(), upstream.httpAddress()));
+                  - name: quiet
+                    url: inspect-quiet.%s
+                    upstream: %s
+                    inspect: false
+                """.formatted(BODY_LIMIT, edge.domain(), upstream.httpAddress(), edge.domain(), upstream.httpAddress(),
+                edge.domain(), upstream.httpAddress()));
         agent = AgentProcess.startAll(edge).name("agent-inspect").arg("--config", config.toString()).start();
         client = new PublicHttpClient(vertx, edge.httpPort(), 16);
         webHost = "inspect-web." + edge.domain();
@@ -93,11 +98,18 @@ class InspectorE2ETest {
     @Test
     void startRunsEveryConfiguredEndpointUnderItsName() {
         JsonArray tunnels = AgentApi.tunnels(agent);
-        assertEquals(2, tunnels.size(), tunnels.encodePrettily());
+        assertEquals(3, tunnels.size(), tunnels.encodePrettily());
         assertEquals("web", tunnels.getJsonObject(0).getString("name"));
         assertEquals(edge.publicHttpUrl("inspect-web"), tunnels.getJsonObject(0).getString("public_url"));
         assertEquals("api", tunnels.getJsonObject(1).getString("name"));
         assertTrue(tunnels.getJsonObject(1).getJsonObject("config").getBoolean("inspect"));
+        assertEquals("quiet", tunnels.getJsonObject(2).getString("name"));
+        assertFalse(tunnels.getJsonObject(2).getJsonObject("config").getBoolean("inspect"));
+        // An endpoint with inspect: false forwards but is not captured.
+        assertEquals(200, client.get("inspect-quiet." + edge.domain(), "/echo?quiet=1").status());
+        client.get(webHost, "/echo?after-quiet=1");
+        JsonObject only = awaitOne(null);
+        assertEquals("/echo?after-quiet=1", only.getJsonObject("request").getString("uri"));
         assertEquals(200, AgentApi.call(agent, "GET", "/api/tunnels/api", null).statusCode());
     }
 

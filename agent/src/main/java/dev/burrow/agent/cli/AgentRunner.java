@@ -52,7 +52,7 @@ final class AgentRunner {
     private EventLog log;
 
     /** An endpoint that is up, under its name. */
-    private record Opened(String name, Forwarder forwarder) {
+    private record Opened(String name, Forwarder forwarder, boolean inspected) {
     }
 
     AgentRunner(PrintStream out, PrintStream err, Map<String, String> environment) {
@@ -104,7 +104,7 @@ final class AgentRunner {
         }
         EndpointPlan plan = plans.get(index);
         return open(connected, plan).compose(forwarder -> {
-            opened.add(new Opened(plan.name(), forwarder));
+            opened.add(new Opened(plan.name(), forwarder, inspector != null && plan.inspect() && plan.proto().equals("http")));
             String line = forwarder.publicUrl() + " -> " + forwarder.upstream();
             console.forwarding(line);
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -182,7 +182,7 @@ final class AgentRunner {
         List<TunnelInfo> tunnels = new ArrayList<>();
         for (Opened endpoint : opened) {
             tunnels.add(new TunnelInfo(endpoint.name(), endpoint.forwarder().publicUrl(), endpoint.forwarder().proto(),
-                    addr(endpoint.forwarder()), inspector != null && endpoint.forwarder().proto().equals("http")));
+                    addr(endpoint.forwarder()), endpoint.inspected()));
         }
         return tunnels;
     }
