@@ -95,6 +95,7 @@ class TerminalScreenE2ETest {
             assertTrue(missing < echoRow, "newest first:\n" + screen);
             assertTrue(lines.get(missing).matches("\\d\\d:\\d\\d:\\d\\d  GET +/missing +404 Not Found"), lines.get(missing));
             assertTrue(lines.get(echoRow).endsWith("200 OK"), lines.get(echoRow));
+            System.out.println("the live screen (tmux capture-pane):\n" + screen);
         } finally {
             Closeables.closeAll(tmux, client, edge, echo, upstream, Closeables.of(vertx));
         }

@@ -15,7 +15,6 @@ import dev.burrow.agent.console.LogEvent;
 import dev.burrow.agent.forward.ExchangeObserver;
 import dev.burrow.agent.forward.HttpUpstream;
 import dev.burrow.agent.inspect.Inspector;
-import dev.burrow.agent.internal.SessionEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -47,7 +46,7 @@ final class AgentRunner {
     private final AtomicReference<BurrowSession> session = new AtomicReference<>();
     private final List<Opened> opened = new CopyOnWriteArrayList<>();
     private final ConnectionStats stats = new ConnectionStats(System::nanoTime);
-    private final ConsoleState console = new ConsoleState(SessionEngine.AGENT_VERSION, stats);
+    private final ConsoleState console = new ConsoleState(VersionCommand.number(), stats);
     private Inspector inspector;
     private EventLog log;
 
