@@ -60,6 +60,11 @@ public final class BurrowSession {
         return engine.links();
     }
 
+    /** The shortest heartbeat round trip to an edge node over the live links, or null before the first heartbeat. */
+    public java.time.Duration latency() {
+        return engine.latency();
+    }
+
     /** The endpoints currently open in this session, in the order they were opened. */
     public List<Endpoint> endpoints() {
         return engine.endpoints();

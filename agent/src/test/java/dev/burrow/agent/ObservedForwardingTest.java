@@ -106,6 +106,20 @@ class ObservedForwardingTest {
         session.close().await();
     }
 
+    @Test
+    void latencyIsTheLastHeartbeatRoundTrip() throws Exception {
+        BurrowSession session = BurrowSession.builder(vertx).serverAddress("localhost:" + edge.port()).authtoken(FakeEdge.TOKEN)
+                .edgeCa(edge.caFile()).heartbeatInterval(Duration.ofMillis(200)).connect().await();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (session.latency() == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Duration latency = session.latency();
+        assertTrue(latency != null && latency.compareTo(Duration.ofSeconds(2)) < 0, "latency " + latency);
+        session.close().await();
+        assertEquals(null, session.latency());
+    }
+
     private BurrowSession session() {
         return BurrowSession.builder(vertx).serverAddress("localhost:" + edge.port()).authtoken(FakeEdge.TOKEN)
                 .edgeCa(edge.caFile()).connect().await();

@@ -55,6 +55,7 @@ class TerminalScreenE2ETest {
                       authtoken: %s
                       edge_ca: %s
                       web_addr: 127.0.0.1:0
+                      heartbeat_interval: 500ms
                     endpoints:
                       - name: web
                         url: tty.%s
@@ -79,6 +80,7 @@ class TerminalScreenE2ETest {
             assertTrue(screen.lines().anyMatch(l -> l.matches("Web Interface +http://127\\.0\\.0\\.1:\\d+")), screen);
             assertTrue(screen.lines().anyMatch(l -> l.matches("Edge +" + Pattern.quote(server))), screen);
             assertTrue(screen.startsWith("burrow "), screen);
+            tmux.awaitScreen(s -> s.lines().anyMatch(l -> l.matches("Latency +\\d+ms")), Duration.ofSeconds(10));
 
             assertEquals(200, client.get("tty." + edge.domain(), "/echo?from=tty").status());
             assertEquals(404, client.get("tty." + edge.domain(), "/missing").status());
@@ -93,6 +95,7 @@ class TerminalScreenE2ETest {
             assertTrue(missing < echoRow, "newest first:\n" + screen);
             assertTrue(lines.get(missing).matches("\\d\\d:\\d\\d:\\d\\d  GET +/missing +404 Not Found"), lines.get(missing));
             assertTrue(lines.get(echoRow).endsWith("200 OK"), lines.get(echoRow));
+            System.out.println("the live screen (tmux capture-pane):\n" + screen);
         } finally {
             Closeables.closeAll(tmux, client, edge, echo, upstream, Closeables.of(vertx));
         }

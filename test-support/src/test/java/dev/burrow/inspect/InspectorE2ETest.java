@@ -12,7 +12,6 @@ import dev.burrow.testsupport.Upstream;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -74,7 +73,12 @@ class InspectorE2ETest {
                   - name: api
                     url: inspect-api.%s
                     upstream: %s
-                """.formatted(BODY_LIMIT, edge.domain(), upstream.httpAddress(), edge.domain(), upstream.httpAddress()));
+                  - name: quiet
+                    url: inspect-quiet.%s
+                    upstream: %s
+                    inspect: false
+                """.formatted(BODY_LIMIT, edge.domain(), upstream.httpAddress(), edge.domain(), upstream.httpAddress(),
+                edge.domain(), upstream.httpAddress()));
         agent = AgentProcess.startAll(edge).name("agent-inspect").arg("--config", config.toString()).start();
         client = new PublicHttpClient(vertx, edge.httpPort(), 16);
         webHost = "inspect-web." + edge.domain();
@@ -94,11 +98,18 @@ class InspectorE2ETest {
     @Test
     void startRunsEveryConfiguredEndpointUnderItsName() {
         JsonArray tunnels = AgentApi.tunnels(agent);
-        assertEquals(2, tunnels.size(), tunnels.encodePrettily());
+        assertEquals(3, tunnels.size(), tunnels.encodePrettily());
         assertEquals("web", tunnels.getJsonObject(0).getString("name"));
         assertEquals(edge.publicHttpUrl("inspect-web"), tunnels.getJsonObject(0).getString("public_url"));
         assertEquals("api", tunnels.getJsonObject(1).getString("name"));
         assertTrue(tunnels.getJsonObject(1).getJsonObject("config").getBoolean("inspect"));
+        assertEquals("quiet", tunnels.getJsonObject(2).getString("name"));
+        assertFalse(tunnels.getJsonObject(2).getJsonObject("config").getBoolean("inspect"));
+        // An endpoint with inspect: false forwards but is not captured.
+        assertEquals(200, client.get("inspect-quiet." + edge.domain(), "/echo?quiet=1").status());
+        client.get(webHost, "/echo?after-quiet=1");
+        JsonObject only = awaitOne(null);
+        assertEquals("/echo?after-quiet=1", only.getJsonObject("request").getString("uri"));
         assertEquals(200, AgentApi.call(agent, "GET", "/api/tunnels/api", null).statusCode());
     }
 
@@ -108,7 +119,11 @@ class InspectorE2ETest {
         PublicHttpClient.Response resp = client.post(webHost, "/echo?x=1", headers, Buffer.buffer("{\"hello\":\"world\"}"));
         assertEquals(200, resp.status());
 
-        JsonObject exchange = awaitOne("tunnel_name=web");
+        JsonObject listed = awaitOne("tunnel_name=web");
+        // Lists carry ngrok's raw message but not the bodies a second time; one exchange has everything.
+        assertTrue(listed.getJsonObject("request").containsKey("raw"));
+        assertFalse(listed.getJsonObject("request").getJsonObject("body").containsKey("base64"));
+        JsonObject exchange = detail(listed.getString("id"));
         assertEquals("web", exchange.getString("tunnel_name"));
         assertEquals("POST", exchange.getJsonObject("request").getString("method"));
         assertEquals("/echo?x=1", exchange.getJsonObject("request").getString("uri"));
@@ -158,7 +173,8 @@ class InspectorE2ETest {
         JsonObject down = captured.getJsonObject(0).getJsonObject("response").getJsonObject("body");
         assertEquals(size, down.getLong("size"));
         assertEquals(BODY_LIMIT, down.getInteger("captured"));
-        byte[] first = Base64.getDecoder().decode(down.getString("base64"));
+        byte[] first = Base64.getDecoder().decode(detail(captured.getJsonObject(0).getString("id"))
+                .getJsonObject("response").getJsonObject("body").getString("base64"));
         assertEquals(Buffer.buffer(DeterministicBytes.slice(0, BODY_LIMIT)), Buffer.buffer(first));
 
         // A cut body cannot be replayed as it was.
@@ -179,7 +195,7 @@ class InspectorE2ETest {
         Await.until(() -> upstream.requests().stream().filter(r -> "orig-1".equals(r.header("X-Request-Id"))).count() == 2,
                 Duration.ofSeconds(10), Duration.ofMillis(20), () -> "the upstream did not get the replay");
         Await.until(() -> AgentApi.requests(agent, null).size() == 2, Duration.ofSeconds(10), Duration.ofMillis(20), () -> "replay captured");
-        JsonObject replayed = AgentApi.requests(agent, null).getJsonObject(0);
+        JsonObject replayed = detail(AgentApi.requests(agent, null).getJsonObject(0).getString("id"));
         assertEquals(id, replayed.getString("replay_of"));
         assertEquals("original body", text(replayed.getJsonObject("response").getJsonObject("body")));
 
@@ -265,6 +281,12 @@ class InspectorE2ETest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private static JsonObject detail(String id) {
+        HttpResponse<String> one = AgentApi.call(agent, "GET", "/api/requests/http/" + id, null);
+        assertEquals(200, one.statusCode(), one.body());
+        return new JsonObject(one.body());
     }
 
     private static JsonObject awaitOne(String query) {

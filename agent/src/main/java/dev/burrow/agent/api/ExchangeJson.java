@@ -12,21 +12,29 @@ import java.util.Map;
 
 /**
  * A captured exchange in ngrok's {@code /api/requests/http} shape ({@code raw} is the base64 of the HTTP/1.1 message
- * as far as it was kept), plus Burrow's own fields: {@code status}, {@code error}, {@code replay_of} and per body
- * {@code body.{size, captured, truncated, base64}}.
+ * as far as it was kept), plus Burrow's own fields: {@code error}, {@code replay_of} and per body
+ * {@code body.{size, captured, truncated, base64}}. Lists leave out {@code base64} (it is in {@code raw}), live
+ * events leave out both, so a list of large bodies is not sent twice; one exchange has everything.
  */
 final class ExchangeJson {
     private ExchangeJson() {
     }
 
+    /** How much of the bodies to include: all, ngrok's raw only (lists), or sizes only (live events). */
+    enum Bodies { FULL, RAW, SIZES }
+
     static JsonObject of(CapturedExchange e) {
+        return of(e, Bodies.FULL);
+    }
+
+    static JsonObject of(CapturedExchange e, Bodies bodies) {
         JsonObject request = new JsonObject()
                 .put("method", e.method())
                 .put("proto", "HTTP/1.1")
                 .put("headers", headers(e.requestHeaders()))
                 .put("uri", e.uri())
-                .put("raw", raw(e.method() + " " + e.uri() + " HTTP/1.1", e.requestHeaders(), e.requestBody().bytes()))
-                .put("body", body(e.requestBody()));
+                .put("raw", bodies == Bodies.SIZES ? null : raw(e.method() + " " + e.uri() + " HTTP/1.1", e.requestHeaders(), e.requestBody().bytes()))
+                .put("body", body(e.requestBody(), bodies));
         JsonObject json = new JsonObject()
                 .put("uri", "/api/requests/http/" + e.id())
                 .put("id", e.id())
@@ -44,8 +52,8 @@ final class ExchangeJson {
                     .put("status_code", e.status())
                     .put("proto", "HTTP/1.1")
                     .put("headers", headers(e.responseHeaders()))
-                    .put("raw", raw("HTTP/1.1 " + statusLine, e.responseHeaders(), e.responseBody().bytes()))
-                    .put("body", body(e.responseBody())));
+                    .put("raw", bodies == Bodies.SIZES ? null : raw("HTTP/1.1 " + statusLine, e.responseHeaders(), e.responseBody().bytes()))
+                    .put("body", body(e.responseBody(), bodies)));
         } else {
             json.putNull("response");
         }
@@ -77,9 +85,10 @@ final class ExchangeJson {
         return out.toString();
     }
 
-    private static JsonObject body(dev.burrow.agent.inspect.CapturedBody.Body body) {
-        return new JsonObject().put("size", body.size()).put("captured", body.bytes().length)
-                .put("truncated", body.truncated()).put("base64", Base64.getEncoder().encodeToString(body.bytes()));
+    private static JsonObject body(dev.burrow.agent.inspect.CapturedBody.Body body, Bodies bodies) {
+        JsonObject json = new JsonObject().put("size", body.size()).put("captured", body.bytes().length)
+                .put("truncated", body.truncated());
+        return bodies == Bodies.FULL ? json.put("base64", Base64.getEncoder().encodeToString(body.bytes())) : json;
     }
 
     private static String raw(String firstLine, List<Map.Entry<String, String>> headers, byte[] body) {

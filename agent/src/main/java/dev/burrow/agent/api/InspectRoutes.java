@@ -60,7 +60,7 @@ final class InspectRoutes {
             }
         }
         JsonArray requests = new JsonArray();
-        inspector.store().list(limit, ctx.request().getParam("tunnel_name")).forEach(e -> requests.add(ExchangeJson.of(e)));
+        inspector.store().list(limit, ctx.request().getParam("tunnel_name")).forEach(e -> requests.add(ExchangeJson.of(e, ExchangeJson.Bodies.RAW)));
         AgentApiServer.json(ctx, 200, new JsonObject().put("uri", "/api/requests/http").put("requests", requests));
     }
 
@@ -75,7 +75,7 @@ final class InspectRoutes {
         Context context = vertx.getOrCreateContext();
         boolean[] missed = new boolean[1];
         Runnable remove = inspector.store().onAdded(
-                exchange -> context.runOnContext(v -> send(response, "exchange", ExchangeJson.of(exchange).encode(), missed)),
+                exchange -> context.runOnContext(v -> send(response, "exchange", ExchangeJson.of(exchange, ExchangeJson.Bodies.SIZES).encode(), missed)),
                 () -> context.runOnContext(v -> send(response, "cleared", "{}", missed)));
         long keepAlive = vertx.setPeriodic(15_000, id -> send(response, null, null, missed));
         response.closeHandler(v -> {

@@ -15,7 +15,6 @@ import dev.burrow.agent.console.LogEvent;
 import dev.burrow.agent.forward.ExchangeObserver;
 import dev.burrow.agent.forward.HttpUpstream;
 import dev.burrow.agent.inspect.Inspector;
-import dev.burrow.agent.internal.SessionEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -47,12 +46,12 @@ final class AgentRunner {
     private final AtomicReference<BurrowSession> session = new AtomicReference<>();
     private final List<Opened> opened = new CopyOnWriteArrayList<>();
     private final ConnectionStats stats = new ConnectionStats(System::nanoTime);
-    private final ConsoleState console = new ConsoleState(SessionEngine.AGENT_VERSION, stats);
+    private final ConsoleState console = new ConsoleState(VersionCommand.number(), stats);
     private Inspector inspector;
     private EventLog log;
 
     /** An endpoint that is up, under its name. */
-    private record Opened(String name, Forwarder forwarder) {
+    private record Opened(String name, Forwarder forwarder, boolean inspected) {
     }
 
     AgentRunner(PrintStream out, PrintStream err, Map<String, String> environment) {
@@ -84,6 +83,7 @@ final class AgentRunner {
                         .connect())
                 .compose(connected -> {
                     session.set(connected);
+                    console.latency(connected::latency);
                     console.session(connected.sessionId(), connected.links().stream().map(LinkInfo::edgeAddress).toList());
                     return openAll(connected, plans, 0);
                 })
@@ -103,7 +103,7 @@ final class AgentRunner {
         }
         EndpointPlan plan = plans.get(index);
         return open(connected, plan).compose(forwarder -> {
-            opened.add(new Opened(plan.name(), forwarder));
+            opened.add(new Opened(plan.name(), forwarder, inspector != null && plan.inspect() && plan.proto().equals("http")));
             String line = forwarder.publicUrl() + " -> " + forwarder.upstream();
             console.forwarding(line);
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -181,7 +181,7 @@ final class AgentRunner {
         List<TunnelInfo> tunnels = new ArrayList<>();
         for (Opened endpoint : opened) {
             tunnels.add(new TunnelInfo(endpoint.name(), endpoint.forwarder().publicUrl(), endpoint.forwarder().proto(),
-                    addr(endpoint.forwarder()), inspector != null && endpoint.forwarder().proto().equals("http")));
+                    addr(endpoint.forwarder()), endpoint.inspected()));
         }
         return tunnels;
     }

@@ -26,6 +26,11 @@ final class ConsoleChoice {
         String target = settings.target();
         if (target == null) {
             if (out == System.out && System.console() != null && !"dumb".equals(env.get("TERM"))) {
+                if (env.get("BURROW_LOG_LEVEL") == null) {
+                    // Library and engine log lines on stderr would scribble over the screen; what matters of them
+                    // reaches the screen as session events. (Read when the first logger is made, which is later.)
+                    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off");
+                }
                 TerminalSize size = new TerminalSize(env);
                 return new LiveScreen(out, state, size::columns, size::rows);
             }

@@ -4,7 +4,6 @@ import dev.burrow.agent.service.AgentCommandLine;
 import dev.burrow.agent.service.Systemctl;
 import dev.burrow.agent.service.SystemdUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;

@@ -37,9 +37,12 @@ public final class LiveScreen implements EventLog {
         painter.scheduleWithFixedDelay(this::paint, 0, 1, TimeUnit.SECONDS);
     }
 
+    /** Reports the screen shows in rows of their own rather than as the last event. */
+    private static final java.util.Set<String> SHOWN_ELSEWHERE = java.util.Set.of("forwarding", "web interface");
+
     @Override
     public void log(LogEvent event) {
-        if (event.level() != LogEvent.Level.DEBUG) {
+        if (event.level() != LogEvent.Level.DEBUG && !SHOWN_ELSEWHERE.contains(event.message())) {
             state.lastEvent(event.line());
             painter.execute(this::paint);
         }

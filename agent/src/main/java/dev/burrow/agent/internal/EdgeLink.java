@@ -131,6 +131,11 @@ final class EdgeLink {
         return address;
     }
 
+    /** The last heartbeat round trip (zero before the first); readable from any thread. */
+    java.time.Duration roundTrip() {
+        return mux.lastRoundTrip();
+    }
+
     /**
      * The agent-link addresses of the cluster's other nodes: as the edge listed them when this link authenticated, or
      * as its latest {@code edge_nodes} update lists them.

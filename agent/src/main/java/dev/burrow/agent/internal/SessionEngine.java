@@ -59,6 +59,7 @@ public final class SessionEngine implements LinkPool.Session {
     private final Promise<Void> closed = Promise.promise();
     private volatile List<Endpoint> endpointSnapshot = List.of();
     private volatile List<LinkInfo> linkSnapshot = List.of();
+    private volatile List<EdgeLink> upLinkSnapshot = List.of();
     private volatile String sessionId;
     private Duration edgeHeartbeat;
     private boolean everConnected;
@@ -89,6 +90,18 @@ public final class SessionEngine implements LinkPool.Session {
     /** The live links, as of the last change. */
     public List<LinkInfo> links() {
         return linkSnapshot;
+    }
+
+    /** The shortest last heartbeat round trip among the up links, or null before the first; any thread. */
+    public java.time.Duration latency() {
+        java.time.Duration best = null;
+        for (EdgeLink link : upLinkSnapshot) {
+            java.time.Duration rtt = link.roundTrip();
+            if (!rtt.isZero() && (best == null || rtt.compareTo(best) < 0)) {
+                best = rtt;
+            }
+        }
+        return best;
     }
 
     public List<Endpoint> endpoints() {
@@ -274,6 +287,7 @@ public final class SessionEngine implements LinkPool.Session {
             info.add(new LinkInfo(link.address(), !up.contains(link)));
         }
         linkSnapshot = List.copyOf(info);
+        upLinkSnapshot = List.copyOf(up);
     }
 
     // ---- endpoints ----------------------------------------------------------------------------------------
@@ -389,6 +403,7 @@ public final class SessionEngine implements LinkPool.Session {
         started.tryFail(closedFailure);
         Future<Void> linksGone = links.close();
         linkSnapshot = List.of();
+        upLinkSnapshot = List.of();
         linksGone.transform(ar -> {
             List<Future<Void>> closing = new ArrayList<>();
             connectors.values().forEach(connector -> closing.add(connector.close()));

@@ -218,7 +218,7 @@ class ConfigFileTest {
     void versionAndCompletion() {
         Result version = run("version");
         assertEquals(0, version.code());
-        assertTrue(version.out().startsWith("burrow version "), version.out());
+        assertTrue(version.out().matches("burrow version \\d+\\.\\d+\\.\\d+\\S*\\s*"), version.out());
         Result completion = run("completion");
         assertEquals(0, completion.code());
         assertTrue(completion.out().contains("complete -F _complete_burrow"), completion.out().substring(0, 200));
