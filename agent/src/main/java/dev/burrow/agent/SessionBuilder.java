@@ -24,6 +24,7 @@ public final class SessionBuilder {
     private String authtoken;
     private Path edgeCa;
     private Duration heartbeatInterval;
+    private Duration heartbeatTolerance;
     private Duration initialBackoff = Duration.ofMillis(200);
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration stablePeriod = Duration.ofSeconds(30);
@@ -80,6 +81,15 @@ public final class SessionBuilder {
         return this;
     }
 
+    /**
+     * How long a link may stay silent (no frame from the edge) before it is declared dead and replaced. Default:
+     * 3 heartbeat intervals. Rounded up to whole intervals.
+     */
+    public SessionBuilder heartbeatTolerance(Duration tolerance) {
+        this.heartbeatTolerance = tolerance;
+        return this;
+    }
+
     /** Reconnect delays: full jitter under a bound that starts at {@code initial} and doubles up to {@code max}. */
     public SessionBuilder reconnectBackoff(Duration initial, Duration max) {
         this.initialBackoff = initial;
@@ -107,7 +117,7 @@ public final class SessionBuilder {
 
     /** Validates the settings; throws {@link IllegalArgumentException} with a precise sentence if one is wrong. */
     public SessionOptions options() {
-        return new SessionOptions(serverAddresses, authtoken, edgeCa, heartbeatInterval,
+        return new SessionOptions(serverAddresses, authtoken, edgeCa, heartbeatInterval, heartbeatTolerance,
                 initialBackoff, maxBackoff, stablePeriod, connectTimeout, links);
     }
 

@@ -1,6 +1,7 @@
 package dev.burrow.agent;
 
 import dev.burrow.agent.internal.HostPort;
+import dev.burrow.protocol.ProtocolLimits;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param authtoken         the secret presented to the edge; printed as HIDDEN
  * @param edgeCa            PEM file of the CA to trust for the edge, or {@code null} for the system trust store
  * @param heartbeatInterval ping interval, or {@code null} to use the edge's (or the protocol default)
+ * @param heartbeatTolerance how long a link may stay silent before it is declared dead and replaced, or {@code null}
+ *                          for {@link ProtocolLimits#HEARTBEAT_TOLERANCE} intervals; rounded up to whole intervals
  * @param initialBackoff    first reconnect delay bound; doubles per failed attempt
  * @param maxBackoff        largest reconnect delay bound
  * @param stablePeriod      a link up this long resets the backoff
@@ -23,7 +26,7 @@ import java.util.Objects;
  * @param links             how many links to distinct edge nodes the session keeps when the cluster has that many
  */
 public record SessionOptions(List<String> serverAddresses, String authtoken, Path edgeCa,
-                             Duration heartbeatInterval, Duration initialBackoff, Duration maxBackoff,
+                             Duration heartbeatInterval, Duration heartbeatTolerance, Duration initialBackoff, Duration maxBackoff,
                              Duration stablePeriod, Duration connectTimeout, int links) {
     /** More links than this buys nothing and costs a TLS session and a registry entry per endpoint each. */
     public static final int MAX_LINKS = 8;
@@ -43,6 +46,9 @@ public record SessionOptions(List<String> serverAddresses, String authtoken, Pat
         }
         if (heartbeatInterval != null && (heartbeatInterval.isNegative() || heartbeatInterval.isZero())) {
             throw new IllegalArgumentException("the heartbeat interval must be positive, not " + heartbeatInterval);
+        }
+        if (heartbeatTolerance != null && (heartbeatTolerance.isNegative() || heartbeatTolerance.isZero())) {
+            throw new IllegalArgumentException("the heartbeat tolerance must be positive, not " + heartbeatTolerance);
         }
         requirePositive(initialBackoff, "initial backoff");
         requirePositive(maxBackoff, "maximum backoff");
@@ -76,14 +82,14 @@ public record SessionOptions(List<String> serverAddresses, String authtoken, Pat
 
     /** The same settings with {@code address} as the only edge address (what one connector dials). */
     public SessionOptions forServer(String address) {
-        return new SessionOptions(List.of(address), authtoken, edgeCa, heartbeatInterval, initialBackoff, maxBackoff,
+        return new SessionOptions(List.of(address), authtoken, edgeCa, heartbeatInterval, heartbeatTolerance, initialBackoff, maxBackoff,
                 stablePeriod, connectTimeout, links);
     }
 
     @Override
     public String toString() {
         return "SessionOptions[servers=" + String.join(",", serverAddresses) + ", authtoken=HIDDEN, edgeCa=" + edgeCa
-                + ", heartbeatInterval=" + heartbeatInterval + ", backoff=" + initialBackoff + ".." + maxBackoff
+                + ", heartbeatInterval=" + heartbeatInterval + ", heartbeatTolerance=" + heartbeatTolerance + ", backoff=" + initialBackoff + ".." + maxBackoff
                 + ", stablePeriod=" + stablePeriod + ", connectTimeout=" + connectTimeout + ", links=" + links + "]";
     }
 }

@@ -49,6 +49,16 @@ public record MuxOptions(String name, Duration heartbeatInterval, int heartbeatT
         return new MuxOptions(name, interval, heartbeatTolerance, initialWindow, maxConcurrentStreams);
     }
 
+    /** Tolerance in whole intervals: the number of intervals that {@code silence} spans, rounded up (at least 1). */
+    public MuxOptions withHeartbeatSilenceAllowed(Duration silence) {
+        if (heartbeatInterval.isZero()) {
+            return this;
+        }
+        long intervals = Math.max(1, (silence.toMillis() + heartbeatInterval.toMillis() - 1) / heartbeatInterval.toMillis());
+        return new MuxOptions(name, heartbeatInterval, (int) Math.min(Integer.MAX_VALUE, intervals), initialWindow,
+                maxConcurrentStreams);
+    }
+
     public MuxOptions withName(String newName) {
         return new MuxOptions(newName, heartbeatInterval, heartbeatTolerance, initialWindow, maxConcurrentStreams);
     }

@@ -78,6 +78,7 @@ final class AgentRunner {
                         .authtoken(settings.authtoken())
                         .edgeCa(settings.edgeCa())
                         .heartbeatInterval(settings.heartbeatInterval())
+                        .heartbeatTolerance(settings.heartbeatTolerance())
                         .listener(new ConsoleReporter(log, console))
                         .listener(this::onEvent)
                         .connect())

@@ -10,6 +10,7 @@ import java.util.List;
  * @param server the edge addresses for the first contact, comma-separated ("a:4443,b:4443")
  */
 record AgentSettings(String server, String authtoken, Path edgeCa, WebAddress webAddress, Duration heartbeatInterval,
+                     Duration heartbeatTolerance,
                      int links, boolean pooling, LogSettings log, InspectSettings inspect) {
 
     List<String> servers() {
@@ -19,6 +20,6 @@ record AgentSettings(String server, String authtoken, Path edgeCa, WebAddress we
     @Override
     public String toString() {
         return "AgentSettings[server=" + server + ", authtoken=HIDDEN, edgeCa=" + edgeCa + ", webAddress=" + webAddress
-                + ", heartbeatInterval=" + heartbeatInterval + ", links=" + links + ", pooling=" + pooling + ", log=" + log + ", inspect=" + inspect + "]";
+                + ", heartbeatInterval=" + heartbeatInterval + ", heartbeatTolerance=" + heartbeatTolerance + ", links=" + links + ", pooling=" + pooling + ", log=" + log + ", inspect=" + inspect + "]";
     }
 }

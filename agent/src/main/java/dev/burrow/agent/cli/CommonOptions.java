@@ -46,6 +46,11 @@ final class CommonOptions {
                     + "(default: the edge's setting).")
     String heartbeatInterval;
 
+    @Option(names = "--heartbeat-tolerance", paramLabel = "DURATION",
+            description = "How long a link may stay silent before it is replaced, e.g. 15s (env BURROW_HEARTBEAT_TOLERANCE; "
+                    + "default: 3 heartbeat intervals).")
+    String heartbeatTolerance;
+
     @Option(names = "--log", paramLabel = "stdout|stderr|false|FILE",
             description = "Where to write line logs instead of the live terminal screen (env BURROW_LOG; default: the "
                     + "screen on a terminal, stdout otherwise).")
@@ -99,6 +104,7 @@ final class CommonOptions {
         String explicitWeb = first(webAddr, env.get("BURROW_WEB_ADDR"), file.get("web_addr"), null);
         WebAddress web = WebAddress.parse(explicitWeb != null ? explicitWeb : WebAddress.DEFAULT, explicitWeb != null);
         String heartbeatValue = first(heartbeatInterval, env.get("BURROW_HEARTBEAT_INTERVAL"), file.get("heartbeat_interval"), null);
+        String toleranceValue = first(heartbeatTolerance, env.get("BURROW_HEARTBEAT_TOLERANCE"), file.get("heartbeat_tolerance"), null);
         LogSettings logSettings = LogSettings.of(first(log, env.get("BURROW_LOG"), file.get("log"), null),
                 first(logFormat, env.get("BURROW_LOG_FORMAT"), file.get("log_format"), "term"),
                 first(logLevel, env.get("BURROW_LOG_LEVEL"), file.get("log_level"), "info"));
@@ -109,7 +115,8 @@ final class CommonOptions {
                 ByteSizes.parse(first(null, env.get("BURROW_INSPECT_BODY_BYTES"), file.get("inspect_body_bytes"),
                         String.valueOf(InspectSettings.DEFAULT_BODY_BYTES))));
         return new AgentSettings(String.join(",", servers), token.trim(), ca, web,
-                heartbeatValue == null ? null : Durations.parse(heartbeatValue, "--heartbeat-interval"), linkCount, pool,
+                heartbeatValue == null ? null : Durations.parse(heartbeatValue, "--heartbeat-interval"),
+                toleranceValue == null ? null : Durations.parse(toleranceValue, "--heartbeat-tolerance"), linkCount, pool,
                 logSettings, inspectSettings);
     }
 

@@ -184,7 +184,8 @@ public final class SessionEngine implements LinkPool.Session {
     private MuxOptions muxOptions(String address) {
         Duration heartbeat = options.heartbeatInterval() != null ? options.heartbeatInterval()
                 : edgeHeartbeat != null ? edgeHeartbeat : ProtocolLimits.DEFAULT_HEARTBEAT_INTERVAL;
-        return MuxOptions.defaults("agent-link " + address).withHeartbeatInterval(heartbeat);
+        MuxOptions mux = MuxOptions.defaults("agent-link " + address).withHeartbeatInterval(heartbeat);
+        return options.heartbeatTolerance() == null ? mux : mux.withHeartbeatSilenceAllowed(options.heartbeatTolerance());
     }
 
     /** Binds every endpoint that {@code link} does not serve yet, again until none is missing. */

@@ -31,6 +31,7 @@ class ConfigFileTest {
               log_level: debug
               log_format: logfmt
               heartbeat_interval: 5s
+              heartbeat_tolerance: 12s
               links: 3
               inspect_buffer_size: 7
               inspect_body_bytes: 1KiB
@@ -78,6 +79,7 @@ class ConfigFileTest {
         assertEquals(List.of("edge-a:4443", "edge-b:4443"), settings.servers());
         assertEquals(3, settings.links());
         assertEquals(Duration.ofSeconds(5), settings.heartbeatInterval());
+        assertEquals(Duration.ofSeconds(12), settings.heartbeatTolerance());
         assertEquals(4141, settings.webAddress().port());
         assertEquals(new LogSettings("stdout", "logfmt", "debug"), settings.log());
         assertEquals(new InspectSettings(true, 7, 1024), settings.inspect());
@@ -177,7 +179,7 @@ class ConfigFileTest {
         assertEquals(2, failed.code());
         assertEquals(List.of(
                 "ERROR: " + bad + ":2: unknown key \"linkz\" in agent; did you mean \"links\"? (known: authtoken, edge_ca, "
-                        + "heartbeat_interval, inspect, inspect_body_bytes, inspect_buffer_size, links, log, log_format, log_level, "
+                        + "heartbeat_interval, heartbeat_tolerance, inspect, inspect_body_bytes, inspect_buffer_size, links, log, log_format, log_level, "
                         + "pooling, server_addr, web_addr)",
                 "ERROR: " + bad + ":3: agent.log_format: \"xml\" is not one of json, logfmt, term"), failed.err().lines().toList());
     }
