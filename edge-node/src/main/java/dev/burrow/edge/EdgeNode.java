@@ -350,6 +350,7 @@ public final class EdgeNode {
     /** Blocking: follow the registry (routes, TCP listeners of every endpoint in the cluster), then publish this node. */
     private Void joinCluster() {
         rateLimiter.startBlocking();
+        tenantStore.startMirror();
         registryListener = registry.listen(mirror::changed, mirror::removed);
         registry.useLocalView(mirror::record);
         for (EndpointRecord record : registry.recordsBlocking()) {
@@ -500,6 +501,7 @@ public final class EdgeNode {
             }
             tenantSessions.close();
             rateLimiter.close();
+            tenantStore.stopMirror();
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();

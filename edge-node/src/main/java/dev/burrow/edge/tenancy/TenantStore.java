@@ -40,6 +40,8 @@ public final class TenantStore {
     private final IMap<String, TokenRecord> tokens;
     private final IMap<String, Reservation> reservations;
     private final IMap<String, CustomDomain> domains;
+    private final HeldNames held;
+    private volatile boolean mirrored;
 
     public TenantStore(Vertx vertx, HazelcastInstance hazelcast) {
         this.vertx = vertx;
@@ -47,6 +49,20 @@ public final class TenantStore {
         this.tokens = hazelcast.getMap(TOKENS_MAP);
         this.reservations = hazelcast.getMap(RESERVATIONS_MAP);
         this.domains = hazelcast.getMap(DOMAINS_MAP);
+        this.held = new HeldNames(reservations, domains);
+    }
+
+    /**
+     * Keeps a local copy of who holds which name, for the bind checks ({@link #ownerOf}, {@link #portOwner}). Blocking.
+     */
+    public void startMirror() {
+        held.start();
+        mirrored = true;
+    }
+
+    public void stopMirror() {
+        mirrored = false;
+        held.stop();
     }
 
     // ---- tenants ----
@@ -112,8 +128,14 @@ public final class TenantStore {
                     revoked.add(entry.getValue().id());
                 }
             }
-            reservations.keySet(new ReservedBy(id)).forEach(reservations::delete);
-            domains.keySet(new DomainsOf(id)).forEach(domains::delete);
+            reservations.keySet(new ReservedBy(id)).forEach(key -> {
+                reservations.delete(key);
+                held.released(key);
+            });
+            domains.keySet(new DomainsOf(id)).forEach(host -> {
+                domains.delete(host);
+                held.domainRemoved(host);
+            });
             tenants.delete(id);
             return revoked;
         }));
@@ -191,6 +213,7 @@ public final class TenantStore {
                 checkNoOverlap(tenantId, wanted.kind() == Reservation.Kind.WILDCARD, wanted.value(), wanted.display());
             }
             reservations.set(wanted.key(), wanted);
+            held.reserved(wanted);
             return wanted;
         })));
     }
@@ -213,12 +236,16 @@ public final class TenantStore {
                 throw new TenancyException(TenancyError.RESERVATION_NOT_FOUND, "tenant " + tenantId + " has no reservation " + wanted.display());
             }
             reservations.delete(wanted.key());
+            held.released(wanted.key());
             return existing;
         });
     }
 
     /** The tenant a reserved TCP port belongs to, or null. */
     public Future<String> portOwner(int port) {
+        if (mirrored) {
+            return Future.succeededFuture(held.portOwner(port));
+        }
         return Future.fromCompletionStage(reservations.getAsync(Reservation.Kind.TCP_PORT.prefix() + port))
                 .map(r -> r == null ? null : r.tenantId());
     }
@@ -228,6 +255,9 @@ public final class TenantStore {
      * wildcard ({@code *.b.c} over {@code a.b.c}; never over {@code b.c} itself, never across a partial label).
      */
     public Future<NameOwner> ownerOf(String hostname) {
+        if (mirrored) {
+            return Future.succeededFuture(held.ownerOf(hostname));
+        }
         return blocking(() -> ownerOfBlocking(hostname));
     }
 
@@ -280,6 +310,7 @@ public final class TenantStore {
             CustomDomain domain = new CustomDomain(host, tenantId, "burrow-verify=" + randomHex(16), false,
                     System.currentTimeMillis(), 0);
             domains.set(host, domain);
+            held.domainChanged(domain);
             return domain;
         })));
     }
@@ -293,7 +324,10 @@ public final class TenantStore {
 
     public Future<CustomDomain> markVerified(CustomDomain domain) {
         CustomDomain verified = domain.markVerified(System.currentTimeMillis());
-        return Future.fromCompletionStage(domains.setAsync(domain.hostname(), verified)).map(verified);
+        return Future.fromCompletionStage(domains.setAsync(domain.hostname(), verified)).map(v -> {
+            held.domainChanged(verified);
+            return verified;
+        });
     }
 
     public Future<List<CustomDomain>> domains(String tenantId) {
@@ -302,7 +336,10 @@ public final class TenantStore {
     }
 
     public Future<CustomDomain> removeDomain(String tenantId, String hostname) {
-        return domain(tenantId, hostname).compose(d -> Future.fromCompletionStage(domains.removeAsync(d.hostname())).map(d));
+        return domain(tenantId, hostname).compose(d -> Future.fromCompletionStage(domains.removeAsync(d.hostname())).map(v -> {
+            held.domainRemoved(d.hostname());
+            return d;
+        }));
     }
 
     // ---- helpers ----
