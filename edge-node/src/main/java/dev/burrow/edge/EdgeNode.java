@@ -20,6 +20,7 @@ import dev.burrow.edge.store.Database;
 import dev.burrow.edge.tenancy.BindPolicy;
 import dev.burrow.edge.tenancy.DomainVerifier;
 import dev.burrow.edge.tenancy.RequestRateLimiter;
+import dev.burrow.edge.tenancy.ReservedNames;
 import dev.burrow.edge.tenancy.TenancyMaps;
 import dev.burrow.edge.tenancy.TenantAuthenticator;
 import dev.burrow.edge.tenancy.TenantSessions;
@@ -89,6 +90,7 @@ public final class EdgeNode {
     private final Database database;
     private final String adminToken;
     private final TenantStore tenantStore;
+    private final ReservedNames reservedNames;
     private final TenantSessions tenantSessions;
     private final RequestRateLimiter rateLimiter;
     private volatile boolean listening;
@@ -123,8 +125,9 @@ public final class EdgeNode {
         List<String> tokens = new ArrayList<>(config.authtokens());
         tokens.add(dataDirectory.devAuthtoken());
         this.tenantStore = new TenantStore(vertx, hazelcast);
+        this.reservedNames = new ReservedNames(vertx, hazelcast, tenantStore);
         this.tenantSessions = new TenantSessions(vertx, hazelcast, localMember, nodeId);
-        BindPolicy policy = new BindPolicy(tenantStore, registry::countOwnedBy, config.domain());
+        BindPolicy policy = new BindPolicy(reservedNames, registry::countOwnedBy, config.domain());
         EndpointBinder binder = new EndpointBinder(registry, tcpEndpoints, config.domain(), config.tcpPorts(), () -> httpPort, policy);
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
                 sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions);
@@ -145,7 +148,7 @@ public final class EdgeNode {
                 config.bindAddress(), config.opsPort());
         TenancySettings tenancy = prepared.tenancy();
         AdminApi adminApi = new AdminApi(new AdminAuth(vertx, adminToken, tenancy.oidcIssuer(), tenancy.oidcAudience()),
-                tenantStore, tenantSessions, registry, DomainVerifier.of(vertx, tenancy.domainVerifier()),
+                tenantStore, reservedNames, tenantSessions, registry, DomainVerifier.of(vertx, tenancy.domainVerifier()),
                 record -> binder.publicUrl(record.toEndpoint()));
         opsServer.withRoutes(adminApi::mount);
         registerMetrics();
@@ -363,6 +366,7 @@ public final class EdgeNode {
     /** Blocking: follow the registry (routes, TCP listeners of every endpoint in the cluster), then publish this node. */
     private Void joinCluster() {
         rateLimiter.startBlocking();
+        reservedNames.startMirror();
         registryListener = registry.listen(mirror::changed, mirror::removed);
         registry.useLocalView(mirror::record);
         for (EndpointRecord record : registry.recordsBlocking()) {
@@ -561,6 +565,7 @@ public final class EdgeNode {
             }
             tenantSessions.close();
             rateLimiter.close();
+            reservedNames.stopMirror();
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();
@@ -599,6 +604,10 @@ public final class EdgeNode {
 
     public TenantStore tenantStore() {
         return tenantStore;
+    }
+
+    public ReservedNames reservedNames() {
+        return reservedNames;
     }
 
     public DataDirectory dataDirectory() {

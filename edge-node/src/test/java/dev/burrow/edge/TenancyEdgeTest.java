@@ -52,9 +52,33 @@ class TenancyEdgeTest {
         edge = startEdge();
     }
 
+    /** A run of free TCP ports (probed on loopback) for the edge's TCP endpoints: never a fixed range. */
+    private static final PortRange TCP_PORTS = freeRange(24);
+    private static final int RESERVED_PORT = TCP_PORTS.low() + 10;
+    private static final int SCOPED_PORT = TCP_PORTS.low() + 20;
+
+    static PortRange freeRange(int size) {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int low = 30_000 + random.nextInt(25_000);
+            boolean free = true;
+            for (int port = low; port < low + size && free; port++) {
+                try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+                    socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                } catch (java.io.IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return new PortRange(low, low + size - 1);
+            }
+        }
+        throw new IllegalStateException("no run of " + size + " free ports");
+    }
+
     private EdgeNode startEdge() throws Exception {
         EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
-                .withDataDir(dataDir).withDomain("example.com").withTcpPorts(new PortRange(43000, 43099))
+                .withDataDir(dataDir).withDomain("example.com").withTcpPorts(TCP_PORTS)
                 .withOfflineGrace(Duration.ofSeconds(30));
         return await(EdgeNode.start(vertx, config, TenancySettings.defaults().withDomainVerifier("accept-all")));
     }
@@ -114,7 +138,7 @@ class TenancyEdgeTest {
     void anotherTenantsNamesAndPortsCannotBeBoundInAnySpelling() throws Exception {
         String tokenA = tenantWithToken("acme", new JsonObject());
         String tokenB = tenantWithToken("bee", new JsonObject());
-        for (String name : List.of("b.example.com", "*.bee.example.com", "tcp:43010")) {
+        for (String name : List.of("b.example.com", "*.bee.example.com", "tcp:" + RESERVED_PORT)) {
             assertEquals(201, admin("POST", "/tenants/bee/reservations", new JsonObject().put("name", name)).status());
         }
         FakeAgent a = agent(tokenA);
@@ -123,7 +147,7 @@ class TenancyEdgeTest {
             assertRefused(ErrorCode.HOSTNAME_RESERVED, await(a.bindHttp(spelling, null)));
         }
         assertRefused(ErrorCode.HOSTNAME_RESERVED, await(a.bindHttp(null, "B")));
-        assertRefused(ErrorCode.PORT_RESERVED, await(a.bindTcp(43010)));
+        assertRefused(ErrorCode.PORT_RESERVED, await(a.bindTcp(RESERVED_PORT)));
         // A label boundary: "xbee.example.com" is not under *.bee.example.com, and bee.example.com itself is not either.
         assertTrue(await(a.bindHttp("xbee.example.com", null)).ok());
         assertTrue(await(a.bindHttp("bee.example.com", null)).ok());
@@ -132,7 +156,7 @@ class TenancyEdgeTest {
         assertTrue(await(b.bindHttp("B.example.com.", null)).ok());
         ControlMessage.BindResult wildcard = await(b.bindHttp("app.bee.example.com", null));
         assertTrue(wildcard.ok(), wildcard.message());
-        assertEquals(43010, URI.create(await(b.bindTcp(43010)).publicUrl()).getPort());
+        assertEquals(RESERVED_PORT, URI.create(await(b.bindTcp(RESERVED_PORT)).publicUrl()).getPort());
 
         // The dev token (default tenant) is refused the same way; random names never land on a reservation.
         FakeAgent dev = agent(edge.devAuthtoken());
@@ -142,15 +166,15 @@ class TenancyEdgeTest {
 
     @Test
     void scopesAndQuotasRefuseWithTheirCodes() throws Exception {
-        String scoped = tenantWithToken("scoped", new JsonObject(), "bind:*.scoped.example.com", "bind:tcp:43020");
+        String scoped = tenantWithToken("scoped", new JsonObject(), "bind:*.scoped.example.com", "bind:tcp:" + SCOPED_PORT);
         FakeAgent s = agent(scoped);
         assertRefused(ErrorCode.NOT_PERMITTED, await(s.bindHttp("other.example.com", null)));
         assertRefused(ErrorCode.NOT_PERMITTED, await(s.bindHttp(null, null)));
-        assertRefused(ErrorCode.NOT_PERMITTED, await(s.bindTcp(43021)));
+        assertRefused(ErrorCode.NOT_PERMITTED, await(s.bindTcp(SCOPED_PORT + 1)));
         assertRefused(ErrorCode.NOT_PERMITTED, await(s.bindTcp(0)));
         assertEquals(201, admin("POST", "/tenants/scoped/reservations", new JsonObject().put("name", "*.scoped.example.com")).status());
         assertTrue(await(s.bindHttp("api.scoped.example.com", null)).ok());
-        assertTrue(await(s.bindTcp(43020)).ok());
+        assertTrue(await(s.bindTcp(SCOPED_PORT)).ok());
 
         String limited = tenantWithToken("limited", new JsonObject().put("maxEndpoints", 2).put("maxTcpPorts", 1).put("maxSessions", 1));
         FakeAgent l = agent(limited);

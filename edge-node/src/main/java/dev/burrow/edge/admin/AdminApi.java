@@ -5,6 +5,7 @@ import dev.burrow.edge.registry.HazelcastEndpointRegistry;
 import dev.burrow.edge.tenancy.DomainVerifier;
 import dev.burrow.edge.tenancy.Principal;
 import dev.burrow.edge.tenancy.Quotas;
+import dev.burrow.edge.tenancy.ReservedNames;
 import dev.burrow.edge.tenancy.TenancyError;
 import dev.burrow.edge.tenancy.TenancyException;
 import dev.burrow.edge.tenancy.TenantSessions;
@@ -36,15 +37,17 @@ public final class AdminApi {
 
     private final AdminAuth auth;
     private final TenantStore store;
+    private final ReservedNames names;
     private final TenantSessions sessions;
     private final HazelcastEndpointRegistry registry;
     private final DomainVerifier verifier;
     private final Function<EndpointRecord, String> publicUrl;
 
-    public AdminApi(AdminAuth auth, TenantStore store, TenantSessions sessions, HazelcastEndpointRegistry registry,
+    public AdminApi(AdminAuth auth, TenantStore store, ReservedNames names, TenantSessions sessions, HazelcastEndpointRegistry registry,
                     DomainVerifier verifier, Function<EndpointRecord, String> publicUrl) {
         this.auth = auth;
         this.store = store;
+        this.names = names;
         this.sessions = sessions;
         this.registry = registry;
         this.verifier = verifier;
@@ -65,18 +68,18 @@ public final class AdminApi {
                 store.tokens(tenant(ctx)).map(list -> AdminJson.list("tokens", list, AdminJson::token)))));
         router.delete(t + "/tokens/:token").handler(tenantScoped(this::revokeToken));
         router.post(t + "/reservations").handler(adminOnly(ctx -> reply(ctx, 201,
-                store.reserve(tenant(ctx), body(ctx).getString("name")).map(AdminJson::reservation))));
+                names.reserve(tenant(ctx), body(ctx).getString("name")).map(AdminJson::reservation))));
         router.get(t + "/reservations").handler(tenantScoped(ctx -> reply(ctx, 200,
-                store.reservations(tenant(ctx)).map(list -> AdminJson.list("reservations", list, AdminJson::reservation)))));
+                names.reservations(tenant(ctx)).map(list -> AdminJson.list("reservations", list, AdminJson::reservation)))));
         router.delete(t + "/reservations/:name").handler(adminOnly(ctx -> reply(ctx, 200,
-                store.unreserve(tenant(ctx), ctx.pathParam("name")).map(AdminJson::reservation))));
+                names.unreserve(tenant(ctx), ctx.pathParam("name")).map(AdminJson::reservation))));
         router.post(t + "/domains").handler(tenantScoped(ctx -> reply(ctx, 201,
-                store.addDomain(tenant(ctx), body(ctx).getString("hostname")).map(AdminJson::domain))));
+                names.addDomain(tenant(ctx), body(ctx).getString("hostname")).map(AdminJson::domain))));
         router.get(t + "/domains").handler(tenantScoped(ctx -> reply(ctx, 200,
-                store.domains(tenant(ctx)).map(list -> AdminJson.list("domains", list, AdminJson::domain)))));
+                names.domains(tenant(ctx)).map(list -> AdminJson.list("domains", list, AdminJson::domain)))));
         router.post(t + "/domains/:hostname/verify").handler(tenantScoped(this::verifyDomain));
         router.delete(t + "/domains/:hostname").handler(tenantScoped(ctx -> reply(ctx, 200,
-                store.removeDomain(tenant(ctx), ctx.pathParam("hostname")).map(AdminJson::domain))));
+                names.removeDomain(tenant(ctx), ctx.pathParam("hostname")).map(AdminJson::domain))));
         router.get(t + "/sessions").handler(tenantScoped(ctx -> reply(ctx, 200,
                 sessions.list(tenant(ctx)).map(list -> AdminJson.list("sessions", list, AdminJson::session)))));
         router.delete(t + "/sessions/:session").handler(tenantScoped(this::kickSession));
@@ -158,7 +161,7 @@ public final class AdminApi {
 
     private void deleteTenant(RoutingContext ctx) {
         String tenant = tenant(ctx);
-        reply(ctx, 200, store.deleteTenant(tenant).map(revoked -> {
+        reply(ctx, 200, store.deleteTenant(tenant).compose(revoked -> names.releaseAll(tenant).map(revoked)).map(revoked -> {
             sessions.kick(tenant, null, null, ErrorCode.AUTH_REVOKED, "the account was deleted");
             LOG.info("admin {}: deleted tenant {} ({} token(s) revoked)", subject(ctx), tenant, revoked.size());
             return new JsonObject().put("deleted", tenant).put("revokedTokens", new JsonArray(revoked));
@@ -191,9 +194,9 @@ public final class AdminApi {
     }
 
     private void verifyDomain(RoutingContext ctx) {
-        reply(ctx, 200, store.domain(tenant(ctx), ctx.pathParam("hostname")).compose(domain -> domain.verified()
+        reply(ctx, 200, names.domain(tenant(ctx), ctx.pathParam("hostname")).compose(domain -> domain.verified()
                 ? Future.succeededFuture(domain)
-                : verifier.verify(domain).compose(proven -> proven ? store.markVerified(domain)
+                : verifier.verify(domain).compose(proven -> proven ? names.markVerified(domain)
                 : Future.failedFuture(new TenancyException(TenancyError.DOMAIN_NOT_VERIFIED, "no TXT record "
                 + domain.txtName() + " with the value " + domain.challenge() + " was found yet; publish it and retry")))).map(AdminJson::domain));
     }

@@ -14,11 +14,11 @@ import io.vertx.core.Future;
  * normalized. Refusals are {@link EndpointException}s with a stable code.
  */
 public final class BindPolicy {
-    private final TenantStore store;
+    private final ReservedNames store;
     private final EndpointCounter counter;
     private final String domain;
 
-    public BindPolicy(TenantStore store, EndpointCounter counter, String domain) {
+    public BindPolicy(ReservedNames store, EndpointCounter counter, String domain) {
         this.store = store;
         this.counter = counter;
         this.domain = domain;

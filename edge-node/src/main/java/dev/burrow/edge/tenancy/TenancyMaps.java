@@ -20,9 +20,9 @@ public final class TenancyMaps {
         durable(config, TenantStore.TENANTS_MAP, new JsonTableStore<>(database.dataSource(), "tenants", Tenant.class, Tenant::id));
         durable(config, TenantStore.TOKENS_MAP, new JsonTableStore<>(database.dataSource(), "authtokens", TokenRecord.class,
                 TokenRecord::tenantId));
-        durable(config, TenantStore.RESERVATIONS_MAP, new JsonTableStore<>(database.dataSource(), "reservations",
+        durable(config, ReservedNames.RESERVATIONS_MAP, new JsonTableStore<>(database.dataSource(), "reservations",
                 Reservation.class, Reservation::tenantId));
-        durable(config, TenantStore.DOMAINS_MAP, new JsonTableStore<>(database.dataSource(), "custom_domains",
+        durable(config, ReservedNames.DOMAINS_MAP, new JsonTableStore<>(database.dataSource(), "custom_domains",
                 CustomDomain.class, CustomDomain::tenantId));
         config.addMapConfig(new MapConfig(TenantSessions.SESSIONS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT));
     }
@@ -32,8 +32,8 @@ public final class TenancyMaps {
      * no event-loop thread is the first to touch them.
      */
     public static void load(com.hazelcast.core.HazelcastInstance hazelcast) {
-        for (String map : new String[]{TenantStore.TENANTS_MAP, TenantStore.TOKENS_MAP, TenantStore.RESERVATIONS_MAP,
-                TenantStore.DOMAINS_MAP}) {
+        for (String map : new String[]{TenantStore.TENANTS_MAP, TenantStore.TOKENS_MAP, ReservedNames.RESERVATIONS_MAP,
+                ReservedNames.DOMAINS_MAP}) {
             hazelcast.getMap(map).size();
         }
     }

@@ -3,7 +3,6 @@ package dev.burrow.edge.tenancy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
-import dev.burrow.edge.registry.Hostnames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -12,41 +11,29 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Tenants, token hashes, reservations and custom domains in Hazelcast maps that a MapStore keeps in the database
- * ({@link TenancyMaps}), so every node sees the same and a full restart loses nothing. A claim of a name is atomic
- * across the cluster: creating a reservation or a domain holds one cluster-wide lock while it checks for overlaps
- * (a hostname under another tenant's wildcard, a wildcard over another tenant's names) and writes. Blocking map
+ * Tenants and token hashes in Hazelcast maps that a MapStore keeps in the database ({@link TenancyMaps}), so every
+ * node sees the same and a full restart loses nothing; the names tenants hold are {@link ReservedNames}. Blocking map
  * calls run on worker threads; every method returns a future failing with {@link TenancyException}.
  */
 public final class TenantStore {
     public static final String TENANTS_MAP = "burrow.tenants";
     public static final String TOKENS_MAP = "burrow.authtokens";
-    public static final String RESERVATIONS_MAP = "burrow.reservations";
-    public static final String DOMAINS_MAP = "burrow.custom-domains";
-    private static final String CLAIM_LOCK = "~claim-lock";
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Vertx vertx;
     private final IMap<String, Tenant> tenants;
     private final IMap<String, TokenRecord> tokens;
-    private final IMap<String, Reservation> reservations;
-    private final IMap<String, CustomDomain> domains;
 
     public TenantStore(Vertx vertx, HazelcastInstance hazelcast) {
         this.vertx = vertx;
         this.tenants = hazelcast.getMap(TENANTS_MAP);
         this.tokens = hazelcast.getMap(TOKENS_MAP);
-        this.reservations = hazelcast.getMap(RESERVATIONS_MAP);
-        this.domains = hazelcast.getMap(DOMAINS_MAP);
     }
 
     // ---- tenants ----
@@ -101,7 +88,7 @@ public final class TenantStore {
         });
     }
 
-    /** Deletes a tenant with its reservations and domains and revokes its tokens; returns the revoked token ids. */
+    /** Deletes a tenant and revokes its tokens (its names: {@link ReservedNames#releaseAll}); returns the revoked token ids. */
     public Future<List<String>> deleteTenant(String id) {
         return requireTenant(id).compose(t -> blocking(() -> {
             List<String> revoked = new ArrayList<>();
@@ -112,8 +99,6 @@ public final class TenantStore {
                     revoked.add(entry.getValue().id());
                 }
             }
-            reservations.keySet(new ReservedBy(id)).forEach(reservations::delete);
-            domains.keySet(new DomainsOf(id)).forEach(domains::delete);
             tenants.delete(id);
             return revoked;
         }));
@@ -165,222 +150,6 @@ public final class TenantStore {
         });
     }
 
-    // ---- reservations ----
-
-    /**
-     * Reserves a hostname ({@code app.example.com}), a wildcard ({@code *.acme.example.com}) or a TCP port
-     * ({@code tcp:20022}) for a tenant. Idempotent for the same tenant; NAME_TAKEN when another tenant holds it or an
-     * overlapping name.
-     */
-    public Future<Reservation> reserve(String tenantId, String spec) {
-        Reservation wanted;
-        try {
-            wanted = parseReservation(tenantId, spec);
-        } catch (IllegalArgumentException e) {
-            return failed(TenancyError.INVALID_REQUEST, e.getMessage());
-        }
-        return requireTenant(tenantId).compose(t -> blocking(() -> underClaimLock(() -> {
-            Reservation existing = reservations.get(wanted.key());
-            if (existing != null) {
-                if (existing.tenantId().equals(tenantId)) {
-                    return existing;
-                }
-                throw taken(wanted.display());
-            }
-            if (wanted.kind() != Reservation.Kind.TCP_PORT) {
-                checkNoOverlap(tenantId, wanted.kind() == Reservation.Kind.WILDCARD, wanted.value(), wanted.display());
-            }
-            reservations.set(wanted.key(), wanted);
-            return wanted;
-        })));
-    }
-
-    public Future<List<Reservation>> reservations(String tenantId) {
-        return blocking(() -> reservations.values(new ReservedBy(tenantId)).stream()
-                .sorted(Comparator.comparing(Reservation::key)).toList());
-    }
-
-    public Future<Reservation> unreserve(String tenantId, String spec) {
-        Reservation wanted;
-        try {
-            wanted = parseReservation(tenantId, spec);
-        } catch (IllegalArgumentException e) {
-            return failed(TenancyError.INVALID_REQUEST, e.getMessage());
-        }
-        return blocking(() -> {
-            Reservation existing = reservations.get(wanted.key());
-            if (existing == null || !existing.tenantId().equals(tenantId)) {
-                throw new TenancyException(TenancyError.RESERVATION_NOT_FOUND, "tenant " + tenantId + " has no reservation " + wanted.display());
-            }
-            reservations.delete(wanted.key());
-            return existing;
-        });
-    }
-
-    /** The tenant a reserved TCP port belongs to, or null. */
-    public Future<String> portOwner(int port) {
-        return Future.fromCompletionStage(reservations.getAsync(Reservation.Kind.TCP_PORT.prefix() + port))
-                .map(r -> r == null ? null : r.tenantId());
-    }
-
-    /**
-     * Who holds a normalized hostname, or null: an exact reservation, then a custom domain, then the closest
-     * wildcard ({@code *.b.c} over {@code a.b.c}; never over {@code b.c} itself, never across a partial label).
-     */
-    public Future<NameOwner> ownerOf(String hostname) {
-        return blocking(() -> ownerOfBlocking(hostname));
-    }
-
-    private NameOwner ownerOfBlocking(String hostname) {
-        Reservation exact = reservations.get(Reservation.Kind.HOSTNAME.prefix() + hostname);
-        if (exact != null) {
-            return new NameOwner(exact.tenantId(), NameOwner.Via.RESERVATION, true, exact.display());
-        }
-        CustomDomain domain = domains.get(hostname);
-        if (domain != null) {
-            return new NameOwner(domain.tenantId(), NameOwner.Via.CUSTOM_DOMAIN, domain.verified(), hostname);
-        }
-        List<String> ancestors = Hostnames.wildcardAncestors(hostname);
-        if (ancestors.isEmpty()) {
-            return null;
-        }
-        Set<String> keys = new LinkedHashSet<>();
-        ancestors.forEach(a -> keys.add(Reservation.Kind.WILDCARD.prefix() + a));
-        Map<String, Reservation> found = reservations.getAll(keys);
-        for (String key : keys) { // closest first
-            Reservation wildcard = found.get(key);
-            if (wildcard != null) {
-                return new NameOwner(wildcard.tenantId(), NameOwner.Via.WILDCARD, true, wildcard.display());
-            }
-        }
-        return null;
-    }
-
-    // ---- custom domains ----
-
-    /** Registers a custom domain, pending until {@link #markVerified}; NAME_TAKEN when someone holds the name. */
-    public Future<CustomDomain> addDomain(String tenantId, String hostname) {
-        String host = Hostnames.normalize(hostname);
-        if (host == null || !Hostnames.isValidHostname(host) || !host.contains(".")) {
-            return failed(TenancyError.INVALID_REQUEST, "\"" + hostname + "\" is not a valid domain name such as app.customer.com");
-        }
-        return requireTenant(tenantId).compose(t -> blocking(() -> underClaimLock(() -> {
-            CustomDomain existing = domains.get(host);
-            if (existing != null) {
-                if (existing.tenantId().equals(tenantId)) {
-                    return existing;
-                }
-                throw taken(host);
-            }
-            Reservation reserved = reservations.get(Reservation.Kind.HOSTNAME.prefix() + host);
-            if (reserved != null && !reserved.tenantId().equals(tenantId)) {
-                throw taken(host);
-            }
-            checkNoOverlap(tenantId, false, host, host);
-            CustomDomain domain = new CustomDomain(host, tenantId, "burrow-verify=" + randomHex(16), false,
-                    System.currentTimeMillis(), 0);
-            domains.set(host, domain);
-            return domain;
-        })));
-    }
-
-    public Future<CustomDomain> domain(String tenantId, String hostname) {
-        String host = Hostnames.normalize(hostname);
-        return Future.fromCompletionStage(domains.getAsync(host == null ? "" : host)).compose(d -> d != null && d.tenantId().equals(tenantId)
-                ? Future.succeededFuture(d)
-                : failed(TenancyError.DOMAIN_NOT_FOUND, "tenant " + tenantId + " has no custom domain " + hostname));
-    }
-
-    public Future<CustomDomain> markVerified(CustomDomain domain) {
-        CustomDomain verified = domain.markVerified(System.currentTimeMillis());
-        return Future.fromCompletionStage(domains.setAsync(domain.hostname(), verified)).map(verified);
-    }
-
-    public Future<List<CustomDomain>> domains(String tenantId) {
-        return blocking(() -> domains.values(new DomainsOf(tenantId)).stream()
-                .sorted(Comparator.comparing(CustomDomain::hostname)).toList());
-    }
-
-    public Future<CustomDomain> removeDomain(String tenantId, String hostname) {
-        return domain(tenantId, hostname).compose(d -> Future.fromCompletionStage(domains.removeAsync(d.hostname())).map(d));
-    }
-
-    // ---- helpers ----
-
-    private void checkNoOverlap(String tenantId, boolean wildcard, String name, String display) {
-        // Under another tenant's wildcard (or, for a wildcard, equal to one)?
-        List<String> above = new ArrayList<>(Hostnames.wildcardAncestors(name));
-        if (wildcard) {
-            above.add(0, name);
-        }
-        for (String ancestor : above) {
-            Reservation r = reservations.get(Reservation.Kind.WILDCARD.prefix() + ancestor);
-            if (r != null && !r.tenantId().equals(tenantId)) {
-                throw taken(display);
-            }
-        }
-        if (wildcard) {
-            // Over names another tenant holds?
-            String suffix = "." + name;
-            for (Reservation r : reservations.values(new NamesUnder(suffix))) {
-                if (!r.tenantId().equals(tenantId)) {
-                    throw taken(display);
-                }
-            }
-            for (CustomDomain d : domains.values()) {
-                if (d.hostname().endsWith(suffix) && !d.tenantId().equals(tenantId)) {
-                    throw taken(display);
-                }
-            }
-        }
-    }
-
-    private <T> T underClaimLock(java.util.function.Supplier<T> work) {
-        try {
-            if (!reservations.tryLock(CLAIM_LOCK, 10, TimeUnit.SECONDS, 30, TimeUnit.SECONDS)) {
-                throw new TenancyException(TenancyError.STORE_UNAVAILABLE, "the cluster is busy claiming names; try again");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TenancyException(TenancyError.STORE_UNAVAILABLE, "interrupted while claiming a name");
-        }
-        try {
-            return work.get();
-        } finally {
-            reservations.unlock(CLAIM_LOCK);
-        }
-    }
-
-    static Reservation parseReservation(String tenantId, String spec) {
-        if (spec == null || spec.isBlank()) {
-            throw new IllegalArgumentException("give a hostname (app.example.com), a wildcard (*.acme.example.com) or a TCP port (tcp:20022)");
-        }
-        String value = spec.trim();
-        long now = System.currentTimeMillis();
-        if (value.toLowerCase(java.util.Locale.ROOT).startsWith("tcp:")) {
-            int port;
-            try {
-                port = Integer.parseInt(value.substring(4).trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("\"" + spec + "\" is not a TCP port reservation; use tcp:PORT such as tcp:20022");
-            }
-            if (port < 1 || port > 65_535) {
-                throw new IllegalArgumentException("TCP port " + port + " is not a port (1-65535)");
-            }
-            return new Reservation(Reservation.Kind.TCP_PORT, Integer.toString(port), tenantId, now);
-        }
-        boolean wildcard = value.startsWith("*.");
-        String host = Hostnames.normalize(wildcard ? value.substring(2) : value);
-        if (host == null || !Hostnames.isValidHostname(host) || !host.contains(".")) {
-            throw new IllegalArgumentException("\"" + spec + "\" is not a hostname such as app.example.com or a wildcard such as *.acme.example.com");
-        }
-        return new Reservation(wildcard ? Reservation.Kind.WILDCARD : Reservation.Kind.HOSTNAME, host, tenantId, now);
-    }
-
-    private static TenancyException taken(String display) {
-        return new TenancyException(TenancyError.NAME_TAKEN, display + " (or a name overlapping it) is held by another tenant");
-    }
-
     private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
         return vertx.executeBlocking(work, false);
     }
@@ -401,28 +170,6 @@ public final class TenantStore {
         @Override
         public boolean apply(Map.Entry<String, TokenRecord> entry) {
             return entry.getValue() != null && entry.getValue().tenantId().equals(tenantId);
-        }
-    }
-
-    record ReservedBy(String tenantId) implements Predicate<String, Reservation>, Serializable {
-        @Override
-        public boolean apply(Map.Entry<String, Reservation> entry) {
-            return entry.getValue() != null && entry.getValue().tenantId().equals(tenantId);
-        }
-    }
-
-    record DomainsOf(String tenantId) implements Predicate<String, CustomDomain>, Serializable {
-        @Override
-        public boolean apply(Map.Entry<String, CustomDomain> entry) {
-            return entry.getValue() != null && entry.getValue().tenantId().equals(tenantId);
-        }
-    }
-
-    record NamesUnder(String suffix) implements Predicate<String, Reservation>, Serializable {
-        @Override
-        public boolean apply(Map.Entry<String, Reservation> entry) {
-            Reservation r = entry.getValue();
-            return r != null && r.kind() != Reservation.Kind.TCP_PORT && r.value().endsWith(suffix);
         }
     }
 }

@@ -98,10 +98,11 @@ class PostgresStoreTest {
             List<EdgeNode> nodes = startCluster(vertx, clusterName, portA, portB);
             assertEquals(2, nodes.get(0).clusterMemberCount());
             TenantStore store = nodes.get(0).tenantStore();
+            dev.burrow.edge.tenancy.ReservedNames names = nodes.get(0).reservedNames();
             await(store.createTenant("pg-tenant", "On PostgreSQL", new Quotas(5, 2, 100, 1)));
             secret = await(store.issueToken("pg-tenant", "ci", List.of("bind:*.pg.example.com"))).token().reveal();
-            await(store.reserve("pg-tenant", "*.pg.example.com"));
-            await(store.reserve("pg-tenant", "tcp:44001"));
+            await(names.reserve("pg-tenant", "*.pg.example.com"));
+            await(names.reserve("pg-tenant", "tcp:44001"));
             for (EdgeNode node : nodes) {
                 await(node.close());
             }
@@ -122,11 +123,12 @@ class PostgresStoreTest {
         try {
             List<EdgeNode> nodes = startCluster(again, clusterName, portA, portB);
             TenantStore store = nodes.get(1).tenantStore();
+            dev.burrow.edge.tenancy.ReservedNames names = nodes.get(1).reservedNames();
             assertEquals(new Quotas(5, 2, 100, 1), await(store.requireTenant("pg-tenant")).quotas());
             assertEquals(1, await(store.tokens("pg-tenant")).size());
             assertNotNull(await(store.tokenByHash(dev.burrow.edge.tenancy.Authtoken.sha256Hex(secret))));
-            assertEquals("pg-tenant", await(store.ownerOf("api.pg.example.com")).tenantId());
-            assertEquals("pg-tenant", await(store.portOwner(44001)));
+            assertEquals("pg-tenant", await(names.ownerOf("api.pg.example.com")).tenantId());
+            assertEquals("pg-tenant", await(names.portOwner(44001)));
             for (EdgeNode node : nodes) {
                 await(node.close());
             }

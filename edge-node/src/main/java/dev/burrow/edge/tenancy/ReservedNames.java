@@ -1,0 +1,339 @@
+package dev.burrow.edge.tenancy;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicate;
+import dev.burrow.edge.registry.Hostnames;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The names tenants hold: reservations (hostnames, wildcards, TCP ports) and custom domains, in durable Hazelcast maps
+ * ({@link TenancyMaps}). A claim is atomic across the cluster: creating a reservation or a domain holds one
+ * cluster-wide lock while it checks for overlaps (a hostname under another tenant's wildcard, a wildcard over another
+ * tenant's names) and writes. Bind checks ({@link #ownerOf}, {@link #portOwner}) read this node's copy
+ * ({@link HeldNames}) once {@link #startMirror()} ran. Every method returns a future failing with {@link TenancyException}.
+ */
+public final class ReservedNames {
+    public static final String RESERVATIONS_MAP = "burrow.reservations";
+    public static final String DOMAINS_MAP = "burrow.custom-domains";
+    private static final String CLAIM_LOCK = "~claim-lock";
+
+    private final Vertx vertx;
+    private final TenantStore tenants;
+    private final IMap<String, Reservation> reservations;
+    private final IMap<String, CustomDomain> domains;
+    private final HeldNames held;
+    private volatile boolean mirrored;
+
+    public ReservedNames(Vertx vertx, HazelcastInstance hazelcast, TenantStore tenants) {
+        this.vertx = vertx;
+        this.tenants = tenants;
+        this.reservations = hazelcast.getMap(RESERVATIONS_MAP);
+        this.domains = hazelcast.getMap(DOMAINS_MAP);
+        this.held = new HeldNames(reservations, domains);
+    }
+
+    /** Keeps a local copy of who holds which name, for the bind checks. Blocking. */
+    public void startMirror() {
+        held.start();
+        mirrored = true;
+    }
+
+    public void stopMirror() {
+        mirrored = false;
+        held.stop();
+    }
+
+    /** Drops every name a (deleted) tenant held. */
+    public Future<Void> releaseAll(String tenantId) {
+        return blocking(() -> {
+            reservations.keySet(new ReservedBy(tenantId)).forEach(key -> {
+                reservations.delete(key);
+                held.released(key);
+            });
+            domains.keySet(new DomainsOf(tenantId)).forEach(host -> {
+                domains.delete(host);
+                held.domainRemoved(host);
+            });
+            return null;
+        });
+    }
+
+    private Future<Tenant> requireTenant(String id) {
+        return tenants.requireTenant(id);
+    }
+
+    // ---- reservations ----
+
+    /**
+     * Reserves a hostname ({@code app.example.com}), a wildcard ({@code *.acme.example.com}) or a TCP port
+     * ({@code tcp:20022}) for a tenant. Idempotent for the same tenant; NAME_TAKEN when another tenant holds it or an
+     * overlapping name.
+     */
+    public Future<Reservation> reserve(String tenantId, String spec) {
+        Reservation wanted;
+        try {
+            wanted = parseReservation(tenantId, spec);
+        } catch (IllegalArgumentException e) {
+            return failed(TenancyError.INVALID_REQUEST, e.getMessage());
+        }
+        return requireTenant(tenantId).compose(t -> blocking(() -> underClaimLock(() -> {
+            Reservation existing = reservations.get(wanted.key());
+            if (existing != null) {
+                if (existing.tenantId().equals(tenantId)) {
+                    return existing;
+                }
+                throw taken(wanted.display());
+            }
+            if (wanted.kind() != Reservation.Kind.TCP_PORT) {
+                checkNoOverlap(tenantId, wanted.kind() == Reservation.Kind.WILDCARD, wanted.value(), wanted.display());
+            }
+            reservations.set(wanted.key(), wanted);
+            held.reserved(wanted);
+            return wanted;
+        })));
+    }
+
+    public Future<List<Reservation>> reservations(String tenantId) {
+        return blocking(() -> reservations.values(new ReservedBy(tenantId)).stream()
+                .sorted(Comparator.comparing(Reservation::key)).toList());
+    }
+
+    public Future<Reservation> unreserve(String tenantId, String spec) {
+        Reservation wanted;
+        try {
+            wanted = parseReservation(tenantId, spec);
+        } catch (IllegalArgumentException e) {
+            return failed(TenancyError.INVALID_REQUEST, e.getMessage());
+        }
+        return blocking(() -> {
+            Reservation existing = reservations.get(wanted.key());
+            if (existing == null || !existing.tenantId().equals(tenantId)) {
+                throw new TenancyException(TenancyError.RESERVATION_NOT_FOUND, "tenant " + tenantId + " has no reservation " + wanted.display());
+            }
+            reservations.delete(wanted.key());
+            held.released(wanted.key());
+            return existing;
+        });
+    }
+
+    /** The tenant a reserved TCP port belongs to, or null. */
+    public Future<String> portOwner(int port) {
+        if (mirrored) {
+            return Future.succeededFuture(held.portOwner(port));
+        }
+        return Future.fromCompletionStage(reservations.getAsync(Reservation.Kind.TCP_PORT.prefix() + port))
+                .map(r -> r == null ? null : r.tenantId());
+    }
+
+    /**
+     * Who holds a normalized hostname, or null: an exact reservation, then a custom domain, then the closest
+     * wildcard ({@code *.b.c} over {@code a.b.c}; never over {@code b.c} itself, never across a partial label).
+     */
+    public Future<NameOwner> ownerOf(String hostname) {
+        if (mirrored) {
+            return Future.succeededFuture(held.ownerOf(hostname));
+        }
+        return blocking(() -> ownerOfBlocking(hostname));
+    }
+
+    private NameOwner ownerOfBlocking(String hostname) {
+        Reservation exact = reservations.get(Reservation.Kind.HOSTNAME.prefix() + hostname);
+        if (exact != null) {
+            return new NameOwner(exact.tenantId(), NameOwner.Via.RESERVATION, true, exact.display());
+        }
+        CustomDomain domain = domains.get(hostname);
+        if (domain != null) {
+            return new NameOwner(domain.tenantId(), NameOwner.Via.CUSTOM_DOMAIN, domain.verified(), hostname);
+        }
+        List<String> ancestors = Hostnames.wildcardAncestors(hostname);
+        if (ancestors.isEmpty()) {
+            return null;
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        ancestors.forEach(a -> keys.add(Reservation.Kind.WILDCARD.prefix() + a));
+        Map<String, Reservation> found = reservations.getAll(keys);
+        for (String key : keys) { // closest first
+            Reservation wildcard = found.get(key);
+            if (wildcard != null) {
+                return new NameOwner(wildcard.tenantId(), NameOwner.Via.WILDCARD, true, wildcard.display());
+            }
+        }
+        return null;
+    }
+
+    // ---- custom domains ----
+
+    /** Registers a custom domain, pending until {@link #markVerified}; NAME_TAKEN when someone holds the name. */
+    public Future<CustomDomain> addDomain(String tenantId, String hostname) {
+        String host = Hostnames.normalize(hostname);
+        if (host == null || !Hostnames.isValidHostname(host) || !host.contains(".")) {
+            return failed(TenancyError.INVALID_REQUEST, "\"" + hostname + "\" is not a valid domain name such as app.customer.com");
+        }
+        return requireTenant(tenantId).compose(t -> blocking(() -> underClaimLock(() -> {
+            CustomDomain existing = domains.get(host);
+            if (existing != null) {
+                if (existing.tenantId().equals(tenantId)) {
+                    return existing;
+                }
+                throw taken(host);
+            }
+            Reservation reserved = reservations.get(Reservation.Kind.HOSTNAME.prefix() + host);
+            if (reserved != null && !reserved.tenantId().equals(tenantId)) {
+                throw taken(host);
+            }
+            checkNoOverlap(tenantId, false, host, host);
+            CustomDomain domain = new CustomDomain(host, tenantId, "burrow-verify=" + TenantStore.randomHex(16), false,
+                    System.currentTimeMillis(), 0);
+            domains.set(host, domain);
+            held.domainChanged(domain);
+            return domain;
+        })));
+    }
+
+    public Future<CustomDomain> domain(String tenantId, String hostname) {
+        String host = Hostnames.normalize(hostname);
+        return Future.fromCompletionStage(domains.getAsync(host == null ? "" : host)).compose(d -> d != null && d.tenantId().equals(tenantId)
+                ? Future.succeededFuture(d)
+                : failed(TenancyError.DOMAIN_NOT_FOUND, "tenant " + tenantId + " has no custom domain " + hostname));
+    }
+
+    public Future<CustomDomain> markVerified(CustomDomain domain) {
+        CustomDomain verified = domain.markVerified(System.currentTimeMillis());
+        return Future.fromCompletionStage(domains.setAsync(domain.hostname(), verified)).map(v -> {
+            held.domainChanged(verified);
+            return verified;
+        });
+    }
+
+    public Future<List<CustomDomain>> domains(String tenantId) {
+        return blocking(() -> domains.values(new DomainsOf(tenantId)).stream()
+                .sorted(Comparator.comparing(CustomDomain::hostname)).toList());
+    }
+
+    public Future<CustomDomain> removeDomain(String tenantId, String hostname) {
+        return domain(tenantId, hostname).compose(d -> Future.fromCompletionStage(domains.removeAsync(d.hostname())).map(v -> {
+            held.domainRemoved(d.hostname());
+            return d;
+        }));
+    }
+
+
+    // ---- helpers ----
+
+    private void checkNoOverlap(String tenantId, boolean wildcard, String name, String display) {
+        // Under another tenant's wildcard (or, for a wildcard, equal to one)?
+        List<String> above = new ArrayList<>(Hostnames.wildcardAncestors(name));
+        if (wildcard) {
+            above.add(0, name);
+        }
+        for (String ancestor : above) {
+            Reservation r = reservations.get(Reservation.Kind.WILDCARD.prefix() + ancestor);
+            if (r != null && !r.tenantId().equals(tenantId)) {
+                throw taken(display);
+            }
+        }
+        if (wildcard) {
+            // Over names another tenant holds?
+            String suffix = "." + name;
+            for (Reservation r : reservations.values(new NamesUnder(suffix))) {
+                if (!r.tenantId().equals(tenantId)) {
+                    throw taken(display);
+                }
+            }
+            for (CustomDomain d : domains.values()) {
+                if (d.hostname().endsWith(suffix) && !d.tenantId().equals(tenantId)) {
+                    throw taken(display);
+                }
+            }
+        }
+    }
+
+    private <T> T underClaimLock(java.util.function.Supplier<T> work) {
+        try {
+            if (!reservations.tryLock(CLAIM_LOCK, 10, TimeUnit.SECONDS, 30, TimeUnit.SECONDS)) {
+                throw new TenancyException(TenancyError.STORE_UNAVAILABLE, "the cluster is busy claiming names; try again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TenancyException(TenancyError.STORE_UNAVAILABLE, "interrupted while claiming a name");
+        }
+        try {
+            return work.get();
+        } finally {
+            reservations.unlock(CLAIM_LOCK);
+        }
+    }
+
+    static Reservation parseReservation(String tenantId, String spec) {
+        if (spec == null || spec.isBlank()) {
+            throw new IllegalArgumentException("give a hostname (app.example.com), a wildcard (*.acme.example.com) or a TCP port (tcp:20022)");
+        }
+        String value = spec.trim();
+        long now = System.currentTimeMillis();
+        if (value.toLowerCase(java.util.Locale.ROOT).startsWith("tcp:")) {
+            int port;
+            try {
+                port = Integer.parseInt(value.substring(4).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("\"" + spec + "\" is not a TCP port reservation; use tcp:PORT such as tcp:20022");
+            }
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("TCP port " + port + " is not a port (1-65535)");
+            }
+            return new Reservation(Reservation.Kind.TCP_PORT, Integer.toString(port), tenantId, now);
+        }
+        boolean wildcard = value.startsWith("*.");
+        String host = Hostnames.normalize(wildcard ? value.substring(2) : value);
+        if (host == null || !Hostnames.isValidHostname(host) || !host.contains(".")) {
+            throw new IllegalArgumentException("\"" + spec + "\" is not a hostname such as app.example.com or a wildcard such as *.acme.example.com");
+        }
+        return new Reservation(wildcard ? Reservation.Kind.WILDCARD : Reservation.Kind.HOSTNAME, host, tenantId, now);
+    }
+
+    private static TenancyException taken(String display) {
+        return new TenancyException(TenancyError.NAME_TAKEN, display + " (or a name overlapping it) is held by another tenant");
+    }
+
+    private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
+        return vertx.executeBlocking(work, false);
+    }
+
+    private static <T> Future<T> failed(TenancyError code, String message) {
+        return Future.failedFuture(new TenancyException(code, message));
+    }
+
+    // ---- predicates (run on the partition owners) ----
+
+    record ReservedBy(String tenantId) implements Predicate<String, Reservation>, Serializable {
+        @Override
+        public boolean apply(Map.Entry<String, Reservation> entry) {
+            return entry.getValue() != null && entry.getValue().tenantId().equals(tenantId);
+        }
+    }
+
+    record DomainsOf(String tenantId) implements Predicate<String, CustomDomain>, Serializable {
+        @Override
+        public boolean apply(Map.Entry<String, CustomDomain> entry) {
+            return entry.getValue() != null && entry.getValue().tenantId().equals(tenantId);
+        }
+    }
+
+    record NamesUnder(String suffix) implements Predicate<String, Reservation>, Serializable {
+        @Override
+        public boolean apply(Map.Entry<String, Reservation> entry) {
+            Reservation r = entry.getValue();
+            return r != null && r.kind() != Reservation.Kind.TCP_PORT && r.value().endsWith(suffix);
+        }
+    }
+}
