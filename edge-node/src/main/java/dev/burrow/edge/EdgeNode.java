@@ -260,7 +260,9 @@ public final class EdgeNode {
     /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
     private static Prepared prepare(EdgeConfig config, TenancySettings tenancy) {
         DataDirectory dataDirectory = DataDirectory.prepare(config.dataDir(), config.domain(),
-                java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress()));
+                config.cluster().agentAdvertiseHost() == null
+                        ? java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress())
+                        : java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress(), config.cluster().agentAdvertiseHost()));
         RelaySecret secret;
         try {
             secret = RelaySecret.fromCaKey(dataDirectory.path().resolve(DevPki.CA_KEY));
@@ -368,7 +370,8 @@ public final class EdgeNode {
         for (EndpointRecord record : registry.recordsBlocking()) {
             mirror.changed(record);
         }
-        clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort));
+        clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort,
+                config.cluster().agentAddress(tunnelPort)));
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
                 afterMerge();
