@@ -326,6 +326,7 @@ public final class EdgeProcess implements AutoCloseable {
         private Path dataDir;
         private FreePorts.Range tcpPorts;
         private int tcpPortCount = 8;
+        private int firstTunnelPort;
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private final List<String> extraArgs = new ArrayList<>();
         private final List<String> jvmArgs = new ArrayList<>();
@@ -419,10 +420,16 @@ public final class EdgeProcess implements AutoCloseable {
             return edge;
         }
 
+        /** The agent link port of the first start (default 0: a free one), for a test that must know it in advance. */
+        public Builder tunnelPort(int port) {
+            this.firstTunnelPort = port;
+            return this;
+        }
+
         public EdgeProcess start() {
             EdgeProcess edge = new EdgeProcess(this);
             try {
-                edge.launch(0, 0);
+                edge.launch(0, firstTunnelPort);
             } catch (RuntimeException | Error e) {
                 edge.close();
                 throw e;
