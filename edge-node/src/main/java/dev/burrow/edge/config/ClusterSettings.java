@@ -131,7 +131,9 @@ public record ClusterSettings(int port, List<String> members, String name, Strin
                         + "\"; list only the other regions (nodes of one region find each other with --cluster-members)");
             }
         }
-        return new ClusterSettings(port, List.copyOf(checked), name, advertise, relayPort, nodeId, joinWait,
+        // Regions never merge: unless named otherwise, a region's cluster is called burrow-REGION.
+        String clusterName = name.equals(DEFAULT_NAME) && !region.equals(DEFAULT_REGION) ? DEFAULT_NAME + "-" + region : name;
+        return new ClusterSettings(port, List.copyOf(checked), clusterName, advertise, relayPort, nodeId, joinWait,
                 agentAdvertise, region, regionPeers);
     }
 

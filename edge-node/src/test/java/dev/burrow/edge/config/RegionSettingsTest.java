@@ -20,6 +20,7 @@ class RegionSettingsTest {
     void defaultsKeepTodaysBehaviour() {
         EdgeConfig config = ConfigResolver.resolve(Map.of(ConfigKey.BIND_ADDRESS, List.of("127.0.0.5")), Map.of(), null);
         assertEquals("default", config.cluster().region());
+        assertEquals("burrow", config.cluster().name());
         assertEquals(List.of(), config.cluster().regionPeers());
         assertNull(config.cluster().agentAdvertiseAddress());
         assertEquals("127.0.0.5:4443", config.cluster().agentAddress(4443), "agents are told advertise-address:tunnel-port");
@@ -52,6 +53,7 @@ class RegionSettingsTest {
         Files.writeString(file, "region: eu\nregion-peers: us=10.1.0.5:7000, ap=[2001:db8::2]:7001\n");
         EdgeConfig config = ConfigResolver.resolve(Map.of(), Map.of(), file);
         assertEquals("eu", config.cluster().region());
+        assertEquals("burrow-eu", config.cluster().name(), "a region's default cluster name");
         assertEquals(List.of(new RegionPeer("us", "10.1.0.5", 7000), new RegionPeer("ap", "2001:db8::2", 7001)),
                 config.cluster().regionPeers());
     }
