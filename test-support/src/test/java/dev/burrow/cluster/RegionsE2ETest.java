@@ -124,4 +124,34 @@ class RegionsE2ETest {
                 + "1 MiB echo across regions %d ms; 404 %d ms after the agent left%n", unknownMillis, foundMillis,
                 largeMillis, goneMillis);
     }
+
+    /**
+     * Region eu has two nodes; the agent has one link, to node 1, and region us knows only node 0's relay address.
+     * Node 0 answers the lookup from the region's registry and passes the stream on to node 1 over the cluster's own
+     * relay link: one hop more, same bytes.
+     */
+    @Test
+    void theAnsweringNodePassesTheStreamToTheNodeOfItsRegionThatHoldsTheAgent() {
+        upstream = Upstream.start();
+        ca = EdgeCluster.makeSharedCa();
+        eu = EdgeCluster.startRegion(ca, 2, 21, "1s", "--region", "eu");
+        us = EdgeCluster.startRegion(ca, 1, 1, "1s", "--region", "us",
+                "--region-peers", "eu=127.0.0.21:" + eu.node(0).relayPort());
+        EdgeProcess usNode = us.node(0);
+        agent = AgentProcess.http(eu.node(1), upstream.httpAddress()).subdomain("deep").arg("--links", "1").start();
+        ClusterTestSupport.awaitServing(eu.nodes(), "deep", Duration.ofSeconds(20));
+        assertEquals(List.of(eu.node(1).serverAddress()), ClusterTestSupport.liveLinks(agent), "one link, to eu node 1");
+
+        vertx = Vertx.vertx();
+        client = new PublicHttpClient(vertx, usNode.httpPort(), 2);
+        Await.until(() -> client.get("deep.localhost", "/echo").status() == 200, Duration.ofSeconds(15),
+                Duration.ofMillis(100), () -> "region us never relayed deep.localhost to region eu");
+        PublicHttpClient.Response answer = client.post("deep.localhost", "/echo", null, Buffer.buffer("two hops away"));
+        assertEquals(200, answer.status());
+        assertEquals("two hops away", answer.bodyText());
+        // eu node 0 has no agent link: each stream from region us it served went on to eu node 1.
+        assertTrue(ClusterTestSupport.metric(eu.node(0), "burrow_relay_streams_served_total") >= 2,
+                "eu node 0 took the streams from region us");
+        assertTrue(ClusterTestSupport.metric(eu.node(0), "burrow_region_lookups_answered_total") >= 1);
+    }
 }
