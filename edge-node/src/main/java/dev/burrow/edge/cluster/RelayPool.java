@@ -171,8 +171,14 @@ public final class RelayPool {
         NodeInfo info = peer.info;
         client.connect(info.relayPort(), info.advertiseAddress()).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.warn("relay to {} ({}:{}): cannot connect: {}", info.nodeId(), info.advertiseAddress(), info.relayPort(),
-                        ar.cause().getMessage());
+                // Once per outage at WARN: a peer region that is down is redialed every few seconds for as long as it is.
+                if (peer.retryMillis <= 200) {
+                    LOG.warn("relay to {} ({}:{}): cannot connect: {}; retrying every few seconds", info.nodeId(),
+                            info.advertiseAddress(), info.relayPort(), ar.cause().getMessage());
+                } else {
+                    LOG.debug("relay to {} ({}:{}): cannot connect: {}", info.nodeId(), info.advertiseAddress(), info.relayPort(),
+                            ar.cause().getMessage());
+                }
                 retry(peer);
                 return;
             }
