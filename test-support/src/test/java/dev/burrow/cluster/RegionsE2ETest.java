@@ -134,9 +134,14 @@ class RegionsE2ETest {
     void theAnsweringNodePassesTheStreamToTheNodeOfItsRegionThatHoldsTheAgent() {
         upstream = Upstream.start();
         ca = EdgeCluster.makeSharedCa();
-        eu = EdgeCluster.startRegion(ca, 2, 21, "1s", "--region", "eu");
-        us = EdgeCluster.startRegion(ca, 1, 1, "1s", "--region", "us",
-                "--region-peers", "eu=127.0.0.21:" + eu.node(0).relayPort());
+        int euNode0Relay = FreePorts.closedPort();
+        CompletableFuture<EdgeCluster> euStart = CompletableFuture.supplyAsync(() -> EdgeCluster.startRegion(ca, 2, 21, "1s",
+                i -> i == 0 ? new String[]{"--relay-port", Integer.toString(euNode0Relay)} : new String[0], "--region", "eu"));
+        CompletableFuture<EdgeCluster> usStart = CompletableFuture.supplyAsync(() -> EdgeCluster.startRegion(ca, 1, 1, "1s",
+                "--region", "us", "--region-peers", "eu=127.0.0.21:" + euNode0Relay));
+        eu = euStart.join();
+        us = usStart.join();
+        assertEquals(euNode0Relay, eu.node(0).relayPort());
         EdgeProcess usNode = us.node(0);
         agent = AgentProcess.http(eu.node(1), upstream.httpAddress()).subdomain("deep").arg("--links", "1").start();
         ClusterTestSupport.awaitServing(eu.nodes(), "deep", Duration.ofSeconds(20));

@@ -29,6 +29,7 @@ public final class EdgeCluster implements AutoCloseable {
     private final List<Path> dataDirs = new ArrayList<>();
     private final List<EdgeProcess.Builder> planned = new ArrayList<>();
     private Path sharedCa;
+    private java.util.function.IntFunction<String[]> nodeArgs = i -> new String[0];
 
     private EdgeCluster() {
     }
@@ -54,8 +55,15 @@ public final class EdgeCluster implements AutoCloseable {
      * every node (for example {@code --region eu --region-peers us=127.0.0.5:PORT --relay-port PORT} for a one-node region).
      */
     public static EdgeCluster startRegion(Path sharedCa, int size, int firstHost, String heartbeatInterval, String... extraArgs) {
+        return startRegion(sharedCa, size, firstHost, heartbeatInterval, i -> new String[0], extraArgs);
+    }
+
+    /** As {@link #startRegion(Path, int, int, String, String...)}, node i also with {@code nodeArgs.apply(i)}. */
+    public static EdgeCluster startRegion(Path sharedCa, int size, int firstHost, String heartbeatInterval,
+                                          java.util.function.IntFunction<String[]> nodeArgs, String... extraArgs) {
         EdgeCluster cluster = new EdgeCluster();
         cluster.sharedCa = sharedCa;
+        cluster.nodeArgs = nodeArgs;
         return cluster.startPlanned(size, size, firstHost, heartbeatInterval, extraArgs);
     }
 
@@ -165,7 +173,8 @@ public final class EdgeCluster implements AutoCloseable {
                     .arg("--cluster-name", name, "--cluster-port", clusterPort, "--cluster-join-wait", "0s",
                             "--node-id", "node" + i, "--advertise-address", address)
                     .arg(members.isEmpty() ? new String[0] : new String[]{"--cluster-members", members})
-                    .arg(extraArgs));
+                    .arg(extraArgs)
+                    .arg(nodeArgs.apply(i)));
         }
     }
 
