@@ -65,6 +65,14 @@ public final class EdgeMain implements Callable<Integer> {
     String clusterJoinWait;
     @Option(names = "--advertise-address", paramLabel = "ADDRESS", description = "Address other nodes and agents reach this node at (default: --bind-address, or 127.0.0.1 for 0.0.0.0).")
     String advertiseAddress;
+    @Option(names = "--agent-advertise-address", paramLabel = "HOST[:PORT]",
+            description = "Address agents are told to reach this node's agent port at (default: --advertise-address and --tunnel-port).")
+    String agentAdvertiseAddress;
+    @Option(names = "--region", paramLabel = "NAME", description = "This node's region; each region is its own cluster (default default).")
+    String region;
+    @Option(names = "--region-peers", paramLabel = "NAME=HOST:PORT,...",
+            description = "The other regions and a relay address (host:relay-port) of each; requests for endpoints bound there are relayed.")
+    String regionPeers;
     @Option(names = "--relay-port", paramLabel = "PORT", description = "Node-to-node relay link port (TLS); 0 picks a free one (default 0).")
     String relayPort;
     @Option(names = "--node-id", paramLabel = "ID", description = "This node's name in logs and metrics (default: generated).")
@@ -182,6 +190,10 @@ public final class EdgeMain implements Callable<Integer> {
         out.println("Ops (healthz, readyz, metrics) listening on " + config.bindAddress() + ":" + node.opsPort());
         out.println("Cluster member " + node.nodeId() + " at " + config.cluster().advertiseAddress() + ":" + node.clusterPort()
                 + " in cluster " + config.cluster().name() + " (" + node.clusterMemberCount() + " members)");
+        if (!config.cluster().regionPeers().isEmpty() || !config.cluster().region().equals(dev.burrow.edge.config.ClusterSettings.DEFAULT_REGION)) {
+            out.println("Region " + config.cluster().region() + " (peer regions: " + config.cluster().regionPeers().stream()
+                    .map(p -> p.region() + "=" + p.address()).toList() + ")");
+        }
         if (config.tls() != null) {
             out.println("Agent link certificate: " + config.tls().cert() + " (--tls-cert)");
         }
@@ -208,6 +220,9 @@ public final class EdgeMain implements Callable<Integer> {
         put(flags, ConfigKey.CLUSTER_JOIN_WAIT, clusterJoinWait);
         put(flags, ConfigKey.ADVERTISE_ADDRESS, advertiseAddress);
         put(flags, ConfigKey.RELAY_PORT, relayPort);
+        put(flags, ConfigKey.AGENT_ADVERTISE_ADDRESS, agentAdvertiseAddress);
+        put(flags, ConfigKey.REGION, region);
+        put(flags, ConfigKey.REGION_PEERS, regionPeers);
         put(flags, ConfigKey.NODE_ID, nodeId);
         put(flags, ConfigKey.TLS_CERT, tlsCert);
         put(flags, ConfigKey.TLS_KEY, tlsKey);

@@ -84,6 +84,8 @@ public final class EdgeNode {
     private final RelayPool relayPool;
     private final RelayServer relayServer;
     private final ClusterRouter router;
+    private final dev.burrow.edge.region.RegionRelays regionRelays;
+    private final dev.burrow.edge.region.RegionalLinks regionalLinks;
     private final EndpointMirror mirror;
     private final ClusterNode clusterNode;
     private final OpsServer opsServer;
@@ -132,7 +134,22 @@ public final class EdgeNode {
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
                 sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions);
         this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
-        this.httpServer = new PublicHttpServer(vertx, registry, router, config.bindAddress(), config.httpPort(),
+        dev.burrow.edge.registry.EndpointRegistry publicRegistry = registry;
+        dev.burrow.edge.link.AgentLinks publicLinks = router;
+        if (config.cluster().regionPeers().isEmpty()) {
+            this.regionRelays = null;
+            this.regionalLinks = null;
+        } else {
+            this.regionRelays = new dev.burrow.edge.region.RegionRelays(vertx,
+                    new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()),
+                    config.cluster().region(), config.cluster().regionPeers());
+            dev.burrow.edge.region.RegionDirectory directory = new dev.burrow.edge.region.RegionDirectory(
+                    regionRelays::lookup, System::nanoTime);
+            this.regionalLinks = new dev.burrow.edge.region.RegionalLinks(router, regionRelays, directory);
+            publicRegistry = new dev.burrow.edge.region.RegionalRegistry(registry, directory);
+            publicLinks = regionalLinks;
+        }
+        this.httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
                 config.proxyProtocol())
                 .admission(rateLimiter);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
@@ -143,6 +160,7 @@ public final class EdgeNode {
                 config.bindAddress(), config.tunnelPort());
         this.relayServer = new RelayServer(vertx, sessions, registry, secret, dataDirectory.pki(), config.bindAddress(),
                 config.cluster().relayPort(), config.heartbeatInterval());
+        relayServer.acceptRegionStreams(router);
         this.opsServer = new OpsServer(vertx, metrics, () -> OpsServer.firstFailing(
                 () -> hazelcast.getLifecycleService().isRunning(), () -> listening, () -> draining),
                 config.bindAddress(), config.opsPort());
@@ -169,6 +187,16 @@ public final class EdgeNode {
                 .description("Public connections and requests this node relayed to another node").register(metrics);
         FunctionCounter.builder("burrow_relay_streams_served", relayServer, RelayServer::streamsServed)
                 .description("Relayed streams this node passed to its agents").register(metrics);
+        FunctionCounter.builder("burrow_region_lookups_answered", relayServer, RelayServer::lookupsAnswered)
+                .description("Endpoint lookups this node answered for other regions").register(metrics);
+        if (regionRelays != null) {
+            Gauge.builder("burrow_region_links", regionRelays, dev.burrow.edge.region.RegionRelays::readyCount)
+                    .description("Ready relay links from this node to other regions").register(metrics);
+            FunctionCounter.builder("burrow_region_lookups_sent", regionRelays, dev.burrow.edge.region.RegionRelays::lookupsSent)
+                    .description("Endpoint lookups this node sent to other regions").register(metrics);
+            FunctionCounter.builder("burrow_region_relayed_streams", regionalLinks, dev.burrow.edge.region.RegionalLinks::relayedCount)
+                    .description("Public requests this node relayed to another region").register(metrics);
+        }
         Gauge.builder("burrow_tcp_listeners", tcpEndpoints, TcpEndpoints::listenerCount)
                 .description("TCP endpoint ports this node listens on").register(metrics);
     }
@@ -263,7 +291,9 @@ public final class EdgeNode {
     /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
     private static Prepared prepare(EdgeConfig config, TenancySettings tenancy) {
         DataDirectory dataDirectory = DataDirectory.prepare(config.dataDir(), config.domain(),
-                java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress()));
+                config.cluster().agentAdvertiseHost() == null
+                        ? java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress())
+                        : java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress(), config.cluster().agentAdvertiseHost()));
         RelaySecret secret;
         try {
             secret = RelaySecret.fromCaKey(dataDirectory.path().resolve(DevPki.CA_KEY));
@@ -372,7 +402,8 @@ public final class EdgeNode {
         for (EndpointRecord record : registry.recordsBlocking()) {
             mirror.changed(record);
         }
-        clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort));
+        clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort,
+                config.cluster().agentAddress(tunnelPort)));
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
                 afterMerge();
@@ -559,6 +590,9 @@ public final class EdgeNode {
         listening = false;
         sessions.close();
         relayPool.close();
+        if (regionRelays != null) {
+            regionRelays.close();
+        }
         Future<Void> withdrawn = vertx.executeBlocking(() -> {
             if (registryListener != null) {
                 registry.stopListening(registryListener);

@@ -28,7 +28,9 @@ public final class ControlCodec {
             "bind_result", ControlMessage.BindResult.class,
             "unbind", ControlMessage.Unbind.class,
             "error", ControlMessage.Error.class,
-            "edge_nodes", ControlMessage.EdgeNodes.class);
+            "edge_nodes", ControlMessage.EdgeNodes.class,
+            "endpoint_lookup", ControlMessage.EndpointLookup.class,
+            "endpoint_lookup_result", ControlMessage.EndpointLookupResult.class);
 
     private ControlCodec() {
     }

@@ -103,6 +103,24 @@ public sealed interface ControlMessage {
         }
     }
 
+    /**
+     * Relay link only, from a node of one region to a node of another (regional edges, docs/regions.md): which
+     * endpoint, if any, serves {@code hostname} in the answering region. Answered by {@link EndpointLookupResult} with
+     * the same {@code requestId}. An agent link never carries it.
+     */
+    record EndpointLookup(long requestId, String hostname) implements ControlMessage {
+    }
+
+    /**
+     * Relay link only: the answer to {@link EndpointLookup}. {@code endpointId} is the id to put in the stream OPEN of a
+     * relayed request when the hostname is bound and online in the answering region; null when it is not.
+     */
+    record EndpointLookupResult(long requestId, String hostname, String endpointId) implements ControlMessage {
+        public boolean found() {
+            return endpointId != null;
+        }
+    }
+
     /** Either direction: something went wrong that is not tied to one request; a sentence a user can act on. */
     record Error(ErrorCode code, String message) implements ControlMessage {
     }

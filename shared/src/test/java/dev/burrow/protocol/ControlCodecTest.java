@@ -43,7 +43,10 @@ class ControlCodecTest {
                 new ControlMessage.Unbind("ep-1"),
                 new ControlMessage.Error(ErrorCode.NOT_AUTHENTICATED, "send auth before bind"),
                 new ControlMessage.EdgeNodes(List.of("10.0.0.2:4443", "10.0.0.3:4443")),
-                new ControlMessage.EdgeNodes(List.of()));
+                new ControlMessage.EdgeNodes(List.of()),
+                new ControlMessage.EndpointLookup(3, "app.example.com"),
+                new ControlMessage.EndpointLookupResult(3, "app.example.com", "ep-1"),
+                new ControlMessage.EndpointLookupResult(4, "gone.example.com", null));
     }
 
     @Test
@@ -84,7 +87,9 @@ class ControlCodecTest {
                 ControlMessage.BindResult.class, "bind_result",
                 ControlMessage.Unbind.class, "unbind",
                 ControlMessage.Error.class, "error",
-                ControlMessage.EdgeNodes.class, "edge_nodes");
+                ControlMessage.EdgeNodes.class, "edge_nodes",
+                ControlMessage.EndpointLookup.class, "endpoint_lookup",
+                ControlMessage.EndpointLookupResult.class, "endpoint_lookup_result");
         assertEquals(Set.of(ControlMessage.class.getPermittedSubclasses()), expected.keySet(),
                 "a control message was added: pin its wire name here and in docs/protocol.md");
         for (ControlMessage message : samples()) {
@@ -118,7 +123,9 @@ class ControlCodecTest {
                 "bind_result", Set.of("v", "type", "requestId", "ok", "endpointId", "publicUrl", "errorCode", "message"),
                 "unbind", Set.of("v", "type", "endpointId"),
                 "error", Set.of("v", "type", "code", "message"),
-                "edge_nodes", Set.of("v", "type", "edgeNodes"));
+                "edge_nodes", Set.of("v", "type", "edgeNodes"),
+                "endpoint_lookup", Set.of("v", "type", "requestId", "hostname"),
+                "endpoint_lookup_result", Set.of("v", "type", "requestId", "hostname", "endpointId"));
         for (ControlMessage message : samples()) {
             JsonNode json = JSON.readTree(ControlCodec.encode(message).getBytes());
             Set<String> names = new TreeSet<>();

@@ -35,6 +35,7 @@ public final class EdgeProcess implements AutoCloseable {
     private static final Pattern CA_LINE = Pattern.compile("^Dev CA certificate: (.+?)\\s*$");
     private static final Pattern TOKEN_LINE = Pattern.compile("^Authtoken: (\\S+)\\s*$");
     private static final Pattern ADMIN_TOKEN_LINE = Pattern.compile("^Admin token: (\\S+)\\s*$");
+    private static final Pattern RELAY_LINE = Pattern.compile("^Relay link \\(TLS\\) listening on (\\S+):(\\d+)\\s*$");
     private static final Pattern OPS_LINE = Pattern.compile("^Ops \\(healthz, readyz, metrics\\) listening on (\\S+):(\\d+)\\s*$");
     private static final String READY_LINE = "Edge node ready";
 
@@ -49,6 +50,7 @@ public final class EdgeProcess implements AutoCloseable {
     private String authtoken;
     private String adminToken;
     private int opsPort;
+    private int relayPort;
 
     private EdgeProcess(Builder options) {
         this.options = options;
@@ -136,6 +138,8 @@ public final class EdgeProcess implements AutoCloseable {
         adminToken = optionalStdoutGroup(p, ADMIN_TOKEN_LINE, 1);
         String ops = optionalStdoutGroup(p, OPS_LINE, 2);
         opsPort = ops == null ? 0 : Integer.parseInt(ops);
+        String relay = optionalStdoutGroup(p, RELAY_LINE, 2);
+        relayPort = relay == null ? 0 : Integer.parseInt(relay);
     }
 
     private static String optionalStdoutGroup(ManagedProcess p, Pattern pattern, int group) {
@@ -213,6 +217,11 @@ public final class EdgeProcess implements AutoCloseable {
     }
 
     /** The ops port of the current run (/healthz, /readyz, /metrics, admin API); it changes on a restart unless fixed by a flag. */
+    /** The node-to-node relay port it printed (0 if it printed none). */
+    public int relayPort() {
+        return relayPort;
+    }
+
     public int opsPort() {
         return opsPort;
     }
@@ -326,6 +335,7 @@ public final class EdgeProcess implements AutoCloseable {
         private Path dataDir;
         private FreePorts.Range tcpPorts;
         private int tcpPortCount = 8;
+        private int firstTunnelPort;
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private final List<String> extraArgs = new ArrayList<>();
         private final List<String> jvmArgs = new ArrayList<>();
@@ -419,10 +429,16 @@ public final class EdgeProcess implements AutoCloseable {
             return edge;
         }
 
+        /** The agent link port of the first start (default 0: a free one), for a test that must know it in advance. */
+        public Builder tunnelPort(int port) {
+            this.firstTunnelPort = port;
+            return this;
+        }
+
         public EdgeProcess start() {
             EdgeProcess edge = new EdgeProcess(this);
             try {
-                edge.launch(0, 0);
+                edge.launch(0, firstTunnelPort);
             } catch (RuntimeException | Error e) {
                 edge.close();
                 throw e;

@@ -18,6 +18,11 @@ final class CommonOptions {
                     + "(env BURROW_SERVER; default " + SessionBuilder.DEFAULT_SERVER + ").")
     String server;
 
+    @Option(names = "--region", paramLabel = "NAME",
+            description = "Link to this region's edge nodes: their addresses come from agent.regions in the config "
+                    + "file (env BURROW_REGION); --server, when given, wins.")
+    String region;
+
     @Option(names = "--links", paramLabel = "N",
             description = "Links to distinct edge nodes to keep, each serving every endpoint, when the cluster has "
                     + "that many nodes (env BURROW_LINKS; default " + SessionBuilder.DEFAULT_LINKS + ").")
@@ -84,7 +89,7 @@ final class CommonOptions {
     }
 
     AgentSettings resolve(Map<String, String> env, ConfigFile file) {
-        String serverValue = first(server, env.get("BURROW_SERVER"), file.get("server_addr"), SessionBuilder.DEFAULT_SERVER);
+        String serverValue = serverFor(env, file);
         List<String> servers = servers(serverValue);
         int linkCount = linkCount(first(links, env.get("BURROW_LINKS"), file.get("links"), String.valueOf(SessionBuilder.DEFAULT_LINKS)));
         boolean pool = bool(first(pooling, env.get("BURROW_POOLING"), file.get("pooling"), "false"), "--pooling");
@@ -118,6 +123,35 @@ final class CommonOptions {
                 heartbeatValue == null ? null : Durations.parse(heartbeatValue, "--heartbeat-interval"),
                 toleranceValue == null ? null : Durations.parse(toleranceValue, "--heartbeat-tolerance"), linkCount, pool,
                 logSettings, inspectSettings);
+    }
+
+    /**
+     * The first-contact addresses: {@code --server}/{@code BURROW_SERVER} when given; else, with a region chosen
+     * ({@code --region}, {@code BURROW_REGION}, {@code agent.region}), that region's list in {@code agent.regions};
+     * else {@code agent.server_addr}; else the default.
+     */
+    private String serverFor(Map<String, String> env, ConfigFile file) {
+        String explicit = first(server, env.get("BURROW_SERVER"), null, null);
+        String chosen = first(region, env.get("BURROW_REGION"), file.get("region"), null);
+        if (explicit != null || chosen == null) {
+            return first(explicit, null, file.get("server_addr"), SessionBuilder.DEFAULT_SERVER);
+        }
+        regionName(chosen);
+        String regional = file.get("regions." + chosen);
+        if (regional == null) {
+            List<String> known = file.regionNames();
+            throw new IllegalArgumentException("region \"" + chosen + "\" is not listed under agent.regions in the config file"
+                    + (known.isEmpty() ? "" : " (listed: " + String.join(", ", known) + ")")
+                    + "; add it there, or pass --server with that region's address");
+        }
+        return regional;
+    }
+
+    /** Checks a region name (as the edge's --region: letters, digits, '.', '_', '-'). */
+    static void regionName(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("region name \"" + name + "\" is not valid; use 1-64 letters, digits, '.', '_' or '-'");
+        }
     }
 
     /** "a:4443,b:4443" → its addresses, each validated; the sentence names the bad one. */

@@ -19,6 +19,8 @@ import java.util.Set;
  * agent:
  *   authtoken: …
  *   server_addr: edge.example.com:4443     # or a list
+ *   region: eu                             # pick server_addr from regions (docs/regions.md)
+ *   regions: {eu: [eu1.example.com:4443], us: [us1.example.com:4443]}
  *   edge_ca: ca.pem                        # relative to this file
  *   web_addr: 127.0.0.1:4040
  *   log: stdout                            # stdout | stderr | false | FILE
@@ -88,6 +90,12 @@ final class ConfigFile {
             throw new ConfigException(problems);
         }
         return new ConfigFile(Map.copyOf(agent), java.util.Collections.unmodifiableMap(endpoints), List.copyOf(read));
+    }
+
+    /** The region names under agent.regions, sorted. */
+    List<String> regionNames() {
+        return agent.keySet().stream().filter(k -> k.startsWith("regions.")).map(k -> k.substring("regions.".length()))
+                .sorted().toList();
     }
 
     String get(String key) {
@@ -181,6 +189,10 @@ final class ConfigFile {
             }
             mapping.entries().forEach((key, value) -> {
                 int line = mapping.keyLines().get(key);
+                if (key.equals("regions")) {
+                    regions(value);
+                    return;
+                }
                 var check = ConfigSchema.AGENT.get(key);
                 if (check == null) {
                     unknown(key, line, "agent", ConfigSchema.AGENT.keySet());
@@ -196,6 +208,29 @@ final class ConfigFile {
                     agent.put(key, new ConfigValue(text, path, value.line()));
                 } catch (IllegalArgumentException e) {
                     problem(value.line(), "agent." + key + ": " + e.getMessage());
+                }
+            });
+        }
+
+        /** agent.regions: region name → its nodes' agent-link addresses (one or a list); kept as "regions.NAME". */
+        private void regions(YamlTree.Node node) {
+            if (!(node instanceof YamlTree.Mapping mapping)) {
+                problem(node.line(), "agent.regions must be a mapping of region names to addresses, e.g. "
+                        + "{eu: [eu1.example.com:4443], us: [us1.example.com:4443]} (found " + node.kind() + ")");
+                return;
+            }
+            mapping.entries().forEach((name, value) -> {
+                String what = "agent.regions." + name;
+                String text = value instanceof YamlTree.Sequence list ? joined(list, what) : scalar(value, what);
+                if (text == null) {
+                    return;
+                }
+                try {
+                    CommonOptions.regionName(name);
+                    CommonOptions.servers(text);
+                    agent.put("regions." + name, new ConfigValue(text, path, value.line()));
+                } catch (IllegalArgumentException e) {
+                    problem(value.line(), what + ": " + e.getMessage());
                 }
             });
         }

@@ -21,6 +21,8 @@ final class ConfigSchema {
     static final Map<String, Consumer<String>> AGENT = Map.ofEntries(
             Map.entry("authtoken", v -> { }),
             Map.entry("server_addr", CommonOptions::servers),
+            Map.entry("region", CommonOptions::regionName),
+            Map.entry("regions", v -> { }), // a mapping, read by ConfigFile itself
             Map.entry("edge_ca", v -> { }),
             Map.entry("web_addr", v -> WebAddress.parse(v, true)),
             Map.entry("log", v -> { }),

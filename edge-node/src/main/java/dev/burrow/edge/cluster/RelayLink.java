@@ -10,11 +10,11 @@ import io.vertx.core.Future;
  * An agent session reached through another node: streams open on the pooled relay link to that node, which splices
  * each into a stream of its own link to the agent. To the public listeners it is just another {@link AgentLink}.
  */
-final class RelayLink implements AgentLink {
+public final class RelayLink implements AgentLink {
     private final RelayPool.Peer peer;
     private final String sessionId;
 
-    RelayLink(RelayPool.Peer peer, String sessionId) {
+    public RelayLink(RelayPool.Peer peer, String sessionId) {
         this.peer = peer;
         this.sessionId = sessionId;
     }

@@ -38,9 +38,11 @@ public final class RelayPool {
     private final Duration heartbeatInterval;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile String helloSuffix = "";
+    private volatile java.util.function.BiConsumer<Peer, ControlMessage> controlListener = (peer, message) -> { };
 
-    /** One peer node and its relay link. */
-    static final class Peer {
+    /** One peer node (or peer region) and its relay link. */
+    public static final class Peer {
         private final NodeInfo info;
         private final Context context;
         private volatile StreamMultiplexer mux;
@@ -69,6 +71,37 @@ public final class RelayPool {
             StreamMultiplexer current = mux;
             return ready && current != null && !current.isClosed();
         }
+
+        /** Sends a control message on the link if it is ready; false when it is not. Thread-safe. */
+        public boolean sendControl(ControlMessage message) {
+            StreamMultiplexer current = mux;
+            if (!isReady()) {
+                return false;
+            }
+            current.sendControl(message);
+            return true;
+        }
+
+        /** The peer's key ({@link NodeInfo#member()}). */
+        public String key() {
+            return info.member();
+        }
+    }
+
+    /**
+     * For links to other regions: {@code suffix} is appended to the hello ({@code auth.agentVersion}) so that the
+     * accepting node knows the link comes from another region, and {@code listener} gets every control message other
+     * than the auth result (lookup answers), on the link's event loop.
+     */
+    public RelayPool forRegions(String suffix, java.util.function.BiConsumer<Peer, ControlMessage> listener) {
+        this.helloSuffix = " " + suffix;
+        this.controlListener = listener;
+        return this;
+    }
+
+    /** Every peer with a ready link. */
+    public List<Peer> readyPeers() {
+        return peers.values().stream().filter(Peer::isReady).toList();
     }
 
     public RelayPool(Vertx vertx, Path caCert, RelaySecret secret, String localNodeId, Duration heartbeatInterval) {
@@ -138,8 +171,14 @@ public final class RelayPool {
         NodeInfo info = peer.info;
         client.connect(info.relayPort(), info.advertiseAddress()).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.warn("relay to {} ({}:{}): cannot connect: {}", info.nodeId(), info.advertiseAddress(), info.relayPort(),
-                        ar.cause().getMessage());
+                // Once per outage at WARN: a peer region that is down is redialed every few seconds for as long as it is.
+                if (peer.retryMillis <= 200) {
+                    LOG.warn("relay to {} ({}:{}): cannot connect: {}; retrying every few seconds", info.nodeId(),
+                            info.advertiseAddress(), info.relayPort(), ar.cause().getMessage());
+                } else {
+                    LOG.debug("relay to {} ({}:{}): cannot connect: {}", info.nodeId(), info.advertiseAddress(), info.relayPort(),
+                            ar.cause().getMessage());
+                }
                 retry(peer);
                 return;
             }
@@ -160,6 +199,8 @@ public final class RelayPool {
                 } else if (message instanceof ControlMessage.AuthResult result) {
                     LOG.error("{}: the peer refused this node ({}: {}); do both nodes share one cluster CA?", mux.name(),
                             result.errorCode(), result.message());
+                } else if (peer.ready) {
+                    controlListener.accept(peer, message);
                 }
             });
             mux.closeHandler(reason -> {
@@ -168,7 +209,7 @@ public final class RelayPool {
                 retry(peer);
             });
             mux.start();
-            mux.sendControl(new ControlMessage.Auth(secret.token(), "burrow-relay/1 node=" + localNodeId, null, false));
+            mux.sendControl(new ControlMessage.Auth(secret.token(), "burrow-relay/1 node=" + localNodeId + helloSuffix, null, false));
         });
     }
 

@@ -45,6 +45,8 @@ public final class RelayServer {
     private final int port;
     private final AtomicLong streamsServed = new AtomicLong();
     private ListenerDeployment deployment;
+    private volatile dev.burrow.edge.link.AgentLinks regionRouter;
+    private final AtomicLong lookupsAnswered = new AtomicLong();
 
     public RelayServer(Vertx vertx, SessionTable sessions, EndpointRegistry registry, RelaySecret secret, DevPki pki,
                        String bindAddress, int port, Duration heartbeatInterval) {
@@ -73,6 +75,20 @@ public final class RelayServer {
                 .map(ListenerDeployment::port);
     }
 
+    /**
+     * Accepts relay links from other regions too: they may ask {@code endpoint_lookup}, and their streams go to the
+     * endpoint's agent through {@code router} (this node's link, or one more hop to the node of this region that has
+     * one). Streams from nodes of this region are never forwarded again, so a stale route cannot loop.
+     */
+    public void acceptRegionStreams(dev.burrow.edge.link.AgentLinks router) {
+        this.regionRouter = router;
+    }
+
+    /** Endpoint lookups answered for other regions so far. */
+    public long lookupsAnswered() {
+        return lookupsAnswered.get();
+    }
+
     /** Relay streams spliced to a local agent link so far (relayed requests served by this node). */
     public long streamsServed() {
         return streamsServed.get();
@@ -84,6 +100,7 @@ public final class RelayServer {
         StreamMultiplexer mux = new StreamMultiplexer(vertx, socket, LinkRole.ACCEPTOR,
                 MuxOptions.defaults("relay-link from " + remote).withHeartbeatInterval(heartbeatInterval));
         boolean[] authenticated = new boolean[1];
+        boolean[] fromRegion = new boolean[1];
         long timer = vertx.setTimer(ProtocolLimits.HANDSHAKE_TIMEOUT.toMillis(), id -> {
             if (!authenticated[0]) {
                 LOG.warn("{}: closing: no relay handshake within {} s", mux.name(), ProtocolLimits.HANDSHAKE_TIMEOUT.toSeconds());
@@ -92,11 +109,15 @@ public final class RelayServer {
         });
         mux.controlHandler(message -> {
             if (authenticated[0]) {
+                if (fromRegion[0] && message instanceof ControlMessage.EndpointLookup lookup) {
+                    answerLookup(mux, lookup);
+                }
                 return;
             }
             vertx.cancelTimer(timer);
             if (message instanceof ControlMessage.Auth auth && secret.matches(auth.authtoken())) {
                 authenticated[0] = true;
+                fromRegion[0] = regionRouter != null && auth.agentVersion() != null && auth.agentVersion().contains(" region=");
                 mux.name("relay-link from " + remote + " (" + auth.agentVersion() + ")");
                 mux.sendControl(ControlMessage.AuthResult.accepted("relay", heartbeatInterval.toMillis()));
                 LOG.info("{}: accepted", mux.name());
@@ -112,7 +133,11 @@ public final class RelayServer {
                 stream.reset(ErrorCode.NOT_AUTHENTICATED, "relay streams need the relay handshake first");
                 return;
             }
-            onStream(stream, context);
+            if (fromRegion[0]) {
+                onRegionStream(stream, context);
+            } else {
+                onStream(stream, context);
+            }
         });
         mux.closeHandler(reason -> {
             vertx.cancelTimer(timer);
@@ -133,6 +158,43 @@ public final class RelayServer {
             if (link == null) {
                 relayStream.reset(ErrorCode.GOING_AWAY, "the relayed-to node has no link to the agent of endpoint " + endpointId
                         + " any more");
+                return;
+            }
+            streamsServed.incrementAndGet();
+            link.openStream(relayStream.open()).onComplete(opened -> {
+                if (opened.failed()) {
+                    relayStream.reset(ErrorCode.INTERNAL_ERROR, "could not open a stream to the agent: " + opened.cause().getMessage());
+                    return;
+                }
+                StreamSplice.join(relayStream, relayContext, opened.result(), link.context());
+            });
+        });
+    }
+
+    private void answerLookup(StreamMultiplexer mux, ControlMessage.EndpointLookup lookup) {
+        String hostname = dev.burrow.edge.registry.Hostnames.normalize(lookup.hostname());
+        Future<dev.burrow.edge.registry.Endpoint> found = hostname == null ? Future.succeededFuture()
+                : registry.lookupHostname(hostname);
+        found.onComplete(ar -> {
+            lookupsAnswered.incrementAndGet();
+            dev.burrow.edge.registry.Endpoint endpoint = ar.succeeded() ? ar.result() : null;
+            boolean online = endpoint != null && endpoint.state() == dev.burrow.edge.registry.EndpointState.ONLINE;
+            mux.sendControl(new ControlMessage.EndpointLookupResult(lookup.requestId(), lookup.hostname(),
+                    online ? endpoint.id() : null));
+        });
+    }
+
+    /** A stream relayed from another region: to the endpoint's agent wherever it is linked in this region. */
+    private void onRegionStream(MuxStream relayStream, Context relayContext) {
+        relayStream.pause();
+        String endpointId = relayStream.open().endpointId();
+        registry.lookupId(endpointId).onComplete(ar -> {
+            dev.burrow.edge.registry.Endpoint endpoint = ar.succeeded() ? ar.result() : null;
+            AgentLink link = endpoint != null && endpoint.state() == dev.burrow.edge.registry.EndpointState.ONLINE
+                    ? regionRouter.find(endpoint) : null;
+            if (link == null) {
+                relayStream.reset(ErrorCode.GOING_AWAY, "the endpoint " + endpointId
+                        + " is not served in this region any more");
                 return;
             }
             streamsServed.incrementAndGet();

@@ -28,8 +28,43 @@ public final class EdgeCluster implements AutoCloseable {
     private final List<EdgeProcess> nodes = new ArrayList<>();
     private final List<Path> dataDirs = new ArrayList<>();
     private final List<EdgeProcess.Builder> planned = new ArrayList<>();
+    private Path sharedCa;
+    private java.util.function.IntFunction<String[]> nodeArgs = i -> new String[0];
 
     private EdgeCluster() {
+    }
+
+    /**
+     * A directory holding a cluster CA and a dev authtoken, for several clusters that must share them (regions: their
+     * relay links trust the cluster CA and prove membership with the secret derived from its key). The caller deletes it.
+     */
+    public static Path makeSharedCa() {
+        try {
+            Path shared = Files.createTempDirectory("burrow-region-ca-");
+            DevPki.ensure(shared, "localhost");
+            DevAuthtoken.loadOrCreate(shared);
+            return shared;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One region: a cluster of {@code size} nodes (own cluster name) on 127.0.0.{@code firstHost}..., whose data
+     * directories get the CA and authtoken of {@code sharedCa} ({@link #makeSharedCa()}), with {@code extraArgs} for
+     * every node (for example {@code --region eu --region-peers us=127.0.0.5:PORT --relay-port PORT} for a one-node region).
+     */
+    public static EdgeCluster startRegion(Path sharedCa, int size, int firstHost, String heartbeatInterval, String... extraArgs) {
+        return startRegion(sharedCa, size, firstHost, heartbeatInterval, i -> new String[0], extraArgs);
+    }
+
+    /** As {@link #startRegion(Path, int, int, String, String...)}, node i also with {@code nodeArgs.apply(i)}. */
+    public static EdgeCluster startRegion(Path sharedCa, int size, int firstHost, String heartbeatInterval,
+                                          java.util.function.IntFunction<String[]> nodeArgs, String... extraArgs) {
+        EdgeCluster cluster = new EdgeCluster();
+        cluster.sharedCa = sharedCa;
+        cluster.nodeArgs = nodeArgs;
+        return cluster.startPlanned(size, size, firstHost, heartbeatInterval, extraArgs);
     }
 
     public static EdgeCluster start(int size, String heartbeatInterval) {
@@ -56,7 +91,11 @@ public final class EdgeCluster implements AutoCloseable {
      * 127.0.0.1 onwards; a test that cuts traffic between nodes takes addresses nothing else uses, such as 11).
      */
     public static EdgeCluster start(int size, int startNow, int firstHost, String heartbeatInterval, String... extraArgs) {
-        EdgeCluster cluster = new EdgeCluster();
+        return new EdgeCluster().startPlanned(size, startNow, firstHost, heartbeatInterval, extraArgs);
+    }
+
+    private EdgeCluster startPlanned(int size, int startNow, int firstHost, String heartbeatInterval, String... extraArgs) {
+        EdgeCluster cluster = this;
         try {
             cluster.plan(size, startNow, firstHost, heartbeatInterval, extraArgs);
             List<CompletableFuture<EdgeProcess>> starting = new ArrayList<>();
@@ -104,10 +143,13 @@ public final class EdgeCluster implements AutoCloseable {
             memberPorts.add(FreePorts.closedPort());
         }
         // One cluster CA and dev authtoken, made once and copied into every node's data directory.
-        Path shared = Files.createTempDirectory("burrow-cluster-ca-");
-        dataDirs.add(shared);
-        DevPki.ensure(shared, "localhost");
-        DevAuthtoken.loadOrCreate(shared);
+        Path shared = sharedCa;
+        if (shared == null) {
+            shared = Files.createTempDirectory("burrow-cluster-ca-");
+            dataDirs.add(shared);
+            DevPki.ensure(shared, "localhost");
+            DevAuthtoken.loadOrCreate(shared);
+        }
         for (int i = 0; i < size; i++) {
             Path dir = Files.createTempDirectory("burrow-cluster-node" + i + "-");
             dataDirs.add(dir);
@@ -131,7 +173,8 @@ public final class EdgeCluster implements AutoCloseable {
                     .arg("--cluster-name", name, "--cluster-port", clusterPort, "--cluster-join-wait", "0s",
                             "--node-id", "node" + i, "--advertise-address", address)
                     .arg(members.isEmpty() ? new String[0] : new String[]{"--cluster-members", members})
-                    .arg(extraArgs));
+                    .arg(extraArgs)
+                    .arg(nodeArgs.apply(i)));
         }
     }
 

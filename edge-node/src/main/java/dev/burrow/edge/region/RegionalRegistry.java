@@ -1,0 +1,74 @@
+package dev.burrow.edge.region;
+
+import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.edge.registry.EndpointClaim;
+import dev.burrow.edge.registry.EndpointProtocol;
+import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.edge.registry.EndpointState;
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/**
+ * The public HTTP listener's view of the registry: this region's registry first; a hostname it does not know is
+ * looked up in the other regions ({@link RegionDirectory}). An endpoint found there is returned with the session
+ * {@code region:NAME}, which {@link RegionalLinks} routes over the relay link to that region. Everything else is
+ * this region's registry alone.
+ */
+public final class RegionalRegistry implements EndpointRegistry {
+    private final EndpointRegistry local;
+    private final RegionDirectory directory;
+
+    public RegionalRegistry(EndpointRegistry local, RegionDirectory directory) {
+        this.local = local;
+        this.directory = directory;
+    }
+
+    /** Whether {@code endpoint} is served in another region (found through the directory). */
+    static boolean isRemote(Endpoint endpoint) {
+        return endpoint.sessionId() != null && endpoint.sessionId().startsWith(RegionRelays.KEY_PREFIX);
+    }
+
+    @Override
+    public Future<Endpoint> lookupHostname(String hostname) {
+        return local.lookupHostname(hostname).compose(endpoint -> endpoint != null ? Future.succeededFuture(endpoint)
+                : directory.find(hostname).map(answer -> answer == null ? null
+                        : new Endpoint(answer.endpointId(), EndpointProtocol.HTTP, hostname, 0, answer.region(), null,
+                        EndpointState.ONLINE)));
+    }
+
+    @Override
+    public Future<Endpoint> bind(EndpointClaim claim) {
+        return local.bind(claim);
+    }
+
+    @Override
+    public Future<Endpoint> lookupPort(int port) {
+        return local.lookupPort(port);
+    }
+
+    @Override
+    public Future<Endpoint> lookupId(String endpointId) {
+        return local.lookupId(endpointId);
+    }
+
+    @Override
+    public Future<Endpoint> unbind(String endpointId, String sessionId) {
+        return local.unbind(endpointId, sessionId);
+    }
+
+    @Override
+    public Future<List<Endpoint>> markOffline(String sessionId, long linkEpoch) {
+        return local.markOffline(sessionId, linkEpoch);
+    }
+
+    @Override
+    public Future<List<Endpoint>> removeOffline(String sessionId) {
+        return local.removeOffline(sessionId);
+    }
+
+    @Override
+    public Future<List<Endpoint>> list() {
+        return local.list();
+    }
+}
