@@ -389,6 +389,7 @@ run_simulation() {  # class -Dprop=value...: runs it; sets RUN_DIR to its report
   local cls=$1 out="$TMP/logs/gatling-$1.log" rc=0 marker="$TMP/started-$1"
   shift
   log "running $cls"
+  HEAP_SHOWN=0
   touch "$marker"
   # In its own process group (setsid), so that Ctrl-C or a CI timeout also stops Gatling's forked JVM.
   (cd "$REPO_ROOT" && exec setsid timeout 900 mvn -B -q -pl load-tests gatling:test \
@@ -443,8 +444,10 @@ heap() {  # pid -> "used/committed MiB heap, RSS MiB" of a JVM (jcmd GC.heap_inf
     printf 'heap n/a (no jcmd), RSS %s MiB' "$(( ${rss:-0} / 1024 ))"
   fi
 }
+HEAP_SHOWN=0  # set when the heap was printed after the last simulation that ran
 heap_lines() {  # label: one summary line per Burrow JVM
   local i
+  HEAP_SHOWN=1
   for i in 0 1 2; do SUMMARY+=("  heap after $1: edge $i $(heap "${EDGE_PIDS[$i]}")"); done
   SUMMARY+=("  heap after $1: endpoints agent $(heap "$EP_PID")")
 }
@@ -542,7 +545,7 @@ if want relay && [ -n "$RUN_DIR" ]; then
   SUMMARY+=("  relay-hop req/s = ${rps_ratio}% of same-node (bar >= 75%: $verdict); same-node p99 / relay-hop p99 = ${p99_ratio}%")
 fi
 
-heap_lines "the last profile"
+[ "$HEAP_SHOWN" = 1 ] || heap_lines "the last profile"
 echo
 echo "Machine: $(nproc) cores, CPU ${IDLE_BEFORE}% idle before the run, load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%s\n' "${SUMMARY[@]}"
