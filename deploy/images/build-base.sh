@@ -57,9 +57,16 @@ copy_lib() {  # absolute path: copy it (and the file a symlink points to) into t
     cp "$f" "$ROOT$f"
   fi
 }
-while read -r lib; do copy_lib "$lib"; done < <(
-  find "$ROOT/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 | xargs -0 ldd 2>/dev/null \
-    | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u)
+# Not the libraries only a desktop needs (X11, splash screen, fonts): a server runs headless, and leaving them
+# out keeps X11, harfbuzz and friends out of the image. Libraries inside the runtime itself are already there.
+while read -r lib; do
+  case "$lib" in "$ROOT"/*) continue ;; esac
+  copy_lib "$lib"
+done < <(
+  find "$ROOT/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) \
+    ! -name 'libawt_xawt.so' ! -name 'libsplashscreen.so' ! -name 'libjawt.so' ! -name 'libfontmanager.so' \
+    -print0 | xargs -0 ldd 2>/dev/null \
+    | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// && $2 ~ /^\(0x/ {print $1}' | sort -u)
 # Loaded with dlopen, so ldd does not list them: unwinding (thread exit) and name lookup on older glibc.
 for extra in libgcc_s.so.1 libnss_files.so.2 libnss_dns.so.2 libresolv.so.2; do
   f=$(ldconfig -p 2>/dev/null | awk -v n="$extra" '$1 == n && /x86-64|64bit|AArch64/ {print $NF; exit}')
