@@ -20,8 +20,8 @@
 # see docs/benchmarks.md.
 #
 # Usage: load-tests/gatling.sh [--quick] [--rebuild] [--help]
-#   --quick    CI smoke: PROFILES=smoke, 20 s after a 5 s warm-up: 8 users ramped over the cluster,
-#              50 req/s over the ENDPOINTS tunnels and 20 WebSockets held open, all at once
+#   --quick    CI smoke: PROFILES=smoke,relay; smoke is 20 s after a 5 s warm-up: 8 users ramped over the cluster,
+#              50 req/s over the ENDPOINTS tunnels and 20 WebSockets held open, all at once; relay 2 x 8 s
 #   --rebuild  rebuild the jars even if they exist (otherwise built only when absent)
 # Environment (defaults for the full profile; --quick changes them as said above):
 #   PROFILES [http,saturation-node,saturation-cluster,endpoints,websocket,relay]  comma-separated, run in order
@@ -66,7 +66,7 @@ done
 if [ "$QUICK" = 1 ]; then
   DURATION=${DURATION:-20}; RATE=${RATE:-50}; WS_USERS=${WS_USERS:-20}; WARMUP=${WARMUP:-5}
   RELAY_DURATION=${RELAY_DURATION:-8}; RELAY_USERS=${RELAY_USERS:-8}
-  PROFILES=${PROFILES:-smoke}; SAT_USERS=${SAT_USERS:-8}; ENDPOINT_RATE=${ENDPOINT_RATE:-50}
+  PROFILES=${PROFILES:-smoke,relay}; SAT_USERS=${SAT_USERS:-8}; ENDPOINT_RATE=${ENDPOINT_RATE:-50}
 else
   DURATION=${DURATION:-60}; RATE=${RATE:-200}; WS_USERS=${WS_USERS:-50}; WARMUP=${WARMUP:-10}
   RELAY_DURATION=${RELAY_DURATION:-$DURATION}; RELAY_USERS=${RELAY_USERS:-16}
