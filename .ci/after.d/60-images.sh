@@ -9,8 +9,8 @@ if [ ! -d "$JH/jmods" ]; then
   echo "60-images: SKIPPED: $JH has no jmods/, so jlink cannot make the local base image (install the JDK's jmods package)"
   exit 0
 fi
-for c in jq curl python3; do
-  command -v "$c" >/dev/null || { timeout 300 apt-get update -qq; DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq jq curl python3 iproute2 >/dev/null; break; }
+for c in jq curl python3 ip unshare; do
+  command -v "$c" >/dev/null || { timeout 300 apt-get update -qq; DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq jq curl python3 iproute2 util-linux >/dev/null; break; }
 done
 timeout 600 deploy/images/build.sh
 timeout 300 deploy/images/verify-images.sh
