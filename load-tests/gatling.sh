@@ -16,7 +16,7 @@
 # Every response body is checked byte for byte. Prints each run's figures, the relay/same-node ratio, the heap of
 # each Burrow JVM, where the HTML reports are, and stops everything.
 # Fails (exit 1) if a simulation's assertions fail (any failed request, or p99 above P99_MS).
-# The cross-region profile (RelayHopSimulation with burrow.relayNode = another region's edge) is run by hand:
+# The cross-region profile (CrossRegionSimulation) has its own script, load-tests/cross-region.sh:
 # see docs/benchmarks.md.
 #
 # Usage: load-tests/gatling.sh [--quick] [--rebuild] [--help]

@@ -6,7 +6,7 @@ package dev.burrow.load;
  * region ({@code burrow.otherRegion}), which has to relay each request to the home region. Group and request
  * names: "home-region" / "GET home-region" and "other-region" / "GET other-region". Other knobs as in
  * RelayHopSimulation (burrow.host, burrow.users, burrow.duration, burrow.rounds, burrow.warmup, burrow.p99ms,
- * burrow.body). Regions are not in this build yet: see "Cross-region relay (pending)" in docs/benchmarks.md.
+ * burrow.body). load-tests/cross-region.sh starts two regions on loopback and runs it (docs/benchmarks.md).
  */
 public class CrossRegionSimulation extends RelayHopSimulation {
 
