@@ -2,21 +2,33 @@
 # Burrow Gatling load tests against a real 3-node cluster on loopback, in one run.
 #
 # Starts: three edge nodes as one cluster (127.0.0.1, 127.0.0.2, 127.0.0.3; one dev CA shared by all), an nginx
-# upstream serving a 1 KiB page, a WebSocket echo upstream (dev.burrow.load.WebSocketEchoUpstream), and two
-# agents with one link each to node 0: load.localhost -> nginx, ws.localhost -> echo. Then runs, with
-# `mvn -pl load-tests gatling:test`:
-#   1. TunnelHttpSimulation  HTTP spread round-robin over all 3 nodes, open model (constant req/s), body checked
-#   2. WebSocketSimulation   WebSockets held open through all 3 nodes, every echo checked
-#   3. RelayHopSimulation    same closed-model load to node 0 (agent's link) then to node 1 (relay hop)
-# prints each run's figures and the relay/same-node ratios, where the HTML reports are, and stops everything.
+# upstream serving a 1 KiB page, a WebSocket echo upstream (dev.burrow.load.WebSocketEchoUpstream), and three
+# agents with one link each to node 0: load.localhost -> nginx, ws.localhost -> echo, and one agent binding
+# ENDPOINTS tunnels ep-1.localhost ... ep-N.localhost -> nginx from a config file (`burrow start --all`).
+# Then runs the profiles named in PROFILES, each a `mvn -pl load-tests gatling:test`:
+#   http                TunnelHttpSimulation   HTTP round-robin over the 3 nodes, open model (constant req/s)
+#   saturation-node     SaturationSimulation   closed-model ramp 1 -> SAT_USERS users, all through node 0
+#   saturation-cluster  SaturationSimulation   the same ramp spread round-robin over the 3 nodes
+#   endpoints           ManyEndpointsSimulation  ENDPOINT_RATE req/s spread over the ENDPOINTS tunnels, 3 nodes
+#   websocket           WebSocketSimulation    WS_USERS WebSockets held open for the run, every echo checked
+#   relay               RelayHopSimulation     same closed-model load to node 0 (agent's link), then node 1 (hop)
+#   smoke               SmokeSimulation        saturation ramp + endpoints + WebSockets at once, small (CI)
+# Every response body is checked byte for byte. Prints each run's figures, the relay/same-node ratio, the heap of
+# each Burrow JVM, where the HTML reports are, and stops everything.
 # Fails (exit 1) if a simulation's assertions fail (any failed request, or p99 above P99_MS).
+# The cross-region profile (CrossRegionSimulation) has its own script, load-tests/cross-region.sh:
+# see docs/benchmarks.md.
 #
 # Usage: load-tests/gatling.sh [--quick] [--rebuild] [--help]
-#   --quick    CI smoke: 20 s of HTTP at 50 req/s, 20 s of 20 WebSockets, 5 s warm-up + 2 x 8 s relay comparison
+#   --quick    CI smoke: PROFILES=smoke,relay; smoke is 20 s after a 5 s warm-up: 8 users ramped over the cluster,
+#              50 req/s over the ENDPOINTS tunnels and 20 WebSockets held open, all at once; relay 2 x 8 s
 #   --rebuild  rebuild the jars even if they exist (otherwise built only when absent)
 # Environment (defaults for the full profile; --quick changes them as said above):
-#   DURATION [60]  seconds of load per simulation (each relay phase too)
+#   PROFILES [http,saturation-node,saturation-cluster,endpoints,websocket,relay]  comma-separated, run in order
+#   DURATION [60]  seconds of load per simulation (the saturation ramp and each relay phase too)
 #   RATE [200]     req/s of TunnelHttpSimulation      WS_USERS [50]  WebSockets held open
+#   SAT_USERS [64] users at the top of the ramp       SAT_HOLD [20]  seconds held at SAT_USERS (measured)
+#   ENDPOINTS [1000]  tunnels of the endpoints agent  ENDPOINT_RATE [200]  req/s over all of them
 #   WS_INTERVAL_MS [200]  pause between echoes        RELAY_USERS [16] concurrent users per relay phase
 #   WARMUP [10]    seconds of warm-up (HTTP, relay)     P99_MS [1000]  p99 bound asserted by every simulation
 #   RELAY_DURATION [DURATION]  seconds per relay path   RELAY_ROUNDS [2]  alternating same/relay rounds
@@ -54,10 +66,15 @@ done
 if [ "$QUICK" = 1 ]; then
   DURATION=${DURATION:-20}; RATE=${RATE:-50}; WS_USERS=${WS_USERS:-20}; WARMUP=${WARMUP:-5}
   RELAY_DURATION=${RELAY_DURATION:-8}; RELAY_USERS=${RELAY_USERS:-8}
+  PROFILES=${PROFILES:-smoke,relay}; SAT_USERS=${SAT_USERS:-8}; ENDPOINT_RATE=${ENDPOINT_RATE:-50}
 else
   DURATION=${DURATION:-60}; RATE=${RATE:-200}; WS_USERS=${WS_USERS:-50}; WARMUP=${WARMUP:-10}
   RELAY_DURATION=${RELAY_DURATION:-$DURATION}; RELAY_USERS=${RELAY_USERS:-16}
+  PROFILES=${PROFILES:-http,saturation-node,saturation-cluster,endpoints,websocket,relay}
+  SAT_USERS=${SAT_USERS:-64}; ENDPOINT_RATE=${ENDPOINT_RATE:-200}
 fi
+SAT_HOLD=${SAT_HOLD:-20}
+ENDPOINTS=${ENDPOINTS:-1000}
 WS_INTERVAL_MS=${WS_INTERVAL_MS:-200}
 RELAY_ROUNDS=${RELAY_ROUNDS:-2}
 P99_MS=${P99_MS:-1000}
@@ -66,7 +83,13 @@ JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
 # Hazelcast on JDK 17 wants these (it only warns without them).
 HZ_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 
-for v in DURATION RATE WS_USERS WS_INTERVAL_MS RELAY_USERS RELAY_DURATION RELAY_ROUNDS WARMUP P99_MS READY_TIMEOUT; do
+for p in ${PROFILES//,/ }; do
+  case "$p" in http|saturation-node|saturation-cluster|endpoints|websocket|relay|smoke) ;;
+    *) echo "gatling: unknown profile '$p' in PROFILES (known: http, saturation-node, saturation-cluster, endpoints, websocket, relay, smoke)" >&2; exit 2 ;;
+  esac
+done
+want() { case ",$PROFILES," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+for v in SAT_USERS SAT_HOLD ENDPOINTS ENDPOINT_RATE DURATION RATE WS_USERS WS_INTERVAL_MS RELAY_USERS RELAY_DURATION RELAY_ROUNDS WARMUP P99_MS READY_TIMEOUT; do
   [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || { echo "gatling: $v must be a positive integer, got '${!v}'" >&2; exit 2; }
 done
 
@@ -313,6 +336,28 @@ start_agent() {  # name subdomain upstream
 }
 start_agent http load "127.0.0.1:$NGINX_PORT"
 start_agent ws ws "127.0.0.1:$ECHO_PORT"
+# Many endpoints over one session: a config file for `burrow start --all`.
+EP_CONFIG="$TMP/endpoints.yml"
+{
+  printf 'version: 1\nagent:\n  links: 1\n  inspect: false\n  web_addr: false\n  log: stdout\nendpoints:\n'
+  for ((e = 1; e <= ENDPOINTS; e++)); do
+    printf '  - name: ep-%d\n    url: ep-%d.localhost\n    upstream: 127.0.0.1:%s\n' "$e" "$e" "$NGINX_PORT"
+  done
+} > "$EP_CONFIG"
+EP_LOG="$TMP/logs/agent-endpoints.log"
+ep_started=$SECONDS
+BURROW_AUTHTOKEN="$AUTHTOKEN" "$JAVA" "${JAVA_FLAGS[@]}" -jar "$AGENT_JAR" start --all --config "$EP_CONFIG" \
+  --server "${NODE_IPS[0]}:${TUNNEL_PORTS[0]}" --edge-ca "$EDGE_CA" > "$EP_LOG" 2>&1 &
+EP_PID=$!
+track "$EP_PID" "agent endpoints"
+for i in 0 1 2; do
+  for e in 1 "$ENDPOINTS"; do
+    wait_http_ok "http://${NODE_IPS[$i]}:${HTTP_PORTS[$i]}/" "ep-$e.localhost" "$READY_TIMEOUT" "$EP_PID" "node $i"
+  done
+done
+log "agent endpoints (pid $EP_PID): ep-1..ep-$ENDPOINTS.localhost -> nginx, all bound and reachable in $((SECONDS - ep_started)) s"
+ENDPOINT_BIND_S=$((SECONDS - ep_started))
+
 for i in 0 1 2; do
   curl -s --max-time 10 -H "Host: $HTTP_HOST" "http://${NODE_IPS[$i]}:${HTTP_PORTS[$i]}/index.html" | cmp -s - "$BODY_FILE" \
     || die "the page fetched through node $i differs from the one nginx serves"
@@ -327,7 +372,9 @@ metric() {  # node metric-name: the sum of that metric's samples on the node's /
 if [ -n "${OPS_PORTS[0]}" ]; then
   links=""; for i in 0 1 2; do links="$links $(metric "$i" burrow_agent_links)"; done
   log "agent links per node (burrow_agent_links):$links"
-  [ "$(echo "$links" | awk '{print $1}')" = 2 ] || log "WARNING: expected both agent links on node 0"
+  bound=$(metric 0 burrow_endpoints)
+  [ -z "$bound" ] || log "endpoints bound on node 0 (burrow_endpoints): $bound"
+  [ "$(echo "$links" | awk '{print $1}')" = 3 ] || log "WARNING: expected all three agent links on node 0"
 fi
 
 NODES=""
@@ -342,6 +389,7 @@ run_simulation() {  # class -Dprop=value...: runs it; sets RUN_DIR to its report
   local cls=$1 out="$TMP/logs/gatling-$1.log" rc=0 marker="$TMP/started-$1"
   shift
   log "running $cls"
+  HEAP_SHOWN=0
   touch "$marker"
   # In its own process group (setsid), so that Ctrl-C or a CI timeout also stops Gatling's forked JVM.
   (cd "$REPO_ROOT" && exec setsid timeout 900 mvn -B -q -pl load-tests gatling:test \
@@ -385,9 +433,78 @@ fmt_stats() {  # label "count ko rps p50 p95 p99 max" [rps override]
     "$label" "$c" "$ko" "$rps" "$p50" "$p95" "$p99" "$mx"
 }
 
-run_simulation TunnelHttpSimulation -Dburrow.nodes="$NODES" -Dburrow.host="$HTTP_HOST" \
+heap() {  # pid -> "used/committed MiB heap, RSS MiB" of a JVM (jcmd GC.heap_info, /proc)
+  local used total rss
+  read -r total used < <(jcmd "$1" GC.heap_info 2>/dev/null | sed -nE 's/.*total ([0-9]+)K, used ([0-9]+)K.*/\1 \2/p' \
+    | awk '{t += $1; u += $2} END {print t, u}')
+  rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null)
+  if [ -n "${total:-}" ] && [ "${total:-0}" != 0 ]; then
+    printf 'heap used %s of %s MiB, RSS %s MiB' "$(( used / 1024 ))" "$(( total / 1024 ))" "$(( ${rss:-0} / 1024 ))"
+  else
+    printf 'heap n/a (no jcmd), RSS %s MiB' "$(( ${rss:-0} / 1024 ))"
+  fi
+}
+HEAP_SHOWN=0  # set when the heap was printed after the last simulation that ran
+heap_lines() {  # label: one summary line per Burrow JVM
+  local i
+  HEAP_SHOWN=1
+  for i in 0 1 2; do SUMMARY+=("  heap after $1: edge $i $(heap "${EDGE_PIDS[$i]}")"); done
+  SUMMARY+=("  heap after $1: endpoints agent $(heap "$EP_PID")")
+}
+
+saturation() {  # label nodes
+  local label=$1 nodes=$2 i n row total=0 c
+  run_simulation SaturationSimulation -Dburrow.nodes="$nodes" -Dburrow.host="$HTTP_HOST" \
+    -Dburrow.duration="$DURATION" -Dburrow.users="$SAT_USERS" -Dburrow.hold="$SAT_HOLD"
+  [ -n "$RUN_DIR" ] || return 0
+  n=$(tr ',' '\n' <<< "$nodes" | wc -l)
+  SUMMARY+=("Saturation $label: closed model, 1 -> ${SAT_USERS} users over ${DURATION}s, then ${SAT_HOLD}s held (measured):")
+  for ((i = 0; i < n; i++)); do
+    row=$(stats "$RUN_DIR" "GET via node-$i"); c=${row%% *}; [[ $c =~ ^[0-9]+$ ]] && total=$((total + c))
+    SUMMARY+=("  $(fmt_stats "held, node-$i" "$row" "$(per_sec "$row" "$SAT_HOLD")")")
+  done
+  SUMMARY+=("  saturated throughput, all nodes: $(per_sec "$total" "$SAT_HOLD") req/s")
+  heap_lines "saturation $label"
+}
+
+want saturation-node && saturation "through node 0" "http://${NODE_IPS[0]}:${HTTP_PORTS[0]}"
+want saturation-cluster && saturation "over the 3-node cluster" "$NODES"
+
+if want endpoints; then
+  [ $((ENDPOINT_RATE * DURATION)) -ge "$ENDPOINTS" ] \
+    || log "WARNING: ENDPOINT_RATE x DURATION < ENDPOINTS: not every endpoint gets a request"
+  run_simulation ManyEndpointsSimulation -Dburrow.nodes="$NODES" -Dburrow.endpoints="$ENDPOINTS" \
+    -Dburrow.duration="$DURATION" -Dburrow.rate="$ENDPOINT_RATE" -Dburrow.warmup="$WARMUP"
+  if [ -n "$RUN_DIR" ]; then
+    SUMMARY+=("Many endpoints: ${ENDPOINTS} tunnels on one agent (bound in ${ENDPOINT_BIND_S}s), ${ENDPOINT_RATE} req/s over all, ${DURATION}s:")
+    for i in 0 1 2; do
+      row=$(stats "$RUN_DIR" "GET via node-$i")
+      SUMMARY+=("  $(fmt_stats "node-$i" "$row" "$(per_sec "$row" "$DURATION")")")
+    done
+    heap_lines "many endpoints"
+  fi
+fi
+
+if want smoke; then
+  run_simulation SmokeSimulation -Dburrow.nodes="$NODES" -Dburrow.host="$HTTP_HOST" -Dburrow.wsHost="$WS_HOST" \
+    -Dburrow.endpoints="$ENDPOINTS" -Dburrow.duration="$DURATION" -Dburrow.warmup="$WARMUP" \
+    -Dburrow.users="$SAT_USERS" -Dburrow.rate="$ENDPOINT_RATE" -Dburrow.wsUsers="$WS_USERS" \
+    -Dburrow.wsIntervalMs="$WS_INTERVAL_MS"
+  if [ -n "$RUN_DIR" ]; then
+    SUMMARY+=("Smoke, ${DURATION}s at once: ramp to ${SAT_USERS} users, ${ENDPOINT_RATE} req/s over ${ENDPOINTS} tunnels (bound in ${ENDPOINT_BIND_S}s), ${WS_USERS} WebSockets held:")
+    for k in saturation endpoints echo; do
+      for i in 0 1 2; do
+        row=$(stats "$RUN_DIR" "$k via node-$i")
+        SUMMARY+=("  $(fmt_stats "$k via node-$i" "$row" "$(per_sec "$row" "$DURATION")")")
+      done
+    done
+    heap_lines smoke
+  fi
+fi
+
+want http && run_simulation TunnelHttpSimulation -Dburrow.nodes="$NODES" -Dburrow.host="$HTTP_HOST" \
   -Dburrow.duration="$DURATION" -Dburrow.rate="$RATE" -Dburrow.warmup="$WARMUP"
-if [ -n "$RUN_DIR" ]; then
+if want http && [ -n "$RUN_DIR" ]; then
   SUMMARY+=("HTTP, ${RATE} req/s open model over 3 nodes, ${DURATION}s after ${WARMUP}s warm-up (not counted below):")
   for i in 0 1 2; do
     row=$(stats "$RUN_DIR" "GET via node-$i")
@@ -395,9 +512,9 @@ if [ -n "$RUN_DIR" ]; then
   done
 fi
 
-run_simulation WebSocketSimulation -Dburrow.nodes="$NODES" -Dburrow.wsHost="$WS_HOST" \
+want websocket && run_simulation WebSocketSimulation -Dburrow.nodes="$NODES" -Dburrow.wsHost="$WS_HOST" \
   -Dburrow.duration="$DURATION" -Dburrow.wsUsers="$WS_USERS" -Dburrow.wsIntervalMs="$WS_INTERVAL_MS"
-if [ -n "$RUN_DIR" ]; then
+if want websocket && [ -n "$RUN_DIR" ]; then
   SUMMARY+=("WebSocket, ${WS_USERS} sockets held ${DURATION}s, one echo each per ${WS_INTERVAL_MS} ms:")
   SUMMARY+=("  $(fmt_stats "all (connect, echo, close)" "$(stats "$RUN_DIR" "All Requests")")")
   for i in 0 1 2; do SUMMARY+=("  $(fmt_stats "connect via node-$i" "$(stats "$RUN_DIR" "connect via node-$i")")"); done
@@ -407,11 +524,11 @@ if [ -n "$RUN_DIR" ]; then
   done
 fi
 
-run_simulation RelayHopSimulation -Dburrow.sameNode="http://${NODE_IPS[0]}:${HTTP_PORTS[0]}" \
+want relay && run_simulation RelayHopSimulation -Dburrow.sameNode="http://${NODE_IPS[0]}:${HTTP_PORTS[0]}" \
   -Dburrow.relayNode="http://${NODE_IPS[1]}:${HTTP_PORTS[1]}" -Dburrow.host="$HTTP_HOST" \
   -Dburrow.duration="$RELAY_DURATION" -Dburrow.users="$RELAY_USERS" -Dburrow.warmup="$WARMUP" \
   -Dburrow.rounds="$RELAY_ROUNDS"
-if [ -n "$RUN_DIR" ]; then
+if want relay && [ -n "$RUN_DIR" ]; then
   S=$(stats "$RUN_DIR" "GET same-node"); R=$(stats "$RUN_DIR" "GET relay-hop")
   read -r sc _ _ _ _ sp99 _ <<< "$S"; read -r rc_ _ _ _ _ rp99 _ <<< "$R"
   # req/s over the phase itself (Gatling's mean is over the whole run, which holds all three phases)
@@ -428,6 +545,7 @@ if [ -n "$RUN_DIR" ]; then
   SUMMARY+=("  relay-hop req/s = ${rps_ratio}% of same-node (bar >= 75%: $verdict); same-node p99 / relay-hop p99 = ${p99_ratio}%")
 fi
 
+[ "$HEAP_SHOWN" = 1 ] || heap_lines "the last profile"
 echo
 echo "Machine: $(nproc) cores, CPU ${IDLE_BEFORE}% idle before the run, load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%s\n' "${SUMMARY[@]}"

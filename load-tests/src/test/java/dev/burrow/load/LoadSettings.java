@@ -106,6 +106,17 @@ final class LoadSettings {
     return positiveInt("burrow.p99ms", DEFAULT_P99_MS);
   }
 
+  /**
+   * The many-endpoints tunnel names: {@code burrow.endpoints} (default given) hosts
+   * {@code <burrow.endpointPrefix><i>.<burrow.domain>}, i = 1..n (prefix "ep-", domain "localhost" by default).
+   */
+  static List<String> endpointHosts(int defaultCount) {
+    int n = positiveInt("burrow.endpoints", defaultCount);
+    String prefix = System.getProperty("burrow.endpointPrefix", "ep-");
+    String domain = System.getProperty("burrow.domain", "localhost");
+    return java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> prefix + i + "." + domain).toList();
+  }
+
   private static String required(String property) {
     String v = System.getProperty(property);
     if (v == null || v.isBlank()) {

@@ -33,8 +33,10 @@ public class RelayHopSimulation extends Simulation {
   static final String RELAY_HOP = "relay-hop";
   static final int DEFAULT_ROUNDS = 2;
 
-  private final String sameNode = LoadSettings.node("burrow.sameNode");
-  private final String relayNode = LoadSettings.node("burrow.relayNode");
+  private final String sameNode;
+  private final String relayNode;
+  private final String sameName;
+  private final String relayName;
   private final String path = LoadSettings.path();
   private final byte[] expected = LoadSettings.expectedBody();
   private final int users = LoadSettings.positiveInt("burrow.users", LoadSettings.DEFAULT_RELAY_USERS);
@@ -68,23 +70,32 @@ public class RelayHopSimulation extends Simulation {
     Duration slice = phase.dividedBy(rounds);
     PopulationBuilder chain = null;
     for (int r = rounds; r >= 1; r--) {
-      PopulationBuilder relay = loop(RELAY_HOP + " #" + r, RELAY_HOP, slice, get("GET " + RELAY_HOP, relayNode));
+      PopulationBuilder relay = loop(relayName + " #" + r, relayName, slice, get("GET " + relayName, relayNode));
       if (chain != null) {
         relay = relay.andThen(chain);
       }
-      chain = loop(SAME_NODE + " #" + r, SAME_NODE, slice, get("GET " + SAME_NODE, sameNode)).andThen(relay);
+      chain = loop(sameName + " #" + r, sameName, slice, get("GET " + sameName, sameNode)).andThen(relay);
     }
     return chain;
   }
 
-  {
+  public RelayHopSimulation() {
+    this(LoadSettings.node("burrow.sameNode"), LoadSettings.node("burrow.relayNode"), SAME_NODE, RELAY_HOP);
+  }
+
+  /** The same comparison between any two entry points: names are the report's group and request names. */
+  protected RelayHopSimulation(String sameNode, String relayNode, String sameName, String relayName) {
+    this.sameNode = sameNode;
+    this.relayNode = relayNode;
+    this.sameName = sameName;
+    this.relayName = relayName;
     setUp(loop(WARM_UP, WARM_UP, warmUp,
-            get("warm-up same-node", sameNode).exec(get("warm-up relay-hop", relayNode)))
+            get("warm-up " + sameName, sameNode).exec(get("warm-up " + relayName, relayNode)))
         .andThen(rounds()))
         .protocols(protocol)
         .assertions(
             global().failedRequests().count().is(0L),
-            details(SAME_NODE).responseTime().percentile(99.0).lt(p99),
-            details(RELAY_HOP).responseTime().percentile(99.0).lt(p99));
+            details(sameName).responseTime().percentile(99.0).lt(p99),
+            details(relayName).responseTime().percentile(99.0).lt(p99));
   }
 }

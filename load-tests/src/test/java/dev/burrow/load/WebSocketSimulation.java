@@ -1,12 +1,9 @@
 package dev.burrow.load;
 
-import static io.gatling.javaapi.core.CoreDsl.bodyString;
-import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
-import static io.gatling.javaapi.http.HttpDsl.ws;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
@@ -36,18 +33,8 @@ public class WebSocketSimulation extends Simulation {
   // Not named `http`: a field of that name would shadow HttpDsl.http(...).
   private final HttpProtocolBuilder protocol = http.userAgentHeader("burrow-gatling");
 
-  private final ScenarioBuilder scenario = scenario("WebSocket echo through the tunnel, all nodes")
-      .feed(TunnelHttpSimulation.nodeFeeder(nodes).circular())
-      .exec(session -> session.set("wsUrl",
-          session.getString("nodeUrl").replaceFirst("^http://", "ws://") + WebSocketEchoUpstream.WS_PATH))
-      .exec(ws("connect via #{nodeName}").connect("#{wsUrl}").header("Host", wsHost))
-      .during(holdOpen).on(
-          exec(session -> session.set("msg", "burrow-" + session.userId() + "-" + System.nanoTime()))
-              .exec(ws("send via #{nodeName}").sendText("#{msg}")
-                  .await(LoadSettings.WS_ECHO_TIMEOUT).on(
-                      ws.checkTextMessage("echo via #{nodeName}").check(bodyString().is(session -> session.getString("msg")))))
-              .pause(interval))
-      .exec(ws("close via #{nodeName}").close());
+  private final ScenarioBuilder scenario = Scenarios.webSocketHeld(
+      "WebSocket echo through the tunnel, all nodes", nodes, wsHost, holdOpen, interval);
 
   {
     setUp(scenario.injectOpen(rampUsers(users).during(RAMP)))
