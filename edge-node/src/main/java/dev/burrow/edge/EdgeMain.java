@@ -185,7 +185,9 @@ public final class EdgeMain implements Callable<Integer> {
         out.println("TCP endpoints allocated from " + config.tcpPorts().low() + "-" + config.tcpPorts().high());
         out.println("Dev CA certificate: " + node.caCertPath().toAbsolutePath());
         out.println("Authtoken: " + node.devAuthtoken());
-        out.println("Admin token: " + node.adminToken());
+        // The admin token is a full administrator credential: print it once, when created, never on every start.
+        out.println("Admin token: " + (node.adminTokenCreated() ? node.adminToken()
+                : "in " + node.adminTokenFile().toAbsolutePath()));
         out.println("Relay link (TLS) listening on " + config.bindAddress() + ":" + node.relayPort());
         out.println("Ops (healthz, readyz, metrics) listening on " + config.bindAddress() + ":" + node.opsPort());
         out.println("Cluster member " + node.nodeId() + " at " + config.cluster().advertiseAddress() + ":" + node.clusterPort()

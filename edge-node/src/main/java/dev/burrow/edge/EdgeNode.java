@@ -91,6 +91,7 @@ public final class EdgeNode {
     private final OpsServer opsServer;
     private final Database database;
     private final String adminToken;
+    private final boolean adminTokenCreated;
     private final TenantStore tenantStore;
     private final ReservedNames reservedNames;
     private final TenantSessions tenantSessions;
@@ -108,6 +109,7 @@ public final class EdgeNode {
                      HazelcastInstance hazelcast, RelaySecret secret, PrometheusMeterRegistry metrics, Prepared prepared) {
         this.database = prepared.database();
         this.adminToken = prepared.adminToken();
+        this.adminTokenCreated = prepared.adminTokenCreated();
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.config = config;
@@ -285,7 +287,7 @@ public final class EdgeNode {
     }
 
     private record Prepared(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast,
-                            Database database, String adminToken, TenancySettings tenancy) {
+                            Database database, String adminToken, boolean adminTokenCreated, TenancySettings tenancy) {
     }
 
     /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
@@ -300,9 +302,9 @@ public final class EdgeNode {
         } catch (java.io.IOException e) {
             throw new EdgeStartException("cannot read the cluster CA key in " + dataDirectory.path() + ": " + e.getMessage(), e);
         }
-        String adminToken;
+        AdminToken.Loaded adminToken;
         try {
-            adminToken = AdminToken.loadOrCreate(dataDirectory.path()).token();
+            adminToken = AdminToken.loadOrCreate(dataDirectory.path());
         } catch (java.io.IOException e) {
             throw new EdgeStartException("cannot read or create the admin token in " + dataDirectory.path() + ": " + e.getMessage(), e);
         }
@@ -329,7 +331,7 @@ public final class EdgeNode {
             database.close();
             throw new EdgeStartException("cannot load the tenancy data from " + database.description() + ": " + e.getMessage(), e);
         }
-        return new Prepared(dataDirectory, secret, hazelcast, database, adminToken, tenancy);
+        return new Prepared(dataDirectory, secret, hazelcast, database, adminToken.token(), adminToken.created(), tenancy);
     }
 
     private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, Prepared prepared,
@@ -634,6 +636,16 @@ public final class EdgeNode {
     /** The bootstrap admin token of the data directory (admin API, {@code Authorization: Bearer …}). */
     public String adminToken() {
         return adminToken;
+    }
+
+    /** Whether this start created the admin token (only then is it printed; later starts print its file). */
+    public boolean adminTokenCreated() {
+        return adminTokenCreated;
+    }
+
+    /** The file holding the bootstrap admin token. */
+    public Path adminTokenFile() {
+        return dataDirectory.path().resolve(AdminToken.FILE_NAME);
     }
 
     public TenantStore tenantStore() {

@@ -14,6 +14,7 @@ import java.util.List;
 
 import static dev.burrow.edge.EdgeNodeEndToEndTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 class EdgeMainTest {
@@ -46,6 +47,34 @@ class EdgeMainTest {
         } finally {
             await(edge.close());
             await(vertx.close());
+        }
+    }
+
+    @Test
+    void adminTokenIsPrintedOnlyWhenCreatedAndLaterOnlyWhereItIs() throws Exception {
+        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0)
+                .withBindAddress("127.0.0.1").withDataDir(dataDir);
+        String token = null;
+        for (int start = 0; start < 2; start++) {
+            Vertx vertx = Vertx.vertx();
+            EdgeNode edge = await(EdgeNode.start(vertx, config));
+            try {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                EdgeMain.printReady(edge, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+                String out = bytes.toString(StandardCharsets.UTF_8);
+                List<String> adminLines = out.lines().filter(l -> l.startsWith("Admin token:")).toList();
+                if (start == 0) {
+                    token = edge.adminToken();
+                    assertEquals(List.of("Admin token: " + token), adminLines);
+                } else {
+                    assertEquals(token, edge.adminToken());
+                    assertEquals(List.of("Admin token: in " + dataDir.toAbsolutePath().resolve("admin-token")), adminLines);
+                    assertFalse(out.contains(token), "the restarted node must not print the admin token");
+                }
+            } finally {
+                await(edge.close());
+                await(vertx.close());
+            }
         }
     }
 

@@ -34,7 +34,7 @@ public final class EdgeProcess implements AutoCloseable {
     private static final Pattern TCP_LINE = Pattern.compile("^TCP endpoints allocated from (\\d+)-(\\d+)\\s*$");
     private static final Pattern CA_LINE = Pattern.compile("^Dev CA certificate: (.+?)\\s*$");
     private static final Pattern TOKEN_LINE = Pattern.compile("^Authtoken: (\\S+)\\s*$");
-    private static final Pattern ADMIN_TOKEN_LINE = Pattern.compile("^Admin token: (\\S+)\\s*$");
+    private static final Pattern ADMIN_TOKEN_LINE = Pattern.compile("^Admin token: (\\S+)");
     private static final Pattern RELAY_LINE = Pattern.compile("^Relay link \\(TLS\\) listening on (\\S+):(\\d+)\\s*$");
     private static final Pattern OPS_LINE = Pattern.compile("^Ops \\(healthz, readyz, metrics\\) listening on (\\S+):(\\d+)\\s*$");
     private static final String READY_LINE = "Edge node ready";
@@ -135,11 +135,24 @@ public final class EdgeProcess implements AutoCloseable {
             throw new AssertionError("Dev CA certificate path is not an absolute path of a file: " + caPath);
         }
         authtoken = token.group(1);
-        adminToken = optionalStdoutGroup(p, ADMIN_TOKEN_LINE, 1);
+        adminToken = adminTokenOf(optionalStdoutGroup(p, ADMIN_TOKEN_LINE, 1));
         String ops = optionalStdoutGroup(p, OPS_LINE, 2);
         opsPort = ops == null ? 0 : Integer.parseInt(ops);
         String relay = optionalStdoutGroup(p, RELAY_LINE, 2);
         relayPort = relay == null ? 0 : Integer.parseInt(relay);
+    }
+
+    /** The node prints the admin token only when it creates it; on later starts it is read from the data directory. */
+    private String adminTokenOf(String printed) {
+        if (printed != null && !printed.equals("in")) {
+            return printed;
+        }
+        Path file = dataDir.resolve("admin-token");
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).trim() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the admin token file " + file, e);
+        }
     }
 
     private static String optionalStdoutGroup(ManagedProcess p, Pattern pattern, int group) {
@@ -259,7 +272,7 @@ public final class EdgeProcess implements AutoCloseable {
         return authtoken;
     }
 
-    /** The bootstrap admin token the node printed ("Admin token: …"). */
+    /** The bootstrap admin token: printed by the node when it created it ("Admin token: …"), else read from its data directory. */
     public String adminToken() {
         return adminToken;
     }
