@@ -129,7 +129,7 @@ public final class EdgeNode {
         List<String> tokens = new ArrayList<>(config.authtokens());
         tokens.add(dataDirectory.devAuthtoken());
         this.tenantStore = new TenantStore(vertx, hazelcast);
-        this.reservedNames = new ReservedNames(vertx, hazelcast, tenantStore);
+        this.reservedNames = new ReservedNames(vertx, hazelcast, tenantStore, config.domain());
         this.tenantSessions = new TenantSessions(vertx, hazelcast, localMember, nodeId);
         BindPolicy policy = new BindPolicy(reservedNames, registry::countOwnedBy, config.domain());
         EndpointBinder binder = new EndpointBinder(registry, tcpEndpoints, config.domain(), config.tcpPorts(), () -> httpPort, policy);

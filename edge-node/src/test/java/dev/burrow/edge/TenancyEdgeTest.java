@@ -277,6 +277,47 @@ class TenancyEdgeTest {
     }
 
     @Test
+    void aPendingCustomDomainExcludesNobodyAndNamesUnderTheEdgeDomainAreRefused() throws Exception {
+        tenantWithToken("squatter", new JsonObject());
+        String ownerToken = tenantWithToken("owner", new JsonObject());
+        // Names at or under --domain are the edge's to hand out: never a custom domain.
+        for (String name : List.of("api.example.com", "example.com", "deep.x.example.com")) {
+            Reply refused = admin("POST", "/tenants/squatter/domains", new JsonObject().put("hostname", name));
+            assertEquals(400, refused.status(), name + ": " + refused.json().encode());
+            assertEquals("INVALID_REQUEST", refused.code());
+        }
+        // A pending (never verified) domain does not block a wildcard reservation over it, nor a bind under it.
+        assertEquals(201, admin("POST", "/tenants/squatter/domains", new JsonObject().put("hostname", "shop.owner.org")).status());
+        Reply wildcard = admin("POST", "/tenants/owner/reservations", new JsonObject().put("name", "*.owner.org"));
+        assertEquals(201, wildcard.status(), wildcard.json().encode());
+        FakeAgent owner = agent(ownerToken);
+        ControlMessage.BindResult bound = await(owner.bindHttp("shop.owner.org", null));
+        assertTrue(bound.ok(), bound.message());
+        // Verifying it afterwards cannot take the name: it is now under another tenant's wildcard.
+        Reply verify = admin("POST", "/tenants/squatter/domains/shop.owner.org/verify", null);
+        assertEquals(409, verify.status(), verify.json().encode());
+        assertEquals("NAME_TAKEN", verify.code());
+        // A pending domain also does not keep an exact reservation from its rightful tenant.
+        assertEquals(201, admin("POST", "/tenants/squatter/domains", new JsonObject().put("hostname", "www.elsewhere.net")).status());
+        assertEquals(201, admin("POST", "/tenants/owner/reservations", new JsonObject().put("name", "www.elsewhere.net")).status());
+        assertTrue(await(owner.bindHttp("www.elsewhere.net", null)).ok());
+    }
+
+    @Test
+    void aHostnameReservationCannotTakeAnotherTenantsVerifiedCustomDomain() throws Exception {
+        String holderToken = tenantWithToken("holder", new JsonObject());
+        tenantWithToken("taker", new JsonObject());
+        assertEquals(201, admin("POST", "/tenants/holder/domains", new JsonObject().put("hostname", "app.holder.io")).status());
+        assertEquals("verified", admin("POST", "/tenants/holder/domains/app.holder.io/verify", null).json().getString("status"));
+        Reply taken = admin("POST", "/tenants/taker/reservations", new JsonObject().put("name", "App.Holder.IO"));
+        assertEquals(409, taken.status(), taken.json().encode());
+        assertEquals("NAME_TAKEN", taken.code());
+        assertTrue(await(agent(holderToken).bindHttp("app.holder.io", null)).ok());
+        // The holder itself may still reserve its own domain's name.
+        assertEquals(201, admin("POST", "/tenants/holder/reservations", new JsonObject().put("name", "app.holder.io")).status());
+    }
+
+    @Test
     void adminApiRefusesMissingWrongAndMalformedBearerTokens() throws Exception {
         assertEquals(401, call("GET", "/tenants", null, null).status());
         assertEquals("UNAUTHORIZED", call("GET", "/tenants", null, null).code());

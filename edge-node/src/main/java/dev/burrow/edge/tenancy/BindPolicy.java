@@ -29,7 +29,7 @@ public final class BindPolicy {
         if (!Hostnames.isValidHostname(hostname)) {
             return refuse(ErrorCode.INVALID_HOSTNAME, "hostname " + asked + " is not a valid DNS name");
         }
-        return store.ownerOf(hostname).compose(owner -> {
+        return store.ownerOf(hostname).map(held -> excludingOthersPending(held, principal.tenantId())).compose(owner -> {
             if (owner != null && !owner.tenantId().equals(principal.tenantId())) {
                 return refuse(ErrorCode.HOSTNAME_RESERVED, "hostname " + hostname + " is reserved by another account");
             }
@@ -50,7 +50,15 @@ public final class BindPolicy {
 
     /** Whether a generated name may be used: nobody holds it (so it never collides with a reservation). */
     public Future<Boolean> isUnheld(String hostname) {
-        return store.ownerOf(hostname).map(owner -> owner == null);
+        return store.ownerOf(hostname).map(owner -> owner == null || !owner.verified());
+    }
+
+    /**
+     * A pending custom domain is only a claim that nobody has proven: it must not exclude anyone (else any tenant could
+     * take a name from everyone by registering it and never verifying). Its own tenant still sees DOMAIN_NOT_VERIFIED.
+     */
+    static NameOwner excludingOthersPending(NameOwner owner, String tenantId) {
+        return owner != null && !owner.verified() && !owner.tenantId().equals(tenantId) ? null : owner;
     }
 
     /** Checks a random name's scopes and quota before any name is generated. */

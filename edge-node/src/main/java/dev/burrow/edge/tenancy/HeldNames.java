@@ -75,8 +75,8 @@ final class HeldNames {
             return new NameOwner(exact.tenantId(), NameOwner.Via.RESERVATION, true, exact.display());
         }
         CustomDomain domain = domains.get(hostname);
-        if (domain != null) {
-            return new NameOwner(domain.tenantId(), NameOwner.Via.CUSTOM_DOMAIN, domain.verified(), hostname);
+        if (domain != null && domain.verified()) {
+            return new NameOwner(domain.tenantId(), NameOwner.Via.CUSTOM_DOMAIN, true, hostname);
         }
         for (String ancestor : Hostnames.wildcardAncestors(hostname)) {
             Reservation wildcard = reservations.get(Reservation.Kind.WILDCARD.prefix() + ancestor);
@@ -84,7 +84,8 @@ final class HeldNames {
                 return new NameOwner(wildcard.tenantId(), NameOwner.Via.WILDCARD, true, wildcard.display());
             }
         }
-        return null;
+        // A pending domain holds nothing: a wildcard over it wins; alone, it is reported (unverified) for its tenant.
+        return domain == null ? null : new NameOwner(domain.tenantId(), NameOwner.Via.CUSTOM_DOMAIN, false, hostname);
     }
 
     String portOwner(int port) {

@@ -33,11 +33,14 @@ public final class ReservedNames {
     private final IMap<String, Reservation> reservations;
     private final IMap<String, CustomDomain> domains;
     private final HeldNames held;
+    private final String edgeDomain;
     private volatile boolean mirrored;
 
-    public ReservedNames(Vertx vertx, HazelcastInstance hazelcast, TenantStore tenants) {
+    /** {@code edgeDomain} is the edge's {@code --domain}: names at or under it are never custom domains. */
+    public ReservedNames(Vertx vertx, HazelcastInstance hazelcast, TenantStore tenants, String edgeDomain) {
         this.vertx = vertx;
         this.tenants = tenants;
+        this.edgeDomain = Hostnames.normalize(edgeDomain);
         this.reservations = hazelcast.getMap(RESERVATIONS_MAP);
         this.domains = hazelcast.getMap(DOMAINS_MAP);
         this.held = new HeldNames(reservations, domains);
@@ -94,6 +97,12 @@ public final class ReservedNames {
                     return existing;
                 }
                 throw taken(wanted.display());
+            }
+            if (wanted.kind() == Reservation.Kind.HOSTNAME) {
+                CustomDomain domain = domains.get(wanted.value());
+                if (domain != null && domain.verified() && !domain.tenantId().equals(tenantId)) {
+                    throw taken(wanted.display());
+                }
             }
             if (wanted.kind() != Reservation.Kind.TCP_PORT) {
                 checkNoOverlap(tenantId, wanted.kind() == Reservation.Kind.WILDCARD, wanted.value(), wanted.display());
@@ -153,12 +162,13 @@ public final class ReservedNames {
             return new NameOwner(exact.tenantId(), NameOwner.Via.RESERVATION, true, exact.display());
         }
         CustomDomain domain = domains.get(hostname);
-        if (domain != null) {
-            return new NameOwner(domain.tenantId(), NameOwner.Via.CUSTOM_DOMAIN, domain.verified(), hostname);
+        if (domain != null && domain.verified()) {
+            return new NameOwner(domain.tenantId(), NameOwner.Via.CUSTOM_DOMAIN, true, hostname);
         }
+        NameOwner pending = domain == null ? null : new NameOwner(domain.tenantId(), NameOwner.Via.CUSTOM_DOMAIN, false, hostname);
         List<String> ancestors = Hostnames.wildcardAncestors(hostname);
         if (ancestors.isEmpty()) {
-            return null;
+            return pending;
         }
         Set<String> keys = new LinkedHashSet<>();
         ancestors.forEach(a -> keys.add(Reservation.Kind.WILDCARD.prefix() + a));
@@ -169,7 +179,7 @@ public final class ReservedNames {
                 return new NameOwner(wildcard.tenantId(), NameOwner.Via.WILDCARD, true, wildcard.display());
             }
         }
-        return null;
+        return pending; // a wildcard over a pending domain wins: the pending one holds nothing
     }
 
     // ---- custom domains ----
@@ -179,6 +189,11 @@ public final class ReservedNames {
         String host = Hostnames.normalize(hostname);
         if (host == null || !Hostnames.isValidHostname(host) || !host.contains(".")) {
             return failed(TenancyError.INVALID_REQUEST, "\"" + hostname + "\" is not a valid domain name such as app.customer.com");
+        }
+        if (edgeDomain != null && (host.equals(edgeDomain) || Hostnames.isUnder(host, edgeDomain))) {
+            // Names under the edge's domain are the edge's to hand out; a tenant can never prove them by DNS.
+            return failed(TenancyError.INVALID_REQUEST, "\"" + host + "\" is at or under this edge's domain " + edgeDomain
+                    + "; a custom domain must be a name you control outside it (ask an administrator to reserve names under it)");
         }
         return requireTenant(tenantId).compose(t -> blocking(() -> underClaimLock(() -> {
             CustomDomain existing = domains.get(host);
@@ -208,12 +223,26 @@ public final class ReservedNames {
                 : failed(TenancyError.DOMAIN_NOT_FOUND, "tenant " + tenantId + " has no custom domain " + hostname));
     }
 
+    /**
+     * Marks a domain verified, under the claim lock: a pending domain holds nothing, so the name is claimed only now and
+     * NAME_TAKEN if another tenant reserved it (or a wildcard over it) meanwhile.
+     */
     public Future<CustomDomain> markVerified(CustomDomain domain) {
-        CustomDomain verified = domain.markVerified(System.currentTimeMillis());
-        return Future.fromCompletionStage(domains.setAsync(domain.hostname(), verified)).map(v -> {
+        return blocking(() -> underClaimLock(() -> {
+            CustomDomain current = domains.get(domain.hostname());
+            if (current == null || !current.tenantId().equals(domain.tenantId())) {
+                throw new TenancyException(TenancyError.DOMAIN_NOT_FOUND, "tenant " + domain.tenantId() + " has no custom domain " + domain.hostname());
+            }
+            Reservation reserved = reservations.get(Reservation.Kind.HOSTNAME.prefix() + domain.hostname());
+            if (reserved != null && !reserved.tenantId().equals(domain.tenantId())) {
+                throw taken(domain.hostname());
+            }
+            checkNoOverlap(domain.tenantId(), false, domain.hostname(), domain.hostname());
+            CustomDomain verified = current.markVerified(System.currentTimeMillis());
+            domains.set(domain.hostname(), verified);
             held.domainChanged(verified);
             return verified;
-        });
+        }));
     }
 
     public Future<List<CustomDomain>> domains(String tenantId) {
@@ -252,7 +281,8 @@ public final class ReservedNames {
                 }
             }
             for (CustomDomain d : domains.values()) {
-                if (d.hostname().endsWith(suffix) && !d.tenantId().equals(tenantId)) {
+                // A pending domain holds nothing (anyone may register any name); only a verified one blocks.
+                if (d.verified() && d.hostname().endsWith(suffix) && !d.tenantId().equals(tenantId)) {
                     throw taken(display);
                 }
             }
