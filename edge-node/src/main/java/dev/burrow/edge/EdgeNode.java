@@ -136,6 +136,9 @@ public final class EdgeNode {
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
                 sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions);
         this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
+        // Who holds a name in this region: a reservation or a verified custom domain (a pending one holds nothing).
+        java.util.function.Function<String, Future<String>> heldBy = host -> reservedNames.ownerOf(host)
+                .map(owner -> owner == null || !owner.verified() ? null : owner.tenantId());
         dev.burrow.edge.registry.EndpointRegistry publicRegistry = registry;
         dev.burrow.edge.link.AgentLinks publicLinks = router;
         if (config.cluster().regionPeers().isEmpty()) {
@@ -148,7 +151,7 @@ public final class EdgeNode {
             dev.burrow.edge.region.RegionDirectory directory = new dev.burrow.edge.region.RegionDirectory(
                     regionRelays::lookup, System::nanoTime);
             this.regionalLinks = new dev.burrow.edge.region.RegionalLinks(router, regionRelays, directory);
-            publicRegistry = new dev.burrow.edge.region.RegionalRegistry(registry, directory);
+            publicRegistry = new dev.burrow.edge.region.RegionalRegistry(registry, directory, heldBy);
             publicLinks = regionalLinks;
         }
         this.httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
@@ -163,6 +166,7 @@ public final class EdgeNode {
         this.relayServer = new RelayServer(vertx, sessions, registry, secret, dataDirectory.pki(), config.bindAddress(),
                 config.cluster().relayPort(), config.heartbeatInterval());
         relayServer.acceptRegionStreams(router);
+        relayServer.guardLookups(heldBy);
         this.opsServer = new OpsServer(vertx, metrics, () -> OpsServer.firstFailing(
                 () -> hazelcast.getLifecycleService().isRunning(), () -> listening, () -> draining),
                 config.bindAddress(), config.opsPort());

@@ -114,8 +114,10 @@ public sealed interface ControlMessage {
     /**
      * Relay link only: the answer to {@link EndpointLookup}. {@code endpointId} is the id to put in the stream OPEN of a
      * relayed request when the hostname is bound and online in the answering region; null when it is not.
+     * {@code tenantId} (optional, added later; null from older nodes) is the tenant that owns that endpoint, so the
+     * asking region can refuse to serve a name it holds for one tenant from another tenant's endpoint.
      */
-    record EndpointLookupResult(long requestId, String hostname, String endpointId) implements ControlMessage {
+    record EndpointLookupResult(long requestId, String hostname, String endpointId, String tenantId) implements ControlMessage {
         public boolean found() {
             return endpointId != null;
         }

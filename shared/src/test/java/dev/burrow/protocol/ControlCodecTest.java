@@ -45,8 +45,9 @@ class ControlCodecTest {
                 new ControlMessage.EdgeNodes(List.of("10.0.0.2:4443", "10.0.0.3:4443")),
                 new ControlMessage.EdgeNodes(List.of()),
                 new ControlMessage.EndpointLookup(3, "app.example.com"),
-                new ControlMessage.EndpointLookupResult(3, "app.example.com", "ep-1"),
-                new ControlMessage.EndpointLookupResult(4, "gone.example.com", null));
+                new ControlMessage.EndpointLookupResult(3, "app.example.com", "ep-1", "acme"),
+                new ControlMessage.EndpointLookupResult(5, "old.example.com", "ep-2", null),
+                new ControlMessage.EndpointLookupResult(4, "gone.example.com", null, null));
     }
 
     @Test

@@ -47,6 +47,7 @@ public final class RelayServer {
     private ListenerDeployment deployment;
     private volatile dev.burrow.edge.link.AgentLinks regionRouter;
     private final AtomicLong lookupsAnswered = new AtomicLong();
+    private volatile java.util.function.Function<String, Future<String>> heldBy = host -> Future.succeededFuture();
 
     public RelayServer(Vertx vertx, SessionTable sessions, EndpointRegistry registry, RelaySecret secret, DevPki pki,
                        String bindAddress, int port, Duration heartbeatInterval) {
@@ -171,17 +172,31 @@ public final class RelayServer {
         });
     }
 
+    /**
+     * Who holds a hostname in this region (the tenant id), for answering other regions; the default holds nothing.
+     * Set before {@link #listen()}.
+     */
+    public void guardLookups(java.util.function.Function<String, Future<String>> heldBy) {
+        this.heldBy = heldBy;
+    }
+
     private void answerLookup(StreamMultiplexer mux, ControlMessage.EndpointLookup lookup) {
         String hostname = dev.burrow.edge.registry.Hostnames.normalize(lookup.hostname());
         Future<dev.burrow.edge.registry.Endpoint> found = hostname == null ? Future.succeededFuture()
                 : registry.lookupHostname(hostname);
-        found.onComplete(ar -> {
+        found.compose(endpoint -> endpoint == null ? Future.succeededFuture(endpoint)
+                : heldBy.apply(hostname).map(holder -> holder == null || holder.equals(tenantOf(endpoint)) ? endpoint : null))
+                .onComplete(ar -> {
             lookupsAnswered.incrementAndGet();
             dev.burrow.edge.registry.Endpoint endpoint = ar.succeeded() ? ar.result() : null;
             boolean online = endpoint != null && endpoint.state() == dev.burrow.edge.registry.EndpointState.ONLINE;
             mux.sendControl(new ControlMessage.EndpointLookupResult(lookup.requestId(), lookup.hostname(),
-                    online ? endpoint.id() : null));
+                    online ? endpoint.id() : null, online ? tenantOf(endpoint) : null));
         });
+    }
+
+    private static String tenantOf(dev.burrow.edge.registry.Endpoint endpoint) {
+        return dev.burrow.edge.tenancy.Principal.tenantOfOwnerKey(endpoint.ownerKey());
     }
 
     /** A stream relayed from another region: to the endpoint's agent wherever it is linked in this region. */

@@ -31,8 +31,14 @@ public final class RegionRelays {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong lookupsSent = new AtomicLong();
 
-    /** Where a hostname is served in another region: the region's relay link key and the endpoint id there. */
-    public record Answer(String region, String endpointId) {
+    /**
+     * Where a hostname is served in another region: the region's relay link key, the endpoint id there and the tenant
+     * owning it (null from a region too old to say).
+     */
+    public record Answer(String region, String endpointId, String tenantId) {
+        public Answer(String region, String endpointId) {
+            this(region, endpointId, null);
+        }
     }
 
     private static final class Pending {
@@ -75,7 +81,7 @@ public final class RegionRelays {
 
     private void onControl(RelayPool.Peer peer, ControlMessage message) {
         if (message instanceof ControlMessage.EndpointLookupResult result) {
-            answered(result.requestId(), result.found() ? new Answer(peer.key(), result.endpointId()) : null);
+            answered(result.requestId(), result.found() ? new Answer(peer.key(), result.endpointId(), result.tenantId()) : null);
         }
     }
 

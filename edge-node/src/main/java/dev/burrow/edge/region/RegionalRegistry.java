@@ -8,20 +8,33 @@ import dev.burrow.edge.registry.EndpointState;
 import io.vertx.core.Future;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The public HTTP listener's view of the registry: this region's registry first; a hostname it does not know is
  * looked up in the other regions ({@link RegionDirectory}). An endpoint found there is returned with the session
  * {@code region:NAME}, which {@link RegionalLinks} routes over the relay link to that region. Everything else is
- * this region's registry alone.
+ * this region's registry alone. A hostname this region holds for a tenant (reservation, wildcard, verified custom
+ * domain) is served from another region only by an endpoint of that same tenant.
  */
 public final class RegionalRegistry implements EndpointRegistry {
     private final EndpointRegistry local;
     private final RegionDirectory directory;
+    private final Function<String, Future<String>> heldBy;
 
-    public RegionalRegistry(EndpointRegistry local, RegionDirectory directory) {
+    /** @param heldBy the tenant holding a hostname in this region (reserved or verified custom domain), or null */
+    public RegionalRegistry(EndpointRegistry local, RegionDirectory directory, Function<String, Future<String>> heldBy) {
         this.local = local;
         this.directory = directory;
+        this.heldBy = heldBy;
+    }
+
+    /**
+     * Whether another region's answer may serve a hostname: always when this region holds it for nobody; else only an
+     * endpoint of the holding tenant (an answer without a tenant, from an older region, never).
+     */
+    static boolean mayServe(String holder, RegionRelays.Answer answer) {
+        return answer != null && (holder == null || holder.equals(answer.tenantId()));
     }
 
     /** Whether {@code endpoint} is served in another region (found through the directory). */
@@ -32,9 +45,9 @@ public final class RegionalRegistry implements EndpointRegistry {
     @Override
     public Future<Endpoint> lookupHostname(String hostname) {
         return local.lookupHostname(hostname).compose(endpoint -> endpoint != null ? Future.succeededFuture(endpoint)
-                : directory.find(hostname).map(answer -> answer == null ? null
+                : heldBy.apply(hostname).compose(holder -> directory.find(hostname).map(answer -> !mayServe(holder, answer) ? null
                         : new Endpoint(answer.endpointId(), EndpointProtocol.HTTP, hostname, 0, answer.region(), null,
-                        EndpointState.ONLINE)));
+                        EndpointState.ONLINE))));
     }
 
     @Override
