@@ -192,6 +192,45 @@ class TenancyEdgeTest {
     }
 
     @Test
+    void parallelBindsNeverExceedTheEndpointQuota() throws Exception {
+        String token = tenantWithToken("racer", new JsonObject().put("maxEndpoints", 2).put("maxTcpPorts", 1));
+        FakeAgent agent = agent(token);
+        List<Future<ControlMessage.BindResult>> http = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            http.add(agent.bindHttp(null, "racer-" + i));
+        }
+        List<Future<ControlMessage.BindResult>> tcp = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            tcp.add(agent.bindTcp(0));
+        }
+        await(Future.join(http));
+        await(Future.join(tcp));
+        long tcpOk = tcp.stream().filter(f -> f.result().ok()).count();
+        for (Future<ControlMessage.BindResult> f : tcp) {
+            if (!f.result().ok()) {
+                assertTrue(f.result().errorCode() == ErrorCode.TCP_PORT_QUOTA_EXCEEDED
+                        || f.result().errorCode() == ErrorCode.ENDPOINT_QUOTA_EXCEEDED, f.result().message());
+            }
+        }
+        for (Future<ControlMessage.BindResult> f : http) {
+            if (!f.result().ok()) {
+                assertEquals(ErrorCode.ENDPOINT_QUOTA_EXCEEDED, f.result().errorCode(), f.result().message());
+            }
+        }
+        long ok = http.stream().filter(f -> f.result().ok()).count() + tcpOk;
+        assertTrue(tcpOk <= 1, tcpOk + " TCP endpoints bound in parallel, quota 1");
+        assertTrue(ok <= 2, ok + " endpoints bound in parallel, quota 2");
+        // What the registry holds for the tenant (what the admin API lists) stays within the quota too.
+        Reply endpoints = admin("GET", "/tenants/racer/endpoints", null);
+        assertEquals(200, endpoints.status(), endpoints.json().encode());
+        assertEquals(ok, endpoints.json().getJsonArray("endpoints").size(), endpoints.json().encode());
+        // Once the race is over, binds within the quota work again.
+        if (ok < 2) {
+            assertTrue(await(agent.bindHttp(null, "racer-after")).ok());
+        }
+    }
+
+    @Test
     void revokingATokenClosesItsSessionsAndRefusesItAfterwards() throws Exception {
         String token = tenantWithToken("revoked", new JsonObject());
         FakeAgent agent = agent(token);

@@ -61,7 +61,9 @@ public final class EndpointBinder {
             bound = Future.failedFuture(new EndpointException(ErrorCode.UNSUPPORTED_PROTOCOL,
                     "protocol \"" + bind.proto() + "\" is not supported; use http or tcp"));
         }
-        return bound.map(endpoint -> new ControlMessage.BindResult(bind.requestId(), true, endpoint.id(), publicUrl(endpoint), null, null))
+        return bound.compose(endpoint -> policy.recheckQuota(principal, endpoint).map(endpoint).recover(over ->
+                        unbind(sessionId, endpoint.id()).transform(ignored -> Future.<Endpoint>failedFuture(over))))
+                .map(endpoint -> new ControlMessage.BindResult(bind.requestId(), true, endpoint.id(), publicUrl(endpoint), null, null))
                 .recover(error -> {
                     ErrorCode code = error instanceof EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR;
                     return Future.succeededFuture(new ControlMessage.BindResult(bind.requestId(), false, null, null, code,

@@ -95,6 +95,17 @@ public final class BindPolicy {
         return store.portOwner(port).map(owner -> owner == null);
     }
 
+    /**
+     * Checks the quota again once {@code endpoint} is in the registry. The check before the bind and the bind are not
+     * one step, so parallel binds can all pass it; counting after the bind (everything the account holds but this
+     * endpoint) catches them, and the caller unbinds. Parallel binds over the limit may then all be refused: never
+     * more than the quota, at worst fewer for a moment.
+     */
+    public Future<Void> recheckQuota(Principal principal, dev.burrow.edge.registry.Endpoint endpoint) {
+        return checkQuota(principal, endpoint.protocol(),
+                EndpointRecord.keyOf(endpoint.protocol(), endpoint.hostname(), endpoint.port()));
+    }
+
     private Future<Void> checkQuota(Principal principal, EndpointProtocol protocol, String key) {
         Quotas quotas = principal.quotas();
         if (quotas.maxEndpoints() == 0 && (protocol != EndpointProtocol.TCP || quotas.maxTcpPorts() == 0)) {
