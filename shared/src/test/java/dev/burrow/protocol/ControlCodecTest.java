@@ -126,13 +126,20 @@ class ControlCodecTest {
                 "error", Set.of("v", "type", "code", "message"),
                 "edge_nodes", Set.of("v", "type", "edgeNodes"),
                 "endpoint_lookup", Set.of("v", "type", "requestId", "hostname"),
-                "endpoint_lookup_result", Set.of("v", "type", "requestId", "hostname", "endpointId"));
+                "endpoint_lookup_result", Set.of("v", "type", "requestId", "hostname", "endpointId", "tenantId"));
         for (ControlMessage message : samples()) {
             JsonNode json = JSON.readTree(ControlCodec.encode(message).getBytes());
             Set<String> names = new TreeSet<>();
             json.fieldNames().forEachRemaining(names::add);
             assertEquals(new TreeSet<>(expected.get(json.get("type").textValue())), names, json.toString());
         }
+    }
+
+    @Test
+    void aLookupResultFromAnOlderNodeHasNoTenant() throws Exception {
+        ControlMessage decoded = ControlCodec.decode(Buffer.buffer(
+                "{\"v\":1,\"type\":\"endpoint_lookup_result\",\"requestId\":7,\"hostname\":\"a.example.com\",\"endpointId\":\"ep-7\"}"));
+        assertEquals(new ControlMessage.EndpointLookupResult(7, "a.example.com", "ep-7", null), decoded);
     }
 
     @Test
