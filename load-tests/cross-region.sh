@@ -45,7 +45,7 @@ read -ra JF <<< "$JAVA_OPTS"; read -ra HZ <<< "$HZ_OPTS"
 NGX="$TMP/nginx"; NGINX_PORT=$(free_port)
 mkdir -p "$NGX/www" "$NGX/client_body" "$NGX/proxy" "$NGX/fastcgi" "$NGX/uwsgi" "$NGX/scgi"
 { printf '<!doctype html><html><head><title>burrow load</title></head><body><p>'; head -c 2000 /dev/zero | tr '\0' 'g'; } \
-  | head -c 1005 > "$NGX/www/index.html"; printf '</p></body></html>\n' >> "$NGX/www/index.html"
+  | head -c 1005 > "$NGX/www/index.html" || true; printf '</p></body></html>\n' >> "$NGX/www/index.html"
 sed -e "s|@PREFIX@|$NGX|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@WORKERS@|1|g" "$SCRIPT_DIR/bench-config/nginx.conf.template" > "$NGX/nginx.conf"
 "$NGINX" -p "$NGX" -e "$NGX/error.log" -c "$NGX/nginx.conf" > "$TMP/logs/nginx.log" 2>&1 & PIDS+=($!)
 

@@ -23,7 +23,8 @@ UID_GID=65532
 die() { echo "build-base: ERROR: $*" >&2; exit 1; }
 [ -x "$JAVA_HOME/bin/jlink" ] || die "no jlink in $JAVA_HOME (set JAVA_HOME to a JDK 17; apt-get install openjdk-17-jdk-headless)"
 [ -d "$JAVA_HOME/jmods" ] || die "no $JAVA_HOME/jmods: jlink needs the JDK's jmods"
-"$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "17' || die "$JAVA_HOME is not a Java 17"
+# No early-exiting reader in a pipeline under pipefail (grep -q, awk's exit): the writer would die of SIGPIPE (141).
+[[ "$("$JAVA_HOME/bin/java" -version 2>&1)" == *'version "17'* ]] || die "$JAVA_HOME is not a Java 17"
 command -v ldd >/dev/null || die "ldd not found (apt-get install libc-bin)"
 command -v python3 >/dev/null || die "python3 not found (apt-get install python3)"
 
@@ -69,7 +70,7 @@ done < <(
     | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// && $2 ~ /^\(0x/ {print $1}' | sort -u)
 # Loaded with dlopen, so ldd does not list them: unwinding (thread exit) and name lookup on older glibc.
 for extra in libgcc_s.so.1 libnss_files.so.2 libnss_dns.so.2 libresolv.so.2; do
-  f=$(ldconfig -p 2>/dev/null | awk -v n="$extra" '$1 == n && /x86-64|64bit|AArch64/ {print $NF; exit}')
+  f=$(ldconfig -p 2>/dev/null | awk -v n="$extra" '!found && $1 == n && /x86-64|64bit|AArch64/ {print $NF; found = 1}')
   [ -n "$f" ] && [ -e "$f" ] && copy_lib "$f"
 done
 # /lib64 and /lib may be links into /usr on this machine; the loader must be at the path the binaries name.
