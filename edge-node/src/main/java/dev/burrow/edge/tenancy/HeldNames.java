@@ -1,15 +1,7 @@
 package dev.burrow.edge.tenancy;
 
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.burrow.edge.registry.Hostnames;
-
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * This node's copy of the reservations and custom domains, kept current by the maps' entry events, so that a bind
@@ -18,37 +10,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * event's flight.
  */
 final class HeldNames {
-    private final IMap<String, Reservation> reservationMap;
-    private final IMap<String, CustomDomain> domainMap;
-    private final Map<String, Reservation> reservations = new ConcurrentHashMap<>();
-    private final Map<String, CustomDomain> domains = new ConcurrentHashMap<>();
-    private UUID reservationListener;
-    private UUID domainListener;
+    private final LocalMirror<Reservation, Reservation> reservations;
+    private final LocalMirror<CustomDomain, CustomDomain> domains;
 
     HeldNames(IMap<String, Reservation> reservationMap, IMap<String, CustomDomain> domainMap) {
-        this.reservationMap = reservationMap;
-        this.domainMap = domainMap;
+        this.reservations = LocalMirror.of(reservationMap);
+        this.domains = LocalMirror.of(domainMap);
     }
 
-    /** Blocking: registers the listeners, then reads both maps once. */
+    /** Blocking: registers the listeners, then reads both maps once (events seen meanwhile win over that read). */
     void start() {
-        reservationListener = reservationMap.addEntryListener(new Mirror<>(reservations), true);
-        domainListener = domainMap.addEntryListener(new Mirror<>(domains), true);
-        reservations.putAll(reservationMap);
-        domains.putAll(domainMap);
+        reservations.start();
+        domains.start();
     }
 
     void stop() {
-        try {
-            if (reservationListener != null) {
-                reservationMap.removeEntryListener(reservationListener);
-            }
-            if (domainListener != null) {
-                domainMap.removeEntryListener(domainListener);
-            }
-        } catch (RuntimeException ignored) {
-            // the member is shutting down
-        }
+        reservations.stop();
+        domains.stop();
     }
 
     /** A write this node made: visible here at once (other nodes learn it from the event). */
@@ -91,29 +69,5 @@ final class HeldNames {
     String portOwner(int port) {
         Reservation r = reservations.get(Reservation.Kind.TCP_PORT.prefix() + port);
         return r == null ? null : r.tenantId();
-    }
-
-    private static final class Mirror<V> implements EntryAddedListener<String, V>, EntryUpdatedListener<String, V>,
-            EntryRemovedListener<String, V> {
-        private final Map<String, V> copy;
-
-        Mirror(Map<String, V> copy) {
-            this.copy = copy;
-        }
-
-        @Override
-        public void entryAdded(EntryEvent<String, V> event) {
-            copy.put(event.getKey(), event.getValue());
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, V> event) {
-            copy.put(event.getKey(), event.getValue());
-        }
-
-        @Override
-        public void entryRemoved(EntryEvent<String, V> event) {
-            copy.remove(event.getKey());
-        }
     }
 }

@@ -1,17 +1,12 @@
 package dev.burrow.edge.tenancy;
 
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.burrow.edge.http.EndpointAdmission;
 import dev.burrow.edge.registry.Endpoint;
 import io.vertx.core.Vertx;
 
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,21 +19,19 @@ public final class RequestRateLimiter implements EndpointAdmission, AutoCloseabl
     private static final long IDLE_NANOS = 60_000_000_000L;
 
     private final Vertx vertx;
-    private final IMap<String, Tenant> tenants;
-    private final Map<String, Integer> limits = new ConcurrentHashMap<>();
+    private final LocalMirror<Tenant, Integer> limits;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private volatile UUID listener;
     private volatile long sweeper = -1;
 
     public RequestRateLimiter(Vertx vertx, HazelcastInstance hazelcast) {
         this.vertx = vertx;
-        this.tenants = hazelcast.getMap(TenantStore.TENANTS_MAP);
+        IMap<String, Tenant> tenants = hazelcast.getMap(TenantStore.TENANTS_MAP);
+        this.limits = new LocalMirror<>(tenants, t -> t.quotas().maxRequestsPerSecond() > 0 ? t.quotas().maxRequestsPerSecond() : null);
     }
 
     /** Starts mirroring the tenants' limits. Blocking (registers a listener, reads every tenant once). */
     public void startBlocking() {
-        listener = tenants.addEntryListener(new Mirror(), true);
-        tenants.values().forEach(this::remember);
+        limits.start();
         sweeper = vertx.setPeriodic(60_000, id -> {
             long now = System.nanoTime();
             buckets.values().removeIf(b -> now - b.lastNanos > IDLE_NANOS);
@@ -58,27 +51,12 @@ public final class RequestRateLimiter implements EndpointAdmission, AutoCloseabl
         return bucket.take(limit) ? 0 : limit;
     }
 
-    private void remember(Tenant tenant) {
-        int limit = tenant.quotas().maxRequestsPerSecond();
-        if (limit > 0) {
-            limits.put(tenant.id(), limit);
-        } else {
-            limits.remove(tenant.id());
-        }
-    }
-
     @Override
     public void close() {
         if (sweeper >= 0) {
             vertx.cancelTimer(sweeper);
         }
-        try {
-            if (listener != null) {
-                tenants.removeEntryListener(listener);
-            }
-        } catch (RuntimeException ignored) {
-            // the member is shutting down
-        }
+        limits.stop();
     }
 
     private static final class Bucket {
@@ -98,24 +76,6 @@ public final class RequestRateLimiter implements EndpointAdmission, AutoCloseabl
                 return true;
             }
             return false;
-        }
-    }
-
-    private final class Mirror implements EntryAddedListener<String, Tenant>, EntryUpdatedListener<String, Tenant>,
-            EntryRemovedListener<String, Tenant> {
-        @Override
-        public void entryAdded(EntryEvent<String, Tenant> event) {
-            remember(event.getValue());
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, Tenant> event) {
-            remember(event.getValue());
-        }
-
-        @Override
-        public void entryRemoved(EntryEvent<String, Tenant> event) {
-            limits.remove(event.getKey());
         }
     }
 }

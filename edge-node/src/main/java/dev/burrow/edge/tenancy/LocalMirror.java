@@ -1,0 +1,113 @@
+package dev.burrow.edge.tenancy;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * This node's copy of a durable Hazelcast map (or of a value derived from each entry), kept current by the map's entry
+ * events, so that a read costs no call into the cluster and a miss no database read (a map miss goes to the MapStore).
+ * The copy is authoritative because the maps are loaded eagerly and written through.
+ *
+ * <p>Seeding: the listener is registered first, then the map is read once. An event handled while that snapshot is
+ * merged wins over the snapshot's (possibly older) value of its key, so a removal seen before the merge is never
+ * undone by it.
+ */
+final class LocalMirror<V, M> implements EntryAddedListener<String, V>, EntryUpdatedListener<String, V>,
+        EntryRemovedListener<String, V> {
+    private final IMap<String, V> map;
+    private final Function<V, M> derive;
+    private final Map<String, M> copy = new ConcurrentHashMap<>();
+    /** Keys an event or a local write changed while the snapshot was being merged. */
+    private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    private volatile boolean seeding = true;
+    private volatile UUID listener;
+
+    /** {@code derive} maps an entry to what is kept, or to null to keep nothing for it. */
+    LocalMirror(IMap<String, V> map, Function<V, M> derive) {
+        this.map = map;
+        this.derive = derive;
+    }
+
+    static <V> LocalMirror<V, V> of(IMap<String, V> map) {
+        return new LocalMirror<>(map, Function.identity());
+    }
+
+    /** Blocking: registers the listener, then reads the map once. */
+    void start() {
+        listener = map.addEntryListener(this, true);
+        seed(new HashMap<>(map));
+    }
+
+    void stop() {
+        try {
+            if (listener != null) {
+                map.removeEntryListener(listener);
+            }
+        } catch (RuntimeException ignored) {
+            // the member is shutting down
+        }
+    }
+
+    /** Merges a snapshot read after the listener was registered: keys changed since keep their newer value. */
+    void seed(Map<String, V> snapshot) {
+        for (Map.Entry<String, V> entry : snapshot.entrySet()) {
+            M value = entry.getValue() == null ? null : derive.apply(entry.getValue());
+            copy.compute(entry.getKey(), (key, old) -> touched.contains(key) ? old : value);
+        }
+        seeding = false;
+        touched.clear();
+    }
+
+    M get(String key) {
+        return copy.get(key);
+    }
+
+    boolean isEmpty() {
+        return copy.isEmpty();
+    }
+
+    /** A write: this node's own writes show at once (other nodes learn them from the event). */
+    void put(String key, V value) {
+        M derived = value == null ? null : derive.apply(value);
+        copy.compute(key, (k, old) -> {
+            if (seeding) {
+                touched.add(k);
+            }
+            return derived;
+        });
+    }
+
+    void remove(String key) {
+        copy.compute(key, (k, old) -> {
+            if (seeding) {
+                touched.add(k);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void entryAdded(EntryEvent<String, V> event) {
+        put(event.getKey(), event.getValue());
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, V> event) {
+        put(event.getKey(), event.getValue());
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, V> event) {
+        remove(event.getKey());
+    }
+}
