@@ -89,9 +89,20 @@ public final class AdminAuth {
 
     private Future<Caller> callerOf(User user) {
         JsonObject claims = user.attributes().getJsonObject("accessToken");
-        if (claims == null) {
-            claims = user.principal();
+        return callerOf(claims != null ? claims : user.principal());
+    }
+
+    /** The caller a verified token's claims name; a claim of the wrong type is a 401, never a 500. */
+    Future<Caller> callerOf(JsonObject claims) {
+        try {
+            return callerOfClaims(claims);
+        } catch (ClassCastException | IllegalArgumentException e) {
+            LOG.debug("admin API: bearer token with a malformed claim: {}", e.toString());
+            return unauthorized("the bearer token has a malformed claim (exp, scope, sub, burrow_tenant or burrow_roles)");
         }
+    }
+
+    private Future<Caller> callerOfClaims(JsonObject claims) {
         if (!audienceMatches(claims.getValue("aud"))) {
             return unauthorized("the bearer token is not meant for this service (audience " + audience + ")");
         }

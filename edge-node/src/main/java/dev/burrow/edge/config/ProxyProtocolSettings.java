@@ -86,6 +86,8 @@ public record ProxyProtocolSettings(boolean enabled, List<String> trusted) {
             if (peer == null || peer.hostAddress() == null) {
                 return false;
             }
+            // Re-parsed from the text: Java turns an IPv4-mapped ::ffff:a.b.c.d (a dual-stack listener) into the IPv4
+            // address, so it matches IPv4 ranges.
             InetSocketAddress address = new InetSocketAddress(peer.hostAddress(), Math.max(0, peer.port()));
             if (address.isUnresolved()) {
                 return false;

@@ -37,6 +37,33 @@ class ProxyProtocolSettingsTest {
     }
 
     @Test
+    void anIpv4MappedPeerOfADualStackListenerMatchesItsIpv4Range() {
+        EdgeConfig config = ConfigResolver.resolve(Map.of(ConfigKey.PROXY_PROTOCOL, List.of("true"),
+                ConfigKey.PROXY_PROTOCOL_TRUSTED, List.of("10.0.0.0/8")), Map.of(), null);
+        ProxyProtocolSettings.Trust trust = config.proxyProtocol().trust();
+        assertTrue(trust.trusts(SocketAddress.inetSocketAddress(40000, "::ffff:10.20.30.40")));
+        assertTrue(trust.trusts(SocketAddress.inetSocketAddress(new java.net.InetSocketAddress(
+                mapped(10, 20, 30, 40), 40000))));
+        assertFalse(trust.trusts(SocketAddress.inetSocketAddress(40000, "::ffff:11.20.30.40")));
+    }
+
+    /** An Inet6Address holding an IPv4-mapped address (what a dual-stack socket can report). */
+    private static java.net.InetAddress mapped(int a, int b, int c, int d) {
+        byte[] raw = new byte[16];
+        raw[10] = (byte) 0xff;
+        raw[11] = (byte) 0xff;
+        raw[12] = (byte) a;
+        raw[13] = (byte) b;
+        raw[14] = (byte) c;
+        raw[15] = (byte) d;
+        try {
+            return java.net.Inet6Address.getByAddress(null, raw, -1);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aBadRangeOrValueIsOneSentence() {
         assertEquals("--proxy-protocol-trusted: \"10.0.0.0/99\" is not an address range; use CIDR notation such as 10.0.0.0/8 or fd00::/8",
                 assertThrows(ConfigException.class, () -> ConfigResolver.resolve(Map.of(ConfigKey.PROXY_PROTOCOL, List.of("true"),
