@@ -242,7 +242,9 @@ class TenancyEdgeTest {
         assertEquals(200, admin("DELETE", "/tenants/revoked/tokens/" + tokenId, null).status());
         LinkClosed closed = await(agent.closed());
         long tookMs = (System.nanoTime() - started) / 1_000_000;
-        assertTrue(tookMs < 5_000, "closed in " + tookMs + " ms");
+        // The close code is the proof; the bound only catches a kick that never travels (a cold event bus and a TLS
+        // close on a loaded 2-core machine can take seconds).
+        assertTrue(tookMs < 15_000, "closed in " + tookMs + " ms");
         assertEquals(ErrorCode.AUTH_REVOKED, closed.code(), closed.toString());
 
         FakeAgent again = await(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), token, null));
