@@ -134,7 +134,8 @@ public final class EdgeNode {
         BindPolicy policy = new BindPolicy(reservedNames, registry::countOwnedBy, config.domain());
         EndpointBinder binder = new EndpointBinder(registry, tcpEndpoints, config.domain(), config.tcpPorts(), () -> httpPort, policy);
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
-                sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions);
+                sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions,
+                dev.burrow.edge.link.AuthFailureLimiter.defaults());
         this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
         // Who holds a name in this region: a reservation or a verified custom domain (a pending one holds nothing).
         java.util.function.Function<String, Future<String>> heldBy = host -> reservedNames.ownerOf(host)
@@ -403,6 +404,7 @@ public final class EdgeNode {
     private Void joinCluster() {
         rateLimiter.startBlocking();
         reservedNames.startMirror();
+        tenantStore.startMirror();
         registryListener = registry.listen(mirror::changed, mirror::removed);
         registry.useLocalView(mirror::record);
         for (EndpointRecord record : registry.recordsBlocking()) {
@@ -606,6 +608,7 @@ public final class EdgeNode {
             tenantSessions.close();
             rateLimiter.close();
             reservedNames.stopMirror();
+            tenantStore.stopMirror();
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();

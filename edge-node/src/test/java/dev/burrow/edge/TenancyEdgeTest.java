@@ -255,6 +255,82 @@ class TenancyEdgeTest {
     }
 
     @Test
+    void parallelLoginsNeverExceedTheSessionQuota() throws Exception {
+        String token = tenantWithToken("crowd", new JsonObject().put("maxSessions", 2));
+        List<Future<FakeAgent>> agents = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            agents.add(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), token, null));
+        }
+        await(Future.join(agents));
+        List<FakeAgent> accepted = new java.util.ArrayList<>();
+        for (Future<FakeAgent> f : agents) {
+            ControlMessage.AuthResult auth = await(f.result().authResult());
+            if (auth.ok()) {
+                accepted.add(f.result());
+            } else {
+                assertEquals(ErrorCode.SESSION_QUOTA_EXCEEDED, auth.errorCode(), auth.message());
+            }
+        }
+        assertTrue(accepted.size() <= 2, accepted.size() + " sessions logged in in parallel, quota 2");
+        // What the cluster lists for the tenant (what the admin API shows) stays within the quota, and every admitted
+        // session is still up.
+        JsonArray listed = admin("GET", "/tenants/crowd/sessions", null).json().getJsonArray("sessions");
+        assertEquals(accepted.size(), listed.size(), listed.encode());
+        for (FakeAgent agent : accepted) {
+            assertFalse(agent.closed().isComplete(), "an admitted session was closed");
+        }
+        // Once the race is over, a login within the quota works again.
+        if (accepted.size() < 2) {
+            agent(token);
+        }
+    }
+
+    @Test
+    void aTokenRevokedWhileItsAgentsLogInLeavesNoSessionBehind() throws Exception {
+        String token = tenantWithToken("racing", new JsonObject());
+        String tokenId = admin("GET", "/tenants/racing/tokens", null).json().getJsonArray("tokens").getJsonObject(0).getString("id");
+        List<Future<FakeAgent>> agents = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            agents.add(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), token, null));
+            if (i == 5) {
+                assertEquals(200, admin("DELETE", "/tenants/racing/tokens/" + tokenId, null).status());
+            }
+        }
+        await(Future.join(agents));
+        for (Future<FakeAgent> f : agents) {
+            ControlMessage.AuthResult auth = await(f.result().authResult());
+            if (auth.ok()) {
+                // Logged in before the revocation: the kick closes it.
+                assertEquals(ErrorCode.AUTH_REVOKED, await(f.result().closed()).code());
+            } else {
+                assertEquals(ErrorCode.AUTH_FAILED, auth.errorCode(), auth.message());
+            }
+        }
+        JsonArray listed = admin("GET", "/tenants/racing/sessions", null).json().getJsonArray("sessions");
+        assertEquals(0, listed.size(), listed.encode());
+    }
+
+    @Test
+    void unknownTokensCostNoMapReadAndASprayFromOneAddressIsRefused() throws Exception {
+        String valid = tenantWithToken("sprayed", new JsonObject());
+        com.hazelcast.map.IMap<String, Object> tokens = edge.hazelcast().getMap(dev.burrow.edge.tenancy.TenantStore.TOKENS_MAP);
+        long readsBefore = tokens.getLocalMapStats().getGetOperationCount();
+        for (int i = 0; i < dev.burrow.edge.link.AuthFailureLimiter.DEFAULT_MAX_FAILURES; i++) {
+            FakeAgent wrong = await(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), "bt_unknown-" + i, null));
+            ControlMessage.AuthResult refused = await(wrong.authResult());
+            assertEquals(ErrorCode.AUTH_FAILED, refused.errorCode(), refused.message());
+        }
+        assertEquals(readsBefore, tokens.getLocalMapStats().getGetOperationCount(),
+                "an unknown token was looked up in the map (a miss reads the database)");
+        // Past the limit, this address is refused without a look at the token, even a valid one, until the window ends.
+        FakeAgent limited = await(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), valid, null));
+        ControlMessage.AuthResult refused = await(limited.authResult());
+        assertFalse(refused.ok());
+        assertEquals(ErrorCode.AUTH_RATE_LIMITED, refused.errorCode(), refused.message());
+        assertTrue(refused.message().contains("try again in"), refused.message());
+    }
+
+    @Test
     void requestsPastTheTenantsRateGet429() throws Exception {
         String token = tenantWithToken("rated", new JsonObject().put("maxRequestsPerSecond", 5));
         FakeAgent agent = agent(token).onStream(AgentResponders::echo);

@@ -51,6 +51,8 @@ public enum ErrorCode {
     AUTH_REVOKED(137),
     /** An administrator closed the session. */
     SESSION_KICKED(138),
+    /** Too many refused authtokens came from the agent's address lately; it may try again later. */
+    AUTH_RATE_LIMITED(139),
 
     UPSTREAM_UNREACHABLE(200),
     UPSTREAM_TIMEOUT(201),

@@ -28,7 +28,8 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
     static final String AUTH_REFUSED = "the authtoken was not accepted by this edge; check --authtoken";
 
-    private enum State { AWAITING_AUTH, READY, CLOSED }
+    /** AUTHENTICATING: from the auth message until its result is sent (token, quota and re-checks in flight). */
+    private enum State { AWAITING_AUTH, AUTHENTICATING, READY, CLOSED }
 
     private final SessionServices services;
     private final StreamMultiplexer mux;
@@ -94,11 +95,22 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     }
 
     private void onAuth(ControlMessage.Auth auth) {
-        if (state == State.READY) {
-            mux.sendControl(new ControlMessage.Error(ErrorCode.PROTOCOL_ERROR, "this link is already authenticated"));
+        if (state != State.AWAITING_AUTH) {
+            mux.sendControl(new ControlMessage.Error(ErrorCode.PROTOCOL_ERROR, state == State.READY
+                    ? "this link is already authenticated" : "this link is already authenticating"));
             return;
         }
+        state = State.AUTHENTICATING;
         cancelHandshakeTimer();
+        String address = AuthFailureLimiter.hostOf(remoteAddress);
+        long blockedFor = services.authFailures().blockedForSeconds(address);
+        if (blockedFor > 0) {
+            String message = "too many refused authtokens from " + address + " lately; try again in " + blockedFor + " s";
+            LOG.debug("{}: refused an agent: {}", mux.name(), message);
+            mux.sendControl(ControlMessage.AuthResult.refused(ErrorCode.AUTH_RATE_LIMITED, message));
+            closeWith(ErrorCode.AUTH_RATE_LIMITED, message);
+            return;
+        }
         String resume = blankToNull(auth.resumeSessionId());
         services.authenticator().authenticate(auth.authtoken())
                 .compose(who -> services.tenantSessions().admit(who, resume).map(who))
@@ -108,26 +120,34 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
                     }
                     if (ar.succeeded()) {
                         attach(auth, ar.result(), resume);
-                        return;
-                    }
-                    ErrorCode code;
-                    String message;
-                    if (ar.cause() instanceof TenantAuthenticator.AuthRefused refused) {
-                        code = ErrorCode.AUTH_FAILED;
-                        message = refused.revoked() ? refused.getMessage() : AUTH_REFUSED;
-                        LOG.warn("{}: refused an agent: authtoken {}", mux.name(), refused.revoked() ? "revoked" : "not accepted");
-                    } else if (ar.cause() instanceof EndpointException refusal) {
-                        code = refusal.code();
-                        message = refusal.getMessage();
-                        LOG.warn("{}: refused an agent: {}", mux.name(), message);
                     } else {
-                        LOG.error("{}: could not check the authtoken", mux.name(), ar.cause());
-                        closeWith(ErrorCode.INTERNAL_ERROR, "the edge could not check the authtoken; try again");
-                        return;
+                        refuseAuth(ar.cause());
                     }
-                    mux.sendControl(ControlMessage.AuthResult.refused(code, message));
-                    closeWith(code, message);
                 }));
+    }
+
+    /** Answers a refused auth with its code and sentence, and closes the link. */
+    private void refuseAuth(Throwable cause) {
+        ErrorCode code;
+        String message;
+        if (cause instanceof TenantAuthenticator.AuthRefused refused) {
+            code = ErrorCode.AUTH_FAILED;
+            message = refused.revoked() ? refused.getMessage() : AUTH_REFUSED;
+            if (!refused.revoked()) {
+                services.authFailures().failed(AuthFailureLimiter.hostOf(remoteAddress));
+            }
+            LOG.warn("{}: refused an agent: authtoken {}", mux.name(), refused.revoked() ? "revoked" : "not accepted");
+        } else if (cause instanceof EndpointException refusal) {
+            code = refusal.code();
+            message = refusal.getMessage();
+            LOG.warn("{}: refused an agent: {}", mux.name(), message);
+        } else {
+            LOG.error("{}: could not check the authtoken", mux.name(), cause);
+            closeWith(ErrorCode.INTERNAL_ERROR, "the edge could not check the authtoken; try again");
+            return;
+        }
+        mux.sendControl(ControlMessage.AuthResult.refused(code, message));
+        closeWith(code, message);
     }
 
     private void attach(ControlMessage.Auth auth, Principal who, String resume) {
@@ -145,16 +165,33 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
                 services.sessions().detach(sessionId, this);
                 return;
             }
-            state = State.READY;
-            services.tenantSessions().opened(this, principal, sessionId, remoteAddress);
-            mux.name("agent-link " + remoteAddress + " session=" + sessionId);
-            LOG.info("{}: agent {} authenticated{}", mux.name(), auth.agentVersion() == null ? "" : auth.agentVersion(),
-                    attachment.resumed() ? (auth.additionalLink() ? " (an extra link of its session)" : " (resumed its session)") : "");
-            pushesEdgeNodes = auth.supports(ControlMessage.Auth.FEATURE_EDGE_NODES);
-            sentEdgeNodes = services.edgeNodes().get();
-            mux.sendControl(ControlMessage.AuthResult.accepted(sessionId, services.heartbeatInterval().toMillis(),
-                    sentEdgeNodes));
+            // Listed (and kickable) from here on; then checked again, so that a revocation or a login racing this
+            // one for the tenant's last session slot is not missed between the first checks and the listing.
+            services.tenantSessions().opened(this, principal, sessionId, remoteAddress)
+                    .compose(listed -> services.tenantSessions().confirm(principal, sessionId, attachment.resumed()))
+                    .compose(ok -> services.authenticator().authenticate(auth.authtoken()))
+                    .onComplete(checked -> context.runOnContext(v2 -> {
+                        if (state == State.CLOSED || mux.isClosed()) {
+                            return;
+                        }
+                        if (checked.failed()) {
+                            refuseAuth(checked.cause());
+                        } else {
+                            ready(auth, attachment);
+                        }
+                    }));
         }));
+    }
+
+    private void ready(ControlMessage.Auth auth, SessionTable.Attachment attachment) {
+        state = State.READY;
+        mux.name("agent-link " + remoteAddress + " session=" + sessionId);
+        LOG.info("{}: agent {} authenticated{}", mux.name(), auth.agentVersion() == null ? "" : auth.agentVersion(),
+                attachment.resumed() ? (auth.additionalLink() ? " (an extra link of its session)" : " (resumed its session)") : "");
+        pushesEdgeNodes = auth.supports(ControlMessage.Auth.FEATURE_EDGE_NODES);
+        sentEdgeNodes = services.edgeNodes().get();
+        mux.sendControl(ControlMessage.AuthResult.accepted(sessionId, services.heartbeatInterval().toMillis(),
+                sentEdgeNodes));
     }
 
     private void onBind(ControlMessage.Bind bind) {

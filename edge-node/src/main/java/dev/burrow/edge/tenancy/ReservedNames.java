@@ -141,7 +141,7 @@ public final class ReservedNames {
         if (mirrored) {
             return Future.succeededFuture(held.portOwner(port));
         }
-        return Future.fromCompletionStage(reservations.getAsync(Reservation.Kind.TCP_PORT.prefix() + port))
+        return fromStage(reservations.getAsync(Reservation.Kind.TCP_PORT.prefix() + port))
                 .map(r -> r == null ? null : r.tenantId());
     }
 
@@ -218,7 +218,7 @@ public final class ReservedNames {
 
     public Future<CustomDomain> domain(String tenantId, String hostname) {
         String host = Hostnames.normalize(hostname);
-        return Future.fromCompletionStage(domains.getAsync(host == null ? "" : host)).compose(d -> d != null && d.tenantId().equals(tenantId)
+        return fromStage(domains.getAsync(host == null ? "" : host)).compose(d -> d != null && d.tenantId().equals(tenantId)
                 ? Future.succeededFuture(d)
                 : failed(TenancyError.DOMAIN_NOT_FOUND, "tenant " + tenantId + " has no custom domain " + hostname));
     }
@@ -251,7 +251,7 @@ public final class ReservedNames {
     }
 
     public Future<CustomDomain> removeDomain(String tenantId, String hostname) {
-        return domain(tenantId, hostname).compose(d -> Future.fromCompletionStage(domains.removeAsync(d.hostname())).map(v -> {
+        return domain(tenantId, hostname).compose(d -> fromStage(domains.removeAsync(d.hostname())).map(v -> {
             held.domainRemoved(d.hostname());
             return d;
         }));
@@ -333,6 +333,11 @@ public final class ReservedNames {
 
     private static TenancyException taken(String display) {
         return new TenancyException(TenancyError.NAME_TAKEN, display + " (or a name overlapping it) is held by another tenant");
+    }
+
+    /** Continues on the caller's Vert.x context, not on the Hazelcast thread that completed the stage. */
+    private <T> Future<T> fromStage(java.util.concurrent.CompletionStage<T> stage) {
+        return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
     }
 
     private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {

@@ -95,16 +95,46 @@ public final class TenantSessions implements AutoCloseable {
         }, false);
     }
 
-    /** A link of {@code sessionId} authenticated here. */
-    public void opened(Kickable link, Principal principal, String sessionId, String remoteAddress) {
+    /**
+     * A link of {@code sessionId} authenticated here: kickable at once; the future completes once the session is
+     * listed in the cluster (or could not be: listing is best effort).
+     */
+    public Future<Void> opened(Kickable link, Principal principal, String sessionId, String remoteAddress) {
         LiveSession session = new LiveSession(sessionId, principal.tenantId(), principal.tokenId(), localNode, localNodeName,
                 remoteAddress, System.currentTimeMillis());
         local.put(link, new Local(session, link));
         try {
-            sessions.setAsync(session.key(), session);
+            return Future.fromCompletionStage(sessions.setAsync(session.key(), session), vertx.getOrCreateContext())
+                    .otherwise(e -> {
+                        LOG.debug("session {}: not listed in the cluster: {}", sessionId, e.toString());
+                        return null;
+                    });
         } catch (RuntimeException e) {
             LOG.debug("session {}: not listed in the cluster: {}", sessionId, e.toString());
+            return Future.succeededFuture();
         }
+    }
+
+    /**
+     * Counts again once a new session is listed ({@link #opened}): {@link #admit} and the listing are not atomic, so
+     * logins racing for a tenant's last slots could all pass it. A session that finds the tenant over its quota now
+     * is refused; racing logins may then all be refused, but they never leave more sessions than the quota.
+     */
+    public Future<Void> confirm(Principal principal, String sessionId, boolean resumed) {
+        int max = principal.quotas().maxSessions();
+        if (max == 0 || resumed) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> {
+            Set<String> ids = new HashSet<>();
+            sessions.values(new OfTenant(principal.tenantId())).forEach(s -> ids.add(s.sessionId()));
+            ids.add(sessionId);
+            if (!Quotas.allows(max, ids.size() - 1)) {
+                throw new EndpointException(ErrorCode.SESSION_QUOTA_EXCEEDED, "this account already has " + (ids.size() - 1)
+                        + " other agent session(s) connected and its limit is " + max + "; stop one or ask for a higher quota");
+            }
+            return null;
+        }, false);
     }
 
     /** The link closed (whether or not it was ever {@link #opened}). */

@@ -29,11 +29,26 @@ public final class TenantStore {
     private final Vertx vertx;
     private final IMap<String, Tenant> tenants;
     private final IMap<String, TokenRecord> tokens;
+    /** Token hash → record on this node: an unknown token (anyone can send one) costs no map miss, so no SELECT. */
+    private final LocalMirror<TokenRecord, TokenRecord> tokenMirror;
+    private volatile boolean mirrored;
 
     public TenantStore(Vertx vertx, HazelcastInstance hazelcast) {
         this.vertx = vertx;
         this.tenants = hazelcast.getMap(TENANTS_MAP);
         this.tokens = hazelcast.getMap(TOKENS_MAP);
+        this.tokenMirror = LocalMirror.of(tokens);
+    }
+
+    /** Keeps a local copy of the token records, for {@link #tokenByHash}. Blocking. */
+    public void startMirror() {
+        tokenMirror.start();
+        mirrored = true;
+    }
+
+    public void stopMirror() {
+        mirrored = false;
+        tokenMirror.stop();
     }
 
     // ---- tenants ----
@@ -61,7 +76,7 @@ public final class TenantStore {
         if (id == null) {
             return Future.succeededFuture(null);
         }
-        return Future.fromCompletionStage(tenants.getAsync(id));
+        return fromStage(tenants.getAsync(id));
     }
 
     /** The tenant, or a TENANT_NOT_FOUND failure. */
@@ -84,7 +99,7 @@ public final class TenantStore {
                 next = next.withQuotas(quotas);
             }
             Tenant updated = next;
-            return Future.fromCompletionStage(tenants.setAsync(id, updated)).map(updated);
+            return fromStage(tenants.setAsync(id, updated)).map(updated);
         });
     }
 
@@ -95,7 +110,9 @@ public final class TenantStore {
             long now = System.currentTimeMillis();
             for (Map.Entry<String, TokenRecord> entry : tokens.entrySet(new TokensOf(id))) {
                 if (!entry.getValue().revoked()) {
-                    tokens.set(entry.getKey(), entry.getValue().revoke(now));
+                    TokenRecord record = entry.getValue().revoke(now);
+                    tokens.set(entry.getKey(), record);
+                    tokenMirror.put(entry.getKey(), record);
                     revoked.add(entry.getValue().id());
                 }
             }
@@ -121,13 +138,19 @@ public final class TenantStore {
             Authtoken token = Authtoken.generate();
             TokenRecord record = new TokenRecord("tok_" + randomHex(8), tenantId, token.hash(), description, valid,
                     System.currentTimeMillis(), 0);
-            return Future.fromCompletionStage(tokens.setAsync(record.hash(), record)).map(new Issued(record, token));
+            return fromStage(tokens.setAsync(record.hash(), record)).map(v -> {
+                tokenMirror.put(record.hash(), record);
+                return new Issued(record, token);
+            });
         });
     }
 
-    /** The record stored for a token hash, or null. */
+    /** The record stored for a token hash, or null: from this node's copy once {@link #startMirror()} ran. */
     public Future<TokenRecord> tokenByHash(String hashHex) {
-        return Future.fromCompletionStage(tokens.getAsync(hashHex));
+        if (mirrored) {
+            return Future.succeededFuture(tokenMirror.get(hashHex));
+        }
+        return fromStage(tokens.getAsync(hashHex));
     }
 
     public Future<List<TokenRecord>> tokens(String tenantId) {
@@ -143,11 +166,17 @@ public final class TenantStore {
                     TokenRecord revoked = entry.getValue().revoked() ? entry.getValue()
                             : entry.getValue().revoke(System.currentTimeMillis());
                     tokens.set(entry.getKey(), revoked);
+                    tokenMirror.put(entry.getKey(), revoked);
                     return revoked;
                 }
             }
             throw new TenancyException(TenancyError.TOKEN_NOT_FOUND, "tenant " + tenantId + " has no token " + tokenId);
         });
+    }
+
+    /** Continues on the caller's Vert.x context, not on the Hazelcast thread that completed the stage. */
+    private <T> Future<T> fromStage(java.util.concurrent.CompletionStage<T> stage) {
+        return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
     }
 
     private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
