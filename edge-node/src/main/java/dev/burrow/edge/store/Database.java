@@ -12,6 +12,12 @@ import java.nio.file.Path;
  * {@code db/migration}). Blocking: open it off the event loop.
  */
 public final class Database implements AutoCloseable {
+    /** Longest wait for a pooled connection. */
+    public static final long CONNECTION_TIMEOUT_MILLIS = 2_000;
+    /** Longest run of one statement on a single row (JDBC query timeout). */
+    public static final int STATEMENT_TIMEOUT_SECONDS = 2;
+    /** Longest run of a statement over a whole table (the eager load at start). */
+    public static final int BULK_TIMEOUT_SECONDS = 60;
     private final HikariDataSource dataSource;
     private final String description;
 
@@ -33,7 +39,10 @@ public final class Database implements AutoCloseable {
         config.setPoolName("burrow-store");
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(1);
-        config.setConnectionTimeout(10_000);
+        // Write-through: a map write (and the claim lock's lease, tenancy/ClaimLock) waits for the database, so a slow
+        // database must fail fast rather than stall the cluster's partition threads.
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        config.setValidationTimeout(1_000);
         config.setInitializationFailTimeout(10_000);
         HikariDataSource dataSource;
         try {

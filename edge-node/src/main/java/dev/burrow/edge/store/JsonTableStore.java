@@ -45,6 +45,7 @@ public final class JsonTableStore<V> implements MapStore<String, V> {
         try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE " + table + " SET tenant_id = ?, body = ? WHERE id = ?")) {
+                update.setQueryTimeout(Database.STATEMENT_TIMEOUT_SECONDS);
                 update.setString(1, tenantOf.apply(value));
                 update.setString(2, body);
                 update.setString(3, key);
@@ -54,6 +55,7 @@ public final class JsonTableStore<V> implements MapStore<String, V> {
             }
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO " + table + " (id, tenant_id, body) VALUES (?, ?, ?)")) {
+                insert.setQueryTimeout(Database.STATEMENT_TIMEOUT_SECONDS);
                 insert.setString(1, key);
                 insert.setString(2, tenantOf.apply(value));
                 insert.setString(3, body);
@@ -73,6 +75,7 @@ public final class JsonTableStore<V> implements MapStore<String, V> {
     public void delete(String key) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+            delete.setQueryTimeout(Database.STATEMENT_TIMEOUT_SECONDS);
             delete.setString(1, key);
             delete.executeUpdate();
         } catch (SQLException e) {
@@ -89,6 +92,7 @@ public final class JsonTableStore<V> implements MapStore<String, V> {
     public V load(String key) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT body FROM " + table + " WHERE id = ?")) {
+            select.setQueryTimeout(Database.STATEMENT_TIMEOUT_SECONDS);
             select.setString(1, key);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? fromJson(rows.getString(1)) : null;
@@ -114,10 +118,12 @@ public final class JsonTableStore<V> implements MapStore<String, V> {
     public Iterable<String> loadAllKeys() {
         List<String> keys = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT id FROM " + table);
-             ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                keys.add(rows.getString(1));
+             PreparedStatement select = connection.prepareStatement("SELECT id FROM " + table)) {
+            select.setQueryTimeout(Database.BULK_TIMEOUT_SECONDS);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(rows.getString(1));
+                }
             }
         } catch (SQLException e) {
             throw failure("list the keys of", e);

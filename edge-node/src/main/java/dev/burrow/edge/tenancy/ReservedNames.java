@@ -14,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The names tenants hold: reservations (hostnames, wildcards, TCP ports) and custom domains, in durable Hazelcast maps
@@ -33,6 +32,7 @@ public final class ReservedNames {
     private final IMap<String, Reservation> reservations;
     private final IMap<String, CustomDomain> domains;
     private final HeldNames held;
+    private final ClaimLock claimLock;
     private final String edgeDomain;
     private volatile boolean mirrored;
 
@@ -44,6 +44,7 @@ public final class ReservedNames {
         this.reservations = hazelcast.getMap(RESERVATIONS_MAP);
         this.domains = hazelcast.getMap(DOMAINS_MAP);
         this.held = new HeldNames(reservations, domains);
+        this.claimLock = new ClaimLock(reservations, CLAIM_LOCK);
     }
 
     /** Keeps a local copy of who holds which name, for the bind checks. Blocking. */
@@ -90,7 +91,7 @@ public final class ReservedNames {
         } catch (IllegalArgumentException e) {
             return failed(TenancyError.INVALID_REQUEST, e.getMessage());
         }
-        return requireTenant(tenantId).compose(t -> blocking(() -> underClaimLock(() -> {
+        return requireTenant(tenantId).compose(t -> blocking(() -> claimLock.run(lease -> {
             Reservation existing = reservations.get(wanted.key());
             if (existing != null) {
                 if (existing.tenantId().equals(tenantId)) {
@@ -107,6 +108,7 @@ public final class ReservedNames {
             if (wanted.kind() != Reservation.Kind.TCP_PORT) {
                 checkNoOverlap(tenantId, wanted.kind() == Reservation.Kind.WILDCARD, wanted.value(), wanted.display());
             }
+            lease.beforeWrite();
             reservations.set(wanted.key(), wanted);
             held.reserved(wanted);
             return wanted;
@@ -195,7 +197,7 @@ public final class ReservedNames {
             return failed(TenancyError.INVALID_REQUEST, "\"" + host + "\" is at or under this edge's domain " + edgeDomain
                     + "; a custom domain must be a name you control outside it (ask an administrator to reserve names under it)");
         }
-        return requireTenant(tenantId).compose(t -> blocking(() -> underClaimLock(() -> {
+        return requireTenant(tenantId).compose(t -> blocking(() -> claimLock.run(lease -> {
             CustomDomain existing = domains.get(host);
             if (existing != null) {
                 if (existing.tenantId().equals(tenantId)) {
@@ -210,6 +212,7 @@ public final class ReservedNames {
             checkNoOverlap(tenantId, false, host, host);
             CustomDomain domain = new CustomDomain(host, tenantId, "burrow-verify=" + TenantStore.randomHex(16), false,
                     System.currentTimeMillis(), 0);
+            lease.beforeWrite();
             domains.set(host, domain);
             held.domainChanged(domain);
             return domain;
@@ -228,7 +231,7 @@ public final class ReservedNames {
      * NAME_TAKEN if another tenant reserved it (or a wildcard over it) meanwhile.
      */
     public Future<CustomDomain> markVerified(CustomDomain domain) {
-        return blocking(() -> underClaimLock(() -> {
+        return blocking(() -> claimLock.run(lease -> {
             CustomDomain current = domains.get(domain.hostname());
             if (current == null || !current.tenantId().equals(domain.tenantId())) {
                 throw new TenancyException(TenancyError.DOMAIN_NOT_FOUND, "tenant " + domain.tenantId() + " has no custom domain " + domain.hostname());
@@ -239,6 +242,7 @@ public final class ReservedNames {
             }
             checkNoOverlap(domain.tenantId(), false, domain.hostname(), domain.hostname());
             CustomDomain verified = current.markVerified(System.currentTimeMillis());
+            lease.beforeWrite();
             domains.set(domain.hostname(), verified);
             held.domainChanged(verified);
             return verified;
@@ -286,22 +290,6 @@ public final class ReservedNames {
                     throw taken(display);
                 }
             }
-        }
-    }
-
-    private <T> T underClaimLock(java.util.function.Supplier<T> work) {
-        try {
-            if (!reservations.tryLock(CLAIM_LOCK, 10, TimeUnit.SECONDS, 30, TimeUnit.SECONDS)) {
-                throw new TenancyException(TenancyError.STORE_UNAVAILABLE, "the cluster is busy claiming names; try again");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TenancyException(TenancyError.STORE_UNAVAILABLE, "interrupted while claiming a name");
-        }
-        try {
-            return work.get();
-        } finally {
-            reservations.unlock(CLAIM_LOCK);
         }
     }
 
