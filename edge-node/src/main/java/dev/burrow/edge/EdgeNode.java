@@ -402,6 +402,7 @@ public final class EdgeNode {
 
     /** Blocking: follow the registry (routes, TCP listeners of every endpoint in the cluster), then publish this node. */
     private Void joinCluster() {
+        tenantSessions.start();
         rateLimiter.startBlocking();
         reservedNames.startMirror();
         tenantStore.startMirror();

@@ -28,14 +28,16 @@ public final class TenancyMaps {
     }
 
     /**
-     * Loads the durable maps (blocking: an eagerly loaded map's first {@code getMap} waits for the database), so that
-     * no event-loop thread is the first to touch them.
+     * Loads the durable maps (blocking: an eagerly loaded map's first {@code getMap} waits for the database) and
+     * creates the session map's proxy, so that no event-loop thread is the first to touch them: the tenancy classes
+     * built in the node's constructor then get cached proxies.
      */
     public static void load(com.hazelcast.core.HazelcastInstance hazelcast) {
         for (String map : new String[]{TenantStore.TENANTS_MAP, TenantStore.TOKENS_MAP, ReservedNames.RESERVATIONS_MAP,
                 ReservedNames.DOMAINS_MAP}) {
             hazelcast.getMap(map).size();
         }
+        hazelcast.getMap(TenantSessions.SESSIONS_MAP);
     }
 
     private static void durable(Config config, String map, Object store) {

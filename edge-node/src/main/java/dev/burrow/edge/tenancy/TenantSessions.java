@@ -49,8 +49,8 @@ public final class TenantSessions implements AutoCloseable {
     private final String localNode;
     private final String localNodeName;
     private final Map<Kickable, Local> local = new ConcurrentHashMap<>();
-    private final MessageConsumer<JsonObject> consumer;
-    private final UUID membershipListener;
+    private volatile MessageConsumer<JsonObject> consumer;
+    private volatile UUID membershipListener;
 
     public TenantSessions(Vertx vertx, HazelcastInstance hazelcast, String localNode, String localNodeName) {
         this.vertx = vertx;
@@ -58,6 +58,13 @@ public final class TenantSessions implements AutoCloseable {
         this.sessions = hazelcast.getMap(SESSIONS_MAP);
         this.localNode = localNode;
         this.localNodeName = localNodeName;
+    }
+
+    /**
+     * Blocking: listens for kicks and for members leaving. Not in the constructor, which may run on an event loop
+     * (the map proxy itself is created while the node prepares, {@link TenancyMaps#load}).
+     */
+    public void start() {
         this.consumer = vertx.eventBus().consumer(KICK_ADDRESS, message -> onKick(message.body()));
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
@@ -196,9 +203,13 @@ public final class TenantSessions implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.unregister();
+        if (consumer != null) {
+            consumer.unregister();
+        }
         try {
-            hazelcast.getCluster().removeMembershipListener(membershipListener);
+            if (membershipListener != null) {
+                hazelcast.getCluster().removeMembershipListener(membershipListener);
+            }
         } catch (RuntimeException ignored) {
             // the member is shutting down
         }
