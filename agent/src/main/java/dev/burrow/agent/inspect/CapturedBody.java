@@ -4,31 +4,43 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The first {@code limit} bytes of a body and its full size. Only those bytes are copied; the body itself keeps
- * streaming, so a 1 GiB upload costs the inspector {@code limit} bytes.
+ * streaming, so a 1 GiB upload costs the inspector {@code limit} bytes. The copied bytes also come out of a budget
+ * shared by every exchange in flight ({@link CaptureBudget}); once it is spent, the body is kept cut.
  */
 public final class CapturedBody {
     private final int limit;
+    private final CaptureBudget budget;
     private Buffer bytes;
     private long size;
+    private boolean full;
 
-    CapturedBody(int limit) {
+    CapturedBody(int limit, CaptureBudget budget) {
         this.limit = limit;
+        this.budget = budget;
     }
 
     void add(Buffer chunk) {
         int length = chunk.length();
         size += length;
         int room = limit - (bytes == null ? 0 : bytes.length());
-        if (room > 0 && length > 0) {
-            if (bytes == null) {
-                bytes = Buffer.buffer(Math.min(limit, Math.max(length, 256)));
+        if (room > 0 && length > 0 && !full) {
+            int granted = budget.take(Math.min(room, length));
+            if (granted == 0) {
+                full = true;
+                return;
             }
-            bytes.appendBuffer(chunk, 0, Math.min(room, length));
+            if (bytes == null) {
+                bytes = Buffer.buffer(Math.min(limit, Math.max(granted, 256)));
+            }
+            bytes.appendBuffer(chunk, 0, granted);
         }
     }
 
+    /** The body as kept; gives its bytes back to the budget (call once, when the exchange is stored). */
     Body snapshot() {
         byte[] copy = bytes == null ? new byte[0] : bytes.getBytes();
+        budget.give(copy.length);
+        bytes = null;
         return new Body(copy, size, size > copy.length);
     }
 

@@ -12,16 +12,19 @@ public final class CapturingObserver implements ExchangeObserver {
     private final String tunnelName;
     private final int maxBodyBytes;
     private final String replayOf;
+    private final CaptureBudget budget;
 
-    public CapturingObserver(ExchangeStore store, String tunnelName, int maxBodyBytes) {
-        this(store, tunnelName, maxBodyBytes, null);
+    /** Body bytes of the exchanges in flight come out of {@code budget} (shared by every endpoint of the agent). */
+    public CapturingObserver(ExchangeStore store, String tunnelName, int maxBodyBytes, CaptureBudget budget) {
+        this(store, tunnelName, maxBodyBytes, null, budget);
     }
 
-    CapturingObserver(ExchangeStore store, String tunnelName, int maxBodyBytes, String replayOf) {
+    CapturingObserver(ExchangeStore store, String tunnelName, int maxBodyBytes, String replayOf, CaptureBudget budget) {
         this.store = store;
         this.tunnelName = tunnelName;
         this.maxBodyBytes = maxBodyBytes;
         this.replayOf = replayOf;
+        this.budget = budget;
     }
 
     @Override
@@ -37,8 +40,8 @@ public final class CapturingObserver implements ExchangeObserver {
         private final String method;
         private final String uri;
         private final List<Map.Entry<String, String>> requestHeaders;
-        private final CapturedBody requestBody = new CapturedBody(maxBodyBytes);
-        private final CapturedBody responseBody = new CapturedBody(maxBodyBytes);
+        private final CapturedBody requestBody = new CapturedBody(maxBodyBytes, budget);
+        private final CapturedBody responseBody = new CapturedBody(maxBodyBytes, budget);
         private int status;
         private String reason;
         private List<Map.Entry<String, String>> responseHeaders = List.of();

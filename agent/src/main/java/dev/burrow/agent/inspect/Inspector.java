@@ -16,12 +16,26 @@ public final class Inspector {
     private final ExchangeStore store;
     private final int maxBodyBytes;
     private final Replayer replayer;
+    private final CaptureBudget budget;
     private final Map<String, HttpUpstream> upstreams = new ConcurrentHashMap<>();
 
     public Inspector(Vertx vertx, int maxExchanges, int maxBodyBytes) {
+        this(vertx, maxExchanges, maxBodyBytes, new CaptureBudget(CaptureBudget.DEFAULT_BYTES), Replayer.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param budget        body bytes all exchanges in flight may capture together
+     * @param replayTimeout a replay whose upstream sends nothing for this long is stored as failed
+     */
+    public Inspector(Vertx vertx, int maxExchanges, int maxBodyBytes, CaptureBudget budget, java.time.Duration replayTimeout) {
         this.store = new ExchangeStore(maxExchanges);
         this.maxBodyBytes = maxBodyBytes;
-        this.replayer = new Replayer(vertx, store);
+        this.budget = budget;
+        this.replayer = new Replayer(vertx, store, budget, replayTimeout);
+    }
+
+    public CaptureBudget captureBudget() {
+        return budget;
     }
 
     public ExchangeStore store() {
@@ -35,7 +49,7 @@ public final class Inspector {
     /** The observer for endpoint {@code tunnelName}, whose replays go to {@code upstream}. */
     public ExchangeObserver observe(String tunnelName, HttpUpstream upstream) {
         upstreams.put(tunnelName, upstream);
-        return new CapturingObserver(store, tunnelName, maxBodyBytes);
+        return new CapturingObserver(store, tunnelName, maxBodyBytes, budget);
     }
 
     /**

@@ -23,11 +23,18 @@ import java.util.Map;
  * The response streams through a bounded capture; nothing is buffered whole.
  */
 final class Replayer {
+    /** How long a replay waits for the upstream to send anything (head or body) before it is stored as failed. */
+    static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private final ExchangeStore store;
+    private final CaptureBudget budget;
+    private final java.time.Duration timeout;
     private final HttpClientAgent client;
 
-    Replayer(Vertx vertx, ExchangeStore store) {
+    Replayer(Vertx vertx, ExchangeStore store, CaptureBudget budget, java.time.Duration timeout) {
         this.store = store;
+        this.budget = budget;
+        this.timeout = timeout;
         this.client = vertx.createHttpClient(new HttpClientOptions().setDecompressionSupported(false).setConnectTimeout(10_000));
     }
 
@@ -58,7 +65,7 @@ final class Replayer {
             outgoing.set("Content-Length", Integer.toString(body.length));
             headers.add(Map.entry("Content-Length", Integer.toString(body.length)));
         }
-        ExchangeObserver.Exchange recorder = new CapturingObserver(store, tunnelName, maxBodyBytes, original.id())
+        ExchangeObserver.Exchange recorder = new CapturingObserver(store, tunnelName, maxBodyBytes, original.id(), budget)
                 .begin("replay", method, uri, headers);
         Buffer payload = Buffer.buffer(body);
         recorder.requestBody(payload);
@@ -66,7 +73,8 @@ final class Replayer {
         RequestOptions options;
         try {
             options = new RequestOptions().setMethod(HttpMethod.valueOf(method.toUpperCase(java.util.Locale.ROOT)))
-                    .setHost(upstream.host()).setPort(upstream.port()).setSsl(upstream.ssl()).setURI(uri).setHeaders(outgoing);
+                    .setHost(upstream.host()).setPort(upstream.port()).setSsl(upstream.ssl()).setURI(uri).setHeaders(outgoing)
+                    .setIdleTimeout(timeout.toMillis());
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(new IllegalArgumentException("invalid method or uri: " + e.getMessage()));
         }
@@ -78,7 +86,7 @@ final class Replayer {
                     recorder.response(response.statusCode(), response.statusMessage(), responseHeaders);
                     response.handler(recorder::responseBody);
                     response.exceptionHandler(failure -> {
-                        recorder.fail(String.valueOf(failure.getMessage()));
+                        recorder.fail(reason(upstream, failure));
                         done.tryComplete();
                     });
                     response.endHandler(v -> {
@@ -87,10 +95,18 @@ final class Replayer {
                     });
                 })
                 .onFailure(failure -> {
-                    recorder.fail("upstream " + upstream.address() + ": " + failure.getMessage());
+                    recorder.fail(reason(upstream, failure));
                     done.tryComplete();
                 });
         return done.future();
+    }
+
+    private String reason(HttpUpstream upstream, Throwable failure) {
+        if (failure instanceof java.util.concurrent.TimeoutException) {
+            return "upstream " + upstream.address() + " sent nothing for "
+                    + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms") + " (replay timeout)";
+        }
+        return "upstream " + upstream.address() + ": " + failure.getMessage();
     }
 
     Future<Void> close() {
