@@ -283,6 +283,10 @@ class TenancyEdgeTest {
         if (accepted.size() < 2) {
             agent(token);
         }
+        // The counts were index look-ups by tenant, not scans of every session (review L7).
+        long indexQueries = edge.hazelcast().getMap(dev.burrow.edge.tenancy.TenantSessions.SESSIONS_MAP).getLocalMapStats()
+                .getIndexStats().values().stream().mapToLong(com.hazelcast.query.LocalIndexStats::getQueryCount).sum();
+        assertTrue(indexQueries >= 10, "tenant index used " + indexQueries + " times for 10 logins");
     }
 
     @Test

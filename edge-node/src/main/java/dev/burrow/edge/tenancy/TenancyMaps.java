@@ -2,6 +2,8 @@ package dev.burrow.edge.tenancy;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.config.IndexType;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
 import dev.burrow.edge.store.Database;
@@ -24,7 +26,9 @@ public final class TenancyMaps {
                 Reservation.class, Reservation::tenantId));
         durable(config, ReservedNames.DOMAINS_MAP, new JsonTableStore<>(database.dataSource(), "custom_domains",
                 CustomDomain.class, CustomDomain::tenantId));
-        config.addMapConfig(new MapConfig(TenantSessions.SESSIONS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT));
+        // Indexed by tenant: the session quota counts a tenant's sessions on every new login (twice), without a scan.
+        config.addMapConfig(new MapConfig(TenantSessions.SESSIONS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT)
+                .addIndexConfig(new IndexConfig(IndexType.HASH, TenantSessions.TENANT_ATTRIBUTE)));
     }
 
     /**

@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
 import dev.burrow.edge.registry.EndpointException;
 import dev.burrow.protocol.ErrorCode;
 import io.vertx.core.Future;
@@ -34,6 +35,8 @@ public final class TenantSessions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TenantSessions.class);
     public static final String SESSIONS_MAP = "burrow.tenant-sessions";
     public static final String KICK_ADDRESS = "burrow.tenancy.kick";
+    /** The indexed attribute of {@link LiveSession} ({@link TenancyMaps}). */
+    static final String TENANT_ATTRIBUTE = "tenantId";
 
     /** A link that can be closed from outside (an agent session's link on this node). */
     public interface Kickable {
@@ -90,7 +93,7 @@ public final class TenantSessions implements AutoCloseable {
         }
         return vertx.executeBlocking(() -> {
             Set<String> ids = new HashSet<>();
-            sessions.values(new OfTenant(principal.tenantId())).forEach(s -> ids.add(s.sessionId()));
+            sessions.values(ofTenant(principal.tenantId())).forEach(s -> ids.add(s.sessionId()));
             if (resumeSessionId != null && ids.contains(resumeSessionId)) {
                 return null;
             }
@@ -134,7 +137,7 @@ public final class TenantSessions implements AutoCloseable {
         }
         return vertx.executeBlocking(() -> {
             Set<String> ids = new HashSet<>();
-            sessions.values(new OfTenant(principal.tenantId())).forEach(s -> ids.add(s.sessionId()));
+            sessions.values(ofTenant(principal.tenantId())).forEach(s -> ids.add(s.sessionId()));
             ids.add(sessionId);
             if (!Quotas.allows(max, ids.size() - 1)) {
                 throw new EndpointException(ErrorCode.SESSION_QUOTA_EXCEEDED, "this account already has " + (ids.size() - 1)
@@ -163,7 +166,7 @@ public final class TenantSessions implements AutoCloseable {
 
     /** Live sessions (one entry per node a session has a link on), of one tenant or, for null, of all. */
     public Future<List<LiveSession>> list(String tenantId) {
-        return vertx.executeBlocking(() -> (tenantId == null ? sessions.values() : sessions.values(new OfTenant(tenantId)))
+        return vertx.executeBlocking(() -> (tenantId == null ? sessions.values() : sessions.values(ofTenant(tenantId)))
                 .stream().sorted(Comparator.comparing(LiveSession::sessionId).thenComparing(LiveSession::nodeId)).toList(), false);
     }
 
@@ -215,11 +218,9 @@ public final class TenantSessions implements AutoCloseable {
         }
     }
 
-    record OfTenant(String tenantId) implements Predicate<String, LiveSession>, Serializable {
-        @Override
-        public boolean apply(Map.Entry<String, LiveSession> entry) {
-            return entry.getValue() != null && entry.getValue().tenantId().equals(tenantId);
-        }
+    /** A tenant's sessions: an index look-up on every member. */
+    static Predicate<String, LiveSession> ofTenant(String tenantId) {
+        return Predicates.equal(TENANT_ATTRIBUTE, tenantId);
     }
 
     record OnNode(String node) implements Predicate<String, LiveSession>, Serializable {
