@@ -115,7 +115,9 @@ class ObservedForwardingTest {
             Thread.sleep(20);
         }
         Duration latency = session.latency();
-        assertTrue(latency != null && latency.compareTo(Duration.ofSeconds(2)) < 0, "latency " + latency);
+        // A real round trip: measured, positive; the bound is generous because a stalled loaded host stretches it.
+        assertTrue(latency != null && !latency.isNegative() && !latency.isZero()
+                && latency.compareTo(Duration.ofSeconds(10)) < 0, "latency " + latency);
         session.close().await();
         assertEquals(null, session.latency());
     }

@@ -160,8 +160,8 @@ class RedundantLinksTest {
         session = builder(lone).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
         echoEndpoint();
         assertEquals("alone", echo(lone, "alone"));
-        // Nothing should happen: give a stray retry a few heartbeats (200 ms each) to show itself.
-        Thread.sleep(800);
+        // Nothing should happen: give a stray retry (backoff at most 200 ms) a few heartbeats to show itself.
+        awaitHeartbeatRoundTrips(lone.link(), 4);
         assertEquals(1, lone.auths());
         assertEquals(0, nodes.get(1).auths() + nodes.get(2).auths());
         assertEquals(1, session.links().size());
@@ -177,7 +177,7 @@ class RedundantLinksTest {
         waitFor(() -> lone.binds().size() == 1);
         assertTrue(lone.authMessages().get(0).supports(ControlMessage.Auth.FEATURE_EDGE_NODES),
                 "the agent asks for membership updates");
-        Thread.sleep(300);
+        awaitHeartbeatRoundTrips(lone.link(), 2);
         assertEquals(0, joiner.auths(), "nothing to dial before the update");
 
         lone.link().sendControl(new ControlMessage.EdgeNodes(List.of(joiner.address())));
@@ -297,6 +297,18 @@ class RedundantLinksTest {
         stream.exceptionHandler(done::tryFail);
         stream.end(Buffer.buffer(text));
         return done.future().await(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Waits for {@code n} heartbeat round trips (200 ms apart) on the edge's side of a link: proof that time passed
+     * and both event loops ran, however loaded the machine, where a fixed sleep proves neither. Each heartbeat ACK
+     * stores a new Duration, so a change of identity is one round trip.
+     */
+    private static void awaitHeartbeatRoundTrips(StreamMultiplexer link, int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            Duration before = link.lastRoundTrip();
+            waitFor(() -> link.lastRoundTrip() != before);
+        }
     }
 
     private static void waitFor(BooleanSupplier condition) throws InterruptedException {
