@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code burrow-edge admin …} against a real node: a tenant and a token on a fresh node, a refusal as one line. */
+/**
+ * {@code burrow-edge admin …} against a real node: a tenant and a token on a fresh node, its sessions, a reservation, the
+ * token revoked, a refusal as one line.
+ */
 class AdminCommandTest {
     @TempDir
     Path dataDir;
@@ -71,6 +74,16 @@ class AdminCommandTest {
         assertTrue(secret.startsWith("bt_"), token.out());
         FakeAgent agent = await(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), secret, null));
         assertTrue(await(agent.authResult()).ok());
+
+        Run sessions = run("sessions", "cli");
+        assertEquals(0, sessions.code(), sessions.err());
+        assertEquals(1, new JsonObject(sessions.out()).getJsonArray("sessions").size(), sessions.out());
+        Run reserve = run("reserve", "cli", "app.cli.localhost");
+        assertEquals(0, reserve.code(), reserve.err());
+        assertEquals("app.cli.localhost", new JsonObject(reserve.out()).getString("name"));
+        Run revoke = run("revoke-token", "cli", new JsonObject(token.out()).getString("id"));
+        assertEquals(0, revoke.code(), revoke.err());
+        assertTrue(new JsonObject(revoke.out()).getBoolean("revoked"), revoke.out());
 
         Run again = run("create-tenant", "cli");
         assertEquals(1, again.code());
