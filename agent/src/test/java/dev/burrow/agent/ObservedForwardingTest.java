@@ -5,12 +5,8 @@ import dev.burrow.agent.inspect.ExchangeStore;
 import dev.burrow.agent.inspect.Inspector;
 import dev.burrow.agent.forward.HttpUpstream;
 import dev.burrow.agent.testing.FakeEdge;
-import dev.burrow.mux.MuxStream;
 import dev.burrow.protocol.HttpRequestHead;
-import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.StreamOpen;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -127,28 +123,13 @@ class ObservedForwardingTest {
                 .edgeCa(edge.caFile()).connect().await();
     }
 
-    private record Exchange(HttpResponseHead head, Buffer body) {
-    }
-
-    private Exchange send(String endpointId, String method, String uri, Buffer body) throws Exception {
+    private FakeEdge.Exchange send(String endpointId, String method, String uri, Buffer body) throws Exception {
         List<Map.Entry<String, String>> headers = new java.util.ArrayList<>(List.of(Map.entry("Host", "x.localhost:8080")));
         if (body != null) {
             headers.add(Map.entry("Content-Length", String.valueOf(body.length())));
         }
-        MuxStream stream = edge.open(StreamOpen.http(endpointId, "1.2.3.4:5", new HttpRequestHead(method, uri, headers)));
-        Promise<Exchange> done = Promise.promise();
-        HttpResponseHead[] head = new HttpResponseHead[1];
-        Buffer received = Buffer.buffer();
-        stream.headersHandler(h -> head[0] = h);
-        stream.handler(received::appendBuffer);
-        stream.endHandler(v -> done.tryComplete(new Exchange(head[0], received)));
-        stream.exceptionHandler(done::tryFail);
-        if (body != null) {
-            stream.write(body);
-        }
-        stream.end();
-        Future<Exchange> result = done.future();
-        return result.await(20, TimeUnit.SECONDS);
+        return edge.exchange(StreamOpen.http(endpointId, "1.2.3.4:5", new HttpRequestHead(method, uri, headers)), body)
+                .await(20, TimeUnit.SECONDS);
     }
 
     private static void awaitSize(ExchangeStore store, int size) throws InterruptedException {

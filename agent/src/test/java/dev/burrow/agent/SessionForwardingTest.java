@@ -69,24 +69,6 @@ class SessionForwardingTest {
                 .listener(events::add);
     }
 
-    private record Exchange(HttpResponseHead head, Buffer body) {
-    }
-
-    private static Future<Exchange> exchange(MuxStream stream, Buffer requestBody) {
-        Promise<Exchange> done = Promise.promise();
-        HttpResponseHead[] head = new HttpResponseHead[1];
-        Buffer body = Buffer.buffer();
-        stream.headersHandler(h -> head[0] = h);
-        stream.handler(body::appendBuffer);
-        stream.endHandler(v -> done.tryComplete(new Exchange(head[0], body)));
-        stream.exceptionHandler(done::tryFail);
-        if (requestBody != null) {
-            stream.write(requestBody);
-        }
-        stream.end();
-        return done.future();
-    }
-
     private static HttpRequestHead get(String path, String host, Map.Entry<String, String>... extra) {
         List<Map.Entry<String, String>> headers = new java.util.ArrayList<>(List.of(Map.entry("Host", host)));
         headers.addAll(List.of(extra));
@@ -101,7 +83,7 @@ class SessionForwardingTest {
         assertEquals("http://demo.localhost:8080", forwarder.publicUrl());
         String id = edge.endpointId("demo.localhost");
 
-        Exchange download = exchange(edge.open(StreamOpen.http(id, "1.2.3.4:5", get("/big", "demo.localhost:8080"))), null)
+        FakeEdge.Exchange download = FakeEdge.exchange(edge.open(StreamOpen.http(id, "1.2.3.4:5", get("/big", "demo.localhost:8080"))), null)
                 .await(20, TimeUnit.SECONDS);
         assertEquals(200, download.head().status());
         assertEquals(BIG, download.body().length());
@@ -111,7 +93,7 @@ class SessionForwardingTest {
         for (int i = 0; i < 300_000; i++) {
             upload.appendInt(i);
         }
-        Exchange echo = exchange(edge.open(StreamOpen.http(id, "1.2.3.4:5",
+        FakeEdge.Exchange echo = FakeEdge.exchange(edge.open(StreamOpen.http(id, "1.2.3.4:5",
                 get("/echo", "demo.localhost:8080", Map.entry("Content-Length", String.valueOf(upload.length()))))), upload)
                 .await(20, TimeUnit.SECONDS);
         assertEquals(200, echo.head().status());
@@ -152,7 +134,7 @@ class SessionForwardingTest {
         placeholder.close().await();
         BurrowSession session = builder().connect().await();
         session.httpEndpoint().subdomain("down").forward(URI.create("http://127.0.0.1:" + deadPort)).await();
-        Throwable failure = exchange(edge.open(StreamOpen.http(edge.endpointId("down.localhost"), "1.2.3.4:5",
+        Throwable failure = FakeEdge.exchange(edge.open(StreamOpen.http(edge.endpointId("down.localhost"), "1.2.3.4:5",
                 get("/", "down.localhost:8080"))), null).transform(Future::succeededFuture).await().cause();
         StreamResetException reset = assertInstanceOf(StreamResetException.class, failure);
         assertEquals(ErrorCode.UPSTREAM_UNREACHABLE, reset.code());
@@ -172,7 +154,7 @@ class SessionForwardingTest {
         assertEquals(firstSession, edge.authMessages().get(1).resumeSessionId());
         assertTrue(events.stream().anyMatch(e -> e instanceof SessionEvent.Disconnected));
         assertEquals("http://keep.localhost:8080", session.endpoints().get(0).publicUrl());
-        Exchange after = exchange(edge.open(StreamOpen.http(edge.endpointId("keep.localhost"), "1.2.3.4:5",
+        FakeEdge.Exchange after = FakeEdge.exchange(edge.open(StreamOpen.http(edge.endpointId("keep.localhost"), "1.2.3.4:5",
                 get("/big", "keep.localhost:8080"))), null).await(20, TimeUnit.SECONDS);
         assertEquals(BIG, after.body().length());
         session.close().await();
