@@ -1,18 +1,12 @@
 package dev.burrow.cluster;
 
-import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
-import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.DeterministicBytes;
 import dev.burrow.testsupport.EdgeProcess;
-import dev.burrow.testsupport.ProcessLogsOnFailure;
-import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.cluster.EdgeCluster;
 import dev.burrow.testsupport.cluster.SteadyLoad;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,29 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with 200 and their full bodies, exits 0 within its drain timeout; the nodes still accepting answer every request; the agent's two
  * live links end up on the other nodes.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class DrainE2ETest {
+class DrainE2ETest extends ClusterWithAgentTest {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final int SLOW_REQUESTS = 4;
     private static final int SLOW_BYTES = 20_000;
     private static final int LOAD_RATE = 20;
     private static final Duration LOAD_DURATION = Duration.ofSeconds(10);
-    private Upstream upstream;
-    private EdgeCluster cluster;
-    private AgentProcess agent;
-
-    @AfterEach
-    void stopAll() {
-        Closeables.closeAll(agent, cluster, upstream);
-    }
-
     @Test
     void aDrainedNodeFinishesItsExchangesLosesNoRequestAtTheOthersAndExitsZero() throws Exception {
-        upstream = Upstream.start();
-        cluster = EdgeCluster.start(3, "1s", "--drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s");
-        agent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("drained").start();
-        ClusterTestSupport.awaitServing(cluster.nodes(), "drained", Duration.ofSeconds(20));
+        startClusterAndAgent(() -> EdgeCluster.start(3, "1s", "--drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s"), "drained");
         EdgeProcess draining = cluster.node(0);
 
         SteadyLoad load = new SteadyLoad(cluster.nodes(), "drained");
