@@ -129,13 +129,10 @@ class RedundantLinksTest {
 
     @Test
     void keepsServingThroughTheOtherLinkWhenANodeDiesAndRedialsTheLostOne() throws Exception {
-        FakeEdge a = nodes.get(0);
-        session = builder(a).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
-        waitFor(() -> linkCount() == 2);
-        echoEndpoint();
-        FakeEdge survivor = nodeWithLinkOtherThan(a);
-        FakeEdge third = nodes.stream().filter(node -> node != a && node != survivor).findFirst().orElseThrow();
-        waitFor(() -> survivor.binds().size() == 1);
+        TwoLinks linked = twoLinksAndAnEchoEndpoint();
+        FakeEdge a = linked.first();
+        FakeEdge survivor = linked.other();
+        FakeEdge third = linked.spare();
 
         a.close().await();
         a.killLinks();
@@ -191,13 +188,9 @@ class RedundantLinksTest {
 
     @Test
     void goAwayMovesTheLinkToAnotherNodeBeforeTheOldOneCloses() throws Exception {
-        FakeEdge a = nodes.get(0);
-        session = builder(a).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
-        waitFor(() -> linkCount() == 2);
-        echoEndpoint();
-        FakeEdge other = nodeWithLinkOtherThan(a);
-        FakeEdge third = nodes.stream().filter(node -> node != a && node != other).findFirst().orElseThrow();
-        waitFor(() -> other.binds().size() == 1);
+        TwoLinks linked = twoLinksAndAnEchoEndpoint();
+        FakeEdge a = linked.first();
+        FakeEdge third = linked.spare();
 
         StreamMultiplexer oldLink = a.link();
         MuxStream inFlight = oldLink.openStream(StreamOpen.tcp(lastTcpId(a), "9.9.9.9:1"));
@@ -228,12 +221,10 @@ class RedundantLinksTest {
 
     @Test
     void aNodeThatClosesWithGoingAwayAtOnceIsReplacedToo() throws Exception {
-        FakeEdge a = nodes.get(0);
-        session = builder(a).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
-        waitFor(() -> linkCount() == 2);
-        echoEndpoint();
-        FakeEdge other = nodeWithLinkOtherThan(a);
-        FakeEdge third = nodes.stream().filter(node -> node != a && node != other).findFirst().orElseThrow();
+        TwoLinks linked = twoLinksAndAnEchoEndpoint();
+        FakeEdge a = linked.first();
+        FakeEdge other = linked.other();
+        FakeEdge third = linked.spare();
         a.close().await();
         a.links().forEach(link -> link.close(ErrorCode.GOING_AWAY, "the edge node is shutting down"));
         assertEquals("served meanwhile", echo(other, "served meanwhile"));
@@ -264,6 +255,22 @@ class RedundantLinksTest {
         assertEquals(1, up.links().size());
         assertTrue(events.get(0) instanceof SessionEvent.ConnectFailed failed && failed.edgeAddress().equals(downAddress),
                 events.toString());
+    }
+
+    /** The nodes of a 2-link session: the one dialed first, the other one linked, and the spare one. */
+    private record TwoLinks(FakeEdge first, FakeEdge other, FakeEdge spare) {
+    }
+
+    /** A 2-link session dialing node 0 first, with a TCP echo endpoint bound on both links. */
+    private TwoLinks twoLinksAndAnEchoEndpoint() throws Exception {
+        FakeEdge first = nodes.get(0);
+        session = builder(first).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
+        waitFor(() -> linkCount() == 2);
+        echoEndpoint();
+        FakeEdge other = nodeWithLinkOtherThan(first);
+        FakeEdge spare = nodes.stream().filter(node -> node != first && node != other).findFirst().orElseThrow();
+        waitFor(() -> first.binds().size() == 1 && other.binds().size() == 1);
+        return new TwoLinks(first, other, spare);
     }
 
     private int linkCount() {

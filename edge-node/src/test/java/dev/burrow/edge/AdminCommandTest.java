@@ -2,7 +2,6 @@ package dev.burrow.edge;
 
 import dev.burrow.edge.config.EdgeConfig;
 import dev.burrow.edge.config.PortRange;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -14,8 +13,8 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
+import static dev.burrow.edge.EdgeNodeEndToEndTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,10 +27,6 @@ class AdminCommandTest {
     Path dataDir;
     private Vertx vertx;
     private EdgeNode edge;
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 
     @BeforeEach
     void start() throws Exception {

@@ -16,12 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -73,7 +68,7 @@ class ClusterE2ETest {
             for (int i = 0; i < 5; i++) {
                 String response;
                 try {
-                    response = get(node, "relayed", "/echo?via=" + node.bindAddress() + "&n=" + i, Duration.ofSeconds(10));
+                    response = ClusterTestSupport.get(node, "relayed", "/echo?via=" + node.bindAddress() + "&n=" + i, Duration.ofSeconds(10));
                 } catch (IOException e) {
                     throw new AssertionError("request " + i + " via " + node + ": " + e, e);
                 }
@@ -94,7 +89,7 @@ class ClusterE2ETest {
         int port = tcpAgent.publicPort();
         for (EdgeProcess node : cluster.nodes()) {
             byte[] sent = ("hello via " + node.httpPort()).getBytes(StandardCharsets.UTF_8);
-            String received = new String(echoOnce(node.bindAddress(), port, sent), StandardCharsets.UTF_8);
+            String received = new String(ClusterTestSupport.echoOnce(node.bindAddress(), port, sent), StandardCharsets.UTF_8);
             assertEquals(new String(sent, StandardCharsets.UTF_8) + new String(TcpEchoServer.byeLine(sent.length), StandardCharsets.UTF_8), received,
                     "TCP echo through " + node.bindAddress() + ":" + port);
         }
@@ -116,7 +111,7 @@ class ClusterE2ETest {
                 twoLinkBack.toMillis(), oneLinkBack.toMillis());
         for (int i = 0; i < 5; i++) {
             for (int node = 1; node <= 2; node++) {
-                String response = get(cluster.node(node), "relayed", "/echo?steady=" + i, Duration.ofSeconds(2));
+                String response = ClusterTestSupport.get(cluster.node(node), "relayed", "/echo?steady=" + i, Duration.ofSeconds(10));
                 assertTrue(response.startsWith("HTTP/1.1 200"), "2-link URL via node " + node + ": " + firstLine(response));
             }
         }
@@ -135,7 +130,13 @@ class ClusterE2ETest {
             boolean all = true;
             for (int node = 1; node <= 2; node++) {
                 long t0 = System.nanoTime();
-                last = get(cluster.node(node), name, "/echo?after-kill", DEAD_LINK_DETECTION.multipliedBy(3));
+                Duration timeout = DEAD_LINK_DETECTION.multipliedBy(3);
+                try {
+                    last = ClusterTestSupport.get(cluster.node(node), name, "/echo?after-kill", timeout);
+                } catch (java.net.SocketTimeoutException hung) {
+                    throw new AssertionError("a request for " + name + " to node " + node + " after the kill got no answer in "
+                            + timeout.toMillis() + " ms: it hung instead of failing over", hung);
+                }
                 long millis = (System.nanoTime() - t0) / 1_000_000;
                 slowest = Math.max(slowest, millis);
                 assertTrue(millis < DEAD_LINK_DETECTION.toMillis(), "a request to node " + node + " after the kill took "
@@ -150,31 +151,6 @@ class ClusterE2ETest {
             sleep(100);
         }
         throw new AssertionError(name + " did not serve through both survivors within " + bound + "; last: " + firstLine(last));
-    }
-
-    private static String get(EdgeProcess node, String name, String path, Duration timeout) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(node.bindAddress(), node.httpPort()), (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + node.hostHeader(name) + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static byte[] echoOnce(String host, int port, byte[] data) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 5000);
-            socket.setSoTimeout(5000);
-            socket.getOutputStream().write(data);
-            socket.shutdownOutput();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            in.transferTo(received);
-            return received.toByteArray();
-        }
     }
 
     private static String firstLine(String response) {
