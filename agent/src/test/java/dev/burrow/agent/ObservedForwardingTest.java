@@ -7,15 +7,10 @@ import dev.burrow.agent.forward.HttpUpstream;
 import dev.burrow.agent.testing.FakeEdge;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.StreamOpen;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.time.Duration;
@@ -28,36 +23,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An HTTP endpoint with an exchange observer (the inspector's capture) and with HTTP/2 to the upstream. */
-@ExtendWith(VertxExtension.class)
-class ObservedForwardingTest {
+class ObservedForwardingTest extends FakeEdgeAndUpstreamTest {
     private static final int BIG = 8 * 1024 * 1024;
 
-    private Vertx vertx;
-    private FakeEdge edge;
-    private HttpServer upstream;
+    private final Buffer big = Buffer.buffer(new byte[BIG]);
     private final List<HttpVersion> versions = new CopyOnWriteArrayList<>();
     private final List<String> authorities = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void start(Vertx vertx) {
-        this.vertx = vertx;
-        edge = new FakeEdge(vertx).start(0).await();
-        Buffer big = Buffer.buffer(new byte[BIG]);
-        upstream = vertx.createHttpServer().requestHandler(request -> {
-            versions.add(request.version());
-            authorities.add(String.valueOf(request.authority()));
-            if (request.path().equals("/big")) {
-                request.response().end(big);
-            } else {
-                request.body().onSuccess(body -> request.response().putHeader("Content-Type", "text/plain").end(body));
-            }
-        }).listen(0, "127.0.0.1").await();
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.close().await();
-        edge.close().await();
+    @Override
+    void upstream(HttpServerRequest request) {
+        versions.add(request.version());
+        authorities.add(String.valueOf(request.authority()));
+        if (request.path().equals("/big")) {
+            request.response().end(big);
+        } else {
+            request.body().onSuccess(body -> request.response().putHeader("Content-Type", "text/plain").end(body));
+        }
     }
 
     @Test

@@ -9,15 +9,10 @@ import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.NetServer;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.time.Duration;
@@ -31,36 +26,22 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SDK against a minimal TLS edge built on the real multiplexer: forwarding, errors, reconnect. */
-@ExtendWith(VertxExtension.class)
-class SessionForwardingTest {
+class SessionForwardingTest extends FakeEdgeAndUpstreamTest {
     private static final int BIG = 20 * 1024 * 1024;
 
-    private Vertx vertx;
-    private FakeEdge edge;
-    private HttpServer upstream;
+    private final Buffer big = Buffer.buffer(new byte[BIG]);
     private final List<SessionEvent> events = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void start(Vertx vertx) {
-        this.vertx = vertx;
-        edge = new FakeEdge(vertx).start(0).await();
-        Buffer big = Buffer.buffer(new byte[BIG]);
-        upstream = vertx.createHttpServer().requestHandler(request -> {
-            if (request.path().equals("/upgrade")) {
-                request.toNetSocket().onSuccess(socket -> socket.handler(socket::write));
-            } else if (request.path().equals("/big")) {
-                request.response().putHeader("X-Host-Seen", request.getHeader("Host")).end(big);
-            } else {
-                request.response().setChunked(true).putHeader("X-Host-Seen", request.getHeader("Host"));
-                request.pipeTo(request.response());
-            }
-        }).listen(0, "127.0.0.1").await();
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.close().await();
-        edge.close().await();
+    @Override
+    void upstream(HttpServerRequest request) {
+        if (request.path().equals("/upgrade")) {
+            request.toNetSocket().onSuccess(socket -> socket.handler(socket::write));
+        } else if (request.path().equals("/big")) {
+            request.response().putHeader("X-Host-Seen", request.getHeader("Host")).end(big);
+        } else {
+            request.response().setChunked(true).putHeader("X-Host-Seen", request.getHeader("Host"));
+            request.pipeTo(request.response());
+        }
     }
 
     private SessionBuilder builder() {
