@@ -29,35 +29,14 @@
 # removed, on exit, failure or Ctrl-C.
 set -euo pipefail
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
-CONFIG_DIR="$SCRIPT_DIR/bench-config"
-EDGE_JAR=${EDGE_JAR:-$REPO_ROOT/edge-node/target/burrow-edge.jar}
-AGENT_JAR=${AGENT_JAR:-$REPO_ROOT/agent/target/burrow.jar}
-JAVA=${JAVA:-java}
+LOG_NAME=bench
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 LOOPBACK=127.0.0.1
 SUBDOMAIN=bench
 TUNNEL_HOST="$SUBDOMAIN.localhost"
 
-QUICK=0
-ONLY_BASELINES=0
-REBUILD=0
-OUT_ARG=""
-
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
-
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --quick) QUICK=1 ;;
-    --only-baselines) ONLY_BASELINES=1 ;;
-    --rebuild) REBUILD=1 ;;
-    --out) [ $# -ge 2 ] || { echo "bench: --out needs a file name" >&2; exit 2; }; OUT_ARG=$2; shift ;;
-    --out=*) OUT_ARG=${1#--out=} ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "bench: unknown option '$1' (try --help)" >&2; exit 2 ;;
-  esac
-  shift
-done
+parse_flags "quick only-baselines rebuild out" "$@"
 
 if [ "$QUICK" = 1 ]; then
   DURATION=${DURATION:-3}; WARMUP=${WARMUP:-1}; BIG_MIB=${BIG_MIB:-64}; BULK_RUNS=${BULK_RUNS:-1}
@@ -73,185 +52,38 @@ JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUT=${OUT_ARG:-${OUT:-$REPO_ROOT/load-tests/results/bench-$STAMP.md}}
 
-for v in DURATION WARMUP BIG_MIB BULK_RUNS NGINX_WORKERS READY_TIMEOUT; do
-  [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || { echo "bench: $v must be a positive integer, got '${!v}'" >&2; exit 2; }
-done
-
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-# ---------------------------------------------------------------------------------------------------
-# Cleanup: every process started is recorded here and stopped in reverse order; the temp dir goes too.
-PIDS=()
-PID_NAMES=()
-TMP=""
-POLICY_RC_CREATED=0
-
-stop_pid() {  # pid name: TERM, up to 5 s, then KILL
-  local pid=$1 name=$2 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  log "$name (pid $pid) did not stop on TERM; killing"
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local rc=$? i
-  trap - EXIT INT TERM ERR
-  set +e
-  if [ "$rc" -ne 0 ] && [ -n "$TMP" ] && [ -d "$TMP/logs" ]; then
-    for f in "$TMP"/logs/*.log; do
-      [ -s "$f" ] || continue
-      log "last lines of $(basename "$f"):"
-      tail -n 15 "$f" | sed 's/^/    /' >&2
-    done
-  fi
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}" "${PID_NAMES[$i]}"; done
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do wait "${PIDS[$i]}" 2>/dev/null; done
-  [ "$POLICY_RC_CREATED" = 1 ] && rm -f /usr/sbin/policy-rc.d
-  [ -n "$TMP" ] && rm -rf "$TMP"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'log "failed at line $LINENO: $BASH_COMMAND"' ERR
-trap 'log "interrupted"; exit 130' INT
-trap 'log "terminated"; exit 143' TERM
-
-track() { PIDS+=("$1"); PID_NAMES+=("$2"); }
+positive_integers DURATION WARMUP BIG_MIB BULK_RUNS NGINX_WORKERS READY_TIMEOUT
+cleanup_on_exit
 
 # ---------------------------------------------------------------------------------------------------
 # Tools
-need_cmds=(nginx wrk curl ss timeout)
-[ "$ONLY_BASELINES" = 1 ] || need_cmds+=("$JAVA")
-[ -n "${BENCH_SKIP_SSH:-}" ] || need_cmds+=(sshd ssh ssh-keygen)
-
-find_cmd() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
-
-missing=()
-for c in "${need_cmds[@]}"; do [ -n "$(find_cmd "$c")" ] || missing+=("$c"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  pkgs=()
-  for c in "${missing[@]}"; do
-    case "$c" in
-      nginx) pkgs+=(nginx) ;; wrk) pkgs+=(wrk) ;; curl) pkgs+=(curl) ;; ss) pkgs+=(iproute2) ;;
-      timeout) pkgs+=(coreutils) ;; sshd) pkgs+=(openssh-server) ;; ssh|ssh-keygen) pkgs+=(openssh-client) ;;
-      "$JAVA") die "$JAVA not found: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless) and Maven" ;;
-    esac
-  done
-  mapfile -t pkgs < <(printf '%s\n' "${pkgs[@]}" | sort -u)
-  if [ "$(id -u)" != 0 ]; then
-    die "missing: ${missing[*]}. Install them with: sudo apt-get install -y ${pkgs[*]}"
-  fi
-  log "installing ${pkgs[*]} with apt-get"
-  # Keep the packages' maintainer scripts from starting the system nginx/sshd (on :80/:22, all addresses).
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
-    POLICY_RC_CREATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pkgs[@]}" >/dev/null
-  if [ "$POLICY_RC_CREATED" = 1 ]; then rm -f /usr/sbin/policy-rc.d; POLICY_RC_CREATED=0; fi
-  for c in "${missing[@]}"; do [ -n "$(find_cmd "$c")" ] || die "$c still missing after apt-get install"; done
-fi
+tools=(nginx=nginx wrk=wrk curl=curl ss=iproute2 timeout=coreutils)
+[ -n "${BENCH_SKIP_SSH:-}" ] || tools+=(sshd=openssh-server ssh=openssh-client ssh-keygen=openssh-client)
+[ "$ONLY_BASELINES" = 1 ] || need_java
+install_tools "${tools[@]}"
 NGINX=$(find_cmd nginx)
 SSHD=$(find_cmd sshd)
 
 # ---------------------------------------------------------------------------------------------------
 # Jars
-if [ "$ONLY_BASELINES" = 0 ] && { [ "$REBUILD" = 1 ] || [ ! -f "$EDGE_JAR" ] || [ ! -f "$AGENT_JAR" ]; }; then
-  command -v mvn >/dev/null || die "jars missing and mvn not found: install Maven or build the jars first"
-  log "building jars (mvn -B -q -DskipTests package)"
-  (cd "$REPO_ROOT" && mvn -B -q -DskipTests package)
-  [ -f "$EDGE_JAR" ] || die "build finished but $EDGE_JAR is missing"
-  [ -f "$AGENT_JAR" ] || die "build finished but $AGENT_JAR is missing"
-fi
+[ "$ONLY_BASELINES" = 1 ] || ensure_jars
 
 # ---------------------------------------------------------------------------------------------------
 # Is something else using the CPU? Figures taken on a busy machine are not comparable with others.
-cpu_idle_pct() {  # seconds: share of CPU time idle over that many seconds, from /proc/stat
-  local a b
-  a=$(awk '/^cpu / {printf "%d %d", $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
-  sleep "$1"
-  b=$(awk '/^cpu / {printf "%d %d", $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[1] - x[1];
-    printf "%.0f", (t > 0 ? 100 * (y[2] - x[2]) / t : 100) }'
-}
 IDLE_BEFORE=$(cpu_idle_pct 2)
 if [ "$IDLE_BEFORE" -lt 90 ]; then
   log "WARNING: the CPU was only ${IDLE_BEFORE}% idle before the run: something else is running; figures will be noisy"
 fi
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/burrow-bench.XXXXXX")
-mkdir -p "$TMP/logs"
-chmod 711 "$TMP"  # nginx workers run as an unprivileged user when started as root: they must reach www/
-
-# ---------------------------------------------------------------------------------------------------
-# Helpers
-USED_PORTS=" "
-free_port() {  # VAR: set VAR to a free 127.0.0.1 TCP port below the ephemeral range (no outgoing socket holds it)
-  local var=$1 lo p i
-  read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range  # 32768 by default
-  for i in $(seq 1 500); do
-    # 21000 and up: clear of the edge's default TCP endpoint range (20000-20999)
-    if [ "$lo" -gt 22000 ]; then p=$(( 21000 + RANDOM % (lo - 21000) )); else p=$(( 61000 + RANDOM % 4000 )); fi
-    case "$USED_PORTS" in *" $p "*) continue ;; esac
-    if [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]; then USED_PORTS="$USED_PORTS$p "; printf -v "$var" %s "$p"; return 0; fi
-  done
-  die "no free TCP port found"
-}
-
-wait_for_line() {  # file regex timeout-s pid name: wait until a line of file matches regex
-  local file=$1 re=$2 secs=$3 pid=$4 name=$5 deadline=$((SECONDS + $3))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    if [ -f "$file" ] && tr -d '\r' < "$file" | grep -Eq "$re"; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || die "$name exited before printing /$re/ (log: see below)"
-    sleep 0.1
-  done
-  die "$name did not print /$re/ within ${secs}s"
-}
-
-line_value() {  # file regex: the first capture group of the first matching line, trailing blanks cut
-  tr -d '\r' < "$1" | sed -nE "s/.*$2.*/\\1/p" | head -n 1 | sed 's/[[:space:]]*$//'
-}
-
-wait_http_ok() {  # url host timeout-s pid name: until a GET returns 200
-  local url=$1 host=$2 secs=$3 pid=$4 name=$5 deadline=$((SECONDS + $3)) code
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H "Host: $host" "$url" 2>/dev/null || true)
-    case "$code" in
-      200) return 0 ;;
-      000|404|502|503|504) ;;  # not listening or not routed yet
-      *) die "$url (via $name) answered HTTP $code, not 200" ;;
-    esac
-    kill -0 "$pid" 2>/dev/null || die "$name exited before $url answered"
-    sleep 0.1
-  done
-  die "$url (via $name) did not answer 200 within ${secs}s (last status: ${code:-none})"
-}
+make_tmp bench
 
 # ---------------------------------------------------------------------------------------------------
 # nginx upstream: a 1 KiB page and a sparse big file
-free_port NGINX_PORT
-NGX="$TMP/nginx"
-mkdir -p "$NGX/www" "$NGX/client_body" "$NGX/proxy" "$NGX/fastcgi" "$NGX/uwsgi" "$NGX/scgi"
-{
-  printf '<!doctype html><html><head><title>burrow bench</title></head><body><p>'
-  head -c 2000 /dev/zero | tr '\0' 'b'
-} | head -c 1005 > "$NGX/www/index.html" || true  # head stops reading early: the writer's SIGPIPE is expected
-printf '</p></body></html>\n' >> "$NGX/www/index.html"
+start_nginx "$NGINX_WORKERS" "burrow bench" b
 SMALL_BYTES=$(stat -c %s "$NGX/www/index.html")
 BIG_BYTES=$((BIG_MIB * 1024 * 1024))
 truncate -s "$BIG_BYTES" "$NGX/www/big.bin"
 cat "$NGX/www/big.bin" > /dev/null  # into the page cache: a cold first read runs at a fraction of the speed
-sed -e "s|@PREFIX@|$NGX|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@WORKERS@|$NGINX_WORKERS|g" \
-  "$CONFIG_DIR/nginx.conf.template" > "$NGX/nginx.conf"
-"$NGINX" -t -q -p "$NGX" -e "$NGX/error.log" -c "$NGX/nginx.conf" 2> "$TMP/logs/nginx.log" \
-  || die "nginx config test failed"
-"$NGINX" -p "$NGX" -e "$NGX/error.log" -c "$NGX/nginx.conf" >> "$TMP/logs/nginx.log" 2>&1 &
-track $! nginx
-NGINX_PID=$!
-wait_http_ok "http://$LOOPBACK:$NGINX_PORT/index.html" "$LOOPBACK" "$READY_TIMEOUT" "$NGINX_PID" nginx
 log "nginx (pid $NGINX_PID, $NGINX_WORKERS worker) on $LOOPBACK:$NGINX_PORT: index.html ${SMALL_BYTES} B, big.bin ${BIG_MIB} MiB"
 
 # ---------------------------------------------------------------------------------------------------
@@ -266,15 +98,8 @@ if [ "$ONLY_BASELINES" = 0 ]; then
     --data-dir "$TMP/edge-data" --domain localhost "${EDGE_EXTRA[@]}" > "$EDGE_LOG" 2>&1 &
   track $! edge
   EDGE_PID=$!
-  wait_for_line "$EDGE_LOG" 'Edge node ready' "$READY_TIMEOUT" "$EDGE_PID" "edge node"
-  HTTP_PORT=$(line_value "$EDGE_LOG" 'Public HTTP listening on [^ ]*:([0-9]+)')
-  TUNNEL_PORT=$(line_value "$EDGE_LOG" 'Agent link \(TLS\) listening on [^ ]*:([0-9]+)')
-  EDGE_CA=$(line_value "$EDGE_LOG" 'Dev CA certificate: *(.+)$')
-  AUTHTOKEN=$(line_value "$EDGE_LOG" 'Authtoken: *([^ ]+)')
-  [ -n "$HTTP_PORT" ] || die "edge log has no 'Public HTTP listening on <bind>:<port>' line"
-  [ -n "$TUNNEL_PORT" ] || die "edge log has no 'Agent link (TLS) listening on <bind>:<port>' line"
-  [ -n "$EDGE_CA" ] && [ -f "$EDGE_CA" ] || die "edge log has no 'Dev CA certificate: <path>' line naming a file"
-  [ -n "$AUTHTOKEN" ] || die "edge log has no 'Authtoken: <token>' line"
+  edge_lines "$EDGE_LOG" "edge node"
+  HTTP_PORT=$EDGE_HTTP_PORT; TUNNEL_PORT=$EDGE_TUNNEL_PORT; AUTHTOKEN=$EDGE_AUTHTOKEN
   log "edge (pid $EDGE_PID): public HTTP $LOOPBACK:$HTTP_PORT, agent link $LOOPBACK:$TUNNEL_PORT"
 
   AGENT_LOG="$TMP/logs/agent.log"

@@ -9,66 +9,47 @@
 # Usage: load-tests/cross-region.sh      Environment: DURATION [30] seconds per path, USERS [16], ROUNDS [2],
 #   WARMUP [5], P99_MS [1000], EDGE_JAR, AGENT_JAR, JAVA, READY_TIMEOUT [90]
 set -euo pipefail
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
-EDGE_JAR=${EDGE_JAR:-$REPO_ROOT/edge-node/target/burrow-edge.jar}
-AGENT_JAR=${AGENT_JAR:-$REPO_ROOT/agent/target/burrow.jar}
-JAVA=${JAVA:-java}
+LOG_NAME=cross-region
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+SCRIPT_DIR="$REPO_ROOT/load-tests"
+parse_flags "" "$@"
 DURATION=${DURATION:-30}; USERS=${USERS:-16}; ROUNDS=${ROUNDS:-2}; WARMUP=${WARMUP:-5}; P99_MS=${P99_MS:-1000}
 READY_TIMEOUT=${READY_TIMEOUT:-90}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
-HZ_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
-log() { printf '[cross-region %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 for f in "$EDGE_JAR" "$AGENT_JAR"; do [ -f "$f" ] || die "$f not found (mvn -DskipTests package)"; done
 "$JAVA" -jar "$EDGE_JAR" --help 2>&1 | grep -q -- '--region-peers' || die "$EDGE_JAR has no --region-peers: it predates regions"
-NGINX=$(command -v nginx || echo /usr/sbin/nginx); [ -x "$NGINX" ] || die "nginx not found (apt-get install nginx)"
+NGINX=$(find_cmd nginx); [ -n "$NGINX" ] || die "nginx not found (apt-get install nginx)"
 
-PIDS=(); TMP=$(mktemp -d "${TMPDIR:-/tmp}/burrow-xregion.XXXXXX"); chmod 711 "$TMP"; mkdir -p "$TMP/logs"
-cleanup() {
-  local rc=$? p
-  trap - EXIT
-  if [ "$rc" -ne 0 ]; then for f in "$TMP"/logs/*.log; do log "last lines of $(basename "$f"):"; tail -n 8 "$f" >&2; done; fi
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$TMP"; exit "$rc"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_line() {  # file regex
-  local i; for i in $(seq 1 $((READY_TIMEOUT * 10))); do grep -Eq "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  die "no /$2/ in $(basename "$1") within ${READY_TIMEOUT}s"
-}
-val() { sed -nE "s/.*$2.*/\\1/p" "$1" | head -n 1; }
+cleanup_on_exit
+make_tmp xregion
 read -ra JF <<< "$JAVA_OPTS"; read -ra HZ <<< "$HZ_OPTS"
 
-NGX="$TMP/nginx"; NGINX_PORT=$(free_port)
-mkdir -p "$NGX/www" "$NGX/client_body" "$NGX/proxy" "$NGX/fastcgi" "$NGX/uwsgi" "$NGX/scgi"
-{ printf '<!doctype html><html><head><title>burrow load</title></head><body><p>'; head -c 2000 /dev/zero | tr '\0' 'g'; } \
-  | head -c 1005 > "$NGX/www/index.html" || true; printf '</p></body></html>\n' >> "$NGX/www/index.html"
-sed -e "s|@PREFIX@|$NGX|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@WORKERS@|1|g" "$SCRIPT_DIR/bench-config/nginx.conf.template" > "$NGX/nginx.conf"
-"$NGINX" -p "$NGX" -e "$NGX/error.log" -c "$NGX/nginx.conf" > "$TMP/logs/nginx.log" 2>&1 & PIDS+=($!)
+start_nginx 1 "burrow load" g
 
-RELAY_A=$(free_port); RELAY_B=$(free_port)
-start_edge() {  # region ip relay-port peer
+free_port RELAY_A; free_port RELAY_B
+start_edge() {  # region ip relay-port peer: starts it, waits until ready, reads its lines (EDGE_*)
+  local cluster_port
+  free_port cluster_port
   "$JAVA" "${JF[@]}" "${HZ[@]}" -jar "$EDGE_JAR" --node-id "$1-0" --region "$1" --bind-address "$2" \
-    --advertise-address "$2" --http-port 0 --tunnel-port 0 --ops-port 0 --relay-port "$3" --cluster-port "$(free_port)" \
-    --domain localhost --data-dir "$TMP/edge-$1" --region-peers "$4" > "$TMP/logs/edge-$1.log" 2>&1 & PIDS+=($!)
+    --advertise-address "$2" --http-port 0 --tunnel-port 0 --ops-port 0 --relay-port "$3" --cluster-port "$cluster_port" \
+    --domain localhost --data-dir "$TMP/edge-$1" --region-peers "$4" > "$TMP/logs/edge-$1.log" 2>&1 &
+  EDGE_PID=$!
+  track "$EDGE_PID" "edge $1"
+  edge_lines "$TMP/logs/edge-$1.log" "edge $1"
 }
 start_edge a 127.0.0.1 "$RELAY_A" "b=127.0.0.2:$RELAY_B"
-wait_line "$TMP/logs/edge-a.log" 'Edge node ready'
-TOKEN=$(val "$TMP/logs/edge-a.log" 'Authtoken: *([^ ]+)')
+TOKEN=$EDGE_AUTHTOKEN; HTTP_A=$EDGE_HTTP_PORT; TUNNEL_A=$EDGE_TUNNEL_PORT
 mkdir -p "$TMP/edge-b" && chmod 700 "$TMP/edge-b" && cp -p "$TMP/edge-a/ca.pem" "$TMP/edge-a/ca-key.pem" "$TMP/edge-b/"
 BURROW_AUTHTOKEN="$TOKEN" start_edge b 127.0.0.2 "$RELAY_B" "a=127.0.0.1:$RELAY_A"
-wait_line "$TMP/logs/edge-b.log" 'Edge node ready'
-HTTP_A=$(val "$TMP/logs/edge-a.log" 'Public HTTP listening on [^ ]*:([0-9]+)')
-HTTP_B=$(val "$TMP/logs/edge-b.log" 'Public HTTP listening on [^ ]*:([0-9]+)')
-TUNNEL_A=$(val "$TMP/logs/edge-a.log" 'Agent link \(TLS\) listening on [^ ]*:([0-9]+)')
+HTTP_B=$EDGE_HTTP_PORT
 log "region a: 127.0.0.1:$HTTP_A (relay $RELAY_A); region b: 127.0.0.2:$HTTP_B (relay $RELAY_B)"
 
 BURROW_AUTHTOKEN="$TOKEN" "$JAVA" "${JF[@]}" -jar "$AGENT_JAR" http "127.0.0.1:$NGINX_PORT" --server "127.0.0.1:$TUNNEL_A" \
-  --edge-ca "$TMP/edge-a/ca.pem" --subdomain load --links 1 --web-addr false > "$TMP/logs/agent.log" 2>&1 & PIDS+=($!)
-wait_line "$TMP/logs/agent.log" 'Forwarding http://load\.localhost'
+  --edge-ca "$TMP/edge-a/ca.pem" --subdomain load --links 1 --web-addr false > "$TMP/logs/agent.log" 2>&1 &
+AGENT_PID=$!
+track "$AGENT_PID" agent
+wait_for_line "$TMP/logs/agent.log" 'Forwarding http://load\.localhost' "$READY_TIMEOUT" "$AGENT_PID" agent
 for url in "http://127.0.0.1:$HTTP_A" "http://127.0.0.2:$HTTP_B"; do
   ok=0
   for i in $(seq 1 $((READY_TIMEOUT * 10))); do

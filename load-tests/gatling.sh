@@ -39,29 +39,16 @@
 # on exit, failure or Ctrl-C. Reports stay under load-tests/target/gatling/.
 set -euo pipefail
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
-CONFIG_DIR="$SCRIPT_DIR/bench-config"
-EDGE_JAR=${EDGE_JAR:-$REPO_ROOT/edge-node/target/burrow-edge.jar}
-AGENT_JAR=${AGENT_JAR:-$REPO_ROOT/agent/target/burrow.jar}
-JAVA=${JAVA:-java}
+LOG_NAME=gatling
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+SCRIPT_DIR="$REPO_ROOT/load-tests"
 NODE_IPS=(127.0.0.1 127.0.0.2 127.0.0.3)
 HTTP_HOST=load.localhost
 WS_HOST=ws.localhost
 PKG=dev.burrow.load
 
-QUICK=0
-REBUILD=0
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --quick) QUICK=1 ;;
-    --rebuild) REBUILD=1 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "gatling: unknown option '$1' (try --help)" >&2; exit 2 ;;
-  esac
-  shift
-done
+parse_flags "quick rebuild" "$@"
 
 if [ "$QUICK" = 1 ]; then
   DURATION=${DURATION:-20}; RATE=${RATE:-50}; WS_USERS=${WS_USERS:-20}; WARMUP=${WARMUP:-5}
@@ -80,8 +67,6 @@ RELAY_ROUNDS=${RELAY_ROUNDS:-2}
 P99_MS=${P99_MS:-1000}
 READY_TIMEOUT=${READY_TIMEOUT:-90}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
-# Hazelcast on JDK 17 wants these (it only warns without them).
-HZ_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 
 for p in ${PROFILES//,/ }; do
   case "$p" in http|saturation-node|saturation-cluster|endpoints|websocket|relay|smoke) ;;
@@ -89,105 +74,29 @@ for p in ${PROFILES//,/ }; do
   esac
 done
 want() { case ",$PROFILES," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
-for v in SAT_USERS SAT_HOLD ENDPOINTS ENDPOINT_RATE DURATION RATE WS_USERS WS_INTERVAL_MS RELAY_USERS RELAY_DURATION RELAY_ROUNDS WARMUP P99_MS READY_TIMEOUT; do
-  [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || { echo "gatling: $v must be a positive integer, got '${!v}'" >&2; exit 2; }
-done
+positive_integers SAT_USERS SAT_HOLD ENDPOINTS ENDPOINT_RATE DURATION RATE WS_USERS WS_INTERVAL_MS RELAY_USERS RELAY_DURATION RELAY_ROUNDS WARMUP P99_MS READY_TIMEOUT
 
-log() { printf '[gatling %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-# ---------------------------------------------------------------------------------------------------
-# Cleanup: every process started is recorded here and stopped in reverse order; the temp dir goes too.
-PIDS=()
-PID_NAMES=()
 MVN_PID=""  # the running `mvn gatling:test`, leader of its own process group
-TMP=""
-POLICY_RC_CREATED=0
-
-stop_pid() {  # pid name: TERM, up to 5 s, then KILL
-  local pid=$1 name=$2 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  log "$name (pid $pid) did not stop on TERM; killing"
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local rc=$? i f
-  trap - EXIT INT TERM ERR
-  set +e
-  if [ "$rc" -ne 0 ] && [ -n "$TMP" ] && [ -d "$TMP/logs" ]; then
-    for f in "$TMP"/logs/*.log; do
-      [ -s "$f" ] || continue
-      log "last lines of $(basename "$f"):"
-      tail -n 15 "$f" | sed 's/^/    /' >&2
-    done
-  fi
+cleanup_hook() {
   if [ -n "$MVN_PID" ]; then kill -TERM -- "-$MVN_PID" 2>/dev/null; sleep 1; kill -KILL -- "-$MVN_PID" 2>/dev/null; fi
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}" "${PID_NAMES[$i]}"; done
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do wait "${PIDS[$i]}" 2>/dev/null; done
-  [ "$POLICY_RC_CREATED" = 1 ] && rm -f /usr/sbin/policy-rc.d
-  [ -n "$TMP" ] && rm -rf "$TMP"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'log "failed at line $LINENO: $BASH_COMMAND"' ERR
-trap 'log "interrupted"; exit 130' INT
-trap 'log "terminated"; exit 143' TERM
-
-track() { PIDS+=("$1"); PID_NAMES+=("$2"); }
+cleanup_on_exit
 
 # ---------------------------------------------------------------------------------------------------
 # Tools
-find_cmd() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
-missing=()
-for c in nginx curl ss jq timeout; do [ -n "$(find_cmd "$c")" ] || missing+=("$c"); done
-command -v "$JAVA" >/dev/null || die "$JAVA not found: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless)"
+need_java
 command -v mvn >/dev/null || die "mvn not found: install Maven (apt-get install maven)"
-if [ ${#missing[@]} -gt 0 ]; then
-  pkgs=()
-  for c in "${missing[@]}"; do
-    case "$c" in nginx) pkgs+=(nginx) ;; curl) pkgs+=(curl) ;; ss) pkgs+=(iproute2) ;; jq) pkgs+=(jq) ;;
-      timeout) pkgs+=(coreutils) ;; esac
-  done
-  [ "$(id -u)" = 0 ] || die "missing: ${missing[*]}. Install them with: sudo apt-get install -y ${pkgs[*]}"
-  log "installing ${pkgs[*]} with apt-get"
-  # Keep the package's maintainer scripts from starting the system nginx (on :80, all addresses).
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
-    POLICY_RC_CREATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pkgs[@]}" >/dev/null
-  if [ "$POLICY_RC_CREATED" = 1 ]; then rm -f /usr/sbin/policy-rc.d; POLICY_RC_CREATED=0; fi
-  for c in "${missing[@]}"; do [ -n "$(find_cmd "$c")" ] || die "$c still missing after apt-get install"; done
-fi
+install_tools nginx=nginx curl=curl ss=iproute2 jq=jq timeout=coreutils
 NGINX=$(find_cmd nginx)
 
 # ---------------------------------------------------------------------------------------------------
 # Jars, simulations, and the test classpath (for the WebSocket echo upstream)
-if [ "$REBUILD" = 1 ] || [ ! -f "$EDGE_JAR" ] || [ ! -f "$AGENT_JAR" ]; then
-  log "building jars (mvn -B -q -DskipTests package)"
-  (cd "$REPO_ROOT" && mvn -B -q -DskipTests package)
-  [ -f "$EDGE_JAR" ] && [ -f "$AGENT_JAR" ] || die "build finished but a jar is missing ($EDGE_JAR, $AGENT_JAR)"
-fi
+ensure_jars
 
-# Is something else using the CPU? Figures taken on a busy machine do not compare with others.
-cpu_idle_pct() {  # seconds: share of CPU time idle over that many seconds, from /proc/stat
-  local a b
-  a=$(awk '/^cpu / {printf "%d %d", $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
-  sleep "$1"
-  b=$(awk '/^cpu / {printf "%d %d", $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[1] - x[1];
-    printf "%.0f", (t > 0 ? 100 * (y[2] - x[2]) / t : 100) }'
-}
 IDLE_BEFORE=$(cpu_idle_pct 2)
 [ "$IDLE_BEFORE" -ge 90 ] || log "WARNING: the CPU was only ${IDLE_BEFORE}% idle before the run: something else is running; figures will be noisy"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/burrow-gatling.XXXXXX")
-mkdir -p "$TMP/logs"
-chmod 711 "$TMP"  # nginx workers run as an unprivileged user when started as root: they must reach www/
+make_tmp gatling
 
 log "compiling the simulations (mvn -pl load-tests test-compile)"
 (cd "$REPO_ROOT" && mvn -B -q -pl load-tests test-compile dependency:build-classpath \
@@ -195,71 +104,12 @@ log "compiling the simulations (mvn -pl load-tests test-compile)"
   || { tail -n 30 "$TMP/logs/mvn-compile.log" >&2; die "compiling load-tests failed"; }
 TEST_CP="$SCRIPT_DIR/target/test-classes:$(cat "$TMP/classpath.txt")"
 
-# ---------------------------------------------------------------------------------------------------
-# Helpers (as in bench.sh)
-USED_PORTS=" "
-free_port() {  # VAR: set VAR to a free TCP port below the ephemeral range
-  local var=$1 lo p i
-  read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range
-  for i in $(seq 1 500); do
-    # 21000 and up: clear of the edge's default TCP endpoint range (20000-20999)
-    if [ "$lo" -gt 22000 ]; then p=$(( 21000 + RANDOM % (lo - 21000) )); else p=$(( 61000 + RANDOM % 4000 )); fi
-    case "$USED_PORTS" in *" $p "*) continue ;; esac
-    if [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]; then USED_PORTS="$USED_PORTS$p "; printf -v "$var" %s "$p"; return 0; fi
-  done
-  die "no free port found"
-}
-
-wait_for_line() {  # file regex timeout-s pid name
-  local file=$1 re=$2 secs=$3 pid=$4 name=$5 deadline=$((SECONDS + $3))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    if [ -f "$file" ] && tr -d '\r' < "$file" | grep -Eq "$re"; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || die "$name exited before printing /$re/ (log: see below)"
-    sleep 0.1
-  done
-  die "$name did not print /$re/ within ${secs}s"
-}
-
-line_value() {  # file regex: the first capture group of the first matching line
-  tr -d '\r' < "$1" | sed -nE "s/.*$2.*/\\1/p" | head -n 1 | sed 's/[[:space:]]*$//'
-}
-
-wait_http_ok() {  # url host timeout-s pid name: until a GET returns 200
-  local url=$1 host=$2 secs=$3 pid=$4 name=$5 deadline=$((SECONDS + $3)) code
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H "Host: $host" "$url" 2>/dev/null || true)
-    case "$code" in
-      200) return 0 ;;
-      000|404|502|503|504) ;;
-      *) die "$url (Host: $host, via $name) answered HTTP $code, not 200" ;;
-    esac
-    kill -0 "$pid" 2>/dev/null || die "$name exited before $url answered"
-    sleep 0.1
-  done
-  die "$url (Host: $host, via $name) did not answer 200 within ${secs}s (last status: ${code:-none})"
-}
-
 read -ra JAVA_FLAGS <<< "$JAVA_OPTS"
 read -ra HZ_FLAGS <<< "$HZ_OPTS"
 
 # ---------------------------------------------------------------------------------------------------
 # Upstreams: nginx (a 1 KiB page) and the WebSocket echo
-free_port NGINX_PORT
-NGX="$TMP/nginx"
-mkdir -p "$NGX/www" "$NGX/client_body" "$NGX/proxy" "$NGX/fastcgi" "$NGX/uwsgi" "$NGX/scgi"
-{
-  printf '<!doctype html><html><head><title>burrow load</title></head><body><p>'
-  head -c 2000 /dev/zero | tr '\0' 'g'
-} | head -c 1005 > "$NGX/www/index.html" || true  # head stops reading early: the writer's SIGPIPE is expected
-printf '</p></body></html>\n' >> "$NGX/www/index.html"
-BODY_FILE="$NGX/www/index.html"
-sed -e "s|@PREFIX@|$NGX|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@WORKERS@|1|g" \
-  "$CONFIG_DIR/nginx.conf.template" > "$NGX/nginx.conf"
-"$NGINX" -t -q -p "$NGX" -e "$NGX/error.log" -c "$NGX/nginx.conf" 2> "$TMP/logs/nginx.log" || die "nginx config test failed"
-"$NGINX" -p "$NGX" -e "$NGX/error.log" -c "$NGX/nginx.conf" >> "$TMP/logs/nginx.log" 2>&1 &
-track $! nginx
-NGINX_PID=$!
-wait_http_ok "http://127.0.0.1:$NGINX_PORT/index.html" 127.0.0.1 "$READY_TIMEOUT" "$NGINX_PID" nginx
+start_nginx 1 "burrow load" g
 log "nginx (pid $NGINX_PID) on 127.0.0.1:$NGINX_PORT: index.html $(stat -c %s "$BODY_FILE") B"
 
 ECHO_LOG="$TMP/logs/ws-echo.log"
@@ -290,21 +140,16 @@ start_edge() {  # index [extra args...]
   EDGE_PIDS[$i]=$!
 }
 edge_ready() {  # index: wait for "Edge node ready", read its ports
-  local i=$1 log="$TMP/logs/edge-$1.log"
-  wait_for_line "$log" 'Edge node ready' "$READY_TIMEOUT" "${EDGE_PIDS[$i]}" "edge node $i"
-  HTTP_PORTS[$i]=$(line_value "$log" 'Public HTTP listening on [^ ]*:([0-9]+)')
-  TUNNEL_PORTS[$i]=$(line_value "$log" 'Agent link \(TLS\) listening on [^ ]*:([0-9]+)')
-  OPS_PORTS[$i]=$(line_value "$log" 'Ops \(healthz, readyz, metrics\) listening on [^ ]*:([0-9]+)')
-  [ -n "${HTTP_PORTS[$i]}" ] && [ -n "${TUNNEL_PORTS[$i]}" ] || die "edge $i: no 'Public HTTP/Agent link listening on' lines"
+  local i=$1 EDGE_PID=${EDGE_PIDS[$1]}
+  edge_lines "$TMP/logs/edge-$1.log" "edge node $i"
+  HTTP_PORTS[$i]=$EDGE_HTTP_PORT; TUNNEL_PORTS[$i]=$EDGE_TUNNEL_PORT; OPS_PORTS[$i]=$EDGE_OPS_PORT
   log "edge $i (pid ${EDGE_PIDS[$i]}): public HTTP ${NODE_IPS[$i]}:${HTTP_PORTS[$i]}, agent link ${NODE_IPS[$i]}:${TUNNEL_PORTS[$i]}, cluster port ${CLUSTER_PORTS[$i]}"
 }
 
 start_edge 0
 edge_ready 0
-EDGE_CA=$(line_value "$TMP/logs/edge-0.log" 'Dev CA certificate: *(.+)$')
-AUTHTOKEN=$(line_value "$TMP/logs/edge-0.log" 'Authtoken: *([^ ]+)')
-[ -n "$EDGE_CA" ] && [ -f "$EDGE_CA" ] || die "edge 0: no 'Dev CA certificate: <file>' line"
-[ -n "$AUTHTOKEN" ] || die "edge 0: no 'Authtoken: <token>' line"
+CA_FILE=$EDGE_CA
+AUTHTOKEN=$EDGE_AUTHTOKEN
 for i in 1 2; do
   mkdir -p "$TMP/edge-$i" && chmod 700 "$TMP/edge-$i"
   cp -p "$TMP/edge-0/ca.pem" "$TMP/edge-0/ca-key.pem" "$TMP/edge-$i/"
@@ -324,7 +169,7 @@ log "cluster of 3 formed"
 start_agent() {  # name subdomain upstream
   local name=$1 sub=$2 up=$3 log="$TMP/logs/agent-$1.log" pid
   BURROW_AUTHTOKEN="$AUTHTOKEN" "$JAVA" "${JAVA_FLAGS[@]}" -jar "$AGENT_JAR" http "$up" \
-    --server "${NODE_IPS[0]}:${TUNNEL_PORTS[0]}" --edge-ca "$EDGE_CA" --subdomain "$sub" --links 1 \
+    --server "${NODE_IPS[0]}:${TUNNEL_PORTS[0]}" --edge-ca "$CA_FILE" --subdomain "$sub" --links 1 \
     --web-addr false > "$log" 2>&1 &
   pid=$!
   track "$pid" "agent $name"
@@ -347,7 +192,7 @@ EP_CONFIG="$TMP/endpoints.yml"
 EP_LOG="$TMP/logs/agent-endpoints.log"
 ep_started=$SECONDS
 BURROW_AUTHTOKEN="$AUTHTOKEN" "$JAVA" "${JAVA_FLAGS[@]}" -jar "$AGENT_JAR" start --all --config "$EP_CONFIG" \
-  --server "${NODE_IPS[0]}:${TUNNEL_PORTS[0]}" --edge-ca "$EDGE_CA" > "$EP_LOG" 2>&1 &
+  --server "${NODE_IPS[0]}:${TUNNEL_PORTS[0]}" --edge-ca "$CA_FILE" > "$EP_LOG" 2>&1 &
 EP_PID=$!
 track "$EP_PID" "agent endpoints"
 for i in 0 1 2; do

@@ -16,23 +16,10 @@
 # and `timeout` around the tool).
 set -euo pipefail
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
-QUICK=0
-REBUILD=0
-OUT_ARG=""
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --quick) QUICK=1 ;;
-    --rebuild) REBUILD=1 ;;
-    --out) [ $# -ge 2 ] || { echo "scale: --out needs a file name" >&2; exit 2; }; OUT_ARG=$2; shift ;;
-    --out=*) OUT_ARG=${1#--out=} ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "scale: unknown option '$1' (try --help)" >&2; exit 2 ;;
-  esac
-  shift
-done
+LOG_NAME=scale.sh
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+parse_flags "quick rebuild out" "$@"
 
 if [ "$QUICK" = 1 ]; then
   STEPS=${STEPS:-1000,2000}; REQUESTS=${REQUESTS:-1000}; TIMEOUT=${TIMEOUT:-300}
@@ -44,8 +31,6 @@ EDGE_HEAP_MB=${EDGE_HEAP_MB:-1024}
 STEP_TIMEOUT=${STEP_TIMEOUT:-600}
 TOOL_JAVA_OPTS=${TOOL_JAVA_OPTS:--Xmx6g}
 OUT=${OUT_ARG:-$REPO_ROOT/load-tests/results/scale-$(date +%Y%m%d-%H%M%S).md}
-
-log() { printf '[scale.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # Each session is one TLS connection: one fd in the tool and one in the edge (the edge inherits this limit).
 MAX_SESSIONS=${STEPS##*,}
@@ -74,6 +59,7 @@ SNAPSHOT=$(mktemp -d -t burrow-scale-cp.XXXXXX)
 TOOL_LOG="$SNAPSHOT/tool.log"
 # The tool's shutdown hook stops the edge it started. If the tool itself is killed (timeout's SIGKILL), the edge
 # would outlive it: stop it here by the pid the tool printed, after checking that the pid is still that edge.
+# (This replaces the common cleanup: the tool, not this script, owns the processes.)
 cleanup() {
   local pid
   pid=$(sed -n 's/.*edge pid \([0-9][0-9]*\),.*/\1/p' "$TOOL_LOG" 2>/dev/null | head -1)

@@ -25,14 +25,14 @@ set -euo pipefail
 {
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
+LOG_NAME=netns-ansible
+DIE_WORD=FAILED
+# shellcheck source=../../load-tests/lib/common.sh
+source "$SCRIPT_DIR/../../load-tests/lib/common.sh"
 ANSIBLE_DIR="$REPO_ROOT/deploy/ansible"
-EDGE_JAR=${EDGE_JAR:-$REPO_ROOT/edge-node/target/burrow-edge.jar}
-AGENT_JAR=${AGENT_JAR:-$REPO_ROOT/agent/target/burrow.jar}
 LOAD_CLIENTS=${LOAD_CLIENTS:-4}
 LOAD_MAX_SECONDS=${LOAD_MAX_SECONDS:-300}
-KEEP=0
-[ "${1:-}" = "--keep" ] && KEEP=1
+parse_flags "keep" "$@"
 
 PREFIX=brwt
 BRIDGE=$PREFIX-br0
@@ -46,8 +46,6 @@ TUNNEL_PORT=4443
 OPS_PORT=9090
 CLUSTER_PORT=5701
 
-log() { printf '[netns-ansible %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
 ns() { echo "$PREFIX-$1"; }
 ip_of() { echo "$NET.$(( ${1#h} ))"; }
 
@@ -57,20 +55,8 @@ command -v java >/dev/null || die "java is not installed"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Tools
-missing=()
-command -v ansible-playbook >/dev/null || missing+=(ansible)
-[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
-command -v ssh-keygen >/dev/null || missing+=(openssh-client)
-command -v haproxy >/dev/null || missing+=(haproxy)
-command -v curl >/dev/null || missing+=(curl)
-command -v openssl >/dev/null || missing+=(openssl)
-command -v setpriv >/dev/null || missing+=(util-linux)
-command -v systemd-analyze >/dev/null || missing+=(systemd)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  timeout 300 apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+install_tools --with-recommends ansible-playbook=ansible sshd=openssh-server ssh-keygen=openssh-client haproxy=haproxy \
+  curl=curl openssl=openssl setpriv=util-linux systemd-analyze=systemd
 
 # ---------------------------------------------------------------------------------------------------------------
 # Cleanup: everything below registers what it creates here first.

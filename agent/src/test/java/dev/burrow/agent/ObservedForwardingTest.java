@@ -5,21 +5,12 @@ import dev.burrow.agent.inspect.ExchangeStore;
 import dev.burrow.agent.inspect.Inspector;
 import dev.burrow.agent.forward.HttpUpstream;
 import dev.burrow.agent.testing.FakeEdge;
-import dev.burrow.mux.MuxStream;
 import dev.burrow.protocol.HttpRequestHead;
-import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.StreamOpen;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.time.Duration;
@@ -32,36 +23,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An HTTP endpoint with an exchange observer (the inspector's capture) and with HTTP/2 to the upstream. */
-@ExtendWith(VertxExtension.class)
-class ObservedForwardingTest {
+class ObservedForwardingTest extends FakeEdgeAndUpstreamTest {
     private static final int BIG = 8 * 1024 * 1024;
 
-    private Vertx vertx;
-    private FakeEdge edge;
-    private HttpServer upstream;
+    private final Buffer big = Buffer.buffer(new byte[BIG]);
     private final List<HttpVersion> versions = new CopyOnWriteArrayList<>();
     private final List<String> authorities = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void start(Vertx vertx) {
-        this.vertx = vertx;
-        edge = new FakeEdge(vertx).start(0).await();
-        Buffer big = Buffer.buffer(new byte[BIG]);
-        upstream = vertx.createHttpServer().requestHandler(request -> {
-            versions.add(request.version());
-            authorities.add(String.valueOf(request.authority()));
-            if (request.path().equals("/big")) {
-                request.response().end(big);
-            } else {
-                request.body().onSuccess(body -> request.response().putHeader("Content-Type", "text/plain").end(body));
-            }
-        }).listen(0, "127.0.0.1").await();
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.close().await();
-        edge.close().await();
+    @Override
+    void upstream(HttpServerRequest request) {
+        versions.add(request.version());
+        authorities.add(String.valueOf(request.authority()));
+        if (request.path().equals("/big")) {
+            request.response().end(big);
+        } else {
+            request.body().onSuccess(body -> request.response().putHeader("Content-Type", "text/plain").end(body));
+        }
     }
 
     @Test
@@ -115,7 +92,9 @@ class ObservedForwardingTest {
             Thread.sleep(20);
         }
         Duration latency = session.latency();
-        assertTrue(latency != null && latency.compareTo(Duration.ofSeconds(2)) < 0, "latency " + latency);
+        // A real round trip: measured, positive; the bound is generous because a stalled loaded host stretches it.
+        assertTrue(latency != null && !latency.isNegative() && !latency.isZero()
+                && latency.compareTo(Duration.ofSeconds(10)) < 0, "latency " + latency);
         session.close().await();
         assertEquals(null, session.latency());
     }
@@ -125,28 +104,13 @@ class ObservedForwardingTest {
                 .edgeCa(edge.caFile()).connect().await();
     }
 
-    private record Exchange(HttpResponseHead head, Buffer body) {
-    }
-
-    private Exchange send(String endpointId, String method, String uri, Buffer body) throws Exception {
+    private FakeEdge.Exchange send(String endpointId, String method, String uri, Buffer body) throws Exception {
         List<Map.Entry<String, String>> headers = new java.util.ArrayList<>(List.of(Map.entry("Host", "x.localhost:8080")));
         if (body != null) {
             headers.add(Map.entry("Content-Length", String.valueOf(body.length())));
         }
-        MuxStream stream = edge.open(StreamOpen.http(endpointId, "1.2.3.4:5", new HttpRequestHead(method, uri, headers)));
-        Promise<Exchange> done = Promise.promise();
-        HttpResponseHead[] head = new HttpResponseHead[1];
-        Buffer received = Buffer.buffer();
-        stream.headersHandler(h -> head[0] = h);
-        stream.handler(received::appendBuffer);
-        stream.endHandler(v -> done.tryComplete(new Exchange(head[0], received)));
-        stream.exceptionHandler(done::tryFail);
-        if (body != null) {
-            stream.write(body);
-        }
-        stream.end();
-        Future<Exchange> result = done.future();
-        return result.await(20, TimeUnit.SECONDS);
+        return edge.exchange(StreamOpen.http(endpointId, "1.2.3.4:5", new HttpRequestHead(method, uri, headers)), body)
+                .await(20, TimeUnit.SECONDS);
     }
 
     private static void awaitSize(ExchangeStore store, int size) throws InterruptedException {

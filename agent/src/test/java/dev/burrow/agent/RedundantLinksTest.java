@@ -129,13 +129,10 @@ class RedundantLinksTest {
 
     @Test
     void keepsServingThroughTheOtherLinkWhenANodeDiesAndRedialsTheLostOne() throws Exception {
-        FakeEdge a = nodes.get(0);
-        session = builder(a).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
-        waitFor(() -> linkCount() == 2);
-        echoEndpoint();
-        FakeEdge survivor = nodeWithLinkOtherThan(a);
-        FakeEdge third = nodes.stream().filter(node -> node != a && node != survivor).findFirst().orElseThrow();
-        waitFor(() -> survivor.binds().size() == 1);
+        TwoLinks linked = twoLinksAndAnEchoEndpoint();
+        FakeEdge a = linked.first();
+        FakeEdge survivor = linked.other();
+        FakeEdge third = linked.spare();
 
         a.close().await();
         a.killLinks();
@@ -160,8 +157,8 @@ class RedundantLinksTest {
         session = builder(lone).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
         echoEndpoint();
         assertEquals("alone", echo(lone, "alone"));
-        // Nothing should happen: give a stray retry a few heartbeats (200 ms each) to show itself.
-        Thread.sleep(800);
+        // Nothing should happen: give a stray retry (backoff at most 200 ms) a few heartbeats to show itself.
+        awaitHeartbeatRoundTrips(lone.link(), 4);
         assertEquals(1, lone.auths());
         assertEquals(0, nodes.get(1).auths() + nodes.get(2).auths());
         assertEquals(1, session.links().size());
@@ -177,7 +174,7 @@ class RedundantLinksTest {
         waitFor(() -> lone.binds().size() == 1);
         assertTrue(lone.authMessages().get(0).supports(ControlMessage.Auth.FEATURE_EDGE_NODES),
                 "the agent asks for membership updates");
-        Thread.sleep(300);
+        awaitHeartbeatRoundTrips(lone.link(), 2);
         assertEquals(0, joiner.auths(), "nothing to dial before the update");
 
         lone.link().sendControl(new ControlMessage.EdgeNodes(List.of(joiner.address())));
@@ -191,13 +188,9 @@ class RedundantLinksTest {
 
     @Test
     void goAwayMovesTheLinkToAnotherNodeBeforeTheOldOneCloses() throws Exception {
-        FakeEdge a = nodes.get(0);
-        session = builder(a).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
-        waitFor(() -> linkCount() == 2);
-        echoEndpoint();
-        FakeEdge other = nodeWithLinkOtherThan(a);
-        FakeEdge third = nodes.stream().filter(node -> node != a && node != other).findFirst().orElseThrow();
-        waitFor(() -> other.binds().size() == 1);
+        TwoLinks linked = twoLinksAndAnEchoEndpoint();
+        FakeEdge a = linked.first();
+        FakeEdge third = linked.spare();
 
         StreamMultiplexer oldLink = a.link();
         MuxStream inFlight = oldLink.openStream(StreamOpen.tcp(lastTcpId(a), "9.9.9.9:1"));
@@ -228,12 +221,10 @@ class RedundantLinksTest {
 
     @Test
     void aNodeThatClosesWithGoingAwayAtOnceIsReplacedToo() throws Exception {
-        FakeEdge a = nodes.get(0);
-        session = builder(a).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
-        waitFor(() -> linkCount() == 2);
-        echoEndpoint();
-        FakeEdge other = nodeWithLinkOtherThan(a);
-        FakeEdge third = nodes.stream().filter(node -> node != a && node != other).findFirst().orElseThrow();
+        TwoLinks linked = twoLinksAndAnEchoEndpoint();
+        FakeEdge a = linked.first();
+        FakeEdge other = linked.other();
+        FakeEdge third = linked.spare();
         a.close().await();
         a.links().forEach(link -> link.close(ErrorCode.GOING_AWAY, "the edge node is shutting down"));
         assertEquals("served meanwhile", echo(other, "served meanwhile"));
@@ -264,6 +255,22 @@ class RedundantLinksTest {
         assertEquals(1, up.links().size());
         assertTrue(events.get(0) instanceof SessionEvent.ConnectFailed failed && failed.edgeAddress().equals(downAddress),
                 events.toString());
+    }
+
+    /** The nodes of a 2-link session: the one dialed first, the other one linked, and the spare one. */
+    private record TwoLinks(FakeEdge first, FakeEdge other, FakeEdge spare) {
+    }
+
+    /** A 2-link session dialing node 0 first, with a TCP echo endpoint bound on both links. */
+    private TwoLinks twoLinksAndAnEchoEndpoint() throws Exception {
+        FakeEdge first = nodes.get(0);
+        session = builder(first).links(2).connect().await(WAIT_SECONDS, TimeUnit.SECONDS);
+        waitFor(() -> linkCount() == 2);
+        echoEndpoint();
+        FakeEdge other = nodeWithLinkOtherThan(first);
+        FakeEdge spare = nodes.stream().filter(node -> node != first && node != other).findFirst().orElseThrow();
+        waitFor(() -> first.binds().size() == 1 && other.binds().size() == 1);
+        return new TwoLinks(first, other, spare);
     }
 
     private int linkCount() {
@@ -297,6 +304,18 @@ class RedundantLinksTest {
         stream.exceptionHandler(done::tryFail);
         stream.end(Buffer.buffer(text));
         return done.future().await(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Waits for {@code n} heartbeat round trips (200 ms apart) on the edge's side of a link: proof that time passed
+     * and both event loops ran, however loaded the machine, where a fixed sleep proves neither. Each heartbeat ACK
+     * stores a new Duration, so a change of identity is one round trip.
+     */
+    private static void awaitHeartbeatRoundTrips(StreamMultiplexer link, int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            Duration before = link.lastRoundTrip();
+            waitFor(() -> link.lastRoundTrip() != before);
+        }
     }
 
     private static void waitFor(BooleanSupplier condition) throws InterruptedException {

@@ -9,15 +9,10 @@ import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.NetServer;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.time.Duration;
@@ -31,60 +26,28 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SDK against a minimal TLS edge built on the real multiplexer: forwarding, errors, reconnect. */
-@ExtendWith(VertxExtension.class)
-class SessionForwardingTest {
+class SessionForwardingTest extends FakeEdgeAndUpstreamTest {
     private static final int BIG = 20 * 1024 * 1024;
 
-    private Vertx vertx;
-    private FakeEdge edge;
-    private HttpServer upstream;
+    private final Buffer big = Buffer.buffer(new byte[BIG]);
     private final List<SessionEvent> events = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void start(Vertx vertx) {
-        this.vertx = vertx;
-        edge = new FakeEdge(vertx).start(0).await();
-        Buffer big = Buffer.buffer(new byte[BIG]);
-        upstream = vertx.createHttpServer().requestHandler(request -> {
-            if (request.path().equals("/upgrade")) {
-                request.toNetSocket().onSuccess(socket -> socket.handler(socket::write));
-            } else if (request.path().equals("/big")) {
-                request.response().putHeader("X-Host-Seen", request.getHeader("Host")).end(big);
-            } else {
-                request.response().setChunked(true).putHeader("X-Host-Seen", request.getHeader("Host"));
-                request.pipeTo(request.response());
-            }
-        }).listen(0, "127.0.0.1").await();
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.close().await();
-        edge.close().await();
+    @Override
+    void upstream(HttpServerRequest request) {
+        if (request.path().equals("/upgrade")) {
+            request.toNetSocket().onSuccess(socket -> socket.handler(socket::write));
+        } else if (request.path().equals("/big")) {
+            request.response().putHeader("X-Host-Seen", request.getHeader("Host")).end(big);
+        } else {
+            request.response().setChunked(true).putHeader("X-Host-Seen", request.getHeader("Host"));
+            request.pipeTo(request.response());
+        }
     }
 
     private SessionBuilder builder() {
         return BurrowSession.builder(vertx).serverAddress("localhost:" + edge.port()).authtoken(FakeEdge.TOKEN)
                 .edgeCa(edge.caFile()).reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
                 .listener(events::add);
-    }
-
-    private record Exchange(HttpResponseHead head, Buffer body) {
-    }
-
-    private static Future<Exchange> exchange(MuxStream stream, Buffer requestBody) {
-        Promise<Exchange> done = Promise.promise();
-        HttpResponseHead[] head = new HttpResponseHead[1];
-        Buffer body = Buffer.buffer();
-        stream.headersHandler(h -> head[0] = h);
-        stream.handler(body::appendBuffer);
-        stream.endHandler(v -> done.tryComplete(new Exchange(head[0], body)));
-        stream.exceptionHandler(done::tryFail);
-        if (requestBody != null) {
-            stream.write(requestBody);
-        }
-        stream.end();
-        return done.future();
     }
 
     private static HttpRequestHead get(String path, String host, Map.Entry<String, String>... extra) {
@@ -101,7 +64,7 @@ class SessionForwardingTest {
         assertEquals("http://demo.localhost:8080", forwarder.publicUrl());
         String id = edge.endpointId("demo.localhost");
 
-        Exchange download = exchange(edge.open(StreamOpen.http(id, "1.2.3.4:5", get("/big", "demo.localhost:8080"))), null)
+        FakeEdge.Exchange download = FakeEdge.exchange(edge.open(StreamOpen.http(id, "1.2.3.4:5", get("/big", "demo.localhost:8080"))), null)
                 .await(20, TimeUnit.SECONDS);
         assertEquals(200, download.head().status());
         assertEquals(BIG, download.body().length());
@@ -111,7 +74,7 @@ class SessionForwardingTest {
         for (int i = 0; i < 300_000; i++) {
             upload.appendInt(i);
         }
-        Exchange echo = exchange(edge.open(StreamOpen.http(id, "1.2.3.4:5",
+        FakeEdge.Exchange echo = FakeEdge.exchange(edge.open(StreamOpen.http(id, "1.2.3.4:5",
                 get("/echo", "demo.localhost:8080", Map.entry("Content-Length", String.valueOf(upload.length()))))), upload)
                 .await(20, TimeUnit.SECONDS);
         assertEquals(200, echo.head().status());
@@ -152,7 +115,7 @@ class SessionForwardingTest {
         placeholder.close().await();
         BurrowSession session = builder().connect().await();
         session.httpEndpoint().subdomain("down").forward(URI.create("http://127.0.0.1:" + deadPort)).await();
-        Throwable failure = exchange(edge.open(StreamOpen.http(edge.endpointId("down.localhost"), "1.2.3.4:5",
+        Throwable failure = FakeEdge.exchange(edge.open(StreamOpen.http(edge.endpointId("down.localhost"), "1.2.3.4:5",
                 get("/", "down.localhost:8080"))), null).transform(Future::succeededFuture).await().cause();
         StreamResetException reset = assertInstanceOf(StreamResetException.class, failure);
         assertEquals(ErrorCode.UPSTREAM_UNREACHABLE, reset.code());
@@ -172,7 +135,7 @@ class SessionForwardingTest {
         assertEquals(firstSession, edge.authMessages().get(1).resumeSessionId());
         assertTrue(events.stream().anyMatch(e -> e instanceof SessionEvent.Disconnected));
         assertEquals("http://keep.localhost:8080", session.endpoints().get(0).publicUrl());
-        Exchange after = exchange(edge.open(StreamOpen.http(edge.endpointId("keep.localhost"), "1.2.3.4:5",
+        FakeEdge.Exchange after = FakeEdge.exchange(edge.open(StreamOpen.http(edge.endpointId("keep.localhost"), "1.2.3.4:5",
                 get("/big", "keep.localhost:8080"))), null).await(20, TimeUnit.SECONDS);
         assertEquals(BIG, after.body().length());
         session.close().await();

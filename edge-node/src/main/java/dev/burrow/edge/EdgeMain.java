@@ -102,6 +102,8 @@ public final class EdgeMain implements Callable<Integer> {
     String proxyProtocolTrusted;
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys, e.g. 'http-port: 8080' (or BURROW_CONFIG).")
     Path configFile;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
@@ -203,48 +205,23 @@ public final class EdgeMain implements Callable<Integer> {
         out.flush();
     }
 
-    private Map<ConfigKey, List<String>> flags() {
+    /**
+     * The flags given, by setting: every option named after a {@link ConfigKey} ({@code --http-port} is
+     * {@code HTTP_PORT}), so a new setting needs only its key and its option field.
+     */
+    Map<ConfigKey, List<String>> flags() {
         Map<ConfigKey, List<String>> flags = new EnumMap<>(ConfigKey.class);
-        put(flags, ConfigKey.HTTP_PORT, httpPort);
-        put(flags, ConfigKey.TUNNEL_PORT, tunnelPort);
-        put(flags, ConfigKey.DOMAIN, domain);
-        put(flags, ConfigKey.TCP_PORTS, tcpPorts);
-        put(flags, ConfigKey.DATA_DIR, dataDir);
-        put(flags, ConfigKey.BIND_ADDRESS, bindAddress);
-        put(flags, ConfigKey.HEARTBEAT_INTERVAL, heartbeatInterval);
-        put(flags, ConfigKey.OFFLINE_GRACE, offlineGrace);
-        put(flags, ConfigKey.OPS_PORT, opsPort);
-        put(flags, ConfigKey.DRAIN_TIMEOUT, drainTimeout);
-        put(flags, ConfigKey.EVENT_LOOPS, eventLoops);
-        put(flags, ConfigKey.CLUSTER_PORT, clusterPort);
-        put(flags, ConfigKey.CLUSTER_MEMBERS, clusterMembers);
-        put(flags, ConfigKey.CLUSTER_NAME, clusterName);
-        put(flags, ConfigKey.CLUSTER_JOIN_WAIT, clusterJoinWait);
-        put(flags, ConfigKey.ADVERTISE_ADDRESS, advertiseAddress);
-        put(flags, ConfigKey.RELAY_PORT, relayPort);
-        put(flags, ConfigKey.AGENT_ADVERTISE_ADDRESS, agentAdvertiseAddress);
-        put(flags, ConfigKey.REGION, region);
-        put(flags, ConfigKey.REGION_PEERS, regionPeers);
-        put(flags, ConfigKey.NODE_ID, nodeId);
-        put(flags, ConfigKey.TLS_CERT, tlsCert);
-        put(flags, ConfigKey.TLS_KEY, tlsKey);
-        put(flags, ConfigKey.DB_URL, dbUrl);
-        put(flags, ConfigKey.DB_USER, dbUser);
-        put(flags, ConfigKey.DB_PASSWORD, dbPassword);
-        put(flags, ConfigKey.OIDC_ISSUER, oidcIssuer);
-        put(flags, ConfigKey.OIDC_AUDIENCE, oidcAudience);
-        put(flags, ConfigKey.DOMAIN_VERIFIER, domainVerifier);
-        put(flags, ConfigKey.PROXY_PROTOCOL, proxyProtocol);
-        put(flags, ConfigKey.PROXY_PROTOCOL_TRUSTED, proxyProtocolTrusted);
-        if (authtokens != null && !authtokens.isEmpty()) {
-            flags.put(ConfigKey.AUTHTOKEN, List.copyOf(authtokens));
+        for (CommandLine.Model.OptionSpec option : spec.options()) {
+            ConfigKey key = ConfigKey.fromYamlKey(option.longestName().replaceFirst("^--", ""));
+            Object value = option.getValue();
+            if (key == null || value == null) {
+                continue;
+            }
+            List<String> values = value instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(value.toString());
+            if (!values.isEmpty()) {
+                flags.put(key, values);
+            }
         }
         return flags;
-    }
-
-    private static void put(Map<ConfigKey, List<String>> flags, ConfigKey key, String value) {
-        if (value != null) {
-            flags.put(key, List.of(value));
-        }
     }
 }

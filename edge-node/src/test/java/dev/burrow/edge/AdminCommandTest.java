@@ -2,7 +2,6 @@ package dev.burrow.edge;
 
 import dev.burrow.edge.config.EdgeConfig;
 import dev.burrow.edge.config.PortRange;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -14,21 +13,20 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
+import static dev.burrow.edge.EdgeNodeEndToEndTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code burrow-edge admin …} against a real node: a tenant and a token on a fresh node, a refusal as one line. */
+/**
+ * {@code burrow-edge admin …} against a real node: a tenant and a token on a fresh node, its sessions, a reservation, the
+ * token revoked, a refusal as one line.
+ */
 class AdminCommandTest {
     @TempDir
     Path dataDir;
     private Vertx vertx;
     private EdgeNode edge;
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -71,6 +69,16 @@ class AdminCommandTest {
         assertTrue(secret.startsWith("bt_"), token.out());
         FakeAgent agent = await(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), secret, null));
         assertTrue(await(agent.authResult()).ok());
+
+        Run sessions = run("sessions", "cli");
+        assertEquals(0, sessions.code(), sessions.err());
+        assertEquals(1, new JsonObject(sessions.out()).getJsonArray("sessions").size(), sessions.out());
+        Run reserve = run("reserve", "cli", "app.cli.localhost");
+        assertEquals(0, reserve.code(), reserve.err());
+        assertEquals("app.cli.localhost", new JsonObject(reserve.out()).getString("name"));
+        Run revoke = run("revoke-token", "cli", new JsonObject(token.out()).getString("id"));
+        assertEquals(0, revoke.code(), revoke.err());
+        assertTrue(new JsonObject(revoke.out()).getBoolean("revoked"), revoke.out());
 
         Run again = run("create-tenant", "cli");
         assertEquals(1, again.code());

@@ -1,5 +1,6 @@
 package dev.burrow.edge;
 
+import dev.burrow.edge.config.ConfigKey;
 import dev.burrow.edge.config.EdgeConfig;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
@@ -10,14 +11,37 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static dev.burrow.edge.EdgeNodeEndToEndTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 class EdgeMainTest {
+
+    @Test
+    void everySettingHasAFlagAndEachFlagGivenReachesItsSetting() {
+        EdgeMain main = new EdgeMain();
+        CommandLine commandLine = new CommandLine(main);
+        List<String> args = new ArrayList<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            assertNotNull(commandLine.getCommandSpec().findOption(key.flag()), "no option " + key.flag());
+            args.add(key.flag());
+            args.add("value-of-" + key.yamlKey());
+        }
+        commandLine.parseArgs(args.toArray(String[]::new));
+        Map<ConfigKey, List<String>> flags = main.flags();
+        for (ConfigKey key : ConfigKey.values()) {
+            assertEquals(List.of("value-of-" + key.yamlKey()), flags.get(key), key.flag());
+        }
+        EdgeMain none = new EdgeMain();
+        new CommandLine(none).parseArgs();
+        assertEquals(Map.of(), none.flags(), "no flag given, no setting from flags");
+    }
 
     @TempDir
     Path dataDir;

@@ -7,17 +7,12 @@ import dev.burrow.protocol.FrameType;
 import dev.burrow.protocol.ProtocolLimits;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,25 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Per-stream credit: a paused reader holds at most one window, credit comes back in half-window batches. */
-@ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class FlowControlTest {
+class FlowControlTest extends MuxLinkTest {
     private static final int WINDOW = ProtocolLimits.INITIAL_STREAM_WINDOW;
-    private static Vertx vertx;
-    private MuxTestServer server;
-
-    @BeforeAll
-    static void startVertx(Vertx classVertx) {
-        vertx = classVertx;
-    }
-
-    @AfterEach
-    void closeServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Test
     void pausedReceiverHoldsOneWindowAndSenderQueueReportsFull() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();

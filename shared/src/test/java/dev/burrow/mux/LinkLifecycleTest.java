@@ -8,16 +8,10 @@ import dev.burrow.protocol.FrameType;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,24 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Heartbeats, go-away, close, and calls from threads other than the link's. */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
-class LinkLifecycleTest {
-    private static Vertx vertx;
-    private MuxTestServer server;
-
-    @BeforeAll
-    static void startVertx(Vertx classVertx) {
-        vertx = classVertx;
-    }
-
-    @AfterEach
-    void closeServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class LinkLifecycleTest extends MuxLinkTest {
     private static MuxOptions heartbeat(long intervalMillis) {
         return MuxOptions.defaults("hb").withHeartbeatInterval(Duration.ofMillis(intervalMillis));
     }
@@ -199,8 +176,7 @@ class LinkLifecycleTest {
     @Test
     void writesFromAnotherEventLoopAndAPlainThreadArriveInOrder() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
-        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
-        MuxTestServer.Pair pair = server.pair(link -> { });
+        MuxTestServer.Pair pair = pairCollectingStreams(incoming);
         Context linkContext = pair.client().context();
         // A context on another event loop (event loops are handed out round-robin).
         ContextInternal other = ((VertxInternal) vertx).createEventLoopContext();

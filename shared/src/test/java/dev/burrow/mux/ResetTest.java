@@ -7,18 +7,11 @@ import dev.burrow.protocol.FramePayloads;
 import dev.burrow.protocol.FrameType;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.burrow.mux.MuxTesting.await;
@@ -32,29 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** RESET from either side, late frames after a reset, and what pipeTo does when a stream is reset. */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
-class ResetTest {
-    private static Vertx vertx;
-    private MuxTestServer server;
-
-    @BeforeAll
-    static void startVertx(Vertx classVertx) {
-        vertx = classVertx;
-    }
-
-    @AfterEach
-    void closeServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class ResetTest extends MuxLinkTest {
     @Test
     void clientResetReachesServerWithCodeAndMessage() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
-        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
-        MuxTestServer.Pair pair = server.pair(link -> { });
+        MuxTestServer.Pair pair = pairCollectingStreams(incoming);
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
         MuxStream atServer = MuxTesting.take(incoming);
         Future<Throwable> serverFailure = MuxTesting.failureOf(atServer);
@@ -77,8 +52,7 @@ class ResetTest {
     @Test
     void serverResetReachesClientEvenIfItsHandlerIsSetLate() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
-        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
-        MuxTestServer.Pair pair = server.pair(link -> { });
+        MuxTestServer.Pair pair = pairCollectingStreams(incoming);
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
         client.write(Buffer.buffer("some bytes"));
         MuxTesting.take(incoming).reset(ErrorCode.ENDPOINT_NOT_FOUND, "no such endpoint");
@@ -139,8 +113,7 @@ class ResetTest {
     @Test
     void pipeFromResetSourceFailsAndEndsTheDestination() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
-        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
-        MuxTestServer.Pair pair = server.pair(link -> { });
+        MuxTestServer.Pair pair = pairCollectingStreams(incoming);
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
         MuxStream atServer = MuxTesting.take(incoming);
         RecordingWriteStream sink = new RecordingWriteStream();

@@ -4,14 +4,8 @@ import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.AbstractMap;
 import java.util.List;
@@ -31,29 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Opening streams from either side, bytes both ways, half-close in each direction, close on both ends. */
-@ExtendWith(VertxExtension.class)
-@Timeout(value = 20, unit = TimeUnit.SECONDS)
-class StreamBasicsTest {
-    private static Vertx vertx;
-    private MuxTestServer server;
-
-    @BeforeAll
-    static void startVertx(Vertx classVertx) {
-        vertx = classVertx;
-    }
-
-    @AfterEach
-    void closeServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class StreamBasicsTest extends MuxLinkTest {
     @Test
     void dialerOpensStreamAndOpenArrivesIntact() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
-        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
-        MuxTestServer.Pair pair = server.pair(link -> { });
+        MuxTestServer.Pair pair = pairCollectingStreams(incoming);
 
         List<Map.Entry<String, String>> headers = List.of(
                 new AbstractMap.SimpleImmutableEntry<>("Host", "demo.localhost"),
@@ -90,8 +66,7 @@ class StreamBasicsTest {
     @Test
     void halfCloseEachWayIsIndependent() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
-        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
-        MuxTestServer.Pair pair = server.pair(link -> { });
+        MuxTestServer.Pair pair = pairCollectingStreams(incoming);
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
         MuxStream server = MuxTesting.take(incoming);
 
@@ -130,8 +105,7 @@ class StreamBasicsTest {
     @Test
     void serverHalfClosesFirstWhileClientKeepsSending() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
-        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
-        MuxTestServer.Pair pair = server.pair(link -> { });
+        MuxTestServer.Pair pair = pairCollectingStreams(incoming);
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
         client.write(Buffer.buffer("hello"));
         MuxStream server = MuxTesting.take(incoming);
@@ -152,8 +126,7 @@ class StreamBasicsTest {
     @Test
     void dataArrivingBeforeHandlerWaitsAndEndComesAfterIt() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
-        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
-        MuxTestServer.Pair pair = server.pair(link -> { });
+        MuxTestServer.Pair pair = pairCollectingStreams(incoming);
         MuxStream client = pair.client().openStream(tcpOpen("ep"));
         MuxStream server = MuxTesting.take(incoming);
         // Handlers are set only after the data and the half-close have arrived.
@@ -201,8 +174,7 @@ class StreamBasicsTest {
     @Test
     void headersTravelBeforeData() throws Exception {
         LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
-        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(incoming::add));
-        MuxTestServer.Pair pair = server.pair(link -> { });
+        MuxTestServer.Pair pair = pairCollectingStreams(incoming);
         MuxStream client = pair.client().openStream(StreamOpen.http("ep", "198.51.100.2:1", new HttpRequestHead("GET", "/", List.of())));
         MuxStream server = MuxTesting.take(incoming);
         HttpResponseHead head = new HttpResponseHead(201, "Created",

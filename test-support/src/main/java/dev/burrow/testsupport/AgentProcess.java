@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 public final class AgentProcess implements AutoCloseable {
 
     public static final String MAIN_CLASS = "dev.burrow.agent.cli.BurrowCli";
-    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_START_TIMEOUT = JvmProcessBuilder.DEFAULT_START_TIMEOUT;
 
     public static final Pattern FORWARDING_LINE = Pattern.compile("^Forwarding (\\S+) -> (\\S+)\\s*$");
     public static final Pattern WEB_LINE = Pattern.compile("^Web interface (http://\\S+?)/?\\s*$");
@@ -166,7 +166,7 @@ public final class AgentProcess implements AutoCloseable {
         return "agent(" + publicUrl + " -> " + upstream + ", " + process + ")";
     }
 
-    public static final class Builder {
+    public static final class Builder extends JvmProcessBuilder<Builder> {
         private final EdgeProcess edge;
         private final String command;
         private final String target;
@@ -179,10 +179,6 @@ public final class AgentProcess implements AutoCloseable {
         private String url;
         private String webAddr = "127.0.0.1:0";
         private String heartbeatInterval;
-        private int heapMb = 256;
-        private Duration startTimeout = DEFAULT_START_TIMEOUT;
-        private final List<String> extraArgs = new ArrayList<>();
-        private final List<String> jvmArgs = new ArrayList<>();
 
         private Builder(EdgeProcess edge, String command, String target) {
             this.edge = edge;
@@ -240,26 +236,6 @@ public final class AgentProcess implements AutoCloseable {
 
         public Builder heartbeatInterval(String interval) {
             this.heartbeatInterval = interval;
-            return this;
-        }
-
-        public Builder heapMb(int heapMb) {
-            this.heapMb = heapMb;
-            return this;
-        }
-
-        public Builder startTimeout(Duration timeout) {
-            this.startTimeout = timeout;
-            return this;
-        }
-
-        public Builder arg(String... args) {
-            extraArgs.addAll(List.of(args));
-            return this;
-        }
-
-        public Builder jvmArg(String... args) {
-            jvmArgs.addAll(List.of(args));
             return this;
         }
 

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 public final class EdgeProcess implements AutoCloseable {
 
     public static final String MAIN_CLASS = "dev.burrow.edge.EdgeMain";
-    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_START_TIMEOUT = JvmProcessBuilder.DEFAULT_START_TIMEOUT;
 
     private static final Pattern HTTP_LINE = Pattern.compile("^Public HTTP listening on (\\S+):(\\d+)\\s*$");
     private static final Pattern TUNNEL_LINE = Pattern.compile("^Agent link \\(TLS\\) listening on (\\S+):(\\d+)\\s*$");
@@ -337,10 +337,9 @@ public final class EdgeProcess implements AutoCloseable {
         return "edge(http " + httpPort + ", tunnel " + tunnelPort + ", " + current + ")";
     }
 
-    public static final class Builder {
+    public static final class Builder extends JvmProcessBuilder<Builder> {
         private String name = "edge";
         private String bindAddress = "127.0.0.1";
-        private int heapMb = 256;
         private String domain = "localhost";
         private String authtoken;
         private String heartbeatInterval;
@@ -349,9 +348,6 @@ public final class EdgeProcess implements AutoCloseable {
         private FreePorts.Range tcpPorts;
         private int tcpPortCount = 8;
         private int firstTunnelPort;
-        private Duration startTimeout = DEFAULT_START_TIMEOUT;
-        private final List<String> extraArgs = new ArrayList<>();
-        private final List<String> jvmArgs = new ArrayList<>();
 
         private Builder() {
         }
@@ -365,11 +361,6 @@ public final class EdgeProcess implements AutoCloseable {
         /** --bind-address: another loopback address (127.0.0.2, …) lets several nodes of one cluster share TCP ports. */
         public Builder bindAddress(String address) {
             this.bindAddress = address;
-            return this;
-        }
-
-        public Builder heapMb(int heapMb) {
-            this.heapMb = heapMb;
             return this;
         }
 
@@ -409,21 +400,6 @@ public final class EdgeProcess implements AutoCloseable {
         /** How many TCP endpoint ports to reserve when no range is given (a free run is probed). */
         public Builder tcpPortCount(int count) {
             this.tcpPortCount = count;
-            return this;
-        }
-
-        public Builder startTimeout(Duration timeout) {
-            this.startTimeout = timeout;
-            return this;
-        }
-
-        public Builder arg(String... args) {
-            extraArgs.addAll(List.of(args));
-            return this;
-        }
-
-        public Builder jvmArg(String... args) {
-            jvmArgs.addAll(List.of(args));
             return this;
         }
 

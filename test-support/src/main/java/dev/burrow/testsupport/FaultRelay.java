@@ -3,14 +3,11 @@ package dev.burrow.testsupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay on 127.0.0.1 (port from the OS) to a target, that a test can turn into a black hole: after
@@ -29,24 +26,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FaultRelay implements AutoCloseable {
 
     private final int targetPort;
-    private final ServerSocket server;
+    private final LoopbackServer server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private final AtomicInteger accepted = new AtomicInteger();
     private final Object gate = new Object();
     private volatile boolean frozen;
     private volatile boolean closed;
 
     private FaultRelay(int targetPort) {
         this.targetPort = targetPort;
-        try {
-            server = new ServerSocket();
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Thread acceptor = new Thread(this::acceptLoop, "fault-relay-accept-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.server = new LoopbackServer("fault-relay", this::connect);
     }
 
     /** A relay to 127.0.0.1:{@code targetPort}. */
@@ -55,17 +43,17 @@ public final class FaultRelay implements AutoCloseable {
     }
 
     public int port() {
-        return server.getLocalPort();
+        return server.port();
     }
 
     /** {@code 127.0.0.1:<port>}, for an agent's --server. */
     public String address() {
-        return "127.0.0.1:" + port();
+        return server.address();
     }
 
     /** Connections accepted so far (each agent (re)connect attempt is one). */
     public int acceptedConnections() {
-        return accepted.get();
+        return server.acceptedConnections();
     }
 
     /** From now on nothing is relayed and nothing is closed: every connection through the relay is half-open. */
@@ -89,23 +77,8 @@ public final class FaultRelay implements AutoCloseable {
         return frozen;
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                return;
-            }
-            accepted.incrementAndGet();
-            sockets.add(client);
-            Thread t = new Thread(() -> connect(client), "fault-relay-conn-" + client.getPort());
-            t.setDaemon(true);
-            t.start();
-        }
-    }
-
     private void connect(Socket client) {
+        sockets.add(client);
         Socket upstream = new Socket();
         sockets.add(upstream);
         try {
@@ -115,9 +88,7 @@ public final class FaultRelay implements AutoCloseable {
             closeQuietly(upstream);
             return;
         }
-        Thread back = new Thread(() -> pump(upstream, client), "fault-relay-back-" + client.getPort());
-        back.setDaemon(true);
-        back.start();
+        LoopbackServer.startDaemon("fault-relay-back-" + client.getPort(), () -> pump(upstream, client));
         pump(client, upstream);
     }
 
@@ -161,21 +132,13 @@ public final class FaultRelay implements AutoCloseable {
     }
 
     private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        LoopbackServer.closeQuietly(s);
     }
 
     @Override
     public void close() {
         closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        server.close();
         heal();
     }
 }

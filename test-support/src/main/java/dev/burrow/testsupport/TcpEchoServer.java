@@ -3,10 +3,6 @@ package dev.burrow.testsupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -22,23 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TcpEchoServer implements AutoCloseable {
 
-    private final ServerSocket server;
-    private final Thread acceptor;
+    private final LoopbackServer server;
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
-    private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger completed = new AtomicInteger();
-    private volatile boolean closed;
 
     private TcpEchoServer() {
-        try {
-            server = new ServerSocket();
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        acceptor = new Thread(this::acceptLoop, "tcp-echo-accept-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        server = new LoopbackServer("tcp-echo", this::serve);
     }
 
     public static TcpEchoServer start() {
@@ -51,15 +36,15 @@ public final class TcpEchoServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getLocalPort();
+        return server.port();
     }
 
     public String address() {
-        return "127.0.0.1:" + port();
+        return server.address();
     }
 
     public int acceptedConnections() {
-        return accepted.get();
+        return server.acceptedConnections();
     }
 
     /** Connections that saw EOF from the client and got their BYE line written. */
@@ -67,25 +52,8 @@ public final class TcpEchoServer implements AutoCloseable {
         return completed.get();
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            try {
-                Socket s = server.accept();
-                accepted.incrementAndGet();
-                connections.add(s);
-                Thread t = new Thread(() -> serve(s), "tcp-echo-" + s.getPort());
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                if (!closed) {
-                    System.err.println("tcp echo accept failed: " + e);
-                }
-                return;
-            }
-        }
-    }
-
     private void serve(Socket s) {
+        connections.add(s);
         try (s) {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
@@ -102,7 +70,7 @@ public final class TcpEchoServer implements AutoCloseable {
             s.shutdownOutput();
             completed.incrementAndGet();
         } catch (IOException e) {
-            if (!closed) {
+            if (!server.isClosed()) {
                 System.err.println("tcp echo connection ended: " + e);
             }
         } finally {
@@ -112,18 +80,7 @@ public final class TcpEchoServer implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-        for (Socket s : connections) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
+        server.close();
+        connections.forEach(LoopbackServer::closeQuietly);
     }
 }

@@ -1,5 +1,6 @@
 package dev.burrow.testsupport;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -32,7 +34,9 @@ import java.util.function.Predicate;
  *       the body is exactly the DeterministicBytes sequence).</li>
  *   <li>{@code /slow?ms=M&n=N} sends the head at once, then the first N bytes (default 10 000) of
  *       {@link DeterministicBytes} in ten pieces spread over M milliseconds (default 3000), with Content-Length: an
- *       exchange that stays in flight for a known time.</li>
+ *       exchange that stays in flight for a known time. With {@code &hold=1} it sends the head and the first
+ *       piece, then waits for {@link #releaseHeld()} before the rest: an exchange that stays in flight until the test
+ *       says so, however slow the machine.</li>
  *   <li>{@code /ws}: WebSocket echo (text as text, binary as binary).</li>
  * </ul>
  * Every request's method, URI, headers and remote address are recorded; echo bodies up to 1 MiB too.
@@ -61,6 +65,7 @@ public final class Upstream implements AutoCloseable {
     private final HttpServer server;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger webSockets = new AtomicInteger();
+    private final CompletableFuture<Void> heldReleased = new CompletableFuture<>();
 
     private Upstream(Vertx vertx, boolean ownsVertx) {
         this.vertx = vertx;
@@ -112,6 +117,11 @@ public final class Upstream implements AutoCloseable {
         }, timeout, Duration.ofMillis(20), () -> "upstream saw no such request; it saw " + requests.stream()
                 .map(r -> r.method() + " " + r.uri()).toList());
         return found[0];
+    }
+
+    /** Lets every {@code /slow?hold=1} exchange, held now or later, send the rest of its body. */
+    public void releaseHeld() {
+        heldReleased.complete(null);
     }
 
     /** WebSocket connections accepted so far. */
@@ -222,7 +232,14 @@ public final class Upstream implements AutoCloseable {
                 .putHeader("Content-Length", Integer.toString(n));
         resp.writeHead();
         int pieces = 10;
-        slowPiece(resp, n, pieces, 0, Math.max(1, millis / pieces));
+        long period = Math.max(1, millis / pieces);
+        if ("1".equals(req.getParam("hold"))) {
+            resp.write(DeterministicBytes.chunk(0, n / pieces));
+            Context context = vertx.getOrCreateContext();
+            heldReleased.thenRun(() -> context.runOnContext(v -> slowPiece(resp, n, pieces, 1, period)));
+        } else {
+            slowPiece(resp, n, pieces, 0, period);
+        }
     }
 
     private void slowPiece(HttpServerResponse resp, int n, int pieces, int index, long period) {

@@ -32,6 +32,17 @@ final class ClusterTestSupport {
         }
     }
 
+    /** Sends {@code data} to host:port, half-closes, and returns everything read until the peer closes. */
+    static byte[] echoOnce(String host, int port, byte[] data) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 5000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(data);
+            socket.shutdownOutput();
+            return socket.getInputStream().readAllBytes();
+        }
+    }
+
     /** As {@link #get}, with an I/O failure as the text of the answer (for requests run in the background). */
     static String getOrError(EdgeProcess node, String name, String path, Duration timeout) {
         try {

@@ -1,18 +1,12 @@
 package dev.burrow.cluster;
 
-import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
-import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.DeterministicBytes;
 import dev.burrow.testsupport.EdgeProcess;
-import dev.burrow.testsupport.ProcessLogsOnFailure;
-import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.cluster.EdgeCluster;
 import dev.burrow.testsupport.cluster.SteadyLoad;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,42 +21,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SIGTERM drains a node under load: a 3-node cluster (separate JVMs), a 2-link agent that dialed node 0 first, a
- * steady load of 20 req/s for 10 s through all three nodes, and four slow exchanges (4 s each) in flight at node 0
- * when it gets SIGTERM. Node 0 refuses new connections at once, still completes the four slow exchanges with 200 and
- * their full bodies, exits 0 within its drain timeout; the nodes still accepting answer every request; the agent's two
+ * steady load of 20 req/s for 10 s through all three nodes, and four slow exchanges in flight at node 0 when it gets
+ * SIGTERM (the upstream holds them until node 0 refuses new connections, then sends the rest over 2 s, so they are in
+ * flight however slow the machine). Node 0 refuses new connections at once, still completes the four slow exchanges
+ * with 200 and their full bodies, exits 0 within its drain timeout; the nodes still accepting answer every request; the agent's two
  * live links end up on the other nodes.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class DrainE2ETest {
+class DrainE2ETest extends ClusterWithAgentTest {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final int SLOW_REQUESTS = 4;
     private static final int SLOW_BYTES = 20_000;
-    private Upstream upstream;
-    private EdgeCluster cluster;
-    private AgentProcess agent;
-
-    @AfterEach
-    void stopAll() {
-        Closeables.closeAll(agent, cluster, upstream);
-    }
-
+    private static final int LOAD_RATE = 20;
+    private static final Duration LOAD_DURATION = Duration.ofSeconds(10);
     @Test
     void aDrainedNodeFinishesItsExchangesLosesNoRequestAtTheOthersAndExitsZero() throws Exception {
-        upstream = Upstream.start();
-        cluster = EdgeCluster.start(3, "1s", "--drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s");
-        agent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("drained").start();
-        ClusterTestSupport.awaitServing(cluster.nodes(), "drained", Duration.ofSeconds(20));
+        startClusterAndAgent(() -> EdgeCluster.start(3, "1s", "--drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s"), "drained");
         EdgeProcess draining = cluster.node(0);
 
         SteadyLoad load = new SteadyLoad(cluster.nodes(), "drained");
         CompletableFuture<Void> loadRun = CompletableFuture.runAsync(() ->
-                load.run(20, Duration.ofSeconds(10), Duration.ofSeconds(5)));
+                load.run(LOAD_RATE, LOAD_DURATION, Duration.ofSeconds(5)));
         ClusterTestSupport.sleep(1_000);
 
         List<CompletableFuture<String>> slow = new ArrayList<>();
         for (int i = 0; i < SLOW_REQUESTS; i++) {
-            String path = "/slow?ms=4000&n=" + SLOW_BYTES + "&i=" + i;
+            String path = "/slow?ms=2000&hold=1&n=" + SLOW_BYTES + "&i=" + i;
             slow.add(CompletableFuture.supplyAsync(() -> ClusterTestSupport.getOrError(draining, "drained", path, Duration.ofSeconds(20))));
         }
         Await.until(() -> upstream.requests().stream().filter(r -> r.uri().startsWith("/slow")).count() == SLOW_REQUESTS,
@@ -70,8 +54,14 @@ class DrainE2ETest {
 
         long t0 = System.nanoTime();
         draining.terminate();
-        long refusedAfter = ClusterTestSupport.awaitRefused(draining, Duration.ofSeconds(5));
-        boolean slowStillInFlight = slow.stream().noneMatch(CompletableFuture::isDone);
+        long refusedAfter;
+        boolean slowStillInFlight;
+        try {
+            refusedAfter = ClusterTestSupport.awaitRefused(draining, Duration.ofSeconds(5));
+            slowStillInFlight = slow.stream().noneMatch(CompletableFuture::isDone);
+        } finally {
+            upstream.releaseHeld();
+        }
         int exit = draining.process().awaitExit(DRAIN_TIMEOUT.plusSeconds(20));
         long drainMillis = (System.nanoTime() - t0) / 1_000_000;
         loadRun.get(60, TimeUnit.SECONDS);
@@ -89,7 +79,10 @@ class DrainE2ETest {
         }
         assertEquals(List.of(), load.counts(cluster.node(1)).failures, "failed requests at node 1");
         assertEquals(List.of(), load.counts(cluster.node(2)).failures, "failed requests at node 2");
-        assertTrue(load.counts(cluster.node(1)).succeeded.get() >= 60, "node 1 served the load: " + load.counts(cluster.node(1)));
+        // Round robin over 3 nodes gives node 1 a third of the load; 0.6 of that leaves room for a slow machine.
+        long expectedAtNode1 = LOAD_RATE * LOAD_DURATION.toSeconds() / 3;
+        assertTrue(load.counts(cluster.node(1)).succeeded.get() >= 0.6 * expectedAtNode1,
+                "node 1 served the load (about " + expectedAtNode1 + " expected): " + load.counts(cluster.node(1)));
         assertEquals(0, exit, "the drained node's exit code");
         assertTrue(drainMillis < DRAIN_TIMEOUT.toMillis(), "drain took " + drainMillis + " ms");
 

@@ -1,15 +1,9 @@
 package dev.burrow.cluster;
 
-import dev.burrow.testsupport.AgentProcess;
-import dev.burrow.testsupport.Closeables;
-import dev.burrow.testsupport.ProcessLogsOnFailure;
-import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.cluster.EdgeCluster;
 import dev.burrow.testsupport.cluster.SteadyLoad;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,24 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kill -9 under load: a 3-node cluster (separate JVMs), a 2-link agent that dialed node 0 first, 20 req/s for 10 s
  * through the two other nodes; node 0 is killed 2 s in. Every request at the survivors succeeds.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class KillUnderLoadE2ETest {
-    private Upstream upstream;
-    private EdgeCluster cluster;
-    private AgentProcess agent;
-
-    @AfterEach
-    void stopAll() {
-        Closeables.closeAll(agent, cluster, upstream);
-    }
-
+class KillUnderLoadE2ETest extends ClusterWithAgentTest {
     @Test
     void killingANodeLosesNoRequestAtTheSurvivors() throws Exception {
-        upstream = Upstream.start();
-        cluster = EdgeCluster.start(3, "1s");
-        agent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("killed").start();
-        ClusterTestSupport.awaitServing(cluster.nodes(), "killed", Duration.ofSeconds(20));
+        startClusterAndAgent(() -> EdgeCluster.start(3, "1s"), "killed");
 
         SteadyLoad load = new SteadyLoad(List.of(cluster.node(1), cluster.node(2)), "killed");
         CompletableFuture<Void> kill = CompletableFuture.runAsync(() -> {

@@ -1,15 +1,9 @@
 package dev.burrow.cluster;
 
-import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
-import dev.burrow.testsupport.Closeables;
-import dev.burrow.testsupport.ProcessLogsOnFailure;
-import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.cluster.EdgeCluster;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,24 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * other node); a second node joins the cluster; the first node tells the agent, which opens its second link to the
  * new node without a restart. Killing the first node then proves the new link serves the endpoint on its own.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class MembershipPushE2ETest {
-    private Upstream upstream;
-    private EdgeCluster cluster;
-    private AgentProcess agent;
-
-    @AfterEach
-    void stopAll() {
-        Closeables.closeAll(agent, cluster, upstream);
-    }
-
+class MembershipPushE2ETest extends ClusterWithAgentTest {
     @Test
     void anAgentLinksToANodeThatJoinsLater() {
-        upstream = Upstream.start();
-        cluster = EdgeCluster.start(2, 1, "1s");
-        agent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("joiner").start();
-        ClusterTestSupport.awaitServing(List.of(cluster.node(0)), "joiner", Duration.ofSeconds(20));
+        startClusterAndAgent(() -> EdgeCluster.start(2, 1, "1s"), "joiner");
         ClusterTestSupport.sleep(1_000);
         assertEquals(List.of(cluster.node(0).serverAddress()), ClusterTestSupport.liveLinks(agent),
                 "a lone node: one link, the second slot has nowhere to go");

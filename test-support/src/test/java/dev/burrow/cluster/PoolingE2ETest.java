@@ -13,10 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -94,25 +90,13 @@ class PoolingE2ETest {
                 byte[] sent = ("pooled " + i).getBytes(StandardCharsets.UTF_8);
                 byte[] expected = (new String(sent, StandardCharsets.UTF_8)
                         + new String(TcpEchoServer.byeLine(sent.length), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-                assertArrayEquals(expected, echoOnce(node.bindAddress(), port, sent), "connection " + i + " via " + node);
+                assertArrayEquals(expected, ClusterTestSupport.echoOnce(node.bindAddress(), port, sent), "connection " + i + " via " + node);
             }
             int a = firstEcho.acceptedConnections();
             int b = secondEcho.acceptedConnections();
             System.out.printf("pooling (tcp): agent A's upstream got %d, agent B's %d of 40 connections%n", a, b);
             assertEquals(40, a + b - before);
             assertTrue(a >= 12 && b >= 12, "each pooled agent gets >= 30 % of the connections: " + a + " / " + b);
-        }
-    }
-
-    private static byte[] echoOnce(String host, int port, byte[] data) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 5000);
-            socket.setSoTimeout(5000);
-            socket.getOutputStream().write(data);
-            socket.shutdownOutput();
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            socket.getInputStream().transferTo(received);
-            return received.toByteArray();
         }
     }
 }

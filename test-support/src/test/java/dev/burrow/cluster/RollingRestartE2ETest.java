@@ -1,17 +1,11 @@
 package dev.burrow.cluster;
 
-import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
-import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.EdgeProcess;
-import dev.burrow.testsupport.ProcessLogsOnFailure;
-import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.cluster.EdgeCluster;
 import dev.burrow.testsupport.cluster.SteadyLoad;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,25 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is started again on the same ports and data directory; the next node goes only once /readyz answers 200 and the
  * agent has two live links again. Not one request fails, and the agent ends with two links.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class RollingRestartE2ETest {
+class RollingRestartE2ETest extends ClusterWithAgentTest {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
-    private Upstream upstream;
-    private EdgeCluster cluster;
-    private AgentProcess agent;
-
-    @AfterEach
-    void stopAll() {
-        Closeables.closeAll(agent, cluster, upstream);
-    }
-
     @Test
     void restartingEveryNodeInTurnLosesNoRequest() throws Exception {
-        upstream = Upstream.start();
-        cluster = EdgeCluster.start(3, "1s", "--drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s");
-        agent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("rolling").start();
-        ClusterTestSupport.awaitServing(cluster.nodes(), "rolling", Duration.ofSeconds(20));
+        startClusterAndAgent(() -> EdgeCluster.start(3, "1s", "--drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s"), "rolling");
         awaitTwoLinks();
 
         SteadyLoad load = new SteadyLoad(cluster.nodes(), "rolling").retryingRefused();

@@ -2,18 +2,13 @@ package dev.burrow.e2e;
 
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
-import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.FreePorts;
-import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.PublicHttpClient;
 import dev.burrow.testsupport.TestCertificates;
 import dev.burrow.testsupport.Upstream;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -30,27 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * one {@code ERROR:} line, exit code 1, no stack trace), an upstream that is down (502 naming it), an agent that
  * vanished (502 "offline" while the edge's offline grace lasts). One edge for the class; an agent per case.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
-class AgentFailuresE2ETest {
+class AgentFailuresE2ETest extends OneEdgeE2ETest {
 
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(25);
 
-    private static Vertx vertx;
-    private static Upstream upstream;
-    private static EdgeProcess edge;
-    private static PublicHttpClient client;
-
     @BeforeAll
     static void startAll() {
-        vertx = Vertx.vertx();
-        upstream = Upstream.start(vertx);
-        edge = EdgeProcess.builder().name("edge-failures").offlineGrace("60s").start();
-        client = new PublicHttpClient(vertx, edge.httpPort(), 8);
-    }
-
-    @AfterAll
-    static void stopAll() {
-        Closeables.closeAll(client, edge, upstream, Closeables.of(vertx));
+        startEdge(EdgeProcess.builder().name("edge-failures").offlineGrace("60s"), 8);
     }
 
     /** Exit code 1, exactly one ERROR: line that satisfies {@code check}, no stack trace anywhere. */

@@ -6,14 +6,12 @@ import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.DeterministicBytes;
 import dev.burrow.testsupport.EdgeProcess;
-import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.PublicHttpClient;
 import dev.burrow.testsupport.RawHttpClient;
 import dev.burrow.testsupport.Upstream;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
@@ -22,7 +20,6 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpClient;
@@ -46,31 +43,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * HTTP through one real edge and one real agent (shared by the tests of this class) to an in-test upstream:
  * bodies both ways, headers, keep-alive, chunked framing, concurrency, WebSocket, the agent API, unknown hosts.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
-class HttpTunnelE2ETest {
+class HttpTunnelE2ETest extends OneEdgeE2ETest {
 
     private static final String NAME = "e2e-http";
 
-    private static Vertx vertx;
-    private static Upstream upstream;
-    private static EdgeProcess edge;
     private static AgentProcess agent;
-    private static PublicHttpClient client;
     private static String host;
 
     @BeforeAll
     static void startAll() {
-        vertx = Vertx.vertx();
-        upstream = Upstream.start(vertx);
-        edge = EdgeProcess.builder().name("edge-http").start();
+        startEdge(EdgeProcess.builder().name("edge-http"), 200);
         agent = AgentProcess.http(edge, upstream.httpAddress()).subdomain(NAME).start();
-        client = new PublicHttpClient(vertx, edge.httpPort(), 200);
         host = NAME + "." + edge.domain();
     }
 
     @AfterAll
     static void stopAll() {
-        Closeables.closeAll(client, agent, edge, upstream, Closeables.of(vertx));
+        Closeables.closeAll(agent);
     }
 
     @Test

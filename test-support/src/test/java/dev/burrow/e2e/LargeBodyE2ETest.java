@@ -5,16 +5,12 @@ import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.DeterministicBytes;
 import dev.burrow.testsupport.EdgeProcess;
-import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.PublicHttpClient;
-import dev.burrow.testsupport.Upstream;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 
@@ -25,36 +21,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 256 MiB each way through an edge and an agent whose heaps are capped at 96 MiB (and which exit on
  * OutOfMemoryError): a relay that buffered a body instead of streaming it with backpressure would die here.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
-class LargeBodyE2ETest {
+class LargeBodyE2ETest extends OneEdgeE2ETest {
 
     private static final String NAME = "e2e-large";
     private static final long SIZE = 256L * 1024 * 1024;
     private static final int HEAP_MB = 96;
     private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(90);
 
-    private static Vertx vertx;
-    private static Upstream upstream;
-    private static EdgeProcess edge;
     private static AgentProcess agent;
-    private static PublicHttpClient client;
     private static String host;
     private static long expectedCrc;
 
     @BeforeAll
     static void startAll() {
-        vertx = Vertx.vertx();
-        upstream = Upstream.start(vertx);
-        edge = EdgeProcess.builder().name("edge-large").heapMb(HEAP_MB).start();
+        startEdge(EdgeProcess.builder().name("edge-large").heapMb(HEAP_MB), 4);
         agent = AgentProcess.http(edge, upstream.httpAddress()).subdomain(NAME).heapMb(HEAP_MB).start();
-        client = new PublicHttpClient(vertx, edge.httpPort(), 4);
         host = NAME + "." + edge.domain();
         expectedCrc = DeterministicBytes.crc32(SIZE);
     }
 
     @AfterAll
     static void stopAll() {
-        Closeables.closeAll(client, agent, edge, upstream, Closeables.of(vertx));
+        Closeables.closeAll(agent);
     }
 
     @AfterEach

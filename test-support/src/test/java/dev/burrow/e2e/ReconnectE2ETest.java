@@ -3,19 +3,14 @@ package dev.burrow.e2e;
 import dev.burrow.testsupport.AgentApi;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
-import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.FaultRelay;
 import dev.burrow.testsupport.ManagedProcess;
-import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.PublicHttpClient;
 import dev.burrow.testsupport.Upstream;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -29,8 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through a {@link FaultRelay}), which only heartbeats can notice. Each time the agent says so, reconnects,
  * re-binds, and the same public URL serves again.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
-class ReconnectE2ETest {
+class ReconnectE2ETest extends OneEdgeE2ETest {
 
     /**
      * How soon after the edge is reachable again the agent must be serving. The agent retries with full-jitter
@@ -45,17 +39,9 @@ class ReconnectE2ETest {
     /** A dead link must be noticed within 3 intervals; 3 s of slack for a loaded machine. */
     private static final Duration DEAD_LINK_NOTICED_WITHIN = HEARTBEAT.multipliedBy(3).plusSeconds(3);
 
-    private static Vertx vertx;
-    private static Upstream upstream;
-    private static EdgeProcess edge;
-    private static PublicHttpClient client;
-
     @BeforeAll
     static void startAll() {
-        vertx = Vertx.vertx();
-        upstream = Upstream.start(vertx);
-        edge = EdgeProcess.builder().name("edge-reconnect").heartbeatInterval("1s").offlineGrace("60s").start();
-        client = new PublicHttpClient(vertx, edge.httpPort(), 4);
+        startEdge(EdgeProcess.builder().name("edge-reconnect").heartbeatInterval("1s").offlineGrace("60s"), 4);
     }
 
     /** A test that failed between kill and restart must not take the next one down with it. */
@@ -64,11 +50,6 @@ class ReconnectE2ETest {
         if (!edge.isAlive()) {
             edge.startAgain();
         }
-    }
-
-    @AfterAll
-    static void stopAll() {
-        Closeables.closeAll(client, edge, upstream, Closeables.of(vertx));
     }
 
     @Test

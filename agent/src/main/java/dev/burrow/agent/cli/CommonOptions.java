@@ -89,11 +89,12 @@ final class CommonOptions {
     }
 
     AgentSettings resolve(Map<String, String> env, ConfigFile file) {
+        Sources from = new Sources(env, file);
         String serverValue = serverFor(env, file);
         List<String> servers = servers(serverValue);
-        int linkCount = linkCount(first(links, env.get("BURROW_LINKS"), file.get("links"), String.valueOf(SessionBuilder.DEFAULT_LINKS)));
-        boolean pool = bool(first(pooling, env.get("BURROW_POOLING"), file.get("pooling"), "false"), "--pooling");
-        String token = first(authtoken, env.get("BURROW_AUTHTOKEN"), file.get("authtoken"), null);
+        int linkCount = linkCount(from.value(links, "links", String.valueOf(SessionBuilder.DEFAULT_LINKS)));
+        boolean pool = bool(from.value(pooling, "pooling", "false"), "--pooling");
+        String token = from.value(authtoken, "authtoken", null);
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("no authtoken: pass --authtoken or set BURROW_AUTHTOKEN "
                     + "(a dev edge prints its authtoken at startup)");
@@ -106,19 +107,16 @@ final class CommonOptions {
                 throw new IllegalArgumentException("--edge-ca " + caValue + " is not a readable file");
             }
         }
-        String explicitWeb = first(webAddr, env.get("BURROW_WEB_ADDR"), file.get("web_addr"), null);
+        String explicitWeb = from.value(webAddr, "web_addr", null);
         WebAddress web = WebAddress.parse(explicitWeb != null ? explicitWeb : WebAddress.DEFAULT, explicitWeb != null);
-        String heartbeatValue = first(heartbeatInterval, env.get("BURROW_HEARTBEAT_INTERVAL"), file.get("heartbeat_interval"), null);
-        String toleranceValue = first(heartbeatTolerance, env.get("BURROW_HEARTBEAT_TOLERANCE"), file.get("heartbeat_tolerance"), null);
-        LogSettings logSettings = LogSettings.of(first(log, env.get("BURROW_LOG"), file.get("log"), null),
-                first(logFormat, env.get("BURROW_LOG_FORMAT"), file.get("log_format"), "term"),
-                first(logLevel, env.get("BURROW_LOG_LEVEL"), file.get("log_level"), "info"));
+        String heartbeatValue = from.value(heartbeatInterval, "heartbeat_interval", null);
+        String toleranceValue = from.value(heartbeatTolerance, "heartbeat_tolerance", null);
+        LogSettings logSettings = LogSettings.of(from.value(log, "log", null),
+                from.value(logFormat, "log_format", "term"), from.value(logLevel, "log_level", "info"));
         InspectSettings inspectSettings = new InspectSettings(
-                bool(first(inspect, env.get("BURROW_INSPECT"), file.get("inspect"), "true"), "--inspect"),
-                ConfigSchema.count(first(null, env.get("BURROW_INSPECT_BUFFER_SIZE"), file.get("inspect_buffer_size"),
-                        String.valueOf(InspectSettings.DEFAULT_EXCHANGES)), 0, 100_000),
-                ByteSizes.parse(first(null, env.get("BURROW_INSPECT_BODY_BYTES"), file.get("inspect_body_bytes"),
-                        String.valueOf(InspectSettings.DEFAULT_BODY_BYTES))));
+                bool(from.value(inspect, "inspect", "true"), "--inspect"),
+                ConfigSchema.count(from.value(null, "inspect_buffer_size", String.valueOf(InspectSettings.DEFAULT_EXCHANGES)), 0, 100_000),
+                ByteSizes.parse(from.value(null, "inspect_body_bytes", String.valueOf(InspectSettings.DEFAULT_BODY_BYTES))));
         return new AgentSettings(String.join(",", servers), token.trim(), ca, web,
                 heartbeatValue == null ? null : Durations.parse(heartbeatValue, "--heartbeat-interval"),
                 toleranceValue == null ? null : Durations.parse(toleranceValue, "--heartbeat-tolerance"), linkCount, pool,
@@ -187,6 +185,14 @@ final class CommonOptions {
             case "false", "no", "0" -> false;
             default -> throw new IllegalArgumentException("invalid " + what + " \"" + value + "\": expected true or false");
         };
+    }
+
+    /** Where a setting may come from besides its flag: {@code BURROW_<KEY>} in the environment, {@code key} in the file. */
+    private record Sources(Map<String, String> env, ConfigFile file) {
+        /** The flag, else the variable, else the file's value, else {@code fallback}. */
+        String value(String flag, String key, String fallback) {
+            return first(flag, env.get("BURROW_" + key.toUpperCase(java.util.Locale.ROOT)), file.get(key), fallback);
+        }
     }
 
     private static String first(String flag, String env, String file, String fallback) {

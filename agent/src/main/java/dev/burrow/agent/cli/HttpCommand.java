@@ -1,25 +1,15 @@
 package dev.burrow.agent.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.net.URI;
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code burrow http <port|host:port|url>}: a public HTTP endpoint forwarding to a local server. */
 @Command(name = "http", mixinStandardHelpOptions = true, versionProvider = BurrowCli.Version.class,
         description = "Forward a public HTTP endpoint to a local HTTP server.")
-final class HttpCommand implements Callable<Integer> {
-    @ParentCommand
-    BurrowCli cli;
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
+final class HttpCommand extends TunnelCommand {
     @Parameters(index = "0", paramLabel = "UPSTREAM", description = "Local server: a port (8080), host:port or URL (http://host:8080).")
     String upstream;
 
@@ -62,8 +52,7 @@ final class HttpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Arguments arguments = arguments();
-        AgentSettings settings = common.resolve(cli.environment());
-        return cli.runner().run(settings, List.of(new EndpointPlan("command_line", "http", arguments.upstream(),
-                arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false)));
+        return runOne(settings -> new EndpointPlan("command_line", "http", arguments.upstream(),
+                arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false));
     }
 }

@@ -1,26 +1,17 @@
 package dev.burrow.agent.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code burrow start NAME… | --all}: the config file's endpoints, over one session. */
 @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = BurrowCli.Version.class,
         description = "Start endpoints defined in the config file's endpoints: list, all over one session.")
-final class StartCommand implements Callable<Integer> {
-    @ParentCommand
-    BurrowCli cli;
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
+final class StartCommand extends TunnelCommand {
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "Endpoints to start, by name.")
     List<String> names = new ArrayList<>();
 

@@ -2,24 +2,15 @@ package dev.burrow.agent.cli;
 
 import dev.burrow.agent.internal.HostPort;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
-import java.util.List;
-import java.util.concurrent.Callable;
+import java.net.URI;
 
 /** {@code burrow tcp <port|host:port>}: a public TCP port piped to a local service. */
 @Command(name = "tcp", mixinStandardHelpOptions = true, versionProvider = BurrowCli.Version.class,
         description = "Forward a public TCP port to a local TCP service.")
-final class TcpCommand implements Callable<Integer> {
-    @ParentCommand
-    BurrowCli cli;
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
+final class TcpCommand extends TunnelCommand {
     @Parameters(index = "0", paramLabel = "UPSTREAM", description = "Local service: a port (22) or host:port.")
     String upstream;
 
@@ -36,8 +27,7 @@ final class TcpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         HostPort target = target();
-        AgentSettings settings = common.resolve(cli.environment());
-        return cli.runner().run(settings, List.of(new EndpointPlan("command_line", "tcp", java.net.URI.create("tcp://" + target),
-                null, null, remotePort, settings.pooling(), false, false)));
+        return runOne(settings -> new EndpointPlan("command_line", "tcp", URI.create("tcp://" + target),
+                null, null, remotePort, settings.pooling(), false, false));
     }
 }

@@ -1,5 +1,7 @@
 package dev.burrow.agent.forward;
 
+import dev.burrow.protocol.HopByHop;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,8 +11,7 @@ import java.util.TreeSet;
 
 /** The headers that describe one connection, not the message (RFC 9110 section 7.6.1), and must not be relayed. */
 public final class HopByHopHeaders {
-    static final Set<String> NAMES = Set.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
-            "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+    static final Set<String> NAMES = HopByHop.HEADERS;
     private static final Set<String> NAMES_ANY_CASE = caseInsensitive(NAMES);
 
     private HopByHopHeaders() {

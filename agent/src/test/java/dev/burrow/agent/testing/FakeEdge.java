@@ -6,10 +6,12 @@ import dev.burrow.mux.MuxStream;
 import dev.burrow.mux.StreamMultiplexer;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
@@ -148,6 +150,31 @@ public final class FakeEdge {
 
     public MuxStream open(StreamOpen open) {
         return link().openStream(open);
+    }
+
+    /** An HTTP exchange as the edge saw it: the response head and the whole response body. */
+    public record Exchange(HttpResponseHead head, Buffer body) {
+    }
+
+    /** Opens {@code open} on the latest link, sends {@code requestBody} (or nothing) and ends; completes with the response. */
+    public Future<Exchange> exchange(StreamOpen open, Buffer requestBody) {
+        return exchange(open(open), requestBody);
+    }
+
+    /** Sends {@code requestBody} (or nothing) on an opened HTTP stream and ends it; completes with the response. */
+    public static Future<Exchange> exchange(MuxStream stream, Buffer requestBody) {
+        Promise<Exchange> done = Promise.promise();
+        HttpResponseHead[] head = new HttpResponseHead[1];
+        Buffer body = Buffer.buffer();
+        stream.headersHandler(h -> head[0] = h);
+        stream.handler(body::appendBuffer);
+        stream.endHandler(v -> done.tryComplete(new Exchange(head[0], body)));
+        stream.exceptionHandler(done::tryFail);
+        if (requestBody != null) {
+            stream.write(requestBody);
+        }
+        stream.end();
+        return done.future();
     }
 
     public int auths() {

@@ -115,64 +115,67 @@ public final class AdminCommand implements Runnable {
         }
     }
 
-    @Command(name = "create-token", mixinStandardHelpOptions = true, description = "Issues an authtoken for a tenant; the secret is printed once.")
-    static final class CreateToken implements Callable<Integer> {
+    /** A call about one tenant: {@code METHOD /tenants/TENANT<path>} with an optional JSON body. */
+    record TenantRequest(String method, String path, JsonObject body) {
+    }
+
+    /** The shape of every subcommand about an existing tenant: the tenant is the first parameter. */
+    abstract static class TenantSubcommand implements Callable<Integer> {
         @ParentCommand
         AdminCommand admin;
-        @Parameters(paramLabel = "TENANT")
+        @Parameters(index = "0", paramLabel = "TENANT")
         String tenant;
+
+        abstract TenantRequest request();
+
+        @Override
+        public Integer call() {
+            TenantRequest request = request();
+            return admin.call(request.method(), "/tenants/" + segment(tenant) + request.path(), request.body());
+        }
+    }
+
+    @Command(name = "create-token", mixinStandardHelpOptions = true, description = "Issues an authtoken for a tenant; the secret is printed once.")
+    static final class CreateToken extends TenantSubcommand {
         @Option(names = "--scope", paramLabel = "SCOPE", description = "bind:HOST, bind:*.DOMAIN, bind:tcp:PORT, bind:tcp:* (repeatable).")
         List<String> scopes;
         @Option(names = "--description")
         String description;
 
         @Override
-        public Integer call() {
-            return admin.call("POST", "/tenants/" + segment(tenant) + "/tokens", new JsonObject().put("description", description)
+        TenantRequest request() {
+            return new TenantRequest("POST", "/tokens", new JsonObject().put("description", description)
                     .put("scopes", new JsonArray(scopes == null ? List.of() : scopes)));
         }
     }
 
     @Command(name = "revoke-token", mixinStandardHelpOptions = true, description = "Revokes a token; its live sessions are closed.")
-    static final class RevokeToken implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-        @Parameters(index = "0", paramLabel = "TENANT")
-        String tenant;
+    static final class RevokeToken extends TenantSubcommand {
         @Parameters(index = "1", paramLabel = "TOKEN_ID")
         String tokenId;
 
         @Override
-        public Integer call() {
-            return admin.call("DELETE", "/tenants/" + segment(tenant) + "/tokens/" + segment(tokenId), null);
+        TenantRequest request() {
+            return new TenantRequest("DELETE", "/tokens/" + segment(tokenId), null);
         }
     }
 
     @Command(name = "reserve", mixinStandardHelpOptions = true, description = "Reserves app.example.com, *.acme.example.com or tcp:PORT for a tenant.")
-    static final class Reserve implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-        @Parameters(index = "0", paramLabel = "TENANT")
-        String tenant;
+    static final class Reserve extends TenantSubcommand {
         @Parameters(index = "1", paramLabel = "NAME")
         String name;
 
         @Override
-        public Integer call() {
-            return admin.call("POST", "/tenants/" + segment(tenant) + "/reservations", new JsonObject().put("name", name));
+        TenantRequest request() {
+            return new TenantRequest("POST", "/reservations", new JsonObject().put("name", name));
         }
     }
 
     @Command(name = "sessions", mixinStandardHelpOptions = true, description = "Lists a tenant's live agent sessions.")
-    static final class ListSessions implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-        @Parameters(paramLabel = "TENANT")
-        String tenant;
-
+    static final class ListSessions extends TenantSubcommand {
         @Override
-        public Integer call() {
-            return admin.call("GET", "/tenants/" + segment(tenant) + "/sessions", null);
+        TenantRequest request() {
+            return new TenantRequest("GET", "/sessions", null);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.protocol.HopByHop;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
 import io.vertx.core.MultiMap;
@@ -23,8 +24,7 @@ import java.util.Set;
  */
 final class HeaderRules {
     /** Hop-by-hop headers (RFC 9110 7.6.1), lowercase. */
-    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+    static final Set<String> HOP_BY_HOP = HopByHop.HEADERS;
 
     private HeaderRules() {
     }

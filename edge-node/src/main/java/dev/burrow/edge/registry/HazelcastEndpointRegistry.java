@@ -260,18 +260,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     // ---- entry processors and predicates: they run on the partition owner, so they carry all they need ----
 
     /** Claims a key for a session's link; returns the record, or null when another session owns it. */
-    static final class Claim implements EntryProcessor<String, EndpointRecord, EndpointRecord> {
-        private static final long serialVersionUID = 1L;
-        private final EndpointClaim claim;
-        private final LinkRef link;
-        private final String newId;
-
-        Claim(EndpointClaim claim, LinkRef link, String newId) {
-            this.claim = claim;
-            this.link = link;
-            this.newId = newId;
-        }
-
+    record Claim(EndpointClaim claim, LinkRef link, String newId) implements EntryProcessor<String, EndpointRecord, EndpointRecord> {
         @Override
         public EndpointRecord process(Map.Entry<String, EndpointRecord> entry) {
             EndpointRecord existing = entry.getValue();
@@ -301,18 +290,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     }
 
     /** Removes links of one node (and one session, unless null) up to an epoch; returns the record if it changed. */
-    static final class DropLinks implements EntryProcessor<String, EndpointRecord, EndpointRecord> {
-        private static final long serialVersionUID = 1L;
-        private final String node;
-        private final String sessionId;
-        private final long upToEpoch;
-
-        DropLinks(String node, String sessionId, long upToEpoch) {
-            this.node = node;
-            this.sessionId = sessionId;
-            this.upToEpoch = upToEpoch;
-        }
-
+    record DropLinks(String node, String sessionId, long upToEpoch) implements EntryProcessor<String, EndpointRecord, EndpointRecord> {
         @Override
         public EndpointRecord process(Map.Entry<String, EndpointRecord> entry) {
             EndpointRecord existing = entry.getValue();
@@ -333,18 +311,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     }
 
     /** Removes the entry when the session owns it (and, with {@code onlyOffline}, no link serves it). */
-    static final class RemoveOwned implements EntryProcessor<String, EndpointRecord, EndpointRecord> {
-        private static final long serialVersionUID = 1L;
-        private final String endpointId;
-        private final String sessionId;
-        private final boolean onlyOffline;
-
-        RemoveOwned(String endpointId, String sessionId, boolean onlyOffline) {
-            this.endpointId = endpointId;
-            this.sessionId = sessionId;
-            this.onlyOffline = onlyOffline;
-        }
-
+    record RemoveOwned(String endpointId, String sessionId, boolean onlyOffline) implements EntryProcessor<String, EndpointRecord, EndpointRecord> {
         @Override
         public EndpointRecord process(Map.Entry<String, EndpointRecord> entry) {
             EndpointRecord existing = entry.getValue();
@@ -368,14 +335,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         }
     }
 
-    static final class OwnedBy implements Predicate<String, EndpointRecord>, Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String sessionId;
-
-        OwnedBy(String sessionId) {
-            this.sessionId = sessionId;
-        }
-
+    record OwnedBy(String sessionId) implements Predicate<String, EndpointRecord>, Serializable {
         @Override
         public boolean apply(Map.Entry<String, EndpointRecord> entry) {
             return entry.getValue() != null && entry.getValue().sessionId().equals(sessionId);
@@ -383,14 +343,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     }
 
     /** Records the session owns or serves through a link (a pooled endpoint lists links of several sessions). */
-    static final class Serves implements Predicate<String, EndpointRecord>, Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String sessionId;
-
-        Serves(String sessionId) {
-            this.sessionId = sessionId;
-        }
-
+    record Serves(String sessionId) implements Predicate<String, EndpointRecord>, Serializable {
         @Override
         public boolean apply(Map.Entry<String, EndpointRecord> entry) {
             EndpointRecord record = entry.getValue();
@@ -406,14 +359,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         }
     }
 
-    static final class HasLinkOn implements Predicate<String, EndpointRecord>, Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String node;
-
-        HasLinkOn(String node) {
-            this.node = node;
-        }
-
+    record HasLinkOn(String node) implements Predicate<String, EndpointRecord>, Serializable {
         @Override
         public boolean apply(Map.Entry<String, EndpointRecord> entry) {
             return entry.getValue() != null && entry.getValue().links().stream().anyMatch(l -> l.node().equals(node));

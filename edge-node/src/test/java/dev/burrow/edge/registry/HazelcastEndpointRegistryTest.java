@@ -1,20 +1,12 @@
 package dev.burrow.edge.registry;
 
 import com.hazelcast.core.Hazelcast;
-import com.hazelcast.core.HazelcastInstance;
 import dev.burrow.edge.cluster.EpochMergePolicy;
-import dev.burrow.edge.cluster.HazelcastSetup;
-import dev.burrow.edge.config.ClusterSettings;
 import dev.burrow.protocol.ErrorCode;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,35 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The registry's ownership and epoch rules on an embedded Hazelcast member; two registries with different node ids
  * stand for two nodes of one cluster.
  */
-class HazelcastEndpointRegistryTest {
-    private static Vertx vertx;
-    private static HazelcastInstance hazelcast;
-    private static HazelcastEndpointRegistry nodeA;
-    private static HazelcastEndpointRegistry nodeB;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        ClusterSettings cluster = ClusterSettings.defaults().withName("registry-test-" + UUID.randomUUID().toString().substring(0, 8));
-        hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(
-                new ClusterSettings(cluster.port(), List.of(), cluster.name(), "127.0.0.1", 0, null, null)));
-        nodeA = new HazelcastEndpointRegistry(vertx, hazelcast, "member-a", "a");
-        nodeB = new HazelcastEndpointRegistry(vertx, hazelcast, "member-b", "b");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        hazelcast.shutdown();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    /** Sessions are unique per test: the tests share one member. */
-    private final String run = UUID.randomUUID().toString().substring(0, 8) + "-";
-
+class HazelcastEndpointRegistryTest extends TwoNodeRegistryTest {
     private static String host() {
         return "h" + UUID.randomUUID().toString().substring(0, 8) + ".localhost";
     }

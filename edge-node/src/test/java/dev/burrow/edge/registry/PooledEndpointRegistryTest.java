@@ -1,49 +1,17 @@
 package dev.burrow.edge.registry;
 
-import com.hazelcast.core.Hazelcast;
-import com.hazelcast.core.HazelcastInstance;
-import dev.burrow.edge.cluster.HazelcastSetup;
-import dev.burrow.edge.config.ClusterSettings;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import static dev.burrow.edge.registry.HazelcastEndpointRegistryTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Endpoint pooling in the registry: several sessions of one owner serve one hostname or port when all ask for it. */
-class PooledEndpointRegistryTest {
-    private static Vertx vertx;
-    private static HazelcastInstance hazelcast;
-    private static HazelcastEndpointRegistry nodeA;
-    private static HazelcastEndpointRegistry nodeB;
-
-    private final String run = UUID.randomUUID().toString().substring(0, 8) + "-";
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        ClusterSettings cluster = ClusterSettings.defaults().withName("pool-test-" + UUID.randomUUID().toString().substring(0, 8));
-        hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(
-                new ClusterSettings(cluster.port(), List.of(), cluster.name(), "127.0.0.1", 0, null, null)));
-        nodeA = new HazelcastEndpointRegistry(vertx, hazelcast, "member-a", "a");
-        nodeB = new HazelcastEndpointRegistry(vertx, hazelcast, "member-b", "b");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        hazelcast.shutdown();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
+class PooledEndpointRegistryTest extends TwoNodeRegistryTest {
     private static String host() {
         return "p" + UUID.randomUUID().toString().substring(0, 8) + ".localhost";
     }
