@@ -21,12 +21,18 @@ public final class RegionalRegistry implements EndpointRegistry {
     private final EndpointRegistry local;
     private final RegionDirectory directory;
     private final Function<String, Future<String>> heldBy;
+    private volatile java.util.function.IntFunction<Endpoint> remotePorts = port -> null;
 
     /** @param heldBy the tenant holding a hostname in this region (reserved or verified custom domain), or null */
     public RegionalRegistry(EndpointRegistry local, RegionDirectory directory, Function<String, Future<String>> heldBy) {
         this.local = local;
         this.directory = directory;
         this.heldBy = heldBy;
+    }
+
+    /** TCP ports of other regions listened on here ({@link RemoteTcpPorts#endpointOn}). */
+    void withRemotePorts(java.util.function.IntFunction<Endpoint> remotePorts) {
+        this.remotePorts = remotePorts;
     }
 
     /**
@@ -57,7 +63,7 @@ public final class RegionalRegistry implements EndpointRegistry {
 
     @Override
     public Future<Endpoint> lookupPort(int port) {
-        return local.lookupPort(port);
+        return local.lookupPort(port).map(endpoint -> endpoint != null ? endpoint : remotePorts.apply(port));
     }
 
     @Override

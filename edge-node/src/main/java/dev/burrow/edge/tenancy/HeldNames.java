@@ -22,6 +22,9 @@ final class HeldNames {
     private final IMap<String, CustomDomain> domainMap;
     private final Map<String, Reservation> reservations = new ConcurrentHashMap<>();
     private final Map<String, CustomDomain> domains = new ConcurrentHashMap<>();
+    /** The database's rows as last read: names other regions hold (each region is its own cluster; they share the database). */
+    private volatile Map<String, Reservation> sharedReservations = Map.of();
+    private volatile Map<String, CustomDomain> sharedDomains = Map.of();
     private UUID reservationListener;
     private UUID domainListener;
 
@@ -68,8 +71,25 @@ final class HeldNames {
         domains.remove(hostname);
     }
 
-    /** As {@link TenantStore#ownerOf}, from the copy. */
+    /** Replaces the copy of the database's rows (read by {@link ReservedNames#refreshShared}). */
+    void shared(Map<String, Reservation> reservationRows, Map<String, CustomDomain> domainRows) {
+        sharedReservations = Map.copyOf(reservationRows);
+        sharedDomains = Map.copyOf(domainRows);
+    }
+
+    /** As {@link TenantStore#ownerOf}, from the copy; then from the database's rows (names held in other regions). */
     NameOwner ownerOf(String hostname) {
+        NameOwner owner = ownerIn(reservations, domains, hostname);
+        if (owner == null || !owner.verified()) {
+            NameOwner shared = ownerIn(sharedReservations, sharedDomains, hostname);
+            if (shared != null && (owner == null || shared.verified())) {
+                return shared;
+            }
+        }
+        return owner;
+    }
+
+    private static NameOwner ownerIn(Map<String, Reservation> reservations, Map<String, CustomDomain> domains, String hostname) {
         Reservation exact = reservations.get(Reservation.Kind.HOSTNAME.prefix() + hostname);
         if (exact != null) {
             return new NameOwner(exact.tenantId(), NameOwner.Via.RESERVATION, true, exact.display());
@@ -90,6 +110,9 @@ final class HeldNames {
 
     String portOwner(int port) {
         Reservation r = reservations.get(Reservation.Kind.TCP_PORT.prefix() + port);
+        if (r == null) {
+            r = sharedReservations.get(Reservation.Kind.TCP_PORT.prefix() + port);
+        }
         return r == null ? null : r.tenantId();
     }
 
