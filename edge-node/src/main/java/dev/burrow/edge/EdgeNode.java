@@ -136,7 +136,7 @@ public final class EdgeNode {
                 .map(owner -> owner == null || !owner.verified() ? null : owner.tenantId());
         this.regions = !config.cluster().regional() ? null : new dev.burrow.edge.region.Regions(vertx, config.cluster(),
                 new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()), nodeId,
-                registry, router, heldBy, database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(),
+                registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(),
                 () -> new dev.burrow.edge.config.HostPort(config.cluster().advertiseAddress(), relayPort),
                 mirror::liveTcpPorts, () -> reservedNames.refreshShared(database.dataSource()));
         EndpointBinder binder = new EndpointBinder(registry, regions == null ? tcpEndpoints : regions.localFirst(tcpEndpoints),

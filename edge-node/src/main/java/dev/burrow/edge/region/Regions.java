@@ -38,6 +38,8 @@ public final class Regions {
     private final RemoteTcpPorts remoteTcp;
     private final TcpEndpoints remoteTcpListeners;
     private final Runnable alsoOnRefresh;
+    private final Vertx vertx;
+    private final long sweepTimer;
 
     /**
      * @param relayPool     a relay pool of its own, with the cluster CA and relay secret every region shares
@@ -47,15 +49,17 @@ public final class Regions {
      * @param alsoOnRefresh run on a worker thread after each read of the directory (re-reading the held names)
      */
     public Regions(Vertx vertx, ClusterSettings cluster, RelayPool relayPool, String nodeId, EndpointRegistry local,
-                   AgentLinks router, Function<String, Future<String>> heldBy, DataSource dataSource, String bindAddress,
+                   AgentLinks router, Function<String, Future<String>> heldBy, String domain, DataSource dataSource, String bindAddress,
                    PortRange tcpPorts, ProxyProtocolSettings proxyProtocol, Supplier<HostPort> relayAddress,
                    Supplier<Map<Integer, String>> tcpPortsHere, Runnable alsoOnRefresh) {
+        this.vertx = vertx;
         this.cluster = cluster;
         this.alsoOnRefresh = alsoOnRefresh;
         this.relays = new RegionRelays(vertx, relayPool, cluster.region(), cluster.regionPeers());
         RegionDirectory directory = new RegionDirectory(relays::lookup, System::nanoTime);
+        this.sweepTimer = vertx.setPeriodic(RegionDirectory.SWEEP_EVERY.toMillis(), id -> directory.sweep());
         this.links = new RegionalLinks(router, relays, directory);
-        this.registry = new RegionalRegistry(local, directory, heldBy);
+        this.registry = new RegionalRegistry(local, directory, heldBy, domain);
         this.remoteTcpListeners = new TcpEndpoints(vertx, bindAddress, registry, links, proxyProtocol);
         this.remoteTcp = new RemoteTcpPorts(vertx, remoteTcpListeners, tcpPorts, () -> tcpPortsHere.get().keySet());
         registry.withRemotePorts(remoteTcp::endpointOn);
@@ -106,6 +110,7 @@ public final class Regions {
 
     /** Closes the relay links to the other regions. */
     public void closeLinks() {
+        vertx.cancelTimer(sweepTimer);
         relays.close();
     }
 
