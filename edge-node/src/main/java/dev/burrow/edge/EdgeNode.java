@@ -138,7 +138,7 @@ public final class EdgeNode {
                 new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()), nodeId,
                 registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(),
                 () -> new dev.burrow.edge.config.HostPort(config.cluster().advertiseAddress(), relayPort),
-                mirror::liveTcpPorts, () -> reservedNames.refreshShared(database.dataSource()));
+                mirror::liveTcpPorts, sharedHeldNames(prepared.tenancy(), reservedNames, database));
         EndpointBinder binder = new EndpointBinder(registry, regions == null ? tcpEndpoints : regions.localFirst(tcpEndpoints),
                 config.domain(), config.tcpPorts(), () -> httpPort, policy);
         if (regions != null) {
@@ -174,6 +174,15 @@ public final class EdgeNode {
         }
         opsServer.withRoutes(adminApi::mount);
         registerMetrics();
+    }
+
+    /**
+     * With a database of its own (--db-url: shared by the regions), other regions' reservations and domains are re-read
+     * with each directory refresh. Per-node H2 files are not shared, and may hold rows another node has since deleted.
+     */
+    private static Runnable sharedHeldNames(TenancySettings tenancy, ReservedNames names, Database database) {
+        String url = tenancy.store().url();
+        return url == null || url.isBlank() ? () -> { } : () -> names.refreshShared(database.dataSource());
     }
 
     private void registerMetrics() {

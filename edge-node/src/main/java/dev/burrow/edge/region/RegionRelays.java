@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The relay links from this node to the other regions (one per region, to the relay address {@code --region-peers}
- * gives; redialed while it is down, as any relay link) and the {@code endpoint_lookup} exchange on them: asks every
- * region with a ready link at once and answers with the first region that serves the hostname.
+ * gives, or else to one of the addresses the region directory lists; redialed while it is down, as any relay link) and
+ * the {@code endpoint_lookup} exchange on them: asks every region with a ready link at once and answers with the first
+ * region that serves the hostname.
  */
 public final class RegionRelays {
     static final String KEY_PREFIX = "region:";

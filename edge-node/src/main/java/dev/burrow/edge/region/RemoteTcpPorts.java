@@ -20,10 +20,10 @@ import java.util.function.Supplier;
 
 /**
  * TCP endpoints bound in other regions, listened on here too, so that one DNS name serves a TCP port in every region:
- * each port the directory lists for another region (and inside this node's {@code --tcp-ports}, not bound in this
- * region, not reserved for a tenant here by another region's absence) gets a listener whose connections go over the
- * relay link to that region ({@link RegionalLinks}). A port bound in this region always wins: {@link #localPorts}
- * gives it back before the local listener opens. The listener closes when the other region stops listing the port.
+ * each port the directory lists for another region (inside this node's {@code --tcp-ports} and not bound in this
+ * region) gets a listener whose connections go over the relay link to that region ({@link RegionalLinks}). A port
+ * bound in this region always wins: {@link #localFirst} gives it back before the local listener opens. The listener
+ * closes when the other region stops listing the port (at this node's next read of the directory).
  */
 public final class RemoteTcpPorts {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteTcpPorts.class);
