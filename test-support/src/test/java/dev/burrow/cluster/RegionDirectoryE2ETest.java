@@ -172,6 +172,9 @@ class RegionDirectoryE2ETest {
                 }
             }
         }
+        AdminClient.Reply taken = usAdmin.post("/tenants/intruder/reservations", new JsonObject().put("name", "held.localhost"));
+        assertEquals(409, taken.status(), "reserving in us a name eu holds: " + taken);
+        assertEquals("NAME_TAKEN", taken.errorCode(), taken.toString());
         System.out.printf("held names across regions: refused in us %d ms after the reservation in eu%n", refusedAfter);
     }
 
