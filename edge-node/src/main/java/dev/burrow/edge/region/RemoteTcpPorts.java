@@ -33,6 +33,8 @@ public final class RemoteTcpPorts {
     private final PortRange range;
     private final Supplier<Set<Integer>> boundHere;
     private final Map<Integer, Endpoint> listening = new ConcurrentHashMap<>();
+    /** Ports whose listener failed, warned about once (retried at every refresh, logged at debug after that). */
+    private final Set<Integer> warned = ConcurrentHashMap.newKeySet();
 
     /**
      * @param listeners TCP listeners whose connections route through {@link RegionalLinks} (ports looked up in
@@ -69,25 +71,43 @@ public final class RemoteTcpPorts {
                 }));
         Map<Integer, Endpoint> before = new HashMap<>(listening);
         before.forEach((port, endpoint) -> {
-            Endpoint next = wanted.get(port);
-            if (next == null || !next.equals(endpoint)) {
+            if (!endpoint.equals(wanted.get(port))) {
                 listening.remove(port, endpoint);
-                vertx.runOnContext(v -> listeners.close(endpoint.id()));
+                if (!wanted.containsKey(port)) {
+                    vertx.runOnContext(v -> listeners.close(endpoint.id()));
+                }
             }
         });
         wanted.forEach((port, endpoint) -> {
-            if (!endpoint.equals(before.get(port))) {
+            Endpoint old = before.get(port);
+            if (!endpoint.equals(old)) {
                 listening.put(port, endpoint);
-                vertx.runOnContext(v -> listeners.open(endpoint).onSuccess(ok ->
-                        LOG.info("TCP port {} of region {} (endpoint {}) is relayed from this node", port,
-                                endpoint.sessionId().substring(RegionRelays.KEY_PREFIX.length()), endpoint.id()))
-                        .onFailure(error -> {
-                            listening.remove(port, endpoint);
-                            LOG.warn("TCP port {} of region {} cannot listen on this node: {}", port,
-                                    endpoint.sessionId().substring(RegionRelays.KEY_PREFIX.length()), error.getMessage());
-                        }));
+                // The old listener of the port (another endpoint) is closed before the new one binds it.
+                vertx.runOnContext(v -> (old == null ? Future.<Void>succeededFuture() : listeners.close(old.id()))
+                        .compose(closed -> listeners.open(endpoint))
+                        .onSuccess(ok -> opened(port, endpoint))
+                        .onFailure(error -> failed(port, endpoint, error)));
             }
         });
+    }
+
+    private void opened(int port, Endpoint endpoint) {
+        warned.remove(port);
+        LOG.info("TCP port {} of region {} (endpoint {}) is relayed from this node", port, regionOf(endpoint), endpoint.id());
+    }
+
+    private void failed(int port, Endpoint endpoint, Throwable error) {
+        listening.remove(port, endpoint);
+        if (warned.add(port)) {
+            LOG.warn("TCP port {} of region {} cannot listen on this node: {}; retrying every {} s", port, regionOf(endpoint),
+                    error.getMessage(), RegionDiscovery.REFRESH.toSeconds());
+        } else {
+            LOG.debug("TCP port {} of region {} still cannot listen: {}", port, regionOf(endpoint), error.getMessage());
+        }
+    }
+
+    private static String regionOf(Endpoint endpoint) {
+        return endpoint.sessionId().substring(RegionRelays.KEY_PREFIX.length());
     }
 
     /** A TCP endpoint of this region wants {@code port}: stop relaying it to another region first. */
