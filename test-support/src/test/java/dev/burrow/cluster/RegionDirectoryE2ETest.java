@@ -18,6 +18,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -33,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -42,13 +46,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two one-node regions on loopback ({@code eu} on 127.0.0.21, {@code us} on 127.0.0.1) that share ONE database (an H2
- * server on loopback, as regions share PostgreSQL in production) and nothing else but the cluster CA: no
- * {@code --region-peers}, relay ports from the OS. They find each other through the region directory; a TCP port
- * bound in {@code us} answers in {@code eu}; a name reserved in {@code eu} is refused to another tenant in {@code us}.
+ * Two regions on loopback ({@code eu}: two nodes on 127.0.0.21-22; {@code us}: one node on 127.0.0.1) that share ONE
+ * database (an H2 server on loopback, as regions share PostgreSQL in production) and nothing else but the cluster CA:
+ * no {@code --region-peers}, relay ports from the OS. They find each other through the region directory; a TCP port
+ * bound in {@code us} answers in {@code eu}; a name reserved in {@code eu} is refused to another tenant in {@code us};
+ * last, the {@code eu} node that {@code us} is linked to is killed, and {@code us} moves to the other one.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RegionDirectoryE2ETest {
     /** The directory refresh (2 s) twice, plus the dial: what "found each other" may take. */
@@ -73,11 +79,12 @@ class RegionDirectoryE2ETest {
         ca = EdgeCluster.makeSharedCa();
         FreePorts.Range tcpPorts = FreePorts.freeRange(8);
         // One after the other: the first creates the schema (Flyway) in the shared database.
-        eu = EdgeCluster.startRegion(ca, tcpPorts, 1, 21, "1s", "--region", "eu", "--db-url", database.jdbcUrl());
+        eu = EdgeCluster.startRegion(ca, tcpPorts, 2, 21, "1s", "--region", "eu", "--db-url", database.jdbcUrl());
         us = EdgeCluster.startRegion(ca, tcpPorts, 1, 1, "1s", "--region", "us", "--db-url", database.jdbcUrl());
         long t0 = System.nanoTime();
         Await.until(() -> ClusterTestSupport.metric(us.node(0), "burrow_region_links") == 1
-                        && ClusterTestSupport.metric(eu.node(0), "burrow_region_links") == 1,
+                        && ClusterTestSupport.metric(eu.node(0), "burrow_region_links") == 1
+                        && ClusterTestSupport.metric(eu.node(1), "burrow_region_links") == 1,
                 DISCOVERY_BOUND, Duration.ofMillis(50), () -> "the regions did not find each other through the shared database");
         discoveredMillis = (System.nanoTime() - t0) / 1_000_000;
         vertx = Vertx.vertx();
@@ -97,6 +104,7 @@ class RegionDirectoryE2ETest {
     }
 
     @Test
+    @Order(1)
     void regionsFindEachOtherThroughTheSharedDatabaseAndRelayHttp() throws Exception {
         EdgeProcess euNode = eu.node(0);
         JsonObject listed = us.node(0).admin().get("/regions").json();
@@ -104,9 +112,11 @@ class RegionDirectoryE2ETest {
         JsonObject euEntry = region(listed.getJsonArray("regions"), "eu");
         assertNotNull(euEntry, listed.encodePrettily());
         assertEquals(true, euEntry.getBoolean("linkReady"), listed.encodePrettily());
-        assertEquals("127.0.0.21:" + euNode.relayPort(), euEntry.getString("linkAddress"), listed.encodePrettily());
-        assertEquals("127.0.0.21:" + euNode.relayPort(),
-                euEntry.getJsonArray("nodes").getJsonObject(0).getString("relayAddress"), listed.encodePrettily());
+        assertEquals(java.util.Set.of("127.0.0.21:" + euNode.relayPort(), "127.0.0.22:" + eu.node(1).relayPort()),
+                java.util.Set.of(euEntry.getJsonArray("nodes").getJsonObject(0).getString("relayAddress"),
+                        euEntry.getJsonArray("nodes").getJsonObject(1).getString("relayAddress")),
+                "both nodes of eu in the directory: " + listed.encodePrettily());
+        assertTrue(euEntry.getString("linkAddress").startsWith("127.0.0.2"), listed.encodePrettily());
         assertEquals(true, region(listed.getJsonArray("regions"), "us").getBoolean("local"), listed.encodePrettily());
 
         try (AgentProcess agent = AgentProcess.http(euNode, upstream.httpAddress()).subdomain("found").start();
@@ -122,6 +132,7 @@ class RegionDirectoryE2ETest {
     }
 
     @Test
+    @Order(2)
     void aTcpPortBoundInOneRegionAnswersAtTheSamePortInTheOther() throws Exception {
         long gone;
         int port;
@@ -150,6 +161,7 @@ class RegionDirectoryE2ETest {
     }
 
     @Test
+    @Order(3)
     void aNameReservedInOneRegionIsRefusedToAnotherTenantInTheOther() throws Exception {
         AdminClient euAdmin = eu.node(0).admin();
         AdminClient usAdmin = us.node(0).admin();
@@ -176,6 +188,43 @@ class RegionDirectoryE2ETest {
         assertEquals(409, taken.status(), "reserving in us a name eu holds: " + taken);
         assertEquals("NAME_TAKEN", taken.errorCode(), taken.toString());
         System.out.printf("held names across regions: refused in us %d ms after the reservation in eu%n", refusedAfter);
+    }
+
+    @Test
+    @Order(4)
+    void whenTheLinkedNodeOfARegionDiesTheLinkMovesToItsOtherNode() throws Exception {
+        AdminClient usAdmin = us.node(0).admin();
+        String linked = region(usAdmin.get("/regions").json().getJsonArray("regions"), "eu").getString("linkAddress");
+        int dead = linked.startsWith("127.0.0.21:") ? 0 : 1;
+        EdgeProcess survivor = eu.node(1 - dead);
+        try (AgentProcess agent = AgentProcess.http(survivor, upstream.httpAddress()).subdomain("survives")
+                .arg("--links", "1").start();
+             PublicHttpClient client = new PublicHttpClient(vertx, us.node(0).httpPort(), 2)) {
+            ClusterTestSupport.awaitServing(List.of(survivor), "survives", Duration.ofSeconds(20));
+            eu.node(dead).kill();
+            long killed = System.nanoTime();
+            String expected = survivor.bindAddress() + ":" + survivor.relayPort();
+            // The dead node's row stays fresh for up to 15 s; after two refreshes without a link, us tries the next address.
+            Await.until(() -> {
+                JsonObject euEntry = euAsSeenBy(usAdmin);
+                return euEntry != null && Boolean.TRUE.equals(euEntry.getBoolean("linkReady"))
+                        && expected.equals(euEntry.getString("linkAddress"));
+            }, Duration.ofSeconds(30), Duration.ofMillis(100), () -> "us never moved its link to eu's surviving node " + expected);
+            long movedMillis = (System.nanoTime() - killed) / 1_000_000;
+            Await.until(() -> client.get("survives.localhost", "/echo").status() == 200, Duration.ofSeconds(10),
+                    Duration.ofMillis(100), () -> "us did not relay to eu's surviving node");
+            PublicHttpClient.Response reply = client.post("survives.localhost", "/echo", null, Buffer.buffer("still here"));
+            assertEquals("still here", reply.bodyText());
+            System.out.printf("region directory: us linked to eu's other node %d ms after the first was killed%n", movedMillis);
+        }
+    }
+
+    private static JsonObject euAsSeenBy(AdminClient admin) {
+        try {
+            return region(admin.get("/regions").json().getJsonArray("regions"), "eu");
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static JsonObject region(JsonArray regions, String name) {
