@@ -116,10 +116,12 @@ public final class Regions {
 
     /** Stops accepting on the other regions' TCP ports; open connections go on for up to {@code grace}. */
     public Future<Void> shutdownListeners(Duration grace) {
+        remoteTcp.stop();
         return remoteTcpListeners.shutdownAll(grace);
     }
 
     public Future<Void> closeListeners() {
+        remoteTcp.stop();
         return remoteTcpListeners.closeAll();
     }
 

@@ -35,6 +35,7 @@ public final class RemoteTcpPorts {
     private final Map<Integer, Endpoint> listening = new ConcurrentHashMap<>();
     /** Ports whose listener failed, warned about once (retried at every refresh, logged at debug after that). */
     private final Set<Integer> warned = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
 
     /**
      * @param listeners TCP listeners whose connections route through {@link RegionalLinks} (ports looked up in
@@ -60,6 +61,9 @@ public final class RemoteTcpPorts {
 
     /** The directory was read: listen on the other regions' ports, stop listening on ports they no longer list. */
     public synchronized void update(List<RegionNodeTable.RegionNode> others) {
+        if (stopped) {
+            return;
+        }
         Map<Integer, Endpoint> wanted = new TreeMap<>();
         Set<Integer> local = boundHere.get();
         others.stream().sorted(java.util.Comparator.comparing(RegionNodeTable.RegionNode::region)).forEach(node ->
@@ -129,6 +133,11 @@ public final class RemoteTcpPorts {
                 return local.close(endpointId);
             }
         };
+    }
+
+    /** The node drains or stops: no more listeners open (the caller closes those that are). */
+    public void stop() {
+        stopped = true;
     }
 
     /** Ports relayed to other regions. */
