@@ -92,8 +92,8 @@ public final class RelayPool {
     /**
      * For links to other regions: the hello names {@link ControlMessage.Auth#FEATURE_REGION_LINK}, so that the accepting
      * node knows the link comes from another region ({@code suffix}, appended to {@code auth.agentVersion}, is for its
-     * logs only), and {@code listener} gets every control message other
-     * than the auth result (lookup answers), on the link's event loop.
+     * logs only), and {@code listener} gets every control message other than the auth result (lookup answers), on the
+     * link's event loop.
      */
     public RelayPool forRegions(String suffix, java.util.function.BiConsumer<Peer, ControlMessage> listener) {
         this.helloSuffix = " " + suffix;
