@@ -71,7 +71,7 @@ public final class EdgeMain implements Callable<Integer> {
     @Option(names = "--region", paramLabel = "NAME", description = "This node's region; each region is its own cluster (default default).")
     String region;
     @Option(names = "--region-peers", paramLabel = "NAME=HOST:PORT,...",
-            description = "The other regions and a relay address (host:relay-port) of each; requests for endpoints bound there are relayed.")
+            description = "The other regions and a relay address (host:relay-port) of each, overriding the region directory of the shared database (--db-url); requests for endpoints bound there are relayed.")
     String regionPeers;
     @Option(names = "--relay-port", paramLabel = "PORT", description = "Node-to-node relay link port (TLS); 0 picks a free one (default 0).")
     String relayPort;
@@ -195,8 +195,9 @@ public final class EdgeMain implements Callable<Integer> {
         out.println("Cluster member " + node.nodeId() + " at " + config.cluster().advertiseAddress() + ":" + node.clusterPort()
                 + " in cluster " + config.cluster().name() + " (" + node.clusterMemberCount() + " members)");
         if (!config.cluster().regionPeers().isEmpty() || !config.cluster().region().equals(dev.burrow.edge.config.ClusterSettings.DEFAULT_REGION)) {
-            out.println("Region " + config.cluster().region() + " (peer regions: " + config.cluster().regionPeers().stream()
-                    .map(p -> p.region() + "=" + p.address()).toList() + ")");
+            out.println("Region " + config.cluster().region() + " (peer regions from the region directory"
+                    + (config.cluster().regionPeers().isEmpty() ? "" : ", and " + config.cluster().regionPeers().stream()
+                    .map(p -> p.region() + "=" + p.address()).toList()) + ")");
         }
         if (config.tls() != null) {
             out.println("Agent link certificate: " + config.tls().cert() + " (--tls-cert)");

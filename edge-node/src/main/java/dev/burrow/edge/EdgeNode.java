@@ -84,8 +84,7 @@ public final class EdgeNode {
     private final RelayPool relayPool;
     private final RelayServer relayServer;
     private final ClusterRouter router;
-    private final dev.burrow.edge.region.RegionRelays regionRelays;
-    private final dev.burrow.edge.region.RegionalLinks regionalLinks;
+    private final dev.burrow.edge.region.Regions regions;
     private final EndpointMirror mirror;
     private final ClusterNode clusterNode;
     private final OpsServer opsServer;
@@ -132,29 +131,25 @@ public final class EdgeNode {
         this.reservedNames = new ReservedNames(vertx, hazelcast, tenantStore, config.domain());
         this.tenantSessions = new TenantSessions(vertx, hazelcast, localMember, nodeId);
         BindPolicy policy = new BindPolicy(reservedNames, registry::countOwnedBy, config.domain());
-        EndpointBinder binder = new EndpointBinder(registry, tcpEndpoints, config.domain(), config.tcpPorts(), () -> httpPort, policy);
+        // Who holds a name in this region: a reservation or a verified custom domain (a pending one holds nothing).
+        java.util.function.Function<String, Future<String>> heldBy = host -> reservedNames.ownerOf(host)
+                .map(owner -> owner == null || !owner.verified() ? null : owner.tenantId());
+        this.regions = !config.cluster().regional() ? null : new dev.burrow.edge.region.Regions(vertx, config.cluster(),
+                new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()), nodeId,
+                registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(),
+                () -> new dev.burrow.edge.config.HostPort(config.cluster().advertiseAddress(), relayPort),
+                mirror::liveTcpPorts, sharedHeldNames(prepared.tenancy(), reservedNames, database));
+        EndpointBinder binder = new EndpointBinder(registry, regions == null ? tcpEndpoints : regions.localFirst(tcpEndpoints),
+                config.domain(), config.tcpPorts(), () -> httpPort, policy);
+        if (regions != null) {
+            binder.avoidPorts(regions::isTcpPortTakenElsewhere);
+        }
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
                 sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions,
                 dev.burrow.edge.link.AuthFailureLimiter.defaults());
         this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
-        // Who holds a name in this region: a reservation or a verified custom domain (a pending one holds nothing).
-        java.util.function.Function<String, Future<String>> heldBy = host -> reservedNames.ownerOf(host)
-                .map(owner -> owner == null || !owner.verified() ? null : owner.tenantId());
-        dev.burrow.edge.registry.EndpointRegistry publicRegistry = registry;
-        dev.burrow.edge.link.AgentLinks publicLinks = router;
-        if (config.cluster().regionPeers().isEmpty()) {
-            this.regionRelays = null;
-            this.regionalLinks = null;
-        } else {
-            this.regionRelays = new dev.burrow.edge.region.RegionRelays(vertx,
-                    new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()),
-                    config.cluster().region(), config.cluster().regionPeers());
-            dev.burrow.edge.region.RegionDirectory directory = new dev.burrow.edge.region.RegionDirectory(
-                    regionRelays::lookup, System::nanoTime);
-            this.regionalLinks = new dev.burrow.edge.region.RegionalLinks(router, regionRelays, directory);
-            publicRegistry = new dev.burrow.edge.region.RegionalRegistry(registry, directory, heldBy);
-            publicLinks = regionalLinks;
-        }
+        dev.burrow.edge.registry.EndpointRegistry publicRegistry = regions == null ? registry : regions.publicRegistry();
+        dev.burrow.edge.link.AgentLinks publicLinks = regions == null ? router : regions.publicLinks();
         this.httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
                 config.proxyProtocol())
                 .admission(rateLimiter);
@@ -175,8 +170,20 @@ public final class EdgeNode {
         AdminApi adminApi = new AdminApi(new AdminAuth(vertx, adminToken, tenancy.oidcIssuer(), tenancy.oidcAudience()),
                 tenantStore, reservedNames, tenantSessions, registry, DomainVerifier.of(vertx, tenancy.domainVerifier()),
                 record -> binder.publicUrl(record.toEndpoint()));
+        if (regions != null) {
+            adminApi.withRegions(regions::report);
+        }
         opsServer.withRoutes(adminApi::mount);
         registerMetrics();
+    }
+
+    /**
+     * With a database of its own (--db-url: shared by the regions), other regions' reservations and domains are re-read
+     * with each directory refresh. Per-node H2 files are not shared, and may hold rows another node has since deleted.
+     */
+    private static Runnable sharedHeldNames(TenancySettings tenancy, ReservedNames names, Database database) {
+        String url = tenancy.store().url();
+        return url == null || url.isBlank() ? () -> { } : () -> names.refreshShared(database.dataSource());
     }
 
     private void registerMetrics() {
@@ -196,13 +203,8 @@ public final class EdgeNode {
                 .description("Relayed streams this node passed to its agents").register(metrics);
         FunctionCounter.builder("burrow_region_lookups_answered", relayServer, RelayServer::lookupsAnswered)
                 .description("Endpoint lookups this node answered for other regions").register(metrics);
-        if (regionRelays != null) {
-            Gauge.builder("burrow_region_links", regionRelays, dev.burrow.edge.region.RegionRelays::readyCount)
-                    .description("Ready relay links from this node to other regions").register(metrics);
-            FunctionCounter.builder("burrow_region_lookups_sent", regionRelays, dev.burrow.edge.region.RegionRelays::lookupsSent)
-                    .description("Endpoint lookups this node sent to other regions").register(metrics);
-            FunctionCounter.builder("burrow_region_relayed_streams", regionalLinks, dev.burrow.edge.region.RegionalLinks::relayedCount)
-                    .description("Public requests this node relayed to another region").register(metrics);
+        if (regions != null) {
+            regions.registerMetrics(metrics);
         }
         Gauge.builder("burrow_tcp_listeners", tcpEndpoints, TcpEndpoints::listenerCount)
                 .description("TCP endpoint ports this node listens on").register(metrics);
@@ -413,6 +415,9 @@ public final class EdgeNode {
         }
         clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort,
                 config.cluster().agentAddress(tunnelPort)));
+        if (regions != null) {
+            regions.startBlocking();
+        }
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
                 afterMerge();
@@ -459,7 +464,8 @@ public final class EdgeNode {
         if (record.links().isEmpty() || draining) {
             return;
         }
-        tcpEndpoints.open(record.toEndpoint()).onFailure(error ->
+        Future<Void> free = regions == null ? Future.succeededFuture() : regions.yieldPort(record.port());
+        free.compose(v -> tcpEndpoints.open(record.toEndpoint())).onFailure(error ->
                 LOG.warn("TCP endpoint {} of the cluster cannot listen on this node: {}", record.port(), error.getMessage()));
     }
 
@@ -494,7 +500,8 @@ public final class EdgeNode {
                         + "open exchanges may take up to {}", nodeId, localSessions,
                 dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
         Future<Void> publicClosed = Future.join(httpServer.shutdown(config.drainTimeout()),
-                tcpEndpoints.shutdownAll(config.drainTimeout())).<Void>mapEmpty().otherwiseEmpty();
+                tcpEndpoints.shutdownAll(config.drainTimeout()), regions == null ? Future.succeededFuture()
+                        : regions.shutdownListeners(config.drainTimeout())).<Void>mapEmpty().otherwiseEmpty();
         sessions.goAwayAll("the edge node is draining; move this link to another node");
         long moveDeadline = clusterNode.memberCount() <= 1 ? started
                 : Math.min(deadline, started + MOVE_WAIT.toNanos());
@@ -599,12 +606,15 @@ public final class EdgeNode {
         listening = false;
         sessions.close();
         relayPool.close();
-        if (regionRelays != null) {
-            regionRelays.close();
+        if (regions != null) {
+            regions.closeLinks();
         }
         Future<Void> withdrawn = vertx.executeBlocking(() -> {
             if (registryListener != null) {
                 registry.stopListening(registryListener);
+            }
+            if (regions != null) {
+                regions.stopBlocking();
             }
             tenantSessions.close();
             rateLimiter.close();
@@ -613,7 +623,9 @@ public final class EdgeNode {
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();
-        return Future.join(withdrawn, linkServer.close(), httpServer.close(), tcpEndpoints.closeAll(), relayServer.close(),
+        Future<Void> tcpClosed = regions == null ? tcpEndpoints.closeAll()
+                : Future.join(tcpEndpoints.closeAll(), regions.closeListeners()).mapEmpty();
+        return Future.join(withdrawn, linkServer.close(), httpServer.close(), tcpClosed, relayServer.close(),
                 opsServer.close()).mapEmpty();
     }
 

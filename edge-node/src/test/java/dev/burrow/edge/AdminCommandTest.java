@@ -83,5 +83,10 @@ class AdminCommandTest {
         Run again = run("create-tenant", "cli");
         assertEquals(1, again.code());
         assertEquals("burrow-edge admin: TENANT_EXISTS: tenant cli already exists", again.err().trim());
+
+        // On the same node (one start for both): the region directory, empty without --region.
+        Run regions = run("regions");
+        assertEquals(0, regions.code(), regions.err());
+        assertEquals(0, new JsonObject(regions.out()).getJsonArray("regions").size(), "a node without regions lists none");
     }
 }

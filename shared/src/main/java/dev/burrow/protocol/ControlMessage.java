@@ -21,6 +21,11 @@ public sealed interface ControlMessage {
                 List<String> features) implements ControlMessage {
         /** The agent understands {@link EdgeNodes} updates. */
         public static final String FEATURE_EDGE_NODES = "edge_nodes";
+        /**
+         * On a relay link: the dialing node belongs to another region, so the link may ask {@link EndpointLookup} and its
+         * streams may take one more hop inside the accepting region.
+         */
+        public static final String FEATURE_REGION_LINK = "region_link";
 
         public Auth {
             features = features == null ? List.of() : List.copyOf(features);

@@ -5,7 +5,6 @@ import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.DeterministicBytes;
 import dev.burrow.testsupport.EdgeProcess;
-import dev.burrow.testsupport.FreePorts;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.PublicHttpClient;
 import dev.burrow.testsupport.Upstream;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -65,18 +63,13 @@ class RegionsE2ETest {
     void aRequestToAnotherRegionIsRelayedToTheRegionWhereTheAgentIs() throws Exception {
         upstream = Upstream.start();
         ca = EdgeCluster.makeSharedCa();
-        int euRelay = FreePorts.closedPort();
-        int usRelay = FreePorts.closedPort();
-        CompletableFuture<EdgeCluster> euStart = CompletableFuture.supplyAsync(() -> EdgeCluster.startRegion(ca, 1, 21, "1s",
-                "--region", "eu", "--relay-port", Integer.toString(euRelay), "--region-peers", "us=127.0.0.1:" + usRelay));
-        CompletableFuture<EdgeCluster> usStart = CompletableFuture.supplyAsync(() -> EdgeCluster.startRegion(ca, 1, 1, "1s",
-                "--region", "us", "--relay-port", Integer.toString(usRelay), "--region-peers", "eu=127.0.0.21:" + euRelay));
-        eu = euStart.join();
-        us = usStart.join();
+        // eu's relay port comes from the OS; us is told the port eu printed (static --region-peers; each region has a
+        // database of its own here, so the directory does not join them). Only us dials: lookups go from us to eu.
+        eu = EdgeCluster.startRegion(ca, 1, 21, "1s", "--region", "eu");
+        us = EdgeCluster.startRegion(ca, 1, 1, "1s", "--region", "us", "--region-peers", "eu=127.0.0.21:" + eu.node(0).relayPort());
         EdgeProcess euNode = eu.node(0);
         EdgeProcess usNode = us.node(0);
-        Await.until(() -> ClusterTestSupport.metric(usNode, "burrow_region_links") == 1
-                        && ClusterTestSupport.metric(euNode, "burrow_region_links") == 1,
+        Await.until(() -> ClusterTestSupport.metric(usNode, "burrow_region_links") == 1,
                 Duration.ofSeconds(15), Duration.ofMillis(50), () -> "the relay links between the regions did not come up");
 
         vertx = Vertx.vertx();
@@ -114,7 +107,8 @@ class RegionsE2ETest {
 
         agent.stop(Duration.ofSeconds(5));
         long gone0 = System.nanoTime();
-        Await.until(() -> client.get("roam.localhost", "/echo").status() == 404, Duration.ofSeconds(10),
+        // Worst case: the offline grace (1 s), the found answer's TTL (5 s) and one lookup, on a loaded machine.
+        Await.until(() -> client.get("roam.localhost", "/echo").status() == 404, Duration.ofSeconds(20),
                 Duration.ofMillis(100), () -> "region us still answers for roam.localhost after the agent left");
         long goneMillis = (System.nanoTime() - gone0) / 1_000_000;
         PublicHttpClient.Response gone = client.get("roam.localhost", "/echo");
@@ -134,14 +128,9 @@ class RegionsE2ETest {
     void theAnsweringNodePassesTheStreamToTheNodeOfItsRegionThatHoldsTheAgent() {
         upstream = Upstream.start();
         ca = EdgeCluster.makeSharedCa();
-        int euNode0Relay = FreePorts.closedPort();
-        CompletableFuture<EdgeCluster> euStart = CompletableFuture.supplyAsync(() -> EdgeCluster.startRegion(ca, 2, 21, "1s",
-                i -> i == 0 ? new String[]{"--relay-port", Integer.toString(euNode0Relay)} : new String[0], "--region", "eu"));
-        CompletableFuture<EdgeCluster> usStart = CompletableFuture.supplyAsync(() -> EdgeCluster.startRegion(ca, 1, 1, "1s",
-                "--region", "us", "--region-peers", "eu=127.0.0.21:" + euNode0Relay));
-        eu = euStart.join();
-        us = usStart.join();
-        assertEquals(euNode0Relay, eu.node(0).relayPort());
+        eu = EdgeCluster.startRegion(ca, 2, 21, "1s", "--region", "eu");
+        int euNode0Relay = eu.node(0).relayPort();
+        us = EdgeCluster.startRegion(ca, 1, 1, "1s", "--region", "us", "--region-peers", "eu=127.0.0.21:" + euNode0Relay);
         EdgeProcess usNode = us.node(0);
         agent = AgentProcess.http(eu.node(1), upstream.httpAddress()).subdomain("deep").arg("--links", "1").start();
         ClusterTestSupport.awaitServing(eu.nodes(), "deep", Duration.ofSeconds(20));

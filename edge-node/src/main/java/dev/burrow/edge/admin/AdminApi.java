@@ -42,6 +42,7 @@ public final class AdminApi {
     private final HazelcastEndpointRegistry registry;
     private final DomainVerifier verifier;
     private final Function<EndpointRecord, String> publicUrl;
+    private volatile java.util.function.Supplier<JsonObject> regions = () -> new JsonObject().put("regions", new io.vertx.core.json.JsonArray());
 
     public AdminApi(AdminAuth auth, TenantStore store, ReservedNames names, TenantSessions sessions, HazelcastEndpointRegistry registry,
                     DomainVerifier verifier, Function<EndpointRecord, String> publicUrl) {
@@ -52,6 +53,12 @@ public final class AdminApi {
         this.registry = registry;
         this.verifier = verifier;
         this.publicUrl = publicUrl;
+    }
+
+    /** The answer of {@code GET /api/v1/regions} (the region directory as this node sees it). */
+    public AdminApi withRegions(java.util.function.Supplier<JsonObject> regions) {
+        this.regions = regions;
+        return this;
     }
 
     /** Adds the routes to the ops router. */
@@ -90,6 +97,7 @@ public final class AdminApi {
                 sessions.list(null).map(list -> AdminJson.list("sessions", list, AdminJson::session)))));
         router.get(PREFIX + "/endpoints").handler(adminOnly(ctx -> reply(ctx, 200,
                 registry.recordsOwnedBy(null).map(list -> AdminJson.list("endpoints", list, r -> AdminJson.endpoint(r, publicUrl))))));
+        router.get(PREFIX + "/regions").handler(adminOnly(ctx -> reply(ctx, 200, Future.succeededFuture(regions.get()))));
         router.route(PREFIX + "/*").failureHandler(ctx -> fail(ctx, ctx.failure() != null ? ctx.failure()
                 : new TenancyException(TenancyError.INVALID_REQUEST, "the request was refused (HTTP " + ctx.statusCode() + ")")));
         router.route(PREFIX + "/*").last().handler(ctx -> fail(ctx, new TenancyException(TenancyError.NOT_FOUND,

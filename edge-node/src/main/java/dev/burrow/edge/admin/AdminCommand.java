@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Manages tenants, tokens and reserved names through the admin API.",
         subcommands = {AdminCommand.CreateTenant.class, AdminCommand.CreateToken.class, AdminCommand.RevokeToken.class,
-                AdminCommand.Reserve.class, AdminCommand.ListSessions.class})
+                AdminCommand.Reserve.class, AdminCommand.ListSessions.class, AdminCommand.ListRegions.class})
 public final class AdminCommand implements Runnable {
     @Option(names = "--api", paramLabel = "URL", defaultValue = "${env:BURROW_ADMIN_API:-http://127.0.0.1:9090}",
             description = "The node's ops port (default ${DEFAULT-VALUE}, or BURROW_ADMIN_API).")
@@ -176,6 +176,17 @@ public final class AdminCommand implements Runnable {
         @Override
         TenantRequest request() {
             return new TenantRequest("GET", "/sessions", null);
+        }
+    }
+
+    @Command(name = "regions", mixinStandardHelpOptions = true, description = "Lists the regions in the region directory, their nodes and this node's links to them.")
+    static final class ListRegions implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Override
+        public Integer call() {
+            return admin.call("GET", "/regions", null);
         }
     }
 }

@@ -102,6 +102,17 @@ public final class EndpointMirror {
         return byKey.get(key);
     }
 
+    /** TCP endpoints of the cluster with a live link: port → endpoint id (published to the other regions). */
+    public Map<Integer, String> liveTcpPorts() {
+        Map<Integer, String> ports = new java.util.TreeMap<>();
+        for (EndpointRecord record : byKey.values()) {
+            if (record.protocol() == EndpointProtocol.TCP && !record.links().isEmpty()) {
+                ports.put(record.port(), record.id());
+            }
+        }
+        return ports;
+    }
+
     /** Endpoints in the cluster. */
     public int size() {
         return byKey.size();

@@ -39,6 +39,7 @@ public final class RelayPool {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile String helloSuffix = "";
+    private volatile List<String> helloFeatures = List.of();
     private volatile java.util.function.BiConsumer<Peer, ControlMessage> controlListener = (peer, message) -> { };
 
     /** One peer node (or peer region) and its relay link. */
@@ -89,12 +90,14 @@ public final class RelayPool {
     }
 
     /**
-     * For links to other regions: {@code suffix} is appended to the hello ({@code auth.agentVersion}) so that the
-     * accepting node knows the link comes from another region, and {@code listener} gets every control message other
-     * than the auth result (lookup answers), on the link's event loop.
+     * For links to other regions: the hello names {@link ControlMessage.Auth#FEATURE_REGION_LINK}, so that the accepting
+     * node knows the link comes from another region ({@code suffix}, appended to {@code auth.agentVersion}, is for its
+     * logs only), and {@code listener} gets every control message other than the auth result (lookup answers), on the
+     * link's event loop.
      */
     public RelayPool forRegions(String suffix, java.util.function.BiConsumer<Peer, ControlMessage> listener) {
         this.helloSuffix = " " + suffix;
+        this.helloFeatures = List.of(ControlMessage.Auth.FEATURE_REGION_LINK);
         this.controlListener = listener;
         return this;
     }
@@ -209,7 +212,8 @@ public final class RelayPool {
                 retry(peer);
             });
             mux.start();
-            mux.sendControl(new ControlMessage.Auth(secret.token(), "burrow-relay/1 node=" + localNodeId + helloSuffix, null, false));
+            mux.sendControl(new ControlMessage.Auth(secret.token(), "burrow-relay/1 node=" + localNodeId + helloSuffix, null, false,
+                    helloFeatures));
         });
     }
 

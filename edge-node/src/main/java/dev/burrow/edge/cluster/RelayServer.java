@@ -118,7 +118,8 @@ public final class RelayServer {
             vertx.cancelTimer(timer);
             if (message instanceof ControlMessage.Auth auth && secret.matches(auth.authtoken())) {
                 authenticated[0] = true;
-                fromRegion[0] = regionRouter != null && auth.agentVersion() != null && auth.agentVersion().contains(" region=");
+                // A typed role (review L3), not the free text of the hello.
+                fromRegion[0] = regionRouter != null && auth.features().contains(ControlMessage.Auth.FEATURE_REGION_LINK);
                 mux.name("relay-link from " + remote + " (" + auth.agentVersion() + ")");
                 mux.sendControl(ControlMessage.AuthResult.accepted("relay", heartbeatInterval.toMillis()));
                 LOG.info("{}: accepted", mux.name());

@@ -173,6 +173,11 @@ public record ClusterSettings(int port, List<String> members, String name, Strin
         return new ClusterSettings(port, members, name, advertiseAddress, relayPort, nodeId, joinWait, address, region, regionPeers);
     }
 
+    /** Whether this node takes part in regions: a {@code --region} of its own, or peer regions to relay to. */
+    public boolean regional() {
+        return !DEFAULT_REGION.equals(region) || !regionPeers.isEmpty();
+    }
+
     public ClusterSettings withRegion(String newRegion, List<RegionPeer> peers) {
         return new ClusterSettings(port, members, name, advertiseAddress, relayPort, nodeId, joinWait, agentAdvertiseAddress,
                 newRegion, peers);

@@ -31,6 +31,7 @@ public final class EndpointBinder {
     private final String domain;
     private final PortRange tcpPorts;
     private final IntSupplier publicHttpPort;
+    private volatile java.util.function.IntPredicate avoidPorts = port -> false;
     private final BindPolicy policy;
 
     /**
@@ -74,6 +75,11 @@ public final class EndpointBinder {
     /** Whether the bind asks for endpoint pooling ({@code options.pooling = "true"}, what {@code --pooling} sends). */
     static boolean isPooling(ControlMessage.Bind bind) {
         return bind.options() != null && "true".equalsIgnoreCase(bind.options().get("pooling"));
+    }
+
+    /** Ports a random TCP port never takes (those another region serves). */
+    public void avoidPorts(java.util.function.IntPredicate avoid) {
+        this.avoidPorts = avoid;
     }
 
     /** Removes an endpoint of the session and closes its port when it is a TCP endpoint. */
@@ -152,7 +158,7 @@ public final class EndpointBinder {
                     "no free TCP port in this edge's range " + tcpPorts + " (tried " + attempt + ")"));
         }
         int port = tcpPorts.low() + Math.floorMod(start - tcpPorts.low() + attempt, tcpPorts.size());
-        return registry.lookupPort(port).compose(existing -> existing != null
+        return registry.lookupPort(port).compose(existing -> existing != null || avoidPorts.test(port)
                 ? Future.succeededFuture(false) : policy.isPortUnreserved(port)).compose(free -> !free
                 ? tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)
                 : claimAndListen(port, sessionId, ownerKey, linkEpoch, false).recover(error -> tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)));

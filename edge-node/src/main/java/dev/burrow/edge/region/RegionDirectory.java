@@ -16,10 +16,13 @@ import java.util.function.LongSupplier;
 public final class RegionDirectory {
     static final Duration FOUND_TTL = Duration.ofSeconds(5);
     static final Duration MISSING_TTL = Duration.ofSeconds(1);
-    private static final int MAX_ENTRIES = 100_000;
+    static final int MAX_ENTRIES = 100_000;
+    /** How often the owner should call {@link #sweep()}. */
+    public static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
 
     private final Function<String, Future<RegionRelays.Answer>> lookup;
     private final LongSupplier clock;
+    private final int maxEntries;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     private record Entry(Future<RegionRelays.Answer> answer, long expiresAtNanos, boolean inFlight) {
@@ -27,13 +30,22 @@ public final class RegionDirectory {
 
     /** @param lookup asks the other regions (completes with null for "nowhere") */
     public RegionDirectory(Function<String, Future<RegionRelays.Answer>> lookup, LongSupplier nanoClock) {
+        this(lookup, nanoClock, MAX_ENTRIES);
+    }
+
+    RegionDirectory(Function<String, Future<RegionRelays.Answer>> lookup, LongSupplier nanoClock, int maxEntries) {
         this.lookup = lookup;
         this.clock = nanoClock;
+        this.maxEntries = maxEntries;
     }
 
     /** Where {@code hostname} is served in another region, or null; from the cache while its answer is fresh. */
     public Future<RegionRelays.Answer> find(String hostname) {
         long now = clock.getAsLong();
+        if (entries.size() >= maxEntries && !entries.containsKey(hostname)) {
+            // Full until the next sweep: ask without remembering (never a scan on the request path).
+            return lookup.apply(hostname);
+        }
         Entry entry = entries.compute(hostname, (key, old) -> {
             if (old != null && (old.inFlight() || old.expiresAtNanos() - now > 0)) {
                 return old;
@@ -49,10 +61,13 @@ public final class RegionDirectory {
                         ? new Entry(answer, clock.getAsLong() + ttl.toNanos(), false) : current);
             });
         }
-        if (entries.size() > MAX_ENTRIES) {
-            entries.entrySet().removeIf(e -> !e.getValue().inFlight() && e.getValue().expiresAtNanos() - now <= 0);
-        }
         return answer;
+    }
+
+    /** Drops expired answers; called from a periodic timer ({@link #SWEEP_EVERY}), never per request. */
+    public void sweep() {
+        long now = clock.getAsLong();
+        entries.values().removeIf(e -> !e.inFlight() && e.expiresAtNanos() - now <= 0);
     }
 
     /** Forgets the answer for {@code hostname} (a relayed stream found the endpoint gone). */

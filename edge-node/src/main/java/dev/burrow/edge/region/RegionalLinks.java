@@ -36,7 +36,9 @@ public final class RegionalLinks implements AgentLinks {
         }
         RelayPool.Peer peer = regions.ready(endpoint.sessionId());
         if (peer == null) {
-            directory.forget(endpoint.hostname());
+            if (endpoint.hostname() != null) { // a TCP port of another region has no hostname
+                directory.forget(endpoint.hostname());
+            }
             return null;
         }
         relayed.incrementAndGet();

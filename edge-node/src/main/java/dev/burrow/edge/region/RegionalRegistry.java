@@ -21,12 +21,33 @@ public final class RegionalRegistry implements EndpointRegistry {
     private final EndpointRegistry local;
     private final RegionDirectory directory;
     private final Function<String, Future<String>> heldBy;
+    private final String domain;
+    private volatile java.util.function.IntFunction<Endpoint> remotePorts = port -> null;
 
-    /** @param heldBy the tenant holding a hostname in this region (reserved or verified custom domain), or null */
-    public RegionalRegistry(EndpointRegistry local, RegionDirectory directory, Function<String, Future<String>> heldBy) {
+    /**
+     * @param heldBy the tenant holding a hostname (reserved or verified custom domain, in any region), or null
+     * @param domain the edge's {@code --domain}: only its direct subdomains, and held names, are asked of other regions
+     */
+    public RegionalRegistry(EndpointRegistry local, RegionDirectory directory, Function<String, Future<String>> heldBy,
+                            String domain) {
         this.local = local;
         this.directory = directory;
         this.heldBy = heldBy;
+        this.domain = dev.burrow.edge.registry.Hostnames.normalize(domain);
+    }
+
+    /**
+     * Whether another region could serve {@code hostname}: a name an agent may bind (one label under the domain) or a
+     * name a tenant holds. Any other Host header is answered here, so random names cannot make this node fan out
+     * lookups (review M5).
+     */
+    boolean mayBeBoundElsewhere(String hostname, String holder) {
+        return holder != null || dev.burrow.edge.registry.Hostnames.isDirectSubdomain(hostname, domain);
+    }
+
+    /** TCP ports of other regions listened on here ({@link RemoteTcpPorts#endpointOn}). */
+    void withRemotePorts(java.util.function.IntFunction<Endpoint> remotePorts) {
+        this.remotePorts = remotePorts;
     }
 
     /**
@@ -45,7 +66,8 @@ public final class RegionalRegistry implements EndpointRegistry {
     @Override
     public Future<Endpoint> lookupHostname(String hostname) {
         return local.lookupHostname(hostname).compose(endpoint -> endpoint != null ? Future.succeededFuture(endpoint)
-                : heldBy.apply(hostname).compose(holder -> directory.find(hostname).map(answer -> !mayServe(holder, answer) ? null
+                : heldBy.apply(hostname).compose(holder -> !mayBeBoundElsewhere(hostname, holder) ? Future.succeededFuture()
+                        : directory.find(hostname).map(answer -> !mayServe(holder, answer) ? null
                         : new Endpoint(answer.endpointId(), EndpointProtocol.HTTP, hostname, 0, answer.region(), null,
                         EndpointState.ONLINE))));
     }
@@ -57,7 +79,7 @@ public final class RegionalRegistry implements EndpointRegistry {
 
     @Override
     public Future<Endpoint> lookupPort(int port) {
-        return local.lookupPort(port);
+        return local.lookupPort(port).map(endpoint -> endpoint != null ? endpoint : remotePorts.apply(port));
     }
 
     @Override

@@ -131,6 +131,21 @@ public final class JsonTableStore<V> implements MapStore<String, V> {
         return keys;
     }
 
+    /** Every row in one query (for a copy read outside Hazelcast, such as another region's writes). */
+    public Map<String, V> loadEverything() {
+        Map<String, V> all = new HashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT id, body FROM " + table);
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                all.put(rows.getString(1), fromJson(rows.getString(2)));
+            }
+        } catch (SQLException e) {
+            throw failure("read every row of", e);
+        }
+        return all;
+    }
+
     private String toJson(V value) {
         try {
             return JSON.writeValueAsString(value);

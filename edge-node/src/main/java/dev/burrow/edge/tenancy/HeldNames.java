@@ -3,6 +3,9 @@ package dev.burrow.edge.tenancy;
 import com.hazelcast.map.IMap;
 import dev.burrow.edge.registry.Hostnames;
 
+import java.util.Map;
+import java.util.function.Function;
+
 /**
  * This node's copy of the reservations and custom domains, kept current by the maps' entry events, so that a bind
  * checks who holds a name without a database read per miss (a map miss goes to the MapStore). Claims of names still
@@ -12,6 +15,9 @@ import dev.burrow.edge.registry.Hostnames;
 final class HeldNames {
     private final LocalMirror<Reservation, Reservation> reservations;
     private final LocalMirror<CustomDomain, CustomDomain> domains;
+    /** The database's rows as last read: names other regions hold (each region is its own cluster; they share the database). */
+    private volatile Map<String, Reservation> sharedReservations = Map.of();
+    private volatile Map<String, CustomDomain> sharedDomains = Map.of();
 
     HeldNames(IMap<String, Reservation> reservationMap, IMap<String, CustomDomain> domainMap) {
         this.reservations = LocalMirror.of(reservationMap);
@@ -46,18 +52,38 @@ final class HeldNames {
         domains.remove(hostname);
     }
 
-    /** As {@link TenantStore#ownerOf}, from the copy. */
+    /** Replaces the copy of the database's rows (read by {@link ReservedNames#refreshShared}). */
+    void shared(Map<String, Reservation> reservationRows, Map<String, CustomDomain> domainRows) {
+        sharedReservations = Map.copyOf(reservationRows);
+        sharedDomains = Map.copyOf(domainRows);
+    }
+
+    /** As {@link TenantStore#ownerOf}, from the copy; then from the database's rows (names held in other regions). */
     NameOwner ownerOf(String hostname) {
-        Reservation exact = reservations.get(Reservation.Kind.HOSTNAME.prefix() + hostname);
+        NameOwner owner = ownerIn(reservations::get, domains::get, hostname);
+        if (owner == null || !owner.verified()) {
+            Map<String, Reservation> sharedRows = sharedReservations;
+            Map<String, CustomDomain> sharedDomainRows = sharedDomains;
+            NameOwner shared = ownerIn(sharedRows::get, sharedDomainRows::get, hostname);
+            if (shared != null && (owner == null || shared.verified())) {
+                return shared;
+            }
+        }
+        return owner;
+    }
+
+    private static NameOwner ownerIn(Function<String, Reservation> reservations, Function<String, CustomDomain> domains,
+                                     String hostname) {
+        Reservation exact = reservations.apply(Reservation.Kind.HOSTNAME.prefix() + hostname);
         if (exact != null) {
             return new NameOwner(exact.tenantId(), NameOwner.Via.RESERVATION, true, exact.display());
         }
-        CustomDomain domain = domains.get(hostname);
+        CustomDomain domain = domains.apply(hostname);
         if (domain != null && domain.verified()) {
             return new NameOwner(domain.tenantId(), NameOwner.Via.CUSTOM_DOMAIN, true, hostname);
         }
         for (String ancestor : Hostnames.wildcardAncestors(hostname)) {
-            Reservation wildcard = reservations.get(Reservation.Kind.WILDCARD.prefix() + ancestor);
+            Reservation wildcard = reservations.apply(Reservation.Kind.WILDCARD.prefix() + ancestor);
             if (wildcard != null) {
                 return new NameOwner(wildcard.tenantId(), NameOwner.Via.WILDCARD, true, wildcard.display());
             }
@@ -68,6 +94,9 @@ final class HeldNames {
 
     String portOwner(int port) {
         Reservation r = reservations.get(Reservation.Kind.TCP_PORT.prefix() + port);
+        if (r == null) {
+            r = sharedReservations.get(Reservation.Kind.TCP_PORT.prefix() + port);
+        }
         return r == null ? null : r.tenantId();
     }
 }

@@ -15,6 +15,9 @@ import dev.burrow.edge.store.JsonTableStore;
  * restart. The live-session map is not durable (sessions end with their links).
  */
 public final class TenancyMaps {
+    public static final String RESERVATIONS_TABLE = "reservations";
+    public static final String DOMAINS_TABLE = "custom_domains";
+
     private TenancyMaps() {
     }
 
@@ -22,9 +25,9 @@ public final class TenancyMaps {
         durable(config, TenantStore.TENANTS_MAP, new JsonTableStore<>(database.dataSource(), "tenants", Tenant.class, Tenant::id));
         durable(config, TenantStore.TOKENS_MAP, new JsonTableStore<>(database.dataSource(), "authtokens", TokenRecord.class,
                 TokenRecord::tenantId));
-        durable(config, ReservedNames.RESERVATIONS_MAP, new JsonTableStore<>(database.dataSource(), "reservations",
+        durable(config, ReservedNames.RESERVATIONS_MAP, new JsonTableStore<>(database.dataSource(), RESERVATIONS_TABLE,
                 Reservation.class, Reservation::tenantId));
-        durable(config, ReservedNames.DOMAINS_MAP, new JsonTableStore<>(database.dataSource(), "custom_domains",
+        durable(config, ReservedNames.DOMAINS_MAP, new JsonTableStore<>(database.dataSource(), DOMAINS_TABLE,
                 CustomDomain.class, CustomDomain::tenantId));
         // Indexed by tenant: the session quota counts a tenant's sessions on every new login (twice), without a scan.
         config.addMapConfig(new MapConfig(TenantSessions.SESSIONS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT)

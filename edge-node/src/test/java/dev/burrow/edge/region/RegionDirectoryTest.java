@@ -61,4 +61,24 @@ class RegionDirectoryTest {
         assertEquals(2, asked.size());
         assertEquals(List.of("slow.example.com", "slow.example.com"), hosts);
     }
+
+    @Test
+    void aFullCacheAsksWithoutRememberingUntilTheSweepFreesIt() {
+        RegionDirectory small = new RegionDirectory(host -> {
+            hosts.add(host);
+            return Future.succeededFuture();
+        }, now::get, 2);
+        small.find("a.example.com");
+        small.find("b.example.com");
+        small.find("c.example.com");
+        small.find("c.example.com");
+        assertEquals(2, small.size(), "bounded");
+        assertEquals(List.of("a.example.com", "b.example.com", "c.example.com", "c.example.com"), hosts);
+        now.addAndGet(RegionDirectory.MISSING_TTL.toNanos());
+        small.sweep();
+        assertEquals(0, small.size(), "expired answers are swept");
+        small.find("c.example.com");
+        small.find("c.example.com");
+        assertEquals(5, hosts.size(), "remembered again once there is room");
+    }
 }

@@ -29,10 +29,14 @@ class RegionalRegistryTest {
     };
 
     /** What the other regions answer: every name is bound there, by the tenant named in the map (null: an older region). */
+    private static final List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static RegionalRegistry registry(Map<String, String> heldHere, Map<String, String> remoteTenant) {
-        RegionDirectory directory = new RegionDirectory(host -> Future.succeededFuture(
-                new RegionRelays.Answer("region:us", "ep-" + host, remoteTenant.get(host))), System::nanoTime);
-        return new RegionalRegistry(EMPTY, directory, host -> Future.succeededFuture(heldHere.get(host)));
+        RegionDirectory directory = new RegionDirectory(host -> {
+            asked.add(host);
+            return Future.succeededFuture(new RegionRelays.Answer("region:us", "ep-" + host, remoteTenant.get(host)));
+        }, System::nanoTime);
+        return new RegionalRegistry(EMPTY, directory, host -> Future.succeededFuture(heldHere.get(host)), "example.com");
     }
 
     @Test
@@ -46,6 +50,18 @@ class RegionalRegistryTest {
         assertEquals("ep-shop.customer.com", own.id());
         assertEquals("region:us", own.sessionId());
         assertEquals("ep-free.example.com", registry.lookupHostname("free.example.com").result().id(), "unheld names relay as before");
+    }
+
+    @Test
+    void onlyNamesThatCouldBeBoundAreAskedOfOtherRegions() {
+        asked.clear();
+        RegionalRegistry registry = registry(Map.of("shop.customer.com", "x"), Map.of("shop.customer.com", "x"));
+        assertNull(registry.lookupHostname("random.attacker.org").result(), "outside --domain and held by nobody");
+        assertNull(registry.lookupHostname("a.b.example.com").result(), "two labels under --domain: not bindable");
+        assertEquals(List.of(), asked, "no lookup for names nobody could bind");
+        assertEquals("ep-app.example.com", registry.lookupHostname("app.example.com").result().id());
+        assertEquals("ep-shop.customer.com", registry.lookupHostname("shop.customer.com").result().id(), "a held custom domain");
+        assertEquals(List.of("app.example.com", "shop.customer.com"), asked);
     }
 
     @Test

@@ -29,6 +29,7 @@ public final class EdgeCluster implements AutoCloseable {
     private final List<Path> dataDirs = new ArrayList<>();
     private final List<EdgeProcess.Builder> planned = new ArrayList<>();
     private Path sharedCa;
+    private FreePorts.Range tcpPortRange;
     private java.util.function.IntFunction<String[]> nodeArgs = i -> new String[0];
 
     private EdgeCluster() {
@@ -64,6 +65,18 @@ public final class EdgeCluster implements AutoCloseable {
         EdgeCluster cluster = new EdgeCluster();
         cluster.sharedCa = sharedCa;
         cluster.nodeArgs = nodeArgs;
+        return cluster.startPlanned(size, size, firstHost, heartbeatInterval, extraArgs);
+    }
+
+    /**
+     * As {@link #startRegion(Path, int, int, String, String...)}, with the TCP port range {@code tcpPorts} (regions that
+     * relay TCP ports to each other use one range).
+     */
+    public static EdgeCluster startRegion(Path sharedCa, FreePorts.Range tcpPorts, int size, int firstHost,
+                                          String heartbeatInterval, String... extraArgs) {
+        EdgeCluster cluster = new EdgeCluster();
+        cluster.sharedCa = sharedCa;
+        cluster.tcpPortRange = tcpPorts;
         return cluster.startPlanned(size, size, firstHost, heartbeatInterval, extraArgs);
     }
 
@@ -137,7 +150,7 @@ public final class EdgeCluster implements AutoCloseable {
 
     private void plan(int size, int startNow, int firstHost, String heartbeatInterval, String... extraArgs) throws IOException {
         String name = "burrow-test-" + UUID.randomUUID().toString().substring(0, 8);
-        FreePorts.Range tcpPorts = FreePorts.freeRange(8);
+        FreePorts.Range tcpPorts = tcpPortRange != null ? tcpPortRange : FreePorts.freeRange(8);
         List<Integer> memberPorts = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             memberPorts.add(FreePorts.closedPort());
