@@ -9,8 +9,11 @@ import java.util.List;
  * and JVM arguments. {@code B} is the concrete builder, so the setters chain with its own.
  */
 public abstract class JvmProcessBuilder<B extends JvmProcessBuilder<B>> {
-    /** Both the edge's and the agent's start, on a loaded 2-core machine. */
-    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * Both the edge's and the agent's start, on a loaded 2-core machine: an edge alone is ready in 3-6 s, but with
+     * several JVMs starting at once (cluster and region tests) Hazelcast's start alone took over 20 s.
+     */
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
     int heapMb = 256;
     Duration startTimeout = DEFAULT_START_TIMEOUT;
