@@ -120,7 +120,8 @@ class ControlCodecTest {
     void everyMessageHasTheDocumentedFields() throws IOException {
         Map<String, Set<String>> expected = Map.of(
                 "auth", Set.of("v", "type", "authtoken", "agentVersion", "resumeSessionId", "additionalLink", "features"),
-                "auth_result", Set.of("v", "type", "ok", "sessionId", "heartbeatIntervalMillis", "errorCode", "message", "edgeNodes"),
+                "auth_result", Set.of("v", "type", "ok", "sessionId", "heartbeatIntervalMillis", "errorCode", "message", "edgeNodes",
+                        "retryAfterMillis"),
                 "bind", Set.of("v", "type", "requestId", "proto", "hostname", "subdomain", "port", "upstream", "options"),
                 "bind_result", Set.of("v", "type", "requestId", "ok", "endpointId", "publicUrl", "errorCode", "message"),
                 "unbind", Set.of("v", "type", "endpointId"),
