@@ -6,11 +6,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The cluster-wide lock that serialises name claims: a key lock of a Hazelcast map with a lease, so that a node that
- * dies holding it cannot block claims forever. The lease bounds how long a claim may take: a write is only started
- * while enough of the lease is left for it to finish (the database's timeouts bound a write, {@code store/Database}),
- * so two claims never overlap; a claim that ran out of lease, or whose lease ended before the unlock, fails with
- * STORE_UNAVAILABLE (try again), never with an internal error. Blocking: call on a worker thread.
+ * The cluster-wide lock that serialises name claims (and, keyed per tenant, the session quota's recount): a key lock of
+ * a Hazelcast map with a lease, so that a node that dies holding it cannot block claims forever. The lease bounds how
+ * long a claim may take: a write is only started while enough of the lease is left for a bounded write to finish (the
+ * database's timeouts bound a write, {@code store/Database}); a claim that ran out of lease before writing fails with
+ * STORE_UNAVAILABLE (try again), never with an internal error. A write that outlives its room anyway (retried, stalled)
+ * may overlap the next claim: its unlock then fails and it reports STORE_UNAVAILABLE although the write may have landed,
+ * so the caller is told to check the outcome. Blocking: call on a worker thread.
  */
 final class ClaimLock {
     static final long WAIT_MILLIS = 10_000;
