@@ -12,6 +12,11 @@ public final class BurrowException extends RuntimeException {
     public enum Reason {
         /** The edge refused the authtoken. Retrying will not help. */
         AUTH_FAILED,
+        /**
+         * The edge refuses logins from this address for a while (too many unknown authtokens came from it lately);
+         * the session tries again after the delay the edge gave, {@link #retryAfter()}.
+         */
+        RATE_LIMITED,
         /** The edge refused to bind an endpoint (hostname in use, invalid name, no free port, ...). */
         BIND_FAILED,
         /** The edge's TLS certificate is not trusted (or does not match the server name). */
@@ -28,15 +33,21 @@ public final class BurrowException extends RuntimeException {
 
     private final Reason reason;
     private final ErrorCode edgeCode;
+    private final java.time.Duration retryAfter;
 
     public BurrowException(Reason reason, String message) {
         this(reason, null, message, null);
     }
 
     public BurrowException(Reason reason, ErrorCode edgeCode, String message, Throwable cause) {
+        this(reason, edgeCode, message, cause, null);
+    }
+
+    public BurrowException(Reason reason, ErrorCode edgeCode, String message, Throwable cause, java.time.Duration retryAfter) {
         super(message, cause, false, false);
         this.reason = reason;
         this.edgeCode = edgeCode;
+        this.retryAfter = retryAfter;
     }
 
     public Reason reason() {
@@ -46,6 +57,11 @@ public final class BurrowException extends RuntimeException {
     /** The edge's error code when the edge refused the operation, otherwise {@code null}. */
     public ErrorCode edgeCode() {
         return edgeCode;
+    }
+
+    /** How long the edge asked to wait before trying again, or {@code null} when it did not say. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     /** True for failures that retrying cannot fix (a refused token, an untrusted certificate). */

@@ -150,6 +150,26 @@ class SessionForwardingTest extends FakeEdgeAndUpstreamTest {
     }
 
     @Test
+    void aRateLimitedLoginIsRetriedAfterTheDelayTheEdgeGaveAndGetsIn() throws Exception {
+        // An edge refuses logins from an address that sent too many unknown tokens (AUTH_RATE_LIMITED): not fatal, the
+        // agent waits what the edge said, then gets in (review2 H3).
+        edge.rateLimitNextAuths(1, 1_200);
+        long started = System.nanoTime();
+        BurrowSession session = builder().reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).connect().await(20, TimeUnit.SECONDS);
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(2, edge.auths(), "one refused login, one that got in");
+        assertTrue(tookMs >= 1_150, "logged in again after " + tookMs + " ms, before the edge's 1.2 s");
+        SessionEvent.ConnectFailed refused = events.stream().filter(e -> e instanceof SessionEvent.ConnectFailed)
+                .map(SessionEvent.ConnectFailed.class::cast).findFirst().orElseThrow();
+        assertEquals(BurrowException.Reason.RATE_LIMITED, refused.cause().reason(), refused.cause().toString());
+        assertEquals(Duration.ofMillis(1_200), refused.cause().retryAfter());
+        assertEquals(Duration.ofMillis(1_200), refused.retryIn());
+        assertTrue(refused.cause().getMessage().contains("try again in"), refused.cause().getMessage());
+        assertTrue(events.stream().noneMatch(e -> e instanceof SessionEvent.Failed), events.toString());
+        session.close().await();
+    }
+
+    @Test
     void untrustedCertificateFailsTheFirstConnect() {
         Throwable failure = builder().edgeCa(null).connect().transform(Future::succeededFuture).await().cause();
         BurrowException e = assertInstanceOf(BurrowException.class, failure);

@@ -53,28 +53,40 @@ public sealed interface ControlMessage {
     /**
      * Edge to agent: the answer to {@link Auth}. On failure {@code errorCode} and {@code message} say why.
      * {@code edgeNodes} lists the agent-link addresses ({@code host:port}) of the cluster's other nodes, so that
-     * an agent can keep redundant links; empty for a lone node.
+     * an agent can keep redundant links; empty for a lone node. {@code retryAfterMillis} (added later; 0 when absent)
+     * is set with a refusal that ends on its own ({@link ErrorCode#AUTH_RATE_LIMITED}): try again after that long.
      */
     record AuthResult(boolean ok, String sessionId, long heartbeatIntervalMillis, ErrorCode errorCode, String message,
-                      List<String> edgeNodes) implements ControlMessage {
+                      List<String> edgeNodes, long retryAfterMillis) implements ControlMessage {
         public AuthResult {
             edgeNodes = edgeNodes == null ? List.of() : List.copyOf(edgeNodes);
+            retryAfterMillis = Math.max(0, retryAfterMillis);
+        }
+
+        public AuthResult(boolean ok, String sessionId, long heartbeatIntervalMillis, ErrorCode errorCode, String message,
+                          List<String> edgeNodes) {
+            this(ok, sessionId, heartbeatIntervalMillis, errorCode, message, edgeNodes, 0);
         }
 
         public AuthResult(boolean ok, String sessionId, long heartbeatIntervalMillis, ErrorCode errorCode, String message) {
-            this(ok, sessionId, heartbeatIntervalMillis, errorCode, message, List.of());
+            this(ok, sessionId, heartbeatIntervalMillis, errorCode, message, List.of(), 0);
         }
 
         public static AuthResult accepted(String sessionId, long heartbeatIntervalMillis) {
-            return new AuthResult(true, sessionId, heartbeatIntervalMillis, null, null, List.of());
+            return new AuthResult(true, sessionId, heartbeatIntervalMillis, null, null, List.of(), 0);
         }
 
         public static AuthResult accepted(String sessionId, long heartbeatIntervalMillis, List<String> edgeNodes) {
-            return new AuthResult(true, sessionId, heartbeatIntervalMillis, null, null, edgeNodes);
+            return new AuthResult(true, sessionId, heartbeatIntervalMillis, null, null, edgeNodes, 0);
         }
 
         public static AuthResult refused(ErrorCode code, String message) {
-            return new AuthResult(false, null, 0, code, message, List.of());
+            return new AuthResult(false, null, 0, code, message, List.of(), 0);
+        }
+
+        /** A refusal that ends by itself: the agent may try again after {@code retryAfterMillis}. */
+        public static AuthResult refusedFor(ErrorCode code, String message, long retryAfterMillis) {
+            return new AuthResult(false, null, 0, code, message, List.of(), retryAfterMillis);
         }
     }
 

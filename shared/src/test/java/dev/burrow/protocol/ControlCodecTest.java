@@ -35,6 +35,7 @@ class ControlCodecTest {
                 new ControlMessage.Auth("tok-123", "0.1.0", "sess-9", true, List.of(ControlMessage.Auth.FEATURE_EDGE_NODES)),
                 ControlMessage.AuthResult.accepted("sess-9", 10_000),
                 ControlMessage.AuthResult.refused(ErrorCode.AUTH_FAILED, "the authtoken is not valid; check --authtoken"),
+                ControlMessage.AuthResult.refusedFor(ErrorCode.AUTH_RATE_LIMITED, "too many refused authtokens; try again in 7 s", 7_000),
                 new ControlMessage.Bind(1, "http", "app.example.com", null, 0, "localhost:3000", options),
                 new ControlMessage.Bind(2, "http", null, "demo", 0, "http://127.0.0.1:8000", Map.of()),
                 new ControlMessage.Bind(Long.MAX_VALUE, "tcp", null, null, 20_001, "localhost:22", null),
@@ -119,7 +120,8 @@ class ControlCodecTest {
     void everyMessageHasTheDocumentedFields() throws IOException {
         Map<String, Set<String>> expected = Map.of(
                 "auth", Set.of("v", "type", "authtoken", "agentVersion", "resumeSessionId", "additionalLink", "features"),
-                "auth_result", Set.of("v", "type", "ok", "sessionId", "heartbeatIntervalMillis", "errorCode", "message", "edgeNodes"),
+                "auth_result", Set.of("v", "type", "ok", "sessionId", "heartbeatIntervalMillis", "errorCode", "message", "edgeNodes",
+                        "retryAfterMillis"),
                 "bind", Set.of("v", "type", "requestId", "proto", "hostname", "subdomain", "port", "upstream", "options"),
                 "bind_result", Set.of("v", "type", "requestId", "ok", "endpointId", "publicUrl", "errorCode", "message"),
                 "unbind", Set.of("v", "type", "endpointId"),

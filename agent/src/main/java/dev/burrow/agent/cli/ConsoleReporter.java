@@ -53,6 +53,10 @@ final class ConsoleReporter implements SessionListener {
         if (event instanceof SessionEvent.ConnectFailed failed) {
             BurrowException cause = failed.cause();
             String retry = "; retrying in " + Durations.format(failed.retryIn());
+            if (cause.reason() == BurrowException.Reason.RATE_LIMITED) {
+                return "The edge at " + failed.edgeAddress() + " turned the login away for now (" + cause.getMessage()
+                        + ")" + retry;
+            }
             if (cause.reason() == BurrowException.Reason.BIND_FAILED) {
                 return "Reconnected to the edge at " + failed.edgeAddress() + " but it refused the endpoints ("
                         + cause.getMessage() + ")" + retry;

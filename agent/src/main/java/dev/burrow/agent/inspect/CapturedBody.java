@@ -13,6 +13,8 @@ public final class CapturedBody {
     private Buffer bytes;
     private long size;
     private boolean full;
+    /** Set by {@link #snapshot()}: chunks that still arrive (an upload the upstream answered early) are only counted. */
+    private boolean closed;
 
     CapturedBody(int limit, CaptureBudget budget) {
         this.limit = limit;
@@ -22,6 +24,9 @@ public final class CapturedBody {
     void add(Buffer chunk) {
         int length = chunk.length();
         size += length;
+        if (closed) {
+            return;
+        }
         int room = limit - (bytes == null ? 0 : bytes.length());
         if (room > 0 && length > 0 && !full) {
             int granted = budget.take(Math.min(room, length));
@@ -41,6 +46,7 @@ public final class CapturedBody {
         byte[] copy = bytes == null ? new byte[0] : bytes.getBytes();
         budget.give(copy.length);
         bytes = null;
+        closed = true;
         return new Body(copy, size, size > copy.length);
     }
 

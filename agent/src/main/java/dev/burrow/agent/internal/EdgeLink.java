@@ -98,6 +98,11 @@ final class EdgeLink {
                         return Future.succeededFuture(result);
                     }
                     String sentence = result.message() == null ? "no reason given" : result.message();
+                    if (result.errorCode() == ErrorCode.AUTH_RATE_LIMITED) {
+                        java.time.Duration wait = result.retryAfterMillis() > 0
+                                ? java.time.Duration.ofMillis(result.retryAfterMillis()) : null;
+                        return Future.failedFuture(new BurrowException(Reason.RATE_LIMITED, result.errorCode(), sentence, null, wait));
+                    }
                     return Future.failedFuture(new BurrowException(Reason.AUTH_FAILED, result.errorCode(), sentence, null));
                 })
                 .onFailure(failure -> mux.close(ErrorCode.NO_ERROR, "authentication did not succeed"));

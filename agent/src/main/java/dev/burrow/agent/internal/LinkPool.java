@@ -227,6 +227,10 @@ final class LinkPool {
             }
             nodes.failed(target);
             Duration delay = backoff.nextDelay();
+            if (cause instanceof dev.burrow.agent.BurrowException refusal && refusal.retryAfter() != null
+                    && refusal.retryAfter().compareTo(delay) > 0) {
+                delay = refusal.retryAfter(); // the edge said when it takes logins again: sooner is refused anyway
+            }
             if (!session.attemptFailed(target, cause, alive(), delay) || closed) {
                 return;
             }

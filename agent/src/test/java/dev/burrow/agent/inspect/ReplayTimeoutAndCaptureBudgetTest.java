@@ -97,4 +97,26 @@ class ReplayTimeoutAndCaptureBudgetTest {
         assertEquals(100, kept.get(1).requestBody().bytes().length, "/a got its cap");
         assertEquals(120, kept.get(1).requestBody().size());
     }
+
+    @Test
+    void uploadChunksArrivingAfterTheExchangeWasStoredTakeNoBudget() {
+        // The upstream answered before the upload finished: the exchange is stored at the response's end, and the
+        // request's last chunks arrive after that (review2 M5: they used to take budget that never came back).
+        CaptureBudget budget = new CaptureBudget(1_000);
+        ExchangeStore store = new ExchangeStore(10);
+        CapturingObserver observer = new CapturingObserver(store, "web", 100, budget);
+        ExchangeObserver.Exchange upload = observer.begin("c", "POST", "/upload", List.of());
+        upload.requestBody(Buffer.buffer(new byte[40]));
+        upload.response(413, "Payload Too Large", List.of());
+        upload.responseBody(Buffer.buffer("too big"));
+        upload.end();
+        assertEquals(1_000, budget.available());
+        for (int i = 0; i < 5; i++) {
+            upload.requestBody(Buffer.buffer(new byte[40]));
+        }
+        assertEquals(1_000, budget.available(), "chunks after the snapshot kept budget");
+        CapturedExchange stored = store.list(1, null).get(0);
+        assertEquals(40, stored.requestBody().bytes().length);
+        assertEquals(413, stored.status());
+    }
 }

@@ -45,6 +45,8 @@ public final class FakeEdge {
     private final List<ControlMessage.BindResult> bindResults = new CopyOnWriteArrayList<>();
     private final List<String> unbinds = new CopyOnWriteArrayList<>();
     private volatile List<String> edgeNodes = List.of();
+    private final AtomicInteger rateLimitedAuths = new AtomicInteger();
+    private volatile long rateLimitRetryAfterMillis;
     private volatile java.util.function.Function<String, StreamOpen> streamBeforeBindResult;
     private final List<MuxStream> earlyStreams = new CopyOnWriteArrayList<>();
     private volatile Promise<StreamMultiplexer> nextLink = Promise.promise();
@@ -79,6 +81,16 @@ public final class FakeEdge {
         return List.copyOf(earlyStreams);
     }
 
+    /**
+     * Refuses the next {@code count} AUTHs with AUTH_RATE_LIMITED and {@code retryAfterMillis}, and closes those
+     * links, as an edge does for an address that sent too many unknown tokens.
+     */
+    public FakeEdge rateLimitNextAuths(int count, long retryAfterMillis) {
+        this.rateLimitRetryAfterMillis = retryAfterMillis;
+        this.rateLimitedAuths.set(count);
+        return this;
+    }
+
     /** "localhost:port", the address agents dial (the certificate names localhost). */
     public String address() {
         return "localhost:" + port();
@@ -100,6 +112,13 @@ public final class FakeEdge {
         if (message instanceof ControlMessage.Auth auth) {
             auths.incrementAndGet();
             authMessages.add(auth);
+            if (rateLimitedAuths.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                long wait = rateLimitRetryAfterMillis;
+                String why = "too many unknown authtokens from 127.0.0.1 lately; try again in " + Math.max(1, wait / 1000) + " s";
+                mux.sendControl(ControlMessage.AuthResult.refusedFor(ErrorCode.AUTH_RATE_LIMITED, why, wait));
+                mux.close(ErrorCode.AUTH_RATE_LIMITED, why);
+                return;
+            }
             if (!TOKEN.equals(auth.authtoken())) {
                 mux.sendControl(ControlMessage.AuthResult.refused(ErrorCode.AUTH_FAILED, "the authtoken was not accepted"));
                 return;

@@ -102,15 +102,6 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         }
         state = State.AUTHENTICATING;
         cancelHandshakeTimer();
-        String address = AuthFailureLimiter.hostOf(remoteAddress);
-        long blockedFor = services.authFailures().blockedForSeconds(address);
-        if (blockedFor > 0) {
-            String message = "too many refused authtokens from " + address + " lately; try again in " + blockedFor + " s";
-            LOG.debug("{}: refused an agent: {}", mux.name(), message);
-            mux.sendControl(ControlMessage.AuthResult.refused(ErrorCode.AUTH_RATE_LIMITED, message));
-            closeWith(ErrorCode.AUTH_RATE_LIMITED, message);
-            return;
-        }
         String resume = blankToNull(auth.resumeSessionId());
         services.authenticator().authenticate(auth.authtoken())
                 .compose(who -> services.tenantSessions().admit(who, resume).map(who))
@@ -131,16 +122,21 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         ErrorCode code;
         String message;
         if (cause instanceof TenantAuthenticator.AuthRefused refused) {
+            if (!refused.revoked() && refuseUnknownTokenSpray()) {
+                return;
+            }
             code = ErrorCode.AUTH_FAILED;
             message = refused.revoked() ? refused.getMessage() : AUTH_REFUSED;
-            if (!refused.revoked()) {
-                services.authFailures().failed(AuthFailureLimiter.hostOf(remoteAddress));
-            }
             LOG.warn("{}: refused an agent: authtoken {}", mux.name(), refused.revoked() ? "revoked" : "not accepted");
         } else if (cause instanceof EndpointException refusal) {
             code = refusal.code();
             message = refusal.getMessage();
             LOG.warn("{}: refused an agent: {}", mux.name(), message);
+        } else if (cause instanceof dev.burrow.edge.tenancy.TenancyException busy) {
+            // The cluster could not decide now (its lock timed out); the agent redials, as for any closed link.
+            LOG.warn("{}: could not admit an agent: {}", mux.name(), busy.getMessage());
+            closeWith(ErrorCode.INTERNAL_ERROR, busy.getMessage());
+            return;
         } else {
             LOG.error("{}: could not check the authtoken", mux.name(), cause);
             closeWith(ErrorCode.INTERNAL_ERROR, "the edge could not check the authtoken; try again");
@@ -148,6 +144,24 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         }
         mux.sendControl(ControlMessage.AuthResult.refused(code, message));
         closeWith(code, message);
+    }
+
+    /**
+     * An unknown token: counted against the remote address, and answered AUTH_RATE_LIMITED (without a log line) once the
+     * address sent too many. Only unknown tokens reach here, so a known token is never refused for its neighbours' spray.
+     */
+    private boolean refuseUnknownTokenSpray() {
+        String address = AuthFailureLimiter.hostOf(remoteAddress);
+        long blockedFor = services.authFailures().blockedForSeconds(address);
+        if (blockedFor == 0) {
+            services.authFailures().failed(address);
+            return false;
+        }
+        String message = "too many unknown authtokens from " + address + " lately; try again in " + blockedFor + " s";
+        LOG.debug("{}: refused an agent: {}", mux.name(), message);
+        mux.sendControl(ControlMessage.AuthResult.refusedFor(ErrorCode.AUTH_RATE_LIMITED, message, blockedFor * 1_000));
+        closeWith(ErrorCode.AUTH_RATE_LIMITED, message);
+        return true;
     }
 
     private void attach(ControlMessage.Auth auth, Principal who, String resume) {
@@ -169,7 +183,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
             // one for the tenant's last session slot is not missed between the first checks and the listing.
             services.tenantSessions().opened(this, principal, sessionId, remoteAddress)
                     .compose(listed -> services.tenantSessions().confirm(principal, sessionId, attachment.resumed()))
-                    .compose(ok -> services.authenticator().authenticate(auth.authtoken()))
+                    .compose(ok -> services.authenticator().recheck(auth.authtoken()))
                     .onComplete(checked -> context.runOnContext(v2 -> {
                         if (state == State.CLOSED || mux.isClosed()) {
                             return;

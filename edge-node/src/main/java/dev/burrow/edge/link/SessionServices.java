@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * @param edgeNodes         the agent-link addresses of the cluster's other nodes, for the auth result
  * @param authenticator     configured and managed (tenant) authtokens
  * @param tenantSessions    the cluster-wide list of live sessions (session quota, admin kicks)
- * @param authFailures      refused authtokens per remote address (a spray is refused without token look-ups)
+ * @param authFailures      unknown authtokens per remote address (a spray is answered AUTH_RATE_LIMITED; a known token
+ *                          is never refused by it)
  */
 public record SessionServices(Vertx vertx, TenantAuthenticator authenticator, SessionTable sessions, EndpointBinder binder,
                               EndpointRegistry registry, Duration heartbeatInterval, Supplier<List<String>> edgeNodes,

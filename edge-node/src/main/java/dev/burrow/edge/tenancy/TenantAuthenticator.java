@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.function.Function;
 
 /**
  * Authenticates agent links: the configured tokens (dev token, {@code --authtoken}) act for the default tenant;
@@ -20,8 +21,20 @@ public final class TenantAuthenticator {
         this.store = store;
     }
 
-    /** The principal, or a failed future with an {@link AuthRefused} sentence. */
+    /** The principal, or a failed future with an {@link AuthRefused} sentence; managed tokens from this node's copy. */
     public Future<Principal> authenticate(String token) {
+        return authenticate(token, store::tokenByHash);
+    }
+
+    /**
+     * As {@link #authenticate}, but reads the token and its tenant from the cluster's maps, not this node's copy: for
+     * the re-check once a session is listed, which a revocation racing the login must not slip past.
+     */
+    public Future<Principal> recheck(String token) {
+        return authenticate(token, store::currentTokenByHash);
+    }
+
+    private Future<Principal> authenticate(String token, Function<String, Future<TokenRecord>> lookup) {
         if (token == null || token.isEmpty()) {
             return Future.failedFuture(new AuthRefused(false));
         }
@@ -30,7 +43,7 @@ public final class TenantAuthenticator {
             return Future.succeededFuture(Principal.configured(ownerKey.get()));
         }
         byte[] digest = Authtoken.sha256(token);
-        return store.tokenByHash(HexFormat.of().formatHex(digest)).compose(record -> {
+        return lookup.apply(HexFormat.of().formatHex(digest)).compose(record -> {
             if (record == null || !MessageDigest.isEqual(HexFormat.of().parseHex(record.hash()), digest)) {
                 return Future.failedFuture(new AuthRefused(false));
             }

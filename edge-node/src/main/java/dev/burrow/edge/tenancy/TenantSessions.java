@@ -37,6 +37,8 @@ public final class TenantSessions implements AutoCloseable {
     public static final String KICK_ADDRESS = "burrow.tenancy.kick";
     /** The indexed attribute of {@link LiveSession} ({@link TenancyMaps}). */
     static final String TENANT_ATTRIBUTE = "tenantId";
+    /** Lock keys in the sessions map (never an entry's key, which is {@code sessionId@node}). */
+    private static final String QUOTA_LOCK_PREFIX = "session-quota:";
 
     /** A link that can be closed from outside (an agent session's link on this node). */
     public interface Kickable {
@@ -127,24 +129,29 @@ public final class TenantSessions implements AutoCloseable {
 
     /**
      * Counts again once a new session is listed ({@link #opened}): {@link #admit} and the listing are not atomic, so
-     * logins racing for a tenant's last slots could all pass it. A session that finds the tenant over its quota now
-     * is refused; racing logins may then all be refused, but they never leave more sessions than the quota.
+     * logins racing for a tenant's last slots could all pass it. The recount runs under a per-tenant cluster lock, and a
+     * session refused there unlists itself before the lock is released; so the racers are decided one at a time, each
+     * counting every session admitted before it and every racer still undecided. Never more than {@code max} get in, and
+     * the last racer decided always finds a free slot if one is left, so they are never all refused while there is room.
      */
     public Future<Void> confirm(Principal principal, String sessionId, boolean resumed) {
         int max = principal.quotas().maxSessions();
         if (max == 0 || resumed) {
             return Future.succeededFuture();
         }
-        return vertx.executeBlocking(() -> {
-            Set<String> ids = new HashSet<>();
-            sessions.values(ofTenant(principal.tenantId())).forEach(s -> ids.add(s.sessionId()));
-            ids.add(sessionId);
-            if (!Quotas.allows(max, ids.size() - 1)) {
-                throw new EndpointException(ErrorCode.SESSION_QUOTA_EXCEEDED, "this account already has " + (ids.size() - 1)
+        ClaimLock lock = new ClaimLock(sessions, QUOTA_LOCK_PREFIX + principal.tenantId(), ClaimLock.WAIT_MILLIS,
+                ClaimLock.LEASE_MILLIS, ClaimLock.WRITE_ROOM_MILLIS, "counting agent sessions");
+        return vertx.executeBlocking(() -> lock.run(lease -> {
+            Set<String> others = new HashSet<>();
+            sessions.values(ofTenant(principal.tenantId())).forEach(s -> others.add(s.sessionId()));
+            others.remove(sessionId);
+            if (!Quotas.allows(max, others.size())) {
+                sessions.delete(sessionId + "@" + localNode);
+                throw new EndpointException(ErrorCode.SESSION_QUOTA_EXCEEDED, "this account already has " + others.size()
                         + " other agent session(s) connected and its limit is " + max + "; stop one or ask for a higher quota");
             }
             return null;
-        }, false);
+        }), false);
     }
 
     /** The link closed (whether or not it was ever {@link #opened}). */

@@ -153,6 +153,15 @@ public final class TenantStore {
         return fromStage(tokens.getAsync(hashHex));
     }
 
+    /**
+     * The record as the cluster holds it now, read from the map rather than this node's copy (which learns other
+     * nodes' writes from events, in no set order with the event bus): for the re-check after a session is listed, where
+     * a revocation must not be missed. The key is a known token's, so the read is no MapStore miss.
+     */
+    public Future<TokenRecord> currentTokenByHash(String hashHex) {
+        return fromStage(tokens.getAsync(hashHex));
+    }
+
     public Future<List<TokenRecord>> tokens(String tenantId) {
         return blocking(() -> tokens.values(new TokensOf(tenantId)).stream()
                 .sorted(Comparator.comparingLong(TokenRecord::createdAt)).toList());
