@@ -50,7 +50,9 @@ public final class RegionNodeTable {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
-                upsertNode(connection, region, nodeId, relayHost, relayPort);
+                if (upsertNode(connection, region, nodeId, relayHost, relayPort)) {
+                    ports.forget(); // a new row (first start, or forgotten meanwhile): its ports are written afresh
+                }
                 ports.write(connection, region, nodeId, tcpPorts);
                 connection.commit();
                 ports.committed();
@@ -67,7 +69,8 @@ public final class RegionNodeTable {
         }
     }
 
-    private static void upsertNode(Connection connection, String region, String nodeId, String relayHost, int relayPort)
+    /** Whether the row was inserted (it did not exist). */
+    private static boolean upsertNode(Connection connection, String region, String nodeId, String relayHost, int relayPort)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE region_nodes SET relay_host = ?, relay_port = ?, "
                 + "heartbeat_at = CURRENT_TIMESTAMP WHERE region = ? AND node_id = ?")) {
@@ -77,7 +80,7 @@ public final class RegionNodeTable {
             update.setString(3, region);
             update.setString(4, nodeId);
             if (update.executeUpdate() > 0) {
-                return;
+                return false;
             }
         }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO region_nodes "
@@ -89,6 +92,7 @@ public final class RegionNodeTable {
             insert.setInt(4, relayPort);
             insert.executeUpdate();
         }
+        return true;
     }
 
     /** {@link #live(String, Duration, Duration)} with the TCP ports of every region read. */
@@ -168,6 +172,11 @@ public final class RegionNodeTable {
         return nodesOfRegion.stream().filter(node -> node.age().compareTo(recent) <= 0)
                 .min(Comparator.comparing(RegionNode::nodeId))
                 .orElseGet(() -> nodesOfRegion.stream().min(Comparator.comparing(RegionNode::age)).orElse(null));
+    }
+
+    /** Rows of region_tcp_ports the last heartbeat wrote (changes only). */
+    int lastPortRowsWritten() {
+        return ports.lastRowsWritten();
     }
 
     /** Removes this node's row and ports (a clean stop), so the other regions stop dialing it at their next refresh. */
