@@ -18,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The region directory tables on the real schema (Flyway) in an H2 file: register, refresh, expire, leave; the TCP
  * ports of a region in their own table, written as changes only, thousands of them without harm to the heartbeat.
+ * With {@code BURROW_TEST_DB_URL} (e.g. {@code jdbc:postgresql://127.0.0.1:5432/burrow?user=burrow}) the same tests run
+ * on that database instead, whose directory tables they empty first.
  */
 class RegionNodeTableTest {
     private static final Duration TTL = Duration.ofMinutes(1);
@@ -26,6 +28,21 @@ class RegionNodeTableTest {
     @TempDir
     Path dir;
     private Database database;
+
+    private Database open() {
+        String url = System.getenv("BURROW_TEST_DB_URL");
+        if (url == null || url.isBlank()) {
+            return Database.open(StoreSettings.embedded(), dir);
+        }
+        Database external = Database.open(new StoreSettings(url, null, null), dir);
+        try (var connection = external.dataSource().getConnection(); var statement = connection.createStatement()) {
+            statement.executeUpdate("DELETE FROM region_tcp_ports");
+            statement.executeUpdate("DELETE FROM region_nodes");
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+        return external;
+    }
 
     @AfterEach
     void close() {
@@ -36,7 +53,7 @@ class RegionNodeTableTest {
 
     @Test
     void nodesRegisterRefreshExpireAndLeave() {
-        database = Database.open(StoreSettings.embedded(), dir);
+        database = open();
         RegionNodeTable eu1 = new RegionNodeTable(database.dataSource());
         RegionNodeTable us1 = new RegionNodeTable(database.dataSource());
         eu1.heartbeat("eu", "eu-1", "10.0.0.1", 7000, Map.of(20022, port("ep-a", "t1"), 20023, port("ep-b", "t2")));
@@ -71,7 +88,7 @@ class RegionNodeTableTest {
 
     @Test
     void thousandsOfPortsAreWrittenOnceAndTheHeartbeatStaysSmall() {
-        database = Database.open(StoreSettings.embedded(), dir);
+        database = open();
         RegionNodeTable us1 = new RegionNodeTable(database.dataSource());
         RegionNodeTable reader = new RegionNodeTable(database.dataSource());
         Map<Integer, PublishedPort> ports = new HashMap<>();
@@ -102,7 +119,7 @@ class RegionNodeTableTest {
 
     @Test
     void theNodesOfARegionMayDisagreeAndOneOfThemIsRead() {
-        database = Database.open(StoreSettings.embedded(), dir);
+        database = open();
         RegionNodeTable us2 = new RegionNodeTable(database.dataSource());
         RegionNodeTable us1 = new RegionNodeTable(database.dataSource());
         us2.heartbeat("us", "us-2", "10.1.0.2", 7001, Map.of(20022, port("ep-new", "t1")));
