@@ -138,7 +138,7 @@ public final class EdgeNode {
                 new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()), nodeId,
                 registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(),
                 () -> new dev.burrow.edge.config.HostPort(config.cluster().advertiseAddress(), relayPort),
-                () -> publishedTcpPorts(mirror), port -> reservedNames.portOwner(port).toCompletionStage().toCompletableFuture().join(),
+                () -> publishedTcpPorts(mirror), reservedNames::portOwner,
                 sharedHeldNames(prepared.tenancy(), reservedNames, database));
         EndpointBinder binder = new EndpointBinder(registry, regions == null ? tcpEndpoints : regions.localFirst(tcpEndpoints),
                 config.domain(), config.tcpPorts(), () -> httpPort, policy);

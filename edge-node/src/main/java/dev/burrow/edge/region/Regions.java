@@ -53,7 +53,7 @@ public final class Regions {
     public Regions(Vertx vertx, ClusterSettings cluster, RelayPool relayPool, String nodeId, EndpointRegistry local,
                    AgentLinks router, Function<String, Future<String>> heldBy, String domain, DataSource dataSource, String bindAddress,
                    PortRange tcpPorts, ProxyProtocolSettings proxyProtocol, Supplier<HostPort> relayAddress,
-                   Supplier<Map<Integer, PublishedPort>> tcpPortsHere, java.util.function.IntFunction<String> portHolder,
+                   Supplier<Map<Integer, PublishedPort>> tcpPortsHere, java.util.function.IntFunction<Future<String>> portHolder,
                    Runnable alsoOnRefresh) {
         this.vertx = vertx;
         this.cluster = cluster;
@@ -64,11 +64,23 @@ public final class Regions {
         this.links = new RegionalLinks(router, relays, directory);
         this.registry = new RegionalRegistry(local, directory, heldBy, domain);
         this.remoteTcpListeners = new TcpEndpoints(vertx, bindAddress, registry, links, proxyProtocol);
-        this.remoteTcp = new RemoteTcpPorts(vertx, remoteTcpListeners, tcpPorts, () -> tcpPortsHere.get().keySet(), portHolder,
-                System::nanoTime);
+        this.remoteTcp = new RemoteTcpPorts(vertx, remoteTcpListeners, tcpPorts, () -> tcpPortsHere.get().keySet(),
+                port -> awaitOnWorker(portHolder.apply(port)), System::nanoTime);
         registry.withRemotePorts(remoteTcp::endpointOn);
         this.discovery = new RegionDiscovery(vertx, new RegionNodeTable(dataSource), cluster.region(), nodeId, relayAddress,
                 tcpPortsHere, this::directoryRead);
+    }
+
+    /** Blocking, on the refresh's worker thread only (a local map read once the held names are mirrored). */
+    private static String awaitOnWorker(Future<String> holder) {
+        try {
+            return holder.toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot read the TCP port reservations: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the TCP port reservations", e);
+        }
     }
 
     private void directoryRead(List<RegionNodeTable.RegionNode> others) {
