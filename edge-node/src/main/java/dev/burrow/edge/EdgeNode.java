@@ -138,11 +138,12 @@ public final class EdgeNode {
                 new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()), nodeId,
                 registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(),
                 () -> new dev.burrow.edge.config.HostPort(config.cluster().advertiseAddress(), relayPort),
-                mirror::liveTcpPorts, sharedHeldNames(prepared.tenancy(), reservedNames, database));
+                () -> publishedTcpPorts(mirror), reservedNames::portOwner,
+                sharedHeldNames(prepared.tenancy(), reservedNames, database));
         EndpointBinder binder = new EndpointBinder(registry, regions == null ? tcpEndpoints : regions.localFirst(tcpEndpoints),
                 config.domain(), config.tcpPorts(), () -> httpPort, policy);
         if (regions != null) {
-            binder.avoidPorts(regions::isTcpPortTakenElsewhere);
+            binder.otherRegions(regions::tenantServingElsewhere);
         }
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
                 sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions,
@@ -175,6 +176,14 @@ public final class EdgeNode {
         }
         opsServer.withRoutes(adminApi::mount);
         registerMetrics();
+    }
+
+    /** The TCP ports bound in this region, with each endpoint's tenant, for the other regions. */
+    private static java.util.Map<Integer, dev.burrow.edge.region.PublishedPort> publishedTcpPorts(EndpointMirror mirror) {
+        java.util.Map<Integer, dev.burrow.edge.region.PublishedPort> ports = new java.util.TreeMap<>();
+        mirror.liveTcpEndpoints().forEach((port, record) -> ports.put(port, new dev.burrow.edge.region.PublishedPort(record.id(),
+                dev.burrow.edge.tenancy.Principal.tenantOfOwnerKey(record.ownerKey()))));
+        return ports;
     }
 
     /**

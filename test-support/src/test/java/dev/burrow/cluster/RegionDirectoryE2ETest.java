@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two regions on loopback ({@code eu}: two nodes on 127.0.0.21-22; {@code us}: one node on 127.0.0.1) that share ONE
  * database (an H2 server on loopback, as regions share PostgreSQL in production) and nothing else but the cluster CA:
  * no {@code --region-peers}, relay ports from the OS. They find each other through the region directory; a TCP port
- * bound in {@code us} answers in {@code eu}; a name reserved in {@code eu} is refused to another tenant in {@code us};
+ * bound in {@code us} answers in {@code eu} and cannot be taken there by another tenant; a name reserved in {@code eu} is refused to another tenant in {@code us};
  * last, the {@code eu} node that {@code us} is linked to is killed, and {@code us} moves to the other one.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
@@ -57,8 +57,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RegionDirectoryE2ETest {
-    /** The directory refresh (2 s) twice, plus the dial: what "found each other" may take. */
-    private static final Duration DISCOVERY_BOUND = Duration.ofSeconds(15);
+    /**
+     * The directory refresh (2 s) twice, plus the dial and the first TLS handshakes: 9 s measured at a load of 9-15 on
+     * 2 cores, so a generous bound (review2 M8); it is only waited out when something is broken.
+     */
+    private static final Duration DISCOVERY_BOUND = Duration.ofSeconds(60);
     /** Held names are re-read with the directory, every 2 s. */
     private static final Duration HELD_NAMES_BOUND = Duration.ofSeconds(10);
 
@@ -150,6 +153,20 @@ class RegionDirectoryE2ETest {
             assertArrayEquals(bulk, echoOnce("127.0.0.21", port, new String(bulk, StandardCharsets.US_ASCII)),
                     "256 KiB echoed through region eu");
             assertTrue(ClusterTestSupport.metric(eu.node(0), "burrow_region_tcp_ports") >= 1);
+
+            // Another tenant cannot take the port in eu while us serves it for the default tenant (review2 H2).
+            AdminClient euAdmin = eu.node(0).admin();
+            euAdmin.createTenant("squatter", 0, 0, 0);
+            String squatterToken = euAdmin.issueToken("squatter").getString("token");
+            try (AgentProcess squatter = AgentProcess.tcp(eu.node(0), echo.address()).name("squatter-in-eu")
+                    .authtoken(squatterToken).arg("--remote-port", Integer.toString(port)).shortLived().launch()) {
+                int outcome = exitOrForwarding(squatter, Duration.ofSeconds(30));
+                assertEquals(1, outcome, "another tenant's explicit bind of port " + port + " in eu: " + squatter.errorLines());
+                assertTrue(squatter.errorLines().toString().contains("served in another region for another account"),
+                        squatter.errorLines().toString());
+            }
+            assertArrayEquals(bytes("still us\n"), echoOnce("127.0.0.21", port, "still us\n"),
+                    "the port in eu still reaches the agent in us");
             agent.stop(Duration.ofSeconds(5));
             gone = System.nanoTime();
             System.out.printf("TCP across regions: port %d answered in eu %d ms after it answered in us%n", port, openedMillis);
@@ -171,16 +188,16 @@ class RegionDirectoryE2ETest {
         euAdmin.reserve("owner", "held.localhost");
         long reserved = System.nanoTime();
         long refusedAfter = -1;
-        while (refusedAfter < 0) {
-            try (AgentProcess intruder = AgentProcess.http(us.node(0), upstream.httpAddress()).name("intruder-in-us")
+        for (int attempt = 1; refusedAfter < 0; attempt++) {
+            long launchedAfter = (System.nanoTime() - reserved) / 1_000_000;
+            assertTrue(launchedAfter < HELD_NAMES_BOUND.toMillis(), "region us still let another tenant bind held.localhost "
+                    + launchedAfter + " ms after it was reserved in eu (attempt " + attempt + ")");
+            try (AgentProcess intruder = AgentProcess.http(us.node(0), upstream.httpAddress()).name("intruder-in-us-" + attempt)
                     .authtoken(intruderToken).subdomain("held").shortLived().launch()) {
-                int exit = intruder.awaitExit(Duration.ofSeconds(30));
-                long after = (System.nanoTime() - reserved) / 1_000_000;
-                if (exit == 1 && intruder.errorLines().toString().contains("reserved by another account")) {
-                    refusedAfter = after;
-                } else {
-                    assertTrue(after < HELD_NAMES_BOUND.toMillis(), "region us let another tenant bind held.localhost "
-                            + after + " ms after it was reserved in eu: exit " + exit + " " + intruder.errorLines());
+                // An agent launched before us re-read the held names binds and stays up: stop it and try again.
+                int outcome = exitOrForwarding(intruder, Duration.ofSeconds(30));
+                if (outcome == 1 && intruder.errorLines().toString().contains("reserved by another account")) {
+                    refusedAfter = (System.nanoTime() - reserved) / 1_000_000;
                 }
             }
         }
@@ -217,6 +234,22 @@ class RegionDirectoryE2ETest {
             assertEquals("still here", reply.bodyText());
             System.out.printf("region directory: us linked to eu's other node %d ms after the first was killed%n", movedMillis);
         }
+    }
+
+    /** The agent's exit code, or -1 as soon as it prints its Forwarding line (it bound); bounded by {@code timeout}. */
+    private static int exitOrForwarding(AgentProcess agent, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.Optional<Integer> exit = agent.process().exitCode();
+            if (exit.isPresent()) {
+                return agent.awaitExit(Duration.ofSeconds(10)); // and its output read to the end
+            }
+            if (agent.process().findLine(line -> AgentProcess.FORWARDING_LINE.matcher(line.text()).find()).isPresent()) {
+                return -1;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(agent + " neither exited nor bound within " + timeout + ": " + agent.process().tail(20));
     }
 
     private static JsonObject euAsSeenBy(AdminClient admin) {

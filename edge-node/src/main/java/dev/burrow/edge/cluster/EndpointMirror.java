@@ -102,12 +102,12 @@ public final class EndpointMirror {
         return byKey.get(key);
     }
 
-    /** TCP endpoints of the cluster with a live link: port → endpoint id (published to the other regions). */
-    public Map<Integer, String> liveTcpPorts() {
-        Map<Integer, String> ports = new java.util.TreeMap<>();
+    /** TCP endpoints of the cluster with a live link, by port (published to the other regions). */
+    public Map<Integer, EndpointRecord> liveTcpEndpoints() {
+        Map<Integer, EndpointRecord> ports = new java.util.TreeMap<>();
         for (EndpointRecord record : byKey.values()) {
             if (record.protocol() == EndpointProtocol.TCP && !record.links().isEmpty()) {
-                ports.put(record.port(), record.id());
+                ports.put(record.port(), record);
             }
         }
         return ports;

@@ -31,7 +31,7 @@ public final class EndpointBinder {
     private final String domain;
     private final PortRange tcpPorts;
     private final IntSupplier publicHttpPort;
-    private volatile java.util.function.IntPredicate avoidPorts = port -> false;
+    private volatile java.util.function.IntFunction<String> tenantElsewhere = port -> null;
     private final BindPolicy policy;
 
     /**
@@ -77,9 +77,12 @@ public final class EndpointBinder {
         return bind.options() != null && "true".equalsIgnoreCase(bind.options().get("pooling"));
     }
 
-    /** Ports a random TCP port never takes (those another region serves). */
-    public void avoidPorts(java.util.function.IntPredicate avoid) {
-        this.avoidPorts = avoid;
+    /**
+     * The tenant another region serves a TCP port for, or null: a random TCP port never takes such a port, and an
+     * explicit one is refused to another tenant (review2 H2).
+     */
+    public void otherRegions(java.util.function.IntFunction<String> tenantServingElsewhere) {
+        this.tenantElsewhere = tenantServingElsewhere;
     }
 
     /** Removes an endpoint of the session and closes its port when it is a TCP endpoint. */
@@ -145,6 +148,11 @@ public final class EndpointBinder {
                 return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE, "TCP port " + port
                         + " is outside this edge's TCP port range " + tcpPorts + "; ask for a port in it or for any port (0)"));
             }
+            String elsewhere = tenantElsewhere.apply(port);
+            if (elsewhere != null && !elsewhere.equals(principal.tenantId())) {
+                return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE, "TCP port " + port
+                        + " is served in another region for another account; ask for another port or for any port (0)"));
+            }
             return policy.checkPort(principal, port)
                     .compose(ok -> claimAndListen(port, sessionId, ownerKey, linkEpoch, pooling));
         }
@@ -158,7 +166,7 @@ public final class EndpointBinder {
                     "no free TCP port in this edge's range " + tcpPorts + " (tried " + attempt + ")"));
         }
         int port = tcpPorts.low() + Math.floorMod(start - tcpPorts.low() + attempt, tcpPorts.size());
-        return registry.lookupPort(port).compose(existing -> existing != null || avoidPorts.test(port)
+        return registry.lookupPort(port).compose(existing -> existing != null || tenantElsewhere.apply(port) != null
                 ? Future.succeededFuture(false) : policy.isPortUnreserved(port)).compose(free -> !free
                 ? tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)
                 : claimAndListen(port, sessionId, ownerKey, linkEpoch, false).recover(error -> tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)));

@@ -31,7 +31,7 @@ public final class RegionDiscovery {
     private final String region;
     private final String nodeId;
     private final Supplier<HostPort> relayAddress;
-    private final Supplier<Map<Integer, String>> tcpPorts;
+    private final Supplier<Map<Integer, PublishedPort>> tcpPorts;
     private final Consumer<List<RegionNodeTable.RegionNode>> onOthers;
     private volatile List<RegionNodeTable.RegionNode> latest = List.of();
     private volatile boolean stopped;
@@ -39,11 +39,11 @@ public final class RegionDiscovery {
     private boolean failing;
 
     /**
-     * @param tcpPorts TCP endpoint ports bound in this region (port → endpoint id)
+     * @param tcpPorts TCP endpoint ports bound in this region (port → endpoint and tenant)
      * @param onOthers gets the live nodes of the other regions after each refresh (on a worker thread)
      */
     public RegionDiscovery(Vertx vertx, RegionNodeTable table, String region, String nodeId, Supplier<HostPort> relayAddress,
-                           Supplier<Map<Integer, String>> tcpPorts, Consumer<List<RegionNodeTable.RegionNode>> onOthers) {
+                           Supplier<Map<Integer, PublishedPort>> tcpPorts, Consumer<List<RegionNodeTable.RegionNode>> onOthers) {
         this.vertx = vertx;
         this.table = table;
         this.region = region;
@@ -76,7 +76,7 @@ public final class RegionDiscovery {
         try {
             HostPort relay = relayAddress.get();
             table.heartbeat(region, nodeId, relay.host(), relay.port(), tcpPorts.get());
-            List<RegionNodeTable.RegionNode> nodes = table.live(TTL, FORGET_AFTER);
+            List<RegionNodeTable.RegionNode> nodes = table.live(region, TTL, FORGET_AFTER);
             latest = nodes;
             if (failing) {
                 failing = false;
@@ -106,14 +106,19 @@ public final class RegionDiscovery {
         return byRegion;
     }
 
-    /** Blocking: stops refreshing and removes this node's row, so that the other regions stop dialing it. */
+    /**
+     * Blocking: stops refreshing and removes this node's row, so that the other regions stop dialing it. Waits for a
+     * refresh in flight (review2 L12: else its heartbeat could insert the row again after the delete).
+     */
     public void stopBlocking() {
         stopped = true;
         vertx.cancelTimer(timer);
-        try {
-            table.remove(region, nodeId);
-        } catch (RuntimeException e) {
-            LOG.debug("region directory: {}", e.getMessage());
+        synchronized (this) {
+            try {
+                table.remove(region, nodeId);
+            } catch (RuntimeException e) {
+                LOG.debug("region directory: {}", e.getMessage());
+            }
         }
     }
 

@@ -40,31 +40,47 @@ public final class Regions {
     private final Runnable alsoOnRefresh;
     private final Vertx vertx;
     private final long sweepTimer;
+    private final RegionDirectory directory;
 
     /**
      * @param relayPool     a relay pool of its own, with the cluster CA and relay secret every region shares
      * @param heldBy        the tenant holding a hostname (reservation or verified custom domain), or null
      * @param relayAddress  the relay address this node advertises to the other regions (read after it listens)
-     * @param tcpPortsHere  TCP ports bound in this region → endpoint id
+     * @param tcpPortsHere  TCP ports bound in this region → endpoint and tenant
+     * @param portHolder    the tenant holding a TCP port in this region by reservation, or null
      * @param alsoOnRefresh run on a worker thread after each read of the directory (re-reading the held names)
      */
     public Regions(Vertx vertx, ClusterSettings cluster, RelayPool relayPool, String nodeId, EndpointRegistry local,
                    AgentLinks router, Function<String, Future<String>> heldBy, String domain, DataSource dataSource, String bindAddress,
                    PortRange tcpPorts, ProxyProtocolSettings proxyProtocol, Supplier<HostPort> relayAddress,
-                   Supplier<Map<Integer, String>> tcpPortsHere, Runnable alsoOnRefresh) {
+                   Supplier<Map<Integer, PublishedPort>> tcpPortsHere, java.util.function.IntFunction<Future<String>> portHolder,
+                   Runnable alsoOnRefresh) {
         this.vertx = vertx;
         this.cluster = cluster;
         this.alsoOnRefresh = alsoOnRefresh;
         this.relays = new RegionRelays(vertx, relayPool, cluster.region(), cluster.regionPeers());
-        RegionDirectory directory = new RegionDirectory(relays::lookup, System::nanoTime);
+        this.directory = new RegionDirectory(relays::lookup, System::nanoTime);
         this.sweepTimer = vertx.setPeriodic(RegionDirectory.SWEEP_EVERY.toMillis(), id -> directory.sweep());
         this.links = new RegionalLinks(router, relays, directory);
         this.registry = new RegionalRegistry(local, directory, heldBy, domain);
         this.remoteTcpListeners = new TcpEndpoints(vertx, bindAddress, registry, links, proxyProtocol);
-        this.remoteTcp = new RemoteTcpPorts(vertx, remoteTcpListeners, tcpPorts, () -> tcpPortsHere.get().keySet());
+        this.remoteTcp = new RemoteTcpPorts(vertx, remoteTcpListeners, tcpPorts, () -> tcpPortsHere.get().keySet(),
+                port -> awaitOnWorker(portHolder.apply(port)), System::nanoTime);
         registry.withRemotePorts(remoteTcp::endpointOn);
         this.discovery = new RegionDiscovery(vertx, new RegionNodeTable(dataSource), cluster.region(), nodeId, relayAddress,
                 tcpPortsHere, this::directoryRead);
+    }
+
+    /** Blocking, on the refresh's worker thread only (a local map read once the held names are mirrored). */
+    private static String awaitOnWorker(Future<String> holder) {
+        try {
+            return holder.toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot read the TCP port reservations: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the TCP port reservations", e);
+        }
     }
 
     private void directoryRead(List<RegionNodeTable.RegionNode> others) {
@@ -93,9 +109,10 @@ public final class Regions {
         return remoteTcp.yieldPort(port);
     }
 
-    /** Whether another region serves TCP port {@code port} (a random port here avoids it). */
-    public boolean isTcpPortTakenElsewhere(int port) {
-        return remoteTcp.isTakenElsewhere(port);
+    /** The tenant another region serves TCP port {@code port} for, or null (a bind here checks it). */
+    public String tenantServingElsewhere(int port) {
+        RemoteTcpPorts.Served served = remoteTcp.servedElsewhere(port);
+        return served == null ? null : served.published().tenantId();
     }
 
     /** Blocking: registers this node in the directory and reads it once; then every {@link RegionDiscovery#REFRESH}. */
@@ -137,6 +154,8 @@ public final class Regions {
                 .description("Endpoint lookups this node sent to other regions").register(metrics);
         FunctionCounter.builder("burrow_region_relayed_streams", links, RegionalLinks::relayedCount)
                 .description("Public requests and TCP connections this node relayed to another region").register(metrics);
+        FunctionCounter.builder("burrow_region_lookups_shed", directory, RegionDirectory::shedCount)
+                .description("Lookups of other regions answered as not found because too many were in flight").register(metrics);
         Gauge.builder("burrow_region_tcp_ports", remoteTcp, RemoteTcpPorts::size)
                 .description("TCP ports of other regions this node listens on and relays").register(metrics);
     }

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * {@code GET /api/v1/regions}: every region this node knows (from the directory and {@code --region-peers}), its live
- * nodes with their relay addresses and TCP ports, and this node's relay link to it.
+ * nodes with their relay addresses, the TCP ports it publishes (other regions), and this node's relay link to it.
  */
 public final class RegionsReport {
     private RegionsReport() {
@@ -24,8 +24,11 @@ public final class RegionsReport {
             region.getJsonArray("nodes").add(new JsonObject()
                     .put("nodeId", node.nodeId())
                     .put("relayAddress", dev.burrow.edge.config.HostPort.format(node.relayHost(), node.relayPort()))
-                    .put("lastSeenMillisAgo", node.age().toMillis())
-                    .put("tcpPorts", new JsonArray(List.copyOf(node.tcpPorts().keySet()))));
+                    .put("lastSeenMillisAgo", node.age().toMillis()));
+            if (!node.tcpPorts().isEmpty()) {
+                JsonArray ports = region.getJsonArray("tcpPorts");
+                node.tcpPorts().keySet().forEach(ports::add);
+            }
         }
         for (RegionPeer peer : staticPeers) {
             regions.computeIfAbsent(peer.region(), name -> region(name, localRegion, relays)).put("staticAddress", peer.address());
@@ -36,7 +39,7 @@ public final class RegionsReport {
     private static JsonObject region(String name, String localRegion, RegionRelays relays) {
         JsonObject region = new JsonObject().put("name", name).put("local", name.equals(localRegion)).put("nodes", new JsonArray());
         if (!name.equals(localRegion)) {
-            region.put("linkReady", relays.isReady(name)).put("linkAddress", relays.addressOf(name));
+            region.put("tcpPorts", new JsonArray()).put("linkReady", relays.isReady(name)).put("linkAddress", relays.addressOf(name));
         }
         return region;
     }

@@ -5,48 +5,82 @@ import dev.burrow.edge.link.PortListeners;
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointState;
+import dev.burrow.edge.relay.Contexts;
+import dev.burrow.edge.tenancy.Principal;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * TCP endpoints bound in other regions, listened on here too, so that one DNS name serves a TCP port in every region:
- * each port the directory lists for another region (inside this node's {@code --tcp-ports} and not bound in this
- * region) gets a listener whose connections go over the relay link to that region ({@link RegionalLinks}). A port
- * bound in this region always wins: {@link #localFirst} gives it back before the local listener opens. The listener
- * closes when the other region stops listing the port (at this node's next read of the directory).
+ * each port the directory lists for another region (inside this node's {@code --tcp-ports}, not bound in this region,
+ * and not held here by a reservation of another tenant than the endpoint's) gets a listener whose connections go over
+ * the relay link to that region ({@link RegionalLinks}). A port bound in this region always wins: {@link #yieldPort}
+ * closes the relayed listener and keeps the port out of the next refreshes while the local endpoint opens.
+ *
+ * <p>Each listener belongs to its port, not to the endpoint: a connection finds the endpoint when it arrives
+ * ({@link #endpointOn}), so a new endpoint id for a port (an agent that bound again, or a region whose nodes briefly
+ * disagree) changes where connections go without closing the listener (review2 L15). Listener state changes only on
+ * one event loop, and an open re-checks on completion that the port is still wanted (review2 M7).
  */
 public final class RemoteTcpPorts {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteTcpPorts.class);
+    /** The id of the listener of a relayed port (never an endpoint id of a region: those are random). */
+    static final String LISTENER_PREFIX = "region-tcp:";
+    /** How long a port taken by an endpoint of this region stays out of the refreshes while the directory catches up. */
+    static final Duration CLAIM_HOLD = Duration.ofSeconds(10);
 
-    private final Vertx vertx;
+    /** A TCP port another region serves: the region and what it published. */
+    public record Served(String region, PublishedPort published) {
+    }
+
+    private final Context context;
     private final PortListeners listeners;
     private final PortRange range;
     private final Supplier<Set<Integer>> boundHere;
+    private final IntFunction<String> holderHere;
+    private final LongSupplier nanoClock;
+    /** Relayed ports → the endpoint in the other region; read by connections on any event loop. */
     private final Map<Integer, Endpoint> listening = new ConcurrentHashMap<>();
-    /** Ports whose listener failed, warned about once (retried at every refresh, logged at debug after that). */
+    private volatile Map<Integer, Served> elsewhere = Map.of();
+    // Confined to the context: listeners open or opening (port → generation), ports claimed here (→ deadline).
+    private final Map<Integer, Long> open = new HashMap<>();
+    private final Map<Integer, Long> claims = new HashMap<>();
+    private long generations;
+    /** Ports warned about once (a failed listener, a tenant mismatch); retried at every refresh, logged at debug after. */
     private final Set<Integer> warned = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
 
     /**
-     * @param listeners TCP listeners whose connections route through {@link RegionalLinks} (ports looked up in
-     *                  {@link #endpointOn})
-     * @param boundHere TCP ports bound in this region
+     * @param listeners  TCP listeners whose connections route through {@link RegionalLinks} (ports looked up in
+     *                   {@link #endpointOn})
+     * @param boundHere  TCP ports bound in this region
+     * @param holderHere the tenant holding a TCP port in this region by reservation, or null (called on the refresh's
+     *                   worker thread)
      */
-    public RemoteTcpPorts(Vertx vertx, PortListeners listeners, PortRange range, Supplier<Set<Integer>> boundHere) {
-        this.vertx = vertx;
+    public RemoteTcpPorts(Vertx vertx, PortListeners listeners, PortRange range, Supplier<Set<Integer>> boundHere,
+                          IntFunction<String> holderHere, LongSupplier nanoClock) {
+        this.context = vertx.getOrCreateContext();
         this.listeners = listeners;
         this.range = range;
         this.boundHere = boundHere;
+        this.holderHere = holderHere;
+        this.nanoClock = nanoClock;
     }
 
     /** The other-region endpoint listened on at {@code port}, or null. */
@@ -54,54 +88,113 @@ public final class RemoteTcpPorts {
         return listening.get(port);
     }
 
-    /** Whether another region serves {@code port} (a new endpoint here should pick another port). */
-    public boolean isTakenElsewhere(int port) {
-        return listening.containsKey(port);
+    /** Which other region serves {@code port} and for which tenant, or null (a new endpoint here checks it). */
+    public Served servedElsewhere(int port) {
+        return elsewhere.get(port);
     }
 
-    /** The directory was read: listen on the other regions' ports, stop listening on ports they no longer list. */
-    public synchronized void update(List<RegionNodeTable.RegionNode> others) {
+    /** Whether another region serves {@code port} (a random port here avoids it). */
+    public boolean isTakenElsewhere(int port) {
+        return elsewhere.containsKey(port);
+    }
+
+    /**
+     * The directory was read: listen on the other regions' ports, stop listening on ports they no longer list. Each
+     * port goes to the first region in name order that lists it. Blocking is fine here (the refresh's worker thread).
+     */
+    public void update(List<RegionNodeTable.RegionNode> others) {
         if (stopped) {
             return;
         }
+        Map<Integer, Served> all = new TreeMap<>();
+        others.stream().sorted(Comparator.comparing(RegionNodeTable.RegionNode::region)).forEach(node ->
+                node.tcpPorts().forEach((port, published) -> all.putIfAbsent(port, new Served(node.region(), published))));
+        elsewhere = Map.copyOf(all);
+        Set<Integer> local = Set.copyOf(boundHere.get());
         Map<Integer, Endpoint> wanted = new TreeMap<>();
-        Set<Integer> local = boundHere.get();
-        others.stream().sorted(java.util.Comparator.comparing(RegionNodeTable.RegionNode::region)).forEach(node ->
-                node.tcpPorts().forEach((port, endpointId) -> {
-                    if (range.contains(port) && !local.contains(port)) {
-                        wanted.putIfAbsent(port, new Endpoint(endpointId, EndpointProtocol.TCP, null, port,
-                                RegionRelays.KEY_PREFIX + node.region(), null, EndpointState.ONLINE));
-                    }
-                }));
-        Map<Integer, Endpoint> before = new HashMap<>(listening);
-        before.forEach((port, endpoint) -> {
-            if (!endpoint.equals(wanted.get(port))) {
-                listening.remove(port, endpoint);
-                if (!wanted.containsKey(port)) {
-                    vertx.runOnContext(v -> listeners.close(endpoint.id()));
-                }
+        all.forEach((port, served) -> {
+            if (range.contains(port) && !local.contains(port) && mayRelay(port, served)) {
+                wanted.put(port, endpointOf(port, served));
             }
         });
+        context.runOnContext(v -> reconcile(wanted, local));
+    }
+
+    /** A port held here by a reservation is relayed only to an endpoint of the holding tenant (review2 H2). */
+    private boolean mayRelay(int port, Served served) {
+        String holder = holderHere.apply(port);
+        if (holder == null || holder.equals(served.published().tenantId())) {
+            return true;
+        }
+        if (warned.add(-port)) {
+            LOG.warn("TCP port {} is reserved in this region by another tenant than the one that serves it in region {}; "
+                    + "it is not relayed from this node", port, served.region());
+        }
+        return false;
+    }
+
+    private static Endpoint endpointOf(int port, Served served) {
+        return new Endpoint(served.published().endpointId(), EndpointProtocol.TCP, null, port,
+                RegionRelays.KEY_PREFIX + served.region(), Principal.TENANT_OWNER_PREFIX + served.published().tenantId(),
+                EndpointState.ONLINE);
+    }
+
+    private void reconcile(Map<Integer, Endpoint> wanted, Set<Integer> local) {
+        if (stopped) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        claims.entrySet().removeIf(claim -> local.contains(claim.getKey()) || claim.getValue() - now <= 0);
+        for (Integer port : List.copyOf(listening.keySet())) {
+            if (!wanted.containsKey(port) || claims.containsKey(port)) {
+                listening.remove(port);
+                closeListener(port);
+            }
+        }
         wanted.forEach((port, endpoint) -> {
-            Endpoint old = before.get(port);
-            if (!endpoint.equals(old)) {
-                listening.put(port, endpoint);
-                // The old listener of the port (another endpoint) is closed before the new one binds it.
-                vertx.runOnContext(v -> (old == null ? Future.<Void>succeededFuture() : listeners.close(old.id()))
-                        .compose(closed -> listeners.open(endpoint))
-                        .onSuccess(ok -> opened(port, endpoint))
-                        .onFailure(error -> failed(port, endpoint, error)));
+            if (claims.containsKey(port)) {
+                return;
+            }
+            Endpoint before = listening.put(port, endpoint);
+            if (before != null && !before.equals(endpoint)) {
+                LOG.debug("TCP port {}: now relayed to endpoint {} ({}); the listener stays open", port, endpoint.id(),
+                        endpoint.sessionId());
+            }
+            if (!open.containsKey(port)) {
+                openListener(port, endpoint);
             }
         });
     }
 
-    private void opened(int port, Endpoint endpoint) {
-        warned.remove(port);
-        LOG.info("TCP port {} of region {} (endpoint {}) is relayed from this node", port, regionOf(endpoint), endpoint.id());
+    private void openListener(int port, Endpoint endpoint) {
+        long generation = ++generations;
+        open.put(port, generation);
+        listeners.open(listenerOf(port)).onComplete(ar -> Contexts.run(context, () -> {
+            if (!Long.valueOf(generation).equals(open.get(port))) {
+                return; // closed (or closed and opened again) meanwhile: that close also closes this listener
+            }
+            if (ar.failed()) {
+                open.remove(port);
+                listening.remove(port);
+                failed(port, endpoint, ar.cause());
+            } else if (stopped || !listening.containsKey(port)) {
+                closeListener(port); // given back while it opened
+            } else {
+                warned.remove(port);
+                LOG.info("TCP port {} of region {} (endpoint {}) is relayed from this node", port, regionOf(endpoint), endpoint.id());
+            }
+        }));
+    }
+
+    private Future<Void> closeListener(int port) {
+        return open.remove(port) == null ? Future.succeededFuture() : listeners.close(LISTENER_PREFIX + port);
+    }
+
+    private static Endpoint listenerOf(int port) {
+        return new Endpoint(LISTENER_PREFIX + port, EndpointProtocol.TCP, null, port, null, null, EndpointState.ONLINE);
     }
 
     private void failed(int port, Endpoint endpoint, Throwable error) {
-        listening.remove(port, endpoint);
         if (warned.add(port)) {
             LOG.warn("TCP port {} of region {} cannot listen on this node: {}; retrying every {} s", port, regionOf(endpoint),
                     error.getMessage(), RegionDiscovery.REFRESH.toSeconds());
@@ -114,10 +207,19 @@ public final class RemoteTcpPorts {
         return endpoint.sessionId().substring(RegionRelays.KEY_PREFIX.length());
     }
 
-    /** A TCP endpoint of this region wants {@code port}: stop relaying it to another region first. */
+    /**
+     * A TCP endpoint of this region wants {@code port}: stop relaying it to another region first, and keep it out of
+     * the refreshes for {@link #CLAIM_HOLD} or until the directory lists it as bound here. Completes once the relayed
+     * listener is closed.
+     */
     public Future<Void> yieldPort(int port) {
-        Endpoint remote = listening.remove(port);
-        return remote == null ? Future.succeededFuture() : listeners.close(remote.id());
+        Promise<Void> yielded = Promise.promise();
+        Contexts.run(context, () -> {
+            claims.put(port, nanoClock.getAsLong() + CLAIM_HOLD.toNanos());
+            listening.remove(port);
+            closeListener(port).onComplete(yielded);
+        });
+        return yielded.future();
     }
 
     /** {@link PortListeners} for this region's own endpoints: a port relayed to another region is given back first. */

@@ -81,4 +81,28 @@ class RegionDirectoryTest {
         small.find("c.example.com");
         assertEquals(5, hosts.size(), "remembered again once there is room");
     }
+
+    @Test
+    void pastTheCapOfLookupsInFlightANewNameIsAnsweredNowhereAtOnceAndCounted() {
+        RegionDirectory capped = new RegionDirectory(host -> {
+            hosts.add(host);
+            Promise<RegionRelays.Answer> promise = Promise.promise();
+            asked.add(promise);
+            return promise.future();
+        }, now::get, 100, 2);
+        Future<RegionRelays.Answer> one = capped.find("one.example.com");
+        capped.find("two.example.com");
+        assertSame(one, capped.find("one.example.com"), "joining a lookup in flight costs nothing");
+        Future<RegionRelays.Answer> three = capped.find("three.example.com");
+        assertNull(three.result(), "the third name is not found, at once");
+        assertEquals(List.of("one.example.com", "two.example.com"), hosts, "and never asked");
+        assertEquals(1, capped.shedCount());
+        assertEquals(2, capped.inFlight());
+
+        asked.get(0).complete(new RegionRelays.Answer("region:eu", "ep-1"));
+        assertEquals(1, capped.inFlight());
+        capped.find("three.example.com");
+        assertEquals(3, hosts.size(), "a shed name was not remembered as missing: asked once there is room");
+        assertEquals(1, capped.shedCount());
+    }
 }
