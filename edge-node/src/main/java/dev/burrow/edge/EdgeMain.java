@@ -53,7 +53,7 @@ public final class EdgeMain implements Callable<Integer> {
     String drainTimeout;
 
     @Option(names = "--event-loops", paramLabel = "N",
-            description = "Event-loop threads; 0 = one per core (default). On a small machine that also runs the upstream, 1 avoids hand-overs between loops.")
+            description = "Event-loop threads; 0 = one per two cores, at least one (default). Fewer loops mean fewer hand-overs between threads per request; more serve more agents at once on a large machine.")
     String eventLoops;
     @Option(names = "--cluster-port", paramLabel = "PORT", description = "Hazelcast member port (default 5701).")
     String clusterPort;

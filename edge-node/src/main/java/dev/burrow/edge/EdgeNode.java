@@ -419,6 +419,7 @@ public final class EdgeNode {
         tenantStore.startMirror();
         registryListener = registry.listen(mirror::changed, mirror::removed);
         registry.useLocalView(mirror::record);
+        registry.useLocalKeys(mirror::keyOf);
         for (EndpointRecord record : registry.recordsBlocking()) {
             mirror.changed(record);
         }

@@ -4,11 +4,14 @@ import dev.burrow.protocol.FrameEncoder;
 import dev.burrow.protocol.FrameType;
 import dev.burrow.protocol.ProtocolLimits;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,34 +20,35 @@ import java.util.List;
  * Coalesces the frames produced during one event-loop task into a single socket write, so that a burst of
  * small frames costs one TLS record and one system call instead of one each. Used on the link's event loop only.
  *
- * <p>Small frames are copied into one batch buffer. A large DATA payload is not copied: its header closes the
- * current batch buffer, and the payload itself joins the write as its own component (the write is a composite
- * of buffers), so a bulk byte is copied once fewer on its way to the TLS engine.
+ * <p>Frames are only referenced until the flush, which copies every one of them, once, into a single pooled direct
+ * buffer handed to the channel (which releases it). The OpenSSL engine and the epoll transport both need direct
+ * memory: a heap batch was copied again by the TLS handler, and a composite of heap parts (header + large payload)
+ * was first merged into a new heap buffer and then copied to direct memory, two copies and an allocation per byte.
  */
 final class LinkWriter {
     /** Above this many unflushed bytes, the writer asks producers to wait for the next flush. */
     static final int MAX_BATCH_BYTES = 256 * 1024;
-    /** DATA payloads up to this size are copied into the batch; larger ones are referenced, not copied. */
-    static final int COPY_PAYLOAD_MAX = 4 * 1024;
-    private static final int BATCH_BUFFER_SIZE = 4096;
 
     private final NetSocket socket;
     private final Context context;
     private final Runnable afterFlush;
-    /** Buffer the next small frame is appended to; null when none is open. */
-    private Buffer batch;
-    /** Closed batch buffers and referenced payloads, in write order, ahead of {@link #batch}. */
-    private final List<ByteBuf> parts = new ArrayList<>();
+    private final ByteBufAllocator allocator;
+    /** Whole encoded frames ({@link Buffer}) and DATA frames ({@link Data}), in write order. */
+    private final List<Object> pending = new ArrayList<>();
     private int batchedBytes;
     private boolean flushScheduled;
     private boolean closed;
+
+    private record Data(int streamId, Buffer payload) {
+    }
 
     /** {@code first} (the preface) goes out before any frame, whenever the first flush happens. */
     LinkWriter(NetSocket socket, Context context, Buffer first, Runnable afterFlush) {
         this.socket = socket;
         this.context = context;
         this.afterFlush = afterFlush;
-        this.batch = Buffer.buffer(BATCH_BUFFER_SIZE).appendBuffer(first);
+        this.allocator = socket instanceof ConnectionBase connection ? connection.channel().alloc() : ByteBufAllocator.DEFAULT;
+        pending.add(first);
         this.batchedBytes = first.length();
     }
 
@@ -60,31 +64,26 @@ final class LinkWriter {
         return batchedBytes;
     }
 
-    /** Queues a whole encoded frame (copied into the batch). */
+    /** Queues a whole encoded frame; it must not be modified afterwards. */
     void write(Buffer frame) {
         if (closed) {
             return;
         }
-        openBatch(frame.length()).appendBuffer(frame);
+        pending.add(frame);
         batchedBytes += frame.length();
         scheduleFlush();
     }
 
-    /** Queues a DATA frame; a large payload is referenced, not copied, and must not be modified afterwards. */
+    /** Queues a DATA frame; the payload must not be modified afterwards. */
     void writeData(int streamId, Buffer payload) {
         if (closed) {
             return;
         }
-        int length = payload.length();
-        Buffer header = FrameEncoder.appendHeader(openBatch(ProtocolLimits.FRAME_HEADER_SIZE + Math.min(length, COPY_PAYLOAD_MAX)),
-                FrameType.DATA, 0, streamId, length);
-        if (length <= COPY_PAYLOAD_MAX) {
-            header.appendBuffer(payload);
-        } else {
-            closeBatch();
-            parts.add(((BufferInternal) payload).getByteBuf());
+        if (payload.length() > ProtocolLimits.MAX_FRAME_PAYLOAD) {
+            throw new IllegalArgumentException("DATA payload of " + payload.length() + " bytes is outside the frame limit");
         }
-        batchedBytes += ProtocolLimits.FRAME_HEADER_SIZE + length;
+        pending.add(new Data(streamId, payload));
+        batchedBytes += ProtocolLimits.FRAME_HEADER_SIZE + payload.length();
         scheduleFlush();
     }
 
@@ -118,33 +117,27 @@ final class LinkWriter {
         }
     }
 
-    private Buffer openBatch(int atLeast) {
-        if (batch == null) {
-            batch = Buffer.buffer(Math.max(atLeast, BATCH_BUFFER_SIZE));
-        }
-        return batch;
-    }
-
-    private void closeBatch() {
-        if (batch != null) {
-            parts.add(((BufferInternal) batch).getByteBuf());
-            batch = null;
-        }
-    }
-
     private void writeOut() {
         if (batchedBytes == 0) {
             return;
         }
-        if (parts.isEmpty()) {
-            socket.write(batch);
-            batch = null;
-        } else {
-            closeBatch();
-            ByteBuf out = Unpooled.wrappedBuffer(parts.size(), parts.toArray(new ByteBuf[0]));
-            parts.clear();
-            socket.write(BufferInternal.buffer(out));
+        boolean direct = socket instanceof NetSocketInternal;
+        ByteBuf out = direct ? allocator.directBuffer(batchedBytes) : Unpooled.buffer(batchedBytes);
+        Buffer view = BufferInternal.buffer(out);
+        for (Object item : pending) {
+            if (item instanceof Data data) {
+                FrameEncoder.appendHeader(view, FrameType.DATA, 0, data.streamId(), data.payload().length()).appendBuffer(data.payload());
+            } else {
+                view.appendBuffer((Buffer) item);
+            }
         }
+        pending.clear();
         batchedBytes = 0;
+        if (direct) {
+            // Not NetSocket.write: it hands the channel an unreleasable slice, and the pooled buffer would leak.
+            ((NetSocketInternal) socket).writeMessage(out);
+        } else {
+            socket.write(view);
+        }
     }
 }

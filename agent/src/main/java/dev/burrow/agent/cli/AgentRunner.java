@@ -143,7 +143,7 @@ final class AgentRunner {
 
     private void onExchange(String method, String uri, int status, String reason) {
         console.request(LocalTime.now(), method, uri, status, reason);
-        if (log != null) {
+        if (log != null && log.logs(LogEvent.Level.DEBUG)) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("method", method);
             fields.put("uri", uri);

@@ -26,6 +26,11 @@ public final class LineLog implements EventLog {
     }
 
     @Override
+    public boolean logs(LogEvent.Level level) {
+        return level.compareTo(threshold) >= 0;
+    }
+
+    @Override
     public void log(LogEvent event) {
         if (event.level().compareTo(threshold) < 0) {
             return;

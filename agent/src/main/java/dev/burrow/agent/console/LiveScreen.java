@@ -41,6 +41,11 @@ public final class LiveScreen implements EventLog {
     private static final java.util.Set<String> SHOWN_ELSEWHERE = java.util.Set.of("forwarding", "web interface");
 
     @Override
+    public boolean logs(LogEvent.Level level) {
+        return level != LogEvent.Level.DEBUG;
+    }
+
+    @Override
     public void log(LogEvent event) {
         if (event.level() != LogEvent.Level.DEBUG && !SHOWN_ELSEWHERE.contains(event.message())) {
             state.lastEvent(event.line());

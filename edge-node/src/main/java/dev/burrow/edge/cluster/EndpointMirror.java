@@ -16,6 +16,8 @@ import java.util.function.Consumer;
  */
 public final class EndpointMirror {
     private final Map<String, EndpointRecord> byKey = new ConcurrentHashMap<>();
+    /** endpoint id → key, so that a stream naming only its endpoint id (relayed from another region) is routed locally. */
+    private final Map<String, String> keyById = new ConcurrentHashMap<>();
     /** session id → node → number of that session's endpoints the node serves. */
     private final Map<String, Map<String, Integer>> nodesBySession = new HashMap<>();
     private final Consumer<EndpointRecord> tcpAdded;
@@ -30,6 +32,10 @@ public final class EndpointMirror {
         EndpointRecord previous;
         synchronized (this) {
             previous = byKey.put(record.key(), record);
+            if (previous != null && !previous.id().equals(record.id())) {
+                keyById.remove(previous.id(), previous.key());
+            }
+            keyById.put(record.id(), record.key());
             count(previous, -1);
             count(record, +1);
         }
@@ -66,6 +72,7 @@ public final class EndpointMirror {
                 return;
             }
             byKey.remove(record.key());
+            keyById.remove(previous.id(), previous.key());
             count(previous, -1);
         }
         if (record.protocol() == EndpointProtocol.TCP) {
@@ -111,6 +118,11 @@ public final class EndpointMirror {
             }
         }
         return ports;
+    }
+
+    /** The key of an endpoint id as last seen, or null. */
+    public String keyOf(String endpointId) {
+        return keyById.get(endpointId);
     }
 
     /** Endpoints in the cluster. */

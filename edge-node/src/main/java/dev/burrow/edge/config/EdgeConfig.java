@@ -23,8 +23,7 @@ import java.util.List;
  * @param opsPort           health and metrics port ({@code /healthz}, {@code /readyz}, {@code /metrics}); 0 picks one
  * @param drainTimeout      how long a stopping node lets open exchanges finish
  * @param cluster           how the node joins its cluster
- * @param eventLoops        event-loop threads; 0 means one per core (on a small machine shared with the upstream,
- *                          1 saves the hand-overs between loops)
+ * @param eventLoops        event-loop threads; 0 means one per two cores (see {@link #effectiveEventLoops()})
  * @param tls               the certificate chain and key the agent link presents ({@code --tls-cert}, {@code --tls-key});
  *                          null: the dev certificate of the data directory
  * @param proxyProtocol     PROXY protocol on the public listeners ({@code --proxy-protocol}, trusted senders)
@@ -172,9 +171,19 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
                 offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, settings);
     }
 
-    /** The event-loop threads to run: the configured count, or one per core. */
+    /**
+     * The event-loop threads to run: the configured count, or one per two cores (at least one). An agent's link is
+     * served by one loop, so a public request read on another loop crosses threads twice (there and back); on a 2-core
+     * machine one loop cut the edge's CPU per request by a fifth to a third and the added latency at one connection by
+     * a third (docs/benchmarks.md), and the kernel's network work, the JIT and the GC need the other core anyway.
+     */
     public int effectiveEventLoops() {
-        return eventLoops > 0 ? eventLoops : Math.max(1, Runtime.getRuntime().availableProcessors());
+        return eventLoops > 0 ? eventLoops : defaultEventLoops(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** One event loop per two cores, at least one. */
+    public static int defaultEventLoops(int cores) {
+        return Math.max(1, cores / 2);
     }
 
     public EdgeConfig withCluster(ClusterSettings settings) {

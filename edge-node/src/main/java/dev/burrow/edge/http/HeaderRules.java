@@ -35,7 +35,7 @@ final class HeaderRules {
             return false;
         }
         String upgrade = request.headers().get("upgrade");
-        return upgrade != null && !upgrade.isBlank() && connectionTokens(request.headers()).contains("upgrade");
+        return upgrade != null && !upgrade.isBlank() && connectionTokens(request.headers().getAll("connection")).contains("upgrade");
     }
 
     /** The head forwarded to the agent. */
@@ -57,7 +57,7 @@ final class HeaderRules {
 
     static HttpRequestHead requestHead(HttpServerRequest request, String clientIp, String originalHost, boolean upgrade) {
         MultiMap in = request.headers();
-        Set<String> dropped = droppedHeaders(in);
+        Set<String> named = connectionTokens(in.getAll("connection"));
         List<Map.Entry<String, String>> out = new ArrayList<>(in.size() + 4);
         String forwardedFor = null;
         boolean hasHost = false;
@@ -73,7 +73,7 @@ final class HeaderRules {
             if (upgrade && (name.equals("upgrade") || name.equals("connection"))) {
                 continue;
             }
-            if (dropped.contains(name)) {
+            if (HOP_BY_HOP.contains(name) || named.contains(name)) {
                 continue;
             }
             hasHost |= name.equals("host");
@@ -100,9 +100,13 @@ final class HeaderRules {
      */
     static void applyResponseHead(HttpResponseHead head, HttpServerResponse response, HttpMethod method) {
         boolean switching = head.status() == 101;
-        MultiMap received = MultiMap.caseInsensitiveMultiMap();
-        head.headers().forEach(h -> received.add(h.getKey(), h.getValue()));
-        Set<String> dropped = droppedHeaders(received);
+        List<String> connection = null;
+        for (Map.Entry<String, String> header : head.headers()) {
+            if (header.getKey().equalsIgnoreCase("connection")) {
+                (connection == null ? connection = new ArrayList<>(2) : connection).add(header.getValue());
+            }
+        }
+        Set<String> named = connection == null ? Set.of() : connectionTokens(connection);
         response.setStatusCode(head.status());
         if (head.reason() != null && !head.reason().isBlank()) {
             response.setStatusMessage(head.reason());
@@ -114,7 +118,7 @@ final class HeaderRules {
                 response.headers().add(header.getKey(), header.getValue());
                 continue;
             }
-            if (dropped.contains(name) || (switching && name.equals("content-length"))) {
+            if (HOP_BY_HOP.contains(name) || named.contains(name) || (switching && name.equals("content-length"))) {
                 continue;
             }
             hasLength |= name.equals("content-length");
@@ -129,15 +133,13 @@ final class HeaderRules {
         return method != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304;
     }
 
-    private static Set<String> droppedHeaders(MultiMap headers) {
-        Set<String> dropped = new HashSet<>(HOP_BY_HOP);
-        dropped.addAll(connectionTokens(headers));
-        return dropped;
-    }
-
-    private static Set<String> connectionTokens(MultiMap headers) {
+    /** The header names listed in {@code Connection} values, lowercase (usually none: no set is built then). */
+    private static Set<String> connectionTokens(List<String> connectionValues) {
+        if (connectionValues.isEmpty()) {
+            return Set.of();
+        }
         Set<String> tokens = new HashSet<>();
-        for (String value : headers.getAll("connection")) {
+        for (String value : connectionValues) {
             for (String token : value.split(",")) {
                 String trimmed = token.trim().toLowerCase(Locale.ROOT);
                 if (!trimmed.isEmpty()) {

@@ -36,6 +36,14 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private volatile java.util.function.Function<String, EndpointRecord> localView;
+    private volatile java.util.function.Function<String, String> localKeys;
+    /**
+     * Keys that neither this node's copy nor Hazelcast had, until when (nanos). A hostname served by another region (or
+     * by nobody) is always a miss of the copy; without this every such request cost a Hazelcast round trip.
+     */
+    private final Map<String, Long> misses = new java.util.concurrent.ConcurrentHashMap<>();
+    static final long MISS_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private static final int MAX_MISSES = 10_000;
     private final Vertx vertx;
     private final IMap<String, EndpointRecord> endpoints;
     private final IMap<String, String> keysById;
@@ -59,6 +67,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         String key = EndpointRecord.keyOf(claim.protocol(), claim.hostname(), claim.port());
         LinkRef link = new LinkRef(localNode, localNodeName, claim.sessionId(), claim.linkEpoch());
         String newId = "ep_" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
+        misses.remove(key);
         return Future.fromCompletionStage(endpoints.submitToKey(key, new Claim(claim, link, newId))).compose(outcome -> {
             if (outcome == null) {
                 return Future.failedFuture(claim.protocol() == EndpointProtocol.HTTP
@@ -67,6 +76,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
                         : new EndpointException(ErrorCode.PORT_UNAVAILABLE,
                         "TCP port " + claim.port() + " is already bound by another agent session"));
             }
+            misses.remove(key);
             Endpoint endpoint = outcome.toEndpoint();
             return outcome.id().equals(newId)
                     ? Future.fromCompletionStage(keysById.setAsync(newId, key)).map(endpoint)
@@ -104,7 +114,26 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         if (local != null) {
             return Future.succeededFuture(local.toEndpoint());
         }
-        return Future.fromCompletionStage(endpoints.getAsync(key)).map(r -> r == null ? null : r.toEndpoint());
+        if (view == null) {
+            return Future.fromCompletionStage(endpoints.getAsync(key)).map(r -> r == null ? null : r.toEndpoint());
+        }
+        // The copy lags a bind on another node by its event's delay only: a miss is asked of Hazelcast once per TTL.
+        Long until = misses.get(key);
+        long now = System.nanoTime();
+        if (until != null && until - now > 0) {
+            return Future.succeededFuture();
+        }
+        return Future.fromCompletionStage(endpoints.getAsync(key)).map(r -> {
+            if (r == null) {
+                if (misses.size() >= MAX_MISSES) {
+                    misses.clear();
+                }
+                misses.put(key, System.nanoTime() + MISS_TTL_NANOS);
+                return null;
+            }
+            misses.remove(key);
+            return r.toEndpoint();
+        });
     }
 
     /**
@@ -116,6 +145,14 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         this.localView = view;
     }
 
+    /**
+     * As {@link #useLocalView}, for {@link #lookupId}: the key of an endpoint id from this node's copy. A stream relayed
+     * from another region names only its endpoint id; without this each one cost two Hazelcast round trips.
+     */
+    public void useLocalKeys(java.util.function.Function<String, String> keyById) {
+        this.localKeys = keyById;
+    }
+
     /** The stored record (with its links and epoch), or null. */
     public Future<EndpointRecord> record(String key) {
         return Future.fromCompletionStage(endpoints.getAsync(key));
@@ -123,6 +160,13 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
 
     @Override
     public Future<Endpoint> lookupId(String endpointId) {
+        java.util.function.Function<String, String> keys = localKeys;
+        java.util.function.Function<String, EndpointRecord> view = localView;
+        String localKey = keys == null ? null : keys.apply(endpointId);
+        EndpointRecord local = localKey == null || view == null ? null : view.apply(localKey);
+        if (local != null && local.id().equals(endpointId)) {
+            return Future.succeededFuture(local.toEndpoint());
+        }
         return Future.fromCompletionStage(keysById.getAsync(endpointId))
                 .compose(key -> key == null ? Future.succeededFuture(null) : lookupKey(key))
                 .map(endpoint -> endpoint != null && endpoint.id().equals(endpointId) ? endpoint : null);

@@ -68,7 +68,10 @@ class ConfigResolverTest {
     void eventLoopsDefaultToOnePerCoreAndCanBePinned() {
         EdgeConfig defaults = ConfigResolver.resolve(Map.of(), Map.of(), null);
         assertEquals(0, defaults.eventLoops());
-        assertEquals(Runtime.getRuntime().availableProcessors(), defaults.effectiveEventLoops());
+        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), defaults.effectiveEventLoops());
+        assertEquals(1, EdgeConfig.defaultEventLoops(1));
+        assertEquals(1, EdgeConfig.defaultEventLoops(2));
+        assertEquals(4, EdgeConfig.defaultEventLoops(8));
         EdgeConfig pinned = ConfigResolver.resolve(Map.of(), Map.of("BURROW_EVENT_LOOPS", "1"), null);
         assertEquals(1, pinned.effectiveEventLoops());
         ConfigException error = assertThrows(ConfigException.class, () ->

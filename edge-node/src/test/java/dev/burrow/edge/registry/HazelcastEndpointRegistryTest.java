@@ -22,6 +22,44 @@ class HazelcastEndpointRegistryTest extends TwoNodeRegistryTest {
         return "h" + UUID.randomUUID().toString().substring(0, 8) + ".localhost";
     }
 
+    /**
+     * A node with its event-fed copy: a miss is remembered (so a hostname served elsewhere costs no Hazelcast call per
+     * request), yet a bind on this node or an event from another node makes the hostname found at once; lookups by
+     * endpoint id (streams relayed from another region) are answered from the copy.
+     */
+    @Test
+    void nodeWithALocalCopyFindsNewBindsDespiteRememberedMisses() throws Exception {
+        HazelcastEndpointRegistry nodeC = new HazelcastEndpointRegistry(vertx, hazelcast, "member-c", "c");
+        dev.burrow.edge.cluster.EndpointMirror mirror = new dev.burrow.edge.cluster.EndpointMirror(r -> { }, r -> { });
+        UUID listener = nodeC.listen(mirror::changed, mirror::removed);
+        nodeC.useLocalView(mirror::record);
+        nodeC.useLocalKeys(mirror::keyOf);
+        try {
+            String here = host();
+            assertNull(await(nodeC.lookupHostname(here)));
+            Endpoint bound = await(nodeC.bind(EndpointClaim.http(here, run + "s1", "owner-1", 1)));
+            assertEquals(bound.id(), await(nodeC.lookupHostname(here)).id());
+
+            String elsewhere = host();
+            assertNull(await(nodeC.lookupHostname(elsewhere)));
+            Endpoint remote = await(nodeB.bind(EndpointClaim.http(elsewhere, run + "s2", "owner-2", 1)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            Endpoint found = null;
+            while (found == null && System.nanoTime() < deadline) {
+                found = await(nodeC.lookupHostname(elsewhere));
+                if (found == null) {
+                    Thread.sleep(20);
+                }
+            }
+            assertEquals(remote.id(), found == null ? null : found.id());
+            assertEquals("h:" + elsewhere, mirror.keyOf(remote.id()));
+            assertEquals(remote.id(), await(nodeC.lookupId(remote.id())).id());
+            assertNull(await(nodeC.lookupId("ep_nosuchendpoint")));
+        } finally {
+            nodeC.stopListening(listener);
+        }
+    }
+
     @Test
     void secondSessionCannotTakeAnOnlineHostname() throws Exception {
         String host = host();
