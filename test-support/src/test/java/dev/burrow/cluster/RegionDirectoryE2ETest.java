@@ -59,7 +59,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RegionDirectoryE2ETest {
     /** The directory refresh (2 s) twice, plus the dial: what "found each other" may take. */
     private static final Duration DISCOVERY_BOUND = Duration.ofSeconds(15);
-    /** Held names are re-read with the directory, every 2 s. */
+    /** Held names come through the change log, read every 2 s. */
     private static final Duration HELD_NAMES_BOUND = Duration.ofSeconds(10);
 
     private Path ca;

@@ -163,6 +163,21 @@ class RegionTenancyE2ETest {
             assertEquals("moved", reply.bodyText());
         }
         System.out.printf("tenancy across regions: a name released in eu was free in us after %d ms%n", releasedMillis);
+        assertTrue(tenantChangesBy("eu") >= 4, "eu logged its writes of tenants acme, gone and holder");
+        assertEquals(0, tenantChangesBy("us"), "region us wrote back the tenants it learned from eu");
+    }
+
+    /** Changes {@code region} logged to the tenants that only eu wrote. */
+    private int tenantChangesBy(String region) throws Exception {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(database.jdbcUrl());
+             java.sql.PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM tenancy_changes WHERE region = ? "
+                     + "AND map_name = 'burrow.tenants' AND row_id IN ('acme', 'gone', 'holder')")) {
+            select.setString(1, region);
+            try (java.sql.ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
     }
 
     private static int listed(AdminClient admin, String path, String field) {
