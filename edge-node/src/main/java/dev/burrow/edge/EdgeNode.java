@@ -203,6 +203,10 @@ public final class EdgeNode {
         if (regions != null) {
             regions.registerMetrics(metrics);
         }
+        if (remoteChanges != null) {
+            FunctionCounter.builder("burrow_region_tenancy_changes_applied", remoteChanges, RemoteChanges::appliedCount)
+                    .description("Tenancy writes of other regions applied to this region's maps").register(metrics);
+        }
         Gauge.builder("burrow_tcp_listeners", tcpEndpoints, TcpEndpoints::listenerCount)
                 .description("TCP endpoint ports this node listens on").register(metrics);
     }

@@ -93,6 +93,8 @@ class RegionTenancyE2ETest {
         Await.until(() -> listed(usAdmin, "/tenants/acme/tokens", "tokens") == 1, SYNC_BOUND, Duration.ofMillis(100),
                 () -> "region us never learned the token issued in eu");
         long knownMillis = millisSince(issued);
+        Await.until(() -> ClusterTestSupport.metric(us.node(0), "burrow_region_tenancy_changes_applied_total") >= 2,
+                Duration.ofSeconds(5), Duration.ofMillis(100), () -> "us does not count the changes it applied (the tenant and its token)");
         try (AgentProcess agent = AgentProcess.http(us.node(0), upstream.httpAddress()).name("acme-in-us")
                 .authtoken(token.getString("token")).subdomain("acme-app").arg("--links", "1").start();
              PublicHttpClient client = new PublicHttpClient(vertx, us.node(0).httpPort(), 2)) {
