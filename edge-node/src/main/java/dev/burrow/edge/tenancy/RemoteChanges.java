@@ -37,6 +37,7 @@ public final class RemoteChanges {
     private final AtomicBoolean polling = new AtomicBoolean();
     private final AtomicLong applied = new AtomicLong();
     private volatile boolean failing;
+    private volatile boolean stopped;
     private long nextPruneAt;
     private long timer = -1;
 
@@ -56,6 +57,7 @@ public final class RemoteChanges {
     }
 
     public void stop() {
+        stopped = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
@@ -77,6 +79,9 @@ public final class RemoteChanges {
             return null;
         }, false).onComplete(done -> {
             polling.set(false);
+            if (stopped) {
+                return; // a poll that raced the node's shutdown
+            }
             if (done.failed()) {
                 if (!failing) {
                     LOG.warn("region {}: cannot read the other regions' tenancy changes (retrying every {} s): {}",
