@@ -16,9 +16,11 @@ import dev.burrow.edge.config.TenancySettings;
 import dev.burrow.edge.admin.AdminApi;
 import dev.burrow.edge.admin.AdminAuth;
 import dev.burrow.edge.pki.AdminToken;
+import dev.burrow.edge.store.ChangeLog;
 import dev.burrow.edge.store.Database;
 import dev.burrow.edge.tenancy.BindPolicy;
 import dev.burrow.edge.tenancy.DomainVerifier;
+import dev.burrow.edge.tenancy.RemoteChanges;
 import dev.burrow.edge.tenancy.RequestRateLimiter;
 import dev.burrow.edge.tenancy.ReservedNames;
 import dev.burrow.edge.tenancy.TenancyMaps;
@@ -94,6 +96,8 @@ public final class EdgeNode {
     private final TenantStore tenantStore;
     private final ReservedNames reservedNames;
     private final TenantSessions tenantSessions;
+    /** Other regions' tenancy writes, read from the shared database; null when no regions share one. */
+    private final RemoteChanges remoteChanges;
     private final RequestRateLimiter rateLimiter;
     private volatile boolean listening;
     private volatile boolean draining;
@@ -138,8 +142,9 @@ public final class EdgeNode {
                 new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()), nodeId,
                 registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(),
                 () -> new dev.burrow.edge.config.HostPort(config.cluster().advertiseAddress(), relayPort),
-                () -> publishedTcpPorts(mirror), reservedNames::portOwner,
-                sharedHeldNames(prepared.tenancy(), reservedNames, database));
+                () -> publishedTcpPorts(mirror), reservedNames::portOwner, () -> { });
+        this.remoteChanges = prepared.changeLog() == null ? null
+                : new RemoteChanges(vertx, hazelcast, prepared.changeLog(), prepared.changesFrom(), tenantSessions);
         EndpointBinder binder = new EndpointBinder(registry, regions == null ? tcpEndpoints : regions.localFirst(tcpEndpoints),
                 config.domain(), config.tcpPorts(), () -> httpPort, policy);
         if (regions != null) {
@@ -186,15 +191,6 @@ public final class EdgeNode {
         return ports;
     }
 
-    /**
-     * With a database of its own (--db-url: shared by the regions), other regions' reservations and domains are re-read
-     * with each directory refresh. Per-node H2 files are not shared, and may hold rows another node has since deleted.
-     */
-    private static Runnable sharedHeldNames(TenancySettings tenancy, ReservedNames names, Database database) {
-        String url = tenancy.store().url();
-        return url == null || url.isBlank() ? () -> { } : () -> names.refreshShared(database.dataSource());
-    }
-
     private void registerMetrics() {
         Gauge.builder("burrow_agent_links", sessions, SessionTable::liveSessionCount)
                 .description("Agent sessions with a live link to this node").register(metrics);
@@ -214,6 +210,10 @@ public final class EdgeNode {
                 .description("Endpoint lookups this node answered for other regions").register(metrics);
         if (regions != null) {
             regions.registerMetrics(metrics);
+        }
+        if (remoteChanges != null) {
+            FunctionCounter.builder("burrow_region_tenancy_changes_applied", remoteChanges, RemoteChanges::appliedCount)
+                    .description("Tenancy writes of other regions applied to this region's maps").register(metrics);
         }
         Gauge.builder("burrow_tcp_listeners", tcpEndpoints, TcpEndpoints::listenerCount)
                 .description("TCP endpoint ports this node listens on").register(metrics);
@@ -303,7 +303,8 @@ public final class EdgeNode {
     }
 
     private record Prepared(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast,
-                            Database database, String adminToken, boolean adminTokenCreated, TenancySettings tenancy) {
+                            Database database, String adminToken, boolean adminTokenCreated, TenancySettings tenancy,
+                            ChangeLog changeLog, long changesFrom) {
     }
 
     /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
@@ -330,10 +331,23 @@ public final class EdgeNode {
         } catch (RuntimeException e) {
             throw new EdgeStartException(e.getMessage(), e);
         }
+        // Regions sharing a database (--db-url) log their tenancy writes for each other; the log's last seq is read
+        // before the maps load, so this node's polls start from what the load already has.
+        ChangeLog changeLog = null;
+        long changesFrom = 0;
+        if (config.cluster().regional() && tenancy.store().url() != null && !tenancy.store().url().isBlank()) {
+            changeLog = new ChangeLog(database.dataSource(), config.cluster().region());
+            try {
+                changesFrom = changeLog.lastSeq();
+            } catch (RuntimeException e) {
+                database.close();
+                throw new EdgeStartException(e.getMessage(), e);
+            }
+        }
         HazelcastInstance hazelcast;
         try {
             com.hazelcast.config.Config hazelcastConfig = HazelcastSetup.config(config.cluster());
-            TenancyMaps.configure(hazelcastConfig, database);
+            TenancyMaps.configure(hazelcastConfig, database, changeLog);
             hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig);
         } catch (RuntimeException e) {
             database.close();
@@ -347,7 +361,8 @@ public final class EdgeNode {
             database.close();
             throw new EdgeStartException("cannot load the tenancy data from " + database.description() + ": " + e.getMessage(), e);
         }
-        return new Prepared(dataDirectory, secret, hazelcast, database, adminToken.token(), adminToken.created(), tenancy);
+        return new Prepared(dataDirectory, secret, hazelcast, database, adminToken.token(), adminToken.created(), tenancy,
+                changeLog, changesFrom);
     }
 
     private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, Prepared prepared,
@@ -427,6 +442,9 @@ public final class EdgeNode {
                 config.cluster().agentAddress(tunnelPort)));
         if (regions != null) {
             regions.startBlocking();
+        }
+        if (remoteChanges != null) {
+            remoteChanges.start();
         }
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
@@ -625,6 +643,9 @@ public final class EdgeNode {
             }
             if (regions != null) {
                 regions.stopBlocking();
+            }
+            if (remoteChanges != null) {
+                remoteChanges.stop();
             }
             tenantSessions.close();
             rateLimiter.close();

@@ -62,7 +62,7 @@ class RegionDirectoryE2ETest {
      * 2 cores, so a generous bound (review2 M8); it is only waited out when something is broken.
      */
     private static final Duration DISCOVERY_BOUND = Duration.ofSeconds(60);
-    /** Held names are re-read with the directory, every 2 s. */
+    /** Held names come through the change log, read every 2 s. */
     private static final Duration HELD_NAMES_BOUND = Duration.ofSeconds(10);
 
     private Path ca;

@@ -21,7 +21,8 @@ import java.util.function.Function;
  * A Hazelcast {@link MapStore} over one table {@code (id, tenant_id, body)}: the map key, the owning tenant (for
  * queries by hand) and the value as JSON. Write-through: Hazelcast calls it on its partition threads, so a write
  * is in the database before the map operation returns. Portable SQL only (update, then insert when nothing was
- * updated; Hazelcast serializes writes to one key), so H2 and PostgreSQL run the same statements.
+ * updated; Hazelcast serializes writes to one key), so H2 and PostgreSQL run the same statements. With a
+ * {@link ChangeLog} (regions sharing the database), each write also appends its change, in the same transaction.
  */
 public final class JsonTableStore<V> implements MapStore<String, V> {
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -31,38 +32,83 @@ public final class JsonTableStore<V> implements MapStore<String, V> {
     private final String table;
     private final Class<V> type;
     private final Function<V, String> tenantOf;
+    private final ChangeLog changeLog;
+    private final String mapName;
 
     public JsonTableStore(DataSource dataSource, String table, Class<V> type, Function<V, String> tenantOf) {
+        this(dataSource, table, type, tenantOf, null, null);
+    }
+
+    /** {@code changeLog}: where each write is recorded as a change of {@code mapName}, or null for no record. */
+    public JsonTableStore(DataSource dataSource, String table, Class<V> type, Function<V, String> tenantOf,
+                          ChangeLog changeLog, String mapName) {
         this.dataSource = dataSource;
         this.table = table;
         this.type = type;
         this.tenantOf = tenantOf;
+        this.changeLog = changeLog;
+        this.mapName = mapName;
     }
 
     @Override
     public void store(String key, V value) {
         String body = toJson(value);
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE " + table + " SET tenant_id = ?, body = ? WHERE id = ?")) {
-                update.setQueryTimeout(Database.STATEMENT_TIMEOUT_SECONDS);
-                update.setString(1, tenantOf.apply(value));
-                update.setString(2, body);
-                update.setString(3, key);
-                if (update.executeUpdate() > 0) {
-                    return;
+            inTransaction(connection, () -> {
+                upsert(connection, key, tenantOf.apply(value), body);
+                if (changeLog != null) {
+                    changeLog.append(connection, mapName, key, false);
                 }
-            }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO " + table + " (id, tenant_id, body) VALUES (?, ?, ?)")) {
-                insert.setQueryTimeout(Database.STATEMENT_TIMEOUT_SECONDS);
-                insert.setString(1, key);
-                insert.setString(2, tenantOf.apply(value));
-                insert.setString(3, body);
-                insert.executeUpdate();
-            }
+            });
         } catch (SQLException e) {
             throw failure("write " + key + " to", e);
+        }
+    }
+
+    private void upsert(Connection connection, String key, String tenantId, String body) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE " + table + " SET tenant_id = ?, body = ? WHERE id = ?")) {
+            update.setQueryTimeout(Database.STATEMENT_TIMEOUT_SECONDS);
+            update.setString(1, tenantId);
+            update.setString(2, body);
+            update.setString(3, key);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO " + table + " (id, tenant_id, body) VALUES (?, ?, ?)")) {
+            insert.setQueryTimeout(Database.STATEMENT_TIMEOUT_SECONDS);
+            insert.setString(1, key);
+            insert.setString(2, tenantId);
+            insert.setString(3, body);
+            insert.executeUpdate();
+        }
+    }
+
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    /** Without a change log, the statements run in auto-commit, as before. */
+    private void inTransaction(Connection connection, SqlWork work) throws SQLException {
+        if (changeLog == null) {
+            work.run();
+            return;
+        }
+        connection.setAutoCommit(false);
+        try {
+            work.run();
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 
@@ -73,11 +119,17 @@ public final class JsonTableStore<V> implements MapStore<String, V> {
 
     @Override
     public void delete(String key) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
-            delete.setQueryTimeout(Database.STATEMENT_TIMEOUT_SECONDS);
-            delete.setString(1, key);
-            delete.executeUpdate();
+        try (Connection connection = dataSource.getConnection()) {
+            inTransaction(connection, () -> {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+                    delete.setQueryTimeout(Database.STATEMENT_TIMEOUT_SECONDS);
+                    delete.setString(1, key);
+                    delete.executeUpdate();
+                }
+                if (changeLog != null) {
+                    changeLog.append(connection, mapName, key, true);
+                }
+            });
         } catch (SQLException e) {
             throw failure("delete " + key + " from", e);
         }
@@ -129,21 +181,6 @@ public final class JsonTableStore<V> implements MapStore<String, V> {
             throw failure("list the keys of", e);
         }
         return keys;
-    }
-
-    /** Every row in one query (for a copy read outside Hazelcast, such as another region's writes). */
-    public Map<String, V> loadEverything() {
-        Map<String, V> all = new HashMap<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT id, body FROM " + table);
-             ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                all.put(rows.getString(1), fromJson(rows.getString(2)));
-            }
-        } catch (SQLException e) {
-            throw failure("read every row of", e);
-        }
-        return all;
     }
 
     private String toJson(V value) {

@@ -17,7 +17,7 @@ import java.util.function.Function;
 final class ClaimLock {
     static final long WAIT_MILLIS = 10_000;
     static final long LEASE_MILLIS = 30_000;
-    /** Lease kept for the last write: a bounded JDBC write (connection 2 s, two statements of 2 s each) fits. */
+    /** Lease kept for the last write: a bounded JDBC write (connection 2 s, at most three statements of 2 s each) fits. */
     static final long WRITE_ROOM_MILLIS = 10_000;
 
     private final IMap<String, ?> map;

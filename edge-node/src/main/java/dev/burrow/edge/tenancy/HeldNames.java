@@ -3,21 +3,17 @@ package dev.burrow.edge.tenancy;
 import com.hazelcast.map.IMap;
 import dev.burrow.edge.registry.Hostnames;
 
-import java.util.Map;
 import java.util.function.Function;
 
 /**
  * This node's copy of the reservations and custom domains, kept current by the maps' entry events, so that a bind
  * checks who holds a name without a database read per miss (a map miss goes to the MapStore). Claims of names still
  * go through the maps under the cluster-wide lock ({@link TenantStore}); a copy may lag a claim made elsewhere by an
- * event's flight.
+ * event's flight, and a claim made in another region by a poll of the change log ({@link RemoteChanges}).
  */
 final class HeldNames {
     private final LocalMirror<Reservation, Reservation> reservations;
     private final LocalMirror<CustomDomain, CustomDomain> domains;
-    /** The database's rows as last read: names other regions hold (each region is its own cluster; they share the database). */
-    private volatile Map<String, Reservation> sharedReservations = Map.of();
-    private volatile Map<String, CustomDomain> sharedDomains = Map.of();
 
     HeldNames(IMap<String, Reservation> reservationMap, IMap<String, CustomDomain> domainMap) {
         this.reservations = LocalMirror.of(reservationMap);
@@ -52,24 +48,9 @@ final class HeldNames {
         domains.remove(hostname);
     }
 
-    /** Replaces the copy of the database's rows (read by {@link ReservedNames#refreshShared}). */
-    void shared(Map<String, Reservation> reservationRows, Map<String, CustomDomain> domainRows) {
-        sharedReservations = Map.copyOf(reservationRows);
-        sharedDomains = Map.copyOf(domainRows);
-    }
-
-    /** As {@link TenantStore#ownerOf}, from the copy; then from the database's rows (names held in other regions). */
+    /** As {@link ReservedNames#ownerOf}, from the copy (other regions' names included: {@link RemoteChanges}). */
     NameOwner ownerOf(String hostname) {
-        NameOwner owner = ownerIn(reservations::get, domains::get, hostname);
-        if (owner == null || !owner.verified()) {
-            Map<String, Reservation> sharedRows = sharedReservations;
-            Map<String, CustomDomain> sharedDomainRows = sharedDomains;
-            NameOwner shared = ownerIn(sharedRows::get, sharedDomainRows::get, hostname);
-            if (shared != null && (owner == null || shared.verified())) {
-                return shared;
-            }
-        }
-        return owner;
+        return ownerIn(reservations::get, domains::get, hostname);
     }
 
     private static NameOwner ownerIn(Function<String, Reservation> reservations, Function<String, CustomDomain> domains,
@@ -94,9 +75,6 @@ final class HeldNames {
 
     String portOwner(int port) {
         Reservation r = reservations.get(Reservation.Kind.TCP_PORT.prefix() + port);
-        if (r == null) {
-            r = sharedReservations.get(Reservation.Kind.TCP_PORT.prefix() + port);
-        }
         return r == null ? null : r.tenantId();
     }
 }

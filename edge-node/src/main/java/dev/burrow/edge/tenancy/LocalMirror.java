@@ -3,6 +3,7 @@ package dev.burrow.edge.tenancy;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 
@@ -16,14 +17,15 @@ import java.util.function.Function;
 /**
  * This node's copy of a durable Hazelcast map (or of a value derived from each entry), kept current by the map's entry
  * events, so that a read costs no call into the cluster and a miss no database read (a map miss goes to the MapStore).
- * The copy is authoritative because the maps are loaded eagerly and written through.
+ * The copy is authoritative because the maps are loaded eagerly and written through. An eviction counts as a removal:
+ * the maps are never evicted for size, only when another region deleted the row ({@link RemoteChanges}).
  *
  * <p>Seeding: the listener is registered first, then the map is read once. An event handled while that snapshot is
  * merged wins over the snapshot's (possibly older) value of its key, so a removal seen before the merge is never
  * undone by it.
  */
 final class LocalMirror<V, M> implements EntryAddedListener<String, V>, EntryUpdatedListener<String, V>,
-        EntryRemovedListener<String, V> {
+        EntryRemovedListener<String, V>, EntryEvictedListener<String, V> {
     private final IMap<String, V> map;
     private final Function<V, M> derive;
     private final Map<String, M> copy = new ConcurrentHashMap<>();
@@ -108,6 +110,11 @@ final class LocalMirror<V, M> implements EntryAddedListener<String, V>, EntryUpd
 
     @Override
     public void entryRemoved(EntryEvent<String, V> event) {
+        remove(event.getKey());
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, V> event) {
         remove(event.getKey());
     }
 }

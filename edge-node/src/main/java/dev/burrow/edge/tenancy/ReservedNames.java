@@ -53,17 +53,6 @@ public final class ReservedNames {
         mirrored = true;
     }
 
-    /**
-     * Blocking: re-reads every reservation and custom domain from the database, so that names held in other regions
-     * (their own clusters, sharing the database) count in this region's bind checks. Called periodically.
-     */
-    public void refreshShared(javax.sql.DataSource dataSource) {
-        held.shared(new dev.burrow.edge.store.JsonTableStore<>(dataSource, TenancyMaps.RESERVATIONS_TABLE, Reservation.class,
-                        Reservation::tenantId).loadEverything(),
-                new dev.burrow.edge.store.JsonTableStore<>(dataSource, TenancyMaps.DOMAINS_TABLE, CustomDomain.class,
-                        CustomDomain::tenantId).loadEverything());
-    }
-
     public void stopMirror() {
         mirrored = false;
         held.stop();

@@ -6,8 +6,13 @@ import com.hazelcast.config.IndexConfig;
 import com.hazelcast.config.IndexType;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
+import dev.burrow.edge.store.ChangeLog;
 import dev.burrow.edge.store.Database;
 import dev.burrow.edge.store.JsonTableStore;
+
+import javax.sql.DataSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The durable tenancy maps of a node's Hazelcast configuration: each backed, write-through, by a table of the
@@ -22,16 +27,29 @@ public final class TenancyMaps {
     }
 
     public static void configure(Config config, Database database) {
-        durable(config, TenantStore.TENANTS_MAP, new JsonTableStore<>(database.dataSource(), "tenants", Tenant.class, Tenant::id));
-        durable(config, TenantStore.TOKENS_MAP, new JsonTableStore<>(database.dataSource(), "authtokens", TokenRecord.class,
-                TokenRecord::tenantId));
-        durable(config, ReservedNames.RESERVATIONS_MAP, new JsonTableStore<>(database.dataSource(), RESERVATIONS_TABLE,
-                Reservation.class, Reservation::tenantId));
-        durable(config, ReservedNames.DOMAINS_MAP, new JsonTableStore<>(database.dataSource(), DOMAINS_TABLE,
-                CustomDomain.class, CustomDomain::tenantId));
+        configure(config, database, null);
+    }
+
+    /** {@code changeLog}: where each write is also recorded for the other regions, or null (no regions share the database). */
+    public static void configure(Config config, Database database, ChangeLog changeLog) {
+        stores(database.dataSource(), changeLog).forEach((map, store) -> durable(config, map, store));
         // Indexed by tenant: the session quota counts a tenant's sessions on every new login (twice), without a scan.
         config.addMapConfig(new MapConfig(TenantSessions.SESSIONS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT)
                 .addIndexConfig(new IndexConfig(IndexType.HASH, TenantSessions.TENANT_ATTRIBUTE)));
+    }
+
+    /** The store of each durable map, by map name. */
+    static Map<String, JsonTableStore<?>> stores(DataSource dataSource, ChangeLog changeLog) {
+        Map<String, JsonTableStore<?>> stores = new LinkedHashMap<>();
+        stores.put(TenantStore.TENANTS_MAP, new JsonTableStore<>(dataSource, "tenants", Tenant.class, Tenant::id,
+                changeLog, TenantStore.TENANTS_MAP));
+        stores.put(TenantStore.TOKENS_MAP, new JsonTableStore<>(dataSource, "authtokens", TokenRecord.class,
+                TokenRecord::tenantId, changeLog, TenantStore.TOKENS_MAP));
+        stores.put(ReservedNames.RESERVATIONS_MAP, new JsonTableStore<>(dataSource, RESERVATIONS_TABLE, Reservation.class,
+                Reservation::tenantId, changeLog, ReservedNames.RESERVATIONS_MAP));
+        stores.put(ReservedNames.DOMAINS_MAP, new JsonTableStore<>(dataSource, DOMAINS_TABLE, CustomDomain.class,
+                CustomDomain::tenantId, changeLog, ReservedNames.DOMAINS_MAP));
+        return stores;
     }
 
     /**

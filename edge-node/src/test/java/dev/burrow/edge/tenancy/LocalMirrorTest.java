@@ -49,4 +49,12 @@ class LocalMirrorTest {
         limits.put("a", 0);
         assertNull(limits.get("a"));
     }
+
+    @Test
+    void anEvictionIsARemoval() {
+        mirror.seed(Map.of("released", "elsewhere"));
+        mirror.entryEvicted(new com.hazelcast.core.EntryEvent<>("burrow.reservations", null,
+                com.hazelcast.core.EntryEventType.EVICTED.getType(), "released", null));
+        assertNull(mirror.get("released"), "a row another region deleted is evicted here, and gone from the copy");
+    }
 }
