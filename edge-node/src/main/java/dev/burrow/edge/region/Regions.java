@@ -37,7 +37,6 @@ public final class Regions {
     private final RegionDiscovery discovery;
     private final RemoteTcpPorts remoteTcp;
     private final TcpEndpoints remoteTcpListeners;
-    private final Runnable alsoOnRefresh;
     private final Vertx vertx;
     private final long sweepTimer;
     private final RegionDirectory directory;
@@ -48,16 +47,13 @@ public final class Regions {
      * @param relayAddress  the relay address this node advertises to the other regions (read after it listens)
      * @param tcpPortsHere  TCP ports bound in this region → endpoint and tenant
      * @param portHolder    the tenant holding a TCP port in this region by reservation, or null
-     * @param alsoOnRefresh run on a worker thread after each read of the directory (re-reading the held names)
      */
     public Regions(Vertx vertx, ClusterSettings cluster, RelayPool relayPool, String nodeId, EndpointRegistry local,
                    AgentLinks router, Function<String, Future<String>> heldBy, String domain, DataSource dataSource, String bindAddress,
                    PortRange tcpPorts, ProxyProtocolSettings proxyProtocol, Supplier<HostPort> relayAddress,
-                   Supplier<Map<Integer, PublishedPort>> tcpPortsHere, java.util.function.IntFunction<Future<String>> portHolder,
-                   Runnable alsoOnRefresh) {
+                   Supplier<Map<Integer, PublishedPort>> tcpPortsHere, java.util.function.IntFunction<Future<String>> portHolder) {
         this.vertx = vertx;
         this.cluster = cluster;
-        this.alsoOnRefresh = alsoOnRefresh;
         this.relays = new RegionRelays(vertx, relayPool, cluster.region(), cluster.regionPeers());
         this.directory = new RegionDirectory(relays::lookup, System::nanoTime);
         this.sweepTimer = vertx.setPeriodic(RegionDirectory.SWEEP_EVERY.toMillis(), id -> directory.sweep());
@@ -86,7 +82,6 @@ public final class Regions {
     private void directoryRead(List<RegionNodeTable.RegionNode> others) {
         relays.update(RegionDiscovery.addressesByRegion(others));
         remoteTcp.update(others);
-        alsoOnRefresh.run();
     }
 
     /** The registry the public listeners use: this region's first, then the other regions. */
