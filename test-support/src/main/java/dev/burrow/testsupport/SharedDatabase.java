@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * One H2 database served over TCP on 127.0.0.1 (a port from the OS), for edges in separate JVMs that must share their
@@ -48,10 +46,6 @@ public final class SharedDatabase implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory left behind
-        }
+        TempDirs.deleteRecursively(dir);
     }
 }

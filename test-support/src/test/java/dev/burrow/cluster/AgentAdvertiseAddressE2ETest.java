@@ -1,5 +1,6 @@
 package dev.burrow.cluster;
 
+import dev.burrow.testsupport.TempDirs;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.Closeables;
@@ -20,11 +21,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,11 +47,7 @@ class AgentAdvertiseAddressE2ETest {
     @AfterEach
     void stopAll() throws IOException {
         Closeables.closeAll(agent, node1, node0, forwarder, upstream);
-        for (Path dir : dirs) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        dirs.forEach(TempDirs::deleteRecursively);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.burrow.cluster;
 
+import dev.burrow.testsupport.TempDirs;
 import dev.burrow.testsupport.AdminClient;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
@@ -32,13 +33,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,11 +97,7 @@ class RegionDirectoryE2ETest {
         if (vertx != null) {
             vertx.close();
         }
-        if (ca != null) {
-            try (Stream<Path> walk = Files.walk(ca)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        TempDirs.deleteRecursively(ca);
     }
 
     @Test

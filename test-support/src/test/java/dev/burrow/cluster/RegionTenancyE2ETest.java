@@ -1,5 +1,6 @@
 package dev.burrow.cluster;
 
+import dev.burrow.testsupport.TempDirs;
 import dev.burrow.testsupport.AdminClient;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
@@ -24,12 +25,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,11 +75,7 @@ class RegionTenancyE2ETest {
         if (vertx != null) {
             vertx.close();
         }
-        if (ca != null) {
-            try (Stream<Path> walk = Files.walk(ca)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        TempDirs.deleteRecursively(ca);
     }
 
     @Test

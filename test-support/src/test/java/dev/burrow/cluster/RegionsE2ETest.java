@@ -1,5 +1,6 @@
 package dev.burrow.cluster;
 
+import dev.burrow.testsupport.TempDirs;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.Closeables;
@@ -17,13 +18,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,11 +50,7 @@ class RegionsE2ETest {
         if (vertx != null) {
             vertx.close();
         }
-        if (ca != null) {
-            try (Stream<Path> walk = Files.walk(ca)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        TempDirs.deleteRecursively(ca);
     }
 
     @Test
