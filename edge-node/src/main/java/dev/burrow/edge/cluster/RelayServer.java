@@ -162,14 +162,19 @@ public final class RelayServer {
                         + " any more");
                 return;
             }
-            streamsServed.incrementAndGet();
-            link.openStream(relayStream.open()).onComplete(opened -> {
-                if (opened.failed()) {
-                    relayStream.reset(ErrorCode.INTERNAL_ERROR, "could not open a stream to the agent: " + opened.cause().getMessage());
-                    return;
-                }
-                StreamSplice.join(relayStream, relayContext, opened.result(), link.context());
-            });
+            spliceToAgent(relayStream, relayContext, link);
+        });
+    }
+
+    /** Opens the relayed stream on the agent's link and joins the two, each on its own context. */
+    private void spliceToAgent(MuxStream relayStream, Context relayContext, AgentLink link) {
+        streamsServed.incrementAndGet();
+        link.openStream(relayStream.open()).onComplete(opened -> {
+            if (opened.failed()) {
+                relayStream.reset(ErrorCode.INTERNAL_ERROR, "could not open a stream to the agent: " + opened.cause().getMessage());
+                return;
+            }
+            StreamSplice.join(relayStream, relayContext, opened.result(), link.context());
         });
     }
 
@@ -213,14 +218,7 @@ public final class RelayServer {
                         + " is not served in this region any more");
                 return;
             }
-            streamsServed.incrementAndGet();
-            link.openStream(relayStream.open()).onComplete(opened -> {
-                if (opened.failed()) {
-                    relayStream.reset(ErrorCode.INTERNAL_ERROR, "could not open a stream to the agent: " + opened.cause().getMessage());
-                    return;
-                }
-                StreamSplice.join(relayStream, relayContext, opened.result(), link.context());
-            });
+            spliceToAgent(relayStream, relayContext, link);
         });
     }
 
