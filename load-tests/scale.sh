@@ -6,7 +6,7 @@
 #
 # Usage: load-tests/scale.sh [--quick] [--rebuild] [--out FILE] [--help]
 #   --quick     CI form: steps 1000,2000 (2 000 sessions), 1 000 timed requests per kind per step
-#   --rebuild   run `mvn install` even if the jars and classes exist
+#   --rebuild   rebuild the jars and classes (mvn package) even if they exist
 #   --out FILE  markdown table (default load-tests/results/scale-<date>.md)
 # Environment: STEPS [1000,2000,5000,10000]  REQUESTS [2000]  CONCURRENCY [64]  EDGE_HEAP_MB [1024]
 #              TOOL_JAVA_OPTS [-Xmx6g] (the agent side: every session lives in the tool's JVM)
@@ -46,12 +46,16 @@ fi
 cd "$REPO_ROOT"
 if [ "$REBUILD" = 1 ] || [ ! -d test-support/target/classes/dev/burrow/testsupport/scale ] \
    || [ ! -f edge-node/target/burrow-edge.jar ]; then
-  log "building (mvn -B -q -DskipTests install)"
-  mvn -B -q -DskipTests install
+  log "building (mvn -B -q -DskipTests package)"
+  mvn -B -q -DskipTests package
 fi
+# The classpath is resolved inside the reactor (-am with the compile phase), so our own modules come from their
+# target/classes and the local Maven repository never needs them (a machine that never ran `mvn install`).
+# A relative outputFile is resolved per module: test-support writes its own.
 CP_FILE=$REPO_ROOT/test-support/target/scale-classpath.txt
 if [ ! -s "$CP_FILE" ] || [ "$REBUILD" = 1 ] || [ test-support/pom.xml -nt "$CP_FILE" ]; then
-  mvn -B -q -pl test-support dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime
+  mvn -B -q -pl test-support -am compile dependency:build-classpath \
+    -Dmdep.outputFile=target/scale-classpath.txt -Dmdep.includeScope=runtime
 fi
 # Run from a private copy of our own classes and jars: a build in the same tree (mvn verify, install) during the
 # run must not pull classes from under the tool. The copy is removed on exit.
@@ -78,6 +82,9 @@ CP="$SNAPSHOT/test-support-classes"
 IFS=: read -r -a DEPS < "$CP_FILE" || true  # the file has no final newline
 for dep in "${DEPS[@]}"; do
   case "$dep" in
+    "$REPO_ROOT"/*/target/classes)
+      module=$(basename "$(dirname "$(dirname "$dep")")")
+      cp -r "$dep" "$SNAPSHOT/$module-classes"; CP="$CP:$SNAPSHOT/$module-classes" ;;
     */dev/burrow/*) cp "$dep" "$SNAPSHOT/"; CP="$CP:$SNAPSHOT/$(basename "$dep")" ;;
     *) CP="$CP:$dep" ;;
   esac
