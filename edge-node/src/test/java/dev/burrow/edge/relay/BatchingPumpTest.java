@@ -46,6 +46,10 @@ class BatchingPumpTest {
         RecordingTarget target = new RecordingTarget(Integer.MAX_VALUE);
         CompletableFuture<Buffer> ended = new CompletableFuture<>();
         List<String> events = new CopyOnWriteArrayList<>();
+        // The target loop is kept busy until the source has delivered everything, as when head, body and end arrive
+        // in one read of the link; otherwise the target loop may take "b" before the end is handed over.
+        CountDownLatch sourceDone = new CountDownLatch(1);
+        targetContext.runOnContext(v -> awaitQuietly(sourceDone));
         onSource(() -> {
             BatchingPump.create(source, sourceContext, target, targetContext, last -> {
                 events.add("end:" + (last == null ? "-" : last.toString()));
@@ -54,6 +58,7 @@ class BatchingPumpTest {
             source.emit(Buffer.buffer("a"));
             source.emit(Buffer.buffer("b"));
             source.end();
+            sourceDone.countDown();
         });
         assertEquals("b", ended.get(5, TimeUnit.SECONDS).toString());
         assertEquals(List.of("head", "end:b"), events);
@@ -66,13 +71,7 @@ class BatchingPumpTest {
         FakeSource source = new FakeSource();
         RecordingTarget target = new RecordingTarget(1);  // full after any write
         CountDownLatch blockTarget = new CountDownLatch(1);
-        targetContext.runOnContext(v -> {
-            try {
-                blockTarget.await(5, TimeUnit.SECONDS);  // the target loop is busy: nothing crosses yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        targetContext.runOnContext(v -> awaitQuietly(blockTarget));  // the target loop is busy: nothing crosses yet
         int chunk = 64 * 1024;
         CompletableFuture<Integer> emittedBeforePause = new CompletableFuture<>();
         onSource(() -> {
@@ -94,6 +93,14 @@ class BatchingPumpTest {
         waitUntil(() -> !source.paused);
         assertFalse(source.paused);
         assertNotSame(null, target.drainHandler);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void onSource(Runnable task) {
