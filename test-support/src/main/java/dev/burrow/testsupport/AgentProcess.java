@@ -298,7 +298,7 @@ public final class AgentProcess implements AutoCloseable {
         public AgentProcess start() {
             AgentProcess agent = launch();
             try {
-                return agent.awaitForwarding(startTimeout);
+                return agent.awaitForwarding(MachineLoad.scaled(startTimeout));
             } catch (RuntimeException | Error e) {
                 agent.close();
                 throw e;

@@ -111,7 +111,7 @@ public final class EdgeProcess implements AutoCloseable {
 
     private void awaitReady(ManagedProcess p) {
         p.awaitLine(l -> l.stream() == ManagedProcess.Stream.STDOUT && l.text().trim().equals(READY_LINE),
-                options.startTimeout, "'" + READY_LINE + "' on stdout");
+                MachineLoad.scaled(options.startTimeout), "'" + READY_LINE + "' on stdout");
         Matcher http = stdoutMatch(p, HTTP_LINE);
         Matcher tunnel = stdoutMatch(p, TUNNEL_LINE);
         Matcher tcp = stdoutMatch(p, TCP_LINE);

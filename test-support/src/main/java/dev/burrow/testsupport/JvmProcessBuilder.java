@@ -11,7 +11,8 @@ import java.util.List;
 public abstract class JvmProcessBuilder<B extends JvmProcessBuilder<B>> {
     /**
      * Both the edge's and the agent's start, on a loaded 2-core machine: an edge alone is ready in 3-6 s, but with
-     * several JVMs starting at once (cluster and region tests) Hazelcast's start alone took over 20 s.
+     * several JVMs starting at once (cluster and region tests) Hazelcast's start alone took over 20 s. Stretched by
+     * {@link MachineLoad} when the machine is busier than that.
      */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
