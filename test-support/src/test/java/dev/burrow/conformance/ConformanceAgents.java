@@ -5,8 +5,14 @@ import dev.burrow.testsupport.Await;
 
 import java.time.Duration;
 
-/** What the conformance classes need of their agent beyond {@link AgentProcess}. */
+/** What the conformance classes share about their edge and agent beyond {@link AgentProcess}. */
 final class ConformanceAgents {
+
+    /**
+     * Each class starts an edge, an agent and up to four other servers at once; on a 2-core machine shared with other
+     * builds the edge alone was seen to need more than the harness's default of 60 s.
+     */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(150);
 
     private ConformanceAgents() {
     }

@@ -4,7 +4,6 @@ import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
-import dev.burrow.testsupport.TempDirs;
 import dev.burrow.testsupport.tools.ClientRun;
 import dev.burrow.testsupport.tools.NodeScript;
 import dev.burrow.testsupport.tools.ServedFiles;
@@ -14,6 +13,7 @@ import dev.burrow.testsupport.tools.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -58,12 +60,13 @@ class PipeConformanceE2ETest {
     static ExecutorService clients;
 
     @BeforeAll
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     static void startAll() throws Exception {
         Tools.wsNodeModules();
         files = ServedFiles.create(FILE_SIZES);
         wsServer = NodeScript.startServer(NodeScript.WS_ECHO_SERVER, true);
         sshd = SshdServer.start();
-        edge = EdgeProcess.builder().name("edge-pipes").start();
+        edge = EdgeProcess.builder().name("edge-pipes").startTimeout(ConformanceAgents.START_TIMEOUT).start();
         sshPort = edge.tcpPorts().low();
         Path config = Files.writeString(configDir.resolve("burrow.yml"), """
                 version: 1
@@ -71,7 +74,7 @@ class PipeConformanceE2ETest {
                   - {name: ws, url: ws.%1$s, upstream: "http://%2$s"}
                   - {name: ssh, url: "tcp://:%3$d", upstream: "%4$s"}
                 """.formatted(edge.domain(), wsServer.address(), sshPort, sshd.address()));
-        agent = AgentProcess.startAll(edge).name("agent-pipes").arg("--config", config.toString()).start();
+        agent = AgentProcess.startAll(edge).name("agent-pipes").startTimeout(ConformanceAgents.START_TIMEOUT).arg("--config", config.toString()).start();
         ConformanceAgents.awaitEveryEndpoint(agent, 2);
         clients = Executors.newFixedThreadPool(PARALLEL);
     }
@@ -101,44 +104,30 @@ class PipeConformanceE2ETest {
 
     @Test
     void scpDownloadsEveryFileByteForByte(@TempDir Path target) {
-        List<String> wrong = new ArrayList<>();
-        int count = 0;
-        for (long size : FILE_SIZES) {
-            int repeats = size >= 64 * MIB ? BIG_REPEATS : REPEATS;
-            List<CompletableFuture<String>> pending = new ArrayList<>();
-            for (int i = 0; i < repeats; i++) {
-                Path copy = target.resolve(size + "-" + i + ".bin");
-                pending.add(CompletableFuture.supplyAsync(() -> {
-                    ClientRun run = ClientRun.run(scp(SshdServer.login() + ":" + files.file(size), copy.toString()), CLIENT_LIMIT);
-                    return checkCopy(run, copy, files.sha256(size));
-                }, clients));
-            }
-            count += repeats;
-            pending.stream().map(CompletableFuture::join).filter(s -> s != null).forEach(wrong::add);
-        }
-        assertNoneWrong("scp downloads", count, wrong);
+        assertScpCopiesEverySize("scp downloads", target,
+                (size, copy) -> scp(SshdServer.login() + ":" + files.file(size), copy.toString()));
     }
 
     @Test
-    void scpUploadsEveryFileByteForByte(@TempDir Path target) throws Exception {
-        // sshd writes as this user into this directory
-        List<String> wrong = new ArrayList<>();
-        int count = 0;
+    void scpUploadsEveryFileByteForByte(@TempDir Path target) {
+        assertScpCopiesEverySize("scp uploads", target,
+                (size, copy) -> scp(files.file(size).toString(), SshdServer.login() + ":" + copy));
+    }
+
+    /** Copies each served file (10 times, 64 MiB twice) to {@code target} with the command made for it, 4 at once. */
+    private void assertScpCopiesEverySize(String what, Path target, BiFunction<Long, Path, List<String>> command) {
+        List<CompletableFuture<String>> pending = new ArrayList<>();
         for (long size : FILE_SIZES) {
             int repeats = size >= 64 * MIB ? BIG_REPEATS : REPEATS;
-            List<CompletableFuture<String>> pending = new ArrayList<>();
             for (int i = 0; i < repeats; i++) {
-                Path copy = target.resolve("up-" + size + "-" + i + ".bin");
-                pending.add(CompletableFuture.supplyAsync(() -> {
-                    ClientRun run = ClientRun.run(scp(files.file(size).toString(), SshdServer.login() + ":" + copy), CLIENT_LIMIT);
-                    return checkCopy(run, copy, files.sha256(size));
-                }, clients));
+                Path copy = target.resolve(size + "-" + i + ".bin");
+                pending.add(CompletableFuture.supplyAsync(
+                        () -> checkCopy(ClientRun.run(command.apply(size, copy), CLIENT_LIMIT), copy, files.sha256(size)),
+                        clients));
             }
-            count += repeats;
-            pending.stream().map(CompletableFuture::join).filter(s -> s != null).forEach(wrong::add);
         }
-        assertNoneWrong("scp uploads", count, wrong);
-        TempDirs.deleteRecursively(target);
+        List<String> wrong = pending.stream().map(CompletableFuture::join).filter(s -> s != null).toList();
+        assertNoneWrong(what, pending.size(), wrong);
     }
 
     /** Null when the copy is the file byte for byte, else what went wrong. */

@@ -1,25 +1,19 @@
 package dev.burrow.testsupport.tools;
 
-import dev.burrow.testsupport.FreePorts;
 import dev.burrow.testsupport.TempDirs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * nginx serving a directory on 127.0.0.1 with keep-alive and sendfile, from its own prefix and configuration in a
  * temporary directory. It runs in the foreground as one process ({@code master_process off}), so the PID the harness
- * holds is all there is to stop. nginx cannot listen on port 0: a free port is probed, and the start is retried on
- * another one if something took it in between.
+ * holds is all there is to stop.
  */
 public final class NginxServer implements AutoCloseable {
-
-    private static final int ATTEMPTS = 3;
 
     private final ToolProcess process;
     private final Path prefix;
@@ -34,28 +28,18 @@ public final class NginxServer implements AutoCloseable {
     /** {@code served} must be world-readable (see {@link ServedFiles}): nginx may drop to {@code nobody}. */
     public static NginxServer serve(Path served) {
         Path nginx = Tools.require("nginx");
-        AssertionError last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Path prefix = createPrefix();
-            int port = FreePorts.closedPort();
-            ToolProcess p = null;
-            try {
+        Path prefix = createPrefix();
+        try {
+            ToolProcess.Listening listening = ToolProcess.startOnFreePort("nginx", prefix, port -> {
                 Files.writeString(prefix.resolve("nginx.conf"), config(prefix, served, port));
-                p = ToolProcess.start("nginx", List.of(nginx.toString(), "-p", prefix.toString(), "-c",
-                        prefix.resolve("nginx.conf").toString(), "-e", "stderr"), Map.of(), prefix);
-                p.awaitListening(port, Duration.ofSeconds(20));
-                return new NginxServer(p, prefix, port);
-            } catch (AssertionError e) {
-                last = e;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (p != null) {
-                p.close();
-            }
+                return List.of(nginx.toString(), "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString(),
+                        "-e", "stderr");
+            });
+            return new NginxServer(listening.process(), prefix, listening.port());
+        } catch (RuntimeException | Error e) {
             TempDirs.deleteRecursively(prefix);
+            throw e;
         }
-        throw last;
     }
 
     private static Path createPrefix() {

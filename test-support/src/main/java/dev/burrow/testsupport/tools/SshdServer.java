@@ -1,7 +1,7 @@
 package dev.burrow.testsupport.tools;
 
-import dev.burrow.testsupport.FreePorts;
 import dev.burrow.testsupport.TempDirs;
+import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,17 +11,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * OpenSSH's sshd on 127.0.0.1 in the foreground, from a temporary directory holding its own host key, a client key
  * and the authorized_keys that admits it, with the {@code sftp} subsystem (OpenSSH 9's scp speaks SFTP). The
- * current user logs in with the client key only. sshd cannot listen on port 0: a free port is probed, and the start
- * is retried on another one if something took it in between.
+ * current user logs in with the client key only.
  */
 public final class SshdServer implements AutoCloseable {
 
-    private static final int ATTEMPTS = 3;
     private static final Path SFTP_SERVER = Path.of("/usr/lib/openssh/sftp-server");
 
     private final ToolProcess process;
@@ -38,30 +35,19 @@ public final class SshdServer implements AutoCloseable {
         Path sshd = Tools.require("sshd");
         Path keygen = Tools.require("ssh-keygen");
         Tools.assumeInstalled("ssh", "scp");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(SFTP_SERVER),
+        Assumptions.assumeTrue(Files.isExecutable(SFTP_SERVER),
                 () -> SFTP_SERVER + " is missing (package openssh-sftp-server), so scp cannot work");
         Path dir = keys(keygen);
-        AssertionError last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            int port = FreePorts.closedPort();
-            ToolProcess p = null;
-            try {
+        try {
+            ToolProcess.Listening listening = ToolProcess.startOnFreePort("sshd", dir, port -> {
                 Files.writeString(dir.resolve("sshd_config"), config(dir, port));
-                p = ToolProcess.start("sshd", List.of(sshd.toString(), "-D", "-e", "-f",
-                        dir.resolve("sshd_config").toString()), Map.of(), dir);
-                p.awaitListening(port, Duration.ofSeconds(20));
-                return new SshdServer(p, dir, port);
-            } catch (AssertionError e) {
-                last = e;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (p != null) {
-                p.close();
-            }
+                return List.of(sshd.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString());
+            });
+            return new SshdServer(listening.process(), dir, listening.port());
+        } catch (RuntimeException | Error e) {
+            TempDirs.deleteRecursively(dir);
+            throw e;
         }
-        TempDirs.deleteRecursively(dir);
-        throw last;
     }
 
     private static Path keys(Path keygen) {
@@ -69,7 +55,12 @@ public final class SshdServer implements AutoCloseable {
             // sshd's privilege separation directory; Debian's package creates it only when its service starts
             Path privsep = Path.of("/run/sshd");
             if (!Files.isDirectory(privsep)) {
-                Files.createDirectories(privsep);
+                try {
+                    Files.createDirectories(privsep);
+                } catch (IOException e) {
+                    Assumptions.abort(privsep + " is missing and cannot be made here (" + e
+                            + "); sshd needs it: run as root, or mkdir -p " + privsep);
+                }
             }
             Path dir = Files.createTempDirectory("burrow-sshd-");
             for (String key : List.of("host_key", "client_key")) {
