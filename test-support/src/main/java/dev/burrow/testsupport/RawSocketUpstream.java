@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RawSocketUpstream implements AutoCloseable {
 
     private static final int MAX_HEAD = 64 * 1024;
+    /** CR LF CR LF as the last four bytes read. */
+    private static final int END_OF_HEAD = 0x0D0A0D0A;
 
     private final Path dir;
     private final LoopbackServer server;
@@ -84,14 +86,11 @@ public final class RawSocketUpstream implements AutoCloseable {
     /** Reads the request head (bounded) and returns its target; the body, if any, is not read. */
     private static String requestTarget(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int lastFour = 0;
         int b;
-        while ((b = in.read()) >= 0 && head.size() < MAX_HEAD) {
+        while (lastFour != END_OF_HEAD && head.size() < MAX_HEAD && (b = in.read()) >= 0) {
             head.write(b);
-            byte[] bytes = head.toByteArray();
-            int n = bytes.length;
-            if (n >= 4 && bytes[n - 4] == '\r' && bytes[n - 3] == '\n' && bytes[n - 2] == '\r' && bytes[n - 1] == '\n') {
-                break;
-            }
+            lastFour = (lastFour << 8) | b;
         }
         String[] requestLine = head.toString(StandardCharsets.ISO_8859_1).split("\r\n", 2)[0].split(" ");
         return requestLine.length >= 2 ? requestLine[1] : "";

@@ -74,7 +74,8 @@ class PipeConformanceE2ETest {
                   - {name: ws, url: ws.%1$s, upstream: "http://%2$s"}
                   - {name: ssh, url: "tcp://:%3$d", upstream: "%4$s"}
                 """.formatted(edge.domain(), wsServer.address(), sshPort, sshd.address()));
-        agent = AgentProcess.startAll(edge).name("agent-pipes").startTimeout(ConformanceAgents.START_TIMEOUT).arg("--config", config.toString()).start();
+        agent = AgentProcess.startAll(edge).name("agent-pipes").startTimeout(ConformanceAgents.START_TIMEOUT)
+                .arg("--config", config.toString()).start();
         ConformanceAgents.awaitEveryEndpoint(agent, 2);
         clients = Executors.newFixedThreadPool(PARALLEL);
     }

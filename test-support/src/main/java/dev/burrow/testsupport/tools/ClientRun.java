@@ -51,7 +51,7 @@ public record ClientRun(List<String> command, int exitCode, boolean timedOut, Du
     }
 
     /** A client that runs: its output is read as it comes. */
-    public static final class Running {
+    public static final class Running implements AutoCloseable {
         private final List<String> command;
         private final Process process;
         private final Duration limit;
@@ -93,6 +93,12 @@ public record ClientRun(List<String> command, int exitCode, boolean timedOut, Du
                 kill();
                 throw new AssertionError("could not collect the output of " + command + ": " + e, e);
             }
+        }
+
+        /** Same as {@link #kill()}: a client still running when its owner closes is not wanted any more. */
+        @Override
+        public void close() {
+            kill();
         }
 
         /** SIGKILL by PID, and waits (bounded) for it to be gone. */

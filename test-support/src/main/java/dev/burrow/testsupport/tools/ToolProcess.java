@@ -1,8 +1,7 @@
 package dev.burrow.testsupport.tools;
 
-import dev.burrow.testsupport.ManagedProcess;
-
 import dev.burrow.testsupport.FreePorts;
+import dev.burrow.testsupport.ManagedProcess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
