@@ -1,6 +1,5 @@
 package dev.burrow.agent.cli;
 
-import dev.burrow.agent.internal.SessionEngine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -53,7 +52,7 @@ public final class BurrowCli implements Runnable {
                 config.problems().forEach(problem -> err.println("ERROR: " + problem));
                 return usage ? EXIT_USAGE : EXIT_FAILURE;
             }
-            err.println("ERROR: " + ErrorMessages.forFailure(failure, null));
+            err.println("ERROR: " + ErrorMessages.sentence(failure));
             return usage ? EXIT_USAGE : EXIT_FAILURE;
         });
         return commandLine.execute(args);
@@ -79,6 +78,10 @@ public final class BurrowCli implements Runnable {
         return out;
     }
 
+    PrintStream err() {
+        return err;
+    }
+
     AgentRunner runner() {
         return new AgentRunner(out, err, environment);
     }
@@ -91,7 +94,7 @@ public final class BurrowCli implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[]{SessionEngine.AGENT_VERSION};
+            return new String[]{VersionCommand.line()};
         }
     }
 }
