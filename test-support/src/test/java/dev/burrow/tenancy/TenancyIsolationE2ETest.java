@@ -72,6 +72,7 @@ class TenancyIsolationE2ETest {
         List<String> errors = agent.errorLines();
         assertEquals(1, errors.size(), "one ERROR: line, got " + errors + "\n" + agent.process().tail(30));
         assertEquals(List.of(), agent.stackTraceLines(), "no stack trace for a user error");
+        assertEquals(List.of(), agent.libraryLogLines(), "no library log lines for an ordinary refusal");
         return errors.get(0);
     }
 
@@ -137,7 +138,7 @@ class TenancyIsolationE2ETest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aRestartOfTheNodeKeepsTenantsTokensAndReservations() {
         edge.restart();
         try (AgentProcess bee = AgentProcess.http(edge, upstream.httpAddress()).name("agent-bee-after-restart")
@@ -146,6 +147,22 @@ class TenancyIsolationE2ETest {
                      .authtoken(acmeToken).url("b.example.com").shortLived().launch()) {
             assertEquals(200, client.get("app.bee.example.com", "/echo").status());
             assertTrue(failsWithOneErrorLine(acme).contains("reserved"));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aSessionQuotaRefusalSaysSoAndDoesNotBlameTheAuthtoken() throws Exception {
+        admin.createTenant("solo", 0, 1, 0);
+        String token = admin.issueToken("solo").getString("token");
+        try (AgentProcess first = AgentProcess.http(edge, upstream.httpAddress()).name("agent-solo-one")
+                .authtoken(token).subdomain("solo-one").start();
+             AgentProcess second = AgentProcess.http(edge, upstream.httpAddress()).name("agent-solo-two")
+                     .authtoken(token).subdomain("solo-two").shortLived().launch()) {
+            String error = failsWithOneErrorLine(second);
+            assertTrue(error.contains("limit") && error.contains("session"), error);
+            assertTrue(!error.contains("--authtoken") && !error.contains("BURROW_AUTHTOKEN"), "a quota is not the token's fault: " + error);
+            assertTrue(first.isAlive());
         }
     }
 }
