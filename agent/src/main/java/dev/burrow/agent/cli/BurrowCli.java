@@ -11,7 +11,8 @@ import java.util.Map;
  * {@code burrow}: the agent's command line. Standard output carries the status lines scripts parse
  * ({@code Forwarding <public url> -> <upstream>}, {@code Web interface http://host:port}, connection events);
  * standard error carries failures, one {@code ERROR: ...} line each. Exit codes: 0 after Ctrl-C, 1 when the edge
- * refuses (token, hostname, untrusted certificate), 2 for invalid arguments.
+ * refuses (token, hostname, untrusted certificate) or {@code config check} finds problems, 2 for invalid arguments
+ * (a bad local file among them).
  */
 @Command(name = "burrow", mixinStandardHelpOptions = true, versionProvider = BurrowCli.Version.class,
         description = "Expose local servers through a Burrow edge.",

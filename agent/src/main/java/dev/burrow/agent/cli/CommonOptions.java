@@ -65,7 +65,8 @@ final class CommonOptions {
     String logFormat;
 
     @Option(names = "--log-level", paramLabel = "debug|info|warn|error",
-            description = "Lowest level logged (env BURROW_LOG_LEVEL; default info; debug also logs each HTTP exchange).")
+            description = "Lowest level logged (env BURROW_LOG_LEVEL; default info; debug also logs each HTTP exchange "
+                    + "and the libraries' own log lines).")
     String logLevel;
 
     @Option(names = "--inspect", arity = "0..1", paramLabel = "true|false",
