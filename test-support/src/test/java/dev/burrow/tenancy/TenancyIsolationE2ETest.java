@@ -138,7 +138,7 @@ class TenancyIsolationE2ETest {
     }
 
     @Test
-    @Order(6)
+    @Order(5)
     void aRestartOfTheNodeKeepsTenantsTokensAndReservations() {
         edge.restart();
         try (AgentProcess bee = AgentProcess.http(edge, upstream.httpAddress()).name("agent-bee-after-restart")
@@ -151,10 +151,11 @@ class TenancyIsolationE2ETest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aSessionQuotaRefusalSaysSoAndDoesNotBlameTheAuthtoken() throws Exception {
-        admin.createTenant("solo", 0, 1, 0);
-        String token = admin.issueToken("solo").getString("token");
+        AdminClient restarted = edge.admin();
+        restarted.createTenant("solo", 0, 1, 0);
+        String token = restarted.issueToken("solo").getString("token");
         try (AgentProcess first = AgentProcess.http(edge, upstream.httpAddress()).name("agent-solo-one")
                 .authtoken(token).subdomain("solo-one").start();
              AgentProcess second = AgentProcess.http(edge, upstream.httpAddress()).name("agent-solo-two")

@@ -47,6 +47,7 @@ final class AgentRunner implements TunnelControl {
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     private final AtomicReference<BurrowSession> session = new AtomicReference<>();
     private final List<Opened> opened = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> starting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ConnectionStats stats = new ConnectionStats(System::nanoTime);
     private final ConsoleState console = new ConsoleState(VersionCommand.number(), stats);
     private Inspector inspector;
@@ -136,16 +137,17 @@ final class AgentRunner implements TunnelControl {
         if (current == null) {
             return Future.failedFuture(new TunnelRequest.Refused(503, "the agent is not connected to the edge yet; try again"));
         }
-        if (opened.stream().anyMatch(endpoint -> endpoint.name().equals(request.name()))) {
-            return Future.failedFuture(new TunnelRequest.Refused(409, "a tunnel named \"" + request.name() + "\" is running"));
-        }
         EndpointPlan plan;
         try {
             plan = ApiTunnelPlan.of(request, settings);
         } catch (TunnelRequest.Refused refused) {
             return Future.failedFuture(refused);
         }
-        return openAndReport(current, plan).map(this::info);
+        // Reserved while it opens, so two requests for one name cannot both pass this check.
+        if (opened.stream().anyMatch(endpoint -> endpoint.name().equals(request.name())) || !starting.add(request.name())) {
+            return Future.failedFuture(new TunnelRequest.Refused(409, "a tunnel named \"" + request.name() + "\" is running"));
+        }
+        return openAndReport(current, plan).map(this::info).andThen(ar -> starting.remove(request.name()));
     }
 
     /** {@code DELETE /api/tunnels/:name}: unbinds the endpoint; its URL is free at once. */
