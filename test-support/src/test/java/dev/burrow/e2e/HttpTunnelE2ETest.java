@@ -348,6 +348,16 @@ class HttpTunnelE2ETest extends OneEdgeE2ETest {
         assertEquals(404, curl("DELETE", api + "/second", null).status());
         assertEquals(404, curl("GET", api + "/second", null).status());
         assertEquals(200, client.get(host, "/echo").status(), "the other tunnel keeps serving");
+
+        // ngrok's newer shape of the same: /api/endpoints with name, url and upstream.url.
+        String endpoints = agent.webUrl() + "/api/endpoints";
+        Curl third = curl("POST", endpoints, new JsonObject().put("name", "third").put("url", "http://api-third." + edge.domain())
+                .put("upstream", new JsonObject().put("url", upstream.httpAddress())).encode());
+        assertEquals(201, third.status(), third.body());
+        assertEquals("http://api-third." + edge.domain() + ":" + edge.httpPort(), new JsonObject(third.body()).getString("url"));
+        assertEquals(200, client.get("api-third." + edge.domain(), "/echo").status());
+        assertTrue(curl("GET", endpoints, null).body().contains("\"name\":\"third\""));
+        assertEquals(204, curl("DELETE", endpoints + "/third", null).status());
         try (AgentProcess other = AgentProcess.http(edge, upstream.httpAddress()).name("agent-takes-the-name")
                 .subdomain("api-second").startTimeout(Duration.ofSeconds(60)).start()) {
             assertEquals(200, client.get("api-second." + edge.domain(), "/echo").status());

@@ -11,11 +11,13 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The agent's local API, shaped like ngrok's: {@code GET /api/tunnels} and {@code GET /api/tunnels/:name},
- * {@code POST /api/tunnels} to start one and {@code DELETE /api/tunnels/:name} to stop it; and
+ * {@code POST /api/tunnels} to start one and {@code DELETE /api/tunnels/:name} to stop it, the same as
+ * {@code /api/endpoints} in ngrok's newer shape (name, url, upstream.url); and
  * {@code GET /api/status} with the session's links to edge nodes.
  * Requests whose Host header does not name this server are refused with 403 (see {@link HostCheck}).
  * Owns its HTTP server; {@link #close()} stops it.
@@ -70,8 +72,13 @@ public final class AgentApiServer {
         router.get("/api/tunnels").handler(ctx -> list(ctx, tunnels.get()));
         router.get("/api/tunnels/:name").handler(ctx -> one(ctx, tunnels.get(), ctx.pathParam("name")));
         router.post("/api/tunnels").handler(BodyHandler.create().setBodyLimit(MAX_REQUEST_BYTES))
-                .handler(ctx -> startTunnel(ctx, control));
+                .handler(ctx -> startTunnel(ctx, control, TunnelRequest::fromJson, TunnelInfo::toJson));
         router.delete("/api/tunnels/:name").handler(ctx -> stopTunnel(ctx, control, ctx.pathParam("name")));
+        router.get("/api/endpoints").handler(ctx -> json(ctx, 200, new JsonObject().put("endpoints",
+                new JsonArray(tunnels.get().stream().map(TunnelInfo::toEndpointJson).toList())).put("uri", "/api/endpoints")));
+        router.post("/api/endpoints").handler(BodyHandler.create().setBodyLimit(MAX_REQUEST_BYTES))
+                .handler(ctx -> startTunnel(ctx, control, TunnelRequest::fromEndpointJson, TunnelInfo::toEndpointJson));
+        router.delete("/api/endpoints/:name").handler(ctx -> stopTunnel(ctx, control, ctx.pathParam("name")));
         router.get("/api/status").handler(ctx -> json(ctx, 200, status.get().toJson()));
         if (inspector != null) {
             InspectRoutes.mount(vertx, router, inspector);
@@ -101,10 +108,12 @@ public final class AgentApiServer {
     }
 
     /** 201 and the tunnel, as ngrok answers; a refusal with its status, an edge's refusal as 502 with its sentence. */
-    private static void startTunnel(RoutingContext ctx, TunnelControl control) {
+    private static void startTunnel(RoutingContext ctx, TunnelControl control, Function<JsonObject, TunnelRequest> read,
+                                    Function<TunnelInfo, JsonObject> shown) {
         TunnelRequest request;
         try {
-            request = TunnelRequest.fromJson(ctx.body().asJsonObject());
+            JsonObject body = ctx.body().asJsonObject();
+            request = body == null ? null : read.apply(body);
         } catch (TunnelRequest.Refused refused) {
             error(ctx, refused.status(), refused.getMessage());
             return;
@@ -118,8 +127,9 @@ public final class AgentApiServer {
         }
         control.start(request).onComplete(ar -> {
             if (ar.succeeded()) {
-                ctx.response().putHeader("Location", "/api/tunnels/" + ar.result().name());
-                json(ctx, 201, ar.result().toJson());
+                JsonObject answer = shown.apply(ar.result());
+                ctx.response().putHeader("Location", answer.getString("uri"));
+                json(ctx, 201, answer);
             } else {
                 refusal(ctx, ar.cause());
             }

@@ -37,6 +37,7 @@ public record TunnelRequest(String name, String proto, String addr, String subdo
 
     /** Reads and checks the body; {@link Refused} (400) names what is wrong. */
     static TunnelRequest fromJson(JsonObject body) {
+        body.fieldNames().removeIf(key -> body.getValue(key) == null);
         Set<String> unknown = new TreeSet<>(body.fieldNames());
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
@@ -66,6 +67,36 @@ public record TunnelRequest(String name, String proto, String addr, String subdo
         }
         return new TunnelRequest(name, proto, addr, subdomain, hostname, remotePort(remoteAddr),
                 bool(body, "inspect"), bool(body, "pooling_enabled"));
+    }
+
+    private static final Set<String> ENDPOINT_KEYS = Set.of("name", "url", "upstream", "pooling_enabled", "inspect");
+
+    /**
+     * The body of {@code POST /api/endpoints}, ngrok's newer shape (an entry of a version 3 config's
+     * {@code endpoints:}, as Burrow's own config file has them): {@code {"name": "web", "url": "http://demo.localhost",
+     * "upstream": {"url": "3000"}}}; a {@code tcp://HOST:PORT} url makes a TCP endpoint on that port.
+     */
+    static TunnelRequest fromEndpointJson(JsonObject body) {
+        Set<String> unknown = new TreeSet<>(body.fieldNames());
+        unknown.removeAll(ENDPOINT_KEYS);
+        if (!unknown.isEmpty()) {
+            throw bad("unsupported endpoint setting(s) " + unknown + "; supported: " + new TreeSet<>(ENDPOINT_KEYS));
+        }
+        Object upstream = body.getValue("upstream");
+        String addr = upstream instanceof JsonObject object ? text(object, "url") : upstream == null ? null : text(body, "upstream");
+        if (addr == null) {
+            throw bad("\"upstream\": {\"url\": …} is required: the local port, host:port or URL to forward to");
+        }
+        String url = text(body, "url");
+        boolean tcp = url != null && url.toLowerCase(Locale.ROOT).startsWith("tcp://");
+        JsonObject tunnel = new JsonObject().put("name", body.getValue("name")).put("proto", tcp ? "tcp" : "http")
+                .put("addr", addr).put("inspect", body.getValue("inspect")).put("pooling_enabled", body.getValue("pooling_enabled"));
+        if (tcp) {
+            tunnel.put("remote_addr", url.substring("tcp://".length()));
+        } else if (url != null) {
+            tunnel.put("url", url);
+        }
+        return fromJson(tunnel);
     }
 
     private static int remotePort(String remoteAddr) {
