@@ -102,6 +102,9 @@ public final class EdgeMain implements Callable<Integer> {
     String proxyProtocolTrusted;
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys, e.g. 'http-port: 8080' (or BURROW_CONFIG).")
     Path configFile;
+    @Option(names = "--log-level", paramLabel = "debug|info|warn|error",
+            description = "Lowest level of the node's log lines (or BURROW_LOG_LEVEL; default info); libraries log warnings only, unless debug.")
+    String logLevel;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -115,6 +118,11 @@ public final class EdgeMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String badLevel = EdgeLogging.configure(logLevel != null ? logLevel : System.getenv("BURROW_LOG_LEVEL"));
+        if (badLevel != null) {
+            System.err.println("burrow-edge: " + badLevel);
+            return EXIT_BAD_CONFIG;
+        }
         EdgeConfig config;
         dev.burrow.edge.config.TenancySettings tenancy;
         try {
@@ -188,7 +196,7 @@ public final class EdgeMain implements Callable<Integer> {
         out.println("Dev CA certificate: " + node.caCertPath().toAbsolutePath());
         out.println("Authtoken: " + node.devAuthtoken());
         // The admin token is a full administrator credential: print it once, when created, never on every start.
-        out.println("Admin token: " + (node.adminTokenCreated() ? node.adminToken()
+        out.println("Admin token: " + (node.adminTokenCreated() ? node.adminToken() + " (saved in " + node.adminTokenFile().toAbsolutePath() + ")"
                 : "in " + node.adminTokenFile().toAbsolutePath()));
         out.println("Relay link (TLS) listening on " + config.bindAddress() + ":" + node.relayPort());
         out.println("Ops (healthz, readyz, metrics) listening on " + config.bindAddress() + ":" + node.opsPort());

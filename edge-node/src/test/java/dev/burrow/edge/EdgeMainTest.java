@@ -63,7 +63,7 @@ class EdgeMainTest {
                     "TCP endpoints allocated from 20000-20999",
                     "Dev CA certificate: " + dataDir.toAbsolutePath().resolve("ca.pem"),
                     "Authtoken: " + edge.devAuthtoken(),
-                    "Admin token: " + edge.adminToken(),
+                    "Admin token: " + edge.adminToken() + " (saved in " + dataDir.toAbsolutePath().resolve("admin-token") + ")",
                     "Relay link (TLS) listening on 127.0.0.1:" + edge.relayPort(),
                     "Ops (healthz, readyz, metrics) listening on 127.0.0.1:" + edge.opsPort(),
                     "Cluster member " + edge.nodeId() + " at 127.0.0.1:" + edge.clusterPort() + " in cluster burrow (1 members)",
@@ -89,7 +89,7 @@ class EdgeMainTest {
                 List<String> adminLines = out.lines().filter(l -> l.startsWith("Admin token:")).toList();
                 if (start == 0) {
                     token = edge.adminToken();
-                    assertEquals(List.of("Admin token: " + token), adminLines);
+                    assertEquals(List.of("Admin token: " + token + " (saved in " + dataDir.toAbsolutePath().resolve("admin-token") + ")"), adminLines);
                 } else {
                     assertEquals(token, edge.adminToken());
                     assertEquals(List.of("Admin token: in " + dataDir.toAbsolutePath().resolve("admin-token")), adminLines);

@@ -139,6 +139,15 @@ public final class AgentProcess implements AutoCloseable {
         return process.output().stream().map(ManagedProcess.OutputLine::text).filter(t -> t.startsWith("ERROR: ")).toList();
     }
 
+    /**
+     * Lines a logging library wrote (slf4j-simple's "1234 [thread] WARN logger - …", java.util.logging's
+     * "WARNING: …"): the agent's screen should carry only its own sentences.
+     */
+    public List<String> libraryLogLines() {
+        Pattern logged = Pattern.compile("^\\d+ \\[[^\\]]+\\] (TRACE|DEBUG|INFO|WARN|ERROR) |^(WARNING|SEVERE): ");
+        return process.output().stream().map(ManagedProcess.OutputLine::text).filter(t -> logged.matcher(t).find()).toList();
+    }
+
     /** Lines that look like a Java stack trace (frames, "Caused by", "Exception in thread"). */
     public List<String> stackTraceLines() {
         Pattern frame = Pattern.compile("^\\s+at [\\w$.]+\\(.*\\)\\s*$|^Caused by: |^Exception in thread |^\\s+\\.\\.\\. \\d+ more");

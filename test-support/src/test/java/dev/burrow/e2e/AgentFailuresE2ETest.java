@@ -42,6 +42,7 @@ class AgentFailuresE2ETest extends OneEdgeE2ETest {
         assertEquals(1, errors.size(), "expected exactly one 'ERROR: ' line, got " + errors + "\n" + agent.process().tail(30));
         assertTrue(agent.process().stderrLines().contains(errors.get(0)), "the ERROR: line belongs on stderr");
         assertEquals(List.of(), agent.stackTraceLines(), "no stack trace for a user error");
+        assertEquals(List.of(), agent.libraryLogLines(), "no library log lines for a user error");
         return errors.get(0);
     }
 
@@ -51,6 +52,7 @@ class AgentFailuresE2ETest extends OneEdgeE2ETest {
                 .authtoken("not-the-right-token-" + System.nanoTime()).launch()) {
             String error = assertFailsWithOneErrorLine(agent);
             assertTrue(error.toLowerCase(Locale.ROOT).contains("authtoken"), error);
+            assertTrue(error.endsWith("the authtoken came from --authtoken: check it there"), "names where the token came from: " + error);
         }
     }
 
@@ -103,6 +105,7 @@ class AgentFailuresE2ETest extends OneEdgeE2ETest {
             assertTrue(resp.bodyText().contains(address), "502 body should name the upstream " + address + ": "
                     + resp.bodyText());
             assertTrue(agent.isAlive(), "a refused upstream must not take the agent down");
+            assertEquals(List.of(), agent.libraryLogLines(), "a closed upstream is no library's news");
         }
     }
 

@@ -25,6 +25,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * HTTP through one real edge and one real agent (shared by the tests of this class) to an in-test upstream:
- * bodies both ways, headers, keep-alive, chunked framing, concurrency, WebSocket, the agent API, unknown hosts.
+ * bodies both ways, headers, keep-alive, chunked framing, concurrency, WebSocket, the agent API (tunnels started and
+ * stopped through it too), unknown hosts.
  */
 class HttpTunnelE2ETest extends OneEdgeE2ETest {
 
@@ -297,5 +299,68 @@ class HttpTunnelE2ETest extends OneEdgeE2ETest {
         assertTrue(resp.bodyText().contains(unknown + "." + edge.domain()),
                 "404 page should name the host: " + resp.bodyText());
         assertNotEquals(0, resp.body().length());
+    }
+
+    private record Curl(int status, String body) {
+    }
+
+    private static Curl curl(String method, String url, String body) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-m", "30", "-X", method, "-w", "\n%{http_code}"));
+        if (body != null) {
+            command.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
+        }
+        command.add(url);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(40, TimeUnit.SECONDS), "curl did not finish");
+        int newline = output.lastIndexOf('\n');
+        return new Curl(Integer.parseInt(output.substring(newline + 1).trim()), output.substring(0, newline));
+    }
+
+    /** As ngrok's agent API does, driven with curl as a script would; the name is free for another agent right after. */
+    @Test
+    void agentApiPostStartsATunnelThatServesAndDeleteStopsItAndFreesItsName() throws Exception {
+        String api = agent.webUrl() + "/api/tunnels";
+        Curl started = curl("POST", api, new JsonObject().put("name", "second").put("proto", "http")
+                .put("addr", upstream.httpAddress()).put("subdomain", "api-second").encode());
+        assertEquals(201, started.status(), started.body());
+        JsonObject tunnel = new JsonObject(started.body());
+        assertEquals("second", tunnel.getString("name"));
+        assertEquals("http://api-second." + edge.domain() + ":" + edge.httpPort(), tunnel.getString("public_url"));
+        assertEquals("/api/tunnels/second", tunnel.getString("uri"));
+        PublicHttpClient.Response served = client.get("api-second." + edge.domain(), "/echo");
+        assertEquals(200, served.status(), served.bodyText());
+        assertEquals(Upstream.UPSTREAM_HEADER_VALUE, served.header(Upstream.UPSTREAM_HEADER));
+        assertEquals(2, new JsonObject(curl("GET", api, null).body()).getJsonArray("tunnels").size());
+
+        Curl again = curl("POST", api, new JsonObject().put("name", "second").put("addr", "3000").encode());
+        assertEquals(409, again.status(), again.body());
+        Curl https = curl("POST", api, new JsonObject().put("name", "third").put("proto", "https").put("addr", "3000").encode());
+        assertEquals(400, https.status(), https.body());
+        assertTrue(new JsonObject(https.body()).getString("msg").contains("https"), https.body());
+        Curl unknown = curl("POST", api, new JsonObject().put("name", "third").put("addr", "3000").put("bind_tls", true).encode());
+        assertEquals(400, unknown.status(), unknown.body());
+        assertTrue(new JsonObject(unknown.body()).getString("msg").contains("bind_tls"), unknown.body());
+
+        Curl stopped = curl("DELETE", api + "/second", null);
+        assertEquals(204, stopped.status(), stopped.body());
+        assertEquals("", stopped.body());
+        assertEquals(404, curl("DELETE", api + "/second", null).status());
+        assertEquals(404, curl("GET", api + "/second", null).status());
+        assertEquals(200, client.get(host, "/echo").status(), "the other tunnel keeps serving");
+
+        // ngrok's newer shape of the same: /api/endpoints with name, url and upstream.url.
+        String endpoints = agent.webUrl() + "/api/endpoints";
+        Curl third = curl("POST", endpoints, new JsonObject().put("name", "third").put("url", "http://api-third." + edge.domain())
+                .put("upstream", new JsonObject().put("url", upstream.httpAddress())).encode());
+        assertEquals(201, third.status(), third.body());
+        assertEquals("http://api-third." + edge.domain() + ":" + edge.httpPort(), new JsonObject(third.body()).getString("url"));
+        assertEquals(200, client.get("api-third." + edge.domain(), "/echo").status());
+        assertTrue(curl("GET", endpoints, null).body().contains("\"name\":\"third\""));
+        assertEquals(204, curl("DELETE", endpoints + "/third", null).status());
+        try (AgentProcess other = AgentProcess.http(edge, upstream.httpAddress()).name("agent-takes-the-name")
+                .subdomain("api-second").startTimeout(Duration.ofSeconds(60)).start()) {
+            assertEquals(200, client.get("api-second." + edge.domain(), "/echo").status());
+        }
     }
 }

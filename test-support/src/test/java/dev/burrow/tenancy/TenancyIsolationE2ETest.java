@@ -72,6 +72,7 @@ class TenancyIsolationE2ETest {
         List<String> errors = agent.errorLines();
         assertEquals(1, errors.size(), "one ERROR: line, got " + errors + "\n" + agent.process().tail(30));
         assertEquals(List.of(), agent.stackTraceLines(), "no stack trace for a user error");
+        assertEquals(List.of(), agent.libraryLogLines(), "no library log lines for an ordinary refusal");
         return errors.get(0);
     }
 
@@ -146,6 +147,23 @@ class TenancyIsolationE2ETest {
                      .authtoken(acmeToken).url("b.example.com").shortLived().launch()) {
             assertEquals(200, client.get("app.bee.example.com", "/echo").status());
             assertTrue(failsWithOneErrorLine(acme).contains("reserved"));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aSessionQuotaRefusalSaysSoAndDoesNotBlameTheAuthtoken() throws Exception {
+        AdminClient restarted = edge.admin();
+        restarted.createTenant("solo", 0, 1, 0);
+        String token = restarted.issueToken("solo").getString("token");
+        try (AgentProcess first = AgentProcess.http(edge, upstream.httpAddress()).name("agent-solo-one")
+                .authtoken(token).subdomain("solo-one").start();
+             AgentProcess second = AgentProcess.http(edge, upstream.httpAddress()).name("agent-solo-two")
+                     .authtoken(token).subdomain("solo-two").shortLived().launch()) {
+            String error = failsWithOneErrorLine(second);
+            assertTrue(error.contains("limit") && error.contains("session"), error);
+            assertTrue(!error.contains("--authtoken") && !error.contains("BURROW_AUTHTOKEN"), "a quota is not the token's fault: " + error);
+            assertTrue(first.isAlive());
         }
     }
 }

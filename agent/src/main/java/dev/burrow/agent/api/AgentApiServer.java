@@ -8,17 +8,24 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The agent's local API, shaped like ngrok's: {@code GET /api/tunnels} and {@code GET /api/tunnels/:name}; and
+ * The agent's local API, shaped like ngrok's: {@code GET /api/tunnels} and {@code GET /api/tunnels/:name},
+ * {@code POST /api/tunnels} to start one and {@code DELETE /api/tunnels/:name} to stop it, the same as
+ * {@code /api/endpoints} in ngrok's newer shape (name, url, upstream.url); and
  * {@code GET /api/status} with the session's links to edge nodes.
  * Requests whose Host header does not name this server are refused with 403 (see {@link HostCheck}).
  * Owns its HTTP server; {@link #close()} stops it.
  */
 public final class AgentApiServer {
+    /** A tunnel definition is a few hundred bytes. */
+    private static final long MAX_REQUEST_BYTES = 64 * 1024;
+
     private final HttpServer server;
     private final String host;
 
@@ -41,6 +48,12 @@ public final class AgentApiServer {
     /** Like the others, and the inspector's API and web UI when {@code inspector} is not null. */
     public static Future<AgentApiServer> start(Vertx vertx, String host, int port, Supplier<List<TunnelInfo>> tunnels,
                                                Supplier<AgentStatus> status, Inspector inspector) {
+        return start(vertx, host, port, tunnels, status, inspector, TunnelControl.NONE);
+    }
+
+    /** Like the others, and starts and stops tunnels through {@code control}. */
+    public static Future<AgentApiServer> start(Vertx vertx, String host, int port, Supplier<List<TunnelInfo>> tunnels,
+                                               Supplier<AgentStatus> status, Inspector inspector, TunnelControl control) {
         Router router = Router.router(vertx);
         HttpServer server = vertx.createHttpServer();
         HostCheck[] check = new HostCheck[1];
@@ -58,6 +71,14 @@ public final class AgentApiServer {
         });
         router.get("/api/tunnels").handler(ctx -> list(ctx, tunnels.get()));
         router.get("/api/tunnels/:name").handler(ctx -> one(ctx, tunnels.get(), ctx.pathParam("name")));
+        router.post("/api/tunnels").handler(BodyHandler.create().setBodyLimit(MAX_REQUEST_BYTES))
+                .handler(ctx -> startTunnel(ctx, control, TunnelRequest::fromJson, TunnelInfo::toJson));
+        router.delete("/api/tunnels/:name").handler(ctx -> stopTunnel(ctx, control, ctx.pathParam("name")));
+        router.get("/api/endpoints").handler(ctx -> json(ctx, 200, new JsonObject().put("endpoints",
+                new JsonArray(tunnels.get().stream().map(TunnelInfo::toEndpointJson).toList())).put("uri", "/api/endpoints")));
+        router.post("/api/endpoints").handler(BodyHandler.create().setBodyLimit(MAX_REQUEST_BYTES))
+                .handler(ctx -> startTunnel(ctx, control, TunnelRequest::fromEndpointJson, TunnelInfo::toEndpointJson));
+        router.delete("/api/endpoints/:name").handler(ctx -> stopTunnel(ctx, control, ctx.pathParam("name")));
         router.get("/api/status").handler(ctx -> json(ctx, 200, status.get().toJson()));
         if (inspector != null) {
             InspectRoutes.mount(vertx, router, inspector);
@@ -84,6 +105,56 @@ public final class AgentApiServer {
             }
         }
         error(ctx, 404, "tunnel \"" + name + "\" not found");
+    }
+
+    /** 201 and the tunnel, as ngrok answers; a refusal with its status, an edge's refusal as 502 with its sentence. */
+    private static void startTunnel(RoutingContext ctx, TunnelControl control, Function<JsonObject, TunnelRequest> read,
+                                    Function<TunnelInfo, JsonObject> shown) {
+        TunnelRequest request;
+        try {
+            JsonObject body = ctx.body().asJsonObject();
+            request = body == null ? null : read.apply(body);
+        } catch (TunnelRequest.Refused refused) {
+            error(ctx, refused.status(), refused.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            error(ctx, 400, "the body must be a JSON object, e.g. {\"name\": \"web\", \"proto\": \"http\", \"addr\": \"3000\"}");
+            return;
+        }
+        if (request == null) {
+            error(ctx, 400, "the body must be a JSON object, e.g. {\"name\": \"web\", \"proto\": \"http\", \"addr\": \"3000\"}");
+            return;
+        }
+        control.start(request).onComplete(ar -> {
+            if (ar.succeeded()) {
+                JsonObject answer = shown.apply(ar.result());
+                ctx.response().putHeader("Location", answer.getString("uri"));
+                json(ctx, 201, answer);
+            } else {
+                refusal(ctx, ar.cause());
+            }
+        });
+    }
+
+    /** 204 when stopped, 404 when no tunnel has that name. */
+    private static void stopTunnel(RoutingContext ctx, TunnelControl control, String name) {
+        control.stop(name).onComplete(ar -> {
+            if (ar.failed()) {
+                refusal(ctx, ar.cause());
+            } else if (ar.result()) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                error(ctx, 404, "tunnel \"" + name + "\" not found");
+            }
+        });
+    }
+
+    private static void refusal(RoutingContext ctx, Throwable failure) {
+        if (failure instanceof TunnelRequest.Refused refused) {
+            error(ctx, refused.status(), refused.getMessage());
+        } else {
+            error(ctx, 502, failure.getMessage() == null ? failure.toString() : failure.getMessage());
+        }
     }
 
     static void error(RoutingContext ctx, int status, String message) {

@@ -9,6 +9,16 @@ public record TunnelInfo(String name, String publicUrl, String proto, String add
         this(name, publicUrl, proto, addr, false);
     }
 
+    /** As {@code /api/endpoints} shows it: ngrok's newer shape, the URL and the upstream's. */
+    JsonObject toEndpointJson() {
+        return new JsonObject()
+                .put("name", name)
+                .put("uri", "/api/endpoints/" + name.replace(" ", "%20"))
+                .put("url", publicUrl)
+                .put("proto", proto)
+                .put("upstream", new JsonObject().put("url", addr));
+    }
+
     JsonObject toJson() {
         return new JsonObject()
                 .put("name", name)

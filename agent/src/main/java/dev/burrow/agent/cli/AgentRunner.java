@@ -7,7 +7,9 @@ import dev.burrow.agent.LinkInfo;
 import dev.burrow.agent.SessionEvent;
 import dev.burrow.agent.api.AgentApiServer;
 import dev.burrow.agent.api.AgentStatus;
+import dev.burrow.agent.api.TunnelControl;
 import dev.burrow.agent.api.TunnelInfo;
+import dev.burrow.agent.api.TunnelRequest;
 import dev.burrow.agent.console.ConnectionStats;
 import dev.burrow.agent.console.ConsoleState;
 import dev.burrow.agent.console.EventLog;
@@ -35,8 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * log or the live screen; blocks until the process should end and returns its exit code (0 after Ctrl-C, 1 after a
  * fatal failure). Owns the Vert.x instance it creates and closes it.
  */
-final class AgentRunner {
-    /** Web API ports tried after the default one is taken (ngrok's habit). */
+final class AgentRunner implements TunnelControl {
+    /** Web API ports tried from the default one on when it is taken (ngrok's habit), browser-unsafe ones left out. */
     private static final int DEFAULT_WEB_PORT_ATTEMPTS = 10;
 
     private final PrintStream out;
@@ -45,9 +47,11 @@ final class AgentRunner {
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     private final AtomicReference<BurrowSession> session = new AtomicReference<>();
     private final List<Opened> opened = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> starting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ConnectionStats stats = new ConnectionStats(System::nanoTime);
     private final ConsoleState console = new ConsoleState(VersionCommand.number(), stats);
     private Inspector inspector;
+    private AgentSettings settings;
     private EventLog log;
 
     /** An endpoint that is up, under its name. */
@@ -61,6 +65,8 @@ final class AgentRunner {
     }
 
     int run(AgentSettings settings, List<EndpointPlan> plans) {
+        this.settings = settings;
+        LibraryLogging.configure(settings.log());
         log = ConsoleChoice.open(settings.log(), out, console, environment);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         if (settings.inspect().enabled() && settings.webAddress() != null) {
@@ -88,7 +94,7 @@ final class AgentRunner {
                     console.session(connected.sessionId(), connected.links().stream().map(LinkInfo::edgeAddress).toList());
                     return openAll(connected, plans, 0);
                 })
-                .onFailure(failure -> fail(ErrorMessages.forFailure(failure, settings.edgeCa())));
+                .onFailure(failure -> fail(ErrorMessages.forFailure(failure, settings)));
         int code = exitCode.join();
         if (code != 0) {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -103,8 +109,16 @@ final class AgentRunner {
             return Future.succeededFuture();
         }
         EndpointPlan plan = plans.get(index);
-        return open(connected, plan).compose(forwarder -> {
-            opened.add(new Opened(plan.name(), forwarder, inspector != null && plan.inspect() && plan.proto().equals("http")));
+        return openAndReport(connected, plan).compose(forwarder -> openAll(connected, plans, index + 1),
+                failure -> Future.failedFuture(plans.size() > 1 && failure instanceof dev.burrow.agent.BurrowException e
+                ? new dev.burrow.agent.BurrowException(e.reason(), "endpoint \"" + plan.name() + "\": " + e.getMessage())
+                : failure));
+    }
+
+    private Future<Opened> openAndReport(BurrowSession connected, EndpointPlan plan) {
+        return open(connected, plan).map(forwarder -> {
+            Opened endpoint = new Opened(plan.name(), forwarder, inspector != null && plan.inspect() && plan.proto().equals("http"));
+            opened.add(endpoint);
             String line = forwarder.publicUrl() + " -> " + forwarder.upstream();
             console.forwarding(line);
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -112,10 +126,41 @@ final class AgentRunner {
             fields.put("url", forwarder.publicUrl());
             fields.put("upstream", forwarder.upstream().toString());
             log.log(LogEvent.info("Forwarding " + line, "forwarding", fields));
-            return openAll(connected, plans, index + 1);
-        }, failure -> Future.failedFuture(plans.size() > 1 && failure instanceof dev.burrow.agent.BurrowException e
-                ? new dev.burrow.agent.BurrowException(e.reason(), "endpoint \"" + plan.name() + "\": " + e.getMessage())
-                : failure));
+            return endpoint;
+        });
+    }
+
+    /** {@code POST /api/tunnels}: one more endpoint on the running session. */
+    @Override
+    public Future<TunnelInfo> start(TunnelRequest request) {
+        BurrowSession current = session.get();
+        if (current == null) {
+            return Future.failedFuture(new TunnelRequest.Refused(503, "the agent is not connected to the edge yet; try again"));
+        }
+        EndpointPlan plan;
+        try {
+            plan = ApiTunnelPlan.of(request, settings);
+        } catch (TunnelRequest.Refused refused) {
+            return Future.failedFuture(refused);
+        }
+        // Reserved while it opens, so two requests for one name cannot both pass this check.
+        if (opened.stream().anyMatch(endpoint -> endpoint.name().equals(request.name())) || !starting.add(request.name())) {
+            return Future.failedFuture(new TunnelRequest.Refused(409, "a tunnel named \"" + request.name() + "\" is running"));
+        }
+        return openAndReport(current, plan).map(this::info).andThen(ar -> starting.remove(request.name()));
+    }
+
+    /** {@code DELETE /api/tunnels/:name}: unbinds the endpoint; its URL is free at once. */
+    @Override
+    public Future<Boolean> stop(String name) {
+        Opened endpoint = opened.stream().filter(e -> e.name().equals(name)).findFirst().orElse(null);
+        if (endpoint == null || !opened.remove(endpoint)) {
+            return Future.succeededFuture(false);
+        }
+        console.stopped(endpoint.forwarder().publicUrl() + " -> " + endpoint.forwarder().upstream());
+        log.log(LogEvent.info("Stopped " + endpoint.forwarder().publicUrl(), "stopped",
+                Map.of("name", name, "url", endpoint.forwarder().publicUrl())));
+        return endpoint.forwarder().close().map(true);
     }
 
     private Future<Forwarder> open(BurrowSession connected, EndpointPlan plan) {
@@ -160,18 +205,17 @@ final class AgentRunner {
         if (web == null) {
             return Future.succeededFuture();
         }
-        int attempts = web.explicit() || web.port() == 0 ? 1 : DEFAULT_WEB_PORT_ATTEMPTS;
-        return listen(vertx, web, 0, attempts).onSuccess(api -> {
+        return listen(vertx, web, web.candidatePorts(DEFAULT_WEB_PORT_ATTEMPTS), 0).onSuccess(api -> {
             console.webInterface(api.url());
             log.log(LogEvent.info("Web interface " + api.url(), "web interface", Map.of("url", api.url())));
         });
     }
 
-    private Future<AgentApiServer> listen(Vertx vertx, WebAddress web, int attempt, int attempts) {
-        int port = web.port() == 0 ? 0 : web.port() + attempt;
-        return AgentApiServer.start(vertx, web.host(), port, this::tunnels, this::status, inspector).recover(failure -> {
-            if (attempt + 1 < attempts) {
-                return listen(vertx, web, attempt + 1, attempts);
+    private Future<AgentApiServer> listen(Vertx vertx, WebAddress web, List<Integer> ports, int attempt) {
+        int port = ports.get(attempt);
+        return AgentApiServer.start(vertx, web.host(), port, this::tunnels, this::status, inspector, this).recover(failure -> {
+            if (attempt + 1 < ports.size()) {
+                return listen(vertx, web, ports, attempt + 1);
             }
             return Future.failedFuture(new IllegalArgumentException("cannot listen on " + web.host() + ":" + port
                     + " for the web interface (" + failure.getMessage() + "); pass another --web-addr or --web-addr false"));
@@ -181,10 +225,14 @@ final class AgentRunner {
     private List<TunnelInfo> tunnels() {
         List<TunnelInfo> tunnels = new ArrayList<>();
         for (Opened endpoint : opened) {
-            tunnels.add(new TunnelInfo(endpoint.name(), endpoint.forwarder().publicUrl(), endpoint.forwarder().proto(),
-                    addr(endpoint.forwarder()), endpoint.inspected()));
+            tunnels.add(info(endpoint));
         }
         return tunnels;
+    }
+
+    private TunnelInfo info(Opened endpoint) {
+        return new TunnelInfo(endpoint.name(), endpoint.forwarder().publicUrl(), endpoint.forwarder().proto(),
+                addr(endpoint.forwarder()), endpoint.inspected());
     }
 
     private AgentStatus status() {
@@ -203,7 +251,7 @@ final class AgentRunner {
             console.session(current.sessionId(), current.links().stream().map(LinkInfo::edgeAddress).toList());
         }
         if (event instanceof SessionEvent.Failed failed && current != null) {
-            fail(ErrorMessages.forFailure(failed.cause(), null));
+            fail(ErrorMessages.forFailure(failed.cause(), settings));
         }
     }
 

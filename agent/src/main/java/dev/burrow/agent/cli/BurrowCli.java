@@ -1,6 +1,5 @@
 package dev.burrow.agent.cli;
 
-import dev.burrow.agent.internal.SessionEngine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +11,8 @@ import java.util.Map;
  * {@code burrow}: the agent's command line. Standard output carries the status lines scripts parse
  * ({@code Forwarding <public url> -> <upstream>}, {@code Web interface http://host:port}, connection events);
  * standard error carries failures, one {@code ERROR: ...} line each. Exit codes: 0 after Ctrl-C, 1 when the edge
- * refuses (token, hostname, untrusted certificate), 2 for invalid arguments.
+ * refuses (token, hostname, untrusted certificate) or {@code config check} finds problems, 2 for invalid arguments
+ * (a bad local file among them).
  */
 @Command(name = "burrow", mixinStandardHelpOptions = true, versionProvider = BurrowCli.Version.class,
         description = "Expose local servers through a Burrow edge.",
@@ -53,7 +53,7 @@ public final class BurrowCli implements Runnable {
                 config.problems().forEach(problem -> err.println("ERROR: " + problem));
                 return usage ? EXIT_USAGE : EXIT_FAILURE;
             }
-            err.println("ERROR: " + ErrorMessages.forFailure(failure, null));
+            err.println("ERROR: " + ErrorMessages.sentence(failure));
             return usage ? EXIT_USAGE : EXIT_FAILURE;
         });
         return commandLine.execute(args);
@@ -79,6 +79,10 @@ public final class BurrowCli implements Runnable {
         return out;
     }
 
+    PrintStream err() {
+        return err;
+    }
+
     AgentRunner runner() {
         return new AgentRunner(out, err, environment);
     }
@@ -91,7 +95,7 @@ public final class BurrowCli implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[]{SessionEngine.AGENT_VERSION};
+            return new String[]{VersionCommand.line()};
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.burrow.agent.SessionOptions;
 import dev.burrow.agent.internal.HostPort;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +27,10 @@ final class CommonOptions {
                     + "that many nodes (env BURROW_LINKS; default " + SessionBuilder.DEFAULT_LINKS + ").")
     String links;
 
-    @Option(names = "--pooling", arity = "0..1", paramLabel = "true|false", fallbackValue = "true",
+    @Option(names = "--pooling", arity = "0..1", paramLabel = "true|false",
             description = "Share the URL with other agents of the same tenant that also pass --pooling; the edge "
                     + "spreads the traffic over them (env BURROW_POOLING; default false).")
-    String pooling;
+    Boolean pooling;
 
     @Option(names = "--authtoken", paramLabel = "TOKEN",
             description = "Authtoken the edge accepts (env BURROW_AUTHTOKEN; a dev edge prints one at startup).")
@@ -66,16 +65,17 @@ final class CommonOptions {
     String logFormat;
 
     @Option(names = "--log-level", paramLabel = "debug|info|warn|error",
-            description = "Lowest level logged (env BURROW_LOG_LEVEL; default info; debug also logs each HTTP exchange).")
+            description = "Lowest level logged (env BURROW_LOG_LEVEL; default info; debug also logs each HTTP exchange "
+                    + "and the libraries' own log lines).")
     String logLevel;
 
-    @Option(names = "--inspect", arity = "0..1", paramLabel = "true|false", fallbackValue = "true",
+    @Option(names = "--inspect", arity = "0..1", paramLabel = "true|false",
             description = "Capture HTTP exchanges for the inspector at the web address (env BURROW_INSPECT; default true).")
-    String inspect;
+    Boolean inspect;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "YAML config file; repeat to merge several, later ones win (env BURROW_CONFIG; default "
-                    + "~/.config/burrow/burrow.yml).")
+                    + ConfigFile.DEFAULT_PLACE + ").")
     List<String> config;
 
     /** Merges flags, {@code env} and the config files, flags first, and validates; messages name the bad value. */
@@ -93,20 +93,14 @@ final class CommonOptions {
         String serverValue = serverFor(env, file);
         List<String> servers = servers(serverValue);
         int linkCount = linkCount(from.value(links, "links", String.valueOf(SessionBuilder.DEFAULT_LINKS)));
-        boolean pool = bool(from.value(pooling, "pooling", "false"), "--pooling");
+        boolean pool = bool(from.value(text(pooling), "pooling", "false"), "--pooling");
         String token = from.value(authtoken, "authtoken", null);
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("no authtoken: pass --authtoken or set BURROW_AUTHTOKEN "
                     + "(a dev edge prints its authtoken at startup)");
         }
         String caValue = first(edgeCa, env.get("BURROW_EDGE_CA"), file.value("edge_ca") != null ? file.value("edge_ca").path().toString() : null, null);
-        Path ca = null;
-        if (caValue != null && !caValue.isBlank()) {
-            ca = Path.of(caValue);
-            if (!Files.isRegularFile(ca) || !Files.isReadable(ca)) {
-                throw new IllegalArgumentException("--edge-ca " + caValue + " is not a readable file");
-            }
-        }
+        Path ca = caValue == null || caValue.isBlank() ? null : EdgeCaFile.check(Path.of(caValue));
         String explicitWeb = from.value(webAddr, "web_addr", null);
         WebAddress web = WebAddress.parse(explicitWeb != null ? explicitWeb : WebAddress.DEFAULT, explicitWeb != null);
         String heartbeatValue = from.value(heartbeatInterval, "heartbeat_interval", null);
@@ -114,10 +108,10 @@ final class CommonOptions {
         LogSettings logSettings = LogSettings.of(from.value(log, "log", null),
                 from.value(logFormat, "log_format", "term"), from.value(logLevel, "log_level", "info"));
         InspectSettings inspectSettings = new InspectSettings(
-                bool(from.value(inspect, "inspect", "true"), "--inspect"),
+                bool(from.value(text(inspect), "inspect", "true"), "--inspect"),
                 ConfigSchema.count(from.value(null, "inspect_buffer_size", String.valueOf(InspectSettings.DEFAULT_EXCHANGES)), 0, 100_000),
                 ByteSizes.parse(from.value(null, "inspect_body_bytes", String.valueOf(InspectSettings.DEFAULT_BODY_BYTES))));
-        return new AgentSettings(String.join(",", servers), token.trim(), ca, web,
+        return new AgentSettings(String.join(",", servers), token.trim(), tokenSource(env, file), ca, web,
                 heartbeatValue == null ? null : Durations.parse(heartbeatValue, "--heartbeat-interval"),
                 toleranceValue == null ? null : Durations.parse(toleranceValue, "--heartbeat-tolerance"), linkCount, pool,
                 logSettings, inspectSettings);
@@ -143,6 +137,19 @@ final class CommonOptions {
                     + "; add it there, or pass --server with that region's address");
         }
         return regional;
+    }
+
+    /** Where the authtoken came from, for messages about a refused one: the flag, the variable, or which file. */
+    private String tokenSource(Map<String, String> env, ConfigFile file) {
+        if (authtoken != null) {
+            return "--authtoken";
+        }
+        String fromEnv = env.get("BURROW_AUTHTOKEN");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return "BURROW_AUTHTOKEN";
+        }
+        ConfigValue value = file.value("authtoken");
+        return value == null ? "--authtoken" : "agent.authtoken in " + value.file();
     }
 
     /** Checks a region name (as the edge's --region: letters, digits, '.', '_', '-'). */
@@ -177,6 +184,10 @@ final class CommonOptions {
             throw new IllegalArgumentException("invalid --links " + count + ": expected 1 to " + SessionOptions.MAX_LINKS);
         }
         return count;
+    }
+
+    private static String text(Boolean flag) {
+        return flag == null ? null : flag.toString();
     }
 
     private static boolean bool(String value, String what) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 
 /** {@code burrow config check} and {@code burrow config add-authtoken TOKEN}. */
 @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = BurrowCli.Version.class,
@@ -39,15 +40,25 @@ final class ConfigCommand implements Runnable {
         ConfigCommand parent;
 
         @Option(names = "--config", paramLabel = "FILE", description = "Config file to check; repeatable (default "
-                + "~/.config/burrow/burrow.yml).")
+                + ConfigFile.DEFAULT_PLACE + ").")
         List<String> config;
 
         @Override
         public Integer call() {
-            List<Path> paths = ConfigFile.paths(config, parent.cli.environment());
-            ConfigFile file = ConfigFile.load(paths, true);
+            Map<String, String> env = parent.cli.environment();
+            List<Path> paths = ConfigFile.paths(config, env);
+            String source = ConfigFile.source(config, env);
+            ConfigFile file;
+            try {
+                file = ConfigFile.load(paths, true);
+            } catch (ConfigException e) {
+                e.problems().forEach(problem -> parent.cli.err().println("ERROR: " + problem));
+                parent.cli.err().println("ERROR: " + e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s")
+                        + " in the config (" + source + ")");
+                return BurrowCli.EXIT_FAILURE;
+            }
             parent.cli.out().println("Valid configuration: " + String.join(", ", file.files().stream().map(Path::toString).toList())
-                    + " (" + file.endpoints().size() + " endpoint" + (file.endpoints().size() == 1 ? "" : "s")
+                    + " (" + source + "; " + file.endpoints().size() + " endpoint" + (file.endpoints().size() == 1 ? "" : "s")
                     + (file.endpoints().isEmpty() ? "" : ": " + String.join(", ", file.endpoints().keySet())) + ")");
             return 0;
         }
@@ -62,7 +73,7 @@ final class ConfigCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "TOKEN", description = "The authtoken the edge gave you.")
         String token;
 
-        @Option(names = "--config", paramLabel = "FILE", description = "The file to write (default ~/.config/burrow/burrow.yml).")
+        @Option(names = "--config", paramLabel = "FILE", description = "The file to write (default " + ConfigFile.DEFAULT_PLACE + ").")
         String config;
 
         @Override

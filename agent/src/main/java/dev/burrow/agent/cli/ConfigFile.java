@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The agent's YAML config files merged: {@code ~/.config/burrow/burrow.yml} unless {@code --config} names others
+ * The agent's YAML config files merged: {@code $XDG_CONFIG_HOME/burrow/burrow.yml} (else
+ * {@code $HOME/.config/burrow/burrow.yml}) unless {@code --config} names others
  * (repeatable; a later file overrides an earlier one key by key, and endpoint by endpoint name). The weakest layer
  * under environment variables and flags.
  *
@@ -38,6 +39,9 @@ import java.util.Set;
  * Every problem is reported with file, line and the fix, all at once ({@link ConfigException}).
  */
 final class ConfigFile {
+    /** Where the default file is, as help texts say it. */
+    static final String DEFAULT_PLACE = "$XDG_CONFIG_HOME/burrow/burrow.yml, else $HOME/.config/burrow/burrow.yml";
+
     private final Map<String, ConfigValue> agent;
     private final Map<String, EndpointConfig> endpoints;
     private final List<Path> files;
@@ -49,9 +53,20 @@ final class ConfigFile {
     }
 
     static Path defaultPath(Map<String, String> env) {
+        return configHome(env).resolve("burrow").resolve("burrow.yml");
+    }
+
+    /**
+     * {@code $XDG_CONFIG_HOME}, else {@code $HOME/.config}, as ngrok and other command-line tools look them up: the
+     * variables a user sets win over the JVM's {@code user.home}, which comes from the password database.
+     */
+    static Path configHome(Map<String, String> env) {
         String xdg = env.get("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-        return base.resolve("burrow").resolve("burrow.yml");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg);
+        }
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config");
     }
 
     /** {@code --config} files if given, else {@code BURROW_CONFIG}, else the default path. */
@@ -64,6 +79,23 @@ final class ConfigFile {
             return List.of(fromEnv.split(java.io.File.pathSeparator)).stream().filter(s -> !s.isBlank()).map(Path::of).toList();
         }
         return List.of(defaultPath(env));
+    }
+
+    /** Why {@link #paths} chose its files, for messages: "--config", "BURROW_CONFIG", "$XDG_CONFIG_HOME" or "$HOME". */
+    static String source(List<String> flags, Map<String, String> env) {
+        if (flags != null && !flags.isEmpty()) {
+            return "from --config";
+        }
+        String fromEnv = env.get("BURROW_CONFIG");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return "from BURROW_CONFIG";
+        }
+        String xdg = env.get("XDG_CONFIG_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return "found through $XDG_CONFIG_HOME";
+        }
+        String home = env.get("HOME");
+        return home != null && !home.isBlank() ? "found through $HOME" : "found through the account's home directory";
     }
 
     /** Reads {@code path}; a missing default file is empty, a missing explicit one or a bad one is an error. */
@@ -86,6 +118,7 @@ final class ConfigFile {
             read.add(path);
             new FileReader(path, agent, endpoints, problems).read();
         }
+        problems.addAll(EndpointClashes.find(endpoints.values()));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -255,9 +288,14 @@ final class ConfigFile {
                 problem(node.line(), "endpoints must be a list (each entry starting with \"- name: …\"), found " + node.kind());
                 return;
             }
+            Map<String, Integer> namesInThisFile = new java.util.HashMap<>();
             for (YamlTree.Node item : list.items()) {
                 EndpointConfig endpoint = new EndpointReader(path, problems).read(item);
-                if (endpoint != null) {
+                Integer first = endpoint == null ? null : namesInThisFile.putIfAbsent(endpoint.name(), endpoint.origin().line());
+                if (first != null) {
+                    problem(endpoint.origin().line(), "endpoint name \"" + endpoint.name() + "\" is used twice in this file "
+                            + "(first on line " + first + "); give each endpoint its own name");
+                } else if (endpoint != null) {
                     // A later file's endpoint of the same name replaces the earlier one.
                     endpoints.remove(endpoint.name());
                     endpoints.put(endpoint.name(), endpoint);

@@ -13,7 +13,8 @@ final class HttpCommand extends TunnelCommand {
     @Parameters(index = "0", paramLabel = "UPSTREAM", description = "Local server: a port (8080), host:port or URL (http://host:8080).")
     String upstream;
 
-    @Option(names = "--url", paramLabel = "NAME.DOMAIN", description = "The public hostname to use, e.g. demo.localhost.")
+    @Option(names = "--url", paramLabel = "[http://]NAME.DOMAIN",
+            description = "The public hostname to use, e.g. demo.localhost (public endpoints are plain HTTP: https:// is refused).")
     String url;
 
     @Option(names = "--subdomain", paramLabel = "NAME", description = "A name under the edge's domain (random if neither is given).")
@@ -32,21 +33,44 @@ final class HttpCommand extends TunnelCommand {
     }
 
     static String hostname(String url) {
+        return hostname(url, "--url");
+    }
+
+    /** The hostname of an HTTP endpoint's url ({@code what} names it in messages: --url, or a config file's url). */
+    static String hostname(String url, String what) {
         if (url == null) {
             return null;
         }
         String value = url.trim();
         int scheme = value.indexOf("://");
         if (scheme >= 0) {
+            refuseScheme(value.substring(0, scheme).toLowerCase(java.util.Locale.ROOT), url, what);
             value = value.substring(scheme + 3);
         }
         if (value.endsWith("/")) {
             value = value.substring(0, value.length() - 1);
         }
         if (value.isEmpty() || value.contains("/") || !value.contains(".")) {
-            throw new IllegalArgumentException("invalid --url \"" + url + "\": expected a hostname like demo.localhost");
+            throw new IllegalArgumentException("invalid " + what + " \"" + url + "\": expected a hostname like demo.localhost");
         }
         return value;
+    }
+
+    /**
+     * Only plain HTTP endpoints exist today: an {@code https://} URL would silently be served as {@code http://}, and
+     * must mean HTTPS once the edge terminates public TLS; {@code tcp://} belongs to {@code burrow tcp}.
+     */
+    private static void refuseScheme(String scheme, String url, String what) {
+        switch (scheme) {
+            case "http" -> {
+            }
+            case "https" -> throw new IllegalArgumentException("invalid " + what + " \"" + url + "\": the edge serves public "
+                    + "endpoints over plain HTTP only, so https:// cannot be honoured; write http:// or just the hostname");
+            case "tcp" -> throw new IllegalArgumentException("invalid " + what + " \"" + url + "\": tcp:// is a TCP endpoint; "
+                    + "use burrow tcp (or url: tcp://:PORT in a config file endpoint)");
+            default -> throw new IllegalArgumentException("invalid " + what + " \"" + url + "\": scheme " + scheme
+                    + ":// is not served; an HTTP endpoint's url is http://NAME.DOMAIN or just NAME.DOMAIN");
+        }
     }
 
     @Override

@@ -30,10 +30,10 @@ final class ServiceCommand implements Callable<Integer> {
     String action;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Config file(s) the service uses; repeatable "
-            + "(default ~/.config/burrow/burrow.yml). Checked at install.")
+            + "(default " + ConfigFile.DEFAULT_PLACE + "). Checked at install.")
     List<String> config;
 
-    @Option(names = "--user", description = "A user unit (systemctl --user) even when run as root.")
+    @Option(names = "--user", arity = "0..1", paramLabel = "true|false", description = "A user unit (systemctl --user) even when run as root.")
     boolean user;
 
     @Option(names = "--name", paramLabel = "UNIT", description = "Unit name (default burrow).", defaultValue = "burrow")
@@ -47,7 +47,7 @@ final class ServiceCommand implements Callable<Integer> {
             + "default root. The config files must be readable by it.")
     String runAs;
 
-    @Option(names = "--dry-run", description = "Print the systemctl commands instead of running them.")
+    @Option(names = "--dry-run", arity = "0..1", paramLabel = "true|false", description = "Print the systemctl commands instead of running them.")
     boolean dryRun;
 
     @Override
@@ -95,7 +95,9 @@ final class ServiceCommand implements Callable<Integer> {
             code = systemctl.run("enable", unit.fileName());
         }
         if (code == 0) {
-            cli.out().println("Installed; start it with: burrow service start" + (name.equals("burrow") ? "" : " --name " + name));
+            String named = name.equals("burrow") ? "" : " --name " + name;
+            cli.out().println("Installed; start it with: burrow service start" + named + (userUnit ? " --user" : "")
+                    + " (or: systemctl" + (userUnit ? " --user" : "") + " start " + unit.fileName() + ")");
         }
         return code;
     }
@@ -117,9 +119,7 @@ final class ServiceCommand implements Callable<Integer> {
             return Path.of(unitDir);
         }
         if (userUnit) {
-            String xdg = cli.environment().get("XDG_CONFIG_HOME");
-            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-            return base.resolve("systemd").resolve("user");
+            return ConfigFile.configHome(cli.environment()).resolve("systemd").resolve("user");
         }
         return Path.of("/etc/systemd/system");
     }

@@ -15,7 +15,7 @@ final class StartCommand extends TunnelCommand {
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "Endpoints to start, by name.")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--all", description = "Start every endpoint in the config.")
+    @Option(names = "--all", arity = "0..1", paramLabel = "true|false", description = "Start every endpoint in the config.")
     boolean all;
 
     @Override

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code burrow version}. */
-@Command(name = "version", description = "Print the agent's version.")
+@Command(name = "version", mixinStandardHelpOptions = true, versionProvider = BurrowCli.Version.class,
+        description = "Print the agent's version (as burrow --version does).")
 final class VersionCommand implements Runnable {
     @ParentCommand
     BurrowCli cli;
@@ -16,8 +17,13 @@ final class VersionCommand implements Runnable {
         return version.substring(version.indexOf('/') + 1);
     }
 
+    /** What both {@code burrow version} and {@code burrow --version} print. */
+    static String line() {
+        return "burrow version " + number();
+    }
+
     @Override
     public void run() {
-        cli.out().println("burrow version " + number());
+        cli.out().println(line());
     }
 }

@@ -2,6 +2,9 @@ package dev.burrow.agent.cli;
 
 import dev.burrow.agent.internal.HostPort;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** The {@code --web-addr} value: "host:port" (port 0 = any free port), a bare port, or "false" to disable. */
 record WebAddress(String host, int port, boolean explicit) {
     static final String DEFAULT = "127.0.0.1:4040";
@@ -24,6 +27,23 @@ record WebAddress(String host, int port, boolean explicit) {
             host = host.substring(1, host.length() - 1);
         }
         return new WebAddress(host, port(value.substring(colon + 1), text), explicit);
+    }
+
+    /**
+     * The ports to try in order: the one given when it was chosen explicitly (or is 0, any free port); otherwise
+     * the default and the ones after it, {@code span} in all, leaving out those browsers refuse.
+     */
+    List<Integer> candidatePorts(int span) {
+        if (explicit || port == 0) {
+            return List.of(port);
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (int candidate = port; candidate < port + span && candidate <= 65535; candidate++) {
+            if (!BrowserUnsafePorts.isUnsafe(candidate)) {
+                ports.add(candidate);
+            }
+        }
+        return ports;
     }
 
     private static int port(String digits, String original) {

@@ -50,6 +50,11 @@ public final class ConsoleState {
         forwarding.add(line);
     }
 
+    /** A forwarding {@code line} given to {@link #forwarding} earlier ends. */
+    public synchronized void stopped(String line) {
+        forwarding.remove(line);
+    }
+
     public synchronized void lastEvent(String line) {
         this.lastEvent = line;
     }

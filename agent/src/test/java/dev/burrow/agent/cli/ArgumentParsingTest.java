@@ -106,7 +106,7 @@ class ArgumentParsingTest {
 
         options.server = "a:4443, b:4443,[::1]:4443";
         options.links = "3";
-        options.pooling = "true";
+        options.pooling = true;
         AgentSettings given = options.resolve(Map.of());
         assertEquals(List.of("a:4443", "b:4443", "[::1]:4443"), given.servers());
         assertEquals(3, given.links());
@@ -128,20 +128,20 @@ class ArgumentParsingTest {
         options.links = "two";
         assertMessage("invalid --links \"two\"", () -> options.resolve(Map.of()));
         options.links = null;
-        options.pooling = "maybe";
-        assertMessage("invalid --pooling \"maybe\": expected true or false", () -> options.resolve(Map.of()));
+        options.pooling = null;
+        assertMessage("invalid --pooling \"maybe\": expected true or false", () -> options.resolve(Map.of("BURROW_POOLING", "maybe")));
     }
 
     @Test
     void poolingFlagWithoutValueMeansTrue() {
         HttpCommand command = new HttpCommand();
         new picocli.CommandLine(command).parseArgs("--pooling", "--links", "3", "--server", "a:1,b:2", "8080");
-        assertEquals("true", command.common.pooling);
+        assertEquals(true, command.common.pooling);
         assertEquals("3", command.common.links);
         assertEquals("a:1,b:2", command.common.server);
         TcpCommand tcp = new TcpCommand();
         new picocli.CommandLine(tcp).parseArgs("--pooling=false", "22");
-        assertEquals("false", tcp.common.pooling);
+        assertEquals(false, tcp.common.pooling);
     }
 
     @Test

@@ -53,7 +53,7 @@ class ConfigFileTest {
     @Test
     void readsEverySettingAndEndpoint(@TempDir Path dir) throws Exception {
         Path file = write(dir, "burrow.yml", FULL);
-        Files.writeString(dir.resolve("ca.pem"), "not checked here");
+        Files.copy(Path.of(io.vertx.core.net.SelfSignedCertificate.create("localhost").certificatePath()), dir.resolve("ca.pem"));
         ConfigFile config = ConfigFile.load(List.of(file), true);
         assertEquals("edge-a:4443,edge-b:4443", config.get("server_addr"));
         assertEquals(dir.resolve("ca.pem"), config.value("edge_ca").path());
@@ -168,20 +168,21 @@ class ConfigFileTest {
     }
 
     @Test
-    void configCheckPrintsProblemsAndExits2OrSaysValid(@TempDir Path dir) throws Exception {
+    void configCheckPrintsProblemsAndExits1OrSaysValid(@TempDir Path dir) throws Exception {
         Path good = write(dir, "good.yml", FULL.replace("  edge_ca: ca.pem\n", ""));
         Result ok = run("config", "check", "--config", good.toString());
         assertEquals(0, ok.code(), ok.err());
-        assertEquals("Valid configuration: " + good + " (3 endpoints: web, ssh, api)", ok.out().strip());
+        assertEquals("Valid configuration: " + good + " (from --config; 3 endpoints: web, ssh, api)", ok.out().strip());
 
         Path bad = write(dir, "bad.yml", "agent:\n  linkz: 2\n  log_format: xml\n");
         Result failed = run("config", "check", "--config", bad.toString());
-        assertEquals(2, failed.code());
+        assertEquals(1, failed.code());
         assertEquals(List.of(
                 "ERROR: " + bad + ":2: unknown key \"linkz\" in agent; did you mean \"links\"? (known: authtoken, edge_ca, "
                         + "heartbeat_interval, heartbeat_tolerance, inspect, inspect_body_bytes, inspect_buffer_size, links, log, log_format, log_level, "
                         + "pooling, region, regions, server_addr, web_addr)",
-                "ERROR: " + bad + ":3: agent.log_format: \"xml\" is not one of json, logfmt, term"), failed.err().lines().toList());
+                "ERROR: " + bad + ":3: agent.log_format: \"xml\" is not one of json, logfmt, term",
+                "ERROR: 2 problems in the config (from --config)"), failed.err().lines().toList());
     }
 
     @Test

@@ -31,13 +31,16 @@ import java.util.concurrent.Callable;
         subcommands = {AdminCommand.CreateTenant.class, AdminCommand.CreateToken.class, AdminCommand.RevokeToken.class,
                 AdminCommand.Reserve.class, AdminCommand.ListSessions.class, AdminCommand.ListRegions.class})
 public final class AdminCommand implements Runnable {
+    // INHERIT: these options may come before or after the subcommand (admin sessions acme --api URL).
     @Option(names = "--api", paramLabel = "URL", defaultValue = "${env:BURROW_ADMIN_API:-http://127.0.0.1:9090}",
-            description = "The node's ops port (default ${DEFAULT-VALUE}, or BURROW_ADMIN_API).")
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "The node's ops address, the one it prints as \"Ops (healthz, readyz, metrics) listening on\" (default ${DEFAULT-VALUE}, or BURROW_ADMIN_API).")
     String api;
     @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:BURROW_ADMIN_TOKEN}",
-            description = "A bearer token (or BURROW_ADMIN_TOKEN); default: the bootstrap token in --data-dir.")
+            scope = CommandLine.ScopeType.INHERIT, description = "A bearer token (or BURROW_ADMIN_TOKEN); default: the bootstrap token in --data-dir.")
     String adminToken;
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "burrow-data", description = "Where the bootstrap admin token is (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "burrow-data", scope = CommandLine.ScopeType.INHERIT,
+            description = "Where the bootstrap admin token is (default ${DEFAULT-VALUE}).")
     Path dataDir;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -67,7 +70,7 @@ public final class AdminCommand implements Runnable {
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
                     .build();
             HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-            JsonObject json = response.body().isBlank() ? new JsonObject() : new JsonObject(response.body());
+            JsonObject json = AdminAnswer.json(response, api);
             if (response.statusCode() / 100 != 2) {
                 JsonObject error = json.getJsonObject("error", new JsonObject());
                 err.println("burrow-edge admin: " + error.getString("code", "HTTP_" + response.statusCode()) + ": "
@@ -77,8 +80,11 @@ public final class AdminCommand implements Runnable {
             out.println(json.encodePrettily());
             out.flush();
             return 0;
+        } catch (AdminAnswer.NotTheAdminApi e) {
+            err.println("burrow-edge admin: " + e.getMessage());
+            return 1;
         } catch (IOException | RuntimeException e) {
-            err.println("burrow-edge admin: cannot reach the admin API at " + api + ": " + e.getMessage());
+            err.println("burrow-edge admin: cannot reach the admin API at " + api + ": " + AdminAnswer.why(e));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -94,17 +100,17 @@ public final class AdminCommand implements Runnable {
     static final class CreateTenant implements Callable<Integer> {
         @ParentCommand
         AdminCommand admin;
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The tenant's id: what tokens, reservations and sessions refer to.")
         String id;
-        @Option(names = "--name")
+        @Option(names = "--name", paramLabel = "TEXT", description = "A display name.")
         String name;
-        @Option(names = "--max-endpoints", defaultValue = "0")
+        @Option(names = "--max-endpoints", paramLabel = "N", defaultValue = "0", description = "Endpoints bound at once (0 = unlimited).")
         int maxEndpoints;
-        @Option(names = "--max-sessions", defaultValue = "0")
+        @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "0", description = "Agent sessions connected at once (0 = unlimited).")
         int maxSessions;
-        @Option(names = "--max-requests-per-second", defaultValue = "0")
+        @Option(names = "--max-requests-per-second", paramLabel = "N", defaultValue = "0", description = "Public requests per second over all its endpoints (0 = unlimited).")
         int maxRequestsPerSecond;
-        @Option(names = "--max-tcp-ports", defaultValue = "0")
+        @Option(names = "--max-tcp-ports", paramLabel = "N", defaultValue = "0", description = "TCP endpoints at once (0 = unlimited).")
         int maxTcpPorts;
 
         @Override
@@ -123,7 +129,7 @@ public final class AdminCommand implements Runnable {
     abstract static class TenantSubcommand implements Callable<Integer> {
         @ParentCommand
         AdminCommand admin;
-        @Parameters(index = "0", paramLabel = "TENANT")
+        @Parameters(index = "0", paramLabel = "TENANT", description = "The tenant's id.")
         String tenant;
 
         abstract TenantRequest request();
@@ -139,7 +145,7 @@ public final class AdminCommand implements Runnable {
     static final class CreateToken extends TenantSubcommand {
         @Option(names = "--scope", paramLabel = "SCOPE", description = "bind:HOST, bind:*.DOMAIN, bind:tcp:PORT, bind:tcp:* (repeatable).")
         List<String> scopes;
-        @Option(names = "--description")
+        @Option(names = "--description", paramLabel = "TEXT", description = "What the token is for, shown in listings.")
         String description;
 
         @Override
@@ -151,7 +157,7 @@ public final class AdminCommand implements Runnable {
 
     @Command(name = "revoke-token", mixinStandardHelpOptions = true, description = "Revokes a token; its live sessions are closed.")
     static final class RevokeToken extends TenantSubcommand {
-        @Parameters(index = "1", paramLabel = "TOKEN_ID")
+        @Parameters(index = "1", paramLabel = "TOKEN_ID", description = "The token's id (tok_…, from create-token), not its secret.")
         String tokenId;
 
         @Override
@@ -162,7 +168,7 @@ public final class AdminCommand implements Runnable {
 
     @Command(name = "reserve", mixinStandardHelpOptions = true, description = "Reserves app.example.com, *.acme.example.com or tcp:PORT for a tenant.")
     static final class Reserve extends TenantSubcommand {
-        @Parameters(index = "1", paramLabel = "NAME")
+        @Parameters(index = "1", paramLabel = "NAME", description = "app.example.com, *.acme.example.com or tcp:PORT.")
         String name;
 
         @Override

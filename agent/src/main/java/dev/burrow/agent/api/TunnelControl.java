@@ -1,0 +1,29 @@
+package dev.burrow.agent.api;
+
+import io.vertx.core.Future;
+
+/** Starts and stops endpoints at run time, for {@code POST /api/tunnels} and {@code DELETE /api/tunnels/:name}. */
+public interface TunnelControl {
+
+    /**
+     * Opens the endpoint; fails with {@link TunnelRequest.Refused} carrying the HTTP status to answer (400 for a bad
+     * request, 409 for a name in use, 503 before the session is up), or with the edge's refusal.
+     */
+    Future<TunnelInfo> start(TunnelRequest request);
+
+    /** Closes the endpoint named {@code name}; {@code false} when there is none. */
+    Future<Boolean> stop(String name);
+
+    /** For an agent API without run-time control: every start is refused with 405. */
+    TunnelControl NONE = new TunnelControl() {
+        @Override
+        public Future<TunnelInfo> start(TunnelRequest request) {
+            return Future.failedFuture(new TunnelRequest.Refused(405, "this agent does not start tunnels at run time"));
+        }
+
+        @Override
+        public Future<Boolean> stop(String name) {
+            return Future.failedFuture(new TunnelRequest.Refused(405, "this agent does not stop tunnels at run time"));
+        }
+    };
+}
