@@ -55,7 +55,7 @@ public final class SessionEngine implements LinkPool.Session {
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<ListenerEndpoint, Endpoint> endpoints = new LinkedHashMap<>();
     /** Endpoints asked for and bound on no link yet: the next link that can bind takes them. */
-    private final List<PendingBind> unbound = new ArrayList<>();
+    private final PendingBinds unbound = new PendingBinds(this::adoptFirstBind);
     private final Promise<Void> started = Promise.promise();
     private final Promise<Void> closed = Promise.promise();
     private volatile List<Endpoint> endpointSnapshot = List.of();
@@ -66,17 +66,6 @@ public final class SessionEngine implements LinkPool.Session {
     private boolean everConnected;
     private boolean closing;
     private boolean stopping;
-
-    /** An endpoint asked for and not bound yet; {@code sending} while a BIND for it awaits its answer. */
-    private static final class PendingBind {
-        final EndpointSpec spec;
-        final Promise<ListenerEndpoint> bound = Promise.promise();
-        boolean sending;
-
-        PendingBind(EndpointSpec spec) {
-            this.spec = spec;
-        }
-    }
 
     public SessionEngine(Vertx vertx, SessionOptions options, Collection<SessionListener> listeners) {
         this.vertx = vertx;
@@ -205,7 +194,7 @@ public final class SessionEngine implements LinkPool.Session {
                 .compose(socket -> EdgeLink.open(vertx, socket, address, muxOptions(address), auth, this::onStream))
                 .compose(link -> adopt(link, auth.additionalLink())
                         .compose(v -> bindMissing(link, auth.additionalLink()))
-                        .compose(v -> bindPending(link))
+                        .compose(v -> unbound.bindOn(link))
                         .recover(failure -> {
                             link.close(ErrorCode.NO_ERROR, "re-binding endpoints failed");
                             return Future.failedFuture(failure);
@@ -347,17 +336,16 @@ public final class SessionEngine implements LinkPool.Session {
         if (closing) {
             return Future.failedFuture(new BurrowException(Reason.CLOSED, "the session is closed"));
         }
-        PendingBind pending = new PendingBind(spec);
-        unbound.add(pending);
+        Future<ListenerEndpoint> bound = unbound.add(spec);
         List<EdgeLink> up = links.upLinks();
         if (!up.isEmpty()) {
             bindOnUpLink(up.get(0));
         }
-        return pending.bound.future();
+        return bound;
     }
 
     private void bindOnUpLink(EdgeLink link) {
-        bindPending(link).onFailure(failure -> {
+        unbound.bindOn(link).onFailure(failure -> {
             if (failure instanceof BurrowException refusal && refusal.isTemporaryRefusal() && !link.isClosed()) {
                 LOG.info("{}: {}; linking again, other nodes first", link.name(), refusal.getMessage());
                 link.close(refusal.edgeCode(), refusal.getMessage());
@@ -371,48 +359,12 @@ public final class SessionEngine implements LinkPool.Session {
         });
     }
 
-    /**
-     * Sends the first BIND of every pending endpoint over {@code link}. Fails with the first temporary refusal or the
-     * loss of the link (those endpoints stay pending); a permanent refusal fails only its endpoint's future.
-     */
-    private Future<Void> bindPending(EdgeLink link) {
-        List<Future<Void>> binds = new ArrayList<>();
-        for (PendingBind pending : List.copyOf(unbound)) {
-            if (!pending.sending) {
-                binds.add(firstBind(link, pending));
-            }
-        }
-        return binds.isEmpty() ? Future.succeededFuture() : Future.all(binds).mapEmpty();
-    }
-
-    private Future<Void> firstBind(EdgeLink link, PendingBind pending) {
-        pending.sending = true;
-        return link.bind(pending.spec::firstBind).transform(ar -> {
-            pending.sending = false;
-            if (!unbound.contains(pending)) {
-                return Future.succeededFuture(); // the session closed meanwhile
-            }
-            if (ar.failed()) {
-                return Future.failedFuture(ar.cause());
-            }
-            ControlMessage.BindResult result = ar.result();
-            if (!result.ok()) {
-                String sentence = result.message() == null ? String.valueOf(result.errorCode()) : result.message();
-                BurrowException refusal = new BurrowException(Reason.BIND_FAILED, result.errorCode(), sentence, null);
-                if (refusal.isTemporaryRefusal()) {
-                    return Future.failedFuture(refusal);
-                }
-                unbound.remove(pending);
-                pending.bound.fail(refusal);
-                return Future.succeededFuture();
-            }
-            unbound.remove(pending);
-            ListenerEndpoint endpoint = new ListenerEndpoint(context, pending.spec, result.endpointId(), result.publicUrl(), this::unbind);
-            link.recordBinding(endpoint, result.endpointId());
-            publish(endpoint, endpoint);
-            bindOnOtherLinks(endpoint, link).onComplete(ar2 -> pending.bound.complete(endpoint));
-            return Future.succeededFuture();
-        });
+    /** The edge bound a new endpoint on {@code link}: it serves there at once, and is bound on the other up links. */
+    private Future<ListenerEndpoint> adoptFirstBind(EdgeLink link, EndpointSpec spec, ControlMessage.BindResult result) {
+        ListenerEndpoint endpoint = new ListenerEndpoint(context, spec, result.endpointId(), result.publicUrl(), this::unbind);
+        link.recordBinding(endpoint, result.endpointId());
+        publish(endpoint, endpoint);
+        return bindOnOtherLinks(endpoint, link).map(endpoint);
     }
 
     /**
@@ -492,9 +444,7 @@ public final class SessionEngine implements LinkPool.Session {
         endpointSnapshot = List.of();
         open.forEach(ListenerEndpoint::markClosed);
         BurrowException closedFailure = new BurrowException(Reason.CLOSED, "the session is closed");
-        List<PendingBind> pending = new ArrayList<>(unbound);
-        unbound.clear();
-        pending.forEach(bind -> bind.bound.tryFail(closedFailure));
+        unbound.failAll(closedFailure);
         started.tryFail(closedFailure);
         Future<Void> linksGone = links.close();
         linkSnapshot = List.of();
