@@ -65,7 +65,6 @@ public final class SessionEngine implements LinkPool.Session {
     private Duration edgeHeartbeat;
     private boolean everConnected;
     private boolean closing;
-    private boolean stopping;
 
     public SessionEngine(Vertx vertx, SessionOptions options, Collection<SessionListener> listeners) {
         this.vertx = vertx;
@@ -149,10 +148,9 @@ public final class SessionEngine implements LinkPool.Session {
      */
     public Future<Void> close() {
         return onContext(() -> {
-            if (closing || stopping) {
+            if (closing) {
                 return closed.future();
             }
-            stopping = true;
             closing = true;
             links.stopDialing();
             List<Future<Void>> farewells = new ArrayList<>();
