@@ -17,8 +17,17 @@ public final class BurrowException extends RuntimeException {
          * the session tries again after the delay the edge gave, {@link #retryAfter()}.
          */
         RATE_LIMITED,
-        /** The edge refused to bind an endpoint (hostname in use, invalid name, no free port, ...). */
+        /**
+         * The edge refused to bind an endpoint (hostname in use, invalid name, no free port, ...). When
+         * {@link #edgeCode()} is {@linkplain ErrorCode#isTemporary() temporary} (the node is in its cluster's minority,
+         * ...), the session keeps the endpoint pending and binds it once a node takes it.
+         */
         BIND_FAILED,
+        /**
+         * The edge turned the link away for now (its cluster minority, its tenancy store out of reach, draining); the
+         * session tries again with backoff, other known nodes first.
+         */
+        UNAVAILABLE,
         /** The edge's TLS certificate is not trusted (or does not match the server name). */
         EDGE_UNTRUSTED,
         /** The edge could not be reached (refused, timed out, name not resolved, TLS handshake failed). */
@@ -64,9 +73,15 @@ public final class BurrowException extends RuntimeException {
         return retryAfter;
     }
 
-    /** True for failures that retrying cannot fix (a refused token, an untrusted certificate). */
+    /** True for failures that retrying cannot fix (a refused token, an untrusted certificate, a permanent refusal). */
     public boolean isFatal() {
-        return reason == Reason.AUTH_FAILED || reason == Reason.EDGE_UNTRUSTED || reason == Reason.BIND_FAILED;
+        return reason == Reason.AUTH_FAILED || reason == Reason.EDGE_UNTRUSTED
+                || (reason == Reason.BIND_FAILED && !isTemporaryRefusal());
+    }
+
+    /** True when the edge refused with a code it marks temporary: the same request may succeed later or elsewhere. */
+    public boolean isTemporaryRefusal() {
+        return edgeCode != null && edgeCode.isTemporary();
     }
 
     @Override

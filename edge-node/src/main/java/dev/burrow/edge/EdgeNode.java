@@ -99,6 +99,7 @@ public final class EdgeNode {
     /** Other regions' tenancy writes, read from the shared database; null when no regions share one. */
     private final RemoteChanges remoteChanges;
     private final RequestRateLimiter rateLimiter;
+    private final dev.burrow.edge.store.StoreProbe storeProbe;
     private volatile boolean listening;
     private volatile boolean draining;
     private volatile int httpPort;
@@ -152,7 +153,7 @@ public final class EdgeNode {
         }
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
                 sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions,
-                dev.burrow.edge.link.AuthFailureLimiter.defaults());
+                dev.burrow.edge.link.AuthFailureLimiter.defaults(), () -> draining);
         this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
         dev.burrow.edge.registry.EndpointRegistry publicRegistry = regions == null ? registry : regions.publicRegistry();
         dev.burrow.edge.link.AgentLinks publicLinks = regions == null ? router : regions.publicLinks();
@@ -169,9 +170,8 @@ public final class EdgeNode {
                 config.cluster().relayPort(), config.heartbeatInterval());
         relayServer.acceptRegionStreams(router);
         relayServer.guardLookups(heldBy);
-        this.opsServer = new OpsServer(vertx, metrics, () -> OpsServer.firstFailing(
-                () -> hazelcast.getLifecycleService().isRunning(), () -> listening, () -> draining),
-                config.bindAddress(), config.opsPort());
+        this.storeProbe = new dev.burrow.edge.store.StoreProbe(vertx, database.dataSource(), database.description());
+        this.opsServer = new OpsServer(vertx, metrics, readiness()::notReadyReason, config.bindAddress(), config.opsPort());
         TenancySettings tenancy = prepared.tenancy();
         AdminApi adminApi = new AdminApi(new AdminAuth(vertx, adminToken, tenancy.oidcIssuer(), tenancy.oidcAudience()),
                 tenantStore, reservedNames, tenantSessions, registry, DomainVerifier.of(vertx, tenancy.domainVerifier()),
@@ -181,6 +181,19 @@ public final class EdgeNode {
         }
         opsServer.withRoutes(adminApi::mount);
         registerMetrics();
+    }
+
+    /** Ready when the node can accept agents and bind endpoints; each failing check says why not (docs/cluster.md). */
+    private dev.burrow.edge.ops.Readiness readiness() {
+        int configured = dev.burrow.edge.cluster.HazelcastSetup.expectedSize(config.cluster());
+        return new dev.burrow.edge.ops.Readiness()
+                .check("joined", dev.burrow.edge.ops.Readiness.unless(() -> hazelcast.getLifecycleService().isRunning(),
+                        "not joined to the cluster"))
+                .check("listening", dev.burrow.edge.ops.Readiness.unless(() -> listening, "listeners not up"))
+                .check("majority", () -> clusterNode.minorityProblem(configured))
+                .check("relays", () -> listening ? clusterNode.relayProblem() : null)
+                .check("store", storeProbe::problem)
+                .check("draining", dev.burrow.edge.ops.Readiness.unless(() -> !draining, "draining"));
     }
 
     /** The TCP ports bound in this region, with each endpoint's tenant, for the other regions. */
@@ -428,6 +441,7 @@ public final class EdgeNode {
 
     /** Blocking: follow the registry (routes, TCP listeners of every endpoint in the cluster), then publish this node. */
     private Void joinCluster() {
+        storeProbe.start();
         tenantSessions.start();
         rateLimiter.startBlocking();
         reservedNames.startMirror();
@@ -632,6 +646,7 @@ public final class EdgeNode {
     private Future<Void> stopListeners() {
         draining = true;
         listening = false;
+        storeProbe.close();
         sessions.close();
         relayPool.close();
         if (regions != null) {

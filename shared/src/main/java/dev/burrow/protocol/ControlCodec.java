@@ -21,16 +21,18 @@ public final class ControlCodec {
             .configure(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS, true);
 
     /** Wire names of the message types; never reuse one. */
-    private static final Map<String, Class<? extends ControlMessage>> TYPES = Map.of(
-            "auth", ControlMessage.Auth.class,
-            "auth_result", ControlMessage.AuthResult.class,
-            "bind", ControlMessage.Bind.class,
-            "bind_result", ControlMessage.BindResult.class,
-            "unbind", ControlMessage.Unbind.class,
-            "error", ControlMessage.Error.class,
-            "edge_nodes", ControlMessage.EdgeNodes.class,
-            "endpoint_lookup", ControlMessage.EndpointLookup.class,
-            "endpoint_lookup_result", ControlMessage.EndpointLookupResult.class);
+    private static final Map<String, Class<? extends ControlMessage>> TYPES = Map.ofEntries(
+            Map.entry("auth", ControlMessage.Auth.class),
+            Map.entry("auth_result", ControlMessage.AuthResult.class),
+            Map.entry("bind", ControlMessage.Bind.class),
+            Map.entry("bind_result", ControlMessage.BindResult.class),
+            Map.entry("unbind", ControlMessage.Unbind.class),
+            Map.entry("error", ControlMessage.Error.class),
+            Map.entry("edge_nodes", ControlMessage.EdgeNodes.class),
+            Map.entry("endpoint_lookup", ControlMessage.EndpointLookup.class),
+            Map.entry("endpoint_lookup_result", ControlMessage.EndpointLookupResult.class),
+            Map.entry("goodbye", ControlMessage.Goodbye.class),
+            Map.entry("goodbye_result", ControlMessage.GoodbyeResult.class));
 
     private ControlCodec() {
     }

@@ -109,6 +109,20 @@ public sealed interface ControlMessage {
     }
 
     /**
+     * Agent to edge, on every link of a session that stops on purpose (SIGTERM, Ctrl-C, {@code close()}): remove the
+     * session's endpoints now instead of holding them for the offline grace, so their names are free at once and
+     * visitors get "not found" rather than "offline". Streams already open on the link go on until the agent closes it.
+     * Answered by {@link GoodbyeResult}. An edge that predates it closes the link with BAD_CONTROL_MESSAGE, which an
+     * agent that is stopping takes as the end of the link (its endpoints then wait out the grace, as before).
+     */
+    record Goodbye() implements ControlMessage {
+    }
+
+    /** Edge to agent: the answer to {@link Goodbye}, once {@code endpointsFreed} endpoints of the link are removed. */
+    record GoodbyeResult(int endpointsFreed) implements ControlMessage {
+    }
+
+    /**
      * Edge to agent, after a successful {@link AuthResult} and only to an agent whose {@link Auth#features} name
      * {@link Auth#FEATURE_EDGE_NODES}: the cluster's membership changed, and {@code edgeNodes} is now the complete list
      * of the other nodes' agent-link addresses ({@code host:port}); it replaces the list of the auth result and of any

@@ -48,7 +48,9 @@ class ControlCodecTest {
                 new ControlMessage.EndpointLookup(3, "app.example.com"),
                 new ControlMessage.EndpointLookupResult(3, "app.example.com", "ep-1", "acme"),
                 new ControlMessage.EndpointLookupResult(5, "old.example.com", "ep-2", null),
-                new ControlMessage.EndpointLookupResult(4, "gone.example.com", null, null));
+                new ControlMessage.EndpointLookupResult(4, "gone.example.com", null, null),
+                new ControlMessage.Goodbye(),
+                new ControlMessage.GoodbyeResult(2));
     }
 
     @Test
@@ -82,16 +84,18 @@ class ControlCodecTest {
 
     @Test
     void typeNamesAreFixed() {
-        Map<Class<?>, String> expected = Map.of(
-                ControlMessage.Auth.class, "auth",
-                ControlMessage.AuthResult.class, "auth_result",
-                ControlMessage.Bind.class, "bind",
-                ControlMessage.BindResult.class, "bind_result",
-                ControlMessage.Unbind.class, "unbind",
-                ControlMessage.Error.class, "error",
-                ControlMessage.EdgeNodes.class, "edge_nodes",
-                ControlMessage.EndpointLookup.class, "endpoint_lookup",
-                ControlMessage.EndpointLookupResult.class, "endpoint_lookup_result");
+        Map<Class<?>, String> expected = Map.ofEntries(
+                Map.entry(ControlMessage.Goodbye.class, "goodbye"),
+                Map.entry(ControlMessage.GoodbyeResult.class, "goodbye_result"),
+                Map.entry(ControlMessage.Auth.class, "auth"),
+                Map.entry(ControlMessage.AuthResult.class, "auth_result"),
+                Map.entry(ControlMessage.Bind.class, "bind"),
+                Map.entry(ControlMessage.BindResult.class, "bind_result"),
+                Map.entry(ControlMessage.Unbind.class, "unbind"),
+                Map.entry(ControlMessage.Error.class, "error"),
+                Map.entry(ControlMessage.EdgeNodes.class, "edge_nodes"),
+                Map.entry(ControlMessage.EndpointLookup.class, "endpoint_lookup"),
+                Map.entry(ControlMessage.EndpointLookupResult.class, "endpoint_lookup_result"));
         assertEquals(Set.of(ControlMessage.class.getPermittedSubclasses()), expected.keySet(),
                 "a control message was added: pin its wire name here and in docs/protocol.md");
         for (ControlMessage message : samples()) {
@@ -118,17 +122,19 @@ class ControlCodecTest {
 
     @Test
     void everyMessageHasTheDocumentedFields() throws IOException {
-        Map<String, Set<String>> expected = Map.of(
-                "auth", Set.of("v", "type", "authtoken", "agentVersion", "resumeSessionId", "additionalLink", "features"),
-                "auth_result", Set.of("v", "type", "ok", "sessionId", "heartbeatIntervalMillis", "errorCode", "message", "edgeNodes",
-                        "retryAfterMillis"),
-                "bind", Set.of("v", "type", "requestId", "proto", "hostname", "subdomain", "port", "upstream", "options"),
-                "bind_result", Set.of("v", "type", "requestId", "ok", "endpointId", "publicUrl", "errorCode", "message"),
-                "unbind", Set.of("v", "type", "endpointId"),
-                "error", Set.of("v", "type", "code", "message"),
-                "edge_nodes", Set.of("v", "type", "edgeNodes"),
-                "endpoint_lookup", Set.of("v", "type", "requestId", "hostname"),
-                "endpoint_lookup_result", Set.of("v", "type", "requestId", "hostname", "endpointId", "tenantId"));
+        Map<String, Set<String>> expected = Map.ofEntries(
+                Map.entry("goodbye", Set.of("v", "type")),
+                Map.entry("goodbye_result", Set.of("v", "type", "endpointsFreed")),
+                Map.entry("auth", Set.of("v", "type", "authtoken", "agentVersion", "resumeSessionId", "additionalLink", "features")),
+                Map.entry("auth_result", Set.of("v", "type", "ok", "sessionId", "heartbeatIntervalMillis", "errorCode", "message", "edgeNodes",
+                        "retryAfterMillis")),
+                Map.entry("bind", Set.of("v", "type", "requestId", "proto", "hostname", "subdomain", "port", "upstream", "options")),
+                Map.entry("bind_result", Set.of("v", "type", "requestId", "ok", "endpointId", "publicUrl", "errorCode", "message")),
+                Map.entry("unbind", Set.of("v", "type", "endpointId")),
+                Map.entry("error", Set.of("v", "type", "code", "message")),
+                Map.entry("edge_nodes", Set.of("v", "type", "edgeNodes")),
+                Map.entry("endpoint_lookup", Set.of("v", "type", "requestId", "hostname")),
+                Map.entry("endpoint_lookup_result", Set.of("v", "type", "requestId", "hostname", "endpointId", "tenantId")));
         for (ControlMessage message : samples()) {
             JsonNode json = JSON.readTree(ControlCodec.encode(message).getBytes());
             Set<String> names = new TreeSet<>();

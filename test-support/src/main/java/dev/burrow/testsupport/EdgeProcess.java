@@ -240,16 +240,21 @@ public final class EdgeProcess implements AutoCloseable {
 
     /** The HTTP status of {@code GET /readyz} on the ops port, or -1 when it does not answer. */
     public int readyStatus() {
+        return Integer.parseInt(readiness().split(" ", 2)[0]);
+    }
+
+    /** {@code GET /readyz} as "STATUS BODY" (for example "503 not ready: draining"), or "-1 ERROR" when it does not answer. */
+    public String readiness() {
         try {
-            java.net.http.HttpResponse<Void> response = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + options.bindAddress + ":" + opsPort + "/readyz"))
-                            .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
-            return response.statusCode();
+                            .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.body().trim();
         } catch (IOException e) {
-            return -1;
+            return "-1 " + e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return "-1 interrupted";
         }
     }
 

@@ -163,6 +163,47 @@ class RegionTenancyE2ETest {
         assertEquals(0, tenantChangesBy("us"), "region us wrote back the tenants it learned from eu");
     }
 
+    @Test
+    @Order(4)
+    void aTenantsRequestRateHoldsForRequestsThatReachItsEndpointThroughTheOtherRegion() throws Exception {
+        int limit = 5;
+        AdminClient.Reply created = euAdmin.post("/tenants", new JsonObject().put("id", "limited").put("name", "Limited")
+                .put("quotas", new JsonObject().put("maxRequestsPerSecond", limit)));
+        assertEquals(201, created.status(), created.toString());
+        String token = euAdmin.issueToken("limited").getString("token");
+        Await.until(() -> listed(usAdmin, "/tenants/limited/tokens", "tokens") == 1, SYNC_BOUND, Duration.ofMillis(100),
+                () -> "region us never learned the tenant made in eu");
+        try (AgentProcess agent = AgentProcess.http(eu.node(0), upstream.httpAddress()).name("limited-in-eu")
+                .authtoken(token).subdomain("limited-app").arg("--links", "1").start();
+             PublicHttpClient client = new PublicHttpClient(vertx, us.node(0).httpPort(), 8)) {
+            Await.until(() -> client.get("limited-app.localhost", "/echo").status() != 404, SYNC_BOUND,
+                    Duration.ofMillis(200), () -> "region us never found the endpoint served in eu");
+            ClusterTestSupport.sleep(1_500); // the warm-up requests' tokens come back: a full burst is available
+            int sent = 40;
+            long start = System.nanoTime();
+            java.util.List<io.vertx.core.Future<PublicHttpClient.Response>> burst = new java.util.ArrayList<>();
+            for (int i = 0; i < sent; i++) {
+                burst.add(client.send(io.vertx.core.http.HttpMethod.GET, "limited-app.localhost", "/echo?n=" + i, null, null));
+            }
+            io.vertx.core.Future.join(burst).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            int ok = 0;
+            int refused = 0;
+            for (io.vertx.core.Future<PublicHttpClient.Response> reply : burst) {
+                int status = reply.succeeded() ? reply.result().status() : -1;
+                ok += status == 200 ? 1 : 0;
+                refused += status == 429 ? 1 : 0;
+            }
+            System.out.printf("rate limit across regions: %d requests to us in %.2f s for an endpoint in eu limited to %d/s: "
+                    + "%d answered, %d refused with 429%n", sent, seconds, limit, ok, refused);
+            assertEquals(sent, ok + refused, "every request is either answered or refused with 429");
+            // A burst of one second's worth, then the refill: what the limit allows in the time the requests took.
+            assertTrue(ok <= limit + Math.ceil(seconds * limit) + 1, ok + " requests passed a limit of " + limit + "/s in "
+                    + seconds + " s");
+            assertTrue(refused > 0, "no request was refused: the other region did not apply the tenant's limit");
+        }
+    }
+
     /** Changes {@code region} logged to the tenants that only eu wrote. */
     private int tenantChangesBy(String region) throws Exception {
         try (java.sql.Connection connection = java.sql.DriverManager.getConnection(database.jdbcUrl());

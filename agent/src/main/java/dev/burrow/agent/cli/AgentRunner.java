@@ -271,7 +271,9 @@ final class AgentRunner implements TunnelControl {
             closed = closed.transform(ar -> inspector.close());
         }
         try {
-            closed.transform(ar -> vertx.close()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            // A clean stop says goodbye and lets the exchanges in flight finish within the session's bound.
+            long bound = dev.burrow.agent.internal.SessionEngine.STOP_TIMEOUT.toSeconds() + 5;
+            closed.transform(ar -> vertx.close()).toCompletionStage().toCompletableFuture().get(bound, TimeUnit.SECONDS);
         } catch (Exception e) {
             // Exiting anyway: nothing more to release than the process itself.
         }

@@ -57,6 +57,10 @@ final class ConsoleReporter implements SessionListener {
                 return "The edge at " + failed.edgeAddress() + " turned the login away for now (" + cause.getMessage()
                         + ")" + retry;
             }
+            if (cause.isTemporaryRefusal()) {
+                return "The edge at " + failed.edgeAddress() + " cannot take the endpoints now (" + cause.getMessage()
+                        + ")" + retry + ", other known nodes first";
+            }
             if (cause.reason() == BurrowException.Reason.BIND_FAILED) {
                 return "Reconnected to the edge at " + failed.edgeAddress() + " but it refused the endpoints ("
                         + cause.getMessage() + ")" + retry;

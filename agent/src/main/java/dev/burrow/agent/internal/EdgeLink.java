@@ -50,6 +50,7 @@ final class EdgeLink {
     private long drainTimer = -1;
     private List<String> edgeNodes;
     private java.util.function.Consumer<EdgeLink> edgeNodesHandler = link -> { };
+    private Promise<Integer> goodbyeAnswer;
 
     private EdgeLink(Vertx vertx, NetSocket socket, String address, MuxOptions options,
                      BiConsumer<EdgeLink, MuxStream> streamHandler) {
@@ -97,15 +98,42 @@ final class EdgeLink {
                         mux.name(mux.name() + " session=" + result.sessionId());
                         return Future.succeededFuture(result);
                     }
-                    String sentence = result.message() == null ? "no reason given" : result.message();
-                    if (result.errorCode() == ErrorCode.AUTH_RATE_LIMITED) {
-                        java.time.Duration wait = result.retryAfterMillis() > 0
-                                ? java.time.Duration.ofMillis(result.retryAfterMillis()) : null;
-                        return Future.failedFuture(new BurrowException(Reason.RATE_LIMITED, result.errorCode(), sentence, null, wait));
-                    }
-                    return Future.failedFuture(new BurrowException(Reason.AUTH_FAILED, result.errorCode(), sentence, null));
+                    return Future.failedFuture(refusal(result));
                 })
                 .onFailure(failure -> mux.close(ErrorCode.NO_ERROR, "authentication did not succeed"));
+    }
+
+    /**
+     * Why the edge refused the auth: AUTH_FAILED (fatal) for a permanent code; RATE_LIMITED or UNAVAILABLE (the session
+     * tries again later, other nodes first) for a temporary one.
+     */
+    private static BurrowException refusal(ControlMessage.AuthResult result) {
+        String sentence = result.message() == null ? "no reason given" : result.message();
+        ErrorCode code = result.errorCode() == null ? ErrorCode.AUTH_FAILED : result.errorCode();
+        Duration wait = result.retryAfterMillis() > 0 ? Duration.ofMillis(result.retryAfterMillis()) : null;
+        if (code == ErrorCode.AUTH_RATE_LIMITED) {
+            return new BurrowException(Reason.RATE_LIMITED, code, sentence, null, wait);
+        }
+        Reason reason = code.isTemporary() ? Reason.UNAVAILABLE : Reason.AUTH_FAILED;
+        return new BurrowException(reason, code, sentence, null, wait);
+    }
+
+    /**
+     * Sends GOODBYE (the session stops on purpose: the edge removes the endpoints this link serves now) and completes
+     * with how many the edge freed; fails when the edge does not answer within {@code timeout} or the link ends first.
+     */
+    Future<Integer> goodbye(Duration timeout) {
+        if (isClosed()) {
+            return Future.failedFuture(linkLost(closed.future().result()));
+        }
+        Promise<Integer> answer = Promise.promise();
+        goodbyeAnswer = answer;
+        mux.sendControl(new ControlMessage.Goodbye());
+        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> answer.tryFail(
+                new BurrowException(Reason.EDGE_UNREACHABLE, null, "the edge did not answer the goodbye within "
+                        + timeout.toMillis() + " ms", null)));
+        closed.future().onComplete(ar -> answer.tryFail(linkLost(ar.result())));
+        return answer.future().andThen(ar -> vertx.cancelTimer(timer));
     }
 
     /** The edge's answer to AUTH. Only valid once {@link #open} succeeded. */
@@ -215,13 +243,18 @@ final class EdgeLink {
      * (the edge's own drain bound is of the same order).
      */
     void closeWhenIdle(String reason) {
+        closeWhenIdle(reason, DRAIN_TIMEOUT);
+    }
+
+    /** As {@link #closeWhenIdle(String)}, closing after {@code bound} at the latest. */
+    void closeWhenIdle(String reason, Duration bound) {
         if (drainReason != null || isClosed()) {
             return;
         }
         drainReason = reason;
-        drainTimer = vertx.setTimer(DRAIN_TIMEOUT.toMillis(), id -> {
+        drainTimer = vertx.setTimer(Math.max(1, bound.toMillis()), id -> {
             drainTimer = -1;
-            LOG.info("{}: {} stream(s) still open after {} s; closing", mux.name(), openStreams, DRAIN_TIMEOUT.toSeconds());
+            LOG.info("{}: {} stream(s) still open after {} ms; closing", mux.name(), openStreams, bound.toMillis());
             mux.close(ErrorCode.NO_ERROR, reason);
         });
         closed.future().onComplete(ar -> {
@@ -266,6 +299,10 @@ final class EdgeLink {
                 LOG.warn("{}: BIND_RESULT for unknown request {}", mux.name(), result.requestId());
             } else {
                 promise.complete(result);
+            }
+        } else if (message instanceof ControlMessage.GoodbyeResult result) {
+            if (goodbyeAnswer != null) {
+                goodbyeAnswer.tryComplete(result.endpointsFreed());
             }
         } else if (message instanceof ControlMessage.EdgeNodes update) {
             edgeNodes = update.edgeNodes();

@@ -94,6 +94,17 @@ final class LinkPool {
         return upLinks().size() + draining.size();
     }
 
+    /**
+     * Dials no more and reports no more losses (the session is stopping): the live links stay up until the session
+     * closes them or {@link #close()} does.
+     */
+    void stopDialing() {
+        closed = true;
+        for (Slot slot : slots) {
+            slot.cancelTimers();
+        }
+    }
+
     /** Cancels every timer and closes every link; completes when the links are closed. */
     Future<Void> close() {
         closed = true;

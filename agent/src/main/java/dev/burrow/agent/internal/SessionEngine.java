@@ -54,7 +54,8 @@ public final class SessionEngine implements LinkPool.Session {
     private final Map<String, EdgeConnector> connectors = new HashMap<>();
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<ListenerEndpoint, Endpoint> endpoints = new LinkedHashMap<>();
-    private final List<Runnable> waitingForLink = new ArrayList<>();
+    /** Endpoints asked for and bound on no link yet: the next link that can bind takes them. */
+    private final PendingBinds unbound = new PendingBinds(this::adoptFirstBind);
     private final Promise<Void> started = Promise.promise();
     private final Promise<Void> closed = Promise.promise();
     private volatile List<Endpoint> endpointSnapshot = List.of();
@@ -134,15 +135,48 @@ public final class SessionEngine implements LinkPool.Session {
         }));
     }
 
-    /** Closes endpoints, links, connectors and timers. */
+    /** How long a stop waits for each node to answer its goodbye. */
+    static final Duration GOODBYE_TIMEOUT = Duration.ofSeconds(2);
+    /** How long a stop lets the exchanges in flight finish (after the goodbyes) before it closes the links anyway. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Stops on purpose: no more dialing; a goodbye on every live link, so the edge frees the endpoints' names at once
+     * (a new agent may bind them while this one finishes); the streams already open finish within
+     * {@link #STOP_TIMEOUT}; then endpoints, links, connectors and timers are closed. A link that dies without this
+     * leaves its endpoints to the edge's offline grace instead.
+     */
     public Future<Void> close() {
         return onContext(() -> {
             if (closing) {
                 return closed.future();
             }
-            shutdown();
-            emit(new SessionEvent.Closed());
+            closing = true;
+            links.stopDialing();
+            List<Future<Void>> farewells = new ArrayList<>();
+            for (EdgeLink link : links.liveLinks()) {
+                farewells.add(farewell(link));
+            }
+            Future.join(farewells).onComplete(ar -> {
+                shutdown();
+                emit(new SessionEvent.Closed());
+            });
             return closed.future();
+        });
+    }
+
+    /** Goodbye on {@code link}, then its open streams finish (bounded); completes when the link is closed. */
+    private Future<Void> farewell(EdgeLink link) {
+        long deadline = System.nanoTime() + GOODBYE_TIMEOUT.plus(STOP_TIMEOUT).toNanos();
+        return link.goodbye(GOODBYE_TIMEOUT).transform(ar -> {
+            if (ar.succeeded()) {
+                LOG.info("{}: said goodbye; the edge freed {} endpoint(s); {} stream(s) still finishing", link.name(),
+                        ar.result(), link.openStreams());
+            } else {
+                LOG.debug("{}: goodbye not answered: {}", link.name(), ar.cause().getMessage());
+            }
+            link.closeWhenIdle("the agent stopped", Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            return link.closed().<Void>mapEmpty();
         });
     }
 
@@ -158,6 +192,7 @@ public final class SessionEngine implements LinkPool.Session {
                 .compose(socket -> EdgeLink.open(vertx, socket, address, muxOptions(address), auth, this::onStream))
                 .compose(link -> adopt(link, auth.additionalLink())
                         .compose(v -> bindMissing(link, auth.additionalLink()))
+                        .compose(v -> unbound.bindOn(link))
                         .recover(failure -> {
                             link.close(ErrorCode.NO_ERROR, "re-binding endpoints failed");
                             return Future.failedFuture(failure);
@@ -233,9 +268,6 @@ public final class SessionEngine implements LinkPool.Session {
         } else {
             emit(new SessionEvent.LinkAdded(link.address(), alive));
         }
-        List<Runnable> waiting = new ArrayList<>(waitingForLink);
-        waitingForLink.clear();
-        waiting.forEach(Runnable::run);
     }
 
     @Override
@@ -293,32 +325,44 @@ public final class SessionEngine implements LinkPool.Session {
 
     // ---- endpoints ----------------------------------------------------------------------------------------
 
+    /**
+     * Binds a new endpoint: on the first up link now, or on the next link that comes up. A node that refuses it for now
+     * (a temporary code: its cluster's minority, ...) loses the link, which the pool redials with backoff, other nodes
+     * first; the endpoint stays pending meanwhile. A permanent refusal fails the returned future.
+     */
     private Future<ListenerEndpoint> bindNew(EndpointSpec spec) {
         if (closing) {
             return Future.failedFuture(new BurrowException(Reason.CLOSED, "the session is closed"));
         }
+        Future<ListenerEndpoint> bound = unbound.add(spec);
         List<EdgeLink> up = links.upLinks();
-        if (up.isEmpty()) {
-            Promise<ListenerEndpoint> later = Promise.promise();
-            waitingForLink.add(() -> bindNew(spec).onComplete(later));
-            return later.future();
+        if (!up.isEmpty()) {
+            bindOnUpLink(up.get(0));
         }
-        EdgeLink first = up.get(0);
-        return first.bind(spec::firstBind).transform(ar -> {
-            if (ar.failed()) {
-                boolean linkLost = ar.cause() instanceof BurrowException e && e.reason() == Reason.LINK_LOST;
-                return linkLost ? bindNew(spec) : Future.failedFuture(ar.cause());
+        return bound;
+    }
+
+    private void bindOnUpLink(EdgeLink link) {
+        unbound.bindOn(link).onFailure(failure -> {
+            if (failure instanceof BurrowException refusal && refusal.isTemporaryRefusal() && !link.isClosed()) {
+                LOG.info("{}: {}; linking again, other nodes first", link.name(), refusal.getMessage());
+                link.close(refusal.edgeCode(), refusal.getMessage());
             }
-            ControlMessage.BindResult result = ar.result();
-            if (!result.ok()) {
-                String sentence = result.message() == null ? String.valueOf(result.errorCode()) : result.message();
-                return Future.failedFuture(new BurrowException(Reason.BIND_FAILED, result.errorCode(), sentence, null));
+            for (EdgeLink other : links.upLinks()) {
+                if (other != link && !other.isClosed()) {
+                    bindOnUpLink(other);
+                    return;
+                }
             }
-            ListenerEndpoint endpoint = new ListenerEndpoint(context, spec, result.endpointId(), result.publicUrl(), this::unbind);
-            first.recordBinding(endpoint, result.endpointId());
-            publish(endpoint, endpoint);
-            return bindOnOtherLinks(endpoint, first).map(endpoint);
         });
+    }
+
+    /** The edge bound a new endpoint on {@code link}: it serves there at once, and is bound on the other up links. */
+    private Future<ListenerEndpoint> adoptFirstBind(EdgeLink link, EndpointSpec spec, ControlMessage.BindResult result) {
+        ListenerEndpoint endpoint = new ListenerEndpoint(context, spec, result.endpointId(), result.publicUrl(), this::unbind);
+        link.recordBinding(endpoint, result.endpointId());
+        publish(endpoint, endpoint);
+        return bindOnOtherLinks(endpoint, link).map(endpoint);
     }
 
     /**
@@ -398,9 +442,7 @@ public final class SessionEngine implements LinkPool.Session {
         endpointSnapshot = List.of();
         open.forEach(ListenerEndpoint::markClosed);
         BurrowException closedFailure = new BurrowException(Reason.CLOSED, "the session is closed");
-        List<Runnable> waiting = new ArrayList<>(waitingForLink);
-        waitingForLink.clear();
-        waiting.forEach(Runnable::run);
+        unbound.failAll(closedFailure);
         started.tryFail(closedFailure);
         Future<Void> linksGone = links.close();
         linkSnapshot = List.of();

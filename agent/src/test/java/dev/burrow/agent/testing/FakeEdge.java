@@ -46,6 +46,8 @@ public final class FakeEdge {
     private final List<String> unbinds = new CopyOnWriteArrayList<>();
     private volatile List<String> edgeNodes = List.of();
     private final AtomicInteger rateLimitedAuths = new AtomicInteger();
+    private final AtomicInteger unavailableBinds = new AtomicInteger();
+    private final AtomicInteger goodbyes = new AtomicInteger();
     private volatile long rateLimitRetryAfterMillis;
     private volatile java.util.function.Function<String, StreamOpen> streamBeforeBindResult;
     private final List<MuxStream> earlyStreams = new CopyOnWriteArrayList<>();
@@ -134,6 +136,11 @@ public final class FakeEdge {
             String host = bind.hostname() != null ? bind.hostname()
                     : (bind.subdomain() != null ? bind.subdomain() : "random" + nextEndpoint.get()) + ".localhost";
             String id = "ep" + nextEndpoint.getAndIncrement();
+            if (unavailableBinds.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                mux.sendControl(new ControlMessage.BindResult(bind.requestId(), false, null, null, ErrorCode.CLUSTER_UNAVAILABLE,
+                        "this edge node is cut off from the majority of its cluster and cannot hand out endpoints now"));
+                return;
+            }
             if (host.startsWith("taken.")) {
                 mux.sendControl(new ControlMessage.BindResult(bind.requestId(), false, null, null, ErrorCode.HOSTNAME_IN_USE,
                         "hostname " + host + " is already bound by another agent session"));
@@ -151,6 +158,9 @@ public final class FakeEdge {
             mux.sendControl(result);
         } else if (message instanceof ControlMessage.Unbind unbind) {
             unbinds.add(unbind.endpointId());
+        } else if (message instanceof ControlMessage.Goodbye) {
+            goodbyes.incrementAndGet();
+            mux.sendControl(new ControlMessage.GoodbyeResult(0));
         }
     }
 
@@ -198,6 +208,17 @@ public final class FakeEdge {
 
     public int auths() {
         return auths.get();
+    }
+
+    /** Refuses the next {@code count} BINDs with CLUSTER_UNAVAILABLE (a temporary refusal), as a node in the minority. */
+    public FakeEdge refuseBindsAsUnavailable(int count) {
+        unavailableBinds.set(count);
+        return this;
+    }
+
+    /** GOODBYE messages received (each answered with a GOODBYE_RESULT). */
+    public int goodbyes() {
+        return goodbyes.get();
     }
 
     public List<ControlMessage.Auth> authMessages() {

@@ -193,6 +193,24 @@ public final class ClusterNode implements MembershipListener {
         return hazelcast.getLifecycleService().isRunning() ? hazelcast.getCluster().getMembers().size() : 0;
     }
 
+    /**
+     * Null while this node sees a majority of the {@code configuredMembers} (itself and {@code --cluster-members}), the
+     * same majority the registry's split-brain protection asks of a bind; else why it cannot bind endpoints now.
+     */
+    public String minorityProblem(int configuredMembers) {
+        int needed = configuredMembers / 2 + 1;
+        int seen = memberCount();
+        return seen >= needed ? null : "in the minority of its cluster: sees " + seen + " of " + configuredMembers
+                + " configured members, needs " + needed + " to bind endpoints";
+    }
+
+    /** Null while this node has a ready relay link to every other node, else how many are missing. */
+    public String relayProblem() {
+        int peers = relays.peers().size();
+        int ready = relays.readyCount();
+        return ready >= peers ? null : "relay links to " + (peers - ready) + " of " + peers + " other node(s) are not up";
+    }
+
     /** Agent-link addresses of the other nodes, for {@code auth_result.edgeNodes}. */
     public List<String> otherAgentAddresses() {
         return relays.peers().stream().map(NodeInfo::agentAddress).sorted().toList();

@@ -107,7 +107,7 @@ public final class HazelcastSetup {
     }
 
     /** This node plus the listed members, without duplicates: what a whole cluster has. */
-    static int expectedSize(ClusterSettings cluster) {
+    public static int expectedSize(ClusterSettings cluster) {
         Set<String> all = new LinkedHashSet<>(cluster.members());
         all.add((cluster.advertiseAddress() + ":" + cluster.port()).toLowerCase(Locale.ROOT));
         return all.size();

@@ -83,6 +83,8 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
                 onBind(bind);
             } else if (message instanceof ControlMessage.Unbind unbind) {
                 onUnbind(unbind);
+            } else if (message instanceof ControlMessage.Goodbye) {
+                onGoodbye();
             } else if (message instanceof ControlMessage.Error error) {
                 LOG.warn("{}: agent reports {}: {}", mux.name(), error.code(), error.message());
             } else {
@@ -102,6 +104,12 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         }
         state = State.AUTHENTICATING;
         cancelHandshakeTimer();
+        if (services.draining().getAsBoolean()) {
+            String message = "this edge node is draining (stopping) and takes no new agent links; connect to another node";
+            mux.sendControl(ControlMessage.AuthResult.refused(ErrorCode.NODE_DRAINING, message));
+            closeWith(ErrorCode.NODE_DRAINING, message);
+            return;
+        }
         String resume = blankToNull(auth.resumeSessionId());
         services.authenticator().authenticate(auth.authtoken())
                 .compose(who -> services.tenantSessions().admit(who, resume).map(who))
@@ -133,14 +141,14 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
             message = refusal.getMessage();
             LOG.warn("{}: refused an agent: {}", mux.name(), message);
         } else if (cause instanceof dev.burrow.edge.tenancy.TenancyException busy) {
-            // The cluster could not decide now (its lock timed out); the agent redials, as for any closed link.
-            LOG.warn("{}: could not admit an agent: {}", mux.name(), busy.getMessage());
-            closeWith(ErrorCode.INTERNAL_ERROR, busy.getMessage());
-            return;
+            // The cluster could not decide now (its lock or its store timed out): a temporary refusal, the agent retries.
+            code = ErrorCode.STORE_UNAVAILABLE;
+            message = busy.getMessage();
+            LOG.warn("{}: could not admit an agent: {}", mux.name(), message);
         } else {
             LOG.error("{}: could not check the authtoken", mux.name(), cause);
-            closeWith(ErrorCode.INTERNAL_ERROR, "the edge could not check the authtoken; try again");
-            return;
+            code = ErrorCode.STORE_UNAVAILABLE;
+            message = "the edge could not check the authtoken now; try again";
         }
         mux.sendControl(ControlMessage.AuthResult.refused(code, message));
         closeWith(code, message);
@@ -240,6 +248,42 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         });
     }
 
+    /**
+     * The agent stops on purpose: its session ends without offline grace, and the endpoints this link serves are removed
+     * now, so their names are free at once. The link stays open for the streams in flight; the agent closes it.
+     */
+    private void onGoodbye() {
+        endSession().onComplete(freed -> {
+            LOG.info("{}: the agent said goodbye; {} endpoint(s) freed at once", mux.name(), freed.result());
+            if (!mux.isClosed()) {
+                mux.sendControl(new ControlMessage.GoodbyeResult(freed.result()));
+            }
+        });
+    }
+
+    /**
+     * Ends the session on purpose: no offline grace when its link goes, and the endpoints this link serves removed now
+     * (straight from served to not found: visitors never see "offline"). Completes on the link's context with how many
+     * were removed; never fails.
+     */
+    private Future<Integer> endSession() {
+        services.sessions().ended(sessionId);
+        java.util.List<Future<Boolean>> unbinds = new java.util.ArrayList<>();
+        for (String endpointId : java.util.List.copyOf(boundEndpoints)) {
+            unbinds.add(services.binder().unbind(sessionId, endpointId).map(true).otherwise(false)
+                    .andThen(ar -> forget(endpointId)));
+        }
+        Promise<Integer> freed = Promise.promise();
+        Future.join(unbinds).onComplete(ar -> context.runOnContext(v ->
+                freed.complete((int) unbinds.stream().filter(f -> Boolean.TRUE.equals(f.result())).count())));
+        return freed.future();
+    }
+
+    private void forget(String endpointId) {
+        services.sessions().endpointUnbound(endpointId, sessionId);
+        boundEndpoints.remove(endpointId);
+    }
+
     private void refuse(ErrorCode code, String message) {
         LOG.warn("{}: closing link: {}", mux.name(), message);
         mux.sendControl(new ControlMessage.Error(code, message));
@@ -287,12 +331,19 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         mux.goAway(code, message);
     }
 
-    /** An administrator (or a token revocation) closes this link; runs on the link's context. */
+    /**
+     * An administrator (or a token revocation) closes this link; runs on the link's context. A permanent code (a revoked
+     * token, a deleted account) ends the session: its endpoints go at once, with no offline grace, since no agent can
+     * resume it.
+     */
     @Override
     public void kick(ErrorCode code, String message) {
         context.runOnContext(v -> {
-            mux.sendControl(new ControlMessage.Error(code, message));
-            mux.close(code, message);
+            Future<Integer> ended = code.isTemporary() || sessionId == null ? Future.succeededFuture(0) : endSession();
+            ended.onComplete(ar -> {
+                mux.sendControl(new ControlMessage.Error(code, message));
+                mux.close(code, message);
+            });
         });
     }
 

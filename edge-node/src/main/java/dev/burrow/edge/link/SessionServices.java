@@ -18,8 +18,10 @@ import java.util.function.Supplier;
  * @param tenantSessions    the cluster-wide list of live sessions (session quota, admin kicks)
  * @param authFailures      unknown authtokens per remote address (a spray is answered AUTH_RATE_LIMITED; a known token
  *                          is never refused by it)
+ * @param draining          true once the node drains: it takes no new agent links (NODE_DRAINING, a temporary refusal)
  */
 public record SessionServices(Vertx vertx, TenantAuthenticator authenticator, SessionTable sessions, EndpointBinder binder,
                               EndpointRegistry registry, Duration heartbeatInterval, Supplier<List<String>> edgeNodes,
-                              TenantSessions tenantSessions, AuthFailureLimiter authFailures) {
+                              TenantSessions tenantSessions, AuthFailureLimiter authFailures,
+                              java.util.function.BooleanSupplier draining) {
 }

@@ -53,6 +53,8 @@ public final class SessionTable implements AgentLinks {
         AgentSession link;
         long linkEpoch;
         long expiryTimer = -1;
+        /** Ended on purpose (goodbye, revoked token): no offline grace when its link goes. */
+        boolean ended;
 
         SessionRecord(String id, String ownerKey) {
             this.id = id;
@@ -105,6 +107,7 @@ public final class SessionTable implements AgentLinks {
             if (record != null && record.ownerKey.equals(ownerKey)) {
                 replaced = record.link;
                 cancelExpiry(record);
+                record.ended = false;
                 record.link = link;
                 record.linkEpoch = epoch;
                 attachment = new Attachment(record.id, true, epoch);
@@ -162,6 +165,7 @@ public final class SessionTable implements AgentLinks {
      */
     public void detach(String sessionId, AgentSession link) {
         long linkEpoch;
+        boolean ended;
         synchronized (this) {
             SessionRecord record = sessions.get(sessionId);
             if (record == null || record.link != link) {
@@ -169,23 +173,35 @@ public final class SessionTable implements AgentLinks {
             }
             record.link = null;
             linkEpoch = record.linkEpoch;
+            ended = record.ended;
             if (closed) {
                 return;
             }
             long graceMillis = offlineGrace.toMillis();
-            if (graceMillis > 0) {
+            if (graceMillis > 0 && !ended) {
                 record.expiryTimer = vertx.setTimer(graceMillis, id -> expire(sessionId));
             }
         }
         registry.markOffline(sessionId, linkEpoch).onSuccess(endpoints -> {
-            if (!endpoints.isEmpty()) {
+            if (!endpoints.isEmpty() && !ended) {
                 LOG.info("session {}: agent link lost; {} endpoint(s) offline, reserved for {}", sessionId,
                         endpoints.size(), DurationText.format(offlineGrace));
             }
-            if (offlineGrace.isZero()) {
+            if (ended || offlineGrace.isZero()) {
                 expire(sessionId);
             }
         });
+    }
+
+    /**
+     * The session ends on purpose (its agent said goodbye, or its token was revoked): when its link goes, what is left
+     * of it is removed at once instead of after the offline grace.
+     */
+    public synchronized void ended(String sessionId) {
+        SessionRecord record = sessionId == null ? null : sessions.get(sessionId);
+        if (record != null) {
+            record.ended = true;
+        }
     }
 
     private void expire(String sessionId) {

@@ -7,12 +7,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The operations port: {@code /healthz} (the process is alive), {@code /readyz} (joined the cluster, listening, not
- * draining: 200, otherwise 503 with the reason) and {@code /metrics} (Prometheus text format).
+ * The operations port: {@code /healthz} (the process is alive), {@code /readyz} (200 when the node can accept agents
+ * and bind endpoints, otherwise 503 with every reason, see {@link Readiness}) and {@code /metrics} (Prometheus text
+ * format).
  */
 public final class OpsServer {
     private final Vertx vertx;
@@ -62,19 +62,5 @@ public final class OpsServer {
 
     public Future<Void> close() {
         return server == null ? Future.succeededFuture() : server.close();
-    }
-
-    /** For readiness: a check and the reason it gives when false. */
-    public static String firstFailing(BooleanSupplier joined, BooleanSupplier listening, BooleanSupplier draining) {
-        if (!joined.getAsBoolean()) {
-            return "not joined to the cluster";
-        }
-        if (!listening.getAsBoolean()) {
-            return "listeners not up";
-        }
-        if (draining.getAsBoolean()) {
-            return "draining";
-        }
-        return null;
     }
 }

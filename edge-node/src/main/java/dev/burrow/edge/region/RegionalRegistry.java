@@ -68,8 +68,16 @@ public final class RegionalRegistry implements EndpointRegistry {
         return local.lookupHostname(hostname).compose(endpoint -> endpoint != null ? Future.succeededFuture(endpoint)
                 : heldBy.apply(hostname).compose(holder -> !mayBeBoundElsewhere(hostname, holder) ? Future.succeededFuture()
                         : directory.find(hostname).map(answer -> !mayServe(holder, answer) ? null
-                        : new Endpoint(answer.endpointId(), EndpointProtocol.HTTP, hostname, 0, answer.region(), null,
-                        EndpointState.ONLINE))));
+                        : new Endpoint(answer.endpointId(), EndpointProtocol.HTTP, hostname, 0, answer.region(),
+                        ownerKeyOf(answer), EndpointState.ONLINE))));
+    }
+
+    /**
+     * The owner key of an endpoint another region serves, as far as its answer tells: its tenant, so that this region
+     * applies that tenant's limits (requests/s) to the requests it relays there; null from an older region.
+     */
+    static String ownerKeyOf(RegionRelays.Answer answer) {
+        return answer.tenantId() == null ? null : dev.burrow.edge.tenancy.Principal.TENANT_OWNER_PREFIX + answer.tenantId();
     }
 
     @Override

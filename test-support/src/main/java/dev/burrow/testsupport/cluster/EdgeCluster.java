@@ -31,6 +31,7 @@ public final class EdgeCluster implements AutoCloseable {
     private Path sharedCa;
     private FreePorts.Range tcpPortRange;
     private java.util.function.IntFunction<String[]> nodeArgs = i -> new String[0];
+    private boolean listEveryMember;
 
     private EdgeCluster() {
     }
@@ -97,6 +98,17 @@ public final class EdgeCluster implements AutoCloseable {
      */
     public static EdgeCluster start(int size, int startNow, String heartbeatInterval, String... extraArgs) {
         return start(size, startNow, 1, heartbeatInterval, extraArgs);
+    }
+
+    /**
+     * A cluster planned for {@code size} nodes, each listing every other one in {@code --cluster-members} (as a rolling
+     * deploy starts them), of which none starts here: {@link #startNode(int)} starts them one at a time, so the first
+     * runs alone for a while though it knows it belongs to a cluster of {@code size}.
+     */
+    public static EdgeCluster planEveryMemberListed(int size, String heartbeatInterval, String... extraArgs) {
+        EdgeCluster cluster = new EdgeCluster();
+        cluster.listEveryMember = true;
+        return cluster.startPlanned(size, 0, 1, heartbeatInterval, extraArgs);
     }
 
     /**
@@ -173,7 +185,7 @@ public final class EdgeCluster implements AutoCloseable {
             String clusterPort = Integer.toString(memberPorts.get(i));
             // Each node on its own loopback address: every node listens on each TCP endpoint's port.
             String address = "127.0.0." + (firstHost + i);
-            int listed = i < startNow ? startNow : i;
+            int listed = listEveryMember ? size : i < startNow ? startNow : i;
             String members = memberPorts.subList(0, listed).stream().filter(p -> !p.equals(memberPorts.get(self)))
                     .map(p -> "127.0.0." + (memberPorts.indexOf(p) + firstHost) + ":" + p).collect(Collectors.joining(","));
             planned.add(EdgeProcess.builder()
