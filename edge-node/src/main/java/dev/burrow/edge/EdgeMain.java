@@ -26,6 +26,12 @@ import java.util.concurrent.TimeUnit;
         description = "Runs a Burrow edge node: public HTTP and TCP endpoints served by agents over TLS links.",
         sortOptions = false, subcommands = dev.burrow.edge.admin.AdminCommand.class)
 public final class EdgeMain implements Callable<Integer> {
+    /**
+     * How long the start (cluster join, store migrations, listeners) may take before the node gives up: an idle 2-core
+     * machine starts in 3-6 s, one at a load of 30 took over 60 s to get Hazelcast going.
+     */
+    static final java.time.Duration START_TIMEOUT = java.time.Duration.ofSeconds(180);
+
     static final int EXIT_BAD_CONFIG = 2;
     static final int EXIT_START_FAILED = 1;
 
@@ -134,7 +140,13 @@ public final class EdgeMain implements Callable<Integer> {
         }
         EdgeNode node;
         try {
-            node = EdgeNode.start(config, tenancy).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            node = EdgeNode.start(config, tenancy).toCompletionStage().toCompletableFuture()
+                    .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.err.println("burrow-edge: the edge node did not finish starting within " + START_TIMEOUT.toSeconds()
+                    + " s (the cluster join or the tenancy store is not answering, or the machine is overloaded); "
+                    + "run with --log-level debug to see which step it was in");
+            return EXIT_START_FAILED;
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             System.err.println("burrow-edge: " + (cause instanceof EdgeStartException || cause instanceof ConfigException
