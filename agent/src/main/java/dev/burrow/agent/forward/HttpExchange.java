@@ -6,6 +6,7 @@ import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -31,6 +32,7 @@ import java.util.Map;
 final class HttpExchange {
     private static final Logger LOG = LoggerFactory.getLogger(HttpExchange.class);
 
+    private final Vertx vertx;
     private final HttpClient client;
     private final HttpUpstream upstream;
     private final long connectTimeoutMillis;
@@ -41,8 +43,9 @@ final class HttpExchange {
     private boolean aborted;
     private boolean responded;
 
-    HttpExchange(HttpClient client, HttpUpstream upstream, long connectTimeoutMillis, TunnelConnection connection,
+    HttpExchange(Vertx vertx, HttpClient client, HttpUpstream upstream, long connectTimeoutMillis, TunnelConnection connection,
                  ExchangeObserver observer) {
+        this.vertx = vertx;
         this.client = client;
         this.upstream = upstream;
         this.connectTimeoutMillis = connectTimeoutMillis;
@@ -132,7 +135,7 @@ final class HttpExchange {
         observed.response(responseHead.status(), responseHead.reason(), responseHead.headers());
         connection.writeHeaders(responseHead);
         ReadStream<Buffer> body = observed == ExchangeObserver.IGNORED ? response : new TappedReadStream(response, observed::responseBody);
-        body.pipe().endOnFailure(false).to(connection).onSuccess(v -> observed.end()).onFailure(failure -> {
+        ResponseBodyRelay.relay(vertx, body, connection).onSuccess(v -> observed.end()).onFailure(failure -> {
             observed.fail(failure.getMessage() == null ? failure.toString() : failure.getMessage());
             // Either the client went away (the stream was reset) or the upstream broke off; abort both sides.
             LOG.debug("{}: response relay from {} failed: {}", connection, upstream.address(), failure.toString());

@@ -19,12 +19,14 @@ final class HttpForwarder implements ConnectionForwarder {
     /** Upstream connections kept per event loop; exchanges beyond this wait for a free one. */
     static final int POOL_SIZE = 256;
 
+    private final Vertx vertx;
     private final HttpUpstream upstream;
     private final HttpClientAgent client;
     private final long connectTimeoutMillis;
     private final ExchangeObserver observer;
 
     HttpForwarder(Vertx vertx, HttpUpstream upstream, Duration connectTimeout, ExchangeObserver observer, boolean http2) {
+        this.vertx = vertx;
         this.upstream = upstream;
         this.observer = observer;
         this.connectTimeoutMillis = connectTimeout.toMillis();
@@ -47,7 +49,7 @@ final class HttpForwarder implements ConnectionForwarder {
             connection.reset(ErrorCode.PROTOCOL_ERROR, "an HTTP endpoint received a stream without a request head");
             return;
         }
-        new HttpExchange(client, upstream, connectTimeoutMillis, connection, observer).start();
+        new HttpExchange(vertx, client, upstream, connectTimeoutMillis, connection, observer).start();
     }
 
     @Override

@@ -256,7 +256,7 @@ final class HttpExchange {
         } else {
             LOG.debug("http {} {}: stream reset mid-response ({}: {}); aborting the client connection", host, request.uri(), code, message);
             done = true;
-            Contexts.run(requestContext, () -> response.reset());
+            Contexts.run(requestContext, () -> ResponseAbort.abort(request));
         }
     }
 
