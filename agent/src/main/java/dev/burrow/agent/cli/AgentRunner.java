@@ -60,7 +60,10 @@ final class AgentRunner {
         this.environment = environment;
     }
 
+    private java.time.Duration responseTimeout = dev.burrow.agent.HttpEndpointBuilder.DEFAULT_RESPONSE_TIMEOUT;
+
     int run(AgentSettings settings, List<EndpointPlan> plans) {
+        responseTimeout = settings.responseTimeout();
         log = ConsoleChoice.open(settings.log(), out, console, environment);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         if (settings.inspect().enabled() && settings.webAddress() != null) {
@@ -127,7 +130,8 @@ final class AgentRunner {
                     })
                     .forward(plan.upstream().getAuthority());
         }
-        HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).upstreamHttp2(plan.http2());
+        HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).upstreamHttp2(plan.http2())
+                .responseTimeout(responseTimeout);
         if (plan.hostname() != null) {
             endpoint.hostname(plan.hostname());
         }

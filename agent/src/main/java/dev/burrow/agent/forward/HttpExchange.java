@@ -1,6 +1,7 @@
 package dev.burrow.agent.forward;
 
 import dev.burrow.agent.TunnelConnection;
+import dev.burrow.net.TcpKeepAlive;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
@@ -35,7 +36,8 @@ final class HttpExchange {
     private final Vertx vertx;
     private final HttpClient client;
     private final HttpUpstream upstream;
-    private final long connectTimeoutMillis;
+    private final UpstreamTimeouts timeouts;
+    private long responseTimer = -1;
     private final TunnelConnection connection;
     private final HttpRequestHead head;
     private final ExchangeObserver.Exchange observed;
@@ -43,12 +45,12 @@ final class HttpExchange {
     private boolean aborted;
     private boolean responded;
 
-    HttpExchange(Vertx vertx, HttpClient client, HttpUpstream upstream, long connectTimeoutMillis, TunnelConnection connection,
+    HttpExchange(Vertx vertx, HttpClient client, HttpUpstream upstream, UpstreamTimeouts timeouts, TunnelConnection connection,
                  ExchangeObserver observer) {
         this.vertx = vertx;
         this.client = client;
         this.upstream = upstream;
-        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.timeouts = timeouts;
         this.connection = connection;
         this.head = connection.requestHead();
         this.observed = observer == null ? ExchangeObserver.IGNORED
@@ -71,7 +73,7 @@ final class HttpExchange {
                 .setPort(upstream.port())
                 .setSsl(upstream.ssl())
                 .setURI(head.uri())
-                .setConnectTimeout(connectTimeoutMillis)
+                .setConnectTimeout(timeouts.connect().toMillis())
                 .setHeaders(headers);
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
@@ -116,8 +118,42 @@ final class HttpExchange {
             observed.requestBody(data);
             write(req, data);
         });
-        connection.endHandler(v -> req.end());
+        connection.endHandler(v -> {
+            req.end();
+            awaitResponseHead();
+        });
         connection.resume();
+    }
+
+    /** Bounds the upstream's answer from the end of the request; on the exchange's event loop. */
+    private void awaitResponseHead() {
+        if (responded || aborted) {
+            return;
+        }
+        responseTimer = vertx.setTimer(timeouts.response().toMillis(), id -> {
+            responseTimer = -1;
+            if (responded || aborted) {
+                return;
+            }
+            aborted = true;
+            String message = "upstream " + upstream.address() + " did not answer within " + seconds(timeouts.response());
+            observed.fail(message);
+            LOG.debug("{}: {}", connection, message);
+            request.reset();
+            connection.reset(ErrorCode.UPSTREAM_TIMEOUT, message);
+        });
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer >= 0) {
+            vertx.cancelTimer(responseTimer);
+            responseTimer = -1;
+        }
+    }
+
+    private static String seconds(java.time.Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     private void write(WriteStream<Buffer> target, Buffer data) {
@@ -130,6 +166,7 @@ final class HttpExchange {
 
     private void relayResponse(HttpClientResponse response) {
         responded = true;
+        cancelResponseTimer();
         response.pause();
         HttpResponseHead responseHead = responseHead(response);
         observed.response(responseHead.status(), responseHead.reason(), responseHead.headers());
@@ -146,7 +183,9 @@ final class HttpExchange {
 
     private void startUpgrade(HttpClientRequest req) {
         request = req;
+        awaitResponseHead();
         req.connect().onComplete(ar -> {
+            cancelResponseTimer();
             if (ar.failed()) {
                 failUpstream(ar.cause());
                 return;
@@ -161,6 +200,7 @@ final class HttpExchange {
             observed.response(101, switched.reason(), switched.headers());
             observed.end();
             connection.writeHeaders(switched);
+            TcpKeepAlive.enable(response.netSocket());
             RawPipe.between(connection, response.netSocket(), upstream.address());
         });
     }
@@ -193,6 +233,7 @@ final class HttpExchange {
             return;
         }
         aborted = true;
+        cancelResponseTimer();
         observed.fail("the client went away (" + reason.getMessage() + ")");
         LOG.debug("{}: the client went away ({}); aborting the upstream request", connection, reason.getMessage());
         if (request != null) {
