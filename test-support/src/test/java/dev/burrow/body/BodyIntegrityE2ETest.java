@@ -1,5 +1,8 @@
 package dev.burrow.body;
 
+import dev.burrow.agent.BurrowSession;
+import dev.burrow.agent.EndpointListener;
+import dev.burrow.agent.TunnelConnection;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.DeterministicBytes;
@@ -8,6 +11,7 @@ import dev.burrow.testsupport.ManagedProcess;
 import dev.burrow.testsupport.ScriptedHttpUpstream;
 import dev.burrow.testsupport.ScriptedHttpUpstream.Script;
 import dev.burrow.testsupport.TempDirs;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +51,7 @@ class BodyIntegrityE2ETest {
     private static final long MIB = 1024 * 1024;
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration PIPE_IDLE = Duration.ofSeconds(2);
+    private static final Duration EDGE_RESPONSE_TIMEOUT = Duration.ofSeconds(6);
 
     private static Path dir;
     private static ManagedProcess python;
@@ -54,6 +59,8 @@ class BodyIntegrityE2ETest {
     private static EdgeProcess edge;
     private static AgentProcess agent;
     private static String silentAddress;
+    private static Vertx vertx;
+    private static final List<TunnelConnection> heldUnanswered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startAll() throws Exception {
@@ -66,7 +73,7 @@ class BodyIntegrityE2ETest {
                 "--bind", "127.0.0.1", "--directory", files.toString()), Map.of(), dir) { };
         String pythonPort = python.awaitMatch(java.util.regex.Pattern.compile("port (\\d+)"), Duration.ofSeconds(20)).group(1);
         edge = EdgeProcess.builder().name("edge-body").startTimeout(Duration.ofMinutes(3))
-                .arg("--pipe-idle-timeout", seconds(PIPE_IDLE)).start();
+                .arg("--pipe-idle-timeout", seconds(PIPE_IDLE), "--response-timeout", seconds(EDGE_RESPONSE_TIMEOUT)).start();
         StringBuilder endpoints = new StringBuilder(endpoint("python", "127.0.0.1:" + pythonPort));
         for (Script script : Script.values()) {
             ScriptedHttpUpstream upstream = ScriptedHttpUpstream.start(script, 10 * MIB);
@@ -85,11 +92,24 @@ class BodyIntegrityE2ETest {
                 %s""".formatted(seconds(RESPONSE_TIMEOUT), endpoints));
         agent = AgentProcess.startAll(edge).name("agent-body").startTimeout(Duration.ofMinutes(2))
                 .arg("--config", config.toString()).start();
+        vertx = Vertx.vertx();
+        BurrowSession session = BurrowSession.builder(vertx).serverAddress("127.0.0.1:" + edge.tunnelPort())
+                .authtoken(edge.authtoken()).edgeCa(edge.caPath()).connect().await(60, TimeUnit.SECONDS);
+        EndpointListener mute = session.httpEndpoint().hostname("body-mute." + edge.domain()).listen().await(60, TimeUnit.SECONDS);
+        holdEveryExchange(mute);
+    }
+
+    /** An agent that takes every exchange and never answers: only the edge's own bound ends the wait. */
+    private static void holdEveryExchange(EndpointListener listener) {
+        listener.accept().onSuccess(connection -> {
+            heldUnanswered.add(connection);
+            holdEveryExchange(listener);
+        });
     }
 
     @AfterAll
     static void stopAll() {
-        Closeables.closeAll(agent, edge, python);
+        Closeables.closeAll(agent, edge, python, Closeables.of(vertx));
         scripted.forEach(ScriptedHttpUpstream::close);
         TempDirs.deleteRecursively(dir);
     }
@@ -154,6 +174,17 @@ class BodyIntegrityE2ETest {
             assertTrue(result.body.contains("did not answer within 3s"), result.body);
             assertTrue(seconds >= RESPONSE_TIMEOUT.toMillis() / 1000.0 - 0.2 && seconds < 15, "504 after " + seconds + " s");
         }
+    }
+
+    @Test
+    void anAgentThatNeverAnswersGetsA504FromTheEdgeWithinItsResponseTimeout() throws Exception {
+        long start = System.nanoTime();
+        Curl result = curl("mute", "/", "--http1.1");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(504, result.status, result.toString());
+        assertTrue(result.body.contains("the agent for body-mute." + edge.domain() + " did not answer within 6s"), result.body);
+        assertTrue(seconds >= EDGE_RESPONSE_TIMEOUT.toMillis() / 1000.0 - 0.2 && seconds < 20, "504 after " + seconds + " s");
+        assertEquals(1, heldUnanswered.size(), "the exchange reached the agent and was held");
     }
 
     @Test
