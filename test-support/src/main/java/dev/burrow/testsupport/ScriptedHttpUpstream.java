@@ -35,7 +35,9 @@ public final class ScriptedHttpUpstream implements AutoCloseable {
         /** Reads the request and never answers. */
         SILENT,
         /** Answers 101 Switching Protocols and then only reads, until the connection closes. */
-        UPGRADE_THEN_WAIT
+        UPGRADE_THEN_WAIT,
+        /** Answers 101 Switching Protocols with the body right behind it, and closes. */
+        UPGRADE_SEND_THEN_CLOSE
     }
 
     private final Script script;
@@ -96,6 +98,10 @@ public final class ScriptedHttpUpstream implements AutoCloseable {
                     out.flush();
                     drain(in);
                     upgradedClosed.countDown();
+                }
+                case UPGRADE_SEND_THEN_CLOSE -> {
+                    out.write(ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: scripted\r\nConnection: Upgrade\r\n\r\n"));
+                    writeBody(out, size);
                 }
             }
             out.flush();

@@ -188,16 +188,41 @@ class BodyIntegrityE2ETest {
     }
 
     @Test
+    void anUpgradedConnectionWhoseUpstreamSendsAndClosesDeliversEveryByte() throws Exception {
+        String expected = sha256OfDeterministic(10 * MIB);
+        for (int i = 0; i < 5; i++) {
+            try (Socket client = upgrade(Script.UPGRADE_SEND_THEN_CLOSE)) {
+                MessageDigest digest = sha256();
+                long count = 0;
+                byte[] buffer = new byte[64 * 1024];
+                InputStream in = client.getInputStream();
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    digest.update(buffer, 0, n);
+                    count += n;
+                }
+                assertEquals(10 * MIB, count, "upgraded download " + i);
+                assertEquals(expected, hex(digest.digest()), "upgraded download " + i);
+            }
+        }
+    }
+
+    /** A raw client that asked the endpoint of {@code script} to upgrade and read its 101. */
+    private static Socket upgrade(Script script) throws IOException {
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), edge.httpPort());
+        client.setSoTimeout(20_000);
+        OutputStream out = client.getOutputStream();
+        out.write(("GET / HTTP/1.1\r\nHost: body-" + name(script) + "." + edge.domain()
+                + "\r\nConnection: Upgrade\r\nUpgrade: scripted\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String head = readHead(client.getInputStream());
+        assertTrue(head.startsWith("HTTP/1.1 101"), head);
+        return client;
+    }
+
+    @Test
     void anUpgradedConnectionIdleBothWaysIsClosedAtBothEnds() throws Exception {
-        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), edge.httpPort())) {
-            client.setSoTimeout(20_000);
-            OutputStream out = client.getOutputStream();
-            out.write(("GET / HTTP/1.1\r\nHost: body-" + name(Script.UPGRADE_THEN_WAIT) + "." + edge.domain()
-                    + "\r\nConnection: Upgrade\r\nUpgrade: scripted\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket client = upgrade(Script.UPGRADE_THEN_WAIT)) {
             InputStream in = client.getInputStream();
-            String head = readHead(in);
-            assertTrue(head.startsWith("HTTP/1.1 101"), head);
             long start = System.nanoTime();
             int next;
             try {

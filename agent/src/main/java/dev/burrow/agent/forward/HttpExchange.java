@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
@@ -172,7 +173,7 @@ final class HttpExchange {
         observed.response(responseHead.status(), responseHead.reason(), responseHead.headers());
         connection.writeHeaders(responseHead);
         ReadStream<Buffer> body = observed == ExchangeObserver.IGNORED ? response : new TappedReadStream(response, observed::responseBody);
-        ResponseBodyRelay.relay(vertx, body, connection).onSuccess(v -> observed.end()).onFailure(failure -> {
+        UpstreamRelay.body(vertx, body, connection).onSuccess(v -> observed.end()).onFailure(failure -> {
             observed.fail(failure.getMessage() == null ? failure.toString() : failure.getMessage());
             // Either the client went away (the stream was reset) or the upstream broke off; abort both sides.
             LOG.debug("{}: response relay from {} failed: {}", connection, upstream.address(), failure.toString());
@@ -200,8 +201,10 @@ final class HttpExchange {
             observed.response(101, switched.reason(), switched.headers());
             observed.end();
             connection.writeHeaders(switched);
-            TcpKeepAlive.enable(response.netSocket());
-            RawPipe.between(connection, response.netSocket(), upstream.address());
+            TcpKeepAlive.enable(req.connection());
+            req.exceptionHandler(failure -> LOG.debug("{}: upgraded connection to {}: {}", connection, upstream.address(), failure.toString()));
+            NetSocket socket = response.netSocket();
+            RawPipe.upgraded(connection, socket, UpstreamRelay.upgraded(vertx, socket, connection), upstream.address());
         });
     }
 

@@ -44,8 +44,26 @@ final class RawPipe {
         });
     }
 
-    /** For sockets without half-close (an upgraded HTTP connection): ending closes it. */
-    static void between(TunnelConnection connection, io.vertx.core.net.NetSocket socket, String upstreamAddress) {
-        between(connection, socket, socket, socket::close, upstreamAddress);
+    /**
+     * An upgraded HTTP connection: the client's bytes are piped into {@code socket} (ending closes it), the
+     * upstream's come through {@code fromUpstream}, a relay already started (see {@link UpstreamRelay#upgraded}).
+     */
+    static void upgraded(TunnelConnection connection, io.vertx.core.net.NetSocket socket, io.vertx.core.Future<Void> fromUpstream,
+                         String upstreamAddress) {
+        connection.pipe().endOnFailure(false).to(socket).onFailure(failure -> {
+            LOG.debug("{}: client-to-upstream pipe failed: {}", connection, failure.toString());
+            socket.close();
+            connection.reset(ErrorCode.UPSTREAM_ERROR, "the connection to upstream " + upstreamAddress + " failed");
+        });
+        fromUpstream.onFailure(failure -> {
+            LOG.debug("{}: upstream-to-client relay failed: {}", connection, failure.toString());
+            socket.close();
+            connection.reset(ErrorCode.UPSTREAM_ERROR, "upstream " + upstreamAddress + " reset the connection");
+        });
+        connection.closed().onComplete(ar -> {
+            if (ar.failed()) {
+                socket.close();
+            }
+        });
     }
 }
