@@ -240,7 +240,10 @@ final class HttpExchange {
         // Head, body and end cross to the request's loop together when they arrive together (one task, not three),
         // and the response is written on its own loop.
         BatchingPump pump = BatchingPump.create(stream, linkContext, response, requestContext,
-                last -> (last == null ? response.end() : response.end(last)).onComplete(ar -> finish()));
+                last -> (last == null ? response.end() : response.end(last)).onComplete(ar -> {
+                    ResponseAbort.closeIfDelimitedByClose(request);
+                    finish();
+                }));
         pump.runOnTarget(() -> sendResponseHead(head, pump)).start();
     }
 

@@ -30,6 +30,17 @@ final class ResponseAbort {
         response.reset();
     }
 
+    /**
+     * After a complete close-delimited body: closes the connection, which is that body's end. Vert.x keeps an HTTP/1.0
+     * connection whose client asked for keep-alive open, and the client would wait for more. Request's context.
+     */
+    static void closeIfDelimitedByClose(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        if (closeDelimited(request, response) && HeaderRules.mayHaveBody(response.getStatusCode(), request.method())) {
+            request.connection().close();
+        }
+    }
+
     private static boolean closeDelimited(HttpServerRequest request, HttpServerResponse response) {
         return request.version() == HttpVersion.HTTP_1_0 && !response.headers().contains("content-length");
     }
