@@ -2,23 +2,29 @@ package dev.burrow.agent;
 
 import dev.burrow.agent.forward.ExchangeObserver;
 import dev.burrow.agent.forward.HttpUpstream;
+import dev.burrow.agent.forward.UpstreamTimeouts;
 import dev.burrow.agent.internal.EndpointSpec;
 import dev.burrow.agent.internal.SessionEngine;
 import io.vertx.core.Future;
 
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * Configures an HTTP endpoint: a public hostname on the edge. Give a full {@link #hostname}, or a
  * {@link #subdomain} of the edge's base domain, or neither for a random name.
  */
 public final class HttpEndpointBuilder {
+    /** How long the upstream may take to answer a request by default (ngrok and nginx wait about as long). */
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = UpstreamTimeouts.DEFAULT_RESPONSE;
+
     private final SessionEngine engine;
     private String hostname;
     private String subdomain;
     private boolean pooling;
     private ExchangeObserver observer;
     private boolean http2;
+    private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
 
     HttpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
@@ -58,6 +64,19 @@ public final class HttpEndpointBuilder {
     }
 
     /**
+     * How long the upstream may take, after the whole request was sent, to send its response head; past it the
+     * request is aborted and the public client gets a 504 naming the upstream. Bodies may then take as long as
+     * they take. Default {@link #DEFAULT_RESPONSE_TIMEOUT}.
+     */
+    public HttpEndpointBuilder responseTimeout(Duration timeout) {
+        if (timeout == null || timeout.toMillis() < 1) {
+            throw new IllegalArgumentException("the response timeout must be positive, not " + timeout);
+        }
+        this.responseTimeout = timeout;
+        return this;
+    }
+
+    /**
      * Binds the endpoint and forwards every exchange to {@code upstream} ({@code http://host:port} or
      * {@code https://host:port}) through a pooled keep-alive client; WebSocket upgrades become byte pipes.
      * Fails with a {@link BurrowException} ({@code BIND_FAILED}) carrying the edge's sentence if the name is taken.
@@ -70,7 +89,7 @@ public final class HttpEndpointBuilder {
             return Future.failedFuture(e);
         }
         return engine.forward(spec(target.uri().toString()), target.uri(),
-                (vertx, options) -> target.connectionHandler(vertx, options.connectTimeout(), observer, http2));
+                (vertx, options) -> target.connectionHandler(vertx, new UpstreamTimeouts(options.connectTimeout(), responseTimeout), observer, http2));
     }
 
     /** Like {@link #forward(URI)} with a URL string. */

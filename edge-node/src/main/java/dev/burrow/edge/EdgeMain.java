@@ -106,6 +106,12 @@ public final class EdgeMain implements Callable<Integer> {
     @Option(names = "--proxy-protocol-trusted", paramLabel = "CIDR,...",
             description = "Peers allowed to send the PROXY header; others are disconnected (default 127.0.0.0/8,::1/128).")
     String proxyProtocolTrusted;
+    @Option(names = "--response-timeout", paramLabel = "DURATION",
+            description = "How long an HTTP request waits for the agent's response head before the client gets a 504; keep it above the agents' --response-timeout (default 90s).")
+    String responseTimeout;
+    @Option(names = "--pipe-idle-timeout", paramLabel = "DURATION",
+            description = "TCP endpoint connections and upgraded HTTP connections (WebSocket) idle this long both ways are closed at both ends; 0 = never (default 1h).")
+    String pipeIdleTimeout;
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys, e.g. 'http-port: 8080' (or BURROW_CONFIG).")
     Path configFile;
     @Option(names = "--log-level", paramLabel = "debug|info|warn|error",

@@ -128,7 +128,8 @@ public final class EdgeNode {
         this.relayPool = new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval());
         this.mirror = new EndpointMirror(this::openTcpListener, record -> closeTcpListener(record.id()));
         this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
-        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol());
+        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol())
+                .pipeIdleTimeout(config.timeouts().pipeIdle());
         this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
         List<String> tokens = new ArrayList<>(config.authtokens());
         tokens.add(dataDirectory.devAuthtoken());
@@ -159,7 +160,8 @@ public final class EdgeNode {
         dev.burrow.edge.link.AgentLinks publicLinks = regions == null ? router : regions.publicLinks();
         this.httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
                 config.proxyProtocol())
-                .admission(rateLimiter);
+                .admission(rateLimiter)
+                .timeouts(config.timeouts());
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
         this.linkServer = new AgentLinkServer(vertx, services,

@@ -64,9 +64,12 @@ final class AgentRunner implements TunnelControl {
         this.environment = environment;
     }
 
+    private java.time.Duration responseTimeout = dev.burrow.agent.HttpEndpointBuilder.DEFAULT_RESPONSE_TIMEOUT;
+
     int run(AgentSettings settings, List<EndpointPlan> plans) {
         this.settings = settings;
         LibraryLogging.configure(settings.log());
+        responseTimeout = settings.responseTimeout();
         log = ConsoleChoice.open(settings.log(), out, console, environment);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         if (settings.inspect().enabled() && settings.webAddress() != null) {
@@ -172,7 +175,8 @@ final class AgentRunner implements TunnelControl {
                     })
                     .forward(plan.upstream().getAuthority());
         }
-        HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).upstreamHttp2(plan.http2());
+        HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).upstreamHttp2(plan.http2())
+                .responseTimeout(responseTimeout);
         if (plan.hostname() != null) {
             endpoint.hostname(plan.hostname());
         }

@@ -12,7 +12,8 @@ import java.util.List;
  */
 record AgentSettings(String server, String authtoken, String authtokenSource, Path edgeCa, WebAddress webAddress, Duration heartbeatInterval,
                      Duration heartbeatTolerance,
-                     int links, boolean pooling, LogSettings log, InspectSettings inspect) {
+                     int links, boolean pooling, LogSettings log, InspectSettings inspect,
+                     Duration responseTimeout) {
 
     List<String> servers() {
         return List.of(server.split(","));
@@ -21,6 +22,7 @@ record AgentSettings(String server, String authtoken, String authtokenSource, Pa
     @Override
     public String toString() {
         return "AgentSettings[server=" + server + ", authtoken=HIDDEN (" + authtokenSource + "), edgeCa=" + edgeCa + ", webAddress=" + webAddress
-                + ", heartbeatInterval=" + heartbeatInterval + ", heartbeatTolerance=" + heartbeatTolerance + ", links=" + links + ", pooling=" + pooling + ", log=" + log + ", inspect=" + inspect + "]";
+                + ", heartbeatInterval=" + heartbeatInterval + ", heartbeatTolerance=" + heartbeatTolerance + ", links=" + links + ", pooling=" + pooling + ", log=" + log + ", inspect=" + inspect
+                + ", responseTimeout=" + responseTimeout + "]";
     }
 }

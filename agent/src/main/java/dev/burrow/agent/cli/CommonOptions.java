@@ -1,11 +1,13 @@
 package dev.burrow.agent.cli;
 
+import dev.burrow.agent.HttpEndpointBuilder;
 import dev.burrow.agent.SessionBuilder;
 import dev.burrow.agent.SessionOptions;
 import dev.burrow.agent.internal.HostPort;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,11 @@ final class CommonOptions {
             description = "How long a link may stay silent before it is replaced, e.g. 15s (env BURROW_HEARTBEAT_TOLERANCE; "
                     + "default: 3 heartbeat intervals).")
     String heartbeatTolerance;
+
+    @Option(names = "--response-timeout", paramLabel = "DURATION",
+            description = "How long an HTTP upstream may take to start its answer once the request was sent; past it the "
+                    + "client gets a 504 naming the upstream (env BURROW_RESPONSE_TIMEOUT; default 60s).")
+    String responseTimeout;
 
     @Option(names = "--log", paramLabel = "stdout|stderr|false|FILE",
             description = "Where to write line logs instead of the live terminal screen (env BURROW_LOG; default: the "
@@ -105,6 +112,12 @@ final class CommonOptions {
         WebAddress web = WebAddress.parse(explicitWeb != null ? explicitWeb : WebAddress.DEFAULT, explicitWeb != null);
         String heartbeatValue = from.value(heartbeatInterval, "heartbeat_interval", null);
         String toleranceValue = from.value(heartbeatTolerance, "heartbeat_tolerance", null);
+        String responseValue = from.value(responseTimeout, "response_timeout", null);
+        Duration response = responseValue == null ? HttpEndpointBuilder.DEFAULT_RESPONSE_TIMEOUT
+                : Durations.parse(responseValue, "--response-timeout");
+        if (response.toMillis() < 1) {
+            throw new IllegalArgumentException("--response-timeout must be positive, e.g. 60s");
+        }
         LogSettings logSettings = LogSettings.of(from.value(log, "log", null),
                 from.value(logFormat, "log_format", "term"), from.value(logLevel, "log_level", "info"));
         InspectSettings inspectSettings = new InspectSettings(
@@ -114,7 +127,7 @@ final class CommonOptions {
         return new AgentSettings(String.join(",", servers), token.trim(), tokenSource(env, file), ca, web,
                 heartbeatValue == null ? null : Durations.parse(heartbeatValue, "--heartbeat-interval"),
                 toleranceValue == null ? null : Durations.parse(toleranceValue, "--heartbeat-tolerance"), linkCount, pool,
-                logSettings, inspectSettings);
+                logSettings, inspectSettings, response);
     }
 
     /**

@@ -30,6 +30,7 @@ final class ConfigSchema {
             Map.entry("log_format", v -> oneOf(v, LOG_FORMATS)),
             Map.entry("heartbeat_interval", v -> Durations.parse(v, "duration")),
             Map.entry("heartbeat_tolerance", v -> Durations.parse(v, "duration")),
+            Map.entry("response_timeout", v -> Durations.parse(v, "duration")),
             Map.entry("links", CommonOptions::linkCount),
             Map.entry("pooling", v -> bool(v)),
             Map.entry("inspect", v -> bool(v)),

@@ -1,17 +1,20 @@
 package dev.burrow.agent.forward;
 
 import dev.burrow.agent.TunnelConnection;
+import dev.burrow.net.TcpKeepAlive;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
@@ -31,9 +34,11 @@ import java.util.Map;
 final class HttpExchange {
     private static final Logger LOG = LoggerFactory.getLogger(HttpExchange.class);
 
+    private final Vertx vertx;
     private final HttpClient client;
     private final HttpUpstream upstream;
-    private final long connectTimeoutMillis;
+    private final UpstreamTimeouts timeouts;
+    private long responseTimer = -1;
     private final TunnelConnection connection;
     private final HttpRequestHead head;
     private final ExchangeObserver.Exchange observed;
@@ -41,11 +46,12 @@ final class HttpExchange {
     private boolean aborted;
     private boolean responded;
 
-    HttpExchange(HttpClient client, HttpUpstream upstream, long connectTimeoutMillis, TunnelConnection connection,
+    HttpExchange(Vertx vertx, HttpClient client, HttpUpstream upstream, UpstreamTimeouts timeouts, TunnelConnection connection,
                  ExchangeObserver observer) {
+        this.vertx = vertx;
         this.client = client;
         this.upstream = upstream;
-        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.timeouts = timeouts;
         this.connection = connection;
         this.head = connection.requestHead();
         this.observed = observer == null ? ExchangeObserver.IGNORED
@@ -68,7 +74,7 @@ final class HttpExchange {
                 .setPort(upstream.port())
                 .setSsl(upstream.ssl())
                 .setURI(head.uri())
-                .setConnectTimeout(connectTimeoutMillis)
+                .setConnectTimeout(timeouts.connect().toMillis())
                 .setHeaders(headers);
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
@@ -113,8 +119,42 @@ final class HttpExchange {
             observed.requestBody(data);
             write(req, data);
         });
-        connection.endHandler(v -> req.end());
+        connection.endHandler(v -> {
+            req.end();
+            awaitResponseHead();
+        });
         connection.resume();
+    }
+
+    /** Bounds the upstream's answer from the end of the request; on the exchange's event loop. */
+    private void awaitResponseHead() {
+        if (responded || aborted) {
+            return;
+        }
+        responseTimer = vertx.setTimer(timeouts.response().toMillis(), id -> {
+            responseTimer = -1;
+            if (responded || aborted) {
+                return;
+            }
+            aborted = true;
+            String message = "upstream " + upstream.address() + " did not answer within " + seconds(timeouts.response());
+            observed.fail(message);
+            LOG.debug("{}: {}", connection, message);
+            request.reset();
+            connection.reset(ErrorCode.UPSTREAM_TIMEOUT, message);
+        });
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer >= 0) {
+            vertx.cancelTimer(responseTimer);
+            responseTimer = -1;
+        }
+    }
+
+    private static String seconds(java.time.Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     private void write(WriteStream<Buffer> target, Buffer data) {
@@ -127,12 +167,13 @@ final class HttpExchange {
 
     private void relayResponse(HttpClientResponse response) {
         responded = true;
+        cancelResponseTimer();
         response.pause();
         HttpResponseHead responseHead = responseHead(response);
         observed.response(responseHead.status(), responseHead.reason(), responseHead.headers());
         connection.writeHeaders(responseHead);
         ReadStream<Buffer> body = observed == ExchangeObserver.IGNORED ? response : new TappedReadStream(response, observed::responseBody);
-        body.pipe().endOnFailure(false).to(connection).onSuccess(v -> observed.end()).onFailure(failure -> {
+        UpstreamRelay.body(vertx, body, connection).onSuccess(v -> observed.end()).onFailure(failure -> {
             observed.fail(failure.getMessage() == null ? failure.toString() : failure.getMessage());
             // Either the client went away (the stream was reset) or the upstream broke off; abort both sides.
             LOG.debug("{}: response relay from {} failed: {}", connection, upstream.address(), failure.toString());
@@ -143,7 +184,9 @@ final class HttpExchange {
 
     private void startUpgrade(HttpClientRequest req) {
         request = req;
+        awaitResponseHead();
         req.connect().onComplete(ar -> {
+            cancelResponseTimer();
             if (ar.failed()) {
                 failUpstream(ar.cause());
                 return;
@@ -158,7 +201,10 @@ final class HttpExchange {
             observed.response(101, switched.reason(), switched.headers());
             observed.end();
             connection.writeHeaders(switched);
-            RawPipe.between(connection, response.netSocket(), upstream.address());
+            TcpKeepAlive.enable(req.connection());
+            req.exceptionHandler(failure -> LOG.debug("{}: upgraded connection to {}: {}", connection, upstream.address(), failure.toString()));
+            NetSocket socket = response.netSocket();
+            RawPipe.upgraded(connection, socket, UpstreamRelay.upgraded(vertx, socket, connection), upstream.address());
         });
     }
 
@@ -190,6 +236,7 @@ final class HttpExchange {
             return;
         }
         aborted = true;
+        cancelResponseTimer();
         observed.fail("the client went away (" + reason.getMessage() + ")");
         LOG.debug("{}: the client went away ({}); aborting the upstream request", connection, reason.getMessage());
         if (request != null) {

@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 
-import java.time.Duration;
 
 /**
  * Forwards each HTTP exchange of an endpoint to its upstream through one pooled keep-alive client
@@ -19,15 +18,18 @@ final class HttpForwarder implements ConnectionForwarder {
     /** Upstream connections kept per event loop; exchanges beyond this wait for a free one. */
     static final int POOL_SIZE = 256;
 
+    private final Vertx vertx;
     private final HttpUpstream upstream;
     private final HttpClientAgent client;
-    private final long connectTimeoutMillis;
+    private final UpstreamTimeouts timeouts;
     private final ExchangeObserver observer;
 
-    HttpForwarder(Vertx vertx, HttpUpstream upstream, Duration connectTimeout, ExchangeObserver observer, boolean http2) {
+    HttpForwarder(Vertx vertx, HttpUpstream upstream, UpstreamTimeouts timeouts, ExchangeObserver observer, boolean http2) {
+        this.vertx = vertx;
         this.upstream = upstream;
         this.observer = observer;
-        this.connectTimeoutMillis = connectTimeout.toMillis();
+        this.timeouts = timeouts;
+        long connectTimeoutMillis = timeouts.connect().toMillis();
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
@@ -47,7 +49,7 @@ final class HttpForwarder implements ConnectionForwarder {
             connection.reset(ErrorCode.PROTOCOL_ERROR, "an HTTP endpoint received a stream without a request head");
             return;
         }
-        new HttpExchange(client, upstream, connectTimeoutMillis, connection, observer).start();
+        new HttpExchange(vertx, client, upstream, timeouts, connection, observer).start();
     }
 
     @Override

@@ -42,11 +42,11 @@ public record HttpUpstream(URI uri, String host, int port, boolean ssl) {
 
     /** A forwarder with its own keep-alive connection pool to this upstream. */
     public ConnectionForwarder connectionHandler(Vertx vertx, Duration connectTimeout) {
-        return new HttpForwarder(vertx, this, connectTimeout, null, false);
+        return new HttpForwarder(vertx, this, new UpstreamTimeouts(connectTimeout, UpstreamTimeouts.DEFAULT_RESPONSE), null, false);
     }
 
     /** A forwarder that shows every exchange to {@code observer} (may be null) and speaks HTTP/2 if asked. */
-    public ConnectionForwarder connectionHandler(Vertx vertx, Duration connectTimeout, ExchangeObserver observer, boolean http2) {
-        return new HttpForwarder(vertx, this, connectTimeout, observer, http2);
+    public ConnectionForwarder connectionHandler(Vertx vertx, UpstreamTimeouts timeouts, ExchangeObserver observer, boolean http2) {
+        return new HttpForwarder(vertx, this, timeouts, observer, http2);
     }
 }

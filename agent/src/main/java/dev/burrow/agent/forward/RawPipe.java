@@ -2,7 +2,9 @@ package dev.burrow.agent.forward;
 
 import dev.burrow.agent.TunnelConnection;
 import dev.burrow.protocol.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
@@ -27,13 +29,26 @@ final class RawPipe {
      */
     static void between(TunnelConnection connection, ReadStream<Buffer> socketIn, WriteStream<Buffer> socketOut,
                         Runnable closeSocket, String upstreamAddress) {
+        join(connection, socketOut, closeSocket, socketIn.pipe().endOnFailure(false).to(connection), upstreamAddress);
+    }
+
+    /**
+     * An upgraded HTTP connection: the client's bytes are piped into {@code socket} (ending closes it), the
+     * upstream's come through {@code fromUpstream}, a relay already started (see {@link UpstreamRelay#upgraded}).
+     */
+    static void upgraded(TunnelConnection connection, NetSocket socket, Future<Void> fromUpstream, String upstreamAddress) {
+        join(connection, socket, socket::close, fromUpstream, upstreamAddress);
+    }
+
+    private static void join(TunnelConnection connection, WriteStream<Buffer> socketOut, Runnable closeSocket,
+                             Future<Void> fromUpstream, String upstreamAddress) {
         connection.pipe().endOnFailure(false).to(socketOut).onFailure(failure -> {
             LOG.debug("{}: client-to-upstream pipe failed: {}", connection, failure.toString());
             closeSocket.run();
             connection.reset(ErrorCode.UPSTREAM_ERROR, "the connection to upstream " + upstreamAddress + " failed");
         });
-        socketIn.pipe().endOnFailure(false).to(connection).onFailure(failure -> {
-            LOG.debug("{}: upstream-to-client pipe failed: {}", connection, failure.toString());
+        fromUpstream.onFailure(failure -> {
+            LOG.debug("{}: upstream-to-client relay failed: {}", connection, failure.toString());
             closeSocket.run();
             connection.reset(ErrorCode.UPSTREAM_ERROR, "upstream " + upstreamAddress + " reset the connection");
         });
@@ -42,10 +57,5 @@ final class RawPipe {
                 closeSocket.run();
             }
         });
-    }
-
-    /** For sockets without half-close (an upgraded HTTP connection): ending closes it. */
-    static void between(TunnelConnection connection, io.vertx.core.net.NetSocket socket, String upstreamAddress) {
-        between(connection, socket, socket, socket::close, upstreamAddress);
     }
 }

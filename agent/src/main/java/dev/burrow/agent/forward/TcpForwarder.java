@@ -2,6 +2,7 @@ package dev.burrow.agent.forward;
 
 import dev.burrow.agent.TunnelConnection;
 import dev.burrow.agent.internal.HostPort;
+import dev.burrow.net.TcpKeepAlive;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -13,7 +14,8 @@ import java.time.Duration;
 
 /**
  * Forwards each connection of a TCP endpoint to the upstream: one upstream socket per connection, bytes piped
- * both ways with backpressure, a half-close in either direction passed on as a half-close.
+ * both ways with backpressure, a half-close in either direction passed on as a half-close. TCP keep-alive on the
+ * upstream socket notices an upstream host that vanished.
  */
 final class TcpForwarder implements ConnectionForwarder {
     private static final Logger LOG = LoggerFactory.getLogger(TcpForwarder.class);
@@ -38,6 +40,7 @@ final class TcpForwarder implements ConnectionForwarder {
                 connection.reset(failure.code(), failure.message());
                 return;
             }
+            TcpKeepAlive.enable(ar.result());
             HalfCloseSocket socket = HalfCloseSocket.wrap(ar.result());
             RawPipe.between(connection, socket, socket, socket::close, upstream.toString());
         });

@@ -35,7 +35,9 @@ public enum ConfigKey {
     OIDC_AUDIENCE("oidc-audience"),
     DOMAIN_VERIFIER("domain-verifier"),
     PROXY_PROTOCOL("proxy-protocol"),
-    PROXY_PROTOCOL_TRUSTED("proxy-protocol-trusted");
+    PROXY_PROTOCOL_TRUSTED("proxy-protocol-trusted"),
+    RESPONSE_TIMEOUT("response-timeout"),
+    PIPE_IDLE_TIMEOUT("pipe-idle-timeout");
 
     private final String yamlKey;
 

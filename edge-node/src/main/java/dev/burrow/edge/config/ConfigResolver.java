@@ -143,7 +143,9 @@ public final class ConfigResolver {
                 get(ConfigKey.EVENT_LOOPS, ConfigResolver::parseCount, defaults.eventLoops()),
                 tlsFiles(),
                 new ProxyProtocolSettings(get(ConfigKey.PROXY_PROTOCOL, ConfigResolver::parseBoolean, false),
-                        get(ConfigKey.PROXY_PROTOCOL_TRUSTED, ProxyProtocolSettings::parseCidrs, ProxyProtocolSettings.DEFAULT_TRUSTED)));
+                        get(ConfigKey.PROXY_PROTOCOL_TRUSTED, ProxyProtocolSettings::parseCidrs, ProxyProtocolSettings.DEFAULT_TRUSTED)),
+                new StreamTimeouts(get(ConfigKey.RESPONSE_TIMEOUT, DurationText::parse, StreamTimeouts.DEFAULT_RESPONSE),
+                        get(ConfigKey.PIPE_IDLE_TIMEOUT, DurationText::parse, StreamTimeouts.DEFAULT_PIPE_IDLE)));
     }
 
     private static Boolean parseBoolean(String text) {

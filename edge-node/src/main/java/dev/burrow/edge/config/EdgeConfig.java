@@ -27,30 +27,32 @@ import java.util.List;
  * @param tls               the certificate chain and key the agent link presents ({@code --tls-cert}, {@code --tls-key});
  *                          null: the dev certificate of the data directory
  * @param proxyProtocol     PROXY protocol on the public listeners ({@code --proxy-protocol}, trusted senders)
+ * @param timeouts          response and pipe idle bounds ({@code --response-timeout}, {@code --pipe-idle-timeout})
  */
 public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                          List<String> authtokens, String bindAddress, Duration heartbeatInterval,
                          Duration offlineGrace, int opsPort, Duration drainTimeout, ClusterSettings cluster,
-                         int eventLoops, TlsFiles tls, ProxyProtocolSettings proxyProtocol) {
+                         int eventLoops, TlsFiles tls, ProxyProtocolSettings proxyProtocol, StreamTimeouts timeouts) {
     public static final int DEFAULT_OPS_PORT = 9090;
 
     public EdgeConfig {
         authtokens = authtokens == null ? List.of() : List.copyOf(authtokens);
         cluster = cluster == null ? ClusterSettings.defaults() : cluster;
         proxyProtocol = proxyProtocol == null ? ProxyProtocolSettings.off() : proxyProtocol;
+        timeouts = timeouts == null ? StreamTimeouts.defaults() : timeouts;
     }
 
     public EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                       List<String> authtokens, String bindAddress, Duration heartbeatInterval, Duration offlineGrace) {
         this(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace,
-                DEFAULT_OPS_PORT, Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null);
+                DEFAULT_OPS_PORT, Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null);
     }
 
     /** The defaults of {@code java -jar burrow-edge.jar} with no arguments. */
     public static EdgeConfig defaults() {
         return new EdgeConfig(8080, 4443, "localhost", new PortRange(20000, 20999), Path.of("burrow-data"),
                 List.of(), "0.0.0.0", Duration.ofSeconds(10), Duration.ofSeconds(60), DEFAULT_OPS_PORT,
-                Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null);
+                Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null);
     }
 
     /** Checks every value and returns this config with the domain normalized; throws {@link ConfigException}. */
@@ -101,7 +103,7 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         ClusterSettings validCluster = cluster.validate(bindAddress.trim());
         TlsFiles validTls = tls == null ? null : tls.validate();
         return new EdgeConfig(httpPort, tunnelPort, normalizedDomain, tcpPorts, dataDir, authtokens, bindAddress.trim(),
-                heartbeatInterval, offlineGrace, opsPort, drainTimeout, validCluster, eventLoops, validTls, proxyProtocol.validate());
+                heartbeatInterval, offlineGrace, opsPort, drainTimeout, validCluster, eventLoops, validTls, proxyProtocol.validate(), timeouts.validate());
     }
 
     private static void checkPort(String flag, int port) {
@@ -111,64 +113,69 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
     }
 
     public EdgeConfig withHttpPort(int port) {
-        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withTunnelPort(int port) {
-        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withDomain(String newDomain) {
-        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withTcpPorts(PortRange range) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withDataDir(Path dir) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withAuthtokens(List<String> tokens) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withBindAddress(String address) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withHeartbeatInterval(Duration interval) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withOfflineGrace(Duration grace) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withOpsPort(int port) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, port, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+                offlineGrace, port, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withDrainTimeout(Duration timeout) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, timeout, cluster, eventLoops, tls, proxyProtocol);
+                offlineGrace, opsPort, timeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withEventLoops(int loops) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, loops, tls, proxyProtocol);
+                offlineGrace, opsPort, drainTimeout, cluster, loops, tls, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withTls(TlsFiles files) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, files, proxyProtocol);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, files, proxyProtocol, timeouts);
     }
 
     public EdgeConfig withProxyProtocol(ProxyProtocolSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, settings);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, settings, timeouts);
+    }
+
+    public EdgeConfig withTimeouts(StreamTimeouts bounds) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, bounds);
     }
 
     /**
@@ -188,7 +195,7 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
 
     public EdgeConfig withCluster(ClusterSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, settings, eventLoops, tls, proxyProtocol);
+                offlineGrace, opsPort, drainTimeout, settings, eventLoops, tls, proxyProtocol, timeouts);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.edge.config.DurationText;
+import dev.burrow.edge.config.StreamTimeouts;
 import dev.burrow.edge.link.AgentLink;
 import dev.burrow.edge.link.AgentLinks;
 import dev.burrow.edge.registry.Endpoint;
@@ -46,6 +48,8 @@ final class HttpExchange {
     private final EndpointRegistry registry;
     private final AgentLinks links;
     private final EndpointAdmission admission;
+    private final StreamTimeouts timeouts;
+    private volatile long responseTimer = -1;
     private final AtomicBoolean responseStarted = new AtomicBoolean();
     private volatile boolean done;
     private volatile boolean upgraded;
@@ -59,8 +63,9 @@ final class HttpExchange {
     private UpgradeBridge bridge;
 
     HttpExchange(HttpServerRequest request, Context requestContext, EndpointRegistry registry, AgentLinks links,
-                 EndpointAdmission admission) {
+                 EndpointAdmission admission, StreamTimeouts timeouts) {
         this.admission = admission;
+        this.timeouts = timeouts;
         this.request = request;
         this.response = request.response();
         this.requestContext = requestContext;
@@ -149,7 +154,11 @@ final class HttpExchange {
         opened.headersHandler(this::onResponseHead);
         if (bodiless) {
             opened.end();
+            awaitResponseHead();
             return;
+        }
+        if (upgrade) {
+            awaitResponseHead();
         }
         // MuxStream.write is safe from any thread and writeQueueFull() is exact on the writer's thread, so the
         // body is written straight from the request's loop; the stream's drain (on this loop) resumes it there.
@@ -172,13 +181,43 @@ final class HttpExchange {
         request.endHandler(v -> {
             if (!upgrade) {
                 target.end();
+                awaitResponseHead();
             }
         });
         request.resume();
     }
 
+    /**
+     * Starts the bound on the agent's answer, once the request was relayed: the agent times its upstream out first
+     * and names it; this is for an agent that says nothing. Any thread.
+     */
+    private void awaitResponseHead() {
+        long millis = timeouts.response().toMillis();
+        responseTimer = requestContext.owner().setTimer(millis, id -> {
+            if (done || !responseStarted.compareAndSet(false, true)) {
+                return;
+            }
+            done = true;
+            String sentence = "the agent for " + host + " did not answer within " + DurationText.format(timeouts.response());
+            LOG.info("http {} {}: 504: {}", host, request.uri(), sentence);
+            MuxStream current = stream;
+            if (current != null) {
+                current.reset(ErrorCode.STREAM_CANCELLED, "the edge gave up waiting for the response head");
+            }
+            Contexts.run(requestContext, () -> sendError(504, "Gateway timeout", sentence));
+        });
+    }
+
+    private void cancelResponseTimer() {
+        long timer = responseTimer;
+        if (timer >= 0) {
+            requestContext.owner().cancelTimer(timer);
+        }
+    }
+
     /** The agent's response head; on the link's context. */
     private void onResponseHead(HttpResponseHead head) {
+        cancelResponseTimer();
         if (!responseStarted.compareAndSet(false, true)) {
             stream.reset(ErrorCode.STREAM_CANCELLED, "the edge already answered the client");
             return;
@@ -186,7 +225,7 @@ final class HttpExchange {
         if (head.status() == 101) {
             if (upgrade) {
                 upgraded = true;
-                bridge = new UpgradeBridge(request, requestContext, stream, linkContext, this::finish);
+                bridge = new UpgradeBridge(request, requestContext, stream, linkContext, timeouts.pipeIdle(), this::finish);
                 Contexts.run(requestContext, () -> bridge.switchProtocols(head));
             } else {
                 stream.reset(ErrorCode.PROTOCOL_ERROR, "101 answer to a request that did not ask to upgrade");
@@ -201,7 +240,10 @@ final class HttpExchange {
         // Head, body and end cross to the request's loop together when they arrive together (one task, not three),
         // and the response is written on its own loop.
         BatchingPump pump = BatchingPump.create(stream, linkContext, response, requestContext,
-                last -> (last == null ? response.end() : response.end(last)).onComplete(ar -> finish()));
+                last -> (last == null ? response.end() : response.end(last)).onComplete(ar -> {
+                    ResponseAbort.closeIfDelimitedByClose(request);
+                    finish();
+                }));
         pump.runOnTarget(() -> sendResponseHead(head, pump)).start();
     }
 
@@ -222,6 +264,7 @@ final class HttpExchange {
 
     /** The stream was reset (by the agent, or its link dropped); on the link's context. */
     private void onStreamFailed(Throwable error) {
+        cancelResponseTimer();
         if (done) {
             return;
         }
@@ -247,16 +290,18 @@ final class HttpExchange {
         }
         if (responseStarted.compareAndSet(false, true)) {
             String sentence = switch (code) {
-                case UPSTREAM_UNREACHABLE, UPSTREAM_TIMEOUT, UPSTREAM_ERROR -> "the agent for " + host + " could not reach its upstream: " + message;
+                case UPSTREAM_TIMEOUT -> "the agent for " + host + " timed out waiting for its upstream: " + message;
+                case UPSTREAM_UNREACHABLE, UPSTREAM_ERROR -> "the agent for " + host + " could not reach its upstream: " + message;
                 case GOING_AWAY, HEARTBEAT_TIMEOUT, NO_ERROR -> "the agent for " + host + " went offline before it answered (" + message + ")";
                 default -> "the agent for " + host + " failed the request: " + message + " (" + code + ")";
             };
-            LOG.info("http {} {}: 502: {}", host, request.uri(), sentence);
-            Contexts.run(requestContext, () -> sendError(502, "Bad gateway", sentence));
+            boolean timedOut = code == ErrorCode.UPSTREAM_TIMEOUT;
+            LOG.info("http {} {}: {}: {}", host, request.uri(), timedOut ? 504 : 502, sentence);
+            Contexts.run(requestContext, () -> sendError(timedOut ? 504 : 502, timedOut ? "Gateway timeout" : "Bad gateway", sentence));
         } else {
             LOG.debug("http {} {}: stream reset mid-response ({}: {}); aborting the client connection", host, request.uri(), code, message);
             done = true;
-            Contexts.run(requestContext, () -> response.reset());
+            Contexts.run(requestContext, () -> ResponseAbort.abort(request));
         }
     }
 
@@ -277,6 +322,7 @@ final class HttpExchange {
     /** The public client went away; on the request's context. */
     private void onClientGone() {
         done = true;
+        cancelResponseTimer();
         if (stream != null) {
             stream.reset(ErrorCode.STREAM_CANCELLED, "the public client closed the connection");
         }

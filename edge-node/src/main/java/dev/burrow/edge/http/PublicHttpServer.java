@@ -1,6 +1,7 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.edge.config.ProxyProtocolSettings;
+import dev.burrow.edge.config.StreamTimeouts;
 import dev.burrow.edge.deploy.ListenerDeployment;
 import dev.burrow.edge.link.AgentLinks;
 import dev.burrow.edge.registry.EndpointRegistry;
@@ -27,6 +28,7 @@ public final class PublicHttpServer {
     private final int port;
     private ListenerDeployment deployment;
     private volatile EndpointAdmission admission = EndpointAdmission.ALWAYS;
+    private volatile StreamTimeouts timeouts = StreamTimeouts.defaults();
 
     private final ProxyProtocolSettings proxyProtocol;
     private final ProxyProtocolSettings.Trust proxyTrust;
@@ -55,6 +57,12 @@ public final class PublicHttpServer {
     /** Per-endpoint request admission (tenant requests/s quotas); call before {@link #listen()}. */
     public PublicHttpServer admission(EndpointAdmission admission) {
         this.admission = admission;
+        return this;
+    }
+
+    /** Response and pipe idle bounds; call before {@link #listen()}. */
+    public PublicHttpServer timeouts(StreamTimeouts bounds) {
+        this.timeouts = bounds;
         return this;
     }
 
@@ -89,7 +97,7 @@ public final class PublicHttpServer {
             return;
         }
         try {
-            new HttpExchange(request, Vertx.currentContext(), registry, links, admission).start();
+            new HttpExchange(request, Vertx.currentContext(), registry, links, admission, timeouts).start();
         } catch (RuntimeException e) {
             LOG.error("http: internal error on {} {}", request.method(), request.uri(), e);
             if (!request.response().headWritten()) {

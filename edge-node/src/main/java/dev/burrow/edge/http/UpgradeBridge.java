@@ -4,16 +4,21 @@ import dev.burrow.edge.relay.Pump;
 import dev.burrow.mux.MuxStream;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.net.PipeIdleTimeout;
+import dev.burrow.net.TcpKeepAlive;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+
 /**
  * Turns an upgraded exchange (WebSocket and the like) into a raw byte pipe: sends the agent's 101 to the client,
  * takes the client connection over as a socket and pumps bytes both ways with backpressure. Either side ending or
- * failing closes the other.
+ * failing closes the other. A peer that vanished is noticed by TCP keep-alive, a pipe idle both ways for the idle
+ * timeout is closed.
  */
 final class UpgradeBridge {
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeBridge.class);
@@ -22,11 +27,14 @@ final class UpgradeBridge {
     private final Context requestContext;
     private final MuxStream stream;
     private final Context linkContext;
+    private final Duration idleTimeout;
     private final Runnable onDone;
     private volatile NetSocket socket;
     private volatile boolean aborted;
 
-    UpgradeBridge(HttpServerRequest request, Context requestContext, MuxStream stream, Context linkContext, Runnable onDone) {
+    UpgradeBridge(HttpServerRequest request, Context requestContext, MuxStream stream, Context linkContext, Duration idleTimeout,
+                  Runnable onDone) {
+        this.idleTimeout = idleTimeout;
         this.request = request;
         this.requestContext = requestContext;
         this.stream = stream;
@@ -51,6 +59,8 @@ final class UpgradeBridge {
                 upgraded.close();
                 return;
             }
+            TcpKeepAlive.enable(upgraded);
+            PipeIdleTimeout.install(upgraded, idleTimeout);
             upgraded.exceptionHandler(error -> LOG.debug("upgrade {}: client socket error: {}", request.uri(), error.toString()));
             upgraded.closeHandler(v -> {
                 onDone.run();

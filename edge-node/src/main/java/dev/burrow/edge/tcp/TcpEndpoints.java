@@ -14,6 +14,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
+import dev.burrow.net.PipeIdleTimeout;
+import dev.burrow.net.TcpKeepAlive;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
@@ -39,6 +41,7 @@ public final class TcpEndpoints implements PortListeners {
     private final Map<String, Future<NetServer>> servers = new ConcurrentHashMap<>();
 
     private final dev.burrow.edge.config.ProxyProtocolSettings proxyProtocol;
+    private volatile java.time.Duration pipeIdleTimeout = dev.burrow.edge.config.StreamTimeouts.DEFAULT_PIPE_IDLE;
     private final dev.burrow.edge.config.ProxyProtocolSettings.Trust proxyTrust;
 
     public TcpEndpoints(Vertx vertx, String bindAddress, EndpointRegistry registry, AgentLinks links) {
@@ -54,6 +57,12 @@ public final class TcpEndpoints implements PortListeners {
         this.bindAddress = bindAddress;
         this.registry = registry;
         this.links = links;
+    }
+
+    /** Connections idle both ways this long are closed (and their streams reset); zero: never. Before any open. */
+    public TcpEndpoints pipeIdleTimeout(java.time.Duration idle) {
+        this.pipeIdleTimeout = idle;
+        return this;
     }
 
     @Override
@@ -121,6 +130,8 @@ public final class TcpEndpoints implements PortListeners {
             return;
         }
         Context context = Vertx.currentContext();
+        TcpKeepAlive.enable(socket);
+        PipeIdleTimeout.install(socket, pipeIdleTimeout);
         TcpConnection connection = new TcpConnection(socket, context);
         registry.lookupPort(port).onComplete(ar -> Contexts.run(context, () -> {
             Endpoint endpoint = ar.succeeded() ? ar.result() : null;

@@ -1,0 +1,14 @@
+package dev.burrow.agent.forward;
+
+import java.time.Duration;
+
+/**
+ * How long an HTTP exchange waits on its upstream.
+ *
+ * @param connect  TCP connect (and TLS handshake) bound
+ * @param response from the end of the request to the upstream's response head (or its 101); past it the exchange is
+ *                 aborted and the edge answers 504 naming the upstream
+ */
+public record UpstreamTimeouts(Duration connect, Duration response) {
+    public static final Duration DEFAULT_RESPONSE = Duration.ofSeconds(60);
+}
