@@ -157,7 +157,7 @@ public final class EdgeNode {
         dev.burrow.edge.registry.EndpointRegistry publicRegistry = regions == null ? registry : regions.publicRegistry();
         dev.burrow.edge.link.AgentLinks publicLinks = regions == null ? router : regions.publicLinks();
         this.httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
-                config.proxyProtocol())
+                config.proxyProtocol(), config.httpLimits())
                 .admission(rateLimiter);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).

@@ -35,7 +35,11 @@ public enum ConfigKey {
     OIDC_AUDIENCE("oidc-audience"),
     DOMAIN_VERIFIER("domain-verifier"),
     PROXY_PROTOCOL("proxy-protocol"),
-    PROXY_PROTOCOL_TRUSTED("proxy-protocol-trusted");
+    PROXY_PROTOCOL_TRUSTED("proxy-protocol-trusted"),
+    HTTP_HEAD_TIMEOUT("http-head-timeout"),
+    HTTP_IDLE_TIMEOUT("http-idle-timeout"),
+    HTTP_MAX_HEADER_FIELDS("http-max-header-fields"),
+    TCP_KEEPALIVE("tcp-keepalive");
 
     private final String yamlKey;
 

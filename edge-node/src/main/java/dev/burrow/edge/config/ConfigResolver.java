@@ -143,7 +143,11 @@ public final class ConfigResolver {
                 get(ConfigKey.EVENT_LOOPS, ConfigResolver::parseCount, defaults.eventLoops()),
                 tlsFiles(),
                 new ProxyProtocolSettings(get(ConfigKey.PROXY_PROTOCOL, ConfigResolver::parseBoolean, false),
-                        get(ConfigKey.PROXY_PROTOCOL_TRUSTED, ProxyProtocolSettings::parseCidrs, ProxyProtocolSettings.DEFAULT_TRUSTED)));
+                        get(ConfigKey.PROXY_PROTOCOL_TRUSTED, ProxyProtocolSettings::parseCidrs, ProxyProtocolSettings.DEFAULT_TRUSTED)),
+                new PublicHttpLimits(get(ConfigKey.HTTP_HEAD_TIMEOUT, DurationText::parse, PublicHttpLimits.DEFAULT_HEAD_TIMEOUT),
+                        get(ConfigKey.HTTP_IDLE_TIMEOUT, DurationText::parse, PublicHttpLimits.DEFAULT_IDLE_TIMEOUT),
+                        get(ConfigKey.HTTP_MAX_HEADER_FIELDS, ConfigResolver::parseCount, PublicHttpLimits.DEFAULT_MAX_HEADER_FIELDS),
+                        get(ConfigKey.TCP_KEEPALIVE, DurationText::parse, PublicHttpLimits.DEFAULT_TCP_KEEPALIVE)));
     }
 
     private static Boolean parseBoolean(String text) {

@@ -27,30 +27,33 @@ import java.util.List;
  * @param tls               the certificate chain and key the agent link presents ({@code --tls-cert}, {@code --tls-key});
  *                          null: the dev certificate of the data directory
  * @param proxyProtocol     PROXY protocol on the public listeners ({@code --proxy-protocol}, trusted senders)
+ * @param httpLimits        deadlines and limits of public HTTP connections ({@code --http-head-timeout} ...)
  */
 public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                          List<String> authtokens, String bindAddress, Duration heartbeatInterval,
                          Duration offlineGrace, int opsPort, Duration drainTimeout, ClusterSettings cluster,
-                         int eventLoops, TlsFiles tls, ProxyProtocolSettings proxyProtocol) {
+                         int eventLoops, TlsFiles tls, ProxyProtocolSettings proxyProtocol,
+                         PublicHttpLimits httpLimits) {
     public static final int DEFAULT_OPS_PORT = 9090;
 
     public EdgeConfig {
         authtokens = authtokens == null ? List.of() : List.copyOf(authtokens);
         cluster = cluster == null ? ClusterSettings.defaults() : cluster;
         proxyProtocol = proxyProtocol == null ? ProxyProtocolSettings.off() : proxyProtocol;
+        httpLimits = httpLimits == null ? PublicHttpLimits.defaults() : httpLimits;
     }
 
     public EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                       List<String> authtokens, String bindAddress, Duration heartbeatInterval, Duration offlineGrace) {
         this(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace,
-                DEFAULT_OPS_PORT, Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null);
+                DEFAULT_OPS_PORT, Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null);
     }
 
     /** The defaults of {@code java -jar burrow-edge.jar} with no arguments. */
     public static EdgeConfig defaults() {
         return new EdgeConfig(8080, 4443, "localhost", new PortRange(20000, 20999), Path.of("burrow-data"),
                 List.of(), "0.0.0.0", Duration.ofSeconds(10), Duration.ofSeconds(60), DEFAULT_OPS_PORT,
-                Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null);
+                Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null);
     }
 
     /** Checks every value and returns this config with the domain normalized; throws {@link ConfigException}. */
@@ -101,7 +104,7 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         ClusterSettings validCluster = cluster.validate(bindAddress.trim());
         TlsFiles validTls = tls == null ? null : tls.validate();
         return new EdgeConfig(httpPort, tunnelPort, normalizedDomain, tcpPorts, dataDir, authtokens, bindAddress.trim(),
-                heartbeatInterval, offlineGrace, opsPort, drainTimeout, validCluster, eventLoops, validTls, proxyProtocol.validate());
+                heartbeatInterval, offlineGrace, opsPort, drainTimeout, validCluster, eventLoops, validTls, proxyProtocol.validate(), httpLimits.validate());
     }
 
     private static void checkPort(String flag, int port) {
@@ -111,64 +114,69 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
     }
 
     public EdgeConfig withHttpPort(int port) {
-        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withTunnelPort(int port) {
-        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withDomain(String newDomain) {
-        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withTcpPorts(PortRange range) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withDataDir(Path dir) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withAuthtokens(List<String> tokens) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withBindAddress(String address) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withHeartbeatInterval(Duration interval) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withOfflineGrace(Duration grace) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withOpsPort(int port) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, port, drainTimeout, cluster, eventLoops, tls, proxyProtocol);
+                offlineGrace, port, drainTimeout, cluster, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withDrainTimeout(Duration timeout) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, timeout, cluster, eventLoops, tls, proxyProtocol);
+                offlineGrace, opsPort, timeout, cluster, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withEventLoops(int loops) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, loops, tls, proxyProtocol);
+                offlineGrace, opsPort, drainTimeout, cluster, loops, tls, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withTls(TlsFiles files) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, files, proxyProtocol);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, files, proxyProtocol, httpLimits);
     }
 
     public EdgeConfig withProxyProtocol(ProxyProtocolSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, settings);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, settings, httpLimits);
+    }
+
+    public EdgeConfig withHttpLimits(PublicHttpLimits limits) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, limits);
     }
 
     /**
@@ -188,7 +196,7 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
 
     public EdgeConfig withCluster(ClusterSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, settings, eventLoops, tls, proxyProtocol);
+                offlineGrace, opsPort, drainTimeout, settings, eventLoops, tls, proxyProtocol, httpLimits);
     }
 
     @Override
@@ -196,6 +204,7 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         return "EdgeConfig[httpPort=" + httpPort + ", tunnelPort=" + tunnelPort + ", domain=" + domain + ", tcpPorts="
                 + tcpPorts + ", dataDir=" + dataDir + ", authtokens=" + authtokens.size() + " HIDDEN, bindAddress="
                 + bindAddress + ", heartbeatInterval=" + heartbeatInterval + ", offlineGrace=" + offlineGrace + ", opsPort="
-                + opsPort + ", drainTimeout=" + drainTimeout + ", cluster=" + cluster + ", eventLoops=" + eventLoops + ", tls=" + tls + ", proxyProtocol=" + proxyProtocol + "]";
+                + opsPort + ", drainTimeout=" + drainTimeout + ", cluster=" + cluster + ", eventLoops=" + eventLoops + ", tls=" + tls + ", proxyProtocol=" + proxyProtocol
+                + ", httpLimits=" + httpLimits + "]";
     }
 }
