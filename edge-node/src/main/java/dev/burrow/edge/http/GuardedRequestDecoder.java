@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 
@@ -25,6 +26,13 @@ import java.util.concurrent.TimeUnit;
 final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
     /** How long a refused client may go on sending (read and dropped) before the socket closes, so it reads the answer. */
     private static final long LINGER_MILLIS = 2_000;
+    /** Where a head in a direct buffer is copied for validation; one per event loop, grown to the largest head seen. */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[4096];
+        }
+    };
 
     private final RequestHeadValidator validator;
     private final RefusalLog log;
@@ -104,7 +112,7 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
             }
             return false;
         }
-        HeadRefusal refusal = validator.check(in, in.readerIndex(), end);
+        HeadRefusal refusal = validate(in, end);
         if (refusal != null) {
             refuse(in, refusal);
             return false;
@@ -114,6 +122,21 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
         inFlight++;
         deadlines.stop();
         return true;
+    }
+
+    private HeadRefusal validate(ByteBuf in, int end) {
+        if (in.hasArray()) {
+            int offset = in.arrayOffset();
+            return validator.check(in.array(), offset + in.readerIndex(), offset + end);
+        }
+        int length = end - in.readerIndex();
+        byte[] scratch = SCRATCH.get();
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+            SCRATCH.set(scratch);
+        }
+        in.getBytes(in.readerIndex(), scratch, 0, length);
+        return validator.check(scratch, 0, length);
     }
 
     /** RFC 9112 section 2.2: empty lines before a request line are ignored. */

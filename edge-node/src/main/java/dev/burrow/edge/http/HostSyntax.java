@@ -28,37 +28,45 @@ final class HostSyntax {
     private HostSyntax() {
     }
 
+    /** Whether {@code text} is a valid authority; allocates nothing. */
+    static boolean valid(String text) {
+        return hostEnd(text) >= 0;
+    }
+
     /** The authority, or null when {@code text} is not a valid one. */
     static Authority parse(String text) {
-        if (text.isEmpty()) {
+        int hostEnd = hostEnd(text);
+        if (hostEnd < 0) {
             return null;
+        }
+        int port = hostEnd < text.length() ? port(text, hostEnd + 1) : -1;
+        String host = text.substring(0, hostEnd).toLowerCase(Locale.ROOT);
+        return new Authority(host.endsWith(".") ? host.substring(0, host.length() - 1) : host, port);
+    }
+
+    /** Where the host part of a valid authority ends, or -1 when the authority is not valid. */
+    private static int hostEnd(String text) {
+        if (text.isEmpty()) {
+            return -1;
         }
         int hostEnd;
         if (text.charAt(0) == '[') {
             hostEnd = text.indexOf(']');
             if (hostEnd < 0 || hostEnd > MAX_IP_LITERAL || !ipLiteral(text, 1, hostEnd)) {
-                return null;
+                return -1;
             }
             hostEnd++;
         } else {
             int colon = text.indexOf(':');
             hostEnd = colon < 0 ? text.length() : colon;
             if (!dnsName(text, hostEnd)) {
-                return null;
+                return -1;
             }
         }
-        int port = -1;
-        if (hostEnd < text.length()) {
-            if (text.charAt(hostEnd) != ':') {
-                return null;
-            }
-            port = port(text, hostEnd + 1);
-            if (port < 0) {
-                return null;
-            }
+        if (hostEnd < text.length() && (text.charAt(hostEnd) != ':' || port(text, hostEnd + 1) < 0)) {
+            return -1;
         }
-        String host = text.substring(0, hostEnd).toLowerCase(Locale.ROOT);
-        return new Authority(host.endsWith(".") ? host.substring(0, host.length() - 1) : host, port);
+        return hostEnd;
     }
 
     private static boolean dnsName(String text, int end) {

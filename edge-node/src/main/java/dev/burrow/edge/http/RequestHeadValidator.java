@@ -1,7 +1,5 @@
 package dev.burrow.edge.http;
 
-import io.netty.buffer.ByteBuf;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * {@code Content-Length} that is repeated, not digits, or beside {@code Transfer-Encoding}; a transfer coding other
  * than one final {@code chunked}; an {@code Upgrade: h2c} without exactly one {@code HTTP2-Settings}.
  * <p>
- * One pass over the bytes; it allocates only the few values it must compare (Host, framing headers).
+ * One pass over the bytes (an array: a ByteBuf's checked reads cost three times as much); it allocates only the few
+ * values it must compare (Host, framing headers).
  */
 final class RequestHeadValidator {
     private static final boolean[] TCHAR = new boolean[256];
@@ -56,13 +55,13 @@ final class RequestHeadValidator {
      * Null when the head may go on, or why it may not. {@code [start, end)} is one whole head: the request line to the
      * empty line, with its final CRLF.
      */
-    HeadRefusal check(ByteBuf buf, int start, int end) {
+    HeadRefusal check(byte[] buf, int start, int end) {
         int lineEnd = lineEnd(buf, start, end);
         if (lineEnd < 0) {
             return HeadRefusal.badRequest("bare CR or LF", "the request head has a line not ended by CRLF");
         }
-        int firstSpace = buf.indexOf(start, lineEnd, (byte) ' ');
-        int secondSpace = firstSpace < 0 ? -1 : buf.indexOf(firstSpace + 1, lineEnd, (byte) ' ');
+        int firstSpace = indexOf(buf, start, lineEnd, (byte) ' ');
+        int secondSpace = firstSpace < 0 ? -1 : indexOf(buf, firstSpace + 1, lineEnd, (byte) ' ');
         if (secondSpace < 0 || !token(buf, start, firstSpace) || !visible(buf, firstSpace + 1, secondSpace)) {
             return HeadRefusal.badRequest("malformed request line", "the request line is not METHOD SP TARGET SP HTTP/1.1");
         }
@@ -75,46 +74,58 @@ final class RequestHeadValidator {
         if (fields != null) {
             return fields;
         }
-        HeadRefusal framing = framing(seen, buf.getByte(lineEnd - 1) == '0');
+        HeadRefusal framing = framing(seen, buf[lineEnd - 1] == '0');
         if (framing != null) {
             return framing;
         }
-        String method = buf.toString(start, firstSpace - start, StandardCharsets.US_ASCII);
-        return route(method, buf.toString(firstSpace + 1, secondSpace - firstSpace - 1, StandardCharsets.ISO_8859_1), seen);
-    }
-
-    private static HeadRefusal version(ByteBuf buf, int from, int to) {
-        if (to - from == 8 && matches(buf, from, "HTTP/1.") && (buf.getByte(from + 7) == '1' || buf.getByte(from + 7) == '0')) {
+        HeadRefusal host = host(seen);
+        if (host != null) {
+            return host;
+        }
+        int methodLength = firstSpace - start;
+        if (methodLength == 7 && matches(buf, start, "CONNECT")) {
+            return new HeadRefusal(405, "CONNECT", "the edge is not a forward proxy: CONNECT is not allowed");
+        }
+        if (buf[firstSpace + 1] == '/') {
             return null;
         }
-        if (to - from == 8 && matches(buf, from, "HTTP/") && digit(buf.getByte(from + 5)) && buf.getByte(from + 6) == '.'
-                && digit(buf.getByte(from + 7))) {
+        String method = new String(buf, start, methodLength, StandardCharsets.US_ASCII);
+        return target(method, new String(buf, firstSpace + 1, secondSpace - firstSpace - 1, StandardCharsets.ISO_8859_1),
+                HostSyntax.parse(seen.host));
+    }
+
+    private static HeadRefusal version(byte[] buf, int from, int to) {
+        if (to - from == 8 && matches(buf, from, "HTTP/1.") && (buf[from + 7] == '1' || buf[from + 7] == '0')) {
+            return null;
+        }
+        if (to - from == 8 && matches(buf, from, "HTTP/") && digit(buf[from + 5]) && buf[from + 6] == '.'
+                && digit(buf[from + 7])) {
             return new HeadRefusal(505, "HTTP version not supported", "the public side speaks HTTP/1.1 and HTTP/1.0 only");
         }
         return HeadRefusal.badRequest("malformed request line", "the request line does not end in HTTP/1.1 or HTTP/1.0");
     }
 
-    private HeadRefusal fields(ByteBuf buf, int from, int end, Seen seen) {
+    private HeadRefusal fields(byte[] buf, int from, int end, Seen seen) {
         int pos = from;
         while (pos < end - 2) {
             int lineEnd = lineEnd(buf, pos, end);
             if (lineEnd < 0) {
                 return HeadRefusal.badRequest("bare CR or LF", "the request head has a line not ended by CRLF");
             }
-            byte first = buf.getByte(pos);
+            byte first = buf[pos];
             if (first == ' ' || first == '\t') {
                 return HeadRefusal.badRequest("obs-fold", "a header line starts with whitespace (a folded header)");
             }
             int colon = pos;
-            while (colon < lineEnd && TCHAR[buf.getByte(colon) & 0xff]) {
+            while (colon < lineEnd && TCHAR[buf[colon] & 0xff]) {
                 colon++;
             }
-            if (colon == pos || colon == lineEnd || buf.getByte(colon) != ':') {
+            if (colon == pos || colon == lineEnd || buf[colon] != ':') {
                 return HeadRefusal.badRequest("invalid header name", "a header name is empty, holds a character a token may not, "
                         + "or is followed by whitespace before its colon");
             }
             for (int i = colon + 1; i < lineEnd; i++) {
-                if (!FIELD_CHAR[buf.getByte(i) & 0xff]) {
+                if (!FIELD_CHAR[buf[i] & 0xff]) {
                     return HeadRefusal.badRequest("invalid header value", "a header value holds a control character");
                 }
             }
@@ -128,7 +139,7 @@ final class RequestHeadValidator {
         return null;
     }
 
-    private static void remember(ByteBuf buf, int name, int colon, int lineEnd, Seen seen) {
+    private static void remember(byte[] buf, int name, int colon, int lineEnd, Seen seen) {
         int length = colon - name;
         if (length == 4 && matchesIgnoreCase(buf, name, "host")) {
             seen.hosts++;
@@ -186,14 +197,13 @@ final class RequestHeadValidator {
         return null;
     }
 
-    private static HeadRefusal route(String method, String target, Seen seen) {
+    private static HeadRefusal host(Seen seen) {
         if (seen.hosts != 1) {
             return HeadRefusal.badRequest(seen.hosts == 0 ? "no Host" : "two Host headers", seen.hosts == 0
                     ? "the request has no Host header, so the edge cannot tell which tunnel it is for"
                     : "the request has more than one Host header");
         }
-        HostSyntax.Authority host = HostSyntax.parse(seen.host);
-        if (host == null) {
+        if (!HostSyntax.valid(seen.host)) {
             return HeadRefusal.badRequest("invalid Host", "the Host header is not a host name or IP literal with an "
                     + "optional port 1-65535");
         }
@@ -201,15 +211,12 @@ final class RequestHeadValidator {
             return HeadRefusal.badRequest("h2c upgrade without HTTP2-Settings",
                     "an upgrade to h2c needs exactly one HTTP2-Settings header");
         }
-        if (method.equals("CONNECT")) {
-            return new HeadRefusal(405, "CONNECT", "the edge is not a forward proxy: CONNECT is not allowed");
-        }
-        return target(method, target, host);
+        return null;
     }
 
-    /** Origin-form, asterisk-form for OPTIONS, or absolute-form naming the same authority as Host. */
+    /** Asterisk-form for OPTIONS, or absolute-form naming the same authority as Host (origin-form is let through before). */
     private static HeadRefusal target(String method, String target, HostSyntax.Authority host) {
-        if (target.charAt(0) == '/' || (target.equals("*") && method.equals("OPTIONS"))) {
+        if (target.equals("*") && method.equals("OPTIONS")) {
             return null;
         }
         String lower = target.length() > 8 ? target.substring(0, 8).toLowerCase(java.util.Locale.ROOT) : "";
@@ -241,49 +248,61 @@ final class RequestHeadValidator {
         return false;
     }
 
-    /** The index of the CR ending the line that starts at {@code from}, or -1 for a bare CR or LF before it. */
-    private static int lineEnd(ByteBuf buf, int from, int end) {
-        int cr = buf.indexOf(from, end, (byte) '\r');
-        if (cr < 0 || cr + 1 >= end || buf.getByte(cr + 1) != '\n' || buf.indexOf(from, cr, (byte) '\n') >= 0) {
+    /**
+     * The index of the CR ending the line that starts at {@code from}, or -1 for a bare CR. A bare LF inside the line is
+     * caught by the character checks of names, values and the request line.
+     */
+    private static int lineEnd(byte[] buf, int from, int end) {
+        int cr = indexOf(buf, from, end, (byte) '\r');
+        if (cr < 0 || cr + 1 >= end || buf[cr + 1] != '\n') {
             return -1;
         }
         return cr;
     }
 
-    private static String value(ByteBuf buf, int from, int to) {
+    private static int indexOf(byte[] buf, int from, int to, byte value) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String value(byte[] buf, int from, int to) {
         int start = from;
         int end = to;
-        while (start < end && isOws(buf.getByte(start))) {
+        while (start < end && isOws(buf[start])) {
             start++;
         }
-        while (end > start && isOws(buf.getByte(end - 1))) {
+        while (end > start && isOws(buf[end - 1])) {
             end--;
         }
-        return buf.toString(start, end - start, StandardCharsets.ISO_8859_1);
+        return new String(buf, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
     private static boolean isOws(byte b) {
         return b == ' ' || b == '\t';
     }
 
-    private static boolean token(ByteBuf buf, int from, int to) {
+    private static boolean token(byte[] buf, int from, int to) {
         if (from >= to) {
             return false;
         }
         for (int i = from; i < to; i++) {
-            if (!TCHAR[buf.getByte(i) & 0xff]) {
+            if (!TCHAR[buf[i] & 0xff]) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean visible(ByteBuf buf, int from, int to) {
+    private static boolean visible(byte[] buf, int from, int to) {
         if (from >= to) {
             return false;
         }
         for (int i = from; i < to; i++) {
-            byte b = buf.getByte(i);
+            byte b = buf[i];
             if (b < '!' || b > '~') {
                 return false;
             }
@@ -307,18 +326,18 @@ final class RequestHeadValidator {
         return b >= '0' && b <= '9';
     }
 
-    private static boolean matches(ByteBuf buf, int from, String ascii) {
+    private static boolean matches(byte[] buf, int from, String ascii) {
         for (int i = 0; i < ascii.length(); i++) {
-            if (buf.getByte(from + i) != ascii.charAt(i)) {
+            if (buf[from + i] != ascii.charAt(i)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean matchesIgnoreCase(ByteBuf buf, int from, String lowerAscii) {
+    private static boolean matchesIgnoreCase(byte[] buf, int from, String lowerAscii) {
         for (int i = 0; i < lowerAscii.length(); i++) {
-            int b = buf.getByte(from + i);
+            int b = buf[from + i];
             if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != lowerAscii.charAt(i)) {
                 return false;
             }
