@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * No public connection is held forever: with {@code --http-head-timeout 3s --http-idle-timeout 3s}, a silent
@@ -123,6 +124,25 @@ class ConnectionDeadlinesE2ETest {
         }
     }
 
+    @Test
+    void publicConnectionsProbeWithTcpKeepAliveAfterAMinuteNotTwoHours() throws Exception {
+        assumeTrue(new java.io.File("/usr/bin/ss").canExecute() || new java.io.File("/usr/sbin/ss").canExecute(),
+                "needs ss (iproute2; .ci/setup.d/31-iproute2.sh installs it)");
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", edge.httpPort()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /echo HTTP/1.1\r\nHost: " + edge.hostHeader("slow") + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertTrue(readHead(socket).startsWith("HTTP/1.1 200"));
+            Process ss = new ProcessBuilder("ss", "-tnoH", "state", "established",
+                    "( sport = :" + edge.httpPort() + " and dport = :" + socket.getLocalPort() + " )").redirectErrorStream(true).start();
+            assertTrue(ss.waitFor(10, TimeUnit.SECONDS), "ss did not finish");
+            String line = new String(ss.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            // --tcp-keepalive 60s: the edge's socket shows a keep-alive timer under a minute (the kernel default is 2 h).
+            assertTrue(line.matches("(?s).*timer:\\(keepalive,([1-5]?[0-9](\\.[0-9]+)?sec|1min),0\\).*"), line);
+        }
+    }
+
     /**
      * 300 connections each send a request head one byte a second, so no idle timeout would ever fire: each is closed
      * at the head deadline counted from its start, with a 408.
@@ -154,6 +174,9 @@ class ConnectionDeadlinesE2ETest {
                 }
                 selector.selectedKeys().clear();
             }
+            System.out.println("slowloris: " + clients.stream().filter(c -> c.closedAt != 0).count() + " of " + count
+                    + " closed, " + clients.stream().mapToLong(c -> (c.closedAt - c.openedAt) / 1_000_000).summaryStatistics()
+                    + " ms after connect");
             for (Slowloris client : clients) {
                 assertTrue(client.closedAt != 0, "a slowloris connection still open after " + WAIT);
                 Duration open = Duration.ofNanos(client.closedAt - client.openedAt);

@@ -45,6 +45,8 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
     private int scanned;
     private int inFlight;
     private boolean refused;
+    /** Out of the pipeline (an upgrade made the connection a byte pipe): nothing here applies any more. */
+    private boolean removed;
     private HeadRefusal pendingRefusal;
 
     GuardedRequestDecoder(HttpServerOptions options, RequestHeadValidator validator, PublicHttpLimits limits, RefusalLog log) {
@@ -66,6 +68,7 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
         // Removed on an upgrade (the connection becomes a byte pipe) or at close.
+        removed = true;
         deadlines.stop();
         super.handlerRemoved0(ctx);
     }
@@ -171,7 +174,7 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
     /** The response to a request of this connection has ended; on the event loop. */
     void responseEnded() {
         inFlight = Math.max(0, inFlight - 1);
-        if (inFlight > 0) {
+        if (inFlight > 0 || removed) {
             return;
         }
         if (pendingRefusal != null) {

@@ -100,7 +100,10 @@ public final class PublicHttpServer {
     /** A head that passed the validator but that Netty could still not decode (a header over Netty's size limit). */
     private void onInvalidRequest(HttpServerRequest request) {
         Throwable cause = request.decoderResult().cause();
-        refusalLog.refused(request.connection().remoteAddress(), 400, "undecodable request: " + (cause == null ? "?" : cause.getMessage()));
+        int status = cause instanceof io.netty.handler.codec.http.TooLongHttpLineException ? 414
+                : cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException ? 431 : 400;
+        refusalLog.refused(request.connection().remoteAddress(), status, "undecodable request: " + (cause == null ? "?" : cause.getMessage()));
+        // Answers that same status with a close.
         HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
     }
 
