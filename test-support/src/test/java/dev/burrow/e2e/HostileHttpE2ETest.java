@@ -132,6 +132,18 @@ class HostileHttpE2ETest {
     }
 
     @Test
+    void aWellFormedH2cOfferIsIgnoredAndAnsweredOverHttp11() {
+        upstream.clear();
+        RawExchange exchange = RawExchange.send(edge.httpPort(), "GET /h2c HTTP/1.1\r\nHost: " + edge.hostHeader("probe")
+                + "\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n", Duration.ofSeconds(3));
+        assertEquals("HTTP/1.1 200 OK", exchange.statusLine(), exchange.answer());
+        String received = upstream.received();
+        assertTrue(received.contains("GET /h2c "), received);
+        assertFalse(received.toLowerCase(java.util.Locale.ROOT).contains("h2c\r\n")
+                || received.toLowerCase(java.util.Locale.ROOT).contains("http2-settings"), received);
+    }
+
+    @Test
     void eachRefusalIsOneLogLineAndNeverAStackTrace() {
         int from = edge.process().outputSize();
         catalogue().forEach(args -> RawExchange.send(edge.httpPort(),

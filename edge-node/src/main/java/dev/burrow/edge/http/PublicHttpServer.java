@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * idle timeout) and its socket gets {@link TcpKeepAlive}. This class only wires.
  * <p>
  * Vert.x's h2c (prior knowledge and {@code Upgrade: h2c}) is off: with it on, Vert.x builds the HTTP/1 pipeline only
- * after the first request head, too late to guard that head; an h2c upgrade request is relayed to the upstream like
- * any other upgrade.
+ * after the first request head, too late to guard that head. An {@code Upgrade: h2c} offer is ignored
+ * ({@link HeaderRules#isUpgradeRequest}) and answered over HTTP/1.1.
  */
 public final class PublicHttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(PublicHttpServer.class);
