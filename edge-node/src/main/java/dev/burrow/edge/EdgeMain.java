@@ -112,6 +112,17 @@ public final class EdgeMain implements Callable<Integer> {
     @Option(names = "--pipe-idle-timeout", paramLabel = "DURATION",
             description = "TCP endpoint connections and upgraded HTTP connections (WebSocket) idle this long both ways are closed at both ends; 0 = never (default 1h).")
     String pipeIdleTimeout;
+    @Option(names = "--http-head-timeout", paramLabel = "DURATION",
+            description = "A public request head must arrive whole within this, from the connection's start or the head's first byte (default 15s).")
+    String httpHeadTimeout;
+    @Option(names = "--http-idle-timeout", paramLabel = "DURATION",
+            description = "Close a public keep-alive connection idle this long between requests (default 60s).")
+    String httpIdleTimeout;
+    @Option(names = "--http-max-header-fields", paramLabel = "N", description = "More request header fields than this get 431 (default 100).")
+    String httpMaxHeaderFields;
+    @Option(names = "--tcp-keepalive", paramLabel = "DURATION",
+            description = "Idle time before TCP keep-alive probes on public HTTP connections; 0 turns them off (default 60s).")
+    String tcpKeepalive;
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same keys, e.g. 'http-port: 8080' (or BURROW_CONFIG).")
     Path configFile;
     @Option(names = "--log-level", paramLabel = "debug|info|warn|error",

@@ -159,7 +159,7 @@ public final class EdgeNode {
         dev.burrow.edge.registry.EndpointRegistry publicRegistry = regions == null ? registry : regions.publicRegistry();
         dev.burrow.edge.link.AgentLinks publicLinks = regions == null ? router : regions.publicLinks();
         this.httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
-                config.proxyProtocol())
+                config.proxyProtocol(), config.httpLimits())
                 .admission(rateLimiter)
                 .timeouts(config.timeouts());
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the

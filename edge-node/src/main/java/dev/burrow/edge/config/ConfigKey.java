@@ -37,7 +37,11 @@ public enum ConfigKey {
     PROXY_PROTOCOL("proxy-protocol"),
     PROXY_PROTOCOL_TRUSTED("proxy-protocol-trusted"),
     RESPONSE_TIMEOUT("response-timeout"),
-    PIPE_IDLE_TIMEOUT("pipe-idle-timeout");
+    PIPE_IDLE_TIMEOUT("pipe-idle-timeout"),
+    HTTP_HEAD_TIMEOUT("http-head-timeout"),
+    HTTP_IDLE_TIMEOUT("http-idle-timeout"),
+    HTTP_MAX_HEADER_FIELDS("http-max-header-fields"),
+    TCP_KEEPALIVE("tcp-keepalive");
 
     private final String yamlKey;
 

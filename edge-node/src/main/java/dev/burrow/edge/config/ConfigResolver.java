@@ -145,7 +145,11 @@ public final class ConfigResolver {
                 new ProxyProtocolSettings(get(ConfigKey.PROXY_PROTOCOL, ConfigResolver::parseBoolean, false),
                         get(ConfigKey.PROXY_PROTOCOL_TRUSTED, ProxyProtocolSettings::parseCidrs, ProxyProtocolSettings.DEFAULT_TRUSTED)),
                 new StreamTimeouts(get(ConfigKey.RESPONSE_TIMEOUT, DurationText::parse, StreamTimeouts.DEFAULT_RESPONSE),
-                        get(ConfigKey.PIPE_IDLE_TIMEOUT, DurationText::parse, StreamTimeouts.DEFAULT_PIPE_IDLE)));
+                        get(ConfigKey.PIPE_IDLE_TIMEOUT, DurationText::parse, StreamTimeouts.DEFAULT_PIPE_IDLE)),
+                new PublicHttpLimits(get(ConfigKey.HTTP_HEAD_TIMEOUT, DurationText::parse, PublicHttpLimits.DEFAULT_HEAD_TIMEOUT),
+                        get(ConfigKey.HTTP_IDLE_TIMEOUT, DurationText::parse, PublicHttpLimits.DEFAULT_IDLE_TIMEOUT),
+                        get(ConfigKey.HTTP_MAX_HEADER_FIELDS, ConfigResolver::parseCount, PublicHttpLimits.DEFAULT_MAX_HEADER_FIELDS),
+                        get(ConfigKey.TCP_KEEPALIVE, DurationText::parse, PublicHttpLimits.DEFAULT_TCP_KEEPALIVE)));
     }
 
     private static Boolean parseBoolean(String text) {

@@ -28,11 +28,13 @@ import java.util.List;
  *                          null: the dev certificate of the data directory
  * @param proxyProtocol     PROXY protocol on the public listeners ({@code --proxy-protocol}, trusted senders)
  * @param timeouts          response and pipe idle bounds ({@code --response-timeout}, {@code --pipe-idle-timeout})
+ * @param httpLimits        deadlines and limits of public HTTP connections ({@code --http-head-timeout} ...)
  */
 public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                          List<String> authtokens, String bindAddress, Duration heartbeatInterval,
                          Duration offlineGrace, int opsPort, Duration drainTimeout, ClusterSettings cluster,
-                         int eventLoops, TlsFiles tls, ProxyProtocolSettings proxyProtocol, StreamTimeouts timeouts) {
+                         int eventLoops, TlsFiles tls, ProxyProtocolSettings proxyProtocol, StreamTimeouts timeouts,
+                         PublicHttpLimits httpLimits) {
     public static final int DEFAULT_OPS_PORT = 9090;
 
     public EdgeConfig {
@@ -40,19 +42,20 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         cluster = cluster == null ? ClusterSettings.defaults() : cluster;
         proxyProtocol = proxyProtocol == null ? ProxyProtocolSettings.off() : proxyProtocol;
         timeouts = timeouts == null ? StreamTimeouts.defaults() : timeouts;
+        httpLimits = httpLimits == null ? PublicHttpLimits.defaults() : httpLimits;
     }
 
     public EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                       List<String> authtokens, String bindAddress, Duration heartbeatInterval, Duration offlineGrace) {
         this(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace,
-                DEFAULT_OPS_PORT, Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null);
+                DEFAULT_OPS_PORT, Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null, null);
     }
 
     /** The defaults of {@code java -jar burrow-edge.jar} with no arguments. */
     public static EdgeConfig defaults() {
         return new EdgeConfig(8080, 4443, "localhost", new PortRange(20000, 20999), Path.of("burrow-data"),
                 List.of(), "0.0.0.0", Duration.ofSeconds(10), Duration.ofSeconds(60), DEFAULT_OPS_PORT,
-                Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null);
+                Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null, null);
     }
 
     /** Checks every value and returns this config with the domain normalized; throws {@link ConfigException}. */
@@ -103,7 +106,8 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         ClusterSettings validCluster = cluster.validate(bindAddress.trim());
         TlsFiles validTls = tls == null ? null : tls.validate();
         return new EdgeConfig(httpPort, tunnelPort, normalizedDomain, tcpPorts, dataDir, authtokens, bindAddress.trim(),
-                heartbeatInterval, offlineGrace, opsPort, drainTimeout, validCluster, eventLoops, validTls, proxyProtocol.validate(), timeouts.validate());
+                heartbeatInterval, offlineGrace, opsPort, drainTimeout, validCluster, eventLoops, validTls, proxyProtocol.validate(), timeouts.validate(),
+                httpLimits.validate());
     }
 
     private static void checkPort(String flag, int port) {
@@ -113,69 +117,74 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
     }
 
     public EdgeConfig withHttpPort(int port) {
-        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
+        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withTunnelPort(int port) {
-        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
+        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withDomain(String newDomain) {
-        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
+        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withTcpPorts(PortRange range) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
+        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withDataDir(Path dir) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withAuthtokens(List<String> tokens) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withBindAddress(String address) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withHeartbeatInterval(Duration interval) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withOfflineGrace(Duration grace) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withOpsPort(int port) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, port, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
+                offlineGrace, port, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withDrainTimeout(Duration timeout) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, timeout, cluster, eventLoops, tls, proxyProtocol, timeouts);
+                offlineGrace, opsPort, timeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withEventLoops(int loops) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, loops, tls, proxyProtocol, timeouts);
+                offlineGrace, opsPort, drainTimeout, cluster, loops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withTls(TlsFiles files) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, files, proxyProtocol, timeouts);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, files, proxyProtocol, timeouts, httpLimits);
     }
 
     public EdgeConfig withProxyProtocol(ProxyProtocolSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, settings, timeouts);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, settings, timeouts, httpLimits);
     }
 
     public EdgeConfig withTimeouts(StreamTimeouts bounds) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, bounds);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, bounds, httpLimits);
+    }
+
+    public EdgeConfig withHttpLimits(PublicHttpLimits limits) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, limits);
     }
 
     /**
@@ -195,7 +204,7 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
 
     public EdgeConfig withCluster(ClusterSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, settings, eventLoops, tls, proxyProtocol, timeouts);
+                offlineGrace, opsPort, drainTimeout, settings, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
     }
 
     @Override
@@ -203,6 +212,7 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         return "EdgeConfig[httpPort=" + httpPort + ", tunnelPort=" + tunnelPort + ", domain=" + domain + ", tcpPorts="
                 + tcpPorts + ", dataDir=" + dataDir + ", authtokens=" + authtokens.size() + " HIDDEN, bindAddress="
                 + bindAddress + ", heartbeatInterval=" + heartbeatInterval + ", offlineGrace=" + offlineGrace + ", opsPort="
-                + opsPort + ", drainTimeout=" + drainTimeout + ", cluster=" + cluster + ", eventLoops=" + eventLoops + ", tls=" + tls + ", proxyProtocol=" + proxyProtocol + "]";
+                + opsPort + ", drainTimeout=" + drainTimeout + ", cluster=" + cluster + ", eventLoops=" + eventLoops + ", tls=" + tls + ", proxyProtocol=" + proxyProtocol
+                + ", httpLimits=" + httpLimits + "]";
     }
 }

@@ -2,6 +2,8 @@ package dev.burrow.edge.http;
 
 import io.vertx.core.http.HttpServerResponse;
 
+import java.nio.charset.StandardCharsets;
+
 /** The short HTML pages the edge answers with itself (unknown tunnel, agent offline, upstream failed). */
 final class ErrorPages {
     private ErrorPages() {
@@ -12,9 +14,7 @@ final class ErrorPages {
         if (response.headWritten() || response.ended() || response.closed()) {
             return;
         }
-        String body = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title></head>\n"
-                + "<body><h1>" + escape(title) + "</h1>\n<p>" + escape(sentence) + "</p>\n"
-                + "<hr><p><small>burrow edge</small></p></body></html>\n";
+        String body = html(title, sentence);
         response.setStatusCode(status);
         response.headers().clear();
         response.putHeader("Content-Type", "text/html; charset=utf-8");
@@ -24,6 +24,27 @@ final class ErrorPages {
             response.putHeader("Connection", "close");
         }
         response.end(body);
+    }
+
+    /**
+     * A whole response written as bytes, with {@code Connection: close}: for answers given before Vert.x has a
+     * request object (a refused or timed-out request head).
+     */
+    static byte[] rawClosing(int status, String phrase, String sentence) {
+        byte[] body = html(status + " " + phrase, sentence).getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + " " + phrase + "\r\n"
+                + "Content-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\n"
+                + "X-Burrow-Error: " + status + "\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+        System.arraycopy(body, 0, all, headBytes.length, body.length);
+        return all;
+    }
+
+    private static String html(String title, String sentence) {
+        return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title></head>\n"
+                + "<body><h1>" + escape(title) + "</h1>\n<p>" + escape(sentence) + "</p>\n"
+                + "<hr><p><small>burrow edge</small></p></body></html>\n";
     }
 
     static String escape(String text) {

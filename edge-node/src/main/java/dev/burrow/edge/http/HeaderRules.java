@@ -29,13 +29,18 @@ final class HeaderRules {
     private HeaderRules() {
     }
 
-    /** Whether the request asks to switch protocols (WebSocket and the like) over HTTP/1.1. */
+    /**
+     * Whether the request asks to switch protocols (WebSocket and the like) over HTTP/1.1. An offer of h2c is ignored
+     * (RFC 9110 section 7.8 allows it): the request is answered over HTTP/1.1, one exchange at a time, and its
+     * {@code Upgrade} and {@code HTTP2-Settings} headers are dropped as hop-by-hop.
+     */
     static boolean isUpgradeRequest(HttpServerRequest request) {
         if (request.version() != HttpVersion.HTTP_1_1 || request.method() == HttpMethod.CONNECT) {
             return false;
         }
         String upgrade = request.headers().get("upgrade");
-        return upgrade != null && !upgrade.isBlank() && connectionTokens(request.headers().getAll("connection")).contains("upgrade");
+        return upgrade != null && !upgrade.isBlank() && !connectionTokens(List.of(upgrade)).contains("h2c")
+                && connectionTokens(request.headers().getAll("connection")).contains("upgrade");
     }
 
     /** The head forwarded to the agent. */

@@ -1,0 +1,228 @@
+package dev.burrow.edge.http;
+
+import dev.burrow.edge.config.PublicHttpLimits;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Vert.x's HTTP/1 request decoder, given each request head only once it has arrived whole and passed the
+ * {@link RequestHeadValidator} on its raw bytes (before Netty joins folded lines or drops a Content-Length beside
+ * Transfer-Encoding). A refused head is answered here, the connection closed, and nothing after it decoded: Vert.x,
+ * the agent and the upstream never see it. Body framing stays Netty's, so the next head starts exactly where Netty
+ * ends the body. Also owns the connection's {@link ConnectionDeadlines}.
+ * <p>
+ * One per connection, on its event loop.
+ */
+final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
+    /** How long a refused client may go on sending (read and dropped) before the socket closes, so it reads the answer. */
+    private static final long LINGER_MILLIS = 2_000;
+    /** Where a head in a direct buffer is copied for validation; one per event loop, grown to the largest head seen. */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[4096];
+        }
+    };
+
+    private final RequestHeadValidator validator;
+    private final RefusalLog log;
+    private final PublicHttpLimits limits;
+    private final int maxHeadBytes;
+    private ConnectionDeadlines deadlines;
+    private ChannelHandlerContext ctx;
+    private boolean awaitingHead = true;
+    /** Bytes after the reader index already searched for the end of the head. */
+    private int scanned;
+    private int inFlight;
+    private boolean refused;
+    /** Out of the pipeline (an upgrade made the connection a byte pipe): nothing here applies any more. */
+    private boolean removed;
+    private HeadRefusal pendingRefusal;
+
+    GuardedRequestDecoder(HttpServerOptions options, RequestHeadValidator validator, PublicHttpLimits limits, RefusalLog log) {
+        super(options);
+        this.validator = validator;
+        this.limits = limits;
+        this.log = log;
+        this.maxHeadBytes = options.getMaxInitialLineLength() + options.getMaxHeaderSize();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        super.handlerAdded(ctx);
+        this.ctx = ctx;
+        deadlines = new ConnectionDeadlines(ctx.executor(), limits.headTimeout(), limits.idleTimeout(), this::expired);
+        deadlines.awaitHead();
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+        // Removed on an upgrade (the connection becomes a byte pipe) or at close.
+        removed = true;
+        deadlines.stop();
+        super.handlerRemoved0(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        deadlines.stop();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (refused) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (awaitingHead && !admitHead(in)) {
+            return;
+        }
+        int before = out.size();
+        super.decode(ctx, in, out);
+        for (int i = before; i < out.size(); i++) {
+            if (out.get(i) instanceof LastHttpContent) {
+                awaitingHead = true;
+            }
+        }
+    }
+
+    /** Whether a whole, valid head is at the reader index; refuses it otherwise, or waits for more bytes. */
+    private boolean admitHead(ByteBuf in) {
+        skipEmptyLines(in);
+        if (!in.isReadable()) {
+            return false;
+        }
+        deadlines.awaitHead();
+        int end = headEnd(in);
+        if (end == -2) {
+            refuse(in, HeadRefusal.badRequest("bare LF", "the request head has a line ended by LF alone, not CRLF"));
+            return false;
+        }
+        if (end < 0) {
+            if (in.readableBytes() > maxHeadBytes) {
+                refuse(in, new HeadRefusal(431, "head too large", "the request head is larger than " + maxHeadBytes + " bytes"));
+            }
+            return false;
+        }
+        HeadRefusal refusal = validate(in, end);
+        if (refusal != null) {
+            refuse(in, refusal);
+            return false;
+        }
+        scanned = 0;
+        awaitingHead = false;
+        inFlight++;
+        deadlines.stop();
+        return true;
+    }
+
+    private HeadRefusal validate(ByteBuf in, int end) {
+        if (in.hasArray()) {
+            int offset = in.arrayOffset();
+            return validator.check(in.array(), offset + in.readerIndex(), offset + end);
+        }
+        int length = end - in.readerIndex();
+        byte[] scratch = SCRATCH.get();
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+            SCRATCH.set(scratch);
+        }
+        in.getBytes(in.readerIndex(), scratch, 0, length);
+        return validator.check(scratch, 0, length);
+    }
+
+    /** RFC 9112 section 2.2: empty lines before a request line are ignored. */
+    private void skipEmptyLines(ByteBuf in) {
+        while (in.readableBytes() >= 2 && in.getByte(in.readerIndex()) == '\r' && in.getByte(in.readerIndex() + 1) == '\n') {
+            in.skipBytes(2);
+            scanned = 0;
+        }
+    }
+
+    /** The index after the head's empty line, -1 while it has not come, -2 at a bare LF. */
+    private int headEnd(ByteBuf in) {
+        int start = in.readerIndex();
+        int end = in.writerIndex();
+        int from = start + scanned;
+        while (true) {
+            int lf = in.indexOf(from, end, (byte) '\n');
+            if (lf < 0) {
+                scanned = end - start;
+                return -1;
+            }
+            if (lf == start || in.getByte(lf - 1) != '\r') {
+                return -2;
+            }
+            if (lf - start >= 3 && in.getByte(lf - 2) == '\n') {
+                return lf + 1;
+            }
+            from = lf + 1;
+        }
+    }
+
+    /** The response to a request of this connection has ended; on the event loop. */
+    void responseEnded() {
+        inFlight = Math.max(0, inFlight - 1);
+        if (inFlight > 0 || removed) {
+            return;
+        }
+        if (pendingRefusal != null) {
+            answerAndClose(pendingRefusal);
+        } else if (awaitingHead && !refused && internalBuffer().readableBytes() == 0) {
+            deadlines.awaitNextRequest();
+        }
+    }
+
+    private void refuse(ByteBuf in, HeadRefusal refusal) {
+        refused = true;
+        in.skipBytes(in.readableBytes());
+        deadlines.stop();
+        log.refused(ctx.channel().remoteAddress(), refusal.status(), refusal.reason());
+        if (inFlight == 0) {
+            answerAndClose(refusal);
+        } else {
+            pendingRefusal = refusal;
+        }
+    }
+
+    private void expired(ConnectionDeadlines.Kind kind) {
+        boolean partialHead = kind == ConnectionDeadlines.Kind.HEAD && internalBuffer().isReadable();
+        refused = true;
+        if (partialHead && inFlight == 0) {
+            HeadRefusal timeout = new HeadRefusal(408, "head timeout", "the request head did not arrive whole within "
+                    + dev.burrow.edge.config.DurationText.format(limits.headTimeout()) + " (--http-head-timeout)");
+            log.refused(ctx.channel().remoteAddress(), timeout.status(), timeout.reason());
+            answerAndClose(timeout);
+        } else {
+            ctx.close();
+        }
+    }
+
+    /**
+     * Writes the page, then half-closes and drops what the client still sends for a moment before closing, so that
+     * unread request bytes do not turn the close into a reset that destroys the answer.
+     */
+    private void answerAndClose(HeadRefusal refusal) {
+        pendingRefusal = null;
+        ByteBuf page = Unpooled.wrappedBuffer(ErrorPages.rawClosing(refusal.status(), refusal.phrase(), refusal.sentence()));
+        ctx.writeAndFlush(page).addListener((ChannelFutureListener) written -> {
+            if (written.isSuccess() && written.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+                written.channel().eventLoop().schedule(() -> written.channel().close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                written.channel().close();
+            }
+        });
+    }
+}
