@@ -15,7 +15,6 @@ import dev.burrow.testsupport.tools.Tools;
 import dev.burrow.testsupport.tools.Wrk;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -120,13 +119,11 @@ class HttpBodyConformanceE2ETest {
     }
 
     @Test
-    @Disabled("waits for the body fix: a response whose upstream closes the connection after it arrives whole")
     void pythonHttpServerBodiesArriveWholeOverHttp11() {
         assertEveryBodyArrivesWhole(HTTP_1_1, "python", "/");
     }
 
     @Test
-    @Disabled("waits for the body fix: a response whose upstream closes the connection after it arrives whole")
     void pythonHttpServerBodiesArriveWholeOverHttp10() {
         assertEveryBodyArrivesWhole(HTTP_1_0, "python", "/");
     }
@@ -152,13 +149,11 @@ class HttpBodyConformanceE2ETest {
     }
 
     @Test
-    @Disabled("waits for the body fix: a response whose upstream closes the connection after it arrives whole")
     void closeDelimitedBodiesArriveWholeOverHttp11() {
         assertEveryBodyArrivesWhole(HTTP_1_1, "raw", "/close/");
     }
 
     @Test
-    @Disabled("waits for the body fix: a response whose upstream closes the connection after it arrives whole")
     void closeDelimitedBodiesArriveWholeOverHttp10() {
         assertEveryBodyArrivesWhole(HTTP_1_0, "raw", "/close/");
     }
@@ -179,7 +174,6 @@ class HttpBodyConformanceE2ETest {
     }
 
     @Test
-    @Disabled("waits for the body fix: a body the upstream cut never ends cleanly, even for an HTTP/1.0 client")
     void aChunkedBodyCutBeforeItsLastChunkFailsTheDownloadOverHttp10() {
         assertEveryCutBodyFails(HTTP_1_0, "/cut-chunked/");
     }
@@ -190,14 +184,12 @@ class HttpBodyConformanceE2ETest {
     }
 
     @Test
-    @Disabled("waits for the body fix: a response whose upstream closes the connection after it arrives whole")
     void wrkGetsEveryPythonHttpServerBodyWhole() {
         assertWrkGetsEveryBodyWhole("python", MIB);
     }
 
     @Test
     @Order(Integer.MAX_VALUE)
-    @Disabled("waits for the body fix: a response timeout answering 504 that names the upstream")
     void anUpstreamThatNeverAnswersGets504NamingItWithinTheResponseTimeout() {
         Curl.Result result = Curl.result(silentRequest.await());
         assertTrue(raw.silentRequests() >= 1, "the request never reached the silent upstream: " + result.run().describe());
