@@ -40,7 +40,7 @@ trap cleanup EXIT
 /opt/burrow-edge/bin/burrow-edge --bind-address 127.0.0.1 --http-port 0 --tunnel-port 0 --ops-port 0 --relay-port 0 \
   --cluster-port "$(free_port)" --cluster-name "burrow-startup-$$" --data-dir "$TMP/edge" > "$TMP/edge.log" 2>&1 &
 PIDS+=($!)
-wait_line "$TMP/edge.log" "Edge node ready" "$!" 120
+wait_line "$TMP/edge.log" "Edge node ready" "$!" 300
 TOKEN=$(sed -n 's/^Authtoken: //p' "$TMP/edge.log" | head -n1)
 TUNNEL=$(sed -n 's/^Agent link (TLS) listening on //p' "$TMP/edge.log" | head -n1)
 # The same image without the archive lines in its launcher config: the runtime's default CDS archive only.
@@ -52,12 +52,13 @@ once() {  # java-tool-options command...: ms from start to the Forwarding line (
   shift
   local env_args=(-u JAVA_TOOL_OPTIONS)
   [ -n "$tool_options" ] && env_args=("JAVA_TOOL_OPTIONS=$tool_options")
+  rm -f "$TMP/agent.log"  # the previous run's Forwarding line must not count
   start=$(date +%s%N)
   deadline=$((start + 60000000000))
   env "${env_args[@]}" BURROW_AUTHTOKEN="$TOKEN" "$@" http 3000 --server "$TUNNEL" --edge-ca "$TMP/edge/ca.pem" \
     --web-addr false > "$TMP/agent.log" 2>&1 &
   pid=$!
-  until grep -q '^Forwarding' "$TMP/agent.log"; do
+  until grep -qs '^Forwarding' "$TMP/agent.log"; do
     [ "$(date +%s%N)" -lt "$deadline" ] && kill -0 "$pid" 2>/dev/null || die "no Forwarding line: $(tail -n 3 "$TMP/agent.log")"
     sleep 0.005
   done
@@ -79,5 +80,7 @@ measure "java -jar burrow.jar (system JDK, default CDS)" "" java -jar "$AGENT_JA
 measure "launcher + AppCDS archive" "" /opt/burrow/bin/burrow
 measure "launcher, JDK default CDS only" "" /opt/burrow-default-cds/bin/burrow
 measure "launcher, no CDS (-Xshare:off)" "-Xshare:off" /opt/burrow/bin/burrow
+measure "launcher + AppCDS + SerialGC" "-XX:+UseSerialGC" /opt/burrow/bin/burrow
+measure "launcher + AppCDS + C1 only" "-XX:TieredStopAtLevel=1" /opt/burrow/bin/burrow
 measure "launcher + AppCDS + C1 only + SerialGC" "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" /opt/burrow/bin/burrow
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

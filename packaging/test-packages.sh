@@ -93,7 +93,7 @@ log "PASS install: burrow and burrow-edge on the PATH ($version), user and data 
     --cluster-name "burrow-pkg-test-$$" --drain-timeout 1s ) > "$WORK/edge.log" 2>&1 &
 EDGE_PID=$!
 PIDS+=("$EDGE_PID")
-wait_line "$WORK/edge.log" "Edge node ready" "$EDGE_PID" 120
+wait_line "$WORK/edge.log" "Edge node ready" "$EDGE_PID" 300
 TOKEN=$(sed -n 's/^Authtoken: //p' "$WORK/edge.log" | head -n1)
 TUNNEL=$(sed -n 's/^Agent link (TLS) listening on //p' "$WORK/edge.log" | head -n1)
 HTTP_PORT=$(sed -n 's/^Public HTTP listening on .*://p' "$WORK/edge.log" | head -n1)
@@ -110,7 +110,7 @@ BURROW_AUTHTOKEN=$TOKEN burrow http "$UPSTREAM_PORT" --server "$TUNNEL" --edge-c
   --web-addr false > "$WORK/agent.log" 2>&1 &
 AGENT_PID=$!
 PIDS+=("$AGENT_PID")
-wait_line "$WORK/agent.log" "^Forwarding" "$AGENT_PID" 60
+wait_line "$WORK/agent.log" "^Forwarding" "$AGENT_PID" 180
 forwarding_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 url=$(sed -n 's/^Forwarding \([^ ]*\) .*/\1/p' "$WORK/agent.log" | head -n1)
 host=${url#http://}
