@@ -13,7 +13,8 @@
 # filesystem). Before any traffic the script checks that the routes to 10.213.0.0/24 go through its own bridge
 # and veths. systemd is not PID 1 here, so the playbook runs the nodes with its script mode (auto-detected).
 #
-# Needs root, Java 17 and the built jars (mvn -B -DskipTests package); installs ansible, openssh-server,
+# Needs root, Java 17, the agent jar (mvn -B -DskipTests package) and the edge's package and tarball
+# (packaging/build.sh; h1 and h2 install the .deb, h3 unpacks the tarball); installs ansible, openssh-server,
 # haproxy and systemd (for systemd-analyze only; it is not started) with apt-get if missing. Stops every process it started and deletes every namespace, link, user and
 # file it created, on success, failure or Ctrl-C.
 #
@@ -50,7 +51,12 @@ ns() { echo "$PREFIX-$1"; }
 ip_of() { echo "$NET.$(( ${1#h} ))"; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (network namespaces, sshd)"
-[ -f "$EDGE_JAR" ] && [ -f "$AGENT_JAR" ] || die "jars missing ($EDGE_JAR, $AGENT_JAR): run mvn -B -DskipTests package first"
+[ -f "$AGENT_JAR" ] || die "agent jar missing ($AGENT_JAR): run mvn -B -DskipTests package first"
+EDGE_DEB=$(ls "$REPO_ROOT"/packaging/target/burrow-edge_*.deb 2>/dev/null | head -n1)
+EDGE_TARBALL=$(ls "$REPO_ROOT"/packaging/target/burrow-edge-*-linux-*.tar.gz 2>/dev/null | head -n1)
+[ -n "$EDGE_DEB" ] && [ -n "$EDGE_TARBALL" ] || die "edge package missing: run packaging/build.sh first"
+# The hosts share this machine's package database: h1 and h2 install the .deb (once for both), h3 the tarball.
+! dpkg -s burrow-edge >/dev/null 2>&1 || die "burrow-edge is installed on this machine already; not touching it"
 command -v java >/dev/null || die "java is not installed"
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -86,6 +92,8 @@ cleanup() {
   for n in "${CREATED_NS[@]}"; do ip netns delete "$n" 2>/dev/null; done
   [ "$BRIDGE_CREATED" = 1 ] && ip link delete "$BRIDGE" 2>/dev/null
   for user in "${CREATED_USERS[@]}"; do userdel "$user" 2>/dev/null; groupdel "$user" 2>/dev/null; done
+  # The package's own files, service user and data directory go with a purge.
+  dpkg -s burrow-edge >/dev/null 2>&1 && dpkg -P burrow-edge >/dev/null 2>&1
   if [ "$FAILED" = 1 ] && [ "$KEEP" = 1 ]; then
     log "kept $WORK for inspection"
   else
@@ -181,7 +189,8 @@ mkdir -p "$WORK/inventory"
   echo "    ansible_ssh_private_key_file: $WORK/controller_key"
   echo "    ansible_ssh_common_args: '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR'"
   echo "    burrow_secrets_dir: $WORK/secrets"
-  echo "    burrow_edge_jar: $EDGE_JAR"
+  echo "    burrow_edge_deb: $EDGE_DEB"
+  echo "    burrow_edge_tarball: $EDGE_TARBALL"
   echo "    burrow_domain: $DOMAIN"
   echo "    burrow_http_port: $HTTP_PORT"
   echo "    burrow_tunnel_port: $TUNNEL_PORT"
@@ -210,6 +219,7 @@ mkdir -p "$WORK/inventory"
     echo "              burrow_root: $WORK/$h"
     echo "              burrow_user: $PREFIX-$h"
     echo "              burrow_group: $PREFIX-$h"
+    [ "$h" = h3 ] && echo "              burrow_edge_install: tarball"
   done
 } > "$WORK/inventory/hosts.yml"
 

@@ -1,0 +1,62 @@
+package dev.burrow.k8s;
+
+import dev.burrow.agent.BurrowSession;
+import dev.burrow.agent.SessionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vertx.core.Vertx;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The controller as a process (in a pod): settings from the environment, the Kubernetes API from the pod's
+ * service account (or ~/.kube/config), one session with the edge for every Ingress.
+ * <ul>
+ *   <li>{@code BURROW_AUTHTOKEN} (required), {@code BURROW_SERVER} (edge host:port), {@code BURROW_EDGE_CA} (PEM file);</li>
+ *   <li>{@code BURROW_INGRESS_CLASS} (default {@code burrow}), {@code BURROW_NAMESPACES} (comma-separated; default all).</li>
+ * </ul>
+ */
+public final class ControllerMain {
+    private ControllerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
+        String authtoken = env.get("BURROW_AUTHTOKEN");
+        if (authtoken == null || authtoken.isBlank()) {
+            System.err.println("burrow-k8s-controller: set BURROW_AUTHTOKEN (from the Secret holding the edge's authtoken)");
+            System.exit(2);
+        }
+        Vertx vertx = Vertx.vertx();
+        SessionBuilder builder = BurrowSession.builder(vertx).authtoken(authtoken)
+                .serverAddress(env.getOrDefault("BURROW_SERVER", SessionBuilder.DEFAULT_SERVER));
+        if (env.get("BURROW_EDGE_CA") != null) {
+            builder.edgeCa(Path.of(env.get("BURROW_EDGE_CA")));
+        }
+        BurrowSession session = builder.connect().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        List<String> namespaces = Arrays.stream(env.getOrDefault("BURROW_NAMESPACES", "").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        BurrowIngressController controller = BurrowIngressController.start(client, session, ServiceUpstreams.clusterDns(),
+                env.getOrDefault("BURROW_INGRESS_CLASS", "burrow"), namespaces);
+        System.out.println("Watching Ingresses of class " + env.getOrDefault("BURROW_INGRESS_CLASS", "burrow") + " in "
+                + (namespaces.isEmpty() ? "every namespace" : String.join(", ", namespaces)));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            controller.close();
+            client.close();
+            session.close().eventually(vertx::close).onComplete(done -> stopped.countDown());
+            try {
+                stopped.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        session.closed().toCompletionStage().toCompletableFuture().join();
+    }
+}
