@@ -180,7 +180,7 @@ class ConfigFileTest {
         assertEquals(List.of(
                 "ERROR: " + bad + ":2: unknown key \"linkz\" in agent; did you mean \"links\"? (known: authtoken, edge_ca, "
                         + "heartbeat_interval, heartbeat_tolerance, inspect, inspect_body_bytes, inspect_buffer_size, links, log, log_format, log_level, "
-                        + "pooling, region, regions, server_addr, web_addr)",
+                        + "pooling, region, regions, response_timeout, server_addr, web_addr)",
                 "ERROR: " + bad + ":3: agent.log_format: \"xml\" is not one of json, logfmt, term",
                 "ERROR: 2 problems in the config (from --config)"), failed.err().lines().toList());
     }
