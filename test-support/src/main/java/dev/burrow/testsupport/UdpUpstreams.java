@@ -30,9 +30,12 @@ public final class UdpUpstreams {
             return "127.0.0.1:" + port;
         }
 
+        /** Stops the service and the children it forked (socat's one per sender), each by its PID. */
         @Override
         public void close() {
+            List<ProcessHandle> children = ProcessHandle.of(process.pid()).map(p -> p.descendants().toList()).orElse(List.of());
             process.close();
+            children.forEach(ProcessHandle::destroy);
         }
     }
 
@@ -59,14 +62,24 @@ public final class UdpUpstreams {
 
     /**
      * socat echoing every datagram back to its sender, one child per sender address, reading datagrams up to 64 KiB
-     * whole. Ready once its port answers a datagram.
+     * whole; a child quits after 30 s without a datagram. Ready once its port answers a datagram.
      */
     public static Service socatEcho() {
-        FreePorts.Range range = FreePorts.freeUdpRange(1);
-        int port = range.low();
-        ManagedProcess process = new ManagedProcess("socat-udp-echo-" + port, List.of(executable("socat"), "-b", "65536",
-                "UDP4-LISTEN:" + port + ",bind=127.0.0.1,fork,reuseaddr", "PIPE"), Map.of(),
-                Path.of(System.getProperty("java.io.tmpdir")));
+        return socat("socat-udp-echo-", "-T", "30", "UDP4-LISTEN:%d,bind=127.0.0.1,fork,reuseaddr");
+    }
+
+    /**
+     * socat echoing each datagram from a child of its own: slower (a fork per datagram) but right for a burst from
+     * many senders at once, which one child per sender can mix up while it forks.
+     */
+    public static Service socatEchoPerDatagram() {
+        return socat("socat-udp-echo1-", "-T", "1", "UDP4-RECVFROM:%d,bind=127.0.0.1,fork");
+    }
+
+    private static Service socat(String name, String timeoutFlag, String timeout, String address) {
+        int port = FreePorts.freeUdpRange(1).low();
+        ManagedProcess process = new ManagedProcess(name + port, List.of(executable("socat"), "-b", "65536", timeoutFlag, timeout,
+                address.formatted(port), "PIPE"), Map.of(), Path.of(System.getProperty("java.io.tmpdir")));
         try {
             awaitEcho(port, Duration.ofSeconds(20));
         } catch (RuntimeException | Error e) {

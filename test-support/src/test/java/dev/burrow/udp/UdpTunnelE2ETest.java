@@ -56,6 +56,9 @@ class UdpTunnelE2ETest {
     private static Path dir;
     private static UdpUpstreams.Service dns;
     private static UdpUpstreams.Service echo;
+    /** A JVM start on two cores shared with other builds took up to 60 s here. */
+    static final java.time.Duration LOADED_MACHINE_START = java.time.Duration.ofSeconds(150);
+
     private static EdgeProcess edge;
     private static AgentProcess agent;
     private static int dnsPort;
@@ -73,7 +76,7 @@ class UdpTunnelE2ETest {
         }
         dns = UdpUpstreams.dnsmasq(records);
         echo = UdpUpstreams.socatEcho();
-        edge = EdgeProcess.builder().name("edge-udp").arg("--udp-ports", FreePorts.freeUdpRange(8).flag()).start();
+        edge = EdgeProcess.builder().name("edge-udp").startTimeout(LOADED_MACHINE_START).arg("--udp-ports", FreePorts.freeUdpRange(8).flag()).start();
         Path config = Files.writeString(dir.resolve("burrow.yml"), """
                 version: 1
                 endpoints:
@@ -82,7 +85,7 @@ class UdpTunnelE2ETest {
                   - name: echo
                     upstream: udp://%s
                 """.formatted(dns.address(), echo.address()));
-        agent = AgentProcess.startAll(edge).name("agent-udp").arg("--config", config.toString()).start();
+        agent = AgentProcess.startAll(edge).name("agent-udp").startTimeout(LOADED_MACHINE_START).arg("--config", config.toString()).start();
         dnsPort = publicPort("dns");
         echoPort = publicPort("echo");
     }

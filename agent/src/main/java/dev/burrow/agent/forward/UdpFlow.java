@@ -20,7 +20,7 @@ import java.util.ArrayDeque;
  */
 final class UdpFlow {
     /** Bytes of this flow's datagrams not yet handed to the kernel. */
-    static final int MAX_QUEUED_BYTES = 256 * 1024;
+    static final int MAX_QUEUED_BYTES = 64 * 1024;
     /** Read buffer of the upstream socket: above any UDP payload, so an over-long reply is seen whole and dropped. */
     static final int RECEIVE_BUFFER = 65_536;
 

@@ -10,7 +10,7 @@ import java.util.Map;
  * amount of memory), and a visitor silent for the expiry is forgotten too. Any thread.
  */
 final class RecentVisitors {
-    static final int MAX_VISITORS = 65_536;
+    static final int MAX_VISITORS = 16_384;
 
     private final long expiryNanos;
     private final LinkedHashMap<String, Long> lastSeen = new LinkedHashMap<>(256, 0.75f, true) {
