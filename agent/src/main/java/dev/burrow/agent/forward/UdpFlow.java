@@ -44,8 +44,10 @@ final class UdpFlow {
     /** Opens the upstream socket; {@code failed} runs if it cannot be opened (the flow is then dead). */
     void open(Vertx vertx, Runnable failed) {
         boolean ipv6 = upstream.host().contains(":");
+        // A loopback upstream gets a loopback socket: nothing off the machine can send to the flow's port.
+        boolean loopback = upstream.host().startsWith("127.") || upstream.host().equals("::1");
         vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(ipv6).setReceiveBufferSize(RECEIVE_BUFFER))
-                .listen(0, ipv6 ? "::" : "0.0.0.0")
+                .listen(0, loopback ? upstream.host() : ipv6 ? "::" : "0.0.0.0")
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         failed.run();
@@ -94,9 +96,13 @@ final class UdpFlow {
         });
     }
 
-    /** A reply: to the visitor, if it comes from the upstream's port (anything else is not the upstream talking). */
+    /**
+     * A reply: to the visitor, if it comes from the upstream's port, and from its address when the upstream is given
+     * as an IPv4 address (anything else is not the upstream talking).
+     */
     private void fromUpstream(DatagramPacket packet) {
-        if (packet.sender().port() != upstream.port()) {
+        if (packet.sender().port() != upstream.port()
+                || (isIpv4Literal(upstream.host()) && !upstream.host().equals(packet.sender().hostAddress()))) {
             return;
         }
         lastActiveNanos = System.nanoTime();
@@ -109,6 +115,10 @@ final class UdpFlow {
         } else {
             stats.droppedLinkQueue.incrementAndGet();
         }
+    }
+
+    private static boolean isIpv4Literal(String host) {
+        return host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
     }
 
     boolean idleLongerThan(long idleNanos, long nowNanos) {
