@@ -40,6 +40,11 @@ public final class BurrowSession {
         return new HttpEndpointBuilder(engine);
     }
 
+    /** Starts configuring a UDP endpoint (a public UDP port on the edge). */
+    public UdpEndpointBuilder udpEndpoint() {
+        return new UdpEndpointBuilder(engine);
+    }
+
     /** Starts configuring a TCP endpoint (a public port on the edge). */
     public TcpEndpointBuilder tcpEndpoint() {
         return new TcpEndpointBuilder(engine);

@@ -1,5 +1,6 @@
 package dev.burrow.agent;
 
+import dev.burrow.protocol.Datagram;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
@@ -11,7 +12,7 @@ import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * One public connection (TCP) or one HTTP exchange arriving through an endpoint. Reading yields what the public
+ * One public connection (TCP), one HTTP exchange, or the datagrams of a UDP endpoint arriving through an endpoint. Reading yields what the public
  * client sent (for HTTP: the request body; after an upgrade, raw bytes); the end handler fires when the client
  * finished sending. Writing sends to the client; {@link #end()} finishes our direction. For HTTP, send
  * {@link #writeHeaders} before any body. Flow-controlled: respect {@link #writeQueueFull()} or use {@code pipeTo}.
@@ -30,6 +31,18 @@ public interface TunnelConnection extends ReadStream<Buffer>, WriteStream<Buffer
 
     /** Sends the HTTP response head. Call once, before writing the body. */
     Future<Void> writeHeaders(HttpResponseHead head);
+
+    /**
+     * UDP endpoints: called with each datagram a visitor sent (its {@link Datagram#address()} names the visitor).
+     * One UDP connection carries every visitor whose datagrams reached one edge node.
+     */
+    TunnelConnection datagramHandler(Handler<Datagram> handler);
+
+    /**
+     * UDP endpoints: sends one datagram to the visitor it names. Returns false when it was dropped (the link's
+     * datagram queue is full, or the connection is closed): UDP has no backpressure, the caller counts the drop.
+     */
+    boolean writeDatagram(Datagram datagram);
 
     /** Aborts the connection in both directions and tells the edge why (it answers the client with a 502 if it can). */
     void reset(ErrorCode code, String message);

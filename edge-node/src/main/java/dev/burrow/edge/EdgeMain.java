@@ -43,6 +43,10 @@ public final class EdgeMain implements Callable<Integer> {
     String domain;
     @Option(names = "--tcp-ports", paramLabel = "LOW-HIGH", description = "Ports TCP endpoints are allocated from (default 20000-20999).")
     String tcpPorts;
+    @Option(names = "--udp-ports", paramLabel = "LOW-HIGH", description = "Ports UDP endpoints are allocated from (default 20000-20999; UDP ports are a space of their own).")
+    String udpPorts;
+    @Option(names = "--udp-max-datagram", paramLabel = "BYTES", description = "Largest UDP datagram carried; larger ones are dropped and counted (default and maximum 65507).")
+    String udpMaxDatagram;
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the dev CA, certificates and dev authtoken live (default ./burrow-data).")
     String dataDir;
     @Option(names = "--authtoken", paramLabel = "TOKEN", description = "Accept this authtoken from agents (repeatable), besides the dev authtoken.")
@@ -148,16 +152,18 @@ public final class EdgeMain implements Callable<Integer> {
         }
         EdgeConfig config;
         dev.burrow.edge.config.TenancySettings tenancy;
+        dev.burrow.edge.config.UdpSettings udp;
         try {
             config = ConfigResolver.resolve(flags(), System.getenv(), configFile);
             tenancy = ConfigResolver.resolveTenancy(flags(), System.getenv(), configFile);
+            udp = ConfigResolver.resolveUdp(flags(), System.getenv(), configFile);
         } catch (ConfigException e) {
             System.err.println("burrow-edge: " + e.getMessage());
             return EXIT_BAD_CONFIG;
         }
         EdgeNode node;
         try {
-            node = EdgeNode.start(config, tenancy).toCompletionStage().toCompletableFuture()
+            node = EdgeNode.start(config, tenancy, udp).toCompletionStage().toCompletableFuture()
                     .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             System.err.println("burrow-edge: the edge node did not finish starting within " + START_TIMEOUT.toSeconds()
@@ -222,6 +228,7 @@ public final class EdgeMain implements Callable<Integer> {
         out.println("Public HTTP listening on " + config.bindAddress() + ":" + node.httpPort());
         out.println("Agent link (TLS) listening on " + config.bindAddress() + ":" + node.tunnelPort());
         out.println("TCP endpoints allocated from " + config.tcpPorts().low() + "-" + config.tcpPorts().high());
+        out.println("UDP endpoints allocated from " + node.udpPorts());
         out.println("Dev CA certificate: " + node.caCertPath().toAbsolutePath());
         out.println("Authtoken: " + node.devAuthtoken());
         // The admin token is a full administrator credential: print it once, when created, never on every start.

@@ -81,6 +81,7 @@ public final class EdgeNode {
     private final HazelcastEndpointRegistry registry;
     private final SessionTable sessions;
     private final TcpEndpoints tcpEndpoints;
+    private final dev.burrow.edge.udp.UdpEndpoints udpEndpoints;
     private final PublicHttpServer httpServer;
     private final AgentLinkServer linkServer;
     private final RelayPool relayPool;
@@ -126,10 +127,11 @@ public final class EdgeNode {
         this.sessions = new SessionTable(vertx, registry, config.offlineGrace(), this::closeRemovedEndpoints,
                 new SessionDirectory(hazelcast));
         this.relayPool = new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval());
-        this.mirror = new EndpointMirror(this::openTcpListener, record -> closeTcpListener(record.id()));
+        this.mirror = new EndpointMirror(this::openTcpListener, this::closePortListener);
         this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
         this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol())
                 .pipeIdleTimeout(config.timeouts().pipeIdle());
+        this.udpEndpoints = new dev.burrow.edge.udp.UdpEndpoints(vertx, config.bindAddress(), prepared.udp(), router, nodeId);
         this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
         List<String> tokens = new ArrayList<>(config.authtokens());
         tokens.add(dataDirectory.devAuthtoken());
@@ -152,6 +154,7 @@ public final class EdgeNode {
         if (regions != null) {
             binder.otherRegions(regions::tenantServingElsewhere);
         }
+        binder.udp(prepared.udp().ports(), udpEndpoints);
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
                 sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions,
                 dev.burrow.edge.link.AuthFailureLimiter.defaults(), () -> draining);
@@ -232,6 +235,7 @@ public final class EdgeNode {
         }
         Gauge.builder("burrow_tcp_listeners", tcpEndpoints, TcpEndpoints::listenerCount)
                 .description("TCP endpoint ports this node listens on").register(metrics);
+        udpEndpoints.registerMetrics(metrics);
     }
 
     /**
@@ -244,18 +248,25 @@ public final class EdgeNode {
 
     /** As {@link #start(EdgeConfig)}, with multi-tenancy settings (tenancy database, admin API's OpenID provider). */
     public static Future<EdgeNode> start(EdgeConfig config, TenancySettings tenancy) {
+        return start(config, tenancy, dev.burrow.edge.config.UdpSettings.defaults());
+    }
+
+    /** As {@link #start(EdgeConfig, TenancySettings)}, with the UDP endpoint settings. */
+    public static Future<EdgeNode> start(EdgeConfig config, TenancySettings tenancy, dev.burrow.edge.config.UdpSettings udp) {
         EdgeConfig valid;
         TenancySettings validTenancy;
+        dev.burrow.edge.config.UdpSettings validUdp;
         try {
             valid = config.validate();
             validTenancy = tenancy.validate();
+            validUdp = udp.validate();
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Context-less promise: a future chained on an event-loop context would never complete once Vert.x is closed.
         Promise<EdgeNode> result = Promise.promise();
-        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> prepare(valid, validTenancy))).onComplete(prepared -> {
+        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> prepare(valid, validTenancy, validUdp))).onComplete(prepared -> {
             if (prepared.failed()) {
                 result.fail(prepared.cause());
                 return;
@@ -309,7 +320,7 @@ public final class EdgeNode {
             return Future.failedFuture(e);
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        return vertx.executeBlocking(() -> prepare(valid, validTenancy), false).compose(p -> start(vertx, false, valid, p, metrics)
+        return vertx.executeBlocking(() -> prepare(valid, validTenancy, dev.burrow.edge.config.UdpSettings.defaults()), false).compose(p -> start(vertx, false, valid, p, metrics)
                 .recover(error -> vertx.executeBlocking(() -> {
                     p.hazelcast().shutdown();
                     p.database().close();
@@ -319,11 +330,11 @@ public final class EdgeNode {
 
     private record Prepared(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast,
                             Database database, String adminToken, boolean adminTokenCreated, TenancySettings tenancy,
-                            ChangeLog changeLog, long changesFrom) {
+                            ChangeLog changeLog, long changesFrom, dev.burrow.edge.config.UdpSettings udp) {
     }
 
     /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
-    private static Prepared prepare(EdgeConfig config, TenancySettings tenancy) {
+    private static Prepared prepare(EdgeConfig config, TenancySettings tenancy, dev.burrow.edge.config.UdpSettings udp) {
         DataDirectory dataDirectory = DataDirectory.prepare(config.dataDir(), config.domain(),
                 config.cluster().agentAdvertiseHost() == null
                         ? java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress())
@@ -377,7 +388,7 @@ public final class EdgeNode {
             throw new EdgeStartException("cannot load the tenancy data from " + database.description() + ": " + e.getMessage(), e);
         }
         return new Prepared(dataDirectory, secret, hazelcast, database, adminToken.token(), adminToken.created(), tenancy,
-                changeLog, changesFrom);
+                changeLog, changesFrom, udp);
     }
 
     private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, Prepared prepared,
@@ -508,19 +519,30 @@ public final class EdgeNode {
         if (record.links().isEmpty() || draining) {
             return;
         }
+        if (record.protocol() == EndpointProtocol.UDP) {
+            udpEndpoints.open(record.toEndpoint()).onFailure(error ->
+                    LOG.warn("UDP endpoint {} of the cluster cannot listen on this node: {}", record.port(), error.getMessage()));
+            return;
+        }
         Future<Void> free = regions == null ? Future.succeededFuture() : regions.yieldPort(record.port());
         free.compose(v -> tcpEndpoints.open(record.toEndpoint())).onFailure(error ->
                 LOG.warn("TCP endpoint {} of the cluster cannot listen on this node: {}", record.port(), error.getMessage()));
     }
 
-    private void closeTcpListener(String endpointId) {
-        tcpEndpoints.close(endpointId);
+    private void closePortListener(EndpointRecord record) {
+        if (record.protocol() == EndpointProtocol.UDP) {
+            udpEndpoints.close(record.id());
+        } else {
+            tcpEndpoints.close(record.id());
+        }
     }
 
     private void closeRemovedEndpoints(List<Endpoint> removed) {
         for (Endpoint endpoint : removed) {
             if (endpoint.protocol() == EndpointProtocol.TCP) {
                 tcpEndpoints.close(endpoint.id());
+            } else if (endpoint.protocol() == EndpointProtocol.UDP) {
+                udpEndpoints.close(endpoint.id());
             }
         }
     }
@@ -544,7 +566,7 @@ public final class EdgeNode {
                         + "open exchanges may take up to {}", nodeId, localSessions,
                 dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
         Future<Void> publicClosed = Future.join(httpServer.shutdown(config.drainTimeout()),
-                tcpEndpoints.shutdownAll(config.drainTimeout()), regions == null ? Future.succeededFuture()
+                tcpEndpoints.shutdownAll(config.drainTimeout()), udpEndpoints.closeAll(), regions == null ? Future.succeededFuture()
                         : regions.shutdownListeners(config.drainTimeout())).<Void>mapEmpty().otherwiseEmpty();
         sessions.goAwayAll("the edge node is draining; move this link to another node");
         long moveDeadline = clusterNode.memberCount() <= 1 ? started
@@ -671,8 +693,8 @@ public final class EdgeNode {
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();
-        Future<Void> tcpClosed = regions == null ? tcpEndpoints.closeAll()
-                : Future.join(tcpEndpoints.closeAll(), regions.closeListeners()).mapEmpty();
+        Future<Void> tcpClosed = regions == null ? Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll()).mapEmpty()
+                : Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll(), regions.closeListeners()).mapEmpty();
         return Future.join(withdrawn, linkServer.close(), httpServer.close(), tcpClosed, relayServer.close(),
                 opsServer.close()).mapEmpty();
     }
@@ -735,6 +757,16 @@ public final class EdgeNode {
     /** Sessions with a live agent link (a gauge tests can watch return to baseline). */
     public int liveSessionCount() {
         return sessions.liveSessionCount();
+    }
+
+    /** The range UDP endpoints are allocated from. */
+    public dev.burrow.edge.config.PortRange udpPorts() {
+        return udpEndpoints.settings().ports();
+    }
+
+    /** UDP endpoint ports currently open. */
+    public int udpListenerCount() {
+        return udpEndpoints.listenerCount();
     }
 
     /** TCP endpoint ports currently listening. */

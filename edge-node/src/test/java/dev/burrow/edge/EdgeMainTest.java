@@ -61,6 +61,7 @@ class EdgeMainTest {
                     "Public HTTP listening on 127.0.0.1:" + edge.httpPort(),
                     "Agent link (TLS) listening on 127.0.0.1:" + edge.tunnelPort(),
                     "TCP endpoints allocated from 20000-20999",
+                    "UDP endpoints allocated from 20000-20999",
                     "Dev CA certificate: " + dataDir.toAbsolutePath().resolve("ca.pem"),
                     "Authtoken: " + edge.devAuthtoken(),
                     "Admin token: " + edge.adminToken() + " (saved in " + dataDir.toAbsolutePath().resolve("admin-token") + ")",

@@ -1,5 +1,6 @@
 package dev.burrow.mux;
 
+import dev.burrow.protocol.Datagram;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.StreamOpen;
@@ -71,6 +72,19 @@ public interface MuxStream extends ReadStream<Buffer>, WriteStream<Buffer> {
 
     /** Called once when the peer's HEADERS frame arrives (the response head of an HTTP exchange). */
     MuxStream headersHandler(Handler<HttpResponseHead> handler);
+
+    /**
+     * On a UDP stream: called for each datagram from the peer. Datagrams that arrive before a handler is set are
+     * held (at most 64 KiB; more are dropped and counted) and handed to it when it is set.
+     */
+    MuxStream datagramHandler(Handler<Datagram> handler);
+
+    /**
+     * On a UDP stream: sends one datagram in one DATAGRAM frame, never split, outside flow control. Returns false
+     * when it was dropped instead: the link's datagram queue is full (the socket is backed up), or the stream or
+     * link is closed. The caller counts the drop.
+     */
+    boolean writeDatagram(Datagram datagram);
 
     /** Aborts the stream in both directions and tells the peer why. Idempotent; ignored once the stream is closed. */
     void reset(ErrorCode code, String message);

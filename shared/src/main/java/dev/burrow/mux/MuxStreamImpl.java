@@ -1,5 +1,6 @@
 package dev.burrow.mux;
 
+import dev.burrow.protocol.Datagram;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.ProtocolLimits;
@@ -24,6 +25,8 @@ final class MuxStreamImpl implements MuxStream {
     private static final int DEFAULT_WRITE_QUEUE_MAX = 128 * 1024;
     /** Received payloads smaller than this are copied so that they do not pin the whole read buffer they came in. */
     private static final int COPY_BELOW = 16 * 1024;
+    /** Datagrams held for a handler not set yet: enough for the first burst while a stream is accepted or spliced. */
+    static final int MAX_EARLY_DATAGRAM_BYTES = 64 * 1024;
 
     private final StreamMultiplexer link;
     private volatile int id;
@@ -43,6 +46,10 @@ final class MuxStreamImpl implements MuxStream {
     private Handler<Void> endHandler;
     private Handler<Throwable> exceptionHandler;
     private Handler<HttpResponseHead> headersHandler;
+    private Handler<Datagram> datagramHandler;
+    /** Datagrams that arrived before a datagram handler was set (a stream being spliced or accepted), bounded. */
+    private ArrayDeque<Datagram> earlyDatagrams;
+    private int earlyDatagramBytes;
     private HttpResponseHead pendingHead;
     private StreamResetException pendingFailure;
 
@@ -290,6 +297,50 @@ final class MuxStreamImpl implements MuxStream {
         inbound.add(deliverNow && length >= COPY_BELOW ? data : data.copy());
         inboundBytes += length;
         deliver();
+        return true;
+    }
+
+    @Override
+    public MuxStream datagramHandler(Handler<Datagram> handler) {
+        link.execute(() -> {
+            datagramHandler = handler;
+            Datagram early;
+            while (handler != null && earlyDatagrams != null && (early = earlyDatagrams.poll()) != null && !closed) {
+                callSafely(handler, early, true);
+            }
+            earlyDatagrams = null;
+            earlyDatagramBytes = 0;
+        });
+        return this;
+    }
+
+    @Override
+    public boolean writeDatagram(Datagram datagram) {
+        return link.queueDatagram(this, datagram);
+    }
+
+    /** Whether a datagram may still be sent on this stream; read on the link's event loop. */
+    boolean acceptsDatagrams() {
+        return !closed && id > 0;
+    }
+
+    /** A DATAGRAM frame from the peer; false when it was dropped (closed, or no handler yet and no room to hold it). */
+    boolean onDatagram(Datagram datagram) {
+        if (closed) {
+            return false;
+        }
+        if (datagramHandler != null) {
+            callSafely(datagramHandler, datagram, true);
+            return true;
+        }
+        if (earlyDatagramBytes + datagram.size() > MAX_EARLY_DATAGRAM_BYTES) {
+            return false;
+        }
+        if (earlyDatagrams == null) {
+            earlyDatagrams = new ArrayDeque<>();
+        }
+        earlyDatagrams.add(datagram);
+        earlyDatagramBytes += datagram.size();
         return true;
     }
 

@@ -2,6 +2,7 @@ package dev.burrow.mux;
 
 import dev.burrow.protocol.ControlCodec;
 import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.Datagram;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.Frame;
 import dev.burrow.protocol.FrameDecoder;
@@ -54,6 +55,7 @@ public final class StreamMultiplexer {
     private final LinkWriter writer;
     private final Map<Integer, MuxStreamImpl> streams = new HashMap<>();
     private final LinkedHashSet<MuxStreamImpl> sendReady = new LinkedHashSet<>();
+    private final DatagramQueue datagrams = new DatagramQueue(DatagramQueue.DEFAULT_MAX_BYTES);
     /** User pings waiting for their ACK, by the opaque value they were sent with. */
     private final Map<Long, Promise<Duration>> pendingPings = new LinkedHashMap<>();
     private final Promise<LinkClosed> closedPromise = Promise.promise();
@@ -320,6 +322,23 @@ public final class StreamMultiplexer {
                     pump();
                 }
             });
+            case DATAGRAM -> onStreamFrame(frame, stream -> {
+                if (stream.open().kind() != StreamOpen.Kind.UDP) {
+                    protocolViolation(ErrorCode.PROTOCOL_ERROR, "DATAGRAM frame on stream " + frame.streamId()
+                            + ", which is a " + stream.open().kind() + " stream, not a UDP stream");
+                    return;
+                }
+                Datagram datagram;
+                try {
+                    datagram = Datagram.decode(frame.payload().copy());
+                } catch (ProtocolException e) {
+                    protocolViolation(e.code(), e.getMessage());
+                    return;
+                }
+                if (!stream.onDatagram(datagram)) {
+                    datagrams.countDropped();
+                }
+            });
             case PING -> onPing(frame);
             case GO_AWAY -> {
                 peerGoAway = FramePayloads.goAway(frame.payload());
@@ -455,6 +474,37 @@ public final class StreamMultiplexer {
         }
     }
 
+    /**
+     * Queues a datagram of {@code stream} for sending; called from any thread. Returns false, and counts a drop, when
+     * the link's datagram queue is full or the link is closed: the queue bounds what a backed-up socket can hold.
+     */
+    boolean queueDatagram(MuxStreamImpl stream, Datagram datagram) {
+        if (closed || !datagrams.reserve(datagram)) {
+            datagrams.countDropped();
+            return false;
+        }
+        execute(() -> {
+            if (closed || !stream.acceptsDatagrams()) {
+                datagrams.release(datagram);
+                datagrams.countDropped();
+                return;
+            }
+            datagrams.add(stream.id(), datagram);
+            pump();
+        });
+        return true;
+    }
+
+    /** Datagrams this link dropped: its queue was full, the stream was gone, or no handler took an incoming one. */
+    public long datagramsDropped() {
+        return datagrams.dropped();
+    }
+
+    /** Bytes of datagrams waiting to be written on this link. */
+    public long datagramBytesQueued() {
+        return datagrams.queuedBytes();
+    }
+
     void sendHeaders(int streamId, HttpResponseHead head) {
         writer.write(FrameEncoder.headers(streamId, head));
     }
@@ -486,6 +536,11 @@ public final class StreamMultiplexer {
         }
         pumping = true;
         try {
+            // Datagrams first: they are small, latency-bound, and their queue is what bounds them, not a window.
+            while (!datagrams.isEmpty() && !writer.congested()) {
+                DatagramQueue.Queued next = datagrams.poll();
+                writer.write(FrameEncoder.datagram(next.streamId(), next.datagram()));
+            }
             while (!sendReady.isEmpty() && !writer.congested()) {
                 var iterator = sendReady.iterator();
                 MuxStreamImpl stream = iterator.next();
@@ -556,6 +611,7 @@ public final class StreamMultiplexer {
         }
         streams.clear();
         sendReady.clear();
+        datagrams.clear();
         peerStreamCount = 0;
         openStreamCount = 0;
         for (Promise<Duration> ping : pendingPings.values()) {

@@ -156,6 +156,7 @@ public final class FrameDecoder {
             case RESET -> requireLength(type, length, 4, Integer.MAX_VALUE);
             case GO_AWAY -> requireLength(type, length, 8, Integer.MAX_VALUE);
             case OPEN, HEADERS, CONTROL -> requireLength(type, length, 1, Integer.MAX_VALUE);
+            case DATAGRAM -> requireLength(type, length, 2, Datagram.MAX_FRAME_PAYLOAD);
             default -> {
             }
         }

@@ -50,6 +50,13 @@ public final class FrameEncoder {
         return frame(FrameType.HEADERS, 0, streamId, head.encode());
     }
 
+    /** A DATAGRAM frame, built in one buffer (header, address, datagram). */
+    public static Buffer datagram(int streamId, Datagram datagram) {
+        int length = datagram.size();
+        return datagram.encodeTo(appendHeader(Buffer.buffer(ProtocolLimits.FRAME_HEADER_SIZE + length), FrameType.DATAGRAM, 0,
+                streamId, length));
+    }
+
     public static Buffer halfClose(int streamId) {
         return frame(FrameType.HALF_CLOSE, 0, streamId, null);
     }

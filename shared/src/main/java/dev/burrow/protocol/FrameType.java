@@ -22,7 +22,12 @@ public enum FrameType {
     /** A control message on stream 0; payload: UTF-8 JSON, see {@link ControlMessage}. */
     CONTROL(0x7),
     /** The response head of an HTTP exchange stream; payload: a {@link HttpResponseHead}. */
-    HEADERS(0x8);
+    HEADERS(0x8),
+    /**
+     * One UDP datagram on a UDP stream; payload: a {@link Datagram} (the visitor's address, then the datagram). Not
+     * flow-controlled: a datagram the sender cannot queue is dropped, never split.
+     */
+    DATAGRAM(0x9);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

@@ -18,6 +18,8 @@ public final class ProtocolLimits {
     public static final int INITIAL_STREAM_WINDOW = 512 * 1024;
     /** Largest window a WINDOW_UPDATE may produce. */
     public static final long MAX_WINDOW = Integer.MAX_VALUE;
+    /** Largest UDP datagram a DATAGRAM frame carries: the most an IPv4 UDP packet can hold (65 535 - 8 - 20). */
+    public static final int MAX_DATAGRAM_SIZE = 65_507;
     /** Streams one link may have open at once. */
     public static final int MAX_CONCURRENT_STREAMS = 10_000;
     /** Longest UTF-8 string in a binary-encoded structure (hostnames, header values, sentences); 0xFFFF marks null. */

@@ -4,14 +4,15 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * Payload of an OPEN frame: what the new stream carries, for which endpoint, on behalf of which client.
- * An HTTP stream carries one exchange and has the request head here; a TCP stream is a byte pipe.
+ * An HTTP stream carries one exchange and has the request head here; a TCP stream is a byte pipe; a UDP stream
+ * carries the datagrams of every visitor of one endpoint that reach the edge node which opened it.
  *
  * <p>Wire form: kind (u8), endpoint id (string), client address (string), then for HTTP the request head.
  */
 public record StreamOpen(Kind kind, String endpointId, String clientAddress, HttpRequestHead requestHead) {
 
     public enum Kind {
-        HTTP(1), TCP(2);
+        HTTP(1), TCP(2), UDP(3);
 
         private final int code;
 
@@ -30,6 +31,11 @@ public record StreamOpen(Kind kind, String endpointId, String clientAddress, Htt
 
     public static StreamOpen tcp(String endpointId, String clientAddress) {
         return new StreamOpen(Kind.TCP, endpointId, clientAddress, null);
+    }
+
+    /** A UDP stream; {@code entryNode} names the edge node the visitors' datagrams arrived at (for logs). */
+    public static StreamOpen udp(String endpointId, String entryNode) {
+        return new StreamOpen(Kind.UDP, endpointId, entryNode, null);
     }
 
     public Buffer encode() {
@@ -59,6 +65,10 @@ public record StreamOpen(Kind kind, String endpointId, String clientAddress, Htt
         if (kindCode == Kind.TCP.code) {
             in.expectEnd();
             return tcp(endpointId, clientAddress);
+        }
+        if (kindCode == Kind.UDP.code) {
+            in.expectEnd();
+            return udp(endpointId, clientAddress);
         }
         throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "OPEN payload has unknown stream kind " + kindCode);
     }

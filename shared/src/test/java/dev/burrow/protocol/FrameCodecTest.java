@@ -41,6 +41,7 @@ class FrameCodecTest {
         samples.put(FrameType.GO_AWAY, FrameEncoder.goAway(41, ErrorCode.GOING_AWAY, "node is draining"));
         samples.put(FrameType.CONTROL, FrameEncoder.control(new ControlMessage.Unbind("ep-1")));
         samples.put(FrameType.HEADERS, FrameEncoder.headers(6, RESPONSE));
+        samples.put(FrameType.DATAGRAM, FrameEncoder.datagram(8, new Datagram("203.0.113.7:5353", Buffer.buffer("query"))));
         return samples;
     }
 
@@ -56,12 +57,13 @@ class FrameCodecTest {
         expected.put(FrameType.GO_AWAY, 0x6);
         expected.put(FrameType.CONTROL, 0x7);
         expected.put(FrameType.HEADERS, 0x8);
+        expected.put(FrameType.DATAGRAM, 0x9);
         assertEquals(EnumSet.allOf(FrameType.class), expected.keySet(), "a frame type was added: pin its code here and in docs/protocol.md");
         expected.forEach((type, code) -> {
             assertEquals(code, type.code(), type.name());
             assertEquals(type, FrameType.fromCode(code));
         });
-        for (int code : new int[] {-1, 0x9, 0xff, 0x100}) {
+        for (int code : new int[] {-1, 0xa, 0xff, 0x100}) {
             assertEquals(null, FrameType.fromCode(code), "code " + code);
         }
     }

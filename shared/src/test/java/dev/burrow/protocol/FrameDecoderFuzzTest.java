@@ -185,7 +185,7 @@ class FrameDecoderFuzzTest {
                 case GO_AWAY -> assertTrue(FramePayloads.goAway(frame.payload()).code() != null);
                 case OPEN -> {
                     StreamOpen open = StreamOpen.decode(frame.payload());
-                    assertTrue(open.endpointId() != null && (open.kind() == StreamOpen.Kind.TCP) == (open.requestHead() == null));
+                    assertTrue(open.endpointId() != null && (open.kind() != StreamOpen.Kind.HTTP) == (open.requestHead() == null));
                     coverage.payloadsDecoded++;
                 }
                 case HEADERS -> {
@@ -197,6 +197,11 @@ class FrameDecoderFuzzTest {
                     ControlMessage message = ControlCodec.decode(frame.payload());
                     assertTrue(message != null);
                     assertEquals(message, ControlCodec.decode(ControlCodec.encode(message)), "control message does not survive re-encoding");
+                    coverage.payloadsDecoded++;
+                }
+                case DATAGRAM -> {
+                    Datagram datagram = Datagram.decode(frame.payload());
+                    assertTrue(datagram.payload().length() <= ProtocolLimits.MAX_DATAGRAM_SIZE);
                     coverage.payloadsDecoded++;
                 }
                 case DATA -> {
@@ -243,6 +248,8 @@ class FrameDecoderFuzzTest {
             case WINDOW_UPDATE -> FrameEncoder.windowUpdate(stream, 1 + random.nextInt(Integer.MAX_VALUE));
             case PING -> FrameEncoder.ping(random.nextLong(), random.nextBoolean());
             case GO_AWAY -> FrameEncoder.goAway(random.nextInt(Integer.MAX_VALUE), randomCode(random), randomString(random, 40));
+            case DATAGRAM -> FrameEncoder.datagram(stream, new Datagram(randomString(random, 20),
+                    randomBytes(random, random.nextInt(Math.min(maxPayload, 300) + 1))));
         };
         if (frame.length() - ProtocolLimits.FRAME_HEADER_SIZE > maxPayload) {
             return FrameEncoder.data(stream, randomBytes(random, random.nextInt(maxPayload + 1)));
@@ -251,6 +258,9 @@ class FrameDecoderFuzzTest {
     }
 
     private static StreamOpen randomOpen(Random random) {
+        if (random.nextInt(6) == 0) {
+            return StreamOpen.udp(randomString(random, 12), random.nextBoolean() ? null : randomString(random, 20));
+        }
         if (random.nextInt(3) == 0) {
             return StreamOpen.tcp(randomString(random, 12), random.nextBoolean() ? null : randomString(random, 20));
         }

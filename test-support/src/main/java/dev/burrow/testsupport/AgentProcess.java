@@ -67,6 +67,11 @@ public final class AgentProcess implements AutoCloseable {
         return new Builder(edge, "tcp", target);
     }
 
+    /** {@code burrow udp <target>} against {@code edge}. */
+    public static Builder udp(EdgeProcess edge, String target) {
+        return new Builder(edge, "udp", target);
+    }
+
     /** Waits for {@code Forwarding <url> -> <upstream>} and {@code Web interface http://host:port} on stdout. */
     public AgentProcess awaitForwarding(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -54,6 +54,43 @@ public final class FreePorts {
         throw new IllegalStateException("no run of " + size + " free ports found in 20000-31999");
     }
 
+    /** As {@link #freeRange}, for UDP: {@code size} consecutive loopback UDP ports free right now. */
+    public static Range freeUdpRange(int size) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int low = 20_000 + random.nextInt(12_000 - size);
+            if (allUdpFree(low, size)) {
+                return new Range(low, low + size - 1);
+            }
+        }
+        throw new IllegalStateException("no run of " + size + " free UDP ports found in 20000-31999");
+    }
+
+    /** A loopback port free for both UDP and TCP right now (a DNS server listens on both). */
+    public static int freeUdpAndTcpPort() {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = closedPort();
+            if (allUdpFree(port, 1)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no port free for both UDP and TCP found");
+    }
+
+    private static boolean allUdpFree(int low, int size) {
+        List<java.net.DatagramSocket> held = new ArrayList<>();
+        try {
+            for (int port = low; port < low + size; port++) {
+                held.add(new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            held.forEach(java.net.DatagramSocket::close);
+        }
+    }
+
     private static boolean allFree(int low, int size) {
         List<ServerSocket> held = new ArrayList<>();
         try {

@@ -4,8 +4,11 @@ import dev.burrow.protocol.ProtocolLimits;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.EdgeProcess;
+import dev.burrow.testsupport.FreePorts;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.TcpEchoServer;
+import dev.burrow.testsupport.UdpProbe;
+import dev.burrow.testsupport.UdpUpstreams;
 import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.cluster.EdgeCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -22,10 +25,11 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Three edge nodes (separate JVMs) forming one cluster, real agents that dial node 0 first, a real upstream: every
- * node reaches the upstream (relay), a TCP endpoint answers on every node, and after kill -9 of node 0 the survivors
+ * node reaches the upstream (relay), a TCP endpoint and a UDP endpoint answer on every node, and after kill -9 of node 0 the survivors
  * answer at once (never hang) and both a 2-link and a 1-link agent's URLs serve again.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
@@ -43,22 +47,28 @@ class ClusterE2ETest {
     private static AgentProcess httpAgent;
     private static AgentProcess tcpAgent;
     private static AgentProcess singleLinkAgent;
+    private static UdpUpstreams.Service udpEcho;
+    private static AgentProcess udpAgent;
 
     @BeforeAll
     static void startAll() {
         long started = System.nanoTime();
         upstream = Upstream.start();
         echo = TcpEchoServer.start();
-        cluster = EdgeCluster.start(3, HEARTBEAT_INTERVAL.toSeconds() + "s");
+        cluster = EdgeCluster.start(3, HEARTBEAT_INTERVAL.toSeconds() + "s", "--udp-ports", FreePorts.freeUdpRange(8).flag());
         System.out.printf("3-node cluster up in %d ms%n", (System.nanoTime() - started) / 1_000_000);
         httpAgent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("relayed").start();
         tcpAgent = AgentProcess.tcp(cluster.node(0), echo.address()).start();
         singleLinkAgent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("single").arg("--links", "1").start();
+        if (UdpUpstreams.installed("socat")) {
+            udpEcho = UdpUpstreams.socatEcho();
+            udpAgent = AgentProcess.udp(cluster.node(0), udpEcho.address()).arg("--links", "1").start();
+        }
     }
 
     @AfterAll
     static void stopAll() {
-        Closeables.closeAll(httpAgent, tcpAgent, singleLinkAgent, cluster, echo, upstream);
+        Closeables.closeAll(udpAgent, httpAgent, tcpAgent, singleLinkAgent, cluster, udpEcho, echo, upstream);
     }
 
     @Test
@@ -93,6 +103,25 @@ class ClusterE2ETest {
             assertEquals(new String(sent, StandardCharsets.UTF_8) + new String(TcpEchoServer.byeLine(sent.length), StandardCharsets.UTF_8), received,
                     "TCP echo through " + node.bindAddress() + ":" + port);
         }
+    }
+
+    /**
+     * A UDP endpoint of an agent linked to node 0 only: datagrams sent to node 1 or 2 are relayed to node 0, and the
+     * echo comes back out of the node the visitor sent to (the source address a UDP client checks).
+     */
+    @Test
+    @Order(2)
+    void aUdpEndpointAnswersThroughEveryNodeFromTheNodeTheVisitorUsed() {
+        assumeTrue(udpAgent != null, "socat is not installed (.ci/setup.d/22-udp-tools.sh installs it)");
+        for (EdgeProcess node : cluster.nodes()) {
+            UdpProbe.echoRounds(node.bindAddress(), udpAgent.publicPort(), 5, 64, Duration.ofSeconds(5));
+            UdpProbe.Result result = UdpProbe.echoRounds(node.bindAddress(), udpAgent.publicPort(), 300, 512, Duration.ofSeconds(2));
+            System.out.printf("UDP echo via %s (%s): %s%n", node.bindAddress(), node == cluster.node(0) ? "agent's node" : "relayed", result);
+            assertEquals(300, result.answered(), "via " + node + ": " + result);
+            assertEquals(java.util.Set.of(node.bindAddress() + ":" + udpAgent.publicPort()), result.repliedFrom(), "via " + node);
+        }
+        assertTrue(ClusterTestSupport.metric(cluster.node(2), "burrow_relayed_streams_total") >= 1,
+                "node 2 relayed the UDP stream to node 0");
     }
 
     /**

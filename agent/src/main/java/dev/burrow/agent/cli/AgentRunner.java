@@ -55,6 +55,9 @@ final class AgentRunner implements TunnelControl {
     private EventLog log;
 
     /** An endpoint that is up, under its name. */
+    /** The live counters of each UDP endpoint, by name, for the agent API. */
+    private final Map<String, dev.burrow.agent.forward.UdpStats> udpStats = new java.util.concurrent.ConcurrentHashMap<>();
+
     private record Opened(String name, Forwarder forwarder, boolean inspected) {
     }
 
@@ -167,6 +170,12 @@ final class AgentRunner implements TunnelControl {
     }
 
     private Future<Forwarder> open(BurrowSession connected, EndpointPlan plan) {
+        if (plan.proto().equals("udp")) {
+            dev.burrow.agent.UdpEndpointBuilder udp = connected.udpEndpoint().port(plan.remotePort())
+                    .idleTimeout(plan.udp().idleTimeout()).maxFlows(plan.udp().maxFlows());
+            udpStats.put(plan.name(), udp.stats());
+            return udp.forward(plan.upstream().getAuthority());
+        }
         if (plan.proto().equals("tcp")) {
             return connected.tcpEndpoint().port(plan.remotePort()).pooling(plan.pooling())
                     .onConnection(connection -> {
@@ -235,8 +244,9 @@ final class AgentRunner implements TunnelControl {
     }
 
     private TunnelInfo info(Opened endpoint) {
+        dev.burrow.agent.forward.UdpStats udp = udpStats.get(endpoint.name());
         return new TunnelInfo(endpoint.name(), endpoint.forwarder().publicUrl(), endpoint.forwarder().proto(),
-                addr(endpoint.forwarder()), endpoint.inspected());
+                addr(endpoint.forwarder()), endpoint.inspected(), udp == null ? null : udp.toJson());
     }
 
     private AgentStatus status() {
@@ -246,7 +256,7 @@ final class AgentRunner implements TunnelControl {
 
     private static String addr(Forwarder forwarder) {
         String upstream = forwarder.upstream().toString();
-        return upstream.startsWith("tcp://") ? upstream.substring("tcp://".length()) : upstream;
+        return upstream.startsWith("tcp://") || upstream.startsWith("udp://") ? upstream.substring("tcp://".length()) : upstream;
     }
 
     private void onEvent(SessionEvent event) {

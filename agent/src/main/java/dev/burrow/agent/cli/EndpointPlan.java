@@ -7,7 +7,18 @@ import java.net.URI;
  * config file's {@code endpoints:} ({@code burrow start}).
  */
 record EndpointPlan(String name, String proto, URI upstream, String hostname, String subdomain, int remotePort,
-                    boolean pooling, boolean inspect, boolean http2) {
+                    boolean pooling, boolean inspect, boolean http2, dev.burrow.agent.UdpFlowSettings udp) {
+
+    EndpointPlan(String name, String proto, URI upstream, String hostname, String subdomain, int remotePort,
+                 boolean pooling, boolean inspect, boolean http2) {
+        this(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2,
+                dev.burrow.agent.UdpFlowSettings.defaults());
+    }
+
+    /** With the flow settings of a UDP endpoint. */
+    EndpointPlan withUdp(dev.burrow.agent.UdpFlowSettings flows) {
+        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, flows);
+    }
 
     static EndpointPlan of(EndpointConfig config, AgentSettings settings) {
         return new EndpointPlan(config.name(), config.proto(), config.upstream(), config.hostname(), null, config.remotePort(),

@@ -77,8 +77,18 @@ final class EndpointReader {
         }
         boolean tcp = url != null ? url.toLowerCase(Locale.ROOT).startsWith("tcp://")
                 : upstreamUrl.toLowerCase(Locale.ROOT).startsWith("tcp://");
+        boolean udp = url != null ? url.toLowerCase(Locale.ROOT).startsWith("udp://")
+                : upstreamUrl.toLowerCase(Locale.ROOT).startsWith("udp://");
         ConfigValue origin = new ConfigValue(name, path, entry.line());
         try {
+            if (udp) {
+                if (protocol != null) {
+                    throw new IllegalArgumentException("upstream.protocol applies to HTTP endpoints only; delete it");
+                }
+                int port = url == null ? 0 : remotePort(url);
+                HostPort target = UpstreamArgument.udp(upstreamUrl);
+                return new EndpointConfig(name, "udp", null, port, URI.create("udp://" + target), null, pooling, inspect, origin);
+            }
             if (tcp) {
                 if (protocol != null) {
                     throw new IllegalArgumentException("upstream.protocol applies to HTTP endpoints only; delete it");
@@ -98,11 +108,13 @@ final class EndpointReader {
         }
     }
 
+    /** The port of a {@code tcp://} or {@code udp://} url (both schemes are six characters). */
     private static int remotePort(String url) {
         String rest = url.substring("tcp://".length());
         int colon = rest.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("url \"" + url + "\" needs a port, e.g. tcp://:20001 (or leave url out for any port)");
+            throw new IllegalArgumentException("url \"" + url + "\" needs a port, e.g. " + url.substring(0, 6)
+                    + ":20001 (or leave url out for any port)");
         }
         String port = rest.substring(colon + 1);
         return port.equals("0") ? 0 : HostPort.parsePort(port, "url", url);

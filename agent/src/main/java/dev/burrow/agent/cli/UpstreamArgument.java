@@ -53,6 +53,20 @@ final class UpstreamArgument {
         return tcp(value, text);
     }
 
+    /** "53" → localhost:53, "host:53" or "udp://host:53" as given. */
+    static HostPort udp(String text) {
+        String value = text == null ? "" : text.trim();
+        if (value.toLowerCase(java.util.Locale.ROOT).startsWith("udp://")) {
+            value = value.substring("udp://".length());
+        } else if (value.contains("://")) {
+            throw new IllegalArgumentException("invalid upstream \"" + text + "\": a UDP upstream is host:port");
+        }
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("no upstream given (expected a port or host:port)");
+        }
+        return tcp(value, text);
+    }
+
     private static HostPort tcp(String value, String original) {
         if (value.chars().allMatch(Character::isDigit)) {
             return new HostPort(DEFAULT_HOST, HostPort.parsePort(value, "upstream", original));

@@ -21,6 +21,10 @@ public record EndpointSpec(String proto, String hostname, String subdomain, int 
         return new EndpointSpec("tcp", null, null, port, upstream, pooling);
     }
 
+    public static EndpointSpec udp(int port, String upstream) {
+        return new EndpointSpec("udp", null, null, port, upstream, false);
+    }
+
     /** The first BIND of this endpoint. */
     public ControlMessage.Bind firstBind(long requestId) {
         return new ControlMessage.Bind(requestId, proto, hostname, subdomain, port, upstream, bindOptions());
@@ -32,7 +36,7 @@ public record EndpointSpec(String proto, String hostname, String subdomain, int 
      */
     public ControlMessage.Bind rebind(long requestId, String publicUrl) {
         URI url = URI.create(publicUrl);
-        if ("tcp".equals(proto)) {
+        if ("tcp".equals(proto) || "udp".equals(proto)) {
             return new ControlMessage.Bind(requestId, proto, null, null, url.getPort(), upstream, bindOptions());
         }
         return new ControlMessage.Bind(requestId, proto, url.getHost(), null, 0, upstream, bindOptions());

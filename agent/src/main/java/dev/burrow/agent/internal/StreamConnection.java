@@ -2,6 +2,7 @@ package dev.burrow.agent.internal;
 
 import dev.burrow.agent.TunnelConnection;
 import dev.burrow.mux.MuxStream;
+import dev.burrow.protocol.Datagram;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
@@ -43,6 +44,17 @@ public final class StreamConnection implements TunnelConnection {
     @Override
     public Future<Void> writeHeaders(HttpResponseHead head) {
         return stream.writeHeaders(head);
+    }
+
+    @Override
+    public TunnelConnection datagramHandler(Handler<Datagram> handler) {
+        stream.datagramHandler(handler);
+        return this;
+    }
+
+    @Override
+    public boolean writeDatagram(Datagram datagram) {
+        return stream.writeDatagram(datagram);
     }
 
     @Override

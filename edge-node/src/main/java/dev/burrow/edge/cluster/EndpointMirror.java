@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * This node's copy of the cluster's endpoint records, kept by the registry's entry events: which nodes hold a link of
- * each session (for routing without a remote call per request), and the TCP endpoints every node must listen for.
+ * each session (for routing without a remote call per request), and the port endpoints (TCP and UDP) every node must
+ * listen for: the listener callbacks get both, each record saying its protocol.
  */
 public final class EndpointMirror {
     private final Map<String, EndpointRecord> byKey = new ConcurrentHashMap<>();
@@ -39,7 +40,7 @@ public final class EndpointMirror {
             count(previous, -1);
             count(record, +1);
         }
-        if (record.protocol() == EndpointProtocol.TCP) {
+        if (record.protocol().hasPort()) {
             if (previous != null && !previous.id().equals(record.id())) {
                 tcpRemoved.accept(previous);
             }
@@ -75,7 +76,7 @@ public final class EndpointMirror {
             keyById.remove(previous.id(), previous.key());
             count(previous, -1);
         }
-        if (record.protocol() == EndpointProtocol.TCP) {
+        if (record.protocol().hasPort()) {
             tcpRemoved.accept(record);
         }
     }

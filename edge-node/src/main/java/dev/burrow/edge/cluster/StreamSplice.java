@@ -10,7 +10,8 @@ import dev.burrow.edge.relay.Contexts;
 /**
  * Joins two streams of two links (a relay link and an agent link) into one: bytes both ways with backpressure
  * ({@link Pump}, across the two event loops), half-closes and the response head passed on, and a reset of either
- * side reset on the other with the same code and sentence.
+ * side reset on the other with the same code and sentence. Datagrams (UDP streams) pass both ways as they come; one the
+ * other link cannot queue is dropped there and counted by that link.
  */
 final class StreamSplice {
     private StreamSplice() {
@@ -18,6 +19,8 @@ final class StreamSplice {
 
     static void join(MuxStream relay, Context relayContext, MuxStream agent, Context agentContext) {
         agent.headersHandler(relay::writeHeaders);
+        relay.datagramHandler(agent::writeDatagram);
+        agent.datagramHandler(relay::writeDatagram);
         relay.exceptionHandler(error -> agent.reset(codeOf(error), error.getMessage()));
         agent.exceptionHandler(error -> relay.reset(codeOf(error), error.getMessage()));
         Contexts.run(relayContext, () -> Pump.start(relay, relayContext, agent, agentContext, agent::end));

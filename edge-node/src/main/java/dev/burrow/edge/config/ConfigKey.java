@@ -8,6 +8,8 @@ public enum ConfigKey {
     TUNNEL_PORT("tunnel-port"),
     DOMAIN("domain"),
     TCP_PORTS("tcp-ports"),
+    UDP_PORTS("udp-ports"),
+    UDP_MAX_DATAGRAM("udp-max-datagram"),
     DATA_DIR("data-dir"),
     AUTHTOKEN("authtoken"),
     BIND_ADDRESS("bind-address"),

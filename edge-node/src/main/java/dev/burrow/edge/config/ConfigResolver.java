@@ -48,6 +48,14 @@ public final class ConfigResolver {
                 resolver.get(ConfigKey.DOMAIN_VERIFIER, text, null)).validate();
     }
 
+    /** The UDP endpoint settings, from the same sources as {@link #resolve}. */
+    public static UdpSettings resolveUdp(Map<ConfigKey, List<String>> flags, Map<String, String> env, Path configFile) {
+        ConfigResolver resolver = load(flags, env, configFile);
+        UdpSettings defaults = UdpSettings.defaults();
+        return new UdpSettings(resolver.get(ConfigKey.UDP_PORTS, PortRange::parse, defaults.ports()),
+                resolver.get(ConfigKey.UDP_MAX_DATAGRAM, ConfigResolver::parseCount, defaults.maxDatagram())).validate();
+    }
+
     private static ConfigResolver load(Map<ConfigKey, List<String>> flags, Map<String, String> env, Path configFile) {
         ConfigResolver resolver = new ConfigResolver();
         Path file = configFile;

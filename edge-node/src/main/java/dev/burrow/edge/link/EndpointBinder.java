@@ -33,6 +33,8 @@ public final class EndpointBinder {
     private final IntSupplier publicHttpPort;
     private volatile java.util.function.IntFunction<String> tenantElsewhere = port -> null;
     private final BindPolicy policy;
+    private volatile PortRange udpPorts;
+    private volatile PortListeners udpListeners;
 
     /**
      * @param publicHttpPort the port of the public HTTP listener (read when building URLs; 80 is left out of them)
@@ -58,9 +60,11 @@ public final class EndpointBinder {
             bound = bindHttp(sessionId, principal, linkEpoch, bind, pooling);
         } else if (protocol == EndpointProtocol.TCP) {
             bound = bindTcp(sessionId, principal, linkEpoch, bind.port(), pooling);
+        } else if (protocol == EndpointProtocol.UDP && udpListeners != null) {
+            bound = bindUdp(sessionId, principal, linkEpoch, bind.port(), pooling);
         } else {
             bound = Future.failedFuture(new EndpointException(ErrorCode.UNSUPPORTED_PROTOCOL,
-                    "protocol \"" + bind.proto() + "\" is not supported; use http or tcp"));
+                    "protocol \"" + bind.proto() + "\" is not supported; use http, tcp" + (udpListeners != null ? " or udp" : "")));
         }
         return bound.compose(endpoint -> policy.recheckQuota(principal, endpoint).map(endpoint).recover(over ->
                         unbind(sessionId, endpoint.id()).transform(ignored -> Future.<Endpoint>failedFuture(over))))
@@ -70,6 +74,13 @@ public final class EndpointBinder {
                     return Future.succeededFuture(new ControlMessage.BindResult(bind.requestId(), false, null, null, code,
                             error.getMessage()));
                 });
+    }
+
+    /** Serves UDP endpoints: ports from {@code range}, each opened on {@code listeners}. Without it, udp is refused. */
+    public EndpointBinder udp(PortRange range, PortListeners listeners) {
+        this.udpPorts = range;
+        this.udpListeners = listeners;
+        return this;
     }
 
     /** Whether the bind asks for endpoint pooling ({@code options.pooling = "true"}, what {@code --pooling} sends). */
@@ -87,15 +98,19 @@ public final class EndpointBinder {
 
     /** Removes an endpoint of the session and closes its port when it is a TCP endpoint. */
     public Future<Endpoint> unbind(String sessionId, String endpointId) {
-        return registry.unbind(endpointId, sessionId).compose(endpoint -> endpoint.protocol() == EndpointProtocol.TCP
+        return registry.unbind(endpointId, sessionId).compose(endpoint -> endpoint.protocol().hasPort()
                 && endpoint.state() == EndpointState.OFFLINE
-                ? portListeners.close(endpoint.id()).map(endpoint) : Future.succeededFuture(endpoint));
+                ? listenersOf(endpoint.protocol()).close(endpoint.id()).map(endpoint) : Future.succeededFuture(endpoint));
+    }
+
+    private PortListeners listenersOf(EndpointProtocol protocol) {
+        return protocol == EndpointProtocol.UDP ? udpListeners : portListeners;
     }
 
     /** The URL the public reaches an endpoint at. */
     public String publicUrl(Endpoint endpoint) {
-        if (endpoint.protocol() == EndpointProtocol.TCP) {
-            return "tcp://" + domain + ":" + endpoint.port();
+        if (endpoint.protocol().hasPort()) {
+            return endpoint.protocol().wireName() + "://" + domain + ":" + endpoint.port();
         }
         int port = publicHttpPort.getAsInt();
         return "http://" + endpoint.hostname() + (port == 80 ? "" : ":" + port);
@@ -160,6 +175,40 @@ public final class EndpointBinder {
         return policy.checkRandomPort(principal).compose(ok -> tryPort(start, 0, sessionId, ownerKey, linkEpoch));
     }
 
+    private Future<Endpoint> bindUdp(String sessionId, Principal principal, long linkEpoch, int port, boolean pooling) {
+        PortRange range = udpPorts;
+        if (port != 0 && !range.contains(port)) {
+            return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE, "UDP port " + port
+                    + " is outside this edge's UDP port range " + range + "; ask for a port in it or for any port (0)"));
+        }
+        String ownerKey = principal.endpointOwnerKey();
+        if (port != 0) {
+            return policy.checkUdpPort(principal, port).compose(ok -> registry.bind(
+                    EndpointClaim.port(EndpointProtocol.UDP, port, sessionId, ownerKey, linkEpoch).withPooling(pooling))
+                    .compose(endpoint -> openOrUnbind(udpListeners, endpoint, sessionId)));
+        }
+        int start = range.low() + ThreadLocalRandom.current().nextInt(range.size());
+        return policy.checkUdpPort(principal, 0).compose(ok -> tryUdpPort(range, start, 0, sessionId, ownerKey, linkEpoch));
+    }
+
+    private Future<Endpoint> tryUdpPort(PortRange range, int start, int attempt, String sessionId, String ownerKey, long linkEpoch) {
+        if (attempt >= Math.min(PORT_ATTEMPTS, range.size())) {
+            return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE,
+                    "no free UDP port in this edge's range " + range + " (tried " + attempt + ")"));
+        }
+        int port = range.low() + Math.floorMod(start - range.low() + attempt, range.size());
+        return registry.lookupPort(EndpointProtocol.UDP, port).compose(existing -> existing != null
+                ? tryUdpPort(range, start, attempt + 1, sessionId, ownerKey, linkEpoch)
+                : registry.bind(EndpointClaim.port(EndpointProtocol.UDP, port, sessionId, ownerKey, linkEpoch))
+                .compose(endpoint -> openOrUnbind(udpListeners, endpoint, sessionId))
+                .recover(error -> tryUdpPort(range, start, attempt + 1, sessionId, ownerKey, linkEpoch)));
+    }
+
+    private Future<Endpoint> openOrUnbind(PortListeners listeners, Endpoint endpoint, String sessionId) {
+        return listeners.open(endpoint).map(endpoint).recover(error ->
+                registry.unbind(endpoint.id(), sessionId).transform(ignored -> Future.failedFuture(error)));
+    }
+
     private Future<Endpoint> tryPort(int start, int attempt, String sessionId, String ownerKey, long linkEpoch) {
         if (attempt >= Math.min(PORT_ATTEMPTS, tcpPorts.size())) {
             return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE,
@@ -173,8 +222,7 @@ public final class EndpointBinder {
     }
 
     private Future<Endpoint> claimAndListen(int port, String sessionId, String ownerKey, long linkEpoch, boolean pooling) {
-        return registry.bind(EndpointClaim.tcp(port, sessionId, ownerKey, linkEpoch).withPooling(pooling)).compose(endpoint ->
-                portListeners.open(endpoint).map(endpoint).recover(error ->
-                        registry.unbind(endpoint.id(), sessionId).transform(ignored -> Future.failedFuture(error))));
+        return registry.bind(EndpointClaim.tcp(port, sessionId, ownerKey, linkEpoch).withPooling(pooling))
+                .compose(endpoint -> openOrUnbind(portListeners, endpoint, sessionId));
     }
 }

@@ -30,4 +30,9 @@ public record EndpointClaim(EndpointProtocol protocol, String hostname, int port
     public static EndpointClaim tcp(int port, String sessionId, String ownerKey, long linkEpoch) {
         return new EndpointClaim(EndpointProtocol.TCP, null, port, sessionId, ownerKey, linkEpoch);
     }
+
+    /** A claim of a port of {@code protocol} (TCP or UDP). */
+    public static EndpointClaim port(EndpointProtocol protocol, int port, String sessionId, String ownerKey, long linkEpoch) {
+        return new EndpointClaim(protocol, null, port, sessionId, ownerKey, linkEpoch);
+    }
 }

@@ -34,9 +34,13 @@ public record EndpointRecord(String id, EndpointProtocol protocol, String hostna
         return false;
     }
 
-    /** The map key of an HTTP hostname or a TCP port. */
+    /** The map key of an HTTP hostname, a TCP port or a UDP port (UDP ports are a space of their own). */
     public static String keyOf(EndpointProtocol protocol, String hostname, int port) {
-        return protocol == EndpointProtocol.HTTP ? "h:" + hostname : "p:" + port;
+        return switch (protocol) {
+            case HTTP -> "h:" + hostname;
+            case TCP -> "p:" + port;
+            case UDP -> "u:" + port;
+        };
     }
 
     public String key() {

@@ -28,6 +28,11 @@ public interface EndpointRegistry {
     /** The TCP endpoint on a port, or null. */
     Future<Endpoint> lookupPort(int port);
 
+    /** The endpoint on a port of {@code protocol} (TCP or UDP), or null. By default only TCP ports are known. */
+    default Future<Endpoint> lookupPort(EndpointProtocol protocol, int port) {
+        return protocol == EndpointProtocol.TCP ? lookupPort(port) : Future.succeededFuture();
+    }
+
     /** The endpoint with this id, or null. */
     Future<Endpoint> lookupId(String endpointId);
 

@@ -74,7 +74,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
                         ? new EndpointException(ErrorCode.HOSTNAME_IN_USE,
                         "hostname " + claim.hostname() + " is already bound by another agent session")
                         : new EndpointException(ErrorCode.PORT_UNAVAILABLE,
-                        "TCP port " + claim.port() + " is already bound by another agent session"));
+                        claim.protocol() + " port " + claim.port() + " is already bound by another agent session"));
             }
             misses.remove(key);
             Endpoint endpoint = outcome.toEndpoint();
@@ -106,6 +106,11 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     @Override
     public Future<Endpoint> lookupPort(int port) {
         return lookupKey(EndpointRecord.keyOf(EndpointProtocol.TCP, null, port));
+    }
+
+    @Override
+    public Future<Endpoint> lookupPort(EndpointProtocol protocol, int port) {
+        return lookupKey(EndpointRecord.keyOf(protocol, null, port));
     }
 
     private Future<Endpoint> lookupKey(String key) {

@@ -90,6 +90,19 @@ public final class BindPolicy {
         return checkQuota(principal, EndpointProtocol.TCP, null);
     }
 
+    /**
+     * Checks a UDP port, asked for or random (0): the scopes ({@code bind:udp:PORT}, {@code bind:udp:*}) and the
+     * endpoint quota. UDP ports are not reserved per tenant (reservations name TCP ports only).
+     */
+    public Future<Void> checkUdpPort(Principal principal, int port) {
+        if (!Scopes.allowsPort(principal.scopes(), "udp", port)) {
+            return refuse(ErrorCode.NOT_PERMITTED, "this authtoken's scopes " + principal.scopes() + " do not allow "
+                    + (port == 0 ? "a random UDP port" : "UDP port " + port));
+        }
+        return checkQuota(principal, EndpointProtocol.UDP,
+                port == 0 ? null : EndpointRecord.keyOf(EndpointProtocol.UDP, null, port));
+    }
+
     /** Whether a port may be handed out at random: nobody reserved it. */
     public Future<Boolean> isPortUnreserved(int port) {
         return store.portOwner(port).map(owner -> owner == null);

@@ -70,12 +70,17 @@ public final class Scopes {
 
     /** Whether the scopes allow binding a TCP port. */
     public static boolean allowsPort(List<String> scopes, int port) {
+        return allowsPort(scopes, "tcp", port);
+    }
+
+    /** Whether the scopes allow binding a port of {@code proto} ("tcp" or "udp"); port 0 means a random one. */
+    public static boolean allowsPort(List<String> scopes, String proto, int port) {
         if (scopes.isEmpty()) {
             return true;
         }
         for (String scope : scopes) {
             String target = scope.substring(BIND.length());
-            if (target.equals("*") || target.equals("tcp:*") || target.equals("tcp:" + port)) {
+            if (target.equals("*") || target.equals(proto + ":*") || (port != 0 && target.equals(proto + ":" + port))) {
                 return true;
             }
         }
