@@ -39,6 +39,13 @@ final class HttpExchange {
     static final int RESPONSE_WRITE_QUEUE_BYTES = 256 * 1024;
     /** Tries of a bodiless idempotent request whose link or relay died before any answer (a node lost mid-flight). */
     private static final int MAX_ATTEMPTS = 3;
+    /**
+     * How long a request whose endpoint has no live link waits for one before its 502: while an agent's link moves to
+     * another node (a rolling restart, a drain) or a restarted node learns the links, the gap lasts well under a
+     * second. Nothing was sent anywhere yet, so waiting is safe for any method; the request stays paused meanwhile.
+     */
+    static final long OFFLINE_WAIT_MILLIS = 2_000;
+    private static final long OFFLINE_POLL_MILLIS = 100;
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
@@ -56,6 +63,8 @@ final class HttpExchange {
     private String host;
     private String rawHost;
     private int attempts;
+    private boolean admitted;
+    private long offlineSince;
     private boolean upgrade;
     private boolean bodiless;
     private volatile MuxStream stream;
@@ -89,7 +98,28 @@ final class HttpExchange {
 
     private void lookUpAndRoute() {
         attempts++;
+        lookUp();
+    }
+
+    private void lookUp() {
         registry.lookupHostname(host).onComplete(ar -> Contexts.run(requestContext, () -> route(ar, rawHost)));
+    }
+
+    /** Looks the endpoint up again shortly, within {@link #OFFLINE_WAIT_MILLIS}; false once that time is over. */
+    private boolean waitForLink() {
+        long now = System.nanoTime();
+        if (offlineSince == 0) {
+            offlineSince = now;
+        }
+        if (done || now - offlineSince >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(OFFLINE_WAIT_MILLIS)) {
+            return false;
+        }
+        requestContext.owner().setTimer(OFFLINE_POLL_MILLIS, id -> Contexts.run(requestContext, () -> {
+            if (!done) {
+                lookUp();
+            }
+        }));
+        return true;
     }
 
     private String rawHost() {
@@ -111,7 +141,8 @@ final class HttpExchange {
             fail(404, "Tunnel " + host + " not found", "Tunnel " + host + " not found: no agent serves this hostname on this edge.");
             return;
         }
-        int limit = attempts == 1 ? admission.refuse(endpoint) : 0;
+        int limit = attempts == 1 && !admitted ? admission.refuse(endpoint) : 0;
+        admitted = true;
         if (limit > 0) {
             fail(429, "Too many requests", "the tunnel " + host + " is over its account's limit of " + limit
                     + " requests per second; slow down and retry");
@@ -119,7 +150,9 @@ final class HttpExchange {
         }
         AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint) : null;
         if (link == null) {
-            fail(502, "Agent offline", "the agent for " + host + " is offline; it may be reconnecting, try again shortly");
+            if (!waitForLink()) {
+                fail(502, "Agent offline", "the agent for " + host + " is offline; it may be reconnecting, try again shortly");
+            }
             return;
         }
         upgrade = HeaderRules.isUpgradeRequest(request);

@@ -191,7 +191,8 @@ public final class SteadyLoad {
             } else {
                 int end = response.indexOf('\r');
                 nodeCounts.failures.add("#" + n + " " + (response.isEmpty() ? "empty response"
-                        : response.substring(0, end < 0 ? Math.min(80, response.length()) : end)));
+                        : response.substring(0, end < 0 ? Math.min(80, response.length()) : end)
+                        + " [" + response.substring(Math.max(0, response.length() - 160)).replaceAll("\\s+", " ") + "]"));
             }
         } catch (IOException e) {
             nodeCounts.failures.add("#" + n + " " + e);
