@@ -172,7 +172,17 @@ public final class SteadyLoad {
         counts.get(nodes.get(first)).failures.add("#" + n + " every node refused the connection");
     }
 
-    /** One request; false when the connection was refused (nothing was sent). */
+    /**
+     * A connection that a stopping node accepted and closed without a byte of answer: as a load balancer does
+     * (haproxy's {@code retry-on empty-response conn-failure}), the idempotent GET goes to the next node, counted as
+     * refused at this one.
+     */
+    private static boolean closedUnanswered(NodeCounts nodeCounts) {
+        nodeCounts.refused.incrementAndGet();
+        return false;
+    }
+
+    /** One request; false when the connection was refused or closed unanswered (then it may go to another node). */
     private boolean once(EdgeProcess node, NodeCounts nodeCounts, long n, Duration timeout) {
         try (Socket socket = new Socket()) {
             try {
@@ -185,7 +195,19 @@ public final class SteadyLoad {
             socket.setSoTimeout((int) timeout.toMillis());
             socket.getOutputStream().write(("GET /echo?load=" + n + " HTTP/1.1\r\nHost: " + node.hostHeader(name)
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String response;
+            try {
+                response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.net.SocketException reset) {
+                response = "";
+                if (retryRefused) {
+                    return closedUnanswered(nodeCounts);
+                }
+                throw reset;
+            }
+            if (response.isEmpty() && retryRefused) {
+                return closedUnanswered(nodeCounts);
+            }
             if (response.startsWith("HTTP/1.1 200")) {
                 nodeCounts.succeeded.incrementAndGet();
             } else {
