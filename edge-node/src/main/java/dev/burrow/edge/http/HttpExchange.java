@@ -150,7 +150,9 @@ final class HttpExchange {
         }
         AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint) : null;
         if (link == null) {
-            if (!waitForLink()) {
+            // Only an endpoint the registry calls online is waited for: one marked offline lost its agent (killed,
+            // cut off) and answers at once, so a client can fail over without waiting.
+            if (endpoint.state() != EndpointState.ONLINE || !waitForLink()) {
                 fail(502, "Agent offline", "the agent for " + host + " is offline; it may be reconnecting, try again shortly");
             }
             return;
