@@ -63,7 +63,7 @@ timeout 300 dpkg -i "$AGENT_DEB" "$EDGE_DEB" > "$WORK/dpkg-install.log" 2>&1 || 
 [ "$(command -v burrow)" = /usr/bin/burrow ] || die "burrow is not /usr/bin/burrow on the PATH ($(command -v burrow || echo none))"
 [ "$(command -v burrow-edge)" = /usr/bin/burrow-edge ] || die "burrow-edge is not on the PATH"
 version=$(burrow --version)
-[[ $version == burrow-agent/* ]] || die "burrow --version printed '$version'"
+[[ $version == 'burrow version '* ]] || die "burrow --version printed '$version'"
 edge_version=$(burrow-edge --version)
 [ -n "$edge_version" ] || die "burrow-edge --version printed nothing"
 [ "$(stat -c '%U:%G %a' /var/lib/burrow)" = "burrow:burrow 750" ] || die "/var/lib/burrow is $(stat -c '%U:%G %a' /var/lib/burrow)"
