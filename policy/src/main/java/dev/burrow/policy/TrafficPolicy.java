@@ -1,0 +1,28 @@
+package dev.burrow.policy;
+
+import io.vertx.core.Future;
+
+/**
+ * An endpoint's compiled traffic policy: immutable, shared by every connection and exchange of the endpoint, and
+ * evaluated on event loops (it never blocks; anything slow, such as a cluster-wide counter, is a {@link Future}).
+ * Built by {@link PolicyCompiler}; {@link #none()} is the policy of an endpoint that has none and costs nothing.
+ */
+public interface TrafficPolicy {
+
+    /** The policy of an endpoint without one: every phase proceeds at once. */
+    static TrafficPolicy none() {
+        return NoPolicy.INSTANCE;
+    }
+
+    /** True when no phase has a rule, so callers may skip building the facts at all. */
+    boolean isEmpty();
+
+    /** The {@code on_tcp_connect} phase, for every public connection before any stream is opened to the agent. */
+    Future<Verdict> onTcpConnect(ConnectionFacts connection);
+
+    /**
+     * Starts one HTTP exchange: the returned object runs {@code on_http_request} and later {@code on_http_response}
+     * for it and carries what those phases share (variables, action results, the decision trail).
+     */
+    PolicyExchange newExchange(ConnectionFacts connection, PolicyRequest request);
+}

@@ -1,0 +1,28 @@
+package dev.burrow.policy;
+
+import java.util.List;
+import java.util.Map;
+
+/** What a phase decided: go on, answer here, or close the connection. */
+public sealed interface Verdict {
+    Verdict PROCEED = new Proceed();
+
+    /** The traffic goes on (possibly edited). */
+    record Proceed() implements Verdict {
+    }
+
+    /**
+     * The edge answers the request itself (deny, custom-response, redirect, basic-auth's 401, rate-limit's 429, ...);
+     * nothing reaches the agent. {@code action} names the action that decided, for logs and metrics.
+     */
+    record Respond(int status, List<Map.Entry<String, String>> headers, byte[] body, String action) implements Verdict {
+        public Respond {
+            headers = List.copyOf(headers);
+            body = body == null ? new byte[0] : body;
+        }
+    }
+
+    /** The connection is closed without an answer (close-connection, restrict-ips on a TCP endpoint). */
+    record Close(String action, String reason) implements Verdict {
+    }
+}
