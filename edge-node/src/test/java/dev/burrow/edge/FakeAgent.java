@@ -91,6 +91,10 @@ final class FakeAgent {
         return bind("tcp", null, null, port);
     }
 
+    Future<ControlMessage.BindResult> bindUdp(int port) {
+        return bind("udp", null, null, port);
+    }
+
     Future<ControlMessage.BindResult> bind(String proto, String hostname, String subdomain, int port) {
         long id = requestIds.incrementAndGet();
         Promise<ControlMessage.BindResult> promise = Promise.promise();

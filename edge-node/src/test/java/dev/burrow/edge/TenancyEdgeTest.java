@@ -42,8 +42,11 @@ class TenancyEdgeTest {
     private EdgeNode edge;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** An edge starts in 3-5 s on an idle machine and took over 30 s with the machine's load at 15. */
+    private static final int START_SECONDS = 120;
+
     static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     @BeforeEach
@@ -80,7 +83,8 @@ class TenancyEdgeTest {
         EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
                 .withDataDir(dataDir).withDomain("example.com").withTcpPorts(TCP_PORTS)
                 .withOfflineGrace(Duration.ofSeconds(30));
-        return await(EdgeNode.start(vertx, config, TenancySettings.defaults().withDomainVerifier("accept-all")));
+        return EdgeNode.start(vertx, config, TenancySettings.defaults().withDomainVerifier("accept-all"))
+                .toCompletionStage().toCompletableFuture().get(START_SECONDS, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -162,6 +166,47 @@ class TenancyEdgeTest {
         FakeAgent dev = agent(edge.devAuthtoken());
         assertRefused(ErrorCode.HOSTNAME_RESERVED, await(dev.bindHttp("b.example.com", null)));
         assertTrue(await(dev.bindHttp(null, null)).ok());
+    }
+
+    @Test
+    void aReservedUdpPortIsOnlyItsTenantsAndLeavesTheSameTcpPortFree() throws Exception {
+        int port = freeUdpPortInDefaultRange();
+        String tokenA = tenantWithToken("udp-a", new JsonObject());
+        String tokenB = tenantWithToken("udp-b", new JsonObject(), "bind:udp:" + port);
+        Reply reserved = admin("POST", "/tenants/udp-b/reservations", new JsonObject().put("name", "UDP:" + port));
+        assertEquals(201, reserved.status(), reserved.json().encode());
+        assertEquals("udp:" + port, reserved.json().getString("name"), reserved.json().encode());
+        Reply bad = admin("POST", "/tenants/udp-b/reservations", new JsonObject().put("name", "udp:70000"));
+        assertEquals(400, bad.status());
+        assertTrue(bad.json().encode().contains("UDP port 70000 is not a port (1-65535)"), bad.json().encode());
+
+        FakeAgent a = agent(tokenA);
+        ControlMessage.BindResult refused = await(a.bindUdp(port));
+        assertRefused(ErrorCode.PORT_RESERVED, refused);
+        assertEquals("UDP port " + port + " is reserved by another account", refused.message());
+
+        FakeAgent b = agent(tokenB);
+        ControlMessage.BindResult bound = await(b.bindUdp(port));
+        assertTrue(bound.ok(), bound.message());
+        assertEquals("udp://example.com:" + port, bound.publicUrl());
+        // The scope names UDP only: the same number over TCP, or another UDP port, is not this token's.
+        assertRefused(ErrorCode.NOT_PERMITTED, await(b.bindUdp(0)));
+        assertRefused(ErrorCode.NOT_PERMITTED, await(b.bindTcp(TCP_PORTS.low())));
+    }
+
+    /** A UDP port of the edge's default range that nothing on this machine holds now. */
+    private static int freeUdpPortInDefaultRange() {
+        PortRange range = dev.burrow.edge.config.UdpSettings.DEFAULT_PORTS;
+        int start = new java.util.Random().nextInt(range.size());
+        for (int i = 0; i < range.size(); i++) {
+            int port = range.low() + (start + i) % range.size();
+            try (java.net.DatagramSocket socket = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", port))) {
+                return port;
+            } catch (java.io.IOException e) {
+                // taken: try the next
+            }
+        }
+        throw new IllegalStateException("no free UDP port in " + range);
     }
 
     @Test

@@ -143,7 +143,7 @@ public final class AdminCommand implements Runnable {
 
     @Command(name = "create-token", mixinStandardHelpOptions = true, description = "Issues an authtoken for a tenant; the secret is printed once.")
     static final class CreateToken extends TenantSubcommand {
-        @Option(names = "--scope", paramLabel = "SCOPE", description = "bind:HOST, bind:*.DOMAIN, bind:tcp:PORT, bind:tcp:* (repeatable).")
+        @Option(names = "--scope", paramLabel = "SCOPE", description = "bind:HOST, bind:*.DOMAIN, bind:tcp:PORT, bind:tcp:*, bind:udp:PORT, bind:udp:* (repeatable).")
         List<String> scopes;
         @Option(names = "--description", paramLabel = "TEXT", description = "What the token is for, shown in listings.")
         String description;
@@ -166,9 +166,9 @@ public final class AdminCommand implements Runnable {
         }
     }
 
-    @Command(name = "reserve", mixinStandardHelpOptions = true, description = "Reserves app.example.com, *.acme.example.com or tcp:PORT for a tenant.")
+    @Command(name = "reserve", mixinStandardHelpOptions = true, description = "Reserves app.example.com, *.acme.example.com, tcp:PORT or udp:PORT for a tenant.")
     static final class Reserve extends TenantSubcommand {
-        @Parameters(index = "1", paramLabel = "NAME", description = "app.example.com, *.acme.example.com or tcp:PORT.")
+        @Parameters(index = "1", paramLabel = "NAME", description = "app.example.com, *.acme.example.com, tcp:PORT or udp:PORT.")
         String name;
 
         @Override

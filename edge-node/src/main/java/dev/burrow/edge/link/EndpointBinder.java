@@ -10,6 +10,7 @@ import dev.burrow.edge.registry.EndpointState;
 import dev.burrow.edge.registry.Hostnames;
 import dev.burrow.edge.tenancy.BindPolicy;
 import dev.burrow.edge.tenancy.Principal;
+import dev.burrow.edge.tenancy.Reservation;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import io.vertx.core.Future;
@@ -197,7 +198,9 @@ public final class EndpointBinder {
                     "no free UDP port in this edge's range " + range + " (tried " + attempt + ")"));
         }
         int port = range.low() + Math.floorMod(start - range.low() + attempt, range.size());
+        // A random port never lands on a reserved one, whoever reserved it (as for TCP).
         return registry.lookupPort(EndpointProtocol.UDP, port).compose(existing -> existing != null
+                ? Future.succeededFuture(false) : policy.isPortUnreserved(Reservation.Kind.UDP_PORT, port)).compose(free -> !free
                 ? tryUdpPort(range, start, attempt + 1, sessionId, ownerKey, linkEpoch)
                 : registry.bind(EndpointClaim.port(EndpointProtocol.UDP, port, sessionId, ownerKey, linkEpoch))
                 .compose(endpoint -> openOrUnbind(udpListeners, endpoint, sessionId))

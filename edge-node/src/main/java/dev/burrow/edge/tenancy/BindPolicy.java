@@ -91,21 +91,30 @@ public final class BindPolicy {
     }
 
     /**
-     * Checks a UDP port, asked for or random (0): the scopes ({@code bind:udp:PORT}, {@code bind:udp:*}) and the
-     * endpoint quota. UDP ports are not reserved per tenant (reservations name TCP ports only).
+     * Checks a UDP port, asked for or random (0): the scopes ({@code bind:udp:PORT}, {@code bind:udp:*}), another
+     * tenant's reservation of that port ({@code udp:PORT}) and the endpoint quota.
      */
     public Future<Void> checkUdpPort(Principal principal, int port) {
         if (!Scopes.allowsPort(principal.scopes(), "udp", port)) {
             return refuse(ErrorCode.NOT_PERMITTED, "this authtoken's scopes " + principal.scopes() + " do not allow "
                     + (port == 0 ? "a random UDP port" : "UDP port " + port));
         }
-        return checkQuota(principal, EndpointProtocol.UDP,
-                port == 0 ? null : EndpointRecord.keyOf(EndpointProtocol.UDP, null, port));
+        if (port == 0) {
+            return checkQuota(principal, EndpointProtocol.UDP, null);
+        }
+        return store.portOwner(Reservation.Kind.UDP_PORT, port).compose(owner -> owner != null && !owner.equals(principal.tenantId())
+                ? refuse(ErrorCode.PORT_RESERVED, "UDP port " + port + " is reserved by another account")
+                : checkQuota(principal, EndpointProtocol.UDP, EndpointRecord.keyOf(EndpointProtocol.UDP, null, port)));
     }
 
-    /** Whether a port may be handed out at random: nobody reserved it. */
+    /** Whether a TCP port may be handed out at random: nobody reserved it. */
     public Future<Boolean> isPortUnreserved(int port) {
-        return store.portOwner(port).map(owner -> owner == null);
+        return isPortUnreserved(Reservation.Kind.TCP_PORT, port);
+    }
+
+    /** Whether a port of {@code kind} (TCP_PORT or UDP_PORT) may be handed out at random: nobody reserved it. */
+    public Future<Boolean> isPortUnreserved(Reservation.Kind kind, int port) {
+        return store.portOwner(kind, port).map(owner -> owner == null);
     }
 
     /**

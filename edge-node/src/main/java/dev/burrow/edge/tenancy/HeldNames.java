@@ -73,8 +73,8 @@ final class HeldNames {
         return domain == null ? null : new NameOwner(domain.tenantId(), NameOwner.Via.CUSTOM_DOMAIN, false, hostname);
     }
 
-    String portOwner(int port) {
-        Reservation r = reservations.get(Reservation.Kind.TCP_PORT.prefix() + port);
+    String portOwner(Reservation.Kind kind, int port) {
+        Reservation r = reservations.get(kind.prefix() + port);
         return r == null ? null : r.tenantId();
     }
 }

@@ -80,8 +80,8 @@ public final class ReservedNames {
     // ---- reservations ----
 
     /**
-     * Reserves a hostname ({@code app.example.com}), a wildcard ({@code *.acme.example.com}) or a TCP port
-     * ({@code tcp:20022}) for a tenant. Idempotent for the same tenant; NAME_TAKEN when another tenant holds it or an
+     * Reserves a hostname ({@code app.example.com}), a wildcard ({@code *.acme.example.com}), a TCP port
+     * ({@code tcp:20022}) or a UDP port ({@code udp:20053}) for a tenant. Idempotent for the same tenant; NAME_TAKEN when another tenant holds it or an
      * overlapping name.
      */
     public Future<Reservation> reserve(String tenantId, String spec) {
@@ -105,7 +105,7 @@ public final class ReservedNames {
                     throw taken(wanted.display());
                 }
             }
-            if (wanted.kind() != Reservation.Kind.TCP_PORT) {
+            if (!wanted.kind().isPort()) {
                 checkNoOverlap(tenantId, wanted.kind() == Reservation.Kind.WILDCARD, wanted.value(), wanted.display());
             }
             lease.beforeWrite();
@@ -140,10 +140,15 @@ public final class ReservedNames {
 
     /** The tenant a reserved TCP port belongs to, or null. */
     public Future<String> portOwner(int port) {
+        return portOwner(Reservation.Kind.TCP_PORT, port);
+    }
+
+    /** The tenant a reserved port of {@code kind} (TCP_PORT or UDP_PORT) belongs to, or null. */
+    public Future<String> portOwner(Reservation.Kind kind, int port) {
         if (mirrored) {
-            return Future.succeededFuture(held.portOwner(port));
+            return Future.succeededFuture(held.portOwner(kind, port));
         }
-        return fromStage(reservations.getAsync(Reservation.Kind.TCP_PORT.prefix() + port))
+        return fromStage(reservations.getAsync(kind.prefix() + port))
                 .map(r -> r == null ? null : r.tenantId());
     }
 
@@ -295,21 +300,26 @@ public final class ReservedNames {
 
     static Reservation parseReservation(String tenantId, String spec) {
         if (spec == null || spec.isBlank()) {
-            throw new IllegalArgumentException("give a hostname (app.example.com), a wildcard (*.acme.example.com) or a TCP port (tcp:20022)");
+            throw new IllegalArgumentException("give a hostname (app.example.com), a wildcard (*.acme.example.com), a TCP port"
+                    + " (tcp:20022) or a UDP port (udp:20053)");
         }
         String value = spec.trim();
         long now = System.currentTimeMillis();
-        if (value.toLowerCase(java.util.Locale.ROOT).startsWith("tcp:")) {
+        String lower = value.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("tcp:") || lower.startsWith("udp:")) {
+            String protocol = lower.substring(0, 3);
+            String upper = protocol.toUpperCase(java.util.Locale.ROOT);
             int port;
             try {
                 port = Integer.parseInt(value.substring(4).trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("\"" + spec + "\" is not a TCP port reservation; use tcp:PORT such as tcp:20022");
+                throw new IllegalArgumentException("\"" + spec + "\" is not a " + upper + " port reservation; use " + protocol
+                        + ":PORT such as " + protocol + (protocol.equals("tcp") ? ":20022" : ":20053"));
             }
             if (port < 1 || port > 65_535) {
-                throw new IllegalArgumentException("TCP port " + port + " is not a port (1-65535)");
+                throw new IllegalArgumentException(upper + " port " + port + " is not a port (1-65535)");
             }
-            return new Reservation(Reservation.Kind.TCP_PORT, Integer.toString(port), tenantId, now);
+            return new Reservation(Reservation.Kind.port(protocol), Integer.toString(port), tenantId, now);
         }
         boolean wildcard = value.startsWith("*.");
         String host = Hostnames.normalize(wildcard ? value.substring(2) : value);
@@ -356,7 +366,7 @@ public final class ReservedNames {
         @Override
         public boolean apply(Map.Entry<String, Reservation> entry) {
             Reservation r = entry.getValue();
-            return r != null && r.kind() != Reservation.Kind.TCP_PORT && r.value().endsWith(suffix);
+            return r != null && !r.kind().isPort() && r.value().endsWith(suffix);
         }
     }
 }

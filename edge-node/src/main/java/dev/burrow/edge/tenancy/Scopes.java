@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * Token ACLs. A token without scopes may bind whatever its tenant may; with scopes, only what one of them allows:
  * {@code bind:app.example.com} (that hostname), {@code bind:*.acme.example.com} (names under it, on a label
- * boundary), {@code bind:tcp:20022} (that port), {@code bind:tcp:*} (any TCP port), {@code bind:*} (anything).
+ * boundary), {@code bind:tcp:20022} (that port), {@code bind:tcp:*} (any TCP port), {@code bind:udp:20053} and
+ * {@code bind:udp:*} (the same for UDP), {@code bind:*} (anything).
  */
 public final class Scopes {
     public static final String BIND = "bind:";
@@ -26,20 +27,23 @@ public final class Scopes {
         for (String scope : scopes) {
             String s = scope == null ? "" : scope.trim();
             if (!s.toLowerCase(Locale.ROOT).startsWith(BIND)) {
-                throw new IllegalArgumentException("scope \"" + scope + "\" is not known; use bind:HOST, bind:*.DOMAIN, bind:tcp:PORT or bind:tcp:*");
+                throw new IllegalArgumentException("scope \"" + scope + "\" is not known; use bind:HOST, bind:*.DOMAIN, bind:tcp:PORT,"
+                        + " bind:tcp:*, bind:udp:PORT or bind:udp:*");
             }
             String target = s.substring(BIND.length()).trim();
-            if (target.equals("*") || target.equalsIgnoreCase("tcp:*")) {
-                valid.add(BIND + target.toLowerCase(Locale.ROOT));
-            } else if (target.toLowerCase(Locale.ROOT).startsWith("tcp:")) {
+            String lower = target.toLowerCase(Locale.ROOT);
+            if (target.equals("*") || lower.equals("tcp:*") || lower.equals("udp:*")) {
+                valid.add(BIND + lower);
+            } else if (lower.startsWith("tcp:") || lower.startsWith("udp:")) {
+                String protocol = lower.substring(0, 3);
                 try {
                     int port = Integer.parseInt(target.substring(4));
                     if (port < 1 || port > 65_535) {
                         throw new NumberFormatException();
                     }
-                    valid.add(BIND + "tcp:" + port);
+                    valid.add(BIND + protocol + ":" + port);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("scope \"" + scope + "\" has no valid port; use bind:tcp:PORT");
+                    throw new IllegalArgumentException("scope \"" + scope + "\" has no valid port; use bind:" + protocol + ":PORT");
                 }
             } else {
                 boolean wildcard = target.startsWith("*.");

@@ -57,4 +57,18 @@ class ScopesAndNamesTest {
         assertFalse(record.toString().contains(token.hash()));
         assertFalse(new dev.burrow.edge.store.StoreSettings("jdbc:postgresql://db/x", "u", "s3cret").toString().contains("s3cret"));
     }
+
+    @Test
+    void udpScopesAreValidatedAndKeptApartFromTcp() {
+        List<String> scopes = Scopes.validate(List.of("bind:UDP:20053", "bind:tcp:20022"));
+        assertEquals(List.of("bind:udp:20053", "bind:tcp:20022"), scopes);
+        assertTrue(Scopes.allowsPort(scopes, "udp", 20053));
+        assertFalse(Scopes.allowsPort(scopes, "tcp", 20053));
+        assertFalse(Scopes.allowsPort(scopes, "udp", 20022));
+        assertFalse(Scopes.allowsPort(scopes, "udp", 0));
+        assertTrue(Scopes.allowsPort(Scopes.validate(List.of("bind:udp:*")), "udp", 0));
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Scopes.validate(List.of("bind:udp:99999")));
+        assertEquals("scope \"bind:udp:99999\" has no valid port; use bind:udp:PORT", bad.getMessage());
+    }
 }
