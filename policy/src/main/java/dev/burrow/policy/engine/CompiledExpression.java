@@ -7,10 +7,12 @@ import dev.cel.runtime.Program;
 public final class CompiledExpression {
     private final String text;
     private final Program program;
+    private final boolean readsExchange;
 
-    CompiledExpression(String text, Program program) {
+    CompiledExpression(String text, Program program, boolean readsExchange) {
         this.text = text;
         this.program = program;
+        this.readsExchange = readsExchange;
     }
 
     public String text() {
@@ -18,7 +20,7 @@ public final class CompiledExpression {
     }
 
     public Object evaluate(EvaluationContext context) throws CelEvaluationException {
-        return program.eval(context, context.functions());
+        return readsExchange ? program.eval(context, context.functions()) : program.eval(context);
     }
 
     /** A condition's value; an expression that fails to evaluate (a missing map key, say) is not true. */

@@ -115,7 +115,7 @@ public final class ExpressionCompiler {
             throws PolicyException {
         try {
             CelAbstractSyntaxTree ast = compiler.compile(text).getAst();
-            return new CompiledExpression(text, RUNTIME.createProgram(ast));
+            return new CompiledExpression(text, RUNTIME.createProgram(ast), PolicyFunctions.callsExchangeFunction(ast));
         } catch (CelValidationException e) {
             CelIssue issue = e.getErrors().get(0);
             int celLine = issue.getSourceLocation().getLine();

@@ -1,5 +1,6 @@
 package dev.burrow.policy.engine;
 
+import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.types.ListType;
@@ -21,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PolicyFunctions {
     private static final int CIDR_CACHE_LIMIT = 4096;
     private static final Map<String, CidrRange> CIDRS = new ConcurrentHashMap<>();
+    private static final java.util.Set<String> EXCHANGE_OVERLOADS = java.util.Set.of("getReqHeader_string",
+            "hasReqHeader_string", "getQueryParam_string", "hasQueryParam_string", "getReqCookie_string",
+            "hasReqCookie_string", "getResHeader_string", "hasResHeader_string");
 
     private PolicyFunctions() {
     }
@@ -43,6 +47,13 @@ final class PolicyFunctions {
             declarations.add(global("hasResHeader", "hasResHeader_string", SimpleType.BOOL, SimpleType.STRING));
         }
         return declarations;
+    }
+
+    /** Whether an expression calls a helper that reads the exchange (those are bound per exchange, at a cost). */
+    static boolean callsExchangeFunction(CelAbstractSyntaxTree ast) {
+        return ast.getReferenceMap().values().stream()
+                .flatMap(reference -> reference.overloadIds().stream())
+                .anyMatch(EXCHANGE_OVERLOADS::contains);
     }
 
     static List<CelFunctionBinding> pureBindings() {
