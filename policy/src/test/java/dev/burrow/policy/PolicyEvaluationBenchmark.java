@@ -25,10 +25,13 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * mvn -B -q -pl policy -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/policy.cp
  * java -cp policy/target/test-classes:policy/target/classes:$(cat /tmp/policy.cp) org.openjdk.jmh.Main PolicyEvaluationBenchmark
+ * java -cp ...same... dev.burrow.policy.PolicyEvaluationBenchmark
  * </pre>
+ * On a machine others are loading, wall-clock figures mostly measure the scheduler; {@link #main} measures the
+ * thread's CPU time per evaluation instead (median and best of 40 rounds of 20 000), which preemption does not inflate.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
@@ -81,6 +84,29 @@ public class PolicyEvaluationBenchmark {
         PolicyExchange exchange = policy.newExchange(connection, request);
         sink.consume(exchange.onRequest().result());
         sink.consume(request.path());
+    }
+
+    public static void main(String[] args) throws PolicyException {
+        PolicyEvaluationBenchmark bench = new PolicyEvaluationBenchmark();
+        bench.compile();
+        Blackhole sink = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        int rounds = 40;
+        int perRound = 20_000;
+        long[] nanosPerOp = new long[rounds];
+        for (int warm = 0; warm < 10 * perRound; warm++) {
+            bench.fiveRulesAllowed(sink);
+        }
+        for (int round = 0; round < rounds; round++) {
+            long start = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < perRound; i++) {
+                bench.fiveRulesAllowed(sink);
+            }
+            nanosPerOp[round] = (threads.getCurrentThreadCpuTime() - start) / perRound;
+        }
+        java.util.Arrays.sort(nanosPerOp);
+        System.out.printf("five rules, CPU time per evaluation: median %.2f us, best %.2f us, worst %.2f us%n",
+                nanosPerOp[rounds / 2] / 1000.0, nanosPerOp[0] / 1000.0, nanosPerOp[rounds - 1] / 1000.0);
     }
 
     @Benchmark
