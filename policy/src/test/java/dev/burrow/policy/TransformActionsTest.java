@@ -99,6 +99,20 @@ class TransformActionsTest {
     }
 
     @Test
+    void aBacktrackingRegexCannotStallOnAHostileUrl() throws PolicyException {
+        TrafficPolicy policy = harness.compile("""
+                on_http_request:
+                  - actions: [{type: url-rewrite, config: {from: "/(a+)+$", to: "/x"}}]
+                """);
+        PolicyRequest hostile = PolicyHarness.request("GET", "/" + "a".repeat(5000) + "!");
+        long start = System.nanoTime();
+        harness.decide(policy, "192.0.2.1", hostile);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(true, millis < 2000, "took " + millis + " ms (a backtracking engine needs years here)");
+        assertEquals("/" + "a".repeat(5000) + "!", hostile.path());
+    }
+
+    @Test
     void customResponseAnswersWithStatusHeadersAndBody() throws PolicyException {
         TrafficPolicy policy = harness.compile("""
                 on_http_request:

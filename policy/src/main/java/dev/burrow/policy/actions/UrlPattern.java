@@ -1,16 +1,16 @@
 package dev.burrow.policy.actions;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import dev.burrow.policy.PolicyException;
 import dev.burrow.policy.engine.DocumentNode;
-
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The {@code from} regex of redirect and url-rewrite and the {@code $1} references of their {@code to}.
  * The regex is matched against the request URL as {@code req.url} shows it ({@code scheme://host/path?query}, path as
- * the client sent it); the first match is replaced.
+ * the client sent it); the first match is replaced. The regex is RE2 (as ngrok's Go regexp): matching takes time
+ * linear in the URL, so no request can make it backtrack for seconds on an event loop.
  */
 final class UrlPattern {
     private final Pattern pattern;
