@@ -1,5 +1,7 @@
 package dev.burrow.policy;
 
+import dev.burrow.policy.rules.DocumentCompiler;
+
 /**
  * Turns a policy document (ngrok's Traffic Policy, YAML or JSON) into a {@link TrafficPolicy}: parsed, every CEL
  * expression type-checked and every action's config validated, once, when an endpoint is bound. An action Burrow does
@@ -17,7 +19,7 @@ public final class PolicyCompiler {
         if (document == null || document.isBlank()) {
             return TrafficPolicy.none();
         }
-        throw new PolicyException(source, 0, 0, "traffic policies are not implemented yet");
+        return new DocumentCompiler(environment).compile(document, source);
     }
 
     PolicyEnvironment environment() {

@@ -3,15 +3,45 @@ package dev.burrow.policy;
 import io.vertx.core.Vertx;
 
 /**
- * What compiled policies may use from the process that runs them: timers, and the counters behind rate-limit and
- * circuit-breaker. The edge gives cluster-wide counters; {@link #local(Vertx)} keeps them in this process (the agent's
- * offline {@code policy test}, unit tests, a single node).
+ * What compiled policies may use from the process that runs them: timers, the counters behind rate-limit and
+ * circuit-breaker, and the access log. The edge gives cluster-wide counters; {@link #local(Vertx)} keeps them in this
+ * process (the agent's offline {@code policy test}, unit tests, a single node).
  */
 public interface PolicyEnvironment {
 
     Vertx vertx();
 
+    /** The rate-limit counters; by default this process's. */
+    default RateLimitCounters rateLimitCounters() {
+        return RateLimitCounters.inProcess();
+    }
+
+    /** Where the {@code log} action writes; by default a logger. */
+    default AccessLogSink accessLog() {
+        return AccessLogSink.logger();
+    }
+
     static PolicyEnvironment local(Vertx vertx) {
         return () -> vertx;
+    }
+
+    /** An environment with the given counters and log (tests, the offline tester, the edge). */
+    static PolicyEnvironment of(Vertx vertx, RateLimitCounters counters, AccessLogSink accessLog) {
+        return new PolicyEnvironment() {
+            @Override
+            public Vertx vertx() {
+                return vertx;
+            }
+
+            @Override
+            public RateLimitCounters rateLimitCounters() {
+                return counters;
+            }
+
+            @Override
+            public AccessLogSink accessLog() {
+                return accessLog;
+            }
+        };
     }
 }

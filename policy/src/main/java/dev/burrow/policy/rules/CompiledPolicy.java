@@ -1,0 +1,55 @@
+package dev.burrow.policy.rules;
+
+import dev.burrow.policy.ConnectionFacts;
+import dev.burrow.policy.PolicyExchange;
+import dev.burrow.policy.PolicyRequest;
+import dev.burrow.policy.TrafficPolicy;
+import dev.burrow.policy.Verdict;
+import dev.burrow.policy.actions.Outcomes;
+import dev.burrow.policy.engine.EvaluationContext;
+import dev.burrow.policy.engine.Phase;
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/** A compiled policy: the rules of each phase, immutable and shared by every connection of the endpoint. */
+final class CompiledPolicy implements TrafficPolicy {
+    private final List<Rule> connect;
+    private final List<Rule> request;
+    private final List<Rule> response;
+
+    CompiledPolicy(List<Rule> connect, List<Rule> request, List<Rule> response) {
+        this.connect = List.copyOf(connect);
+        this.request = List.copyOf(request);
+        this.response = List.copyOf(response);
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return connect.isEmpty() && request.isEmpty() && response.isEmpty();
+    }
+
+    @Override
+    public Future<Verdict> onTcpConnect(ConnectionFacts connection) {
+        if (connect.isEmpty()) {
+            return Outcomes.PROCEED;
+        }
+        EvaluationContext context = new EvaluationContext(connection, null);
+        return new PhaseRun(Phase.CONNECT, connect, context).run()
+                .recover(failure -> Future.succeededFuture(
+                        new Verdict.Close("policy", "policy evaluation failed: " + failure.getMessage())));
+    }
+
+    @Override
+    public PolicyExchange newExchange(ConnectionFacts connection, PolicyRequest head) {
+        return new ExchangeRun(this, new EvaluationContext(connection, head));
+    }
+
+    List<Rule> requestRules() {
+        return request;
+    }
+
+    List<Rule> responseRules() {
+        return response;
+    }
+}
