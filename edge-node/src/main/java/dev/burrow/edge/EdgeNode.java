@@ -11,7 +11,13 @@ import dev.burrow.edge.cluster.RelayPool;
 import dev.burrow.edge.cluster.RelaySecret;
 import dev.burrow.edge.cluster.RelayServer;
 import dev.burrow.edge.cluster.SessionDirectory;
+import dev.burrow.edge.chain.Chains;
+import dev.burrow.edge.chain.EdgeChains;
+import dev.burrow.edge.chain.EndpointPolicies;
+import dev.burrow.edge.chain.PolicySource;
 import dev.burrow.edge.config.EdgeConfig;
+import dev.burrow.policy.PolicyCompiler;
+import dev.burrow.policy.PolicyEnvironment;
 import dev.burrow.edge.config.TenancySettings;
 import dev.burrow.edge.admin.AdminApi;
 import dev.burrow.edge.admin.AdminAuth;
@@ -100,6 +106,8 @@ public final class EdgeNode {
     /** Other regions' tenancy writes, read from the shared database; null when no regions share one. */
     private final RemoteChanges remoteChanges;
     private final RequestRateLimiter rateLimiter;
+    /** Every endpoint's compiled traffic policy, compiled when this node learns the endpoint. */
+    private final EndpointPolicies policies;
     private final dev.burrow.edge.store.StoreProbe storeProbe;
     private volatile boolean listening;
     private volatile boolean draining;
@@ -129,7 +137,11 @@ public final class EdgeNode {
         this.relayPool = new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval());
         this.mirror = new EndpointMirror(this::openTcpListener, this::closePortListener);
         this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
-        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol())
+        this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
+        this.policies = new EndpointPolicies(prepared.policySource() != null ? prepared.policySource()
+                : new PolicyCompiler(PolicyEnvironment.local(vertx))::compile);
+        Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, policies);
+        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
                 .pipeIdleTimeout(config.timeouts().pipeIdle());
         this.udpEndpoints = new dev.burrow.edge.udp.UdpEndpoints(vertx, config.bindAddress(), prepared.udp(), router, nodeId);
         this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
@@ -144,7 +156,7 @@ public final class EdgeNode {
                 .map(owner -> owner == null || !owner.verified() ? null : owner.tenantId());
         this.regions = !config.cluster().regional() ? null : new dev.burrow.edge.region.Regions(vertx, config.cluster(),
                 new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()), nodeId,
-                registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(),
+                registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(), chains,
                 () -> new dev.burrow.edge.config.HostPort(config.cluster().advertiseAddress(), relayPort),
                 () -> publishedTcpPorts(mirror), reservedNames::portOwner);
         this.remoteChanges = prepared.changeLog() == null ? null
@@ -155,15 +167,15 @@ public final class EdgeNode {
             binder.otherRegions(regions::tenantServingElsewhere);
         }
         binder.udp(prepared.udp().ports(), udpEndpoints);
+        binder.policies(policies);
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
                 sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions,
                 dev.burrow.edge.link.AuthFailureLimiter.defaults(), () -> draining);
-        this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
         dev.burrow.edge.registry.EndpointRegistry publicRegistry = regions == null ? registry : regions.publicRegistry();
         dev.burrow.edge.link.AgentLinks publicLinks = regions == null ? router : regions.publicLinks();
         this.httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
                 config.proxyProtocol(), config.httpLimits())
-                .admission(rateLimiter)
+                .chains(chains)
                 .timeouts(config.timeouts());
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
@@ -311,6 +323,11 @@ public final class EdgeNode {
 
     /** As {@link #start(Vertx, EdgeConfig)}, with multi-tenancy settings. */
     public static Future<EdgeNode> start(Vertx vertx, EdgeConfig config, TenancySettings tenancy) {
+        return start(vertx, config, tenancy, null);
+    }
+
+    /** As {@link #start(Vertx, EdgeConfig, TenancySettings)}, compiling policies with {@code policySource} (tests). */
+    static Future<EdgeNode> start(Vertx vertx, EdgeConfig config, TenancySettings tenancy, PolicySource policySource) {
         EdgeConfig valid;
         TenancySettings validTenancy;
         try {
@@ -320,7 +337,8 @@ public final class EdgeNode {
             return Future.failedFuture(e);
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        return vertx.executeBlocking(() -> prepare(valid, validTenancy, dev.burrow.edge.config.UdpSettings.defaults()), false).compose(p -> start(vertx, false, valid, p, metrics)
+        return vertx.executeBlocking(() -> prepare(valid, validTenancy, dev.burrow.edge.config.UdpSettings.defaults())
+                .withPolicySource(policySource), false).compose(p -> start(vertx, false, valid, p, metrics)
                 .recover(error -> vertx.executeBlocking(() -> {
                     p.hazelcast().shutdown();
                     p.database().close();
@@ -330,7 +348,12 @@ public final class EdgeNode {
 
     private record Prepared(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast,
                             Database database, String adminToken, boolean adminTokenCreated, TenancySettings tenancy,
-                            ChangeLog changeLog, long changesFrom, dev.burrow.edge.config.UdpSettings udp) {
+                            ChangeLog changeLog, long changesFrom, dev.burrow.edge.config.UdpSettings udp,
+                            PolicySource policySource) {
+        Prepared withPolicySource(PolicySource source) {
+            return new Prepared(dataDirectory, secret, hazelcast, database, adminToken, adminTokenCreated, tenancy,
+                    changeLog, changesFrom, udp, source);
+        }
     }
 
     /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
@@ -388,7 +411,7 @@ public final class EdgeNode {
             throw new EdgeStartException("cannot load the tenancy data from " + database.description() + ": " + e.getMessage(), e);
         }
         return new Prepared(dataDirectory, secret, hazelcast, database, adminToken.token(), adminToken.created(), tenancy,
-                changeLog, changesFrom, udp);
+                changeLog, changesFrom, udp, null);
     }
 
     private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, Prepared prepared,
@@ -459,11 +482,11 @@ public final class EdgeNode {
         rateLimiter.startBlocking();
         reservedNames.startMirror();
         tenantStore.startMirror();
-        registryListener = registry.listen(mirror::changed, mirror::removed);
+        registryListener = registry.listen(this::learned, this::forgotten);
         registry.useLocalView(mirror::record);
         registry.useLocalKeys(mirror::keyOf);
         for (EndpointRecord record : registry.recordsBlocking()) {
-            mirror.changed(record);
+            learned(record);
         }
         clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort,
                 config.cluster().agentAddress(tunnelPort)));
@@ -498,7 +521,7 @@ public final class EdgeNode {
             if (registryListener != null) {
                 registry.stopListening(registryListener);
             }
-            registryListener = registry.listen(mirror::changed, mirror::removed);
+            registryListener = registry.listen(this::learned, this::forgotten);
             mirror.replaceAll(registry.recordsBlocking());
             clusterNode.rejoin();
             return null;
@@ -508,6 +531,17 @@ public final class EdgeNode {
             }
             sessions.goAwayAll("the edge cluster healed after a split; link again so that your endpoints are bound in the merged registry");
         });
+    }
+
+    /** The registry has a new or changed endpoint: route it, and compile its policy once, now. */
+    private void learned(EndpointRecord record) {
+        policies.learned(record);
+        mirror.changed(record);
+    }
+
+    private void forgotten(EndpointRecord record) {
+        mirror.removed(record);
+        policies.forget(record.id());
     }
 
     /** Another node appeared or left: agents linked here that asked for updates get the new list of other nodes. */

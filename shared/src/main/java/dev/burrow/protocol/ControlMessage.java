@@ -93,10 +93,20 @@ public sealed interface ControlMessage {
     /**
      * Agent to edge: serve an endpoint. {@code proto} is "http" or "tcp". For http give {@code hostname}
      * (full name) or {@code subdomain} (under the edge's base domain) or neither (random name); for tcp give
-     * {@code port} or 0 for any free port. {@code upstream} is only informational (shown in logs).
+     * {@code port} or 0 for any free port. {@code upstream} is only informational (shown in logs). {@code options}
+     * carries the endpoint's {@link EndpointSettings} (read them with {@link #settings()}).
      */
     record Bind(long requestId, String proto, String hostname, String subdomain, int port, String upstream,
                 Map<String, String> options) implements ControlMessage {
+
+        public static Bind of(long requestId, String proto, String hostname, String subdomain, int port, String upstream,
+                              EndpointSettings settings) {
+            return new Bind(requestId, proto, hostname, subdomain, port, upstream, settings.toOptions());
+        }
+
+        public EndpointSettings settings() {
+            return EndpointSettings.fromOptions(options);
+        }
     }
 
     /** Edge to agent: the answer to {@link Bind}. */
