@@ -51,7 +51,6 @@ import dev.burrow.edge.link.SessionServices;
 import dev.burrow.edge.link.SessionTable;
 import dev.burrow.edge.pki.TokenVerifier;
 import dev.burrow.edge.registry.Endpoint;
-import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRegistry;
 import dev.burrow.edge.tcp.TcpEndpoints;
 import io.vertx.core.Future;
@@ -88,7 +87,7 @@ public final class EdgeNode {
     private final SessionTable sessions;
     private final TcpEndpoints tcpEndpoints;
     private final dev.burrow.edge.udp.UdpEndpoints udpEndpoints;
-    private final PublicHttpServer httpServer;
+    private final PublicListeners listeners;
     private final AgentLinkServer linkServer;
     private final RelayPool relayPool;
     private final RelayServer relayServer;
@@ -173,10 +172,11 @@ public final class EdgeNode {
                 dev.burrow.edge.link.AuthFailureLimiter.defaults(), () -> draining);
         dev.burrow.edge.registry.EndpointRegistry publicRegistry = regions == null ? registry : regions.publicRegistry();
         dev.burrow.edge.link.AgentLinks publicLinks = regions == null ? router : regions.publicLinks();
-        this.httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
+        PublicHttpServer httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
                 config.proxyProtocol(), config.httpLimits())
                 .chains(chains)
                 .timeouts(config.timeouts());
+        this.listeners = new PublicListeners(httpServer, tcpEndpoints, udpEndpoints, regions);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
         this.linkServer = new AgentLinkServer(vertx, services,
@@ -426,7 +426,7 @@ public final class EdgeNode {
     }
 
     private Future<Void> listen() {
-        return httpServer.listen()
+        return listeners.listen()
                 .recover(error -> Future.failedFuture(cannotListen("public HTTP", config.httpPort(), "--http-port", error)))
                 .compose(port -> {
                     httpPort = port;
@@ -550,35 +550,17 @@ public final class EdgeNode {
     }
 
     private void openTcpListener(EndpointRecord record) {
-        if (record.links().isEmpty() || draining) {
-            return;
+        if (!record.links().isEmpty() && !draining) {
+            listeners.open(record);
         }
-        if (record.protocol() == EndpointProtocol.UDP) {
-            udpEndpoints.open(record.toEndpoint()).onFailure(error ->
-                    LOG.warn("UDP endpoint {} of the cluster cannot listen on this node: {}", record.port(), error.getMessage()));
-            return;
-        }
-        Future<Void> free = regions == null ? Future.succeededFuture() : regions.yieldPort(record.port());
-        free.compose(v -> tcpEndpoints.open(record.toEndpoint())).onFailure(error ->
-                LOG.warn("TCP endpoint {} of the cluster cannot listen on this node: {}", record.port(), error.getMessage()));
     }
 
     private void closePortListener(EndpointRecord record) {
-        if (record.protocol() == EndpointProtocol.UDP) {
-            udpEndpoints.close(record.id());
-        } else {
-            tcpEndpoints.close(record.id());
-        }
+        listeners.close(record);
     }
 
     private void closeRemovedEndpoints(List<Endpoint> removed) {
-        for (Endpoint endpoint : removed) {
-            if (endpoint.protocol() == EndpointProtocol.TCP) {
-                tcpEndpoints.close(endpoint.id());
-            } else if (endpoint.protocol() == EndpointProtocol.UDP) {
-                udpEndpoints.close(endpoint.id());
-            }
-        }
+        listeners.closeRemoved(removed);
     }
 
     /**
@@ -599,9 +581,7 @@ public final class EdgeNode {
         LOG.info("edge node {} draining: public listeners closed to new connections; GO_AWAY to {} agent link(s); "
                         + "open exchanges may take up to {}", nodeId, localSessions,
                 dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
-        Future<Void> publicClosed = Future.join(httpServer.shutdown(config.drainTimeout()),
-                tcpEndpoints.shutdownAll(config.drainTimeout()), udpEndpoints.closeAll(), regions == null ? Future.succeededFuture()
-                        : regions.shutdownListeners(config.drainTimeout())).<Void>mapEmpty().otherwiseEmpty();
+        Future<Void> publicClosed = listeners.shutdown(config.drainTimeout());
         sessions.goAwayAll("the edge node is draining; move this link to another node");
         long moveDeadline = clusterNode.memberCount() <= 1 ? started
                 : Math.min(deadline, started + MOVE_WAIT.toNanos());
@@ -727,9 +707,7 @@ public final class EdgeNode {
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();
-        Future<Void> tcpClosed = regions == null ? Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll()).mapEmpty()
-                : Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll(), regions.closeListeners()).mapEmpty();
-        return Future.join(withdrawn, linkServer.close(), httpServer.close(), tcpClosed, relayServer.close(),
+        return Future.join(withdrawn, linkServer.close(), listeners.close(), relayServer.close(),
                 opsServer.close()).mapEmpty();
     }
 

@@ -157,8 +157,16 @@ public sealed interface ControlMessage {
      * relayed request when the hostname is bound and online in the answering region; null when it is not.
      * {@code tenantId} (optional, added later; null from older nodes) is the tenant that owns that endpoint, so the
      * asking region can refuse to serve a name it holds for one tenant from another tenant's endpoint.
+     * {@code trafficPolicy} (optional, added later; null from older nodes or without one) is the endpoint's policy
+     * document, which the asking region applies to what it relays there, as every node of the serving region does.
      */
-    record EndpointLookupResult(long requestId, String hostname, String endpointId, String tenantId) implements ControlMessage {
+    record EndpointLookupResult(long requestId, String hostname, String endpointId, String tenantId, String trafficPolicy)
+            implements ControlMessage {
+
+        public EndpointLookupResult(long requestId, String hostname, String endpointId, String tenantId) {
+            this(requestId, hostname, endpointId, tenantId, null);
+        }
+
         public boolean found() {
             return endpointId != null;
         }
