@@ -22,19 +22,16 @@ import dev.burrow.edge.config.TenancySettings;
 import dev.burrow.edge.admin.AdminApi;
 import dev.burrow.edge.admin.AdminAuth;
 import dev.burrow.edge.pki.AdminToken;
-import dev.burrow.edge.store.ChangeLog;
 import dev.burrow.edge.store.Database;
 import dev.burrow.edge.tenancy.BindPolicy;
 import dev.burrow.edge.tenancy.DomainVerifier;
 import dev.burrow.edge.tenancy.RemoteChanges;
 import dev.burrow.edge.tenancy.RequestRateLimiter;
 import dev.burrow.edge.tenancy.ReservedNames;
-import dev.burrow.edge.tenancy.TenancyMaps;
 import dev.burrow.edge.tenancy.TenantAuthenticator;
 import dev.burrow.edge.tenancy.TenantSessions;
 import dev.burrow.edge.tenancy.TenantStore;
 import dev.burrow.edge.ops.OpsServer;
-import dev.burrow.edge.pki.DevPki;
 import dev.burrow.edge.registry.EndpointRecord;
 import dev.burrow.edge.registry.HazelcastEndpointRegistry;
 import io.micrometer.core.instrument.Gauge;
@@ -118,7 +115,7 @@ public final class EdgeNode {
     private Future<Void> closing;
 
     private EdgeNode(Vertx vertx, boolean ownsVertx, EdgeConfig config, DataDirectory dataDirectory,
-                     HazelcastInstance hazelcast, RelaySecret secret, PrometheusMeterRegistry metrics, Prepared prepared) {
+                     HazelcastInstance hazelcast, RelaySecret secret, PrometheusMeterRegistry metrics, NodeResources prepared) {
         this.database = prepared.database();
         this.adminToken = prepared.adminToken();
         this.adminTokenCreated = prepared.adminTokenCreated();
@@ -278,12 +275,12 @@ public final class EdgeNode {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Context-less promise: a future chained on an event-loop context would never complete once Vert.x is closed.
         Promise<EdgeNode> result = Promise.promise();
-        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> prepare(valid, validTenancy, validUdp))).onComplete(prepared -> {
+        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> NodeResources.prepare(valid, validTenancy, validUdp))).onComplete(prepared -> {
             if (prepared.failed()) {
                 result.fail(prepared.cause());
                 return;
             }
-            Prepared p = prepared.result();
+            NodeResources p = prepared.result();
             VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
                     .setEventLoopPoolSize(valid.effectiveEventLoops())
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
@@ -337,7 +334,7 @@ public final class EdgeNode {
             return Future.failedFuture(e);
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        return vertx.executeBlocking(() -> prepare(valid, validTenancy, dev.burrow.edge.config.UdpSettings.defaults())
+        return vertx.executeBlocking(() -> NodeResources.prepare(valid, validTenancy, dev.burrow.edge.config.UdpSettings.defaults())
                 .withPolicySource(policySource), false).compose(p -> start(vertx, false, valid, p, metrics)
                 .recover(error -> vertx.executeBlocking(() -> {
                     p.hazelcast().shutdown();
@@ -346,75 +343,7 @@ public final class EdgeNode {
                 }, false).transform(ignored -> Future.failedFuture(error))));
     }
 
-    private record Prepared(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast,
-                            Database database, String adminToken, boolean adminTokenCreated, TenancySettings tenancy,
-                            ChangeLog changeLog, long changesFrom, dev.burrow.edge.config.UdpSettings udp,
-                            PolicySource policySource) {
-        Prepared withPolicySource(PolicySource source) {
-            return new Prepared(dataDirectory, secret, hazelcast, database, adminToken, adminTokenCreated, tenancy,
-                    changeLog, changesFrom, udp, source);
-        }
-    }
-
-    /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
-    private static Prepared prepare(EdgeConfig config, TenancySettings tenancy, dev.burrow.edge.config.UdpSettings udp) {
-        DataDirectory dataDirectory = DataDirectory.prepare(config.dataDir(), config.domain(),
-                config.cluster().agentAdvertiseHost() == null
-                        ? java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress())
-                        : java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress(), config.cluster().agentAdvertiseHost()));
-        RelaySecret secret;
-        try {
-            secret = RelaySecret.fromCaKey(dataDirectory.path().resolve(DevPki.CA_KEY));
-        } catch (java.io.IOException e) {
-            throw new EdgeStartException("cannot read the cluster CA key in " + dataDirectory.path() + ": " + e.getMessage(), e);
-        }
-        AdminToken.Loaded adminToken;
-        try {
-            adminToken = AdminToken.loadOrCreate(dataDirectory.path());
-        } catch (java.io.IOException e) {
-            throw new EdgeStartException("cannot read or create the admin token in " + dataDirectory.path() + ": " + e.getMessage(), e);
-        }
-        Database database;
-        try {
-            database = Database.open(tenancy.store(), dataDirectory.path());
-        } catch (RuntimeException e) {
-            throw new EdgeStartException(e.getMessage(), e);
-        }
-        // Regions sharing a database (--db-url) log their tenancy writes for each other; the log's last seq is read
-        // before the maps load, so this node's polls start from what the load already has.
-        ChangeLog changeLog = null;
-        long changesFrom = 0;
-        if (config.cluster().regional() && tenancy.store().url() != null && !tenancy.store().url().isBlank()) {
-            changeLog = new ChangeLog(database.dataSource(), config.cluster().region());
-            try {
-                changesFrom = changeLog.lastSeq();
-            } catch (RuntimeException e) {
-                database.close();
-                throw new EdgeStartException(e.getMessage(), e);
-            }
-        }
-        HazelcastInstance hazelcast;
-        try {
-            com.hazelcast.config.Config hazelcastConfig = HazelcastSetup.config(config.cluster());
-            TenancyMaps.configure(hazelcastConfig, database, changeLog);
-            hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig);
-        } catch (RuntimeException e) {
-            database.close();
-            throw new EdgeStartException("cannot start the cluster member on " + config.cluster().advertiseAddress() + ":"
-                    + config.cluster().port() + ": " + e + "; check --cluster-port, --advertise-address and --cluster-members", e);
-        }
-        try {
-            TenancyMaps.load(hazelcast);
-        } catch (RuntimeException e) {
-            hazelcast.shutdown();
-            database.close();
-            throw new EdgeStartException("cannot load the tenancy data from " + database.description() + ": " + e.getMessage(), e);
-        }
-        return new Prepared(dataDirectory, secret, hazelcast, database, adminToken.token(), adminToken.created(), tenancy,
-                changeLog, changesFrom, udp, null);
-    }
-
-    private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, Prepared prepared,
+    private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, NodeResources prepared,
                                           PrometheusMeterRegistry metrics) {
         EdgeNode node;
         try {

@@ -27,7 +27,9 @@ public final class ForwardedHeadersModule implements RequestModule {
                 headers.set(keep++, header);
             }
         }
-        headers.subList(keep, headers.size()).clear();
+        for (int last = headers.size() - 1; last >= keep; last--) {
+            headers.remove(last);
+        }
         String clientIp = exchange.connection().clientIp();
         headers.add(Exchange.entry("X-Forwarded-For", forwardedFor == null ? clientIp : forwardedFor + ", " + clientIp));
         headers.add(Exchange.entry("X-Forwarded-Proto", exchange.scheme()));
