@@ -1,5 +1,6 @@
 package dev.burrow.agent;
 
+import dev.burrow.protocol.EndpointSettings;
 import dev.burrow.agent.forward.ExchangeObserver;
 import dev.burrow.agent.forward.HttpUpstream;
 import dev.burrow.agent.forward.UpstreamTimeouts;
@@ -21,7 +22,7 @@ public final class HttpEndpointBuilder {
     private final SessionEngine engine;
     private String hostname;
     private String subdomain;
-    private boolean pooling;
+    private EndpointSettings settings = EndpointSettings.DEFAULTS;
     private ExchangeObserver observer;
     private boolean http2;
     private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
@@ -47,7 +48,17 @@ public final class HttpEndpointBuilder {
      * exchanges over all of them. Without it (the default) a hostname bound by another agent is refused.
      */
     public HttpEndpointBuilder pooling(boolean pooling) {
-        this.pooling = pooling;
+        this.settings = settings.withPooling(pooling);
+        return this;
+    }
+
+    /**
+     * The endpoint's traffic policy (ngrok's Traffic Policy document, YAML or JSON), applied by the edge to every
+     * connection and request before any reaches this agent. The edge compiles it when binding and refuses a bad one
+     * with {@code traffic_policy:line:col: what to fix}.
+     */
+    public HttpEndpointBuilder trafficPolicy(String document) {
+        this.settings = settings.withTrafficPolicy(document);
         return this;
     }
 
@@ -107,6 +118,6 @@ public final class HttpEndpointBuilder {
     }
 
     private EndpointSpec spec(String upstream) {
-        return EndpointSpec.http(hostname, subdomain, upstream, pooling);
+        return EndpointSpec.http(hostname, subdomain, upstream, settings);
     }
 }

@@ -1,5 +1,6 @@
 package dev.burrow.agent;
 
+import dev.burrow.protocol.EndpointSettings;
 import dev.burrow.agent.forward.ConnectionForwarder;
 import dev.burrow.agent.forward.TcpUpstream;
 import dev.burrow.agent.internal.EndpointSpec;
@@ -11,7 +12,7 @@ import io.vertx.core.Future;
 public final class TcpEndpointBuilder {
     private final SessionEngine engine;
     private int port;
-    private boolean pooling;
+    private EndpointSettings settings = EndpointSettings.DEFAULTS;
     private java.util.function.Consumer<TunnelConnection> observer;
 
     TcpEndpointBuilder(SessionEngine engine) {
@@ -32,7 +33,17 @@ public final class TcpEndpointBuilder {
      * connections over all of them. Without it (the default) a port bound by another agent is refused.
      */
     public TcpEndpointBuilder pooling(boolean pooling) {
-        this.pooling = pooling;
+        this.settings = settings.withPooling(pooling);
+        return this;
+    }
+
+    /**
+     * The endpoint's traffic policy (ngrok's Traffic Policy document, YAML or JSON), applied by the edge to every
+     * connection and request before any reaches this agent. The edge compiles it when binding and refuses a bad one
+     * with {@code traffic_policy:line:col: what to fix}.
+     */
+    public TcpEndpointBuilder trafficPolicy(String document) {
+        this.settings = settings.withTrafficPolicy(document);
         return this;
     }
 
@@ -45,7 +56,7 @@ public final class TcpEndpointBuilder {
             return Future.failedFuture(e);
         }
         java.util.function.Consumer<TunnelConnection> watcher = observer;
-        return engine.forward(EndpointSpec.tcp(port, target.uri().toString(), pooling), target.uri(), (vertx, options) -> {
+        return engine.forward(EndpointSpec.tcp(port, target.uri().toString(), settings), target.uri(), (vertx, options) -> {
             ConnectionForwarder pipe = target.connectionHandler(vertx, options.connectTimeout());
             return watcher == null ? pipe : new ConnectionForwarder() {
                 @Override
@@ -73,6 +84,6 @@ public final class TcpEndpointBuilder {
 
     /** Binds the endpoint; the application takes each connection with {@link EndpointListener#accept()}. */
     public Future<EndpointListener> listen() {
-        return engine.listen(EndpointSpec.tcp(port, null, pooling));
+        return engine.listen(EndpointSpec.tcp(port, null, settings));
     }
 }

@@ -11,24 +11,27 @@ import dev.burrow.edge.cluster.RelayPool;
 import dev.burrow.edge.cluster.RelaySecret;
 import dev.burrow.edge.cluster.RelayServer;
 import dev.burrow.edge.cluster.SessionDirectory;
+import dev.burrow.edge.chain.Chains;
+import dev.burrow.edge.chain.EdgeChains;
+import dev.burrow.edge.chain.EndpointPolicies;
+import dev.burrow.edge.chain.PolicySource;
 import dev.burrow.edge.config.EdgeConfig;
+import dev.burrow.policy.PolicyCompiler;
+import dev.burrow.policy.PolicyEnvironment;
 import dev.burrow.edge.config.TenancySettings;
 import dev.burrow.edge.admin.AdminApi;
 import dev.burrow.edge.admin.AdminAuth;
 import dev.burrow.edge.pki.AdminToken;
-import dev.burrow.edge.store.ChangeLog;
 import dev.burrow.edge.store.Database;
 import dev.burrow.edge.tenancy.BindPolicy;
 import dev.burrow.edge.tenancy.DomainVerifier;
 import dev.burrow.edge.tenancy.RemoteChanges;
 import dev.burrow.edge.tenancy.RequestRateLimiter;
 import dev.burrow.edge.tenancy.ReservedNames;
-import dev.burrow.edge.tenancy.TenancyMaps;
 import dev.burrow.edge.tenancy.TenantAuthenticator;
 import dev.burrow.edge.tenancy.TenantSessions;
 import dev.burrow.edge.tenancy.TenantStore;
 import dev.burrow.edge.ops.OpsServer;
-import dev.burrow.edge.pki.DevPki;
 import dev.burrow.edge.registry.EndpointRecord;
 import dev.burrow.edge.registry.HazelcastEndpointRegistry;
 import io.micrometer.core.instrument.Gauge;
@@ -45,7 +48,6 @@ import dev.burrow.edge.link.SessionServices;
 import dev.burrow.edge.link.SessionTable;
 import dev.burrow.edge.pki.TokenVerifier;
 import dev.burrow.edge.registry.Endpoint;
-import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRegistry;
 import dev.burrow.edge.tcp.TcpEndpoints;
 import io.vertx.core.Future;
@@ -82,7 +84,7 @@ public final class EdgeNode {
     private final SessionTable sessions;
     private final TcpEndpoints tcpEndpoints;
     private final dev.burrow.edge.udp.UdpEndpoints udpEndpoints;
-    private final PublicHttpServer httpServer;
+    private final PublicListeners listeners;
     private final AgentLinkServer linkServer;
     private final RelayPool relayPool;
     private final RelayServer relayServer;
@@ -100,6 +102,8 @@ public final class EdgeNode {
     /** Other regions' tenancy writes, read from the shared database; null when no regions share one. */
     private final RemoteChanges remoteChanges;
     private final RequestRateLimiter rateLimiter;
+    /** Every endpoint's compiled traffic policy, compiled when this node learns the endpoint. */
+    private final EndpointPolicies policies;
     private final dev.burrow.edge.store.StoreProbe storeProbe;
     private volatile boolean listening;
     private volatile boolean draining;
@@ -111,7 +115,7 @@ public final class EdgeNode {
     private Future<Void> closing;
 
     private EdgeNode(Vertx vertx, boolean ownsVertx, EdgeConfig config, DataDirectory dataDirectory,
-                     HazelcastInstance hazelcast, RelaySecret secret, PrometheusMeterRegistry metrics, Prepared prepared) {
+                     HazelcastInstance hazelcast, RelaySecret secret, PrometheusMeterRegistry metrics, NodeResources prepared) {
         this.database = prepared.database();
         this.adminToken = prepared.adminToken();
         this.adminTokenCreated = prepared.adminTokenCreated();
@@ -129,7 +133,11 @@ public final class EdgeNode {
         this.relayPool = new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval());
         this.mirror = new EndpointMirror(this::openTcpListener, this::closePortListener);
         this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
-        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol())
+        this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
+        this.policies = new EndpointPolicies(prepared.policySource() != null ? prepared.policySource()
+                : new PolicyCompiler(PolicyEnvironment.local(vertx))::compile);
+        Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, policies);
+        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
                 .pipeIdleTimeout(config.timeouts().pipeIdle());
         this.udpEndpoints = new dev.burrow.edge.udp.UdpEndpoints(vertx, config.bindAddress(), prepared.udp(), router, nodeId);
         this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
@@ -144,7 +152,7 @@ public final class EdgeNode {
                 .map(owner -> owner == null || !owner.verified() ? null : owner.tenantId());
         this.regions = !config.cluster().regional() ? null : new dev.burrow.edge.region.Regions(vertx, config.cluster(),
                 new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()), nodeId,
-                registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(),
+                registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(), chains,
                 () -> new dev.burrow.edge.config.HostPort(config.cluster().advertiseAddress(), relayPort),
                 () -> publishedTcpPorts(mirror), reservedNames::portOwner);
         this.remoteChanges = prepared.changeLog() == null ? null
@@ -155,16 +163,17 @@ public final class EdgeNode {
             binder.otherRegions(regions::tenantServingElsewhere);
         }
         binder.udp(prepared.udp().ports(), udpEndpoints);
+        binder.policies(policies);
         SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
                 sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions,
                 dev.burrow.edge.link.AuthFailureLimiter.defaults(), () -> draining);
-        this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
         dev.burrow.edge.registry.EndpointRegistry publicRegistry = regions == null ? registry : regions.publicRegistry();
         dev.burrow.edge.link.AgentLinks publicLinks = regions == null ? router : regions.publicLinks();
-        this.httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
+        PublicHttpServer httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
                 config.proxyProtocol(), config.httpLimits())
-                .admission(rateLimiter)
+                .chains(chains)
                 .timeouts(config.timeouts());
+        this.listeners = new PublicListeners(httpServer, tcpEndpoints, udpEndpoints, regions);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
         this.linkServer = new AgentLinkServer(vertx, services,
@@ -266,12 +275,12 @@ public final class EdgeNode {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Context-less promise: a future chained on an event-loop context would never complete once Vert.x is closed.
         Promise<EdgeNode> result = Promise.promise();
-        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> prepare(valid, validTenancy, validUdp))).onComplete(prepared -> {
+        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> NodeResources.prepare(valid, validTenancy, validUdp))).onComplete(prepared -> {
             if (prepared.failed()) {
                 result.fail(prepared.cause());
                 return;
             }
-            Prepared p = prepared.result();
+            NodeResources p = prepared.result();
             VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
                     .setEventLoopPoolSize(valid.effectiveEventLoops())
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
@@ -311,6 +320,11 @@ public final class EdgeNode {
 
     /** As {@link #start(Vertx, EdgeConfig)}, with multi-tenancy settings. */
     public static Future<EdgeNode> start(Vertx vertx, EdgeConfig config, TenancySettings tenancy) {
+        return start(vertx, config, tenancy, null);
+    }
+
+    /** As {@link #start(Vertx, EdgeConfig, TenancySettings)}, compiling policies with {@code policySource} (tests). */
+    static Future<EdgeNode> start(Vertx vertx, EdgeConfig config, TenancySettings tenancy, PolicySource policySource) {
         EdgeConfig valid;
         TenancySettings validTenancy;
         try {
@@ -320,7 +334,8 @@ public final class EdgeNode {
             return Future.failedFuture(e);
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        return vertx.executeBlocking(() -> prepare(valid, validTenancy, dev.burrow.edge.config.UdpSettings.defaults()), false).compose(p -> start(vertx, false, valid, p, metrics)
+        return vertx.executeBlocking(() -> NodeResources.prepare(valid, validTenancy, dev.burrow.edge.config.UdpSettings.defaults())
+                .withPolicySource(policySource), false).compose(p -> start(vertx, false, valid, p, metrics)
                 .recover(error -> vertx.executeBlocking(() -> {
                     p.hazelcast().shutdown();
                     p.database().close();
@@ -328,70 +343,7 @@ public final class EdgeNode {
                 }, false).transform(ignored -> Future.failedFuture(error))));
     }
 
-    private record Prepared(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast,
-                            Database database, String adminToken, boolean adminTokenCreated, TenancySettings tenancy,
-                            ChangeLog changeLog, long changesFrom, dev.burrow.edge.config.UdpSettings udp) {
-    }
-
-    /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
-    private static Prepared prepare(EdgeConfig config, TenancySettings tenancy, dev.burrow.edge.config.UdpSettings udp) {
-        DataDirectory dataDirectory = DataDirectory.prepare(config.dataDir(), config.domain(),
-                config.cluster().agentAdvertiseHost() == null
-                        ? java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress())
-                        : java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress(), config.cluster().agentAdvertiseHost()));
-        RelaySecret secret;
-        try {
-            secret = RelaySecret.fromCaKey(dataDirectory.path().resolve(DevPki.CA_KEY));
-        } catch (java.io.IOException e) {
-            throw new EdgeStartException("cannot read the cluster CA key in " + dataDirectory.path() + ": " + e.getMessage(), e);
-        }
-        AdminToken.Loaded adminToken;
-        try {
-            adminToken = AdminToken.loadOrCreate(dataDirectory.path());
-        } catch (java.io.IOException e) {
-            throw new EdgeStartException("cannot read or create the admin token in " + dataDirectory.path() + ": " + e.getMessage(), e);
-        }
-        Database database;
-        try {
-            database = Database.open(tenancy.store(), dataDirectory.path());
-        } catch (RuntimeException e) {
-            throw new EdgeStartException(e.getMessage(), e);
-        }
-        // Regions sharing a database (--db-url) log their tenancy writes for each other; the log's last seq is read
-        // before the maps load, so this node's polls start from what the load already has.
-        ChangeLog changeLog = null;
-        long changesFrom = 0;
-        if (config.cluster().regional() && tenancy.store().url() != null && !tenancy.store().url().isBlank()) {
-            changeLog = new ChangeLog(database.dataSource(), config.cluster().region());
-            try {
-                changesFrom = changeLog.lastSeq();
-            } catch (RuntimeException e) {
-                database.close();
-                throw new EdgeStartException(e.getMessage(), e);
-            }
-        }
-        HazelcastInstance hazelcast;
-        try {
-            com.hazelcast.config.Config hazelcastConfig = HazelcastSetup.config(config.cluster());
-            TenancyMaps.configure(hazelcastConfig, database, changeLog);
-            hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig);
-        } catch (RuntimeException e) {
-            database.close();
-            throw new EdgeStartException("cannot start the cluster member on " + config.cluster().advertiseAddress() + ":"
-                    + config.cluster().port() + ": " + e + "; check --cluster-port, --advertise-address and --cluster-members", e);
-        }
-        try {
-            TenancyMaps.load(hazelcast);
-        } catch (RuntimeException e) {
-            hazelcast.shutdown();
-            database.close();
-            throw new EdgeStartException("cannot load the tenancy data from " + database.description() + ": " + e.getMessage(), e);
-        }
-        return new Prepared(dataDirectory, secret, hazelcast, database, adminToken.token(), adminToken.created(), tenancy,
-                changeLog, changesFrom, udp);
-    }
-
-    private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, Prepared prepared,
+    private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, NodeResources prepared,
                                           PrometheusMeterRegistry metrics) {
         EdgeNode node;
         try {
@@ -403,7 +355,7 @@ public final class EdgeNode {
     }
 
     private Future<Void> listen() {
-        return httpServer.listen()
+        return listeners.listen()
                 .recover(error -> Future.failedFuture(cannotListen("public HTTP", config.httpPort(), "--http-port", error)))
                 .compose(port -> {
                     httpPort = port;
@@ -459,11 +411,11 @@ public final class EdgeNode {
         rateLimiter.startBlocking();
         reservedNames.startMirror();
         tenantStore.startMirror();
-        registryListener = registry.listen(mirror::changed, mirror::removed);
+        registryListener = registry.listen(this::learned, this::forgotten);
         registry.useLocalView(mirror::record);
         registry.useLocalKeys(mirror::keyOf);
         for (EndpointRecord record : registry.recordsBlocking()) {
-            mirror.changed(record);
+            learned(record);
         }
         clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort,
                 config.cluster().agentAddress(tunnelPort)));
@@ -498,7 +450,7 @@ public final class EdgeNode {
             if (registryListener != null) {
                 registry.stopListening(registryListener);
             }
-            registryListener = registry.listen(mirror::changed, mirror::removed);
+            registryListener = registry.listen(this::learned, this::forgotten);
             mirror.replaceAll(registry.recordsBlocking());
             clusterNode.rejoin();
             return null;
@@ -510,41 +462,34 @@ public final class EdgeNode {
         });
     }
 
+    /** The registry has a new or changed endpoint: route it, and compile its policy once, now. */
+    private void learned(EndpointRecord record) {
+        policies.learned(record);
+        mirror.changed(record);
+    }
+
+    private void forgotten(EndpointRecord record) {
+        mirror.removed(record);
+        policies.forget(record.id());
+    }
+
     /** Another node appeared or left: agents linked here that asked for updates get the new list of other nodes. */
     private void peersChanged() {
         sessions.edgeNodesChanged(clusterNode.otherAgentAddresses());
     }
 
     private void openTcpListener(EndpointRecord record) {
-        if (record.links().isEmpty() || draining) {
-            return;
+        if (!record.links().isEmpty() && !draining) {
+            listeners.open(record);
         }
-        if (record.protocol() == EndpointProtocol.UDP) {
-            udpEndpoints.open(record.toEndpoint()).onFailure(error ->
-                    LOG.warn("UDP endpoint {} of the cluster cannot listen on this node: {}", record.port(), error.getMessage()));
-            return;
-        }
-        Future<Void> free = regions == null ? Future.succeededFuture() : regions.yieldPort(record.port());
-        free.compose(v -> tcpEndpoints.open(record.toEndpoint())).onFailure(error ->
-                LOG.warn("TCP endpoint {} of the cluster cannot listen on this node: {}", record.port(), error.getMessage()));
     }
 
     private void closePortListener(EndpointRecord record) {
-        if (record.protocol() == EndpointProtocol.UDP) {
-            udpEndpoints.close(record.id());
-        } else {
-            tcpEndpoints.close(record.id());
-        }
+        listeners.close(record);
     }
 
     private void closeRemovedEndpoints(List<Endpoint> removed) {
-        for (Endpoint endpoint : removed) {
-            if (endpoint.protocol() == EndpointProtocol.TCP) {
-                tcpEndpoints.close(endpoint.id());
-            } else if (endpoint.protocol() == EndpointProtocol.UDP) {
-                udpEndpoints.close(endpoint.id());
-            }
-        }
+        listeners.closeRemoved(removed);
     }
 
     /**
@@ -565,9 +510,7 @@ public final class EdgeNode {
         LOG.info("edge node {} draining: public listeners closed to new connections; GO_AWAY to {} agent link(s); "
                         + "open exchanges may take up to {}", nodeId, localSessions,
                 dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
-        Future<Void> publicClosed = Future.join(httpServer.shutdown(config.drainTimeout()),
-                tcpEndpoints.shutdownAll(config.drainTimeout()), udpEndpoints.closeAll(), regions == null ? Future.succeededFuture()
-                        : regions.shutdownListeners(config.drainTimeout())).<Void>mapEmpty().otherwiseEmpty();
+        Future<Void> publicClosed = listeners.shutdown(config.drainTimeout());
         sessions.goAwayAll("the edge node is draining; move this link to another node");
         long moveDeadline = clusterNode.memberCount() <= 1 ? started
                 : Math.min(deadline, started + MOVE_WAIT.toNanos());
@@ -693,9 +636,7 @@ public final class EdgeNode {
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();
-        Future<Void> tcpClosed = regions == null ? Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll()).mapEmpty()
-                : Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll(), regions.closeListeners()).mapEmpty();
-        return Future.join(withdrawn, linkServer.close(), httpServer.close(), tcpClosed, relayServer.close(),
+        return Future.join(withdrawn, linkServer.close(), listeners.close(), relayServer.close(),
                 opsServer.close()).mapEmpty();
     }
 

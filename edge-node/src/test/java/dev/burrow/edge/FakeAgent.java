@@ -96,10 +96,15 @@ final class FakeAgent {
     }
 
     Future<ControlMessage.BindResult> bind(String proto, String hostname, String subdomain, int port) {
+        return bind(proto, hostname, subdomain, port, dev.burrow.protocol.EndpointSettings.DEFAULTS);
+    }
+
+    Future<ControlMessage.BindResult> bind(String proto, String hostname, String subdomain, int port,
+                                           dev.burrow.protocol.EndpointSettings settings) {
         long id = requestIds.incrementAndGet();
         Promise<ControlMessage.BindResult> promise = Promise.promise();
         binds.put(id, promise);
-        mux.sendControl(new ControlMessage.Bind(id, proto, hostname, subdomain, port, "test-upstream", Map.of()));
+        mux.sendControl(ControlMessage.Bind.of(id, proto, hostname, subdomain, port, "test-upstream", settings));
         return promise.future();
     }
 

@@ -93,10 +93,20 @@ public sealed interface ControlMessage {
     /**
      * Agent to edge: serve an endpoint. {@code proto} is "http" or "tcp". For http give {@code hostname}
      * (full name) or {@code subdomain} (under the edge's base domain) or neither (random name); for tcp give
-     * {@code port} or 0 for any free port. {@code upstream} is only informational (shown in logs).
+     * {@code port} or 0 for any free port. {@code upstream} is only informational (shown in logs). {@code options}
+     * carries the endpoint's {@link EndpointSettings} (read them with {@link #settings()}).
      */
     record Bind(long requestId, String proto, String hostname, String subdomain, int port, String upstream,
                 Map<String, String> options) implements ControlMessage {
+
+        public static Bind of(long requestId, String proto, String hostname, String subdomain, int port, String upstream,
+                              EndpointSettings settings) {
+            return new Bind(requestId, proto, hostname, subdomain, port, upstream, settings.toOptions());
+        }
+
+        public EndpointSettings settings() {
+            return EndpointSettings.fromOptions(options);
+        }
     }
 
     /** Edge to agent: the answer to {@link Bind}. */
@@ -147,8 +157,16 @@ public sealed interface ControlMessage {
      * relayed request when the hostname is bound and online in the answering region; null when it is not.
      * {@code tenantId} (optional, added later; null from older nodes) is the tenant that owns that endpoint, so the
      * asking region can refuse to serve a name it holds for one tenant from another tenant's endpoint.
+     * {@code trafficPolicy} (optional, added later; null from older nodes or without one) is the endpoint's policy
+     * document, which the asking region applies to what it relays there, as every node of the serving region does.
      */
-    record EndpointLookupResult(long requestId, String hostname, String endpointId, String tenantId) implements ControlMessage {
+    record EndpointLookupResult(long requestId, String hostname, String endpointId, String tenantId, String trafficPolicy)
+            implements ControlMessage {
+
+        public EndpointLookupResult(long requestId, String hostname, String endpointId, String tenantId) {
+            this(requestId, hostname, endpointId, tenantId, null);
+        }
+
         public boolean found() {
             return endpointId != null;
         }

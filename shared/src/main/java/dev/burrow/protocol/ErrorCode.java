@@ -43,6 +43,8 @@ public enum ErrorCode {
     STORE_UNAVAILABLE(116, TEMPORARY),
     /** The edge node is draining (stopping): it takes no new agent links; another node does. */
     NODE_DRAINING(117, TEMPORARY),
+    /** The endpoint's traffic policy does not compile; the message reads {@code source:line:col: what to fix}. */
+    INVALID_TRAFFIC_POLICY(118, PERMANENT),
 
     // Multi-tenancy (docs/tenancy.md): refusals of a bind or a session, and why a live session was closed.
     /** The hostname is reserved by, or a custom domain of, another tenant. */

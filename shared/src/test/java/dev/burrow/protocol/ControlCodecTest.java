@@ -47,6 +47,7 @@ class ControlCodecTest {
                 new ControlMessage.EdgeNodes(List.of()),
                 new ControlMessage.EndpointLookup(3, "app.example.com"),
                 new ControlMessage.EndpointLookupResult(3, "app.example.com", "ep-1", "acme"),
+                new ControlMessage.EndpointLookupResult(6, "guarded.example.com", "ep-3", "acme", "on_http_request: []\n"),
                 new ControlMessage.EndpointLookupResult(5, "old.example.com", "ep-2", null),
                 new ControlMessage.EndpointLookupResult(4, "gone.example.com", null, null),
                 new ControlMessage.Goodbye(),
@@ -134,7 +135,7 @@ class ControlCodecTest {
                 Map.entry("error", Set.of("v", "type", "code", "message")),
                 Map.entry("edge_nodes", Set.of("v", "type", "edgeNodes")),
                 Map.entry("endpoint_lookup", Set.of("v", "type", "requestId", "hostname")),
-                Map.entry("endpoint_lookup_result", Set.of("v", "type", "requestId", "hostname", "endpointId", "tenantId")));
+                Map.entry("endpoint_lookup_result", Set.of("v", "type", "requestId", "hostname", "endpointId", "tenantId", "trafficPolicy")));
         for (ControlMessage message : samples()) {
             JsonNode json = JSON.readTree(ControlCodec.encode(message).getBytes());
             Set<String> names = new TreeSet<>();

@@ -44,5 +44,7 @@ class ErrorCodeRetryTest {
         assertEquals(116, ErrorCode.STORE_UNAVAILABLE.code());
         assertEquals(117, ErrorCode.NODE_DRAINING.code());
         assertEquals(ErrorCode.NODE_DRAINING, ErrorCode.fromCode(117));
+        assertEquals(118, ErrorCode.INVALID_TRAFFIC_POLICY.code());
+        assertEquals(false, ErrorCode.INVALID_TRAFFIC_POLICY.isTemporary(), "a policy that does not compile stays so");
     }
 }

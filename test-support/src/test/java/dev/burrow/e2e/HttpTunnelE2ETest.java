@@ -65,6 +65,21 @@ class HttpTunnelE2ETest extends OneEdgeE2ETest {
     }
 
     @Test
+    void aTrafficPolicyTheEdgeCannotCompileEndsTheAgentWithTheFilesLineAndWhat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path policy = java.nio.file.Files.writeString(dir.resolve("policy.yml"),
+                "on_http_request:\n  - actions:\n      - type: teleport\n");
+        try (AgentProcess refused = AgentProcess.http(edge, upstream.httpAddress()).name("agent-bad-policy")
+                .subdomain("bad-policy").arg("--traffic-policy-file", policy.toString()).shortLived().launch()) {
+            assertEquals(1, refused.awaitExit(java.time.Duration.ofSeconds(60)), refused.process().tail(30));
+            java.util.List<String> errors = refused.errorLines();
+            assertEquals(1, errors.size(), "one ERROR: line, got " + errors);
+            assertTrue(errors.get(0).startsWith("ERROR: " + policy + ":"), "names the file, then line:col: " + errors.get(0));
+        }
+        assertEquals(404, client.get("bad-policy." + edge.domain(), "/").status(), "nothing was bound");
+    }
+
+    @Test
     void agentPrintsThePublicUrlOfItsSubdomain() {
         assertEquals(edge.publicHttpUrl(NAME), agent.publicUrl());
         assertTrue(agent.upstream().contains(upstream.httpAddress()), agent.upstream());

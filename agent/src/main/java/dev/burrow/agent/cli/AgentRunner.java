@@ -122,7 +122,7 @@ final class AgentRunner implements TunnelControl {
     }
 
     private Future<Opened> openAndReport(BurrowSession connected, EndpointPlan plan) {
-        return open(connected, plan).map(forwarder -> {
+        return open(connected, plan).recover(failure -> Future.failedFuture(plan.trafficPolicy().named(failure))).map(forwarder -> {
             Opened endpoint = new Opened(plan.name(), forwarder, inspector != null && plan.inspect() && plan.proto().equals("http"));
             opened.add(endpoint);
             String line = forwarder.publicUrl() + " -> " + forwarder.upstream();
@@ -177,14 +177,15 @@ final class AgentRunner implements TunnelControl {
             return udp.forward(plan.upstream().getAuthority());
         }
         if (plan.proto().equals("tcp")) {
-            return connected.tcpEndpoint().port(plan.remotePort()).pooling(plan.pooling())
+            return connected.tcpEndpoint().port(plan.remotePort()).pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().document())
                     .onConnection(connection -> {
                         Runnable closed = stats.opened();
                         connection.closed().onComplete(ar -> closed.run());
                     })
                     .forward(plan.upstream().getAuthority());
         }
-        HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).upstreamHttp2(plan.http2())
+        HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().document())
+                .upstreamHttp2(plan.http2())
                 .responseTimeout(responseTimeout);
         if (plan.hostname() != null) {
             endpoint.hostname(plan.hostname());

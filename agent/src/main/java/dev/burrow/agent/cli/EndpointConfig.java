@@ -12,7 +12,17 @@ import java.net.URI;
  * @param upstreamProtocol "http1" or "http2" (http only)
  * @param pooling          {@code null} = the agent's default
  * @param inspect          {@code null} = the agent's default
+ * @param trafficPolicy    the endpoint's {@code traffic_policy:}, or {@link TrafficPolicyFile#NONE}
  */
 record EndpointConfig(String name, String proto, String hostname, int remotePort, URI upstream, String upstreamProtocol,
-                      Boolean pooling, Boolean inspect, ConfigValue origin) {
+                      Boolean pooling, Boolean inspect, ConfigValue origin, TrafficPolicyFile trafficPolicy) {
+
+    EndpointConfig(String name, String proto, String hostname, int remotePort, URI upstream, String upstreamProtocol,
+                   Boolean pooling, Boolean inspect, ConfigValue origin) {
+        this(name, proto, hostname, remotePort, upstream, upstreamProtocol, pooling, inspect, origin, TrafficPolicyFile.NONE);
+    }
+
+    EndpointConfig withTrafficPolicy(TrafficPolicyFile policy) {
+        return new EndpointConfig(name, proto, hostname, remotePort, upstream, upstreamProtocol, pooling, inspect, origin, policy);
+    }
 }

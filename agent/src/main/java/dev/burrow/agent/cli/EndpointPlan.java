@@ -7,23 +7,29 @@ import java.net.URI;
  * config file's {@code endpoints:} ({@code burrow start}).
  */
 record EndpointPlan(String name, String proto, URI upstream, String hostname, String subdomain, int remotePort,
-                    boolean pooling, boolean inspect, boolean http2, dev.burrow.agent.UdpFlowSettings udp) {
+                    boolean pooling, boolean inspect, boolean http2, dev.burrow.agent.UdpFlowSettings udp,
+                    TrafficPolicyFile trafficPolicy) {
 
     EndpointPlan(String name, String proto, URI upstream, String hostname, String subdomain, int remotePort,
                  boolean pooling, boolean inspect, boolean http2) {
         this(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2,
-                dev.burrow.agent.UdpFlowSettings.defaults());
+                dev.burrow.agent.UdpFlowSettings.defaults(), TrafficPolicyFile.NONE);
     }
 
     /** With the flow settings of a UDP endpoint. */
     EndpointPlan withUdp(dev.burrow.agent.UdpFlowSettings flows) {
-        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, flows);
+        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, flows, trafficPolicy);
+    }
+
+    /** With the traffic policy the edge applies to this endpoint. */
+    EndpointPlan withTrafficPolicy(TrafficPolicyFile policy) {
+        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, udp, policy);
     }
 
     static EndpointPlan of(EndpointConfig config, AgentSettings settings) {
         return new EndpointPlan(config.name(), config.proto(), config.upstream(), config.hostname(), null, config.remotePort(),
                 config.pooling() != null ? config.pooling() : settings.pooling(),
                 config.inspect() != null ? config.inspect() : settings.inspect().enabled(),
-                "http2".equals(config.upstreamProtocol()));
+                "http2".equals(config.upstreamProtocol())).withTrafficPolicy(config.trafficPolicy());
     }
 }

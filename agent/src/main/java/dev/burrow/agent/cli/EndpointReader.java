@@ -25,6 +25,24 @@ final class EndpointReader {
 
     /** {@code null} if the entry has a problem (already reported). */
     EndpointConfig read(YamlTree.Node node) {
+        EndpointConfig endpoint = readAddress(node);
+        if (endpoint == null || !(node instanceof YamlTree.Mapping entry) || !entry.keyLines().containsKey("traffic_policy")) {
+            return endpoint;
+        }
+        if (endpoint.proto().equals("udp")) {
+            problem(entry.keyLines().get("traffic_policy"), "endpoint \"" + endpoint.name() + "\": traffic_policy applies to http and tcp endpoints only; delete it");
+            return null;
+        }
+        try {
+            return endpoint.withTrafficPolicy(TrafficPolicyFile.fromConfig(path, java.nio.file.Files.readAllLines(path),
+                    entry.keyLines().get("traffic_policy")));
+        } catch (java.io.IOException e) {
+            problem(entry.keyLines().get("traffic_policy"), "cannot read the traffic_policy of endpoint \"" + endpoint.name() + "\": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private EndpointConfig readAddress(YamlTree.Node node) {
         if (!(node instanceof YamlTree.Mapping entry)) {
             problem(node.line(), "each endpoint must be a mapping with name, url and upstream (found " + node.kind() + ")");
             return null;

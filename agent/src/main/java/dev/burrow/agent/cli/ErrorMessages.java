@@ -15,7 +15,8 @@ final class ErrorMessages {
             return switch (e.reason()) {
                 case AUTH_FAILED -> refusedSession(e, settings.authtokenSource());
                 case EDGE_UNTRUSTED -> untrusted(e.getMessage(), settings.edgeCa());
-                case BIND_FAILED -> "the edge refused the endpoint: " + e.getMessage();
+                case BIND_FAILED -> e.edgeCode() == ErrorCode.INVALID_TRAFFIC_POLICY ? e.getMessage()
+                        : "the edge refused the endpoint: " + e.getMessage();
                 default -> e.getMessage();
             };
         }

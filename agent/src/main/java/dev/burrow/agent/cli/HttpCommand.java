@@ -73,10 +73,15 @@ final class HttpCommand extends TunnelCommand {
         }
     }
 
+    @Option(names = "--traffic-policy-file", paramLabel = "FILE",
+            description = "A traffic policy (ngrok's Traffic Policy, YAML or JSON) the edge applies to every connection "
+                    + "and request before any reaches this agent.")
+    java.nio.file.Path trafficPolicyFile;
+
     @Override
     public Integer call() {
         Arguments arguments = arguments();
         return runOne(settings -> new EndpointPlan("command_line", "http", arguments.upstream(),
-                arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false));
+                arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false).withTrafficPolicy(TrafficPolicyFile.read(trafficPolicyFile)));
     }
 }

@@ -24,10 +24,15 @@ final class TcpCommand extends TunnelCommand {
         return UpstreamArgument.tcp(upstream);
     }
 
+    @Option(names = "--traffic-policy-file", paramLabel = "FILE",
+            description = "A traffic policy (ngrok's Traffic Policy, YAML or JSON) the edge applies to every connection "
+                    + "and request before any reaches this agent.")
+    java.nio.file.Path trafficPolicyFile;
+
     @Override
     public Integer call() {
         HostPort target = target();
         return runOne(settings -> new EndpointPlan("command_line", "tcp", URI.create("tcp://" + target),
-                null, null, remotePort, settings.pooling(), false, false));
+                null, null, remotePort, settings.pooling(), false, false).withTrafficPolicy(TrafficPolicyFile.read(trafficPolicyFile)));
     }
 }

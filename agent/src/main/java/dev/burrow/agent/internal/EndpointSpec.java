@@ -1,28 +1,32 @@
 package dev.burrow.agent.internal;
 
 import dev.burrow.protocol.ControlMessage;
+import dev.burrow.protocol.EndpointSettings;
 
 import java.net.URI;
 import java.util.Map;
 
 /**
- * What the application asked for: protocol, wanted name or port, whether the endpoint may be pooled with other
- * agents of the tenant, and a description of the upstream (only informational for the edge).
+ * What the application asked for: protocol, wanted name or port, the endpoint's settings (pooling with other agents
+ * of the tenant, traffic policy), and a description of the upstream (only informational for the edge).
  */
-public record EndpointSpec(String proto, String hostname, String subdomain, int port, String upstream, boolean pooling) {
-    /** The BIND option that asks the edge to share the URL with other agents of the tenant that ask the same. */
-    public static final String POOLING_OPTION = "pooling";
+public record EndpointSpec(String proto, String hostname, String subdomain, int port, String upstream,
+                           EndpointSettings settings) {
 
-    public static EndpointSpec http(String hostname, String subdomain, String upstream, boolean pooling) {
-        return new EndpointSpec("http", blankToNull(hostname), blankToNull(subdomain), 0, upstream, pooling);
+    public static EndpointSpec http(String hostname, String subdomain, String upstream, EndpointSettings settings) {
+        return new EndpointSpec("http", blankToNull(hostname), blankToNull(subdomain), 0, upstream, settings);
     }
 
-    public static EndpointSpec tcp(int port, String upstream, boolean pooling) {
-        return new EndpointSpec("tcp", null, null, port, upstream, pooling);
+    public static EndpointSpec tcp(int port, String upstream, EndpointSettings settings) {
+        return new EndpointSpec("tcp", null, null, port, upstream, settings);
     }
 
     public static EndpointSpec udp(int port, String upstream) {
-        return new EndpointSpec("udp", null, null, port, upstream, false);
+        return new EndpointSpec("udp", null, null, port, upstream, EndpointSettings.DEFAULTS);
+    }
+
+    public boolean pooling() {
+        return settings.pooling();
     }
 
     /** The first BIND of this endpoint. */
@@ -43,7 +47,7 @@ public record EndpointSpec(String proto, String hostname, String subdomain, int 
     }
 
     private Map<String, String> bindOptions() {
-        return pooling ? Map.of(POOLING_OPTION, "true") : Map.of();
+        return settings.toOptions();
     }
 
     private static String blankToNull(String value) {

@@ -197,7 +197,8 @@ public final class RelayServer {
             dev.burrow.edge.registry.Endpoint endpoint = ar.succeeded() ? ar.result() : null;
             boolean online = endpoint != null && endpoint.state() == dev.burrow.edge.registry.EndpointState.ONLINE;
             mux.sendControl(new ControlMessage.EndpointLookupResult(lookup.requestId(), lookup.hostname(),
-                    online ? endpoint.id() : null, online ? tenantOf(endpoint) : null));
+                    online ? endpoint.id() : null, online ? tenantOf(endpoint) : null,
+                    online ? endpoint.settings().trafficPolicy() : null));
         });
     }
 

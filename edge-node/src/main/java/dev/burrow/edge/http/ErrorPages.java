@@ -5,7 +5,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 
 /** The short HTML pages the edge answers with itself (unknown tunnel, agent offline, upstream failed). */
-final class ErrorPages {
+public final class ErrorPages {
     private ErrorPages() {
     }
 
@@ -41,7 +41,7 @@ final class ErrorPages {
         return all;
     }
 
-    private static String html(String title, String sentence) {
+    public static String html(String title, String sentence) {
         return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title></head>\n"
                 + "<body><h1>" + escape(title) + "</h1>\n<p>" + escape(sentence) + "</p>\n"
                 + "<hr><p><small>burrow edge</small></p></body></html>\n";

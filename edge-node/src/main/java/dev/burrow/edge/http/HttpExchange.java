@@ -1,5 +1,8 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.edge.chain.Chains;
+import dev.burrow.edge.chain.Exchange;
+import dev.burrow.edge.chain.PublicConnection;
 import dev.burrow.edge.config.DurationText;
 import dev.burrow.edge.config.StreamTimeouts;
 import dev.burrow.edge.link.AgentLink;
@@ -12,11 +15,16 @@ import dev.burrow.edge.relay.Contexts;
 import dev.burrow.edge.relay.BatchingPump;
 import dev.burrow.mux.MuxStream;
 import dev.burrow.mux.StreamResetException;
+import dev.burrow.policy.ResponseBodyEncoder;
+import dev.burrow.policy.Verdict;
 import dev.burrow.protocol.ErrorCode;
+import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -31,7 +39,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One public HTTP request and its response, relayed over one stream: the request head goes in the OPEN frame, the
  * body follows with backpressure and a half-close; the agent's HEADERS become the response head and its data the
  * body. A 101 answer to an upgrade request turns the exchange into a raw byte pipe ({@link UpgradeBridge}).
- * Failures before the response started become an error page; after it, the client connection is aborted.
+ * Failures before the response started become an error page; after it, the client connection is aborted. The
+ * request and response heads pass the module chains ({@link Chains}) once per exchange: what they forward, answer or
+ * edit is theirs to decide; this class only moves the exchange along.
  */
 final class HttpExchange {
     private static final Logger LOG = LoggerFactory.getLogger(HttpExchange.class);
@@ -54,7 +64,8 @@ final class HttpExchange {
     private final Context requestContext;
     private final EndpointRegistry registry;
     private final AgentLinks links;
-    private final EndpointAdmission admission;
+    private final Chains chains;
+    private final PublicConnection connection;
     private final StreamTimeouts timeouts;
     private volatile long responseTimer = -1;
     private final AtomicBoolean responseStarted = new AtomicBoolean();
@@ -63,7 +74,9 @@ final class HttpExchange {
     private String host;
     private String rawHost;
     private int attempts;
-    private boolean admitted;
+    /** Built once the request chain ran (not again on a retry); null before. */
+    private Exchange exchange;
+    private HttpRequestHead forwardHead;
     private long offlineSince;
     private boolean upgrade;
     private boolean bodiless;
@@ -72,8 +85,9 @@ final class HttpExchange {
     private UpgradeBridge bridge;
 
     HttpExchange(HttpServerRequest request, Context requestContext, EndpointRegistry registry, AgentLinks links,
-                 EndpointAdmission admission, StreamTimeouts timeouts) {
-        this.admission = admission;
+                 Chains chains, PublicConnection connection, StreamTimeouts timeouts) {
+        this.chains = chains;
+        this.connection = connection;
         this.timeouts = timeouts;
         this.request = request;
         this.response = request.response();
@@ -141,13 +155,43 @@ final class HttpExchange {
             fail(404, "Tunnel " + host + " not found", "Tunnel " + host + " not found: no agent serves this hostname on this edge.");
             return;
         }
-        int limit = attempts == 1 && !admitted ? admission.refuse(endpoint) : 0;
-        admitted = true;
-        if (limit > 0) {
-            fail(429, "Too many requests", "the tunnel " + host + " is over its account's limit of " + limit
-                    + " requests per second; slow down and retry");
+        if (exchange == null) {
+            upgrade = HeaderRules.isUpgradeRequest(request);
+            exchange = new Exchange(request, connection, endpoint, rawHost, upgrade);
+            Future<Verdict> verdict = chains.onRequest(exchange);
+            if (verdict.isComplete()) {
+                onRequestVerdict(verdict, endpoint);
+            } else {
+                verdict.onComplete(ar -> Contexts.run(requestContext, () -> onRequestVerdict(ar, endpoint)));
+            }
             return;
         }
+        forward(endpoint);
+    }
+
+    /** What the request chain decided; on the request's context. */
+    private void onRequestVerdict(AsyncResult<Verdict> verdict, Endpoint endpoint) {
+        if (done) {
+            return;
+        }
+        if (verdict.failed()) {
+            LOG.warn("http {} {}: a module failed: {}", host, request.uri(), verdict.cause().toString());
+            fail(500, "Internal error", "the edge could not process the request for " + host + "; try again");
+        } else if (verdict.result() instanceof Verdict.Respond answer) {
+            responseStarted.set(true);
+            answer(answer);
+        } else if (verdict.result() instanceof Verdict.Close close) {
+            LOG.info("http {} {}: closing the connection ({}: {})", host, request.uri(), close.action(), close.reason());
+            responseStarted.set(true);
+            done = true;
+            request.connection().close();
+        } else {
+            forwardHead = exchange.forwardHead();
+            forward(endpoint);
+        }
+    }
+
+    private void forward(Endpoint endpoint) {
         AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint) : null;
         if (link == null) {
             // Only an endpoint the registry calls online is waited for: one marked offline lost its agent (killed,
@@ -157,15 +201,13 @@ final class HttpExchange {
             }
             return;
         }
-        upgrade = HeaderRules.isUpgradeRequest(request);
-        String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         linkContext = link.context();
         bodiless = !upgrade && HeaderRules.hasNoBody(request);
         if (bodiless && attempts == 1) {
             // Nothing to relay: let the request end here, so that the stream can be ended with its OPEN, in one hop.
             request.handler(data -> { }).endHandler(v -> { }).resume();
         }
-        link.openStream(StreamOpen.http(endpoint.id(), clientIp, HeaderRules.requestHead(request, clientIp, rawHost, upgrade)))
+        link.openStream(StreamOpen.http(endpoint.id(), connection.clientIp(), forwardHead))
                 .onComplete(opened -> Contexts.run(linkContext, () -> {
                     if (opened.succeeded()) {
                         wireStream(opened.result());
@@ -257,11 +299,24 @@ final class HttpExchange {
             stream.reset(ErrorCode.STREAM_CANCELLED, "the edge already answered the client");
             return;
         }
-        if (head.status() == 101) {
+        exchange.responseHead(head);
+        Verdict verdict = chains.onResponse(exchange);
+        if (!Chains.proceeds(verdict)) {
+            stream.reset(ErrorCode.STREAM_CANCELLED, "the edge answers the client itself");
+            if (verdict instanceof Verdict.Respond answer) {
+                Contexts.run(requestContext, () -> answer(answer));
+            } else {
+                done = true;
+                Contexts.run(requestContext, () -> request.connection().close());
+            }
+            return;
+        }
+        if (exchange.responseStatus() == 101) {
             if (upgrade) {
                 upgraded = true;
                 bridge = new UpgradeBridge(request, requestContext, stream, linkContext, timeouts.pipeIdle(), this::finish);
-                Contexts.run(requestContext, () -> bridge.switchProtocols(head));
+                HttpResponseHead switching = new HttpResponseHead(101, exchange.responseReason(), exchange.responseHeaders());
+                Contexts.run(requestContext, () -> bridge.switchProtocols(switching));
             } else {
                 stream.reset(ErrorCode.PROTOCOL_ERROR, "101 answer to a request that did not ask to upgrade");
                 Contexts.run(requestContext, () -> sendError(502, "Bad gateway",
@@ -274,21 +329,24 @@ final class HttpExchange {
         }
         // Head, body and end cross to the request's loop together when they arrive together (one task, not three),
         // and the response is written on its own loop.
-        BatchingPump pump = BatchingPump.create(stream, linkContext, response, requestContext,
-                last -> (last == null ? response.end() : response.end(last)).onComplete(ar -> {
+        ResponseBodyEncoder encoder = exchange.bodyEncoder();
+        ReencodedBody reencoded = encoder == null ? null : new ReencodedBody(response, encoder);
+        BatchingPump pump = BatchingPump.create(stream, linkContext, reencoded == null ? response : reencoded, requestContext,
+                last -> (reencoded != null ? reencoded.end(last) : last == null ? response.end() : response.end(last)).onComplete(ar -> {
                     ResponseAbort.closeIfDelimitedByClose(request);
                     finish();
                 }));
-        pump.runOnTarget(() -> sendResponseHead(head, pump)).start();
+        pump.runOnTarget(() -> sendResponseHead(pump, reencoded != null)).start();
     }
 
     /** On the request's context, before any body byte. */
-    private void sendResponseHead(HttpResponseHead head, BatchingPump pump) {
+    private void sendResponseHead(BatchingPump pump, boolean reencoded) {
         try {
             // Netty's default 64 KiB high-water mark would pause the stream, and resume it through two event-loop
             // hand-overs, every 64 KiB of a download; a bounded 256 KiB keeps a fast client's pipe full.
             response.setWriteQueueMaxSize(RESPONSE_WRITE_QUEUE_BYTES);
-            HeaderRules.applyResponseHead(head, response, request.method());
+            HeaderRules.applyResponseHead(exchange.responseStatus(), exchange.responseReason(), exchange.responseHeaders(),
+                    response, request.method(), reencoded);
         } catch (RuntimeException e) {
             LOG.warn("http {}: cannot send the agent's response head: {}", host, e.toString());
             pump.cancel();
@@ -360,6 +418,27 @@ final class HttpExchange {
         cancelResponseTimer();
         if (stream != null) {
             stream.reset(ErrorCode.STREAM_CANCELLED, "the public client closed the connection");
+        }
+    }
+
+    /** A module's own answer (a Respond verdict); on the request's context. */
+    private void answer(Verdict.Respond answer) {
+        done = true;
+        if (response.headWritten() || response.ended() || response.closed()) {
+            return;
+        }
+        boolean unreadBody = !request.isEnded();
+        response.setStatusCode(answer.status());
+        response.headers().clear();
+        for (java.util.Map.Entry<String, String> header : answer.headers()) {
+            response.headers().add(header.getKey(), header.getValue());
+        }
+        if (unreadBody) {
+            response.putHeader("Connection", "close");
+        }
+        response.end(Buffer.buffer(answer.body()));
+        if (unreadBody) {
+            request.handler(data -> { }).endHandler(v -> { }).resume();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.edge.chain.Chains;
+import dev.burrow.edge.chain.PublicConnection;
 import dev.burrow.edge.config.ProxyProtocolSettings;
 import dev.burrow.edge.config.PublicHttpLimits;
 import dev.burrow.edge.config.StreamTimeouts;
@@ -12,7 +14,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.Http1xServerConnection;
+import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The public HTTP listener (HTTP/1.1 with keep-alive, and HTTP/1.0): every request is routed by its Host to an
  * endpoint and relayed as an {@link HttpExchange}. {@code Expect: 100-continue} is answered here, not forwarded.
  * Each connection's request heads go through a {@link GuardedRequestDecoder} (validation, head deadline, keep-alive
- * idle timeout) and its socket gets {@link TcpKeepAlive}. This class only wires.
+ * idle timeout) and its socket gets {@link TcpKeepAlive}. Each connection passes the connection chain when accepted,
+ * and each request the request and response chains ({@link Chains}). This class only wires.
  * <p>
  * Vert.x's h2c (prior knowledge and {@code Upgrade: h2c}) is off: with it on, Vert.x builds the HTTP/1 pipeline only
  * after the first request head, too late to guard that head. An {@code Upgrade: h2c} offer is ignored
@@ -30,6 +35,7 @@ public final class PublicHttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(PublicHttpServer.class);
     /** The name Vert.x gives its HTTP/1 request decoder in the channel pipeline. */
     private static final String DECODER = "httpDecoder";
+    private static final AttributeKey<PublicConnection> PUBLIC_CONNECTION = AttributeKey.valueOf("burrow.publicConnection");
 
     private final Vertx vertx;
     private final EndpointRegistry registry;
@@ -37,11 +43,10 @@ public final class PublicHttpServer {
     private final HttpServerOptions options;
     private final int port;
     private ListenerDeployment deployment;
-    private volatile EndpointAdmission admission = EndpointAdmission.ALWAYS;
+    private volatile Chains chains = Chains.empty();
     private volatile StreamTimeouts timeouts = StreamTimeouts.defaults();
 
     private final ProxyProtocolSettings proxyProtocol;
-    private final ProxyProtocolSettings.Trust proxyTrust;
     private final PublicHttpLimits limits;
     private final RequestHeadValidator validator;
     private final RefusalLog refusalLog = new RefusalLog();
@@ -58,7 +63,6 @@ public final class PublicHttpServer {
         this.links = links;
         this.port = port;
         this.proxyProtocol = proxyProtocol;
-        this.proxyTrust = proxyProtocol.trust();
         this.limits = limits;
         this.validator = new RequestHeadValidator(limits.maxHeaderFields());
         this.options = new HttpServerOptions()
@@ -69,9 +73,9 @@ public final class PublicHttpServer {
                 .setUseProxyProtocol(proxyProtocol.enabled());
     }
 
-    /** Per-endpoint request admission (tenant requests/s quotas); call before {@link #listen()}. */
-    public PublicHttpServer admission(EndpointAdmission admission) {
-        this.admission = admission;
+    /** The module chains every connection and exchange passes; call before {@link #listen()}. */
+    public PublicHttpServer chains(Chains moduleChains) {
+        this.chains = moduleChains;
         return this;
     }
 
@@ -86,7 +90,7 @@ public final class PublicHttpServer {
         return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort -> {
                     HttpServerOptions instanceOptions = new HttpServerOptions(options).setPort(instancePort);
                     HttpServer server = vertx.createHttpServer(instanceOptions)
-                            .connectionHandler(connection -> guard(connection, instanceOptions))
+                            .connectionHandler(connection -> accept(connection, instanceOptions))
                             .invalidRequestHandler(this::onInvalidRequest);
                     return server.requestHandler(this::onRequest).listen().map(ListenerDeployment.Bound::of);
                 })
@@ -98,12 +102,38 @@ public final class PublicHttpServer {
      * Runs when a connection is accepted (after its PROXY header, if any), before its first byte is decoded: the
      * guarded decoder takes the place of Vert.x's, and the socket gets TCP keep-alive.
      */
-    private void guard(io.vertx.core.http.HttpConnection connection, HttpServerOptions instanceOptions) {
+    private void accept(HttpConnection connection, HttpServerOptions instanceOptions) {
         if (connection instanceof Http1xServerConnection http1) {
             io.netty.channel.ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
             pipeline.replace(DECODER, DECODER, new GuardedRequestDecoder(instanceOptions, validator, limits, refusalLog));
             TcpKeepAlive.enable(pipeline.channel(), limits.tcpKeepAlive());
+            pipeline.channel().attr(PUBLIC_CONNECTION).set(admit(connection));
         }
+    }
+
+    /** Runs the connection chain on a new connection; one it refuses is closed before its first request is read. */
+    private PublicConnection admit(HttpConnection connection) {
+        PublicConnection publicConnection = new PublicConnection(connection.remoteAddress(true), connection.remoteAddress(),
+                connection.localAddress(true) == null ? port : connection.localAddress(true).port(), proxyProtocol.enabled());
+        Future<dev.burrow.policy.Verdict> verdict = chains.onConnect(publicConnection, null);
+        publicConnection.admit(verdict);
+        verdict.onComplete(ar -> {
+            if (ar.failed() || !Chains.proceeds(ar.result())) {
+                connection.close();
+            }
+        });
+        return publicConnection;
+    }
+
+    /** The connection's state for the modules: set when it was accepted (an HTTP/1 connection), else made now. */
+    private PublicConnection publicConnectionOf(HttpServerRequest request) {
+        if (request.connection() instanceof Http1xServerConnection http1) {
+            PublicConnection known = http1.channelHandlerContext().channel().attr(PUBLIC_CONNECTION).get();
+            if (known != null) {
+                return known;
+            }
+        }
+        return admit(request.connection());
     }
 
     /** A head that passed the validator but that Netty could still not decode (a header over Netty's size limit). */
@@ -122,31 +152,31 @@ public final class PublicHttpServer {
                 && http1.channelHandlerContext().pipeline().get(DECODER) instanceof GuardedRequestDecoder guard ? guard : null;
     }
 
-    /**
-     * A PROXY header from a peer outside the trusted ranges could claim any client address: its connection is closed
-     * before anything is relayed. Returns whether the request may go on.
-     */
-    private boolean trusted(HttpServerRequest request) {
-        io.vertx.core.http.HttpConnection connection = request.connection();
-        if (!proxyProtocol.enabled() || proxyTrust.trusts(connection.remoteAddress(true))) {
-            return true;
-        }
-        LOG.warn("http: closing a connection from {}: it is not in --proxy-protocol-trusted {}, so its PROXY header "
-                + "(claiming {}) is not believed", connection.remoteAddress(true), proxyProtocol.trusted(), connection.remoteAddress());
-        connection.close();
-        return false;
-    }
-
     private void onRequest(HttpServerRequest request) {
-        if (!trusted(request)) {
+        PublicConnection connection = publicConnectionOf(request);
+        Future<dev.burrow.policy.Verdict> admitted = connection.admitted();
+        if (admitted.isComplete()) {
+            if (admitted.succeeded() && Chains.proceeds(admitted.result())) {
+                startExchange(request, connection);
+            }
             return;
         }
+        request.pause();
+        io.vertx.core.Context context = Vertx.currentContext();
+        admitted.onComplete(ar -> context.runOnContext(v -> {
+            if (ar.succeeded() && Chains.proceeds(ar.result())) {
+                startExchange(request, connection);
+            }
+        }));
+    }
+
+    private void startExchange(HttpServerRequest request, PublicConnection connection) {
         GuardedRequestDecoder guard = guardOf(request);
         if (guard != null) {
             request.response().endHandler(v -> guard.responseEnded());
         }
         try {
-            new HttpExchange(request, Vertx.currentContext(), registry, links, admission, timeouts).start();
+            new HttpExchange(request, Vertx.currentContext(), registry, links, chains, connection, timeouts).start();
         } catch (RuntimeException e) {
             LOG.error("http: internal error on {} {}", request.method(), request.uri(), e);
             if (!request.response().headWritten()) {

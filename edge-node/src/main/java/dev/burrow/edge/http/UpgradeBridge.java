@@ -44,7 +44,7 @@ final class UpgradeBridge {
 
     /** Sends the 101 and starts the byte pipe. Call on the request's context. */
     void switchProtocols(HttpResponseHead head) {
-        HeaderRules.applyResponseHead(head, request.response(), request.method());
+        HeaderRules.applyResponseHead(head.status(), head.reason(), head.headers(), request.response(), request.method(), false);
         request.toNetSocket().onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("upgrade {}: cannot take over the client connection: {}", request.uri(), ar.cause().toString());

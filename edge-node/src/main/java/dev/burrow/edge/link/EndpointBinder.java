@@ -1,5 +1,9 @@
 package dev.burrow.edge.link;
 
+import dev.burrow.edge.chain.EndpointPolicies;
+import dev.burrow.policy.PolicyException;
+import dev.burrow.protocol.EndpointSettings;
+
 import dev.burrow.edge.config.PortRange;
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointClaim;
@@ -27,6 +31,9 @@ public final class EndpointBinder {
     static final int RANDOM_NAME_ATTEMPTS = 10;
     static final int PORT_ATTEMPTS = 64;
 
+    private EndpointPolicies policies = new EndpointPolicies((document, source) -> {
+        throw new PolicyException(source, 0, 0, "this edge node applies no traffic policies");
+    });
     private final EndpointRegistry registry;
     private final PortListeners portListeners;
     private final String domain;
@@ -53,16 +60,22 @@ public final class EndpointBinder {
 
     /** Binds for the session; the future always succeeds, with ok or a refusal. */
     public Future<ControlMessage.BindResult> bind(String sessionId, Principal principal, long linkEpoch, ControlMessage.Bind bind) {
-        boolean pooling = isPooling(bind);
+        EndpointSettings settings = bind.settings();
+        try {
+            policies.check(settings.trafficPolicy());
+        } catch (PolicyException e) {
+            return Future.succeededFuture(new ControlMessage.BindResult(bind.requestId(), false, null, null,
+                    ErrorCode.INVALID_TRAFFIC_POLICY, e.getMessage()));
+        }
         String ownerKey = principal.endpointOwnerKey();
         EndpointProtocol protocol = EndpointProtocol.fromWire(bind.proto());
         Future<Endpoint> bound;
         if (protocol == EndpointProtocol.HTTP) {
-            bound = bindHttp(sessionId, principal, linkEpoch, bind, pooling);
+            bound = bindHttp(sessionId, principal, linkEpoch, bind, settings);
         } else if (protocol == EndpointProtocol.TCP) {
-            bound = bindTcp(sessionId, principal, linkEpoch, bind.port(), pooling);
+            bound = bindTcp(sessionId, principal, linkEpoch, bind.port(), settings);
         } else if (protocol == EndpointProtocol.UDP && udpListeners != null) {
-            bound = bindUdp(sessionId, principal, linkEpoch, bind.port(), pooling);
+            bound = bindUdp(sessionId, principal, linkEpoch, bind.port(), settings);
         } else {
             bound = Future.failedFuture(new EndpointException(ErrorCode.UNSUPPORTED_PROTOCOL,
                     "protocol \"" + bind.proto() + "\" is not supported; use http, tcp" + (udpListeners != null ? " or udp" : "")));
@@ -84,9 +97,10 @@ public final class EndpointBinder {
         return this;
     }
 
-    /** Whether the bind asks for endpoint pooling ({@code options.pooling = "true"}, what {@code --pooling} sends). */
-    static boolean isPooling(ControlMessage.Bind bind) {
-        return bind.options() != null && "true".equalsIgnoreCase(bind.options().get("pooling"));
+    /** Compiles each bind's traffic policy before anything is claimed; without it, every document is taken as is. */
+    public EndpointBinder policies(EndpointPolicies endpointPolicies) {
+        this.policies = endpointPolicies;
+        return this;
     }
 
     /**
@@ -118,7 +132,7 @@ public final class EndpointBinder {
     }
 
     private Future<Endpoint> bindHttp(String sessionId, Principal principal, long linkEpoch, ControlMessage.Bind bind,
-                                      boolean pooling) {
+                                      EndpointSettings settings) {
         String ownerKey = principal.endpointOwnerKey();
         if (bind.hostname() != null && !bind.hostname().isBlank()) {
             String hostname = Hostnames.normalize(bind.hostname());
@@ -127,7 +141,7 @@ public final class EndpointBinder {
                         + "\" is empty; use NAME." + domain));
             }
             return policy.checkHostname(principal, hostname, bind.hostname()).compose(ok ->
-                    registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch).withPooling(pooling)));
+                    registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch).withSettings(settings)));
         }
         if (bind.subdomain() != null && !bind.subdomain().isBlank()) {
             String label = Hostnames.normalize(bind.subdomain());
@@ -137,7 +151,7 @@ public final class EndpointBinder {
             }
             String hostname = label + "." + domain;
             return policy.checkHostname(principal, hostname, bind.subdomain()).compose(ok ->
-                    registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch).withPooling(pooling)));
+                    registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch).withSettings(settings)));
         }
         return policy.checkRandomHostname(principal, Hostnames.randomName() + "." + domain)
                 .compose(ok -> bindRandomName(sessionId, ownerKey, linkEpoch, RANDOM_NAME_ATTEMPTS));
@@ -157,7 +171,7 @@ public final class EndpointBinder {
                 });
     }
 
-    private Future<Endpoint> bindTcp(String sessionId, Principal principal, long linkEpoch, int port, boolean pooling) {
+    private Future<Endpoint> bindTcp(String sessionId, Principal principal, long linkEpoch, int port, EndpointSettings settings) {
         String ownerKey = principal.endpointOwnerKey();
         if (port != 0) {
             if (!tcpPorts.contains(port)) {
@@ -170,13 +184,13 @@ public final class EndpointBinder {
                         + " is served in another region for another account; ask for another port or for any port (0)"));
             }
             return policy.checkPort(principal, port)
-                    .compose(ok -> claimAndListen(port, sessionId, ownerKey, linkEpoch, pooling));
+                    .compose(ok -> claimAndListen(port, sessionId, ownerKey, linkEpoch, settings));
         }
         int start = tcpPorts.low() + ThreadLocalRandom.current().nextInt(tcpPorts.size());
-        return policy.checkRandomPort(principal).compose(ok -> tryPort(start, 0, sessionId, ownerKey, linkEpoch));
+        return policy.checkRandomPort(principal).compose(ok -> tryPort(start, 0, sessionId, ownerKey, linkEpoch, settings.withPooling(false)));
     }
 
-    private Future<Endpoint> bindUdp(String sessionId, Principal principal, long linkEpoch, int port, boolean pooling) {
+    private Future<Endpoint> bindUdp(String sessionId, Principal principal, long linkEpoch, int port, EndpointSettings settings) {
         PortRange range = udpPorts;
         if (port != 0 && !range.contains(port)) {
             return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE, "UDP port " + port
@@ -185,7 +199,7 @@ public final class EndpointBinder {
         String ownerKey = principal.endpointOwnerKey();
         if (port != 0) {
             return policy.checkUdpPort(principal, port).compose(ok -> registry.bind(
-                    EndpointClaim.port(EndpointProtocol.UDP, port, sessionId, ownerKey, linkEpoch).withPooling(pooling))
+                    EndpointClaim.port(EndpointProtocol.UDP, port, sessionId, ownerKey, linkEpoch).withSettings(settings))
                     .compose(endpoint -> openOrUnbind(udpListeners, endpoint, sessionId)));
         }
         int start = range.low() + ThreadLocalRandom.current().nextInt(range.size());
@@ -212,7 +226,7 @@ public final class EndpointBinder {
                 registry.unbind(endpoint.id(), sessionId).transform(ignored -> Future.failedFuture(error)));
     }
 
-    private Future<Endpoint> tryPort(int start, int attempt, String sessionId, String ownerKey, long linkEpoch) {
+    private Future<Endpoint> tryPort(int start, int attempt, String sessionId, String ownerKey, long linkEpoch, EndpointSettings settings) {
         if (attempt >= Math.min(PORT_ATTEMPTS, tcpPorts.size())) {
             return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE,
                     "no free TCP port in this edge's range " + tcpPorts + " (tried " + attempt + ")"));
@@ -220,12 +234,12 @@ public final class EndpointBinder {
         int port = tcpPorts.low() + Math.floorMod(start - tcpPorts.low() + attempt, tcpPorts.size());
         return registry.lookupPort(port).compose(existing -> existing != null || tenantElsewhere.apply(port) != null
                 ? Future.succeededFuture(false) : policy.isPortUnreserved(port)).compose(free -> !free
-                ? tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)
-                : claimAndListen(port, sessionId, ownerKey, linkEpoch, false).recover(error -> tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch)));
+                ? tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch, settings)
+                : claimAndListen(port, sessionId, ownerKey, linkEpoch, settings).recover(error -> tryPort(start, attempt + 1, sessionId, ownerKey, linkEpoch, settings)));
     }
 
-    private Future<Endpoint> claimAndListen(int port, String sessionId, String ownerKey, long linkEpoch, boolean pooling) {
-        return registry.bind(EndpointClaim.tcp(port, sessionId, ownerKey, linkEpoch).withPooling(pooling))
+    private Future<Endpoint> claimAndListen(int port, String sessionId, String ownerKey, long linkEpoch, EndpointSettings settings) {
+        return registry.bind(EndpointClaim.tcp(port, sessionId, ownerKey, linkEpoch).withSettings(settings))
                 .compose(endpoint -> openOrUnbind(portListeners, endpoint, sessionId));
     }
 }

@@ -38,11 +38,15 @@ public final class RegionRelays {
 
     /**
      * Where a hostname is served in another region: the region's relay link key, the endpoint id there and the tenant
-     * owning it (null from a region too old to say).
+     * owning it (null from a region too old to say), and its traffic policy document (null without one).
      */
-    public record Answer(String region, String endpointId, String tenantId) {
+    public record Answer(String region, String endpointId, String tenantId, String trafficPolicy) {
+        public Answer(String region, String endpointId, String tenantId) {
+            this(region, endpointId, tenantId, null);
+        }
+
         public Answer(String region, String endpointId) {
-            this(region, endpointId, null);
+            this(region, endpointId, null, null);
         }
     }
 
@@ -137,7 +141,7 @@ public final class RegionRelays {
 
     private void onControl(RelayPool.Peer peer, ControlMessage message) {
         if (message instanceof ControlMessage.EndpointLookupResult result) {
-            answered(result.requestId(), result.found() ? new Answer(peer.key(), result.endpointId(), result.tenantId()) : null);
+            answered(result.requestId(), result.found() ? new Answer(peer.key(), result.endpointId(), result.tenantId(), result.trafficPolicy()) : null);
         }
     }
 

@@ -69,7 +69,8 @@ public final class RegionalRegistry implements EndpointRegistry {
                 : heldBy.apply(hostname).compose(holder -> !mayBeBoundElsewhere(hostname, holder) ? Future.succeededFuture()
                         : directory.find(hostname).map(answer -> !mayServe(holder, answer) ? null
                         : new Endpoint(answer.endpointId(), EndpointProtocol.HTTP, hostname, 0, answer.region(),
-                        ownerKeyOf(answer), EndpointState.ONLINE))));
+                        ownerKeyOf(answer), EndpointState.ONLINE,
+                        new dev.burrow.protocol.EndpointSettings(false, answer.trafficPolicy())))));
     }
 
     /**

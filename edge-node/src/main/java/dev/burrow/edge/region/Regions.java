@@ -50,7 +50,7 @@ public final class Regions {
      */
     public Regions(Vertx vertx, ClusterSettings cluster, RelayPool relayPool, String nodeId, EndpointRegistry local,
                    AgentLinks router, Function<String, Future<String>> heldBy, String domain, DataSource dataSource, String bindAddress,
-                   PortRange tcpPorts, ProxyProtocolSettings proxyProtocol, Supplier<HostPort> relayAddress,
+                   PortRange tcpPorts, ProxyProtocolSettings proxyProtocol, dev.burrow.edge.chain.Chains chains, Supplier<HostPort> relayAddress,
                    Supplier<Map<Integer, PublishedPort>> tcpPortsHere, java.util.function.IntFunction<Future<String>> portHolder) {
         this.vertx = vertx;
         this.cluster = cluster;
@@ -59,7 +59,7 @@ public final class Regions {
         this.sweepTimer = vertx.setPeriodic(RegionDirectory.SWEEP_EVERY.toMillis(), id -> directory.sweep());
         this.links = new RegionalLinks(router, relays, directory);
         this.registry = new RegionalRegistry(local, directory, heldBy, domain);
-        this.remoteTcpListeners = new TcpEndpoints(vertx, bindAddress, registry, links, proxyProtocol);
+        this.remoteTcpListeners = new TcpEndpoints(vertx, bindAddress, registry, links, proxyProtocol.enabled(), chains);
         this.remoteTcp = new RemoteTcpPorts(vertx, remoteTcpListeners, tcpPorts, () -> tcpPortsHere.get().keySet(),
                 port -> awaitOnWorker(portHolder.apply(port)), System::nanoTime);
         registry.withRemotePorts(remoteTcp::endpointOn);

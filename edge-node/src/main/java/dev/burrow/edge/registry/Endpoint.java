@@ -1,5 +1,7 @@
 package dev.burrow.edge.registry;
 
+import dev.burrow.protocol.EndpointSettings;
+
 /**
  * One public endpoint.
  *
@@ -11,16 +13,26 @@ package dev.burrow.edge.registry;
  * @param ownerKey  fingerprint of the authtoken that bound it (never the token); an offline endpoint may be taken
  *                  over by a session with the same owner key
  * @param state     online or offline
+ * @param settings  what the agent asked of it (pooling, traffic policy), as the registry record holds them
  */
 public record Endpoint(String id, EndpointProtocol protocol, String hostname, int port, String sessionId,
-                       String ownerKey, EndpointState state) {
+                       String ownerKey, EndpointState state, EndpointSettings settings) {
+
+    public Endpoint {
+        settings = settings == null ? EndpointSettings.DEFAULTS : settings;
+    }
+
+    public Endpoint(String id, EndpointProtocol protocol, String hostname, int port, String sessionId,
+                    String ownerKey, EndpointState state) {
+        this(id, protocol, hostname, port, sessionId, ownerKey, state, EndpointSettings.DEFAULTS);
+    }
 
     public Endpoint withSession(String newSessionId, EndpointState newState) {
-        return new Endpoint(id, protocol, hostname, port, newSessionId, ownerKey, newState);
+        return new Endpoint(id, protocol, hostname, port, newSessionId, ownerKey, newState, settings);
     }
 
     public Endpoint withState(EndpointState newState) {
-        return new Endpoint(id, protocol, hostname, port, sessionId, ownerKey, newState);
+        return new Endpoint(id, protocol, hostname, port, sessionId, ownerKey, newState, settings);
     }
 
     /** The hostname or the port, whichever addresses this endpoint, for messages. */

@@ -1,5 +1,7 @@
 package dev.burrow.edge.registry;
 
+import dev.burrow.protocol.EndpointSettings;
+
 /**
  * A request to serve a hostname (HTTP) or a port (TCP) from an agent session, through one of its links.
  *
@@ -9,18 +11,30 @@ package dev.burrow.edge.registry;
  * @param sessionId the session that will serve the endpoint
  * @param ownerKey  fingerprint of the session's authtoken
  * @param linkEpoch epoch of the link the claim came on (see {@link LinkRef})
- * @param pooled    the agent asked for endpoint pooling: other sessions with the same owner key that also ask for it
+ * @param settings  what the agent asked for; with pooling, other sessions with the same owner key that also ask for it
  *                  may serve the same hostname/port at the same time
  */
 public record EndpointClaim(EndpointProtocol protocol, String hostname, int port, String sessionId, String ownerKey,
-                            long linkEpoch, boolean pooled) implements java.io.Serializable {
+                            long linkEpoch, EndpointSettings settings) implements java.io.Serializable {
+
+    public EndpointClaim {
+        settings = settings == null ? EndpointSettings.DEFAULTS : settings;
+    }
 
     public EndpointClaim(EndpointProtocol protocol, String hostname, int port, String sessionId, String ownerKey, long linkEpoch) {
-        this(protocol, hostname, port, sessionId, ownerKey, linkEpoch, false);
+        this(protocol, hostname, port, sessionId, ownerKey, linkEpoch, EndpointSettings.DEFAULTS);
+    }
+
+    public boolean pooled() {
+        return settings.pooling();
+    }
+
+    public EndpointClaim withSettings(EndpointSettings newSettings) {
+        return new EndpointClaim(protocol, hostname, port, sessionId, ownerKey, linkEpoch, newSettings);
     }
 
     public EndpointClaim withPooling(boolean pooling) {
-        return new EndpointClaim(protocol, hostname, port, sessionId, ownerKey, linkEpoch, pooling);
+        return withSettings(settings.withPooling(pooling));
     }
 
     public static EndpointClaim http(String hostname, String sessionId, String ownerKey, long linkEpoch) {

@@ -1,5 +1,7 @@
 package dev.burrow.edge.registry;
 
+import dev.burrow.protocol.EndpointSettings;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,20 +10,26 @@ import java.util.List;
  * An endpoint as the cluster stores it (value of the endpoints map, keyed by {@link #keyOf}). The owner is the
  * session ({@code sessionId}, {@code ownerKey}); {@code epoch} grows every time the owner changes and is what the
  * split-brain merge compares, so a stale binding never wins over a newer one. {@code links} lists every agent link
- * that serves it, on any node; no links means OFFLINE. A {@code pooled} endpoint may list links of several sessions
- * of the same owner key (endpoint pooling); the owner is then one of them, and passes to another when its last link
- * goes.
+ * that serves it, on any node; no links means OFFLINE. A pooled endpoint ({@code settings.pooling()}) may list links of
+ * several sessions of the same owner key (endpoint pooling); the owner is then one of them, and passes to another when
+ * its last link goes. {@code settings} is what the binding agent asked for, traffic policy included, so every node
+ * that learns the record serves the endpoint the same way.
  */
 public record EndpointRecord(String id, EndpointProtocol protocol, String hostname, int port, String sessionId,
-                             String ownerKey, long epoch, List<LinkRef> links, boolean pooled) implements Serializable {
+                             String ownerKey, long epoch, List<LinkRef> links, EndpointSettings settings) implements Serializable {
 
     public EndpointRecord {
         links = links == null ? List.of() : List.copyOf(links);
+        settings = settings == null ? EndpointSettings.DEFAULTS : settings;
     }
 
     public EndpointRecord(String id, EndpointProtocol protocol, String hostname, int port, String sessionId,
                           String ownerKey, long epoch, List<LinkRef> links) {
-        this(id, protocol, hostname, port, sessionId, ownerKey, epoch, links, false);
+        this(id, protocol, hostname, port, sessionId, ownerKey, epoch, links, EndpointSettings.DEFAULTS);
+    }
+
+    public boolean pooled() {
+        return settings.pooling();
     }
 
     /** Whether any link of {@code session} serves this endpoint. */
@@ -50,7 +58,7 @@ public record EndpointRecord(String id, EndpointProtocol protocol, String hostna
     /** The view the rest of the node uses. */
     public Endpoint toEndpoint() {
         return new Endpoint(id, protocol, hostname, port, sessionId, ownerKey,
-                links.isEmpty() ? EndpointState.OFFLINE : EndpointState.ONLINE);
+                links.isEmpty() ? EndpointState.OFFLINE : EndpointState.ONLINE, settings);
     }
 
     /** A new epoch after {@code previous}: at least one more, and at least the wall clock, so epochs of two sides of a
@@ -60,7 +68,7 @@ public record EndpointRecord(String id, EndpointProtocol protocol, String hostna
     }
 
     EndpointRecord withLinks(List<LinkRef> newLinks) {
-        return new EndpointRecord(id, protocol, hostname, port, sessionId, ownerKey, epoch, newLinks, pooled);
+        return new EndpointRecord(id, protocol, hostname, port, sessionId, ownerKey, epoch, newLinks, settings);
     }
 
     /**
@@ -69,11 +77,16 @@ public record EndpointRecord(String id, EndpointProtocol protocol, String hostna
      */
     EndpointRecord withLinksKeepingOwner(List<LinkRef> newLinks) {
         EndpointRecord next = withLinks(newLinks);
-        if (!pooled || newLinks.isEmpty() || next.hasLinkOf(sessionId)) {
+        if (!pooled() || newLinks.isEmpty() || next.hasLinkOf(sessionId)) {
             return next;
         }
         return new EndpointRecord(id, protocol, hostname, port, newLinks.get(0).sessionId(), ownerKey, nextEpoch(epoch),
-                newLinks, true);
+                newLinks, settings);
+    }
+
+    /** With the settings of a new bind by its own session (a rebind may change the policy). */
+    EndpointRecord withSettings(EndpointSettings newSettings) {
+        return new EndpointRecord(id, protocol, hostname, port, sessionId, ownerKey, epoch, links, newSettings);
     }
 
     EndpointRecord withLink(LinkRef link) {

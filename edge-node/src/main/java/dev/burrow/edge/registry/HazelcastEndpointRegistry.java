@@ -317,18 +317,18 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
             if (existing == null) {
                 boolean http = claim.protocol() == EndpointProtocol.HTTP;
                 next = new EndpointRecord(newId, claim.protocol(), http ? claim.hostname() : null, http ? 0 : claim.port(),
-                        claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(0), List.of(link), claim.pooled());
+                        claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(0), List.of(link), claim.settings());
             } else if (!existing.ownerKey().equals(claim.ownerKey())) {
                 return null;
             } else if (existing.sessionId().equals(claim.sessionId())) {
-                next = existing.withLink(link);
+                next = existing.withLink(link).withSettings(claim.settings());
             } else if (existing.links().isEmpty()) {
                 // Offline, same owner: the agent came back under a new session; it takes the endpoint over.
                 next = new EndpointRecord(existing.id(), existing.protocol(), existing.hostname(), existing.port(),
                         claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(existing.epoch()), List.of(link),
-                        claim.pooled());
+                        claim.settings());
             } else if (existing.pooled() && claim.pooled()) {
-                // Endpoint pooling: another session of the same owner serves it too.
+                // Endpoint pooling: another session of the same owner serves it too, under the policy of the first.
                 next = existing.withLink(link);
             } else {
                 return null;

@@ -1,5 +1,7 @@
 package dev.burrow.edge.tcp;
 
+import dev.burrow.edge.chain.Chains;
+import dev.burrow.edge.chain.PublicConnection;
 import dev.burrow.edge.link.AgentLink;
 import dev.burrow.edge.relay.Contexts;
 import dev.burrow.edge.link.AgentLinks;
@@ -28,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The public listeners of TCP endpoints, one {@link NetServer} per endpoint. Each accepted connection is relayed
- * over a new stream of the endpoint's agent link ({@link TcpConnection}); without a live link it is closed.
+ * over a new stream of the endpoint's agent link ({@link TcpConnection}) once it passed the connection chain
+ * ({@link Chains}); without a live link, or refused by a module, it is closed before any stream is opened.
  * Owns the servers: {@link #close(String)} and {@link #closeAll()} close them.
  */
 public final class TcpEndpoints implements PortListeners {
@@ -40,19 +43,22 @@ public final class TcpEndpoints implements PortListeners {
     private final AgentLinks links;
     private final Map<String, Future<NetServer>> servers = new ConcurrentHashMap<>();
 
-    private final dev.burrow.edge.config.ProxyProtocolSettings proxyProtocol;
+    private final boolean proxyProtocol;
+    private final Chains chains;
     private volatile java.time.Duration pipeIdleTimeout = dev.burrow.edge.config.StreamTimeouts.DEFAULT_PIPE_IDLE;
-    private final dev.burrow.edge.config.ProxyProtocolSettings.Trust proxyTrust;
 
     public TcpEndpoints(Vertx vertx, String bindAddress, EndpointRegistry registry, AgentLinks links) {
-        this(vertx, bindAddress, registry, links, dev.burrow.edge.config.ProxyProtocolSettings.off());
+        this(vertx, bindAddress, registry, links, false, Chains.empty());
     }
 
-    /** With {@code proxyProtocol} on, each connection's client address comes from its PROXY header (trusted peers only). */
+    /**
+     * With {@code proxyProtocol} on, each connection's client address comes from its PROXY header (which the
+     * connection chain's trust check vets).
+     */
     public TcpEndpoints(Vertx vertx, String bindAddress, EndpointRegistry registry, AgentLinks links,
-                        dev.burrow.edge.config.ProxyProtocolSettings proxyProtocol) {
+                        boolean proxyProtocol, Chains chains) {
         this.proxyProtocol = proxyProtocol;
-        this.proxyTrust = proxyProtocol.trust();
+        this.chains = chains;
         this.vertx = vertx;
         this.bindAddress = bindAddress;
         this.registry = registry;
@@ -78,7 +84,7 @@ public final class TcpEndpoints implements PortListeners {
     private Future<NetServer> listen(Endpoint endpoint) {
         int port = endpoint.port();
         NetServer server = vertx.createNetServer(new NetServerOptions().setHost(bindAddress).setPort(port).setTcpNoDelay(true)
-                        .setUseProxyProtocol(proxyProtocol.enabled()))
+                        .setUseProxyProtocol(proxyProtocol))
                 .connectHandler(socket -> onConnect(port, socket));
         return server.listen().onSuccess(s -> LOG.info("TCP endpoint listening on {}:{}", bindAddress, port));
     }
@@ -123,13 +129,8 @@ public final class TcpEndpoints implements PortListeners {
     }
 
     private void onConnect(int port, NetSocket socket) {
-        if (proxyProtocol.enabled() && !proxyTrust.trusts(socket.remoteAddress(true))) {
-            LOG.warn("tcp {}: closing a connection from {}: it is not in --proxy-protocol-trusted {}, so its PROXY header "
-                    + "is not believed", port, socket.remoteAddress(true), proxyProtocol.trusted());
-            socket.close();
-            return;
-        }
         Context context = Vertx.currentContext();
+        PublicConnection publicConnection = new PublicConnection(socket.remoteAddress(true), socket.remoteAddress(), port, proxyProtocol);
         TcpKeepAlive.enable(socket);
         PipeIdleTimeout.install(socket, pipeIdleTimeout);
         TcpConnection connection = new TcpConnection(socket, context);
@@ -139,20 +140,33 @@ public final class TcpEndpoints implements PortListeners {
                 connection.reject("no endpoint on port " + port + " any more; closing the connection");
                 return;
             }
-            AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint) : null;
-            if (link == null) {
-                connection.reject("the agent for TCP port " + port + " is offline; closing the connection");
-                return;
-            }
-            link.openStream(StreamOpen.tcp(endpoint.id(), connection.clientAddress()))
-                    .onComplete(opened -> Contexts.run(context, () -> {
-                        if (opened.succeeded()) {
-                            connection.attach(opened.result(), link.context());
-                        } else {
-                            connection.reject("could not open a stream to the agent for TCP port " + port + ": "
-                                    + opened.cause().getMessage() + "; closing the connection");
-                        }
-                    }));
+            chains.onConnect(publicConnection, endpoint).onComplete(verdict -> Contexts.run(context, () -> {
+                if (verdict.succeeded() && Chains.proceeds(verdict.result())) {
+                    relay(port, endpoint, connection);
+                } else {
+                    connection.reject(verdict.failed() ? "a module failed: " + verdict.cause() + "; closing the connection"
+                            : "closed by the connection chain (" + verdict.result() + ")");
+                }
+            }));
         }));
+    }
+
+    /** Opens the stream to the agent and relays; on the socket's context. */
+    private void relay(int port, Endpoint endpoint, TcpConnection connection) {
+        Context context = Vertx.currentContext();
+        AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint) : null;
+        if (link == null) {
+            connection.reject("the agent for TCP port " + port + " is offline; closing the connection");
+            return;
+        }
+        link.openStream(StreamOpen.tcp(endpoint.id(), connection.clientAddress()))
+                .onComplete(opened -> Contexts.run(context, () -> {
+                    if (opened.succeeded()) {
+                        connection.attach(opened.result(), link.context());
+                    } else {
+                        connection.reject("could not open a stream to the agent for TCP port " + port + ": "
+                                + opened.cause().getMessage() + "; closing the connection");
+                    }
+                }));
     }
 }

@@ -2,7 +2,7 @@ package dev.burrow.edge.tenancy;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.burrow.edge.http.EndpointAdmission;
+import dev.burrow.edge.chain.RequestQuota;
 import dev.burrow.edge.registry.Endpoint;
 import io.vertx.core.Vertx;
 
@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * mirrored from the tenants map by its entry events, so a public request costs no call into Hazelcast; an endpoint
  * of a tenant without the quota costs one map lookup. Idle buckets are dropped every minute.
  */
-public final class RequestRateLimiter implements EndpointAdmission, AutoCloseable {
+public final class RequestRateLimiter implements RequestQuota, AutoCloseable {
     private static final long IDLE_NANOS = 60_000_000_000L;
 
     private final Vertx vertx;

@@ -53,6 +53,16 @@ class RegionalRegistryTest {
     }
 
     @Test
+    void anEndpointOfAnotherRegionCarriesItsTrafficPolicySoThisRegionAppliesIt() {
+        RegionDirectory directory = new RegionDirectory(host -> Future.succeededFuture(
+                new RegionRelays.Answer("region:us", "ep-guarded", "x", "on_http_request: []\n")), System::nanoTime);
+        RegionalRegistry registry = new RegionalRegistry(EMPTY, directory, host -> Future.succeededFuture(null), "example.com");
+        Endpoint remote = registry.lookupHostname("guarded.example.com").result();
+        assertEquals("on_http_request: []\n", remote.settings().trafficPolicy());
+        assertEquals("tenant:x", remote.ownerKey(), "and its owner, so its tenant's limits apply here too");
+    }
+
+    @Test
     void onlyNamesThatCouldBeBoundAreAskedOfOtherRegions() {
         asked.clear();
         RegionalRegistry registry = registry(Map.of("shop.customer.com", "x"), Map.of("shop.customer.com", "x"));

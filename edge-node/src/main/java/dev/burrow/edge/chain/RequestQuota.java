@@ -1,11 +1,11 @@
-package dev.burrow.edge.http;
+package dev.burrow.edge.chain;
 
 import dev.burrow.edge.registry.Endpoint;
 
 /** Decides, per public request, whether an endpoint may take one more now (tenant rate quotas). Called on event loops. */
 @FunctionalInterface
-public interface EndpointAdmission {
-    EndpointAdmission ALWAYS = endpoint -> 0;
+public interface RequestQuota {
+    RequestQuota UNLIMITED = endpoint -> 0;
 
     /** 0 to admit the request; otherwise the limit (requests per second) that refused it. */
     int refuse(Endpoint endpoint);

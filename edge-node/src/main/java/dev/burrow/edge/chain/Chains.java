@@ -1,0 +1,81 @@
+package dev.burrow.edge.chain;
+
+import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.policy.Verdict;
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/**
+ * The module chains of the edge, one per phase, built once by the node and shared by every listener: connection
+ * (every public connection), request and response (every HTTP exchange). Modules run in order; the first verdict that
+ * is not {@link Verdict#PROCEED} ends the phase. A module that answers at once costs no allocation here.
+ */
+public final class Chains {
+    public static final Future<Verdict> PROCEED = Future.succeededFuture(Verdict.PROCEED);
+
+    private final ConnectionModule[] connection;
+    private final RequestModule[] request;
+    private final ResponseModule[] response;
+
+    public Chains(List<ConnectionModule> connection, List<RequestModule> request, List<ResponseModule> response) {
+        this.connection = connection.toArray(ConnectionModule[]::new);
+        this.request = request.toArray(RequestModule[]::new);
+        this.response = response.toArray(ResponseModule[]::new);
+    }
+
+    /** No module at all: traffic goes straight through (unit tests of listeners). */
+    public static Chains empty() {
+        return new Chains(List.of(), List.of(), List.of());
+    }
+
+    public static boolean proceeds(Verdict verdict) {
+        return verdict instanceof Verdict.Proceed;
+    }
+
+    public Future<Verdict> onConnect(PublicConnection conn, Endpoint endpoint) {
+        return connectFrom(0, conn, endpoint);
+    }
+
+    public Future<Verdict> onRequest(Exchange exchange) {
+        return requestFrom(0, exchange);
+    }
+
+    public Verdict onResponse(Exchange exchange) {
+        for (ResponseModule module : response) {
+            Verdict verdict = module.onResponse(exchange);
+            if (!proceeds(verdict)) {
+                return verdict;
+            }
+        }
+        return Verdict.PROCEED;
+    }
+
+    private Future<Verdict> connectFrom(int first, PublicConnection conn, Endpoint endpoint) {
+        for (int i = first; i < connection.length; i++) {
+            Future<Verdict> step = connection[i].onConnect(conn, endpoint);
+            if (!step.isComplete()) {
+                int next = i + 1;
+                return step.compose(v -> proceeds(v) ? connectFrom(next, conn, endpoint) : Future.succeededFuture(v));
+            }
+            if (step.failed() || !proceeds(step.result())) {
+                return step;
+            }
+        }
+        return PROCEED;
+    }
+
+    private Future<Verdict> requestFrom(int first, Exchange exchange) {
+        for (int i = first; i < request.length; i++) {
+            Future<Verdict> step = request[i].onRequest(exchange);
+            if (!step.isComplete()) {
+                int next = i + 1;
+                return step.compose(v -> proceeds(v) ? requestFrom(next, exchange) : Future.succeededFuture(v));
+            }
+            if (step.failed() || !proceeds(step.result())) {
+                return step;
+            }
+        }
+        return PROCEED;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.burrow.protocol;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What an agent asks of an endpoint beyond its address, as one typed value: carried in {@link ControlMessage.Bind},
+ * stored in the cluster's registry record, and read by every node that serves the endpoint. On the wire it travels in
+ * the bind's {@code options} map (the keys below), so edges and agents that predate a field ignore it.
+ *
+ * @param pooling       serve the same address from several sessions of the same owner (endpoint pooling)
+ * @param trafficPolicy the endpoint's traffic policy document (ngrok Traffic Policy, YAML or JSON), or null for none
+ */
+public record EndpointSettings(boolean pooling, String trafficPolicy) implements Serializable {
+    public static final EndpointSettings DEFAULTS = new EndpointSettings(false, null);
+    static final String POOLING = "pooling";
+    static final String TRAFFIC_POLICY = "traffic_policy";
+
+    public EndpointSettings {
+        trafficPolicy = trafficPolicy == null || trafficPolicy.isBlank() ? null : trafficPolicy;
+    }
+
+    public boolean hasTrafficPolicy() {
+        return trafficPolicy != null;
+    }
+
+    public EndpointSettings withPooling(boolean on) {
+        return new EndpointSettings(on, trafficPolicy);
+    }
+
+    public EndpointSettings withTrafficPolicy(String document) {
+        return new EndpointSettings(pooling, document);
+    }
+
+    /** The bind's {@code options} map; absent keys mean the defaults. */
+    public static EndpointSettings fromOptions(Map<String, String> options) {
+        if (options == null || options.isEmpty()) {
+            return DEFAULTS;
+        }
+        return new EndpointSettings("true".equalsIgnoreCase(options.get(POOLING)), options.get(TRAFFIC_POLICY));
+    }
+
+    /** As the bind's {@code options} map: only what differs from the defaults. */
+    public Map<String, String> toOptions() {
+        Map<String, String> options = new HashMap<>(2);
+        if (pooling) {
+            options.put(POOLING, "true");
+        }
+        if (trafficPolicy != null) {
+            options.put(TRAFFIC_POLICY, trafficPolicy);
+        }
+        return options;
+    }
+}
