@@ -1,5 +1,6 @@
 package dev.burrow.policy;
 
+import com.aayushatharva.brotli4j.decoder.BrotliInputStream;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CompressResponseTest {
     private static final String POLICY = """
             on_http_response:
-              - actions: [{type: compress-response, config: {algorithms: [gzip, deflate]}}]
+              - actions: [{type: compress-response, config: {algorithms: [gzip, deflate, br]}}]
             """;
     private final PolicyHarness harness = new PolicyHarness();
 
@@ -49,7 +50,7 @@ class CompressResponseTest {
 
     @Test
     void gzipRoundTripsAStreamedBodyExactlyAndSetsTheHead() throws Exception {
-        Outcome outcome = respond("br;q=1, gzip;q=0.8, deflate;q=0.5",
+        Outcome outcome = respond("compress;q=1, gzip;q=0.8, deflate;q=0.5, br;q=0.1",
                 Map.entry("Content-Type", "application/json"), Map.entry("Content-Length", "4000000"),
                 Map.entry("ETag", "\"v1\""), Map.entry("Vary", "Origin"));
         assertEquals("gzip", outcome.response().header("content-encoding"));
@@ -60,6 +61,18 @@ class CompressResponseTest {
         byte[] compressed = stream(outcome.encoder(), body, 16 * 1024);
         assertTrue(compressed.length < body.length / 2, "compressed to " + compressed.length);
         assertArrayEquals(digest(body), digest(new GZIPInputStream(new ByteArrayInputStream(compressed)).readAllBytes()));
+    }
+
+    @Test
+    void brotliIsChosenWhenPreferredAndRoundTrips() throws Exception {
+        Outcome outcome = respond("gzip;q=0.5, br", Map.entry("Content-Type", "text/css"));
+        assertEquals("br", outcome.response().header("content-encoding"));
+        byte[] body = sample(300_000);
+        byte[] compressed = stream(outcome.encoder(), body, 8192);
+        assertTrue(compressed.length < body.length / 3, "compressed to " + compressed.length);
+        try (InputStream in = new BrotliInputStream(new ByteArrayInputStream(compressed))) {
+            assertArrayEquals(digest(body), digest(in.readAllBytes()));
+        }
     }
 
     @Test
@@ -92,7 +105,7 @@ class CompressResponseTest {
     void skipsWhatShouldNotBeCompressed() throws PolicyException {
         assertNull(respond(null, Map.entry("Content-Type", "text/plain")).encoder(), "no Accept-Encoding");
         assertNull(respond("gzip;q=0, deflate;q=0", Map.entry("Content-Type", "text/plain")).encoder(), "q=0 refuses");
-        assertNull(respond("br", Map.entry("Content-Type", "text/plain")).encoder(), "only unoffered codings");
+        assertNull(respond("compress, identity", Map.entry("Content-Type", "text/plain")).encoder(), "only unoffered codings");
         assertNull(respond("gzip", Map.entry("Content-Type", "image/png")).encoder(), "already compressed type");
         assertNull(respond("gzip", Map.entry("Content-Type", "text/plain"), Map.entry("Content-Length", "100")).encoder(),
                 "small body");
