@@ -12,7 +12,11 @@ import java.time.Duration;
  */
 public interface RateLimitCounters {
 
-    /** Counts one event against {@code key} if the window has room, and says whether it had. */
+    /**
+     * Counts one event against {@code key} if the window has room, and says whether it had. The future must complete
+     * on the caller's Vert.x context (as futures of Vert.x APIs do): the rest of the exchange's phase continues on
+     * whatever thread completes it, and exchanges are driven from one event loop.
+     */
     Future<Decision> acquire(String key, long capacity, Duration window);
 
     /**

@@ -173,6 +173,11 @@ class DocumentCompilerTest {
                         config: {name: x, algorithm: sliding_window, capacity: 10, rate: 60 seconds, bucket_key: []}
                 """);
         assertTrue(rate.problem().contains("'60 seconds' is not a duration"), rate.getMessage());
+        PolicyException header = PolicyHarness.refusal("""
+                on_http_request:
+                  - actions: [{type: custom-response, config: {headers: {"bad name": x}}}]
+                """);
+        assertTrue(header.problem().contains("'bad name' is not a valid header name"), header.getMessage());
     }
 
     @Test

@@ -31,14 +31,9 @@ final class AddHeadersAction implements Action {
     }
 
     static Action create(ActionConfig config) throws PolicyException {
-        Map<String, Template> headers = config.templateMap("headers", true);
+        Map<String, Template> headers = HeaderNames.headerMap(config, "headers", true);
         if (headers.isEmpty() || headers.size() > MAX_HEADERS) {
             throw config.problem("headers", "give between 1 and " + MAX_HEADERS + " headers");
-        }
-        for (String name : headers.keySet()) {
-            if (!HeaderNames.isToken(name)) {
-                throw config.problem("headers", "'" + name + "' is not a valid header name");
-            }
         }
         config.finish();
         return new AddHeadersAction(List.copyOf(headers.entrySet()), config.phase() == Phase.RESPONSE);

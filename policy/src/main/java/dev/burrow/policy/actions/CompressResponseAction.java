@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * {@code compress-response}: compresses the response body with the coding the client prefers among
- * {@code algorithms} (gzip and deflate; br and compress are accepted in the list, as ngrok documents them, and never
- * chosen). Skipped for a response that is already encoded, of a type that is already compressed (images other than
+ * {@code algorithms} (gzip, deflate and br, br only where brotli4j's native library loads; compress is accepted in
+ * the list, as ngrok documents it, and never chosen). Skipped for a response that is already encoded, of a type that is already compressed (images other than
  * SVG, audio, video, archives, woff2), smaller than {@value #MIN_BYTES} bytes by its Content-Length, without a body
  * (HEAD, 1xx, 204, 304), partial (206), or marked {@code no-transform}. When it compresses: Content-Encoding set,
  * Content-Length removed, {@code Vary: Accept-Encoding} added, a strong ETag made weak.
@@ -24,7 +24,8 @@ import java.util.Set;
 final class CompressResponseAction implements Action {
     static final String TYPE = "compress-response";
     static final int MIN_BYTES = 1024;
-    private static final Set<String> IMPLEMENTED = Set.of("gzip", "deflate");
+    private static final Set<String> IMPLEMENTED = BrotliSupport.available()
+            ? Set.of("gzip", "deflate", "br") : Set.of("gzip", "deflate");
     private static final Set<String> ACCEPTED = Set.of("gzip", "deflate", "br", "compress");
     private static final Set<String> COMPRESSED_TYPES = Set.of("application/zip", "application/gzip",
             "application/x-gzip", "application/zstd", "application/x-7z-compressed", "application/x-rar-compressed",
@@ -48,7 +49,11 @@ final class CompressResponseAction implements Action {
             }
         }
         if (!config.has("algorithms")) {
-            offered.addAll(List.of("gzip", "deflate"));
+            for (String coding : List.of("gzip", "br", "deflate")) {
+                if (IMPLEMENTED.contains(coding)) {
+                    offered.add(coding);
+                }
+            }
         }
         config.finish();
         return new CompressResponseAction(List.copyOf(offered));

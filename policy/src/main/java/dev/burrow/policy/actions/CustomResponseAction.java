@@ -27,7 +27,7 @@ final class CustomResponseAction implements Action {
 
     static Action create(ActionConfig config) throws PolicyException {
         int status = (int) config.integer("status_code", 200, 100, 599);
-        Map<String, Template> headers = config.templateMap("headers", false);
+        Map<String, Template> headers = HeaderNames.headerMap(config, "headers", false);
         String bodyKey = config.has("content") ? "content" : "body";
         Template body = config.template(bodyKey, "");
         config.finish();
@@ -39,7 +39,7 @@ final class CustomResponseAction implements Action {
         try {
             List<Map.Entry<String, String>> head = new ArrayList<>(headers.size());
             for (Map.Entry<String, Template> header : headers.entrySet()) {
-                head.add(Map.entry(header.getKey(), header.getValue().render(context)));
+                head.add(Map.entry(header.getKey(), HeaderNames.withoutLineBreaks(header.getValue().render(context))));
             }
             return Outcomes.respond(status, head, body.render(context), TYPE);
         } catch (CelEvaluationException e) {

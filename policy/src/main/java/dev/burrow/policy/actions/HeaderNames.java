@@ -1,10 +1,26 @@
 package dev.burrow.policy.actions;
 
-/** Header-name and header-value rules shared by the header actions. */
+import dev.burrow.policy.PolicyException;
+import dev.burrow.policy.engine.Template;
+
+import java.util.Map;
+
+/** Header-name and header-value rules shared by the actions that write headers. */
 final class HeaderNames {
     private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
     private HeaderNames() {
+    }
+
+    /** The {@code key} map of header templates, every name checked. */
+    static Map<String, Template> headerMap(ActionConfig config, String key, boolean required) throws PolicyException {
+        Map<String, Template> headers = config.templateMap(key, required);
+        for (String name : headers.keySet()) {
+            if (!isToken(name)) {
+                throw config.problem(key, "'" + name + "' is not a valid header name");
+            }
+        }
+        return headers;
     }
 
     static boolean isToken(String name) {

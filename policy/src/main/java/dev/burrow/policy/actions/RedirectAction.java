@@ -36,7 +36,7 @@ final class RedirectAction implements Action {
         UrlPattern from = config.has("from") ? UrlPattern.compile(config, "from") : null;
         Template to = config.template("to", null);
         int status = (int) config.integer("status_code", 302, 300, 399);
-        Map<String, Template> headers = config.templateMap("headers", false);
+        Map<String, Template> headers = HeaderNames.headerMap(config, "headers", false);
         config.finish();
         return new RedirectAction(from, to, status, headers);
     }
@@ -53,7 +53,7 @@ final class RedirectAction implements Action {
             List<Map.Entry<String, String>> head = new ArrayList<>(headers.size() + 1);
             head.add(Map.entry("Location", HeaderNames.withoutLineBreaks(location)));
             for (Map.Entry<String, Template> header : headers.entrySet()) {
-                head.add(Map.entry(header.getKey(), header.getValue().render(context)));
+                head.add(Map.entry(header.getKey(), HeaderNames.withoutLineBreaks(header.getValue().render(context))));
             }
             context.detail("to " + location);
             return Outcomes.respond(status, head, "", TYPE);

@@ -1,5 +1,7 @@
 package dev.burrow.policy.actions;
 
+import com.aayushatharva.brotli4j.encoder.BrotliOutputStream;
+import com.aayushatharva.brotli4j.encoder.Encoder;
 import dev.burrow.policy.ResponseBodyEncoder;
 import io.vertx.core.buffer.Buffer;
 
@@ -12,11 +14,13 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Compresses a response body chunk by chunk with the JDK's zlib: each {@link #encode} returns what the compressor has
+ * Compresses a response body chunk by chunk (gzip and deflate with the JDK's zlib, br with brotli4j): each {@link #encode} returns what the compressor has
  * produced so far, so no more than the compressor's window plus one chunk is held, and the edge's backpressure on the
  * client still governs the flow. "deflate" is the zlib format, as HTTP means it.
  */
 final class StreamingCompressor implements ResponseBodyEncoder {
+    /** Brotli's level for compressing on the fly: near gzip's speed with a better ratio (Cloudflare uses 4 too). */
+    private static final int BROTLI_QUALITY = 4;
     private final Drain drain = new Drain();
     private final Deflater deflater;
     private final OutputStream compressor;
@@ -26,6 +30,9 @@ final class StreamingCompressor implements ResponseBodyEncoder {
             if (coding.equals("gzip")) {
                 deflater = null;
                 compressor = new GZIPOutputStream(drain, 8192);
+            } else if (coding.equals("br")) {
+                deflater = null;
+                compressor = new BrotliOutputStream(drain, new Encoder.Parameters().setQuality(BROTLI_QUALITY), 16 * 1024);
             } else {
                 deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
                 compressor = new DeflaterOutputStream(drain, deflater, 8192);

@@ -25,12 +25,12 @@ import java.util.Map;
  * a request rule is refused when the policy is compiled. Errors point at the expression's place in the document.
  */
 public final class ExpressionCompiler {
-    private static final CelOptions OPTIONS = CelOptions.current().evaluateCanonicalTypesToNativeValues(true).build();
+    private static final CelOptions OPTIONS = CelOptions.current().build();
     private static final Map<Phase, CelCompiler> CONDITIONS = new EnumMap<>(Phase.class);
     private static final Map<Phase, CelCompiler> VALUES = new EnumMap<>(Phase.class);
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(OPTIONS)
-            .addLibraries(CelExtensions.strings(), CelExtensions.math(OPTIONS))
+            .addLibraries(CelExtensions.strings(), CelExtensions.math())
             .addFunctionBindings(PolicyFunctions.pureBindings())
             .build();
 
@@ -143,7 +143,7 @@ public final class ExpressionCompiler {
     private static CelCompilerBuilder builder(Phase phase) {
         CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder()
                 .setOptions(OPTIONS)
-                .addLibraries(CelExtensions.strings(), CelExtensions.math(OPTIONS))
+                .addLibraries(CelExtensions.strings(), CelExtensions.math())
                 .addFunctionDeclarations(PolicyFunctions.declarations(phase));
         for (PolicyVariables.Variable variable : PolicyVariables.all()) {
             if (variable.phases().contains(phase)) {
