@@ -3,6 +3,7 @@ package dev.burrow.edge;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.burrow.edge.cluster.ClusterNode;
+import dev.burrow.edge.cluster.ClusterRateLimitCounters;
 import dev.burrow.edge.cluster.ClusterRouter;
 import dev.burrow.edge.cluster.EndpointMirror;
 import dev.burrow.edge.cluster.HazelcastSetup;
@@ -16,6 +17,7 @@ import dev.burrow.edge.chain.EdgeChains;
 import dev.burrow.edge.chain.EndpointPolicies;
 import dev.burrow.edge.chain.PolicySource;
 import dev.burrow.edge.config.EdgeConfig;
+import dev.burrow.policy.AccessLogSink;
 import dev.burrow.policy.PolicyCompiler;
 import dev.burrow.policy.PolicyEnvironment;
 import dev.burrow.edge.config.TenancySettings;
@@ -135,7 +137,8 @@ public final class EdgeNode {
         this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
         this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
         this.policies = new EndpointPolicies(prepared.policySource() != null ? prepared.policySource()
-                : new PolicyCompiler(PolicyEnvironment.local(vertx))::compile);
+                : new PolicyCompiler(PolicyEnvironment.of(vertx, new ClusterRateLimitCounters(vertx, hazelcast),
+                        AccessLogSink.logger()))::compile);
         Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, policies);
         this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
                 .pipeIdleTimeout(config.timeouts().pipeIdle());

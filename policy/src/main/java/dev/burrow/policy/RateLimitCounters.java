@@ -23,7 +23,7 @@ public interface RateLimitCounters {
      * {@code allowed}: the event was counted and may proceed; otherwise {@code retryAfter} is how long until the window
      * has room again (at least one second, as {@code Retry-After} counts in seconds).
      */
-    record Decision(boolean allowed, long remaining, Duration retryAfter) {
+    record Decision(boolean allowed, long remaining, Duration retryAfter) implements java.io.Serializable {
     }
 
     /** One set of counters for this process, shared by every policy in it. */

@@ -49,6 +49,10 @@ class ClusterE2ETest {
     private static AgentProcess singleLinkAgent;
     private static UdpUpstreams.Service udpEcho;
     private static AgentProcess udpAgent;
+    private static AgentProcess limitedAgent;
+    private static java.nio.file.Path limitPolicy;
+    /** The rate-limit policy's capacity; its window is an hour, so the test never straddles a window's end. */
+    private static final int CLUSTER_CAPACITY = 6;
 
     @BeforeAll
     static void startAll() {
@@ -60,6 +64,19 @@ class ClusterE2ETest {
         httpAgent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("relayed").start();
         tcpAgent = AgentProcess.tcp(cluster.node(0), echo.address()).start();
         singleLinkAgent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("single").arg("--links", "1").start();
+        try {
+            limitPolicy = java.nio.file.Files.createTempFile("burrow-cluster-limit-", ".yml");
+            java.nio.file.Files.writeString(limitPolicy, """
+                    on_http_request:
+                      - actions:
+                          - type: rate-limit
+                            config: {capacity: %d, rate: 1h}
+                    """.formatted(CLUSTER_CAPACITY));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        limitedAgent = AgentProcess.http(cluster.node(0), upstream.httpAddress()).subdomain("limited")
+                .arg("--traffic-policy-file", limitPolicy.toString()).start();
         if (UdpUpstreams.installed("socat")) {
             udpEcho = UdpUpstreams.socatEcho();
             udpAgent = AgentProcess.udp(cluster.node(0), udpEcho.address()).arg("--links", "1").start();
@@ -68,7 +85,10 @@ class ClusterE2ETest {
 
     @AfterAll
     static void stopAll() {
-        Closeables.closeAll(udpAgent, httpAgent, tcpAgent, singleLinkAgent, cluster, udpEcho, echo, upstream);
+        Closeables.closeAll(udpAgent, httpAgent, tcpAgent, singleLinkAgent, limitedAgent, cluster, udpEcho, echo, upstream);
+        if (limitPolicy != null) {
+            limitPolicy.toFile().delete();
+        }
     }
 
     @Test
@@ -91,6 +111,39 @@ class ClusterE2ETest {
             assertEquals(5, upstream.requests().stream().filter(r -> r.uri().startsWith("/echo?via=" + node.bindAddress() + "&")).count(),
                     "requests through " + node.bindAddress() + " that reached the upstream");
         }
+    }
+
+    /**
+     * A rate-limit's capacity holds for the endpoint across the cluster, not per node: requests spread over three nodes
+     * get exactly the capacity through (per-node counters would let three times as many through), the rest 429.
+     */
+    @Test
+    @Order(1)
+    void aRateLimitHoldsItsCapacityAcrossEveryNode() throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int ok = 0;
+        int limited = 0;
+        for (int i = 0; i < 3 * CLUSTER_CAPACITY; i++) {
+            EdgeProcess node = cluster.node(i % 3);
+            String response = ClusterTestSupport.get(node, "limited", "/echo?limited=" + i, Duration.ofSeconds(10));
+            // A node that has not learned the endpoint yet answers without asking the policy: ask it again.
+            while (!response.startsWith("HTTP/1.1 200") && !response.startsWith("HTTP/1.1 429") && System.nanoTime() < deadline) {
+                sleep(200);
+                response = ClusterTestSupport.get(node, "limited", "/echo?limited=" + i, Duration.ofSeconds(10));
+            }
+            if (response.startsWith("HTTP/1.1 200")) {
+                ok++;
+            } else if (response.startsWith("HTTP/1.1 429")) {
+                limited++;
+                assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("retry-after:"), response);
+            } else {
+                throw new AssertionError("via " + node + ": " + firstLine(response));
+            }
+        }
+        assertEquals(CLUSTER_CAPACITY, ok, "requests let through, cluster-wide");
+        assertEquals(2 * CLUSTER_CAPACITY, limited);
+        assertEquals(CLUSTER_CAPACITY, upstream.requests().stream().filter(r -> r.uri().startsWith("/echo?limited=")).count(),
+                "requests that reached the upstream");
     }
 
     @Test
