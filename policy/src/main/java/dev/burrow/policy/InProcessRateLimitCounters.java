@@ -7,9 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Sliding-window counters in this JVM. The window is approximated the usual way (as nginx and Cloudflare do): the
- * count of the current fixed window plus the previous window's count weighted by how much of it still overlaps the
- * sliding window. Two counters per key, so memory does not grow with the capacity. Keys idle for two windows are
+ * Sliding-window counters in this JVM ({@link SlidingWindow}'s estimate). Two counters per key, so memory does not grow with the capacity. Keys idle for two windows are
  * dropped when the map is swept (every {@value #SWEEP_EVERY} acquisitions).
  */
 public final class InProcessRateLimitCounters implements RateLimitCounters {
@@ -65,12 +63,13 @@ public final class InProcessRateLimitCounters implements RateLimitCounters {
         Decision acquire(long now, long capacity) {
             roll(now);
             double overlap = 1.0 - (double) (now - currentStart) / length;
-            double estimate = previous * overlap + current;
-            if (estimate + 1 <= capacity) {
+            if (SlidingWindow.hasRoom(previous, current, overlap, capacity)) {
+                long remaining = SlidingWindow.remainingAfterOne(previous, current, overlap, capacity);
                 current++;
-                return new Decision(true, (long) Math.floor(capacity - estimate - 1), Duration.ZERO);
+                return new Decision(true, remaining, Duration.ZERO);
             }
-            return new Decision(false, 0, retryAfter(now, capacity));
+            return new Decision(false, 0,
+                    SlidingWindow.retryAfter(previous, current, capacity, currentStart + length - now, length));
         }
 
         private void roll(long now) {
@@ -82,19 +81,6 @@ public final class InProcessRateLimitCounters implements RateLimitCounters {
             previous = windowsPassed == 1 ? current : 0;
             current = 0;
             currentStart += windowsPassed * length;
-        }
-
-        /** When the weighted estimate drops below the capacity (or the current window ends), rounded up to seconds. */
-        private Duration retryAfter(long now, long capacity) {
-            long untilRoll = currentStart + length - now;
-            long wait = untilRoll;
-            if (previous > 0 && current + 1 <= capacity) {
-                double neededOverlap = (capacity - 1 - current) / (double) previous;
-                long overlapNanosLeft = (long) (neededOverlap * length);
-                wait = Math.min(untilRoll, Math.max(0, (currentStart + length - now) - overlapNanosLeft));
-            }
-            long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
-            return Duration.ofSeconds(seconds);
         }
     }
 }
