@@ -7,15 +7,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Sliding-window counters in this JVM, one {@link SlidingWindow} per key (two numbers, so memory does not grow with
- * the capacity). Keys idle for two windows are dropped when the map is swept (every {@value #SWEEP_EVERY}
+ * Sliding-window counters in this JVM ({@link SlidingWindow}'s estimate). Two counters per key, so memory does not
+ * grow with the capacity. Keys idle for two windows are dropped when the map is swept (every {@value #SWEEP_EVERY}
  * acquisitions).
  */
 public final class InProcessRateLimitCounters implements RateLimitCounters {
     static final InProcessRateLimitCounters SHARED = new InProcessRateLimitCounters(System::nanoTime);
     private static final int SWEEP_EVERY = 4096;
 
-    private final ConcurrentHashMap<String, SlidingWindow> windows = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
     private long acquisitions;
 
@@ -33,7 +33,7 @@ public final class InProcessRateLimitCounters implements RateLimitCounters {
         long now = nanoClock.getAsLong();
         long windowNanos = window.toNanos();
         sweepSometimes(now);
-        SlidingWindow counter = windows.computeIfAbsent(key, k -> new SlidingWindow(now, windowNanos, 1_000_000_000L));
+        Window counter = windows.computeIfAbsent(key, k -> new Window(now, windowNanos));
         synchronized (counter) {
             return counter.acquire(now, capacity);
         }
@@ -45,8 +45,43 @@ public final class InProcessRateLimitCounters implements RateLimitCounters {
         }
         windows.values().removeIf(counter -> {
             synchronized (counter) {
-                return counter.idleAt(now);
+                return now - counter.currentStart > 2 * counter.length;
             }
         });
+    }
+
+    private static final class Window {
+        private final long length;
+        private long currentStart;
+        private long current;
+        private long previous;
+
+        Window(long now, long length) {
+            this.length = length;
+            this.currentStart = now;
+        }
+
+        Decision acquire(long now, long capacity) {
+            roll(now);
+            double overlap = 1.0 - (double) (now - currentStart) / length;
+            if (SlidingWindow.hasRoom(previous, current, overlap, capacity)) {
+                long remaining = SlidingWindow.remainingAfterOne(previous, current, overlap, capacity);
+                current++;
+                return new Decision(true, remaining, Duration.ZERO);
+            }
+            return new Decision(false, 0,
+                    SlidingWindow.retryAfter(previous, current, capacity, currentStart + length - now, length));
+        }
+
+        private void roll(long now) {
+            long elapsed = now - currentStart;
+            if (elapsed < length) {
+                return;
+            }
+            long windowsPassed = elapsed / length;
+            previous = windowsPassed == 1 ? current : 0;
+            current = 0;
+            currentStart += windowsPassed * length;
+        }
     }
 }
