@@ -1,6 +1,5 @@
 package dev.burrow.agent;
 
-import dev.burrow.agent.forward.ExchangeObserver;
 import dev.burrow.agent.forward.HttpUpstream;
 import dev.burrow.agent.forward.UpstreamTimeouts;
 import dev.burrow.agent.internal.EndpointSpec;

@@ -1,5 +1,6 @@
 package dev.burrow.agent.forward;
 
+import dev.burrow.agent.ExchangeObserver;
 import dev.burrow.agent.TunnelConnection;
 import dev.burrow.net.TcpKeepAlive;
 import dev.burrow.protocol.ErrorCode;

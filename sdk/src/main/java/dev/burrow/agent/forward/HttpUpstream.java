@@ -1,5 +1,6 @@
 package dev.burrow.agent.forward;
 
+import dev.burrow.agent.ExchangeObserver;
 import io.vertx.core.Vertx;
 
 import java.net.URI;

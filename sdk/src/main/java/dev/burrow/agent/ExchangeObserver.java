@@ -1,4 +1,4 @@
-package dev.burrow.agent.forward;
+package dev.burrow.agent;
 
 import io.vertx.core.buffer.Buffer;
 
