@@ -30,9 +30,14 @@ public final class BurrowSession {
         this.engine = engine;
     }
 
-    /** Starts configuring a session that runs on {@code vertx}. */
+    /** Starts configuring a session that runs on {@code vertx} (the application keeps and closes it). */
     public static SessionBuilder builder(Vertx vertx) {
-        return new SessionBuilder(vertx);
+        return new SessionBuilder(java.util.Objects.requireNonNull(vertx, "vertx"));
+    }
+
+    /** Starts configuring a session that creates its own Vert.x instance and closes it when the session closes. */
+    public static SessionBuilder builder() {
+        return new SessionBuilder(null);
     }
 
     /** Starts configuring an HTTP endpoint (a public hostname on the edge's HTTP port). */

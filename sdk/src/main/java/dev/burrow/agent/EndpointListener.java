@@ -18,4 +18,13 @@ public interface EndpointListener extends Endpoint {
      * already queued are handed over first. Called on the session's event loop.
      */
     EndpointListener connectionHandler(Handler<TunnelConnection> handler);
+
+    /**
+     * This endpoint as a {@link java.net.ServerSocket}, for servers written against one: its {@code accept()} takes
+     * the next connection ({@link #accept()}) as a {@link java.net.Socket} whose streams are the connection's
+     * {@link TunnelConnection#inputStream()} and {@link TunnelConnection#outputStream()}; {@code setSoTimeout}
+     * bounds accepts and reads as usual; closing it closes the endpoint. Meant for TCP endpoints: an HTTP endpoint's
+     * connections are exchanges whose head has already been parsed.
+     */
+    java.net.ServerSocket serverSocket() throws java.io.IOException;
 }

@@ -24,6 +24,7 @@ public final class HttpEndpointBuilder {
     private ExchangeObserver observer;
     private boolean http2;
     private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+    private String trafficPolicy;
 
     HttpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
@@ -32,6 +33,33 @@ public final class HttpEndpointBuilder {
     /** The full public hostname, for example {@code demo.localhost}. */
     public HttpEndpointBuilder hostname(String hostname) {
         this.hostname = hostname;
+        return this;
+    }
+
+    /**
+     * The public URL to serve, {@code http://demo.localhost} or just {@code demo.localhost}: its host name becomes
+     * the endpoint's {@link #hostname}. A port in it is ignored (the edge serves HTTP on its own port).
+     */
+    public HttpEndpointBuilder url(String url) {
+        String text = url == null ? "" : url.trim();
+        URI parsed;
+        try {
+            parsed = URI.create(text.contains("://") ? text : "http://" + text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("\"" + url + "\" is not a URL (expected http://name.example.com)");
+        }
+        if (!"http".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null) {
+            throw new IllegalArgumentException("\"" + url + "\" is not an http:// URL with a host name");
+        }
+        return hostname(parsed.getHost());
+    }
+
+    /**
+     * The endpoint's traffic policy document (ngrok Traffic Policy, YAML or JSON text), sent to the edge in the bind
+     * and applied there, in front of the link, to every request. {@code null} (the default) for none.
+     */
+    public HttpEndpointBuilder trafficPolicy(String policy) {
+        this.trafficPolicy = policy;
         return this;
     }
 
@@ -106,6 +134,6 @@ public final class HttpEndpointBuilder {
     }
 
     private EndpointSpec spec(String upstream) {
-        return EndpointSpec.http(hostname, subdomain, upstream, pooling);
+        return EndpointSpec.http(hostname, subdomain, upstream, pooling).withTrafficPolicy(trafficPolicy);
     }
 }

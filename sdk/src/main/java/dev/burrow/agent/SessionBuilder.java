@@ -3,6 +3,7 @@ package dev.burrow.agent;
 import dev.burrow.agent.internal.SessionEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,12 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Configures and connects a {@link BurrowSession}. Obtain one from {@link BurrowSession#builder(Vertx)}. */
+/**
+ * Configures and connects a {@link BurrowSession}. Obtain one from {@link Burrow#withAuthtokenFromEnv()},
+ * {@link BurrowSession#builder()} or {@link BurrowSession#builder(Vertx)}.
+ */
 public final class SessionBuilder {
     /** Where a dev edge listens for agents when nothing else is said. */
     public static final String DEFAULT_SERVER = "localhost:4443";
 
-    private final Vertx vertx;
+    private Vertx vertx;
     /** How many links to distinct edge nodes a session keeps when the cluster has that many. */
     public static final int DEFAULT_LINKS = 2;
 
@@ -31,8 +35,18 @@ public final class SessionBuilder {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private final List<SessionListener> listeners = new ArrayList<>();
 
+    /** {@code vertx} may be null: the session then creates its own Vert.x instance and closes it when it closes. */
     SessionBuilder(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    /**
+     * The Vert.x instance to run on (the application's own, which it keeps and closes). Without one the session
+     * creates its own (native transport where available) and closes it when the session closes.
+     */
+    public SessionBuilder vertx(Vertx vertx) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
+        return this;
     }
 
     /** The edge's agent-link address, "host:port" (default {@value #DEFAULT_SERVER}). */
@@ -134,7 +148,13 @@ public final class SessionBuilder {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
-        SessionEngine engine = new SessionEngine(vertx, options, listeners);
-        return engine.start().map(v -> new BurrowSession(engine));
+        Vertx owned = vertx == null ? Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)) : null;
+        SessionEngine engine = new SessionEngine(owned != null ? owned : vertx, options, listeners);
+        Future<BurrowSession> connected = engine.start().map(v -> new BurrowSession(engine));
+        if (owned != null) {
+            connected.onFailure(failure -> owned.close());
+            engine.closed().onComplete(closed -> owned.close());
+        }
+        return connected;
     }
 }

@@ -42,7 +42,7 @@ public record SessionOptions(List<String> serverAddresses, String authtoken, Pat
         }
         serverAddresses = List.copyOf(normalised);
         if (authtoken == null || authtoken.isBlank()) {
-            throw new IllegalArgumentException("no authtoken: pass one (the edge prints its dev authtoken at startup)");
+            throw new IllegalArgumentException("no authtoken: pass one, or set BURROW_AUTHTOKEN (the edge prints its dev authtoken at startup)");
         }
         if (heartbeatInterval != null && (heartbeatInterval.isNegative() || heartbeatInterval.isZero())) {
             throw new IllegalArgumentException("the heartbeat interval must be positive, not " + heartbeatInterval);

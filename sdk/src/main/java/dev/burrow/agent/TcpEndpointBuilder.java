@@ -13,6 +13,7 @@ public final class TcpEndpointBuilder {
     private int port;
     private boolean pooling;
     private java.util.function.Consumer<TunnelConnection> observer;
+    private String trafficPolicy;
 
     TcpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
@@ -36,6 +37,15 @@ public final class TcpEndpointBuilder {
         return this;
     }
 
+    /**
+     * The endpoint's traffic policy document (ngrok Traffic Policy, YAML or JSON text; for TCP its
+     * {@code on_tcp_connect} phase), sent in the bind and applied at the edge. {@code null} (the default) for none.
+     */
+    public TcpEndpointBuilder trafficPolicy(String policy) {
+        this.trafficPolicy = policy;
+        return this;
+    }
+
     /** Binds the endpoint and pipes every connection to {@code upstream} ("host:port"). */
     public Future<Forwarder> forward(String upstream) {
         TcpUpstream target;
@@ -45,7 +55,7 @@ public final class TcpEndpointBuilder {
             return Future.failedFuture(e);
         }
         java.util.function.Consumer<TunnelConnection> watcher = observer;
-        return engine.forward(EndpointSpec.tcp(port, target.uri().toString(), pooling), target.uri(), (vertx, options) -> {
+        return engine.forward(EndpointSpec.tcp(port, target.uri().toString(), pooling).withTrafficPolicy(trafficPolicy), target.uri(), (vertx, options) -> {
             ConnectionForwarder pipe = target.connectionHandler(vertx, options.connectTimeout());
             return watcher == null ? pipe : new ConnectionForwarder() {
                 @Override
@@ -73,6 +83,6 @@ public final class TcpEndpointBuilder {
 
     /** Binds the endpoint; the application takes each connection with {@link EndpointListener#accept()}. */
     public Future<EndpointListener> listen() {
-        return engine.listen(EndpointSpec.tcp(port, null, pooling));
+        return engine.listen(EndpointSpec.tcp(port, null, pooling).withTrafficPolicy(trafficPolicy));
     }
 }

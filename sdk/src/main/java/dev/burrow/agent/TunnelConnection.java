@@ -11,6 +11,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+
 /**
  * One public connection (TCP), one HTTP exchange, or the datagrams of a UDP endpoint arriving through an endpoint. Reading yields what the public
  * client sent (for HTTP: the request body; after an upgrade, raw bytes); the end handler fires when the client
@@ -49,6 +52,20 @@ public interface TunnelConnection extends ReadStream<Buffer>, WriteStream<Buffer
 
     /** Completes when both directions ended or the connection was reset. */
     Future<Void> closed();
+
+    /**
+     * What the client sends, as a blocking {@link InputStream} for plain Java threads (never read it on an event
+     * loop). It takes over the read side: set no {@link #handler} of your own. The same stream on every call; a
+     * reset reads as a {@link java.net.SocketException}.
+     */
+    InputStream inputStream();
+
+    /**
+     * Writing to the client as a blocking {@link OutputStream}: a write blocks while the client reads slower than
+     * we write. Closing it ends our direction. For HTTP, send {@link #writeHeaders} first. The same stream on every
+     * call.
+     */
+    OutputStream outputStream();
 
     @Override
     TunnelConnection exceptionHandler(Handler<Throwable> handler);

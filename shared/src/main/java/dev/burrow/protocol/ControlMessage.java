@@ -94,9 +94,17 @@ public sealed interface ControlMessage {
      * Agent to edge: serve an endpoint. {@code proto} is "http" or "tcp". For http give {@code hostname}
      * (full name) or {@code subdomain} (under the edge's base domain) or neither (random name); for tcp give
      * {@code port} or 0 for any free port. {@code upstream} is only informational (shown in logs).
+     * {@code trafficPolicy}, optional, is the endpoint's traffic policy document as the application gave it (YAML or
+     * JSON text); {@code null} when the endpoint has none.
      */
     record Bind(long requestId, String proto, String hostname, String subdomain, int port, String upstream,
-                Map<String, String> options) implements ControlMessage {
+                Map<String, String> options, String trafficPolicy) implements ControlMessage {
+
+        /** A bind without a traffic policy. */
+        public Bind(long requestId, String proto, String hostname, String subdomain, int port, String upstream,
+                    Map<String, String> options) {
+            this(requestId, proto, hostname, subdomain, port, upstream, options, null);
+        }
     }
 
     /** Edge to agent: the answer to {@link Bind}. */

@@ -7,27 +7,34 @@ import java.util.Map;
 
 /**
  * What the application asked for: protocol, wanted name or port, whether the endpoint may be pooled with other
- * agents of the tenant, and a description of the upstream (only informational for the edge).
+ * agents of the tenant, a description of the upstream (only informational for the edge), and the traffic policy
+ * document the edge applies ({@code null} for none).
  */
-public record EndpointSpec(String proto, String hostname, String subdomain, int port, String upstream, boolean pooling) {
+public record EndpointSpec(String proto, String hostname, String subdomain, int port, String upstream, boolean pooling,
+                           String trafficPolicy) {
     /** The BIND option that asks the edge to share the URL with other agents of the tenant that ask the same. */
     public static final String POOLING_OPTION = "pooling";
 
     public static EndpointSpec http(String hostname, String subdomain, String upstream, boolean pooling) {
-        return new EndpointSpec("http", blankToNull(hostname), blankToNull(subdomain), 0, upstream, pooling);
+        return new EndpointSpec("http", blankToNull(hostname), blankToNull(subdomain), 0, upstream, pooling, null);
     }
 
     public static EndpointSpec tcp(int port, String upstream, boolean pooling) {
-        return new EndpointSpec("tcp", null, null, port, upstream, pooling);
+        return new EndpointSpec("tcp", null, null, port, upstream, pooling, null);
     }
 
     public static EndpointSpec udp(int port, String upstream) {
-        return new EndpointSpec("udp", null, null, port, upstream, false);
+        return new EndpointSpec("udp", null, null, port, upstream, false, null);
+    }
+
+    /** The same endpoint with {@code policy} (YAML or JSON text, or {@code null} for none) sent in every bind. */
+    public EndpointSpec withTrafficPolicy(String policy) {
+        return new EndpointSpec(proto, hostname, subdomain, port, upstream, pooling, policy == null || policy.isBlank() ? null : policy);
     }
 
     /** The first BIND of this endpoint. */
     public ControlMessage.Bind firstBind(long requestId) {
-        return new ControlMessage.Bind(requestId, proto, hostname, subdomain, port, upstream, bindOptions());
+        return new ControlMessage.Bind(requestId, proto, hostname, subdomain, port, upstream, bindOptions(), trafficPolicy);
     }
 
     /**
@@ -37,9 +44,9 @@ public record EndpointSpec(String proto, String hostname, String subdomain, int 
     public ControlMessage.Bind rebind(long requestId, String publicUrl) {
         URI url = URI.create(publicUrl);
         if ("tcp".equals(proto) || "udp".equals(proto)) {
-            return new ControlMessage.Bind(requestId, proto, null, null, url.getPort(), upstream, bindOptions());
+            return new ControlMessage.Bind(requestId, proto, null, null, url.getPort(), upstream, bindOptions(), trafficPolicy);
         }
-        return new ControlMessage.Bind(requestId, proto, url.getHost(), null, 0, upstream, bindOptions());
+        return new ControlMessage.Bind(requestId, proto, url.getHost(), null, 0, upstream, bindOptions(), trafficPolicy);
     }
 
     private Map<String, String> bindOptions() {

@@ -107,6 +107,11 @@ public final class ListenerEndpoint implements EndpointListener {
     }
 
     @Override
+    public java.net.ServerSocket serverSocket() throws java.io.IOException {
+        return new TunnelServerSocket(this);
+    }
+
+    @Override
     public String proto() {
         return spec.proto();
     }

@@ -13,9 +13,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.Pipe;
 import io.vertx.core.streams.WriteStream;
 
+import java.io.OutputStream;
+
 /** A {@link TunnelConnection} backed by one stream of the agent link. */
 public final class StreamConnection implements TunnelConnection {
     private final MuxStream stream;
+    private BlockingInput input;
+    private BlockingOutput output;
 
     public StreamConnection(MuxStream stream) {
         this.stream = stream;
@@ -65,6 +69,22 @@ public final class StreamConnection implements TunnelConnection {
     @Override
     public Future<Void> closed() {
         return stream.closed();
+    }
+
+    @Override
+    public synchronized BlockingInput inputStream() {
+        if (input == null) {
+            input = new BlockingInput(this);
+        }
+        return input;
+    }
+
+    @Override
+    public synchronized OutputStream outputStream() {
+        if (output == null) {
+            output = new BlockingOutput(this);
+        }
+        return output;
     }
 
     @Override
