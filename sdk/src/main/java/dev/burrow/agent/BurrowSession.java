@@ -96,6 +96,11 @@ public final class BurrowSession {
         return engine.closed();
     }
 
+    /** The Vert.x instance the session runs on (its own, or the one it was given). */
+    Vertx vertx() {
+        return engine.vertx();
+    }
+
     @Override
     public String toString() {
         return "BurrowSession[" + engine + "]";

@@ -3,6 +3,7 @@ package dev.burrow.agent;
 import dev.burrow.agent.testing.FakeEdge;
 import dev.burrow.protocol.ControlMessage;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,25 +49,16 @@ class SessionFromEnvironmentAndPolicyTest {
     }
 
     @Test
-    void theEnvironmentNamesTokenEdgeAndCaAndTheSessionOwnsItsVertx() throws Exception {
+    void theEnvironmentNamesTokenEdgeAndCaAndTheSessionOwnsItsVertx(Vertx vertx) throws Exception {
         BurrowSession session = Burrow.fromEnvironment(Map.of(Burrow.AUTHTOKEN_ENV, FakeEdge.TOKEN,
                         Burrow.SERVER_ENV, edge.address(), Burrow.EDGE_CA_ENV, edge.caFile().toString()))
                 .links(1).connect().await(30, TimeUnit.SECONDS);
         assertTrue(session.isConnected());
-        long sessionThreads = vertxThreadsNot(Thread.currentThread());
+        VertxInternal own = (VertxInternal) session.vertx();
+        assertNotSame(vertx, own, "a session built without a Vert.x instance makes its own");
         session.close().await(30, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (vertxThreadsNot(Thread.currentThread()) >= sessionThreads && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(vertxThreadsNot(Thread.currentThread()) < sessionThreads,
-                "closing the session closes the Vert.x instance it made (its event-loop threads end)");
-    }
-
-    /** Vert.x event-loop threads alive now (the test's own instance has some too; the session's add to them). */
-    private static long vertxThreadsNot(Thread self) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t != self && t.isAlive() && t.getName().startsWith("vert.x-eventloop-thread")).count();
+        own.closeFuture().future().await(10, TimeUnit.SECONDS);
+        assertTrue(own.closeFuture().isClosed(), "closing the session closes the Vert.x instance it made");
     }
 
     @Test

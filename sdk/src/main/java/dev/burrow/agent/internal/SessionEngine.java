@@ -113,6 +113,11 @@ public final class SessionEngine implements LinkPool.Session {
         listeners.add(listener);
     }
 
+    /** The Vert.x instance the session runs on. */
+    public Vertx vertx() {
+        return vertx;
+    }
+
     public Future<Void> closed() {
         return closed.future();
     }
