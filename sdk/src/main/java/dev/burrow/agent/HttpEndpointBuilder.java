@@ -1,6 +1,8 @@
 package dev.burrow.agent;
 
+import dev.burrow.agent.forward.ConnectionForwarder;
 import dev.burrow.agent.forward.HttpUpstream;
+import dev.burrow.agent.forward.PathRouter;
 import dev.burrow.agent.forward.UpstreamTimeouts;
 import dev.burrow.agent.internal.EndpointSpec;
 import dev.burrow.agent.internal.SessionEngine;
@@ -8,6 +10,9 @@ import io.vertx.core.Future;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Configures an HTTP endpoint: a public hostname on the edge. Give a full {@link #hostname}, or a
@@ -25,6 +30,7 @@ public final class HttpEndpointBuilder {
     private boolean http2;
     private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
     private String trafficPolicy;
+    private final List<Map.Entry<String, HttpUpstream>> routes = new ArrayList<>();
 
     HttpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
@@ -115,8 +121,29 @@ public final class HttpEndpointBuilder {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
-        return engine.forward(spec(target.uri().toString()), target.uri(),
-                (vertx, options) -> target.connectionHandler(vertx, new UpstreamTimeouts(options.connectTimeout(), responseTimeout), observer, http2));
+        List<Map.Entry<String, HttpUpstream>> routed = List.copyOf(routes);
+        return engine.forward(spec(target.uri().toString()), target.uri(), (vertx, options) -> {
+            UpstreamTimeouts timeouts = new UpstreamTimeouts(options.connectTimeout(), responseTimeout);
+            ConnectionForwarder fallback = target.connectionHandler(vertx, timeouts, observer, http2);
+            if (routed.isEmpty()) {
+                return fallback;
+            }
+            return new PathRouter(routed.stream().map(route -> Map.entry(route.getKey(),
+                    route.getValue().connectionHandler(vertx, timeouts, observer, http2))).toList(), fallback);
+        });
+    }
+
+    /**
+     * Sends the exchanges whose path is under {@code pathPrefix} (whole segments: {@code /api} takes {@code /api/x},
+     * not {@code /apix}) to {@code upstream} instead of the URL given to {@link #forward(URI)}; the longest matching
+     * prefix wins. As an Ingress's {@code Prefix} path rules route one host to several Services.
+     */
+    public HttpEndpointBuilder route(String pathPrefix, URI upstream) {
+        if (pathPrefix == null || !pathPrefix.startsWith("/")) {
+            throw new IllegalArgumentException("a path prefix starts with /, not " + pathPrefix);
+        }
+        routes.add(Map.entry(pathPrefix, HttpUpstream.of(upstream)));
+        return this;
     }
 
     /** Like {@link #forward(URI)} with a URL string. */
