@@ -2,6 +2,7 @@ package dev.burrow.k8s;
 
 import dev.burrow.agent.BurrowSession;
 import dev.burrow.agent.Forwarder;
+import dev.burrow.agent.HttpEndpointBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -41,12 +42,16 @@ final class IngressEndpoints implements AutoCloseable {
     private final BurrowSession session;
     private final ServiceUpstreams upstreams;
     private final String ingressClass;
-    private final Map<String, Map<String, Forwarder>> boundByIngress = new HashMap<>();
+    private final Map<String, Map<String, Bound>> boundByIngress = new HashMap<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "burrow-ingress-endpoints");
         thread.setDaemon(true);
         return thread;
     });
+
+    /** A bound host: its endpoint and the upstreams it was bound with. */
+    private record Bound(Forwarder forwarder, HostUpstreams upstreams) {
+    }
 
     IngressEndpoints(KubernetesClient client, BurrowSession session, ServiceUpstreams upstreams, String ingressClass) {
         this.client = client;
@@ -64,13 +69,15 @@ final class IngressEndpoints implements AutoCloseable {
     }
 
     private void reconcile(Ingress ingress) {
-        Map<String, URI> desired = desiredUpstreams(ingress);
-        Map<String, Forwarder> bound = unbind(key(ingress), desired);
-        for (Map.Entry<String, URI> host : desired.entrySet()) {
+        Map<String, HostUpstreams> desired = desiredUpstreams(ingress);
+        Map<String, Bound> bound = unbind(key(ingress), desired);
+        for (Map.Entry<String, HostUpstreams> host : desired.entrySet()) {
             if (!bound.containsKey(host.getKey())) {
                 try {
-                    Forwarder forwarder = await(session.httpEndpoint().hostname(host.getKey()).forward(host.getValue()));
-                    bound.put(host.getKey(), forwarder);
+                    HttpEndpointBuilder endpoint = session.httpEndpoint().hostname(host.getKey());
+                    host.getValue().routes().forEach(route -> endpoint.route(route.getKey(), route.getValue()));
+                    Forwarder forwarder = await(endpoint.forward(host.getValue().fallback()));
+                    bound.put(host.getKey(), new Bound(forwarder, host.getValue()));
                     LOG.info("ingress {}: {} -> {}", key(ingress), forwarder.publicUrl(), host.getValue());
                 } catch (RuntimeException e) {
                     LOG.warn("ingress {}: cannot bind {}: {}", key(ingress), host.getKey(), e.getMessage());
@@ -85,13 +92,13 @@ final class IngressEndpoints implements AutoCloseable {
         writeStatus(ingress, bound.keySet().stream().sorted().toList());
     }
 
-    /** Closes the endpoints of the Ingress that {@code keep} does not map to the same upstream; returns the rest. */
-    private Map<String, Forwarder> unbind(String ingressKey, Map<String, URI> keep) {
-        Map<String, Forwarder> bound = new LinkedHashMap<>(boundByIngress.getOrDefault(ingressKey, Map.of()));
-        for (Iterator<Map.Entry<String, Forwarder>> it = bound.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Forwarder> entry = it.next();
-            if (!entry.getValue().upstream().equals(keep.get(entry.getKey()))) {
-                await(entry.getValue().close());
+    /** Closes the endpoints of the Ingress that {@code keep} does not map to the same upstreams; returns the rest. */
+    private Map<String, Bound> unbind(String ingressKey, Map<String, HostUpstreams> keep) {
+        Map<String, Bound> bound = new LinkedHashMap<>(boundByIngress.getOrDefault(ingressKey, Map.of()));
+        for (Iterator<Map.Entry<String, Bound>> it = bound.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Bound> entry = it.next();
+            if (!entry.getValue().upstreams().equals(keep.get(entry.getKey()))) {
+                await(entry.getValue().forwarder().close());
                 LOG.info("ingress {}: unbound {}", ingressKey, entry.getKey());
                 it.remove();
             }
@@ -102,18 +109,33 @@ final class IngressEndpoints implements AutoCloseable {
         return bound;
     }
 
-    private Map<String, URI> desiredUpstreams(Ingress ingress) {
-        Map<String, URI> desired = new LinkedHashMap<>();
+    /** Each host's upstreams: every path rule to its Service port; a path whose Service port cannot be found is left out. */
+    private Map<String, HostUpstreams> desiredUpstreams(Ingress ingress) {
+        Map<String, HostUpstreams> desired = new LinkedHashMap<>();
         String namespace = ingress.getMetadata().getNamespace();
         for (IngressRoutes.HostRoute host : IngressRoutes.of(ingress, ingressClass)) {
-            if (!host.singleBackend()) {
-                LOG.warn("ingress {}: host {} routes paths to several Services; all of it goes to the first, {}",
-                        key(ingress), host.host(), host.primary().service());
+            URI slash = null;
+            URI first = null;
+            Map<String, URI> prefixes = new LinkedHashMap<>();
+            for (IngressRoutes.PathRoute route : host.paths()) {
+                Optional<Integer> port = portNumber(namespace, route);
+                if (port.isEmpty()) {
+                    LOG.warn("ingress {}: Service {} has no port named {}", key(ingress), route.service(), route.portName());
+                    continue;
+                }
+                URI upstream = upstreams.uri(namespace, route.service(), port.get());
+                first = first == null ? upstream : first;
+                if ("/".equals(route.path())) {
+                    slash = slash == null ? upstream : slash;
+                } else {
+                    prefixes.putIfAbsent(route.path(), upstream);
+                }
             }
-            IngressRoutes.PathRoute route = host.primary();
-            portNumber(namespace, route).ifPresentOrElse(
-                    port -> desired.put(host.host(), upstreams.uri(namespace, route.service(), port)),
-                    () -> LOG.warn("ingress {}: Service {} has no port named {}", key(ingress), route.service(), route.portName()));
+            URI fallback = slash != null ? slash : first;
+            if (fallback != null) {
+                desired.put(host.host(), new HostUpstreams(fallback,
+                        prefixes.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList()));
+            }
         }
         return desired;
     }

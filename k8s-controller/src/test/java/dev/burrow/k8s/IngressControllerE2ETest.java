@@ -5,6 +5,7 @@ import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.PublicHttpClient;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,13 +61,20 @@ class IngressControllerE2ETest {
 
     @Test
     void anIngressIsServedAtItsHostWithItsStatusAndGoesWhenDeletedWhileAnotherStays() {
-        Map<String, Integer> services = Map.of("web", upstream("web v1"), "blog", upstream("blog"));
+        Map<String, Integer> services = Map.of("web", upstream("web v1"), "blog", upstream("blog"), "api", upstream("api"));
         try (BurrowIngressController ignored = BurrowIngressController.start(client, session, toLoopback(services), "burrow", List.of("shop"))) {
             create(ingress("web", "web.localhost", "web"));
             create(ingress("blog", "blog.localhost", "blog"));
+            Ingress paths = ingress("paths", "paths.localhost", "web");
+            paths.getSpec().getRules().get(0).getHttp().getPaths().add(0, new HTTPIngressPathBuilder().withPath("/api").withPathType("Prefix")
+                    .withNewBackend().withNewService().withName("api").withNewPort().withNumber(80).endPort().endService().endBackend().build());
+            create(paths);
 
             awaitBody("web.localhost", 200, "web v1");
             awaitBody("blog.localhost", 200, "blog");
+            awaitBody("paths.localhost", 200, "web v1");
+            assertEquals("api", http.get("paths.localhost", "/api/items?page=2").bodyText(), "a path rule goes to its own Service");
+            assertEquals("web v1", http.get("paths.localhost", "/apix").bodyText(), "a prefix matches whole path segments");
             Await.until(() -> statusHosts("web").equals(List.of("web.localhost")), WAIT, POLL,
                     () -> "status of web: " + statusHosts("web"));
 

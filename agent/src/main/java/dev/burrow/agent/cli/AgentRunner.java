@@ -14,7 +14,7 @@ import dev.burrow.agent.console.ConnectionStats;
 import dev.burrow.agent.console.ConsoleState;
 import dev.burrow.agent.console.EventLog;
 import dev.burrow.agent.console.LogEvent;
-import dev.burrow.agent.forward.ExchangeObserver;
+import dev.burrow.agent.ExchangeObserver;
 import dev.burrow.agent.forward.HttpUpstream;
 import dev.burrow.agent.inspect.Inspector;
 import io.vertx.core.Future;

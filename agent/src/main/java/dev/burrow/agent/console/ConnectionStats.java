@@ -1,6 +1,6 @@
 package dev.burrow.agent.console;
 
-import dev.burrow.agent.forward.ExchangeObserver;
+import dev.burrow.agent.ExchangeObserver;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.burrow.agent.inspect;
 
-import dev.burrow.agent.forward.ExchangeObserver;
+import dev.burrow.agent.ExchangeObserver;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.burrow.agent.inspect;
 
-import dev.burrow.agent.forward.ExchangeObserver;
+import dev.burrow.agent.ExchangeObserver;
 import dev.burrow.agent.forward.HopByHopHeaders;
 import dev.burrow.agent.forward.HttpUpstream;
 import io.vertx.core.Future;

@@ -1,0 +1,60 @@
+"""Structural checks of the rendered manifests (see check.sh): well formed, least-privilege RBAC, references resolve."""
+import sys
+
+import yaml
+
+ALLOWED_VERBS = {"get", "list", "watch", "update", "patch"}
+WRITE_VERBS = {"update", "patch"}
+
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+problems = []
+by_kind = {}
+for d in docs:
+    for field in ("apiVersion", "kind"):
+        if not d.get(field):
+            problems.append(f"an object without {field}: {d}")
+    name = (d.get("metadata") or {}).get("name")
+    if not name:
+        problems.append(f"a {d.get('kind')} without metadata.name")
+    by_kind.setdefault(d.get("kind"), {})[name] = d
+
+for role in list(by_kind.get("ClusterRole", {}).values()) + list(by_kind.get("Role", {}).values()):
+    for rule in role.get("rules", []):
+        resources, verbs = rule.get("resources", []), rule.get("verbs", [])
+        where = f"{role['kind']} {role['metadata']['name']} rule {rule}"
+        if "*" in resources or "*" in verbs or "*" in rule.get("apiGroups", []):
+            problems.append(f"{where}: a wildcard")
+        if "secrets" in resources:
+            problems.append(f"{where}: access to Secrets")
+        if set(verbs) - ALLOWED_VERBS:
+            problems.append(f"{where}: verbs beyond read and status writes: {sorted(set(verbs) - ALLOWED_VERBS)}")
+        if set(verbs) & WRITE_VERBS and not all(r.endswith("/status") for r in resources):
+            problems.append(f"{where}: writes to something other than a status")
+
+for deployment in by_kind.get("Deployment", {}).values():
+    pod = deployment["spec"]["template"]["spec"]
+    account = pod.get("serviceAccountName")
+    if account not in by_kind.get("ServiceAccount", {}):
+        problems.append(f"Deployment {deployment['metadata']['name']}: service account {account} is not defined")
+    if not (pod.get("securityContext") or {}).get("runAsNonRoot"):
+        problems.append(f"Deployment {deployment['metadata']['name']}: the pod may run as root")
+    for container in pod["containers"]:
+        if not (container.get("securityContext") or {}).get("readOnlyRootFilesystem"):
+            problems.append(f"container {container['name']}: writable root file system")
+        for env in container.get("env", []):
+            ref = (env.get("valueFrom") or {}).get("secretKeyRef")
+            if ref:
+                secret = by_kind.get("Secret", {}).get(ref["name"])
+                keys = set((secret or {}).get("stringData", {})) | set((secret or {}).get("data", {}))
+                if ref["key"] not in keys:
+                    problems.append(f"container {container['name']}: {env['name']} names {ref['name']}/{ref['key']}, not defined")
+
+classes = by_kind.get("IngressClass", {})
+if "burrow" not in classes or classes["burrow"]["spec"].get("controller") != "burrow.dev/ingress-controller":
+    problems.append("no IngressClass burrow with controller burrow.dev/ingress-controller")
+
+for p in problems:
+    print("PROBLEM:", p, file=sys.stderr)
+if problems:
+    sys.exit(1)
+print(f"{len(docs)} objects: well formed, least-privilege RBAC, references resolve")

@@ -1,0 +1,168 @@
+package dev.burrow.agent;
+
+import dev.burrow.protocol.EndpointSettings;
+import dev.burrow.agent.forward.ConnectionForwarder;
+import dev.burrow.agent.forward.HttpUpstream;
+import dev.burrow.agent.forward.PathRouter;
+import dev.burrow.agent.forward.UpstreamTimeouts;
+import dev.burrow.agent.internal.EndpointSpec;
+import dev.burrow.agent.internal.SessionEngine;
+import io.vertx.core.Future;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Configures an HTTP endpoint: a public hostname on the edge. Give a full {@link #hostname}, or a
+ * {@link #subdomain} of the edge's base domain, or neither for a random name.
+ */
+public final class HttpEndpointBuilder {
+    /** How long the upstream may take to answer a request by default (ngrok and nginx wait about as long). */
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = UpstreamTimeouts.DEFAULT_RESPONSE;
+
+    private final SessionEngine engine;
+    private String hostname;
+    private String subdomain;
+    private EndpointSettings settings = EndpointSettings.DEFAULTS;
+    private ExchangeObserver observer;
+    private boolean http2;
+    private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+    private final List<Map.Entry<String, HttpUpstream>> routes = new ArrayList<>();
+
+    HttpEndpointBuilder(SessionEngine engine) {
+        this.engine = engine;
+    }
+
+    /** The full public hostname, for example {@code demo.localhost}. */
+    public HttpEndpointBuilder hostname(String hostname) {
+        this.hostname = hostname;
+        return this;
+    }
+
+    /**
+     * The public URL to serve, {@code http://demo.localhost} or just {@code demo.localhost}: its host name becomes
+     * the endpoint's {@link #hostname}. A port in it is ignored (the edge serves HTTP on its own port).
+     */
+    public HttpEndpointBuilder url(String url) {
+        String text = url == null ? "" : url.trim();
+        URI parsed;
+        try {
+            parsed = URI.create(text.contains("://") ? text : "http://" + text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("\"" + url + "\" is not a URL (expected http://name.example.com)");
+        }
+        if (!"http".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null) {
+            throw new IllegalArgumentException("\"" + url + "\" is not an http:// URL with a host name");
+        }
+        return hostname(parsed.getHost());
+    }
+
+
+    /** A name under the edge's base domain, for example {@code demo} for {@code demo.localhost}. */
+    public HttpEndpointBuilder subdomain(String subdomain) {
+        this.subdomain = subdomain;
+        return this;
+    }
+
+    /**
+     * Lets other agents of the same tenant bind the same hostname with pooling too; the edge then spreads the
+     * exchanges over all of them. Without it (the default) a hostname bound by another agent is refused.
+     */
+    public HttpEndpointBuilder pooling(boolean pooling) {
+        this.settings = settings.withPooling(pooling);
+        return this;
+    }
+
+    /**
+     * The endpoint's traffic policy (ngrok's Traffic Policy document, YAML or JSON), applied by the edge to every
+     * connection and request before any reaches this agent. The edge compiles it when binding and refuses a bad one
+     * with {@code traffic_policy:line:col: what to fix}.
+     */
+    public HttpEndpointBuilder trafficPolicy(String document) {
+        this.settings = settings.withTrafficPolicy(document);
+        return this;
+    }
+
+    /** Shows every forwarded exchange to {@code observer} (the inspector uses this); called on the event loop. */
+    public HttpEndpointBuilder observer(ExchangeObserver observer) {
+        this.observer = observer;
+        return this;
+    }
+
+    /** Speaks HTTP/2 to the upstream (h2c prior knowledge on http://, ALPN on https://) instead of HTTP/1.1. */
+    public HttpEndpointBuilder upstreamHttp2(boolean http2) {
+        this.http2 = http2;
+        return this;
+    }
+
+    /**
+     * How long the upstream may take, after the whole request was sent, to send its response head; past it the
+     * request is aborted and the public client gets a 504 naming the upstream. Bodies may then take as long as
+     * they take. Default {@link #DEFAULT_RESPONSE_TIMEOUT}.
+     */
+    public HttpEndpointBuilder responseTimeout(Duration timeout) {
+        if (timeout == null || timeout.toMillis() < 1) {
+            throw new IllegalArgumentException("the response timeout must be positive, not " + timeout);
+        }
+        this.responseTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Binds the endpoint and forwards every exchange to {@code upstream} ({@code http://host:port} or
+     * {@code https://host:port}) through a pooled keep-alive client; WebSocket upgrades become byte pipes.
+     * Fails with a {@link BurrowException} ({@code BIND_FAILED}) carrying the edge's sentence if the name is taken.
+     */
+    public Future<Forwarder> forward(URI upstream) {
+        HttpUpstream target;
+        try {
+            target = HttpUpstream.of(upstream);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
+        List<Map.Entry<String, HttpUpstream>> routed = List.copyOf(routes);
+        return engine.forward(spec(target.uri().toString()), target.uri(), (vertx, options) -> {
+            UpstreamTimeouts timeouts = new UpstreamTimeouts(options.connectTimeout(), responseTimeout);
+            ConnectionForwarder fallback = target.connectionHandler(vertx, timeouts, observer, http2);
+            if (routed.isEmpty()) {
+                return fallback;
+            }
+            return new PathRouter(routed.stream().map(route -> Map.entry(route.getKey(),
+                    route.getValue().connectionHandler(vertx, timeouts, observer, http2))).toList(), fallback);
+        });
+    }
+
+    /**
+     * Sends the exchanges whose path is under {@code pathPrefix} (whole segments: {@code /api} takes {@code /api/x},
+     * not {@code /apix}) to {@code upstream} instead of the URL given to {@link #forward(URI)}; the longest matching
+     * prefix wins. As an Ingress's {@code Prefix} path rules route one host to several Services.
+     */
+    public HttpEndpointBuilder route(String pathPrefix, URI upstream) {
+        if (pathPrefix == null || !pathPrefix.startsWith("/")) {
+            throw new IllegalArgumentException("a path prefix starts with /, not " + pathPrefix);
+        }
+        routes.add(Map.entry(pathPrefix, HttpUpstream.of(upstream)));
+        return this;
+    }
+
+    /** Like {@link #forward(URI)} with a URL string. */
+    public Future<Forwarder> forward(String upstreamUrl) {
+        try {
+            return forward(URI.create(upstreamUrl));
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new IllegalArgumentException("\"" + upstreamUrl + "\" is not a valid URL"));
+        }
+    }
+
+    /** Binds the endpoint; the application takes each exchange with {@link EndpointListener#accept()}. */
+    public Future<EndpointListener> listen() {
+        return engine.listen(spec(null));
+    }
+
+    private EndpointSpec spec(String upstream) {
+        return EndpointSpec.http(hostname, subdomain, upstream, settings);
+    }
+}

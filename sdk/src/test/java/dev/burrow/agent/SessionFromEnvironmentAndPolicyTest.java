@@ -1,0 +1,80 @@
+package dev.burrow.agent;
+
+import dev.burrow.agent.testing.FakeEdge;
+import dev.burrow.protocol.ControlMessage;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link Burrow#withAuthtokenFromEnv()} reads the variables the command reads and runs on a Vert.x instance of its
+ * own; an endpoint's URL and traffic policy travel in its bind.
+ */
+@ExtendWith(VertxExtension.class)
+class SessionFromEnvironmentAndPolicyTest {
+    private static final String POLICY = "on_http_request:\n  - actions:\n      - type: deny\n        config:\n          status_code: 403\n";
+
+    private FakeEdge edge;
+
+    @BeforeEach
+    void startEdge(Vertx vertx) {
+        edge = new FakeEdge(vertx).start(0).await();
+    }
+
+    @AfterEach
+    void stopEdge() {
+        edge.close().await();
+    }
+
+    @Test
+    void withoutAnAuthtokenConnectingFailsNamingTheVariable() {
+        IllegalArgumentException refused = assertInstanceOf(IllegalArgumentException.class,
+                Burrow.fromEnvironment(Map.of()).connect().toCompletionStage().toCompletableFuture()
+                        .handle((session, failure) -> failure).join());
+        assertTrue(refused.getMessage().contains("BURROW_AUTHTOKEN"), refused.getMessage());
+    }
+
+    @Test
+    void theEnvironmentNamesTokenEdgeAndCaAndTheSessionOwnsItsVertx(Vertx vertx) throws Exception {
+        BurrowSession session = Burrow.fromEnvironment(Map.of(Burrow.AUTHTOKEN_ENV, FakeEdge.TOKEN,
+                        Burrow.SERVER_ENV, edge.address(), Burrow.EDGE_CA_ENV, edge.caFile().toString()))
+                .links(1).connect().await(30, TimeUnit.SECONDS);
+        assertTrue(session.isConnected());
+        VertxInternal own = (VertxInternal) session.vertx();
+        assertNotSame(vertx, own, "a session built without a Vert.x instance makes its own");
+        session.close().await(30, TimeUnit.SECONDS);
+        own.closeFuture().future().await(10, TimeUnit.SECONDS);
+        assertTrue(own.closeFuture().isClosed(), "closing the session closes the Vert.x instance it made");
+    }
+
+    @Test
+    void theUrlAndTrafficPolicyTravelInTheBind(Vertx vertx) throws Exception {
+        BurrowSession session = BurrowSession.builder(vertx).serverAddress(edge.address()).authtoken(FakeEdge.TOKEN)
+                .edgeCa(edge.caFile()).links(1).connect().await(30, TimeUnit.SECONDS);
+        try {
+            session.httpEndpoint().url("http://policed.localhost").trafficPolicy(POLICY).listen().await(30, TimeUnit.SECONDS);
+            session.tcpEndpoint().listen().await(30, TimeUnit.SECONDS);
+            ControlMessage.Bind http = edge.binds().get(0);
+            assertEquals("policed.localhost", http.hostname());
+            assertEquals(POLICY, http.trafficPolicy());
+            assertNull(edge.binds().get(1).trafficPolicy(), "an endpoint without a policy binds without one");
+            assertThrows(IllegalArgumentException.class, () -> session.httpEndpoint().url("ftp://x.localhost"));
+        } finally {
+            session.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+}
