@@ -70,8 +70,8 @@ class SessionFromEnvironmentAndPolicyTest {
             session.tcpEndpoint().listen().await(30, TimeUnit.SECONDS);
             ControlMessage.Bind http = edge.binds().get(0);
             assertEquals("policed.localhost", http.hostname());
-            assertEquals(POLICY, http.trafficPolicy());
-            assertNull(edge.binds().get(1).trafficPolicy(), "an endpoint without a policy binds without one");
+            assertEquals(POLICY, http.settings().trafficPolicy());
+            assertNull(edge.binds().get(1).settings().trafficPolicy(), "an endpoint without a policy binds without one");
             assertThrows(IllegalArgumentException.class, () -> session.httpEndpoint().url("ftp://x.localhost"));
         } finally {
             session.close().await(30, TimeUnit.SECONDS);

@@ -31,7 +31,7 @@ public record EndpointSpec(String proto, String hostname, String subdomain, int 
 
     /** The first BIND of this endpoint. */
     public ControlMessage.Bind firstBind(long requestId) {
-        return new ControlMessage.Bind(requestId, proto, hostname, subdomain, port, upstream, bindOptions(), trafficPolicy);
+        return new ControlMessage.Bind(requestId, proto, hostname, subdomain, port, upstream, bindOptions());
     }
 
     /**
@@ -41,9 +41,9 @@ public record EndpointSpec(String proto, String hostname, String subdomain, int 
     public ControlMessage.Bind rebind(long requestId, String publicUrl) {
         URI url = URI.create(publicUrl);
         if ("tcp".equals(proto) || "udp".equals(proto)) {
-            return new ControlMessage.Bind(requestId, proto, null, null, url.getPort(), upstream, bindOptions(), trafficPolicy);
+            return new ControlMessage.Bind(requestId, proto, null, null, url.getPort(), upstream, bindOptions());
         }
-        return new ControlMessage.Bind(requestId, proto, url.getHost(), null, 0, upstream, bindOptions(), trafficPolicy);
+        return new ControlMessage.Bind(requestId, proto, url.getHost(), null, 0, upstream, bindOptions());
     }
 
     private Map<String, String> bindOptions() {
