@@ -24,6 +24,7 @@ public final class HttpEndpointBuilder {
     private boolean pooling;
     private ExchangeObserver observer;
     private boolean http2;
+    private boolean httpsOnly;
     private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
 
     HttpEndpointBuilder(SessionEngine engine) {
@@ -48,6 +49,16 @@ public final class HttpEndpointBuilder {
      */
     public HttpEndpointBuilder pooling(boolean pooling) {
         this.pooling = pooling;
+        return this;
+    }
+
+    /**
+     * Serves the endpoint over HTTPS only (its URL is https://…): the edge terminates TLS with a certificate for the
+     * name and answers plain-HTTP requests with a 308 to the https URL. Without it (the default) the endpoint is
+     * reachable over both HTTP and HTTPS.
+     */
+    public HttpEndpointBuilder httpsOnly(boolean httpsOnly) {
+        this.httpsOnly = httpsOnly;
         return this;
     }
 
@@ -107,6 +118,7 @@ public final class HttpEndpointBuilder {
     }
 
     private EndpointSpec spec(String upstream) {
-        return EndpointSpec.http(hostname, subdomain, upstream, pooling);
+        return EndpointSpec.http(httpsOnly ? dev.burrow.protocol.BindProtocols.HTTPS : dev.burrow.protocol.BindProtocols.HTTP,
+                hostname, subdomain, upstream, pooling);
     }
 }

@@ -83,6 +83,8 @@ public final class EdgeNode {
     private final TcpEndpoints tcpEndpoints;
     private final dev.burrow.edge.udp.UdpEndpoints udpEndpoints;
     private final PublicHttpServer httpServer;
+    private final PublicHttpServer httpsServer;
+    private final dev.burrow.edge.tls.PublicCertificates certificates;
     private final AgentLinkServer linkServer;
     private final RelayPool relayPool;
     private final RelayServer relayServer;
@@ -104,6 +106,7 @@ public final class EdgeNode {
     private volatile boolean listening;
     private volatile boolean draining;
     private volatile int httpPort;
+    private volatile int httpsPort;
     private volatile int tunnelPort;
     private volatile int relayPort;
     private volatile int opsPort;
@@ -150,7 +153,8 @@ public final class EdgeNode {
         this.remoteChanges = prepared.changeLog() == null ? null
                 : new RemoteChanges(vertx, hazelcast, prepared.changeLog(), prepared.changesFrom(), tenantSessions);
         EndpointBinder binder = new EndpointBinder(registry, regions == null ? tcpEndpoints : regions.localFirst(tcpEndpoints),
-                config.domain(), config.tcpPorts(), () -> httpPort, policy);
+                config.domain(), config.tcpPorts(), () -> httpPort, policy).httpsPort(() -> httpsPort)
+                .beforeAnswer(endpoint -> prepared.certificates().ensureFor(vertx, endpoint.hostname()));
         if (regions != null) {
             binder.otherRegions(regions::tenantServingElsewhere);
         }
@@ -164,7 +168,14 @@ public final class EdgeNode {
         this.httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
                 config.proxyProtocol(), config.httpLimits())
                 .admission(rateLimiter)
-                .timeouts(config.timeouts());
+                .timeouts(config.timeouts())
+                .redirectsTo(() -> httpsPort);
+        this.certificates = prepared.certificates();
+        this.httpsServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.https().port(),
+                config.proxyProtocol(), config.httpLimits())
+                .admission(rateLimiter)
+                .timeouts(config.timeouts())
+                .tls(certificates.keyManager());
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
         this.linkServer = new AgentLinkServer(vertx, services,
@@ -330,7 +341,8 @@ public final class EdgeNode {
 
     private record Prepared(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast,
                             Database database, String adminToken, boolean adminTokenCreated, TenancySettings tenancy,
-                            ChangeLog changeLog, long changesFrom, dev.burrow.edge.config.UdpSettings udp) {
+                            ChangeLog changeLog, long changesFrom, dev.burrow.edge.config.UdpSettings udp,
+                            dev.burrow.edge.tls.PublicCertificates certificates) {
     }
 
     /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
@@ -339,6 +351,7 @@ public final class EdgeNode {
                 config.cluster().agentAdvertiseHost() == null
                         ? java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress())
                         : java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress(), config.cluster().agentAdvertiseHost()));
+        dev.burrow.edge.tls.PublicCertificates certificates = publicCertificates(config, dataDirectory);
         RelaySecret secret;
         try {
             secret = RelaySecret.fromCaKey(dataDirectory.path().resolve(DevPki.CA_KEY));
@@ -388,7 +401,20 @@ public final class EdgeNode {
             throw new EdgeStartException("cannot load the tenancy data from " + database.description() + ": " + e.getMessage(), e);
         }
         return new Prepared(dataDirectory, secret, hazelcast, database, adminToken.token(), adminToken.created(), tenancy,
-                changeLog, changesFrom, udp);
+                changeLog, changesFrom, udp, certificates);
+    }
+
+    /** Blocking: the HTTPS listener's certificates (operator's directory, --tls-cert, the dev certificate). */
+    private static dev.burrow.edge.tls.PublicCertificates publicCertificates(EdgeConfig config, DataDirectory dataDirectory) {
+        List<dev.burrow.edge.tls.PublicCertificates.FilePair> operatorPairs = config.tls() == null ? List.of()
+                : List.of(new dev.burrow.edge.tls.PublicCertificates.FilePair(config.tls().cert(), config.tls().key()));
+        try {
+            return new dev.burrow.edge.tls.PublicCertificates(config.https().certDir(), operatorPairs,
+                    new dev.burrow.edge.tls.PublicCertificates.FilePair(dataDirectory.pki().serverCert(), dataDirectory.pki().serverKey()),
+                    new dev.burrow.edge.tls.PublicCertificates.FilePair(dataDirectory.pki().caCert(), dataDirectory.path().resolve(DevPki.CA_KEY)));
+        } catch (java.io.IOException e) {
+            throw new EdgeStartException("cannot read the HTTPS certificates: " + e.getMessage(), e);
+        }
     }
 
     private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, Prepared prepared,
@@ -407,6 +433,12 @@ public final class EdgeNode {
                 .recover(error -> Future.failedFuture(cannotListen("public HTTP", config.httpPort(), "--http-port", error)))
                 .compose(port -> {
                     httpPort = port;
+                    return httpsServer.listen()
+                            .recover(error -> Future.failedFuture(cannotListen("public HTTPS", config.https().port(), "--https-port", error)));
+                })
+                .compose(port -> {
+                    httpsPort = port;
+                    certificates.watch(vertx);
                     return linkServer.listen()
                             .recover(error -> Future.failedFuture(cannotListen("the agent link", config.tunnelPort(), "--tunnel-port", error)));
                 })
@@ -433,8 +465,8 @@ public final class EdgeNode {
                                 RELAYS_READY_WAIT.toSeconds());
                     }
                     listening = true;
-                    LOG.info("edge node {} up: http={} tunnel={} (TLS 1.3, {} engine) relay={} ops={} cluster={}@{}:{} ({} members) transport={} domain={}",
-                            nodeId, httpPort, tunnelPort, linkServer.tlsEngine(), relayPort, opsPort, config.cluster().name(),
+                    LOG.info("edge node {} up: http={} https={} tunnel={} (TLS 1.3, {} engine) relay={} ops={} cluster={}@{}:{} ({} members) transport={} domain={}",
+                            nodeId, httpPort, httpsPort, tunnelPort, linkServer.tlsEngine(), relayPort, opsPort, config.cluster().name(),
                             config.cluster().advertiseAddress(), clusterPort(), clusterNode.memberCount(),
                             vertx.isNativeTransportEnabled() ? "native" : "nio", config.domain());
                     return null;
@@ -459,11 +491,11 @@ public final class EdgeNode {
         rateLimiter.startBlocking();
         reservedNames.startMirror();
         tenantStore.startMirror();
-        registryListener = registry.listen(mirror::changed, mirror::removed);
+        registryListener = registry.listen(this::endpointChanged, mirror::removed);
         registry.useLocalView(mirror::record);
         registry.useLocalKeys(mirror::keyOf);
         for (EndpointRecord record : registry.recordsBlocking()) {
-            mirror.changed(record);
+            endpointChanged(record);
         }
         clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort,
                 config.cluster().agentAddress(tunnelPort)));
@@ -498,7 +530,7 @@ public final class EdgeNode {
             if (registryListener != null) {
                 registry.stopListening(registryListener);
             }
-            registryListener = registry.listen(mirror::changed, mirror::removed);
+            registryListener = registry.listen(this::endpointChanged, mirror::removed);
             mirror.replaceAll(registry.recordsBlocking());
             clusterNode.rejoin();
             return null;
@@ -508,6 +540,15 @@ public final class EdgeNode {
             }
             sessions.goAwayAll("the edge cluster healed after a split; link again so that your endpoints are bound in the merged registry");
         });
+    }
+
+    /** A record of the cluster's registry changed: this node's copy follows, and a new name gets its certificate. */
+    private void endpointChanged(EndpointRecord record) {
+        mirror.changed(record);
+        if (record.protocol().hasHostname()) {
+            certificates.ensureFor(vertx, record.hostname()).onFailure(error ->
+                    LOG.warn("https: no certificate for {}: {}", record.hostname(), error.getMessage()));
+        }
     }
 
     /** Another node appeared or left: agents linked here that asked for updates get the new list of other nodes. */
@@ -565,7 +606,7 @@ public final class EdgeNode {
         LOG.info("edge node {} draining: public listeners closed to new connections; GO_AWAY to {} agent link(s); "
                         + "open exchanges may take up to {}", nodeId, localSessions,
                 dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
-        Future<Void> publicClosed = Future.join(httpServer.shutdown(config.drainTimeout()),
+        Future<Void> publicClosed = Future.join(httpServer.shutdown(config.drainTimeout()), httpsServer.shutdown(config.drainTimeout()),
                 tcpEndpoints.shutdownAll(config.drainTimeout()), udpEndpoints.closeAll(), regions == null ? Future.succeededFuture()
                         : regions.shutdownListeners(config.drainTimeout())).<Void>mapEmpty().otherwiseEmpty();
         sessions.goAwayAll("the edge node is draining; move this link to another node");
@@ -695,8 +736,9 @@ public final class EdgeNode {
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();
         Future<Void> tcpClosed = regions == null ? Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll()).mapEmpty()
                 : Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll(), regions.closeListeners()).mapEmpty();
-        return Future.join(withdrawn, linkServer.close(), httpServer.close(), tcpClosed, relayServer.close(),
-                opsServer.close()).mapEmpty();
+        certificates.close(vertx);
+        return Future.join(List.of(withdrawn, linkServer.close(), httpServer.close(), httpsServer.close(), tcpClosed,
+                relayServer.close(), opsServer.close())).mapEmpty();
     }
 
     public EdgeConfig config() {
@@ -706,6 +748,16 @@ public final class EdgeNode {
     /** The bound public HTTP port (the configured one, or the one picked for port 0). */
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The bound public HTTPS port. */
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** The HTTPS listener's certificates, as held in memory. */
+    public dev.burrow.edge.tls.PublicCertificates certificates() {
+        return certificates;
     }
 
     /** The bound agent link port. */

@@ -123,7 +123,7 @@ final class AgentRunner implements TunnelControl {
 
     private Future<Opened> openAndReport(BurrowSession connected, EndpointPlan plan) {
         return open(connected, plan).map(forwarder -> {
-            Opened endpoint = new Opened(plan.name(), forwarder, inspector != null && plan.inspect() && plan.proto().equals("http"));
+            Opened endpoint = new Opened(plan.name(), forwarder, inspector != null && plan.inspect() && dev.burrow.protocol.BindProtocols.carriesHttp(plan.proto()));
             opened.add(endpoint);
             String line = forwarder.publicUrl() + " -> " + forwarder.upstream();
             console.forwarding(line);
@@ -185,6 +185,7 @@ final class AgentRunner implements TunnelControl {
                     .forward(plan.upstream().getAuthority());
         }
         HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).upstreamHttp2(plan.http2())
+                .httpsOnly(plan.proto().equals(dev.burrow.protocol.BindProtocols.HTTPS))
                 .responseTimeout(responseTimeout);
         if (plan.hostname() != null) {
             endpoint.hostname(plan.hostname());

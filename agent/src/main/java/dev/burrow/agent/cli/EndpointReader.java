@@ -100,7 +100,7 @@ final class EndpointReader {
             String upstreamProtocol = protocol == null ? "http1" : protocol.toLowerCase(Locale.ROOT);
             ConfigSchema.oneOf(upstreamProtocol, ConfigSchema.UPSTREAM_PROTOCOLS);
             String hostname = url == null ? null : HttpCommand.hostname(url, "url");
-            return new EndpointConfig(name, "http", hostname, 0, UpstreamArgument.http(upstreamUrl), upstreamProtocol,
+            return new EndpointConfig(name, HttpCommand.proto(url), hostname, 0, UpstreamArgument.http(upstreamUrl), upstreamProtocol,
                     pooling, inspect, origin);
         } catch (IllegalArgumentException e) {
             problem(upstreamLine, where + ": " + e.getMessage());

@@ -14,7 +14,12 @@ public record EndpointSpec(String proto, String hostname, String subdomain, int 
     public static final String POOLING_OPTION = "pooling";
 
     public static EndpointSpec http(String hostname, String subdomain, String upstream, boolean pooling) {
-        return new EndpointSpec("http", blankToNull(hostname), blankToNull(subdomain), 0, upstream, pooling);
+        return http(dev.burrow.protocol.BindProtocols.HTTP, hostname, subdomain, upstream, pooling);
+    }
+
+    /** A hostname-addressed endpoint: {@code proto} is http, https or tls ({@link dev.burrow.protocol.BindProtocols}). */
+    public static EndpointSpec http(String proto, String hostname, String subdomain, String upstream, boolean pooling) {
+        return new EndpointSpec(proto, blankToNull(hostname), blankToNull(subdomain), 0, upstream, pooling);
     }
 
     public static EndpointSpec tcp(int port, String upstream, boolean pooling) {

@@ -92,7 +92,7 @@ final class HeaderRules {
             out.add(entry("Upgrade", in.get("upgrade")));
         }
         out.add(entry("X-Forwarded-For", forwardedFor == null ? clientIp : forwardedFor + ", " + clientIp));
-        out.add(entry("X-Forwarded-Proto", "http"));
+        out.add(entry("X-Forwarded-Proto", request.isSSL() ? "https" : "http"));
         if (originalHost != null) {
             out.add(entry("X-Forwarded-Host", originalHost));
         }

@@ -56,6 +56,7 @@ final class HttpExchange {
     private final AgentLinks links;
     private final EndpointAdmission admission;
     private final StreamTimeouts timeouts;
+    private final ListenerRules rules;
     private volatile long responseTimer = -1;
     private final AtomicBoolean responseStarted = new AtomicBoolean();
     private volatile boolean done;
@@ -72,7 +73,8 @@ final class HttpExchange {
     private UpgradeBridge bridge;
 
     HttpExchange(HttpServerRequest request, Context requestContext, EndpointRegistry registry, AgentLinks links,
-                 EndpointAdmission admission, StreamTimeouts timeouts) {
+                 EndpointAdmission admission, StreamTimeouts timeouts, ListenerRules rules) {
+        this.rules = rules;
         this.admission = admission;
         this.timeouts = timeouts;
         this.request = request;
@@ -137,6 +139,12 @@ final class HttpExchange {
             return;
         }
         Endpoint endpoint = lookup.result();
+        ListenerRules.Refusal refusal = rules.check(request, host, endpoint);
+        if (refusal != null) {
+            refusal.addHeaders(response);
+            fail(refusal.status(), refusal.title(), refusal.sentence());
+            return;
+        }
         if (endpoint == null) {
             fail(404, "Tunnel " + host + " not found", "Tunnel " + host + " not found: no agent serves this hostname on this edge.");
             return;

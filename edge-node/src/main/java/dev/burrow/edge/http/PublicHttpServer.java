@@ -39,6 +39,7 @@ public final class PublicHttpServer {
     private ListenerDeployment deployment;
     private volatile EndpointAdmission admission = EndpointAdmission.ALWAYS;
     private volatile StreamTimeouts timeouts = StreamTimeouts.defaults();
+    private volatile ListenerRules rules = ListenerRules.plain(() -> 443);
 
     private final ProxyProtocolSettings proxyProtocol;
     private final ProxyProtocolSettings.Trust proxyTrust;
@@ -73,6 +74,32 @@ public final class PublicHttpServer {
     public PublicHttpServer admission(EndpointAdmission admission) {
         this.admission = admission;
         return this;
+    }
+
+    /**
+     * Makes this the HTTPS listener: TLS 1.2 and 1.3 (OpenSSL when available, as on the agent link), the server
+     * certificate chosen per SNI by {@code keyManager}; requests get the TLS listener's {@link ListenerRules}. Call
+     * before {@link #listen()}.
+     */
+    public PublicHttpServer tls(javax.net.ssl.X509KeyManager keyManager) {
+        options.setSsl(true)
+                .setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(keyManager))
+                .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"))
+                .setSslEngineOptions(io.vertx.core.net.OpenSSLEngineOptions.isAvailable()
+                        ? new io.vertx.core.net.OpenSSLEngineOptions() : new io.vertx.core.net.JdkSSLEngineOptions());
+        this.rules = ListenerRules.tls();
+        return this;
+    }
+
+    /** On the plain HTTP listener: the HTTPS port that redirects of https-only endpoints name. */
+    public PublicHttpServer redirectsTo(java.util.function.IntSupplier httpsPort) {
+        this.rules = ListenerRules.plain(httpsPort);
+        return this;
+    }
+
+    /** Which TLS engine serves this listener ("OpenSSL" or "JDK"); null when it is plain HTTP. */
+    public String tlsEngine() {
+        return !options.isSsl() ? null : options.getSslEngineOptions() instanceof io.vertx.core.net.OpenSSLEngineOptions ? "OpenSSL" : "JDK";
     }
 
     /** Response and pipe idle bounds; call before {@link #listen()}. */
@@ -146,7 +173,7 @@ public final class PublicHttpServer {
             request.response().endHandler(v -> guard.responseEnded());
         }
         try {
-            new HttpExchange(request, Vertx.currentContext(), registry, links, admission, timeouts).start();
+            new HttpExchange(request, Vertx.currentContext(), registry, links, admission, timeouts, rules).start();
         } catch (RuntimeException e) {
             LOG.error("http: internal error on {} {}", request.method(), request.uri(), e);
             if (!request.response().headWritten()) {
