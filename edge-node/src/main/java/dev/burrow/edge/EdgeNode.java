@@ -84,6 +84,7 @@ public final class EdgeNode {
     private final dev.burrow.edge.udp.UdpEndpoints udpEndpoints;
     private final PublicHttpServer httpServer;
     private final PublicHttpServer httpsServer;
+    private final dev.burrow.edge.tls.HttpsFrontDoor httpsFrontDoor;
     private final dev.burrow.edge.tls.PublicCertificates certificates;
     private final AgentLinkServer linkServer;
     private final RelayPool relayPool;
@@ -171,11 +172,15 @@ public final class EdgeNode {
                 .timeouts(config.timeouts())
                 .redirectsTo(() -> httpsPort);
         this.certificates = prepared.certificates();
-        this.httpsServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.https().port(),
-                config.proxyProtocol(), config.httpLimits())
+        // TLS ends in an HTTPS server on a loopback port; the public HTTPS port reads each ClientHello's SNI first, so
+        // that TLS endpoints get their bytes untouched, and carries the rest there with a PROXY header naming the client.
+        this.httpsServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, "127.0.0.1", 0,
+                new dev.burrow.edge.config.ProxyProtocolSettings(true, List.of("127.0.0.1/32")), config.httpLimits())
                 .admission(rateLimiter)
                 .timeouts(config.timeouts())
                 .tls(certificates.keyManager());
+        this.httpsFrontDoor = new dev.burrow.edge.tls.HttpsFrontDoor(vertx, publicRegistry, tcpEndpoints, config.bindAddress(),
+                config.https().port(), config.proxyProtocol(), config.httpLimits().headTimeout());
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
         this.linkServer = new AgentLinkServer(vertx, services,
@@ -433,7 +438,7 @@ public final class EdgeNode {
                 .recover(error -> Future.failedFuture(cannotListen("public HTTP", config.httpPort(), "--http-port", error)))
                 .compose(port -> {
                     httpPort = port;
-                    return httpsServer.listen()
+                    return httpsServer.listen().compose(httpsFrontDoor::listen)
                             .recover(error -> Future.failedFuture(cannotListen("public HTTPS", config.https().port(), "--https-port", error)));
                 })
                 .compose(port -> {
@@ -606,7 +611,7 @@ public final class EdgeNode {
         LOG.info("edge node {} draining: public listeners closed to new connections; GO_AWAY to {} agent link(s); "
                         + "open exchanges may take up to {}", nodeId, localSessions,
                 dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
-        Future<Void> publicClosed = Future.join(httpServer.shutdown(config.drainTimeout()), httpsServer.shutdown(config.drainTimeout()),
+        Future<Void> publicClosed = Future.join(httpServer.shutdown(config.drainTimeout()), Future.join(httpsFrontDoor.shutdown(config.drainTimeout()), httpsServer.shutdown(config.drainTimeout())),
                 tcpEndpoints.shutdownAll(config.drainTimeout()), udpEndpoints.closeAll(), regions == null ? Future.succeededFuture()
                         : regions.shutdownListeners(config.drainTimeout())).<Void>mapEmpty().otherwiseEmpty();
         sessions.goAwayAll("the edge node is draining; move this link to another node");
@@ -737,7 +742,7 @@ public final class EdgeNode {
         Future<Void> tcpClosed = regions == null ? Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll()).mapEmpty()
                 : Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll(), regions.closeListeners()).mapEmpty();
         certificates.close(vertx);
-        return Future.join(List.of(withdrawn, linkServer.close(), httpServer.close(), httpsServer.close(), tcpClosed,
+        return Future.join(List.of(withdrawn, linkServer.close(), httpServer.close(), httpsFrontDoor.close(), httpsServer.close(), tcpClosed,
                 relayServer.close(), opsServer.close())).mapEmpty();
     }
 

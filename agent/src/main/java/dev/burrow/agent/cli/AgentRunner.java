@@ -176,12 +176,14 @@ final class AgentRunner implements TunnelControl {
             udpStats.put(plan.name(), udp.stats());
             return udp.forward(plan.upstream().getAuthority());
         }
+        if (plan.proto().equals(dev.burrow.protocol.BindProtocols.TLS)) {
+            return connected.tlsEndpoint().hostname(plan.hostname()).subdomain(plan.subdomain()).pooling(plan.pooling())
+                    .onConnection(this::countConnection)
+                    .forward(plan.upstream().getAuthority());
+        }
         if (plan.proto().equals("tcp")) {
             return connected.tcpEndpoint().port(plan.remotePort()).pooling(plan.pooling())
-                    .onConnection(connection -> {
-                        Runnable closed = stats.opened();
-                        connection.closed().onComplete(ar -> closed.run());
-                    })
+                    .onConnection(this::countConnection)
                     .forward(plan.upstream().getAuthority());
         }
         HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).upstreamHttp2(plan.http2())
@@ -198,6 +200,12 @@ final class AgentRunner implements TunnelControl {
             observer = ExchangeObserver.both(inspector.observe(plan.name(), HttpUpstream.of(plan.upstream())), observer);
         }
         return endpoint.observer(observer).forward(plan.upstream());
+    }
+
+    /** Counts a TCP or TLS endpoint's public connection while it is open (the terminal view shows the count). */
+    private void countConnection(dev.burrow.agent.TunnelConnection connection) {
+        Runnable closed = stats.opened();
+        connection.closed().onComplete(ar -> closed.run());
     }
 
     private void onExchange(String method, String uri, int status, String reason) {
