@@ -25,6 +25,7 @@ public final class HttpEndpointBuilder {
     private ExchangeObserver observer;
     private boolean http2;
     private boolean httpsOnly;
+    private dev.burrow.agent.forward.UpstreamTls upstreamTls = dev.burrow.agent.forward.UpstreamTls.defaults();
     private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
 
     HttpEndpointBuilder(SessionEngine engine) {
@@ -59,6 +60,12 @@ public final class HttpEndpointBuilder {
      */
     public HttpEndpointBuilder httpsOnly(boolean httpsOnly) {
         this.httpsOnly = httpsOnly;
+        return this;
+    }
+
+    /** How an https:// upstream's certificate is checked (a private CA, or no check); default: the JVM's CAs. */
+    public HttpEndpointBuilder upstreamTls(dev.burrow.agent.forward.UpstreamTls tls) {
+        this.upstreamTls = tls == null ? dev.burrow.agent.forward.UpstreamTls.defaults() : tls.validate();
         return this;
     }
 
@@ -100,7 +107,7 @@ public final class HttpEndpointBuilder {
             return Future.failedFuture(e);
         }
         return engine.forward(spec(target.uri().toString()), target.uri(),
-                (vertx, options) -> target.connectionHandler(vertx, new UpstreamTimeouts(options.connectTimeout(), responseTimeout), observer, http2));
+                (vertx, options) -> target.connectionHandler(vertx, new UpstreamTimeouts(options.connectTimeout(), responseTimeout), observer, http2, upstreamTls));
     }
 
     /** Like {@link #forward(URI)} with a URL string. */

@@ -187,7 +187,7 @@ final class AgentRunner implements TunnelControl {
                     .forward(plan.upstream().getAuthority());
         }
         HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).upstreamHttp2(plan.http2())
-                .httpsOnly(plan.proto().equals(dev.burrow.protocol.BindProtocols.HTTPS))
+                .httpsOnly(plan.proto().equals(dev.burrow.protocol.BindProtocols.HTTPS)).upstreamTls(plan.upstreamTls())
                 .responseTimeout(responseTimeout);
         if (plan.hostname() != null) {
             endpoint.hostname(plan.hostname());

@@ -7,7 +7,14 @@ import java.net.URI;
  * config file's {@code endpoints:} ({@code burrow start}).
  */
 record EndpointPlan(String name, String proto, URI upstream, String hostname, String subdomain, int remotePort,
-                    boolean pooling, boolean inspect, boolean http2, dev.burrow.agent.UdpFlowSettings udp) {
+                    boolean pooling, boolean inspect, boolean http2, dev.burrow.agent.UdpFlowSettings udp,
+                    dev.burrow.agent.forward.UpstreamTls upstreamTls) {
+
+    EndpointPlan(String name, String proto, URI upstream, String hostname, String subdomain, int remotePort,
+                 boolean pooling, boolean inspect, boolean http2, dev.burrow.agent.UdpFlowSettings udp) {
+        this(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, udp,
+                dev.burrow.agent.forward.UpstreamTls.defaults());
+    }
 
     EndpointPlan(String name, String proto, URI upstream, String hostname, String subdomain, int remotePort,
                  boolean pooling, boolean inspect, boolean http2) {
@@ -17,7 +24,12 @@ record EndpointPlan(String name, String proto, URI upstream, String hostname, St
 
     /** With the flow settings of a UDP endpoint. */
     EndpointPlan withUdp(dev.burrow.agent.UdpFlowSettings flows) {
-        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, flows);
+        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, flows, upstreamTls);
+    }
+
+    /** With how an https upstream's certificate is checked. */
+    EndpointPlan withUpstreamTls(dev.burrow.agent.forward.UpstreamTls tls) {
+        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, udp, tls);
     }
 
     static EndpointPlan of(EndpointConfig config, AgentSettings settings) {

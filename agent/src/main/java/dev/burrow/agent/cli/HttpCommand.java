@@ -21,6 +21,14 @@ final class HttpCommand extends TunnelCommand {
     @Option(names = "--subdomain", paramLabel = "NAME", description = "A name under the edge's domain (random if neither is given).")
     String subdomain;
 
+    @Option(names = "--upstream-tls-verify", arity = "0..1", paramLabel = "true|false", fallbackValue = "true",
+            description = "Check an https:// upstream's certificate (default true); false accepts any, e.g. a local self-signed one.")
+    boolean upstreamTlsVerify = true;
+
+    @Option(names = "--upstream-tls-verify-cas", paramLabel = "FILE",
+            description = "PEM file of the CAs an https:// upstream's certificate must chain to (a private CA or a self-signed certificate).")
+    java.nio.file.Path upstreamTlsCas;
+
     /** Validated arguments; throws IllegalArgumentException with a sentence for the user. */
     record Arguments(URI upstream, String hostname, String subdomain, String proto) {
     }
@@ -80,7 +88,9 @@ final class HttpCommand extends TunnelCommand {
     @Override
     public Integer call() {
         Arguments arguments = arguments();
+        dev.burrow.agent.forward.UpstreamTls tls = new dev.burrow.agent.forward.UpstreamTls(upstreamTlsVerify, upstreamTlsCas).validate();
         return runOne(settings -> new EndpointPlan("command_line", arguments.proto(), arguments.upstream(),
-                arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false));
+                arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false)
+                .withUpstreamTls(tls));
     }
 }
