@@ -178,9 +178,14 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
                 ordered.add(loaded);
             }
         }
+        boolean first = table == null;
         table = new CertificateTable(ordered, fallback);
         stamp = before;
-        LOG.info("https: {} certificate(s) loaded{}", ordered.size(), operatorDir == null ? "" : " from " + operatorDir);
+        if (first) {
+            LOG.debug("https: {} operator certificate(s) loaded", ordered.size());
+        } else {
+            LOG.info("https: operator certificates re-read after a change: {} in force", ordered.size());
+        }
     }
 
     private CertifiedKey readOrKeep(FilePair pair) {
