@@ -106,6 +106,28 @@ class PublicHttpsE2ETest {
     }
 
     @Test
+    void http2OverAlpnCarriesEachStreamAsOneExchange() {
+        ClientRun ok = curlHttps("web.localhost", "/echo?h2=1", "--http2");
+        assertEquals("HTTP/2 200 ", statusLine(ok).substring(0, Math.min(11, statusLine(ok).length())), ok.describe());
+        Upstream.RecordedRequest seen = upstream.awaitRequest(r -> r.uri().equals("/echo?h2=1"), Duration.ofSeconds(10));
+        assertEquals("https", seen.header("X-Forwarded-Proto"));
+        // An unbound name has no certificate of its own (-k: the point is the 404 over HTTP/2).
+        ClientRun missing = curlHttps("nobody.localhost", "/", "--http2", "-k");
+        assertTrue(statusLine(missing).startsWith("HTTP/2 404"), missing.describe());
+        ClientRun misdirected = curlHttps("plain.localhost", "/h2-misdirected", "--http2", "-H", "Host: web.localhost");
+        assertTrue(statusLine(misdirected).startsWith("HTTP/2 421"), misdirected.describe());
+
+        Tools.assumeInstalled("h2load");
+        ClientRun load = ClientRun.run(List.of(Tools.require("h2load").toString(), "-n", "400", "-c", "4", "-m", "8",
+                "https://127.0.0.1:" + edge.httpsPort() + "/echo?load", "-H", ":authority: web.localhost:" + edge.httpsPort()),
+                Duration.ofSeconds(60));
+        assertTrue(load.stdout().contains("400 succeeded, 0 failed"), load.describe());
+        assertTrue(load.stdout().contains("Application protocol: h2"), load.describe());
+        System.out.println(load.stdout().lines().filter(l -> l.startsWith("finished in") || l.startsWith("requests:")
+                || l.startsWith("time for request:")).reduce("", (a, b) -> a + b + "\n"));
+    }
+
+    @Test
     void certificatesAreChosenBySni() {
         OpenSslClient.Handshake operator = OpenSslClient.handshake(edge.httpsPort(), "op.localhost");
         assertEquals(OPERATOR_SUBJECT, operator.subject(), operator.run().describe());

@@ -25,7 +25,8 @@ final class ErrorPages {
         response.putHeader("Content-Type", "text/html; charset=utf-8");
         response.putHeader("Cache-Control", "no-store");
         response.putHeader("X-Burrow-Error", Integer.toString(status));
-        if (closeConnection) {
+        // Connection is an HTTP/1 field: on an HTTP/2 stream it is a protocol error, and the stream ends by itself.
+        if (closeConnection && response instanceof io.vertx.core.http.impl.Http1xServerResponse) {
             response.putHeader("Connection", "close");
         }
         response.end(body);

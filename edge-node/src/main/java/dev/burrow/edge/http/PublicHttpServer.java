@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Each connection's request heads go through a {@link GuardedRequestDecoder} (validation, head deadline, keep-alive
  * idle timeout) and its socket gets {@link TcpKeepAlive}. This class only wires.
  * <p>
- * Vert.x's h2c (prior knowledge and {@code Upgrade: h2c}) is off: with it on, Vert.x builds the HTTP/1 pipeline only
+ * On the HTTPS listener ALPN offers HTTP/2 (each stream one exchange on the link; its head goes through
+ * {@link Http2RequestCheck}) and HTTP/1.1. Vert.x's h2c (prior knowledge and {@code Upgrade: h2c}) is off: with it on, Vert.x builds the HTTP/1 pipeline only
  * after the first request head, too late to guard that head. An {@code Upgrade: h2c} offer is ignored
  * ({@link HeaderRules#isUpgradeRequest}) and answered over HTTP/1.1.
  */
@@ -45,6 +46,7 @@ public final class PublicHttpServer {
     private final ProxyProtocolSettings.Trust proxyTrust;
     private final PublicHttpLimits limits;
     private final RequestHeadValidator validator;
+    private final Http2RequestCheck http2Check;
     private final RefusalLog refusalLog = new RefusalLog();
 
     public PublicHttpServer(Vertx vertx, EndpointRegistry registry, AgentLinks links, String bindAddress, int port) {
@@ -62,6 +64,7 @@ public final class PublicHttpServer {
         this.proxyTrust = proxyProtocol.trust();
         this.limits = limits;
         this.validator = new RequestHeadValidator(limits.maxHeaderFields());
+        this.http2Check = new Http2RequestCheck(limits.maxHeaderFields());
         this.options = new HttpServerOptions()
                 .setHost(bindAddress)
                 .setTcpNoDelay(true)
@@ -83,6 +86,8 @@ public final class PublicHttpServer {
      */
     public PublicHttpServer tls(javax.net.ssl.X509KeyManager keyManager) {
         options.setSsl(true)
+                .setUseAlpn(true)
+                .setAlpnVersions(java.util.List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1))
                 .setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(keyManager))
                 .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"))
                 .setSslEngineOptions(io.vertx.core.net.OpenSSLEngineOptions.isAvailable()
@@ -171,6 +176,8 @@ public final class PublicHttpServer {
         GuardedRequestDecoder guard = guardOf(request);
         if (guard != null) {
             request.response().endHandler(v -> guard.responseEnded());
+        } else if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && refusedHttp2(request)) {
+            return;
         }
         try {
             new HttpExchange(request, Vertx.currentContext(), registry, links, admission, timeouts, rules).start();
@@ -182,6 +189,17 @@ public final class PublicHttpServer {
                 request.connection().close();
             }
         }
+    }
+
+    /** An HTTP/2 request that fails {@link Http2RequestCheck}: its stream is answered with the refusal; true then. */
+    private boolean refusedHttp2(HttpServerRequest request) {
+        HeadRefusal refusal = http2Check.check(request);
+        if (refusal == null) {
+            return false;
+        }
+        refusalLog.refused(request.connection().remoteAddress(), refusal.status(), refusal.reason());
+        ErrorPages.send(request.response(), refusal.status(), refusal.phrase(), refusal.sentence(), false);
+        return true;
     }
 
     /**
