@@ -496,7 +496,7 @@ public final class EdgeNode {
         rateLimiter.startBlocking();
         reservedNames.startMirror();
         tenantStore.startMirror();
-        registryListener = registry.listen(this::endpointChanged, mirror::removed);
+        registryListener = registry.listen(this::endpointChanged, this::endpointRemoved);
         registry.useLocalView(mirror::record);
         registry.useLocalKeys(mirror::keyOf);
         for (EndpointRecord record : registry.recordsBlocking()) {
@@ -535,7 +535,7 @@ public final class EdgeNode {
             if (registryListener != null) {
                 registry.stopListening(registryListener);
             }
-            registryListener = registry.listen(this::endpointChanged, mirror::removed);
+            registryListener = registry.listen(this::endpointChanged, this::endpointRemoved);
             mirror.replaceAll(registry.recordsBlocking());
             clusterNode.rejoin();
             return null;
@@ -553,6 +553,14 @@ public final class EdgeNode {
         if (record.protocol().hasHostname()) {
             certificates.ensureFor(vertx, record.hostname()).onFailure(error ->
                     LOG.warn("https: no certificate for {}: {}", record.hostname(), error.getMessage()));
+        }
+    }
+
+    /** A record left the cluster's registry: this node's copy follows, and a certificate issued for its name goes. */
+    private void endpointRemoved(EndpointRecord record) {
+        mirror.removed(record);
+        if (record.protocol().hasHostname()) {
+            certificates.forget(record.hostname());
         }
     }
 

@@ -29,15 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>
  * A name the dev wildcard cannot serve to a client (under a one-label domain such as {@code localhost}: TLS clients
  * refuse {@code *.localhost}, as they refuse {@code *.com}; or a custom domain) gets its own certificate from the dev
- * CA when an endpoint is bound for it ({@link #ensureFor}), off the event loop, before the bind is answered; at most
- * {@link #MAX_ISSUED} are held.
+ * CA when an endpoint is bound for it ({@link #ensureFor}), off the event loop, before the bind is answered, and
+ * dropped when the endpoint leaves the registry ({@link #forget}); at most {@link #MAX_ISSUED} are held.
  */
 public final class PublicCertificates implements SniKeyManager.Certificates {
     private static final Logger LOG = LoggerFactory.getLogger(PublicCertificates.class);
     /** How often the operator's certificate files are checked for changes. */
     public static final long CHECK_INTERVAL_MILLIS = 1_000;
 
-    /** Certificates issued by the dev CA for bound names, at most this many (one is about 2 KiB of heap). */
+    /** Certificates issued by the dev CA for bound names, at most this many (each an EC key and a ~0.5 KiB certificate). */
     public static final int MAX_ISSUED = 10_000;
 
     /** A PEM chain and its key file; both are watched. */
@@ -113,6 +113,14 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
             }
             return null;
         }, false).mapEmpty();
+    }
+
+    /** Drops the certificate the dev CA issued for {@code hostname} (its endpoint is gone), if any. */
+    public void forget(String hostname) {
+        CertifiedKey own = hostname == null ? null : issued.remove(hostname.toLowerCase(java.util.Locale.ROOT));
+        if (own != null) {
+            issuedByAlias.remove(own.alias());
+        }
     }
 
     /** Certificates the dev CA issued for bound names. */
