@@ -83,9 +83,7 @@ public final class EdgeNode {
     private final TcpEndpoints tcpEndpoints;
     private final dev.burrow.edge.udp.UdpEndpoints udpEndpoints;
     private final PublicHttpServer httpServer;
-    private final PublicHttpServer httpsServer;
-    private final dev.burrow.edge.tls.HttpsFrontDoor httpsFrontDoor;
-    private final dev.burrow.edge.tls.PublicCertificates certificates;
+    private final dev.burrow.edge.tls.PublicHttps https;
     private final AgentLinkServer linkServer;
     private final RelayPool relayPool;
     private final RelayServer relayServer;
@@ -107,7 +105,6 @@ public final class EdgeNode {
     private volatile boolean listening;
     private volatile boolean draining;
     private volatile int httpPort;
-    private volatile int httpsPort;
     private volatile int tunnelPort;
     private volatile int relayPort;
     private volatile int opsPort;
@@ -154,7 +151,7 @@ public final class EdgeNode {
         this.remoteChanges = prepared.changeLog() == null ? null
                 : new RemoteChanges(vertx, hazelcast, prepared.changeLog(), prepared.changesFrom(), tenantSessions);
         EndpointBinder binder = new EndpointBinder(registry, regions == null ? tcpEndpoints : regions.localFirst(tcpEndpoints),
-                config.domain(), config.tcpPorts(), () -> httpPort, policy).httpsPort(() -> httpsPort)
+                config.domain(), config.tcpPorts(), () -> httpPort, policy).httpsPort(this::httpsPort)
                 .beforeAnswer(endpoint -> prepared.certificates().ensureFor(vertx, endpoint.hostname()));
         if (regions != null) {
             binder.otherRegions(regions::tenantServingElsewhere);
@@ -170,17 +167,10 @@ public final class EdgeNode {
                 config.proxyProtocol(), config.httpLimits())
                 .admission(rateLimiter)
                 .timeouts(config.timeouts())
-                .redirectsTo(() -> httpsPort);
-        this.certificates = prepared.certificates();
-        // TLS ends in an HTTPS server on a loopback port; the public HTTPS port reads each ClientHello's SNI first, so
-        // that TLS endpoints get their bytes untouched, and carries the rest there with a PROXY header naming the client.
-        this.httpsServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, "127.0.0.1", 0,
-                new dev.burrow.edge.config.ProxyProtocolSettings(true, List.of("127.0.0.1/32")), config.httpLimits())
-                .admission(rateLimiter)
-                .timeouts(config.timeouts())
-                .tls(certificates.keyManager());
-        this.httpsFrontDoor = new dev.burrow.edge.tls.HttpsFrontDoor(vertx, publicRegistry, tcpEndpoints, config.bindAddress(),
-                config.https().port(), config.proxyProtocol(), config.httpLimits().headTimeout());
+                .redirectsTo(this::httpsPort);
+        this.https = new dev.burrow.edge.tls.PublicHttps(vertx, prepared.certificates(), publicRegistry, publicLinks, tcpEndpoints,
+                config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(), rateLimiter,
+                config.timeouts());
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
         this.linkServer = new AgentLinkServer(vertx, services,
@@ -438,15 +428,11 @@ public final class EdgeNode {
                 .recover(error -> Future.failedFuture(cannotListen("public HTTP", config.httpPort(), "--http-port", error)))
                 .compose(port -> {
                     httpPort = port;
-                    return httpsServer.listen().compose(httpsFrontDoor::listen)
+                    return https.listen()
                             .recover(error -> Future.failedFuture(cannotListen("public HTTPS", config.https().port(), "--https-port", error)));
                 })
-                .compose(port -> {
-                    httpsPort = port;
-                    certificates.watch(vertx);
-                    return linkServer.listen()
-                            .recover(error -> Future.failedFuture(cannotListen("the agent link", config.tunnelPort(), "--tunnel-port", error)));
-                })
+                .compose(port -> linkServer.listen()
+                        .recover(error -> Future.failedFuture(cannotListen("the agent link", config.tunnelPort(), "--tunnel-port", error))))
                 .compose(port -> {
                     tunnelPort = port;
                     return relayServer.listen()
@@ -471,7 +457,7 @@ public final class EdgeNode {
                     }
                     listening = true;
                     LOG.info("edge node {} up: http={} https={} tunnel={} (TLS 1.3, {} engine) relay={} ops={} cluster={}@{}:{} ({} members) transport={} domain={}",
-                            nodeId, httpPort, httpsPort, tunnelPort, linkServer.tlsEngine(), relayPort, opsPort, config.cluster().name(),
+                            nodeId, httpPort, https.port(), tunnelPort, linkServer.tlsEngine(), relayPort, opsPort, config.cluster().name(),
                             config.cluster().advertiseAddress(), clusterPort(), clusterNode.memberCount(),
                             vertx.isNativeTransportEnabled() ? "native" : "nio", config.domain());
                     return null;
@@ -551,7 +537,7 @@ public final class EdgeNode {
     private void endpointChanged(EndpointRecord record) {
         mirror.changed(record);
         if (record.protocol().hasHostname()) {
-            certificates.ensureFor(vertx, record.hostname()).onFailure(error ->
+            https.certificates().ensureFor(vertx, record.hostname()).onFailure(error ->
                     LOG.warn("https: no certificate for {}: {}", record.hostname(), error.getMessage()));
         }
     }
@@ -560,7 +546,7 @@ public final class EdgeNode {
     private void endpointRemoved(EndpointRecord record) {
         mirror.removed(record);
         if (record.protocol().hasHostname()) {
-            certificates.forget(record.hostname());
+            https.certificates().forget(record.hostname());
         }
     }
 
@@ -619,7 +605,7 @@ public final class EdgeNode {
         LOG.info("edge node {} draining: public listeners closed to new connections; GO_AWAY to {} agent link(s); "
                         + "open exchanges may take up to {}", nodeId, localSessions,
                 dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
-        Future<Void> publicClosed = Future.join(httpServer.shutdown(config.drainTimeout()), Future.join(httpsFrontDoor.shutdown(config.drainTimeout()), httpsServer.shutdown(config.drainTimeout())),
+        Future<Void> publicClosed = Future.join(httpServer.shutdown(config.drainTimeout()), https.shutdown(config.drainTimeout()),
                 tcpEndpoints.shutdownAll(config.drainTimeout()), udpEndpoints.closeAll(), regions == null ? Future.succeededFuture()
                         : regions.shutdownListeners(config.drainTimeout())).<Void>mapEmpty().otherwiseEmpty();
         sessions.goAwayAll("the edge node is draining; move this link to another node");
@@ -749,8 +735,7 @@ public final class EdgeNode {
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();
         Future<Void> tcpClosed = regions == null ? Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll()).mapEmpty()
                 : Future.join(tcpEndpoints.closeAll(), udpEndpoints.closeAll(), regions.closeListeners()).mapEmpty();
-        certificates.close(vertx);
-        return Future.join(List.of(withdrawn, linkServer.close(), httpServer.close(), httpsFrontDoor.close(), httpsServer.close(), tcpClosed,
+        return Future.join(List.of(withdrawn, linkServer.close(), httpServer.close(), https.close(), tcpClosed,
                 relayServer.close(), opsServer.close())).mapEmpty();
     }
 
@@ -765,12 +750,12 @@ public final class EdgeNode {
 
     /** The bound public HTTPS port. */
     public int httpsPort() {
-        return httpsPort;
+        return https.port();
     }
 
     /** The HTTPS listener's certificates, as held in memory. */
     public dev.burrow.edge.tls.PublicCertificates certificates() {
-        return certificates;
+        return https.certificates();
     }
 
     /** The bound agent link port. */
