@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs the Burrow demo on embedded defaults: an edge node on loopback, a sample local web service and an agent
 # that exposes it through the edge. Prints the public URL; Ctrl-C stops everything.
-# Settings (environment): HTTP_PORT (8080), TUNNEL_PORT (4443), UPSTREAM_PORT (3000), SUBDOMAIN (demo),
+# Settings (environment): HTTP_PORT (8080), HTTPS_PORT (8443), TUNNEL_PORT (4443), UPSTREAM_PORT (3000), SUBDOMAIN (demo),
 # DATA_DIR (./burrow-data), REBUILD=1 to force a build.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 HTTP_PORT=${HTTP_PORT:-8080}
+HTTPS_PORT=${HTTPS_PORT:-8443}
 TUNNEL_PORT=${TUNNEL_PORT:-4443}
 UPSTREAM_PORT=${UPSTREAM_PORT:-3000}
 SUBDOMAIN=${SUBDOMAIN:-demo}
@@ -45,15 +46,15 @@ wait_for_line() { # file pattern seconds pid hint
   done
 }
 
-java -jar "$EDGE_JAR" --bind-address 127.0.0.1 --http-port "$HTTP_PORT" --tunnel-port "$TUNNEL_PORT" \
+java -jar "$EDGE_JAR" --bind-address 127.0.0.1 --http-port "$HTTP_PORT" --https-port "$HTTPS_PORT" --tunnel-port "$TUNNEL_PORT" \
   --data-dir "$DATA_DIR" >"$logs/edge.log" 2>&1 &
 edge_pid=$!
 pids="$pids $edge_pid"
 wait_for_line "$logs/edge.log" "Edge node ready" 90 "$edge_pid" \
-  "Hint: if a port is taken, pick others, e.g. HTTP_PORT=18080 TUNNEL_PORT=14443 ./demo.sh"
+  "Hint: if a port is taken, pick others, e.g. HTTP_PORT=18080 HTTPS_PORT=18443 TUNNEL_PORT=14443 ./demo.sh"
 authtoken=$(sed -n 's/^Authtoken: //p' "$logs/edge.log" | head -n1)
 edge_ca=$(sed -n 's/^Dev CA certificate: //p' "$logs/edge.log" | head -n1)
-echo "Edge node running on 127.0.0.1: public HTTP on :$HTTP_PORT, agent links on :$TUNNEL_PORT"
+echo "Edge node running on 127.0.0.1: public HTTP on :$HTTP_PORT, HTTPS on :$HTTPS_PORT, agent links on :$TUNNEL_PORT"
 
 java -cp "$AGENT_JAR" dev.burrow.agent.demo.SampleUpstream "$UPSTREAM_PORT" >"$logs/upstream.log" 2>&1 &
 upstream_pid=$!
@@ -74,6 +75,8 @@ echo "Public URL: $url"
 echo "Try:  curl $url/"
 echo "  (browsers and curl >= 7.85 resolve *.localhost to this machine; with an older curl:"
 echo "   curl -H 'Host: $host' http://127.0.0.1:$HTTP_PORT/ )"
+echo "Over HTTPS (the edge's dev CA signed its certificate):"
+echo "   curl --cacert $edge_ca https://${host%%:*}:$HTTPS_PORT/"
 echo "Press Ctrl-C to stop. Agent output follows:"
 echo
 tail -n +1 -f "$logs/agent.log" &

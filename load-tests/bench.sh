@@ -94,7 +94,7 @@ if [ "$ONLY_BASELINES" = 0 ]; then
   EDGE_LOG="$TMP/logs/edge.log"
   read -ra EDGE_EXTRA <<< "${EDGE_ARGS:-}"
   read -ra AGENT_EXTRA <<< "${AGENT_ARGS:-}"
-  "$JAVA" "${JAVA_FLAGS[@]}" -jar "$EDGE_JAR" --http-port 0 --tunnel-port 0 --bind-address "$LOOPBACK" \
+  "$JAVA" "${JAVA_FLAGS[@]}" -jar "$EDGE_JAR" --http-port 0 --https-port 0 --tunnel-port 0 --bind-address "$LOOPBACK" \
     --data-dir "$TMP/edge-data" --domain localhost "${EDGE_EXTRA[@]}" > "$EDGE_LOG" 2>&1 &
   track $! edge
   EDGE_PID=$!

@@ -32,7 +32,7 @@ start_edge() {  # region ip relay-port peer: starts it, waits until ready, reads
   local cluster_port
   free_port cluster_port
   "$JAVA" "${JF[@]}" "${HZ[@]}" -jar "$EDGE_JAR" --node-id "$1-0" --region "$1" --bind-address "$2" \
-    --advertise-address "$2" --http-port 0 --tunnel-port 0 --ops-port 0 --relay-port "$3" --cluster-port "$cluster_port" \
+    --advertise-address "$2" --http-port 0 --https-port 0 --tunnel-port 0 --ops-port 0 --relay-port "$3" --cluster-port "$cluster_port" \
     --domain localhost --data-dir "$TMP/edge-$1" --region-peers "$4" > "$TMP/logs/edge-$1.log" 2>&1 &
   EDGE_PID=$!
   track "$EDGE_PID" "edge $1"

@@ -133,7 +133,7 @@ start_edge() {  # index [extra args...]
   done
   "$JAVA" "${JAVA_FLAGS[@]}" "${HZ_FLAGS[@]}" -jar "$EDGE_JAR" --node-id "node-$i" \
     --bind-address "${NODE_IPS[$i]}" --advertise-address "${NODE_IPS[$i]}" \
-    --http-port 0 --tunnel-port 0 --ops-port 0 --domain localhost --data-dir "$TMP/edge-$i" \
+    --http-port 0 --https-port 0 --tunnel-port 0 --ops-port 0 --domain localhost --data-dir "$TMP/edge-$i" \
     --cluster-port "${CLUSTER_PORTS[$i]}" --cluster-members "$members" --cluster-join-wait 0s \
     "$@" > "$TMP/logs/edge-$i.log" 2>&1 &
   track $! "edge $i"

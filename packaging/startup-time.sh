@@ -37,7 +37,7 @@ on_die() { tail -n 5 "$TMP"/*.log >&2 2>/dev/null || true; }
 cleanup() { local pid; for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$TMP"; }
 trap cleanup EXIT
 
-/opt/burrow-edge/bin/burrow-edge --bind-address 127.0.0.1 --http-port 0 --tunnel-port 0 --ops-port 0 --relay-port 0 \
+/opt/burrow-edge/bin/burrow-edge --bind-address 127.0.0.1 --http-port 0 --https-port 0 --tunnel-port 0 --ops-port 0 --relay-port 0 \
   --cluster-port "$(free_port)" --cluster-name "burrow-startup-$$" --data-dir "$TMP/edge" > "$TMP/edge.log" 2>&1 &
 PIDS+=($!)
 wait_line "$TMP/edge.log" "Edge node ready" "$!" 300

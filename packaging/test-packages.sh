@@ -89,7 +89,7 @@ log "PASS install: burrow and burrow-edge on the PATH ($version), user and data 
 # ---------------------------------------------------------------------------------------------------------------
 # 2. Demo flow through the installed commands
 ( cd /var/lib/burrow && exec setpriv --reuid=burrow --regid=burrow --init-groups burrow-edge --config /etc/burrow/edge.yml \
-    --http-port 0 --tunnel-port 0 --ops-port 0 --relay-port 0 --cluster-port "$(free_port)" \
+    --http-port 0 --https-port 0 --tunnel-port 0 --ops-port 0 --relay-port 0 --cluster-port "$(free_port)" \
     --cluster-name "burrow-pkg-test-$$" --drain-timeout 1s ) > "$WORK/edge.log" 2>&1 &
 EDGE_PID=$!
 PIDS+=("$EDGE_PID")

@@ -43,7 +43,7 @@ python3 -m http.server --bind 127.0.0.1 --directory "$TMP/www" "$UPSTREAM_PORT" 
 PIDS+=($!)
 
 JAVA_TOOL_OPTIONS="-XX:ArchiveClassesAtExit=/opt/burrow-edge/lib/app/burrow-edge.jsa" \
-  /opt/burrow-edge/bin/burrow-edge --bind-address 127.0.0.1 --http-port 0 --tunnel-port 0 --ops-port 0 --relay-port 0 \
+  /opt/burrow-edge/bin/burrow-edge --bind-address 127.0.0.1 --http-port 0 --https-port 0 --tunnel-port 0 --ops-port 0 --relay-port 0 \
   --cluster-port "$(free_port)" --cluster-name "burrow-train-$$" --data-dir "$TMP/edge-data" --drain-timeout 1s \
   > "$TMP/edge.log" 2>&1 &
 EDGE_PID=$!

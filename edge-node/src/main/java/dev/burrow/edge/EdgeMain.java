@@ -37,6 +37,11 @@ public final class EdgeMain implements Callable<Integer> {
 
     @Option(names = "--http-port", paramLabel = "PORT", description = "Public HTTP port; 0 picks a free one (default 8080).")
     String httpPort;
+    @Option(names = "--https-port", paramLabel = "PORT", description = "Public HTTPS port (TLS 1.2/1.3, certificate per SNI); 0 picks a free one (default 8443; 443 in production).")
+    String httpsPort;
+    @Option(names = "--https-certs", paramLabel = "DIR",
+            description = "Directory of the operator's HTTPS certificates: NAME.crt (PEM chain) beside NAME.key, names from each certificate; re-read when they change. Default: none (the dev certificate).")
+    String httpsCerts;
     @Option(names = "--tunnel-port", paramLabel = "PORT", description = "Agent link (TLS) port; 0 picks a free one (default 4443).")
     String tunnelPort;
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "Base domain: endpoints are NAME.DOMAIN (default localhost).")
@@ -226,6 +231,7 @@ public final class EdgeMain implements Callable<Integer> {
     static void printReady(EdgeNode node, PrintStream out) {
         EdgeConfig config = node.config();
         out.println("Public HTTP listening on " + config.bindAddress() + ":" + node.httpPort());
+        out.println("Public HTTPS listening on " + config.bindAddress() + ":" + node.httpsPort());
         out.println("Agent link (TLS) listening on " + config.bindAddress() + ":" + node.tunnelPort());
         out.println("TCP endpoints allocated from " + config.tcpPorts().low() + "-" + config.tcpPorts().high());
         out.println("UDP endpoints allocated from " + node.udpPorts());

@@ -161,7 +161,8 @@ public final class EdgeNode {
         this.remoteChanges = prepared.changeLog() == null ? null
                 : new RemoteChanges(vertx, hazelcast, prepared.changeLog(), prepared.changesFrom(), tenantSessions);
         EndpointBinder binder = new EndpointBinder(registry, regions == null ? tcpEndpoints : regions.localFirst(tcpEndpoints),
-                config.domain(), config.tcpPorts(), () -> httpPort, policy);
+                config.domain(), config.tcpPorts(), () -> httpPort, policy).httpsPort(this::httpsPort)
+                .beforeAnswer(endpoint -> prepared.certificates().ensureFor(vertx, endpoint.hostname()));
         if (regions != null) {
             binder.otherRegions(regions::tenantServingElsewhere);
         }
@@ -175,8 +176,12 @@ public final class EdgeNode {
         PublicHttpServer httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
                 config.proxyProtocol(), config.httpLimits())
                 .chains(chains)
-                .timeouts(config.timeouts());
-        this.listeners = new PublicListeners(httpServer, tcpEndpoints, udpEndpoints, regions);
+                .timeouts(config.timeouts())
+                .redirectsTo(this::httpsPort);
+        dev.burrow.edge.tls.PublicHttps https = new dev.burrow.edge.tls.PublicHttps(vertx, prepared.certificates(), publicRegistry,
+                publicLinks, tcpEndpoints, config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
+                EdgeChains.standard(dev.burrow.edge.tls.PublicHttps.LOOPBACK_HOP, rateLimiter, policies), config.timeouts());
+        this.listeners = new PublicListeners(httpServer, https, tcpEndpoints, udpEndpoints, regions);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
         this.linkServer = new AgentLinkServer(vertx, services,
@@ -362,9 +367,11 @@ public final class EdgeNode {
                 .recover(error -> Future.failedFuture(cannotListen("public HTTP", config.httpPort(), "--http-port", error)))
                 .compose(port -> {
                     httpPort = port;
-                    return linkServer.listen()
-                            .recover(error -> Future.failedFuture(cannotListen("the agent link", config.tunnelPort(), "--tunnel-port", error)));
+                    return listeners.listenHttps()
+                            .recover(error -> Future.failedFuture(cannotListen("public HTTPS", config.https().port(), "--https-port", error)));
                 })
+                .compose(port -> linkServer.listen()
+                        .recover(error -> Future.failedFuture(cannotListen("the agent link", config.tunnelPort(), "--tunnel-port", error))))
                 .compose(port -> {
                     tunnelPort = port;
                     return relayServer.listen()
@@ -388,8 +395,8 @@ public final class EdgeNode {
                                 RELAYS_READY_WAIT.toSeconds());
                     }
                     listening = true;
-                    LOG.info("edge node {} up: http={} tunnel={} (TLS 1.3, {} engine) relay={} ops={} cluster={}@{}:{} ({} members) transport={} domain={}",
-                            nodeId, httpPort, tunnelPort, linkServer.tlsEngine(), relayPort, opsPort, config.cluster().name(),
+                    LOG.info("edge node {} up: http={} https={} tunnel={} (TLS 1.3, {} engine) relay={} ops={} cluster={}@{}:{} ({} members) transport={} domain={}",
+                            nodeId, httpPort, listeners.httpsPort(), tunnelPort, linkServer.tlsEngine(), relayPort, opsPort, config.cluster().name(),
                             config.cluster().advertiseAddress(), clusterPort(), clusterNode.memberCount(),
                             vertx.isNativeTransportEnabled() ? "native" : "nio", config.domain());
                     return null;
@@ -465,15 +472,26 @@ public final class EdgeNode {
         });
     }
 
-    /** The registry has a new or changed endpoint: route it, and compile its policy once, now. */
+    /**
+     * The registry has a new or changed endpoint: route it, compile its policy once, now, and give a new name its
+     * certificate.
+     */
     private void learned(EndpointRecord record) {
         policies.learned(record);
         mirror.changed(record);
+        if (record.protocol().hasHostname()) {
+            listeners.certificates().ensureFor(vertx, record.hostname()).onFailure(error ->
+                    LOG.warn("https: no certificate for {}: {}", record.hostname(), error.getMessage()));
+        }
     }
 
+    /** A record left the registry: this node's copy follows, and a certificate issued for its name goes. */
     private void forgotten(EndpointRecord record) {
         mirror.removed(record);
         policies.forget(record.id());
+        if (record.protocol().hasHostname()) {
+            listeners.certificates().forget(record.hostname());
+        }
     }
 
     /** Another node appeared or left: agents linked here that asked for updates get the new list of other nodes. */
@@ -650,6 +668,16 @@ public final class EdgeNode {
     /** The bound public HTTP port (the configured one, or the one picked for port 0). */
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The bound public HTTPS port. */
+    public int httpsPort() {
+        return listeners.httpsPort();
+    }
+
+    /** The HTTPS listener's certificates, as held in memory. */
+    public dev.burrow.edge.tls.PublicCertificates certificates() {
+        return listeners.certificates();
     }
 
     /** The bound agent link port. */

@@ -21,10 +21,10 @@ import dev.burrow.edge.tenancy.TenancyMaps;
 record NodeResources(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast,
                         Database database, String adminToken, boolean adminTokenCreated, TenancySettings tenancy,
                         ChangeLog changeLog, long changesFrom, dev.burrow.edge.config.UdpSettings udp,
-                        PolicySource policySource) {
+                        dev.burrow.edge.tls.PublicCertificates certificates, PolicySource policySource) {
     NodeResources withPolicySource(PolicySource source) {
         return new NodeResources(dataDirectory, secret, hazelcast, database, adminToken, adminTokenCreated, tenancy,
-                changeLog, changesFrom, udp, source);
+                changeLog, changesFrom, udp, certificates, source);
     }
 
     /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
@@ -33,6 +33,7 @@ record NodeResources(DataDirectory dataDirectory, RelaySecret secret, HazelcastI
                 config.cluster().agentAdvertiseHost() == null
                         ? java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress())
                         : java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress(), config.cluster().agentAdvertiseHost()));
+        dev.burrow.edge.tls.PublicCertificates certificates = publicCertificates(config, dataDirectory);
         RelaySecret secret;
         try {
             secret = RelaySecret.fromCaKey(dataDirectory.path().resolve(DevPki.CA_KEY));
@@ -82,6 +83,19 @@ record NodeResources(DataDirectory dataDirectory, RelaySecret secret, HazelcastI
             throw new EdgeStartException("cannot load the tenancy data from " + database.description() + ": " + e.getMessage(), e);
         }
         return new NodeResources(dataDirectory, secret, hazelcast, database, adminToken.token(), adminToken.created(), tenancy,
-                changeLog, changesFrom, udp, null);
+                changeLog, changesFrom, udp, certificates, null);
+    }
+
+    /** Blocking: the HTTPS listener's certificates (operator's directory, --tls-cert, the dev certificate). */
+    private static dev.burrow.edge.tls.PublicCertificates publicCertificates(EdgeConfig config, DataDirectory dataDirectory) {
+        java.util.List<dev.burrow.edge.tls.PublicCertificates.FilePair> operatorPairs = config.tls() == null ? java.util.List.of()
+                : java.util.List.of(new dev.burrow.edge.tls.PublicCertificates.FilePair(config.tls().cert(), config.tls().key()));
+        try {
+            return new dev.burrow.edge.tls.PublicCertificates(config.https().certDir(), operatorPairs,
+                    new dev.burrow.edge.tls.PublicCertificates.FilePair(dataDirectory.pki().serverCert(), dataDirectory.pki().serverKey()),
+                    new dev.burrow.edge.tls.PublicCertificates.FilePair(dataDirectory.pki().caCert(), dataDirectory.path().resolve(DevPki.CA_KEY)));
+        } catch (java.io.IOException e) {
+            throw new EdgeStartException("cannot read the HTTPS certificates: " + e.getMessage(), e);
+        }
     }
 }

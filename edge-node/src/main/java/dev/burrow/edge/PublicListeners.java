@@ -6,6 +6,8 @@ import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRecord;
 import dev.burrow.edge.tcp.TcpEndpoints;
+import dev.burrow.edge.tls.PublicCertificates;
+import dev.burrow.edge.tls.PublicHttps;
 import dev.burrow.edge.udp.UdpEndpoints;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -15,20 +17,22 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Every public listener of the node, as one component: the HTTP listener, the TCP and UDP endpoint ports (each opened
+ * Every public listener of the node, as one component: the HTTP and HTTPS listeners, the TCP and UDP endpoint ports (each opened
  * when the registry shows this node an endpoint), and the ports it serves for other regions. Start, drain, stop.
  */
 final class PublicListeners {
     private static final Logger LOG = LoggerFactory.getLogger(PublicListeners.class);
 
     private final PublicHttpServer http;
+    private final PublicHttps https;
     private final TcpEndpoints tcp;
     private final UdpEndpoints udp;
     /** Null without regions. */
     private final Regions regions;
 
-    PublicListeners(PublicHttpServer http, TcpEndpoints tcp, UdpEndpoints udp, Regions regions) {
+    PublicListeners(PublicHttpServer http, PublicHttps https, TcpEndpoints tcp, UdpEndpoints udp, Regions regions) {
         this.http = http;
+        this.https = https;
         this.tcp = tcp;
         this.udp = udp;
         this.regions = regions;
@@ -37,6 +41,20 @@ final class PublicListeners {
     /** Starts the HTTP listener; completes with its port. Endpoint ports open as endpoints are learned. */
     Future<Integer> listen() {
         return http.listen();
+    }
+
+    /** Starts the HTTPS listener (HTTPS endpoints and TLS endpoints by SNI); completes with its port. */
+    Future<Integer> listenHttps() {
+        return https.listen();
+    }
+
+    int httpsPort() {
+        return https.port();
+    }
+
+    /** The HTTPS listener's certificates, as held in memory. */
+    PublicCertificates certificates() {
+        return https.certificates();
     }
 
     /** The registry shows an endpoint with a port: listen on it here too (a TCP port of another region is given back). */
@@ -71,14 +89,14 @@ final class PublicListeners {
 
     /** Drain: stop accepting at once; open connections may finish within {@code grace}. Completes when all closed. */
     Future<Void> shutdown(Duration grace) {
-        return Future.join(http.shutdown(grace), tcp.shutdownAll(grace), udp.closeAll(),
-                regions == null ? Future.succeededFuture() : regions.shutdownListeners(grace)).<Void>mapEmpty().otherwiseEmpty();
+        return Future.join(List.of(http.shutdown(grace), https.shutdown(grace), tcp.shutdownAll(grace), udp.closeAll(),
+                regions == null ? Future.succeededFuture() : regions.shutdownListeners(grace))).<Void>mapEmpty().otherwiseEmpty();
     }
 
     /** Stop: closes every listener and the connections still open. */
     Future<Void> close() {
-        return Future.join(http.close(), tcp.closeAll(), udp.closeAll(),
-                regions == null ? Future.succeededFuture() : regions.closeListeners()).mapEmpty();
+        return Future.join(List.of(http.close(), https.close(), tcp.closeAll(), udp.closeAll(),
+                regions == null ? Future.succeededFuture() : regions.closeListeners())).mapEmpty();
     }
 
     TcpEndpoints tcp() {

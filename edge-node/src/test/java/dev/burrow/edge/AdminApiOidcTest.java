@@ -48,7 +48,7 @@ class AdminApiOidcTest {
         assumeTrue(unavailable == null, () -> "skipping the OpenID admin API test: " + unavailable);
         oidc = OpenIdProvider.start();
         vertx = Vertx.vertx();
-        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
+        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withHttpsPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
                 .withDataDir(dataDir).withDomain("example.com").withTcpPorts(new PortRange(45000, 45099));
         edge = await(EdgeNode.start(vertx, config, TenancySettings.defaults().withOidc(oidc.issuer(), OpenIdProvider.AUDIENCE)));
     }

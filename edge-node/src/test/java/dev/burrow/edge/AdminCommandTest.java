@@ -31,7 +31,7 @@ class AdminCommandTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        edge = await(EdgeNode.start(vertx, EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0)
+        edge = await(EdgeNode.start(vertx, EdgeConfig.defaults().withHttpPort(0).withHttpsPort(0).withTunnelPort(0).withOpsPort(0)
                 .withBindAddress("127.0.0.1").withDataDir(dataDir).withTcpPorts(new PortRange(46000, 46099))));
     }
 

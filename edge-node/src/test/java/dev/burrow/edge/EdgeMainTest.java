@@ -49,7 +49,7 @@ class EdgeMainTest {
     @Test
     void startupLinesFollowTheContractWithThePickedPorts() throws Exception {
         Vertx vertx = Vertx.vertx();
-        EdgeNode edge = await(EdgeNode.start(vertx, EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0)
+        EdgeNode edge = await(EdgeNode.start(vertx, EdgeConfig.defaults().withHttpPort(0).withHttpsPort(0).withTunnelPort(0).withOpsPort(0)
                 .withBindAddress("127.0.0.1").withDataDir(dataDir)));
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -59,6 +59,7 @@ class EdgeMainTest {
             assertNotEquals(0, edge.tunnelPort());
             assertEquals(List.of(
                     "Public HTTP listening on 127.0.0.1:" + edge.httpPort(),
+                    "Public HTTPS listening on 127.0.0.1:" + edge.httpsPort(),
                     "Agent link (TLS) listening on 127.0.0.1:" + edge.tunnelPort(),
                     "TCP endpoints allocated from 20000-20999",
                     "UDP endpoints allocated from 20000-20999",
@@ -77,7 +78,7 @@ class EdgeMainTest {
 
     @Test
     void adminTokenIsPrintedOnlyWhenCreatedAndLaterOnlyWhereItIs() throws Exception {
-        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0)
+        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withHttpsPort(0).withTunnelPort(0).withOpsPort(0)
                 .withBindAddress("127.0.0.1").withDataDir(dataDir);
         String token = null;
         for (int start = 0; start < 2; start++) {

@@ -59,7 +59,7 @@ class EdgeNodeEndToEndTest {
     void startEdge() throws Exception {
         vertx = Vertx.vertx(new VertxOptions().setAddressResolverOptions(new AddressResolverOptions()
                 .setHostsValue(Buffer.buffer("127.0.0.1 localhost ws.localhost\n"))));
-        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
+        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withHttpsPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
                 .withDataDir(dataDir).withTcpPorts(new PortRange(42000, 42999)).withAuthtokens(List.of(OTHER_TOKEN))
                 .withOfflineGrace(Duration.ofSeconds(30));
         edge = await(EdgeNode.start(vertx, config));

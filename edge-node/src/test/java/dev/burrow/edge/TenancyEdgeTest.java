@@ -80,7 +80,7 @@ class TenancyEdgeTest {
     }
 
     private EdgeNode startEdge() throws Exception {
-        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
+        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withHttpsPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
                 .withDataDir(dataDir).withDomain("example.com").withTcpPorts(TCP_PORTS)
                 .withOfflineGrace(Duration.ofSeconds(30));
         return EdgeNode.start(vertx, config, TenancySettings.defaults().withDomainVerifier("accept-all"))

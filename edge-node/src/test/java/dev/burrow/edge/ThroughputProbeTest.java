@@ -35,7 +35,7 @@ class ThroughputProbeTest {
         String external = System.getProperty("probe.dataDir");
         int mib = Integer.getInteger("probe.mib", 64);
         EdgeNode edge = external != null ? null
-                : await(EdgeNode.start(vertx, EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0).withDataDir(dataDir)));
+                : await(EdgeNode.start(vertx, EdgeConfig.defaults().withHttpPort(0).withHttpsPort(0).withTunnelPort(0).withOpsPort(0).withDataDir(dataDir)));
         int httpPort = external != null ? Integer.getInteger("probe.http") : edge.httpPort();
         int tunnelPort = external != null ? Integer.getInteger("probe.tunnel") : edge.tunnelPort();
         Path ca = external != null ? Path.of(external, "ca.pem") : edge.caCertPath();

@@ -55,6 +55,15 @@ public final class BurrowSession {
         return new TcpEndpointBuilder(engine);
     }
 
+    /**
+     * Starts configuring a TLS endpoint: a hostname on the edge's HTTPS port, routed by the SNI of each visitor's
+     * ClientHello without terminating TLS; the raw TLS bytes are piped to the upstream, which holds the certificate.
+     * Give {@link TcpEndpointBuilder#hostname} or {@link TcpEndpointBuilder#subdomain} (or neither for a random name).
+     */
+    public TcpEndpointBuilder tlsEndpoint() {
+        return new TcpEndpointBuilder(engine).tls();
+    }
+
     /** The edge's id of this session (kept across reconnects when the edge allows resuming). */
     public String sessionId() {
         return engine.sessionId();

@@ -29,6 +29,8 @@ public final class HttpEndpointBuilder {
     private EndpointSettings settings = EndpointSettings.DEFAULTS;
     private ExchangeObserver observer;
     private boolean http2;
+    private boolean httpsOnly;
+    private dev.burrow.agent.forward.UpstreamTls upstreamTls = dev.burrow.agent.forward.UpstreamTls.defaults();
     private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
     private final List<Map.Entry<String, HttpUpstream>> routes = new ArrayList<>();
 
@@ -86,6 +88,22 @@ public final class HttpEndpointBuilder {
         return this;
     }
 
+    /**
+     * Serves the endpoint over HTTPS only (its URL is https://…): the edge terminates TLS with a certificate for the
+     * name and answers plain-HTTP requests with a 308 to the https URL. Without it (the default) the endpoint is
+     * reachable over both HTTP and HTTPS.
+     */
+    public HttpEndpointBuilder httpsOnly(boolean httpsOnly) {
+        this.httpsOnly = httpsOnly;
+        return this;
+    }
+
+    /** How an https:// upstream's certificate is checked (a private CA, or no check); default: the JVM's CAs. */
+    public HttpEndpointBuilder upstreamTls(dev.burrow.agent.forward.UpstreamTls tls) {
+        this.upstreamTls = tls == null ? dev.burrow.agent.forward.UpstreamTls.defaults() : tls.validate();
+        return this;
+    }
+
     /** Shows every forwarded exchange to {@code observer} (the inspector uses this); called on the event loop. */
     public HttpEndpointBuilder observer(ExchangeObserver observer) {
         this.observer = observer;
@@ -126,12 +144,12 @@ public final class HttpEndpointBuilder {
         List<Map.Entry<String, HttpUpstream>> routed = List.copyOf(routes);
         return engine.forward(spec(target.uri().toString()), target.uri(), (vertx, options) -> {
             UpstreamTimeouts timeouts = new UpstreamTimeouts(options.connectTimeout(), responseTimeout);
-            ConnectionForwarder fallback = target.connectionHandler(vertx, timeouts, observer, http2);
+            ConnectionForwarder fallback = target.connectionHandler(vertx, timeouts, observer, http2, upstreamTls);
             if (routed.isEmpty()) {
                 return fallback;
             }
             return new PathRouter(routed.stream().map(route -> Map.entry(route.getKey(),
-                    route.getValue().connectionHandler(vertx, timeouts, observer, http2))).toList(), fallback);
+                    route.getValue().connectionHandler(vertx, timeouts, observer, http2, upstreamTls))).toList(), fallback);
         });
     }
 
@@ -163,6 +181,7 @@ public final class HttpEndpointBuilder {
     }
 
     private EndpointSpec spec(String upstream) {
-        return EndpointSpec.http(hostname, subdomain, upstream, settings);
+        return EndpointSpec.http(httpsOnly ? dev.burrow.protocol.BindProtocols.HTTPS : dev.burrow.protocol.BindProtocols.HTTP,
+                hostname, subdomain, upstream, settings);
     }
 }

@@ -8,15 +8,43 @@ import dev.burrow.agent.internal.HostPort;
 import dev.burrow.agent.internal.SessionEngine;
 import io.vertx.core.Future;
 
-/** Configures a TCP endpoint: a public port on the edge, bytes piped both ways with half-close. */
+/**
+ * Configures a TCP endpoint: a public port on the edge, bytes piped both ways with half-close; or, from
+ * {@link BurrowSession#tlsEndpoint()}, a TLS endpoint: a hostname routed by SNI, piped the same way.
+ */
 public final class TcpEndpointBuilder {
     private final SessionEngine engine;
     private int port;
     private EndpointSettings settings = EndpointSettings.DEFAULTS;
     private java.util.function.Consumer<TunnelConnection> observer;
+    private boolean tls;
+    private String hostname;
+    private String subdomain;
 
     TcpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
+    }
+
+    TcpEndpointBuilder tls() {
+        this.tls = true;
+        return this;
+    }
+
+    /** A TLS endpoint's full public hostname, for example {@code db.localhost}. */
+    public TcpEndpointBuilder hostname(String hostname) {
+        this.hostname = hostname;
+        return this;
+    }
+
+    /** A TLS endpoint's name under the edge's base domain, for example {@code db} for {@code db.localhost}. */
+    public TcpEndpointBuilder subdomain(String subdomain) {
+        this.subdomain = subdomain;
+        return this;
+    }
+
+    private EndpointSpec spec(String upstream) {
+        return tls ? EndpointSpec.http(dev.burrow.protocol.BindProtocols.TLS, hostname, subdomain, upstream, settings)
+                : EndpointSpec.tcp(port, upstream, settings);
     }
 
     /** The public port to ask for; 0 (the default) lets the edge pick one from its range. */
@@ -47,7 +75,6 @@ public final class TcpEndpointBuilder {
         return this;
     }
 
-
     /** Binds the endpoint and pipes every connection to {@code upstream} ("host:port"). */
     public Future<Forwarder> forward(String upstream) {
         TcpUpstream target;
@@ -57,7 +84,7 @@ public final class TcpEndpointBuilder {
             return Future.failedFuture(e);
         }
         java.util.function.Consumer<TunnelConnection> watcher = observer;
-        return engine.forward(EndpointSpec.tcp(port, target.uri().toString(), settings), target.uri(), (vertx, options) -> {
+        return engine.forward(spec(target.uri().toString()), target.uri(), (vertx, options) -> {
             ConnectionForwarder pipe = target.connectionHandler(vertx, options.connectTimeout());
             return watcher == null ? pipe : new ConnectionForwarder() {
                 @Override
@@ -85,6 +112,6 @@ public final class TcpEndpointBuilder {
 
     /** Binds the endpoint; the application takes each connection with {@link EndpointListener#accept()}. */
     public Future<EndpointListener> listen() {
-        return engine.listen(EndpointSpec.tcp(port, null, settings));
+        return engine.listen(spec(null));
     }
 }

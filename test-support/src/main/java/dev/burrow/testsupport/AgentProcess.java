@@ -67,6 +67,11 @@ public final class AgentProcess implements AutoCloseable {
         return new Builder(edge, "tcp", target);
     }
 
+    /** {@code burrow tls <target>} against {@code edge}: a TLS endpoint routed by SNI on the edge's HTTPS port. */
+    public static Builder tls(EdgeProcess edge, String target) {
+        return new Builder(edge, "tls", target);
+    }
+
     /** {@code burrow udp <target>} against {@code edge}. */
     public static Builder udp(EdgeProcess edge, String target) {
         return new Builder(edge, "udp", target);

@@ -29,6 +29,7 @@ public final class EdgeProcess implements AutoCloseable {
     public static final Duration DEFAULT_START_TIMEOUT = JvmProcessBuilder.DEFAULT_START_TIMEOUT;
 
     private static final Pattern HTTP_LINE = Pattern.compile("^Public HTTP listening on (\\S+):(\\d+)\\s*$");
+    private static final Pattern HTTPS_LINE = Pattern.compile("^Public HTTPS listening on (\\S+):(\\d+)\\s*$");
     private static final Pattern TUNNEL_LINE = Pattern.compile("^Agent link \\(TLS\\) listening on (\\S+):(\\d+)\\s*$");
     private static final Pattern TCP_LINE = Pattern.compile("^TCP endpoints allocated from (\\d+)-(\\d+)\\s*$");
     private static final Pattern CA_LINE = Pattern.compile("^Dev CA certificate: (.+?)\\s*$");
@@ -44,6 +45,7 @@ public final class EdgeProcess implements AutoCloseable {
     private final List<ManagedProcess> generations = new ArrayList<>();
     private ManagedProcess current;
     private int httpPort;
+    private int httpsPort;
     private int tunnelPort;
     private Path caPath;
     private String authtoken;
@@ -94,6 +96,11 @@ public final class EdgeProcess implements AutoCloseable {
             args.add("--offline-grace");
             args.add(options.offlineGrace);
         }
+        if (!options.extraArgs.contains("--https-port")) {
+            // The HTTPS port defaults to 8443; a restart keeps the port of the first run.
+            args.add("--https-port");
+            args.add(Integer.toString(httpsPort));
+        }
         if (!options.extraArgs.contains("--ops-port")) {
             // The ops port defaults to 9090; many edges run side by side in the tests.
             args.add("--ops-port");
@@ -125,6 +132,8 @@ public final class EdgeProcess implements AutoCloseable {
         }
         httpPort = newHttp;
         tunnelPort = newTunnel;
+        String https = optionalStdoutGroup(p, HTTPS_LINE, 2);
+        httpsPort = https == null ? 0 : Integer.parseInt(https);
         if (!tcp.group(1).equals(Integer.toString(tcpPorts.low())) || !tcp.group(2).equals(Integer.toString(tcpPorts.high()))) {
             throw new AssertionError("edge printed TCP range " + tcp.group(1) + "-" + tcp.group(2) + ", asked for "
                     + tcpPorts.flag() + "\n" + p.tail(40));
@@ -222,6 +231,11 @@ public final class EdgeProcess implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The public HTTPS port (kept across restarts); 0 when the node printed none. */
+    public int httpsPort() {
+        return httpsPort;
     }
 
     public int tunnelPort() {

@@ -34,7 +34,7 @@ class EdgeFirstScreenE2ETest {
         Path dataDir = Files.createTempDirectory("burrow-first-screen-");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-Xmx256m", "-jar", JAR.toString(),
-                "--http-port", "0", "--tunnel-port", "0", "--ops-port", "0", "--relay-port", "0",
+                "--http-port", "0", "--https-port", "0", "--tunnel-port", "0", "--ops-port", "0", "--relay-port", "0",
                 "--cluster-port", Integer.toString(FreePorts.freeRange(1).low()), "--bind-address", "127.0.0.1",
                 "--tcp-ports", FreePorts.freeRange(4).flag(), "--data-dir", dataDir.resolve("data").toString());
         try (ManagedProcess edge = new ManagedProcess("edge-first-screen", command, Map.of("HOME", dataDir.toString()), dataDir) {

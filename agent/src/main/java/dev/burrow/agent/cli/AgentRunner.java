@@ -123,7 +123,7 @@ final class AgentRunner implements TunnelControl {
 
     private Future<Opened> openAndReport(BurrowSession connected, EndpointPlan plan) {
         return open(connected, plan).recover(failure -> Future.failedFuture(plan.trafficPolicy().named(failure))).map(forwarder -> {
-            Opened endpoint = new Opened(plan.name(), forwarder, inspector != null && plan.inspect() && plan.proto().equals("http"));
+            Opened endpoint = new Opened(plan.name(), forwarder, inspector != null && plan.inspect() && dev.burrow.protocol.BindProtocols.carriesHttp(plan.proto()));
             opened.add(endpoint);
             String line = forwarder.publicUrl() + " -> " + forwarder.upstream();
             console.forwarding(line);
@@ -176,16 +176,20 @@ final class AgentRunner implements TunnelControl {
             udpStats.put(plan.name(), udp.stats());
             return udp.forward(plan.upstream().getAuthority());
         }
+        if (plan.proto().equals(dev.burrow.protocol.BindProtocols.TLS)) {
+            return connected.tlsEndpoint().hostname(plan.hostname()).subdomain(plan.subdomain()).pooling(plan.pooling())
+                    .trafficPolicy(plan.trafficPolicy().document())
+                    .onConnection(this::countConnection)
+                    .forward(plan.upstream().getAuthority());
+        }
         if (plan.proto().equals("tcp")) {
             return connected.tcpEndpoint().port(plan.remotePort()).pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().document())
-                    .onConnection(connection -> {
-                        Runnable closed = stats.opened();
-                        connection.closed().onComplete(ar -> closed.run());
-                    })
+                    .onConnection(this::countConnection)
                     .forward(plan.upstream().getAuthority());
         }
         HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().document())
                 .upstreamHttp2(plan.http2())
+                .httpsOnly(plan.proto().equals(dev.burrow.protocol.BindProtocols.HTTPS)).upstreamTls(plan.upstreamTls())
                 .responseTimeout(responseTimeout);
         if (plan.hostname() != null) {
             endpoint.hostname(plan.hostname());
@@ -198,6 +202,12 @@ final class AgentRunner implements TunnelControl {
             observer = ExchangeObserver.both(inspector.observe(plan.name(), HttpUpstream.of(plan.upstream())), observer);
         }
         return endpoint.observer(observer).forward(plan.upstream());
+    }
+
+    /** Counts a TCP or TLS endpoint's public connection while it is open (the terminal view shows the count). */
+    private void countConnection(dev.burrow.agent.TunnelConnection connection) {
+        Runnable closed = stats.opened();
+        connection.closed().onComplete(ar -> closed.run());
     }
 
     private void onExchange(String method, String uri, int status, String reason) {

@@ -16,8 +16,8 @@ import java.util.Map;
  */
 @Command(name = "burrow", mixinStandardHelpOptions = true, versionProvider = BurrowCli.Version.class,
         description = "Expose local servers through a Burrow edge.",
-        subcommands = {HttpCommand.class, TcpCommand.class, UdpCommand.class, StartCommand.class, ConfigCommand.class, ServiceCommand.class,
-                VersionCommand.class, CompletionCommand.class, PolicyCommand.class})
+        subcommands = {HttpCommand.class, TcpCommand.class, TlsCommand.class, UdpCommand.class, StartCommand.class, ConfigCommand.class,
+                ServiceCommand.class, VersionCommand.class, CompletionCommand.class, PolicyCommand.class})
 public final class BurrowCli implements Runnable {
     static final int EXIT_USAGE = 2;
     static final int EXIT_FAILURE = 1;

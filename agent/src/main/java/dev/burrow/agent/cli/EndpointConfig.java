@@ -5,7 +5,7 @@ import java.net.URI;
 /**
  * One entry of {@code endpoints:}: what {@code burrow start NAME} opens.
  *
- * @param proto            "http", "tcp" or "udp"
+ * @param proto            "http", "https" (HTTPS only), "tls", "tcp" or "udp" ({@link dev.burrow.protocol.BindProtocols})
  * @param hostname         the public hostname (http), or {@code null} for a random one
  * @param remotePort       the public port (tcp), 0 for any
  * @param upstream         http(s)://host:port, or tcp://host:port

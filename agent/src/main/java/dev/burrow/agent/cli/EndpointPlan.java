@@ -8,22 +8,30 @@ import java.net.URI;
  */
 record EndpointPlan(String name, String proto, URI upstream, String hostname, String subdomain, int remotePort,
                     boolean pooling, boolean inspect, boolean http2, dev.burrow.agent.UdpFlowSettings udp,
-                    TrafficPolicyFile trafficPolicy) {
+                    TrafficPolicyFile trafficPolicy, dev.burrow.agent.forward.UpstreamTls upstreamTls) {
 
     EndpointPlan(String name, String proto, URI upstream, String hostname, String subdomain, int remotePort,
                  boolean pooling, boolean inspect, boolean http2) {
         this(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2,
-                dev.burrow.agent.UdpFlowSettings.defaults(), TrafficPolicyFile.NONE);
+                dev.burrow.agent.UdpFlowSettings.defaults(), TrafficPolicyFile.NONE, dev.burrow.agent.forward.UpstreamTls.defaults());
     }
 
     /** With the flow settings of a UDP endpoint. */
     EndpointPlan withUdp(dev.burrow.agent.UdpFlowSettings flows) {
-        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, flows, trafficPolicy);
+        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, flows, trafficPolicy,
+                upstreamTls);
     }
 
     /** With the traffic policy the edge applies to this endpoint. */
     EndpointPlan withTrafficPolicy(TrafficPolicyFile policy) {
-        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, udp, policy);
+        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, udp, policy,
+                upstreamTls);
+    }
+
+    /** With how an https upstream's certificate is checked. */
+    EndpointPlan withUpstreamTls(dev.burrow.agent.forward.UpstreamTls tls) {
+        return new EndpointPlan(name, proto, upstream, hostname, subdomain, remotePort, pooling, inspect, http2, udp, trafficPolicy,
+                tls);
     }
 
     static EndpointPlan of(EndpointConfig config, AgentSettings settings) {

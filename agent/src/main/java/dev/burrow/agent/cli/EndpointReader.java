@@ -97,8 +97,17 @@ final class EndpointReader {
                 : upstreamUrl.toLowerCase(Locale.ROOT).startsWith("tcp://");
         boolean udp = url != null ? url.toLowerCase(Locale.ROOT).startsWith("udp://")
                 : upstreamUrl.toLowerCase(Locale.ROOT).startsWith("udp://");
+        boolean tls = url != null && url.toLowerCase(Locale.ROOT).startsWith("tls://");
         ConfigValue origin = new ConfigValue(name, path, entry.line());
         try {
+            if (tls) {
+                if (protocol != null) {
+                    throw new IllegalArgumentException("upstream.protocol applies to HTTP endpoints only; delete it");
+                }
+                HostPort target = UpstreamArgument.tcp(upstreamUrl);
+                return new EndpointConfig(name, dev.burrow.protocol.BindProtocols.TLS, TlsCommand.hostname(url, "url"), 0,
+                        URI.create("tcp://" + target), null, pooling, inspect, origin);
+            }
             if (udp) {
                 if (protocol != null) {
                     throw new IllegalArgumentException("upstream.protocol applies to HTTP endpoints only; delete it");
@@ -118,7 +127,7 @@ final class EndpointReader {
             String upstreamProtocol = protocol == null ? "http1" : protocol.toLowerCase(Locale.ROOT);
             ConfigSchema.oneOf(upstreamProtocol, ConfigSchema.UPSTREAM_PROTOCOLS);
             String hostname = url == null ? null : HttpCommand.hostname(url, "url");
-            return new EndpointConfig(name, "http", hostname, 0, UpstreamArgument.http(upstreamUrl), upstreamProtocol,
+            return new EndpointConfig(name, HttpCommand.proto(url), hostname, 0, UpstreamArgument.http(upstreamUrl), upstreamProtocol,
                     pooling, inspect, origin);
         } catch (IllegalArgumentException e) {
             problem(upstreamLine, where + ": " + e.getMessage());

@@ -13,15 +13,24 @@ final class HttpCommand extends TunnelCommand {
     @Parameters(index = "0", paramLabel = "UPSTREAM", description = "Local server: a port (8080), host:port or URL (http://host:8080).")
     String upstream;
 
-    @Option(names = "--url", paramLabel = "[http://]NAME.DOMAIN",
-            description = "The public hostname to use, e.g. demo.localhost (public endpoints are plain HTTP: https:// is refused).")
+    @Option(names = "--url", paramLabel = "[http[s]://]NAME.DOMAIN",
+            description = "The public hostname to use, e.g. demo.localhost; https://NAME.DOMAIN serves it over HTTPS only "
+                    + "(plain HTTP is redirected), http:// or no scheme over both HTTP and HTTPS.")
     String url;
 
     @Option(names = "--subdomain", paramLabel = "NAME", description = "A name under the edge's domain (random if neither is given).")
     String subdomain;
 
+    @Option(names = "--upstream-tls-verify", arity = "0..1", paramLabel = "true|false", fallbackValue = "true",
+            description = "Check an https:// upstream's certificate (default true); false accepts any, e.g. a local self-signed one.")
+    boolean upstreamTlsVerify = true;
+
+    @Option(names = "--upstream-tls-verify-cas", paramLabel = "FILE",
+            description = "PEM file of the CAs an https:// upstream's certificate must chain to (a private CA or a self-signed certificate).")
+    java.nio.file.Path upstreamTlsCas;
+
     /** Validated arguments; throws IllegalArgumentException with a sentence for the user. */
-    record Arguments(URI upstream, String hostname, String subdomain) {
+    record Arguments(URI upstream, String hostname, String subdomain, String proto) {
     }
 
     Arguments arguments() {
@@ -29,7 +38,13 @@ final class HttpCommand extends TunnelCommand {
         if (url != null && subdomain != null) {
             throw new IllegalArgumentException("pass either --url or --subdomain, not both");
         }
-        return new Arguments(target, hostname(url), subdomain);
+        return new Arguments(target, hostname(url), subdomain, proto(url));
+    }
+
+    /** The bind protocol a url asks for: "https" for an https:// url, else "http". */
+    static String proto(String url) {
+        return url != null && url.trim().toLowerCase(java.util.Locale.ROOT).startsWith("https://")
+                ? dev.burrow.protocol.BindProtocols.HTTPS : dev.burrow.protocol.BindProtocols.HTTP;
     }
 
     static String hostname(String url) {
@@ -56,20 +71,17 @@ final class HttpCommand extends TunnelCommand {
         return value;
     }
 
-    /**
-     * Only plain HTTP endpoints exist today: an {@code https://} URL would silently be served as {@code http://}, and
-     * must mean HTTPS once the edge terminates public TLS; {@code tcp://} belongs to {@code burrow tcp}.
-     */
+    /** http:// and https:// name HTTP endpoints; {@code tcp://} belongs to {@code burrow tcp}, {@code tls://} to {@code burrow tls}. */
     private static void refuseScheme(String scheme, String url, String what) {
         switch (scheme) {
-            case "http" -> {
+            case "http", "https" -> {
             }
-            case "https" -> throw new IllegalArgumentException("invalid " + what + " \"" + url + "\": the edge serves public "
-                    + "endpoints over plain HTTP only, so https:// cannot be honoured; write http:// or just the hostname");
+            case "tls" -> throw new IllegalArgumentException("invalid " + what + " \"" + url + "\": tls:// is a TLS endpoint; "
+                    + "use burrow tls (or url: tls://NAME.DOMAIN in a config file endpoint)");
             case "tcp" -> throw new IllegalArgumentException("invalid " + what + " \"" + url + "\": tcp:// is a TCP endpoint; "
                     + "use burrow tcp (or url: tcp://:PORT in a config file endpoint)");
             default -> throw new IllegalArgumentException("invalid " + what + " \"" + url + "\": scheme " + scheme
-                    + ":// is not served; an HTTP endpoint's url is http://NAME.DOMAIN or just NAME.DOMAIN");
+                    + ":// is not served; an HTTP endpoint's url is http://NAME.DOMAIN, https://NAME.DOMAIN or just NAME.DOMAIN");
         }
     }
 
@@ -81,7 +93,9 @@ final class HttpCommand extends TunnelCommand {
     @Override
     public Integer call() {
         Arguments arguments = arguments();
-        return runOne(settings -> new EndpointPlan("command_line", "http", arguments.upstream(),
-                arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false).withTrafficPolicy(TrafficPolicyFile.read(trafficPolicyFile)));
+        dev.burrow.agent.forward.UpstreamTls tls = new dev.burrow.agent.forward.UpstreamTls(upstreamTlsVerify, upstreamTlsCas).validate();
+        return runOne(settings -> new EndpointPlan("command_line", arguments.proto(), arguments.upstream(),
+                arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false)
+                .withUpstreamTls(tls).withTrafficPolicy(TrafficPolicyFile.read(trafficPolicyFile)));
     }
 }

@@ -93,12 +93,11 @@ class AgentCliProcessTest {
     }
 
     @Test
-    void anHttpsUrlIsRefusedBeforeConnecting(@TempDir Path dir) throws Exception {
+    void aUrlWithAnUnservedSchemeIsRefusedBeforeConnecting(@TempDir Path dir) throws Exception {
         Exited agent = burrow(Map.of("HOME", dir.toString()), List.of(), "http", "3000", "--authtoken", "t",
-                "--server", "127.0.0.1:" + closedPort(), "--url", "https://demo.localhost", "--web-addr", "false", "--log", "stdout");
+                "--server", "127.0.0.1:" + closedPort(), "--url", "ftp://demo.localhost", "--web-addr", "false", "--log", "stdout");
         assertEquals(2, agent.code(), agent.out() + agent.err());
-        assertTrue(agent.err().startsWith("ERROR: invalid --url \"https://demo.localhost\": the edge serves public endpoints "
-                + "over plain HTTP only"), agent.err());
+        assertTrue(agent.err().startsWith("ERROR: invalid --url \"ftp://demo.localhost\": scheme ftp:// is not served"), agent.err());
         assertEquals("", agent.out());
     }
 

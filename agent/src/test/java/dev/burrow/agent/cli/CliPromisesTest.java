@@ -65,18 +65,23 @@ class CliPromisesTest {
 
     @Test
     void aUrlWithASchemeTheEdgeCannotServeIsRefused(@TempDir Path dir) throws Exception {
-        IllegalArgumentException https = assertThrows(IllegalArgumentException.class, () -> HttpCommand.hostname("https://demo.localhost"));
-        assertTrue(https.getMessage().contains("https:// cannot be honoured"), https.getMessage());
+        assertEquals("demo.localhost", HttpCommand.hostname("https://demo.localhost"));
+        assertEquals("https", HttpCommand.proto("https://demo.localhost"));
+        assertEquals("http", HttpCommand.proto("demo.localhost"));
+        IllegalArgumentException tls = assertThrows(IllegalArgumentException.class, () -> HttpCommand.hostname("tls://x.localhost"));
+        assertTrue(tls.getMessage().contains("use burrow tls"), tls.getMessage());
+        IllegalArgumentException ftp = assertThrows(IllegalArgumentException.class, () -> HttpCommand.hostname("ftp://x.localhost"));
+        assertTrue(ftp.getMessage().contains("scheme ftp:// is not served"), ftp.getMessage());
         IllegalArgumentException tcp = assertThrows(IllegalArgumentException.class, () -> HttpCommand.hostname("tcp://x"));
         assertTrue(tcp.getMessage().contains("use burrow tcp"), tcp.getMessage());
         assertEquals("demo.localhost", HttpCommand.hostname("http://demo.localhost"));
 
-        Path config = ConfigFileTest.write(dir, "burrow.yml", "version: 1\nendpoints:\n  - name: web\n    url: https://web.localhost\n"
+        Path config = ConfigFileTest.write(dir, "burrow.yml", "version: 1\nendpoints:\n  - name: web\n    url: ftp://web.localhost\n"
                 + "    upstream: 3000\n");
         Result check = run(Map.of(), "config", "check", "--config", config.toString());
         assertEquals(1, check.code(), check.out());
-        assertTrue(check.err().startsWith("ERROR: " + config + ":5: endpoint \"web\": invalid url \"https://web.localhost\": "
-                + "the edge serves public endpoints over plain HTTP only"), check.err());
+        assertTrue(check.err().startsWith("ERROR: " + config + ":5: endpoint \"web\": invalid url \"ftp://web.localhost\": "
+                + "scheme ftp:// is not served"), check.err());
     }
 
     @Test

@@ -79,9 +79,9 @@ public final class Exchange {
         return upgrade;
     }
 
-    /** The scheme the client used on the public side. */
+    /** The scheme the client used on the public side (the HTTPS listener terminates TLS itself). */
     public String scheme() {
-        return "http";
+        return request.isSSL() ? "https" : "http";
     }
 
     public String forwardMethod() {

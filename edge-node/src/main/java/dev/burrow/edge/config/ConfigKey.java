@@ -43,7 +43,9 @@ public enum ConfigKey {
     HTTP_HEAD_TIMEOUT("http-head-timeout"),
     HTTP_IDLE_TIMEOUT("http-idle-timeout"),
     HTTP_MAX_HEADER_FIELDS("http-max-header-fields"),
-    TCP_KEEPALIVE("tcp-keepalive");
+    TCP_KEEPALIVE("tcp-keepalive"),
+    HTTPS_PORT("https-port"),
+    HTTPS_CERTS("https-certs");
 
     private final String yamlKey;
 

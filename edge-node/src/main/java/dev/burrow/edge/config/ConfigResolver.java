@@ -157,7 +157,9 @@ public final class ConfigResolver {
                 new PublicHttpLimits(get(ConfigKey.HTTP_HEAD_TIMEOUT, DurationText::parse, PublicHttpLimits.DEFAULT_HEAD_TIMEOUT),
                         get(ConfigKey.HTTP_IDLE_TIMEOUT, DurationText::parse, PublicHttpLimits.DEFAULT_IDLE_TIMEOUT),
                         get(ConfigKey.HTTP_MAX_HEADER_FIELDS, ConfigResolver::parseCount, PublicHttpLimits.DEFAULT_MAX_HEADER_FIELDS),
-                        get(ConfigKey.TCP_KEEPALIVE, DurationText::parse, PublicHttpLimits.DEFAULT_TCP_KEEPALIVE)));
+                        get(ConfigKey.TCP_KEEPALIVE, DurationText::parse, PublicHttpLimits.DEFAULT_TCP_KEEPALIVE)),
+                new HttpsSettings(get(ConfigKey.HTTPS_PORT, ConfigResolver::parsePort, defaults.https().port()),
+                        get(ConfigKey.HTTPS_CERTS, Path::of, defaults.https().certDir())));
     }
 
     private static Boolean parseBoolean(String text) {

@@ -29,12 +29,13 @@ import java.util.List;
  * @param proxyProtocol     PROXY protocol on the public listeners ({@code --proxy-protocol}, trusted senders)
  * @param timeouts          response and pipe idle bounds ({@code --response-timeout}, {@code --pipe-idle-timeout})
  * @param httpLimits        deadlines and limits of public HTTP connections ({@code --http-head-timeout} ...)
+ * @param https             the public HTTPS listener and the operator's certificates ({@code --https-port}, {@code --https-certs})
  */
 public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                          List<String> authtokens, String bindAddress, Duration heartbeatInterval,
                          Duration offlineGrace, int opsPort, Duration drainTimeout, ClusterSettings cluster,
                          int eventLoops, TlsFiles tls, ProxyProtocolSettings proxyProtocol, StreamTimeouts timeouts,
-                         PublicHttpLimits httpLimits) {
+                         PublicHttpLimits httpLimits, HttpsSettings https) {
     public static final int DEFAULT_OPS_PORT = 9090;
 
     public EdgeConfig {
@@ -43,19 +44,30 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         proxyProtocol = proxyProtocol == null ? ProxyProtocolSettings.off() : proxyProtocol;
         timeouts = timeouts == null ? StreamTimeouts.defaults() : timeouts;
         httpLimits = httpLimits == null ? PublicHttpLimits.defaults() : httpLimits;
+        https = https == null ? HttpsSettings.defaults() : https;
+    }
+
+    /** Without HTTPS settings: the default HTTPS port and no operator certificates. */
+    public EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
+                      List<String> authtokens, String bindAddress, Duration heartbeatInterval, Duration offlineGrace,
+                      int opsPort, Duration drainTimeout, ClusterSettings cluster, int eventLoops, TlsFiles tls,
+                      ProxyProtocolSettings proxyProtocol, StreamTimeouts timeouts, PublicHttpLimits httpLimits) {
+        this(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace,
+                opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, null);
     }
 
     public EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                       List<String> authtokens, String bindAddress, Duration heartbeatInterval, Duration offlineGrace) {
         this(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace,
-                DEFAULT_OPS_PORT, Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null, null);
+                DEFAULT_OPS_PORT, Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null, null,
+                HttpsSettings.defaults().withPort(0));
     }
 
     /** The defaults of {@code java -jar burrow-edge.jar} with no arguments. */
     public static EdgeConfig defaults() {
         return new EdgeConfig(8080, 4443, "localhost", new PortRange(20000, 20999), Path.of("burrow-data"),
                 List.of(), "0.0.0.0", Duration.ofSeconds(10), Duration.ofSeconds(60), DEFAULT_OPS_PORT,
-                Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null, null);
+                Duration.ofSeconds(30), ClusterSettings.defaults(), 0, null, null, null, null, HttpsSettings.defaults());
     }
 
     /** Checks every value and returns this config with the domain normalized; throws {@link ConfigException}. */
@@ -107,7 +119,19 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         TlsFiles validTls = tls == null ? null : tls.validate();
         return new EdgeConfig(httpPort, tunnelPort, normalizedDomain, tcpPorts, dataDir, authtokens, bindAddress.trim(),
                 heartbeatInterval, offlineGrace, opsPort, drainTimeout, validCluster, eventLoops, validTls, proxyProtocol.validate(), timeouts.validate(),
-                httpLimits.validate());
+                httpLimits.validate(), validHttps(https.validate()));
+    }
+
+    private HttpsSettings validHttps(HttpsSettings valid) {
+        int port = valid.port();
+        if (port != 0 && (port == httpPort || port == tunnelPort)) {
+            throw new ConfigException("--https-port " + port + " is also the " + (port == httpPort ? "--http-port" : "--tunnel-port")
+                    + "; give them different ports");
+        }
+        if (port != 0 && tcpPorts.contains(port)) {
+            throw new ConfigException("--tcp-ports " + tcpPorts + " contains the --https-port " + port + "; move one of them");
+        }
+        return valid;
     }
 
     private static void checkPort(String flag, int port) {
@@ -117,74 +141,74 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
     }
 
     public EdgeConfig withHttpPort(int port) {
-        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withTunnelPort(int port) {
-        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withDomain(String newDomain) {
-        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withTcpPorts(PortRange range) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withDataDir(Path dir) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withAuthtokens(List<String> tokens) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withBindAddress(String address) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withHeartbeatInterval(Duration interval) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withOfflineGrace(Duration grace) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withOpsPort(int port) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, port, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+                offlineGrace, port, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withDrainTimeout(Duration timeout) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, timeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+                offlineGrace, opsPort, timeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withEventLoops(int loops) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, loops, tls, proxyProtocol, timeouts, httpLimits);
+                offlineGrace, opsPort, drainTimeout, cluster, loops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withTls(TlsFiles files) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, files, proxyProtocol, timeouts, httpLimits);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, files, proxyProtocol, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withProxyProtocol(ProxyProtocolSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, settings, timeouts, httpLimits);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, settings, timeouts, httpLimits, https);
     }
 
     public EdgeConfig withTimeouts(StreamTimeouts bounds) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, bounds, httpLimits);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, bounds, httpLimits, https);
     }
 
     public EdgeConfig withHttpLimits(PublicHttpLimits limits) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, limits);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, limits, https);
     }
 
     /**
@@ -202,9 +226,19 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         return Math.max(1, cores / 2);
     }
 
+    public EdgeConfig withHttps(HttpsSettings settings) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, settings);
+    }
+
+    /** With the public HTTPS port; 0 picks a free one. */
+    public EdgeConfig withHttpsPort(int port) {
+        return withHttps(https.withPort(port));
+    }
+
     public EdgeConfig withCluster(ClusterSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, settings, eventLoops, tls, proxyProtocol, timeouts, httpLimits);
+                offlineGrace, opsPort, drainTimeout, settings, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
     }
 
     @Override
@@ -213,6 +247,6 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
                 + tcpPorts + ", dataDir=" + dataDir + ", authtokens=" + authtokens.size() + " HIDDEN, bindAddress="
                 + bindAddress + ", heartbeatInterval=" + heartbeatInterval + ", offlineGrace=" + offlineGrace + ", opsPort="
                 + opsPort + ", drainTimeout=" + drainTimeout + ", cluster=" + cluster + ", eventLoops=" + eventLoops + ", tls=" + tls + ", proxyProtocol=" + proxyProtocol
-                + ", httpLimits=" + httpLimits + "]";
+                + ", httpLimits=" + httpLimits + ", https=" + https + "]";
     }
 }

@@ -15,12 +15,18 @@ public final class ErrorPages {
             return;
         }
         String body = html(title, sentence);
+        // A redirect's Location, set by the caller, survives the clearing of whatever else was set.
+        String location = status >= 300 && status < 400 ? response.headers().get("Location") : null;
         response.setStatusCode(status);
         response.headers().clear();
+        if (location != null) {
+            response.putHeader("Location", location);
+        }
         response.putHeader("Content-Type", "text/html; charset=utf-8");
         response.putHeader("Cache-Control", "no-store");
         response.putHeader("X-Burrow-Error", Integer.toString(status));
-        if (closeConnection) {
+        // Connection is an HTTP/1 field: on an HTTP/2 stream it is a protocol error, and the stream ends by itself.
+        if (closeConnection && response instanceof io.vertx.core.http.impl.Http1xServerResponse) {
             response.putHeader("Connection", "close");
         }
         response.end(body);

@@ -67,6 +67,7 @@ final class HttpExchange {
     private final Chains chains;
     private final PublicConnection connection;
     private final StreamTimeouts timeouts;
+    private final ListenerRules rules;
     private volatile long responseTimer = -1;
     private final AtomicBoolean responseStarted = new AtomicBoolean();
     private volatile boolean done;
@@ -85,9 +86,10 @@ final class HttpExchange {
     private UpgradeBridge bridge;
 
     HttpExchange(HttpServerRequest request, Context requestContext, EndpointRegistry registry, AgentLinks links,
-                 Chains chains, PublicConnection connection, StreamTimeouts timeouts) {
+                 Chains chains, PublicConnection connection, StreamTimeouts timeouts, ListenerRules rules) {
         this.chains = chains;
         this.connection = connection;
+        this.rules = rules;
         this.timeouts = timeouts;
         this.request = request;
         this.response = request.response();
@@ -151,6 +153,12 @@ final class HttpExchange {
             return;
         }
         Endpoint endpoint = lookup.result();
+        ListenerRules.Refusal refusal = rules.check(request, host, endpoint);
+        if (refusal != null) {
+            refusal.addHeaders(response);
+            fail(refusal.status(), refusal.title(), refusal.sentence());
+            return;
+        }
         if (endpoint == null) {
             fail(404, "Tunnel " + host + " not found", "Tunnel " + host + " not found: no agent serves this hostname on this edge.");
             return;

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * idle timeout) and its socket gets {@link TcpKeepAlive}. Each connection passes the connection chain when accepted,
  * and each request the request and response chains ({@link Chains}). This class only wires.
  * <p>
- * Vert.x's h2c (prior knowledge and {@code Upgrade: h2c}) is off: with it on, Vert.x builds the HTTP/1 pipeline only
+ * On the HTTPS listener ALPN offers HTTP/2 (each stream one exchange on the link; its head goes through
+ * {@link Http2RequestCheck}) and HTTP/1.1. Vert.x's h2c (prior knowledge and {@code Upgrade: h2c}) is off: with it on, Vert.x builds the HTTP/1 pipeline only
  * after the first request head, too late to guard that head. An {@code Upgrade: h2c} offer is ignored
  * ({@link HeaderRules#isUpgradeRequest}) and answered over HTTP/1.1.
  */
@@ -45,10 +46,12 @@ public final class PublicHttpServer {
     private ListenerDeployment deployment;
     private volatile Chains chains = Chains.empty();
     private volatile StreamTimeouts timeouts = StreamTimeouts.defaults();
+    private volatile ListenerRules rules = ListenerRules.plain(() -> 443);
 
     private final ProxyProtocolSettings proxyProtocol;
     private final PublicHttpLimits limits;
     private final RequestHeadValidator validator;
+    private final Http2RequestCheck http2Check;
     private final RefusalLog refusalLog = new RefusalLog();
 
     public PublicHttpServer(Vertx vertx, EndpointRegistry registry, AgentLinks links, String bindAddress, int port) {
@@ -65,6 +68,7 @@ public final class PublicHttpServer {
         this.proxyProtocol = proxyProtocol;
         this.limits = limits;
         this.validator = new RequestHeadValidator(limits.maxHeaderFields());
+        this.http2Check = new Http2RequestCheck(limits.maxHeaderFields());
         this.options = new HttpServerOptions()
                 .setHost(bindAddress)
                 .setTcpNoDelay(true)
@@ -77,6 +81,34 @@ public final class PublicHttpServer {
     public PublicHttpServer chains(Chains moduleChains) {
         this.chains = moduleChains;
         return this;
+    }
+
+    /**
+     * Makes this the HTTPS listener: TLS 1.2 and 1.3 (OpenSSL when available, as on the agent link), the server
+     * certificate chosen per SNI by {@code keyManager}; requests get the TLS listener's {@link ListenerRules}. Call
+     * before {@link #listen()}.
+     */
+    public PublicHttpServer tls(javax.net.ssl.X509KeyManager keyManager) {
+        options.setSsl(true)
+                .setUseAlpn(true)
+                .setAlpnVersions(java.util.List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1))
+                .setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(keyManager))
+                .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"))
+                .setSslEngineOptions(io.vertx.core.net.OpenSSLEngineOptions.isAvailable()
+                        ? new io.vertx.core.net.OpenSSLEngineOptions() : new io.vertx.core.net.JdkSSLEngineOptions());
+        this.rules = ListenerRules.tls();
+        return this;
+    }
+
+    /** On the plain HTTP listener: the HTTPS port that redirects of https-only endpoints name. */
+    public PublicHttpServer redirectsTo(java.util.function.IntSupplier httpsPort) {
+        this.rules = ListenerRules.plain(httpsPort);
+        return this;
+    }
+
+    /** Which TLS engine serves this listener ("OpenSSL" or "JDK"); null when it is plain HTTP. */
+    public String tlsEngine() {
+        return !options.isSsl() ? null : options.getSslEngineOptions() instanceof io.vertx.core.net.OpenSSLEngineOptions ? "OpenSSL" : "JDK";
     }
 
     /** Response and pipe idle bounds; call before {@link #listen()}. */
@@ -174,9 +206,11 @@ public final class PublicHttpServer {
         GuardedRequestDecoder guard = guardOf(request);
         if (guard != null) {
             request.response().endHandler(v -> guard.responseEnded());
+        } else if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && refusedHttp2(request)) {
+            return;
         }
         try {
-            new HttpExchange(request, Vertx.currentContext(), registry, links, chains, connection, timeouts).start();
+            new HttpExchange(request, Vertx.currentContext(), registry, links, chains, connection, timeouts, rules).start();
         } catch (RuntimeException e) {
             LOG.error("http: internal error on {} {}", request.method(), request.uri(), e);
             if (!request.response().headWritten()) {
@@ -185,6 +219,17 @@ public final class PublicHttpServer {
                 request.connection().close();
             }
         }
+    }
+
+    /** An HTTP/2 request that fails {@link Http2RequestCheck}: its stream is answered with the refusal; true then. */
+    private boolean refusedHttp2(HttpServerRequest request) {
+        HeadRefusal refusal = http2Check.check(request);
+        if (refusal == null) {
+            return false;
+        }
+        refusalLog.refused(request.connection().remoteAddress(), refusal.status(), refusal.reason());
+        ErrorPages.send(request.response(), refusal.status(), refusal.phrase(), refusal.sentence(), false);
+        return true;
     }
 
     /**

@@ -24,7 +24,7 @@ import java.util.function.IntSupplier;
 
 /**
  * Turns a {@link ControlMessage.Bind} into a registered endpoint and its public URL: picks or checks the hostname
- * (HTTP) or port (TCP), claims it in the registry and, for TCP, opens the port. Refusals come back as a
+ * (HTTP, HTTPS, TLS) or port (TCP, UDP), claims it in the registry and, for TCP, opens the port. Refusals come back as a
  * {@link ControlMessage.BindResult} with a stable code and a sentence.
  */
 public final class EndpointBinder {
@@ -43,6 +43,8 @@ public final class EndpointBinder {
     private final BindPolicy policy;
     private volatile PortRange udpPorts;
     private volatile PortListeners udpListeners;
+    private volatile IntSupplier publicHttpsPort = () -> 443;
+    private volatile java.util.function.Function<Endpoint, Future<Void>> beforeAnswer = endpoint -> Future.succeededFuture();
 
     /**
      * @param publicHttpPort the port of the public HTTP listener (read when building URLs; 80 is left out of them)
@@ -70,18 +72,20 @@ public final class EndpointBinder {
         String ownerKey = principal.endpointOwnerKey();
         EndpointProtocol protocol = EndpointProtocol.fromWire(bind.proto());
         Future<Endpoint> bound;
-        if (protocol == EndpointProtocol.HTTP) {
-            bound = bindHttp(sessionId, principal, linkEpoch, bind, settings);
+        if (protocol != null && protocol.hasHostname()) {
+            bound = bindHostname(protocol, sessionId, principal, linkEpoch, bind, settings);
         } else if (protocol == EndpointProtocol.TCP) {
             bound = bindTcp(sessionId, principal, linkEpoch, bind.port(), settings);
         } else if (protocol == EndpointProtocol.UDP && udpListeners != null) {
             bound = bindUdp(sessionId, principal, linkEpoch, bind.port(), settings);
         } else {
             bound = Future.failedFuture(new EndpointException(ErrorCode.UNSUPPORTED_PROTOCOL,
-                    "protocol \"" + bind.proto() + "\" is not supported; use http, tcp" + (udpListeners != null ? " or udp" : "")));
+                    "protocol \"" + bind.proto() + "\" is not supported; use http, https, tls, tcp" + (udpListeners != null ? " or udp" : "")));
         }
         return bound.compose(endpoint -> policy.recheckQuota(principal, endpoint).map(endpoint).recover(over ->
                         unbind(sessionId, endpoint.id()).transform(ignored -> Future.<Endpoint>failedFuture(over))))
+                .compose(endpoint -> endpoint.protocol().hasHostname()
+                        ? beforeAnswer.apply(endpoint).otherwiseEmpty().map(endpoint) : Future.succeededFuture(endpoint))
                 .map(endpoint -> new ControlMessage.BindResult(bind.requestId(), true, endpoint.id(), publicUrl(endpoint), null, null))
                 .recover(error -> {
                     ErrorCode code = error instanceof EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR;
@@ -103,9 +107,24 @@ public final class EndpointBinder {
         return this;
     }
 
+    /** The port of the public HTTPS listener, read when building https:// and tls:// URLs (443 is left out of them). */
+    public EndpointBinder httpsPort(IntSupplier port) {
+        this.publicHttpsPort = port;
+        return this;
+    }
+
+    /**
+     * Work done for each bound endpoint before its bind is answered (the HTTPS listener's certificate for its name);
+     * its failure is logged by the caller's future and does not refuse the bind.
+     */
+    public EndpointBinder beforeAnswer(java.util.function.Function<Endpoint, Future<Void>> work) {
+        this.beforeAnswer = work;
+        return this;
+    }
+
     /**
      * The tenant another region serves a TCP port for, or null: a random TCP port never takes such a port, and an
-     * explicit one is refused to another tenant (review2 H2).
+     * explicit one is refused to another tenant.
      */
     public void otherRegions(java.util.function.IntFunction<String> tenantServingElsewhere) {
         this.tenantElsewhere = tenantServingElsewhere;
@@ -127,12 +146,16 @@ public final class EndpointBinder {
         if (endpoint.protocol().hasPort()) {
             return endpoint.protocol().wireName() + "://" + domain + ":" + endpoint.port();
         }
-        int port = publicHttpPort.getAsInt();
-        return "http://" + endpoint.hostname() + (port == 80 ? "" : ":" + port);
+        if (endpoint.protocol() == EndpointProtocol.HTTP) {
+            int port = publicHttpPort.getAsInt();
+            return "http://" + endpoint.hostname() + (port == 80 ? "" : ":" + port);
+        }
+        int port = publicHttpsPort.getAsInt();
+        return endpoint.protocol().wireName() + "://" + endpoint.hostname() + (port == 443 ? "" : ":" + port);
     }
 
-    private Future<Endpoint> bindHttp(String sessionId, Principal principal, long linkEpoch, ControlMessage.Bind bind,
-                                      EndpointSettings settings) {
+    private Future<Endpoint> bindHostname(EndpointProtocol protocol, String sessionId, Principal principal, long linkEpoch,
+                                          ControlMessage.Bind bind, EndpointSettings settings) {
         String ownerKey = principal.endpointOwnerKey();
         if (bind.hostname() != null && !bind.hostname().isBlank()) {
             String hostname = Hostnames.normalize(bind.hostname());
@@ -141,7 +164,7 @@ public final class EndpointBinder {
                         + "\" is empty; use NAME." + domain));
             }
             return policy.checkHostname(principal, hostname, bind.hostname()).compose(ok ->
-                    registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch).withSettings(settings)));
+                    registry.bind(EndpointClaim.hostname(protocol, hostname, sessionId, ownerKey, linkEpoch).withSettings(settings)));
         }
         if (bind.subdomain() != null && !bind.subdomain().isBlank()) {
             String label = Hostnames.normalize(bind.subdomain());
@@ -151,21 +174,22 @@ public final class EndpointBinder {
             }
             String hostname = label + "." + domain;
             return policy.checkHostname(principal, hostname, bind.subdomain()).compose(ok ->
-                    registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch).withSettings(settings)));
+                    registry.bind(EndpointClaim.hostname(protocol, hostname, sessionId, ownerKey, linkEpoch).withSettings(settings)));
         }
         return policy.checkRandomHostname(principal, Hostnames.randomName() + "." + domain)
-                .compose(ok -> bindRandomName(sessionId, ownerKey, linkEpoch, RANDOM_NAME_ATTEMPTS));
+                .compose(ok -> bindRandomName(protocol, sessionId, ownerKey, linkEpoch, settings, RANDOM_NAME_ATTEMPTS));
     }
 
-    private Future<Endpoint> bindRandomName(String sessionId, String ownerKey, long linkEpoch, int attemptsLeft) {
+    private Future<Endpoint> bindRandomName(EndpointProtocol protocol, String sessionId, String ownerKey, long linkEpoch,
+                                            EndpointSettings settings, int attemptsLeft) {
         String hostname = Hostnames.randomName() + "." + domain;
         // A generated name never lands on a held one (a reservation, a wildcard, a custom domain), whoever holds it.
         return policy.isUnheld(hostname).compose(unheld -> unheld
-                ? registry.bind(EndpointClaim.http(hostname, sessionId, ownerKey, linkEpoch))
+                ? registry.bind(EndpointClaim.hostname(protocol, hostname, sessionId, ownerKey, linkEpoch).withSettings(settings))
                 : Future.failedFuture(new EndpointException(ErrorCode.HOSTNAME_IN_USE, "generated name " + hostname + " is reserved")))
                 .recover(error -> {
                     if (attemptsLeft > 1 && error instanceof EndpointException e && e.code() == ErrorCode.HOSTNAME_IN_USE) {
-                        return bindRandomName(sessionId, ownerKey, linkEpoch, attemptsLeft - 1);
+                        return bindRandomName(protocol, sessionId, ownerKey, linkEpoch, settings, attemptsLeft - 1);
                     }
                     return Future.failedFuture(error);
                 });

@@ -37,6 +37,6 @@ public record Endpoint(String id, EndpointProtocol protocol, String hostname, in
 
     /** The hostname or the port, whichever addresses this endpoint, for messages. */
     public String address() {
-        return protocol == EndpointProtocol.HTTP ? hostname : protocol + " port " + port;
+        return protocol.hasHostname() ? hostname : protocol + " port " + port;
     }
 }

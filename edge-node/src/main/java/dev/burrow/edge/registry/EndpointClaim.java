@@ -41,6 +41,11 @@ public record EndpointClaim(EndpointProtocol protocol, String hostname, int port
         return new EndpointClaim(EndpointProtocol.HTTP, hostname, 0, sessionId, ownerKey, linkEpoch);
     }
 
+    /** A claim of a hostname for an endpoint of {@code protocol} (HTTP, HTTPS or TLS). */
+    public static EndpointClaim hostname(EndpointProtocol protocol, String hostname, String sessionId, String ownerKey, long linkEpoch) {
+        return new EndpointClaim(protocol, hostname, 0, sessionId, ownerKey, linkEpoch);
+    }
+
     public static EndpointClaim tcp(int port, String sessionId, String ownerKey, long linkEpoch) {
         return new EndpointClaim(EndpointProtocol.TCP, null, port, sessionId, ownerKey, linkEpoch);
     }

@@ -45,7 +45,7 @@ public record EndpointRecord(String id, EndpointProtocol protocol, String hostna
     /** The map key of an HTTP hostname, a TCP port or a UDP port (UDP ports are a space of their own). */
     public static String keyOf(EndpointProtocol protocol, String hostname, int port) {
         return switch (protocol) {
-            case HTTP -> "h:" + hostname;
+            case HTTP, HTTPS, TLS -> "h:" + hostname;
             case TCP -> "p:" + port;
             case UDP -> "u:" + port;
         };

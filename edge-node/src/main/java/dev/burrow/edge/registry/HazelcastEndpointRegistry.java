@@ -70,7 +70,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         misses.remove(key);
         return Future.fromCompletionStage(endpoints.submitToKey(key, new Claim(claim, link, newId))).compose(outcome -> {
             if (outcome == null) {
-                return Future.failedFuture(claim.protocol() == EndpointProtocol.HTTP
+                return Future.failedFuture(claim.protocol().hasHostname()
                         ? new EndpointException(ErrorCode.HOSTNAME_IN_USE,
                         "hostname " + claim.hostname() + " is already bound by another agent session")
                         : new EndpointException(ErrorCode.PORT_UNAVAILABLE,
@@ -315,7 +315,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
             EndpointRecord existing = entry.getValue();
             EndpointRecord next;
             if (existing == null) {
-                boolean http = claim.protocol() == EndpointProtocol.HTTP;
+                boolean http = claim.protocol().hasHostname();
                 next = new EndpointRecord(newId, claim.protocol(), http ? claim.hostname() : null, http ? 0 : claim.port(),
                         claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(0), List.of(link), claim.settings());
             } else if (!existing.ownerKey().equals(claim.ownerKey())) {
@@ -324,7 +324,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
                 next = existing.withLink(link).withSettings(claim.settings());
             } else if (existing.links().isEmpty()) {
                 // Offline, same owner: the agent came back under a new session; it takes the endpoint over.
-                next = new EndpointRecord(existing.id(), existing.protocol(), existing.hostname(), existing.port(),
+                next = new EndpointRecord(existing.id(), claim.protocol(), existing.hostname(), existing.port(),
                         claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(existing.epoch()), List.of(link),
                         claim.settings());
             } else if (existing.pooled() && claim.pooled()) {

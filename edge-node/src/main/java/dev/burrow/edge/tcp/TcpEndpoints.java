@@ -129,20 +129,31 @@ public final class TcpEndpoints implements PortListeners {
     }
 
     private void onConnect(int port, NetSocket socket) {
-        Context context = Vertx.currentContext();
-        PublicConnection publicConnection = new PublicConnection(socket.remoteAddress(true), socket.remoteAddress(), port, proxyProtocol);
+        relay(socket, Vertx.currentContext(), registry.lookupPort(port), "TCP port " + port);
+    }
+
+    /**
+     * Relays a public connection over a new stream of {@code endpoint}'s agent link, bytes both ways with backpressure
+     * and half-close ({@link TcpConnection}), once it passed the connection chain; closes it when the endpoint is gone
+     * or offline, or a module refused it. {@code what} names the endpoint in logs. Call on the socket's event loop
+     * before any of its bytes reached Vert.x (in the connect handler, or while an earlier handler still holds them);
+     * {@code context} is the socket's. The socket is paused until the stream is open.
+     */
+    public void relay(NetSocket socket, Context context, Future<Endpoint> endpointLookup, String what) {
+        int serverPort = socket.localAddress() == null ? 0 : socket.localAddress().port();
+        PublicConnection publicConnection = new PublicConnection(socket.remoteAddress(true), socket.remoteAddress(), serverPort, proxyProtocol);
         TcpKeepAlive.enable(socket);
         PipeIdleTimeout.install(socket, pipeIdleTimeout);
         TcpConnection connection = new TcpConnection(socket, context);
-        registry.lookupPort(port).onComplete(ar -> Contexts.run(context, () -> {
+        endpointLookup.onComplete(ar -> Contexts.run(context, () -> {
             Endpoint endpoint = ar.succeeded() ? ar.result() : null;
             if (endpoint == null) {
-                connection.reject("no endpoint on port " + port + " any more; closing the connection");
+                connection.reject("no endpoint for " + what + " any more; closing the connection");
                 return;
             }
             chains.onConnect(publicConnection, endpoint).onComplete(verdict -> Contexts.run(context, () -> {
                 if (verdict.succeeded() && Chains.proceeds(verdict.result())) {
-                    relay(port, endpoint, connection);
+                    openStream(endpoint, connection, what);
                 } else {
                     connection.reject(verdict.failed() ? "a module failed: " + verdict.cause() + "; closing the connection"
                             : "closed by the connection chain (" + verdict.result() + ")");
@@ -152,11 +163,11 @@ public final class TcpEndpoints implements PortListeners {
     }
 
     /** Opens the stream to the agent and relays; on the socket's context. */
-    private void relay(int port, Endpoint endpoint, TcpConnection connection) {
+    private void openStream(Endpoint endpoint, TcpConnection connection, String what) {
         Context context = Vertx.currentContext();
         AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint) : null;
         if (link == null) {
-            connection.reject("the agent for TCP port " + port + " is offline; closing the connection");
+            connection.reject("the agent for " + what + " is offline; closing the connection");
             return;
         }
         link.openStream(StreamOpen.tcp(endpoint.id(), connection.clientAddress()))
@@ -164,7 +175,7 @@ public final class TcpEndpoints implements PortListeners {
                     if (opened.succeeded()) {
                         connection.attach(opened.result(), link.context());
                     } else {
-                        connection.reject("could not open a stream to the agent for TCP port " + port + ": "
+                        connection.reject("could not open a stream to the agent for " + what + ": "
                                 + opened.cause().getMessage() + "; closing the connection");
                     }
                 }));

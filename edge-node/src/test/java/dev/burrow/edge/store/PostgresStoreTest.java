@@ -77,7 +77,7 @@ class PostgresStoreTest {
         for (int i = 0; i < 2; i++) {
             ClusterSettings cluster = new ClusterSettings(ports[i], List.of("127.0.0.1:" + ports[1 - i]), clusterName,
                     "127.0.0.1", 0, "pg-node-" + i, Duration.ofSeconds(3));
-            EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
+            EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withHttpsPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
                     .withDataDir(dirs[i]).withDomain("example.com").withTcpPorts(new PortRange(44000, 44099)).withCluster(cluster);
             starting.add(EdgeNode.start(vertx, config, tenancy));
         }

@@ -25,7 +25,8 @@ final class HttpForwarder implements ConnectionForwarder {
     private final UpstreamTimeouts timeouts;
     private final ExchangeObserver observer;
 
-    HttpForwarder(Vertx vertx, HttpUpstream upstream, UpstreamTimeouts timeouts, ExchangeObserver observer, boolean http2) {
+    HttpForwarder(Vertx vertx, HttpUpstream upstream, UpstreamTimeouts timeouts, ExchangeObserver observer, boolean http2,
+                  UpstreamTls tls) {
         this.vertx = vertx;
         this.upstream = upstream;
         this.observer = observer;
@@ -41,6 +42,7 @@ final class HttpForwarder implements ConnectionForwarder {
             // Cleartext HTTP/2 with prior knowledge (h2c); over TLS, ALPN offers h2.
             options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false).setUseAlpn(upstream.ssl());
         }
+        tls.applyTo(options);
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(POOL_SIZE));
     }
 

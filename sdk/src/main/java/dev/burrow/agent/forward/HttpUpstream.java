@@ -43,11 +43,18 @@ public record HttpUpstream(URI uri, String host, int port, boolean ssl) {
 
     /** A forwarder with its own keep-alive connection pool to this upstream. */
     public ConnectionForwarder connectionHandler(Vertx vertx, Duration connectTimeout) {
-        return new HttpForwarder(vertx, this, new UpstreamTimeouts(connectTimeout, UpstreamTimeouts.DEFAULT_RESPONSE), null, false);
+        return new HttpForwarder(vertx, this, new UpstreamTimeouts(connectTimeout, UpstreamTimeouts.DEFAULT_RESPONSE), null, false,
+                UpstreamTls.defaults());
     }
 
     /** A forwarder that shows every exchange to {@code observer} (may be null) and speaks HTTP/2 if asked. */
     public ConnectionForwarder connectionHandler(Vertx vertx, UpstreamTimeouts timeouts, ExchangeObserver observer, boolean http2) {
-        return new HttpForwarder(vertx, this, timeouts, observer, http2);
+        return connectionHandler(vertx, timeouts, observer, http2, UpstreamTls.defaults());
+    }
+
+    /** As above, checking an https upstream's certificate as {@code tls} says. */
+    public ConnectionForwarder connectionHandler(Vertx vertx, UpstreamTimeouts timeouts, ExchangeObserver observer, boolean http2,
+                                                 UpstreamTls tls) {
+        return new HttpForwarder(vertx, this, timeouts, observer, http2, tls);
     }
 }

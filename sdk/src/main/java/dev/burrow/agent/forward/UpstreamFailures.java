@@ -35,6 +35,11 @@ public final class UpstreamFailures {
             if (t instanceof NoRouteToHostException) {
                 return new Failure(ErrorCode.UPSTREAM_UNREACHABLE, "no route to upstream " + upstreamAddress);
             }
+            if (t instanceof javax.net.ssl.SSLHandshakeException || type.equals("SSLHandshakeException")) {
+                return new Failure(ErrorCode.UPSTREAM_ERROR, "TLS handshake with upstream " + upstreamAddress + " failed ("
+                        + t.getMessage() + "); for a private CA or a self-signed certificate start the agent with "
+                        + "--upstream-tls-verify-cas FILE, or --upstream-tls-verify=false to skip the check");
+            }
             if (type.contains("Timeout")) {
                 return new Failure(ErrorCode.UPSTREAM_TIMEOUT, "upstream " + upstreamAddress + " did not answer in time");
             }

@@ -14,7 +14,12 @@ public record EndpointSpec(String proto, String hostname, String subdomain, int 
                            EndpointSettings settings) {
 
     public static EndpointSpec http(String hostname, String subdomain, String upstream, EndpointSettings settings) {
-        return new EndpointSpec("http", blankToNull(hostname), blankToNull(subdomain), 0, upstream, settings);
+        return http(dev.burrow.protocol.BindProtocols.HTTP, hostname, subdomain, upstream, settings);
+    }
+
+    /** A hostname-addressed endpoint: {@code proto} is http, https or tls ({@link dev.burrow.protocol.BindProtocols}). */
+    public static EndpointSpec http(String proto, String hostname, String subdomain, String upstream, EndpointSettings settings) {
+        return new EndpointSpec(proto, blankToNull(hostname), blankToNull(subdomain), 0, upstream, settings);
     }
 
     public static EndpointSpec tcp(int port, String upstream, EndpointSettings settings) {

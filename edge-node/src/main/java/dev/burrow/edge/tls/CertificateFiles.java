@@ -1,0 +1,100 @@
+package dev.burrow.edge.tls;
+
+import dev.burrow.edge.pki.DevPki;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Reads certificate chains and keys from PEM files. Blocking: call off the event loop.
+ * An operator's directory holds {@code NAME.crt} (chain, leaf first) beside {@code NAME.key}; a {@code .crt} without
+ * its key is an error of that file only.
+ */
+public final class CertificateFiles {
+    public static final String CERT_SUFFIX = ".crt";
+    public static final String KEY_SUFFIX = ".key";
+
+    private CertificateFiles() {
+    }
+
+    /** The chain of {@code certFile} with the key of {@code keyFile}. */
+    public static CertifiedKey read(Path certFile, Path keyFile) throws IOException {
+        List<X509Certificate> chain;
+        try {
+            chain = DevPki.readCertificates(certFile);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(certFile + " is not a PEM certificate chain: " + e.getMessage(), e);
+        }
+        if (chain.isEmpty()) {
+            throw new IOException(certFile + " holds no PEM certificate");
+        }
+        if (!Files.isRegularFile(keyFile)) {
+            throw new IOException(certFile + " has no key file " + keyFile.getFileName());
+        }
+        PrivateKey key = DevPki.readPrivateKey(keyFile);
+        return certified(key, chain.toArray(new X509Certificate[0]), certFile.toString());
+    }
+
+    /** A chain (leaf first) and its key, named for {@code source} in logs. */
+    public static CertifiedKey certified(PrivateKey key, X509Certificate[] chain, String source) throws IOException {
+        return new CertifiedKey(alias(chain[0]), key, chain, dnsNames(chain[0]), source);
+    }
+
+    /** The certificate files of an operator's directory, by file name; each needs its {@code .key} beside it. */
+    public static List<Path> certificatesIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(CERT_SUFFIX) && Files.isRegularFile(f)).sorted().toList();
+        }
+    }
+
+    /** {@code NAME.key} for {@code NAME.crt}. */
+    public static Path keyOf(Path certFile) {
+        String name = certFile.getFileName().toString();
+        return certFile.resolveSibling(name.substring(0, name.length() - CERT_SUFFIX.length()) + KEY_SUFFIX);
+    }
+
+    /** The leaf's DNS subject alternative names in lower case; its CN when it has none. */
+    static List<String> dnsNames(X509Certificate leaf) throws IOException {
+        List<String> names = new ArrayList<>();
+        try {
+            if (leaf.getSubjectAlternativeNames() != null) {
+                for (List<?> entry : leaf.getSubjectAlternativeNames()) {
+                    if (Integer.valueOf(2).equals(entry.get(0))) {
+                        names.add(String.valueOf(entry.get(1)).toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            throw new IOException("unreadable subject alternative names: " + e.getMessage(), e);
+        }
+        if (names.isEmpty()) {
+            String subject = leaf.getSubjectX500Principal().getName();
+            for (String part : subject.split(",")) {
+                if (part.trim().startsWith("CN=")) {
+                    names.add(part.trim().substring(3).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    private static String alias(X509Certificate leaf) throws IOException {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded());
+            return "cert-" + HexFormat.of().formatHex(digest, 0, 12);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot fingerprint the certificate: " + e.getMessage(), e);
+        }
+    }
+}

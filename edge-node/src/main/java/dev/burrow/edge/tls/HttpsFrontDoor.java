@@ -1,0 +1,120 @@
+package dev.burrow.edge.tls;
+
+import dev.burrow.edge.config.ProxyProtocolSettings;
+import dev.burrow.edge.deploy.ListenerDeployment;
+import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.edge.registry.EndpointProtocol;
+import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.edge.registry.Hostnames;
+import dev.burrow.edge.tcp.TcpEndpoints;
+import dev.burrow.net.TcpKeepAlive;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * The public HTTPS port. It reads the SNI of each connection's ClientHello ({@link ClientHelloPeek}) without
+ * terminating TLS: a name bound by a TLS endpoint is passed through, raw, to that endpoint's agent (as a TCP
+ * endpoint's connection is); every other connection (HTTPS endpoints, unknown names, no SNI) is carried to the
+ * HTTPS server on a loopback port ({@link LoopbackHop}), which terminates TLS with the certificate for the SNI.
+ * A ClientHello over {@link #MAX_CLIENT_HELLO_BYTES}, or not complete within the head timeout, closes the connection.
+ */
+public final class HttpsFrontDoor {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpsFrontDoor.class);
+    /** The largest ClientHello read (real ones are 0.5-2 KiB, with post-quantum key shares under 3 KiB). */
+    public static final int MAX_CLIENT_HELLO_BYTES = 16 * 1024;
+
+    private final Vertx vertx;
+    private final EndpointRegistry registry;
+    private final TcpEndpoints pipes;
+    private final String bindAddress;
+    private final int port;
+    private final ProxyProtocolSettings proxyProtocol;
+    private final ProxyProtocolSettings.Trust proxyTrust;
+    private final Duration helloTimeout;
+    private NetClient hopClient;
+    private volatile LoopbackHop hop;
+    private ListenerDeployment deployment;
+
+    /**
+     * @param pipes        relays a TLS endpoint's connection to its agent
+     * @param helloTimeout how long a connection may take to send its whole ClientHello
+     */
+    public HttpsFrontDoor(Vertx vertx, EndpointRegistry registry, TcpEndpoints pipes, String bindAddress, int port,
+                          ProxyProtocolSettings proxyProtocol, Duration helloTimeout) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.pipes = pipes;
+        this.bindAddress = bindAddress;
+        this.port = port;
+        this.proxyProtocol = proxyProtocol;
+        this.proxyTrust = proxyProtocol.trust();
+        this.helloTimeout = helloTimeout;
+    }
+
+    /** Listens, carrying terminated traffic to the HTTPS server on loopback port {@code httpsServerPort}; completes with the bound port. */
+    public Future<Integer> listen(int httpsServerPort) {
+        hopClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
+        hop = new LoopbackHop(hopClient, httpsServerPort);
+        NetServerOptions options = new NetServerOptions().setHost(bindAddress).setTcpNoDelay(true)
+                .setUseProxyProtocol(proxyProtocol.enabled());
+        return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort ->
+                        vertx.createNetServer(new NetServerOptions(options).setPort(instancePort))
+                                .connectHandler(this::onConnect).listen().map(ListenerDeployment.Bound::of))
+                .onSuccess(d -> deployment = d)
+                .map(ListenerDeployment::port);
+    }
+
+    private void onConnect(NetSocket socket) {
+        if (proxyProtocol.enabled() && !proxyTrust.trusts(socket.remoteAddress(true))) {
+            LOG.warn("https: closing a connection from {}: it is not in --proxy-protocol-trusted {}, so its PROXY header "
+                    + "is not believed", socket.remoteAddress(true), proxyProtocol.trusted());
+            socket.close();
+            return;
+        }
+        Context context = Vertx.currentContext();
+        socket.pause();
+        TcpKeepAlive.enable(socket);
+        socket.exceptionHandler(error -> LOG.debug("https {}: {}", socket.remoteAddress(), error.toString()));
+        ((NetSocketInternal) socket).channelHandlerContext().pipeline().addFirst(ClientHelloPeek.NAME,
+                new ClientHelloPeek<Endpoint>(MAX_CLIENT_HELLO_BYTES, helloTimeout.toMillis(), this::passthroughEndpoint,
+                        (serverName, endpoint) -> route(socket, context, serverName, endpoint)));
+    }
+
+    /** The TLS endpoint bound for {@code serverName}, or null (any other endpoint is served by terminating TLS). */
+    private Future<Endpoint> passthroughEndpoint(String serverName) {
+        String host = serverName == null ? null : Hostnames.normalize(serverName);
+        if (host == null) {
+            return Future.succeededFuture();
+        }
+        return registry.lookupHostname(host).map(endpoint ->
+                endpoint != null && endpoint.protocol() == EndpointProtocol.TLS ? endpoint : null);
+    }
+
+    private void route(NetSocket socket, Context context, String serverName, Endpoint passthrough) {
+        if (passthrough != null) {
+            pipes.relay(socket, context, Future.succeededFuture(passthrough), "TLS endpoint " + serverName);
+        } else {
+            hop.carry(socket).onFailure(error -> LOG.warn("https: cannot reach the HTTPS server on loopback: {}", error.getMessage()));
+        }
+    }
+
+    /** Stops accepting at once; open connections may finish within {@code grace}. */
+    public Future<Void> shutdown(Duration grace) {
+        return deployment == null ? Future.succeededFuture() : deployment.shutdown(grace);
+    }
+
+    public Future<Void> close() {
+        Future<Void> closed = deployment == null ? Future.succeededFuture() : deployment.close();
+        return hopClient == null ? closed : closed.eventually(() -> hopClient.close());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.burrow.edge.tls;
+
+import dev.burrow.edge.chain.Chains;
+import dev.burrow.edge.config.ProxyProtocolSettings;
+import dev.burrow.edge.config.PublicHttpLimits;
+import dev.burrow.edge.config.StreamTimeouts;
+import dev.burrow.edge.http.PublicHttpServer;
+import dev.burrow.edge.link.AgentLinks;
+import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.edge.tcp.TcpEndpoints;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The public HTTPS port, assembled: the front door that reads each ClientHello's SNI ({@link HttpsFrontDoor}), the
+ * HTTPS server on a loopback port that terminates TLS with the certificate for the SNI, and those certificates
+ * ({@link PublicCertificates}). See docs/https.md.
+ */
+public final class PublicHttps {
+    /**
+     * What the loopback HTTPS server believes: the PROXY line the front door writes, and no other. Its connection chain
+     * must trust exactly this (the front door already vetted the public peer against {@code --proxy-protocol-trusted}).
+     */
+    public static final ProxyProtocolSettings LOOPBACK_HOP = new ProxyProtocolSettings(true, List.of("127.0.0.1/32"));
+
+    private final Vertx vertx;
+    private final PublicCertificates certificates;
+    private final PublicHttpServer server;
+    private final HttpsFrontDoor frontDoor;
+    private volatile int port;
+
+    /**
+     * @param port        the public HTTPS port ({@code --https-port}; 0 picks one)
+     * @param publicProxy the PROXY protocol settings of the public listeners ({@code --proxy-protocol})
+     * @param hopChains   the module chains of the loopback HTTPS server, built to trust {@link #LOOPBACK_HOP}
+     */
+    public PublicHttps(Vertx vertx, PublicCertificates certificates, EndpointRegistry registry, AgentLinks links,
+                       TcpEndpoints pipes, String bindAddress, int port, ProxyProtocolSettings publicProxy,
+                       PublicHttpLimits limits, Chains hopChains, StreamTimeouts timeouts) {
+        this.vertx = vertx;
+        this.certificates = certificates;
+        this.server = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
+                .chains(hopChains)
+                .timeouts(timeouts)
+                .tls(certificates.keyManager());
+        this.frontDoor = new HttpsFrontDoor(vertx, registry, pipes, bindAddress, port, publicProxy, limits.headTimeout());
+    }
+
+    /** Listens and starts watching the operator's certificate files; completes with the public HTTPS port. */
+    public Future<Integer> listen() {
+        return server.listen().compose(frontDoor::listen).onSuccess(bound -> {
+            port = bound;
+            certificates.watch(vertx);
+        });
+    }
+
+    /** The bound public HTTPS port (0 before {@link #listen()}). */
+    public int port() {
+        return port;
+    }
+
+    public PublicCertificates certificates() {
+        return certificates;
+    }
+
+    /** Stops accepting at once; open connections may finish within {@code grace}. */
+    public Future<Void> shutdown(Duration grace) {
+        return Future.join(frontDoor.shutdown(grace), server.shutdown(grace)).mapEmpty();
+    }
+
+    public Future<Void> close() {
+        certificates.close(vertx);
+        return Future.join(frontDoor.close(), server.close()).mapEmpty();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.burrow.e2e;
+
+import dev.burrow.testsupport.AgentProcess;
+import dev.burrow.testsupport.Closeables;
+import dev.burrow.testsupport.EdgeProcess;
+import dev.burrow.testsupport.ProcessLogsOnFailure;
+import dev.burrow.testsupport.TestCertificates;
+import dev.burrow.testsupport.Upstream;
+import dev.burrow.testsupport.tools.ClientRun;
+import dev.burrow.testsupport.tools.OpenSslClient;
+import dev.burrow.testsupport.tools.Tools;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The public HTTPS listener: an agent's {@code --url https://NAME.DOMAIN} is served over TLS 1.2 and 1.3 with the
+ * dev CA's wildcard (curl --cacert), its upstream sees {@code X-Forwarded-Proto: https}, plain HTTP gets a 308 to
+ * the https URL, an {@code http://} endpoint is served on both listeners, a Host that disagrees with the SNI gets
+ * 421, and certificates are chosen per SNI: the operator's certificate for its name (re-read when its files change),
+ * the dev certificate for every other name and for a ClientHello without SNI.
+ */
+@ExtendWith(ProcessLogsOnFailure.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PublicHttpsE2ETest {
+    private static final String OPERATOR_SUBJECT = "CN = burrow edge (operator)";
+    private static final String OPERATOR_CA = "CN = Burrow e2e operator CA";
+
+    private Path tmp;
+    private Path certDir;
+    private Upstream upstream;
+    private EdgeProcess edge;
+    private AgentProcess secure;
+    private AgentProcess plain;
+
+    @BeforeAll
+    void start() throws IOException {
+        Tools.assumeInstalled("curl", "openssl");
+        tmp = Files.createTempDirectory("burrow-https-");
+        certDir = Files.createDirectories(tmp.resolve("certs"));
+        installOperatorCertificate(tmp.resolve("pki-1"));
+        upstream = Upstream.start();
+        edge = EdgeProcess.builder().name("edge-https").arg("--https-certs", certDir.toString()).start();
+        secure = AgentProcess.http(edge, upstream.httpAddress()).name("agent-https").url("https://web.localhost").start();
+        plain = AgentProcess.http(edge, upstream.httpAddress()).name("agent-plain").subdomain("plain").start();
+    }
+
+    @AfterAll
+    void stop() {
+        Closeables.closeAll(secure, plain, edge, upstream);
+    }
+
+    @Test
+    void anHttpsUrlIsPrintedAndServedOverTls12And13WithTheDevWildcard() {
+        assertEquals("https://web.localhost:" + edge.httpsPort(), secure.publicUrl());
+        for (String version : List.of("--tlsv1.2 --tls-max 1.2", "--tlsv1.3")) {
+            List<String> extra = List.of(version.split(" "));
+            ClientRun run = curlHttps("web.localhost", "/echo?tls=" + extra.get(0), extra.toArray(new String[0]));
+            assertEquals("HTTP/1.1 200 OK", statusLine(run), run.describe());
+        }
+        Upstream.RecordedRequest seen = upstream.awaitRequest(r -> r.uri().equals("/echo?tls=--tlsv1.3"), Duration.ofSeconds(10));
+        assertEquals("https", seen.header("X-Forwarded-Proto"));
+        assertEquals("web.localhost:" + edge.httpsPort(), seen.header("X-Forwarded-Host"));
+    }
+
+    @Test
+    void plainHttpToAnHttpsEndpointIsRedirectedWith308KeepingPathAndQuery() {
+        ClientRun run = curl("-sS", "-i", "--http1.1", "--max-time", "10", "-X", "POST", "--data", "body",
+                "-H", "Host: web.localhost:" + edge.httpPort(), "http://127.0.0.1:" + edge.httpPort() + "/form?a=1");
+        assertEquals("HTTP/1.1 308 Permanent Redirect", statusLine(run), run.describe());
+        assertTrue(run.stdout().contains("Location: https://web.localhost:" + edge.httpsPort() + "/form?a=1\r\n"), run.stdout());
+        assertTrue(upstream.requests().stream().noneMatch(r -> r.uri().equals("/form?a=1")), "the upstream must not see the plain request");
+    }
+
+    @Test
+    void anHttpEndpointIsServedOnBothListeners() {
+        assertEquals("http://plain.localhost:" + edge.httpPort(), plain.publicUrl());
+        ClientRun overTls = curlHttps("plain.localhost", "/echo?both");
+        assertEquals("HTTP/1.1 200 OK", statusLine(overTls), overTls.describe());
+        ClientRun overHttp = curl("-sS", "-i", "--max-time", "10", "-H", "Host: plain.localhost",
+                "http://127.0.0.1:" + edge.httpPort() + "/echo?both");
+        assertEquals("HTTP/1.1 200 OK", statusLine(overHttp), overHttp.describe());
+    }
+
+    @Test
+    void aHostThatDisagreesWithTheSniGets421AndNeverReachesTheUpstream() {
+        ClientRun run = curlHttps("plain.localhost", "/misdirected", "-H", "Host: web.localhost");
+        assertEquals("HTTP/1.1 421 Misdirected Request", statusLine(run), run.describe());
+        assertTrue(upstream.requests().stream().noneMatch(r -> r.uri().equals("/misdirected")));
+    }
+
+    @Test
+    void http2OverAlpnCarriesEachStreamAsOneExchange() {
+        ClientRun ok = curlHttps("web.localhost", "/echo?h2=1", "--http2");
+        assertEquals("HTTP/2 200 ", statusLine(ok).substring(0, Math.min(11, statusLine(ok).length())), ok.describe());
+        Upstream.RecordedRequest seen = upstream.awaitRequest(r -> r.uri().equals("/echo?h2=1"), Duration.ofSeconds(10));
+        assertEquals("https", seen.header("X-Forwarded-Proto"));
+        // An unbound name has no certificate of its own (-k: the point is the 404 over HTTP/2).
+        ClientRun missing = curlHttps("nobody.localhost", "/", "--http2", "-k");
+        assertTrue(statusLine(missing).startsWith("HTTP/2 404"), missing.describe());
+        ClientRun misdirected = curlHttps("plain.localhost", "/h2-misdirected", "--http2", "-H", "Host: web.localhost");
+        assertTrue(statusLine(misdirected).startsWith("HTTP/2 421"), misdirected.describe());
+
+        Tools.assumeInstalled("h2load");
+        ClientRun load = ClientRun.run(List.of(Tools.require("h2load").toString(), "-n", "400", "-c", "4", "-m", "8",
+                "https://127.0.0.1:" + edge.httpsPort() + "/echo?load", "-H", ":authority: web.localhost:" + edge.httpsPort()),
+                Duration.ofSeconds(60));
+        assertTrue(load.stdout().contains("400 succeeded, 0 failed"), load.describe());
+        assertTrue(load.stdout().contains("Application protocol: h2"), load.describe());
+        System.out.println(load.stdout().lines().filter(l -> l.startsWith("finished in") || l.startsWith("requests:")
+                || l.startsWith("time for request:")).reduce("", (a, b) -> a + b + "\n"));
+    }
+
+    @Test
+    void certificatesAreChosenBySni() {
+        OpenSslClient.Handshake operator = OpenSslClient.handshake(edge.httpsPort(), "op.localhost");
+        assertEquals(OPERATOR_SUBJECT, operator.subject(), operator.run().describe());
+        // Under the one-label domain "localhost" clients refuse the wildcard *.localhost: a bound name gets its own.
+        OpenSslClient.Handshake bound = OpenSslClient.handshake(edge.httpsPort(), "web.localhost");
+        assertEquals("CN = web.localhost, O = Burrow edge", bound.subject(), bound.run().describe());
+        OpenSslClient.Handshake none = OpenSslClient.handshake(edge.httpsPort(), null);
+        assertEquals("CN = localhost, O = Burrow edge", none.subject(), "no SNI: the dev certificate\n" + none.run().describe());
+        OpenSslClient.Handshake unknown = OpenSslClient.handshake(edge.httpsPort(), "scanner.example.net");
+        assertEquals(none.subject(), unknown.subject(), "unknown SNI: the dev certificate\n" + unknown.run().describe());
+        assertTrue(unknown.completed(), unknown.run().describe());
+    }
+
+    @Test
+    void aReplacedOperatorCertificateIsServedWithoutARestart() {
+        TestCertificates.OperatorPki renewed = TestCertificates.writeOperatorPki(tmp.resolve("pki-2"), List.of("op.localhost"));
+        String[] trustRenewed = {"-CAfile", renewed.caCert().toString(), "-verify_return_error"};
+        OpenSslClient.Handshake before = OpenSslClient.handshake(edge.httpsPort(), "op.localhost", trustRenewed);
+        assertTrue(!verified(before), "the first certificate must not verify against the renewed one's CA: " + before.run().describe());
+        installOperatorCertificate(renewed);
+        long started = System.nanoTime();
+        long deadline = started + Duration.ofSeconds(15).toNanos();
+        OpenSslClient.Handshake after;
+        do {
+            after = OpenSslClient.handshake(edge.httpsPort(), "op.localhost", trustRenewed);
+        } while (!verified(after) && System.nanoTime() < deadline);
+        assertTrue(verified(after), "the renewed certificate was not served within 15 s: " + after.run().describe());
+        System.out.printf("renewed operator certificate served after %d ms%n", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static boolean verified(OpenSslClient.Handshake handshake) {
+        return handshake.run().stdout().contains("Verify return code: 0 (ok)");
+    }
+
+    private void installOperatorCertificate(Path pkiDir) {
+        installOperatorCertificate(TestCertificates.writeOperatorPki(pkiDir, List.of("op.localhost")));
+    }
+
+    private void installOperatorCertificate(TestCertificates.OperatorPki pki) {
+        try {
+            // Key first, then the certificate, each by an atomic move: a reload never sees a chain without its key.
+            Files.copy(pki.key(), certDir.resolve("op.key.tmp"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(certDir.resolve("op.key.tmp"), certDir.resolve("op.key"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(pki.chain(), certDir.resolve("op.crt.tmp"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(certDir.resolve("op.crt.tmp"), certDir.resolve("op.crt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** curl over HTTPS to NAME:httpsPort resolved to loopback, trusting only the dev CA; headers and body on stdout. */
+    private ClientRun curlHttps(String name, String path, String... extra) {
+        List<String> args = new ArrayList<>(List.of("-sS", "-i", "--http1.1", "--max-time", "10", "--cacert", edge.caPath().toString(),
+                "--resolve", name + ":" + edge.httpsPort() + ":127.0.0.1"));
+        args.addAll(List.of(extra));
+        args.add("https://" + name + ":" + edge.httpsPort() + path);
+        return curl(args.toArray(new String[0]));
+    }
+
+    private static ClientRun curl(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Tools.require("curl").toString());
+        command.addAll(List.of(args));
+        return ClientRun.run(command, Duration.ofSeconds(20));
+    }
+
+    private static String statusLine(ClientRun run) {
+        String out = run.stdout() == null ? "" : run.stdout();
+        int end = out.indexOf("\r\n");
+        return end < 0 ? out : out.substring(0, end);
+    }
+}
