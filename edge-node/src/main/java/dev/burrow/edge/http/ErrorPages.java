@@ -10,9 +10,10 @@ final class ErrorPages {
     }
 
     /** Sends a complete error response unless the response was already started. */
-    static void send(HttpServerResponse response, int status, String title, String sentence, boolean closeConnection) {
+    static io.vertx.core.Future<Void> send(HttpServerResponse response, int status, String title, String sentence,
+                                           boolean closeConnection) {
         if (response.headWritten() || response.ended() || response.closed()) {
-            return;
+            return io.vertx.core.Future.succeededFuture();
         }
         String body = html(title, sentence);
         response.setStatusCode(status);
@@ -23,7 +24,7 @@ final class ErrorPages {
         if (closeConnection) {
             response.putHeader("Connection", "close");
         }
-        response.end(body);
+        return response.end(body);
     }
 
     /**

@@ -42,6 +42,7 @@ public final class TcpEndpoints implements PortListeners {
 
     private final dev.burrow.edge.config.ProxyProtocolSettings proxyProtocol;
     private volatile java.time.Duration pipeIdleTimeout = dev.burrow.edge.config.StreamTimeouts.DEFAULT_PIPE_IDLE;
+    private volatile java.time.Duration tcpKeepAlive = TcpKeepAlive.DEFAULT_IDLE;
     private final dev.burrow.edge.config.ProxyProtocolSettings.Trust proxyTrust;
 
     public TcpEndpoints(Vertx vertx, String bindAddress, EndpointRegistry registry, AgentLinks links) {
@@ -62,6 +63,12 @@ public final class TcpEndpoints implements PortListeners {
     /** Connections idle both ways this long are closed (and their streams reset); zero: never. Before any open. */
     public TcpEndpoints pipeIdleTimeout(java.time.Duration idle) {
         this.pipeIdleTimeout = idle;
+        return this;
+    }
+
+    /** Idle time before TCP keep-alive probes on public connections ({@code --tcp-keepalive}); zero: off. Before any open. */
+    public TcpEndpoints tcpKeepAlive(java.time.Duration idle) {
+        this.tcpKeepAlive = idle;
         return this;
     }
 
@@ -130,7 +137,7 @@ public final class TcpEndpoints implements PortListeners {
             return;
         }
         Context context = Vertx.currentContext();
-        TcpKeepAlive.enable(socket);
+        TcpKeepAlive.enable(socket, tcpKeepAlive);
         PipeIdleTimeout.install(socket, pipeIdleTimeout);
         TcpConnection connection = new TcpConnection(socket, context);
         registry.lookupPort(port).onComplete(ar -> Contexts.run(context, () -> {
