@@ -127,6 +127,9 @@ public final class EdgeMain implements Callable<Integer> {
     @Option(names = "--http-idle-timeout", paramLabel = "DURATION",
             description = "Close a public keep-alive connection idle this long between requests (default 60s).")
     String httpIdleTimeout;
+    @Option(names = "--http-body-idle-timeout", paramLabel = "DURATION",
+            description = "A public request body that sends no byte this long is given up: 408 (or the connection closed if the answer had begun), the upstream sees the request aborted; 0 = never (default 60s).")
+    String httpBodyIdleTimeout;
     @Option(names = "--http-max-header-fields", paramLabel = "N", description = "More request header fields than this get 431 (default 100).")
     String httpMaxHeaderFields;
     @Option(names = "--tcp-keepalive", paramLabel = "DURATION",

@@ -141,7 +141,7 @@ public final class EdgeNode {
                         AccessLogSink.logger()))::compile);
         Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, policies);
         this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
-                .pipeIdleTimeout(config.timeouts().pipeIdle());
+                .pipeIdleTimeout(config.timeouts().pipeIdle()).tcpKeepAlive(config.httpLimits().tcpKeepAlive());
         this.udpEndpoints = new dev.burrow.edge.udp.UdpEndpoints(vertx, config.bindAddress(), prepared.udp(), router, nodeId);
         this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
         List<String> tokens = new ArrayList<>(config.authtokens());
@@ -157,7 +157,8 @@ public final class EdgeNode {
                 new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()), nodeId,
                 registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(), chains,
                 () -> new dev.burrow.edge.config.HostPort(config.cluster().advertiseAddress(), relayPort),
-                () -> publishedTcpPorts(mirror), reservedNames::portOwner);
+                () -> publishedTcpPorts(mirror), reservedNames::portOwner)
+                .publicTcpSockets(config.httpLimits().tcpKeepAlive(), config.timeouts().pipeIdle());
         this.remoteChanges = prepared.changeLog() == null ? null
                 : new RemoteChanges(vertx, hazelcast, prepared.changeLog(), prepared.changesFrom(), tenantSessions);
         EndpointBinder binder = new EndpointBinder(registry, regions == null ? tcpEndpoints : regions.localFirst(tcpEndpoints),

@@ -30,8 +30,13 @@ public final class TcpKeepAlive {
 
     /** Turns keep-alive on, with the default idle time, for the socket under a Vert.x connection (a NetSocket, an HTTP connection). */
     public static void enable(Object vertxConnection) {
+        enable(vertxConnection, DEFAULT_IDLE);
+    }
+
+    /** As {@link #enable(Channel, Duration)}, for the socket under a Vert.x connection. */
+    public static void enable(Object vertxConnection, Duration idle) {
         if (vertxConnection instanceof ConnectionBase connection) {
-            enable(connection.channel(), DEFAULT_IDLE);
+            enable(connection.channel(), idle);
         }
     }
 

@@ -76,6 +76,17 @@ final class JavaCommand {
         }
     }
 
+    /**
+     * Flags the build gives every JVM the suite starts ({@code -Dburrow.e2e.childJvmArgs}, whitespace-separated). The
+     * test-support build sets {@code -XX:TieredStopAtLevel=1}: an edge or agent reaches "ready" in about half the time
+     * with C1 alone (most of its start-up is JIT work), and a test never runs one long enough for C2 to pay back. The
+     * scale and bench tools run outside surefire and keep the full JIT.
+     */
+    static List<String> suiteJvmArgs() {
+        String flags = System.getProperty("burrow.e2e.childJvmArgs", "").trim();
+        return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
+    }
+
     static List<String> of(int heapMb, List<String> extraJvmArgs, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
@@ -89,6 +100,7 @@ final class JavaCommand {
         cmd.add("--add-opens");
         cmd.add("java.base/sun.nio.ch=ALL-UNNAMED");
         cmd.add("-Djava.net.preferIPv4Stack=true");
+        cmd.addAll(suiteJvmArgs());
         cmd.addAll(extraJvmArgs);
         cmd.add("-cp");
         cmd.add(classPath());

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /cut-chunked/NAME}: {@code HTTP/1.1 200} chunked, half the body as chunks, then the connection closes
  *       without the last chunk.</li>
  *   <li>{@code /silent}: reads the request and never answers; the connection stays open until {@link #close()}.</li>
+ *   <li>{@code /sink}: reads the request body until the connection ends and never answers; {@link #awaitSinkEnd}
+ *       tells how many body bytes had come (a request the path gave up on).</li>
  * </ul>
  * Anything else gets a 404 and a close.
  */
@@ -35,6 +37,7 @@ public final class RawSocketUpstream implements AutoCloseable {
     private final LoopbackServer server;
     private final List<Socket> held = new CopyOnWriteArrayList<>();
     private final AtomicInteger silentRequests = new AtomicInteger();
+    private final java.util.concurrent.BlockingQueue<Long> sinkEnds = new java.util.concurrent.LinkedBlockingQueue<>();
 
     private RawSocketUpstream(Path dir) {
         this.dir = dir;
@@ -63,6 +66,8 @@ public final class RawSocketUpstream implements AutoCloseable {
                 silentRequests.incrementAndGet();
                 held.add(socket);
                 holdUntilClosed(socket);
+            } else if (target.equals("/sink")) {
+                sinkEnds.add(readUntilEnd(socket.getInputStream()));
             } else if (target.startsWith("/close/")) {
                 out.write(head("HTTP/1.0 200 OK", "Connection: close"));
                 writeFile(out, target.substring("/close/".length()), 1.0, false);
@@ -81,6 +86,28 @@ public final class RawSocketUpstream implements AutoCloseable {
         } catch (IOException e) {
             // the peer went away; nothing to answer
         }
+    }
+
+    /**
+     * How many body bytes a {@code /sink} request had delivered when its connection ended (the agent gave the request
+     * up), or -1 if none ended within {@code timeout}.
+     */
+    public long awaitSinkEnd(java.time.Duration timeout) throws InterruptedException {
+        Long bytes = sinkEnds.poll(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return bytes == null ? -1 : bytes;
+    }
+
+    private static long readUntilEnd(InputStream in) {
+        long count = 0;
+        byte[] sink = new byte[8192];
+        try {
+            for (int n; (n = in.read(sink)) >= 0; ) {
+                count += n;
+            }
+        } catch (IOException reset) {
+            // a reset ends the request too
+        }
+        return count;
     }
 
     /** Reads the request head (bounded) and returns its target; the body, if any, is not read. */

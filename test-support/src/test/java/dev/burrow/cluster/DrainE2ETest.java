@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * steady load of 20 req/s for 10 s through all three nodes, and four slow exchanges in flight at node 0 when it gets
  * SIGTERM (the upstream holds them until node 0 refuses new connections, then sends the rest over 2 s, so they are in
  * flight however slow the machine). Node 0 refuses new connections at once, still completes the four slow exchanges
- * with 200 and their full bodies, exits 0 within its drain timeout; the nodes still accepting answer every request; the agent's two
+ * with 200 and their full bodies, answers a request sent after that on a connection it had accepted before (one that
+ * had sent nothing yet), exits 0 within its drain timeout; the nodes still accepting answer every request; the agent's two
  * live links end up on the other nodes.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -52,13 +53,16 @@ class DrainE2ETest extends ClusterWithAgentTest {
         Await.until(() -> upstream.requests().stream().filter(r -> r.uri().startsWith("/slow")).count() == SLOW_REQUESTS,
                 Duration.ofSeconds(5), Duration.ofMillis(20), () -> "the slow requests did not reach the upstream");
 
+        java.net.Socket acceptedBeforeDrain = new java.net.Socket(draining.bindAddress(), draining.httpPort());
         long t0 = System.nanoTime();
         draining.terminate();
         long refusedAfter;
         boolean slowStillInFlight;
-        try {
+        String lateAnswer;
+        try (acceptedBeforeDrain) {
             refusedAfter = ClusterTestSupport.awaitRefused(draining, Duration.ofSeconds(5));
             slowStillInFlight = slow.stream().noneMatch(CompletableFuture::isDone);
+            lateAnswer = requestOn(acceptedBeforeDrain, draining);
         } finally {
             upstream.releaseHeld();
         }
@@ -69,6 +73,8 @@ class DrainE2ETest extends ClusterWithAgentTest {
         System.out.printf("drain: node0 refused new connections %d ms after SIGTERM, exited %d after %d ms; node0 %s; node1 %s; node2 %s%n",
                 refusedAfter, exit, drainMillis, load.counts(draining), load.counts(cluster.node(1)), load.counts(cluster.node(2)));
         assertTrue(slowStillInFlight, "the slow exchanges were still in flight when node 0 refused new connections");
+        assertTrue(lateAnswer.startsWith("HTTP/1.1 200"), "a request on a connection accepted before the drain, sent after "
+                + "the listener closed: " + (lateAnswer.isEmpty() ? "closed without an answer" : abbreviate(lateAnswer)));
         byte[] expected = DeterministicBytes.slice(0, SLOW_BYTES);
         for (CompletableFuture<String> response : slow) {
             String raw = response.get(30, TimeUnit.SECONDS);
@@ -96,6 +102,18 @@ class DrainE2ETest extends ClusterWithAgentTest {
         assertEquals(2, links.size(), "the agent's live links: " + links);
         assertFalse(links.contains(draining.serverAddress()), "no link to the drained node: " + links);
         ClusterTestSupport.awaitServing(List.of(cluster.node(1), cluster.node(2)), "drained", Duration.ofSeconds(5));
+    }
+
+    /** A GET sent on an open connection; the whole answer, or what the failure was. */
+    private static String requestOn(java.net.Socket socket, EdgeProcess node) {
+        try {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /echo?late=1 HTTP/1.1\r\nHost: " + node.hostHeader("drained")
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     private static String abbreviate(String raw) {

@@ -7,6 +7,7 @@ import dev.burrow.testsupport.DeterministicBytes;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.TcpEchoServer;
+import dev.burrow.testsupport.tools.KeepAliveTimer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,18 +32,23 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code burrow tcp}: bytes both ways through an allocated public port, half-close honoured end to end. */
+/**
+ * {@code burrow tcp}: bytes both ways through an allocated public port, half-close honoured end to end, and the
+ * public socket probed with the edge's {@code --tcp-keepalive}.
+ */
 @ExtendWith(ProcessLogsOnFailure.class)
 class TcpTunnelE2ETest {
 
     private static TcpEchoServer echo;
     private static EdgeProcess edge;
     private static AgentProcess agent;
+    /** Not the 60 s default, so that the timer shows whose setting the socket got. */
+    private static final java.time.Duration TCP_KEEPALIVE = java.time.Duration.ofSeconds(17);
 
     @BeforeAll
     static void startAll() {
         echo = TcpEchoServer.start();
-        edge = EdgeProcess.builder().name("edge-tcp").start();
+        edge = EdgeProcess.builder().name("edge-tcp").arg("--tcp-keepalive", TCP_KEEPALIVE.toSeconds() + "s").start();
         agent = AgentProcess.tcp(edge, echo.address()).start();
     }
 
@@ -59,6 +65,20 @@ class TcpTunnelE2ETest {
         JsonObject t = AgentApi.tunnels(agent).getJsonObject(0);
         assertEquals("tcp", t.getString("proto"));
         assertEquals(agent.publicUrl(), t.getString("public_url"));
+    }
+
+    @Test
+    void thePublicSocketProbesWithTheEdgesTcpKeepAlive() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(KeepAliveTimer.available(), "needs ss (iproute2; .ci/setup.d/31-iproute2.sh installs it)");
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", agent.publicPort()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("ping\n", new String(socket.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+            java.time.Duration timer = KeepAliveTimer.of(agent.publicPort(), socket.getLocalPort());
+            assertTrue(timer != null && timer.compareTo(TCP_KEEPALIVE) <= 0 && timer.compareTo(java.time.Duration.ofSeconds(5)) > 0,
+                    "the keep-alive timer of the edge's socket: " + timer + ", expected at most " + TCP_KEEPALIVE);
+        }
     }
 
     @Test

@@ -42,6 +42,7 @@ public enum ConfigKey {
     PIPE_IDLE_TIMEOUT("pipe-idle-timeout"),
     HTTP_HEAD_TIMEOUT("http-head-timeout"),
     HTTP_IDLE_TIMEOUT("http-idle-timeout"),
+    HTTP_BODY_IDLE_TIMEOUT("http-body-idle-timeout"),
     HTTP_MAX_HEADER_FIELDS("http-max-header-fields"),
     TCP_KEEPALIVE("tcp-keepalive"),
     HTTPS_PORT("https-port"),

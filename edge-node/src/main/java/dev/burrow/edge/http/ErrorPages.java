@@ -10,9 +10,10 @@ public final class ErrorPages {
     }
 
     /** Sends a complete error response unless the response was already started. */
-    static void send(HttpServerResponse response, int status, String title, String sentence, boolean closeConnection) {
+    static io.vertx.core.Future<Void> send(HttpServerResponse response, int status, String title, String sentence,
+                                           boolean closeConnection) {
         if (response.headWritten() || response.ended() || response.closed()) {
-            return;
+            return io.vertx.core.Future.succeededFuture();
         }
         String body = html(title, sentence);
         // A redirect's Location, set by the caller, survives the clearing of whatever else was set.
@@ -29,7 +30,7 @@ public final class ErrorPages {
         if (closeConnection && response instanceof io.vertx.core.http.impl.Http1xServerResponse) {
             response.putHeader("Connection", "close");
         }
-        response.end(body);
+        return response.end(body);
     }
 
     /**

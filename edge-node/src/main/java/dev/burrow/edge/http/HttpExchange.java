@@ -84,6 +84,7 @@ final class HttpExchange {
     private volatile MuxStream stream;
     private Context linkContext;
     private UpgradeBridge bridge;
+    private RequestBodyIdle bodyIdle;
 
     HttpExchange(HttpServerRequest request, Context requestContext, EndpointRegistry registry, AgentLinks links,
                  Chains chains, PublicConnection connection, StreamTimeouts timeouts, ListenerRules rules) {
@@ -257,19 +258,48 @@ final class HttpExchange {
             return;
         }
         MuxStream target = stream;
+        bodyIdle = RequestBodyIdle.start(requestContext, upgrade ? java.time.Duration.ZERO : timeouts.requestBodyIdle(),
+                target::writeQueueFull, this::onRequestBodyIdle);
         request.handler(data -> {
+            bodyIdle.progress();
             target.write(data);
             if (target.writeQueueFull()) {
                 request.pause();
             }
         });
         request.endHandler(v -> {
+            bodyIdle.stop();
             if (!upgrade) {
                 target.end();
                 awaitResponseHead();
             }
         });
         request.resume();
+    }
+
+    /**
+     * The client sent no body byte for the body idle timeout: the stream is reset (the upstream sees its request
+     * aborted) and the client gets a 408, or, if the response already started, loses the connection. On the
+     * request's context.
+     */
+    private void onRequestBodyIdle() {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelResponseTimer();
+        String sentence = "the request body stopped arriving: no byte for " + DurationText.format(timeouts.requestBodyIdle())
+                + " (--http-body-idle-timeout)";
+        LOG.info("http {} {}: {}", host, request.uri(), sentence);
+        MuxStream current = stream;
+        if (current != null) {
+            current.reset(ErrorCode.STREAM_CANCELLED, "the public client stopped sending the request body");
+        }
+        if (responseStarted.compareAndSet(false, true)) {
+            ErrorPages.send(response, 408, "Request timeout", sentence, true).onComplete(ar -> request.connection().close());
+        } else {
+            ResponseAbort.abort(request);
+        }
     }
 
     /**

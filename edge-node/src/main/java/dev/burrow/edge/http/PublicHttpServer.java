@@ -132,12 +132,14 @@ public final class PublicHttpServer {
 
     /**
      * Runs when a connection is accepted (after its PROXY header, if any), before its first byte is decoded: the
-     * guarded decoder takes the place of Vert.x's, and the socket gets TCP keep-alive.
+     * guarded decoder takes the place of Vert.x's, a drain spares it until its first request ({@link FirstRequestGrace}),
+     * and the socket gets TCP keep-alive.
      */
     private void accept(HttpConnection connection, HttpServerOptions instanceOptions) {
         if (connection instanceof Http1xServerConnection http1) {
             io.netty.channel.ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
             pipeline.replace(DECODER, DECODER, new GuardedRequestDecoder(instanceOptions, validator, limits, refusalLog));
+            pipeline.addAfter(DECODER, "burrowFirstRequestGrace", new FirstRequestGrace());
             TcpKeepAlive.enable(pipeline.channel(), limits.tcpKeepAlive());
             pipeline.channel().attr(PUBLIC_CONNECTION).set(admit(connection));
         }

@@ -5,7 +5,6 @@ import dev.burrow.mux.MuxStream;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.net.PipeIdleTimeout;
-import dev.burrow.net.TcpKeepAlive;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.NetSocket;
@@ -17,8 +16,8 @@ import java.time.Duration;
 /**
  * Turns an upgraded exchange (WebSocket and the like) into a raw byte pipe: sends the agent's 101 to the client,
  * takes the client connection over as a socket and pumps bytes both ways with backpressure. Either side ending or
- * failing closes the other. A peer that vanished is noticed by TCP keep-alive, a pipe idle both ways for the idle
- * timeout is closed.
+ * failing closes the other. A peer that vanished is noticed by the TCP keep-alive the public connection got at accept
+ * ({@code --tcp-keepalive}, kept across the upgrade), a pipe idle both ways for the idle timeout is closed.
  */
 final class UpgradeBridge {
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeBridge.class);
@@ -59,7 +58,6 @@ final class UpgradeBridge {
                 upgraded.close();
                 return;
             }
-            TcpKeepAlive.enable(upgraded);
             PipeIdleTimeout.install(upgraded, idleTimeout);
             upgraded.exceptionHandler(error -> LOG.debug("upgrade {}: client socket error: {}", request.uri(), error.toString()));
             upgraded.closeHandler(v -> {

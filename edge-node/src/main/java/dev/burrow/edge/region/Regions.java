@@ -67,6 +67,12 @@ public final class Regions {
                 tcpPortsHere, this::directoryRead);
     }
 
+    /** The public sockets of TCP ports served from another region get the edge's keep-alive and pipe idle time. */
+    public Regions publicTcpSockets(java.time.Duration tcpKeepAlive, java.time.Duration pipeIdle) {
+        remoteTcpListeners.tcpKeepAlive(tcpKeepAlive).pipeIdleTimeout(pipeIdle);
+        return this;
+    }
+
     /** Blocking, on the refresh's worker thread only (a local map read once the held names are mirrored). */
     private static String awaitOnWorker(Future<String> holder) {
         try {

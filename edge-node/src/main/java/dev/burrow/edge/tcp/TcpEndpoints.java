@@ -46,6 +46,7 @@ public final class TcpEndpoints implements PortListeners {
     private final boolean proxyProtocol;
     private final Chains chains;
     private volatile java.time.Duration pipeIdleTimeout = dev.burrow.edge.config.StreamTimeouts.DEFAULT_PIPE_IDLE;
+    private volatile java.time.Duration tcpKeepAlive = TcpKeepAlive.DEFAULT_IDLE;
 
     public TcpEndpoints(Vertx vertx, String bindAddress, EndpointRegistry registry, AgentLinks links) {
         this(vertx, bindAddress, registry, links, false, Chains.empty());
@@ -68,6 +69,12 @@ public final class TcpEndpoints implements PortListeners {
     /** Connections idle both ways this long are closed (and their streams reset); zero: never. Before any open. */
     public TcpEndpoints pipeIdleTimeout(java.time.Duration idle) {
         this.pipeIdleTimeout = idle;
+        return this;
+    }
+
+    /** Idle time before TCP keep-alive probes on public connections ({@code --tcp-keepalive}); zero: off. Before any open. */
+    public TcpEndpoints tcpKeepAlive(java.time.Duration idle) {
+        this.tcpKeepAlive = idle;
         return this;
     }
 
@@ -142,7 +149,7 @@ public final class TcpEndpoints implements PortListeners {
     public void relay(NetSocket socket, Context context, Future<Endpoint> endpointLookup, String what) {
         int serverPort = socket.localAddress() == null ? 0 : socket.localAddress().port();
         PublicConnection publicConnection = new PublicConnection(socket.remoteAddress(true), socket.remoteAddress(), serverPort, proxyProtocol);
-        TcpKeepAlive.enable(socket);
+        TcpKeepAlive.enable(socket, tcpKeepAlive);
         PipeIdleTimeout.install(socket, pipeIdleTimeout);
         TcpConnection connection = new TcpConnection(socket, context);
         endpointLookup.onComplete(ar -> Contexts.run(context, () -> {

@@ -173,16 +173,10 @@ public final class SteadyLoad {
     }
 
     /**
-     * A connection that a stopping node accepted and closed without a byte of answer: as a load balancer does
-     * (haproxy's {@code retry-on empty-response conn-failure}), the idempotent GET goes to the next node, counted as
-     * refused at this one.
+     * One request; false when the connection was refused (then it may go to another node, as haproxy's default
+     * {@code retry-on connect-failure} does). A connection that was accepted and then closed or reset without an
+     * answer is a failure: the request may have reached the node, and a load balancer cannot know it is safe to resend.
      */
-    private static boolean closedUnanswered(NodeCounts nodeCounts) {
-        nodeCounts.refused.incrementAndGet();
-        return false;
-    }
-
-    /** One request; false when the connection was refused or closed unanswered (then it may go to another node). */
     private boolean once(EdgeProcess node, NodeCounts nodeCounts, long n, Duration timeout) {
         try (Socket socket = new Socket()) {
             try {
@@ -195,19 +189,7 @@ public final class SteadyLoad {
             socket.setSoTimeout((int) timeout.toMillis());
             socket.getOutputStream().write(("GET /echo?load=" + n + " HTTP/1.1\r\nHost: " + node.hostHeader(name)
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String response;
-            try {
-                response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (java.net.SocketException reset) {
-                response = "";
-                if (retryRefused) {
-                    return closedUnanswered(nodeCounts);
-                }
-                throw reset;
-            }
-            if (response.isEmpty() && retryRefused) {
-                return closedUnanswered(nodeCounts);
-            }
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (response.startsWith("HTTP/1.1 200")) {
                 nodeCounts.succeeded.incrementAndGet();
             } else {

@@ -58,12 +58,15 @@ public record ClientRun(List<String> command, int exitCode, boolean timedOut, Du
         private final long start = System.nanoTime();
         private final CompletableFuture<Captured> out;
         private final CompletableFuture<byte[]> err;
+        /** When the process ended (0 while it runs): a client collected long after its end is timed to its end. */
+        private volatile long exitedAt;
 
         private Running(List<String> command, Process process, Duration limit) {
             this.command = command;
             this.process = process;
             this.limit = limit;
             closeQuietly(process.getOutputStream());
+            process.onExit().thenRun(() -> exitedAt = System.nanoTime());
             this.out = readOnOwnThread("stdout", () -> digestAndKeep(process.getInputStream()));
             this.err = readOnOwnThread("stderr", () -> keep(process.getErrorStream(), KEPT_STDERR));
         }
@@ -82,8 +85,9 @@ public record ClientRun(List<String> command, int exitCode, boolean timedOut, Du
                 }
                 Captured stdout = out.get(10, TimeUnit.SECONDS);
                 byte[] stderr = err.get(10, TimeUnit.SECONDS);
+                long end = finished && exitedAt != 0 ? exitedAt : System.nanoTime();
                 return new ClientRun(command, finished ? process.exitValue() : -1, !finished,
-                        Duration.ofNanos(System.nanoTime() - start), stdout.sha256(), stdout.bytes(),
+                        Duration.ofNanos(end - start), stdout.sha256(), stdout.bytes(),
                         new String(stdout.head(), StandardCharsets.UTF_8), new String(stderr, StandardCharsets.UTF_8));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
