@@ -160,7 +160,7 @@ public final class TcpEndpoints implements PortListeners {
             }
             chains.onConnect(publicConnection, endpoint).onComplete(verdict -> Contexts.run(context, () -> {
                 if (verdict.succeeded() && Chains.proceeds(verdict.result())) {
-                    openStream(endpoint, connection, what);
+                    openStream(endpoint, connection, context, what);
                 } else {
                     connection.reject(verdict.failed() ? "a module failed: " + verdict.cause() + "; closing the connection"
                             : "closed by the connection chain (" + verdict.result() + ")");
@@ -169,9 +169,11 @@ public final class TcpEndpoints implements PortListeners {
         }));
     }
 
-    /** Opens the stream to the agent and relays; on the socket's context. */
-    private void openStream(Endpoint endpoint, TcpConnection connection, String what) {
-        Context context = Vertx.currentContext();
+    /**
+     * Opens the stream to the agent and relays; on the socket's event loop ({@code context} is the socket's: a TLS
+     * endpoint's connection gets here from a Netty handler, where no Vert.x context is current).
+     */
+    private void openStream(Endpoint endpoint, TcpConnection connection, Context context, String what) {
         AgentLink link = endpoint.state() == EndpointState.ONLINE ? links.find(endpoint) : null;
         if (link == null) {
             connection.reject("the agent for " + what + " is offline; closing the connection");
