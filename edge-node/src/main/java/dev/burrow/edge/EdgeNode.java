@@ -142,7 +142,10 @@ public final class EdgeNode {
         Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, policies);
         this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
                 .pipeIdleTimeout(config.timeouts().pipeIdle()).tcpKeepAlive(config.httpLimits().tcpKeepAlive());
-        this.udpEndpoints = new dev.burrow.edge.udp.UdpEndpoints(vertx, config.bindAddress(), prepared.udp(), router, nodeId);
+        // A UDP visitor never sends a PROXY header: it is its own client, once per visitor address.
+        this.udpEndpoints = new dev.burrow.edge.udp.UdpEndpoints(vertx, config.bindAddress(), prepared.udp(), router, nodeId)
+                .visitorCheck((endpoint, visitor) -> chains.onConnect(
+                        new dev.burrow.edge.chain.PublicConnection(visitor, visitor, endpoint.port(), false), endpoint));
         this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
         List<String> tokens = new ArrayList<>(config.authtokens());
         tokens.add(dataDirectory.devAuthtoken());

@@ -20,6 +20,7 @@ public final class UdpEndpointBuilder {
     private int port;
     private Duration idleTimeout = UdpFlowSettings.DEFAULT_IDLE_TIMEOUT;
     private int maxFlows = UdpFlowSettings.DEFAULT_MAX_FLOWS;
+    private dev.burrow.protocol.EndpointSettings settings = dev.burrow.protocol.EndpointSettings.DEFAULTS;
 
     UdpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
@@ -46,6 +47,16 @@ public final class UdpEndpointBuilder {
         return this;
     }
 
+    /**
+     * The endpoint's traffic policy (ngrok's Traffic Policy document, YAML or JSON). Its {@code on_tcp_connect} phase
+     * ({@code restrict-ips}, {@code deny}) runs at the edge once per visitor address: a refused visitor's datagrams are
+     * dropped there and counted, and never reach this agent.
+     */
+    public UdpEndpointBuilder trafficPolicy(String document) {
+        this.settings = settings.withTrafficPolicy(document);
+        return this;
+    }
+
     /** What the endpoint's flows carried and dropped, live. */
     public UdpStats stats() {
         return stats;
@@ -54,15 +65,15 @@ public final class UdpEndpointBuilder {
     /** Binds the endpoint and forwards every visitor's datagrams to {@code upstream} ("host:port"). */
     public Future<Forwarder> forward(String upstream) {
         HostPort target;
-        UdpFlowSettings settings;
+        UdpFlowSettings flows;
         try {
             target = HostPort.parse(upstream, "upstream");
-            settings = new UdpFlowSettings(idleTimeout, maxFlows);
+            flows = new UdpFlowSettings(idleTimeout, maxFlows);
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
         URI uri = URI.create("udp://" + target);
-        return engine.forward(EndpointSpec.udp(port, uri.toString()), uri,
-                (vertx, options) -> new UdpForwarder(vertx, target, settings, stats));
+        return engine.forward(EndpointSpec.udp(port, uri.toString(), settings), uri,
+                (vertx, options) -> new UdpForwarder(vertx, target, flows, stats));
     }
 }

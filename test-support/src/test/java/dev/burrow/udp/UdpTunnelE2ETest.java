@@ -63,6 +63,7 @@ class UdpTunnelE2ETest {
     private static AgentProcess agent;
     private static int dnsPort;
     private static int echoPort;
+    private static int guardedPort;
 
     @BeforeAll
     static void startAll() throws IOException {
@@ -84,10 +85,19 @@ class UdpTunnelE2ETest {
                     upstream: udp://%s
                   - name: echo
                     upstream: udp://%s
-                """.formatted(dns.address(), echo.address()));
+                  - name: guarded
+                    upstream: udp://%s
+                    traffic_policy:
+                      on_tcp_connect:
+                        - actions:
+                            - type: restrict-ips
+                              config:
+                                allow: [127.0.0.1/32]
+                """.formatted(dns.address(), echo.address(), dns.address()));
         agent = AgentProcess.startAll(edge).name("agent-udp").startTimeout(LOADED_MACHINE_START).arg("--config", config.toString()).start();
         dnsPort = publicPort("dns");
         echoPort = publicPort("echo");
+        guardedPort = publicPort("guarded");
     }
 
     @AfterAll
@@ -183,7 +193,9 @@ class UdpTunnelE2ETest {
                 assertArrayEquals(sent, Arrays.copyOf(reply, got.getLength()), "echo of the " + size + "-byte datagram");
             }
         }
-        assertEquals(0.0, OpsMetrics.sum(edge, "burrow_udp_datagrams_dropped_total"), "nothing dropped at the edge");
+        double dropped = OpsMetrics.sum(edge, "burrow_udp_datagrams_dropped_total")
+                - OpsMetrics.sum(edge, "burrow_udp_datagrams_dropped_total{reason=\"refused\"");
+        assertEquals(0.0, dropped, "nothing dropped at the edge (but what a policy refused)");
     }
 
     private static JsonObject tunnel(String name) {
@@ -194,6 +206,44 @@ class UdpTunnelE2ETest {
             }
         }
         throw new AssertionError("no tunnel " + name + " in " + tunnels.encodePrettily());
+    }
+
+    /**
+     * restrict-ips on a UDP endpoint holds per datagram source: dig from 127.0.0.1 gets its answer, the same query from
+     * 127.0.0.2 gets none (its datagrams are dropped at the edge and counted as refused), and the upstream answers only
+     * the allowed one.
+     */
+    @Test
+    void restrictIpsDropsARefusedVisitorsDatagramsAtTheEdge() throws Exception {
+        double refusedBefore = Math.max(0, OpsMetrics.sum(edge, "burrow_udp_datagrams_dropped_total{reason=\"refused\""));
+        DigRun allowed = digOnce(guardedPort, "127.0.0.1", name(3));
+        assertEquals(address(3), allowed.answers().get(name(3)), "dig from 127.0.0.1: " + allowed.output());
+        DigRun refused = digOnce(guardedPort, "127.0.0.2", name(4));
+        assertTrue(refused.answers().isEmpty(), "dig from 127.0.0.2 got an answer: " + refused.output());
+        assertTrue(refused.output().contains("timed out") || refused.output().contains("no servers could be reached"),
+                refused.output());
+        double refusedAfter = OpsMetrics.sum(edge, "burrow_udp_datagrams_dropped_total{reason=\"refused\"");
+        assertTrue(refusedAfter >= refusedBefore + 1, "refused datagrams counted: " + refusedBefore + " -> " + refusedAfter);
+    }
+
+    /** One query to {@code port} from {@code source}, one try of 2 s. */
+    private static DigRun digOnce(int port, String source, String name) throws IOException, InterruptedException {
+        Process dig = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(port), "-b", source,
+                "+noall", "+answer", "+tries=1", "+time=2", name).redirectErrorStream(true).start();
+        try {
+            String out = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(dig.waitFor(30, TimeUnit.SECONDS), "dig did not finish");
+            Map<String, String> answers = new TreeMap<>();
+            for (String line : out.split("\n")) {
+                Matcher m = ANSWER.matcher(line);
+                if (m.matches()) {
+                    answers.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
+                }
+            }
+            return new DigRun(answers, out);
+        } finally {
+            dig.destroyForcibly();
+        }
     }
 
     /** dig's answers (name → address) to the names in {@code batch}, sent one by one from {@code sourcePort} (0: any). */

@@ -172,7 +172,8 @@ final class AgentRunner implements TunnelControl {
     private Future<Forwarder> open(BurrowSession connected, EndpointPlan plan) {
         if (plan.proto().equals("udp")) {
             dev.burrow.agent.UdpEndpointBuilder udp = connected.udpEndpoint().port(plan.remotePort())
-                    .idleTimeout(plan.udp().idleTimeout()).maxFlows(plan.udp().maxFlows());
+                    .idleTimeout(plan.udp().idleTimeout()).maxFlows(plan.udp().maxFlows())
+                    .trafficPolicy(plan.trafficPolicy().document());
             udpStats.put(plan.name(), udp.stats());
             return udp.forward(plan.upstream().getAuthority());
         }

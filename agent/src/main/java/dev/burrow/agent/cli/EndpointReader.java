@@ -29,10 +29,6 @@ final class EndpointReader {
         if (endpoint == null || !(node instanceof YamlTree.Mapping entry) || !entry.keyLines().containsKey("traffic_policy")) {
             return endpoint;
         }
-        if (endpoint.proto().equals("udp")) {
-            problem(entry.keyLines().get("traffic_policy"), "endpoint \"" + endpoint.name() + "\": traffic_policy applies to http and tcp endpoints only; delete it");
-            return null;
-        }
         try {
             return endpoint.withTrafficPolicy(TrafficPolicyFile.fromConfig(path, java.nio.file.Files.readAllLines(path),
                     entry.keyLines().get("traffic_policy")));

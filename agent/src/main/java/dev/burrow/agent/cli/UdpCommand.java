@@ -26,6 +26,11 @@ final class UdpCommand extends TunnelCommand {
             description = "Visitors served at once; datagrams of more are dropped and counted (default 1024).")
     int maxFlows = UdpFlowSettings.DEFAULT_MAX_FLOWS;
 
+    @Option(names = "--traffic-policy-file", paramLabel = "FILE",
+            description = "A traffic policy (ngrok's Traffic Policy, YAML or JSON); its on_tcp_connect phase (restrict-ips, "
+                    + "deny) runs at the edge once per visitor address.")
+    java.nio.file.Path trafficPolicyFile;
+
     HostPort target() {
         if (remotePort < 0 || remotePort > 65535) {
             throw new IllegalArgumentException("invalid --remote-port " + remotePort + ": not between 1 and 65535");
@@ -43,6 +48,6 @@ final class UdpCommand extends TunnelCommand {
         HostPort target = target();
         UdpFlowSettings flows = flowSettings();
         return runOne(settings -> new EndpointPlan("command_line", "udp", URI.create("udp://" + target),
-                null, null, remotePort, false, false, false).withUdp(flows));
+                null, null, remotePort, false, false, false).withUdp(flows).withTrafficPolicy(TrafficPolicyFile.read(trafficPolicyFile)));
     }
 }

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * With PROXY protocol on, a header from a peer outside the trusted ranges could claim any client address: such a
- * connection is closed before anything is relayed, so no module and no upstream ever believes it.
+ * connection is closed before anything is relayed, so no module and no upstream ever believes it. A connection whose
+ * listener reads no PROXY header (a UDP visitor) is its own client and passes.
  */
 public final class ProxyTrustModule implements ConnectionModule {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyTrustModule.class);
@@ -27,7 +28,7 @@ public final class ProxyTrustModule implements ConnectionModule {
 
     @Override
     public Future<Verdict> onConnect(PublicConnection connection, Endpoint endpoint) {
-        if (!settings.enabled() || trust.trusts(connection.peer())) {
+        if (!settings.enabled() || !connection.proxied() || trust.trusts(connection.peer())) {
             return Chains.PROCEED;
         }
         LOG.warn("closing a connection from {}: it is not in --proxy-protocol-trusted {}, so its PROXY header "

@@ -227,10 +227,11 @@ public final class EndpointBinder {
                     .compose(endpoint -> openOrUnbind(udpListeners, endpoint, sessionId)));
         }
         int start = range.low() + ThreadLocalRandom.current().nextInt(range.size());
-        return policy.checkUdpPort(principal, 0).compose(ok -> tryUdpPort(range, start, 0, sessionId, ownerKey, linkEpoch));
+        return policy.checkUdpPort(principal, 0).compose(ok -> tryUdpPort(range, start, 0, sessionId, ownerKey, linkEpoch, settings));
     }
 
-    private Future<Endpoint> tryUdpPort(PortRange range, int start, int attempt, String sessionId, String ownerKey, long linkEpoch) {
+    private Future<Endpoint> tryUdpPort(PortRange range, int start, int attempt, String sessionId, String ownerKey, long linkEpoch,
+                                        EndpointSettings settings) {
         if (attempt >= Math.min(PORT_ATTEMPTS, range.size())) {
             return Future.failedFuture(new EndpointException(ErrorCode.PORT_UNAVAILABLE,
                     "no free UDP port in this edge's range " + range + " (tried " + attempt + ")"));
@@ -239,10 +240,10 @@ public final class EndpointBinder {
         // A random port never lands on a reserved one, whoever reserved it (as for TCP).
         return registry.lookupPort(EndpointProtocol.UDP, port).compose(existing -> existing != null
                 ? Future.succeededFuture(false) : policy.isPortUnreserved(Reservation.Kind.UDP_PORT, port)).compose(free -> !free
-                ? tryUdpPort(range, start, attempt + 1, sessionId, ownerKey, linkEpoch)
-                : registry.bind(EndpointClaim.port(EndpointProtocol.UDP, port, sessionId, ownerKey, linkEpoch))
+                ? tryUdpPort(range, start, attempt + 1, sessionId, ownerKey, linkEpoch, settings)
+                : registry.bind(EndpointClaim.port(EndpointProtocol.UDP, port, sessionId, ownerKey, linkEpoch).withSettings(settings.withPooling(false)))
                 .compose(endpoint -> openOrUnbind(udpListeners, endpoint, sessionId))
-                .recover(error -> tryUdpPort(range, start, attempt + 1, sessionId, ownerKey, linkEpoch)));
+                .recover(error -> tryUdpPort(range, start, attempt + 1, sessionId, ownerKey, linkEpoch, settings)));
     }
 
     private Future<Endpoint> openOrUnbind(PortListeners listeners, Endpoint endpoint, String sessionId) {

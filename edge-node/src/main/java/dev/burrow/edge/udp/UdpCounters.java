@@ -19,6 +19,8 @@ public final class UdpCounters {
     final AtomicLong droppedReplyQueue = new AtomicLong();
     /** A reply to an address that has not sent to the port lately (the edge is no reflector). */
     final AtomicLong droppedUnknownVisitor = new AtomicLong();
+    /** The endpoint's traffic policy refused the visitor, or had not decided yet. */
+    final AtomicLong droppedRefused = new AtomicLong();
 
     public long fromVisitors() {
         return fromVisitors.get();
@@ -30,7 +32,7 @@ public final class UdpCounters {
 
     public long dropped() {
         return droppedTooLarge.get() + droppedLinkQueue.get() + droppedNoAgent.get() + droppedReplyQueue.get()
-                + droppedUnknownVisitor.get();
+                + droppedUnknownVisitor.get() + droppedRefused.get();
     }
 
     public void register(MeterRegistry metrics) {
@@ -43,6 +45,7 @@ public final class UdpCounters {
         dropped(metrics, "no_agent", droppedNoAgent, "no live link to the endpoint's agent");
         dropped(metrics, "unknown_visitor", droppedUnknownVisitor, "a reply to an address that did not send lately");
         dropped(metrics, "reply_queue_full", droppedReplyQueue, "replies waiting for the public socket passed the bound");
+        dropped(metrics, "refused", droppedRefused, "the endpoint's traffic policy refused the visitor (or was still deciding)");
     }
 
     private static void dropped(MeterRegistry metrics, String reason, AtomicLong counter, String why) {

@@ -41,6 +41,7 @@ public final class UdpEndpoints implements PortListeners {
     private final String nodeName;
     private final UdpCounters counters = new UdpCounters();
     private final Map<String, Future<UdpPort>> ports = new ConcurrentHashMap<>();
+    private volatile VisitorCheck visitorCheck = VisitorCheck.ALLOW_ALL;
 
     public UdpEndpoints(Vertx vertx, String bindAddress, UdpSettings settings, AgentLinks links, String nodeName) {
         this.vertx = vertx;
@@ -52,6 +53,12 @@ public final class UdpEndpoints implements PortListeners {
 
     public UdpSettings settings() {
         return settings;
+    }
+
+    /** Who may send to the endpoints (the connection phase of the module chain); call before any port opens. */
+    public UdpEndpoints visitorCheck(VisitorCheck check) {
+        this.visitorCheck = check;
+        return this;
     }
 
     @Override
@@ -71,7 +78,7 @@ public final class UdpEndpoints implements PortListeners {
         Promise<UdpPort> opened = Promise.promise();
         context.runOnContext(v -> vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(RECEIVE_BUFFER))
                 .listen(endpoint.port(), bindAddress)
-                .map(socket -> new UdpPort(socket, context, endpoint, links, nodeName, settings.maxDatagram(), counters))
+                .map(socket -> new UdpPort(socket, context, endpoint, links, nodeName, settings.maxDatagram(), counters, visitorCheck))
                 .onSuccess(port -> LOG.info("UDP endpoint listening on {}:{}", bindAddress, endpoint.port()))
                 .onComplete(opened));
         return opened.future();

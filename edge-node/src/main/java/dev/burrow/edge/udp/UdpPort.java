@@ -43,6 +43,8 @@ final class UdpPort {
     private final ArrayDeque<Datagram> waiting = new ArrayDeque<>();
     private final AtomicLong repliesInFlight = new AtomicLong();
     private final RecentVisitors visitors = new RecentVisitors(VISITOR_EXPIRY);
+    private final VisitorCheck visitorCheck;
+    private final VisitorVerdicts verdicts = new VisitorVerdicts(VISITOR_EXPIRY);
     private volatile Endpoint endpoint;
     private MuxStream stream;
     private boolean opening;
@@ -50,8 +52,9 @@ final class UdpPort {
     private int waitingBytes;
 
     UdpPort(DatagramSocket socket, Context context, Endpoint endpoint, AgentLinks links, String nodeName, int maxDatagram,
-            UdpCounters counters) {
+            UdpCounters counters, VisitorCheck visitorCheck) {
         this.socket = socket;
+        this.visitorCheck = visitorCheck;
         this.context = context;
         this.endpoint = endpoint;
         this.links = links;
@@ -63,7 +66,11 @@ final class UdpPort {
 
     /** The registry's newest view of the endpoint (another session may serve it after a reconnect). */
     void endpoint(Endpoint newer) {
+        Endpoint older = this.endpoint;
         this.endpoint = newer;
+        if (!java.util.Objects.equals(older.settings().trafficPolicy(), newer.settings().trafficPolicy())) {
+            context.runOnContext(v -> verdicts.clear());
+        }
     }
 
     int port() {
@@ -91,6 +98,10 @@ final class UdpPort {
             return;
         }
         Datagram datagram = new Datagram(Datagram.address(packet.sender().hostAddress(), packet.sender().port()), packet.data());
+        if (!admitted(datagram.address(), packet.sender())) {
+            counters.droppedRefused.incrementAndGet();
+            return;
+        }
         visitors.seen(datagram.address());
         if (stream != null) {
             if (!stream.writeDatagram(datagram)) {
@@ -107,6 +118,32 @@ final class UdpPort {
         if (!opening) {
             openStream();
         }
+    }
+
+    /**
+     * Whether the visitor passed the connection phase: asked once per visitor address and remembered. Datagrams that
+     * arrive while an asynchronous decision is pending are dropped (UDP has no backpressure to hold them with).
+     */
+    private boolean admitted(String address, io.vertx.core.net.SocketAddress sender) {
+        Endpoint current = endpoint;
+        if (!current.settings().hasTrafficPolicy()) {
+            return true;
+        }
+        VisitorVerdicts.Decision known = verdicts.get(address);
+        if (known != null) {
+            return known == VisitorVerdicts.Decision.ALLOWED;
+        }
+        io.vertx.core.Future<dev.burrow.policy.Verdict> verdict = visitorCheck.check(current, sender);
+        if (verdict.isComplete()) {
+            boolean allowed = verdict.succeeded() && verdict.result() instanceof dev.burrow.policy.Verdict.Proceed;
+            verdicts.put(address, allowed ? VisitorVerdicts.Decision.ALLOWED : VisitorVerdicts.Decision.REFUSED);
+            return allowed;
+        }
+        verdicts.put(address, VisitorVerdicts.Decision.PENDING);
+        verdict.onComplete(ar -> context.runOnContext(v -> verdicts.put(address,
+                ar.succeeded() && ar.result() instanceof dev.burrow.policy.Verdict.Proceed
+                        ? VisitorVerdicts.Decision.ALLOWED : VisitorVerdicts.Decision.REFUSED)));
+        return false;
     }
 
     private void openStream() {

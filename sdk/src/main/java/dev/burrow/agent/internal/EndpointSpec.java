@@ -27,7 +27,12 @@ public record EndpointSpec(String proto, String hostname, String subdomain, int 
     }
 
     public static EndpointSpec udp(int port, String upstream) {
-        return new EndpointSpec("udp", null, null, port, upstream, EndpointSettings.DEFAULTS);
+        return udp(port, upstream, EndpointSettings.DEFAULTS);
+    }
+
+    /** A UDP endpoint; of its settings only the traffic policy's {@code on_tcp_connect} applies, per visitor address. */
+    public static EndpointSpec udp(int port, String upstream, EndpointSettings settings) {
+        return new EndpointSpec("udp", null, null, port, upstream, settings);
     }
 
     public boolean pooling() {
