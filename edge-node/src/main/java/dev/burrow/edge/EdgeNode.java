@@ -110,6 +110,8 @@ public final class EdgeNode {
     private volatile boolean listening;
     private volatile boolean draining;
     private volatile int httpPort;
+    /** Whether every relay link was up at least once since the node started (see {@link #startupRelayProblem}). */
+    private volatile boolean relaysUpOnce;
     private volatile int tunnelPort;
     private volatile int relayPort;
     private volatile int opsPort;
@@ -217,9 +219,24 @@ public final class EdgeNode {
                         "not joined to the cluster"))
                 .check("listening", dev.burrow.edge.ops.Readiness.unless(() -> listening, "listeners not up"))
                 .check("majority", () -> clusterNode.minorityProblem(configured))
-                .check("relays", () -> listening ? clusterNode.relayProblem() : null)
+                .check("relays", this::startupRelayProblem)
                 .check("store", storeProbe::problem)
                 .check("draining", dev.burrow.edge.ops.Readiness.unless(() -> !draining, "draining"));
+    }
+
+    /**
+     * Relay links gate readiness while the node starts: once all were up, a peer that drains or dies must not take this
+     * node out of its load balancer as well (with every node doing so, a rolling restart emptied the balancer).
+     */
+    private String startupRelayProblem() {
+        if (!listening || relaysUpOnce) {
+            return null;
+        }
+        String problem = clusterNode.relayProblem();
+        if (problem == null) {
+            relaysUpOnce = true;
+        }
+        return problem;
     }
 
     /** The TCP ports bound in this region, with each endpoint's tenant, for the other regions. */

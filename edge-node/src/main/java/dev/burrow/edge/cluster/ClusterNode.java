@@ -207,8 +207,8 @@ public final class ClusterNode implements MembershipListener {
     /** Null while this node has a ready relay link to every other node, else how many are missing. */
     public String relayProblem() {
         int peers = relays.peers().size();
-        int ready = relays.readyCount();
-        return ready >= peers ? null : "relay links to " + (peers - ready) + " of " + peers + " other node(s) are not up";
+        int missing = relays.missingCount();
+        return missing == 0 ? null : "relay links to " + missing + " of " + peers + " other node(s) are not up";
     }
 
     /** Agent-link addresses of the other nodes, for {@code auth_result.edgeNodes}. */

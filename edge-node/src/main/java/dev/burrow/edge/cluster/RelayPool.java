@@ -49,6 +49,8 @@ public final class RelayPool {
         private volatile StreamMultiplexer mux;
         private volatile boolean ready;
         private volatile boolean removed;
+        /** The peer closed its link saying it is going away (a drain, a stop): it is leaving, not broken. */
+        private volatile boolean leaving;
         private long retryMillis = 100;
 
         Peer(NodeInfo info, Context context) {
@@ -163,6 +165,14 @@ public final class RelayPool {
         return (int) peers.values().stream().filter(Peer::isReady).count();
     }
 
+    /**
+     * Peers whose link is not ready though it should be: not those that closed it saying they go away (a drain or a
+     * stop announces itself that way, before the peer leaves the cluster's membership).
+     */
+    public int missingCount() {
+        return (int) peers.values().stream().filter(peer -> !peer.isReady() && !peer.leaving).count();
+    }
+
     public List<NodeInfo> peers() {
         return peers.values().stream().map(Peer::info).toList();
     }
@@ -197,6 +207,7 @@ public final class RelayPool {
             mux.controlHandler(message -> {
                 if (message instanceof ControlMessage.AuthResult result && result.ok()) {
                     peer.ready = true;
+                    peer.leaving = false;
                     peer.retryMillis = 100;
                     LOG.info("{}: ready", mux.name());
                 } else if (message instanceof ControlMessage.AuthResult result) {
@@ -208,6 +219,7 @@ public final class RelayPool {
             });
             mux.closeHandler(reason -> {
                 peer.ready = false;
+                peer.leaving = reason.byPeer() && reason.code() == ErrorCode.GOING_AWAY;
                 LOG.info("{}: closed: {}", mux.name(), reason);
                 retry(peer);
             });
