@@ -52,7 +52,7 @@ for tool in dpkg-deb tar python3 curl ldd; do command -v "$tool" >/dev/null || d
 if [ "$REBUILD" = 1 ] || [ ! -f "$AGENT_JAR" ] || [ ! -f "$EDGE_JAR" ]; then
   log "mvn package (tests skipped)"
   # shellcheck disable=SC2086
-  (cd "$REPO_ROOT" && mvn -B -q ${MVN_ARGS:-} -DskipTests package -pl shared,sdk,edge-node,agent)
+  (cd "$REPO_ROOT" && mvn -B -q ${MVN_ARGS:-} -DskipTests package -pl shared,policy,sdk,edge-node,agent)
 fi
 
 # 0.1.0-SNAPSHOT -> 0.1.0 for jpackage (numbers only) and 0.1.0~SNAPSHOT for Debian (sorts before 0.1.0).

@@ -21,7 +21,7 @@ die() { echo "verify-images: ERROR: $*" >&2; exit 1; }
 log() { echo "verify-images: $*" >&2; }
 [ "$(id -u)" = 0 ] || die "run as root (chroot and network namespaces need it)"
 for c in jq tar unshare chroot curl python3; do command -v "$c" >/dev/null || die "$c not found"; done
-[ "$INSIDE" = 1 ] || for t in "$EDGE_TAR" "$AGENT_TAR"; do [ -f "$t" ] || die "$t not found: build it with mvn -Pimages -pl shared,sdk,edge-node,agent package -DskipTests -Dburrow.image.base=..."; done
+[ "$INSIDE" = 1 ] || for t in "$EDGE_TAR" "$AGENT_TAR"; do [ -f "$t" ] || die "$t not found: build it with mvn -Pimages -pl shared,policy,sdk,edge-node,agent package -DskipTests -Dburrow.image.base=..."; done
 
 if [ "$INSIDE" = 0 ]; then
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/burrow-images.XXXXXX")
