@@ -49,12 +49,13 @@ if [ "$REBUILD" = 1 ] || [ ! -d test-support/target/classes/dev/burrow/testsuppo
   log "building (mvn -B -q -DskipTests package)"
   mvn -B -q -DskipTests package
 fi
-# The classpath is resolved inside the reactor (-am with the compile phase), so our own modules come from their
-# target/classes and the local Maven repository never needs them (a machine that never ran `mvn install`).
+# The classpath is resolved inside the reactor (-am with the package phase, tests skipped: the agent's tests use the
+# SDK's test jar, which the resolution asks for too), so our own modules come from the reactor and the local Maven
+# repository never needs them (a machine that never ran `mvn install`).
 # A relative outputFile is resolved per module: test-support writes its own.
 CP_FILE=$REPO_ROOT/test-support/target/scale-classpath.txt
 if [ ! -s "$CP_FILE" ] || [ "$REBUILD" = 1 ] || [ test-support/pom.xml -nt "$CP_FILE" ]; then
-  mvn -B -q -pl test-support -am compile dependency:build-classpath \
+  mvn -B -q -pl test-support -am -DskipTests package dependency:build-classpath \
     -Dmdep.outputFile=target/scale-classpath.txt -Dmdep.includeScope=runtime
 fi
 # Run from a private copy of our own classes and jars: a build in the same tree (mvn verify, install) during the
