@@ -34,6 +34,8 @@ public final class SteadyLoad {
     public static final class NodeCounts {
         public final AtomicInteger succeeded = new AtomicInteger();
         public final AtomicInteger refused = new AtomicInteger();
+        /** Connections reset before any byte of answer, sent again to another node (when balancing). */
+        public final AtomicInteger resetUnanswered = new AtomicInteger();
         public final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         volatile boolean stopped;
         volatile boolean ready = true;
@@ -41,7 +43,7 @@ public final class SteadyLoad {
         @Override
         public String toString() {
             return "ok=" + succeeded.get() + " failed=" + failures.size() + " refused=" + refused.get()
-                    + (failures.isEmpty() ? "" : " " + failures.subList(0, Math.min(5, failures.size())));
+                    + " reset-unanswered=" + resetUnanswered.get() + (failures.isEmpty() ? "" : " " + failures.subList(0, Math.min(5, failures.size())));
         }
     }
 
@@ -173,9 +175,11 @@ public final class SteadyLoad {
     }
 
     /**
-     * One request; false when the connection was refused (then it may go to another node, as haproxy's default
-     * {@code retry-on connect-failure} does). A connection that was accepted and then closed or reset without an
-     * answer is a failure: the request may have reached the node, and a load balancer cannot know it is safe to resend.
+     * One request; false when it may go to another node: the connection was refused (haproxy's default
+     * {@code retry-on conn-failure}), or, when balancing, reset before a single byte of answer came back (haproxy's
+     * {@code retry-on empty-response}, safe for this GET: a stopping node's kernel resets the connections still in its
+     * accept queue, which the edge never read). A connection answered in part, or closed cleanly without an answer, is
+     * a failure.
      */
     private boolean once(EdgeProcess node, NodeCounts nodeCounts, long n, Duration timeout) {
         try (Socket socket = new Socket()) {
@@ -189,7 +193,17 @@ public final class SteadyLoad {
             socket.setSoTimeout((int) timeout.toMillis());
             socket.getOutputStream().write(("GET /echo?load=" + n + " HTTP/1.1\r\nHost: " + node.hostHeader(name)
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(received);
+            } catch (java.net.SocketException reset) {
+                if (retryRefused && received.size() == 0) {
+                    nodeCounts.resetUnanswered.incrementAndGet();
+                    return false;
+                }
+                throw reset;
+            }
+            String response = received.toString(StandardCharsets.UTF_8);
             if (response.startsWith("HTTP/1.1 200")) {
                 nodeCounts.succeeded.incrementAndGet();
             } else {
