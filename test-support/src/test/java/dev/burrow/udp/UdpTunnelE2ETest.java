@@ -116,7 +116,18 @@ class UdpTunnelE2ETest {
         return "10.53." + (i / 200) + "." + (i % 200 + 1);
     }
 
+    /** The endpoint's public port, once the agent has bound it (its endpoints bind one after another). */
     private static int publicPort(String name) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (AgentApi.tunnels(agent).stream().noneMatch(item -> ((JsonObject) item).getString("name").equals(name))
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
         for (Object item : AgentApi.tunnels(agent)) {
             JsonObject tunnel = (JsonObject) item;
             if (tunnel.getString("name").equals(name)) {
