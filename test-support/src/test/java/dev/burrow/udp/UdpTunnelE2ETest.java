@@ -239,22 +239,8 @@ class UdpTunnelE2ETest {
 
     /** One query to {@code port} from {@code source}, one try of 2 s. */
     private static DigRun digOnce(int port, String source, String name) throws IOException, InterruptedException {
-        Process dig = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(port), "-b", source,
-                "+noall", "+answer", "+tries=1", "+time=2", name).redirectErrorStream(true).start();
-        try {
-            String out = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(dig.waitFor(30, TimeUnit.SECONDS), "dig did not finish");
-            Map<String, String> answers = new TreeMap<>();
-            for (String line : out.split("\n")) {
-                Matcher m = ANSWER.matcher(line);
-                if (m.matches()) {
-                    answers.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
-                }
-            }
-            return new DigRun(answers, out);
-        } finally {
-            dig.destroyForcibly();
-        }
+        return run(List.of("dig", "@127.0.0.1", "-p", Integer.toString(port), "-b", source,
+                "+noall", "+answer", "+tries=1", "+time=2", name));
     }
 
     /** dig's answers (name → address) to the names in {@code batch}, sent one by one from {@code sourcePort} (0: any). */
@@ -272,6 +258,11 @@ class UdpTunnelE2ETest {
             command.add(2, "-b");
             command.add(3, "127.0.0.1#" + sourcePort);
         }
+        return run(command);
+    }
+
+    /** Runs dig to its end (bounded) and reads its answer lines. */
+    private static DigRun run(List<String> command) throws IOException, InterruptedException {
         Process dig = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             String out = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
