@@ -282,19 +282,5 @@ class EndpointPolicyChainTest {
             return Future.succeededFuture(Verdict.PROCEED);
         }
 
-        @Override
-        public Verdict onResponse(PolicyResponse response) {
-            return Verdict.PROCEED;
-        }
-
-        @Override
-        public ResponseBodyEncoder responseBodyEncoder() {
-            return null;
-        }
-
-        @Override
-        public List<TrailEntry> trail() {
-            return List.of();
-        }
     }
 }

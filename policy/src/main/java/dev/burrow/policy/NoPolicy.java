@@ -2,8 +2,6 @@ package dev.burrow.policy;
 
 import io.vertx.core.Future;
 
-import java.util.List;
-
 /** The empty policy: no allocation per exchange beyond what the caller already made. */
 final class NoPolicy implements TrafficPolicy, PolicyExchange {
     static final NoPolicy INSTANCE = new NoPolicy();
@@ -30,20 +28,5 @@ final class NoPolicy implements TrafficPolicy, PolicyExchange {
     @Override
     public Future<Verdict> onRequest() {
         return PROCEED;
-    }
-
-    @Override
-    public Verdict onResponse(PolicyResponse response) {
-        return Verdict.PROCEED;
-    }
-
-    @Override
-    public ResponseBodyEncoder responseBodyEncoder() {
-        return null;
-    }
-
-    @Override
-    public List<TrailEntry> trail() {
-        return List.of();
     }
 }

@@ -19,11 +19,17 @@ public interface PolicyExchange {
      * The {@code on_http_response} phase, on the agent's response head before any of it is sent. A terminating verdict
      * replaces the response (the agent's body is then discarded).
      */
-    Verdict onResponse(PolicyResponse response);
+    default Verdict onResponse(PolicyResponse response) {
+        return Verdict.PROCEED;
+    }
 
     /** How to re-encode the response body (compression), decided by {@link #onResponse}; null to send it as is. */
-    ResponseBodyEncoder responseBodyEncoder();
+    default ResponseBodyEncoder responseBodyEncoder() {
+        return null;
+    }
 
     /** Rules matched and actions run so far, in order, for the inspector, the access log and {@code policy test}. */
-    List<TrailEntry> trail();
+    default List<TrailEntry> trail() {
+        return List.of();
+    }
 }

@@ -3,10 +3,7 @@ package dev.burrow.edge.chain;
 import dev.burrow.policy.ConnectionFacts;
 import dev.burrow.policy.PolicyExchange;
 import dev.burrow.policy.PolicyRequest;
-import dev.burrow.policy.PolicyResponse;
-import dev.burrow.policy.ResponseBodyEncoder;
 import dev.burrow.policy.TrafficPolicy;
-import dev.burrow.policy.TrailEntry;
 import dev.burrow.policy.Verdict;
 import io.vertx.core.Future;
 
@@ -44,20 +41,5 @@ final class RefusingPolicy implements TrafficPolicy, PolicyExchange {
     @Override
     public Future<Verdict> onRequest() {
         return respond;
-    }
-
-    @Override
-    public Verdict onResponse(PolicyResponse response) {
-        return Verdict.PROCEED;
-    }
-
-    @Override
-    public ResponseBodyEncoder responseBodyEncoder() {
-        return null;
-    }
-
-    @Override
-    public List<TrailEntry> trail() {
-        return List.of();
     }
 }
