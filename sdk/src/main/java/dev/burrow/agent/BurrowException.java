@@ -34,6 +34,8 @@ public final class BurrowException extends RuntimeException {
         EDGE_UNREACHABLE,
         /** The link broke while the operation was in progress. */
         LINK_LOST,
+        /** The edge did not take a new traffic policy for a running endpoint (it does not compile, ...); the old one stays. */
+        POLICY_REFUSED,
         /** The edge broke the protocol or answered nonsense. */
         PROTOCOL,
         /** The session (or endpoint) was closed. */

@@ -32,7 +32,9 @@ public final class ControlCodec {
             Map.entry("endpoint_lookup", ControlMessage.EndpointLookup.class),
             Map.entry("endpoint_lookup_result", ControlMessage.EndpointLookupResult.class),
             Map.entry("goodbye", ControlMessage.Goodbye.class),
-            Map.entry("goodbye_result", ControlMessage.GoodbyeResult.class));
+            Map.entry("goodbye_result", ControlMessage.GoodbyeResult.class),
+            Map.entry("update_policy", ControlMessage.UpdatePolicy.class),
+            Map.entry("update_policy_result", ControlMessage.UpdatePolicyResult.class));
 
     private ControlCodec() {
     }

@@ -57,10 +57,32 @@ public sealed interface ControlMessage {
      * is set with a refusal that ends on its own ({@link ErrorCode#AUTH_RATE_LIMITED}): try again after that long.
      */
     record AuthResult(boolean ok, String sessionId, long heartbeatIntervalMillis, ErrorCode errorCode, String message,
-                      List<String> edgeNodes, long retryAfterMillis) implements ControlMessage {
+                      List<String> edgeNodes, long retryAfterMillis, List<String> features) implements ControlMessage {
+        /** The edge understands {@link UpdatePolicy}. */
+        public static final String FEATURE_UPDATE_POLICY = "update_policy";
+
         public AuthResult {
             edgeNodes = edgeNodes == null ? List.of() : List.copyOf(edgeNodes);
             retryAfterMillis = Math.max(0, retryAfterMillis);
+            features = features == null ? List.of() : List.copyOf(features);
+        }
+
+        public AuthResult(boolean ok, String sessionId, long heartbeatIntervalMillis, ErrorCode errorCode, String message,
+                          List<String> edgeNodes, long retryAfterMillis) {
+            this(ok, sessionId, heartbeatIntervalMillis, errorCode, message, edgeNodes, retryAfterMillis, List.of());
+        }
+
+        /**
+         * {@code features} (added later; empty from older edges) names the optional messages this edge understands, so
+         * an agent sends one only to an edge that named it.
+         */
+        public AuthResult withFeatures(List<String> edgeFeatures) {
+            return new AuthResult(ok, sessionId, heartbeatIntervalMillis, errorCode, message, edgeNodes, retryAfterMillis,
+                    edgeFeatures);
+        }
+
+        public boolean supports(String feature) {
+            return features.contains(feature);
         }
 
         public AuthResult(boolean ok, String sessionId, long heartbeatIntervalMillis, ErrorCode errorCode, String message,
@@ -106,6 +128,28 @@ public sealed interface ControlMessage {
 
         public EndpointSettings settings() {
             return EndpointSettings.fromOptions(options);
+        }
+    }
+
+    /**
+     * Agent to edge, only to an edge whose {@link AuthResult#features} name {@link AuthResult#FEATURE_UPDATE_POLICY}:
+     * replace the traffic policy of an endpoint the session serves, without rebinding it ({@code trafficPolicy} null
+     * or blank removes it). The edge compiles the document first: a bad one is refused and the old policy stays. On
+     * success the registry record changes, so every node that serves the endpoint applies the new policy from its next
+     * request or connection. Answered by {@link UpdatePolicyResult} with the same {@code requestId}.
+     */
+    record UpdatePolicy(long requestId, String endpointId, String trafficPolicy) implements ControlMessage {
+    }
+
+    /** Edge to agent: the answer to {@link UpdatePolicy}; on refusal {@code errorCode} and {@code message} say why. */
+    record UpdatePolicyResult(long requestId, boolean ok, ErrorCode errorCode, String message) implements ControlMessage {
+
+        public static UpdatePolicyResult accepted(long requestId) {
+            return new UpdatePolicyResult(requestId, true, null, null);
+        }
+
+        public static UpdatePolicyResult refused(long requestId, ErrorCode code, String message) {
+            return new UpdatePolicyResult(requestId, false, code, message);
         }
     }
 

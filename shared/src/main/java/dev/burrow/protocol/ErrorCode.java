@@ -45,6 +45,11 @@ public enum ErrorCode {
     NODE_DRAINING(117, TEMPORARY),
     /** The endpoint's traffic policy does not compile; the message reads {@code source:line:col: what to fix}. */
     INVALID_TRAFFIC_POLICY(118, PERMANENT),
+    /**
+     * A pooled endpoint joins a pool whose traffic policy is another: one address has one policy, so every member must
+     * carry the same document.
+     */
+    POOL_POLICY_MISMATCH(119, PERMANENT),
 
     // Multi-tenancy (docs/tenancy.md): refusals of a bind or a session, and why a live session was closed.
     /** The hostname is reserved by, or a custom domain of, another tenant. */

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * The agent's local API, shaped like ngrok's: {@code GET /api/tunnels} and {@code GET /api/tunnels/:name},
  * {@code POST /api/tunnels} to start one and {@code DELETE /api/tunnels/:name} to stop it, the same as
  * {@code /api/endpoints} in ngrok's newer shape (name, url, upstream.url); and
- * {@code GET /api/status} with the session's links to edge nodes.
+ * {@code GET /api/status} with the session's links to edge nodes; {@code PUT /api/endpoints/:name} (or
+ * {@code /api/tunnels/:name}) with {@code {"traffic_policy": ...}} changes a running endpoint's policy.
  * Requests whose Host header does not name this server are refused with 403 (see {@link HostCheck}).
  * Owns its HTTP server; {@link #close()} stops it.
  */
@@ -79,6 +80,10 @@ public final class AgentApiServer {
         router.post("/api/endpoints").handler(BodyHandler.create().setBodyLimit(MAX_REQUEST_BYTES))
                 .handler(ctx -> startTunnel(ctx, control, TunnelRequest::fromEndpointJson, TunnelInfo::toEndpointJson));
         router.delete("/api/endpoints/:name").handler(ctx -> stopTunnel(ctx, control, ctx.pathParam("name")));
+        router.put("/api/endpoints/:name").handler(BodyHandler.create().setBodyLimit(MAX_REQUEST_BYTES))
+                .handler(ctx -> updatePolicy(ctx, control, TunnelInfo::toEndpointJson));
+        router.put("/api/tunnels/:name").handler(BodyHandler.create().setBodyLimit(MAX_REQUEST_BYTES))
+                .handler(ctx -> updatePolicy(ctx, control, TunnelInfo::toJson));
         router.get("/api/status").handler(ctx -> json(ctx, 200, status.get().toJson()));
         if (inspector != null) {
             InspectRoutes.mount(vertx, router, inspector);
@@ -130,6 +135,27 @@ public final class AgentApiServer {
                 JsonObject answer = shown.apply(ar.result());
                 ctx.response().putHeader("Location", answer.getString("uri"));
                 json(ctx, 201, answer);
+            } else {
+                refusal(ctx, ar.cause());
+            }
+        });
+    }
+
+    /** 200 and the endpoint once the edge applies the new policy; 400 with the edge's file:line:col when it does not. */
+    private static void updatePolicy(RoutingContext ctx, TunnelControl control, Function<TunnelInfo, JsonObject> shown) {
+        String document;
+        try {
+            document = PolicyUpdateRequest.document(ctx.body().asJsonObject());
+        } catch (TunnelRequest.Refused refused) {
+            error(ctx, refused.status(), refused.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            error(ctx, 400, "the body must be a JSON object such as {\"traffic_policy\": \"...\"}");
+            return;
+        }
+        control.updatePolicy(ctx.pathParam("name"), document).onComplete(ar -> {
+            if (ar.succeeded()) {
+                json(ctx, 200, shown.apply(ar.result()));
             } else {
                 refusal(ctx, ar.cause());
             }

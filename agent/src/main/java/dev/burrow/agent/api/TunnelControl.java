@@ -14,6 +14,15 @@ public interface TunnelControl {
     /** Closes the endpoint named {@code name}; {@code false} when there is none. */
     Future<Boolean> stop(String name);
 
+    /**
+     * Replaces the traffic policy of the running endpoint {@code name} (null removes it) without rebinding it; fails with
+     * {@link TunnelRequest.Refused}: 404 when there is none, 400 when the edge cannot compile the document (its message
+     * reads {@code traffic_policy:LINE:COL: what}; the old policy stays).
+     */
+    default Future<TunnelInfo> updatePolicy(String name, String document) {
+        return Future.failedFuture(new TunnelRequest.Refused(405, "this agent does not change policies at run time"));
+    }
+
     /** For an agent API without run-time control: every start is refused with 405. */
     TunnelControl NONE = new TunnelControl() {
         @Override

@@ -51,6 +51,7 @@ final class AgentRunner implements TunnelControl {
     private final ConnectionStats stats = new ConnectionStats(System::nanoTime);
     private final ConsoleState console = new ConsoleState(VersionCommand.number(), stats);
     private Inspector inspector;
+    private Vertx vertx;
     private AgentSettings settings;
     private EventLog log;
 
@@ -58,7 +59,7 @@ final class AgentRunner implements TunnelControl {
     /** The live counters of each UDP endpoint, by name, for the agent API. */
     private final Map<String, dev.burrow.agent.forward.UdpStats> udpStats = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record Opened(String name, Forwarder forwarder, boolean inspected) {
+    private record Opened(String name, Forwarder forwarder, boolean inspected, PolicyFileWatch watch) {
     }
 
     AgentRunner(PrintStream out, PrintStream err, Map<String, String> environment) {
@@ -75,6 +76,7 @@ final class AgentRunner implements TunnelControl {
         responseTimeout = settings.responseTimeout();
         log = ConsoleChoice.open(settings.log(), out, console, environment);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        this.vertx = vertx;
         if (settings.inspect().enabled() && settings.webAddress() != null) {
             inspector = new Inspector(vertx, settings.inspect().maxExchanges(), settings.inspect().maxBodyBytes());
         }
@@ -123,7 +125,8 @@ final class AgentRunner implements TunnelControl {
 
     private Future<Opened> openAndReport(BurrowSession connected, EndpointPlan plan) {
         return open(connected, plan).recover(failure -> Future.failedFuture(plan.trafficPolicy().named(failure))).map(forwarder -> {
-            Opened endpoint = new Opened(plan.name(), forwarder, inspector != null && plan.inspect() && dev.burrow.protocol.BindProtocols.carriesHttp(plan.proto()));
+            Opened endpoint = new Opened(plan.name(), forwarder, inspector != null && plan.inspect() && dev.burrow.protocol.BindProtocols.carriesHttp(plan.proto()),
+                    PolicyFileWatch.start(vertx, plan.trafficPolicy(), forwarder, log));
             opened.add(endpoint);
             String line = forwarder.publicUrl() + " -> " + forwarder.upstream();
             console.forwarding(line);
@@ -163,32 +166,47 @@ final class AgentRunner implements TunnelControl {
         if (endpoint == null || !opened.remove(endpoint)) {
             return Future.succeededFuture(false);
         }
+        endpoint.watch().stop();
         console.stopped(endpoint.forwarder().publicUrl() + " -> " + endpoint.forwarder().upstream());
         log.log(LogEvent.info("Stopped " + endpoint.forwarder().publicUrl(), "stopped",
                 Map.of("name", name, "url", endpoint.forwarder().publicUrl())));
         return endpoint.forwarder().close().map(true);
     }
 
+    /** {@code PUT /api/endpoints/:name}: the endpoint's new policy, applied by the edge without a rebind. */
+    @Override
+    public Future<TunnelInfo> updatePolicy(String name, String document) {
+        Opened endpoint = opened.stream().filter(e -> e.name().equals(name)).findFirst().orElse(null);
+        if (endpoint == null) {
+            return Future.failedFuture(new TunnelRequest.Refused(404, "tunnel \"" + name + "\" not found"));
+        }
+        return endpoint.forwarder().updateTrafficPolicy(document).map(v -> {
+            log.log(LogEvent.info("Traffic policy of " + endpoint.forwarder().publicUrl() + " changed through the agent API",
+                    "policy changed", Map.of("name", name, "url", endpoint.forwarder().publicUrl())));
+            return info(endpoint);
+        }).recover(failure -> Future.failedFuture(PolicyRefusals.forApi(failure)));
+    }
+
     private Future<Forwarder> open(BurrowSession connected, EndpointPlan plan) {
         if (plan.proto().equals("udp")) {
             dev.burrow.agent.UdpEndpointBuilder udp = connected.udpEndpoint().port(plan.remotePort())
                     .idleTimeout(plan.udp().idleTimeout()).maxFlows(plan.udp().maxFlows())
-                    .trafficPolicy(plan.trafficPolicy().document());
+                    .trafficPolicy(plan.trafficPolicy().sent());
             udpStats.put(plan.name(), udp.stats());
             return udp.forward(plan.upstream().getAuthority());
         }
         if (plan.proto().equals(dev.burrow.protocol.BindProtocols.TLS)) {
             return connected.tlsEndpoint().hostname(plan.hostname()).subdomain(plan.subdomain()).pooling(plan.pooling())
-                    .trafficPolicy(plan.trafficPolicy().document())
+                    .trafficPolicy(plan.trafficPolicy().sent())
                     .onConnection(this::countConnection)
                     .forward(plan.upstream().getAuthority());
         }
         if (plan.proto().equals("tcp")) {
-            return connected.tcpEndpoint().port(plan.remotePort()).pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().document())
+            return connected.tcpEndpoint().port(plan.remotePort()).pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().sent())
                     .onConnection(this::countConnection)
                     .forward(plan.upstream().getAuthority());
         }
-        HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().document())
+        HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().sent())
                 .upstreamHttp2(plan.http2())
                 .httpsOnly(plan.proto().equals(dev.burrow.protocol.BindProtocols.HTTPS)).upstreamTls(plan.upstreamTls())
                 .responseTimeout(responseTimeout);

@@ -31,7 +31,7 @@ final class EndpointReader {
         }
         try {
             return endpoint.withTrafficPolicy(TrafficPolicyFile.fromConfig(path, java.nio.file.Files.readAllLines(path),
-                    entry.keyLines().get("traffic_policy")));
+                    entry.keyLines().get("traffic_policy")).ofConfigEndpoint(path, endpoint.name()));
         } catch (java.io.IOException e) {
             problem(entry.keyLines().get("traffic_policy"), "cannot read the traffic_policy of endpoint \"" + endpoint.name() + "\": " + e.getMessage());
             return null;

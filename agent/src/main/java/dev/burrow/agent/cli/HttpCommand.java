@@ -90,12 +90,17 @@ final class HttpCommand extends TunnelCommand {
                     + "and request before any reaches this agent.")
     java.nio.file.Path trafficPolicyFile;
 
+    @picocli.CommandLine.Mixin
+    LegacyPolicyFlags policyFlags = new LegacyPolicyFlags();
+
     @Override
     public Integer call() {
         Arguments arguments = arguments();
         dev.burrow.agent.forward.UpstreamTls tls = new dev.burrow.agent.forward.UpstreamTls(upstreamTlsVerify, upstreamTlsCas).validate();
+        TrafficPolicyFile policy = TrafficPolicyFile.read(trafficPolicyFile).withRulesFirst(policyFlags.rules(arguments.upstream()));
+        policy.sent();
         return runOne(settings -> new EndpointPlan("command_line", arguments.proto(), arguments.upstream(),
                 arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false)
-                .withUpstreamTls(tls).withTrafficPolicy(TrafficPolicyFile.read(trafficPolicyFile)));
+                .withUpstreamTls(tls).withTrafficPolicy(policy));
     }
 }

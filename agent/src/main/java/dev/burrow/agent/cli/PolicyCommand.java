@@ -1,8 +1,5 @@
 package dev.burrow.agent.cli;
 
-import dev.burrow.policy.InProcessRateLimitCounters;
-import dev.burrow.policy.PolicyCompiler;
-import dev.burrow.policy.PolicyEnvironment;
 import dev.burrow.policy.PolicyException;
 import dev.burrow.policy.TrafficPolicy;
 import picocli.CommandLine.Command;
@@ -41,10 +38,8 @@ final class PolicyCommand implements Runnable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the policy file " + file + ": " + e.getMessage(), e);
         }
-        PolicyEnvironment offline = PolicyEnvironment.of(null, new InProcessRateLimitCounters(System::nanoTime),
-                fields -> out.println("  log: " + fields));
         try {
-            return new PolicyCompiler(offline).compile(document, file.toString());
+            return PolicyCheck.compile(document, file.toString(), out);
         } catch (PolicyException e) {
             err.println(e.getMessage());
             return null;

@@ -11,8 +11,13 @@ import java.nio.file.Path;
  * An endpoint's traffic policy document and where it came from ({@code --traffic-policy-file}, or a config file's
  * {@code traffic_policy:}), so that the edge's compile errors, which name the bind's document, point at that place.
  */
-record TrafficPolicyFile(String document, String source, int lineOffset, int columnOffset) {
+record TrafficPolicyFile(String document, String source, int lineOffset, int columnOffset, Path watched,
+                         String configEndpoint, PolicyRules rulesFirst) {
     static final TrafficPolicyFile NONE = new TrafficPolicyFile(null, null, 0, 0);
+
+    TrafficPolicyFile(String document, String source, int lineOffset, int columnOffset) {
+        this(document, source, lineOffset, columnOffset, null, null, PolicyRules.NONE);
+    }
     private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile("^(\\d+):(\\d+): (.*)$", java.util.regex.Pattern.DOTALL);
     /** How the edge names a bind's policy document in its errors. */
     private static final String EDGE_SOURCE = "traffic_policy:";
@@ -23,7 +28,7 @@ record TrafficPolicyFile(String document, String source, int lineOffset, int col
             return NONE;
         }
         try {
-            return new TrafficPolicyFile(Files.readString(file), file.toString(), 0, 0);
+            return new TrafficPolicyFile(Files.readString(file), file.toString(), 0, 0, file, null, PolicyRules.NONE);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --traffic-policy-file " + file + ": " + e.getMessage());
         }
@@ -58,6 +63,64 @@ record TrafficPolicyFile(String document, String source, int lineOffset, int col
             document.append(line.isBlank() ? "" : line.substring(dedent)).append('\n');
         }
         return new TrafficPolicyFile(document.toString(), file.toString(), keyLine, dedent);
+    }
+
+    /** As read from a config file's endpoint {@code name}, so that a changed file can be read again. */
+    TrafficPolicyFile ofConfigEndpoint(Path configFile, String name) {
+        return new TrafficPolicyFile(document, source, lineOffset, columnOffset, configFile, name, rulesFirst);
+    }
+
+    /** With rules (from the older flags) that run before the document's own, in each phase. */
+    TrafficPolicyFile withRulesFirst(PolicyRules rules) {
+        return new TrafficPolicyFile(document, source, lineOffset, columnOffset, watched, configEndpoint, rules);
+    }
+
+    /** The file this policy comes from, to watch for changes; null for none. */
+    Path watchedFile() {
+        return watched;
+    }
+
+    /**
+     * The file read again (blocking): the policy file, or the config file's endpoint; the rules first stay. Throws
+     * IllegalArgumentException with a sentence when the file cannot be read or no longer defines the endpoint.
+     */
+    TrafficPolicyFile reread() {
+        TrafficPolicyFile fresh;
+        if (configEndpoint == null) {
+            fresh = read(watched);
+        } else {
+            EndpointConfig endpoint = ConfigFile.load(watched, true).endpoints().get(configEndpoint);
+            if (endpoint == null) {
+                throw new IllegalArgumentException(watched + " no longer defines endpoint \"" + configEndpoint + "\"");
+            }
+            fresh = endpoint.trafficPolicy().ofConfigEndpoint(watched, configEndpoint);
+        }
+        return fresh.withRulesFirst(rulesFirst);
+    }
+
+    /**
+     * The document the edge gets: the rules first, then the document's own, in each phase (ngrok's order for its older
+     * flags). Without rules first it is the document as written, so the edge's positions map onto the file; with them the
+     * document is compiled here first, so that its mistakes still read {@code file:line:col} (IllegalArgumentException).
+     */
+    String sent() {
+        if (rulesFirst.isEmpty()) {
+            return document;
+        }
+        if (document != null) {
+            try {
+                PolicyCheck.compile(document, EDGE_SOURCE.substring(0, EDGE_SOURCE.length() - 1));
+            } catch (dev.burrow.policy.PolicyException e) {
+                throw new IllegalArgumentException(source + ":" + position(e.getMessage().substring(EDGE_SOURCE.length())));
+            }
+        }
+        String merged = rulesFirst.before(document);
+        try {
+            PolicyCheck.compile(merged, "flags");
+        } catch (dev.burrow.policy.PolicyException e) {
+            throw new IllegalArgumentException("the rules made of the policy flags do not compile: " + e.problem());
+        }
+        return merged;
     }
 
     private static int indent(String line) {

@@ -20,6 +20,8 @@ public final class PublicConnection {
     private Future<Verdict> admitted;
     /** The endpoint whose {@code on_tcp_connect} already ran on this connection (HTTP: once per connection). */
     private String connectedEndpointId;
+    /** The compiled policy that ran it: a policy changed live runs its own connect phase at the next request. */
+    private dev.burrow.policy.TrafficPolicy connectedPolicy;
 
     public PublicConnection(SocketAddress peer, SocketAddress client, int serverPort, boolean proxied) {
         this.peer = peer;
@@ -59,12 +61,13 @@ public final class PublicConnection {
         this.admitted = verdict;
     }
 
-    /** Whether the endpoint's connect phase must still run on this connection; marks it as run. */
-    boolean firstTimeFor(Endpoint endpoint) {
-        if (endpoint.id().equals(connectedEndpointId)) {
+    /** Whether the connect phase of the endpoint's {@code policy} must still run on this connection; marks it as run. */
+    boolean firstTimeFor(Endpoint endpoint, dev.burrow.policy.TrafficPolicy policy) {
+        if (endpoint.id().equals(connectedEndpointId) && policy == connectedPolicy) {
             return false;
         }
         connectedEndpointId = endpoint.id();
+        connectedPolicy = policy;
         return true;
     }
 

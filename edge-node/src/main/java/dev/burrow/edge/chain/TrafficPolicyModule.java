@@ -33,7 +33,7 @@ public final class TrafficPolicyModule implements ConnectionModule, RequestModul
             return Chains.PROCEED;
         }
         TrafficPolicy policy = policies.of(endpoint);
-        if (policy.isEmpty() || !connection.firstTimeFor(endpoint)) {
+        if (policy.isEmpty() || !connection.firstTimeFor(endpoint, policy)) {
             return Chains.PROCEED;
         }
         return policy.onTcpConnect(facts(connection, endpoint));
@@ -46,7 +46,7 @@ public final class TrafficPolicyModule implements ConnectionModule, RequestModul
             return Chains.PROCEED;
         }
         ConnectionFacts facts = facts(exchange.connection(), exchange.endpoint());
-        Future<Verdict> connected = exchange.connection().firstTimeFor(exchange.endpoint())
+        Future<Verdict> connected = exchange.connection().firstTimeFor(exchange.endpoint(), policy)
                 ? policy.onTcpConnect(facts) : Chains.PROCEED;
         return connected.compose(verdict -> Chains.proceeds(verdict) ? request(policy, facts, exchange) : Future.succeededFuture(verdict));
     }

@@ -83,6 +83,8 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
                 onBind(bind);
             } else if (message instanceof ControlMessage.Unbind unbind) {
                 onUnbind(unbind);
+            } else if (message instanceof ControlMessage.UpdatePolicy update) {
+                onUpdatePolicy(update);
             } else if (message instanceof ControlMessage.Goodbye) {
                 onGoodbye();
             } else if (message instanceof ControlMessage.Error error) {
@@ -213,7 +215,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         pushesEdgeNodes = auth.supports(ControlMessage.Auth.FEATURE_EDGE_NODES);
         sentEdgeNodes = services.edgeNodes().get();
         mux.sendControl(ControlMessage.AuthResult.accepted(sessionId, services.heartbeatInterval().toMillis(),
-                sentEdgeNodes));
+                sentEdgeNodes).withFeatures(java.util.List.of(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY)));
     }
 
     private void onBind(ControlMessage.Bind bind) {
@@ -233,6 +235,21 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
             }
             mux.sendControl(result);
         });
+    }
+
+    private void onUpdatePolicy(ControlMessage.UpdatePolicy update) {
+        services.binder().updatePolicy(services.vertx(), sessionId, update).onComplete(ar -> context.runOnContext(v -> {
+            ControlMessage.UpdatePolicyResult result = ar.result();
+            if (result.ok()) {
+                LOG.info("{}: endpoint {} has a new traffic policy", mux.name(), update.endpointId());
+            } else {
+                LOG.info("{}: refused a new traffic policy for {}: {} ({})", mux.name(), update.endpointId(), result.message(),
+                        result.errorCode());
+            }
+            if (!mux.isClosed()) {
+                mux.sendControl(result);
+            }
+        }));
     }
 
     private void onUnbind(ControlMessage.Unbind unbind) {

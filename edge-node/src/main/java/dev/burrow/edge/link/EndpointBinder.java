@@ -130,6 +130,12 @@ public final class EndpointBinder {
         this.tenantElsewhere = tenantServingElsewhere;
     }
 
+    /** Replaces the traffic policy of an endpoint the session serves; always succeeds, with ok or a refusal. */
+    public Future<ControlMessage.UpdatePolicyResult> updatePolicy(io.vertx.core.Vertx vertx, String sessionId,
+                                                                  ControlMessage.UpdatePolicy update) {
+        return new PolicyUpdater(vertx, registry, policies).update(sessionId, update);
+    }
+
     /** Removes an endpoint of the session and closes its port when it is a TCP endpoint. */
     public Future<Endpoint> unbind(String sessionId, String endpointId) {
         return registry.unbind(endpointId, sessionId).compose(endpoint -> endpoint.protocol().hasPort()

@@ -102,6 +102,11 @@ public final class RegionalRegistry implements EndpointRegistry {
     }
 
     @Override
+    public Future<Endpoint> changePolicy(String endpointId, String sessionId, String document) {
+        return local.changePolicy(endpointId, sessionId, document);
+    }
+
+    @Override
     public Future<List<Endpoint>> markOffline(String sessionId, long linkEpoch) {
         return local.markOffline(sessionId, linkEpoch);
     }

@@ -51,6 +51,15 @@ public interface EndpointRegistry {
     /** Removes the endpoints of a session that are still OFFLINE (its grace period ended); returns them. */
     Future<List<Endpoint>> removeOffline(String sessionId);
 
+    /**
+     * Replaces the traffic policy of an endpoint {@code sessionId} serves (null removes it), without touching its links;
+     * every node sees the changed record. Fails with ENDPOINT_NOT_FOUND when the session serves no such endpoint.
+     */
+    default Future<Endpoint> changePolicy(String endpointId, String sessionId, String document) {
+        return Future.failedFuture(new EndpointException(dev.burrow.protocol.ErrorCode.ENDPOINT_NOT_FOUND,
+                "this registry cannot change an endpoint's policy"));
+    }
+
     /** Every endpoint, for diagnostics and tests. */
     Future<List<Endpoint>> list();
 }

@@ -77,6 +77,12 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
                         claim.protocol() + " port " + claim.port() + " is already bound by another agent session"));
             }
             misses.remove(key);
+            if (!outcome.hasLinkOf(claim.sessionId())) {
+                String address = claim.protocol().hasHostname() ? claim.hostname() : claim.protocol() + " port " + claim.port();
+                return Future.failedFuture(new EndpointException(ErrorCode.POOL_POLICY_MISMATCH, address + " is served by a "
+                        + "pool whose traffic policy differs from this endpoint's; every member of a pool must carry the same "
+                        + "policy document"));
+            }
             Endpoint endpoint = outcome.toEndpoint();
             return outcome.id().equals(newId)
                     ? Future.fromCompletionStage(keysById.setAsync(newId, key)).map(endpoint)
@@ -193,6 +199,17 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
                     return Future.fromCompletionStage(keysById.removeAsync(endpointId))
                             .map(removed.toEndpoint().withState(EndpointState.OFFLINE));
                 });
+    }
+
+    @Override
+    public Future<Endpoint> changePolicy(String endpointId, String sessionId, String document) {
+        return Future.fromCompletionStage(keysById.getAsync(endpointId))
+                .compose(key -> key == null ? Future.succeededFuture(null)
+                        : Future.fromCompletionStage(endpoints.submitToKey(key, new PolicyChange(endpointId, sessionId, document))))
+                .compose(changed -> changed != null ? Future.succeededFuture(changed.toEndpoint())
+                        : Future.failedFuture(new EndpointException(ErrorCode.ENDPOINT_NOT_FOUND,
+                        "endpoint " + endpointId + " is not served by this agent session")))
+                .recover(error -> Future.failedFuture(minorityRefusal(error)));
     }
 
     @Override
@@ -328,7 +345,10 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
                         claim.sessionId(), claim.ownerKey(), EndpointRecord.nextEpoch(existing.epoch()), List.of(link),
                         claim.settings());
             } else if (existing.pooled() && claim.pooled()) {
-                // Endpoint pooling: another session of the same owner serves it too, under the policy of the first.
+                if (!java.util.Objects.equals(existing.settings().trafficPolicy(), claim.settings().trafficPolicy())) {
+                    return existing; // one address, one policy: the caller refuses a member that brings another
+                }
+                // Endpoint pooling: another session of the same owner serves it too.
                 next = existing.withLink(link);
             } else {
                 return null;

@@ -39,6 +39,7 @@ final class EdgeLink {
     private final String address;
     private final StreamMultiplexer mux;
     private final Map<Long, Promise<ControlMessage.BindResult>> pendingBinds = new HashMap<>();
+    private final Map<Long, Promise<ControlMessage.UpdatePolicyResult>> pendingPolicyUpdates = new HashMap<>();
     private final Promise<ControlMessage.AuthResult> authResult = Promise.promise();
     private final Promise<LinkClosed> closed = Promise.promise();
     private final Promise<FramePayloads.GoAway> goingAway = Promise.promise();
@@ -151,6 +152,30 @@ final class EdgeLink {
         pendingBinds.put(requestId, promise);
         mux.sendControl(bindForRequestId.apply(requestId));
         return promise.future();
+    }
+
+    /**
+     * Sends UPDATE_POLICY for the endpoint this link's edge knows as {@code endpointId} and completes with the edge's
+     * answer, ok or not; fails with {@link BurrowException} when the edge predates the message or the link ends first.
+     */
+    Future<ControlMessage.UpdatePolicyResult> updatePolicy(String endpointId, String document) {
+        if (closed.future().isComplete()) {
+            return Future.failedFuture(linkLost(closed.future().result()));
+        }
+        if (!auth().supports(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY)) {
+            return Future.failedFuture(new BurrowException(Reason.POLICY_REFUSED, null, "the edge at " + address
+                    + " cannot change a running endpoint's policy (it predates that); restart the endpoint instead", null));
+        }
+        long requestId = nextRequestId++;
+        Promise<ControlMessage.UpdatePolicyResult> promise = Promise.promise();
+        pendingPolicyUpdates.put(requestId, promise);
+        mux.sendControl(new ControlMessage.UpdatePolicy(requestId, endpointId, document));
+        return promise.future();
+    }
+
+    /** The id this link's edge gave {@code endpoint}, or null when it is not bound here. */
+    String boundId(ListenerEndpoint endpoint) {
+        return boundIds.get(endpoint);
     }
 
     void unbind(String endpointId) {
@@ -300,6 +325,11 @@ final class EdgeLink {
             } else {
                 promise.complete(result);
             }
+        } else if (message instanceof ControlMessage.UpdatePolicyResult result) {
+            Promise<ControlMessage.UpdatePolicyResult> promise = pendingPolicyUpdates.remove(result.requestId());
+            if (promise != null) {
+                promise.complete(result);
+            }
         } else if (message instanceof ControlMessage.GoodbyeResult result) {
             if (goodbyeAnswer != null) {
                 goodbyeAnswer.tryComplete(result.endpointsFreed());
@@ -325,6 +355,8 @@ final class EdgeLink {
         Map<Long, Promise<ControlMessage.BindResult>> pending = new HashMap<>(pendingBinds);
         pendingBinds.clear();
         pending.values().forEach(promise -> promise.tryFail(lost));
+        List.copyOf(pendingPolicyUpdates.values()).forEach(promise -> promise.tryFail(lost));
+        pendingPolicyUpdates.clear();
     }
 
     static BurrowException linkLost(LinkClosed reason) {

@@ -39,6 +39,11 @@ public record EndpointSpec(String proto, String hostname, String subdomain, int 
         return settings.pooling();
     }
 
+    /** The same endpoint with another traffic policy (after a live change: later binds carry it). */
+    public EndpointSpec withTrafficPolicy(String document) {
+        return new EndpointSpec(proto, hostname, subdomain, port, upstream, settings.withTrafficPolicy(document));
+    }
+
     /** The first BIND of this endpoint. */
     public ControlMessage.Bind firstBind(long requestId) {
         return new ControlMessage.Bind(requestId, proto, hostname, subdomain, port, upstream, bindOptions());

@@ -39,6 +39,11 @@ final class ForwardingEndpoint implements Forwarder {
     }
 
     @Override
+    public Future<Void> updateTrafficPolicy(String document) {
+        return endpoint.updateTrafficPolicy(document);
+    }
+
+    @Override
     public Future<Void> close() {
         return endpoint.close();
     }

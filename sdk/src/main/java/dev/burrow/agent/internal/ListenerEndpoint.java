@@ -22,8 +22,9 @@ public final class ListenerEndpoint implements EndpointListener {
     static final int MAX_BACKLOG = 1024;
 
     private final Context context;
-    private final EndpointSpec spec;
+    private volatile EndpointSpec spec;
     private final Function<ListenerEndpoint, Future<Void>> unbinder;
+    private final java.util.function.BiFunction<ListenerEndpoint, String, Future<Void>> policyChanger;
     private final ArrayDeque<TunnelConnection> backlog = new ArrayDeque<>();
     private final ArrayDeque<Promise<TunnelConnection>> waiters = new ArrayDeque<>();
     private final Promise<Void> closed = Promise.promise();
@@ -32,8 +33,10 @@ public final class ListenerEndpoint implements EndpointListener {
     private volatile String publicUrl;
 
     ListenerEndpoint(Context context, EndpointSpec spec, String id, String publicUrl,
-                     Function<ListenerEndpoint, Future<Void>> unbinder) {
+                     Function<ListenerEndpoint, Future<Void>> unbinder,
+                     java.util.function.BiFunction<ListenerEndpoint, String, Future<Void>> policyChanger) {
         this.context = context;
+        this.policyChanger = policyChanger;
         this.spec = spec;
         this.id = id;
         this.publicUrl = publicUrl;
@@ -42,6 +45,11 @@ public final class ListenerEndpoint implements EndpointListener {
 
     EndpointSpec spec() {
         return spec;
+    }
+
+    /** After a live policy change: what later binds of this endpoint carry. */
+    void respecified(EndpointSpec newSpec) {
+        this.spec = newSpec;
     }
 
     /** After a re-bind: the edge's new id for the endpoint (and the URL, normally unchanged). */
@@ -124,6 +132,19 @@ public final class ListenerEndpoint implements EndpointListener {
     @Override
     public String id() {
         return id;
+    }
+
+    @Override
+    public Future<Void> updateTrafficPolicy(String document) {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            if (isClosedNow()) {
+                done.fail(new BurrowException(BurrowException.Reason.CLOSED, "endpoint " + publicUrl + " is closed"));
+            } else {
+                policyChanger.apply(this, document).onComplete(done);
+            }
+        });
+        return done.future();
     }
 
     @Override

@@ -364,7 +364,8 @@ public final class SessionEngine implements LinkPool.Session {
 
     /** The edge bound a new endpoint on {@code link}: it serves there at once, and is bound on the other up links. */
     private Future<ListenerEndpoint> adoptFirstBind(EdgeLink link, EndpointSpec spec, ControlMessage.BindResult result) {
-        ListenerEndpoint endpoint = new ListenerEndpoint(context, spec, result.endpointId(), result.publicUrl(), this::unbind);
+        ListenerEndpoint endpoint = new ListenerEndpoint(context, spec, result.endpointId(), result.publicUrl(), this::unbind,
+                this::changePolicy);
         link.recordBinding(endpoint, result.endpointId());
         publish(endpoint, endpoint);
         return bindOnOtherLinks(endpoint, link).map(endpoint);
@@ -385,6 +386,25 @@ public final class SessionEngine implements LinkPool.Session {
             }
         }
         return Future.join(binds).otherwiseEmpty().mapEmpty();
+    }
+
+    /**
+     * A live policy change (on the session's context): sent on one link that serves the endpoint, since the registry
+     * record it changes is the cluster's; once accepted, every later bind of the endpoint carries the new document.
+     */
+    private Future<Void> changePolicy(ListenerEndpoint endpoint, String document) {
+        EdgeLink link = links.upLinks().stream().filter(l -> l.isBound(endpoint)).findFirst().orElse(null);
+        if (link == null) {
+            return Future.failedFuture(new BurrowException(Reason.UNAVAILABLE, null, "no edge link serves "
+                    + endpoint.publicUrl() + " right now; try again once the agent is connected", null));
+        }
+        return link.updatePolicy(link.boundId(endpoint), document).compose(result -> {
+            if (!result.ok()) {
+                return Future.failedFuture(new BurrowException(Reason.POLICY_REFUSED, result.errorCode(), result.message(), null));
+            }
+            endpoint.respecified(endpoint.spec().withTrafficPolicy(document));
+            return Future.<Void>succeededFuture();
+        });
     }
 
     private void publish(ListenerEndpoint endpoint, Endpoint facade) {
