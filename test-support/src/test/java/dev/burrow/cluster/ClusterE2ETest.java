@@ -114,6 +114,44 @@ class ClusterE2ETest {
     }
 
     /**
+     * A policy changed through the agent API (the agent links to node 0 only) is the one every node applies: nodes 1 and
+     * 2 relay to node 0 and learn the endpoint's new record, so their answers carry the new header at once, and removing
+     * the policy removes it everywhere.
+     */
+    @Test
+    @Order(1)
+    void aPolicyChangedThroughOneNodeIsAppliedByEveryNode() throws IOException {
+        String policy = "on_http_response:\n  - actions:\n      - type: add-headers\n        config: {headers: {x-live-policy: cluster}}\n";
+        java.net.http.HttpResponse<String> put = dev.burrow.testsupport.AgentApi.call(singleLinkAgent, "PUT", "/api/endpoints/command_line",
+                new io.vertx.core.json.JsonObject().put("traffic_policy", policy).encode());
+        assertEquals(200, put.statusCode(), put.body());
+        long changed = System.nanoTime();
+        for (EdgeProcess node : cluster.nodes()) {
+            String response = ClusterTestSupport.get(node, "single", "/echo?live-policy=" + node.bindAddress(), Duration.ofSeconds(10));
+            while (!response.toLowerCase(java.util.Locale.ROOT).contains("x-live-policy: cluster")
+                    && System.nanoTime() - changed < Duration.ofSeconds(10).toNanos()) {
+                sleep(50);
+                response = ClusterTestSupport.get(node, "single", "/echo?live-policy=" + node.bindAddress(), Duration.ofSeconds(10));
+            }
+            assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("x-live-policy: cluster"), "via " + node + ": " + response);
+        }
+        System.out.printf("a live policy change was applied by all 3 nodes within %d ms of the API's answer%n",
+                (System.nanoTime() - changed) / 1_000_000);
+        assertEquals(200, dev.burrow.testsupport.AgentApi.call(singleLinkAgent, "PUT", "/api/endpoints/command_line",
+                "{\"traffic_policy\": null}").statusCode());
+        for (EdgeProcess node : cluster.nodes()) {
+            String response = ClusterTestSupport.get(node, "single", "/echo?live-policy=removed", Duration.ofSeconds(10));
+            long removed = System.nanoTime();
+            while (response.toLowerCase(java.util.Locale.ROOT).contains("x-live-policy") && System.nanoTime() - removed < Duration.ofSeconds(10).toNanos()) {
+                sleep(50);
+                response = ClusterTestSupport.get(node, "single", "/echo?live-policy=removed", Duration.ofSeconds(10));
+            }
+            assertTrue(response.startsWith("HTTP/1.1 200") && !response.toLowerCase(java.util.Locale.ROOT).contains("x-live-policy"),
+                    "via " + node + ": " + response);
+        }
+    }
+
+    /**
      * A rate-limit's capacity holds for the endpoint across the cluster, not per node: requests spread over three nodes
      * get exactly the capacity through (per-node counters would let three times as many through), the rest 429.
      */

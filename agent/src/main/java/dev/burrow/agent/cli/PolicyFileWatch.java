@@ -94,7 +94,7 @@ final class PolicyFileWatch {
         String document;
         try {
             document = fresh.sent();
-        } catch (IllegalArgumentException refused) {
+        } catch (TrafficPolicyFile.Refused refused) {
             checking = false;
             refusedWith(fresh, refused.getMessage());
             return;

@@ -75,6 +75,13 @@ record TrafficPolicyFile(String document, String source, int lineOffset, int col
         return new TrafficPolicyFile(document, source, lineOffset, columnOffset, watched, configEndpoint, rules);
     }
 
+    /** A policy that does not compile, refused in the agent before it is sent; the message reads {@code file:line:col: what}. */
+    static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** The file this policy comes from, to watch for changes; null for none. */
     Path watchedFile() {
         return watched;
@@ -101,7 +108,7 @@ record TrafficPolicyFile(String document, String source, int lineOffset, int col
     /**
      * The document the edge gets: the rules first, then the document's own, in each phase (ngrok's order for its older
      * flags). Without rules first it is the document as written, so the edge's positions map onto the file; with them the
-     * document is compiled here first, so that its mistakes still read {@code file:line:col} (IllegalArgumentException).
+     * document is compiled here first, so that its mistakes still read {@code file:line:col} ({@link Refused}).
      */
     String sent() {
         if (rulesFirst.isEmpty()) {
@@ -111,14 +118,14 @@ record TrafficPolicyFile(String document, String source, int lineOffset, int col
             try {
                 PolicyCheck.compile(document, EDGE_SOURCE.substring(0, EDGE_SOURCE.length() - 1));
             } catch (dev.burrow.policy.PolicyException e) {
-                throw new IllegalArgumentException(source + ":" + position(e.getMessage().substring(EDGE_SOURCE.length())));
+                throw new Refused(source + ":" + position(e.getMessage().substring(EDGE_SOURCE.length())));
             }
         }
         String merged = rulesFirst.before(document);
         try {
             PolicyCheck.compile(merged, "flags");
         } catch (dev.burrow.policy.PolicyException e) {
-            throw new IllegalArgumentException("the rules made of the policy flags do not compile: " + e.problem());
+            throw new Refused("the rules made of the policy flags do not compile: " + e.problem());
         }
         return merged;
     }
