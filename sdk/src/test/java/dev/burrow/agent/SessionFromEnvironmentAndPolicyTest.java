@@ -77,4 +77,53 @@ class SessionFromEnvironmentAndPolicyTest {
             session.close().await(30, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void aLivePolicyChangeIsSentForTheEndpointAndLaterBindsCarryIt(Vertx vertx) throws Exception {
+        BurrowSession session = BurrowSession.builder(vertx).serverAddress(edge.address()).authtoken(FakeEdge.TOKEN)
+                .edgeCa(edge.caFile()).links(1).connect().await(30, TimeUnit.SECONDS);
+        try {
+            EndpointListener endpoint = session.httpEndpoint().url("http://live.localhost").trafficPolicy(POLICY).listen()
+                    .await(30, TimeUnit.SECONDS);
+            String allow = "on_http_request: []\n";
+            endpoint.updateTrafficPolicy(allow).await(30, TimeUnit.SECONDS);
+            ControlMessage.UpdatePolicy sent = edge.policyUpdates().get(0);
+            assertEquals(endpoint.id(), sent.endpointId());
+            assertEquals(allow, sent.trafficPolicy());
+
+            BurrowException refused = assertThrows(BurrowException.class, () -> endpoint.updateTrafficPolicy(
+                    "on_http_request:\n  - actions:\n      - type: teleport\n").await(30, TimeUnit.SECONDS));
+            assertEquals(BurrowException.Reason.POLICY_REFUSED, refused.reason());
+            assertEquals(dev.burrow.protocol.ErrorCode.INVALID_TRAFFIC_POLICY, refused.edgeCode());
+            assertTrue(refused.getMessage().startsWith("traffic_policy:3:15:"), refused.getMessage());
+
+            edge.killLinks();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (edge.binds().size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(2, edge.binds().size(), "one rebind after the link dropped: " + edge.binds());
+            assertEquals(allow, edge.binds().get(1).settings().trafficPolicy(), "the rebind carries the last accepted policy");
+        } finally {
+            session.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anEdgeThatPredatesLivePolicyChangesIsNotSentOne(Vertx vertx) throws Exception {
+        edge.close().await();
+        edge = new FakeEdge(vertx).withoutPolicyUpdates().start(0).await();
+        BurrowSession session = BurrowSession.builder(vertx).serverAddress(edge.address()).authtoken(FakeEdge.TOKEN)
+                .edgeCa(edge.caFile()).links(1).connect().await(30, TimeUnit.SECONDS);
+        try {
+            EndpointListener endpoint = session.httpEndpoint().trafficPolicy(POLICY).listen().await(30, TimeUnit.SECONDS);
+            BurrowException refused = assertThrows(BurrowException.class,
+                    () -> endpoint.updateTrafficPolicy(null).await(30, TimeUnit.SECONDS));
+            assertTrue(refused.getMessage().contains("predates"), refused.getMessage());
+            assertTrue(edge.policyUpdates().isEmpty(), "nothing it does not know was sent");
+            assertTrue(session.isConnected(), "the link stays up");
+        } finally {
+            session.close().await(30, TimeUnit.SECONDS);
+        }
+    }
 }

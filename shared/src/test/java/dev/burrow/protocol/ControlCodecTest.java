@@ -53,7 +53,12 @@ class ControlCodecTest {
                 new ControlMessage.EndpointLookupResult(5, "old.example.com", "ep-2", null),
                 new ControlMessage.EndpointLookupResult(4, "gone.example.com", null, null),
                 new ControlMessage.Goodbye(),
-                new ControlMessage.GoodbyeResult(2));
+                new ControlMessage.GoodbyeResult(2),
+                new ControlMessage.UpdatePolicy(7, "ep-1", "on_http_request:\n  - actions:\n      - type: deny\n"),
+                new ControlMessage.UpdatePolicy(8, "ep-1", null),
+                ControlMessage.UpdatePolicyResult.accepted(7),
+                ControlMessage.UpdatePolicyResult.refused(8, ErrorCode.INVALID_TRAFFIC_POLICY, "traffic_policy:3:15: action 'x' is not supported"),
+                ControlMessage.AuthResult.accepted("sess-2", 10_000).withFeatures(List.of(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY)));
     }
 
     @Test
@@ -89,6 +94,8 @@ class ControlCodecTest {
     void typeNamesAreFixed() {
         Map<Class<?>, String> expected = Map.ofEntries(
                 Map.entry(ControlMessage.Goodbye.class, "goodbye"),
+                Map.entry(ControlMessage.UpdatePolicy.class, "update_policy"),
+                Map.entry(ControlMessage.UpdatePolicyResult.class, "update_policy_result"),
                 Map.entry(ControlMessage.GoodbyeResult.class, "goodbye_result"),
                 Map.entry(ControlMessage.Auth.class, "auth"),
                 Map.entry(ControlMessage.AuthResult.class, "auth_result"),
@@ -130,7 +137,9 @@ class ControlCodecTest {
                 Map.entry("goodbye_result", Set.of("v", "type", "endpointsFreed")),
                 Map.entry("auth", Set.of("v", "type", "authtoken", "agentVersion", "resumeSessionId", "additionalLink", "features")),
                 Map.entry("auth_result", Set.of("v", "type", "ok", "sessionId", "heartbeatIntervalMillis", "errorCode", "message", "edgeNodes",
-                        "retryAfterMillis")),
+                        "retryAfterMillis", "features")),
+                Map.entry("update_policy", Set.of("v", "type", "requestId", "endpointId", "trafficPolicy")),
+                Map.entry("update_policy_result", Set.of("v", "type", "requestId", "ok", "errorCode", "message")),
                 Map.entry("bind", Set.of("v", "type", "requestId", "proto", "hostname", "subdomain", "port", "upstream", "options")),
                 Map.entry("bind_result", Set.of("v", "type", "requestId", "ok", "endpointId", "publicUrl", "errorCode", "message")),
                 Map.entry("unbind", Set.of("v", "type", "endpointId")),
@@ -194,6 +203,14 @@ class ControlCodecTest {
         assertTrue(text.contains("0.1.0"), text);
         assertEquals("s3cr3t-t0ken", JSON.readTree(ControlCodec.encode(auth).getBytes()).get("authtoken").textValue(),
                 "the token itself must still reach the edge");
+    }
+
+    @Test
+    void anAuthResultOfAnOlderEdgeNamesNoFeatureSoNoPolicyUpdateIsSentToIt() throws ProtocolException {
+        ControlMessage.AuthResult older = (ControlMessage.AuthResult) ControlCodec.decode(Buffer.buffer(
+                "{\"v\":1,\"type\":\"auth_result\",\"ok\":true,\"sessionId\":\"s\",\"heartbeatIntervalMillis\":1000}"));
+        assertEquals(List.of(), older.features());
+        assertFalse(older.supports(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY));
     }
 
     @Test

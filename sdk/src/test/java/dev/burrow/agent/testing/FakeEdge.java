@@ -45,6 +45,8 @@ public final class FakeEdge {
     private final List<ControlMessage.BindResult> bindResults = new CopyOnWriteArrayList<>();
     private final List<String> unbinds = new CopyOnWriteArrayList<>();
     private volatile List<String> edgeNodes = List.of();
+    private final List<ControlMessage.UpdatePolicy> policyUpdates = new CopyOnWriteArrayList<>();
+    private volatile boolean updatesPolicies = true;
     private final AtomicInteger rateLimitedAuths = new AtomicInteger();
     private final AtomicInteger unavailableBinds = new AtomicInteger();
     private final AtomicInteger goodbyes = new AtomicInteger();
@@ -129,7 +131,8 @@ public final class FakeEdge {
                 return;
             }
             String session = auth.resumeSessionId() != null ? auth.resumeSessionId() : "s" + nextSession.getAndIncrement();
-            mux.sendControl(ControlMessage.AuthResult.accepted(session, 200, edgeNodes));
+            mux.sendControl(ControlMessage.AuthResult.accepted(session, 200, edgeNodes)
+                    .withFeatures(updatesPolicies ? List.of(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY) : List.of()));
             links.add(mux);
             Promise<StreamMultiplexer> waiting = nextLink;
             nextLink = Promise.promise();
@@ -159,12 +162,29 @@ public final class FakeEdge {
                 earlyStreams.add(mux.openStream(early.apply(id)));
             }
             mux.sendControl(result);
+        } else if (message instanceof ControlMessage.UpdatePolicy update) {
+            policyUpdates.add(update);
+            mux.sendControl(update.trafficPolicy() != null && update.trafficPolicy().contains("teleport")
+                    ? ControlMessage.UpdatePolicyResult.refused(update.requestId(), ErrorCode.INVALID_TRAFFIC_POLICY,
+                    "traffic_policy:3:15: action 'teleport' is not supported by Burrow")
+                    : ControlMessage.UpdatePolicyResult.accepted(update.requestId()));
         } else if (message instanceof ControlMessage.Unbind unbind) {
             unbinds.add(unbind.endpointId());
         } else if (message instanceof ControlMessage.Goodbye) {
             goodbyes.incrementAndGet();
             mux.sendControl(new ControlMessage.GoodbyeResult(0));
         }
+    }
+
+    /** The policy updates agents sent; a document containing "teleport" is refused as one that does not compile. */
+    public List<ControlMessage.UpdatePolicy> policyUpdates() {
+        return policyUpdates;
+    }
+
+    /** Like an edge that predates live policy changes: its auth result names no such feature. */
+    public FakeEdge withoutPolicyUpdates() {
+        this.updatesPolicies = false;
+        return this;
     }
 
     /** Completes with the next link that authenticates. */
