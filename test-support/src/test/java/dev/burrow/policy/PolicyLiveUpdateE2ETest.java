@@ -144,6 +144,29 @@ class PolicyLiveUpdateE2ETest {
         assertEquals(404, AgentApi.call(agent, "PUT", "/api/endpoints/nope", "{\"traffic_policy\": null}").statusCode());
     }
 
+    /** A connection the old policy admitted meets the new policy's on_tcp_connect at its next request. */
+    @Test
+    void aNewConnectPhaseAppliesToAConnectionTheOldPolicyAdmitted() throws IOException {
+        String tagged = "on_tcp_connect:\n  - actions:\n      - type: set-vars\n        config: {vars: {seen: yes}}\n";
+        String office = "on_tcp_connect:\n  - actions:\n      - type: restrict-ips\n        config: {allow: [192.0.2.0/24]}\n";
+        try (RawHttpClient visitor = RawHttpClient.connect("127.0.0.1", edge.httpPort(), Duration.ofSeconds(15))) {
+            assertEquals(200, AgentApi.call(agent, "PUT", "/api/endpoints/api", new JsonObject().put("traffic_policy", tagged).encode()).statusCode());
+            assertEquals(200, visitor.exchange("GET", "/echo?connect=before", host("api"), Map.of(), null).status(),
+                    "admitted by the first policy's connect phase");
+            assertEquals(200, AgentApi.call(agent, "PUT", "/api/endpoints/api", new JsonObject().put("traffic_policy", office).encode()).statusCode());
+            int status;
+            try {
+                status = visitor.exchange("GET", "/echo?connect=after", host("api"), Map.of(), null).status();
+            } catch (RuntimeException | AssertionError closed) {
+                status = 0;
+            }
+            assertTrue(status != 200, "refused by the new policy's on_tcp_connect (403 or closed), got " + status);
+        } finally {
+            AgentApi.call(agent, "PUT", "/api/endpoints/api", "{\"traffic_policy\": null}");
+        }
+        assertTrue(upstream.requests().stream().noneMatch(r -> r.uri().equals("/echo?connect=after")));
+    }
+
     @Test
     void editingTheConfigFilesPolicyAppliesWithinABoundAndABadEditIsLoggedWithItsLine() throws IOException {
         assertEquals("v1", curl("watched", "127.0.0.1", "/echo?watched=v1").header("x-policy"));
