@@ -31,6 +31,7 @@ final class PolicyFileWatch {
     private final EventLog log;
     private volatile TrafficPolicyFile current;
     private volatile byte[] appliedDigest;
+    /** Modification time and size at the last look; null before the first (taken on a worker, like every read). */
     private volatile String stamp;
     private volatile boolean checking;
     private long timer = -1;
@@ -50,7 +51,6 @@ final class PolicyFileWatch {
             return NONE;
         }
         PolicyFileWatch watch = new PolicyFileWatch(vertx, policy, endpoint, log, digest(policy.document()));
-        watch.stamp = stampOf(file);
         watch.timer = vertx.setPeriodic(INTERVAL.toMillis(), id -> watch.check());
         return watch;
     }
@@ -126,7 +126,7 @@ final class PolicyFileWatch {
 
     private static String stampOf(Path file) {
         try {
-            return Files.getLastModifiedTime(file).toMillis() + "/" + Files.size(file);
+            return Files.getLastModifiedTime(file) + "/" + Files.size(file);
         } catch (IOException e) {
             return "missing";
         }
