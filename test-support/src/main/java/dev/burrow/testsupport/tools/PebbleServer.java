@@ -1,0 +1,112 @@
+package dev.burrow.testsupport.tools;
+
+import dev.burrow.testsupport.FreePorts;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real ACME server offline: Debian's {@code pebble} on loopback, with {@code pebble-challtestsrv} as its DNS (every
+ * name resolves to 127.0.0.1). Pebble's own HTTPS certificate is made here with openssl (the package ships none); it
+ * validates HTTP-01 on {@code validationHttpPort}, at once ({@code PEBBLE_VA_NOSLEEP}), and accepts every nonce.
+ * Both processes are stopped by PID on {@link #close()}.
+ */
+public final class PebbleServer implements AutoCloseable {
+    private final Path dir;
+    private final ToolProcess dns;
+    private final ToolProcess pebble;
+    private final int acmePort;
+    private final int managementPort;
+
+    private PebbleServer(Path dir, ToolProcess dns, ToolProcess pebble, int acmePort, int managementPort) {
+        this.dir = dir;
+        this.dns = dns;
+        this.pebble = pebble;
+        this.acmePort = acmePort;
+        this.managementPort = managementPort;
+    }
+
+    /** Starts the DNS and pebble in {@code dir}; pebble validates HTTP-01 and TLS-ALPN-01 at these loopback ports. */
+    public static PebbleServer start(Path dir, int validationHttpPort, int validationTlsPort) {
+        Tools.assumeInstalled("pebble", "pebble-challtestsrv", "openssl", "curl");
+        try {
+            Files.createDirectories(dir);
+            ClientRun cert = ClientRun.run(List.of(Tools.require("openssl").toString(), "req", "-x509", "-newkey", "ec",
+                    "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", dir.resolve("pebble-key.pem").toString(), "-out", dir.resolve("pebble-cert.pem").toString()),
+                    Duration.ofSeconds(20));
+            if (cert.exitCode() != 0) {
+                throw new AssertionError("openssl could not make pebble's certificate: " + cert.describe());
+            }
+            int dnsPort = FreePorts.freeUdpAndTcpPort();
+            ToolProcess dns = ToolProcess.start("pebble-challtestsrv", List.of(Tools.require("pebble-challtestsrv").toString(),
+                    "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01", "127.0.0.1:" + dnsPort, "-http01", "",
+                    "-https01", "", "-tlsalpn01", "", "-management", "127.0.0.1:" + FreePorts.closedPort()), Map.of(), dir);
+            int acmePort = FreePorts.closedPort();
+            int managementPort = FreePorts.closedPort();
+            Path config = Files.writeString(dir.resolve("pebble-config.json"), """
+                    {"pebble": {"listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
+                      "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
+                      "ocspResponderURL": "", "externalAccountBindingRequired": false}}
+                    """.formatted(acmePort, managementPort, dir.resolve("pebble-cert.pem"), dir.resolve("pebble-key.pem"),
+                    validationHttpPort, validationTlsPort));
+            ToolProcess pebble = ToolProcess.start("pebble", List.of(Tools.require("pebble").toString(), "-config", config.toString(),
+                    "-dnsserver", "127.0.0.1:" + dnsPort, "-strict=false"),
+                    Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), dir);
+            PebbleServer server = new PebbleServer(dir, dns, pebble, acmePort, managementPort);
+            try {
+                pebble.awaitListening(acmePort, Duration.ofSeconds(20));
+                pebble.awaitListening(managementPort, Duration.ofSeconds(20));
+            } catch (AssertionError e) {
+                server.close();
+                throw e;
+            }
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The ACME directory URL. */
+    public String directoryUrl() {
+        return "https://127.0.0.1:" + acmePort + "/dir";
+    }
+
+    /** The certificate pebble's own HTTPS listeners present (self-signed): what an ACME client must trust. */
+    public Path serverCertificate() {
+        return dir.resolve("pebble-cert.pem");
+    }
+
+    /** Fetches the root that pebble issues under (generated at each start) from its management API, as a PEM file. */
+    public Path issuingRoot() {
+        Path root = dir.resolve("pebble-root.pem");
+        ClientRun run = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "--fail", "--max-time", "10",
+                "--cacert", serverCertificate().toString(), "-o", root.toString(),
+                "https://127.0.0.1:" + managementPort + "/roots/0"), Duration.ofSeconds(20));
+        if (run.exitCode() != 0) {
+            throw new AssertionError("cannot fetch pebble's root: " + run.describe());
+        }
+        return root;
+    }
+
+    /** Orders pebble has been sent, counted from its log. */
+    public long orders() {
+        return pebble.outputText().lines().filter(line -> line.contains("POST /order-plz")).count();
+    }
+
+    public ToolProcess process() {
+        return pebble;
+    }
+
+    @Override
+    public void close() {
+        pebble.close();
+        dns.close();
+    }
+}
