@@ -32,6 +32,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The ACME conversation with one CA, blocking (acme4j): the account (its key kept in the {@link AcmeStore}, so every
@@ -72,7 +73,7 @@ public final class AcmeClient {
         }
         KeyPair certificateKey = KeyPairUtils.createECKeyPair("secp256r1");
         order.execute(certificateKey);
-        Status status = order.waitForCompletion(VALIDATION_TIMEOUT);
+        Status status = StatusPoll.until(order, Set.of(Status.VALID, Status.INVALID), VALIDATION_TIMEOUT);
         if (status != Status.VALID) {
             throw new AcmeException("the order for " + name + " ended " + status
                     + order.getError().map(problem -> ": " + problem).orElse(""));
@@ -89,7 +90,8 @@ public final class AcmeClient {
         tokens.publish(challenge.getToken(), challenge.getAuthorization());
         try {
             challenge.trigger();
-            Status status = authorization.waitForCompletion(VALIDATION_TIMEOUT);
+            Status status = StatusPoll.until(authorization, Set.of(Status.VALID, Status.INVALID, Status.DEACTIVATED,
+                    Status.EXPIRED, Status.REVOKED), VALIDATION_TIMEOUT);
             if (status != Status.VALID) {
                 throw new AcmeException("the CA could not validate " + name + " over http-01 (" + status + ")"
                         + challenge.getError().map(problem -> ": " + problem).orElse(""));
