@@ -46,6 +46,7 @@ public final class AcmeService {
         Http01Tokens tokens = new Http01Tokens(hazelcast);
         AutomaticCertificates certificates = new AutomaticCertificates(vertx, store, new AcmeClient(settings, store, tokens),
                 new NameEligibility(heldBy, registry), hazelcast.getMap(AutomaticCertificates.LOCKS_MAP),
+                hazelcast.getMap(AutomaticCertificates.CERTIFICATES_MAP),
                 settings.maxPerTenant(), new AcmeMetrics(metrics));
         return new AcmeService(certificates, new Http01Responder(vertx, tokens));
     }

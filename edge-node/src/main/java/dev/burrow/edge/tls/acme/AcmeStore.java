@@ -19,7 +19,7 @@ import java.util.List;
 public final class AcmeStore {
     /** One stored certificate: PEM chain (leaf first) and PEM key pair, with the leaf's validity in epoch millis. */
     public record StoredCertificate(String name, String tenantId, String chainPem, String keyPem, long notBefore,
-                                    long notAfter, long issuedAt) {
+                                    long notAfter, long issuedAt) implements java.io.Serializable {
     }
 
     private final DataSource dataSource;

@@ -23,14 +23,17 @@ import java.util.concurrent.TimeUnit;
  * Certificates from an ACME CA, obtained on demand: the first handshake for a name without one gets the dev
  * certificate at once (never a wait) and starts, in the background, an order for that name if it is one the cluster
  * may serve ({@link NameEligibility}), within the tenant's cap, and not refused within {@link #REFUSAL_MEMORY_MILLIS}.
- * One node orders a name at a time, cluster-wide (a lock per name in a cluster map; the store is read again once the
- * lock is held, so a name another node just obtained is taken from the store, not ordered twice). Certificates live
- * in the tenancy database ({@link AcmeStore}) and in memory here; the handshake path reads memory only.
+ * One node orders a name at a time, cluster-wide (a lock per name in a cluster map; the certificates are read again once
+ * the lock is held, so a name another node just obtained is taken, not ordered twice). Certificates live in the
+ * tenancy database ({@link AcmeStore}: shared by every node with {@code --db-url}), in a cluster map every live node
+ * reads (so nodes with their own embedded database share them too), and in memory here; the handshake path reads
+ * memory only.
  * Renewed at {@link RenewalTime}; each node checks every {@link #RENEWAL_CHECK_MILLIS}.
  */
 public final class AutomaticCertificates implements PublicCertificates.Automatic {
     private static final Logger LOG = LoggerFactory.getLogger(AutomaticCertificates.class);
     public static final String LOCKS_MAP = "burrow-acme-locks";
+    public static final String CERTIFICATES_MAP = "burrow-acme-certificates";
     /** A name refused (not eligible, over its tenant's cap) or whose order failed is not tried again for this long. */
     static final long REFUSAL_MEMORY_MILLIS = 10 * 60_000;
     /** A name nobody may certify is remembered for less: its endpoint may be bound a moment later. */
@@ -52,6 +55,7 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
     private final AcmeClient client;
     private final NameEligibility eligibility;
     private final IMap<String, Boolean> locks;
+    private final IMap<String, AcmeStore.StoredCertificate> shared;
     private final int maxPerTenant;
     private final WorkerExecutor workers;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
@@ -62,12 +66,14 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
     private long renewalTimer = -1;
 
     public AutomaticCertificates(Vertx vertx, AcmeStore store, AcmeClient client, NameEligibility eligibility,
-                                 IMap<String, Boolean> locks, int maxPerTenant, AcmeMetrics metrics) {
+                                 IMap<String, Boolean> locks, IMap<String, AcmeStore.StoredCertificate> shared,
+                                 int maxPerTenant, AcmeMetrics metrics) {
         this.vertx = vertx;
         this.store = store;
         this.client = client;
         this.eligibility = eligibility;
         this.locks = locks;
+        this.shared = shared;
         this.maxPerTenant = maxPerTenant;
         this.metrics = metrics;
         this.workers = vertx.createSharedWorkerExecutor("burrow-acme", 2, 10, TimeUnit.MINUTES);
@@ -95,6 +101,7 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         return workers.executeBlocking(() -> {
             for (AcmeStore.StoredCertificate stored : store.all()) {
                 install(stored);
+                shared.putIfAbsent(stored.name(), stored);
             }
             LOG.info("acme: {} stored certificate(s) loaded", held.size());
             return null;
@@ -166,12 +173,16 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
             throw new IllegalStateException("another node has held the order lock of " + name + " for over " + LOCK_WAIT_SECONDS + " s");
         }
         try {
-            AcmeStore.StoredCertificate stored = store.find(name);
+            AcmeStore.StoredCertificate stored = shared.get(name);
+            if (stored == null) {
+                stored = store.find(name);
+            }
             if (stored != null && stored.issuedAt() != replacing) {
                 install(stored);
+                shared.putIfAbsent(name, stored);
                 return null;
             }
-            if (stored == null && store.countFor(tenant) >= maxPerTenant) {
+            if (stored == null && heldBy(tenant) >= maxPerTenant) {
                 metrics.refused();
                 throw new IllegalStateException("its tenant " + tenant + " already holds " + maxPerTenant
                         + " automatic certificates (--acme-max-per-tenant)");
@@ -182,6 +193,7 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
             AcmeStore.StoredCertificate fresh = new AcmeStore.StoredCertificate(name, tenant, issued.chainPem(), issued.keyPem(),
                     leaf.getNotBefore().getTime(), leaf.getNotAfter().getTime(), System.currentTimeMillis());
             store.save(fresh);
+            shared.put(name, fresh);
             install(fresh);
             metrics.issued();
             LOG.info("acme: {} certificate for {} in {} ms, valid until {}", renewal ? "renewed" : "issued", name,
@@ -190,6 +202,12 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         } finally {
             locks.unlock(name);
         }
+    }
+
+    /** Certificates of the tenant's names, the most of what the store and the cluster hold. */
+    private long heldBy(String tenant) {
+        long inCluster = shared.values().stream().filter(stored -> stored.tenantId().equals(tenant)).count();
+        return Math.max(inCluster, store.countFor(tenant));
     }
 
     private void install(AcmeStore.StoredCertificate stored) throws Exception {
@@ -213,7 +231,9 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         long now = System.currentTimeMillis();
         held.forEach((name, entry) -> {
             if (now >= entry.renewAt() && inFlight.size() < MAX_IN_FLIGHT && inFlight.add(name)) {
-                workers.executeBlocking(() -> obtain(name, entry.stored().tenantId(), entry.stored().issuedAt()), false).onComplete(done -> {
+                // A name the cluster no longer serves is not renewed: its certificate runs out.
+                eligibility.tenantOf(name).compose(tenant -> tenant == null ? Future.succeededFuture()
+                        : workers.executeBlocking(() -> obtain(name, tenant, entry.stored().issuedAt()), false)).onComplete(done -> {
                     inFlight.remove(name);
                     if (done.failed()) {
                         metrics.failed();
