@@ -135,6 +135,19 @@ class AcmeE2ETest {
     }
 
     @Test
+    @Order(5)
+    void theChallengePathAnswersOnlyPublishedTokensAndNeverReachesAnEndpoint() {
+        for (String token : List.of("abcdefghijklmnopqrstuvwxyz012345", "..%2F..%2Fetc", "short")) {
+            ClientRun run = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "-i", "--max-time", "10",
+                    "-H", "Host: web." + DOMAIN, "http://127.0.0.1:" + edge.httpPort() + "/.well-known/acme-challenge/" + token),
+                    Duration.ofSeconds(20));
+            assertTrue(run.stdout().startsWith("HTTP/1.1 404"), run.describe());
+        }
+        assertTrue(upstream.requests().stream().noneMatch(r -> r.uri().startsWith("/.well-known/")),
+                "the upstream never sees a challenge request");
+    }
+
+    @Test
     @Order(3)
     void theTenantCapRefusesAThirdName() {
         awaitServed("shop");
