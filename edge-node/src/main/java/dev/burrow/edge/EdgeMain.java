@@ -55,6 +55,9 @@ public final class EdgeMain implements Callable<Integer> {
     String acmeDirectoryCa;
     @Option(names = "--acme-max-per-tenant", paramLabel = "N", description = "Automatic certificates one tenant's names may hold (default 100).")
     String acmeMaxPerTenant;
+    @Option(names = "--acme-challenge", paramLabel = "http-01|tls-alpn-01",
+            description = "How the CA validates a name: http-01 on the HTTP port (reachable on 80), tls-alpn-01 on the HTTPS port (reachable on 443); default http-01.")
+    String acmeChallenge;
     @Option(names = "--tunnel-port", paramLabel = "PORT", description = "Agent link (TLS) port; 0 picks a free one (default 4443).")
     String tunnelPort;
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "Base domain: endpoints are NAME.DOMAIN (default localhost).")

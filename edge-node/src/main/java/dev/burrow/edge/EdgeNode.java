@@ -185,11 +185,11 @@ public final class EdgeNode {
                 .chains(chains)
                 .timeouts(config.timeouts())
                 .redirectsTo(this::httpsPort);
-        this.acme = dev.burrow.edge.tls.acme.AcmeService.of(vertx, config.https().acme(), database.dataSource(), hazelcast,
-                publicRegistry, heldBy, metrics).wire(httpServer, prepared.certificates());
         dev.burrow.edge.tls.PublicHttps https = new dev.burrow.edge.tls.PublicHttps(vertx, prepared.certificates(), publicRegistry,
                 publicLinks, tcpEndpoints, config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
                 EdgeChains.standard(dev.burrow.edge.tls.PublicHttps.LOOPBACK_HOP, rateLimiter, policies), config.timeouts());
+        this.acme = dev.burrow.edge.tls.acme.AcmeService.of(vertx, config.https().acme(), database.dataSource(), hazelcast,
+                publicRegistry, heldBy, metrics).wire(httpServer, https);
         this.listeners = new PublicListeners(httpServer, https, tcpEndpoints, udpEndpoints, regions);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).

@@ -31,9 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * ACME in a two-node cluster: the node a visitor reaches orders the certificate, pebble validates HTTP-01 at the
- * other node (the answer is published cluster-wide), and the other node then serves the same certificate without a
- * second order.
+ * ACME in a two-node cluster with TLS-ALPN-01: the node a visitor reaches orders the certificate, pebble validates at
+ * the other node's HTTPS port (the answer is published cluster-wide; that node completes pebble's {@code acme-tls/1}
+ * handshake with the challenge certificate), and the other node then serves the same certificate without a second
+ * order. (HTTP-01 is {@code AcmeE2ETest}'s.)
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,7 +54,7 @@ class AcmeClusterE2ETest {
         tmp = Files.createTempDirectory("burrow-acme-cluster-");
         pebble = PebbleServer.prepare(tmp.resolve("pebble"));
         cluster = EdgeCluster.start(2, "1s", "--acme-directory", pebble.directoryUrl(),
-                "--acme-directory-ca", pebble.serverCertificate().toString());
+                "--acme-directory-ca", pebble.serverCertificate().toString(), "--acme-challenge", "tls-alpn-01");
         // The CA reaches node 0 only; visitors below reach node 1.
         pebble.startPebble(cluster.node(0).httpPort(), cluster.node(0).httpsPort());
         upstream = Upstream.start();
@@ -69,7 +70,7 @@ class AcmeClusterE2ETest {
     }
 
     @Test
-    void oneNodeOrdersTheOtherAnswersTheChallengeAndBothServeTheOneCertificate() {
+    void oneNodeOrdersTheOtherAnswersTlsAlpn01AndBothServeTheOneCertificate() {
         EdgeProcess visited = cluster.node(1);
         EdgeProcess validated = cluster.node(0);
         Await.until(() -> issuedByPebble(handshake(visited)), Duration.ofSeconds(40), Duration.ofMillis(200),

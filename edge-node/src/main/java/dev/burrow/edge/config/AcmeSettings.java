@@ -15,13 +15,21 @@ import java.nio.file.Path;
  * @param directoryCa  PEM file of the CA that signed the ACME server's own HTTPS certificate (a private ACME server),
  *                     or null: the JVM's trusted CAs
  * @param maxPerTenant certificates one tenant's names may hold; a further name is refused and logged
+ * @param challenge    how the CA validates a name: {@link #HTTP_01} on the plain HTTP port (port 80 for a public CA)
+ *                     or {@link #TLS_ALPN_01} on the HTTPS port (443)
  */
 public record AcmeSettings(URI directory, String email, String eabKid, String eabHmacKey, Path directoryCa,
-                           int maxPerTenant) {
+                           int maxPerTenant, String challenge) {
     public static final int DEFAULT_MAX_PER_TENANT = 100;
+    public static final String HTTP_01 = "http-01";
+    public static final String TLS_ALPN_01 = "tls-alpn-01";
+
+    public AcmeSettings {
+        challenge = challenge == null ? HTTP_01 : challenge;
+    }
 
     public static AcmeSettings off() {
-        return new AcmeSettings(null, null, null, null, null, DEFAULT_MAX_PER_TENANT);
+        return new AcmeSettings(null, null, null, null, null, DEFAULT_MAX_PER_TENANT, HTTP_01);
     }
 
     public boolean enabled() {
@@ -43,6 +51,9 @@ public record AcmeSettings(URI directory, String email, String eabKid, String ea
         if (directoryCa != null && !Files.isReadable(directoryCa)) {
             throw new ConfigException("--acme-directory-ca " + directoryCa.toAbsolutePath() + " is not a readable PEM file");
         }
+        if (!challenge.equals(HTTP_01) && !challenge.equals(TLS_ALPN_01)) {
+            throw new ConfigException("--acme-challenge " + challenge + " is not one of " + HTTP_01 + ", " + TLS_ALPN_01);
+        }
         if (maxPerTenant < 1) {
             throw new ConfigException("--acme-max-per-tenant " + maxPerTenant + " must be at least 1");
         }
@@ -52,6 +63,7 @@ public record AcmeSettings(URI directory, String email, String eabKid, String ea
     @Override
     public String toString() {
         return "AcmeSettings[directory=" + directory + ", email=" + email + ", eabKid=" + eabKid + ", eabHmacKey="
-                + (eabHmacKey == null ? null : "HIDDEN") + ", directoryCa=" + directoryCa + ", maxPerTenant=" + maxPerTenant + "]";
+                + (eabHmacKey == null ? null : "HIDDEN") + ", directoryCa=" + directoryCa + ", maxPerTenant=" + maxPerTenant
+                + ", challenge=" + challenge + "]";
     }
 }

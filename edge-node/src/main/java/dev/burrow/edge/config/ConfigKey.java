@@ -52,7 +52,8 @@ public enum ConfigKey {
     ACME_EAB_KID("acme-eab-kid"),
     ACME_EAB_HMAC_KEY("acme-eab-hmac-key"),
     ACME_DIRECTORY_CA("acme-directory-ca"),
-    ACME_MAX_PER_TENANT("acme-max-per-tenant");
+    ACME_MAX_PER_TENANT("acme-max-per-tenant"),
+    ACME_CHALLENGE("acme-challenge");
 
     private final String yamlKey;
 

@@ -166,7 +166,8 @@ public final class ConfigResolver {
                                 get(ConfigKey.ACME_EAB_KID, Function.identity(), null),
                                 get(ConfigKey.ACME_EAB_HMAC_KEY, Function.identity(), null),
                                 get(ConfigKey.ACME_DIRECTORY_CA, Path::of, null),
-                                get(ConfigKey.ACME_MAX_PER_TENANT, ConfigResolver::parseCount, AcmeSettings.DEFAULT_MAX_PER_TENANT))));
+                                get(ConfigKey.ACME_MAX_PER_TENANT, ConfigResolver::parseCount, AcmeSettings.DEFAULT_MAX_PER_TENANT),
+                                get(ConfigKey.ACME_CHALLENGE, Function.identity(), AcmeSettings.HTTP_01))));
     }
 
     private static Boolean parseBoolean(String text) {

@@ -9,7 +9,9 @@ import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
@@ -37,7 +39,8 @@ import java.util.Set;
 /**
  * The ACME conversation with one CA, blocking (acme4j): the account (its key kept in the {@link AcmeStore}, so every
  * node and every restart is the same account), and one order per name answered through HTTP-01, whose key
- * authorization is published cluster-wide ({@link Http01Tokens}) so whichever node the CA reaches answers it.
+ * authorization is published cluster-wide ({@link Http01Tokens}) so whichever node the CA reaches answers it, or through
+ * TLS-ALPN-01 ({@link TlsAlpnAnswers}, answered on the HTTPS port) with {@code --acme-challenge tls-alpn-01}.
  * Runs on worker threads only.
  */
 public final class AcmeClient {
@@ -51,13 +54,20 @@ public final class AcmeClient {
     private final AcmeSettings settings;
     private final AcmeStore store;
     private final Http01Tokens tokens;
+    private final TlsAlpnAnswers tlsAnswers;
     private Session session;
     private Login login;
 
-    public AcmeClient(AcmeSettings settings, AcmeStore store, Http01Tokens tokens) {
+    public AcmeClient(AcmeSettings settings, AcmeStore store, Http01Tokens tokens, TlsAlpnAnswers tlsAnswers) {
         this.settings = settings;
         this.store = store;
         this.tokens = tokens;
+        this.tlsAnswers = tlsAnswers;
+        registerBouncyCastle();
+    }
+
+    /** acme4j signs and builds certificates through the BouncyCastle provider, which must be registered first. */
+    static synchronized void registerBouncyCastle() {
         if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
             Security.addProvider(new BouncyCastleProvider());
         }
@@ -85,19 +95,32 @@ public final class AcmeClient {
     }
 
     private void answer(Authorization authorization, String name) throws AcmeException, InterruptedException {
-        Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class).orElseThrow(() ->
-                new AcmeException("the CA offers no http-01 challenge for " + name));
-        tokens.publish(challenge.getToken(), challenge.getAuthorization());
+        Challenge challenge;
+        Runnable withdraw;
+        if (settings.challenge().equals(AcmeSettings.TLS_ALPN_01)) {
+            TlsAlpn01Challenge tlsAlpn = authorization.findChallenge(TlsAlpn01Challenge.class).orElseThrow(() ->
+                    new AcmeException("the CA offers no tls-alpn-01 challenge for " + name));
+            tlsAnswers.publish(name, tlsAlpn.getAcmeValidation());
+            challenge = tlsAlpn;
+            withdraw = () -> tlsAnswers.withdraw(name);
+        } else {
+            Http01Challenge http = authorization.findChallenge(Http01Challenge.class).orElseThrow(() ->
+                    new AcmeException("the CA offers no http-01 challenge for " + name));
+            tokens.publish(http.getToken(), http.getAuthorization());
+            challenge = http;
+            withdraw = () -> tokens.withdraw(http.getToken());
+        }
         try {
             challenge.trigger();
             Status status = StatusPoll.until(authorization, Set.of(Status.VALID, Status.INVALID, Status.DEACTIVATED,
                     Status.EXPIRED, Status.REVOKED), VALIDATION_TIMEOUT);
             if (status != Status.VALID) {
-                throw new AcmeException("the CA could not validate " + name + " over http-01 (" + status + ")"
+                challenge.fetch();
+                throw new AcmeException("the CA could not validate " + name + " over " + settings.challenge() + " (" + status + ")"
                         + challenge.getError().map(problem -> ": " + problem).orElse(""));
             }
         } finally {
-            tokens.withdraw(challenge.getToken());
+            withdraw.run();
         }
     }
 
