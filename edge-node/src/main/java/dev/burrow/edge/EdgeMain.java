@@ -42,6 +42,22 @@ public final class EdgeMain implements Callable<Integer> {
     @Option(names = "--https-certs", paramLabel = "DIR",
             description = "Directory of the operator's HTTPS certificates: NAME.crt (PEM chain) beside NAME.key, names from each certificate; re-read when they change. Default: none (the dev certificate).")
     String httpsCerts;
+    @Option(names = "--acme-directory", paramLabel = "URL",
+            description = "ACME directory of a CA that issues the public HTTPS certificates on demand (e.g. https://acme-v02.api.letsencrypt.org/directory); default: none.")
+    String acmeDirectory;
+    @Option(names = "--acme-email", paramLabel = "EMAIL", description = "Contact address of the ACME account.")
+    String acmeEmail;
+    @Option(names = "--acme-eab-kid", paramLabel = "KID", description = "External account binding key id, for CAs that need one (with --acme-eab-hmac-key).")
+    String acmeEabKid;
+    @Option(names = "--acme-eab-hmac-key", paramLabel = "KEY", description = "External account binding MAC key, base64url (prefer BURROW_ACME_EAB_HMAC_KEY).")
+    String acmeEabHmacKey;
+    @Option(names = "--acme-directory-ca", paramLabel = "FILE", description = "PEM CA that signed the ACME server's HTTPS certificate (a private ACME server); default: the JVM's CAs.")
+    String acmeDirectoryCa;
+    @Option(names = "--acme-max-per-tenant", paramLabel = "N", description = "Automatic certificates one tenant's names may hold (default 100).")
+    String acmeMaxPerTenant;
+    @Option(names = "--acme-challenge", paramLabel = "http-01|tls-alpn-01",
+            description = "How the CA validates a name: http-01 on the HTTP port (reachable on 80), tls-alpn-01 on the HTTPS port (reachable on 443); default http-01.")
+    String acmeChallenge;
     @Option(names = "--tunnel-port", paramLabel = "PORT", description = "Agent link (TLS) port; 0 picks a free one (default 4443).")
     String tunnelPort;
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "Base domain: endpoints are NAME.DOMAIN (default localhost).")

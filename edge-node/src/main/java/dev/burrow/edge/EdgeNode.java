@@ -87,6 +87,7 @@ public final class EdgeNode {
     private final TcpEndpoints tcpEndpoints;
     private final dev.burrow.edge.udp.UdpEndpoints udpEndpoints;
     private final PublicListeners listeners;
+    private final dev.burrow.edge.tls.acme.AcmeService acme;
     private final AgentLinkServer linkServer;
     private final RelayPool relayPool;
     private final RelayServer relayServer;
@@ -187,6 +188,8 @@ public final class EdgeNode {
         dev.burrow.edge.tls.PublicHttps https = new dev.burrow.edge.tls.PublicHttps(vertx, prepared.certificates(), publicRegistry,
                 publicLinks, tcpEndpoints, config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
                 EdgeChains.standard(dev.burrow.edge.tls.PublicHttps.LOOPBACK_HOP, rateLimiter, policies), config.timeouts());
+        this.acme = dev.burrow.edge.tls.acme.AcmeService.of(vertx, config.https().acme(), database.dataSource(), hazelcast,
+                publicRegistry, heldBy, metrics).wire(httpServer, https);
         this.listeners = new PublicListeners(httpServer, https, tcpEndpoints, udpEndpoints, regions);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
@@ -656,6 +659,7 @@ public final class EdgeNode {
         draining = true;
         listening = false;
         storeProbe.close();
+        acme.close();
         sessions.close();
         relayPool.close();
         if (regions != null) {

@@ -353,6 +353,7 @@ public final class EdgeProcess implements AutoCloseable {
         private FreePorts.Range tcpPorts;
         private int tcpPortCount = 8;
         private int firstTunnelPort;
+        private int firstHttpPort;
 
         private Builder() {
         }
@@ -423,6 +424,12 @@ public final class EdgeProcess implements AutoCloseable {
             return edge;
         }
 
+        /** The public HTTP port of the first start (default 0: a free one), for a test that must know it in advance. */
+        public Builder httpPort(int port) {
+            this.firstHttpPort = port;
+            return this;
+        }
+
         /** The agent link port of the first start (default 0: a free one), for a test that must know it in advance. */
         public Builder tunnelPort(int port) {
             this.firstTunnelPort = port;
@@ -432,7 +439,7 @@ public final class EdgeProcess implements AutoCloseable {
         public EdgeProcess start() {
             EdgeProcess edge = new EdgeProcess(this);
             try {
-                edge.launch(0, firstTunnelPort);
+                edge.launch(firstHttpPort, firstTunnelPort);
             } catch (RuntimeException | Error e) {
                 edge.close();
                 throw e;

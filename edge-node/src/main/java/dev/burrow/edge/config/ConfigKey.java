@@ -46,7 +46,14 @@ public enum ConfigKey {
     HTTP_MAX_HEADER_FIELDS("http-max-header-fields"),
     TCP_KEEPALIVE("tcp-keepalive"),
     HTTPS_PORT("https-port"),
-    HTTPS_CERTS("https-certs");
+    HTTPS_CERTS("https-certs"),
+    ACME_DIRECTORY("acme-directory"),
+    ACME_EMAIL("acme-email"),
+    ACME_EAB_KID("acme-eab-kid"),
+    ACME_EAB_HMAC_KEY("acme-eab-hmac-key"),
+    ACME_DIRECTORY_CA("acme-directory-ca"),
+    ACME_MAX_PER_TENANT("acme-max-per-tenant"),
+    ACME_CHALLENGE("acme-challenge");
 
     private final String yamlKey;
 

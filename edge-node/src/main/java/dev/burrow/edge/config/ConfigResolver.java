@@ -160,7 +160,14 @@ public final class ConfigResolver {
                         get(ConfigKey.HTTP_MAX_HEADER_FIELDS, ConfigResolver::parseCount, PublicHttpLimits.DEFAULT_MAX_HEADER_FIELDS),
                         get(ConfigKey.TCP_KEEPALIVE, DurationText::parse, PublicHttpLimits.DEFAULT_TCP_KEEPALIVE)),
                 new HttpsSettings(get(ConfigKey.HTTPS_PORT, ConfigResolver::parsePort, defaults.https().port()),
-                        get(ConfigKey.HTTPS_CERTS, Path::of, defaults.https().certDir())));
+                        get(ConfigKey.HTTPS_CERTS, Path::of, defaults.https().certDir()),
+                        new AcmeSettings(get(ConfigKey.ACME_DIRECTORY, java.net.URI::create, null),
+                                get(ConfigKey.ACME_EMAIL, Function.identity(), null),
+                                get(ConfigKey.ACME_EAB_KID, Function.identity(), null),
+                                get(ConfigKey.ACME_EAB_HMAC_KEY, Function.identity(), null),
+                                get(ConfigKey.ACME_DIRECTORY_CA, Path::of, null),
+                                get(ConfigKey.ACME_MAX_PER_TENANT, ConfigResolver::parseCount, AcmeSettings.DEFAULT_MAX_PER_TENANT),
+                                get(ConfigKey.ACME_CHALLENGE, Function.identity(), AcmeSettings.HTTP_01))));
     }
 
     private static Boolean parseBoolean(String text) {

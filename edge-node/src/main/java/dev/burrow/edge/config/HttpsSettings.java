@@ -10,8 +10,17 @@ import java.nio.file.Path;
  *
  * @param port    public HTTPS port; 0 picks a free one
  * @param certDir the operator's certificate directory, re-read when its files change; null for none
+ * @param acme    automatic certificates ({@code --acme-directory}); never null
  */
-public record HttpsSettings(int port, Path certDir) {
+public record HttpsSettings(int port, Path certDir, AcmeSettings acme) {
+    public HttpsSettings {
+        acme = acme == null ? AcmeSettings.off() : acme;
+    }
+
+    public HttpsSettings(int port, Path certDir) {
+        this(port, certDir, AcmeSettings.off());
+    }
+
     /** The port of {@code java -jar burrow-edge.jar} with no arguments, beside HTTP's 8080; 443 in production. */
     public static final int DEFAULT_PORT = 8443;
 
@@ -24,17 +33,18 @@ public record HttpsSettings(int port, Path certDir) {
         if (port < 0 || port > 65_535) {
             throw new ConfigException("--https-port " + port + " is not a port; use 1-65535, or 0 to pick a free port");
         }
+        AcmeSettings validAcme = acme.validate();
         if (certDir == null) {
-            return this;
+            return new HttpsSettings(port, null, validAcme);
         }
         Path dir = certDir.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new ConfigException("--https-certs " + dir + " is not a directory; give a directory of NAME.crt and NAME.key files");
         }
-        return new HttpsSettings(port, dir);
+        return new HttpsSettings(port, dir, validAcme);
     }
 
     public HttpsSettings withPort(int newPort) {
-        return new HttpsSettings(newPort, certDir);
+        return new HttpsSettings(newPort, certDir, acme);
     }
 }

@@ -47,6 +47,7 @@ public final class PublicHttpServer {
     private volatile Chains chains = Chains.empty();
     private volatile StreamTimeouts timeouts = StreamTimeouts.defaults();
     private volatile ListenerRules rules = ListenerRules.plain(() -> 443);
+    private java.util.function.Predicate<HttpServerRequest> answeredFirst = request -> false;
 
     private final ProxyProtocolSettings proxyProtocol;
     private final PublicHttpLimits limits;
@@ -97,6 +98,12 @@ public final class PublicHttpServer {
                 .setSslEngineOptions(io.vertx.core.net.OpenSSLEngineOptions.isAvailable()
                         ? new io.vertx.core.net.OpenSSLEngineOptions() : new io.vertx.core.net.JdkSSLEngineOptions());
         this.rules = ListenerRules.tls();
+        return this;
+    }
+
+    /** Requests answered before any endpoint routing when the predicate says so (ACME HTTP-01 challenges). */
+    public PublicHttpServer answersFirst(java.util.function.Predicate<HttpServerRequest> answered) {
+        this.answeredFirst = answered;
         return this;
     }
 
@@ -187,6 +194,9 @@ public final class PublicHttpServer {
     }
 
     private void onRequest(HttpServerRequest request) {
+        if (answeredFirst.test(request)) {
+            return;
+        }
         PublicConnection connection = publicConnectionOf(request);
         Future<dev.burrow.policy.Verdict> admitted = connection.admitted();
         if (admitted.isComplete()) {

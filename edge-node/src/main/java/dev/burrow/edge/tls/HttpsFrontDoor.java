@@ -32,6 +32,8 @@ public final class HttpsFrontDoor {
     private static final Logger LOG = LoggerFactory.getLogger(HttpsFrontDoor.class);
     /** The largest ClientHello read (real ones are 0.5-2 KiB, with post-quantum key shares under 3 KiB). */
     public static final int MAX_CLIENT_HELLO_BYTES = 16 * 1024;
+    /** The pipeline handler that reads the SNI and routes the connection. */
+    public static final String ROUTING_HANDLER = ClientHelloPeek.NAME;
 
     private final Vertx vertx;
     private final EndpointRegistry registry;
@@ -44,6 +46,7 @@ public final class HttpsFrontDoor {
     private NetClient hopClient;
     private volatile LoopbackHop hop;
     private ListenerDeployment deployment;
+    private volatile java.util.function.Supplier<io.netty.channel.ChannelHandler> answersFirst = () -> null;
 
     /**
      * @param pipes        relays a TLS endpoint's connection to its agent
@@ -88,6 +91,10 @@ public final class HttpsFrontDoor {
         ((NetSocketInternal) socket).channelHandlerContext().pipeline().addFirst(ClientHelloPeek.NAME,
                 new ClientHelloPeek<Endpoint>(MAX_CLIENT_HELLO_BYTES, helloTimeout.toMillis(), this::passthroughEndpoint,
                         (serverName, endpoint) -> route(socket, context, serverName, endpoint)));
+        io.netty.channel.ChannelHandler first = answersFirst.get();
+        if (first != null) {
+            ((NetSocketInternal) socket).channelHandlerContext().pipeline().addFirst(first);
+        }
     }
 
     /** The TLS endpoint bound for {@code serverName}, or null (any other endpoint is served by terminating TLS). */
@@ -106,6 +113,14 @@ public final class HttpsFrontDoor {
         } else {
             hop.carry(socket).onFailure(error -> LOG.warn("https: cannot reach the HTTPS server on loopback: {}", error.getMessage()));
         }
+    }
+
+    /**
+     * A handler put before the routing of every connection (ACME TLS-ALPN-01 answers), made per connection; null from
+     * the supplier: none.
+     */
+    public void answersFirst(java.util.function.Supplier<io.netty.channel.ChannelHandler> handlers) {
+        this.answersFirst = handlers;
     }
 
     /** Stops accepting at once; open connections may finish within {@code grace}. */

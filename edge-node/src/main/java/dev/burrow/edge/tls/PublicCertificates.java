@@ -40,6 +40,29 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
     /** Certificates issued by the dev CA for bound names, at most this many (each an EC key and a ~0.5 KiB certificate). */
     public static final int MAX_ISSUED = 10_000;
 
+    /**
+     * Certificates obtained automatically (ACME), consulted for a name no operator certificate serves, before the dev
+     * CA. Runs on the handshake path: memory only; a miss may start obtaining one in the background and returns null.
+     */
+    public interface Automatic {
+        Automatic NONE = new Automatic() {
+            @Override
+            public CertifiedKey certificateFor(String name) {
+                return null;
+            }
+
+            @Override
+            public CertifiedKey byAlias(String alias) {
+                return null;
+            }
+        };
+
+        /** The certificate for a lower-case host name, or null (the dev certificate is served meanwhile). */
+        CertifiedKey certificateFor(String name);
+
+        CertifiedKey byAlias(String alias);
+    }
+
     /** A PEM chain and its key file; both are watched. */
     public record FilePair(Path cert, Path key) {
     }
@@ -53,6 +76,7 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
     private final X509Certificate devCa;
     private final PrivateKey devCaKey;
     private volatile CertificateTable table;
+    private volatile Automatic automatic = Automatic.NONE;
     private volatile List<String> stamp = List.of();
     private long timer = -1;
 
@@ -81,7 +105,12 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
     public CertifiedKey select(String serverName) {
         CertifiedKey chosen = table.select(serverName);
         if (chosen == fallback && serverName != null) {
-            CertifiedKey own = issued.get(serverName.toLowerCase(java.util.Locale.ROOT));
+            String name = serverName.toLowerCase(java.util.Locale.ROOT);
+            CertifiedKey obtained = automatic.certificateFor(name);
+            if (obtained != null) {
+                return obtained;
+            }
+            CertifiedKey own = issued.get(name);
             return own != null ? own : fallback;
         }
         return chosen;
@@ -90,7 +119,16 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
     @Override
     public CertifiedKey byAlias(String alias) {
         CertifiedKey found = table.byAlias(alias);
-        return found != null ? found : alias == null ? null : issuedByAlias.get(alias);
+        if (found != null || alias == null) {
+            return found;
+        }
+        CertifiedKey own = issuedByAlias.get(alias);
+        return own != null ? own : automatic.byAlias(alias);
+    }
+
+    /** Where names no operator certificate serves get a certificate of their own (ACME); none by default. */
+    public void automatic(Automatic source) {
+        this.automatic = source;
     }
 
     /**

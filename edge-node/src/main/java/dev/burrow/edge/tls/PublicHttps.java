@@ -62,6 +62,11 @@ public final class PublicHttps {
         return port;
     }
 
+    /** A handler put before the SNI routing of every connection (ACME TLS-ALPN-01), made per connection. */
+    public void answersFirst(java.util.function.Supplier<io.netty.channel.ChannelHandler> handlers) {
+        frontDoor.answersFirst(handlers);
+    }
+
     public PublicCertificates certificates() {
         return certificates;
     }

@@ -27,8 +27,13 @@ public final class OpenSslClient {
 
     /** A handshake naming {@code serverName} in the SNI, or none when it is null. */
     public static Handshake handshake(int port, String serverName, String... extraArgs) {
+        return handshake("127.0.0.1", port, serverName, extraArgs);
+    }
+
+    /** A handshake with {@code address:port} naming {@code serverName} in the SNI, or none when it is null. */
+    public static Handshake handshake(String address, int port, String serverName, String... extraArgs) {
         List<String> command = new ArrayList<>(List.of(Tools.require("openssl").toString(), "s_client",
-                "-connect", "127.0.0.1:" + port));
+                "-connect", address + ":" + port));
         if (serverName == null) {
             command.add("-noservername");
         } else {

@@ -1,0 +1,56 @@
+package dev.burrow.edge.tls.acme;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+
+import java.util.List;
+
+/**
+ * What the ACME certificates look like to an operator's alerting: when each expires
+ * ({@code burrow_acme_certificate_expiry_seconds{name}}, epoch seconds), the days left of the soonest to expire
+ * ({@code burrow_acme_soonest_expiry_days}: alert below 20 with 90-day certificates, as renewal starts at day 60),
+ * and counters of orders issued, failed and refused by the per-tenant cap.
+ */
+public final class AcmeMetrics {
+    private final MultiGauge expiry;
+    private final Counter issued;
+    private final Counter failed;
+    private final Counter refused;
+    private volatile long soonestNotAfter = Long.MAX_VALUE;
+
+    public AcmeMetrics(MeterRegistry registry) {
+        this.expiry = MultiGauge.builder("burrow_acme_certificate_expiry_seconds")
+                .description("When each ACME certificate held expires, epoch seconds").register(registry);
+        Gauge.builder("burrow_acme_soonest_expiry_days", this, AcmeMetrics::soonestDaysLeft)
+                .description("Days left before the soonest ACME certificate expires (NaN with none)").register(registry);
+        this.issued = Counter.builder("burrow_acme_issued_total").description("Certificates issued or renewed by this node").register(registry);
+        this.failed = Counter.builder("burrow_acme_failures_total").description("ACME orders that failed on this node").register(registry);
+        this.refused = Counter.builder("burrow_acme_refused_total")
+                .description("Names refused because their tenant holds --acme-max-per-tenant certificates").register(registry);
+    }
+
+    void changed(List<AcmeStore.StoredCertificate> held) {
+        expiry.register(held.stream().map(stored -> MultiGauge.Row.of(Tags.of("name", stored.name()), stored.notAfter() / 1000.0)).toList(), true);
+        soonestNotAfter = held.stream().mapToLong(AcmeStore.StoredCertificate::notAfter).min().orElse(Long.MAX_VALUE);
+    }
+
+    private double soonestDaysLeft() {
+        long soonest = soonestNotAfter;
+        return soonest == Long.MAX_VALUE ? Double.NaN : (soonest - System.currentTimeMillis()) / 86_400_000.0;
+    }
+
+    void issued() {
+        issued.increment();
+    }
+
+    void failed() {
+        failed.increment();
+    }
+
+    void refused() {
+        refused.increment();
+    }
+}

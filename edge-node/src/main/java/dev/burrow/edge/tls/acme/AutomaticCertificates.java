@@ -1,0 +1,247 @@
+package dev.burrow.edge.tls.acme;
+
+import com.hazelcast.map.IMap;
+import dev.burrow.edge.tls.CertificateFiles;
+import dev.burrow.edge.tls.CertifiedKey;
+import dev.burrow.edge.tls.PublicCertificates;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import org.shredzone.acme4j.util.KeyPairUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.StringReader;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Certificates from an ACME CA, obtained on demand: the first handshake for a name without one gets the dev
+ * certificate at once (never a wait) and starts, in the background, an order for that name if it is one the cluster
+ * may serve ({@link NameEligibility}), within the tenant's cap, and not refused within {@link #REFUSAL_MEMORY_MILLIS}.
+ * One node orders a name at a time, cluster-wide (a lock per name in a cluster map; the certificates are read again once
+ * the lock is held, so a name another node just obtained is taken, not ordered twice). Certificates live in the
+ * tenancy database ({@link AcmeStore}: shared by every node with {@code --db-url}), in a cluster map every live node
+ * reads (so nodes with their own embedded database share them too), and in memory here; the handshake path reads
+ * memory only.
+ * Renewed at {@link RenewalTime}; each node checks every {@link #RENEWAL_CHECK_MILLIS}.
+ */
+public final class AutomaticCertificates implements PublicCertificates.Automatic {
+    private static final Logger LOG = LoggerFactory.getLogger(AutomaticCertificates.class);
+    public static final String LOCKS_MAP = "burrow-acme-locks";
+    public static final String CERTIFICATES_MAP = "burrow-acme-certificates";
+    /** A name refused (not eligible, over its tenant's cap) or whose order failed is not tried again for this long. */
+    static final long REFUSAL_MEMORY_MILLIS = 10 * 60_000;
+    /** A name nobody may certify is remembered for less: its endpoint may be bound a moment later. */
+    static final long INELIGIBLE_MEMORY_MILLIS = 15_000;
+    static final long RENEWAL_CHECK_MILLIS = 60 * 60_000;
+    /** Orders in flight on this node at most; a burst of new names beyond it waits for later handshakes. */
+    static final int MAX_IN_FLIGHT = 32;
+    /** Names remembered as refused at most (a scanner's SNIs must not grow the heap). */
+    static final int MAX_REFUSALS = 10_000;
+    private static final long LOCK_WAIT_SECONDS = 150;
+    private static final long LOCK_LEASE_SECONDS = 300;
+
+    /** A certificate held in memory, with when this node renews it. */
+    record Held(CertifiedKey certified, AcmeStore.StoredCertificate stored, long renewAt) {
+    }
+
+    private final Vertx vertx;
+    private final AcmeStore store;
+    private final AcmeClient client;
+    private final NameEligibility eligibility;
+    private final IMap<String, Boolean> locks;
+    private final IMap<String, AcmeStore.StoredCertificate> shared;
+    private final int maxPerTenant;
+    private final WorkerExecutor workers;
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final Map<String, CertifiedKey> byAlias = new ConcurrentHashMap<>();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> refusedUntil = new ConcurrentHashMap<>();
+    private final AcmeMetrics metrics;
+    private long renewalTimer = -1;
+
+    public AutomaticCertificates(Vertx vertx, AcmeStore store, AcmeClient client, NameEligibility eligibility,
+                                 IMap<String, Boolean> locks, IMap<String, AcmeStore.StoredCertificate> shared,
+                                 int maxPerTenant, AcmeMetrics metrics) {
+        this.vertx = vertx;
+        this.store = store;
+        this.client = client;
+        this.eligibility = eligibility;
+        this.locks = locks;
+        this.shared = shared;
+        this.maxPerTenant = maxPerTenant;
+        this.metrics = metrics;
+        this.workers = vertx.createSharedWorkerExecutor("burrow-acme", 2, 10, TimeUnit.MINUTES);
+    }
+
+    /** Handshake path (an event loop): memory only; a miss starts an order in the background and returns null. */
+    @Override
+    public CertifiedKey certificateFor(String name) {
+        Held found = held.get(name);
+        if (found != null) {
+            return found.certified();
+        }
+        request(name);
+        return null;
+    }
+
+    @Override
+    public CertifiedKey byAlias(String alias) {
+        return byAlias.get(alias);
+    }
+
+    /** Reads the stored certificates into memory and starts the renewal checks; completes when they are loaded. */
+    public Future<Void> start() {
+        renewalTimer = vertx.setPeriodic(RENEWAL_CHECK_MILLIS, id -> renewDue());
+        return workers.executeBlocking(() -> {
+            for (AcmeStore.StoredCertificate stored : store.all()) {
+                install(stored);
+                shared.putIfAbsent(stored.name(), stored);
+            }
+            LOG.info("acme: {} stored certificate(s) loaded", held.size());
+            return null;
+        }, false);
+    }
+
+    public void close() {
+        if (renewalTimer >= 0) {
+            vertx.cancelTimer(renewalTimer);
+        }
+        workers.close();
+    }
+
+    /** Names with a certificate in memory. */
+    public int size() {
+        return held.size();
+    }
+
+    Map<String, Held> held() {
+        return held;
+    }
+
+    private void request(String name) {
+        Long until = refusedUntil.get(name);
+        long now = System.currentTimeMillis();
+        if (until != null && until > now || inFlight.size() >= MAX_IN_FLIGHT || !inFlight.add(name)) {
+            return;
+        }
+        if (until != null) {
+            refusedUntil.remove(name);
+        }
+        eligibility.tenantOf(name)
+                .compose(tenant -> {
+                    if (tenant == null) {
+                        refuse(name, INELIGIBLE_MEMORY_MILLIS);
+                        return Future.succeededFuture();
+                    }
+                    return workers.executeBlocking(() -> obtain(name, tenant, NEW_NAME), false);
+                })
+                .onComplete(done -> {
+                    inFlight.remove(name);
+                    if (done.failed()) {
+                        refuse(name, REFUSAL_MEMORY_MILLIS);
+                        metrics.failed();
+                        LOG.warn("acme: no certificate for {}: {}", name, done.cause().getMessage());
+                    }
+                });
+    }
+
+    private void refuse(String name, long forMillis) {
+        if (refusedUntil.size() >= MAX_REFUSALS) {
+            long now = System.currentTimeMillis();
+            refusedUntil.values().removeIf(until -> until <= now);
+        }
+        if (refusedUntil.size() < MAX_REFUSALS) {
+            refusedUntil.put(name, System.currentTimeMillis() + forMillis);
+        }
+    }
+
+    private static final long NEW_NAME = -1;
+
+    /**
+     * Blocking (worker): under the name's cluster lock, the stored certificate unless it is the one being renewed
+     * ({@code replacing}: its issue time, or {@link #NEW_NAME}), else a new one from the CA.
+     */
+    private Void obtain(String name, String tenant, long replacing) throws Exception {
+        boolean renewal = replacing != NEW_NAME;
+        if (!locks.tryLock(name, LOCK_WAIT_SECONDS, TimeUnit.SECONDS, LOCK_LEASE_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("another node has held the order lock of " + name + " for over " + LOCK_WAIT_SECONDS + " s");
+        }
+        try {
+            AcmeStore.StoredCertificate stored = shared.get(name);
+            if (stored == null) {
+                stored = store.find(name);
+            }
+            if (stored != null && stored.issuedAt() != replacing) {
+                install(stored);
+                shared.putIfAbsent(name, stored);
+                return null;
+            }
+            if (stored == null && heldBy(tenant) >= maxPerTenant) {
+                metrics.refused();
+                throw new IllegalStateException("its tenant " + tenant + " already holds " + maxPerTenant
+                        + " automatic certificates (--acme-max-per-tenant)");
+            }
+            long started = System.nanoTime();
+            AcmeClient.Issued issued = client.issue(name);
+            X509Certificate leaf = issued.leaf();
+            AcmeStore.StoredCertificate fresh = new AcmeStore.StoredCertificate(name, tenant, issued.chainPem(), issued.keyPem(),
+                    leaf.getNotBefore().getTime(), leaf.getNotAfter().getTime(), System.currentTimeMillis());
+            store.save(fresh);
+            shared.put(name, fresh);
+            install(fresh);
+            metrics.issued();
+            LOG.info("acme: {} certificate for {} in {} ms, valid until {}", renewal ? "renewed" : "issued", name,
+                    (System.nanoTime() - started) / 1_000_000, leaf.getNotAfter().toInstant());
+            return null;
+        } finally {
+            locks.unlock(name);
+        }
+    }
+
+    /** Certificates of the tenant's names, the most of what the store and the cluster hold. */
+    private long heldBy(String tenant) {
+        long inCluster = shared.values().stream().filter(stored -> stored.tenantId().equals(tenant)).count();
+        return Math.max(inCluster, store.countFor(tenant));
+    }
+
+    private void install(AcmeStore.StoredCertificate stored) throws Exception {
+        X509Certificate[] chain = AcmeClient.parseChain(stored.chainPem()).toArray(new X509Certificate[0]);
+        CertifiedKey certified = CertificateFiles.certified(KeyPairUtils.readKeyPair(new StringReader(stored.keyPem())).getPrivate(),
+                chain, "ACME, issued for " + stored.name());
+        byAlias.put(certified.alias(), certified);
+        Held before = held.put(stored.name(), new Held(certified, stored, renewAt(stored)));
+        if (before != null && !before.certified().alias().equals(certified.alias())) {
+            byAlias.remove(before.certified().alias());
+        }
+        metrics.changed(held.values().stream().map(Held::stored).toList());
+    }
+
+    private static long renewAt(AcmeStore.StoredCertificate stored) {
+        return RenewalTime.of(stored.notBefore(), stored.notAfter(), ThreadLocalRandom.current());
+    }
+
+    /** Starts a renewal for each certificate this node holds that is due (the lock makes one node do each). */
+    void renewDue() {
+        long now = System.currentTimeMillis();
+        held.forEach((name, entry) -> {
+            if (now >= entry.renewAt() && inFlight.size() < MAX_IN_FLIGHT && inFlight.add(name)) {
+                // A name the cluster no longer serves is not renewed: its certificate runs out.
+                eligibility.tenantOf(name).compose(tenant -> tenant == null ? Future.succeededFuture()
+                        : workers.executeBlocking(() -> obtain(name, tenant, entry.stored().issuedAt()), false)).onComplete(done -> {
+                    inFlight.remove(name);
+                    if (done.failed()) {
+                        metrics.failed();
+                        LOG.warn("acme: renewing {} failed, the current certificate stays until {}: {}", name,
+                                java.time.Instant.ofEpochMilli(entry.stored().notAfter()), done.cause().getMessage());
+                    }
+                });
+            }
+        });
+    }
+}

@@ -1,0 +1,41 @@
+package dev.burrow.edge.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ACME flags reach the HTTPS settings from every source, and a bad combination is one sentence naming the flag. */
+class AcmeSettingsTest {
+    @Test
+    void offByDefaultAndOnWithADirectoryFromFlagsOrTheEnvironment() {
+        assertFalse(ConfigResolver.resolve(Map.of(), Map.of(), null).https().acme().enabled());
+        AcmeSettings acme = ConfigResolver.resolve(Map.of(ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"),
+                        ConfigKey.ACME_MAX_PER_TENANT, List.of("7")),
+                Map.of("BURROW_ACME_EMAIL", "ops@example.com", "BURROW_ACME_EAB_KID", "kid-1", "BURROW_ACME_EAB_HMAC_KEY", "c2VjcmV0"),
+                null).https().acme();
+        assertTrue(acme.enabled());
+        assertEquals(URI.create("https://ca.example/dir"), acme.directory());
+        assertEquals("ops@example.com", acme.email());
+        assertEquals("kid-1", acme.eabKid());
+        assertEquals(7, acme.maxPerTenant());
+        assertFalse(acme.toString().contains("c2VjcmV0"), "the EAB key is never printed: " + acme);
+    }
+
+    @Test
+    void aPlainHttpDirectoryOrHalfAnEabPairIsRefused() {
+        ConfigException http = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(
+                Map.of(ConfigKey.ACME_DIRECTORY, List.of("http://ca.example/dir")), Map.of(), null));
+        assertTrue(http.getMessage().startsWith("--acme-directory http://ca.example/dir is not an https URL"), http.getMessage());
+        ConfigException eab = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(
+                Map.of(ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"), ConfigKey.ACME_EAB_KID, List.of("kid")),
+                Map.of(), null));
+        assertTrue(eab.getMessage().contains("--acme-eab-kid and --acme-eab-hmac-key go together"), eab.getMessage());
+    }
+}
