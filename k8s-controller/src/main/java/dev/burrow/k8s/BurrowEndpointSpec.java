@@ -1,7 +1,5 @@
 package dev.burrow.k8s;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
  * What a {@link BurrowEndpoint} asks for: the public {@code url} ({@code http://name}, {@code https://name} or
  * {@code tcp://} with an optional port), the {@code upstream} Service port ({@code service:port}, by number or name),
@@ -10,7 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 public class BurrowEndpointSpec {
     private String url;
     private String upstream;
-    private JsonNode trafficPolicy;
+    /** A YAML or JSON document as a String, or the policy written inline (maps and lists). */
+    private Object trafficPolicy;
     private Boolean pooling;
 
     public String getUrl() {
@@ -29,11 +28,11 @@ public class BurrowEndpointSpec {
         this.upstream = upstream;
     }
 
-    public JsonNode getTrafficPolicy() {
+    public Object getTrafficPolicy() {
         return trafficPolicy;
     }
 
-    public void setTrafficPolicy(JsonNode trafficPolicy) {
+    public void setTrafficPolicy(Object trafficPolicy) {
         this.trafficPolicy = trafficPolicy;
     }
 

@@ -6,6 +6,7 @@ import dev.burrow.agent.HttpEndpointBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.vertx.core.Future;
 
 import java.net.URI;
@@ -15,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Serves each {@link BurrowEndpoint} as one endpoint and writes its public URL and a {@code Ready} condition into its
@@ -23,22 +26,42 @@ import java.util.Optional;
  */
 final class BurrowEndpoints {
     static final String READY = "Ready";
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     private final KubernetesClient client;
     private final SessionEndpoints endpoints;
     private final ServiceUpstreams upstreams;
     private final ServicePorts ports;
 
+    /** A spec's public address: {@code http}/{@code https} with a hostname, or {@code tcp} with a port (0: the edge picks). */
+    record PublicAddress(String scheme, String host, int port) {
+        private static final Pattern HTTP = Pattern.compile("(https?)://([^/:?#]+)/?");
+        private static final Pattern TCP = Pattern.compile("tcp://(?:[^/:?#]*)(?::([0-9]{1,5}))?/?");
+
+        static PublicAddress parse(String text) {
+            String url = Optional.ofNullable(text).orElse("").trim();
+            Matcher http = HTTP.matcher(url);
+            if (http.matches()) {
+                return new PublicAddress(http.group(1), http.group(2), 0);
+            }
+            Matcher tcp = TCP.matcher(url);
+            if (tcp.matches() && (tcp.group(1) == null || Integer.parseInt(tcp.group(1)) <= 65535)) {
+                return new PublicAddress("tcp", null, tcp.group(1) == null ? 0 : Integer.parseInt(tcp.group(1)));
+            }
+            throw new IllegalArgumentException("spec.url \"" + text + "\" is not http://NAME, https://NAME or tcp://[HOST][:PORT]");
+        }
+    }
+
     /** The endpoint a spec asks for; {@code upstream} is a URI for HTTP, "host:port" for TCP. */
-    record EndpointSpecWish(URI url, String upstream, String trafficPolicy, boolean pooling) implements EndpointWish {
+    record EndpointSpecWish(PublicAddress address, String upstream, String trafficPolicy, boolean pooling) implements EndpointWish {
         @Override
         public Future<Forwarder> bind(BurrowSession session) {
-            if ("tcp".equals(url.getScheme())) {
-                var tcp = session.tcpEndpoint().port(Math.max(url.getPort(), 0)).pooling(pooling);
+            if ("tcp".equals(address.scheme())) {
+                var tcp = session.tcpEndpoint().port(address.port()).pooling(pooling);
                 return (trafficPolicy == null ? tcp : tcp.trafficPolicy(trafficPolicy)).forward(upstream);
             }
-            HttpEndpointBuilder http = session.httpEndpoint().hostname(url.getHost()).pooling(pooling)
-                    .httpsOnly("https".equals(url.getScheme()));
+            HttpEndpointBuilder http = session.httpEndpoint().hostname(address.host()).pooling(pooling)
+                    .httpsOnly("https".equals(address.scheme()));
             return (trafficPolicy == null ? http : http.trafficPolicy(trafficPolicy)).forward(URI.create(upstream));
         }
 
@@ -82,7 +105,7 @@ final class BurrowEndpoints {
 
     private EndpointSpecWish wish(BurrowEndpoint resource) {
         BurrowEndpointSpec spec = Objects.requireNonNullElseGet(resource.getSpec(), BurrowEndpointSpec::new);
-        URI url = url(spec.getUrl());
+        PublicAddress address = PublicAddress.parse(spec.getUrl());
         String upstream = Optional.ofNullable(spec.getUpstream()).orElse("");
         int colon = upstream.lastIndexOf(':');
         if (colon <= 0 || colon == upstream.length() - 1) {
@@ -94,22 +117,10 @@ final class BurrowEndpoints {
         int number = ports.resolve(namespace, service, port.matches("[0-9]+") ? Integer.valueOf(port) : null, port)
                 .orElseThrow(() -> new IllegalArgumentException("Service " + service + " has no port named " + port));
         URI target = upstreams.uri(namespace, service, number);
-        String policy = spec.getTrafficPolicy() == null || spec.getTrafficPolicy().isNull() ? null
-                : spec.getTrafficPolicy().isTextual() ? spec.getTrafficPolicy().asText() : spec.getTrafficPolicy().toString();
-        return new EndpointSpecWish(url, "tcp".equals(url.getScheme()) ? target.getHost() + ":" + target.getPort() : target.toString(),
+        Object written = spec.getTrafficPolicy();
+        String policy = written == null ? null : written instanceof String text ? text : JSON.asJson(written);
+        return new EndpointSpecWish(address, "tcp".equals(address.scheme()) ? target.getHost() + ":" + target.getPort() : target.toString(),
                 policy, Boolean.TRUE.equals(spec.getPooling()));
-    }
-
-    private static URI url(String text) {
-        try {
-            URI url = URI.create(Optional.ofNullable(text).orElse(""));
-            if (List.of("http", "https").contains(url.getScheme()) && url.getHost() != null || "tcp".equals(url.getScheme())) {
-                return url;
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below, with what a valid URL looks like
-        }
-        throw new IllegalArgumentException("spec.url \"" + text + "\" is not http://NAME, https://NAME or tcp://[HOST[:PORT]]");
     }
 
     /** The edge's error code as a condition reason (INVALID_TRAFFIC_POLICY becomes InvalidTrafficPolicy). */

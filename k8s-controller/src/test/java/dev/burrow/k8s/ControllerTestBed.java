@@ -3,6 +3,7 @@ package dev.burrow.k8s;
 import dev.burrow.agent.BurrowSession;
 import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.EdgeProcess;
+import dev.burrow.testsupport.TempDirs;
 import dev.burrow.testsupport.tools.ClientRun;
 import dev.burrow.testsupport.tools.Curl;
 import dev.burrow.testsupport.tools.PythonHttpServer;
@@ -48,6 +49,17 @@ final class ControllerTestBed implements AutoCloseable {
     }
 
     BurrowSession session() {
+        return session(vertx);
+    }
+
+    /** A session on its own Vert.x instance, as a replica in its own process has (closed with the bed). */
+    BurrowSession replicaSession() {
+        Vertx own = Vertx.vertx();
+        closeables.add(() -> Await.result(own.close(), WAIT, "replica vertx close"));
+        return session(own);
+    }
+
+    private BurrowSession session(Vertx vertx) {
         BurrowSession session = Await.result(BurrowSession.builder(vertx).serverAddress(edge.serverAddress())
                 .authtoken(edge.authtoken()).edgeCa(edge.caPath()).connect(), WAIT, "session");
         closeables.add(() -> Await.result(session.close(), WAIT, "session close"));
@@ -57,7 +69,7 @@ final class ControllerTestBed implements AutoCloseable {
     /** {@code python3 -m http.server} answering {@code GET /} with {@code body}; its port. */
     int httpUpstream(String body) {
         try {
-            Path dir = Files.createTempDirectory("burrow-k8s-upstream");
+            Path dir = tempDir();
             Files.writeString(dir.resolve("index.html"), body);
             PythonHttpServer server = PythonHttpServer.serve(dir);
             closeables.add(server);
@@ -70,11 +82,21 @@ final class ControllerTestBed implements AutoCloseable {
     /** A socat echo server on 127.0.0.1 (a port from the OS); its port. */
     int echoUpstream() {
         ToolProcess socat = ToolProcess.start("socat-echo", List.of(Tools.require("socat").toString(), "-d", "-d",
-                "TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr", "EXEC:cat"), Map.of(), null);
+                "TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr", "EXEC:cat"), Map.of(), tempDir());
         closeables.add(socat);
         int port = Integer.parseInt(socat.awaitMatch(SOCAT_LISTENING, Duration.ofSeconds(20)).group(1));
         socat.awaitListening(port, Duration.ofSeconds(10));
         return port;
+    }
+
+    private Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("burrow-k8s-test");
+            closeables.add(() -> TempDirs.deleteRecursively(dir));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** What socat, as a public client, reads back after sending {@code line} to {@code 127.0.0.1:port}. */

@@ -61,14 +61,14 @@ class LeaderElectionE2ETest {
         ServiceUpstreams loopback = ControllerTestBed.toLoopback(Map.of("web", web));
 
         KubernetesClient firstClient = server.createClient();
-        BurrowSession firstSession = bed.session();
+        BurrowSession firstSession = bed.replicaSession();
         LeaderElection first = LeaderElection.start(firstClient, lease("replica-a"),
                 () -> BurrowController.start(firstClient, firstSession, loopback, ControllerSettings.defaults(List.of("shop"))));
         Await.until(first::leading, WAIT, POLL, () -> "replica-a never led");
         bed.awaitCurl("web.localhost", 200, "web\n");
 
         KubernetesClient secondClient = server.createClient();
-        BurrowSession secondSession = bed.session();
+        BurrowSession secondSession = bed.replicaSession();
         try (LeaderElection second = LeaderElection.start(secondClient, lease("replica-b"),
                 () -> BurrowController.start(secondClient, secondSession, loopback, ControllerSettings.defaults(List.of("shop"))))) {
             // Absence is asserted: the second replica gets several retry periods in which it must not take the Lease.

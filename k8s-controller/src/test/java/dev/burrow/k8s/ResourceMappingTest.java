@@ -64,6 +64,19 @@ class ResourceMappingTest {
         assertEquals(Map.of("db", List.of(5432, 6379), "cloud", List.of(), "unclassed", List.of(), "internal", List.of()), served);
     }
 
+    @Test
+    void aBurrowEndpointsUrlIsAnHttpOrHttpsHostOrATcpPortAndAnythingElseIsRefusedWithTheFormsThatWork() {
+        assertEquals(new BurrowEndpoints.PublicAddress("http", "app.example.com", 0), BurrowEndpoints.PublicAddress.parse("http://app.example.com"));
+        assertEquals(new BurrowEndpoints.PublicAddress("https", "app.example.com", 0), BurrowEndpoints.PublicAddress.parse("https://app.example.com/"));
+        assertEquals(new BurrowEndpoints.PublicAddress("tcp", null, 0), BurrowEndpoints.PublicAddress.parse("tcp://"));
+        assertEquals(new BurrowEndpoints.PublicAddress("tcp", null, 20001), BurrowEndpoints.PublicAddress.parse("tcp://tunnel.example.com:20001"));
+        for (String bad : new String[] {null, "", "app.example.com", "ftp://x", "http://", "tcp://x:99999", "http://a/b"}) {
+            IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> BurrowEndpoints.PublicAddress.parse(bad), String.valueOf(bad));
+            assertTrue(refused.getMessage().contains("http://NAME, https://NAME or tcp://"), refused.getMessage());
+        }
+    }
+
     private static Ingress ingress(String className, Map<String, String> annotations) {
         return new IngressBuilder().withNewMetadata().withName("web").withNamespace("shop").withAnnotations(annotations)
                 .endMetadata().withNewSpec().withIngressClassName(className).endSpec().build();
