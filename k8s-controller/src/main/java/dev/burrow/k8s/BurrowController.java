@@ -6,13 +6,18 @@ import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -25,13 +30,14 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class BurrowController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BurrowController.class);
     /** How often the informers replay every object, so that a bind that failed (a name taken) is tried again. */
     static final long RESYNC_MILLIS = 60_000;
 
     private final SessionEndpoints endpoints;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final List<SharedIndexInformer<Ingress>> ingressInformers = new ArrayList<>();
-    private volatile IngressClasses classes = new IngressClasses(java.util.Set.of(), false);
+    private volatile IngressClasses classes = new IngressClasses(Set.of(), false);
 
     private BurrowController(SessionEndpoints endpoints) {
         this.endpoints = endpoints;
@@ -55,7 +61,12 @@ public final class BurrowController implements AutoCloseable {
             LoadBalancerServices services = new LoadBalancerServices(client, endpoints, upstreams, settings.loadBalancerClass());
             inform(client.services(), namespace, handler(services::changed, services::deleted));
             BurrowEndpoints custom = new BurrowEndpoints(client, endpoints, upstreams);
-            inform(client.resources(BurrowEndpoint.class), namespace, handler(custom::changed, custom::deleted));
+            try {
+                inform(client.resources(BurrowEndpoint.class), namespace, handler(custom::changed, custom::deleted));
+            } catch (KubernetesClientException e) {
+                LOG.warn("BurrowEndpoints are not served in {}: {} (is the CRD deploy/kubernetes/crd-burrowendpoint.yaml installed?)",
+                        namespace == null ? "any namespace" : namespace, e.getMessage());
+            }
         }
     }
 
@@ -69,7 +80,7 @@ public final class BurrowController implements AutoCloseable {
     }
 
     private static List<String> namespaces(ControllerSettings settings) {
-        return settings.namespaces().isEmpty() ? java.util.Collections.singletonList(null) : settings.namespaces();
+        return settings.namespaces().isEmpty() ? Collections.singletonList(null) : settings.namespaces();
     }
 
     private <T extends HasMetadata, L extends KubernetesResourceList<T>> SharedIndexInformer<T> inform(

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -50,13 +51,19 @@ public final class LeaderElection implements AutoCloseable {
                 .build()).build().start();
         // Standing again after a pause keeps a replica whose API server is gone from spinning.
         election.whenComplete((done, failure) -> CompletableFuture.runAsync(this::stand,
-                CompletableFuture.delayedExecutor(lease.retryPeriod().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)));
+                CompletableFuture.delayedExecutor(lease.retryPeriod().toMillis(), TimeUnit.MILLISECONDS)));
     }
 
     private synchronized void lead() {
         if (!closed && running == null) {
             LOG.info("lease {}/{}: {} leads", lease.namespace(), lease.name(), lease.identity());
-            running = whileLeading.get();
+            try {
+                running = whileLeading.get();
+            } catch (RuntimeException e) {
+                // A leader that cannot serve gives the Lease up, so that the other replica (or this one, later) tries.
+                LOG.warn("lease {}/{}: cannot start serving: {}", lease.namespace(), lease.name(), e.toString());
+                election.cancel(true);
+            }
         }
     }
 

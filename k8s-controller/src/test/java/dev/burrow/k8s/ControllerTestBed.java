@@ -105,9 +105,9 @@ final class ControllerTestBed implements AutoCloseable {
                 line, Tools.require("socat").toString()), Duration.ofSeconds(20));
     }
 
-    /** curl GET / of {@code host} at the edge's public HTTP port. */
+    /** curl GET / of {@code host} at the edge's public HTTP port, given up after 3 s (awaitCurl tries again). */
     Curl.Result curl(String host) {
-        return Curl.get(Curl.Version.HTTP_1_1, edge.httpPort(), host, "/", Duration.ofSeconds(10));
+        return Curl.get(Curl.Version.HTTP_1_1, edge.httpPort(), host, "/", Duration.ofSeconds(3));
     }
 
     /** Waits until curl gets {@code status} (and {@code body}, when given) from {@code host}; the last result. */
@@ -135,7 +135,7 @@ final class ControllerTestBed implements AutoCloseable {
     }
 
     static Ingress ingress(String name, String className, String host, String service) {
-        return new IngressBuilder().withNewMetadata().withName(name).withNamespace("shop").endMetadata()
+        return new IngressBuilder().withNewMetadata().withName(name).endMetadata()
                 .withNewSpec().withIngressClassName(className)
                 .addNewRule().withHost(host).withNewHttp().addNewPath().withPath("/").withPathType("Prefix")
                 .withNewBackend().withNewService().withName(service).withNewPort().withNumber(80).endPort().endService().endBackend()

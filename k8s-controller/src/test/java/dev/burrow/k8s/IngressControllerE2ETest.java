@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -40,14 +42,25 @@ class IngressControllerE2ETest {
 
     KubernetesClient client;
 
-    private EdgeProcess edge;
+    private static EdgeProcess edge;
     private Vertx vertx;
     private BurrowSession session;
     private PublicHttpClient http;
 
-    @BeforeEach
-    void startEdgeAndSession() {
+    @BeforeAll
+    static void startEdge() {
         edge = EdgeProcess.builder().startTimeout(Duration.ofSeconds(180)).start();
+    }
+
+    @AfterAll
+    static void stopEdge() {
+        if (edge != null) {
+            edge.close();
+        }
+    }
+
+    @BeforeEach
+    void startSession() {
         vertx = Vertx.vertx();
         session = Await.result(BurrowSession.builder(vertx).serverAddress(edge.serverAddress()).authtoken(edge.authtoken())
                 .edgeCa(edge.caPath()).connect(), WAIT, "session");
@@ -58,7 +71,6 @@ class IngressControllerE2ETest {
     void stopAll() {
         http.close();
         Await.result(session.close().eventually(vertx::close), WAIT, "close");
-        edge.close();
     }
 
     @Test
