@@ -5,6 +5,8 @@ import yaml
 
 ALLOWED_VERBS = {"get", "list", "watch", "update", "patch"}
 WRITE_VERBS = {"update", "patch"}
+# Leader election is the one write beyond a status: in a namespaced Role, creating Leases and renewing one by name.
+LEASE_GROUP = "coordination.k8s.io"
 
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
 problems = []
@@ -18,10 +20,20 @@ for d in docs:
         problems.append(f"a {d.get('kind')} without metadata.name")
     by_kind.setdefault(d.get("kind"), {})[name] = d
 
+lease_names = set()
 for role in list(by_kind.get("ClusterRole", {}).values()) + list(by_kind.get("Role", {}).values()):
     for rule in role.get("rules", []):
         resources, verbs = rule.get("resources", []), rule.get("verbs", [])
         where = f"{role['kind']} {role['metadata']['name']} rule {rule}"
+        if rule.get("apiGroups") == [LEASE_GROUP]:
+            if role["kind"] != "Role" or resources != ["leases"]:
+                problems.append(f"{where}: Lease rights must be a namespaced Role on leases only")
+            elif set(verbs) - {"create", "get", "update"}:
+                problems.append(f"{where}: Lease verbs beyond create, get and update")
+            elif set(verbs) & {"get", "update"} and not rule.get("resourceNames"):
+                problems.append(f"{where}: get/update of Leases must name the Lease")
+            lease_names |= set(rule.get("resourceNames", []))
+            continue
         if "*" in resources or "*" in verbs or "*" in rule.get("apiGroups", []):
             problems.append(f"{where}: a wildcard")
         if "secrets" in resources:
@@ -48,6 +60,24 @@ for deployment in by_kind.get("Deployment", {}).values():
                 keys = set((secret or {}).get("stringData", {})) | set((secret or {}).get("data", {}))
                 if ref["key"] not in keys:
                     problems.append(f"container {container['name']}: {env['name']} names {ref['name']}/{ref['key']}, not defined")
+
+    replicas = deployment["spec"].get("replicas", 1)
+    lease_env = {e["name"]: e.get("value") for c in pod["containers"] for e in c.get("env", [])}
+    if replicas > 1 and lease_env.get("BURROW_LEASE_NAME", "burrow-controller") not in lease_names:
+        problems.append(f"Deployment {deployment['metadata']['name']}: {replicas} replicas but no Role lets them hold their Lease")
+
+for crd in by_kind.get("CustomResourceDefinition", {}).values():
+    name = crd["metadata"]["name"]
+    if name != f"{crd['spec']['names']['plural']}.{crd['spec']['group']}":
+        problems.append(f"CRD {name}: the name is not PLURAL.GROUP")
+    for version in crd["spec"]["versions"]:
+        schema = ((version.get("schema") or {}).get("openAPIV3Schema") or {})
+        if schema.get("type") != "object" or "spec" not in schema.get("properties", {}):
+            problems.append(f"CRD {name} {version['name']}: no openAPIV3Schema with a spec")
+        if "status" not in (version.get("subresources") or {}):
+            problems.append(f"CRD {name} {version['name']}: no status subresource (the controller writes status only)")
+if "burrowendpoints.burrow.dev" not in by_kind.get("CustomResourceDefinition", {}):
+    problems.append("no CRD burrowendpoints.burrow.dev")
 
 classes = by_kind.get("IngressClass", {})
 if "burrow" not in classes or classes["burrow"]["spec"].get("controller") != "burrow.dev/ingress-controller":

@@ -10,15 +10,20 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The controller as a process (in a pod): settings from the environment, the Kubernetes API from the pod's
- * service account (or ~/.kube/config), one session with the edge for every Ingress.
+ * The controller as a process (in a pod): settings from the environment, the Kubernetes API from the pod's service
+ * account (or ~/.kube/config), one session with the edge for everything it serves, and only while it holds the Lease.
  * <ul>
  *   <li>{@code BURROW_AUTHTOKEN} (required), {@code BURROW_SERVER} (edge host:port), {@code BURROW_EDGE_CA} (PEM file);</li>
- *   <li>{@code BURROW_INGRESS_CLASS} (default {@code burrow}), {@code BURROW_NAMESPACES} (comma-separated; default all).</li>
+ *   <li>{@code BURROW_CONTROLLER_NAME} (default {@code burrow.dev/ingress-controller}), {@code BURROW_LOAD_BALANCER_CLASS}
+ *   (default {@code burrow.dev/tunnel}), {@code BURROW_NAMESPACES} (comma-separated; default all);</li>
+ *   <li>{@code BURROW_LEASE_NAMESPACE} (default {@code POD_NAMESPACE}, else {@code burrow-system}),
+ *   {@code BURROW_LEASE_NAME} (default {@code burrow-controller}), {@code POD_NAME} (the replica's identity; default
+ *   {@code HOSTNAME}).</li>
  * </ul>
  */
 public final class ControllerMain {
@@ -41,14 +46,22 @@ public final class ControllerMain {
         BurrowSession session = builder.connect().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         List<String> namespaces = Arrays.stream(env.getOrDefault("BURROW_NAMESPACES", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        ControllerSettings settings = new ControllerSettings(
+                env.getOrDefault("BURROW_CONTROLLER_NAME", ControllerSettings.DEFAULT_CONTROLLER_NAME),
+                env.getOrDefault("BURROW_LOAD_BALANCER_CLASS", ControllerSettings.DEFAULT_LOAD_BALANCER_CLASS), namespaces);
+        LeaseSettings lease = LeaseSettings.of(
+                env.getOrDefault("BURROW_LEASE_NAMESPACE", env.getOrDefault("POD_NAMESPACE", "burrow-system")),
+                env.getOrDefault("BURROW_LEASE_NAME", "burrow-controller"),
+                env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", UUID.randomUUID().toString())));
         KubernetesClient client = new KubernetesClientBuilder().build();
-        BurrowIngressController controller = BurrowIngressController.start(client, session, ServiceUpstreams.clusterDns(),
-                env.getOrDefault("BURROW_INGRESS_CLASS", "burrow"), namespaces);
-        System.out.println("Watching Ingresses of class " + env.getOrDefault("BURROW_INGRESS_CLASS", "burrow") + " in "
-                + (namespaces.isEmpty() ? "every namespace" : String.join(", ", namespaces)));
+        LeaderElection election = LeaderElection.start(client, lease,
+                () -> BurrowController.start(client, session, ServiceUpstreams.clusterDns(), settings));
+        System.out.println("Standing for lease " + lease.namespace() + "/" + lease.name() + " as " + lease.identity()
+                + "; serving the classes of " + settings.controllerName() + " and load balancer class "
+                + settings.loadBalancerClass() + " in " + (namespaces.isEmpty() ? "every namespace" : String.join(", ", namespaces)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            controller.close();
+            election.close();
             client.close();
             session.close().eventually(vertx::close).onComplete(done -> stopped.countDown());
             try {

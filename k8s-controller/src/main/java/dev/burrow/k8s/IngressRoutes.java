@@ -16,12 +16,10 @@ import java.util.stream.Collectors;
 
 /**
  * What an {@code Ingress} asks of Burrow, as a pure function of the object: one {@link HostRoute} per rule host,
- * with its paths and the Service port each goes to. Only Ingresses of the controller's class are taken (the
- * {@code spec.ingressClassName}, or the older {@code kubernetes.io/ingress.class} annotation).
+ * with its paths and the Service port each goes to. Only Ingresses of the controller's classes are taken
+ * ({@link IngressClasses}).
  */
 public final class IngressRoutes {
-    static final String CLASS_ANNOTATION = "kubernetes.io/ingress.class";
-
     private IngressRoutes() {
     }
 
@@ -43,20 +41,9 @@ public final class IngressRoutes {
         }
     }
 
-    /** Whether the Ingress is of this controller's class. */
-    public static boolean ofClass(Ingress ingress, String ingressClass) {
-        String named = ingress.getSpec() == null ? null : ingress.getSpec().getIngressClassName();
-        if (named != null) {
-            return named.equals(ingressClass);
-        }
-        String annotated = ingress.getMetadata().getAnnotations() == null ? null
-                : ingress.getMetadata().getAnnotations().get(CLASS_ANNOTATION);
-        return ingressClass.equals(annotated);
-    }
-
-    /** The hosts of the Ingress, each with its routes; empty when the Ingress is not of {@code ingressClass}. */
-    public static List<HostRoute> of(Ingress ingress, String ingressClass) {
-        if (!ofClass(ingress, ingressClass) || ingress.getSpec().getRules() == null) {
+    /** The hosts of the Ingress, each with its routes; empty when the Ingress is not of one of {@code classes}. */
+    static List<HostRoute> of(Ingress ingress, IngressClasses classes) {
+        if (!classes.serves(ingress) || ingress.getSpec().getRules() == null) {
             return List.of();
         }
         Set<String> tlsHosts = Optional.ofNullable(ingress.getSpec().getTls()).orElse(List.of()).stream()

@@ -4,15 +4,17 @@ import dev.burrow.agent.BurrowSession;
 import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.PublicHttpClient;
+import dev.burrow.testsupport.tools.Curl;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -36,16 +38,29 @@ class IngressControllerE2ETest {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(100);
 
+    private static final ControllerSettings SHOP = ControllerSettings.defaults(List.of("shop"));
+
     KubernetesClient client;
 
-    private EdgeProcess edge;
+    private static EdgeProcess edge;
     private Vertx vertx;
     private BurrowSession session;
     private PublicHttpClient http;
 
-    @BeforeEach
-    void startEdgeAndSession() {
+    @BeforeAll
+    static void startEdge() {
         edge = EdgeProcess.builder().startTimeout(Duration.ofSeconds(180)).start();
+    }
+
+    @AfterAll
+    static void stopEdge() {
+        if (edge != null) {
+            edge.close();
+        }
+    }
+
+    @BeforeEach
+    void startSession() {
         vertx = Vertx.vertx();
         session = Await.result(BurrowSession.builder(vertx).serverAddress(edge.serverAddress()).authtoken(edge.authtoken())
                 .edgeCa(edge.caPath()).connect(), WAIT, "session");
@@ -56,13 +71,13 @@ class IngressControllerE2ETest {
     void stopAll() {
         http.close();
         Await.result(session.close().eventually(vertx::close), WAIT, "close");
-        edge.close();
     }
 
     @Test
     void anIngressIsServedAtItsHostWithItsStatusAndGoesWhenDeletedWhileAnotherStays() {
         Map<String, Integer> services = Map.of("web", upstream("web v1"), "blog", upstream("blog"), "api", upstream("api"));
-        try (BurrowIngressController ignored = BurrowIngressController.start(client, session, toLoopback(services), "burrow", List.of("shop"))) {
+        client.network().v1().ingressClasses().resource(ControllerTestBed.ingressClass("burrow", ControllerSettings.DEFAULT_CONTROLLER_NAME, false)).create();
+        try (BurrowController ignored = BurrowController.start(client, session, toLoopback(services), SHOP)) {
             create(ingress("web", "web.localhost", "web"));
             create(ingress("blog", "blog.localhost", "blog"));
             Ingress paths = ingress("paths", "paths.localhost", "web");
@@ -89,7 +104,8 @@ class IngressControllerE2ETest {
     @Disabled("waits for the edge to apply one session's UNBIND and BIND of a hostname in order (an unbind applied after the re-bind removes it)")
     void aBackendChangeReBindsTheHostToTheNewServiceWhileAnotherHostStays() {
         Map<String, Integer> services = Map.of("web", upstream("web v1"), "web-v2", upstream("web v2"), "blog", upstream("blog"));
-        try (BurrowIngressController ignored = BurrowIngressController.start(client, session, toLoopback(services), "burrow", List.of("shop"))) {
+        client.network().v1().ingressClasses().resource(ControllerTestBed.ingressClass("burrow", ControllerSettings.DEFAULT_CONTROLLER_NAME, false)).create();
+        try (BurrowController ignored = BurrowController.start(client, session, toLoopback(services), SHOP)) {
             create(ingress("web", "web.localhost", "web"));
             create(ingress("blog", "blog.localhost", "blog"));
             awaitBody("web.localhost", 200, "web v1");
@@ -101,6 +117,47 @@ class IngressControllerE2ETest {
             awaitBody("web.localhost", 200, "web v2");
             assertEquals("blog", http.get("blog.localhost", "/").bodyText());
         }
+    }
+
+    @Test
+    void onlyIngressesNamingAClassOfThisControllerOrTheDefaultClassWhenItIsOursAreServed() {
+        Map<String, Integer> services = Map.of("web", upstream("web"), "other", upstream("other"), "plain", upstream("plain"));
+        client.network().v1().ingressClasses().resource(ControllerTestBed.ingressClass("tunnels", ControllerSettings.DEFAULT_CONTROLLER_NAME, false)).create();
+        client.network().v1().ingressClasses().resource(ControllerTestBed.ingressClass("nginx", "k8s.io/ingress-nginx", true)).create();
+        try (BurrowController ignored = BurrowController.start(client, session, toLoopback(services), SHOP)) {
+            create(ControllerTestBed.ingress("web", "tunnels", "web.localhost", "web"));
+            create(ControllerTestBed.ingress("other", "nginx", "other.localhost", "other"));
+            create(ControllerTestBed.ingress("plain", null, "plain.localhost", "plain"));
+
+            awaitBody("web.localhost", 200, "web");
+            assertEquals(404, curlStatus("other.localhost"), "an Ingress of another controller's class");
+            assertEquals(404, curlStatus("plain.localhost"), "no class, and the default class is not ours");
+            assertEquals(List.of(), statusHosts("other"));
+
+            client.network().v1().ingressClasses().withName("nginx").edit(c -> {
+                c.getMetadata().setAnnotations(Map.of());
+                return c;
+            });
+            client.network().v1().ingressClasses().withName("tunnels").edit(c -> {
+                c.getMetadata().setAnnotations(Map.of(IngressClasses.DEFAULT_CLASS_ANNOTATION, "true"));
+                return c;
+            });
+            awaitBody("plain.localhost", 200, "plain");
+            Await.until(() -> statusHosts("plain").equals(List.of("plain.localhost")), WAIT, POLL,
+                    () -> "status of plain: " + statusHosts("plain"));
+
+            client.network().v1().ingressClasses().withName("tunnels").edit(c -> {
+                c.getSpec().setController("example.com/another-controller");
+                return c;
+            });
+            awaitBody("web.localhost", 404, null);
+            Await.until(() -> statusHosts("web").isEmpty(), WAIT, POLL, () -> "status of web: " + statusHosts("web"));
+            assertEquals(404, curlStatus("plain.localhost"), "the default class is no longer ours");
+        }
+    }
+
+    private int curlStatus(String host) {
+        return Curl.get(Curl.Version.HTTP_1_1, edge.httpPort(), host, "/", Duration.ofSeconds(10)).status();
     }
 
     private static ServiceUpstreams toLoopback(Map<String, Integer> services) {
@@ -129,11 +186,7 @@ class IngressControllerE2ETest {
     }
 
     private static Ingress ingress(String name, String host, String service) {
-        return new IngressBuilder().withNewMetadata().withName(name).withNamespace("shop").endMetadata()
-                .withNewSpec().withIngressClassName("burrow")
-                .addNewRule().withHost(host).withNewHttp().addNewPath().withPath("/").withPathType("Prefix")
-                .withNewBackend().withNewService().withName(service).withNewPort().withNumber(80).endPort().endService().endBackend()
-                .endPath().endHttp().endRule().endSpec().build();
+        return ControllerTestBed.ingress(name, "burrow", host, service);
     }
 
     /** An upstream answering every request with {@code body}; closed with the test's Vert.x. */

@@ -1,0 +1,167 @@
+package dev.burrow.k8s;
+
+import dev.burrow.agent.BurrowSession;
+import dev.burrow.agent.Forwarder;
+import dev.burrow.agent.HttpEndpointBuilder;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.vertx.core.Future;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Serves each {@link BurrowEndpoint} as one endpoint and writes its public URL and a {@code Ready} condition into its
+ * status: {@code True}/{@code Bound} once bound; {@code False} with the edge's refusal as reason and sentence (an
+ * invalid traffic policy is {@code InvalidTrafficPolicy} with the line and column to fix) or {@code InvalidSpec}.
+ */
+final class BurrowEndpoints {
+    static final String READY = "Ready";
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+    private final KubernetesClient client;
+    private final SessionEndpoints endpoints;
+    private final ServiceUpstreams upstreams;
+    private final ServicePorts ports;
+
+    /** A spec's public address: {@code http}/{@code https} with a hostname, or {@code tcp} with a port (0: the edge picks). */
+    record PublicAddress(String scheme, String host, int port) {
+        private static final Pattern HTTP = Pattern.compile("(https?)://([^/:?#]+)/?");
+        private static final Pattern TCP = Pattern.compile("tcp://(?:[^/:?#]*)(?::([0-9]{1,5}))?/?");
+
+        static PublicAddress parse(String text) {
+            String url = Optional.ofNullable(text).orElse("").trim();
+            Matcher http = HTTP.matcher(url);
+            if (http.matches()) {
+                return new PublicAddress(http.group(1), http.group(2), 0);
+            }
+            Matcher tcp = TCP.matcher(url);
+            if (tcp.matches() && (tcp.group(1) == null || Integer.parseInt(tcp.group(1)) <= 65535)) {
+                return new PublicAddress("tcp", null, tcp.group(1) == null ? 0 : Integer.parseInt(tcp.group(1)));
+            }
+            throw new IllegalArgumentException("spec.url \"" + text + "\" is not http://NAME, https://NAME or tcp://[HOST][:PORT]");
+        }
+    }
+
+    /** The endpoint a spec asks for; {@code upstream} is a URI for HTTP, "host:port" for TCP. */
+    record EndpointSpecWish(PublicAddress address, String upstream, String trafficPolicy, boolean pooling) implements EndpointWish {
+        @Override
+        public Future<Forwarder> bind(BurrowSession session) {
+            if ("tcp".equals(address.scheme())) {
+                var tcp = session.tcpEndpoint().port(address.port()).pooling(pooling);
+                return (trafficPolicy == null ? tcp : tcp.trafficPolicy(trafficPolicy)).forward(upstream);
+            }
+            HttpEndpointBuilder http = session.httpEndpoint().hostname(address.host()).pooling(pooling)
+                    .httpsOnly("https".equals(address.scheme()));
+            return (trafficPolicy == null ? http : http.trafficPolicy(trafficPolicy)).forward(URI.create(upstream));
+        }
+
+        @Override
+        public String toString() {
+            return upstream;
+        }
+    }
+
+    BurrowEndpoints(KubernetesClient client, SessionEndpoints endpoints, ServiceUpstreams upstreams) {
+        this.client = client;
+        this.endpoints = endpoints;
+        this.upstreams = upstreams;
+        this.ports = new ServicePorts(client);
+    }
+
+    void changed(BurrowEndpoint resource) {
+        endpoints.submit(key(resource), () -> reconcile(resource));
+    }
+
+    void deleted(BurrowEndpoint resource) {
+        endpoints.submit(key(resource), () -> endpoints.apply(key(resource), Map.of()));
+    }
+
+    private void reconcile(BurrowEndpoint resource) {
+        EndpointSpecWish wish;
+        try {
+            wish = wish(resource);
+        } catch (IllegalArgumentException e) {
+            endpoints.apply(key(resource), Map.of());
+            writeStatus(resource, null, "False", "InvalidSpec", e.getMessage());
+            return;
+        }
+        SessionEndpoints.Outcome outcome = endpoints.apply(key(resource), Map.of("endpoint", wish)).get("endpoint");
+        if (outcome.bound()) {
+            writeStatus(resource, outcome.forwarder().publicUrl(), "True", "Bound", "serving " + outcome.forwarder().publicUrl());
+        } else {
+            writeStatus(resource, null, "False", reason(outcome), outcome.error());
+        }
+    }
+
+    private EndpointSpecWish wish(BurrowEndpoint resource) {
+        BurrowEndpointSpec spec = Objects.requireNonNullElseGet(resource.getSpec(), BurrowEndpointSpec::new);
+        PublicAddress address = PublicAddress.parse(spec.getUrl());
+        String upstream = Optional.ofNullable(spec.getUpstream()).orElse("");
+        int colon = upstream.lastIndexOf(':');
+        if (colon <= 0 || colon == upstream.length() - 1) {
+            throw new IllegalArgumentException("spec.upstream \"" + upstream + "\" is not service:port");
+        }
+        String service = upstream.substring(0, colon);
+        String port = upstream.substring(colon + 1);
+        String namespace = resource.getMetadata().getNamespace();
+        int number = ports.resolve(namespace, service, port.matches("[0-9]+") ? Integer.valueOf(port) : null, port)
+                .orElseThrow(() -> new IllegalArgumentException("Service " + service + " has no port named " + port));
+        URI target = upstreams.uri(namespace, service, number);
+        Object written = spec.getTrafficPolicy();
+        String policy = written == null ? null : written instanceof String text ? text : JSON.asJson(written);
+        return new EndpointSpecWish(address, "tcp".equals(address.scheme()) ? target.getHost() + ":" + target.getPort() : target.toString(),
+                policy, Boolean.TRUE.equals(spec.getPooling()));
+    }
+
+    /** The edge's error code as a condition reason (INVALID_TRAFFIC_POLICY becomes InvalidTrafficPolicy). */
+    private static String reason(SessionEndpoints.Outcome outcome) {
+        String code = outcome.failure() == null ? "BIND_FAILED"
+                : outcome.failure().edgeCode() != null ? outcome.failure().edgeCode().name() : outcome.failure().reason().name();
+        StringBuilder reason = new StringBuilder();
+        for (String word : code.toLowerCase(Locale.ROOT).split("_")) {
+            reason.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+        }
+        return reason.toString();
+    }
+
+    private void writeStatus(BurrowEndpoint resource, String url, String ready, String reason, String message) {
+        var api = client.resources(BurrowEndpoint.class).inNamespace(resource.getMetadata().getNamespace());
+        BurrowEndpoint current = api.withName(resource.getMetadata().getName()).get();
+        if (current == null) {
+            return;
+        }
+        BurrowEndpointStatus status = Optional.ofNullable(current.getStatus()).orElseGet(BurrowEndpointStatus::new);
+        Optional<Condition> before = readyCondition(status);
+        if (Objects.equals(url, status.getUrl()) && before.filter(c -> ready.equals(c.getStatus())
+                && reason.equals(c.getReason()) && Objects.equals(message, c.getMessage())).isPresent()) {
+            return;
+        }
+        String since = before.filter(c -> ready.equals(c.getStatus())).map(Condition::getLastTransitionTime)
+                .orElse(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        status.setUrl(url);
+        status.setConditions(List.of(new ConditionBuilder().withType(READY).withStatus(ready).withReason(reason)
+                .withMessage(message).withLastTransitionTime(since)
+                .withObservedGeneration(current.getMetadata().getGeneration()).build()));
+        current.setStatus(status);
+        api.resource(current).updateStatus();
+    }
+
+    static Optional<Condition> readyCondition(BurrowEndpointStatus status) {
+        return Optional.ofNullable(status.getConditions()).orElse(List.of()).stream()
+                .filter(c -> READY.equals(c.getType())).findFirst();
+    }
+
+    private static String key(BurrowEndpoint resource) {
+        return "burrowendpoint " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+    }
+}
