@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -101,7 +100,6 @@ class IngressControllerE2ETest {
     }
 
     @Test
-    @Disabled("waits for the edge to apply one session's UNBIND and BIND of a hostname in order (an unbind applied after the re-bind removes it)")
     void aBackendChangeReBindsTheHostToTheNewServiceWhileAnotherHostStays() {
         Map<String, Integer> services = Map.of("web", upstream("web v1"), "web-v2", upstream("web v2"), "blog", upstream("blog"));
         client.network().v1().ingressClasses().resource(ControllerTestBed.ingressClass("burrow", ControllerSettings.DEFAULT_CONTROLLER_NAME, false)).create();

@@ -40,6 +40,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     private Principal principal;
     private long linkEpoch;
     private long handshakeTimer = -1;
+    private final InOrder endpointChanges;
     /** Whether the agent asked for {@code edge_nodes} updates, and the list it last got (auth result or update). */
     private boolean pushesEdgeNodes;
     private java.util.List<String> sentEdgeNodes = java.util.List.of();
@@ -51,6 +52,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         this.services = services;
         this.mux = mux;
         this.context = context;
+        this.endpointChanges = new InOrder(context);
         this.remoteAddress = remoteAddress;
     }
 
@@ -219,7 +221,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     }
 
     private void onBind(ControlMessage.Bind bind) {
-        services.binder().bind(sessionId, principal, linkEpoch, bind).onComplete(ar -> {
+        endpointChanges.run(() -> services.binder().bind(sessionId, principal, linkEpoch, bind)).onComplete(ar -> {
             ControlMessage.BindResult result = ar.succeeded() ? ar.result()
                     : new ControlMessage.BindResult(bind.requestId(), false, null, null, ErrorCode.INTERNAL_ERROR,
                     "the edge failed to bind the endpoint: " + ar.cause().getMessage());
@@ -238,7 +240,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     }
 
     private void onUpdatePolicy(ControlMessage.UpdatePolicy update) {
-        services.binder().updatePolicy(services.vertx(), sessionId, update).onComplete(ar -> context.runOnContext(v -> {
+        endpointChanges.run(() -> services.binder().updatePolicy(services.vertx(), sessionId, update)).onComplete(ar -> context.runOnContext(v -> {
             ControlMessage.UpdatePolicyResult result = ar.result();
             if (result.ok()) {
                 LOG.info("{}: endpoint {} has a new traffic policy", mux.name(), update.endpointId());
@@ -253,7 +255,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     }
 
     private void onUnbind(ControlMessage.Unbind unbind) {
-        services.binder().unbind(sessionId, unbind.endpointId()).onComplete(ar -> {
+        endpointChanges.run(() -> services.binder().unbind(sessionId, unbind.endpointId())).onComplete(ar -> {
             if (ar.succeeded()) {
                 services.sessions().endpointUnbound(ar.result().id(), sessionId);
                 boundEndpoints.remove(ar.result().id());
