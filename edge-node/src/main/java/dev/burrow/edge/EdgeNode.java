@@ -106,6 +106,8 @@ public final class EdgeNode {
     private final RequestRateLimiter rateLimiter;
     /** Every endpoint's compiled traffic policy, compiled when this node learns the endpoint. */
     private final EndpointPolicies policies;
+    /** The operators' policies and the layers that run them before each endpoint's own. */
+    private final NodePolicies trafficPolicies;
     private final dev.burrow.edge.store.StoreProbe storeProbe;
     private volatile boolean listening;
     private volatile boolean draining;
@@ -138,10 +140,11 @@ public final class EdgeNode {
         this.mirror = new EndpointMirror(this::openTcpListener, this::closePortListener);
         this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
         this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
-        this.policies = new EndpointPolicies(prepared.policySource() != null ? prepared.policySource()
+        this.trafficPolicies = new NodePolicies(vertx, hazelcast, prepared.policySource() != null ? prepared.policySource()
                 : new PolicyCompiler(PolicyEnvironment.of(vertx, new ClusterRateLimitCounters(vertx, hazelcast),
-                        AccessLogSink.logger()))::compile);
-        Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, policies);
+                        AccessLogSink.logger()))::compile, metrics);
+        this.policies = trafficPolicies.endpoints();
+        Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, trafficPolicies.layers());
         this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
                 .pipeIdleTimeout(config.timeouts().pipeIdle()).tcpKeepAlive(config.httpLimits().tcpKeepAlive());
         // A UDP visitor never sends a PROXY header: it is its own client, once per visitor address.
@@ -186,7 +189,7 @@ public final class EdgeNode {
                 .redirectsTo(this::httpsPort);
         dev.burrow.edge.tls.PublicHttps https = new dev.burrow.edge.tls.PublicHttps(vertx, prepared.certificates(), publicRegistry,
                 publicLinks, tcpEndpoints, config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
-                EdgeChains.standard(dev.burrow.edge.tls.PublicHttps.LOOPBACK_HOP, rateLimiter, policies), config.timeouts());
+                EdgeChains.standard(dev.burrow.edge.tls.PublicHttps.LOOPBACK_HOP, rateLimiter, trafficPolicies.layers()), config.timeouts());
         this.listeners = new PublicListeners(httpServer, https, tcpEndpoints, udpEndpoints, regions);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
@@ -207,6 +210,7 @@ public final class EdgeNode {
         if (regions != null) {
             adminApi.withRegions(regions::report);
         }
+        adminApi.withOperatorPolicies(trafficPolicies.operators());
         opsServer.withRoutes(adminApi::mount);
         registerMetrics();
     }
@@ -442,6 +446,7 @@ public final class EdgeNode {
         rateLimiter.startBlocking();
         reservedNames.startMirror();
         tenantStore.startMirror();
+        trafficPolicies.start();
         registryListener = registry.listen(this::learned, this::forgotten);
         registry.useLocalView(mirror::record);
         registry.useLocalKeys(mirror::keyOf);
@@ -675,6 +680,7 @@ public final class EdgeNode {
             rateLimiter.close();
             reservedNames.stopMirror();
             tenantStore.stopMirror();
+            trafficPolicies.stop();
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();
