@@ -193,6 +193,8 @@ class OperatorPolicyE2ETest {
 
         assertEquals(TENANT_POLICY, admin.get("/tenants/acme/policy").json().getString("policy"));
         assertEquals(403, curl("plain", "127.0.0.2", "/echo?still-refused"), "the policy in force stayed");
+        AdminClient.Reply unknown = admin.send("PUT", "/tenants/nobody/policy", TENANT_POLICY, bearer());
+        assertEquals(404, unknown.status(), unknown.toString());
         AdminClient tenantOperator = new AdminClient(edge.bindAddress(), edge.opsPort(), null);
         assertEquals(401, tenantOperator.get("/tenants/acme/policy").status());
     }

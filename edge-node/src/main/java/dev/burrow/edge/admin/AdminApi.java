@@ -107,7 +107,7 @@ public final class AdminApi {
                 registry.recordsOwnedBy(null).map(list -> AdminJson.list("endpoints", list, r -> AdminJson.endpoint(r, publicUrl))))));
         router.get(PREFIX + "/regions").handler(adminOnly(ctx -> reply(ctx, 200, Future.succeededFuture(regions.get()))));
         if (operatorPolicies != null) {
-            new OperatorPolicyRoutes(operatorPolicies, this).mount(router, PREFIX, t);
+            new OperatorPolicyRoutes(operatorPolicies, this, store).mount(router, PREFIX, t);
         }
         router.route(PREFIX + "/*").failureHandler(ctx -> fail(ctx, ctx.failure() != null ? ctx.failure()
                 : new TenancyException(TenancyError.INVALID_REQUEST, "the request was refused (HTTP " + ctx.statusCode() + ")")));
@@ -180,7 +180,9 @@ public final class AdminApi {
 
     private void deleteTenant(RoutingContext ctx) {
         String tenant = tenant(ctx);
-        reply(ctx, 200, store.deleteTenant(tenant).compose(revoked -> names.releaseAll(tenant).map(revoked)).map(revoked -> {
+        reply(ctx, 200, store.deleteTenant(tenant).compose(revoked -> names.releaseAll(tenant).map(revoked))
+                .compose(revoked -> operatorPolicies == null ? Future.succeededFuture(revoked)
+                        : operatorPolicies.delete(tenant).map(revoked).recover(none -> Future.succeededFuture(revoked))).map(revoked -> {
             sessions.kick(tenant, null, null, ErrorCode.AUTH_REVOKED, "the account was deleted");
             LOG.info("admin {}: deleted tenant {} ({} token(s) revoked)", subject(ctx), tenant, revoked.size());
             return new JsonObject().put("deleted", tenant).put("revokedTokens", new JsonArray(revoked));

@@ -2,6 +2,7 @@ package dev.burrow.edge.admin;
 
 import dev.burrow.edge.tenancy.OperatorPolicy;
 import dev.burrow.edge.tenancy.OperatorPolicyStore;
+import dev.burrow.edge.tenancy.TenantStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,10 +22,12 @@ final class OperatorPolicyRoutes {
 
     private final OperatorPolicyStore policies;
     private final AdminApi api;
+    private final TenantStore tenants;
 
-    OperatorPolicyRoutes(OperatorPolicyStore policies, AdminApi api) {
+    OperatorPolicyRoutes(OperatorPolicyStore policies, AdminApi api, TenantStore tenants) {
         this.policies = policies;
         this.api = api;
+        this.tenants = tenants;
     }
 
     void mount(Router router, String prefix, String tenantPath) {
@@ -39,7 +42,8 @@ final class OperatorPolicyRoutes {
 
     private void set(RoutingContext ctx, String tenant) {
         String document = ctx.body() == null ? null : ctx.body().asString();
-        Future<JsonObject> stored = policies.set(tenant, document).map(policy -> {
+        Future<?> exists = tenant == null ? Future.succeededFuture() : tenants.requireTenant(tenant);
+        Future<JsonObject> stored = exists.compose(ok -> policies.set(tenant, document)).map(policy -> {
             LOG.info("admin {}: set the {} traffic policy", AdminApi.subject(ctx), scope(tenant));
             return json(policy);
         });
