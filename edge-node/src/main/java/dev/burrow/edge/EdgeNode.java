@@ -144,6 +144,7 @@ public final class EdgeNode {
                 : new PolicyCompiler(PolicyEnvironment.of(vertx, new ClusterRateLimitCounters(vertx, hazelcast),
                         AccessLogSink.logger()))::compile, metrics);
         this.policies = trafficPolicies.endpoints();
+        trafficPolicies.notices(new dev.burrow.edge.link.AgentPolicyRefusals(sessions));
         Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, trafficPolicies.layers());
         this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
                 .pipeIdleTimeout(config.timeouts().pipeIdle()).tcpKeepAlive(config.httpLimits().tcpKeepAlive());

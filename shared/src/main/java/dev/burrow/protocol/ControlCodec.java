@@ -32,7 +32,8 @@ public final class ControlCodec {
             Map.entry("endpoint_lookup", ControlMessage.EndpointLookup.class),
             Map.entry("endpoint_lookup_result", ControlMessage.EndpointLookupResult.class),
             Map.entry("goodbye", ControlMessage.Goodbye.class),
-            Map.entry("goodbye_result", ControlMessage.GoodbyeResult.class));
+            Map.entry("goodbye_result", ControlMessage.GoodbyeResult.class),
+            Map.entry("policy_refusal", ControlMessage.PolicyRefusal.class));
 
     private ControlCodec() {
     }

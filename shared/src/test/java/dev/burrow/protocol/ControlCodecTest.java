@@ -53,7 +53,9 @@ class ControlCodecTest {
                 new ControlMessage.EndpointLookupResult(5, "old.example.com", "ep-2", null),
                 new ControlMessage.EndpointLookupResult(4, "gone.example.com", null, null),
                 new ControlMessage.Goodbye(),
-                new ControlMessage.GoodbyeResult(2));
+                new ControlMessage.GoodbyeResult(2),
+                new ControlMessage.PolicyRefusal("ep-1", "127.0.0.2", "GET", "/admin", 403, "office only (restrict-ips)",
+                        List.of("on_http_request: office only: matched; restrict-ips: refused 127.0.0.2 -> 403")));
     }
 
     @Test
@@ -98,7 +100,8 @@ class ControlCodecTest {
                 Map.entry(ControlMessage.Error.class, "error"),
                 Map.entry(ControlMessage.EdgeNodes.class, "edge_nodes"),
                 Map.entry(ControlMessage.EndpointLookup.class, "endpoint_lookup"),
-                Map.entry(ControlMessage.EndpointLookupResult.class, "endpoint_lookup_result"));
+                Map.entry(ControlMessage.EndpointLookupResult.class, "endpoint_lookup_result"),
+                Map.entry(ControlMessage.PolicyRefusal.class, "policy_refusal"));
         assertEquals(Set.of(ControlMessage.class.getPermittedSubclasses()), expected.keySet(),
                 "a control message was added: pin its wire name here and in docs/protocol.md");
         for (ControlMessage message : samples()) {
@@ -137,7 +140,9 @@ class ControlCodecTest {
                 Map.entry("error", Set.of("v", "type", "code", "message")),
                 Map.entry("edge_nodes", Set.of("v", "type", "edgeNodes")),
                 Map.entry("endpoint_lookup", Set.of("v", "type", "requestId", "hostname")),
-                Map.entry("endpoint_lookup_result", Set.of("v", "type", "requestId", "hostname", "endpointId", "tenantId", "trafficPolicy")));
+                Map.entry("endpoint_lookup_result", Set.of("v", "type", "requestId", "hostname", "endpointId", "tenantId", "trafficPolicy")),
+                Map.entry("policy_refusal", Set.of("v", "type", "endpointId", "clientAddress", "method", "target", "status", "decision",
+                        "trail")));
         for (ControlMessage message : samples()) {
             JsonNode json = JSON.readTree(ControlCodec.encode(message).getBytes());
             Set<String> names = new TreeSet<>();

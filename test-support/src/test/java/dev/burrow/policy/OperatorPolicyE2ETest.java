@@ -1,6 +1,7 @@
 package dev.burrow.policy;
 
 import dev.burrow.testsupport.AdminClient;
+import dev.burrow.testsupport.AgentApi;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.Closeables;
@@ -12,6 +13,8 @@ import dev.burrow.testsupport.TempDirs;
 import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.tools.ClientRun;
 import dev.burrow.testsupport.tools.Tools;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +95,7 @@ class OperatorPolicyE2ETest {
         Path config = Files.writeString(dir.resolve("burrow.yml"), """
                 version: 1
                 agent:
-                  inspect: false
+                  inspect: true
                 endpoints:
                   - name: plain
                     url: plain.%1$s
@@ -197,6 +200,41 @@ class OperatorPolicyE2ETest {
         assertEquals(404, unknown.status(), unknown.toString());
         AdminClient tenantOperator = new AdminClient(edge.bindAddress(), edge.opsPort(), null);
         assertEquals(401, tenantOperator.get("/tenants/acme/policy").status());
+    }
+
+    @Test
+    void theAgentsInspectorShowsTheEdgesTrailOfAPassedAndOfARefusedRequest() throws Exception {
+        assertEquals(200, curl("plain", "127.0.0.1", "/echo?inspected-passed"));
+        assertEquals(403, curl("plain", "127.0.0.2", "/echo?inspected-refused"));
+        JsonObject passed = awaitInspected("/echo?inspected-passed");
+        JsonObject refused = awaitInspected("/echo?inspected-refused");
+
+        assertEquals(200, passed.getJsonObject("response").getInteger("status_code"));
+        assertTrue(passed.getJsonArray("policy_trail").contains(
+                "on_http_request: tenant policy: office only: matched; restrict-ips: allowed 127.0.0.1"), passed.encodePrettily());
+
+        assertEquals(403, refused.getJsonObject("response").getInteger("status_code"), refused.encodePrettily());
+        assertEquals("refused at the edge by tenant policy: office only (restrict-ips)", refused.getString("error"));
+        String refusal = refused.getJsonArray("policy_trail").getString(0);
+        assertTrue(refusal.startsWith("on_http_request: tenant policy: office only: matched; restrict-ips:") && refusal.endsWith("-> 403"),
+                refusal);
+        assertEquals("127.0.0.2", refused.getString("remote_addr"));
+    }
+
+    private static JsonObject awaitInspected(String uri) {
+        JsonObject[] found = new JsonObject[1];
+        Await.until(() -> {
+            JsonArray all = AgentApi.requests(tenantAgent, null);
+            for (int i = 0; i < all.size(); i++) {
+                if (uri.equals(all.getJsonObject(i).getJsonObject("request").getString("uri"))) {
+                    found[0] = all.getJsonObject(i);
+                    return true;
+                }
+            }
+            return false;
+        }, Duration.ofSeconds(10), Duration.ofMillis(50), () -> "the inspector did not list " + uri + ":\n"
+                + AgentApi.requests(tenantAgent, null).encodePrettily());
+        return new JsonObject(AgentApi.call(tenantAgent, "GET", "/api/requests/http/" + found[0].getString("id"), null).body());
     }
 
     private static String bearer() {
