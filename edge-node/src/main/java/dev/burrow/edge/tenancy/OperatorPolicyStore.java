@@ -94,17 +94,23 @@ public final class OperatorPolicyStore implements OperatorPolicies {
             return Future.failedFuture(new TenancyException(TenancyError.INVALID_REQUEST,
                     "the request body must be the policy document (YAML or JSON); to remove the policy, DELETE it"));
         }
+        OperatorPolicy policy = new OperatorPolicy(tenantId, document, System.currentTimeMillis());
+        // Compiling type-checks every expression (the first compile in a process also loads CEL): not on an event loop.
+        return vertx.executeBlocking(() -> check(document), false)
+                .compose(ok -> fromStage(map.setAsync(policy.key(), policy)))
+                .compose(stored -> vertx.executeBlocking(() -> {
+                    compiled.put(policy.key(), policy);
+                    return policy;
+                }, false));
+    }
+
+    private Void check(String document) {
         try {
             compiler.compile(document);
+            return null;
         } catch (PolicyException e) {
-            return Future.failedFuture(new TenancyException(TenancyError.INVALID_REQUEST,
-                    e.line() + ":" + e.column() + ": " + e.problem()));
+            throw new TenancyException(TenancyError.INVALID_REQUEST, e.line() + ":" + e.column() + ": " + e.problem());
         }
-        OperatorPolicy policy = new OperatorPolicy(tenantId, document, System.currentTimeMillis());
-        return fromStage(map.setAsync(policy.key(), policy)).map(v -> {
-            compiled.put(policy.key(), policy);
-            return policy;
-        });
     }
 
     /** Removes the policy; a failed future {@code NOT_FOUND} when there was none. */
