@@ -217,7 +217,8 @@ final class HttpExchange {
             // Nothing to relay: let the request end here, so that the stream can be ended with its OPEN, in one hop.
             request.handler(data -> { }).endHandler(v -> { }).resume();
         }
-        link.openStream(StreamOpen.http(endpoint.id(), connection.clientIp(), forwardHead).withPolicyTrail(TrailLines.of(exchange.policy())))
+        StreamOpen open = StreamOpen.http(endpoint.id(), connection.clientIp(), forwardHead);
+        link.openStream(link.takesPolicyTrail() ? open.withPolicyTrail(TrailLines.of(exchange.policy())) : open)
                 .onComplete(opened -> Contexts.run(linkContext, () -> {
                     if (opened.succeeded()) {
                         wireStream(opened.result());

@@ -417,6 +417,11 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         return mux.name();
     }
 
+    @Override
+    public boolean takesPolicyTrail() {
+        return takesPolicyTrail;
+    }
+
     /** Tells the agent a policy refused a request to one of its endpoints, if it asked to know; any thread. */
     public void policyRefused(ControlMessage.PolicyRefusal refusal) {
         if (!takesPolicyTrail) {
