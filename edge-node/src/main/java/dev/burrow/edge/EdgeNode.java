@@ -516,6 +516,7 @@ public final class EdgeNode {
     private void forgotten(EndpointRecord record) {
         mirror.removed(record);
         policies.forget(record.id());
+        trafficPolicies.layers().forget(record.id());
         if (record.protocol().hasHostname()) {
             listeners.certificates().forget(record.hostname());
         }

@@ -34,6 +34,11 @@ final class LayeredPolicy implements TrafficPolicy {
         this.decisions = decisions;
     }
 
+    /** Whether this runs exactly these layers for this endpoint record. */
+    boolean runs(TrafficPolicy cluster, TrafficPolicy tenant, TrafficPolicy own, Endpoint forEndpoint) {
+        return layers[0] == cluster && layers[1] == tenant && layers[2] == own && endpoint.equals(forEndpoint);
+    }
+
     @Override
     public boolean isEmpty() {
         return false;

@@ -141,6 +141,21 @@ class LayeredPolicyTest {
         assertSame(TrafficPolicy.none(), layers.of(endpoint));
     }
 
+    @Test
+    void anEndpointKeepsOneLayeredPolicyWhileItsLayersStayTheSame() throws Exception {
+        EndpointPolicies endpoints = new EndpointPolicies(compiler::compile);
+        Endpoint policed = new Endpoint("ep_2", EndpointProtocol.HTTP, "b.localhost", 0, "s_1", "t:acme", EndpointState.ONLINE,
+                EndpointSettings.DEFAULTS.withTrafficPolicy("on_http_request: [{actions: [{type: deny}]}]"));
+        PolicyLayers layers = new PolicyLayers(OperatorPolicies.NONE, endpoints, new PolicyDecisions(metrics, RefusalNotices.NONE));
+        TrafficPolicy first = layers.of(policed);
+        assertSame(first, layers.of(policed), "a connection tells the policy whose connect phase ran by identity");
+        Endpoint reconnected = new Endpoint("ep_2", EndpointProtocol.HTTP, "b.localhost", 0, "s_2", "t:acme", EndpointState.ONLINE,
+                policed.settings());
+        assertTrue(first != layers.of(reconnected), "another session serves it: refusals go to that one");
+        layers.forget("ep_2");
+        assertTrue(first != layers.of(policed));
+    }
+
     private TrafficPolicy layers(String cluster, String tenant, String own) throws Exception {
         TrafficPolicy[] policies = {compile(cluster), compile(tenant), compile(own)};
         RefusalNotices notices = (e, c, r, status, decision, trail) -> refusals.add(decision);
