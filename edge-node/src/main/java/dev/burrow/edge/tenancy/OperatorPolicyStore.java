@@ -68,6 +68,9 @@ public final class OperatorPolicyStore implements OperatorPolicies {
 
     @Override
     public TrafficPolicy tenantOf(Endpoint endpoint) {
+        if (!mirrored || compiled.isEmpty()) {
+            return TrafficPolicy.none(); // the usual case: no operator policy at all costs no key built per request
+        }
         return tenant(Principal.tenantOfOwnerKey(endpoint.ownerKey()));
     }
 
