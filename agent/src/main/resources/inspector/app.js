@@ -154,6 +154,11 @@
     $('.duration', detail).textContent = ms(e.duration);
     if (e.replay_of) { const r = $('.replay-of', detail); r.className = 'replay-of badge-replay'; r.textContent = 'replay of ' + e.replay_of; }
     if (e.error) $('.error-line', detail).textContent = e.error;
+    if (e.policy_trail && e.policy_trail.length) {
+      $('.policy', detail).hidden = false;
+      const list = $('.policy-trail', detail);
+      for (const line of e.policy_trail) { const li = document.createElement('li'); li.textContent = line; list.appendChild(li); }
+    }
     showHeaders($('.request-headers', detail), e.request.headers);
     showBody($('.request-body', detail), e.request.body, e.request.headers);
     if (e.response) {

@@ -107,6 +107,8 @@ public final class EdgeNode {
     private final RequestRateLimiter rateLimiter;
     /** Every endpoint's compiled traffic policy, compiled when this node learns the endpoint. */
     private final EndpointPolicies policies;
+    /** The operators' policies and the layers that run them before each endpoint's own. */
+    private final NodePolicies trafficPolicies;
     private final dev.burrow.edge.store.StoreProbe storeProbe;
     private volatile boolean listening;
     private volatile boolean draining;
@@ -139,10 +141,12 @@ public final class EdgeNode {
         this.mirror = new EndpointMirror(this::openTcpListener, this::closePortListener);
         this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
         this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
-        this.policies = new EndpointPolicies(prepared.policySource() != null ? prepared.policySource()
+        this.trafficPolicies = new NodePolicies(vertx, hazelcast, prepared.policySource() != null ? prepared.policySource()
                 : new PolicyCompiler(PolicyEnvironment.of(vertx, new ClusterRateLimitCounters(vertx, hazelcast),
-                        AccessLogSink.logger()))::compile);
-        Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, policies);
+                        AccessLogSink.logger()))::compile, metrics);
+        this.policies = trafficPolicies.endpoints();
+        trafficPolicies.notices(new dev.burrow.edge.link.AgentPolicyRefusals(sessions));
+        Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, trafficPolicies.layers());
         this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
                 .pipeIdleTimeout(config.timeouts().pipeIdle()).tcpKeepAlive(config.httpLimits().tcpKeepAlive());
         // A UDP visitor never sends a PROXY header: it is its own client, once per visitor address.
@@ -187,7 +191,7 @@ public final class EdgeNode {
                 .redirectsTo(this::httpsPort);
         dev.burrow.edge.tls.PublicHttps https = new dev.burrow.edge.tls.PublicHttps(vertx, prepared.certificates(), publicRegistry,
                 publicLinks, tcpEndpoints, config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
-                EdgeChains.standard(dev.burrow.edge.tls.PublicHttps.LOOPBACK_HOP, rateLimiter, policies), config.timeouts());
+                EdgeChains.standard(dev.burrow.edge.tls.PublicHttps.LOOPBACK_HOP, rateLimiter, trafficPolicies.layers()), config.timeouts());
         this.acme = dev.burrow.edge.tls.acme.AcmeService.of(vertx, config.https().acme(), database.dataSource(), hazelcast,
                 publicRegistry, heldBy, metrics).wire(httpServer, https);
         this.listeners = new PublicListeners(httpServer, https, tcpEndpoints, udpEndpoints, regions);
@@ -210,6 +214,7 @@ public final class EdgeNode {
         if (regions != null) {
             adminApi.withRegions(regions::report);
         }
+        adminApi.withOperatorPolicies(trafficPolicies.operators());
         opsServer.withRoutes(adminApi::mount);
         registerMetrics();
     }
@@ -445,6 +450,7 @@ public final class EdgeNode {
         rateLimiter.startBlocking();
         reservedNames.startMirror();
         tenantStore.startMirror();
+        trafficPolicies.start();
         registryListener = registry.listen(this::learned, this::forgotten);
         registry.useLocalView(mirror::record);
         registry.useLocalKeys(mirror::keyOf);
@@ -513,6 +519,7 @@ public final class EdgeNode {
     private void forgotten(EndpointRecord record) {
         mirror.removed(record);
         policies.forget(record.id());
+        trafficPolicies.layers().forget(record.id());
         if (record.protocol().hasHostname()) {
             listeners.certificates().forget(record.hostname());
         }
@@ -679,6 +686,7 @@ public final class EdgeNode {
             rateLimiter.close();
             reservedNames.stopMirror();
             tenantStore.stopMirror();
+            trafficPolicies.stop();
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();

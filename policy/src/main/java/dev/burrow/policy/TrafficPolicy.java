@@ -20,6 +20,11 @@ public interface TrafficPolicy {
     /** The {@code on_tcp_connect} phase, for every public connection before any stream is opened to the agent. */
     Future<Verdict> onTcpConnect(ConnectionFacts connection);
 
+    /** As {@link #onTcpConnect(ConnectionFacts)}, adding the rules evaluated to {@code trail} before the verdict completes. */
+    default Future<Verdict> onTcpConnect(ConnectionFacts connection, java.util.List<TrailEntry> trail) {
+        return onTcpConnect(connection);
+    }
+
     /**
      * Starts one HTTP exchange: the returned object runs {@code on_http_request} and later {@code on_http_response}
      * for it and carries what those phases share (variables, action results, the decision trail).

@@ -26,6 +26,10 @@ public interface ExchangeObserver {
         default void responseBody(Buffer chunk) {
         }
 
+        /** The rules the edge's traffic policies evaluated for this exchange and the actions they ran, one line each. */
+        default void policyTrail(List<String> lines) {
+        }
+
         /** The response was relayed completely (or, after a 101, the connection was switched). */
         default void end() {
         }
@@ -53,6 +57,11 @@ public interface ExchangeObserver {
                 public void requestBody(Buffer chunk) {
                     a.requestBody(chunk);
                     b.requestBody(chunk);
+                }
+
+                public void policyTrail(List<String> lines) {
+                    a.policyTrail(lines);
+                    b.policyTrail(lines);
                 }
 
                 public void response(int status, String message, List<Map.Entry<String, String>> h) {

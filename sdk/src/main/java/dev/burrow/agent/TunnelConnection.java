@@ -23,6 +23,11 @@ import java.io.OutputStream;
  */
 public interface TunnelConnection extends ReadStream<Buffer>, WriteStream<Buffer> {
 
+    /** The edge's policy trail for this HTTP exchange (rules evaluated, actions run); empty when none came. */
+    default java.util.List<String> policyTrail() {
+        return java.util.List.of();
+    }
+
     /** HTTP exchange or TCP connection. */
     StreamOpen.Kind kind();
 

@@ -64,6 +64,10 @@ final class BinaryFields {
             return value;
         }
 
+        boolean atEnd() {
+            return position == buffer.length();
+        }
+
         Buffer rest() {
             Buffer rest = buffer.slice(position, buffer.length());
             position = buffer.length();

@@ -34,7 +34,8 @@ public final class ControlCodec {
             Map.entry("goodbye", ControlMessage.Goodbye.class),
             Map.entry("goodbye_result", ControlMessage.GoodbyeResult.class),
             Map.entry("update_policy", ControlMessage.UpdatePolicy.class),
-            Map.entry("update_policy_result", ControlMessage.UpdatePolicyResult.class));
+            Map.entry("update_policy_result", ControlMessage.UpdatePolicyResult.class),
+            Map.entry("policy_refusal", ControlMessage.PolicyRefusal.class));
 
     private ControlCodec() {
     }

@@ -26,6 +26,11 @@ public sealed interface ControlMessage {
          * streams may take one more hop inside the accepting region.
          */
         public static final String FEATURE_REGION_LINK = "region_link";
+        /**
+         * The agent reads the edge's policy trail in an HTTP stream's OPEN ({@link StreamOpen#policyTrail()}) and takes
+         * {@link PolicyRefusal} messages.
+         */
+        public static final String FEATURE_POLICY_TRAIL = "policy_trail";
 
         public Auth {
             features = features == null ? List.of() : List.copyOf(features);
@@ -218,5 +223,19 @@ public sealed interface ControlMessage {
 
     /** Either direction: something went wrong that is not tied to one request; a sentence a user can act on. */
     record Error(ErrorCode code, String message) implements ControlMessage {
+    }
+
+    /**
+     * Edge to agent, only to an agent whose {@link Auth#features} name {@link Auth#FEATURE_POLICY_TRAIL}: the edge's
+     * traffic policy refused a request to {@code endpointId} (it never reached the agent), so the agent's inspector can
+     * list it. {@code status} is the edge's answer, 0 when it closed the connection; {@code decision} names the rule and
+     * action that refused ({@code tenant policy: office only (restrict-ips)}); {@code trail} is one line per rule
+     * evaluated, as in {@link StreamOpen#policyTrail()}. Best effort: sent by the node that has a link of the agent.
+     */
+    record PolicyRefusal(String endpointId, String clientAddress, String method, String target, int status, String decision,
+                         List<String> trail) implements ControlMessage {
+        public PolicyRefusal {
+            trail = trail == null ? List.of() : List.copyOf(trail);
+        }
     }
 }

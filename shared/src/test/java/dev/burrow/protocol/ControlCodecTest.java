@@ -58,7 +58,9 @@ class ControlCodecTest {
                 new ControlMessage.UpdatePolicy(8, "ep-1", null),
                 ControlMessage.UpdatePolicyResult.accepted(7),
                 ControlMessage.UpdatePolicyResult.refused(8, ErrorCode.INVALID_TRAFFIC_POLICY, "traffic_policy:3:15: action 'x' is not supported"),
-                ControlMessage.AuthResult.accepted("sess-2", 10_000).withFeatures(List.of(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY)));
+                ControlMessage.AuthResult.accepted("sess-2", 10_000).withFeatures(List.of(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY)),
+                new ControlMessage.PolicyRefusal("ep-1", "127.0.0.2", "GET", "/admin", 403, "office only (restrict-ips)",
+                        List.of("on_http_request: office only: matched; restrict-ips: refused 127.0.0.2 -> 403")));
     }
 
     @Test
@@ -105,7 +107,8 @@ class ControlCodecTest {
                 Map.entry(ControlMessage.Error.class, "error"),
                 Map.entry(ControlMessage.EdgeNodes.class, "edge_nodes"),
                 Map.entry(ControlMessage.EndpointLookup.class, "endpoint_lookup"),
-                Map.entry(ControlMessage.EndpointLookupResult.class, "endpoint_lookup_result"));
+                Map.entry(ControlMessage.EndpointLookupResult.class, "endpoint_lookup_result"),
+                Map.entry(ControlMessage.PolicyRefusal.class, "policy_refusal"));
         assertEquals(Set.of(ControlMessage.class.getPermittedSubclasses()), expected.keySet(),
                 "a control message was added: pin its wire name here and in docs/protocol.md");
         for (ControlMessage message : samples()) {
@@ -146,7 +149,9 @@ class ControlCodecTest {
                 Map.entry("error", Set.of("v", "type", "code", "message")),
                 Map.entry("edge_nodes", Set.of("v", "type", "edgeNodes")),
                 Map.entry("endpoint_lookup", Set.of("v", "type", "requestId", "hostname")),
-                Map.entry("endpoint_lookup_result", Set.of("v", "type", "requestId", "hostname", "endpointId", "tenantId", "trafficPolicy")));
+                Map.entry("endpoint_lookup_result", Set.of("v", "type", "requestId", "hostname", "endpointId", "tenantId", "trafficPolicy")),
+                Map.entry("policy_refusal", Set.of("v", "type", "endpointId", "clientAddress", "method", "target", "status", "decision",
+                        "trail")));
         for (ControlMessage message : samples()) {
             JsonNode json = JSON.readTree(ControlCodec.encode(message).getBytes());
             Set<String> names = new TreeSet<>();

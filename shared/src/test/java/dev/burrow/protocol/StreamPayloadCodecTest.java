@@ -155,7 +155,7 @@ class StreamPayloadCodecTest {
 
     @Test
     void trailingBytesAfterAnOpenPayloadAreRejected() {
-        for (StreamOpen open : List.of(StreamOpen.tcp("ep", "c"), StreamOpen.http("ep", "c", GET))) {
+        for (StreamOpen open : List.of(StreamOpen.tcp("ep", "c"), StreamOpen.http("ep", "c", GET).withPolicyTrail(List.of("a rule")))) {
             Buffer payload = open.encode().appendString("xyz");
             ProtocolException e = assertThrows(ProtocolException.class, () -> StreamOpen.decode(payload));
             assertEquals(ErrorCode.PROTOCOL_ERROR, e.code());

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Tenancy across a two-node cluster (separate JVMs): a reservation made through node 0's admin API binds on node 1;
  * node 0 lists a session whose only link is on node 1; revoking its token through node 0 closes it on node 1 and the
- * agent exits.
+ * agent exits; an operator's traffic policy set through node 0 is enforced by node 1, and by node 0 on what it relays.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 class TenancyClusterE2ETest {
@@ -70,5 +70,39 @@ class TenancyClusterE2ETest {
             List<String> errors = owner.errorLines();
             assertTrue(errors.toString().contains("revoked"), errors.toString());
         }
+    }
+
+    @Test
+    void anOperatorPolicySetThroughOneNodeIsEnforcedByEveryNode() throws Exception {
+        dev.burrow.testsupport.tools.Tools.assumeInstalled("curl");
+        AdminClient node0 = cluster.node(0).admin();
+        String policy = "on_http_request:\n  - name: blocked clients\n    expressions: [\"hasReqHeader('x-blocked')\"]\n"
+                + "    actions: [{type: deny, config: {status_code: 451}}]\n";
+        try (AgentProcess agent = AgentProcess.http(cluster.node(1), upstream.httpAddress()).name("agent-policed-on-1")
+                .subdomain("policed").arg("--links", "1").start()) {
+            assertEquals(200, status(1, "policed"), "no policy yet");
+            long started = System.nanoTime();
+            assertEquals(200, node0.send("PUT", "/policy", policy, "Bearer " + cluster.node(0).adminToken()).status());
+            long stored = System.nanoTime();
+            dev.burrow.testsupport.Await.until(() -> status(1, "policed") == 451, Duration.ofSeconds(10), Duration.ofMillis(20),
+                    () -> "node 1 does not enforce the cluster policy set through node 0");
+            System.out.printf("cluster policy: PUT on node 0 answered after %d ms; node 1 enforced it %d ms later%n",
+                    (stored - started) / 1_000_000, (System.nanoTime() - stored) / 1_000_000);
+            assertEquals(451, status(0, "policed"), "node 0 relays to node 1's agent, under the same policy");
+            assertEquals(200, node0.delete("/policy").status());
+            dev.burrow.testsupport.Await.until(() -> status(1, "policed") == 200, Duration.ofSeconds(10), Duration.ofMillis(20),
+                    () -> "node 1 still enforces the deleted cluster policy");
+        } finally {
+            node0.delete("/policy");
+        }
+    }
+
+    /** curl through node {@code node} to endpoint {@code name} with an X-Blocked header: the status, 0 without an answer. */
+    private static int status(int node, String name) {
+        dev.burrow.testsupport.tools.ClientRun run = dev.burrow.testsupport.tools.ClientRun.run(List.of(
+                dev.burrow.testsupport.tools.Tools.require("curl").toString(), "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                "--max-time", "10", "-H", "Host: " + name + "." + cluster.node(node).domain(), "-H", "X-Blocked: 1",
+                "http://" + cluster.node(node).bindAddress() + ":" + cluster.node(node).httpPort() + "/echo"), Duration.ofSeconds(20));
+        return run.stdout().isBlank() ? 0 : Integer.parseInt(run.stdout().trim());
     }
 }

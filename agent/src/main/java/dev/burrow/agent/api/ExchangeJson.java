@@ -44,6 +44,7 @@ final class ExchangeJson {
                 .put("duration", e.durationNanos())
                 .put("request", request)
                 .put("replay_of", e.replayOf())
+                .put("policy_trail", new JsonArray(e.policyTrail()))
                 .put("error", e.error());
         if (e.status() > 0) {
             String statusLine = e.status() + (e.reason() == null || e.reason().isEmpty() ? "" : " " + e.reason());

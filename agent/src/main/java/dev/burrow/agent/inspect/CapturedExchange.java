@@ -9,12 +9,17 @@ import java.util.Map;
  * @param status        0 when no response came (see {@code error})
  * @param durationNanos from the request's arrival to the end of the response (or the failure)
  * @param replayOf      the id of the exchange this one replayed, or null
+ * @param policyTrail   the edge's traffic-policy trail: rules evaluated and actions run, one line each (empty: none)
  */
 public record CapturedExchange(String id, String tunnelName, String clientAddress, long startEpochMillis, long durationNanos,
                                String method, String uri, List<Map.Entry<String, String>> requestHeaders,
                                CapturedBody.Body requestBody,
                                int status, String reason, List<Map.Entry<String, String>> responseHeaders,
-                               CapturedBody.Body responseBody, String error, String replayOf) {
+                               CapturedBody.Body responseBody, String error, String replayOf,
+                               List<String> policyTrail) {
+    public CapturedExchange {
+        policyTrail = policyTrail == null ? List.of() : List.copyOf(policyTrail);
+    }
 
     /** The path without the query string. */
     public String path() {

@@ -46,12 +46,18 @@ public final class CapturingObserver implements ExchangeObserver {
         private String reason;
         private List<Map.Entry<String, String>> responseHeaders = List.of();
         private boolean stored;
+        private List<String> policyTrail = List.of();
 
         Recorder(String clientAddress, String method, String uri, List<Map.Entry<String, String>> requestHeaders) {
             this.clientAddress = clientAddress;
             this.method = method;
             this.uri = uri;
             this.requestHeaders = requestHeaders;
+        }
+
+        @Override
+        public void policyTrail(List<String> lines) {
+            this.policyTrail = lines;
         }
 
         @Override
@@ -88,7 +94,7 @@ public final class CapturingObserver implements ExchangeObserver {
             stored = true;
             store.add(new CapturedExchange(store.nextId(), tunnelName, clientAddress, startMillis, System.nanoTime() - startNanos,
                     method, uri, requestHeaders, requestBody.snapshot(), status, reason, responseHeaders,
-                    responseBody.snapshot(), error, replayOf));
+                    responseBody.snapshot(), error, replayOf, policyTrail));
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.burrow.edge.admin;
 import dev.burrow.edge.registry.EndpointRecord;
 import dev.burrow.edge.registry.HazelcastEndpointRegistry;
 import dev.burrow.edge.tenancy.DomainVerifier;
+import dev.burrow.edge.tenancy.OperatorPolicyStore;
 import dev.burrow.edge.tenancy.Principal;
 import dev.burrow.edge.tenancy.Quotas;
 import dev.burrow.edge.tenancy.ReservedNames;
@@ -42,6 +43,7 @@ public final class AdminApi {
     private final HazelcastEndpointRegistry registry;
     private final DomainVerifier verifier;
     private final Function<EndpointRecord, String> publicUrl;
+    private OperatorPolicyStore operatorPolicies;
     private volatile java.util.function.Supplier<JsonObject> regions = () -> new JsonObject().put("regions", new io.vertx.core.json.JsonArray());
 
     public AdminApi(AdminAuth auth, TenantStore store, ReservedNames names, TenantSessions sessions, HazelcastEndpointRegistry registry,
@@ -58,6 +60,12 @@ public final class AdminApi {
     /** The answer of {@code GET /api/v1/regions} (the region directory as this node sees it). */
     public AdminApi withRegions(java.util.function.Supplier<JsonObject> regions) {
         this.regions = regions;
+        return this;
+    }
+
+    /** Serves {@code /api/v1/policy} and {@code /api/v1/tenants/ID/policy} (the operators' traffic policies). */
+    public AdminApi withOperatorPolicies(OperatorPolicyStore policies) {
+        this.operatorPolicies = policies;
         return this;
     }
 
@@ -98,6 +106,9 @@ public final class AdminApi {
         router.get(PREFIX + "/endpoints").handler(adminOnly(ctx -> reply(ctx, 200,
                 registry.recordsOwnedBy(null).map(list -> AdminJson.list("endpoints", list, r -> AdminJson.endpoint(r, publicUrl))))));
         router.get(PREFIX + "/regions").handler(adminOnly(ctx -> reply(ctx, 200, Future.succeededFuture(regions.get()))));
+        if (operatorPolicies != null) {
+            new OperatorPolicyRoutes(operatorPolicies, this, store).mount(router, PREFIX, t);
+        }
         router.route(PREFIX + "/*").failureHandler(ctx -> fail(ctx, ctx.failure() != null ? ctx.failure()
                 : new TenancyException(TenancyError.INVALID_REQUEST, "the request was refused (HTTP " + ctx.statusCode() + ")")));
         router.route(PREFIX + "/*").last().handler(ctx -> fail(ctx, new TenancyException(TenancyError.NOT_FOUND,
@@ -115,7 +126,7 @@ public final class AdminApi {
         });
     }
 
-    private io.vertx.core.Handler<RoutingContext> adminOnly(io.vertx.core.Handler<RoutingContext> handler) {
+    io.vertx.core.Handler<RoutingContext> adminOnly(io.vertx.core.Handler<RoutingContext> handler) {
         return ctx -> {
             Caller caller = ctx.get(CALLER);
             if (caller == null || !caller.admin()) {
@@ -130,7 +141,7 @@ public final class AdminApi {
         };
     }
 
-    private io.vertx.core.Handler<RoutingContext> tenantScoped(io.vertx.core.Handler<RoutingContext> handler) {
+    io.vertx.core.Handler<RoutingContext> tenantScoped(io.vertx.core.Handler<RoutingContext> handler) {
         return ctx -> {
             Caller caller = ctx.get(CALLER);
             if (caller == null || !caller.mayAccess(ctx.pathParam("tenant"))) {
@@ -169,7 +180,9 @@ public final class AdminApi {
 
     private void deleteTenant(RoutingContext ctx) {
         String tenant = tenant(ctx);
-        reply(ctx, 200, store.deleteTenant(tenant).compose(revoked -> names.releaseAll(tenant).map(revoked)).map(revoked -> {
+        reply(ctx, 200, store.deleteTenant(tenant).compose(revoked -> names.releaseAll(tenant).map(revoked))
+                .compose(revoked -> operatorPolicies == null ? Future.succeededFuture(revoked)
+                        : operatorPolicies.delete(tenant).map(revoked).recover(none -> Future.succeededFuture(revoked))).map(revoked -> {
             sessions.kick(tenant, null, null, ErrorCode.AUTH_REVOKED, "the account was deleted");
             LOG.info("admin {}: deleted tenant {} ({} token(s) revoked)", subject(ctx), tenant, revoked.size());
             return new JsonObject().put("deleted", tenant).put("revokedTokens", new JsonArray(revoked));
@@ -267,12 +280,12 @@ public final class AdminApi {
         return ctx.pathParam("tenant");
     }
 
-    private static String subject(RoutingContext ctx) {
+    static String subject(RoutingContext ctx) {
         Caller caller = ctx.get(CALLER);
         return caller == null ? "?" : caller.subject();
     }
 
-    private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+    static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
         result.onComplete(ar -> {
             if (ar.failed()) {
                 fail(ctx, ar.cause());

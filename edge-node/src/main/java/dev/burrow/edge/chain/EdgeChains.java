@@ -14,6 +14,10 @@ public final class EdgeChains {
     }
 
     public static Chains standard(ProxyProtocolSettings proxyProtocol, RequestQuota tenantQuota, EndpointPolicies policies) {
+        return standard(proxyProtocol, tenantQuota, new PolicyLayers(OperatorPolicies.NONE, policies, PolicyDecisions.unobserved()));
+    }
+
+    public static Chains standard(ProxyProtocolSettings proxyProtocol, RequestQuota tenantQuota, PolicyLayers policies) {
         TrafficPolicyModule endpointPolicy = new TrafficPolicyModule(policies);
         HopByHopModule hopByHop = new HopByHopModule();
         return new Chains(

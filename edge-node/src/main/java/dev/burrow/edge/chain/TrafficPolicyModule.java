@@ -14,16 +14,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The endpoint's own traffic policy, last in each chain (after the operator's modules): {@code on_tcp_connect} for a
+ * The traffic policies of an endpoint ({@link PolicyLayers}: the cluster's, the tenant's, then the endpoint's own), last
+ * in each chain (after the operator's modules): {@code on_tcp_connect} for a
  * TCP connection once its endpoint is known, and for an HTTP connection before its first request to an endpoint;
  * {@code on_http_request} on the head the earlier modules built, whose edits are what the agent receives;
  * {@code on_http_response} on the agent's head, with an optional re-encoding of the body. An endpoint without a policy
  * costs one field read per phase and allocates nothing.
  */
 public final class TrafficPolicyModule implements ConnectionModule, RequestModule, ResponseModule {
-    private final EndpointPolicies policies;
+    private final PolicyLayers policies;
 
-    public TrafficPolicyModule(EndpointPolicies policies) {
+    public TrafficPolicyModule(PolicyLayers policies) {
         this.policies = policies;
     }
 

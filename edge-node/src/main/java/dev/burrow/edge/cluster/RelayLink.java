@@ -32,7 +32,8 @@ public final class RelayLink implements AgentLink {
     @Override
     public Future<MuxStream> openStream(StreamOpen open) {
         // openStream is thread-safe and fails the stream at once when the link is closed (a dead peer fails fast).
-        return Future.succeededFuture(peer.mux().openStream(open));
+        // Another node may run an older version that refuses a trail in an OPEN: a relayed exchange carries none.
+        return Future.succeededFuture(peer.mux().openStream(open.withoutPolicyTrail()));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.burrow.edge.http;
 
 import dev.burrow.edge.chain.Chains;
 import dev.burrow.edge.chain.Exchange;
+import dev.burrow.edge.chain.TrailLines;
 import dev.burrow.edge.chain.PublicConnection;
 import dev.burrow.edge.config.DurationText;
 import dev.burrow.edge.config.StreamTimeouts;
@@ -216,7 +217,8 @@ final class HttpExchange {
             // Nothing to relay: let the request end here, so that the stream can be ended with its OPEN, in one hop.
             request.handler(data -> { }).endHandler(v -> { }).resume();
         }
-        link.openStream(StreamOpen.http(endpoint.id(), connection.clientIp(), forwardHead))
+        StreamOpen open = StreamOpen.http(endpoint.id(), connection.clientIp(), forwardHead);
+        link.openStream(link.takesPolicyTrail() ? open.withPolicyTrail(TrailLines.of(exchange.policy())) : open)
                 .onComplete(opened -> Contexts.run(linkContext, () -> {
                     if (opened.succeeded()) {
                         wireStream(opened.result());

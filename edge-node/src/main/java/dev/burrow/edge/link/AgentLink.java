@@ -29,6 +29,11 @@ public interface AgentLink {
      */
     Future<MuxStream> openStream(StreamOpen open);
 
+    /** Whether the agent reads the edge's policy trail in an HTTP OPEN; by default (a relay): no. */
+    default boolean takesPolicyTrail() {
+        return false;
+    }
+
     /** The context of the link's event loop, where the link's streams call their handlers. */
     Context context();
 }

@@ -44,6 +44,8 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     /** Whether the agent asked for {@code edge_nodes} updates, and the list it last got (auth result or update). */
     private boolean pushesEdgeNodes;
     private java.util.List<String> sentEdgeNodes = java.util.List.of();
+    /** The agent reads policy trails in OPENs and takes policy refusals. */
+    private volatile boolean takesPolicyTrail;
     /** Endpoints bound over this link (read from any thread by routers). */
     private final java.util.Set<String> boundEndpoints = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -215,6 +217,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         LOG.info("{}: agent {} authenticated{}", mux.name(), auth.agentVersion() == null ? "" : auth.agentVersion(),
                 attachment.resumed() ? (auth.additionalLink() ? " (an extra link of its session)" : " (resumed its session)") : "");
         pushesEdgeNodes = auth.supports(ControlMessage.Auth.FEATURE_EDGE_NODES);
+        takesPolicyTrail = auth.supports(ControlMessage.Auth.FEATURE_POLICY_TRAIL);
         sentEdgeNodes = services.edgeNodes().get();
         mux.sendControl(ControlMessage.AuthResult.accepted(sessionId, services.heartbeatInterval().toMillis(),
                 sentEdgeNodes).withFeatures(java.util.List.of(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY)));
@@ -408,7 +411,8 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     }
 
     @Override
-    public Future<MuxStream> openStream(StreamOpen open) {
+    public Future<MuxStream> openStream(StreamOpen policyOpen) {
+        StreamOpen open = takesPolicyTrail ? policyOpen : policyOpen.withoutPolicyTrail();
         if (((ContextInternal) context).nettyEventLoop().inEventLoop()) {
             return Future.succeededFuture(mux.openStream(open));
         }
@@ -430,5 +434,22 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     /** The link's name in logs. */
     public String name() {
         return mux.name();
+    }
+
+    @Override
+    public boolean takesPolicyTrail() {
+        return takesPolicyTrail;
+    }
+
+    /** Tells the agent a policy refused a request to one of its endpoints, if it asked to know; any thread. */
+    public void policyRefused(ControlMessage.PolicyRefusal refusal) {
+        if (!takesPolicyTrail) {
+            return;
+        }
+        context.runOnContext(v -> {
+            if (state == State.READY && !mux.isClosed()) {
+                mux.sendControl(refusal);
+            }
+        });
     }
 }

@@ -49,6 +49,8 @@ public final class TenancyMaps {
                 Reservation::tenantId, changeLog, ReservedNames.RESERVATIONS_MAP));
         stores.put(ReservedNames.DOMAINS_MAP, new JsonTableStore<>(dataSource, DOMAINS_TABLE, CustomDomain.class,
                 CustomDomain::tenantId, changeLog, ReservedNames.DOMAINS_MAP));
+        stores.put(OperatorPolicyStore.POLICIES_MAP, new JsonTableStore<>(dataSource, "operator_policies", OperatorPolicy.class,
+                OperatorPolicy::tenantColumn, changeLog, OperatorPolicyStore.POLICIES_MAP));
         return stores;
     }
 
@@ -59,7 +61,7 @@ public final class TenancyMaps {
      */
     public static void load(com.hazelcast.core.HazelcastInstance hazelcast) {
         for (String map : new String[]{TenantStore.TENANTS_MAP, TenantStore.TOKENS_MAP, ReservedNames.RESERVATIONS_MAP,
-                ReservedNames.DOMAINS_MAP}) {
+                ReservedNames.DOMAINS_MAP, OperatorPolicyStore.POLICIES_MAP}) {
             hazelcast.getMap(map).size();
         }
         hazelcast.getMap(TenantSessions.SESSIONS_MAP);

@@ -3,6 +3,7 @@ package dev.burrow.policy.rules;
 import dev.burrow.policy.ConnectionFacts;
 import dev.burrow.policy.PolicyExchange;
 import dev.burrow.policy.PolicyRequest;
+import dev.burrow.policy.TrailEntry;
 import dev.burrow.policy.TrafficPolicy;
 import dev.burrow.policy.Verdict;
 import dev.burrow.policy.actions.Outcomes;
@@ -31,13 +32,26 @@ final class CompiledPolicy implements TrafficPolicy {
 
     @Override
     public Future<Verdict> onTcpConnect(ConnectionFacts connection) {
+        return onTcpConnect(connection, null);
+    }
+
+    @Override
+    public Future<Verdict> onTcpConnect(ConnectionFacts connection, List<TrailEntry> trail) {
         if (connect.isEmpty()) {
             return Outcomes.PROCEED;
         }
         EvaluationContext context = new EvaluationContext(connection, null);
-        return new PhaseRun(Phase.CONNECT, connect, context).run()
+        Future<Verdict> verdict = new PhaseRun(Phase.CONNECT, connect, context).run()
                 .recover(failure -> Future.succeededFuture(
                         new Verdict.Close("policy", "policy evaluation failed: " + failure.getMessage())));
+        if (trail == null) {
+            return verdict;
+        }
+        if (verdict.isComplete()) {
+            trail.addAll(context.trail());
+            return verdict;
+        }
+        return verdict.andThen(done -> trail.addAll(context.trail()));
     }
 
     @Override

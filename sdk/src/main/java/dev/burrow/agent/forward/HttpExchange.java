@@ -57,6 +57,7 @@ final class HttpExchange {
         this.head = connection.requestHead();
         this.observed = observer == null ? ExchangeObserver.IGNORED
                 : observer.begin(connection.clientAddress(), head.method(), head.uri(), head.headers());
+        observed.policyTrail(connection.policyTrail());
     }
 
     void start() {

@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 
+import java.util.List;
+
 
 /**
  * Forwards each HTTP exchange of an endpoint to its upstream through one pooled keep-alive client
@@ -53,6 +55,20 @@ final class HttpForwarder implements ConnectionForwarder {
             return;
         }
         new HttpExchange(vertx, client, upstream, timeouts, connection, observer).start();
+    }
+
+    /** Shown to the observer as an exchange that failed at the edge, with the policy's trail. */
+    @Override
+    public void policyRefused(dev.burrow.protocol.ControlMessage.PolicyRefusal refusal) {
+        if (observer == null) {
+            return;
+        }
+        ExchangeObserver.Exchange refused = observer.begin(refusal.clientAddress(), refusal.method(), refusal.target(), List.of());
+        refused.policyTrail(refusal.trail());
+        if (refusal.status() > 0) {
+            refused.response(refusal.status(), "", List.of());
+        }
+        refused.fail("refused at the edge by " + refusal.decision());
     }
 
     @Override

@@ -59,6 +59,21 @@ public final class PathRouter implements ConnectionForwarder {
         }
     }
 
+    /** Shown by the forwarder the refused request's path would have gone to. */
+    @Override
+    public void policyRefused(dev.burrow.protocol.ControlMessage.PolicyRefusal refusal) {
+        String path = pathOf(refusal.target());
+        for (Map.Entry<String, ConnectionForwarder> route : routes) {
+            if (matches(route.getKey(), path)) {
+                route.getValue().policyRefused(refusal);
+                return;
+            }
+        }
+        if (fallback != null) {
+            fallback.policyRefused(refusal);
+        }
+    }
+
     private static void notFound(TunnelConnection connection) {
         Buffer body = Buffer.buffer("no route for this path\n");
         connection.handler(ignored -> { });

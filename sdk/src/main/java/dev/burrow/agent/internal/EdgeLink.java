@@ -51,6 +51,7 @@ final class EdgeLink {
     private long drainTimer = -1;
     private List<String> edgeNodes;
     private java.util.function.Consumer<EdgeLink> edgeNodesHandler = link -> { };
+    private BiConsumer<EdgeLink, ControlMessage.PolicyRefusal> policyRefusalHandler = (link, refusal) -> { };
     private Promise<Integer> goodbyeAnswer;
 
     private EdgeLink(Vertx vertx, NetSocket socket, String address, MuxOptions options,
@@ -203,6 +204,12 @@ final class EdgeLink {
     }
 
     /** Called (on the link's event loop) each time the edge sends a new list of the other nodes. */
+    /** Where the edge's {@link ControlMessage.PolicyRefusal}s go; returns this link. */
+    EdgeLink policyRefusalHandler(BiConsumer<EdgeLink, ControlMessage.PolicyRefusal> handler) {
+        this.policyRefusalHandler = handler;
+        return this;
+    }
+
     void edgeNodesHandler(java.util.function.Consumer<EdgeLink> handler) {
         this.edgeNodesHandler = handler;
     }
@@ -338,6 +345,8 @@ final class EdgeLink {
             edgeNodes = update.edgeNodes();
             LOG.debug("{}: the other edge nodes are now {}", mux.name(), edgeNodes);
             edgeNodesHandler.accept(this);
+        } else if (message instanceof ControlMessage.PolicyRefusal refusal) {
+            policyRefusalHandler.accept(this, refusal);
         } else if (message instanceof ControlMessage.Error error) {
             LOG.warn("{}: the edge reports {}: {}", mux.name(), error.code(), error.message());
             if (error.code() == ErrorCode.AUTH_FAILED || error.code() == ErrorCode.NOT_AUTHENTICATED) {

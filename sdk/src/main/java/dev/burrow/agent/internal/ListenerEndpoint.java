@@ -114,6 +114,13 @@ public final class ListenerEndpoint implements EndpointListener {
         return this;
     }
 
+    /** The edge refused a request to this endpoint: its forwarder (if any) shows it; on the context. */
+    void policyRefused(dev.burrow.protocol.ControlMessage.PolicyRefusal refusal) {
+        if (connectionHandler instanceof dev.burrow.agent.forward.ConnectionForwarder forwarder) {
+            forwarder.policyRefused(refusal);
+        }
+    }
+
     @Override
     public java.net.ServerSocket serverSocket() throws java.io.IOException {
         return new TunnelServerSocket(this);

@@ -192,9 +192,11 @@ public final class SessionEngine implements LinkPool.Session {
         EdgeConnector connector = connectors.computeIfAbsent(address,
                 a -> new EdgeConnector(vertx, options.forServer(a)));
         ControlMessage.Auth auth = new ControlMessage.Auth(options.authtoken(), AGENT_VERSION, sessionId,
-                additional && sessionId != null, List.of(ControlMessage.Auth.FEATURE_EDGE_NODES));
+                additional && sessionId != null, List.of(ControlMessage.Auth.FEATURE_EDGE_NODES,
+                ControlMessage.Auth.FEATURE_POLICY_TRAIL));
         return connector.connect()
                 .compose(socket -> EdgeLink.open(vertx, socket, address, muxOptions(address), auth, this::onStream))
+                .map(link -> link.policyRefusalHandler(this::onPolicyRefusal))
                 .compose(link -> adopt(link, auth.additionalLink())
                         .compose(v -> bindMissing(link, auth.additionalLink()))
                         .compose(v -> unbound.bindOn(link))
@@ -432,6 +434,14 @@ public final class SessionEngine implements LinkPool.Session {
             return;
         }
         deliver(link, stream, endpointId);
+    }
+
+    /** The edge refused a request to one of our endpoints; its forwarder shows it to the endpoint's observer. */
+    private void onPolicyRefusal(EdgeLink link, ControlMessage.PolicyRefusal refusal) {
+        ListenerEndpoint endpoint = servedEndpoint(link, refusal.endpointId());
+        if (endpoint != null) {
+            endpoint.policyRefused(refusal);
+        }
     }
 
     private void deliver(EdgeLink link, MuxStream stream, String endpointId) {

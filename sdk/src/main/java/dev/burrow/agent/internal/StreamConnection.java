@@ -41,6 +41,11 @@ public final class StreamConnection implements TunnelConnection {
     }
 
     @Override
+    public java.util.List<String> policyTrail() {
+        return stream.open().policyTrail();
+    }
+
+    @Override
     public HttpRequestHead requestHead() {
         return stream.open().requestHead();
     }
