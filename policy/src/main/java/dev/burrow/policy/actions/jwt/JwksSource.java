@@ -26,8 +26,8 @@ public final class JwksSource {
     private final LongSupplier nanoClock;
     private JWKSet keys;
     private long fetchedAt;
-    private long lastAttempt;
-    private boolean attempted;
+    private long lastUnknownKeyFetch;
+    private boolean fetchedForUnknownKey;
     private Future<JWKSet> inFlight;
 
     public JwksSource(String url, HttpClient client, LongSupplier nanoClock) {
@@ -46,7 +46,7 @@ public final class JwksSource {
         if (keys != null && now - fetchedAt < MAX_AGE_NANOS) {
             return Future.succeededFuture(keys);
         }
-        return fetch(now);
+        return fetch();
     }
 
     /** Fetches again because a token named an unknown kid, unless that was done within the last 30 seconds. */
@@ -55,18 +55,18 @@ public final class JwksSource {
         if (inFlight != null) {
             return inFlight;
         }
-        if (attempted && now - lastAttempt < MIN_REFETCH_NANOS) {
+        if (fetchedForUnknownKey && now - lastUnknownKeyFetch < MIN_REFETCH_NANOS) {
             return Future.succeededFuture(keys == null ? new JWKSet() : keys);
         }
-        return fetch(now);
+        fetchedForUnknownKey = true;
+        lastUnknownKeyFetch = now;
+        return fetch();
     }
 
-    private Future<JWKSet> fetch(long now) {
+    private Future<JWKSet> fetch() {
         if (inFlight != null) {
             return inFlight;
         }
-        attempted = true;
-        lastAttempt = now;
         JWKSet known = keys;
         Future<JWKSet> fetching = download().map(this::store).recover(failure ->
                 known != null ? Future.succeededFuture(known) : Future.failedFuture(failure));
