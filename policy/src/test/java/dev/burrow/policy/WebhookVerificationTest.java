@@ -167,6 +167,20 @@ class WebhookVerificationTest {
     }
 
     @Test
+    void theDocumentedExamplesOfBothActionsCompile() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "traffic-policy.md"));
+        String sections = doc.substring(doc.indexOf("### `jwt-validation`"), doc.indexOf("### Not supported"));
+        java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(sections);
+        int compiled = 0;
+        while (blocks.find()) {
+            assertTrue(harness.compile(blocks.group(1)).toString() != null);
+            compiled++;
+        }
+        assertEquals(2, compiled);
+    }
+
+    @Test
     void anUnknownProviderOrAMalformedSvixSecretIsRefusedAtCompileTime() {
         assertTrue(PolicyHarness.refusal("""
                 on_http_request:

@@ -50,7 +50,7 @@ final class JwtValidationAction implements Action {
         Set<String> algorithms = algorithms(config, nested, jws);
         List<JwksSource> sources = new ArrayList<>();
         for (String url : jwksUrls(config, nested, jws)) {
-            sources.add(new JwksSource(url, config.environment().httpClient(), System::nanoTime));
+            sources.add(new JwksSource(url, config.environment()::httpClient, System::nanoTime));
         }
         config.finish();
         return new JwtValidationAction(List.copyOf(tokens), new TokenValidator(Set.copyOf(algorithms),

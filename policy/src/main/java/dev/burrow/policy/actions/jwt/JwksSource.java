@@ -8,12 +8,14 @@ import io.vertx.core.http.RequestOptions;
 
 import java.text.ParseException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The keys at one JWKS URL: fetched with the non-blocking HTTP client when first needed, kept, fetched again after
  * {@link #MAX_AGE_NANOS} (ngrok's "roughly every 15 minutes") and when a token names a {@code kid} the set lacks, but
  * then at most once per {@link #MIN_REFETCH_NANOS}, so tokens with made-up kids cannot make the edge hammer the issuer.
- * Concurrent callers share one fetch. A failed fetch keeps the keys already known. Safe from any event loop.
+ * Concurrent callers share one fetch. A failed fetch keeps the keys already known. The client is asked for at the
+ * first fetch, so compiling a policy (offline too) opens nothing. Safe from any event loop.
  */
 public final class JwksSource {
     static final long MAX_AGE_NANOS = 15L * 60 * 1_000_000_000;
@@ -22,7 +24,7 @@ public final class JwksSource {
     static final long TIMEOUT_MILLIS = 5_000;
 
     private final String url;
-    private final HttpClient client;
+    private final Supplier<HttpClient> client;
     private final LongSupplier nanoClock;
     private JWKSet keys;
     private long fetchedAt;
@@ -30,7 +32,7 @@ public final class JwksSource {
     private boolean fetchedForUnknownKey;
     private Future<JWKSet> inFlight;
 
-    public JwksSource(String url, HttpClient client, LongSupplier nanoClock) {
+    public JwksSource(String url, Supplier<HttpClient> client, LongSupplier nanoClock) {
         this.url = url;
         this.client = client;
         this.nanoClock = nanoClock;
@@ -91,7 +93,7 @@ public final class JwksSource {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
                 .setConnectTimeout(TIMEOUT_MILLIS).setIdleTimeout(TIMEOUT_MILLIS)
                 .putHeader("Accept", "application/jwk-set+json, application/json");
-        return client.request(options).compose(request -> request.send()).compose(response -> {
+        return client.get().request(options).compose(request -> request.send()).compose(response -> {
             if (response.statusCode() != 200) {
                 return Future.failedFuture(new IllegalStateException("JWKS " + url + " answered " + response.statusCode()));
             }
