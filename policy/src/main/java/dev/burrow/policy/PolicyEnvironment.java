@@ -24,6 +24,9 @@ public interface PolicyEnvironment {
 
     /** The client actions fetch with (jwt-validation's JWKS); by default one shared per Vert.x instance. */
     default HttpClient httpClient() {
+        if (vertx() == null) {
+            throw new IllegalStateException("this environment fetches nothing (offline)");
+        }
         return SharedHttpClients.of(vertx());
     }
 

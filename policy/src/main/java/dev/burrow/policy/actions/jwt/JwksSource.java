@@ -93,7 +93,13 @@ public final class JwksSource {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
                 .setConnectTimeout(TIMEOUT_MILLIS).setIdleTimeout(TIMEOUT_MILLIS)
                 .putHeader("Accept", "application/jwk-set+json, application/json");
-        return client.get().request(options).compose(request -> request.send()).compose(response -> {
+        HttpClient http;
+        try {
+            http = client.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(new IllegalStateException("cannot fetch JWKS " + url + ": " + e.getMessage(), e));
+        }
+        return http.request(options).compose(request -> request.send()).compose(response -> {
             if (response.statusCode() != 200) {
                 return Future.failedFuture(new IllegalStateException("JWKS " + url + " answered " + response.statusCode()));
             }

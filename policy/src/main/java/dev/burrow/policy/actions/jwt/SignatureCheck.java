@@ -14,6 +14,12 @@ import com.nimbusds.jwt.SignedJWT;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.HexFormat;
@@ -24,6 +30,8 @@ import java.util.HexFormat;
  * never accepted: their key would have to be a shared secret, and taking a public key as one is the classic forgery.
  */
 final class SignatureCheck {
+    /** JCA keys made from JWKs, kept while their JWK set is (decoding an RSA or EC key costs more than a check). */
+    private static final Map<JWK, PublicKey> PUBLIC_KEYS = Collections.synchronizedMap(new WeakHashMap<>());
     /** The fixed DER head of an Ed25519 SubjectPublicKeyInfo; the 32-byte key follows it. */
     private static final byte[] ED25519_SPKI_HEAD = HexFormat.of().parseHex("302a300506032b6570032100");
 
@@ -51,30 +59,43 @@ final class SignatureCheck {
     /** True when the token's signature verifies with {@code key}; false for any mismatch or malformed key. */
     static boolean verifies(SignedJWT token, JWK key) {
         try {
-            if (key instanceof RSAKey rsa) {
-                return token.verify(new RSASSAVerifier(rsa.toRSAPublicKey()));
+            PublicKey publicKey = PUBLIC_KEYS.get(key);
+            if (publicKey == null) {
+                publicKey = publicKey(key);
+                PUBLIC_KEYS.put(key, publicKey);
             }
-            if (key instanceof ECKey ec) {
-                return token.verify(new ECDSAVerifier(ec.toECPublicKey()));
+            if (publicKey instanceof RSAPublicKey rsa) {
+                return token.verify(new RSASSAVerifier(rsa));
             }
-            if (key instanceof OctetKeyPair okp) {
-                return ed25519(token, okp.getX().decode());
+            if (publicKey instanceof ECPublicKey ec) {
+                return token.verify(new ECDSAVerifier(ec));
             }
-            return false;
+            return ed25519(token, publicKey);
         } catch (JOSEException | GeneralSecurityException | IllegalStateException e) {
             return false;
         }
     }
 
-    private static boolean ed25519(SignedJWT token, byte[] publicKey) throws GeneralSecurityException {
-        if (publicKey.length != 32) {
-            return false;
+    private static PublicKey publicKey(JWK key) throws JOSEException, GeneralSecurityException {
+        if (key instanceof RSAKey rsa) {
+            return rsa.toRSAPublicKey();
+        }
+        if (key instanceof ECKey ec) {
+            return ec.toECPublicKey();
+        }
+        byte[] raw = ((OctetKeyPair) key).getX().decode();
+        if (raw.length != 32) {
+            throw new GeneralSecurityException("an Ed25519 key has 32 bytes, not " + raw.length);
         }
         byte[] spki = new byte[ED25519_SPKI_HEAD.length + 32];
         System.arraycopy(ED25519_SPKI_HEAD, 0, spki, 0, ED25519_SPKI_HEAD.length);
-        System.arraycopy(publicKey, 0, spki, ED25519_SPKI_HEAD.length, 32);
+        System.arraycopy(raw, 0, spki, ED25519_SPKI_HEAD.length, 32);
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+    }
+
+    private static boolean ed25519(SignedJWT token, PublicKey publicKey) throws GeneralSecurityException {
         Signature verifier = Signature.getInstance("Ed25519");
-        verifier.initVerify(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
+        verifier.initVerify(publicKey);
         verifier.update(token.getSigningInput());
         return verifier.verify(token.getSignature().decode());
     }

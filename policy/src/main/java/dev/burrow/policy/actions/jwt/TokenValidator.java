@@ -28,6 +28,7 @@ public final class TokenValidator {
     private final Set<String> issuers;
     private final Set<String> audiences;
     private final List<JwksSource> sources;
+    private final VerifiedSignatures verified = new VerifiedSignatures(System::nanoTime);
 
     public TokenValidator(Set<String> algorithms, Set<String> issuers, Set<String> audiences, List<JwksSource> sources) {
         this.algorithms = algorithms;
@@ -52,6 +53,9 @@ public final class TokenValidator {
             return done(token, "the algorithm " + alg.getName() + " is not allowed");
         }
         String kid = token.getHeader().getKeyID();
+        if (verified.contains(text)) {
+            return Future.succeededFuture(claimsOutcome(token, now));
+        }
         return keys(false).compose(sets -> {
             if (kid != null && !hasKid(sets, kid)) {
                 return keys(true).map(fresh -> check(token, alg, kid, fresh, now));
@@ -76,16 +80,19 @@ public final class TokenValidator {
         boolean signed = false;
         for (JWKSet set : sets) {
             for (JWK key : set.getKeys()) {
-                if ((kid == null || kid.equals(key.getKeyID())) && SignatureCheck.fits(key, alg)
-                        && SignatureCheck.verifies(token, key)) {
-                    signed = true;
-                }
+                signed = signed || (kid == null || kid.equals(key.getKeyID())) && SignatureCheck.fits(key, alg)
+                        && SignatureCheck.verifies(token, key);
             }
         }
         if (!signed) {
             return new Outcome(token, kid != null && !hasKid(sets, kid) ? "no key with kid " + kid + " is known"
                     : "the signature does not verify with any known key");
         }
+        verified.add(token.getParsedString());
+        return claimsOutcome(token, now);
+    }
+
+    private Outcome claimsOutcome(SignedJWT token, Instant now) {
         try {
             return new Outcome(token, claimsProblem(token.getJWTClaimsSet(), now));
         } catch (ParseException e) {
