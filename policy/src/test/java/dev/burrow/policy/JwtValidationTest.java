@@ -124,7 +124,7 @@ class JwtValidationTest {
 
     private static Verdict decide(TrafficPolicy policy, PolicyRequest request) throws Exception {
         return policy.newExchange(PolicyHarness.client("192.0.2.7"), request).onRequest()
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private static Verdict withToken(TrafficPolicy policy, String token) throws Exception {

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 import java.text.ParseException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -99,7 +100,8 @@ public final class JwksSource {
         } catch (RuntimeException e) {
             return Future.failedFuture(new IllegalStateException("cannot fetch JWKS " + url + ": " + e.getMessage(), e));
         }
-        return http.request(options).compose(request -> request.send()).compose(response -> {
+        return http.request(options).compose(request -> request.send()).timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .compose(response -> {
             if (response.statusCode() != 200) {
                 return Future.failedFuture(new IllegalStateException("JWKS " + url + " answered " + response.statusCode()));
             }
@@ -107,7 +109,7 @@ public final class JwksSource {
             if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > MAX_BYTES) {
                 return Future.failedFuture(new IllegalStateException("JWKS " + url + " is larger than " + MAX_BYTES + " bytes"));
             }
-            return response.body();
+            return response.body().timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         }).compose(body -> {
             if (body.length() > MAX_BYTES) {
                 return Future.failedFuture(new IllegalStateException("JWKS " + url + " is larger than " + MAX_BYTES + " bytes"));
