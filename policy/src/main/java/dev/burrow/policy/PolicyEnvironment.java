@@ -1,6 +1,7 @@
 package dev.burrow.policy;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 
 /**
  * What compiled policies may use from the process that runs them: timers, the counters behind rate-limit and
@@ -19,6 +20,14 @@ public interface PolicyEnvironment {
     /** Where the {@code log} action writes; by default a logger. */
     default AccessLogSink accessLog() {
         return AccessLogSink.logger();
+    }
+
+    /** The client actions fetch with (jwt-validation's JWKS); by default one shared per Vert.x instance. */
+    default HttpClient httpClient() {
+        if (vertx() == null) {
+            throw new IllegalStateException("this environment fetches nothing (offline)");
+        }
+        return SharedHttpClients.of(vertx());
     }
 
     static PolicyEnvironment local(Vertx vertx) {

@@ -18,6 +18,7 @@ public final class PolicyRequest {
     private String query;
     private final List<Map.Entry<String, String>> headers;
     private final long contentLength;
+    private RequestBody body = RequestBody.EMPTY;
 
     public PolicyRequest(String method, String scheme, String host, String path, String query,
                          List<Map.Entry<String, String>> headers, long contentLength) {
@@ -62,6 +63,16 @@ public final class PolicyRequest {
 
     public long contentLength() {
         return contentLength;
+    }
+
+    /** The body, read on demand (see {@link RequestBody}); empty unless the edge gave a reader. */
+    public RequestBody body() {
+        return body;
+    }
+
+    public PolicyRequest withBody(RequestBody body) {
+        this.body = body;
+        return this;
     }
 
     /** The first value of a header, or null. */

@@ -60,12 +60,12 @@ class DocumentCompilerTest {
         PolicyException e = PolicyHarness.refusal("""
                 on_http_request:
                   - actions:
-                      - type: jwt-validation
-                        config: {issuer: {allow_list: [{value: x}]}}
+                      - type: oauth
+                        config: {provider: google}
                 """);
         assertEquals(3, e.line());
         assertEquals(15, e.column());
-        assertTrue(e.problem().startsWith("action 'jwt-validation' is not supported by Burrow; supported: add-headers, "),
+        assertTrue(e.problem().startsWith("action 'oauth' is not supported by Burrow; supported: add-headers, "),
                 e.getMessage());
     }
 

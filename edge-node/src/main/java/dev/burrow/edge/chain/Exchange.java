@@ -5,6 +5,9 @@ import dev.burrow.policy.PolicyExchange;
 import dev.burrow.policy.ResponseBodyEncoder;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.AbstractMap;
@@ -31,6 +34,8 @@ public final class Exchange {
     private List<Map.Entry<String, String>> responseHeaders;
     private PolicyExchange policy;
     private ResponseBodyEncoder bodyEncoder;
+    private final Context requestContext;
+    private BufferedRequestBody body;
 
     /**
      * @param rawHost the Host as the client sent it (with its port), or the HTTP/2 authority
@@ -42,6 +47,7 @@ public final class Exchange {
         this.endpoint = endpoint;
         this.rawHost = rawHost;
         this.upgrade = upgrade;
+        this.requestContext = Vertx.currentContext();
         this.forwardMethod = request.method().name();
         this.forwardTarget = request.uri();
         this.forwardHeaders = new ArrayList<>(request.headers().size() + 4);
@@ -134,6 +140,20 @@ public final class Exchange {
 
     public List<Map.Entry<String, String>> responseHeaders() {
         return responseHeaders;
+    }
+
+    /** The request body for a policy action that reads it whole; the request streams as usual unless one does. */
+    public synchronized BufferedRequestBody requestBody() {
+        if (body == null) {
+            body = new BufferedRequestBody(request, requestContext);
+        }
+        return body;
+    }
+
+    /** The body a policy read whole, which is then forwarded instead of the stream; null when none did. */
+    public Buffer bufferedBody() {
+        BufferedRequestBody read = body;
+        return read == null ? null : read.buffered();
     }
 
     /** The endpoint policy's state for this exchange; null when the endpoint has no policy. */

@@ -36,6 +36,7 @@ public final class ActionCatalog {
         add(CompressResponseAction.TYPE, EnumSet.of(Phase.RESPONSE), CompressResponseAction::create);
         add(CustomResponseAction.TYPE, HTTP, CustomResponseAction::create);
         add(DenyAction.TYPE, ANY, DenyAction::create);
+        add(JwtValidationAction.TYPE, REQUEST, JwtValidationAction::create);
         add(LogAction.TYPE, ANY, LogAction::create);
         add(RateLimitAction.TYPE, REQUEST, RateLimitAction::create);
         add(RedirectAction.TYPE, HTTP, RedirectAction::create);
@@ -43,6 +44,7 @@ public final class ActionCatalog {
         add(RestrictIpsAction.TYPE, EnumSet.of(Phase.CONNECT, Phase.REQUEST), RestrictIpsAction::create);
         add(SetVarsAction.TYPE, ANY, SetVarsAction::create);
         add(UrlRewriteAction.TYPE, REQUEST, UrlRewriteAction::create);
+        add(VerifyWebhookAction.TYPE, REQUEST, VerifyWebhookAction::create);
     }
 
     private ActionCatalog() {

@@ -1,0 +1,124 @@
+package dev.burrow.policy.actions.jwt;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+import java.text.ParseException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The keys at one JWKS URL: fetched with the non-blocking HTTP client when first needed, kept, fetched again after
+ * {@link #MAX_AGE_NANOS} (ngrok's "roughly every 15 minutes") and when a token names a {@code kid} the set lacks, but
+ * then at most once per {@link #MIN_REFETCH_NANOS}, so tokens with made-up kids cannot make the edge hammer the issuer.
+ * Concurrent callers share one fetch. A failed fetch keeps the keys already known. The client is asked for at the
+ * first fetch, so compiling a policy (offline too) opens nothing. Safe from any event loop.
+ */
+public final class JwksSource {
+    static final long MAX_AGE_NANOS = 15L * 60 * 1_000_000_000;
+    static final long MIN_REFETCH_NANOS = 30L * 1_000_000_000;
+    static final int MAX_BYTES = 512 * 1024;
+    static final long TIMEOUT_MILLIS = 5_000;
+
+    private final String url;
+    private final Supplier<HttpClient> client;
+    private final LongSupplier nanoClock;
+    private JWKSet keys;
+    private long fetchedAt;
+    private long lastUnknownKeyFetch;
+    private boolean fetchedForUnknownKey;
+    private Future<JWKSet> inFlight;
+
+    public JwksSource(String url, Supplier<HttpClient> client, LongSupplier nanoClock) {
+        this.url = url;
+        this.client = client;
+        this.nanoClock = nanoClock;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** The keys, fetching them first when none are known yet or they are older than 15 minutes. */
+    public synchronized Future<JWKSet> current() {
+        long now = nanoClock.getAsLong();
+        if (keys != null && now - fetchedAt < MAX_AGE_NANOS) {
+            return Future.succeededFuture(keys);
+        }
+        return fetch();
+    }
+
+    /** Fetches again because a token named an unknown kid, unless that was done within the last 30 seconds. */
+    public synchronized Future<JWKSet> refetchForUnknownKey() {
+        long now = nanoClock.getAsLong();
+        if (inFlight != null) {
+            return inFlight;
+        }
+        if (fetchedForUnknownKey && now - lastUnknownKeyFetch < MIN_REFETCH_NANOS) {
+            return Future.succeededFuture(keys == null ? new JWKSet() : keys);
+        }
+        fetchedForUnknownKey = true;
+        lastUnknownKeyFetch = now;
+        return fetch();
+    }
+
+    private Future<JWKSet> fetch() {
+        if (inFlight != null) {
+            return inFlight;
+        }
+        JWKSet known = keys;
+        Future<JWKSet> fetching = download().map(this::store).recover(failure ->
+                known != null ? Future.succeededFuture(known) : Future.failedFuture(failure));
+        inFlight = fetching;
+        fetching.onComplete(done -> clearInFlight(fetching));
+        return inFlight;
+    }
+
+    private synchronized void clearInFlight(Future<JWKSet> finished) {
+        if (inFlight == finished) {
+            inFlight = null;
+        }
+    }
+
+    private synchronized JWKSet store(JWKSet fetched) {
+        keys = fetched;
+        fetchedAt = nanoClock.getAsLong();
+        return fetched;
+    }
+
+    private Future<JWKSet> download() {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+                .setConnectTimeout(TIMEOUT_MILLIS).setIdleTimeout(TIMEOUT_MILLIS)
+                .putHeader("Accept", "application/jwk-set+json, application/json");
+        HttpClient http;
+        try {
+            http = client.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(new IllegalStateException("cannot fetch JWKS " + url + ": " + e.getMessage(), e));
+        }
+        return http.request(options).compose(request -> request.send()).timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .compose(response -> {
+            if (response.statusCode() != 200) {
+                return Future.failedFuture(new IllegalStateException("JWKS " + url + " answered " + response.statusCode()));
+            }
+            String length = response.getHeader("content-length");
+            if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > MAX_BYTES) {
+                return Future.failedFuture(new IllegalStateException("JWKS " + url + " is larger than " + MAX_BYTES + " bytes"));
+            }
+            return response.body().timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }).compose(body -> {
+            if (body.length() > MAX_BYTES) {
+                return Future.failedFuture(new IllegalStateException("JWKS " + url + " is larger than " + MAX_BYTES + " bytes"));
+            }
+            try {
+                return Future.succeededFuture(JWKSet.parse(body.toString()));
+            } catch (ParseException e) {
+                return Future.failedFuture(new IllegalStateException("JWKS " + url + " is not a JWK set: " + e.getMessage()));
+            }
+        });
+    }
+}
