@@ -42,6 +42,7 @@ class FrameCodecTest {
         samples.put(FrameType.CONTROL, FrameEncoder.control(new ControlMessage.Unbind("ep-1")));
         samples.put(FrameType.HEADERS, FrameEncoder.headers(6, RESPONSE));
         samples.put(FrameType.DATAGRAM, FrameEncoder.datagram(8, new Datagram("203.0.113.7:5353", Buffer.buffer("query"))));
+        samples.put(FrameType.TRAILERS, FrameEncoder.trailers(9, new HttpTrailers(List.of(Map.entry("grpc-status", "0")))));
         return samples;
     }
 
@@ -58,12 +59,13 @@ class FrameCodecTest {
         expected.put(FrameType.CONTROL, 0x7);
         expected.put(FrameType.HEADERS, 0x8);
         expected.put(FrameType.DATAGRAM, 0x9);
+        expected.put(FrameType.TRAILERS, 0xa);
         assertEquals(EnumSet.allOf(FrameType.class), expected.keySet(), "a frame type was added: pin its code here and in docs/protocol.md");
         expected.forEach((type, code) -> {
             assertEquals(code, type.code(), type.name());
             assertEquals(type, FrameType.fromCode(code));
         });
-        for (int code : new int[] {-1, 0xa, 0xff, 0x100}) {
+        for (int code : new int[] {-1, 0xb, 0xff, 0x100}) {
             assertEquals(null, FrameType.fromCode(code), "code " + code);
         }
     }

@@ -192,7 +192,8 @@ public final class SessionEngine implements LinkPool.Session {
         EdgeConnector connector = connectors.computeIfAbsent(address,
                 a -> new EdgeConnector(vertx, options.forServer(a)));
         ControlMessage.Auth auth = new ControlMessage.Auth(options.authtoken(), AGENT_VERSION, sessionId,
-                additional && sessionId != null, List.of(ControlMessage.Auth.FEATURE_EDGE_NODES));
+                additional && sessionId != null,
+                List.of(ControlMessage.Auth.FEATURE_EDGE_NODES, ControlMessage.FEATURE_TRAILERS));
         return connector.connect()
                 .compose(socket -> EdgeLink.open(vertx, socket, address, muxOptions(address), auth, this::onStream))
                 .compose(link -> adopt(link, auth.additionalLink())

@@ -1,0 +1,89 @@
+package dev.burrow.e2e;
+
+import dev.burrow.testsupport.AgentProcess;
+import dev.burrow.testsupport.Closeables;
+import dev.burrow.testsupport.EdgeProcess;
+import dev.burrow.testsupport.ManagedProcess;
+import dev.burrow.testsupport.ProcessLogsOnFailure;
+import dev.burrow.testsupport.tools.ClientRun;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * gRPC through a tunnel, with a server and a client nobody on the team wrote (Debian's python3-grpcio): the client
+ * speaks HTTP/2 over TLS to the edge's HTTPS listener, the agent speaks h2c to the server ({@code --upstream-protocol
+ * http2}), and the response trailers (grpc-status, grpc-message, custom metadata) cross the link in a TRAILERS frame.
+ * Unary and server-streaming calls keep their reply bytes, an OK status, and a refusal keeps its code and details.
+ */
+@ExtendWith(ProcessLogsOnFailure.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class GrpcE2ETest {
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final Pattern LISTENING = Pattern.compile("^listening (\\d+)$");
+
+    private Path script;
+    private GrpcServer server;
+    private EdgeProcess edge;
+    private AgentProcess agent;
+
+    @BeforeAll
+    void start() throws IOException {
+        Assumptions.assumeTrue(ClientRun.run(List.of(PYTHON.toString(), "-c", "import grpc"), Duration.ofSeconds(20)).exitCode() == 0,
+                "python3-grpcio is not installed (.ci/setup.d/24-grpc-tools.sh installs it)");
+        script = Files.createTempFile("grpc_echo", ".py");
+        try (InputStream in = GrpcE2ETest.class.getResourceAsStream("/grpc/grpc_echo.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        server = new GrpcServer(script);
+        int port = Integer.parseInt(server.awaitMatch(LISTENING, Duration.ofSeconds(20)).group(1));
+        edge = EdgeProcess.builder().name("edge-grpc").start();
+        agent = AgentProcess.http(edge, "http://127.0.0.1:" + port).name("agent-grpc").url("https://grpc.localhost")
+                .arg("--upstream-protocol", "http2").start();
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        Closeables.closeAll(agent, edge, server);
+        if (script != null) {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    @Test
+    void unaryAndStreamingCallsKeepTheirRepliesStatusesAndTrailers() {
+        ClientRun run = ClientRun.run(List.of(PYTHON.toString(), script.toString(), "client", "127.0.0.1:" + edge.httpsPort(),
+                "grpc.localhost", edge.caPath().toString()), Duration.ofSeconds(60));
+        List<String> lines = run.stdout().lines().toList();
+        assertEquals(3, lines.size(), run.describe());
+        assertEquals("unary code=OK reply=echo:hello trailer=kept", lines.get(0), run.describe());
+        assertEquals("fail code=INVALID_ARGUMENT details=no such thing: widget trailer=refused", lines.get(1), run.describe());
+        assertEquals("stream code=OK replies=part-0:4abc|part-1:4abc|part-2:4abc|part-3:4abc", lines.get(2), run.describe());
+        assertEquals(0, run.exitCode(), run.describe());
+    }
+
+    /** The python gRPC server; it stops when its stdin closes, and is killed by PID on close. */
+    private static final class GrpcServer extends ManagedProcess {
+        GrpcServer(Path script) {
+            super("grpc-server", List.of(PYTHON.toString(), script.toString(), "server"), Map.of(), script.getParent());
+        }
+    }
+}
