@@ -48,9 +48,9 @@ class GrpcE2ETest {
     @BeforeAll
     void start() throws IOException {
         Assumptions.assumeTrue(ClientRun.run(List.of(PYTHON.toString(), "-c", "import grpc"), Duration.ofSeconds(20)).exitCode() == 0,
-                "python3-grpcio is not installed (.ci/setup.d/24-grpc-tools.sh installs it)");
+                "python3-grpcio is not installed (.ci/setup.d/24-http2-tools.sh installs it)");
         script = Files.createTempFile("grpc_echo", ".py");
-        try (InputStream in = GrpcE2ETest.class.getResourceAsStream("/grpc/grpc_echo.py")) {
+        try (InputStream in = GrpcE2ETest.class.getResourceAsStream("/http2/grpc_echo.py")) {
             Files.write(script, in.readAllBytes());
         }
         server = new GrpcServer(script);
