@@ -7,6 +7,7 @@ import dev.burrow.testsupport.MachineLoad;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.tools.ClientRun;
+import dev.burrow.testsupport.tools.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,6 +124,20 @@ class Http2HostileE2ETest {
         long elapsed = Long.parseLong(m.group(1));
         assertTrue(elapsed >= 1_900 && elapsed < 2_000 + MachineLoad.scaled(Duration.ofSeconds(3)).toMillis(), run.describe());
         assertTrue(upstream.requests().stream().noneMatch(r -> r.uri().equals("/nobody")));
+    }
+
+    @Test
+    void h2cWithPriorKnowledgeOnThePlainPortIsRefused() {
+        ClientRun curl = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "-i", "--http2-prior-knowledge", "--max-time", "10",
+                "-H", "Host: h2.localhost", "http://127.0.0.1:" + edge.httpPort() + "/h2c"), Duration.ofSeconds(20));
+        // The edge answers the preface with an HTTP/1.1 505 and closes; an HTTP/2 client reads no HTTP/2 frame from it.
+        assertEquals(52, curl.exitCode(), curl.describe());
+        assertTrue(curl.stderr().contains("Empty reply from server"), curl.describe());
+        Tools.assumeInstalled("h2load");
+        ClientRun load = ClientRun.run(List.of(Tools.require("h2load").toString(), "-n", "4", "-c", "1",
+                "http://127.0.0.1:" + edge.httpPort() + "/h2c-load", "-H", ":authority: h2.localhost"), Duration.ofSeconds(30));
+        assertTrue(load.stdout().contains("0 succeeded, 4 failed"), load.describe());
+        assertTrue(upstream.requests().stream().noneMatch(r -> r.uri().startsWith("/h2c")));
     }
 
     private ClientRun run(String scenarios) {
