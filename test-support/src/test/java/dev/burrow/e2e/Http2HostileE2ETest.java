@@ -1,9 +1,11 @@
 package dev.burrow.e2e;
 
 import dev.burrow.testsupport.AgentProcess;
+import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.MachineLoad;
+import dev.burrow.testsupport.OpsMetrics;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.tools.ClientRun;
@@ -101,6 +103,13 @@ class Http2HostileE2ETest {
         ClientRun run = run("streams");
         assertEquals(List.of("max_concurrent_streams=100 refused=5 codes=REFUSED_STREAM first_refused_index=100 connection=open"),
                 run.stdout().lines().toList(), run.describe());
+        assertStreamsReturnToZero();
+    }
+
+    /** The link streams the hostile connections opened are all closed once the client is gone. */
+    private void assertStreamsReturnToZero() {
+        Await.until(() -> OpsMetrics.sum(edge, "burrow_open_streams") == 0, MachineLoad.scaled(Duration.ofSeconds(10)),
+                Duration.ofMillis(100), () -> "open link streams: " + OpsMetrics.sum(edge, "burrow_open_streams"));
     }
 
     @Test
@@ -114,6 +123,7 @@ class Http2HostileE2ETest {
         assertTrue(Long.parseLong(m.group(3)) < 10_000, run.describe());
         long relayed = upstream.requests().stream().filter(r -> r.uri().startsWith("/rapid")).count();
         assertTrue(relayed <= 200, relayed + " reset requests reached the upstream");
+        assertStreamsReturnToZero();
     }
 
     @Test
