@@ -3,9 +3,11 @@ package dev.burrow.e2e;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.EdgeProcess;
+import dev.burrow.testsupport.FreePorts;
 import dev.burrow.testsupport.ManagedProcess;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.tools.ClientRun;
+import dev.burrow.testsupport.tools.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * speaks HTTP/2 over TLS to the edge's HTTPS listener, the agent speaks h2c to the server ({@code --upstream-protocol
  * http2}), and the response trailers (grpc-status, grpc-message, custom metadata) cross the link in a TRAILERS frame.
  * Unary and server-streaming calls keep their reply bytes, an OK status, and a refusal keeps its code and details.
+ * nghttpd (an h2c upstream adding a trailer) and nghttp (an HTTP/2 client) show the same for a plain file.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -78,6 +81,36 @@ class GrpcE2ETest {
         assertEquals("fail code=INVALID_ARGUMENT details=no such thing: widget trailer=refused", lines.get(1), run.describe());
         assertEquals("stream code=OK replies=part-0:4abc|part-1:4abc|part-2:4abc|part-3:4abc", lines.get(2), run.describe());
         assertEquals(0, run.exitCode(), run.describe());
+    }
+
+    @Test
+    void anHttp2UpstreamsTrailersReachAnHttp2ClientAfterTheBody() throws IOException {
+        Tools.assumeInstalled("nghttp");
+        Path nghttpd = Path.of("/usr/sbin/nghttpd");
+        Assumptions.assumeTrue(Files.isExecutable(nghttpd), "nghttpd is not installed (.ci/setup.d/24-http2-tools.sh installs it)");
+        Path docroot = Files.createTempDirectory("nghttpd-");
+        Files.writeString(docroot.resolve("file.txt"), "body of the file\n");
+        int port = FreePorts.closedPort();
+        try (NghttpdServer files = new NghttpdServer(nghttpd, port, docroot);
+             AgentProcess filesAgent = AgentProcess.http(edge, "http://127.0.0.1:" + port).name("agent-nghttpd")
+                     .url("https://files.localhost").arg("--upstream-protocol", "http2").start()) {
+            ClientRun run = ClientRun.run(List.of(Tools.require("nghttp").toString(), "-v", "--no-dep",
+                    "https://127.0.0.1:" + edge.httpsPort() + "/file.txt", "-H", ":authority: files.localhost:" + edge.httpsPort()),
+                    Duration.ofSeconds(30));
+            String out = run.stdout();
+            int status = out.indexOf(":status: 200");
+            int data = out.indexOf("recv DATA frame", status);
+            int trailer = out.indexOf("x-trailer: kept", data);
+            assertTrue(status > 0 && data > status && trailer > data, "status, then the body, then the trailer:\n" + run.describe());
+        }
+    }
+
+    /** nghttpd serving a directory over h2c (prior knowledge), adding a trailer to every response with a body. */
+    private static final class NghttpdServer extends ManagedProcess {
+        NghttpdServer(Path nghttpd, int port, Path docroot) {
+            super("nghttpd", List.of(nghttpd.toString(), "--no-tls", "--address=127.0.0.1", "-d", docroot.toString(),
+                    "--trailer=x-trailer: kept", String.valueOf(port)), Map.of(), docroot);
+        }
     }
 
     /** The python gRPC server; it stops when its stdin closes, and is killed by PID on close. */
