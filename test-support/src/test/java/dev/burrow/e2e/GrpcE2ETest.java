@@ -102,6 +102,9 @@ class GrpcE2ETest {
             int data = out.indexOf("recv DATA frame", status);
             int trailer = out.indexOf("x-trailer: kept", data);
             assertTrue(status > 0 && data > status && trailer > data, "status, then the body, then the trailer:\n" + run.describe());
+        } finally {
+            Files.deleteIfExists(docroot.resolve("file.txt"));
+            Files.deleteIfExists(docroot);
         }
     }
 
