@@ -6,6 +6,7 @@ import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.FreePorts;
 import dev.burrow.testsupport.ManagedProcess;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
+import dev.burrow.testsupport.cluster.EdgeCluster;
 import dev.burrow.testsupport.tools.ClientRun;
 import dev.burrow.testsupport.tools.Tools;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * speaks HTTP/2 over TLS to the edge's HTTPS listener, the agent speaks h2c to the server ({@code --upstream-protocol
  * http2}), and the response trailers (grpc-status, grpc-message, custom metadata) cross the link in a TRAILERS frame.
  * Unary and server-streaming calls keep their reply bytes, an OK status, and a refusal keeps its code and details.
+ * The same calls through a second node cross the relay link between the nodes, trailers included.
  * nghttpd (an h2c upstream adding a trailer) and nghttp (an HTTP/2 client) show the same for a plain file.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
@@ -45,6 +47,7 @@ class GrpcE2ETest {
 
     private Path script;
     private GrpcServer server;
+    private EdgeCluster cluster;
     private EdgeProcess edge;
     private AgentProcess agent;
 
@@ -58,14 +61,16 @@ class GrpcE2ETest {
         }
         server = new GrpcServer(script);
         int port = Integer.parseInt(server.awaitMatch(LISTENING, Duration.ofSeconds(20)).group(1));
-        edge = EdgeProcess.builder().name("edge-grpc").start();
+        cluster = EdgeCluster.start(2, "2s");
+        edge = cluster.node(0);
+        // One link, to node 0: a call through node 1 crosses the relay link between the nodes.
         agent = AgentProcess.http(edge, "http://127.0.0.1:" + port).name("agent-grpc").url("https://grpc.localhost")
-                .arg("--upstream-protocol", "http2").start();
+                .arg("--upstream-protocol", "http2", "--links", "1").start();
     }
 
     @AfterAll
     void stop() throws IOException {
-        Closeables.closeAll(agent, edge, server);
+        Closeables.closeAll(agent, cluster, server);
         if (script != null) {
             Files.deleteIfExists(script);
         }
@@ -73,8 +78,27 @@ class GrpcE2ETest {
 
     @Test
     void unaryAndStreamingCallsKeepTheirRepliesStatusesAndTrailers() {
-        ClientRun run = ClientRun.run(List.of(PYTHON.toString(), script.toString(), "client", "127.0.0.1:" + edge.httpsPort(),
-                "grpc.localhost", edge.caPath().toString()), Duration.ofSeconds(60));
+        assertCallsKeepTheirOutcomes(grpcClient(edge));
+    }
+
+    @Test
+    void callsThroughAnotherNodeKeepTheirTrailersAcrossTheRelayLink() throws InterruptedException {
+        EdgeProcess relaying = cluster.node(1);
+        ClientRun run = grpcClient(relaying);
+        // The other node learns the endpoint from the registry within moments of the bind; bounded retries cover that.
+        for (int attempt = 1; attempt < 10 && !run.stdout().startsWith("unary code=OK"); attempt++) {
+            Thread.sleep(500);
+            run = grpcClient(relaying);
+        }
+        assertCallsKeepTheirOutcomes(run);
+    }
+
+    private ClientRun grpcClient(EdgeProcess node) {
+        return ClientRun.run(List.of(PYTHON.toString(), script.toString(), "client", node.bindAddress() + ":" + node.httpsPort(),
+                "grpc.localhost", node.caPath().toString()), Duration.ofSeconds(60));
+    }
+
+    private static void assertCallsKeepTheirOutcomes(ClientRun run) {
         List<String> lines = run.stdout().lines().toList();
         assertEquals(3, lines.size(), run.describe());
         assertEquals("unary code=OK reply=echo:hello trailer=kept", lines.get(0), run.describe());
