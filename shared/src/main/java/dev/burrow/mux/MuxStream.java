@@ -74,9 +74,8 @@ public interface MuxStream extends ReadStream<Buffer>, WriteStream<Buffer> {
     /**
      * Like {@link #end()}, with the trailer fields that end this direction of an HTTP exchange: they are sent after the
      * last queued byte, before the half-close, if the peer reads trailers ({@link StreamMultiplexer#peerReadsTrailers});
-     * otherwise they are dropped. Null or empty trailers are a plain {@link #end()}.
-     *
-     * @throws IllegalArgumentException (from the link's loop, logged) when they exceed {@link HttpTrailers#MAX_PAYLOAD}
+     * otherwise they are dropped. Null or empty trailers are a plain {@link #end()}. Their size was bounded when they
+     * were built ({@link HttpTrailers#MAX_PAYLOAD}).
      */
     Future<Void> end(HttpTrailers trailers);
 
