@@ -4,6 +4,7 @@ import dev.burrow.protocol.Datagram;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.protocol.HttpTrailers;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -39,6 +40,12 @@ public interface TunnelConnection extends ReadStream<Buffer>, WriteStream<Buffer
 
     /** Sends the HTTP response head. Call once, before writing the body. */
     Future<Void> writeHeaders(HttpResponseHead head);
+
+    /**
+     * Ends the HTTP response with trailer fields (gRPC's status travels here). An edge too old to read trailers gets a
+     * plain end.
+     */
+    Future<Void> end(HttpTrailers trailers);
 
     /**
      * UDP endpoints: called with each datagram a visitor sent (its {@link Datagram#address()} names the visitor).

@@ -3,6 +3,7 @@ package dev.burrow.mux;
 import dev.burrow.protocol.Datagram;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.protocol.HttpTrailers;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -69,6 +70,17 @@ public interface MuxStream extends ReadStream<Buffer>, WriteStream<Buffer> {
 
     /** Sends the response head of an HTTP exchange (a HEADERS frame). Call once, before any data. */
     Future<Void> writeHeaders(HttpResponseHead head);
+
+    /**
+     * Like {@link #end()}, with the trailer fields that end this direction of an HTTP exchange: they are sent after the
+     * last queued byte, before the half-close, if the peer reads trailers ({@link StreamMultiplexer#peerReadsTrailers});
+     * otherwise they are dropped. Null or empty trailers are a plain {@link #end()}. Their size was bounded when they
+     * were built ({@link HttpTrailers#MAX_PAYLOAD}).
+     */
+    Future<Void> end(HttpTrailers trailers);
+
+    /** The peer's trailers (a TRAILERS frame), or null if it sent none; complete once the end handler was called. */
+    HttpTrailers trailers();
 
     /** Called once when the peer's HEADERS frame arrives (the response head of an HTTP exchange). */
     MuxStream headersHandler(Handler<HttpResponseHead> handler);

@@ -3,6 +3,7 @@ package dev.burrow.mux;
 import dev.burrow.protocol.Datagram;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.protocol.HttpTrailers;
 import dev.burrow.protocol.ProtocolLimits;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Future;
@@ -51,6 +52,10 @@ final class MuxStreamImpl implements MuxStream {
     private ArrayDeque<Datagram> earlyDatagrams;
     private int earlyDatagramBytes;
     private HttpResponseHead pendingHead;
+    /** The peer's trailers; written on the link's loop before the end is delivered, read by the end handler's caller. */
+    private volatile HttpTrailers inboundTrailers;
+    /** Trailers to send after the last queued byte, before the half-close. */
+    private HttpTrailers outboundTrailers;
     private StreamResetException pendingFailure;
 
     // sending side
@@ -216,6 +221,27 @@ final class MuxStreamImpl implements MuxStream {
     }
 
     @Override
+    public Future<Void> end(HttpTrailers trailers) {
+        if (trailers == null || trailers.fields().isEmpty()) {
+            return end();
+        }
+        link.execute(() -> {
+            if (!closed && !endRequested && link.peerReadsTrailers()) {
+                outboundTrailers = trailers;
+            } else if (!link.peerReadsTrailers()) {
+                LOG.debug("{}: stream {}: the peer does not read trailers; {} trailer fields dropped", link.name(), id,
+                        trailers.fields().size());
+            }
+        });
+        return end();
+    }
+
+    @Override
+    public HttpTrailers trailers() {
+        return inboundTrailers;
+    }
+
+    @Override
     public MuxStream setWriteQueueMaxSize(int maxSize) {
         writeQueueMax = Math.max(1, maxSize);
         return this;
@@ -353,6 +379,22 @@ final class MuxStreamImpl implements MuxStream {
         } else {
             pendingHead = head;
         }
+    }
+
+    /** Returns false when trailers arrive a second time or after the half-close (a link-level error). */
+    boolean onTrailers(HttpTrailers trailers) {
+        if (inboundTrailers != null || remoteEnded) {
+            return false;
+        }
+        inboundTrailers = trailers;
+        return true;
+    }
+
+    /** The trailers to send with the half-close now due, once. */
+    HttpTrailers takeTrailers() {
+        HttpTrailers trailers = outboundTrailers;
+        outboundTrailers = null;
+        return trailers;
     }
 
     void onRemoteHalfClose() {

@@ -10,6 +10,7 @@ import dev.burrow.protocol.FrameEncoder;
 import dev.burrow.protocol.FrameFlags;
 import dev.burrow.protocol.FramePayloads;
 import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.protocol.HttpTrailers;
 import dev.burrow.protocol.ProtocolException;
 import dev.burrow.protocol.ProtocolLimits;
 import dev.burrow.protocol.StreamOpen;
@@ -64,6 +65,7 @@ public final class StreamMultiplexer {
 
     private volatile String name;
     private volatile boolean closed;
+    private volatile boolean peerReadsTrailers;
     private volatile int openStreamCount;
     private volatile Duration lastRoundTrip = Duration.ZERO;
     private int highestPeerStreamId;
@@ -244,6 +246,19 @@ public final class StreamMultiplexer {
     }
 
     /** Renames the link in logs, for example once the session it carries is known. */
+    /**
+     * Whether the peer named the {@code trailers} feature when the link was set up: only then are TRAILERS frames sent
+     * to it ({@link MuxStream#end(HttpTrailers)} drops the trailers otherwise, as an older peer would close the link on
+     * a frame type it does not know). Any thread.
+     */
+    public void peerReadsTrailers(boolean reads) {
+        peerReadsTrailers = reads;
+    }
+
+    boolean peerReadsTrailers() {
+        return peerReadsTrailers;
+    }
+
     public void name(String newName) {
         this.name = newName;
     }
@@ -297,7 +312,9 @@ public final class StreamMultiplexer {
         }
         switch (frame.type()) {
             case DATA -> onStreamFrame(frame, stream -> {
-                if (!stream.onData(frame.payload())) {
+                if (stream.trailers() != null && frame.payload().length() > 0) {
+                    protocolViolation(ErrorCode.PROTOCOL_ERROR, "DATA frame on stream " + frame.streamId() + " after its trailers");
+                } else if (!stream.onData(frame.payload())) {
                     protocolViolation(ErrorCode.FLOW_CONTROL_ERROR, "peer sent " + frame.payload().length()
                             + " bytes on stream " + frame.streamId() + ", more than the window it was given");
                 }
@@ -306,6 +323,16 @@ public final class StreamMultiplexer {
             case HEADERS -> onStreamFrame(frame, stream -> {
                 try {
                     stream.onHeaders(HttpResponseHead.decode(frame.payload()));
+                } catch (ProtocolException e) {
+                    protocolViolation(e.code(), e.getMessage());
+                }
+            });
+            case TRAILERS -> onStreamFrame(frame, stream -> {
+                try {
+                    if (!stream.onTrailers(HttpTrailers.decode(frame.payload()))) {
+                        protocolViolation(ErrorCode.PROTOCOL_ERROR, "TRAILERS frame on stream " + frame.streamId()
+                                + " after its trailers or its half-close");
+                    }
                 } catch (ProtocolException e) {
                     protocolViolation(e.code(), e.getMessage());
                 }
@@ -550,6 +577,10 @@ public final class StreamMultiplexer {
                     writer.writeData(stream.id(), chunk);
                 }
                 if (stream.halfCloseDue()) {
+                    HttpTrailers trailers = stream.takeTrailers();
+                    if (trailers != null) {
+                        writer.write(FrameEncoder.trailers(stream.id(), trailers));
+                    }
                     writer.write(FrameEncoder.halfClose(stream.id()));
                     stream.markLocalEnded();
                 }

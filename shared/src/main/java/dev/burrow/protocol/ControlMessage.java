@@ -9,6 +9,11 @@ import java.util.Map;
  * receivers ignore fields they do not know, so fields can be added without a version bump.
  */
 public sealed interface ControlMessage {
+    /**
+     * Named by either side in {@link Auth#features} and {@link AuthResult#features}: it reads TRAILERS frames, so the
+     * other side may send them.
+     */
+    String FEATURE_TRAILERS = "trailers";
 
     /**
      * Agent to edge, first message of a link. With {@code resumeSessionId} the link takes over that session

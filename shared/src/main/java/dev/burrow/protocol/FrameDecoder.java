@@ -157,6 +157,7 @@ public final class FrameDecoder {
             case GO_AWAY -> requireLength(type, length, 8, Integer.MAX_VALUE);
             case OPEN, HEADERS, CONTROL -> requireLength(type, length, 1, Integer.MAX_VALUE);
             case DATAGRAM -> requireLength(type, length, 2, Datagram.MAX_FRAME_PAYLOAD);
+            case TRAILERS -> requireLength(type, length, 2, HttpTrailers.MAX_PAYLOAD);
             default -> {
             }
         }

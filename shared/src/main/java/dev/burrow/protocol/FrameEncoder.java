@@ -50,6 +50,10 @@ public final class FrameEncoder {
         return frame(FrameType.HEADERS, 0, streamId, head.encode());
     }
 
+    public static Buffer trailers(int streamId, HttpTrailers trailers) {
+        return frame(FrameType.TRAILERS, 0, streamId, trailers.encode());
+    }
+
     /** A DATAGRAM frame, built in one buffer (header, address, datagram). */
     public static Buffer datagram(int streamId, Datagram datagram) {
         int length = datagram.size();

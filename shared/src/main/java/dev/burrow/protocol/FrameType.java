@@ -27,7 +27,12 @@ public enum FrameType {
      * One UDP datagram on a UDP stream; payload: a {@link Datagram} (the visitor's address, then the datagram). Not
      * flow-controlled: a datagram the sender cannot queue is dropped, never split.
      */
-    DATAGRAM(0x9);
+    DATAGRAM(0x9),
+    /**
+     * The trailer fields that end one direction of an HTTP exchange stream, after its last DATA and before its
+     * HALF_CLOSE; payload: a {@link HttpTrailers}. Sent only to a peer that named the {@code trailers} feature.
+     */
+    TRAILERS(0xA);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

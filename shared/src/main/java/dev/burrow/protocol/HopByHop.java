@@ -13,4 +13,12 @@ public final class HopByHop {
 
     private HopByHop() {
     }
+
+    /**
+     * {@code TE: trailers}: the client accepts trailers. The tunnel carries trailers end to end (TRAILERS frames), so this
+     * one hop-by-hop field is passed on; gRPC servers refuse a request without it.
+     */
+    public static boolean passesOn(String name, String value) {
+        return name.equalsIgnoreCase("te") && value.trim().equalsIgnoreCase("trailers");
+    }
 }

@@ -42,6 +42,7 @@ class FrameCodecTest {
         samples.put(FrameType.CONTROL, FrameEncoder.control(new ControlMessage.Unbind("ep-1")));
         samples.put(FrameType.HEADERS, FrameEncoder.headers(6, RESPONSE));
         samples.put(FrameType.DATAGRAM, FrameEncoder.datagram(8, new Datagram("203.0.113.7:5353", Buffer.buffer("query"))));
+        samples.put(FrameType.TRAILERS, FrameEncoder.trailers(9, new HttpTrailers(List.of(Map.entry("grpc-status", "0")))));
         return samples;
     }
 
@@ -58,12 +59,13 @@ class FrameCodecTest {
         expected.put(FrameType.CONTROL, 0x7);
         expected.put(FrameType.HEADERS, 0x8);
         expected.put(FrameType.DATAGRAM, 0x9);
+        expected.put(FrameType.TRAILERS, 0xa);
         assertEquals(EnumSet.allOf(FrameType.class), expected.keySet(), "a frame type was added: pin its code here and in docs/protocol.md");
         expected.forEach((type, code) -> {
             assertEquals(code, type.code(), type.name());
             assertEquals(type, FrameType.fromCode(code));
         });
-        for (int code : new int[] {-1, 0xa, 0xff, 0x100}) {
+        for (int code : new int[] {-1, 0xb, 0xff, 0x100}) {
             assertEquals(null, FrameType.fromCode(code), "code " + code);
         }
     }
@@ -72,7 +74,7 @@ class FrameCodecTest {
     void errorCodesAreFixed() {
         Map<ErrorCode, Integer> expected = new LinkedHashMap<>();
         int[] codes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 100, 101, 110, 111, 112, 113, 114, 115, 116, 117, 118,
-                130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 200, 201, 202};
+                119, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 200, 201, 202};
         ErrorCode[] values = ErrorCode.values();
         assertEquals(codes.length, values.length, "an error code was added: pin it here and in docs/protocol.md");
         for (int i = 0; i < values.length; i++) {

@@ -140,7 +140,7 @@ class FrameDecoderHostileInputTest {
     // ---------------------------------------------------------------- type and stream
 
     @ParameterizedTest
-    @ValueSource(ints = {0x0a, 0x42, 0xff})
+    @ValueSource(ints = {0x0b, 0x42, 0xff})
     void unknownFrameTypeIsRejected(int code) {
         ProtocolException e = rejectAfterPreface(rawFrame(code, 0, 1, Buffer.buffer("x")), ErrorCode.UNKNOWN_FRAME_TYPE);
         assertEquals("unknown frame type 0x" + Integer.toHexString(code), e.getMessage());

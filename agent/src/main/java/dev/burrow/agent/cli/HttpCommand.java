@@ -29,6 +29,11 @@ final class HttpCommand extends TunnelCommand {
             description = "PEM file of the CAs an https:// upstream's certificate must chain to (a private CA or a self-signed certificate).")
     java.nio.file.Path upstreamTlsCas;
 
+    @Option(names = "--upstream-protocol", paramLabel = "http1|http2", defaultValue = "http1",
+            description = "What the agent speaks to the upstream: http1 (default), or http2 (h2c with prior knowledge for "
+                    + "http://, h2 by ALPN for https://), which gRPC servers need.")
+    String upstreamProtocol = "http1";
+
     /** Validated arguments; throws IllegalArgumentException with a sentence for the user. */
     record Arguments(URI upstream, String hostname, String subdomain, String proto) {
     }
@@ -96,11 +101,17 @@ final class HttpCommand extends TunnelCommand {
     @Override
     public Integer call() {
         Arguments arguments = arguments();
+        String protocol = upstreamProtocol.toLowerCase(java.util.Locale.ROOT);
+        try {
+            ConfigSchema.oneOf(protocol, ConfigSchema.UPSTREAM_PROTOCOLS);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--upstream-protocol: " + e.getMessage());
+        }
         dev.burrow.agent.forward.UpstreamTls tls = new dev.burrow.agent.forward.UpstreamTls(upstreamTlsVerify, upstreamTlsCas).validate();
         TrafficPolicyFile policy = TrafficPolicyFile.read(trafficPolicyFile).withRulesFirst(policyFlags.rules(arguments.upstream()));
         policy.sent();
         return runOne(settings -> new EndpointPlan("command_line", arguments.proto(), arguments.upstream(),
-                arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false)
+                arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), protocol.equals("http2"))
                 .withUpstreamTls(tls).withTrafficPolicy(policy));
     }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * Drops hop-by-hop headers (RFC 9110 7.6.1: one list, plus any header named in {@code Connection}) both ways, so that
  * what one connection negotiated never leaks onto the next. Kept: {@code Upgrade}/{@code Connection: upgrade} of an
- * upgrade request and of a 101 answer. Also dropped from requests: {@code Expect} (the edge answers 100-continue
+ * upgrade request and of a 101 answer, and {@code TE: trailers} of a request ({@link HopByHop#passesOn}). Also dropped from requests: {@code Expect} (the edge answers 100-continue
  * itself).
  */
 public final class HopByHopModule implements RequestModule, ResponseModule {
@@ -26,7 +26,8 @@ public final class HopByHopModule implements RequestModule, ResponseModule {
         String upgradeTo = exchange.upgrade() ? exchange.request().headers().get("upgrade") : null;
         for (int i = headers.size() - 1; i >= 0; i--) {
             String name = headers.get(i).getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || named.contains(name) || name.equals("expect")) {
+            boolean passesOn = HopByHop.passesOn(name, headers.get(i).getValue()) && !named.contains(name);
+            if ((HOP_BY_HOP.contains(name) && !passesOn) || named.contains(name) || name.equals("expect")) {
                 headers.remove(i);
             }
         }

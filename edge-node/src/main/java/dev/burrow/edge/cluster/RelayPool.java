@@ -39,7 +39,7 @@ public final class RelayPool {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile String helloSuffix = "";
-    private volatile List<String> helloFeatures = List.of();
+    private volatile List<String> helloFeatures = List.of(ControlMessage.FEATURE_TRAILERS);
     private volatile java.util.function.BiConsumer<Peer, ControlMessage> controlListener = (peer, message) -> { };
 
     /** One peer node (or peer region) and its relay link. */
@@ -99,7 +99,7 @@ public final class RelayPool {
      */
     public RelayPool forRegions(String suffix, java.util.function.BiConsumer<Peer, ControlMessage> listener) {
         this.helloSuffix = " " + suffix;
-        this.helloFeatures = List.of(ControlMessage.Auth.FEATURE_REGION_LINK);
+        this.helloFeatures = List.of(ControlMessage.Auth.FEATURE_REGION_LINK, ControlMessage.FEATURE_TRAILERS);
         this.controlListener = listener;
         return this;
     }
@@ -206,6 +206,7 @@ public final class RelayPool {
             mux.incomingStreamHandler(stream -> stream.reset(ErrorCode.PROTOCOL_ERROR, "the accepting node opens no relay streams"));
             mux.controlHandler(message -> {
                 if (message instanceof ControlMessage.AuthResult result && result.ok()) {
+                    mux.peerReadsTrailers(result.supports(ControlMessage.FEATURE_TRAILERS));
                     peer.ready = true;
                     peer.leaving = false;
                     peer.retryMillis = 100;

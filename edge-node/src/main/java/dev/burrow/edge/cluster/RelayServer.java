@@ -121,7 +121,9 @@ public final class RelayServer {
                 // A typed role (review L3), not the free text of the hello.
                 fromRegion[0] = regionRouter != null && auth.features().contains(ControlMessage.Auth.FEATURE_REGION_LINK);
                 mux.name("relay-link from " + remote + " (" + auth.agentVersion() + ")");
-                mux.sendControl(ControlMessage.AuthResult.accepted("relay", heartbeatInterval.toMillis()));
+                mux.peerReadsTrailers(auth.supports(ControlMessage.FEATURE_TRAILERS));
+                mux.sendControl(ControlMessage.AuthResult.accepted("relay", heartbeatInterval.toMillis())
+                        .withFeatures(java.util.List.of(ControlMessage.FEATURE_TRAILERS)));
                 LOG.info("{}: accepted", mux.name());
             } else {
                 String why = "the relay secret does not match; every node of a cluster must share the cluster CA";

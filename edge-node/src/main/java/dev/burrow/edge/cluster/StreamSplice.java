@@ -9,7 +9,7 @@ import dev.burrow.edge.relay.Contexts;
 
 /**
  * Joins two streams of two links (a relay link and an agent link) into one: bytes both ways with backpressure
- * ({@link Pump}, across the two event loops), half-closes and the response head passed on, and a reset of either
+ * ({@link Pump}, across the two event loops), half-closes, the response head and trailers passed on, and a reset of either
  * side reset on the other with the same code and sentence. Datagrams (UDP streams) pass both ways as they come; one the
  * other link cannot queue is dropped there and counted by that link.
  */
@@ -23,8 +23,8 @@ final class StreamSplice {
         agent.datagramHandler(relay::writeDatagram);
         relay.exceptionHandler(error -> agent.reset(codeOf(error), error.getMessage()));
         agent.exceptionHandler(error -> relay.reset(codeOf(error), error.getMessage()));
-        Contexts.run(relayContext, () -> Pump.start(relay, relayContext, agent, agentContext, agent::end));
-        Contexts.run(agentContext, () -> Pump.start(agent, agentContext, relay, relayContext, relay::end));
+        Contexts.run(relayContext, () -> Pump.start(relay, relayContext, agent, agentContext, () -> agent.end(relay.trailers())));
+        Contexts.run(agentContext, () -> Pump.start(agent, agentContext, relay, relayContext, () -> relay.end(agent.trailers())));
     }
 
     static ErrorCode codeOf(Throwable error) {

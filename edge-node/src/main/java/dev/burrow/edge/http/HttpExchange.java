@@ -382,10 +382,13 @@ final class HttpExchange {
         ResponseBodyEncoder encoder = exchange.bodyEncoder();
         ReencodedBody reencoded = encoder == null ? null : new ReencodedBody(response, encoder);
         BatchingPump pump = BatchingPump.create(stream, linkContext, reencoded == null ? response : reencoded, requestContext,
-                last -> (reencoded != null ? reencoded.end(last) : last == null ? response.end() : response.end(last)).onComplete(ar -> {
-                    ResponseAbort.closeIfDelimitedByClose(request);
-                    finish();
-                }));
+                last -> {
+                    ResponseTrailers.copy(stream, response);
+                    (reencoded != null ? reencoded.end(last) : last == null ? response.end() : response.end(last)).onComplete(ar -> {
+                        ResponseAbort.closeIfDelimitedByClose(request);
+                        finish();
+                    });
+                });
         pump.runOnTarget(() -> sendResponseHead(pump, reencoded != null)).start();
     }
 

@@ -218,9 +218,10 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
                 attachment.resumed() ? (auth.additionalLink() ? " (an extra link of its session)" : " (resumed its session)") : "");
         pushesEdgeNodes = auth.supports(ControlMessage.Auth.FEATURE_EDGE_NODES);
         takesPolicyTrail = auth.supports(ControlMessage.Auth.FEATURE_POLICY_TRAIL);
+        mux.peerReadsTrailers(auth.supports(ControlMessage.FEATURE_TRAILERS));
         sentEdgeNodes = services.edgeNodes().get();
         mux.sendControl(ControlMessage.AuthResult.accepted(sessionId, services.heartbeatInterval().toMillis(),
-                sentEdgeNodes).withFeatures(java.util.List.of(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY)));
+                sentEdgeNodes).withFeatures(java.util.List.of(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY, ControlMessage.FEATURE_TRAILERS)));
     }
 
     private void onBind(ControlMessage.Bind bind) {

@@ -48,7 +48,8 @@ public final class HopByHopHeaders {
             String name = header.getKey();
             if (keepUpgrade && (name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("connection"))) {
                 kept.add(name.equalsIgnoreCase("connection") ? Map.entry(name, "Upgrade") : header);
-            } else if (!NAMES_ANY_CASE.contains(name) && (listed == null || !listed.contains(name))) {
+            } else if ((!NAMES_ANY_CASE.contains(name) || HopByHop.passesOn(name, header.getValue()))
+                    && (listed == null || !listed.contains(name))) {
                 kept.add(header);
             }
         }

@@ -6,6 +6,7 @@ import dev.burrow.net.TcpKeepAlive;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.protocol.HttpTrailers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -175,7 +176,7 @@ final class HttpExchange {
         observed.response(responseHead.status(), responseHead.reason(), responseHead.headers());
         connection.writeHeaders(responseHead);
         ReadStream<Buffer> body = observed == ExchangeObserver.IGNORED ? response : new TappedReadStream(response, observed::responseBody);
-        UpstreamRelay.body(vertx, body, connection).onSuccess(v -> observed.end()).onFailure(failure -> {
+        UpstreamRelay.body(vertx, body, connection, () -> trailers(response)).onSuccess(v -> observed.end()).onFailure(failure -> {
             observed.fail(failure.getMessage() == null ? failure.toString() : failure.getMessage());
             // Either the client went away (the stream was reset) or the upstream broke off; abort both sides.
             LOG.debug("{}: response relay from {} failed: {}", connection, upstream.address(), failure.toString());
@@ -221,6 +222,12 @@ final class HttpExchange {
     private static HttpResponseHead responseHead(HttpClientResponse response) {
         return new HttpResponseHead(response.statusCode(), response.statusMessage(),
                 HopByHopHeaders.strip(entries(response.headers()), false));
+    }
+
+    /** The upstream's trailer fields (HTTP/2 trailers, or those of a chunked HTTP/1.1 body); null when it sent none. */
+    private static HttpTrailers trailers(HttpClientResponse response) {
+        MultiMap fields = response.trailers();
+        return fields == null || fields.isEmpty() ? null : new HttpTrailers(entries(fields));
     }
 
     private static List<Map.Entry<String, String>> upgradeHeaders(HttpClientResponse response) {

@@ -1,5 +1,8 @@
 package dev.burrow.agent.forward;
 
+import dev.burrow.protocol.HttpTrailers;
+import java.util.function.Supplier;
+
 import dev.burrow.agent.TunnelConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -7,6 +10,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.streams.ReadStream;
+
+import java.util.function.Supplier;
 
 /**
  * Relays what an upstream HTTP connection sends (a response body, or the bytes after a 101) into the tunnel
@@ -33,26 +38,33 @@ final class UpstreamRelay {
     private final ReadStream<Buffer> body;
     private final TunnelConnection connection;
     private final boolean closeIsEnd;
+    /** The upstream's trailers, asked for once its body ended; null for an upgraded connection. */
+    private final Supplier<HttpTrailers> trailers;
     private final Promise<Void> done = Promise.promise();
     private boolean upstreamClosed;
     private boolean paused;
     private long settleTimer = -1;
 
-    private UpstreamRelay(Vertx vertx, ReadStream<Buffer> body, TunnelConnection connection, boolean closeIsEnd) {
+    private UpstreamRelay(Vertx vertx, ReadStream<Buffer> body, TunnelConnection connection, boolean closeIsEnd,
+                          Supplier<HttpTrailers> trailers) {
         this.vertx = vertx;
+        this.trailers = trailers;
         this.closeIsEnd = closeIsEnd;
         this.body = body;
         this.connection = connection;
     }
 
-    /** Starts relaying a response {@code body} (paused, not yet read) into {@code connection}. */
-    static Future<Void> body(Vertx vertx, ReadStream<Buffer> body, TunnelConnection connection) {
-        return new UpstreamRelay(vertx, body, connection, false).start();
+    /**
+     * Starts relaying a response {@code body} (paused, not yet read) into {@code connection}, ending it with the
+     * {@code trailers} the upstream sent after the body (null or empty: none).
+     */
+    static Future<Void> body(Vertx vertx, ReadStream<Buffer> body, TunnelConnection connection, Supplier<HttpTrailers> trailers) {
+        return new UpstreamRelay(vertx, body, connection, false, trailers).start();
     }
 
     /** Starts relaying the bytes of an upgraded connection into {@code connection}; the upstream's close ends it. */
     static Future<Void> upgraded(Vertx vertx, ReadStream<Buffer> socket, TunnelConnection connection) {
-        return new UpstreamRelay(vertx, socket, connection, true).start();
+        return new UpstreamRelay(vertx, socket, connection, true, () -> null).start();
     }
 
     private Future<Void> start() {
@@ -96,8 +108,15 @@ final class UpstreamRelay {
 
     private void finish() {
         cancelSettle();
+        HttpTrailers ending;
+        try {
+            ending = trailers.get();
+        } catch (IllegalArgumentException tooLarge) {
+            done.tryFail(tooLarge);
+            return;
+        }
         if (done.tryComplete()) {
-            connection.end();
+            connection.end(ending);
         }
     }
 

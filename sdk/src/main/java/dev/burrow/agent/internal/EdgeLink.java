@@ -98,6 +98,7 @@ final class EdgeLink {
                 .compose(result -> {
                     if (result.ok()) {
                         mux.name(mux.name() + " session=" + result.sessionId());
+                        mux.peerReadsTrailers(result.supports(ControlMessage.FEATURE_TRAILERS));
                         return Future.succeededFuture(result);
                     }
                     return Future.failedFuture(refusal(result));

@@ -6,6 +6,7 @@ import dev.burrow.protocol.Datagram;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.protocol.HttpTrailers;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -146,6 +147,11 @@ public final class StreamConnection implements TunnelConnection {
     @Override
     public Future<Void> end() {
         return stream.end();
+    }
+
+    @Override
+    public Future<Void> end(HttpTrailers trailers) {
+        return stream.end(trailers);
     }
 
     @Override

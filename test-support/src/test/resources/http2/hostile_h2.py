@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Hostile HTTP/2 clients (frames no well-behaved tool sends), on Debian's python3-h2 / python3-hyperframe.
+
+usage: hostile_h2.py SCENARIO PORT AUTHORITY CA_FILE
+Prints one line per outcome, "key=value" pairs, so that a test can assert them exactly.
+"""
+import socket
+import ssl
+import sys
+import time
+
+import h2.config
+import h2.connection
+import h2.events
+import hyperframe.frame as hf
+
+PORT, AUTHORITY, CA = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+DEADLINE = 20.0
+
+
+def connect():
+    context = ssl.create_default_context(cafile=CA)
+    context.set_alpn_protocols(["h2"])
+    raw = socket.create_connection(("127.0.0.1", PORT), timeout=5)
+    sock = context.wrap_socket(raw, server_hostname=AUTHORITY.split(":")[0])
+    assert sock.selected_alpn_protocol() == "h2", sock.selected_alpn_protocol()
+    config = h2.config.H2Configuration(client_side=True, validate_outbound_headers=False,
+                                       normalize_outbound_headers=False, validate_inbound_headers=False)
+    conn = h2.connection.H2Connection(config=config)
+    conn.initiate_connection()
+    sock.sendall(conn.data_to_send())
+    return sock, conn
+
+
+def head(path, method="GET", extra=()):
+    return [(":method", method), (":scheme", "https"), (":authority", AUTHORITY), (":path", path)] + list(extra)
+
+
+def pump(sock, conn, until, limit=DEADLINE):
+    """Reads events until until(events_so_far) is true, the connection closes, or limit seconds pass."""
+    events = []
+    end = time.monotonic() + limit
+    while not until(events) and time.monotonic() < end:
+        sock.settimeout(max(0.05, end - time.monotonic()))
+        try:
+            data = sock.recv(65536)
+        except socket.timeout:
+            break
+        except (ConnectionResetError, ssl.SSLError):
+            events.append("closed")
+            break
+        if not data:
+            events.append("closed")
+            break
+        try:
+            events.extend(conn.receive_data(data))
+        except Exception as error:  # the server broke the rules in h2's eyes: report, do not hide
+            events.append("client-error:" + type(error).__name__)
+            break
+        out = conn.data_to_send()
+        if out:
+            try:
+                sock.sendall(out)
+            except OSError:
+                pass
+    return events
+
+
+def goaway(events):
+    for e in events:
+        if isinstance(e, h2.events.ConnectionTerminated):
+            return e
+    return None
+
+
+def outcome_of(events, stream_id):
+    for e in events:
+        if isinstance(e, h2.events.ResponseReceived) and e.stream_id == stream_id:
+            return "status=" + dict(e.headers)[b":status"].decode()
+        if isinstance(e, h2.events.StreamReset) and e.stream_id == stream_id:
+            return "reset=" + e.error_code.name
+    g = goaway(events)
+    if g:
+        return "goaway=" + g.error_code.name
+    return "closed" if "closed" in events else "none"
+
+
+def too_many_streams():
+    sock, conn = connect()
+    events = pump(sock, conn, lambda ev: any(isinstance(e, h2.events.RemoteSettingsChanged) for e in ev), 5)
+    limit = conn.remote_settings.max_concurrent_streams
+    ids = []
+    # Bypass h2's own check of the peer's limit: that check is what a hostile client skips.
+    type(conn.remote_settings).max_concurrent_streams = property(lambda self: 1 << 30)
+    for i in range(limit + 5):
+        sid = conn.get_next_available_stream_id()
+        conn.send_headers(sid, head("/hold?%d" % i, "POST"), end_stream=False)
+        ids.append(sid)
+    sock.sendall(conn.data_to_send())
+    events = pump(sock, conn, lambda ev: sum(isinstance(e, h2.events.StreamReset) for e in ev) >= 5, 10)
+    refused = [e.stream_id for e in events if isinstance(e, h2.events.StreamReset)]
+    codes = sorted({e.error_code.name for e in events if isinstance(e, h2.events.StreamReset)})
+    print("max_concurrent_streams=%d refused=%d codes=%s first_refused_index=%d connection=%s" % (
+        limit, len(refused), ",".join(codes), ids.index(refused[0]) if refused else -1,
+        "open" if goaway(events) is None and "closed" not in events else "closed"), flush=True)
+    sock.close()
+
+
+def rapid_reset():
+    sock, conn = connect()
+    started = time.monotonic()
+    sent = 0
+    events = []
+    try:
+        for i in range(5000):
+            sid = conn.get_next_available_stream_id()
+            conn.send_headers(sid, head("/rapid?%d" % i), end_stream=True)
+            conn.reset_stream(sid, error_code=h2.errors.ErrorCodes.CANCEL)
+            sock.sendall(conn.data_to_send())
+            sent += 1
+    except (OSError, h2.exceptions.ProtocolError):
+        pass
+    events = pump(sock, conn, lambda ev: goaway(ev) is not None or "closed" in ev, 10)
+    g = goaway(events)
+    print("goaway=%s sent=%d elapsed_ms=%d" % (g.error_code.name if g else ("closed" if "closed" in events else "none"), sent,
+                                               (time.monotonic() - started) * 1000), flush=True)
+    sock.close()
+
+
+def bad_values():
+    for name, value in (("crlf", "a\r\nx-injected: 1"), ("lf", "a\nb"), ("nul", "a\x00b"), ("cr", "a\rb")):
+        sock, conn = connect()
+        sid = conn.get_next_available_stream_id()
+        conn.send_headers(sid, head("/bad-" + name, extra=[("x-bad", value)]), end_stream=True)
+        sock.sendall(conn.data_to_send())
+        events = pump(sock, conn, lambda ev: outcome_of(ev, sid) != "none", 10)
+        print("value=%s %s" % (name, outcome_of(events, sid)), flush=True)
+        sock.close()
+
+
+def big_header_block():
+    sock, conn = connect()
+    sid = conn.get_next_available_stream_id()
+    conn.send_headers(sid, head("/big", extra=[("x-big", "v" * 20000)]), end_stream=True)
+    sock.sendall(conn.data_to_send())
+    events = pump(sock, conn, lambda ev: outcome_of(ev, sid) != "none", 10)
+    print("big_header %s" % outcome_of(events, sid), flush=True)
+    sock.close()
+
+
+def continuation_flood():
+    sock, conn = connect()
+    pump(sock, conn, lambda ev: any(isinstance(e, h2.events.RemoteSettingsChanged) for e in ev), 5)
+    block = conn.encoder.encode(head("/flood"))
+    headers = hf.HeadersFrame(1)
+    headers.data = block
+    headers.flags.add("END_STREAM")
+    sock.sendall(headers.serialize())
+    started = time.monotonic()
+    sent = 0
+    closed = False
+    filler = conn.encoder.encode([("x-fill", "f" * 1000)])
+    while sent < 10000 and time.monotonic() - started < DEADLINE:
+        frame = hf.ContinuationFrame(1)
+        frame.data = filler
+        try:
+            sock.sendall(frame.serialize())
+        except OSError:
+            closed = True
+            break
+        sent += 1
+    events = [] if closed else pump(sock, conn, lambda ev: goaway(ev) is not None or "closed" in ev, 10)
+    g = goaway(events)
+    print("continuation goaway=%s frames_sent=%d bytes_sent=%d elapsed_ms=%d" % (
+        g.error_code.name if g else ("closed" if closed or "closed" in events else "none"), sent, sent * (9 + len(filler)),
+        (time.monotonic() - started) * 1000), flush=True)
+    sock.close()
+
+
+def body_never_sent():
+    sock, conn = connect()
+    sid = conn.get_next_available_stream_id()
+    started = time.monotonic()
+    conn.send_headers(sid, head("/nobody", "POST", [("content-length", "100")]), end_stream=False)
+    sock.sendall(conn.data_to_send())
+    events = pump(sock, conn, lambda ev: outcome_of(ev, sid) != "none", DEADLINE)
+    print("nobody %s elapsed_ms=%d" % (outcome_of(events, sid), (time.monotonic() - started) * 1000), flush=True)
+    sock.close()
+
+
+SCENARIOS = {"streams": too_many_streams, "rapid": rapid_reset, "values": bad_values, "big": big_header_block,
+             "continuation": continuation_flood, "nobody": body_never_sent}
+
+if __name__ == "__main__":
+    for scenario in sys.argv[1].split(","):
+        SCENARIOS[scenario]()
