@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
 /**
  * Serves each {@link BurrowEndpoint} as one endpoint and writes its public URL and a {@code Ready} condition into its
  * status: {@code True}/{@code Bound} once bound; {@code False} with the edge's refusal as reason and sentence (an
- * invalid traffic policy is {@code InvalidTrafficPolicy} with the line and column to fix) or {@code InvalidSpec}.
+ * invalid traffic policy is {@code InvalidTrafficPolicy} with the line and column to fix) or {@code InvalidSpec}. A
+ * change of only the traffic policy is applied to the bound endpoint, which keeps its URL; a refused one leaves the
+ * endpoint serving with its previous policy, its URL in the status and {@code Ready} {@code False}.
  */
 final class BurrowEndpoints {
     static final String READY = "Ready";
@@ -66,6 +68,11 @@ final class BurrowEndpoints {
         }
 
         @Override
+        public EndpointWish withTrafficPolicy(String policy) {
+            return new EndpointSpecWish(address, upstream, policy, pooling);
+        }
+
+        @Override
         public String toString() {
             return upstream;
         }
@@ -96,8 +103,11 @@ final class BurrowEndpoints {
             return;
         }
         SessionEndpoints.Outcome outcome = endpoints.apply(key(resource), Map.of("endpoint", wish)).get("endpoint");
-        if (outcome.bound()) {
+        if (outcome.bound() && !outcome.failed()) {
             writeStatus(resource, outcome.forwarder().publicUrl(), "True", "Bound", "serving " + outcome.forwarder().publicUrl());
+        } else if (outcome.bound()) {
+            writeStatus(resource, outcome.forwarder().publicUrl(), "False", reason(outcome),
+                    outcome.error() + " (the endpoint keeps serving with its previous traffic policy)");
         } else {
             writeStatus(resource, null, "False", reason(outcome), outcome.error());
         }
