@@ -6,6 +6,7 @@ import dev.burrow.testsupport.ManagedProcess;
 import dev.burrow.testsupport.tools.ClientRun;
 import dev.burrow.testsupport.tools.Tools;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -214,10 +215,60 @@ class ControllerResourcesE2ETest {
             assertEquals(403, bed.curl("policy.localhost").status(), "the refused policy leaves the deny in force");
             assertEquals(url, status("live", "policy").getUrl(), "the URL stays");
             bed.awaitCurl("neighbour.localhost", 200, "live app\n");
-            List<String> unbinds = bed.edge.process().output().subList(edgeLogFrom, bed.edge.process().outputSize()).stream()
-                    .map(ManagedProcess.OutputLine::text).filter(line -> line.contains("unbound")).toList();
-            assertEquals(List.of(), unbinds, "policy changes must not unbind anything at the edge");
+            assertEquals(List.of(), unbindsSince(edgeLogFrom), "policy changes must not unbind anything at the edge");
         }
+    }
+
+    @Test
+    void aPolicyByReferenceFollowsItsConfigMapAndAMissingConfigMapOrKeyIsTheReadyReason() {
+        ensureCrd();
+        int web = bed.httpUpstream("ref app\n");
+        client.services().inNamespace("ref").resource(new ServiceBuilder().withNewMetadata().withName("web").endMetadata()
+                .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build()).create();
+        ControllerSettings ref = ControllerSettings.defaults(List.of("ref"));
+        try (BurrowController ignored = BurrowController.start(client, bed.session(), ControllerTestBed.toLoopback(Map.of("web", web)), ref)) {
+            createEndpoint("ref", """
+                    metadata: {name: byref}
+                    spec:
+                      url: http://byref.localhost
+                      upstream: web:http
+                      trafficPolicyRef: {name: policies, key: policy.yml}
+                    """);
+            Condition missing = awaitReady("ref", "byref", "False");
+            assertEquals("TrafficPolicyRefNotFound", missing.getReason(), missing.getMessage());
+            assertTrue(missing.getMessage().contains("ConfigMap ref/policies"), missing.getMessage());
+
+            client.configMaps().inNamespace("ref").resource(new ConfigMapBuilder().withNewMetadata().withName("policies").endMetadata()
+                    .addToData("policy.yml", "on_http_response:\n  - actions:\n      - type: add-headers\n"
+                            + "        config: {headers: {x-policy: from-configmap}}\n").build()).create();
+            awaitReady("ref", "byref", "True");
+            Await.until(() -> headers("byref.localhost").contains("x-policy: from-configmap"), WAIT, POLL, () -> headers("byref.localhost"));
+            int edgeLogFrom = bed.edge.process().outputSize();
+
+            client.configMaps().inNamespace("ref").withName("policies").edit(m -> {
+                m.setData(Map.of("policy.yml", "on_http_request:\n  - actions:\n      - type: deny\n        config: {status_code: 403}\n"));
+                return m;
+            });
+            bed.awaitCurl("byref.localhost", 403, null);
+            assertEquals(List.of(), unbindsSince(edgeLogFrom), "a ConfigMap edit must not unbind anything at the edge");
+
+            client.configMaps().inNamespace("ref").withName("policies").edit(m -> {
+                m.setData(Map.of("other.yml", "{}"));
+                return m;
+            });
+            Condition noKey = Await.eventually(() -> {
+                Condition ready = BurrowEndpoints.readyCondition(status("ref", "byref")).orElseThrow();
+                assertEquals("TrafficPolicyRefNotFound", ready.getReason(), ready.getMessage());
+                return ready;
+            }, WAIT, POLL);
+            assertTrue(noKey.getMessage().contains("no key policy.yml"), noKey.getMessage());
+            bed.awaitCurl("byref.localhost", 404, null);
+        }
+    }
+
+    private static List<String> unbindsSince(int edgeLogFrom) {
+        return bed.edge.process().output().subList(edgeLogFrom, bed.edge.process().outputSize()).stream()
+                .map(ManagedProcess.OutputLine::text).filter(line -> line.contains("unbound")).toList();
     }
 
     private static void setPolicy(String name, Object policy) {
