@@ -4,10 +4,13 @@ import dev.burrow.agent.BurrowSession;
 import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.PublicHttpClient;
+import dev.burrow.testsupport.tools.ClientRun;
 import dev.burrow.testsupport.tools.Curl;
+import dev.burrow.testsupport.tools.Tools;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vertx.core.Vertx;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The controller against fabric8's mock API server in CRUD mode (watches, status; no admission, RBAC or
@@ -156,6 +160,36 @@ class IngressControllerE2ETest {
 
     private int curlStatus(String host) {
         return Curl.get(Curl.Version.HTTP_1_1, edge.httpPort(), host, "/", Duration.ofSeconds(10)).status();
+    }
+
+    @Test
+    void aHostNamedByATlsSectionIsServedOverHttpsWithTheEdgesCertificateWhileTheOtherHostStaysPlainHttp() {
+        Map<String, Integer> services = Map.of("web", upstream("web over tls"), "blog", upstream("blog"));
+        client.network().v1().ingressClasses().resource(ControllerTestBed.ingressClass("burrow", ControllerSettings.DEFAULT_CONTROLLER_NAME, false)).create();
+        try (BurrowController ignored = BurrowController.start(client, session, toLoopback(services), SHOP)) {
+            Ingress ingress = ingress("tls", "secure.localhost", "web");
+            ingress.getSpec().getRules().add(ingress("plain", "plain-tls.localhost", "blog").getSpec().getRules().get(0));
+            ingress.getSpec().setTls(List.of(new IngressTLSBuilder().withHosts("secure.localhost").withSecretName("not-read").build()));
+            create(ingress);
+
+            ClientRun secure = Await.eventually(() -> {
+                ClientRun run = curlHttps("secure.localhost");
+                assertTrue(run.stdout().startsWith("HTTP/1.1 200"), run.stdout() + run.stderr());
+                return run;
+            }, WAIT, POLL);
+            assertTrue(secure.stdout().endsWith("\r\nweb over tls"), secure.stdout());
+            PublicHttpClient.Response plain = http.get("secure.localhost", "/");
+            assertEquals(308, plain.status(), "plain HTTP to a TLS host is redirected");
+            assertEquals("https://secure.localhost:" + edge.httpsPort() + "/", plain.header("location"));
+            awaitBody("plain-tls.localhost", 200, "blog");
+        }
+    }
+
+    /** curl over HTTPS to NAME at the edge's HTTPS port (resolved to loopback), trusting only the edge's dev CA. */
+    private static ClientRun curlHttps(String name) {
+        return ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "-i", "--http1.1", "--max-time", "3",
+                "--cacert", edge.caPath().toString(), "--resolve", name + ":" + edge.httpsPort() + ":127.0.0.1",
+                "https://" + name + ":" + edge.httpsPort() + "/"), Duration.ofSeconds(20));
     }
 
     private static ServiceUpstreams toLoopback(Map<String, Integer> services) {
