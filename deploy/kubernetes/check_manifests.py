@@ -78,6 +78,22 @@ for crd in by_kind.get("CustomResourceDefinition", {}).values():
             problems.append(f"CRD {name} {version['name']}: no status subresource (the controller writes status only)")
 if "burrowendpoints.burrow.dev" not in by_kind.get("CustomResourceDefinition", {}):
     problems.append("no CRD burrowendpoints.burrow.dev")
+else:
+    crd = by_kind["CustomResourceDefinition"]["burrowendpoints.burrow.dev"]
+    for version in crd["spec"]["versions"]:
+        spec = version["schema"]["openAPIV3Schema"]["properties"]["spec"]
+        ref = spec.get("properties", {}).get("trafficPolicyRef") or {}
+        if set(ref.get("required", [])) != {"name", "key"}:
+            problems.append(f"CRD burrowendpoints.burrow.dev {version['name']}: spec.trafficPolicyRef without a required name and key")
+
+# spec.trafficPolicyRef is read from ConfigMaps, and a change of one is watched: get, list and watch, nothing more.
+config_verbs = set()
+for role in by_kind.get("ClusterRole", {}).values():
+    for rule in role.get("rules", []):
+        if "" in rule.get("apiGroups", []) and "configmaps" in rule.get("resources", []):
+            config_verbs |= set(rule.get("verbs", []))
+if config_verbs != {"get", "list", "watch"}:
+    problems.append(f"ClusterRole: configmaps verbs {sorted(config_verbs)}, not get, list, watch (spec.trafficPolicyRef)")
 
 classes = by_kind.get("IngressClass", {})
 if "burrow" not in classes or classes["burrow"]["spec"].get("controller") != "burrow.dev/ingress-controller":

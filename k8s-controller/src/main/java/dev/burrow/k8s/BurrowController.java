@@ -21,8 +21,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Watches, in the given namespaces, the controller's Ingresses, LoadBalancer Services and BurrowEndpoints, and serves
- * them all through one Burrow session ({@link SessionEndpoints}).
+ * Watches, in the given namespaces, the controller's Ingresses, LoadBalancer Services and BurrowEndpoints (and the
+ * ConfigMaps that hold their traffic policies), and serves them all through one Burrow session ({@link SessionEndpoints}).
  *
  * <pre>{@code
  * try (BurrowController controller = BurrowController.start(client, session, ServiceUpstreams.clusterDns(),
@@ -62,7 +62,10 @@ public final class BurrowController implements AutoCloseable {
             inform(client.services(), namespace, handler(services::changed, services::deleted));
             BurrowEndpoints custom = new BurrowEndpoints(client, endpoints, upstreams);
             try {
-                inform(client.resources(BurrowEndpoint.class), namespace, handler(custom::changed, custom::deleted));
+                SharedIndexInformer<BurrowEndpoint> all = inform(client.resources(BurrowEndpoint.class), namespace,
+                        handler(custom::changed, custom::deleted));
+                inform(client.configMaps(), namespace, handler(m -> custom.configMapChanged(m, all.getStore().list()),
+                        m -> custom.configMapChanged(m, all.getStore().list())));
             } catch (KubernetesClientException e) {
                 LOG.warn("BurrowEndpoints are not served in {}: {} (is the CRD deploy/kubernetes/crd-burrowendpoint.yaml installed?)",
                         namespace == null ? "any namespace" : namespace, e.getMessage());

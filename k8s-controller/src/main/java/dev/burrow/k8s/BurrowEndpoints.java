@@ -4,6 +4,7 @@ import dev.burrow.agent.BurrowSession;
 import dev.burrow.agent.Forwarder;
 import dev.burrow.agent.HttpEndpointBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -16,13 +17,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Serves each {@link BurrowEndpoint} as one endpoint and writes its public URL and a {@code Ready} condition into its
  * status: {@code True}/{@code Bound} once bound; {@code False} with the edge's refusal as reason and sentence (an
- * invalid traffic policy is {@code InvalidTrafficPolicy} with the line and column to fix) or {@code InvalidSpec}.
+ * invalid traffic policy is {@code InvalidTrafficPolicy} with the line and column to fix) or {@code InvalidSpec}. A
+ * change of only the traffic policy is applied to the bound endpoint, which keeps its URL; a refused one leaves the
+ * endpoint serving with its previous policy, its URL in the status and {@code Ready} {@code False}. A policy by
+ * reference ({@code spec.trafficPolicyRef}) follows its ConfigMap's changes the same way; a ConfigMap or key that does
+ * not exist is {@code TrafficPolicyRefNotFound}, and the endpoint is not served until it does.
  */
 final class BurrowEndpoints {
     static final String READY = "Ready";
@@ -66,6 +72,11 @@ final class BurrowEndpoints {
         }
 
         @Override
+        public EndpointWish withTrafficPolicy(String policy) {
+            return new EndpointSpecWish(address, upstream, policy, pooling);
+        }
+
+        @Override
         public String toString() {
             return upstream;
         }
@@ -92,12 +103,15 @@ final class BurrowEndpoints {
             wish = wish(resource);
         } catch (IllegalArgumentException e) {
             endpoints.apply(key(resource), Map.of());
-            writeStatus(resource, null, "False", "InvalidSpec", e.getMessage());
+            writeStatus(resource, null, "False", e instanceof ReferenceMissing ? "TrafficPolicyRefNotFound" : "InvalidSpec", e.getMessage());
             return;
         }
         SessionEndpoints.Outcome outcome = endpoints.apply(key(resource), Map.of("endpoint", wish)).get("endpoint");
-        if (outcome.bound()) {
+        if (outcome.bound() && !outcome.failed()) {
             writeStatus(resource, outcome.forwarder().publicUrl(), "True", "Bound", "serving " + outcome.forwarder().publicUrl());
+        } else if (outcome.bound()) {
+            writeStatus(resource, outcome.forwarder().publicUrl(), "False", reason(outcome),
+                    outcome.error() + " (the endpoint keeps serving with its previous traffic policy)");
         } else {
             writeStatus(resource, null, "False", reason(outcome), outcome.error());
         }
@@ -117,10 +131,55 @@ final class BurrowEndpoints {
         int number = ports.resolve(namespace, service, port.matches("[0-9]+") ? Integer.valueOf(port) : null, port)
                 .orElseThrow(() -> new IllegalArgumentException("Service " + service + " has no port named " + port));
         URI target = upstreams.uri(namespace, service, number);
-        Object written = spec.getTrafficPolicy();
-        String policy = written == null ? null : written instanceof String text ? text : JSON.asJson(written);
         return new EndpointSpecWish(address, "tcp".equals(address.scheme()) ? target.getHost() + ":" + target.getPort() : target.toString(),
-                policy, Boolean.TRUE.equals(spec.getPooling()));
+                policy(spec, namespace), Boolean.TRUE.equals(spec.getPooling()));
+    }
+
+    private String policy(BurrowEndpointSpec spec, String namespace) {
+        Object written = spec.getTrafficPolicy();
+        BurrowEndpointSpec.PolicyRef ref = spec.getTrafficPolicyRef();
+        if (written != null && ref != null) {
+            throw new IllegalArgumentException("spec.trafficPolicy and spec.trafficPolicyRef are both set; set one of them");
+        }
+        if (ref != null) {
+            return referencedPolicy(namespace, ref);
+        }
+        return written == null ? null : written instanceof String text ? text : JSON.asJson(written);
+    }
+
+    private String referencedPolicy(String namespace, BurrowEndpointSpec.PolicyRef ref) {
+        if (ref.getName() == null || ref.getKey() == null) {
+            throw new IllegalArgumentException("spec.trafficPolicyRef needs a name (a ConfigMap) and a key");
+        }
+        ConfigMap map = client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
+        if (map == null) {
+            throw new ReferenceMissing("ConfigMap " + namespace + "/" + ref.getName()
+                    + " named by spec.trafficPolicyRef does not exist; the endpoint is not served until it does");
+        }
+        Map<String, String> data = Optional.ofNullable(map.getData()).orElse(Map.of());
+        if (!data.containsKey(ref.getKey())) {
+            throw new ReferenceMissing("ConfigMap " + namespace + "/" + ref.getName() + " has no key " + ref.getKey()
+                    + " (spec.trafficPolicyRef.key); its keys: " + new TreeSet<>(data.keySet()));
+        }
+        return data.get(ref.getKey());
+    }
+
+    /** A ConfigMap changed or went: every BurrowEndpoint (of {@code all}) whose policy it holds is looked at again. */
+    void configMapChanged(ConfigMap map, List<BurrowEndpoint> all) {
+        for (BurrowEndpoint resource : all) {
+            BurrowEndpointSpec.PolicyRef ref = resource.getSpec() == null ? null : resource.getSpec().getTrafficPolicyRef();
+            if (ref != null && map.getMetadata().getName().equals(ref.getName())
+                    && map.getMetadata().getNamespace().equals(resource.getMetadata().getNamespace())) {
+                changed(resource);
+            }
+        }
+    }
+
+    /** The spec names a ConfigMap or key that does not exist (yet): the reason is TrafficPolicyRefNotFound. */
+    private static final class ReferenceMissing extends IllegalArgumentException {
+        ReferenceMissing(String message) {
+            super(message);
+        }
     }
 
     /** The edge's error code as a condition reason (INVALID_TRAFFIC_POLICY becomes InvalidTrafficPolicy). */

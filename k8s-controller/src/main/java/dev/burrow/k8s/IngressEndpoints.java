@@ -33,11 +33,14 @@ final class IngressEndpoints {
     private final ServicePorts ports;
     private final Supplier<IngressClasses> classes;
 
-    /** A host bound with these upstreams; equal wishes keep the endpoint bound. */
-    private record HostWish(String hostname, HostUpstreams upstreams) implements EndpointWish {
+    /**
+     * A host bound with these upstreams, over HTTPS only when a TLS section names it; equal wishes keep the endpoint
+     * bound. The edge terminates TLS with its own certificate for the name: the TLS section's Secret is not read.
+     */
+    private record HostWish(String hostname, HostUpstreams upstreams, boolean https) implements EndpointWish {
         @Override
         public Future<Forwarder> bind(BurrowSession session) {
-            HttpEndpointBuilder endpoint = session.httpEndpoint().hostname(hostname);
+            HttpEndpointBuilder endpoint = session.httpEndpoint().hostname(hostname).httpsOnly(https);
             upstreams.routes().forEach(route -> endpoint.route(route.getKey(), route.getValue()));
             return endpoint.forward(upstreams.fallback());
         }
@@ -96,7 +99,7 @@ final class IngressEndpoints {
             URI fallback = slash != null ? slash : first;
             if (fallback != null) {
                 wishes.put(host.host(), new HostWish(host.host(), new HostUpstreams(fallback,
-                        prefixes.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList())));
+                        prefixes.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList()), host.tls()));
             }
         }
         return wishes;

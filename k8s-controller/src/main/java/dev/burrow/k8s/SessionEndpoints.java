@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Every endpoint the controller serves, on one session, by the resource that asked for it ("kind ns/name"). A change
- * of a resource re-binds only its endpoints whose wish changed and leaves every other endpoint bound. Changes run one
+ * of a resource re-binds only its endpoints whose wish changed (a change of only the traffic policy is applied to the
+ * bound endpoint instead) and leaves every other endpoint bound. Changes run one
  * at a time on one worker thread, so the SDK's futures are awaited there, never on an event loop or informer thread.
  */
 final class SessionEndpoints implements AutoCloseable {
@@ -36,10 +37,17 @@ final class SessionEndpoints implements AutoCloseable {
     private record Bound(Forwarder forwarder, EndpointWish wish) {
     }
 
-    /** What became of one wish: its endpoint, or why it could not be bound. */
+    /**
+     * What became of one wish: its endpoint, or why it could not be bound; or its endpoint still bound with the old
+     * policy and why the new one was refused.
+     */
     record Outcome(Forwarder forwarder, BurrowException failure, String error) {
         boolean bound() {
             return forwarder != null;
+        }
+
+        boolean failed() {
+            return error != null;
         }
     }
 
@@ -67,17 +75,27 @@ final class SessionEndpoints implements AutoCloseable {
      */
     Map<String, Outcome> apply(String resource, Map<String, ? extends EndpointWish> wishes) {
         Map<String, Bound> bound = new LinkedHashMap<>(byResource.getOrDefault(resource, Map.of()));
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, Bound>> it = bound.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Bound> entry = it.next();
-            if (!entry.getValue().wish().equals(wishes.get(entry.getKey()))) {
+            EndpointWish wanted = wishes.get(entry.getKey());
+            if (wanted != null && !entry.getValue().wish().equals(wanted)
+                    && entry.getValue().wish().withTrafficPolicy(wanted.trafficPolicy()).equals(wanted)) {
+                Outcome changed = changePolicy(resource, entry.getValue(), wanted);
+                entry.setValue(changed.failed() ? entry.getValue() : new Bound(entry.getValue().forwarder(), wanted));
+                outcomes.put(entry.getKey(), changed);
+            } else if (!entry.getValue().wish().equals(wanted)) {
                 await(entry.getValue().forwarder().close());
                 LOG.info("{}: unbound {}", resource, entry.getKey());
                 it.remove();
             }
         }
-        Map<String, Outcome> outcomes = new LinkedHashMap<>();
         for (Map.Entry<String, ? extends EndpointWish> wish : wishes.entrySet()) {
             Bound kept = bound.get(wish.getKey());
+            if (outcomes.containsKey(wish.getKey())) {
+                outcomes.put(wish.getKey(), outcomes.remove(wish.getKey()));
+                continue;
+            }
             if (kept != null) {
                 outcomes.put(wish.getKey(), new Outcome(kept.forwarder(), null, null));
                 continue;
@@ -99,6 +117,22 @@ final class SessionEndpoints implements AutoCloseable {
             byResource.put(resource, bound);
         }
         return outcomes;
+    }
+
+    /**
+     * Applies {@code wanted}'s policy to the bound endpoint (URL, link and open connections stay); a refused policy
+     * leaves the old one in force and is the outcome's failure, beside the endpoint that is still bound.
+     */
+    private Outcome changePolicy(String resource, Bound bound, EndpointWish wanted) {
+        try {
+            await(bound.forwarder().updateTrafficPolicy(wanted.trafficPolicy()));
+            LOG.info("{}: traffic policy of {} changed", resource, bound.forwarder().publicUrl());
+            return new Outcome(bound.forwarder(), null, null);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: traffic policy of {} NOT changed (the old one stays in force): {}", resource,
+                    bound.forwarder().publicUrl(), e.getMessage());
+            return new Outcome(bound.forwarder(), e.getCause() instanceof BurrowException b ? b : null, String.valueOf(e.getMessage()));
+        }
     }
 
     static <T> T await(Future<T> future) {

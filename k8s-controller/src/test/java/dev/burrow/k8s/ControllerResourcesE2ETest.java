@@ -2,9 +2,11 @@ package dev.burrow.k8s;
 
 import dev.burrow.agent.BurrowSession;
 import dev.burrow.testsupport.Await;
+import dev.burrow.testsupport.ManagedProcess;
 import dev.burrow.testsupport.tools.ClientRun;
 import dev.burrow.testsupport.tools.Tools;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -112,8 +114,7 @@ class ControllerResourcesE2ETest {
 
     @Test
     void aBurrowEndpointIsServedThroughItsPolicyWithItsUrlInItsStatusAndARefusedPolicyIsItsReadyReason() throws Exception {
-        client.apiextensions().v1().customResourceDefinitions()
-                .load(Path.of("..", "deploy", "kubernetes", "crd-burrowendpoint.yaml").toFile()).create();
+        ensureCrd();
         int web = bed.httpUpstream("app v1\n");
         int echo = bed.echoUpstream();
         client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName("web").endMetadata()
@@ -169,6 +170,126 @@ class ControllerResourcesE2ETest {
         }
     }
 
+    @Test
+    void aChangeOfOnlyTheTrafficPolicyIsAppliedToTheBoundEndpointAndARefusedOneLeavesTheOldInForce() {
+        ensureCrd();
+        int web = bed.httpUpstream("live app\n");
+        client.services().inNamespace("live").resource(new ServiceBuilder().withNewMetadata().withName("web").endMetadata()
+                .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build()).create();
+        ControllerSettings live = ControllerSettings.defaults(List.of("live"));
+        try (BurrowController ignored = BurrowController.start(client, bed.session(), ControllerTestBed.toLoopback(Map.of("web", web)), live)) {
+            createEndpoint("live", """
+                    metadata: {name: policy}
+                    spec:
+                      url: http://policy.localhost
+                      upstream: web:http
+                      trafficPolicy: {on_http_response: [{actions: [{type: add-headers, config: {headers: {x-policy: v1}}}]}]}
+                    """);
+            createEndpoint("live", """
+                    metadata: {name: neighbour}
+                    spec: {url: "http://neighbour.localhost", upstream: "web:80"}
+                    """);
+            awaitReady("live", "policy", "True");
+            awaitReady("live", "neighbour", "True");
+            String url = status("live", "policy").getUrl();
+            Await.until(() -> headers("policy.localhost").contains("x-policy: v1"), WAIT, POLL, () -> headers("policy.localhost"));
+            int edgeLogFrom = bed.edge.process().outputSize();
+
+            long changed = System.nanoTime();
+            setPolicy("policy", Map.of("on_http_response", List.of(Map.of("actions", List.of(Map.of("type", "add-headers",
+                    "config", Map.of("headers", Map.of("x-policy", "v2"))))))));
+            Await.until(() -> headers("policy.localhost").contains("x-policy: v2"), WAIT, POLL, () -> headers("policy.localhost"));
+            System.out.println("a policy edit reached curl in " + Duration.ofNanos(System.nanoTime() - changed).toMillis() + " ms");
+            setPolicy("policy", Map.of("on_http_request", List.of(Map.of("actions", List.of(Map.of("type", "deny",
+                    "config", Map.of("status_code", 403)))))));
+            bed.awaitCurl("policy.localhost", 403, null);
+
+            setPolicy("policy", "on_http_request:\n  - actions:\n      - type: no-such-action\n");
+            Condition refused = Await.eventually(() -> {
+                Condition ready = BurrowEndpoints.readyCondition(status("live", "policy")).orElseThrow();
+                assertEquals("InvalidTrafficPolicy", ready.getReason(), ready.getMessage());
+                return ready;
+            }, WAIT, POLL);
+            assertEquals("False", refused.getStatus());
+            assertTrue(refused.getMessage().contains("no-such-action"), refused.getMessage());
+            assertEquals(403, bed.curl("policy.localhost").status(), "the refused policy leaves the deny in force");
+            assertEquals(url, status("live", "policy").getUrl(), "the URL stays");
+            bed.awaitCurl("neighbour.localhost", 200, "live app\n");
+            assertEquals(List.of(), unbindsSince(edgeLogFrom), "policy changes must not unbind anything at the edge");
+        }
+    }
+
+    @Test
+    void aPolicyByReferenceFollowsItsConfigMapAndAMissingConfigMapOrKeyIsTheReadyReason() {
+        ensureCrd();
+        int web = bed.httpUpstream("ref app\n");
+        client.services().inNamespace("ref").resource(new ServiceBuilder().withNewMetadata().withName("web").endMetadata()
+                .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build()).create();
+        ControllerSettings ref = ControllerSettings.defaults(List.of("ref"));
+        try (BurrowController ignored = BurrowController.start(client, bed.session(), ControllerTestBed.toLoopback(Map.of("web", web)), ref)) {
+            createEndpoint("ref", """
+                    metadata: {name: byref}
+                    spec:
+                      url: http://byref.localhost
+                      upstream: web:http
+                      trafficPolicyRef: {name: policies, key: policy.yml}
+                    """);
+            Condition missing = awaitReady("ref", "byref", "False");
+            assertEquals("TrafficPolicyRefNotFound", missing.getReason(), missing.getMessage());
+            assertTrue(missing.getMessage().contains("ConfigMap ref/policies"), missing.getMessage());
+
+            client.configMaps().inNamespace("ref").resource(new ConfigMapBuilder().withNewMetadata().withName("policies").endMetadata()
+                    .addToData("policy.yml", "on_http_response:\n  - actions:\n      - type: add-headers\n"
+                            + "        config: {headers: {x-policy: from-configmap}}\n").build()).create();
+            awaitReady("ref", "byref", "True");
+            Await.until(() -> headers("byref.localhost").contains("x-policy: from-configmap"), WAIT, POLL, () -> headers("byref.localhost"));
+            int edgeLogFrom = bed.edge.process().outputSize();
+
+            client.configMaps().inNamespace("ref").withName("policies").edit(m -> {
+                m.setData(Map.of("policy.yml", "on_http_request:\n  - actions:\n      - type: deny\n        config: {status_code: 403}\n"));
+                return m;
+            });
+            bed.awaitCurl("byref.localhost", 403, null);
+            assertEquals(List.of(), unbindsSince(edgeLogFrom), "a ConfigMap edit must not unbind anything at the edge");
+
+            client.configMaps().inNamespace("ref").withName("policies").edit(m -> {
+                m.setData(Map.of("other.yml", "{}"));
+                return m;
+            });
+            Condition noKey = Await.eventually(() -> {
+                Condition ready = BurrowEndpoints.readyCondition(status("ref", "byref")).orElseThrow();
+                assertEquals("TrafficPolicyRefNotFound", ready.getReason(), ready.getMessage());
+                return ready;
+            }, WAIT, POLL);
+            assertTrue(noKey.getMessage().contains("no key policy.yml"), noKey.getMessage());
+            bed.awaitCurl("byref.localhost", 404, null);
+        }
+    }
+
+    private static List<String> unbindsSince(int edgeLogFrom) {
+        return bed.edge.process().output().subList(edgeLogFrom, bed.edge.process().outputSize()).stream()
+                .map(ManagedProcess.OutputLine::text).filter(line -> line.contains("unbound")).toList();
+    }
+
+    private static void setPolicy(String name, Object policy) {
+        client.resources(BurrowEndpoint.class).inNamespace("live").withName(name).edit(e -> {
+            e.getSpec().setTrafficPolicy(policy);
+            return e;
+        });
+    }
+
+    private static String headers(String host) {
+        return ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "-i", "--max-time", "3", "-H", "Host: " + host,
+                "http://127.0.0.1:" + bed.edge.httpPort() + "/"), Duration.ofSeconds(20)).stdout().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static void ensureCrd() {
+        var crds = client.apiextensions().v1().customResourceDefinitions();
+        if (crds.withName("burrowendpoints.burrow.dev").get() == null) {
+            crds.load(Path.of("..", "deploy", "kubernetes", "crd-burrowendpoint.yaml").toFile()).create();
+        }
+    }
+
     private static void createService(String name, String loadBalancerClass) {
         client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName(name).endMetadata()
                 .withNewSpec().withType("LoadBalancer").withLoadBalancerClass(loadBalancerClass)
@@ -194,20 +315,32 @@ class ControllerResourcesE2ETest {
     }
 
     private static void createEndpoint(String yaml) {
+        createEndpoint("shop", yaml);
+    }
+
+    private static void createEndpoint(String namespace, String yaml) {
         String full = "apiVersion: burrow.dev/v1alpha1\nkind: BurrowEndpoint\n" + yaml;
-        client.resources(BurrowEndpoint.class).inNamespace("shop")
+        client.resources(BurrowEndpoint.class).inNamespace(namespace)
                 .load(new ByteArrayInputStream(full.getBytes(StandardCharsets.UTF_8))).create();
     }
 
     private static BurrowEndpointStatus status(String name) {
-        BurrowEndpoint found = client.resources(BurrowEndpoint.class).inNamespace("shop").withName(name).get();
+        return status("shop", name);
+    }
+
+    private static BurrowEndpointStatus status(String namespace, String name) {
+        BurrowEndpoint found = client.resources(BurrowEndpoint.class).inNamespace(namespace).withName(name).get();
         return Optional.ofNullable(found).map(BurrowEndpoint::getStatus).orElseGet(BurrowEndpointStatus::new);
     }
 
     private static Condition awaitReady(String name, String ready) {
-        Await.until(() -> BurrowEndpoints.readyCondition(status(name)).filter(c -> ready.equals(c.getStatus())).isPresent(),
-                WAIT, POLL, () -> name + " conditions: " + status(name).getConditions());
-        return BurrowEndpoints.readyCondition(status(name)).orElseThrow();
+        return awaitReady("shop", name, ready);
+    }
+
+    private static Condition awaitReady(String namespace, String name, String ready) {
+        Await.until(() -> BurrowEndpoints.readyCondition(status(namespace, name)).filter(c -> ready.equals(c.getStatus())).isPresent(),
+                WAIT, POLL, () -> name + " conditions: " + status(namespace, name).getConditions());
+        return BurrowEndpoints.readyCondition(status(namespace, name)).orElseThrow();
     }
 
     @Test
