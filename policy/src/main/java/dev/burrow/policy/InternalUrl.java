@@ -6,7 +6,6 @@ import java.util.Locale;
 
 /** The URL of an internal endpoint: {@code http[s]://NAME.internal[:PORT]}, nothing after the authority. */
 public final class InternalUrl {
-    public static final String SUFFIX = ".internal";
     public static final String PROBLEM = "an internal endpoint's url is https://NAME.internal (or http://), with no path";
 
     private InternalUrl() {
@@ -14,7 +13,7 @@ public final class InternalUrl {
 
     /** Whether a normalized hostname names an internal endpoint (which only forward-internal reaches). */
     public static boolean isInternalHostname(String hostname) {
-        return hostname != null && hostname.length() > SUFFIX.length() && hostname.endsWith(SUFFIX);
+        return dev.burrow.protocol.Bindings.isInternalHostname(hostname);
     }
 
     /** The lower-cased internal hostname of {@code url}, or null when it is not an internal endpoint's url. */
