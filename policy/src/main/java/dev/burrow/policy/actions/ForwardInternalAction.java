@@ -25,9 +25,6 @@ final class ForwardInternalAction implements Action {
 
     static Action create(ActionConfig config) throws PolicyException {
         Template url = config.template("url", null);
-        if (url == null) {
-            throw config.problem("url", "forward-internal needs a url, such as https://api.internal");
-        }
         if (url.isConstant() && InternalUrl.hostOf(url.constantText()) == null) {
             throw config.problem("url", InternalUrl.PROBLEM + ": \"" + url.constantText() + "\"");
         }
