@@ -3,7 +3,7 @@ package dev.burrow.policy;
 import java.util.List;
 import java.util.Map;
 
-/** What a phase decided: go on, answer here, or close the connection. */
+/** What a phase decided: go on, answer here, hand the exchange to an internal endpoint, or close the connection. */
 public sealed interface Verdict {
     Verdict PROCEED = new Proceed();
 
@@ -20,6 +20,13 @@ public sealed interface Verdict {
             headers = List.copyOf(headers);
             body = body == null ? new byte[0] : body;
         }
+    }
+
+    /**
+     * The exchange goes to an internal endpoint of the same tenant instead of this endpoint's agent
+     * ({@code forward-internal}); {@code url} is the rendered target, {@code https://NAME.internal[:PORT]}.
+     */
+    record ForwardInternal(String url, String action) implements Verdict {
     }
 
     /** The connection is closed without an answer (close-connection, restrict-ips on a TCP endpoint). */

@@ -26,6 +26,7 @@ public final class HttpEndpointBuilder {
     private final SessionEngine engine;
     private String hostname;
     private String subdomain;
+    private String binding;
     private EndpointSettings settings = EndpointSettings.DEFAULTS;
     private ExchangeObserver observer;
     private boolean http2;
@@ -62,6 +63,17 @@ public final class HttpEndpointBuilder {
         return hostname(parsed.getHost());
     }
 
+
+    /**
+     * ngrok's binding: {@code internal} for an endpoint no public listener routes to, reached only by a
+     * {@code forward-internal} of the same account (its hostname must end in {@code .internal}, such as
+     * {@code api.internal}); {@code public} (the default for any other name). A hostname ending in {@code .internal}
+     * is internal without it.
+     */
+    public HttpEndpointBuilder binding(String binding) {
+        this.binding = binding;
+        return this;
+    }
 
     /** A name under the edge's base domain, for example {@code demo} for {@code demo.localhost}. */
     public HttpEndpointBuilder subdomain(String subdomain) {
@@ -138,6 +150,7 @@ public final class HttpEndpointBuilder {
         HttpUpstream target;
         try {
             target = HttpUpstream.of(upstream);
+            checkBinding();
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
@@ -177,7 +190,19 @@ public final class HttpEndpointBuilder {
 
     /** Binds the endpoint; the application takes each exchange with {@link EndpointListener#accept()}. */
     public Future<EndpointListener> listen() {
+        try {
+            checkBinding();
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
         return engine.listen(spec(null));
+    }
+
+    private void checkBinding() {
+        String mismatch = dev.burrow.protocol.Bindings.mismatch(binding, hostname);
+        if (mismatch != null) {
+            throw new IllegalArgumentException(mismatch);
+        }
     }
 
     private EndpointSpec spec(String upstream) {

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Tenancy across a two-node cluster (separate JVMs): a reservation made through node 0's admin API binds on node 1;
  * node 0 lists a session whose only link is on node 1; revoking its token through node 0 closes it on node 1 and the
- * agent exits; an operator's traffic policy set through node 0 is enforced by node 1, and by node 0 on what it relays.
+ * agent exits; an operator's traffic policy set through node 0 is enforced by node 1, and by node 0 on what it relays;
+ * a forward-internal on node 0 reaches an internal endpoint of the same tenant whose agent is linked to node 1 only.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 class TenancyClusterE2ETest {
@@ -94,6 +95,28 @@ class TenancyClusterE2ETest {
                     () -> "node 1 still enforces the deleted cluster policy");
         } finally {
             node0.delete("/policy");
+        }
+    }
+
+    @Test
+    void aForwardInternalOnOneNodeReachesAnInternalEndpointWhoseAgentIsLinkedToTheOther() throws Exception {
+        AdminClient node0 = cluster.node(0).admin();
+        node0.createTenant("fanout", 0, 0, 0);
+        String token = node0.issueToken("fanout").getString("token");
+        java.nio.file.Path policy = java.nio.file.Files.createTempFile("forward-internal-", ".yml");
+        java.nio.file.Files.writeString(policy, "on_http_request:\n  - actions:\n      - type: forward-internal\n"
+                + "        config: {url: \"https://api-fanout.internal\"}\n");
+        // The public endpoint's own upstream is a closed port: a 200 can only come through the internal endpoint.
+        try (AgentProcess internal = AgentProcess.http(cluster.node(1), upstream.httpAddress()).name("agent-internal-on-1")
+                .authtoken(token).url("https://api-fanout.internal").arg("--links", "1").start();
+             AgentProcess front = AgentProcess.http(cluster.node(0), "127.0.0.1:" + dev.burrow.testsupport.FreePorts.closedPort())
+                     .name("agent-front-on-0").authtoken(token).subdomain("fanout")
+                     .arg("--traffic-policy-file", policy.toString()).arg("--links", "1").start()) {
+            assertEquals("https://api-fanout.internal", internal.publicUrl());
+            assertEquals(200, status(0, "fanout"), "node 0 forwards to the internal endpoint linked to node 1");
+            upstream.awaitRequest(r -> r.header("x-blocked") != null && r.uri().equals("/echo"), Duration.ofSeconds(5));
+        } finally {
+            java.nio.file.Files.deleteIfExists(policy);
         }
     }
 

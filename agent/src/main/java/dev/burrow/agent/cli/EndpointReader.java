@@ -86,6 +86,7 @@ final class EndpointReader {
         }
         Boolean pooling = bool(entry, "pooling", where);
         Boolean inspect = bool(entry, "inspect", where);
+        String binding = binding(entry, where);
         if (failed || upstreamUrl == null) {
             return null;
         }
@@ -96,6 +97,9 @@ final class EndpointReader {
         boolean tls = url != null && url.toLowerCase(Locale.ROOT).startsWith("tls://");
         ConfigValue origin = new ConfigValue(name, path, entry.line());
         try {
+            if ((tls || udp || tcp) && dev.burrow.protocol.Bindings.INTERNAL.equalsIgnoreCase(String.valueOf(binding))) {
+                throw new IllegalArgumentException("only HTTP endpoints can have the internal binding");
+            }
             if (tls) {
                 if (protocol != null) {
                     throw new IllegalArgumentException("upstream.protocol applies to HTTP endpoints only; delete it");
@@ -123,6 +127,10 @@ final class EndpointReader {
             String upstreamProtocol = protocol == null ? "http1" : protocol.toLowerCase(Locale.ROOT);
             ConfigSchema.oneOf(upstreamProtocol, ConfigSchema.UPSTREAM_PROTOCOLS);
             String hostname = url == null ? null : HttpCommand.hostname(url, "url");
+            String mismatch = dev.burrow.protocol.Bindings.mismatch(binding, hostname);
+            if (mismatch != null) {
+                throw new IllegalArgumentException("bindings: " + mismatch);
+            }
             return new EndpointConfig(name, HttpCommand.proto(url), hostname, 0, UpstreamArgument.http(upstreamUrl), upstreamProtocol,
                     pooling, inspect, origin);
         } catch (IllegalArgumentException e) {
@@ -141,6 +149,19 @@ final class EndpointReader {
         }
         String port = rest.substring(colon + 1);
         return port.equals("0") ? 0 : HostPort.parsePort(port, "url", url);
+    }
+
+    /** ngrok's {@code bindings: [internal]} (one binding; a single value is read too), or null when absent. */
+    private String binding(YamlTree.Mapping entry, String where) {
+        YamlTree.Node node = entry.entries().get("bindings");
+        if (node instanceof YamlTree.Sequence list && list.items().size() == 1 && list.items().get(0) instanceof YamlTree.Scalar one) {
+            return one.text();
+        }
+        if (node == null || node instanceof YamlTree.Scalar) {
+            return text(entry, "bindings", where + " bindings");
+        }
+        problem(node.line(), where + " bindings must name one binding: [public] or [internal]");
+        return null;
     }
 
     private Boolean bool(YamlTree.Mapping entry, String key, String where) {

@@ -18,6 +18,11 @@ final class HttpCommand extends TunnelCommand {
                     + "(plain HTTP is redirected), http:// or no scheme over both HTTP and HTTPS.")
     String url;
 
+    @Option(names = "--binding", paramLabel = "public|internal",
+            description = "internal: an endpoint no public listener routes to, reached only by a forward-internal traffic "
+                    + "policy action of the same account; its --url must end in .internal (a .internal url is internal anyway).")
+    String binding;
+
     @Option(names = "--subdomain", paramLabel = "NAME", description = "A name under the edge's domain (random if neither is given).")
     String subdomain;
 
@@ -43,7 +48,12 @@ final class HttpCommand extends TunnelCommand {
         if (url != null && subdomain != null) {
             throw new IllegalArgumentException("pass either --url or --subdomain, not both");
         }
-        return new Arguments(target, hostname(url), subdomain, proto(url));
+        String hostname = hostname(url);
+        String mismatch = dev.burrow.protocol.Bindings.mismatch(binding, hostname);
+        if (mismatch != null) {
+            throw new IllegalArgumentException("invalid --binding: " + mismatch);
+        }
+        return new Arguments(target, hostname, subdomain, proto(url));
     }
 
     /** The bind protocol a url asks for: "https" for an https:// url, else "http". */

@@ -140,6 +140,8 @@ final class PolicyTestCommand implements Callable<Integer> {
     private static void printVerdict(PrintStream out, Verdict verdict) {
         if (verdict instanceof Verdict.Close close) {
             out.println("Connection closed by " + close.action() + " (" + close.reason() + ")");
+        } else if (verdict instanceof Verdict.ForwardInternal forward) {
+            out.println("Forwarded to the internal endpoint " + forward.url() + " (its own policy runs there)");
         } else if (verdict instanceof Verdict.Respond respond) {
             out.println("Response: " + respond.status() + " from the policy (" + respond.action() + ")");
             respond.headers().forEach(header -> out.println("  " + header.getKey() + ": " + header.getValue()));

@@ -73,6 +73,24 @@ class PolicyCommandTest {
     }
 
     @Test
+    void testNamesTheInternalEndpointAForwardInternalPicks() throws IOException {
+        String file = write("fanout.yml", """
+                on_http_request:
+                  - name: by path
+                    actions:
+                      - type: forward-internal
+                        config: {url: "https://${req.url.path.startsWith('/api') ? 'api' : 'web'}.internal"}
+                """);
+        Run run = burrow("policy", "test", file, "--request", "GET /api/users");
+        assertEquals(0, run.code(), run.err());
+        assertEquals("""
+                on_http_request: rule by path matched
+                    forward-internal: to https://api.internal
+                Forwarded to the internal endpoint https://api.internal (its own policy runs there)
+                """, run.out());
+    }
+
+    @Test
     void testPrintsTheTrailAndTheRefusal() throws IOException {
         String file = write("office.yml", OFFICE_ONLY);
         Run run = burrow("policy", "test", file, "--request", "GET //admin/users", "--header", "X-Forwarded-For: 10.0.0.1",

@@ -17,11 +17,22 @@ public final class Chains {
     private final ConnectionModule[] connection;
     private final RequestModule[] request;
     private final ResponseModule[] response;
+    private final RequestModule[] internalRequest;
 
     public Chains(List<ConnectionModule> connection, List<RequestModule> request, List<ResponseModule> response) {
+        this(connection, request, response, List.of());
+    }
+
+    /**
+     * @param internalRequest the request modules for an exchange that a policy forwarded to an internal endpoint
+     *                        (forward-internal): the edge's own modules already ran on it, so only that endpoint's policy
+     */
+    public Chains(List<ConnectionModule> connection, List<RequestModule> request, List<ResponseModule> response,
+                  List<RequestModule> internalRequest) {
         this.connection = connection.toArray(ConnectionModule[]::new);
         this.request = request.toArray(RequestModule[]::new);
         this.response = response.toArray(ResponseModule[]::new);
+        this.internalRequest = internalRequest.toArray(RequestModule[]::new);
     }
 
     /** No module at all: traffic goes straight through (unit tests of listeners). */
@@ -38,7 +49,12 @@ public final class Chains {
     }
 
     public Future<Verdict> onRequest(Exchange exchange) {
-        return requestFrom(0, exchange);
+        return requestFrom(request, 0, exchange);
+    }
+
+    /** The request phase of an exchange forwarded to an internal endpoint. */
+    public Future<Verdict> onInternalRequest(Exchange exchange) {
+        return requestFrom(internalRequest, 0, exchange);
     }
 
     public Verdict onResponse(Exchange exchange) {
@@ -65,12 +81,12 @@ public final class Chains {
         return PROCEED;
     }
 
-    private Future<Verdict> requestFrom(int first, Exchange exchange) {
-        for (int i = first; i < request.length; i++) {
-            Future<Verdict> step = request[i].onRequest(exchange);
+    private static Future<Verdict> requestFrom(RequestModule[] modules, int first, Exchange exchange) {
+        for (int i = first; i < modules.length; i++) {
+            Future<Verdict> step = modules[i].onRequest(exchange);
             if (!step.isComplete()) {
                 int next = i + 1;
-                return step.compose(v -> proceeds(v) ? requestFrom(next, exchange) : Future.succeededFuture(v));
+                return step.compose(v -> proceeds(v) ? requestFrom(modules, next, exchange) : Future.succeededFuture(v));
             }
             if (step.failed() || !proceeds(step.result())) {
                 return step;

@@ -23,6 +23,7 @@ public final class EdgeChains {
         return new Chains(
                 List.of(new ProxyTrustModule(proxyProtocol), endpointPolicy),
                 List.of(new TenantRateLimitModule(tenantQuota), hopByHop, new ForwardedHeadersModule(), endpointPolicy),
-                List.of(hopByHop, endpointPolicy));
+                List.of(hopByHop, endpointPolicy),
+                List.of(endpointPolicy));
     }
 }

@@ -61,6 +61,27 @@ public final class Exchange {
         }
     }
 
+    private Exchange(Exchange forwarded, Endpoint internal) {
+        this.request = forwarded.request;
+        this.connection = forwarded.connection;
+        this.endpoint = internal;
+        this.rawHost = forwarded.rawHost;
+        this.upgrade = forwarded.upgrade;
+        this.requestContext = forwarded.requestContext;
+        this.forwardMethod = forwarded.forwardMethod;
+        this.forwardTarget = forwarded.forwardTarget;
+        this.forwardHeaders = new ArrayList<>(forwarded.forwardHeaders);
+        this.body = forwarded.body;
+    }
+
+    /**
+     * The same request, now for an internal endpoint a policy forwarded it to: it carries what the modules so far
+     * edited (and any body a policy read whole); the internal endpoint's policy and response phase run on it.
+     */
+    public Exchange forwardedTo(Endpoint internal) {
+        return new Exchange(this, internal);
+    }
+
     public static Map.Entry<String, String> entry(String name, String value) {
         return new AbstractMap.SimpleImmutableEntry<>(name, value);
     }

@@ -123,7 +123,8 @@ final class LayeredPolicy implements TrafficPolicy {
         @Override
         public Future<Verdict> onRequest() {
             return requestFrom(0).andThen(ar -> {
-                if (ar.succeeded() && !Chains.proceeds(ar.result())) {
+                // A forward to an internal endpoint is no refusal: that endpoint's exchange logs what happens next.
+                if (ar.succeeded() && !Chains.proceeds(ar.result()) && !(ar.result() instanceof Verdict.ForwardInternal)) {
                     decisions.refused(endpoint, connection, request, ar.result(), trail());
                 }
             });

@@ -99,7 +99,8 @@ public final class PolicyDecisions {
             return NONE;
         }
         String action = verdict instanceof Verdict.Respond respond ? respond.action()
-                : verdict instanceof Verdict.Close close ? close.action() : "?";
+                : verdict instanceof Verdict.Close close ? close.action()
+                : verdict instanceof Verdict.ForwardInternal forward ? forward.action() : "?";
         for (int i = trail.size() - 1; i >= 0; i--) {
             if (trail.get(i).matched()) {
                 return trail.get(i).rule() + " (" + action + ")";

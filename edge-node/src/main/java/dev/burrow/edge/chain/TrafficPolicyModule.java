@@ -62,7 +62,7 @@ public final class TrafficPolicyModule implements ConnectionModule, RequestModul
         PolicyExchange policyExchange = policy.newExchange(facts, request);
         exchange.policy(policyExchange);
         return policyExchange.onRequest().map(verdict -> {
-            if (Chains.proceeds(verdict)) {
+            if (Chains.proceeds(verdict) || verdict instanceof Verdict.ForwardInternal) {
                 forwardEdits(request, host, exchange);
             }
             return verdict;

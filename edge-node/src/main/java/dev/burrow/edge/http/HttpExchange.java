@@ -86,6 +86,10 @@ final class HttpExchange {
     private Context linkContext;
     private UpgradeBridge bridge;
     private RequestBodyIdle bodyIdle;
+    /** How many times a policy forwarded this exchange to an internal endpoint (forward-internal); 0 for none. */
+    private int internalHops;
+    /** The endpoint whose policy forwarded last; its account is the only one whose internal endpoints it reaches. */
+    private Endpoint forwardedFrom;
 
     HttpExchange(HttpServerRequest request, Context requestContext, EndpointRegistry registry, AgentLinks links,
                  Chains chains, PublicConnection connection, StreamTimeouts timeouts, ListenerRules rules) {
@@ -120,6 +124,10 @@ final class HttpExchange {
     }
 
     private void lookUp() {
+        if (internalHops == 0 && InternalTargets.hiddenFromPublic(host)) {
+            route(Future.succeededFuture(), rawHost);
+            return;
+        }
         registry.lookupHostname(host).onComplete(ar -> Contexts.run(requestContext, () -> route(ar, rawHost)));
     }
 
@@ -154,8 +162,9 @@ final class HttpExchange {
             fail(502, "Bad gateway", "the edge could not look up the tunnel " + host + "; try again");
             return;
         }
-        Endpoint endpoint = lookup.result();
-        ListenerRules.Refusal refusal = rules.check(request, host, endpoint);
+        Endpoint found = lookup.result();
+        Endpoint endpoint = internalHops == 0 || InternalTargets.reachable(forwardedFrom, found) ? found : null;
+        ListenerRules.Refusal refusal = internalHops > 0 ? null : rules.check(request, host, endpoint);
         if (refusal != null) {
             refusal.addHeaders(response);
             fail(refusal.status(), refusal.title(), refusal.sentence());
@@ -190,6 +199,8 @@ final class HttpExchange {
         } else if (verdict.result() instanceof Verdict.Respond answer) {
             responseStarted.set(true);
             answer(answer);
+        } else if (verdict.result() instanceof Verdict.ForwardInternal forward) {
+            forwardInternally(forward, endpoint);
         } else if (verdict.result() instanceof Verdict.Close close) {
             LOG.info("http {} {}: closing the connection ({}: {})", host, request.uri(), close.action(), close.reason());
             responseStarted.set(true);
@@ -198,6 +209,43 @@ final class HttpExchange {
         } else {
             forwardHead = exchange.forwardHead();
             forward(endpoint);
+        }
+    }
+
+    /** A policy sent the exchange to an internal endpoint; on the request's context. */
+    private void forwardInternally(Verdict.ForwardInternal forward, Endpoint from) {
+        if (++internalHops > InternalTargets.MAX_HOPS) {
+            fail(508, "Loop detected", "the traffic policies forward this request more than " + InternalTargets.MAX_HOPS
+                    + " times (forward-internal to " + forward.url() + "); the edge refuses the chain");
+            return;
+        }
+        InternalTargets.resolve(registry, from, forward.url())
+                .onComplete(ar -> Contexts.run(requestContext, () -> onInternalTarget(ar, from, forward)));
+    }
+
+    private void onInternalTarget(AsyncResult<Endpoint> lookup, Endpoint from, Verdict.ForwardInternal forward) {
+        if (done) {
+            return;
+        }
+        String name = dev.burrow.policy.InternalUrl.hostOf(forward.url());
+        if (lookup.failed()) {
+            LOG.warn("http {}: endpoint lookup failed: {}", name, lookup.cause().toString());
+            fail(502, "Bad gateway", "the edge could not look up the tunnel " + name + "; try again");
+            return;
+        }
+        Endpoint target = lookup.result();
+        if (target == null) {
+            fail(404, "Tunnel " + name + " not found", "Tunnel " + name + " not found: no agent serves this hostname on this edge.");
+            return;
+        }
+        forwardedFrom = from;
+        host = target.hostname();
+        exchange = exchange.forwardedTo(target);
+        Future<Verdict> verdict = chains.onInternalRequest(exchange);
+        if (verdict.isComplete()) {
+            onRequestVerdict(verdict, target);
+        } else {
+            verdict.onComplete(ar -> Contexts.run(requestContext, () -> onRequestVerdict(ar, target)));
         }
     }
 

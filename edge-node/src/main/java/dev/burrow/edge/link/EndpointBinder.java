@@ -1,6 +1,7 @@
 package dev.burrow.edge.link;
 
 import dev.burrow.edge.chain.EndpointPolicies;
+import dev.burrow.policy.InternalUrl;
 import dev.burrow.policy.PolicyException;
 import dev.burrow.protocol.EndpointSettings;
 
@@ -152,6 +153,9 @@ public final class EndpointBinder {
         if (endpoint.protocol().hasPort()) {
             return endpoint.protocol().wireName() + "://" + domain + ":" + endpoint.port();
         }
+        if (InternalUrl.isInternalHostname(endpoint.hostname())) {
+            return "https://" + endpoint.hostname();
+        }
         if (endpoint.protocol() == EndpointProtocol.HTTP) {
             int port = publicHttpPort.getAsInt();
             return "http://" + endpoint.hostname() + (port == 80 ? "" : ":" + port);
@@ -165,6 +169,10 @@ public final class EndpointBinder {
         String ownerKey = principal.endpointOwnerKey();
         if (bind.hostname() != null && !bind.hostname().isBlank()) {
             String hostname = Hostnames.normalize(bind.hostname());
+            if (protocol == EndpointProtocol.TLS && InternalUrl.isInternalHostname(hostname)) {
+                return Future.failedFuture(new EndpointException(ErrorCode.INVALID_HOSTNAME, "hostname " + hostname
+                        + " is internal: only HTTP endpoints can be internal (reached through forward-internal)"));
+            }
             if (hostname == null) {
                 return Future.failedFuture(new EndpointException(ErrorCode.INVALID_HOSTNAME, "hostname \"" + bind.hostname()
                         + "\" is empty; use NAME." + domain));

@@ -29,6 +29,10 @@ public final class BindPolicy {
         if (!Hostnames.isValidHostname(hostname)) {
             return refuse(ErrorCode.INVALID_HOSTNAME, "hostname " + asked + " is not a valid DNS name");
         }
+        if (dev.burrow.policy.InternalUrl.isInternalHostname(hostname)) {
+            // Only a forward-internal of the same account reaches it: no public name is taken, no domain to own.
+            return checkQuota(principal, EndpointProtocol.HTTP, EndpointRecord.keyOf(EndpointProtocol.HTTP, hostname, 0));
+        }
         return store.ownerOf(hostname).map(held -> excludingOthersPending(held, principal.tenantId())).compose(owner -> {
             if (owner != null && !owner.tenantId().equals(principal.tenantId())) {
                 return refuse(ErrorCode.HOSTNAME_RESERVED, "hostname " + hostname + " is reserved by another account");

@@ -36,6 +36,7 @@ public final class ActionCatalog {
         add(CompressResponseAction.TYPE, EnumSet.of(Phase.RESPONSE), CompressResponseAction::create);
         add(CustomResponseAction.TYPE, HTTP, CustomResponseAction::create);
         add(DenyAction.TYPE, ANY, DenyAction::create);
+        add(ForwardInternalAction.TYPE, REQUEST, ForwardInternalAction::create);
         add(JwtValidationAction.TYPE, REQUEST, JwtValidationAction::create);
         add(LogAction.TYPE, ANY, LogAction::create);
         add(RateLimitAction.TYPE, REQUEST, RateLimitAction::create);

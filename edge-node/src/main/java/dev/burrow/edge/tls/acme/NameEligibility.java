@@ -9,7 +9,8 @@ import java.util.function.Function;
 /**
  * Which names the cluster may get a certificate for, and whose cap each counts against: a reserved name or a verified
  * custom domain (its tenant), or a hostname with an online HTTP or HTTPS endpoint (the tenant holding it, else the
- * authtoken that bound it). Any other name, such as whatever SNI a scanner sends, is never ordered.
+ * authtoken that bound it). Any other name, such as whatever SNI a scanner sends, or an internal endpoint's, is never
+ * ordered.
  */
 public final class NameEligibility {
     private final Function<String, Future<String>> heldBy;
@@ -24,7 +25,8 @@ public final class NameEligibility {
     /** The tenant (or owner) the name's certificate is counted for; null when the name is not one to certify. */
     public Future<String> tenantOf(String serverName) {
         String name = serverName == null ? null : Hostnames.normalize(serverName);
-        if (name == null || name.startsWith("*.") || !name.contains(".")) {
+        // An internal endpoint (forward-internal only) is never public: no certificate, whatever SNI asks.
+        if (name == null || name.startsWith("*.") || !name.contains(".") || dev.burrow.protocol.Bindings.isInternalHostname(name)) {
             return Future.succeededFuture();
         }
         return heldBy.apply(name).compose(tenant -> tenant != null ? Future.succeededFuture(tenant)
