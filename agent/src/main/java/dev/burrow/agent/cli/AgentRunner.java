@@ -209,6 +209,7 @@ final class AgentRunner implements TunnelControl {
         HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().sent())
                 .upstreamHttp2(plan.http2())
                 .httpsOnly(plan.proto().equals(dev.burrow.protocol.BindProtocols.HTTPS)).upstreamTls(plan.upstreamTls())
+                .mutualTlsCas(plan.mutualTlsCas())
                 .responseTimeout(responseTimeout);
         if (plan.hostname() != null) {
             endpoint.hostname(plan.hostname());

@@ -90,6 +90,11 @@ final class HttpCommand extends TunnelCommand {
                     + "and request before any reaches this agent.")
     java.nio.file.Path trafficPolicyFile;
 
+    @Option(names = "--mutual-tls-cas", paramLabel = "FILE",
+            description = "PEM file of the CAs whose client certificates the edge requires of HTTPS visitors (mutual TLS); "
+                    + "a visitor without one, or with another, fails its TLS handshake.")
+    java.nio.file.Path mutualTlsCas;
+
     @picocli.CommandLine.Mixin
     LegacyPolicyFlags policyFlags = new LegacyPolicyFlags();
 
@@ -99,8 +104,26 @@ final class HttpCommand extends TunnelCommand {
         dev.burrow.agent.forward.UpstreamTls tls = new dev.burrow.agent.forward.UpstreamTls(upstreamTlsVerify, upstreamTlsCas).validate();
         TrafficPolicyFile policy = TrafficPolicyFile.read(trafficPolicyFile).withRulesFirst(policyFlags.rules(arguments.upstream()));
         policy.sent();
+        String clientCas = mutualTlsCasPem();
         return runOne(settings -> new EndpointPlan("command_line", arguments.proto(), arguments.upstream(),
                 arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false)
-                .withUpstreamTls(tls).withTrafficPolicy(policy));
+                .withUpstreamTls(tls).withTrafficPolicy(policy).withMutualTlsCas(clientCas));
+    }
+
+    private String mutualTlsCasPem() {
+        if (mutualTlsCas == null) {
+            return null;
+        }
+        try {
+            String pem = java.nio.file.Files.readString(mutualTlsCas);
+            if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+                throw new IllegalArgumentException(
+                        "--mutual-tls-cas " + mutualTlsCas + ": no PEM certificate in the file");
+            }
+            return pem;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(
+                    "--mutual-tls-cas " + mutualTlsCas + ": cannot read it (" + e.getMessage() + ")");
+        }
     }
 }
