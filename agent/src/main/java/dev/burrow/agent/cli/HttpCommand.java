@@ -104,26 +104,9 @@ final class HttpCommand extends TunnelCommand {
         dev.burrow.agent.forward.UpstreamTls tls = new dev.burrow.agent.forward.UpstreamTls(upstreamTlsVerify, upstreamTlsCas).validate();
         TrafficPolicyFile policy = TrafficPolicyFile.read(trafficPolicyFile).withRulesFirst(policyFlags.rules(arguments.upstream()));
         policy.sent();
-        String clientCas = mutualTlsCasPem();
+        EndpointTls clientCas = EndpointTls.mutualTls(mutualTlsCas);
         return runOne(settings -> new EndpointPlan("command_line", arguments.proto(), arguments.upstream(),
                 arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), false)
-                .withUpstreamTls(tls).withTrafficPolicy(policy).withMutualTlsCas(clientCas));
-    }
-
-    private String mutualTlsCasPem() {
-        if (mutualTlsCas == null) {
-            return null;
-        }
-        try {
-            String pem = java.nio.file.Files.readString(mutualTlsCas);
-            if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
-                throw new IllegalArgumentException(
-                        "--mutual-tls-cas " + mutualTlsCas + ": no PEM certificate in the file");
-            }
-            return pem;
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException(
-                    "--mutual-tls-cas " + mutualTlsCas + ": cannot read it (" + e.getMessage() + ")");
-        }
+                .withUpstreamTls(tls).withTrafficPolicy(policy).withTls(clientCas));
     }
 }
