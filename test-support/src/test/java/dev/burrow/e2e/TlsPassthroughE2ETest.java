@@ -138,6 +138,33 @@ class TlsPassthroughE2ETest {
     }
 
     @Test
+    void aVisitorThatNeverFinishesItsHandshakeWithTheAgentIsClosedAtTheAgentsHandshakeTimeout() throws Exception {
+        long bound = dev.burrow.agent.forward.TlsTerminatingForwarder.HANDSHAKE_TIMEOUT.toMillis();
+        try (Socket socket = new Socket("127.0.0.1", edge.httpsPort())) {
+            socket.setSoTimeout((int) bound + 10_000);
+            socket.getOutputStream().write(clientHello("term.localhost"));
+            socket.getOutputStream().flush();
+            long started = System.nanoTime();
+            InputStream in = socket.getInputStream();
+            byte[] first = in.readNBytes(1);
+            assertEquals(1, first.length, "the agent's ServerHello comes back");
+            assertEquals(0x16, first[0] & 0xff);
+            long discarded = 0;
+            try {
+                while (in.read() >= 0 && discarded++ < 1_000_000) {
+                    // the rest of the server's first flight; then the client says nothing more
+                }
+            } catch (IOException reset) {
+                // a reset is a close too
+            }
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(tookMillis >= bound - 500 && tookMillis < bound + 5_000,
+                    "closed after " + tookMillis + " ms; the agent's handshake timeout is " + bound + " ms");
+            System.out.printf("unfinished handshake with the agent closed after %d ms%n", tookMillis);
+        }
+    }
+
+    @Test
     void aClientHelloSplitIntoSmallSegmentsIsRoutedByItsSni() throws Exception {
         byte[] hello = clientHello("db.localhost");
         try (Socket socket = new Socket("127.0.0.1", edge.httpsPort())) {

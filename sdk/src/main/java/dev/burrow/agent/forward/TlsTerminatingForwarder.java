@@ -21,8 +21,10 @@ import java.time.Duration;
  * certificate, and that server pipes the plaintext to the upstream. The visitor's TLS session ends in this process;
  * the upstream speaks plain TCP.
  */
-final class TlsTerminatingForwarder implements ConnectionForwarder {
+public final class TlsTerminatingForwarder implements ConnectionForwarder {
     private static final Logger LOG = LoggerFactory.getLogger(TlsTerminatingForwarder.class);
+    /** How long a visitor may take to finish its TLS handshake before the connection is closed. */
+    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final HostPort upstream;
     private final NetClient upstreamClient;
@@ -35,7 +37,8 @@ final class TlsTerminatingForwarder implements ConnectionForwarder {
         this.upstreamClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())));
         this.terminator = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true)
-                .setSsl(true).setKeyCertOptions(certificate));
+                .setSsl(true).setKeyCertOptions(certificate)
+                .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT.toMillis()).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS));
         this.listening = terminator.connectHandler(this::onDecrypted).listen().map(NetServer::actualPort)
                 .onSuccess(port -> toTerminator = new TcpForwarder(vertx, new HostPort("127.0.0.1", port), connectTimeout))
                 .onFailure(error -> LOG.warn("tls: cannot start the TLS termination for {}: {}", upstream, error.getMessage()));
