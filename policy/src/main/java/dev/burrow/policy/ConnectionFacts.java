@@ -7,8 +7,22 @@ package dev.burrow.policy;
  */
 public record ConnectionFacts(String clientIp, int clientPort, int serverPort, TlsFacts tls, EndpointFacts endpoint) {
 
-    /** The TLS session of a connection the edge terminated; {@code clientCertificateSubject} null without one. */
-    public record TlsFacts(String version, String cipherSuite, String serverName, String clientCertificateSubject) {
+    /** The TLS session of a connection the edge terminated; {@code client} null without a client certificate. */
+    public record TlsFacts(String version, String cipherSuite, String serverName, ClientCertificate client) {
+        public String clientCertificateSubject() {
+            return client == null ? null : client.subject();
+        }
+    }
+
+    /**
+     * The verified client certificate of a mutual-TLS connection ({@code conn.tls.client.*}).
+     *
+     * @param serialNumber      lower-case hex
+     * @param sha256Fingerprint lower-case hex of the SHA-256 of the certificate's DER
+     */
+    public record ClientCertificate(String subject, String subjectCommonName, String issuer, String issuerCommonName,
+                                    String serialNumber, String sha256Fingerprint, java.util.List<String> sanDnsNames,
+                                    java.util.List<String> sanEmailAddresses) {
     }
 
     /** The endpoint as policies see it ({@code endpoint.*}). */

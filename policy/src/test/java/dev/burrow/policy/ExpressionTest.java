@@ -52,6 +52,25 @@ class ExpressionTest {
     }
 
     @Test
+    void theClientCertificateOfAMutualTlsConnectionIsReadAsConnTlsClientVariables() throws PolicyException {
+        TrafficPolicy policy = harness.compile("""
+                on_http_request:
+                  - expressions: ["'alice.example' in conn.tls.client.san.dns"]
+                    actions:
+                      - type: custom-response
+                        config: {status_code: 200, body: "${conn.tls.client.subject.common_name}|${conn.tls.client.issuer.common_name}|${conn.tls.client.serial_number}|${conn.tls.client.fingerprint.sha256}|${conn.tls.server_name}|${conn.tls.version}"}
+                """);
+        ConnectionFacts.ClientCertificate alice = new ConnectionFacts.ClientCertificate("CN=alice,O=Example", "alice",
+                "CN=Clients CA", "Clients CA", "1f", "ab12", List.of("alice.example"), List.of());
+        ConnectionFacts facts = new ConnectionFacts("192.0.2.7", 40000, 443,
+                new ConnectionFacts.TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", "secure.localhost", alice), PolicyHarness.ENDPOINT);
+        Verdict verdict = PolicyHarness.decide(policy.newExchange(facts, PolicyHarness.request("GET", "/")));
+        assertEquals("alice|Clients CA|1f|ab12|secure.localhost|TLSv1.3", PolicyHarness.body(verdict));
+        assertEquals("|||", show("${conn.tls.client.subject.common_name}|${conn.tls.client.serial_number}"
+                + "|${conn.tls.client.fingerprint.sha256}|", "192.0.2.7", PolicyHarness.request("GET", "/")), "no TLS: empty strings");
+    }
+
+    @Test
     void cidrHelpersCoverIpv4AndIpv6() throws PolicyException {
         PolicyRequest request = PolicyHarness.request("GET", "/");
         assertEquals(true, holds("inCidrRange(conn.client_ip, '10.0.0.0/8')", "10.20.30.40", request));

@@ -101,6 +101,16 @@ public final class HttpEndpointBuilder {
     }
 
     /**
+     * Mutual TLS at the edge: HTTPS visitors of this endpoint must present a client certificate issued by one of these
+     * CAs (PEM, one or more certificates), or their handshake fails. The certificate's fields are the policy variables
+     * {@code conn.tls.client.*}. Null: no client certificate is asked for (the default).
+     */
+    public HttpEndpointBuilder mutualTlsCas(String pem) {
+        this.settings = settings.withMutualTlsCas(pem);
+        return this;
+    }
+
+    /**
      * Serves the endpoint over HTTPS only (its URL is https://…): the edge terminates TLS with a certificate for the
      * name and answers plain-HTTP requests with a 308 to the https URL. Without it (the default) the endpoint is
      * reachable over both HTTP and HTTPS.

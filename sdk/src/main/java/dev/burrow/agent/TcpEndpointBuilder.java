@@ -20,6 +20,7 @@ public final class TcpEndpointBuilder {
     private boolean tls;
     private String hostname;
     private String subdomain;
+    private io.vertx.core.net.KeyCertOptions terminationCertificate;
 
     TcpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
@@ -75,6 +76,16 @@ public final class TcpEndpointBuilder {
         return this;
     }
 
+    /**
+     * A TLS endpoint whose TLS this agent terminates with the certificate chain and key in these PEM files: visitors'
+     * sessions end here, and the upstream gets plaintext. Without it (the default) the bytes go to the upstream as
+     * they came, and the upstream holds the certificate.
+     */
+    public TcpEndpointBuilder terminateTls(String certificatePemFile, String keyPemFile) {
+        this.terminationCertificate = new io.vertx.core.net.PemKeyCertOptions().setCertPath(certificatePemFile).setKeyPath(keyPemFile);
+        return this;
+    }
+
     /** Binds the endpoint and pipes every connection to {@code upstream} ("host:port"). */
     public Future<Forwarder> forward(String upstream) {
         TcpUpstream target;
@@ -84,8 +95,10 @@ public final class TcpEndpointBuilder {
             return Future.failedFuture(e);
         }
         java.util.function.Consumer<TunnelConnection> watcher = observer;
+        io.vertx.core.net.KeyCertOptions certificate = tls ? terminationCertificate : null;
         return engine.forward(spec(target.uri().toString()), target.uri(), (vertx, options) -> {
-            ConnectionForwarder pipe = target.connectionHandler(vertx, options.connectTimeout());
+            ConnectionForwarder pipe = certificate == null ? target.connectionHandler(vertx, options.connectTimeout())
+                    : target.terminatingTls(vertx, options.connectTimeout(), certificate);
             return watcher == null ? pipe : new ConnectionForwarder() {
                 @Override
                 public void handle(TunnelConnection connection) {

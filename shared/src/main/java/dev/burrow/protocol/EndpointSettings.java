@@ -11,14 +11,30 @@ import java.util.Map;
  *
  * @param pooling       serve the same address from several sessions of the same owner (endpoint pooling)
  * @param trafficPolicy the endpoint's traffic policy document (ngrok Traffic Policy, YAML or JSON), or null for none
+ * @param mutualTlsCas  PEM certificates of the CAs whose client certificates the edge accepts (mutual TLS on an HTTPS
+ *                      endpoint), or null: no client certificate is asked for
  */
-public record EndpointSettings(boolean pooling, String trafficPolicy) implements Serializable {
-    public static final EndpointSettings DEFAULTS = new EndpointSettings(false, null);
+public record EndpointSettings(boolean pooling, String trafficPolicy, String mutualTlsCas) implements Serializable {
+    public static final EndpointSettings DEFAULTS = new EndpointSettings(false, null, null);
     static final String POOLING = "pooling";
     static final String TRAFFIC_POLICY = "traffic_policy";
+    static final String MUTUAL_TLS_CAS = "mutual_tls_cas";
 
     public EndpointSettings {
         trafficPolicy = trafficPolicy == null || trafficPolicy.isBlank() ? null : trafficPolicy;
+        mutualTlsCas = mutualTlsCas == null || mutualTlsCas.isBlank() ? null : mutualTlsCas;
+    }
+
+    public EndpointSettings(boolean pooling, String trafficPolicy) {
+        this(pooling, trafficPolicy, null);
+    }
+
+    public boolean hasMutualTls() {
+        return mutualTlsCas != null;
+    }
+
+    public EndpointSettings withMutualTlsCas(String pem) {
+        return new EndpointSettings(pooling, trafficPolicy, pem);
     }
 
     public boolean hasTrafficPolicy() {
@@ -26,11 +42,11 @@ public record EndpointSettings(boolean pooling, String trafficPolicy) implements
     }
 
     public EndpointSettings withPooling(boolean on) {
-        return new EndpointSettings(on, trafficPolicy);
+        return new EndpointSettings(on, trafficPolicy, mutualTlsCas);
     }
 
     public EndpointSettings withTrafficPolicy(String document) {
-        return new EndpointSettings(pooling, document);
+        return new EndpointSettings(pooling, document, mutualTlsCas);
     }
 
     /** The bind's {@code options} map; absent keys mean the defaults. */
@@ -38,7 +54,8 @@ public record EndpointSettings(boolean pooling, String trafficPolicy) implements
         if (options == null || options.isEmpty()) {
             return DEFAULTS;
         }
-        return new EndpointSettings("true".equalsIgnoreCase(options.get(POOLING)), options.get(TRAFFIC_POLICY));
+        return new EndpointSettings("true".equalsIgnoreCase(options.get(POOLING)), options.get(TRAFFIC_POLICY),
+                options.get(MUTUAL_TLS_CAS));
     }
 
     /** As the bind's {@code options} map: only what differs from the defaults. */
@@ -49,6 +66,9 @@ public record EndpointSettings(boolean pooling, String trafficPolicy) implements
         }
         if (trafficPolicy != null) {
             options.put(TRAFFIC_POLICY, trafficPolicy);
+        }
+        if (mutualTlsCas != null) {
+            options.put(MUTUAL_TLS_CAS, mutualTlsCas);
         }
         return options;
     }

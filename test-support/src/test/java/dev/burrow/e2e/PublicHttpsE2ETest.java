@@ -7,6 +7,7 @@ import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.TestCertificates;
 import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.tools.ClientRun;
+import dev.burrow.testsupport.tools.Curl;
 import dev.burrow.testsupport.tools.OpenSslClient;
 import dev.burrow.testsupport.tools.Tools;
 import org.junit.jupiter.api.AfterAll;
@@ -178,25 +179,15 @@ class PublicHttpsE2ETest {
         }
     }
 
-    /** curl over HTTPS to NAME:httpsPort resolved to loopback, trusting only the dev CA; headers and body on stdout. */
     private ClientRun curlHttps(String name, String path, String... extra) {
-        List<String> args = new ArrayList<>(List.of("-sS", "-i", "--http1.1", "--max-time", "10", "--cacert", edge.caPath().toString(),
-                "--resolve", name + ":" + edge.httpsPort() + ":127.0.0.1"));
-        args.addAll(List.of(extra));
-        args.add("https://" + name + ":" + edge.httpsPort() + path);
-        return curl(args.toArray(new String[0]));
+        return Curl.https(edge.httpsPort(), edge.caPath(), name, path, extra);
     }
 
     private static ClientRun curl(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Tools.require("curl").toString());
-        command.addAll(List.of(args));
-        return ClientRun.run(command, Duration.ofSeconds(20));
+        return Curl.run(args);
     }
 
     private static String statusLine(ClientRun run) {
-        String out = run.stdout() == null ? "" : run.stdout();
-        int end = out.indexOf("\r\n");
-        return end < 0 ? out : out.substring(0, end);
+        return Curl.statusLine(run);
     }
 }

@@ -4,6 +4,7 @@ import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
+import dev.burrow.testsupport.TcpEchoServer;
 import dev.burrow.testsupport.TestCertificates;
 import dev.burrow.testsupport.tools.ClientRun;
 import dev.burrow.testsupport.tools.OpenSslClient;
@@ -53,6 +54,9 @@ class TlsPassthroughE2ETest {
     private OpenSslServer upstream;
     private EdgeProcess edge;
     private AgentProcess agent;
+    private TestCertificates.OperatorPki agentPki;
+    private TcpEchoServer plainUpstream;
+    private AgentProcess terminating;
 
     @BeforeAll
     void start() throws IOException {
@@ -62,11 +66,15 @@ class TlsPassthroughE2ETest {
         upstream = OpenSslServer.start(upstreamPki.chain(), upstreamPki.key());
         edge = EdgeProcess.builder().name("edge-tls").arg("--http-head-timeout", HELLO_TIMEOUT.toSeconds() + "s").start();
         agent = AgentProcess.tls(edge, Integer.toString(upstream.port())).name("agent-tls").url("tls://db.localhost").start();
+        agentPki = TestCertificates.writeOperatorPki(tmp.resolve("agent"), List.of("term.localhost"));
+        plainUpstream = TcpEchoServer.start();
+        terminating = AgentProcess.tls(edge, Integer.toString(plainUpstream.port())).name("agent-tls-terminating")
+                .url("tls://term.localhost").arg("--crt", agentPki.chain().toString(), "--key", agentPki.key().toString()).start();
     }
 
     @AfterAll
     void stop() {
-        Closeables.closeAll(agent, edge, upstream);
+        Closeables.closeAll(terminating, agent, edge, upstream, plainUpstream);
     }
 
     @Test
@@ -88,6 +96,72 @@ class TlsPassthroughE2ETest {
                 "-H", "Host: db.localhost", "http://127.0.0.1:" + edge.httpPort() + "/"), Duration.ofSeconds(20));
         assertTrue(plainHttp.stdout().startsWith("HTTP/1.1 404 "), plainHttp.describe());
         assertTrue(plainHttp.stdout().contains("is a TLS endpoint"), plainHttp.describe());
+    }
+
+    @Test
+    void withCrtAndKeyTheAgentTerminatesTlsAndThePlainUpstreamGetsTheBytes() throws Exception {
+        OpenSslClient.Handshake handshake = OpenSslClient.handshake(edge.httpsPort(), "term.localhost",
+                "-CAfile", agentPki.caCert().toString(), "-verify_return_error");
+        assertTrue(handshake.completed(), handshake.run().describe());
+        assertTrue(handshake.run().stdout().contains("Verify return code: 0 (ok)"), handshake.run().describe());
+
+        ClientRun fingerprint = ClientRun.run(List.of(Tools.require("openssl").toString(), "x509", "-in", agentPki.chain().toString(),
+                "-noout", "-fingerprint", "-sha256"), Duration.ofSeconds(10));
+        String expected = fingerprint.stdout().trim().replaceFirst("(?i)^sha256 fingerprint=", "").replace(":", "").toLowerCase();
+        SSLContext trustAgentCa = SSLContext.getInstance("TLS");
+        java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(agentPki.caCert())) {
+            store.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        trust.init(store);
+        trustAgentCa.init(null, trust.getTrustManagers(), null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trustAgentCa.getSocketFactory()
+                .createSocket("127.0.0.1", edge.httpsPort())) {
+            socket.setSoTimeout(10_000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName("term.localhost")));
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            byte[] seen = socket.getSession().getPeerCertificates()[0].getEncoded();
+            assertEquals(expected, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(seen)),
+                    "the certificate the visitor sees is the agent's --crt");
+            byte[] message = "hello through the agent's TLS\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            socket.getOutputStream().write(message);
+            socket.getOutputStream().flush();
+            assertEquals(new String(message, java.nio.charset.StandardCharsets.US_ASCII),
+                    new String(socket.getInputStream().readNBytes(message.length), java.nio.charset.StandardCharsets.US_ASCII),
+                    "the plain echo upstream got the decrypted bytes and its answer came back encrypted");
+        }
+    }
+
+    @Test
+    void aVisitorThatNeverFinishesItsHandshakeWithTheAgentIsClosedAtTheAgentsHandshakeTimeout() throws Exception {
+        long bound = dev.burrow.agent.forward.TlsTerminatingForwarder.HANDSHAKE_TIMEOUT.toMillis();
+        try (Socket socket = new Socket("127.0.0.1", edge.httpsPort())) {
+            socket.setSoTimeout((int) bound + 10_000);
+            socket.getOutputStream().write(clientHello("term.localhost"));
+            socket.getOutputStream().flush();
+            long started = System.nanoTime();
+            InputStream in = socket.getInputStream();
+            byte[] first = in.readNBytes(1);
+            assertEquals(1, first.length, "the agent's ServerHello comes back");
+            assertEquals(0x16, first[0] & 0xff);
+            long discarded = 0;
+            try {
+                while (in.read() >= 0 && discarded++ < 1_000_000) {
+                    // the rest of the server's first flight; then the client says nothing more
+                }
+            } catch (IOException reset) {
+                // a reset is a close too
+            }
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(tookMillis >= bound - 500 && tookMillis < bound + 5_000,
+                    "closed after " + tookMillis + " ms; the agent's handshake timeout is " + bound + " ms");
+            System.out.printf("unfinished handshake with the agent closed after %d ms%n", tookMillis);
+        }
     }
 
     @Test

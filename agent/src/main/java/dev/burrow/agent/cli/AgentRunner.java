@@ -196,10 +196,13 @@ final class AgentRunner implements TunnelControl {
             return udp.forward(plan.upstream().getAuthority());
         }
         if (plan.proto().equals(dev.burrow.protocol.BindProtocols.TLS)) {
-            return connected.tlsEndpoint().hostname(plan.hostname()).subdomain(plan.subdomain()).pooling(plan.pooling())
-                    .trafficPolicy(plan.trafficPolicy().sent())
-                    .onConnection(this::countConnection)
-                    .forward(plan.upstream().getAuthority());
+            dev.burrow.agent.TcpEndpointBuilder tls = connected.tlsEndpoint().hostname(plan.hostname()).subdomain(plan.subdomain())
+                    .pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().sent())
+                    .onConnection(this::countConnection);
+            if (plan.tls().terminatesAtAgent()) {
+                tls.terminateTls(plan.tls().crt().toString(), plan.tls().key().toString());
+            }
+            return tls.forward(plan.upstream().getAuthority());
         }
         if (plan.proto().equals("tcp")) {
             return connected.tcpEndpoint().port(plan.remotePort()).pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().sent())
@@ -209,6 +212,7 @@ final class AgentRunner implements TunnelControl {
         HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().sent())
                 .upstreamHttp2(plan.http2())
                 .httpsOnly(plan.proto().equals(dev.burrow.protocol.BindProtocols.HTTPS)).upstreamTls(plan.upstreamTls())
+                .mutualTlsCas(plan.tls().mutualTlsCas())
                 .responseTimeout(responseTimeout);
         if (plan.hostname() != null) {
             endpoint.hostname(plan.hostname());

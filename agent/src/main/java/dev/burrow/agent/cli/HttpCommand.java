@@ -105,6 +105,11 @@ final class HttpCommand extends TunnelCommand {
                     + "and request before any reaches this agent.")
     java.nio.file.Path trafficPolicyFile;
 
+    @Option(names = "--mutual-tls-cas", paramLabel = "FILE",
+            description = "PEM file of the CAs whose client certificates the edge requires of HTTPS visitors (mutual TLS); "
+                    + "a visitor without one, or with another, fails its TLS handshake.")
+    java.nio.file.Path mutualTlsCas;
+
     @picocli.CommandLine.Mixin
     LegacyPolicyFlags policyFlags = new LegacyPolicyFlags();
 
@@ -120,8 +125,9 @@ final class HttpCommand extends TunnelCommand {
         dev.burrow.agent.forward.UpstreamTls tls = new dev.burrow.agent.forward.UpstreamTls(upstreamTlsVerify, upstreamTlsCas).validate();
         TrafficPolicyFile policy = TrafficPolicyFile.read(trafficPolicyFile).withRulesFirst(policyFlags.rules(arguments.upstream()));
         policy.sent();
+        EndpointTls clientCas = EndpointTls.mutualTls(mutualTlsCas);
         return runOne(settings -> new EndpointPlan("command_line", arguments.proto(), arguments.upstream(),
                 arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), protocol.equals("http2"))
-                .withUpstreamTls(tls).withTrafficPolicy(policy));
+                .withUpstreamTls(tls).withTrafficPolicy(policy).withTls(clientCas));
     }
 }

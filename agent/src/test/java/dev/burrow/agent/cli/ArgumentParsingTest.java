@@ -52,6 +52,19 @@ class ArgumentParsingTest {
     }
 
     @Test
+    void endpointTlsFilesAreCheckedAtStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("a.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("a.key"), "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n");
+        assertEquals(EndpointTls.NONE, EndpointTls.termination(null, null));
+        assertEquals(new EndpointTls(null, cert, key), EndpointTls.termination(cert, key));
+        assertMessage("give both --crt and --key", () -> EndpointTls.termination(cert, null));
+        assertMessage("--key " + cert + ": no PEM private key", () -> EndpointTls.termination(cert, cert));
+        assertMessage("--mutual-tls-cas " + key + ": no PEM certificate", () -> EndpointTls.mutualTls(key));
+        assertMessage("cannot read it", () -> EndpointTls.mutualTls(dir.resolve("missing.pem")));
+        assertEquals(java.nio.file.Files.readString(cert), EndpointTls.mutualTls(cert).mutualTlsCas());
+    }
+
+    @Test
     void webAddress() {
         assertNull(WebAddress.parse("false", true));
         assertEquals(new WebAddress("127.0.0.1", 0, true), WebAddress.parse("127.0.0.1:0", true));

@@ -22,6 +22,7 @@ public final class PublicConnection {
     private String connectedEndpointId;
     /** The compiled policy that ran it: a policy changed live runs its own connect phase at the next request. */
     private dev.burrow.policy.TrafficPolicy connectedPolicy;
+    private ConnectionFacts.TlsFacts tls;
 
     public PublicConnection(SocketAddress peer, SocketAddress client, int serverPort, boolean proxied) {
         this.peer = peer;
@@ -52,6 +53,12 @@ public final class PublicConnection {
         return serverPort;
     }
 
+    /** The terminated TLS session's facts ({@code conn.tls.*}); set when the connection is accepted, null when plain. */
+    public PublicConnection tls(ConnectionFacts.TlsFacts facts) {
+        this.tls = facts;
+        return this;
+    }
+
     /** What the connection chain decided at accept (HTTP); requests wait for it. */
     public Future<Verdict> admitted() {
         return admitted;
@@ -73,7 +80,7 @@ public final class PublicConnection {
 
     /** The facts a policy sees ({@code conn.*}, {@code endpoint.*}); built only for endpoints with a policy. */
     ConnectionFacts facts(Endpoint endpoint, String url) {
-        return new ConnectionFacts(clientIp(), client == null ? 0 : client.port(), serverPort, null,
+        return new ConnectionFacts(clientIp(), client == null ? 0 : client.port(), serverPort, tls,
                 new ConnectionFacts.EndpointFacts(endpoint.id(), url, endpoint.protocol().wireName()));
     }
 }

@@ -45,6 +45,7 @@ final class ListenerRules {
         if (misdirected != null || endpoint == null) {
             return misdirected;
         }
-        return scheme.check(host, request.uri(), endpoint, tls);
+        Refusal byScheme = scheme.check(host, request.uri(), endpoint, tls);
+        return byScheme != null || !tls ? byScheme : ClientCertificateRequirement.check(request, host, endpoint);
     }
 }

@@ -101,6 +101,13 @@ public final class PublicHttpServer {
         return this;
     }
 
+    /** After {@link #tls}: every handshake must present a client certificate that {@code trustManager} accepts. */
+    public PublicHttpServer requireClientCertificates(javax.net.ssl.TrustManager trustManager) {
+        options.setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED)
+                .setTrustOptions(io.vertx.core.net.TrustOptions.wrap(trustManager));
+        return this;
+    }
+
     /** Requests answered before any endpoint routing when the predicate says so (ACME HTTP-01 challenges). */
     public PublicHttpServer answersFirst(java.util.function.Predicate<HttpServerRequest> answered) {
         this.answeredFirst = answered;
@@ -155,7 +162,8 @@ public final class PublicHttpServer {
     /** Runs the connection chain on a new connection; one it refuses is closed before its first request is read. */
     private PublicConnection admit(HttpConnection connection) {
         PublicConnection publicConnection = new PublicConnection(connection.remoteAddress(true), connection.remoteAddress(),
-                connection.localAddress(true) == null ? port : connection.localAddress(true).port(), proxyProtocol.enabled());
+                connection.localAddress(true) == null ? port : connection.localAddress(true).port(), proxyProtocol.enabled())
+                .tls(TlsConnectionFacts.of(connection));
         Future<dev.burrow.policy.Verdict> verdict = chains.onConnect(publicConnection, null);
         publicConnection.admit(verdict);
         verdict.onComplete(ar -> {

@@ -24,7 +24,7 @@ final class SchemeRedirect {
             return new ListenerRules.Refusal(404, "Tunnel " + host + " serves TLS", "Tunnel " + host
                     + " is a TLS endpoint: connect with TLS to the HTTPS port, naming " + host + " in the SNI", null);
         }
-        if (tls || endpoint.protocol() != EndpointProtocol.HTTPS) {
+        if (tls || endpoint.protocol() != EndpointProtocol.HTTPS && !endpoint.settings().hasMutualTls()) {
             return null;
         }
         int port = httpsPort.getAsInt();

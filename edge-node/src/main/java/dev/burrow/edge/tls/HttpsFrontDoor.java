@@ -45,6 +45,8 @@ public final class HttpsFrontDoor {
     private final Duration helloTimeout;
     private NetClient hopClient;
     private volatile LoopbackHop hop;
+    private volatile LoopbackHop mutualHop;
+    private final MutualTlsAuthorities mutualTls;
     private ListenerDeployment deployment;
     private volatile java.util.function.Supplier<io.netty.channel.ChannelHandler> answersFirst = () -> null;
 
@@ -53,7 +55,8 @@ public final class HttpsFrontDoor {
      * @param helloTimeout how long a connection may take to send its whole ClientHello
      */
     public HttpsFrontDoor(Vertx vertx, EndpointRegistry registry, TcpEndpoints pipes, String bindAddress, int port,
-                          ProxyProtocolSettings proxyProtocol, Duration helloTimeout) {
+                          ProxyProtocolSettings proxyProtocol, Duration helloTimeout, MutualTlsAuthorities mutualTls) {
+        this.mutualTls = mutualTls;
         this.vertx = vertx;
         this.registry = registry;
         this.pipes = pipes;
@@ -64,10 +67,14 @@ public final class HttpsFrontDoor {
         this.helloTimeout = helloTimeout;
     }
 
-    /** Listens, carrying terminated traffic to the HTTPS server on loopback port {@code httpsServerPort}; completes with the bound port. */
-    public Future<Integer> listen(int httpsServerPort) {
+    /**
+     * Listens, carrying terminated traffic to the HTTPS server on loopback port {@code httpsServerPort}, and that of
+     * endpoints with mutual TLS to the one on {@code mutualTlsServerPort}; completes with the bound port.
+     */
+    public Future<Integer> listen(int httpsServerPort, int mutualTlsServerPort) {
         hopClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
         hop = new LoopbackHop(hopClient, httpsServerPort);
+        mutualHop = new LoopbackHop(hopClient, mutualTlsServerPort);
         NetServerOptions options = new NetServerOptions().setHost(bindAddress).setTcpNoDelay(true)
                 .setUseProxyProtocol(proxyProtocol.enabled());
         return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort ->
@@ -97,22 +104,41 @@ public final class HttpsFrontDoor {
         }
     }
 
-    /** The TLS endpoint bound for {@code serverName}, or null (any other endpoint is served by terminating TLS). */
+    /**
+     * The endpoint bound for {@code serverName} when it is not served by plain termination: a TLS endpoint (passed
+     * through) or one with mutual TLS; null otherwise.
+     */
     private Future<Endpoint> passthroughEndpoint(String serverName) {
         String host = serverName == null ? null : Hostnames.normalize(serverName);
         if (host == null) {
             return Future.succeededFuture();
         }
-        return registry.lookupHostname(host).map(endpoint ->
-                endpoint != null && endpoint.protocol() == EndpointProtocol.TLS ? endpoint : null);
+        return registry.lookupHostname(host).map(endpoint -> {
+            if (endpoint == null || endpoint.protocol() != EndpointProtocol.TLS && !endpoint.settings().hasMutualTls()) {
+                mutualTls.forget(host);
+                return null;
+            }
+            return endpoint;
+        });
     }
 
-    private void route(NetSocket socket, Context context, String serverName, Endpoint passthrough) {
-        if (passthrough != null) {
-            pipes.relay(socket, context, Future.succeededFuture(passthrough), "TLS endpoint " + serverName);
+    private void route(NetSocket socket, Context context, String serverName, Endpoint special) {
+        if (special != null && special.protocol() == EndpointProtocol.TLS) {
+            pipes.relay(socket, context, Future.succeededFuture(special), "TLS endpoint " + serverName);
+        } else if (special != null) {
+            if (!mutualTls.remember(special.hostname(), special.settings().mutualTlsCas())) {
+                LOG.warn("https: closing a connection for {}: its mutual TLS certificate authorities cannot be used", serverName);
+                socket.close();
+                return;
+            }
+            carry(mutualHop, socket);
         } else {
-            hop.carry(socket).onFailure(error -> LOG.warn("https: cannot reach the HTTPS server on loopback: {}", error.getMessage()));
+            carry(hop, socket);
         }
+    }
+
+    private static void carry(LoopbackHop through, NetSocket socket) {
+        through.carry(socket).onFailure(error -> LOG.warn("https: cannot reach the HTTPS server on loopback: {}", error.getMessage()));
     }
 
     /**

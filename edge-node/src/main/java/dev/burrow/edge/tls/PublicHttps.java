@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * The public HTTPS port, assembled: the front door that reads each ClientHello's SNI ({@link HttpsFrontDoor}), the
- * HTTPS server on a loopback port that terminates TLS with the certificate for the SNI, and those certificates
- * ({@link PublicCertificates}). See docs/https.md.
+ * HTTPS server on a loopback port that terminates TLS with the certificate for the SNI, a second one that also
+ * requires a client certificate (the names of endpoints with mutual TLS, each checked against its own CAs), and those
+ * certificates ({@link PublicCertificates}). See docs/https.md.
  */
 public final class PublicHttps {
     /**
@@ -29,6 +30,7 @@ public final class PublicHttps {
     private final Vertx vertx;
     private final PublicCertificates certificates;
     private final PublicHttpServer server;
+    private final PublicHttpServer mutualServer;
     private final HttpsFrontDoor frontDoor;
     private volatile int port;
 
@@ -46,12 +48,20 @@ public final class PublicHttps {
                 .chains(hopChains)
                 .timeouts(timeouts)
                 .tls(certificates.keyManager());
-        this.frontDoor = new HttpsFrontDoor(vertx, registry, pipes, bindAddress, port, publicProxy, limits.headTimeout());
+        MutualTlsAuthorities authorities = new MutualTlsAuthorities();
+        this.mutualServer = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
+                .chains(hopChains)
+                .timeouts(timeouts)
+                .tls(certificates.keyManager())
+                .requireClientCertificates(new SniTrustManager(authorities));
+        this.frontDoor = new HttpsFrontDoor(vertx, registry, pipes, bindAddress, port, publicProxy, limits.headTimeout(),
+                authorities);
     }
 
     /** Listens and starts watching the operator's certificate files; completes with the public HTTPS port. */
     public Future<Integer> listen() {
-        return server.listen().compose(frontDoor::listen).onSuccess(bound -> {
+        return Future.all(server.listen(), mutualServer.listen())
+                .compose(ports -> frontDoor.listen(ports.resultAt(0), ports.resultAt(1))).onSuccess(bound -> {
             port = bound;
             certificates.watch(vertx);
         });
@@ -73,11 +83,11 @@ public final class PublicHttps {
 
     /** Stops accepting at once; open connections may finish within {@code grace}. */
     public Future<Void> shutdown(Duration grace) {
-        return Future.join(frontDoor.shutdown(grace), server.shutdown(grace)).mapEmpty();
+        return Future.join(frontDoor.shutdown(grace), server.shutdown(grace), mutualServer.shutdown(grace)).mapEmpty();
     }
 
     public Future<Void> close() {
         certificates.close(vertx);
-        return Future.join(frontDoor.close(), server.close()).mapEmpty();
+        return Future.join(frontDoor.close(), server.close(), mutualServer.close()).mapEmpty();
     }
 }

@@ -43,6 +43,19 @@ public final class PolicyVariables {
         define("conn.tls.server_name", SimpleType.STRING, ALL, c -> tls(c, ConnectionFacts.TlsFacts::serverName));
         define("conn.tls.client_cert.subject", SimpleType.STRING, ALL,
                 c -> tls(c, ConnectionFacts.TlsFacts::clientCertificateSubject));
+        define("conn.tls.client.subject", SimpleType.STRING, ALL, c -> client(c, ConnectionFacts.ClientCertificate::subject));
+        define("conn.tls.client.subject.common_name", SimpleType.STRING, ALL,
+                c -> client(c, ConnectionFacts.ClientCertificate::subjectCommonName));
+        define("conn.tls.client.issuer", SimpleType.STRING, ALL, c -> client(c, ConnectionFacts.ClientCertificate::issuer));
+        define("conn.tls.client.issuer.common_name", SimpleType.STRING, ALL,
+                c -> client(c, ConnectionFacts.ClientCertificate::issuerCommonName));
+        define("conn.tls.client.serial_number", SimpleType.STRING, ALL,
+                c -> client(c, ConnectionFacts.ClientCertificate::serialNumber));
+        define("conn.tls.client.fingerprint.sha256", SimpleType.STRING, ALL,
+                c -> client(c, ConnectionFacts.ClientCertificate::sha256Fingerprint));
+        define("conn.tls.client.san.dns", STRINGS, ALL, c -> clientNames(c, ConnectionFacts.ClientCertificate::sanDnsNames));
+        define("conn.tls.client.san.email", STRINGS, ALL,
+                c -> clientNames(c, ConnectionFacts.ClientCertificate::sanEmailAddresses));
         define("endpoint.id", SimpleType.STRING, ALL, c -> endpoint(c, ConnectionFacts.EndpointFacts::id));
         define("endpoint.url", SimpleType.STRING, ALL, c -> endpoint(c, ConnectionFacts.EndpointFacts::url));
         define("endpoint.protocol", SimpleType.STRING, ALL, c -> endpoint(c, ConnectionFacts.EndpointFacts::protocol));
@@ -96,6 +109,17 @@ public final class PolicyVariables {
     private static String tls(EvaluationContext context, Function<ConnectionFacts.TlsFacts, String> field) {
         ConnectionFacts.TlsFacts tls = context.connection().tls();
         return tls == null ? "" : text(field.apply(tls));
+    }
+
+    private static String client(EvaluationContext context, Function<ConnectionFacts.ClientCertificate, String> field) {
+        ConnectionFacts.TlsFacts tls = context.connection().tls();
+        return tls == null || tls.client() == null ? "" : text(field.apply(tls.client()));
+    }
+
+    private static List<String> clientNames(EvaluationContext context,
+                                            Function<ConnectionFacts.ClientCertificate, List<String>> field) {
+        ConnectionFacts.TlsFacts tls = context.connection().tls();
+        return tls == null || tls.client() == null ? List.of() : field.apply(tls.client());
     }
 
     private static String endpoint(EvaluationContext context, Function<ConnectionFacts.EndpointFacts, String> field) {

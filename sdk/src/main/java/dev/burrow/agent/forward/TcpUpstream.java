@@ -17,4 +17,12 @@ public record TcpUpstream(HostPort address) {
     public ConnectionForwarder connectionHandler(Vertx vertx, Duration connectTimeout) {
         return new TcpForwarder(vertx, address, connectTimeout);
     }
+
+    /**
+     * A forwarder that terminates each connection's TLS with {@code certificate} in this process and pipes the
+     * plaintext to the upstream (a TLS endpoint terminated by the agent).
+     */
+    public ConnectionForwarder terminatingTls(Vertx vertx, Duration connectTimeout, io.vertx.core.net.KeyCertOptions certificate) {
+        return new TlsTerminatingForwarder(vertx, address, connectTimeout, certificate);
+    }
 }

@@ -41,6 +41,33 @@ public final class Curl {
         }
     }
 
+    /**
+     * {@code curl -i --http1.1} over HTTPS to {@code https://NAME:httpsPort/path}, NAME resolved to loopback, trusting
+     * only {@code caPem}; headers and body on stdout. {@code extra} goes before the URL.
+     */
+    public static ClientRun https(int httpsPort, java.nio.file.Path caPem, String name, String path, String... extra) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-sS", "-i", "--http1.1", "--max-time", "10",
+                "--cacert", caPem.toString(), "--resolve", name + ":" + httpsPort + ":127.0.0.1"));
+        args.addAll(java.util.List.of(extra));
+        args.add("https://" + name + ":" + httpsPort + path);
+        return run(args.toArray(new String[0]));
+    }
+
+    /** curl with these arguments, bounded to 20 s. */
+    public static ClientRun run(String... args) {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(Tools.require("curl").toString());
+        command.addAll(java.util.List.of(args));
+        return ClientRun.run(command, Duration.ofSeconds(20));
+    }
+
+    /** The first line of what curl printed with {@code -i} (the status line), without its CRLF. */
+    public static String statusLine(ClientRun run) {
+        String out = run.stdout() == null ? "" : run.stdout();
+        int end = out.indexOf("\r\n");
+        return end < 0 ? out : out.substring(0, end);
+    }
+
     /** GET {@code http://127.0.0.1:<edgePort><path>} with {@code Host: <host>}, bounded by {@code maxTime}. */
     public static Result get(Version version, int edgePort, String host, String path, Duration maxTime) {
         return result(start(version, edgePort, host, path, maxTime).await());
