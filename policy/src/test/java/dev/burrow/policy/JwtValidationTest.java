@@ -18,7 +18,9 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,6 +54,7 @@ class JwtValidationTest {
     private static HttpServer jwks;
     private static final AtomicReference<String> served = new AtomicReference<>();
     private static final AtomicInteger fetches = new AtomicInteger();
+    private static final CountDownLatch endlessLetGo = new CountDownLatch(1);
     private static RSAKey rsa;
     private static ECKey ec;
     private static KeyPair ed;
@@ -67,9 +71,28 @@ class JwtValidationTest {
         serve(rsa, ec, edPublic);
         vertx = Vertx.vertx();
         jwks = vertx.createHttpServer().requestHandler(request -> {
+            if (request.path().equals("/endless.json")) {
+                serveEndlessly(request.response());
+                return;
+            }
             fetches.incrementAndGet();
             request.response().putHeader("Content-Type", "application/json").end(served.get());
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** A chunked JWKS that never ends: 64 KiB every 10 ms, at most 4 MiB, until the fetcher lets go. */
+    private static void serveEndlessly(HttpServerResponse response) {
+        response.setChunked(true).putHeader("Content-Type", "application/json");
+        response.closeHandler(v -> endlessLetGo.countDown());
+        Buffer chunk = Buffer.buffer(" ".repeat(64 * 1024));
+        AtomicInteger written = new AtomicInteger();
+        vertx.setPeriodic(10, timer -> {
+            if (response.closed() || written.incrementAndGet() > 64) {
+                vertx.cancelTimer(timer);
+            } else {
+                response.write(chunk);
+            }
+        });
     }
 
     @AfterAll
@@ -174,6 +197,29 @@ class JwtValidationTest {
         String[] parts = tampered.split("\\.");
         assertInvalid(withToken(policy, parts[0] + "." + b64(claims().subject("mallory").build().toString()) + "."
                 + parts[2]), "signature");
+    }
+
+    @Test
+    void aJwksLargerThanTheCapIsRefusedAsItArrivesAndItsConnectionLetGo() throws Exception {
+        TrafficPolicy policy = new PolicyCompiler(PolicyEnvironment.local(vertx)).compile("""
+                on_http_request:
+                  - actions:
+                      - type: jwt-validation
+                        config:
+                          issuer: {allow_list: [{value: "%s"}]}
+                          audience: {allow_list: [{value: "urn:burrow:api"}]}
+                          http:
+                            tokens: [{type: access_token, method: header, name: Authorization, prefix: "Bearer "}]
+                          jws:
+                            allowed_algorithms: [RS256]
+                            keys: {sources: {additional_jkus: ["http://127.0.0.1:%d/endless.json"]}}
+                """.formatted(ISSUER, jwks.actualPort()), "policy.yml");
+        long started = System.nanoTime();
+        Verdict verdict = withToken(policy, rs256(claims().build()));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(503, PolicyHarness.status(verdict), "no keys could be read: " + verdict);
+        assertTrue(millis < 5_000, "refused at the cap, not at the 5 s fetch timeout: " + millis + " ms");
+        assertTrue(endlessLetGo.await(10, TimeUnit.SECONDS), "the fetcher reset the endless response");
     }
 
     @Test

@@ -169,7 +169,8 @@ class WebhookVerificationTest {
     @Test
     void theDocumentedExamplesOfBothActionsCompile() throws Exception {
         String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "traffic-policy.md"));
-        String sections = doc.substring(doc.indexOf("### `jwt-validation`"), doc.indexOf("### Not supported"));
+        int verifyWebhook = doc.indexOf("### `verify-webhook`");
+        String sections = doc.substring(doc.indexOf("### `jwt-validation`"), doc.indexOf("\n### ", verifyWebhook + 1));
         java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
                 .matcher(sections);
         int compiled = 0;

@@ -4,6 +4,9 @@ import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointRecord;
 import dev.burrow.policy.PolicyException;
 import dev.burrow.policy.TrafficPolicy;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,30 @@ public final class EndpointPolicies {
         if (document != null) {
             compiler.compile(document, SOURCE);
         }
+    }
+
+    /**
+     * As {@link #check}, on a worker thread when called on a Vert.x context: compiling type-checks every CEL expression
+     * and takes milliseconds (the first compile in a JVM, seconds), too long for an event loop. Fails with the
+     * {@link PolicyException} of a bad document.
+     */
+    public Future<Void> checkOffLoop(String document) {
+        if (document == null) {
+            return Future.succeededFuture();
+        }
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            try {
+                check(document);
+                return Future.succeededFuture();
+            } catch (PolicyException e) {
+                return Future.failedFuture(e);
+            }
+        }
+        return context.executeBlocking(() -> {
+            check(document);
+            return null;
+        }, false);
     }
 
     /** The endpoint's policy; on event loops, allocation-free once compiled. */

@@ -64,12 +64,19 @@ public final class EndpointBinder {
     /** Binds for the session; the future always succeeds, with ok or a refusal. */
     public Future<ControlMessage.BindResult> bind(String sessionId, Principal principal, long linkEpoch, ControlMessage.Bind bind) {
         EndpointSettings settings = bind.settings();
-        try {
-            policies.check(settings.trafficPolicy());
-        } catch (PolicyException e) {
-            return Future.succeededFuture(new ControlMessage.BindResult(bind.requestId(), false, null, null,
-                    ErrorCode.INVALID_TRAFFIC_POLICY, e.getMessage()));
-        }
+        return policies.checkOffLoop(settings.trafficPolicy()).transform(checked -> {
+            if (checked.failed()) {
+                Throwable cause = checked.cause();
+                return Future.succeededFuture(new ControlMessage.BindResult(bind.requestId(), false, null, null,
+                        cause instanceof PolicyException ? ErrorCode.INVALID_TRAFFIC_POLICY : ErrorCode.INTERNAL_ERROR,
+                        cause.getMessage()));
+            }
+            return bindChecked(sessionId, principal, linkEpoch, bind, settings);
+        });
+    }
+
+    private Future<ControlMessage.BindResult> bindChecked(String sessionId, Principal principal, long linkEpoch,
+                                                          ControlMessage.Bind bind, EndpointSettings settings) {
         String ownerKey = principal.endpointOwnerKey();
         EndpointProtocol protocol = EndpointProtocol.fromWire(bind.proto());
         Future<Endpoint> bound;

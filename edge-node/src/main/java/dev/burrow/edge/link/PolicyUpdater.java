@@ -36,17 +36,14 @@ final class PolicyUpdater {
     /** Always succeeds, with ok or a refusal. */
     Future<ControlMessage.UpdatePolicyResult> update(String sessionId, ControlMessage.UpdatePolicy update) {
         String document = update.trafficPolicy() == null || update.trafficPolicy().isBlank() ? null : update.trafficPolicy();
-        try {
-            policies.check(document);
-        } catch (PolicyException e) {
-            return Future.succeededFuture(ControlMessage.UpdatePolicyResult.refused(update.requestId(),
-                    ErrorCode.INVALID_TRAFFIC_POLICY, e.getMessage()));
-        }
-        return registry.changePolicy(update.endpointId(), sessionId, document)
+        return policies.checkOffLoop(document)
+                .compose(checked -> registry.changePolicy(update.endpointId(), sessionId, document))
                 .compose(changed -> seenLocally(changed, document))
                 .map(ignored -> ControlMessage.UpdatePolicyResult.accepted(update.requestId()))
                 .recover(error -> Future.succeededFuture(ControlMessage.UpdatePolicyResult.refused(update.requestId(),
-                        error instanceof EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR, error.getMessage())));
+                        error instanceof PolicyException ? ErrorCode.INVALID_TRAFFIC_POLICY
+                                : error instanceof EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR,
+                        error.getMessage())));
     }
 
     /** Completes when this node's lookup of the endpoint shows {@code document}, or after the wait bound. */

@@ -2,12 +2,17 @@ package dev.burrow.policy.actions.jwt;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 import java.text.ParseException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -75,7 +80,7 @@ public final class JwksSource {
                 known != null ? Future.succeededFuture(known) : Future.failedFuture(failure));
         inFlight = fetching;
         fetching.onComplete(done -> clearInFlight(fetching));
-        return inFlight;
+        return fetching;
     }
 
     private synchronized void clearInFlight(Future<JWKSet> finished) {
@@ -100,25 +105,54 @@ public final class JwksSource {
         } catch (RuntimeException e) {
             return Future.failedFuture(new IllegalStateException("cannot fetch JWKS " + url + ": " + e.getMessage(), e));
         }
-        return http.request(options).compose(request -> request.send()).timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                .compose(response -> {
-            if (response.statusCode() != 200) {
-                return Future.failedFuture(new IllegalStateException("JWKS " + url + " answered " + response.statusCode()));
-            }
-            String length = response.getHeader("content-length");
-            if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > MAX_BYTES) {
-                return Future.failedFuture(new IllegalStateException("JWKS " + url + " is larger than " + MAX_BYTES + " bytes"));
-            }
-            return response.body().timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        }).compose(body -> {
-            if (body.length() > MAX_BYTES) {
-                return Future.failedFuture(new IllegalStateException("JWKS " + url + " is larger than " + MAX_BYTES + " bytes"));
-            }
-            try {
-                return Future.succeededFuture(JWKSet.parse(body.toString()));
-            } catch (ParseException e) {
-                return Future.failedFuture(new IllegalStateException("JWKS " + url + " is not a JWK set: " + e.getMessage()));
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        return http.request(options)
+                .compose(request -> {
+                    sent.set(request);
+                    return request.send();
+                })
+                .compose(this::readCapped)
+                .timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                // A refused, oversized or late answer gives its connection back (or closes it) instead of reading on.
+                .onFailure(failure -> {
+                    HttpClientRequest request = sent.get();
+                    if (request != null) {
+                        request.reset();
+                    }
+                })
+                .compose(body -> {
+                    try {
+                        return Future.succeededFuture(JWKSet.parse(body.toString()));
+                    } catch (ParseException e) {
+                        return Future.failedFuture(new IllegalStateException("JWKS " + url + " is not a JWK set: " + e.getMessage()));
+                    }
+                });
+    }
+
+    /** The body, read as it arrives and refused at the first byte past {@link #MAX_BYTES}, chunked or not. */
+    private Future<Buffer> readCapped(HttpClientResponse response) {
+        if (response.statusCode() != 200) {
+            return Future.failedFuture(new IllegalStateException("JWKS " + url + " answered " + response.statusCode()));
+        }
+        String length = response.getHeader("content-length");
+        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > MAX_BYTES) {
+            return tooLarge();
+        }
+        Promise<Buffer> read = Promise.promise();
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_BYTES) {
+                read.tryFail(tooLarge().cause());
+            } else if (!read.future().isComplete()) {
+                body.appendBuffer(chunk);
             }
         });
+        response.exceptionHandler(read::tryFail);
+        response.endHandler(v -> read.tryComplete(body));
+        return read.future();
+    }
+
+    private Future<Buffer> tooLarge() {
+        return Future.failedFuture(new IllegalStateException("JWKS " + url + " is larger than " + MAX_BYTES + " bytes"));
     }
 }
