@@ -49,9 +49,8 @@ class ControllerResourcesE2ETest {
     private static final Duration RETRY = Duration.ofMillis(500);
     /**
      * Measured at load 10-15 on 2 cores: the other replica leads 3.6-5.4 s after the death (the rest of the 4 s lease
-     * since the last renewal, then its next retry) and serves 4.9-5.5 s after it (informers and the bind); in 2 of 5 runs
-     * the first request after the bind hung at the agent (see docs/kubernetes.md), which curl's 3 s limit in
-     * awaitCurl bounds. The bounds leave room for a loaded machine.
+     * since the last renewal, then its next retry) and serves 4.9-5.5 s after it (informers and the bind). The bounds
+     * leave room for a loaded machine.
      */
     private static final Duration LEAD_BOUND = LEASE.plusSeconds(6);
     private static final Duration TAKEOVER_BOUND = LEASE.plusSeconds(11);

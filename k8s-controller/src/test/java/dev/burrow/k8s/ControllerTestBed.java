@@ -105,9 +105,9 @@ final class ControllerTestBed implements AutoCloseable {
                 line, Tools.require("socat").toString()), Duration.ofSeconds(20));
     }
 
-    /** curl GET / of {@code host} at the edge's public HTTP port, given up after 3 s (awaitCurl tries again). */
+    /** curl GET / of {@code host} at the edge's public HTTP port. */
     Curl.Result curl(String host) {
-        return Curl.get(Curl.Version.HTTP_1_1, edge.httpPort(), host, "/", Duration.ofSeconds(3));
+        return Curl.get(Curl.Version.HTTP_1_1, edge.httpPort(), host, "/", Duration.ofSeconds(10));
     }
 
     /** Waits until curl gets {@code status} (and {@code body}, when given) from {@code host}; the last result. */

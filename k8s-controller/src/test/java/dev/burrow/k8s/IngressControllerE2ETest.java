@@ -114,10 +114,11 @@ class IngressControllerE2ETest {
             create(ingress("blog", "blog.localhost", "blog"));
             awaitBody("web.localhost", 200, "web v1");
 
-            client.network().v1().ingresses().inNamespace("shop").withName("web").edit(i -> {
+            // The controller may be writing the Ingress's status at this moment: a 409 Conflict means read it again.
+            Await.eventually(() -> client.network().v1().ingresses().inNamespace("shop").withName("web").edit(i -> {
                 i.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService().setName("web-v2");
                 return i;
-            });
+            }), WAIT, POLL);
             awaitBody("web.localhost", 200, "web v2");
             assertEquals("blog", http.get("blog.localhost", "/").bodyText());
         }

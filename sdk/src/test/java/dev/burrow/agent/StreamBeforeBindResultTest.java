@@ -2,10 +2,12 @@ package dev.burrow.agent;
 
 import dev.burrow.agent.testing.FakeEdge;
 import dev.burrow.mux.MuxStream;
+import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,5 +64,33 @@ class StreamBeforeBindResultTest {
             stream.end(Buffer.buffer("sent before the bind result"));
         });
         assertEquals("sent before the bind result", echoed.future().await(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A public GET (OPEN and END, no body) that reaches the agent before the BIND_RESULT: the agent holds the stream
+     * with no handler on it while the END arrives. The end must still reach the upstream request, or the upstream
+     * never sees the request and the visitor waits until it gives up.
+     */
+    @Test
+    void aBodylessRequestThatArrivesBeforeItsBindResultReachesTheUpstream(Vertx vertx) throws Exception {
+        AtomicInteger upstreamRequests = new AtomicInteger();
+        HttpServer upstream = vertx.createHttpServer().requestHandler(request -> {
+            upstreamRequests.incrementAndGet();
+            request.response().putHeader("Connection", "close").end("served " + request.uri());
+        }).listen(0, "127.0.0.1").await(WAIT_SECONDS, TimeUnit.SECONDS);
+        edge = new FakeEdge(vertx).requestBeforeBindResult(id -> StreamOpen.http(id, "1.2.3.4:5",
+                new HttpRequestHead("GET", "/first", List.of(Map.entry("Host", "app.localhost"))))).start(0).await();
+        session = BurrowSession.builder(vertx).serverAddress(edge.address()).authtoken(FakeEdge.TOKEN)
+                .edgeCa(edge.caFile()).reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).connect()
+                .await(WAIT_SECONDS, TimeUnit.SECONDS);
+        session.httpEndpoint().hostname("app.localhost").forward("http://127.0.0.1:" + upstream.actualPort())
+                .await(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        List<io.vertx.core.Future<FakeEdge.Exchange>> early = edge.earlyExchanges();
+        assertEquals(1, early.size());
+        FakeEdge.Exchange exchange = early.get(0).await(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(200, exchange.head().status());
+        assertEquals("served /first", exchange.body().toString());
+        assertEquals(1, upstreamRequests.get(), "requests the upstream saw");
     }
 }

@@ -19,7 +19,10 @@ import io.vertx.core.streams.WriteStream;
  * stream is paused, the peer's bytes wait here (never lost, never more than one window, 512 KiB by default),
  * and no window credit is returned until the bytes are handed to the handler; credit goes back in batches of
  * half a window. {@link #endHandler} fires when the peer half-closes, after the last byte, and like data only
- * while the stream is not paused. {@link #fetch(long)} counts buffers, not bytes.
+ * while the stream is not paused and only once a handler or end handler is set: an end that arrives before either
+ * waits for them (so a stream handed over late, paused first and given its handlers later, still sees its end),
+ * unless this side has ended its own direction (it then takes the end, and the stream closes).
+ * {@link #fetch(long)} counts buffers, not bytes.
  *
  * <h2>Writing</h2>
  * As a {@link WriteStream} it sends DATA within the peer's window. {@link #write} never refuses bytes on an

@@ -463,6 +463,7 @@ final class MuxStreamImpl implements MuxStream {
 
     void markLocalEnded() {
         localEnded = true;
+        deliver();
         closeIfDone();
     }
 
@@ -493,8 +494,11 @@ final class MuxStreamImpl implements MuxStream {
                 returnCredit(data.length());
                 callSafely(dataHandler, data, true);
             }
-            // End comes after the last byte, and like data only while the reader wants something.
-            if (!closed && remoteEnded && inbound.isEmpty() && !endDelivered && demand > 0) {
+            // End comes after the last byte, and like data only to a reader that wants something: a stream held
+            // before anyone set a handler (waiting for its bind's answer, or in a backlog) keeps its end for them.
+            // A side that has ended its own direction without reading gets no handler later: it takes the end.
+            if (!closed && remoteEnded && inbound.isEmpty() && !endDelivered && demand > 0
+                    && (dataHandler != null || endHandler != null || localEnded)) {
                 endDelivered = true;
                 if (endHandler != null) {
                     callSafely(endHandler, null, true);

@@ -188,6 +188,30 @@ class StreamBasicsTest extends MuxLinkTest {
         assertEquals(head, await(gotHead.future()));
     }
 
+    /**
+     * A body-less request: OPEN and END arrive before the receiver has set any handler (the agent holds such a stream
+     * until its bind's answer is in). The end must wait for the reader, or the upstream request is never ended.
+     */
+    @Test
+    void anEndThatArrivesBeforeAnyHandlerWaitsForTheReader() throws Exception {
+        LinkedBlockingQueue<MuxStream> incoming = new LinkedBlockingQueue<>();
+        MuxTestServer.Pair pair = pairCollectingStreams(incoming);
+        MuxStream client = pair.client().openStream(StreamOpen.http("ep", "198.51.100.2:1", new HttpRequestHead("GET", "/", List.of())));
+        await(client.end());
+        pair.client().openStream(tcpOpen("ep"));
+        MuxStream held = MuxTesting.take(incoming);
+        MuxTesting.take(incoming); // frames arrive in order: the first stream's END has been read by now
+
+        Promise<Void> sawEnd = Promise.promise();
+        held.pause();
+        held.handler(data -> sawEnd.tryFail("unexpected data " + data));
+        held.endHandler(sawEnd::tryComplete);
+        held.resume();
+        await(sawEnd.future());
+        held.end();
+        await(held.closed());
+    }
+
     @Test
     void controlMessagesArriveInOrder() {
         LinkedBlockingQueue<dev.burrow.protocol.ControlMessage> control = new LinkedBlockingQueue<>();

@@ -53,6 +53,8 @@ public final class FakeEdge {
     private volatile long rateLimitRetryAfterMillis;
     private volatile java.util.function.Function<String, StreamOpen> streamBeforeBindResult;
     private final List<MuxStream> earlyStreams = new CopyOnWriteArrayList<>();
+    private volatile boolean requestBeforeBindResult;
+    private final List<Future<Exchange>> earlyExchanges = new CopyOnWriteArrayList<>();
     private volatile Promise<StreamMultiplexer> nextLink = Promise.promise();
     private NetServer server;
 
@@ -83,6 +85,19 @@ public final class FakeEdge {
 
     public List<MuxStream> earlyStreams() {
         return List.copyOf(earlyStreams);
+    }
+
+    /**
+     * As {@link #streamBeforeBindResult}, and sends a body-less request on each early stream (OPEN and END) before the
+     * BIND_RESULT, as a public GET does; see {@link #earlyExchanges()}.
+     */
+    public FakeEdge requestBeforeBindResult(java.util.function.Function<String, StreamOpen> openFor) {
+        this.requestBeforeBindResult = true;
+        return streamBeforeBindResult(openFor);
+    }
+
+    public List<Future<Exchange>> earlyExchanges() {
+        return List.copyOf(earlyExchanges);
     }
 
     /**
@@ -159,7 +174,11 @@ public final class FakeEdge {
             bindResults.add(result);
             java.util.function.Function<String, StreamOpen> early = streamBeforeBindResult;
             if (early != null) {
-                earlyStreams.add(mux.openStream(early.apply(id)));
+                MuxStream stream = mux.openStream(early.apply(id));
+                earlyStreams.add(stream);
+                if (requestBeforeBindResult) {
+                    earlyExchanges.add(exchange(stream, null));
+                }
             }
             mux.sendControl(result);
         } else if (message instanceof ControlMessage.UpdatePolicy update) {
