@@ -320,7 +320,17 @@ class EdgeNodeEndToEndTest {
                 throw new AssertionError(e);
             }
         });
-        assertEquals(404, request(HttpMethod.GET, "gone.localhost", "/", null).statusCode());
+        // The public lookup reads this node's copy of the registry, which follows the map's removal event a moment
+        // later (seconds on a loaded machine): until then the name answers "agent offline", then "not found".
+        waitUntil(() -> {
+            try {
+                int status = request(HttpMethod.GET, "gone.localhost", "/", null).statusCode();
+                assertTrue(status == 404 || status == 502, "not found, or offline for a moment: " + status);
+                return status == 404;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     @Test
