@@ -1,5 +1,7 @@
 package dev.burrow.policy;
 
+import dev.burrow.policy.HostCurl.Reply;
+
 import dev.burrow.testsupport.AgentApi;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
@@ -9,7 +11,6 @@ import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.RawHttpClient;
 import dev.burrow.testsupport.TempDirs;
 import dev.burrow.testsupport.Upstream;
-import dev.burrow.testsupport.tools.ClientRun;
 import dev.burrow.testsupport.tools.Sha256;
 import dev.burrow.testsupport.tools.Tools;
 import io.vertx.core.json.JsonObject;
@@ -21,17 +22,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -270,33 +266,7 @@ class PolicyLiveUpdateE2ETest {
         }
     }
 
-    /** What one curl run gave: the status (0 when no answer came), the response headers. */
-    record Reply(ClientRun run, int status, List<String> headers, long bytesOnTheWire) {
-        String header(String name) {
-            String prefix = name.toLowerCase(Locale.ROOT) + ":";
-            for (String line : headers) {
-                if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) {
-                    return line.substring(prefix.length()).trim();
-                }
-            }
-            return null;
-        }
-    }
-
-    private static final Pattern RESULT = Pattern.compile("curl-result status=(\\d+) wire=(\\d+)");
-
     private static Reply curl(String name, String source, String path, String... extra) throws IOException {
-        Path head = Files.createTempFile(dir, "head-", ".txt");
-        List<String> command = new ArrayList<>(List.of(Tools.require("curl").toString(), "-sS", "--interface", source,
-                "-o", "-", "-D", head.toString(), "-H", "Host: " + name + "." + edge.domain(),
-                "--max-time", Long.toString(CURL_LIMIT.toSeconds()),
-                "-w", "%{stderr}\\ncurl-result status=%{http_code} wire=%{size_download}\\n"));
-        command.addAll(List.of(extra));
-        command.add("http://127.0.0.1:" + edge.httpPort() + path);
-        ClientRun run = ClientRun.run(command, CURL_LIMIT.plusSeconds(10));
-        Matcher m = RESULT.matcher(run.stderr());
-        List<String> headers = Files.readAllLines(head, StandardCharsets.ISO_8859_1);
-        Files.delete(head);
-        return new Reply(run, m.find() ? Integer.parseInt(m.group(1)) : 0, headers, m.find(0) ? Long.parseLong(m.group(2)) : -1);
+        return new HostCurl(dir, edge.domain(), edge.httpPort(), CURL_LIMIT).get(name, source, path, extra);
     }
 }
