@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * One outgoing HTTP client per Vert.x instance for what actions fetch (JWKS), closed with that instance and then
- * forgotten (a weak map would never forget it: the client refers to its instance).
+ * forgotten (a weak map would never forget it: the client refers to its instance). Without keep-alive: fetches are
+ * minutes apart, and a pooled connection the server (or a reset of an earlier, refused fetch) is closing can be handed
+ * to the next fetch, which then fails at once or waits out its timeout.
  */
 final class SharedHttpClients {
     private static final Map<Vertx, HttpClient> CLIENTS = new HashMap<>();
@@ -27,7 +29,7 @@ final class SharedHttpClients {
                 });
             }
             return owner.createHttpClient(
-                    new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0).setName("burrow-policy-fetch"));
+                    new HttpClientOptions().setKeepAlive(false).setMaxRedirects(0).setName("burrow-policy-fetch"));
         });
     }
 
