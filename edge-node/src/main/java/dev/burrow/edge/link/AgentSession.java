@@ -41,6 +41,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     private long linkEpoch;
     private long handshakeTimer = -1;
     private final InOrder endpointChanges;
+    private final RefusalNoticeBudget refusalNotices = new RefusalNoticeBudget(System::nanoTime);
     /** Whether the agent asked for {@code edge_nodes} updates, and the list it last got (auth result or update). */
     private boolean pushesEdgeNodes;
     private java.util.List<String> sentEdgeNodes = java.util.List.of();
@@ -442,15 +443,23 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         return takesPolicyTrail;
     }
 
-    /** Tells the agent a policy refused a request to one of its endpoints, if it asked to know; any thread. */
+    /**
+     * Tells the agent a policy refused a request to one of its endpoints, if it asked to know, within the link's budget
+     * of such notices and while its write queue has room; any thread.
+     */
     public void policyRefused(ControlMessage.PolicyRefusal refusal) {
         if (!takesPolicyTrail) {
             return;
         }
         context.runOnContext(v -> {
-            if (state == State.READY && !mux.isClosed()) {
-                mux.sendControl(refusal);
+            if (state == State.READY && refusalNotices.take() && !mux.offerControl(refusal)) {
+                refusalNotices.countDropped();
             }
         });
+    }
+
+    /** Policy refusals not told to the agent (over the budget, or the link's write queue full); the link's context. */
+    long policyRefusalsDropped() {
+        return refusalNotices.dropped();
     }
 }
