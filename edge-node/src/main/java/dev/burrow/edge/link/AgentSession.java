@@ -55,7 +55,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         this.services = services;
         this.mux = mux;
         this.context = context;
-        this.endpointChanges = new InOrder(context);
+        this.endpointChanges = new InOrder(context, ProtocolLimits.MAX_PENDING_ENDPOINT_CHANGES);
         this.remoteAddress = remoteAddress;
     }
 
@@ -84,6 +84,9 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
                 onAuth(auth);
             } else if (state != State.READY) {
                 refuse(ErrorCode.NOT_AUTHENTICATED, "the first control message must be auth, got " + ControlCodec.typeName(message));
+            } else if (isEndpointChange(message) && endpointChanges.isFull()) {
+                refuse(ErrorCode.PROTOCOL_ERROR, "the agent sent more than " + ProtocolLimits.MAX_PENDING_ENDPOINT_CHANGES
+                        + " bind, unbind or update_policy messages without waiting for their results");
             } else if (message instanceof ControlMessage.Bind bind) {
                 onBind(bind);
             } else if (message instanceof ControlMessage.Unbind unbind) {
@@ -101,6 +104,11 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
             LOG.error("{}: internal error while handling a {} message", mux.name(), ControlCodec.typeName(message), e);
             mux.close(ErrorCode.INTERNAL_ERROR, "the edge failed to handle a " + ControlCodec.typeName(message) + " message");
         }
+    }
+
+    private static boolean isEndpointChange(ControlMessage message) {
+        return message instanceof ControlMessage.Bind || message instanceof ControlMessage.Unbind
+                || message instanceof ControlMessage.UpdatePolicy;
     }
 
     private void onAuth(ControlMessage.Auth auth) {
