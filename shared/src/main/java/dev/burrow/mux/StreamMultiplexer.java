@@ -199,6 +199,18 @@ public final class StreamMultiplexer {
         execute(() -> writer.write(FrameEncoder.control(message)));
     }
 
+    /**
+     * Sends a control message the peer can do without (a notice), unless the link is closed or its write queue is full:
+     * a slow peer must not make notices pile up in the heap. Call on the link's context; returns whether it was sent.
+     */
+    public boolean offerControl(ControlMessage message) {
+        if (closed || writer.congested()) {
+            return false;
+        }
+        writer.write(FrameEncoder.control(message));
+        return true;
+    }
+
     /** Measures the round trip to the peer. */
     public Future<Duration> ping() {
         Promise<Duration> promise = Promise.promise();
@@ -245,7 +257,6 @@ public final class StreamMultiplexer {
         return name;
     }
 
-    /** Renames the link in logs, for example once the session it carries is known. */
     /**
      * Whether the peer named the {@code trailers} feature when the link was set up: only then are TRAILERS frames sent
      * to it ({@link MuxStream#end(HttpTrailers)} drops the trailers otherwise, as an older peer would close the link on
@@ -259,6 +270,7 @@ public final class StreamMultiplexer {
         return peerReadsTrailers;
     }
 
+    /** Renames the link in logs, for example once the session it carries is known. */
     public void name(String newName) {
         this.name = newName;
     }

@@ -20,6 +20,11 @@ public final class ProtocolLimits {
     public static final long MAX_WINDOW = Integer.MAX_VALUE;
     /** Largest UDP datagram a DATAGRAM frame carries: the most an IPv4 UDP packet can hold (65 535 - 8 - 20). */
     public static final int MAX_DATAGRAM_SIZE = 65_507;
+    /**
+     * Endpoint changes (bind, unbind, update_policy) an agent may have sent on one link whose results it has not been
+     * sent yet; one more closes the link with {@code PROTOCOL_ERROR}, as the edge would otherwise queue them without end.
+     */
+    public static final int MAX_PENDING_ENDPOINT_CHANGES = 256;
     /** Streams one link may have open at once. */
     public static final int MAX_CONCURRENT_STREAMS = 10_000;
     /** Longest UTF-8 string in a binary-encoded structure (hostnames, header values, sentences); 0xFFFF marks null. */

@@ -1,16 +1,14 @@
 package dev.burrow.agent.cli;
 
+import dev.burrow.digest.Sha256;
 import dev.burrow.agent.Endpoint;
 import dev.burrow.agent.console.EventLog;
 import dev.burrow.agent.console.LogEvent;
 import io.vertx.core.Vertx;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -133,10 +131,6 @@ final class PolicyFileWatch {
     }
 
     private static byte[] digest(String document) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(document == null ? new byte[0] : document.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Sha256.of(document == null ? "" : document);
     }
 }

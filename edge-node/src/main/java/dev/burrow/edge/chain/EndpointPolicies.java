@@ -27,6 +27,7 @@ public final class EndpointPolicies {
 
     private final PolicySource compiler;
     private final Map<String, Compiled> byEndpoint = new ConcurrentHashMap<>();
+    private final PolicyChangeWaiters changeWaiters = new PolicyChangeWaiters();
 
     private record Compiled(String document, TrafficPolicy policy) {
     }
@@ -89,6 +90,12 @@ public final class EndpointPolicies {
         } else {
             byEndpoint.remove(record.id());
         }
+        changeWaiters.seen(record.id(), record.settings().trafficPolicy());
+    }
+
+    /** Who waits for {@link #learned} to show an endpoint's new document. */
+    public PolicyChangeWaiters changeWaiters() {
+        return changeWaiters;
     }
 
     public void forget(String endpointId) {

@@ -1,11 +1,11 @@
 package dev.burrow.edge.cluster;
 
+import dev.burrow.digest.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -22,7 +22,7 @@ public final class RelaySecret {
 
     /** Blocking: reads the CA key. */
     public static RelaySecret fromCaKey(Path caKey) throws IOException {
-        return new RelaySecret(sha256("burrow-relay-secret/1:" + Files.readString(caKey, StandardCharsets.US_ASCII).trim()));
+        return new RelaySecret(Sha256.of("burrow-relay-secret/1:" + Files.readString(caKey, StandardCharsets.US_ASCII).trim()));
     }
 
     /** The secret as sent in the relay handshake. */
@@ -43,13 +43,6 @@ public final class RelaySecret {
         return MessageDigest.isEqual(secret, given);
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
-    }
 
     @Override
     public String toString() {

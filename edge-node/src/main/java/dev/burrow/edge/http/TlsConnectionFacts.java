@@ -1,5 +1,6 @@
 package dev.burrow.edge.http;
 
+import dev.burrow.digest.Sha256;
 import dev.burrow.policy.ConnectionFacts;
 import io.vertx.core.http.HttpConnection;
 
@@ -8,15 +9,12 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -72,8 +70,8 @@ final class TlsConnectionFacts {
 
     private static String fingerprint(X509Certificate leaf) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
-        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            return Sha256.hex(leaf.getEncoded());
+        } catch (CertificateEncodingException e) {
             return "";
         }
     }

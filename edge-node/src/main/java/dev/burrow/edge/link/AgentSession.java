@@ -41,6 +41,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     private long linkEpoch;
     private long handshakeTimer = -1;
     private final InOrder endpointChanges;
+    private final RefusalNoticeBudget refusalNotices = new RefusalNoticeBudget(System::nanoTime);
     /** Whether the agent asked for {@code edge_nodes} updates, and the list it last got (auth result or update). */
     private boolean pushesEdgeNodes;
     private java.util.List<String> sentEdgeNodes = java.util.List.of();
@@ -54,7 +55,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         this.services = services;
         this.mux = mux;
         this.context = context;
-        this.endpointChanges = new InOrder(context);
+        this.endpointChanges = new InOrder(context, ProtocolLimits.MAX_PENDING_ENDPOINT_CHANGES);
         this.remoteAddress = remoteAddress;
     }
 
@@ -83,6 +84,9 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
                 onAuth(auth);
             } else if (state != State.READY) {
                 refuse(ErrorCode.NOT_AUTHENTICATED, "the first control message must be auth, got " + ControlCodec.typeName(message));
+            } else if (isEndpointChange(message) && endpointChanges.isFull()) {
+                refuse(ErrorCode.PROTOCOL_ERROR, "the agent sent more than " + ProtocolLimits.MAX_PENDING_ENDPOINT_CHANGES
+                        + " bind, unbind or update_policy messages without waiting for their results");
             } else if (message instanceof ControlMessage.Bind bind) {
                 onBind(bind);
             } else if (message instanceof ControlMessage.Unbind unbind) {
@@ -100,6 +104,11 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
             LOG.error("{}: internal error while handling a {} message", mux.name(), ControlCodec.typeName(message), e);
             mux.close(ErrorCode.INTERNAL_ERROR, "the edge failed to handle a " + ControlCodec.typeName(message) + " message");
         }
+    }
+
+    private static boolean isEndpointChange(ControlMessage message) {
+        return message instanceof ControlMessage.Bind || message instanceof ControlMessage.Unbind
+                || message instanceof ControlMessage.UpdatePolicy;
     }
 
     private void onAuth(ControlMessage.Auth auth) {
@@ -442,15 +451,23 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         return takesPolicyTrail;
     }
 
-    /** Tells the agent a policy refused a request to one of its endpoints, if it asked to know; any thread. */
+    /**
+     * Tells the agent a policy refused a request to one of its endpoints, if it asked to know, within the link's budget
+     * of such notices and while its write queue has room; any thread.
+     */
     public void policyRefused(ControlMessage.PolicyRefusal refusal) {
         if (!takesPolicyTrail) {
             return;
         }
         context.runOnContext(v -> {
-            if (state == State.READY && !mux.isClosed()) {
-                mux.sendControl(refusal);
+            if (state == State.READY && refusalNotices.take() && !mux.offerControl(refusal)) {
+                refusalNotices.countDropped();
             }
         });
+    }
+
+    /** Policy refusals not told to the agent (over the budget, or the link's write queue full); the link's context. */
+    long policyRefusalsDropped() {
+        return refusalNotices.dropped();
     }
 }

@@ -8,19 +8,19 @@ import dev.burrow.policy.PolicyException;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.ErrorCode;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.util.Objects;
 
 /**
  * Answers {@link ControlMessage.UpdatePolicy}: compiles the new document (a bad one is refused and the old policy
- * stays), changes the endpoint's registry record (every node that serves it sees the change), and answers once this
- * node's own view of the record carries the new document, so the agent's "ok" means this node applies it.
+ * stays), changes the endpoint's registry record (every node that serves it sees the change), and answers "ok" once
+ * this node has learned the changed record from the registry, so the agent's "ok" means this node applies it. Should
+ * the change not reach this node within {@link #VIEW_WAIT_MILLIS}, the answer is a refusal saying so (the registry
+ * keeps the new document; nodes apply it when they learn it, and sending the update again asks once more).
  */
 final class PolicyUpdater {
-    /** How often, and how long at most, the local view is read until it shows the change (it lags by an event). */
-    static final long VIEW_POLL_MILLIS = 5;
+    /** How long at most this node waits to learn the change before it answers that it has not. */
     static final long VIEW_WAIT_MILLIS = 2_000;
 
     private final Vertx vertx;
@@ -39,31 +39,28 @@ final class PolicyUpdater {
         return policies.checkOffLoop(document)
                 .compose(checked -> registry.changePolicy(update.endpointId(), sessionId, document))
                 .compose(changed -> seenLocally(changed, document))
-                .map(ignored -> ControlMessage.UpdatePolicyResult.accepted(update.requestId()))
+                .map(seen -> seen ? ControlMessage.UpdatePolicyResult.accepted(update.requestId())
+                        : ControlMessage.UpdatePolicyResult.refused(update.requestId(), ErrorCode.INTERNAL_ERROR,
+                        "the registry took the new traffic policy, but this edge node did not learn it within "
+                                + VIEW_WAIT_MILLIS + " ms; it applies it once it does (send the update again to be told)"))
                 .recover(error -> Future.succeededFuture(ControlMessage.UpdatePolicyResult.refused(update.requestId(),
                         error instanceof PolicyException ? ErrorCode.INVALID_TRAFFIC_POLICY
                                 : error instanceof EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR,
                         error.getMessage())));
     }
 
-    /** Completes when this node's lookup of the endpoint shows {@code document}, or after the wait bound. */
-    private Future<Void> seenLocally(Endpoint changed, String document) {
-        policies.of(changed);
-        Promise<Void> seen = Promise.promise();
-        long deadline = System.nanoTime() + VIEW_WAIT_MILLIS * 1_000_000;
-        poll(changed.id(), document, deadline, seen);
-        return seen.future();
-    }
-
-    private void poll(String endpointId, String document, long deadline, Promise<Void> seen) {
-        registry.lookupId(endpointId).onComplete(ar -> {
-            boolean current = ar.succeeded() && ar.result() != null
-                    && Objects.equals(ar.result().settings().trafficPolicy(), document);
-            if (current || deadline - System.nanoTime() <= 0) {
-                seen.tryComplete();
-            } else {
-                vertx.setTimer(VIEW_POLL_MILLIS, id -> poll(endpointId, document, deadline, seen));
+    /**
+     * Completes with true when this node learns the record carrying {@code document}, or its view already shows it
+     * (the change event may have come before this wait began); with false after the wait bound.
+     */
+    private Future<Boolean> seenLocally(Endpoint changed, String document) {
+        Future<Boolean> learned = policies.changeWaiters().await(vertx, changed.id(), document, VIEW_WAIT_MILLIS);
+        registry.lookupId(changed.id()).onSuccess(current -> {
+            if (current != null && Objects.equals(current.settings().trafficPolicy(), document)) {
+                policies.of(current);
+                policies.changeWaiters().seen(changed.id(), document);
             }
         });
+        return learned;
     }
 }

@@ -1,8 +1,7 @@
 package dev.burrow.edge.pki;
 
-import java.nio.charset.StandardCharsets;
+import dev.burrow.digest.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +14,7 @@ public final class TokenVerifier {
     private final List<byte[]> acceptedDigests;
 
     public TokenVerifier(List<String> acceptedTokens) {
-        this.acceptedDigests = acceptedTokens.stream().map(TokenVerifier::sha256).toList();
+        this.acceptedDigests = acceptedTokens.stream().map(Sha256::of).toList();
     }
 
     /**
@@ -26,7 +25,7 @@ public final class TokenVerifier {
         if (candidate == null) {
             return Optional.empty();
         }
-        byte[] digest = sha256(candidate);
+        byte[] digest = Sha256.of(candidate);
         boolean accepted = false;
         for (byte[] expected : acceptedDigests) {
             accepted |= MessageDigest.isEqual(expected, digest);
@@ -36,14 +35,6 @@ public final class TokenVerifier {
 
     /** A non-secret fingerprint of a token: the first 16 hex digits of SHA-256("burrow-owner:" + token). */
     public static String ownerKey(String token) {
-        return "owner-" + HexFormat.of().formatHex(sha256("burrow-owner:" + token), 0, 8);
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
+        return "owner-" + HexFormat.of().formatHex(Sha256.of("burrow-owner:" + token), 0, 8);
     }
 }

@@ -1,17 +1,16 @@
 package dev.burrow.edge.tls;
 
+import dev.burrow.digest.Sha256;
 import dev.burrow.edge.pki.DevPki;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -91,8 +90,7 @@ public final class CertificateFiles {
 
     private static String alias(X509Certificate leaf) throws IOException {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded());
-            return "cert-" + HexFormat.of().formatHex(digest, 0, 12);
+            return "cert-" + Sha256.hex(leaf.getEncoded()).substring(0, 24);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot fingerprint the certificate: " + e.getMessage(), e);
         }

@@ -1,7 +1,6 @@
 package dev.burrow.agent.forward;
 
 import dev.burrow.protocol.HttpTrailers;
-import java.util.function.Supplier;
 
 import dev.burrow.agent.TunnelConnection;
 import io.vertx.core.Future;

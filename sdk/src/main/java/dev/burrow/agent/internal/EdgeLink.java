@@ -204,13 +204,13 @@ final class EdgeLink {
         return edgeNodes != null ? edgeNodes : auth().edgeNodes();
     }
 
-    /** Called (on the link's event loop) each time the edge sends a new list of the other nodes. */
     /** Where the edge's {@link ControlMessage.PolicyRefusal}s go; returns this link. */
     EdgeLink policyRefusalHandler(BiConsumer<EdgeLink, ControlMessage.PolicyRefusal> handler) {
         this.policyRefusalHandler = handler;
         return this;
     }
 
+    /** Called (on the link's event loop) each time the edge sends a new list of the other nodes. */
     void edgeNodesHandler(java.util.function.Consumer<EdgeLink> handler) {
         this.edgeNodesHandler = handler;
     }

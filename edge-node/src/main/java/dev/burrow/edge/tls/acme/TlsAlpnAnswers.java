@@ -1,6 +1,10 @@
 package dev.burrow.edge.tls.acme;
 
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.IMap;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
@@ -25,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * The TLS-ALPN-01 answers of the orders in flight, by name, in a cluster map (the CA may reach any node's HTTPS port),
  * and the TLS context each node answers with: a self-signed certificate for the name carrying the
  * {@code acmeIdentifier} extension, offered only under ALPN {@code acme-tls/1} (RFC 8737). Contexts are made on a
- * worker and kept while their answer is the published one.
+ * worker and kept while their answer is the published one: every node forgets its context for a name when the
+ * cluster map's entry goes (withdrawn by the node whose order ended, or expired), so at most a few are kept.
  */
 public final class TlsAlpnAnswers {
     public static final String MAP = "burrow-acme-tls-alpn";
@@ -42,6 +47,31 @@ public final class TlsAlpnAnswers {
     public TlsAlpnAnswers(Vertx vertx, HazelcastInstance hazelcast) {
         this.vertx = vertx;
         this.answers = hazelcast.getMap(MAP);
+        answers.addEntryListener(new AnswerGone(contexts), false);
+    }
+
+    /** Forgets a node's context when the published answer leaves the map; runs on a Hazelcast event thread. */
+    private record AnswerGone(Map<String, Context> contexts) implements EntryRemovedListener<String, String>,
+            EntryExpiredListener<String, String>, EntryEvictedListener<String, String> {
+        @Override
+        public void entryRemoved(EntryEvent<String, String> event) {
+            contexts.remove(event.getKey());
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<String, String> event) {
+            contexts.remove(event.getKey());
+        }
+
+        @Override
+        public void entryEvicted(EntryEvent<String, String> event) {
+            contexts.remove(event.getKey());
+        }
+    }
+
+    /** Challenge contexts this node keeps (a gauge). */
+    int cachedContexts() {
+        return contexts.size();
     }
 
     /** Blocking (a cluster write): call it from a worker. */

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Tokens whose signature was verified recently, by their exact text: a client sends the same bearer token on request
- * after request, and a public-key check costs 60 µs (RSA-2048) to 2 ms (ES256, Ed25519) of CPU with the JDK, so a
- * repeated token skips it. Only the signature is remembered, never the claims (expiry, issuer, audience are checked
+ * Tokens whose signature was verified recently (or, in a second instance, failed to verify with every key), by their
+ * exact text: a client sends the same bearer token on request after request, and a public-key check costs 60 µs
+ * (RSA-2048) to 2 ms (ES256, Ed25519) of CPU with the JDK, so a repeated token skips it. Only the signature is remembered, never the claims (expiry, issuer, audience are checked
  * on every request); an entry lives at most {@link #MAX_AGE_NANOS} (the JWKS refresh period), so a key withdrawn from
  * the set stops counting within that time. At most {@link #CAPACITY} tokens, least recently used dropped first.
  */

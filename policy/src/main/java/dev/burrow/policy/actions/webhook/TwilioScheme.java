@@ -1,11 +1,10 @@
 package dev.burrow.policy.actions.webhook;
 
+import dev.burrow.digest.Sha256;
 import dev.burrow.policy.PolicyRequest;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -92,11 +91,6 @@ final class TwilioScheme implements WebhookScheme {
                 declared = pair.substring("bodySHA256=".length());
             }
         }
-        try {
-            String actual = Signatures.hex(MessageDigest.getInstance("SHA-256").digest(body));
-            return declared != null && Signatures.same(declared.toLowerCase(), actual);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
+        return declared != null && Signatures.same(declared.toLowerCase(), Sha256.hex(body));
     }
 }
