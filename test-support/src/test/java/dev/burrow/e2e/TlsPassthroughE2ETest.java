@@ -136,6 +136,12 @@ class TlsPassthroughE2ETest {
                     new String(answer, java.nio.charset.StandardCharsets.US_ASCII),
                     "the upstream saw the visitor's end of input and its last line, written after it, came back");
         }
+        // socat ends its side with close_notify at its stdin's end, and fails (OpenSSL 3) on an answer ended without one
+        ClientRun socat = ClientRun.run(List.of("sh", "-c", "printf 'ping\\n' | timeout -s KILL 8 " + Tools.require("socat") + " -t 3 - OPENSSL:127.0.0.1:"
+                + edge.httpsPort() + ",snihost=term.localhost,cafile=" + agentPki.caCert() + ",commonname=term.localhost"),
+                Duration.ofSeconds(20));
+        assertEquals(0, socat.exitCode(), socat.describe());
+        assertEquals("ping\nBYE 5\n", socat.stdout(), socat.describe());
     }
 
     /** A handshaken TLS client of {@code term.localhost} that trusts only the agent's CA. */

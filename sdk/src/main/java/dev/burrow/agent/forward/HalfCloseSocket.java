@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
@@ -81,7 +82,8 @@ public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Bu
     }
 
     private void onEvent(Object event) {
-        if (event instanceof ChannelInputShutdownEvent) {
+        // On TLS the peer's close_notify ends its input as its FIN does: nothing may follow it (a client may send no FIN).
+        if (event instanceof ChannelInputShutdownEvent || event instanceof SslCloseCompletionEvent) {
             inputEnded = true;
             drain();
         } else {
