@@ -9,6 +9,7 @@ module dev.burrow.sdk {
     requires transitive dev.burrow.shared;
     requires io.netty.buffer;
     requires io.netty.common;
+    requires io.netty.handler;
     requires io.netty.transport;
     requires org.slf4j;
 }

@@ -114,6 +114,16 @@ class MutualTlsE2ETest {
                 "the upstream saw none of them");
     }
 
+    /** The CAs are held under the SNI name, which is the endpoint's only because a wildcard name cannot be bound. */
+    @Test
+    void aWildcardNameWithMutualTlsIsRefusedAtBind() {
+        try (AgentProcess wildcard = AgentProcess.http(edge, upstream.httpAddress()).name("agent-mtls-wildcard")
+                .url("https://*.localhost").arg("--mutual-tls-cas", pki.resolve("trusted.crt").toString()).shortLived().launch()) {
+            assertEquals(1, wildcard.awaitExit(Duration.ofSeconds(30)), wildcard.process().tail(20));
+            assertTrue(String.join("\n", wildcard.errorLines()).contains("is not a valid DNS name"), wildcard.process().tail(20));
+        }
+    }
+
     @Test
     void anotherNameOnTheSamePortNeedsNoCertificate() {
         ClientRun run = curlHttps("open.localhost", "/echo?open");

@@ -126,7 +126,7 @@ public final class HttpsFrontDoor {
         if (special != null && special.protocol() == EndpointProtocol.TLS) {
             pipes.relay(socket, context, Future.succeededFuture(special), "TLS endpoint " + serverName);
         } else if (special != null) {
-            if (!mutualTls.remember(special.hostname(), special.settings().mutualTlsCas())) {
+            if (!mutualTls.remember(serverName, special.settings().mutualTlsCas())) {
                 LOG.warn("https: closing a connection for {}: its mutual TLS certificate authorities cannot be used", serverName);
                 socket.close();
                 return;

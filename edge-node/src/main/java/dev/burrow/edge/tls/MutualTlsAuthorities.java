@@ -1,5 +1,7 @@
 package dev.burrow.edge.tls;
 
+import dev.burrow.edge.registry.Hostnames;
+
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import java.io.ByteArrayInputStream;
@@ -13,9 +15,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The CAs each mutual-TLS hostname trusts for client certificates, held in memory so that the handshake reads no
- * registry: the front door {@link #remember}s an endpoint's CAs when it routes a connection for its name, before that
- * connection's handshake starts. A PEM bundle is parsed once and shared by every name that gives the same text.
+ * The CAs each mutual-TLS name trusts for client certificates, held in memory so that the handshake reads no registry:
+ * the front door {@link #remember}s an endpoint's CAs when it routes a connection for its name, before that
+ * connection's handshake starts. Every method keys by the name the client sent in its SNI, normalized here, which is
+ * the name the front door looked the endpoint up by (an endpoint's name is exact: a wildcard cannot be bound), so that
+ * what is remembered, looked up and forgotten is one key. A name's PEM is parsed when it is first remembered and again
+ * only when its text changes; two names with the same text each hold their own parsed copy.
  */
 public final class MutualTlsAuthorities {
     /** Names held at most; a name beyond it replaces nothing and its handshakes fail (logged by the front door). */
@@ -24,33 +29,41 @@ public final class MutualTlsAuthorities {
     private record Trusted(String pem, X509TrustManager trustManager) {
     }
 
-    private final Map<String, Trusted> byHostname = new ConcurrentHashMap<>();
+    private final Map<String, Trusted> byServerName = new ConcurrentHashMap<>();
 
-    /** Parses (or reuses) {@code pem} as the CAs of {@code hostname}; false when the PEM holds no usable certificate. */
-    public boolean remember(String hostname, String pem) {
-        Trusted known = byHostname.get(hostname);
+    /** Parses (or reuses) {@code pem} as the CAs of {@code serverName}; false when the PEM holds no usable certificate. */
+    public boolean remember(String serverName, String pem) {
+        String key = Hostnames.normalize(serverName);
+        if (key == null) {
+            return false;
+        }
+        Trusted known = byServerName.get(key);
         if (known != null && known.pem().equals(pem)) {
             return true;
         }
-        if (known == null && byHostname.size() >= MAX_NAMES) {
+        if (known == null && byServerName.size() >= MAX_NAMES) {
             return false;
         }
         X509TrustManager parsed = trustManagerOf(pem);
         if (parsed == null) {
             return false;
         }
-        byHostname.put(hostname, new Trusted(pem, parsed));
+        byServerName.put(key, new Trusted(pem, parsed));
         return true;
     }
 
     /** Forgets a name that no longer asks for client certificates. */
-    public void forget(String hostname) {
-        byHostname.remove(hostname);
+    public void forget(String serverName) {
+        String key = Hostnames.normalize(serverName);
+        if (key != null) {
+            byServerName.remove(key);
+        }
     }
 
     /** The PKIX trust manager of the name's CAs (checks signature, validity dates, CA constraints); null: none. */
-    X509TrustManager trustManagerFor(String hostname) {
-        Trusted trusted = hostname == null ? null : byHostname.get(hostname);
+    X509TrustManager trustManagerFor(String serverName) {
+        String key = Hostnames.normalize(serverName);
+        Trusted trusted = key == null ? null : byServerName.get(key);
         return trusted == null ? null : trusted.trustManager();
     }
 

@@ -24,7 +24,7 @@ final class SniTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        String serverName = dev.burrow.edge.registry.Hostnames.normalize(SniKeyManager.serverName(engine));
+        String serverName = SniKeyManager.serverName(engine);
         X509TrustManager trusted = authorities.trustManagerFor(serverName);
         if (trusted == null) {
             throw new CertificateException("no client certificate authorities for " + serverName);

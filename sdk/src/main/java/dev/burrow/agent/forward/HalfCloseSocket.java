@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -22,7 +24,8 @@ import java.util.ArrayDeque;
  * A TCP socket with half-close, which Vert.x's {@link NetSocket} lacks (its {@code end()} closes both ways and
  * a peer's FIN closes the socket). Reading: the peer's FIN becomes {@link #endHandler} after every byte before it;
  * the socket stays open for writing. Writing: {@link #end()} sends FIN once the bytes written so far are on the
- * wire ({@code shutdownOutput}); the socket closes when both directions have ended.
+ * wire ({@code shutdownOutput}), after a TLS close_notify on a TLS socket; the socket closes when both directions
+ * have ended.
  *
  * <p>How: {@code ALLOW_HALF_CLOSURE} on the Netty channel, raw messages taken through
  * {@link NetSocketInternal#messageHandler} into a small queue here (so the FIN event cannot overtake bytes still
@@ -79,7 +82,8 @@ public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Bu
     }
 
     private void onEvent(Object event) {
-        if (event instanceof ChannelInputShutdownEvent) {
+        // On TLS the peer's close_notify ends its input as its FIN does: nothing may follow it (a client may send no FIN).
+        if (event instanceof ChannelInputShutdownEvent || event instanceof SslCloseCompletionEvent) {
             inputEnded = true;
             drain();
         } else {
@@ -182,7 +186,7 @@ public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Bu
         return written;
     }
 
-    /** Half-closes: sends FIN after the bytes already written; reading goes on. */
+    /** Half-closes: sends FIN (after close_notify on TLS) after the bytes already written; reading goes on. */
     @Override
     public Future<Void> end() {
         Promise<Void> done = Promise.promise();
@@ -195,11 +199,11 @@ public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Bu
             outputEnded = true;
             pending.onComplete(ar -> onLoop(() -> {
                 if (channel.isOpen() && channel instanceof DuplexChannel duplex) {
-                    duplex.shutdownOutput().addListener(f -> onLoop(() -> {
+                    closeNotify().addListener(notified -> duplex.shutdownOutput().addListener(f -> onLoop(() -> {
                         outputShut = true;
                         closeIfBothEnded();
                         done.complete();
-                    }));
+                    })));
                 } else {
                     outputShut = true;
                     closeIfBothEnded();
@@ -208,6 +212,15 @@ public final class HalfCloseSocket implements ReadStream<Buffer>, WriteStream<Bu
             }));
         });
         return done.future();
+    }
+
+    /**
+     * On a TLS socket, the close_notify that ends this direction of the TLS session (so that the peer reads a clean
+     * end, not a truncation); on a plain one, nothing to send.
+     */
+    private io.netty.channel.ChannelFuture closeNotify() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return tls == null ? channel.newSucceededFuture() : tls.closeOutbound();
     }
 
     private void closeIfBothEnded() {

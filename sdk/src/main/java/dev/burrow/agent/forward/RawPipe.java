@@ -40,6 +40,34 @@ final class RawPipe {
         join(connection, socket, socket::close, fromUpstream, upstreamAddress);
     }
 
+    /**
+     * Two sockets of this process (a visitor's whose TLS ended here, and its upstream's): bytes piped both ways, each
+     * side's end of input passed on as a half-close of the other; a failure on either side closes both.
+     */
+    static void splice(HalfCloseSocket visitor, HalfCloseSocket upstream, String upstreamAddress) {
+        Runnable closeBoth = () -> {
+            visitor.close();
+            upstream.close();
+        };
+        visitor.pipe().endOnFailure(false).to(upstream).onFailure(failure -> {
+            LOG.debug("visitor-to-upstream {} pipe failed: {}", upstreamAddress, failure.toString());
+            closeBoth.run();
+        });
+        upstream.pipe().endOnFailure(false).to(visitor).onFailure(failure -> {
+            LOG.debug("upstream {}-to-visitor pipe failed: {}", upstreamAddress, failure.toString());
+            closeBoth.run();
+        });
+        visitor.closed().onComplete(v -> closeAfterAbort(visitor, upstream));
+        upstream.closed().onComplete(v -> closeAfterAbort(upstream, visitor));
+    }
+
+    /** A side closed before it sent its FIN was reset or aborted: nothing more can reach it, so the other closes too. */
+    private static void closeAfterAbort(HalfCloseSocket closed, HalfCloseSocket other) {
+        if (!closed.outputShutdown()) {
+            other.close();
+        }
+    }
+
     private static void join(TunnelConnection connection, WriteStream<Buffer> socketOut, Runnable closeSocket,
                              Future<Void> fromUpstream, String upstreamAddress) {
         connection.pipe().endOnFailure(false).to(socketOut).onFailure(failure -> {

@@ -2,6 +2,7 @@ package dev.burrow.agent.forward;
 
 import dev.burrow.agent.TunnelConnection;
 import dev.burrow.agent.internal.HostPort;
+import dev.burrow.net.TcpKeepAlive;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
@@ -57,9 +58,12 @@ public final class TlsTerminatingForwarder implements ConnectionForwarder {
         });
     }
 
-    /** A visitor's connection after its handshake: piped, plaintext, to the upstream. */
-    private void onDecrypted(NetSocket visitor) {
-        visitor.pause();
+    /**
+     * A visitor's connection after its handshake: piped, plaintext, to the upstream, each side's end of input passed on
+     * as a half-close of the other (a visitor that shuts its writing side after a request still gets the answer).
+     */
+    private void onDecrypted(NetSocket socket) {
+        HalfCloseSocket visitor = HalfCloseSocket.wrap(socket).pause();
         visitor.exceptionHandler(error -> LOG.debug("tls termination for {}: {}", upstream, error.toString()));
         upstreamClient.connect(upstream.port(), upstream.host()).onComplete(ar -> {
             if (ar.failed()) {
@@ -67,18 +71,15 @@ public final class TlsTerminatingForwarder implements ConnectionForwarder {
                 visitor.close();
                 return;
             }
-            NetSocket plain = ar.result();
-            visitor.closeHandler(v -> plain.close());
-            plain.closeHandler(v -> visitor.close());
-            visitor.pipeTo(plain);
-            plain.pipeTo(visitor);
+            TcpKeepAlive.enable(ar.result());
+            RawPipe.splice(visitor, HalfCloseSocket.wrap(ar.result()), upstream.toString());
         });
     }
 
+    /** Closes the TLS server, the upstream client and the hop to the TLS server, even one made after this call. */
     @Override
     public Future<Void> close() {
-        TcpForwarder inner = toTerminator;
-        return Future.join(terminator.close(), upstreamClient.close(), inner == null ? Future.succeededFuture() : inner.close())
-                .mapEmpty();
+        Future<Void> hop = listening.transform(ar -> ar.succeeded() ? toTerminator.close() : Future.succeededFuture());
+        return Future.join(terminator.close(), upstreamClient.close(), hop).mapEmpty();
     }
 }
