@@ -1,7 +1,13 @@
 package dev.burrow.edge;
 
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import dev.burrow.edge.admin.AdminApi;
+import dev.burrow.edge.admin.AdminAuth;
+import dev.burrow.edge.chain.Chains;
+import dev.burrow.edge.chain.EdgeChains;
+import dev.burrow.edge.chain.PolicySource;
+import dev.burrow.edge.chain.PublicConnection;
 import dev.burrow.edge.cluster.ClusterNode;
 import dev.burrow.edge.cluster.ClusterRateLimitCounters;
 import dev.burrow.edge.cluster.ClusterRouter;
@@ -12,58 +18,58 @@ import dev.burrow.edge.cluster.RelayPool;
 import dev.burrow.edge.cluster.RelaySecret;
 import dev.burrow.edge.cluster.RelayServer;
 import dev.burrow.edge.cluster.SessionDirectory;
-import dev.burrow.edge.chain.Chains;
-import dev.burrow.edge.chain.EdgeChains;
-import dev.burrow.edge.chain.EndpointPolicies;
-import dev.burrow.edge.chain.PolicySource;
 import dev.burrow.edge.config.EdgeConfig;
-import dev.burrow.policy.AccessLogSink;
-import dev.burrow.policy.PolicyCompiler;
-import dev.burrow.policy.PolicyEnvironment;
+import dev.burrow.edge.config.HostPort;
+import dev.burrow.edge.config.PortRange;
 import dev.burrow.edge.config.TenancySettings;
-import dev.burrow.edge.admin.AdminApi;
-import dev.burrow.edge.admin.AdminAuth;
-import dev.burrow.edge.pki.AdminToken;
-import dev.burrow.edge.store.Database;
-import dev.burrow.edge.tenancy.BindPolicy;
-import dev.burrow.edge.tenancy.DomainVerifier;
-import dev.burrow.edge.tenancy.RemoteChanges;
-import dev.burrow.edge.tenancy.RequestRateLimiter;
-import dev.burrow.edge.tenancy.ReservedNames;
-import dev.burrow.edge.tenancy.TenantAuthenticator;
-import dev.burrow.edge.tenancy.TenantSessions;
-import dev.burrow.edge.tenancy.TenantStore;
-import dev.burrow.edge.ops.OpsServer;
-import dev.burrow.edge.registry.EndpointRecord;
-import dev.burrow.edge.registry.HazelcastEndpointRegistry;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import dev.burrow.edge.config.UdpSettings;
 import dev.burrow.edge.http.PublicHttpServer;
 import dev.burrow.edge.link.AgentLinkServer;
+import dev.burrow.edge.link.AgentPolicyRefusals;
+import dev.burrow.edge.link.AuthFailureLimiter;
 import dev.burrow.edge.link.EndpointBinder;
 import dev.burrow.edge.link.SessionServices;
 import dev.burrow.edge.link.SessionTable;
+import dev.burrow.edge.ops.OpsServer;
+import dev.burrow.edge.pki.AdminToken;
 import dev.burrow.edge.pki.TokenVerifier;
+import dev.burrow.edge.region.NodeRegions;
+import dev.burrow.edge.region.PublishedPort;
+import dev.burrow.edge.region.Regions;
+import dev.burrow.edge.region.SingleRegion;
 import dev.burrow.edge.registry.Endpoint;
-import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.edge.registry.EndpointRecord;
+import dev.burrow.edge.registry.HazelcastEndpointRegistry;
+import dev.burrow.edge.store.Database;
+import dev.burrow.edge.store.StoreProbe;
 import dev.burrow.edge.tcp.TcpEndpoints;
+import dev.burrow.edge.tenancy.BindPolicy;
+import dev.burrow.edge.tenancy.DomainVerifier;
+import dev.burrow.edge.tenancy.Principal;
+import dev.burrow.edge.tenancy.ReservedNames;
+import dev.burrow.edge.tenancy.TenantAuthenticator;
+import dev.burrow.edge.tenancy.TenantStore;
+import dev.burrow.edge.tls.PublicCertificates;
+import dev.burrow.edge.tls.PublicHttps;
+import dev.burrow.edge.tls.acme.AcmeService;
+import dev.burrow.edge.udp.UdpEndpoints;
+import dev.burrow.policy.AccessLogSink;
+import dev.burrow.policy.PolicyCompiler;
+import dev.burrow.policy.PolicyEnvironment;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A running edge node: public HTTP listener, agent link listener, TCP endpoint listeners, relay listener, ops port,
@@ -79,122 +85,104 @@ public final class EdgeNode {
     private final EdgeConfig config;
     private final DataDirectory dataDirectory;
     private final HazelcastInstance hazelcast;
-    private final PrometheusMeterRegistry metrics;
-    private final String localMember;
-    private final String nodeId;
-    private final HazelcastEndpointRegistry registry;
-    private final SessionTable sessions;
-    private final TcpEndpoints tcpEndpoints;
-    private final dev.burrow.edge.udp.UdpEndpoints udpEndpoints;
-    private final PublicListeners listeners;
-    private final dev.burrow.edge.tls.acme.AcmeService acme;
-    private final AgentLinkServer linkServer;
-    private final RelayPool relayPool;
-    private final RelayServer relayServer;
-    private final ClusterRouter router;
-    private final dev.burrow.edge.region.Regions regions;
-    private final EndpointMirror mirror;
-    private final ClusterNode clusterNode;
-    private final OpsServer opsServer;
     private final Database database;
     private final String adminToken;
     private final boolean adminTokenCreated;
-    private final TenantStore tenantStore;
-    private final ReservedNames reservedNames;
-    private final TenantSessions tenantSessions;
-    /** Other regions' tenancy writes, read from the shared database; null when no regions share one. */
-    private final RemoteChanges remoteChanges;
-    private final RequestRateLimiter rateLimiter;
-    /** Every endpoint's compiled traffic policy, compiled when this node learns the endpoint. */
-    private final EndpointPolicies policies;
-    /** The operators' policies and the layers that run them before each endpoint's own. */
-    private final NodePolicies trafficPolicies;
-    private final dev.burrow.edge.store.StoreProbe storeProbe;
-    private volatile boolean listening;
-    private volatile boolean draining;
+    private final String localMember;
+    private final String nodeId;
+    private final HazelcastEndpointRegistry registry;
+    private final EndpointMirror mirror;
+    private final SessionTable sessions;
+    private final RelayPool relayPool;
+    private final ClusterNode clusterNode;
+    private final NodeTenancy tenancy;
+    private final NodePolicies policies;
+    private final NodeRegions regions;
+    private final PublicListeners listeners;
+    private final RegistryFollower follower;
+    private final AcmeService acme;
+    private final AgentLinkServer linkServer;
+    private final RelayServer relayServer;
+    private final StoreProbe storeProbe;
+    private final NodeReadiness readiness;
+    private final OpsServer opsServer;
+    private final NodeDrain drain;
     private volatile int httpPort;
-    /** Whether every relay link was up at least once since the node started (see {@link #startupRelayProblem}). */
-    private volatile boolean relaysUpOnce;
     private volatile int tunnelPort;
     private volatile int relayPort;
     private volatile int opsPort;
-    private UUID registryListener;
     private Future<Void> closing;
 
-    private EdgeNode(Vertx vertx, boolean ownsVertx, EdgeConfig config, DataDirectory dataDirectory,
-                     HazelcastInstance hazelcast, RelaySecret secret, PrometheusMeterRegistry metrics, NodeResources prepared) {
-        this.database = prepared.database();
-        this.adminToken = prepared.adminToken();
-        this.adminTokenCreated = prepared.adminTokenCreated();
+    private EdgeNode(Vertx vertx, boolean ownsVertx, EdgeConfig config, NodeResources prepared, PrometheusMeterRegistry metrics) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.config = config;
-        this.dataDirectory = dataDirectory;
-        this.hazelcast = hazelcast;
-        this.metrics = metrics;
+        this.dataDirectory = prepared.dataDirectory();
+        this.hazelcast = prepared.hazelcast();
+        this.database = prepared.database();
+        this.adminToken = prepared.adminToken();
+        this.adminTokenCreated = prepared.adminTokenCreated();
         this.localMember = ClusterNode.localMember(hazelcast);
         this.nodeId = config.cluster().nodeId() != null ? config.cluster().nodeId() : "node-" + localMember.substring(0, 8);
+        RelaySecret secret = prepared.secret();
+
+        // The registry, the agent sessions and the cluster: where each endpoint is served, and how to reach it.
         this.registry = new HazelcastEndpointRegistry(vertx, hazelcast, localMember, nodeId);
         this.sessions = new SessionTable(vertx, registry, config.offlineGrace(), this::closeRemovedEndpoints,
                 new SessionDirectory(hazelcast));
         this.relayPool = new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval());
-        this.mirror = new EndpointMirror(this::openTcpListener, this::closePortListener);
-        this.router = new ClusterRouter(sessions, mirror, relayPool, localMember);
-        this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
-        this.trafficPolicies = new NodePolicies(vertx, hazelcast, prepared.policySource() != null ? prepared.policySource()
+        this.mirror = new EndpointMirror(this::openPortListener, this::closePortListener);
+        ClusterRouter router = new ClusterRouter(sessions, mirror, relayPool, localMember);
+        this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
+        this.tenancy = new NodeTenancy(vertx, hazelcast, localMember, nodeId, config.domain(), prepared);
+        ReservedNames reservedNames = tenancy.reservedNames();
+        // Who holds a name in this region: a reservation or a verified custom domain (a pending one holds nothing).
+        Function<String, Future<String>> heldBy = host -> reservedNames.ownerOf(host)
+                .map(owner -> owner == null || !owner.verified() ? null : owner.tenantId());
+
+        // The module chains (docs/architecture.md: where to add a module) and the policies they run.
+        this.policies = new NodePolicies(vertx, hazelcast, prepared.policySource() != null ? prepared.policySource()
                 : new PolicyCompiler(PolicyEnvironment.of(vertx, new ClusterRateLimitCounters(vertx, hazelcast),
                         AccessLogSink.logger()))::compile, metrics);
-        this.policies = trafficPolicies.endpoints();
-        trafficPolicies.notices(new dev.burrow.edge.link.AgentPolicyRefusals(sessions));
-        Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, trafficPolicies.layers());
-        this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
+        policies.notices(new AgentPolicyRefusals(sessions));
+        Chains chains = EdgeChains.standard(config.proxyProtocol(), tenancy.rateLimiter(), policies.layers());
+
+        // The public listeners, each handing connections and exchanges to the chains and the router.
+        TcpEndpoints tcp = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
                 .pipeIdleTimeout(config.timeouts().pipeIdle()).tcpKeepAlive(config.httpLimits().tcpKeepAlive());
         // A UDP visitor never sends a PROXY header: it is its own client, once per visitor address.
-        this.udpEndpoints = new dev.burrow.edge.udp.UdpEndpoints(vertx, config.bindAddress(), prepared.udp(), router, nodeId)
+        UdpEndpoints udp = new UdpEndpoints(vertx, config.bindAddress(), prepared.udp(), router, nodeId)
                 .visitorCheck((endpoint, visitor) -> chains.onConnect(
-                        new dev.burrow.edge.chain.PublicConnection(visitor, visitor, endpoint.port(), false), endpoint));
-        this.clusterNode = new ClusterNode(vertx, hazelcast, registry, relayPool, config.offlineGrace(), this::peersChanged);
-        List<String> tokens = new ArrayList<>(config.authtokens());
-        tokens.add(dataDirectory.devAuthtoken());
-        this.tenantStore = new TenantStore(vertx, hazelcast);
-        this.reservedNames = new ReservedNames(vertx, hazelcast, tenantStore, config.domain());
-        this.tenantSessions = new TenantSessions(vertx, hazelcast, localMember, nodeId);
-        BindPolicy policy = new BindPolicy(reservedNames, registry::countOwnedBy, config.domain());
-        // Who holds a name in this region: a reservation or a verified custom domain (a pending one holds nothing).
-        java.util.function.Function<String, Future<String>> heldBy = host -> reservedNames.ownerOf(host)
-                .map(owner -> owner == null || !owner.verified() ? null : owner.tenantId());
-        this.regions = !config.cluster().regional() ? null : new dev.burrow.edge.region.Regions(vertx, config.cluster(),
-                new RelayPool(vertx, dataDirectory.pki().caCert(), secret, nodeId, config.heartbeatInterval()), nodeId,
-                registry, router, heldBy, config.domain(), database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(), chains,
-                () -> new dev.burrow.edge.config.HostPort(config.cluster().advertiseAddress(), relayPort),
-                () -> publishedTcpPorts(mirror), reservedNames::portOwner)
-                .publicTcpSockets(config.httpLimits().tcpKeepAlive(), config.timeouts().pipeIdle());
-        this.remoteChanges = prepared.changeLog() == null ? null
-                : new RemoteChanges(vertx, hazelcast, prepared.changeLog(), prepared.changesFrom(), tenantSessions);
-        EndpointBinder binder = new EndpointBinder(registry, regions == null ? tcpEndpoints : regions.localFirst(tcpEndpoints),
-                config.domain(), config.tcpPorts(), () -> httpPort, policy).httpsPort(this::httpsPort)
-                .beforeAnswer(endpoint -> prepared.certificates().ensureFor(vertx, endpoint.hostname()));
-        if (regions != null) {
-            binder.otherRegions(regions::tenantServingElsewhere);
-        }
-        binder.udp(prepared.udp().ports(), udpEndpoints);
-        binder.policies(policies);
-        SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenantStore),
-                sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenantSessions,
-                dev.burrow.edge.link.AuthFailureLimiter.defaults(), () -> draining);
-        dev.burrow.edge.registry.EndpointRegistry publicRegistry = regions == null ? registry : regions.publicRegistry();
-        dev.burrow.edge.link.AgentLinks publicLinks = regions == null ? router : regions.publicLinks();
-        PublicHttpServer httpServer = new PublicHttpServer(vertx, publicRegistry, publicLinks, config.bindAddress(), config.httpPort(),
-                config.proxyProtocol(), config.httpLimits())
+                        new PublicConnection(visitor, visitor, endpoint.port(), false), endpoint));
+        this.regions = regions(vertx, config, prepared, router, heldBy, chains);
+        PublicHttpServer http = new PublicHttpServer(vertx, regions.publicRegistry(), regions.publicLinks(), config.bindAddress(),
+                config.httpPort(), config.proxyProtocol(), config.httpLimits())
                 .chains(chains)
                 .timeouts(config.timeouts())
                 .redirectsTo(this::httpsPort);
-        dev.burrow.edge.tls.PublicHttps https = new dev.burrow.edge.tls.PublicHttps(vertx, prepared.certificates(), publicRegistry,
-                publicLinks, tcpEndpoints, config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
-                EdgeChains.standard(dev.burrow.edge.tls.PublicHttps.LOOPBACK_HOP, rateLimiter, trafficPolicies.layers()), config.timeouts());
-        this.acme = dev.burrow.edge.tls.acme.AcmeService.of(vertx, config.https().acme(), database.dataSource(), hazelcast,
-                publicRegistry, heldBy, metrics).wire(httpServer, https);
-        this.listeners = new PublicListeners(httpServer, https, tcpEndpoints, udpEndpoints, regions);
+        PublicHttps https = new PublicHttps(vertx, prepared.certificates(), regions.publicRegistry(), regions.publicLinks(), tcp,
+                config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
+                EdgeChains.standard(PublicHttps.LOOPBACK_HOP, tenancy.rateLimiter(), policies.layers()), config.timeouts());
+        this.acme = AcmeService.of(vertx, config.https().acme(), database.dataSource(), hazelcast, regions.publicRegistry(),
+                heldBy, metrics).wire(http, https);
+        this.listeners = new PublicListeners(http, https, tcp, udp, regions);
+        this.follower = new RegistryFollower(vertx, registry, mirror, policies, listeners);
+
+        // The agent links: sessions, binds, and the relay from other nodes.
+        EndpointBinder binder = new EndpointBinder(registry, regions.localFirst(tcp), config.domain(), config.tcpPorts(),
+                () -> httpPort, new BindPolicy(reservedNames, registry::countOwnedBy, config.domain()))
+                .httpsPort(this::httpsPort)
+                .beforeAnswer(endpoint -> prepared.certificates().ensureFor(vertx, endpoint.hostname()));
+        binder.otherRegions(regions::tenantServingElsewhere);
+        binder.udp(prepared.udp().ports(), udp);
+        binder.policies(policies.endpoints());
+        List<String> tokens = new ArrayList<>(config.authtokens());
+        tokens.add(dataDirectory.devAuthtoken());
+        this.storeProbe = new StoreProbe(vertx, database.dataSource(), database.description());
+        this.readiness = new NodeReadiness(hazelcast, clusterNode, HazelcastSetup.expectedSize(config.cluster()), storeProbe);
+        SessionServices services = new SessionServices(vertx, new TenantAuthenticator(new TokenVerifier(tokens), tenancy.tenants()),
+                sessions, binder, registry, config.heartbeatInterval(), clusterNode::otherAgentAddresses, tenancy.sessions(),
+                AuthFailureLimiter.defaults(), readiness::isDraining);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the
         // data directory, which every node shares (its key also derives the relay secret).
         this.linkServer = new AgentLinkServer(vertx, services,
@@ -205,83 +193,43 @@ public final class EdgeNode {
                 config.cluster().relayPort(), config.heartbeatInterval());
         relayServer.acceptRegionStreams(router);
         relayServer.guardLookups(heldBy);
-        this.storeProbe = new dev.burrow.edge.store.StoreProbe(vertx, database.dataSource(), database.description());
-        this.opsServer = new OpsServer(vertx, metrics, readiness()::notReadyReason, config.bindAddress(), config.opsPort());
-        TenancySettings tenancy = prepared.tenancy();
-        AdminApi adminApi = new AdminApi(new AdminAuth(vertx, adminToken, tenancy.oidcIssuer(), tenancy.oidcAudience()),
-                tenantStore, reservedNames, tenantSessions, registry, DomainVerifier.of(vertx, tenancy.domainVerifier()),
-                record -> binder.publicUrl(record.toEndpoint()));
-        if (regions != null) {
-            adminApi.withRegions(regions::report);
-        }
-        adminApi.withOperatorPolicies(trafficPolicies.operators());
+
+        // Operations: readiness, metrics, the admin API, the drain.
+        this.opsServer = new OpsServer(vertx, metrics, readiness::notReadyReason, config.bindAddress(), config.opsPort());
+        TenancySettings tenancySettings = prepared.tenancy();
+        AdminApi adminApi = new AdminApi(new AdminAuth(vertx, adminToken, tenancySettings.oidcIssuer(), tenancySettings.oidcAudience()),
+                tenancy.tenants(), reservedNames, tenancy.sessions(), registry, DomainVerifier.of(vertx, tenancySettings.domainVerifier()),
+                record -> binder.publicUrl(record.toEndpoint()))
+                .withRegions(regions::report)
+                .withOperatorPolicies(policies.operators());
         opsServer.withRoutes(adminApi::mount);
-        registerMetrics();
+        new NodeMetrics(metrics).links(sessions).cluster(mirror, clusterNode, relayPool, router, relayServer).listeners(listeners);
+        regions.registerMetrics(metrics);
+        tenancy.registerMetrics(metrics);
+        this.drain = new NodeDrain(vertx, nodeId, localMember, config.drainTimeout(), readiness, listeners, sessions, clusterNode,
+                mirror, registry);
     }
 
-    /** Ready when the node can accept agents and bind endpoints; each failing check says why not (docs/cluster.md). */
-    private dev.burrow.edge.ops.Readiness readiness() {
-        int configured = dev.burrow.edge.cluster.HazelcastSetup.expectedSize(config.cluster());
-        return new dev.burrow.edge.ops.Readiness()
-                .check("joined", dev.burrow.edge.ops.Readiness.unless(() -> hazelcast.getLifecycleService().isRunning(),
-                        "not joined to the cluster"))
-                .check("listening", dev.burrow.edge.ops.Readiness.unless(() -> listening, "listeners not up"))
-                .check("majority", () -> clusterNode.minorityProblem(configured))
-                .check("relays", this::startupRelayProblem)
-                .check("store", storeProbe::problem)
-                .check("draining", dev.burrow.edge.ops.Readiness.unless(() -> !draining, "draining"));
-    }
-
-    /**
-     * Relay links gate readiness while the node starts: once all were up, a peer that drains or dies must not take this
-     * node out of its load balancer as well (with every node doing so, a rolling restart emptied the balancer).
-     */
-    private String startupRelayProblem() {
-        if (!listening || relaysUpOnce) {
-            return null;
+    /** The node's part in the deployment's regions: {@link Regions} with {@code --region}, none otherwise. */
+    private NodeRegions regions(Vertx vertx, EdgeConfig config, NodeResources prepared, ClusterRouter router,
+                                Function<String, Future<String>> heldBy, Chains chains) {
+        if (!config.cluster().regional()) {
+            return new SingleRegion(registry, router);
         }
-        String problem = clusterNode.relayProblem();
-        if (problem == null) {
-            relaysUpOnce = true;
-        }
-        return problem;
+        RelayPool regionRelays = new RelayPool(vertx, dataDirectory.pki().caCert(), prepared.secret(), nodeId, config.heartbeatInterval());
+        return new Regions(vertx, config.cluster(), regionRelays, nodeId, registry, router, heldBy, config.domain(),
+                database.dataSource(), config.bindAddress(), config.tcpPorts(), config.proxyProtocol(), chains,
+                () -> new HostPort(config.cluster().advertiseAddress(), relayPort),
+                () -> publishedTcpPorts(mirror), tenancy.reservedNames()::portOwner)
+                .publicTcpSockets(config.httpLimits().tcpKeepAlive(), config.timeouts().pipeIdle());
     }
 
     /** The TCP ports bound in this region, with each endpoint's tenant, for the other regions. */
-    private static java.util.Map<Integer, dev.burrow.edge.region.PublishedPort> publishedTcpPorts(EndpointMirror mirror) {
-        java.util.Map<Integer, dev.burrow.edge.region.PublishedPort> ports = new java.util.TreeMap<>();
-        mirror.liveTcpEndpoints().forEach((port, record) -> ports.put(port, new dev.burrow.edge.region.PublishedPort(record.id(),
-                dev.burrow.edge.tenancy.Principal.tenantOfOwnerKey(record.ownerKey()))));
+    private static Map<Integer, PublishedPort> publishedTcpPorts(EndpointMirror mirror) {
+        Map<Integer, PublishedPort> ports = new TreeMap<>();
+        mirror.liveTcpEndpoints().forEach((port, record) -> ports.put(port, new PublishedPort(record.id(),
+                Principal.tenantOfOwnerKey(record.ownerKey()))));
         return ports;
-    }
-
-    private void registerMetrics() {
-        Gauge.builder("burrow_agent_links", sessions, SessionTable::liveSessionCount)
-                .description("Agent sessions with a live link to this node").register(metrics);
-        Gauge.builder("burrow_endpoints", mirror, EndpointMirror::size)
-                .description("Endpoints registered in the cluster").register(metrics);
-        Gauge.builder("burrow_open_streams", sessions, SessionTable::openStreamCount)
-                .description("Streams open on this node's agent links").register(metrics);
-        Gauge.builder("burrow_cluster_members", clusterNode, ClusterNode::memberCount)
-                .description("Members of the cluster as this node sees it").register(metrics);
-        Gauge.builder("burrow_relay_links", relayPool, RelayPool::readyCount)
-                .description("Ready relay links from this node to other nodes").register(metrics);
-        FunctionCounter.builder("burrow_relayed_streams", router, ClusterRouter::relayedCount)
-                .description("Public connections and requests this node relayed to another node").register(metrics);
-        FunctionCounter.builder("burrow_relay_streams_served", relayServer, RelayServer::streamsServed)
-                .description("Relayed streams this node passed to its agents").register(metrics);
-        FunctionCounter.builder("burrow_region_lookups_answered", relayServer, RelayServer::lookupsAnswered)
-                .description("Endpoint lookups this node answered for other regions").register(metrics);
-        if (regions != null) {
-            regions.registerMetrics(metrics);
-        }
-        if (remoteChanges != null) {
-            FunctionCounter.builder("burrow_region_tenancy_changes_applied", remoteChanges, RemoteChanges::appliedCount)
-                    .description("Tenancy writes of other regions applied to this region's maps").register(metrics);
-        }
-        Gauge.builder("burrow_tcp_listeners", tcpEndpoints, TcpEndpoints::listenerCount)
-                .description("TCP endpoint ports this node listens on").register(metrics);
-        udpEndpoints.registerMetrics(metrics);
     }
 
     /**
@@ -294,60 +242,12 @@ public final class EdgeNode {
 
     /** As {@link #start(EdgeConfig)}, with multi-tenancy settings (tenancy database, admin API's OpenID provider). */
     public static Future<EdgeNode> start(EdgeConfig config, TenancySettings tenancy) {
-        return start(config, tenancy, dev.burrow.edge.config.UdpSettings.defaults());
+        return start(config, tenancy, UdpSettings.defaults());
     }
 
     /** As {@link #start(EdgeConfig, TenancySettings)}, with the UDP endpoint settings. */
-    public static Future<EdgeNode> start(EdgeConfig config, TenancySettings tenancy, dev.burrow.edge.config.UdpSettings udp) {
-        EdgeConfig valid;
-        TenancySettings validTenancy;
-        dev.burrow.edge.config.UdpSettings validUdp;
-        try {
-            valid = config.validate();
-            validTenancy = tenancy.validate();
-            validUdp = udp.validate();
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // Context-less promise: a future chained on an event-loop context would never complete once Vert.x is closed.
-        Promise<EdgeNode> result = Promise.promise();
-        Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> NodeResources.prepare(valid, validTenancy, validUdp))).onComplete(prepared -> {
-            if (prepared.failed()) {
-                result.fail(prepared.cause());
-                return;
-            }
-            NodeResources p = prepared.result();
-            VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
-                    .setEventLoopPoolSize(valid.effectiveEventLoops())
-                    .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
-            options.getEventBusOptions().setHost(valid.cluster().advertiseAddress()).setPort(0);
-            Vertx.builder().with(options)
-                    .withClusterManager(new HazelcastClusterManager(p.hazelcast()))
-                    .withMetrics(new dev.burrow.edge.ops.ProxyProtocolAwareMetrics(new MicrometerMetricsFactory(metrics)))
-                    .buildClustered()
-                    .onComplete(built -> {
-                        if (built.failed()) {
-                            p.hazelcast().shutdown();
-                            p.database().close();
-                            result.fail(built.cause());
-                            return;
-                        }
-                        Vertx vertx = built.result();
-                        start(vertx, true, valid, p, metrics).onComplete(ar -> {
-                            if (ar.succeeded()) {
-                                result.complete(ar.result());
-                            } else {
-                                vertx.close().onComplete(ignored -> {
-                                    p.hazelcast().shutdown();
-                                    p.database().close();
-                                    result.fail(ar.cause());
-                                });
-                            }
-                        });
-                    });
-        });
-        return result.future();
+    public static Future<EdgeNode> start(EdgeConfig config, TenancySettings tenancy, UdpSettings udp) {
+        return NodeLauncher.onOwnVertx(config, tenancy, udp);
     }
 
     /** Starts a node on the caller's Vert.x instance (with its own Hazelcast member); {@link #close()} leaves Vert.x running. */
@@ -362,29 +262,15 @@ public final class EdgeNode {
 
     /** As {@link #start(Vertx, EdgeConfig, TenancySettings)}, compiling policies with {@code policySource} (tests). */
     static Future<EdgeNode> start(Vertx vertx, EdgeConfig config, TenancySettings tenancy, PolicySource policySource) {
-        EdgeConfig valid;
-        TenancySettings validTenancy;
-        try {
-            valid = config.validate();
-            validTenancy = tenancy.validate();
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        return vertx.executeBlocking(() -> NodeResources.prepare(valid, validTenancy, dev.burrow.edge.config.UdpSettings.defaults())
-                .withPolicySource(policySource), false).compose(p -> start(vertx, false, valid, p, metrics)
-                .recover(error -> vertx.executeBlocking(() -> {
-                    p.hazelcast().shutdown();
-                    p.database().close();
-                    return null;
-                }, false).transform(ignored -> Future.failedFuture(error))));
+        return NodeLauncher.onVertx(vertx, config, tenancy, policySource);
     }
 
-    private static Future<EdgeNode> start(Vertx vertx, boolean ownsVertx, EdgeConfig config, NodeResources prepared,
+    /** Builds the node's components and starts them; on a failure, stops what started. */
+    static Future<EdgeNode> create(Vertx vertx, boolean ownsVertx, EdgeConfig config, NodeResources prepared,
                                           PrometheusMeterRegistry metrics) {
         EdgeNode node;
         try {
-            node = new EdgeNode(vertx, ownsVertx, config, prepared.dataDirectory(), prepared.hazelcast(), prepared.secret(), metrics, prepared);
+            node = new EdgeNode(vertx, ownsVertx, config, prepared, metrics);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -415,7 +301,7 @@ public final class EdgeNode {
                     opsPort = port;
                     return vertx.executeBlocking(this::joinCluster, false);
                 })
-                .compose(ignored -> awaitUntil(() -> relayPool.readyCount() >= relayPool.peers().size(),
+                .compose(ignored -> Await.until(vertx, () -> relayPool.readyCount() >= relayPool.peers().size(),
                         System.nanoTime() + RELAYS_READY_WAIT.toNanos()))
                 .map(relaysReady -> {
                     if (!relaysReady) {
@@ -423,7 +309,7 @@ public final class EdgeNode {
                                 nodeId, relayPool.peers().size() - relayPool.readyCount(), relayPool.peers().size(),
                                 RELAYS_READY_WAIT.toSeconds());
                     }
-                    listening = true;
+                    readiness.listening();
                     LOG.info("edge node {} up: http={} https={} tunnel={} (TLS 1.3, {} engine) relay={} ops={} cluster={}@{}:{} ({} members) transport={} domain={}",
                             nodeId, httpPort, listeners.httpsPort(), tunnelPort, linkServer.tlsEngine(), relayPort, opsPort, config.cluster().name(),
                             config.cluster().advertiseAddress(), clusterPort(), clusterNode.memberCount(),
@@ -433,40 +319,20 @@ public final class EdgeNode {
     }
 
     private EdgeStartException cannotListen(String what, int port, String flag, Throwable error) {
-        String reason = String.valueOf(error.getMessage());
-        if (reason.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
-            reason = "the port is already in use";
-        } else if (reason.toLowerCase(java.util.Locale.ROOT).contains("permission denied")) {
-            reason = "permission denied (ports below 1024 need privileges)";
-        }
-        return new EdgeStartException("cannot listen for " + what + " on " + config.bindAddress() + ":" + port + ": "
-                + reason + "; choose another " + flag + " (0 picks a free port)", error);
+        return EdgeStartException.cannotListen(what, config.bindAddress(), port, flag, error);
     }
 
     /** Blocking: follow the registry (routes, TCP listeners of every endpoint in the cluster), then publish this node. */
     private Void joinCluster() {
         storeProbe.start();
-        tenantSessions.start();
-        rateLimiter.startBlocking();
-        reservedNames.startMirror();
-        tenantStore.startMirror();
-        trafficPolicies.start();
-        registryListener = registry.listen(this::learned, this::forgotten);
-        registry.useLocalView(mirror::record);
-        registry.useLocalKeys(mirror::keyOf);
-        for (EndpointRecord record : registry.recordsBlocking()) {
-            learned(record);
-        }
+        tenancy.startBlocking();
+        policies.start();
+        follower.startBlocking();
         clusterNode.join(new NodeInfo(localMember, nodeId, config.cluster().advertiseAddress(), tunnelPort, relayPort,
                 config.cluster().agentAddress(tunnelPort)));
-        if (regions != null) {
-            regions.startBlocking();
-        }
-        if (remoteChanges != null) {
-            remoteChanges.start();
-        }
+        regions.startBlocking();
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
-            if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 afterMerge();
             }
         });
@@ -481,17 +347,13 @@ public final class EdgeNode {
      * node keeps routing to it.
      */
     private void afterMerge() {
-        if (draining || !listening) {
+        if (readiness.isDraining() || !readiness.isListening()) {
             return;
         }
         LOG.warn("edge node {}: merged back into the cluster after a split; reloading the registry and asking {} agent link(s) to re-link",
                 nodeId, sessions.liveSessionCount());
         vertx.executeBlocking(() -> {
-            if (registryListener != null) {
-                registry.stopListening(registryListener);
-            }
-            registryListener = registry.listen(this::learned, this::forgotten);
-            mirror.replaceAll(registry.recordsBlocking());
+            follower.reloadBlocking();
             clusterNode.rejoin();
             return null;
         }, false).onComplete(ar -> {
@@ -502,36 +364,13 @@ public final class EdgeNode {
         });
     }
 
-    /**
-     * The registry has a new or changed endpoint: route it, compile its policy once, now, and give a new name its
-     * certificate.
-     */
-    private void learned(EndpointRecord record) {
-        policies.learned(record);
-        mirror.changed(record);
-        if (record.protocol().hasHostname()) {
-            listeners.certificates().ensureFor(vertx, record.hostname()).onFailure(error ->
-                    LOG.warn("https: no certificate for {}: {}", record.hostname(), error.getMessage()));
-        }
-    }
-
-    /** A record left the registry: this node's copy follows, and a certificate issued for its name goes. */
-    private void forgotten(EndpointRecord record) {
-        mirror.removed(record);
-        policies.forget(record.id());
-        trafficPolicies.layers().forget(record.id());
-        if (record.protocol().hasHostname()) {
-            listeners.certificates().forget(record.hostname());
-        }
-    }
-
     /** Another node appeared or left: agents linked here that asked for updates get the new list of other nodes. */
     private void peersChanged() {
         sessions.edgeNodesChanged(clusterNode.otherAgentAddresses());
     }
 
-    private void openTcpListener(EndpointRecord record) {
-        if (!record.links().isEmpty() && !draining) {
+    private void openPortListener(EndpointRecord record) {
+        if (!record.links().isEmpty() && !readiness.isDraining()) {
             listeners.open(record);
         }
     }
@@ -545,85 +384,22 @@ public final class EdgeNode {
     }
 
     /**
-     * Drains the node (SIGTERM), without blocking any thread: readiness turns to 503 "draining"; the public HTTP and
-     * TCP listeners stop accepting at once (a load balancer sends new connections to the other nodes) while the
-     * exchanges and TCP connections already open at this node go on; GO_AWAY on every agent link, so the agents open
-     * their replacement links on other nodes; once each local session has a link elsewhere (or after
-     * {@link #MOVE_WAIT}, or at once in a cluster of one) this node's links are withdrawn from the registry so that
-     * other nodes stop relaying here; the public connections and the streams still open on the agent links may
-     * finish until {@code --drain-timeout} after the start; then {@link #close()} closes what is left and leaves the
-     * cluster. Completes with how long it took.
+     * Drains the node (SIGTERM, see {@link NodeDrain}): new connections go to other nodes, agents move their links, open
+     * exchanges may finish until {@code --drain-timeout}; then {@link #close()}. Completes with how long it took.
      */
-    public Future<java.time.Duration> drain() {
-        long started = System.nanoTime();
-        long deadline = started + config.drainTimeout().toNanos();
-        draining = true;
-        int localSessions = sessions.liveSessionCount();
-        LOG.info("edge node {} draining: public listeners closed to new connections; GO_AWAY to {} agent link(s); "
-                        + "open exchanges may take up to {}", nodeId, localSessions,
-                dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
-        Future<Void> publicClosed = listeners.shutdown(config.drainTimeout());
-        sessions.goAwayAll("the edge node is draining; move this link to another node");
-        long moveDeadline = clusterNode.memberCount() <= 1 ? started
-                : Math.min(deadline, started + MOVE_WAIT.toNanos());
-        return awaitUntil(this::agentsMoved, moveDeadline)
-                .compose(moved -> {
-                    if (!moved) {
-                        LOG.warn("edge node {} draining: {} session(s) have no link on another node yet; withdrawing anyway",
-                                nodeId, sessions.liveSessionIds().stream().filter(s -> !hasLinkElsewhere(s)).count());
-                    }
-                    return registry.purgeNode(localMember).<Void>mapEmpty().otherwiseEmpty();
-                })
-                .compose(v -> awaitUntil(() -> publicClosed.isComplete() && sessions.openStreamCount() == 0, deadline))
-                .compose(finished -> {
-                    if (!finished) {
-                        LOG.warn("edge node {} draining: {} stream(s) still open after {}; closing them", nodeId,
-                                sessions.openStreamCount(), dev.burrow.edge.config.DurationText.format(config.drainTimeout()));
-                    }
-                    java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
-                    LOG.info("edge node {} drained in {} ms; leaving the cluster", nodeId, took.toMillis());
-                    return close().map(took);
-                });
+    public Future<Duration> drain() {
+        return drain.drain(this::close);
     }
 
     /**
      * How long a starting node waits for its relay links to the other nodes before it calls itself ready: a request
      * it takes before then could only be relayed over a link still being set up, and would fail.
      */
-    static final java.time.Duration RELAYS_READY_WAIT = java.time.Duration.ofSeconds(10);
-
-    /** How long a drain waits for the agents to open their replacement links before withdrawing this node's. */
-    static final java.time.Duration MOVE_WAIT = java.time.Duration.ofSeconds(10);
-    private static final long DRAIN_POLL_MILLIS = 50;
-
-    private boolean agentsMoved() {
-        return sessions.liveSessionIds().stream().allMatch(this::hasLinkElsewhere);
-    }
-
-    private boolean hasLinkElsewhere(String sessionId) {
-        return mirror.nodesOf(sessionId).stream().anyMatch(node -> !node.equals(localMember));
-    }
-
-    /** Completes with true once {@code condition} holds, with false at {@code deadlineNanos}; polls on a timer. */
-    private Future<Boolean> awaitUntil(java.util.function.BooleanSupplier condition, long deadlineNanos) {
-        Promise<Boolean> done = Promise.promise();
-        pollUntil(condition, deadlineNanos, done);
-        return done.future();
-    }
-
-    private void pollUntil(java.util.function.BooleanSupplier condition, long deadlineNanos, Promise<Boolean> done) {
-        if (condition.getAsBoolean()) {
-            done.complete(true);
-        } else if (System.nanoTime() - deadlineNanos >= 0) {
-            done.complete(false);
-        } else {
-            vertx.setTimer(DRAIN_POLL_MILLIS, id -> pollUntil(condition, deadlineNanos, done));
-        }
-    }
+    static final Duration RELAYS_READY_WAIT = Duration.ofSeconds(10);
 
     /** Whether {@link #drain()} has started. */
     public boolean isDraining() {
-        return draining;
+        return readiness.isDraining();
     }
 
     /**
@@ -663,30 +439,17 @@ public final class EdgeNode {
     }
 
     private Future<Void> stopListeners() {
-        draining = true;
-        listening = false;
+        readiness.stopped();
         storeProbe.close();
         acme.close();
         sessions.close();
         relayPool.close();
-        if (regions != null) {
-            regions.closeLinks();
-        }
+        regions.closeLinks();
         Future<Void> withdrawn = vertx.executeBlocking(() -> {
-            if (registryListener != null) {
-                registry.stopListening(registryListener);
-            }
-            if (regions != null) {
-                regions.stopBlocking();
-            }
-            if (remoteChanges != null) {
-                remoteChanges.stop();
-            }
-            tenantSessions.close();
-            rateLimiter.close();
-            reservedNames.stopMirror();
-            tenantStore.stopMirror();
-            trafficPolicies.stop();
+            follower.stopBlocking();
+            regions.stopBlocking();
+            tenancy.stopBlocking();
+            policies.stop();
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();
@@ -709,7 +472,7 @@ public final class EdgeNode {
     }
 
     /** The HTTPS listener's certificates, as held in memory. */
-    public dev.burrow.edge.tls.PublicCertificates certificates() {
+    public PublicCertificates certificates() {
         return listeners.certificates();
     }
 
@@ -744,11 +507,11 @@ public final class EdgeNode {
     }
 
     public TenantStore tenantStore() {
-        return tenantStore;
+        return tenancy.tenants();
     }
 
     public ReservedNames reservedNames() {
-        return reservedNames;
+        return tenancy.reservedNames();
     }
 
     public DataDirectory dataDirectory() {
@@ -765,18 +528,18 @@ public final class EdgeNode {
     }
 
     /** The range UDP endpoints are allocated from. */
-    public dev.burrow.edge.config.PortRange udpPorts() {
-        return udpEndpoints.settings().ports();
+    public PortRange udpPorts() {
+        return listeners.udp().settings().ports();
     }
 
     /** UDP endpoint ports currently open. */
     public int udpListenerCount() {
-        return udpEndpoints.listenerCount();
+        return listeners.udp().listenerCount();
     }
 
     /** TCP endpoint ports currently listening. */
     public int tcpListenerCount() {
-        return tcpEndpoints.listenerCount();
+        return listeners.tcp().listenerCount();
     }
 
     /** The bound relay link port. */

@@ -1,7 +1,7 @@
 package dev.burrow.edge;
 
 import dev.burrow.edge.http.PublicHttpServer;
-import dev.burrow.edge.region.Regions;
+import dev.burrow.edge.region.NodeRegions;
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRecord;
@@ -27,10 +27,9 @@ final class PublicListeners {
     private final PublicHttps https;
     private final TcpEndpoints tcp;
     private final UdpEndpoints udp;
-    /** Null without regions. */
-    private final Regions regions;
+    private final NodeRegions regions;
 
-    PublicListeners(PublicHttpServer http, PublicHttps https, TcpEndpoints tcp, UdpEndpoints udp, Regions regions) {
+    PublicListeners(PublicHttpServer http, PublicHttps https, TcpEndpoints tcp, UdpEndpoints udp, NodeRegions regions) {
         this.http = http;
         this.https = https;
         this.tcp = tcp;
@@ -64,8 +63,7 @@ final class PublicListeners {
                     LOG.warn("UDP endpoint {} of the cluster cannot listen on this node: {}", record.port(), error.getMessage()));
             return;
         }
-        Future<Void> free = regions == null ? Future.succeededFuture() : regions.yieldPort(record.port());
-        free.compose(v -> tcp.open(record.toEndpoint())).onFailure(error ->
+        regions.yieldPort(record.port()).compose(v -> tcp.open(record.toEndpoint())).onFailure(error ->
                 LOG.warn("TCP endpoint {} of the cluster cannot listen on this node: {}", record.port(), error.getMessage()));
     }
 
@@ -90,13 +88,13 @@ final class PublicListeners {
     /** Drain: stop accepting at once; open connections may finish within {@code grace}. Completes when all closed. */
     Future<Void> shutdown(Duration grace) {
         return Future.join(List.of(http.shutdown(grace), https.shutdown(grace), tcp.shutdownAll(grace), udp.closeAll(),
-                regions == null ? Future.succeededFuture() : regions.shutdownListeners(grace))).<Void>mapEmpty().otherwiseEmpty();
+                regions.shutdownListeners(grace))).<Void>mapEmpty().otherwiseEmpty();
     }
 
     /** Stop: closes every listener and the connections still open. */
     Future<Void> close() {
         return Future.join(List.of(http.close(), https.close(), tcp.closeAll(), udp.closeAll(),
-                regions == null ? Future.succeededFuture() : regions.closeListeners())).mapEmpty();
+                regions.closeListeners())).mapEmpty();
     }
 
     TcpEndpoints tcp() {

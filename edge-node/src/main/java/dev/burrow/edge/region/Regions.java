@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * {@link RegionalLinks}), the region directory in the shared database ({@link RegionDiscovery}) and the TCP ports of
  * other regions listened on here ({@link RemoteTcpPorts}).
  */
-public final class Regions {
+public final class Regions implements NodeRegions {
     private final ClusterSettings cluster;
     private final RegionRelays relays;
     private final RegionalLinks links;
@@ -91,63 +91,75 @@ public final class Regions {
     }
 
     /** The registry the public listeners use: this region's first, then the other regions. */
+    @Override
     public EndpointRegistry publicRegistry() {
         return registry;
     }
 
     /** The links the public listeners use: a stream of an endpoint of another region goes over the region relay. */
+    @Override
     public AgentLinks publicLinks() {
         return links;
     }
 
     /** Listeners for this region's own TCP endpoints: a port relayed to another region is given back first. */
+    @Override
     public PortListeners localFirst(PortListeners local) {
         return remoteTcp.localFirst(local);
     }
 
     /** Stops relaying {@code port} to another region (an endpoint of this region takes it). */
+    @Override
     public Future<Void> yieldPort(int port) {
         return remoteTcp.yieldPort(port);
     }
 
     /** The tenant another region serves TCP port {@code port} for, or null (a bind here checks it). */
+    @Override
     public String tenantServingElsewhere(int port) {
         RemoteTcpPorts.Served served = remoteTcp.servedElsewhere(port);
         return served == null ? null : served.published().tenantId();
     }
 
     /** Blocking: registers this node in the directory and reads it once; then every {@link RegionDiscovery#REFRESH}. */
+    @Override
     public void startBlocking() {
         discovery.startBlocking();
     }
 
     /** Blocking: leaves the directory. */
+    @Override
     public void stopBlocking() {
         discovery.stopBlocking();
     }
 
     /** Closes the relay links to the other regions. */
+    @Override
     public void closeLinks() {
         vertx.cancelTimer(sweepTimer);
         relays.close();
     }
 
     /** Stops accepting on the other regions' TCP ports; open connections go on for up to {@code grace}. */
+    @Override
     public Future<Void> shutdownListeners(Duration grace) {
         remoteTcp.stop();
         return remoteTcpListeners.shutdownAll(grace);
     }
 
+    @Override
     public Future<Void> closeListeners() {
         remoteTcp.stop();
         return remoteTcpListeners.closeAll();
     }
 
     /** {@code GET /api/v1/regions}. */
+    @Override
     public JsonObject report() {
         return RegionsReport.of(cluster.region(), discovery.nodes(), cluster.regionPeers(), relays);
     }
 
+    @Override
     public void registerMetrics(MeterRegistry metrics) {
         Gauge.builder("burrow_region_links", relays, RegionRelays::readyCount)
                 .description("Ready relay links from this node to other regions").register(metrics);
