@@ -16,10 +16,15 @@ public final class CompiledOrRefusing {
     }
 
     public static TrafficPolicy compile(PolicySource compiler, String document, String source) {
+        return compile(compiler, document, source, source);
+    }
+
+    /** As {@link #compile(PolicySource, String, String)}; {@code governing} names, in the log, whose policy it is. */
+    public static TrafficPolicy compile(PolicySource compiler, String document, String source, String governing) {
         try {
             return compiler.compile(document, source);
         } catch (PolicyException e) {
-            LOG.warn("{} does not compile on this node ({}); refusing the traffic it governs", source, e.getMessage());
+            LOG.warn("{} does not compile on this node ({}); refusing the traffic it governs", governing, e.getMessage());
             return new RefusingPolicy(e.getMessage());
         }
     }

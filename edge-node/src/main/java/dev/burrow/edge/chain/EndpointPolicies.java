@@ -7,8 +7,6 @@ import dev.burrow.policy.TrafficPolicy;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * refuses its traffic ({@link RefusingPolicy}) until the nodes agree.
  */
 public final class EndpointPolicies {
-    private static final Logger LOG = LoggerFactory.getLogger(EndpointPolicies.class);
     /** How a bind's document is named in compile errors: the agent prefixes its own file name where it has one. */
     public static final String SOURCE = "traffic_policy";
 
@@ -70,23 +67,13 @@ public final class EndpointPolicies {
     /** The endpoint's policy; on event loops, allocation-free once compiled. */
     public TrafficPolicy of(Endpoint endpoint) {
         String document = endpoint.settings().trafficPolicy();
-        if (document == null) {
-            return TrafficPolicy.none();
-        }
-        Compiled compiled = byEndpoint.get(endpoint.id());
-        if (compiled != null && compiled.document().equals(document)) {
-            return compiled.policy();
-        }
-        return learn(endpoint.id(), document);
+        return document == null ? TrafficPolicy.none() : compiled(endpoint.id(), document);
     }
 
     /** The registry showed this node a new or changed record. */
     public void learned(EndpointRecord record) {
         if (record.settings().hasTrafficPolicy()) {
-            Compiled compiled = byEndpoint.get(record.id());
-            if (compiled == null || !compiled.document().equals(record.settings().trafficPolicy())) {
-                learn(record.id(), record.settings().trafficPolicy());
-            }
+            compiled(record.id(), record.settings().trafficPolicy());
         } else {
             byEndpoint.remove(record.id());
         }
@@ -107,14 +94,13 @@ public final class EndpointPolicies {
         return byEndpoint.size();
     }
 
-    private TrafficPolicy learn(String endpointId, String document) {
-        TrafficPolicy policy;
-        try {
-            policy = compiler.compile(document, SOURCE);
-        } catch (PolicyException e) {
-            LOG.warn("endpoint {}: its traffic policy does not compile on this node ({}); refusing its traffic", endpointId, e.getMessage());
-            policy = new RefusingPolicy(e.getMessage());
+    /** The endpoint's policy for {@code document}: the one kept when the document is the same, else compiled now. */
+    private TrafficPolicy compiled(String endpointId, String document) {
+        Compiled compiled = byEndpoint.get(endpointId);
+        if (compiled != null && compiled.document().equals(document)) {
+            return compiled.policy();
         }
+        TrafficPolicy policy = CompiledOrRefusing.compile(compiler, document, SOURCE, "the traffic policy of endpoint " + endpointId);
         byEndpoint.put(endpointId, new Compiled(document, policy));
         return policy;
     }
