@@ -171,7 +171,7 @@ final class HttpExchange {
             return;
         }
         if (endpoint == null) {
-            fail(404, "Tunnel " + host + " not found", "Tunnel " + host + " not found: no agent serves this hostname on this edge.");
+            notFound();
             return;
         }
         if (exchange == null) {
@@ -255,7 +255,7 @@ final class HttpExchange {
             // Only an endpoint the registry calls online is waited for: one marked offline lost its agent (killed,
             // cut off) and answers at once, so a client can fail over without waiting.
             if (endpoint.state() != EndpointState.ONLINE || !waitForLink()) {
-                fail(502, "Agent offline", "the agent for " + host + " is offline; it may be reconnecting, try again shortly");
+                answerNoLink(endpoint);
             }
             return;
         }
@@ -541,6 +541,27 @@ final class HttpExchange {
         if (unreadBody) {
             request.handler(data -> { }).endHandler(v -> { }).resume();
         }
+    }
+
+    /**
+     * No agent link for the endpoint, and no more waiting: 502 "agent offline" while the registry holds the endpoint,
+     * 404 once it was removed (this node's copy of the registry shows a removal only when its event arrives).
+     */
+    private void answerNoLink(Endpoint endpoint) {
+        registry.current(endpoint).onComplete(current -> Contexts.run(requestContext, () -> {
+            if (done) {
+                return;
+            }
+            if (current.succeeded() && current.result() == null) {
+                notFound();
+            } else {
+                fail(502, "Agent offline", "the agent for " + host + " is offline; it may be reconnecting, try again shortly");
+            }
+        }));
+    }
+
+    private void notFound() {
+        fail(404, "Tunnel " + host + " not found", "Tunnel " + host + " not found: no agent serves this hostname on this edge.");
     }
 
     private void fail(int status, String title, String sentence) {

@@ -116,6 +116,12 @@ public final class RegionalRegistry implements EndpointRegistry {
         return local.removeOffline(sessionId);
     }
 
+    /** An endpoint of another region is as the directory last answered; one of this region, as its registry holds it. */
+    @Override
+    public Future<Endpoint> current(Endpoint endpoint) {
+        return isRemote(endpoint) ? Future.succeededFuture(endpoint) : local.current(endpoint);
+    }
+
     @Override
     public Future<List<Endpoint>> list() {
         return local.list();

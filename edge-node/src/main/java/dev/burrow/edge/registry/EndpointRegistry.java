@@ -62,4 +62,13 @@ public interface EndpointRegistry {
 
     /** Every endpoint, for diagnostics and tests. */
     Future<List<Endpoint>> list();
+
+    /**
+     * What the registry itself holds now under {@code endpoint}'s hostname or port, or null once it was removed. The
+     * lookups may answer from a node's copy, which lags a removal by its event's delay; an answer that would tell the
+     * client "agent offline" asks here first. A registry without a copy answers {@code endpoint}.
+     */
+    default Future<Endpoint> current(Endpoint endpoint) {
+        return Future.succeededFuture(endpoint);
+    }
 }

@@ -35,20 +35,12 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     public static final String ENDPOINT_IDS_MAP = "burrow.endpoint-ids";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private volatile java.util.function.Function<String, EndpointRecord> localView;
-    private volatile java.util.function.Function<String, String> localKeys;
-    /**
-     * Keys that neither this node's copy nor Hazelcast had, until when (nanos). A hostname served by another region (or
-     * by nobody) is always a miss of the copy; without this every such request cost a Hazelcast round trip.
-     */
-    private final Map<String, Long> misses = new java.util.concurrent.ConcurrentHashMap<>();
-    static final long MISS_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-    private static final int MAX_MISSES = 10_000;
     private final Vertx vertx;
     private final IMap<String, EndpointRecord> endpoints;
     private final IMap<String, String> keysById;
     private final String localNode;
     private final String localNodeName;
+    private final RegistryLookups lookups;
 
     /**
      * @param localNode     this node's Hazelcast member UUID (links are recorded under it)
@@ -60,6 +52,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         this.keysById = hazelcast.getMap(ENDPOINT_IDS_MAP);
         this.localNode = localNode;
         this.localNodeName = localNodeName;
+        this.lookups = new RegistryLookups(endpoints, keysById);
     }
 
     @Override
@@ -67,7 +60,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         String key = EndpointRecord.keyOf(claim.protocol(), claim.hostname(), claim.port());
         LinkRef link = new LinkRef(localNode, localNodeName, claim.sessionId(), claim.linkEpoch());
         String newId = "ep_" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
-        misses.remove(key);
+        lookups.forgetMiss(key);
         return Future.fromCompletionStage(endpoints.submitToKey(key, new Claim(claim, link, newId))).compose(outcome -> {
             if (outcome == null) {
                 return Future.failedFuture(claim.protocol().hasHostname()
@@ -76,7 +69,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
                         : new EndpointException(ErrorCode.PORT_UNAVAILABLE,
                         claim.protocol() + " port " + claim.port() + " is already bound by another agent session"));
             }
-            misses.remove(key);
+            lookups.forgetMiss(key);
             if (!outcome.hasLinkOf(claim.sessionId())) {
                 String address = claim.protocol().hasHostname() ? claim.hostname() : claim.protocol() + " port " + claim.port();
                 return Future.failedFuture(new EndpointException(ErrorCode.POOL_POLICY_MISMATCH, address + " is served by a "
@@ -120,31 +113,12 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     }
 
     private Future<Endpoint> lookupKey(String key) {
-        java.util.function.Function<String, EndpointRecord> view = localView;
-        EndpointRecord local = view == null ? null : view.apply(key);
-        if (local != null) {
-            return Future.succeededFuture(local.toEndpoint());
-        }
-        if (view == null) {
-            return Future.fromCompletionStage(endpoints.getAsync(key)).map(r -> r == null ? null : r.toEndpoint());
-        }
-        // The copy lags a bind on another node by its event's delay only: a miss is asked of Hazelcast once per TTL.
-        Long until = misses.get(key);
-        long now = System.nanoTime();
-        if (until != null && until - now > 0) {
-            return Future.succeededFuture();
-        }
-        return Future.fromCompletionStage(endpoints.getAsync(key)).map(r -> {
-            if (r == null) {
-                if (misses.size() >= MAX_MISSES) {
-                    misses.clear();
-                }
-                misses.put(key, System.nanoTime() + MISS_TTL_NANOS);
-                return null;
-            }
-            misses.remove(key);
-            return r.toEndpoint();
-        });
+        return lookups.byKey(key);
+    }
+
+    @Override
+    public Future<Endpoint> current(Endpoint endpoint) {
+        return lookups.current(endpoint);
     }
 
     /**
@@ -153,7 +127,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
      * A miss (an endpoint bound a moment ago, before its event arrived) still asks Hazelcast.
      */
     public void useLocalView(java.util.function.Function<String, EndpointRecord> view) {
-        this.localView = view;
+        lookups.useLocalView(view);
     }
 
     /**
@@ -161,7 +135,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
      * from another region names only its endpoint id; without this each one cost two Hazelcast round trips.
      */
     public void useLocalKeys(java.util.function.Function<String, String> keyById) {
-        this.localKeys = keyById;
+        lookups.useLocalKeys(keyById);
     }
 
     /** The stored record (with its links and epoch), or null. */
@@ -171,16 +145,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
 
     @Override
     public Future<Endpoint> lookupId(String endpointId) {
-        java.util.function.Function<String, String> keys = localKeys;
-        java.util.function.Function<String, EndpointRecord> view = localView;
-        String localKey = keys == null ? null : keys.apply(endpointId);
-        EndpointRecord local = localKey == null || view == null ? null : view.apply(localKey);
-        if (local != null && local.id().equals(endpointId)) {
-            return Future.succeededFuture(local.toEndpoint());
-        }
-        return Future.fromCompletionStage(keysById.getAsync(endpointId))
-                .compose(key -> key == null ? Future.succeededFuture(null) : lookupKey(key))
-                .map(endpoint -> endpoint != null && endpoint.id().equals(endpointId) ? endpoint : null);
+        return lookups.byId(endpointId);
     }
 
     @Override
