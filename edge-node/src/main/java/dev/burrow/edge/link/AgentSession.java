@@ -40,22 +40,20 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     private Principal principal;
     private long linkEpoch;
     private long handshakeTimer = -1;
-    private final InOrder endpointChanges;
+    private final LinkEndpoints endpoints;
     private final RefusalNoticeBudget refusalNotices = new RefusalNoticeBudget(System::nanoTime);
     /** Whether the agent asked for {@code edge_nodes} updates, and the list it last got (auth result or update). */
     private boolean pushesEdgeNodes;
     private java.util.List<String> sentEdgeNodes = java.util.List.of();
     /** The agent reads policy trails in OPENs and takes policy refusals. */
     private volatile boolean takesPolicyTrail;
-    /** Endpoints bound over this link (read from any thread by routers). */
-    private final java.util.Set<String> boundEndpoints = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Call on the link's context, right after creating {@code mux} there. */
     public AgentSession(SessionServices services, StreamMultiplexer mux, Context context, String remoteAddress) {
         this.services = services;
         this.mux = mux;
         this.context = context;
-        this.endpointChanges = new InOrder(context, ProtocolLimits.MAX_PENDING_ENDPOINT_CHANGES);
+        this.endpoints = new LinkEndpoints(services, mux, context);
         this.remoteAddress = remoteAddress;
     }
 
@@ -84,15 +82,15 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
                 onAuth(auth);
             } else if (state != State.READY) {
                 refuse(ErrorCode.NOT_AUTHENTICATED, "the first control message must be auth, got " + ControlCodec.typeName(message));
-            } else if (isEndpointChange(message) && endpointChanges.isFull()) {
+            } else if (isEndpointChange(message) && endpoints.isFull()) {
                 refuse(ErrorCode.PROTOCOL_ERROR, "the agent sent more than " + ProtocolLimits.MAX_PENDING_ENDPOINT_CHANGES
                         + " bind, unbind or update_policy messages without waiting for their results");
             } else if (message instanceof ControlMessage.Bind bind) {
-                onBind(bind);
+                endpoints.bind(sessionId, principal, linkEpoch, bind);
             } else if (message instanceof ControlMessage.Unbind unbind) {
-                onUnbind(unbind);
+                endpoints.unbind(sessionId, unbind);
             } else if (message instanceof ControlMessage.UpdatePolicy update) {
-                onUpdatePolicy(update);
+                endpoints.updatePolicy(sessionId, update);
             } else if (message instanceof ControlMessage.Goodbye) {
                 onGoodbye();
             } else if (message instanceof ControlMessage.Error error) {
@@ -233,53 +231,6 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
                 sentEdgeNodes).withFeatures(java.util.List.of(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY, ControlMessage.FEATURE_TRAILERS)));
     }
 
-    private void onBind(ControlMessage.Bind bind) {
-        endpointChanges.run(() -> services.binder().bind(sessionId, principal, linkEpoch, bind)).onComplete(ar -> {
-            ControlMessage.BindResult result = ar.succeeded() ? ar.result()
-                    : new ControlMessage.BindResult(bind.requestId(), false, null, null, ErrorCode.INTERNAL_ERROR,
-                    "the edge failed to bind the endpoint: " + ar.cause().getMessage());
-            if (result.ok()) {
-                services.sessions().endpointBound(result.endpointId(), sessionId);
-                boundEndpoints.add(result.endpointId());
-                LOG.info("{}: bound {} -> {}", mux.name(), result.publicUrl(), bind.upstream() == null ? "?" : bind.upstream());
-                if (mux.isClosed() && services.sessions().find(sessionId) == null) {
-                    services.registry().markOffline(sessionId, linkEpoch);
-                }
-            } else {
-                LOG.info("{}: refused bind: {} ({})", mux.name(), result.message(), result.errorCode());
-            }
-            mux.sendControl(result);
-        });
-    }
-
-    private void onUpdatePolicy(ControlMessage.UpdatePolicy update) {
-        endpointChanges.run(() -> services.binder().updatePolicy(services.vertx(), sessionId, update)).onComplete(ar -> context.runOnContext(v -> {
-            ControlMessage.UpdatePolicyResult result = ar.result();
-            if (result.ok()) {
-                LOG.info("{}: endpoint {} has a new traffic policy", mux.name(), update.endpointId());
-            } else {
-                LOG.info("{}: refused a new traffic policy for {}: {} ({})", mux.name(), update.endpointId(), result.message(),
-                        result.errorCode());
-            }
-            if (!mux.isClosed()) {
-                mux.sendControl(result);
-            }
-        }));
-    }
-
-    private void onUnbind(ControlMessage.Unbind unbind) {
-        endpointChanges.run(() -> services.binder().unbind(sessionId, unbind.endpointId())).onComplete(ar -> {
-            if (ar.succeeded()) {
-                services.sessions().endpointUnbound(ar.result().id(), sessionId);
-                boundEndpoints.remove(ar.result().id());
-                LOG.info("{}: unbound {}", mux.name(), ar.result().address());
-            } else {
-                ErrorCode code = ar.cause() instanceof dev.burrow.edge.registry.EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR;
-                mux.sendControl(new ControlMessage.Error(code, ar.cause().getMessage()));
-            }
-        });
-    }
-
     /**
      * The agent stops on purpose: its session ends without offline grace, and the endpoints this link serves are removed
      * now, so their names are free at once. The link stays open for the streams in flight; the agent closes it.
@@ -300,20 +251,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
      */
     private Future<Integer> endSession() {
         services.sessions().ended(sessionId);
-        java.util.List<Future<Boolean>> unbinds = new java.util.ArrayList<>();
-        for (String endpointId : java.util.List.copyOf(boundEndpoints)) {
-            unbinds.add(services.binder().unbind(sessionId, endpointId).map(true).otherwise(false)
-                    .andThen(ar -> forget(endpointId)));
-        }
-        Promise<Integer> freed = Promise.promise();
-        Future.join(unbinds).onComplete(ar -> context.runOnContext(v ->
-                freed.complete((int) unbinds.stream().filter(f -> Boolean.TRUE.equals(f.result())).count())));
-        return freed.future();
-    }
-
-    private void forget(String endpointId) {
-        services.sessions().endpointUnbound(endpointId, sessionId);
-        boundEndpoints.remove(endpointId);
+        return endpoints.unbindAll(sessionId);
     }
 
     private void refuse(ErrorCode code, String message) {
@@ -412,12 +350,12 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
 
     @Override
     public boolean serves(String endpointId) {
-        return boundEndpoints.contains(endpointId);
+        return endpoints.serves(endpointId);
     }
 
     /** Whether the agent has bound any endpoint over this link yet. */
     public boolean servesAny() {
-        return !boundEndpoints.isEmpty();
+        return endpoints.servesAny();
     }
 
     @Override
