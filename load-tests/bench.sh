@@ -7,6 +7,8 @@
 #   - bulk throughput downloading the big file      (curl, one connection; median of BULK_RUNS rounds
 #                                                    that take each target in turn)
 # and prints each figure with its ratio to direct, plus the p50 that each tunnel adds at 1 connection.
+# For Burrow it also reports the CPU time (utime + stime from /proc) of the edge and of the agent per 10 000
+# requests at 50 connections and per GiB downloaded: the figure that a busy machine disturbs least.
 # The same table goes, as markdown, to $OUT. Method and figures: docs/benchmarks.md.
 #
 # Usage: load-tests/bench.sh [--quick] [--only-baselines] [--rebuild] [--out FILE] [--help]
@@ -16,7 +18,7 @@
 #                     so after a change to the code path, rebuild or the old jars are measured)
 #   --out FILE        markdown results file (default load-tests/results/bench-<date>.md; also $OUT)
 # Environment (defaults in brackets; --quick changes the first four):
-#   DURATION [15]  seconds per wrk measurement     WARMUP [5]   seconds of wrk warm-up per target
+#   DURATION [15]  seconds per wrk measurement     WARMUP [30]  seconds of wrk warm-up per target (JIT)
 #   BIG_MIB [1024] size of the bulk file in MiB    BULK_RUNS [3] bulk downloads per target (median kept)
 #   NGINX_WORKERS [1]  JAVA_OPTS [-Xms256m -Xmx256m -XX:+UseParallelGC]
 #   READY_TIMEOUT [90] seconds to wait for each process to come up
@@ -41,7 +43,9 @@ parse_flags "quick only-baselines rebuild out" "$@"
 if [ "$QUICK" = 1 ]; then
   DURATION=${DURATION:-3}; WARMUP=${WARMUP:-1}; BIG_MIB=${BIG_MIB:-64}; BULK_RUNS=${BULK_RUNS:-1}
 else
-  DURATION=${DURATION:-15}; WARMUP=${WARMUP:-5}; BIG_MIB=${BIG_MIB:-1024}; BULK_RUNS=${BULK_RUNS:-3}
+  # 30 s, not 5: with 5 s the JVMs' C2 compiler still takes 38-48 % of their CPU while the figures are taken
+  # (docs/benchmarks.md, "Warm-up"). Direct nginx needs none, so a short warm-up measured the JIT, not the tunnel.
+  DURATION=${DURATION:-15}; WARMUP=${WARMUP:-30}; BIG_MIB=${BIG_MIB:-1024}; BULK_RUNS=${BULK_RUNS:-3}
 fi
 NGINX_WORKERS=${NGINX_WORKERS:-1}
 READY_TIMEOUT=${READY_TIMEOUT:-90}
@@ -158,6 +162,28 @@ to_ms() {  # wrk duration (e.g. 812.00us, 1.23ms, 2.01s, 1.00m) -> ms
     printf "%.3f", m }'
 }
 
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # pid -> utime + stime, in clock ticks
+# The JVMs whose CPU time is measured, by target: "name pid" pairs.
+declare -A CPU_PIDS
+[ -z "$HTTP_PORT" ] || CPU_PIDS[burrow]="edge $EDGE_PID agent $AGENT_PID"
+declare -A CPU_AT CPU_SPENT  # [target,name] ticks when a measurement started; [key,name] ticks spent in it
+cpu_mark() {  # target: remembers the ticks of each of its JVMs
+  local tgt=$1
+  # shellcheck disable=SC2086  # "name pid" pairs, split on purpose
+  set -- ${CPU_PIDS[$tgt]:-}
+  while [ $# -ge 2 ]; do CPU_AT[$tgt,$1]=$(cpu_ticks "$2"); shift 2; done
+}
+cpu_add() {  # target key: adds the ticks each of its JVMs spent since cpu_mark to CPU_SPENT[key,name]
+  local tgt=$1 key=$2
+  # shellcheck disable=SC2086  # "name pid" pairs, split on purpose
+  set -- ${CPU_PIDS[$tgt]:-}
+  while [ $# -ge 2 ]; do
+    CPU_SPENT[$key,$1]=$(( ${CPU_SPENT[$key,$1]:-0} + $(cpu_ticks "$2") - ${CPU_AT[$tgt,$1]} ))
+    shift 2
+  done
+}
+
 WARNINGS=()
 [ "$IDLE_BEFORE" -ge 90 ] || WARNINGS+=("CPU only ${IDLE_BEFORE}% idle in the 2 s before the run (other load on the machine): figures are noisy")
 
@@ -169,6 +195,7 @@ run_wrk() {  # name threads conns secs url host -> sets W_RPS W_P50 W_P99; keeps
   timeout $((d + 60)) wrk -t"$t" -c"$c" -d"${d}s" --timeout 10s --latency "${hdr[@]}" "$url" > "$outf" 2>&1 \
     || die "wrk against $name failed: $(tail -n 3 "$outf" | tr '\n' ' ')"
   W_RPS=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$outf")
+  W_REQS=$(awk '/ requests in / {print $1}' "$outf")
   W_P50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$outf")")
   W_P99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$outf")")
   [ -n "$W_RPS" ] && [ "$W_P50" != NaN ] && [ "$W_P99" != NaN ] || die "could not parse wrk output for $name: $outf"
@@ -201,7 +228,7 @@ URL[direct]="http://$LOOPBACK:$NGINX_PORT"; HOST[direct]="$LOOPBACK:$NGINX_PORT"
 if [ -n "$HTTP_PORT" ]; then TARGETS+=(burrow); URL[burrow]="http://$LOOPBACK:$HTTP_PORT"; HOST[burrow]="$TUNNEL_HOST"; fi
 if [ -n "$SSH_FWD_PORT" ]; then TARGETS+=("ssh -R"); URL["ssh -R"]="http://$LOOPBACK:$SSH_FWD_PORT"; HOST["ssh -R"]="$LOOPBACK:$SSH_FWD_PORT"; fi
 
-declare -A RPS P50 P99 P50C1 BULK BULKALL
+declare -A RPS P50 P99 P50C1 BULK BULKALL REQS
 WARM_BYTES=$(( BIG_BYTES < 268435456 ? BIG_BYTES : 268435456 ))
 for tg in "${TARGETS[@]}"; do
   slug=${tg//[^a-z]/}
@@ -212,8 +239,10 @@ for tg in "${TARGETS[@]}"; do
   timeout $((WARMUP + 60)) wrk -t2 -c50 -d"${WARMUP}s" --timeout 10s -H "Host: $h" "$u/index.html" > /dev/null 2>&1 \
     || die "warm-up wrk against $tg failed"
   log "$tg: 50 connections, ${DURATION}s"
+  cpu_mark "$tg"
   run_wrk "$slug" 2 50 "$DURATION" "$u/index.html" "$h"
-  RPS[$tg]=$W_RPS; P50[$tg]=$W_P50; P99[$tg]=$W_P99
+  cpu_add "$tg" "$tg,c50"
+  RPS[$tg]=$W_RPS; P50[$tg]=$W_P50; P99[$tg]=$W_P99; REQS[$tg]=$W_REQS
   log "$tg: 1 connection, ${DURATION}s"
   run_wrk "$slug" 1 1 "$DURATION" "$u/index.html" "$h"
   P50C1[$tg]=$W_P50
@@ -228,7 +257,9 @@ done
 for tg in "${TARGETS[@]}"; do BULKALL[$tg]=""; done
 for round in $(seq 1 "$BULK_RUNS"); do
   for tg in "${TARGETS[@]}"; do
+    cpu_mark "$tg"
     bulk_once "$tg" "${URL[$tg]}/big.bin" "${HOST[$tg]}"
+    cpu_add "$tg" "$tg,bulk"
     BULKALL[$tg]="${BULKALL[$tg]:+${BULKALL[$tg]} }$B_MIBS"
   done
   log "bulk round $round/$BULK_RUNS (${BIG_MIB} MiB, MiB/s): $(for tg in "${TARGETS[@]}"; do printf '%s %s; ' "$tg" "${BULKALL[$tg]##* }"; done)"
@@ -264,8 +295,22 @@ echo
   { for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
   END { for (r = 1; r <= n; r++) { line = sprintf("%-" w[1] "s", c[r, 1])
           for (i = 2; i <= nf; i++) line = line sprintf("  %" w[i] "s", c[r, i]); print line } }'
+CPU_LINES=()
+for tg in "${TARGETS[@]}"; do
+  # shellcheck disable=SC2086  # "name pid" pairs, split on purpose
+  set -- ${CPU_PIDS[$tg]:-}
+  while [ $# -ge 2 ]; do
+    CPU_LINES+=("$(awk -v c="${CPU_SPENT[$tg,c50,$1]}" -v b="${CPU_SPENT[$tg,bulk,$1]}" -v t="$CLK_TCK" -v r="${REQS[$tg]}" \
+      -v g="$(awk -v n="$BULK_RUNS" -v s="$BIG_BYTES" 'BEGIN {print n * s / 1073741824}')" -v who="$tg $1" \
+      'BEGIN { printf "%s CPU: %.3f s per 10k requests at 50 connections (%d requests), %.2f s per GiB downloaded\n",
+                      who, c / t / r * 10000, r, b / t / g }')")
+    shift 2
+  done
+done
+
 echo
 for v in "${VERDICT[@]}"; do echo "burrow $v"; done
+for c in "${CPU_LINES[@]}"; do echo "$c"; done
 for w in "${WARNINGS[@]}"; do echo "WARNING: $w"; done
 
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -291,6 +336,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   for tg in "${TARGETS[@]}"; do echo "- $tg bulk runs (MiB/s): ${BULKALL[$tg]}"; done
   if [ ${#VERDICT[@]} -gt 0 ]; then echo; for v in "${VERDICT[@]}"; do echo "- burrow $v"; done; fi
+  if [ ${#CPU_LINES[@]} -gt 0 ]; then echo; for c in "${CPU_LINES[@]}"; do echo "- $c"; done; fi
   if [ ${#WARNINGS[@]} -gt 0 ]; then echo; for w in "${WARNINGS[@]}"; do echo "- WARNING: $w"; done; fi
 } > "$OUT"
 log "results written to $OUT"

@@ -1,5 +1,6 @@
 package dev.burrow.mux;
 
+import dev.burrow.protocol.Frame;
 import dev.burrow.protocol.FrameEncoder;
 import dev.burrow.protocol.FrameType;
 import dev.burrow.protocol.ProtocolLimits;
@@ -33,14 +34,11 @@ final class LinkWriter {
     private final Context context;
     private final Runnable afterFlush;
     private final ByteBufAllocator allocator;
-    /** Whole encoded frames ({@link Buffer}) and DATA frames ({@link Data}), in write order. */
+    /** Whole encoded frames ({@link Buffer}) and frames whose header is written at the flush ({@link Frame}), in order. */
     private final List<Object> pending = new ArrayList<>();
     private int batchedBytes;
     private boolean flushScheduled;
     private boolean closed;
-
-    private record Data(int streamId, Buffer payload) {
-    }
 
     /** {@code first} (the preface) goes out before any frame, whenever the first flush happens. */
     LinkWriter(NetSocket socket, Context context, Buffer first, Runnable afterFlush) {
@@ -74,16 +72,20 @@ final class LinkWriter {
         scheduleFlush();
     }
 
-    /** Queues a DATA frame; the payload must not be modified afterwards. */
-    void writeData(int streamId, Buffer payload) {
+    /**
+     * Queues a frame (flags 0) whose header is written straight into the flushed batch, behind the frames before it:
+     * its payload ({@code null} for none) is copied once, at the flush, and must not be modified afterwards.
+     */
+    void writeFrame(FrameType type, int streamId, Buffer payload) {
         if (closed) {
             return;
         }
-        if (payload.length() > ProtocolLimits.MAX_FRAME_PAYLOAD) {
-            throw new IllegalArgumentException("DATA payload of " + payload.length() + " bytes is outside the frame limit");
+        int length = payload == null ? 0 : payload.length();
+        if (length > ProtocolLimits.MAX_FRAME_PAYLOAD) {
+            throw new IllegalArgumentException(type + " payload of " + length + " bytes is outside the frame limit");
         }
-        pending.add(new Data(streamId, payload));
-        batchedBytes += ProtocolLimits.FRAME_HEADER_SIZE + payload.length();
+        pending.add(new Frame(type, 0, streamId, payload));
+        batchedBytes += ProtocolLimits.FRAME_HEADER_SIZE + length;
         scheduleFlush();
     }
 
@@ -125,8 +127,12 @@ final class LinkWriter {
         ByteBuf out = direct ? allocator.directBuffer(batchedBytes) : Unpooled.buffer(batchedBytes);
         Buffer view = BufferInternal.buffer(out);
         for (Object item : pending) {
-            if (item instanceof Data data) {
-                FrameEncoder.appendHeader(view, FrameType.DATA, 0, data.streamId(), data.payload().length()).appendBuffer(data.payload());
+            if (item instanceof Frame frame) {
+                Buffer payload = frame.payload();
+                FrameEncoder.appendHeader(view, frame.type(), 0, frame.streamId(), payload == null ? 0 : payload.length());
+                if (payload != null) {
+                    view.appendBuffer(payload);
+                }
             } else {
                 view.appendBuffer((Buffer) item);
             }

@@ -24,8 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class MuxStreamImpl implements MuxStream {
     private static final Logger LOG = LoggerFactory.getLogger(MuxStreamImpl.class);
     private static final int DEFAULT_WRITE_QUEUE_MAX = 128 * 1024;
-    /** Received payloads smaller than this are copied so that they do not pin the whole read buffer they came in. */
-    private static final int COPY_BELOW = 16 * 1024;
     /** Datagrams held for a handler not set yet: enough for the first burst while a stream is accepted or spliced. */
     static final int MAX_EARLY_DATAGRAM_BYTES = 64 * 1024;
 
@@ -318,9 +316,8 @@ final class MuxStreamImpl implements MuxStream {
         if (closed || remoteEnded || length == 0) {
             return true;
         }
-        boolean deliverNow = inbound.isEmpty() && dataHandler != null && demand > 0 && !delivering;
-        // Keep a private copy of anything that waits, or that is small: a slice pins the whole read buffer.
-        inbound.add(deliverNow && length >= COPY_BELOW ? data : data.copy());
+        // The decoder hands over a buffer of the payload's own (no slice of a read), so it is kept as it is.
+        inbound.add(data);
         inboundBytes += length;
         deliver();
         return true;

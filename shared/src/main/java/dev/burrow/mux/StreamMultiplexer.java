@@ -8,13 +8,16 @@ import dev.burrow.protocol.Frame;
 import dev.burrow.protocol.FrameDecoder;
 import dev.burrow.protocol.FrameEncoder;
 import dev.burrow.protocol.FrameFlags;
+import dev.burrow.protocol.FrameType;
 import dev.burrow.protocol.FramePayloads;
 import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.HttpTrailers;
 import dev.burrow.protocol.ProtocolException;
 import dev.burrow.protocol.ProtocolLimits;
 import dev.burrow.protocol.StreamOpen;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -22,6 +25,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.ConnectionBase;
 import org.slf4j.Logger;
@@ -62,6 +67,8 @@ public final class StreamMultiplexer {
     private final Promise<LinkClosed> closedPromise = Promise.promise();
     private final AtomicInteger nextLocalStreamId;
     private final int peerParity;
+    /** Whether the link is read as Netty's own buffers (a Vert.x socket, the multiplexer built on its event loop). */
+    private final boolean readsByteBufs;
 
     private volatile String name;
     private volatile boolean closed;
@@ -104,6 +111,10 @@ public final class StreamMultiplexer {
         this.nextLocalStreamId = new AtomicInteger(role == LinkRole.DIALER ? 1 : 2);
         this.peerParity = role == LinkRole.DIALER ? 0 : 1;
         this.writer = new LinkWriter(socket, context, FrameEncoder.preface(), this::pump);
+        this.readsByteBufs = socket instanceof NetSocketInternal && eventLoop.inEventLoop();
+        if (readsByteBufs) {
+            ((NetSocketInternal) socket).messageHandler(this::onMessage);
+        }
         socket.pause();
     }
 
@@ -123,7 +134,9 @@ public final class StreamMultiplexer {
             }
             started = true;
             lastFrameNanos = System.nanoTime();
-            socket.handler(this::onBytes);
+            if (!readsByteBufs) {
+                socket.handler(bytes -> onBytes(((BufferInternal) bytes).getByteBuf()));
+            }
             socket.closeHandler(v -> onSocketClosed());
             socket.exceptionHandler(this::onSocketException);
             socket.drainHandler(v -> pump());
@@ -190,7 +203,7 @@ public final class StreamMultiplexer {
             }
             streams.put(id, stream);
             openStreamCount = streams.size();
-            writer.write(FrameEncoder.open(id, open));
+            writer.writeFrame(FrameType.OPEN, id, open.encode());
         });
         return stream;
     }
@@ -303,7 +316,24 @@ public final class StreamMultiplexer {
 
     // ---- inbound ----------------------------------------------------------------------------------------
 
-    private void onBytes(Buffer bytes) {
+    /**
+     * A read of the link as Netty delivers it (a pooled buffer, decrypted by the TLS handler): decoded, then released
+     * at once, because the decoder copies each payload into a buffer of its own. Reading it as a Vert.x {@link Buffer}
+     * instead would cost a copy of every read to the heap before the decoder's copy.
+     */
+    private void onMessage(Object message) {
+        if (message instanceof ByteBuf bytes) {
+            try {
+                onBytes(bytes);
+            } finally {
+                bytes.release();
+            }
+        } else {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private void onBytes(ByteBuf bytes) {
         if (closed) {
             return;
         }
@@ -545,7 +575,7 @@ public final class StreamMultiplexer {
     }
 
     void sendHeaders(int streamId, HttpResponseHead head) {
-        writer.write(FrameEncoder.headers(streamId, head));
+        writer.writeFrame(FrameType.HEADERS, streamId, head.encode());
     }
 
     void sendReset(int streamId, ErrorCode code, String message) {
@@ -556,7 +586,7 @@ public final class StreamMultiplexer {
 
     void sendWindowUpdate(int streamId, int increment) {
         if (!closed) {
-            writer.write(FrameEncoder.windowUpdate(streamId, increment));
+            writer.writeFrame(FrameType.WINDOW_UPDATE, streamId, FrameEncoder.windowIncrement(increment));
         }
     }
 
@@ -586,14 +616,14 @@ public final class StreamMultiplexer {
                 iterator.remove();
                 Buffer chunk = stream.takeChunk(ProtocolLimits.MAX_DATA_PAYLOAD);
                 if (chunk != null) {
-                    writer.writeData(stream.id(), chunk);
+                    writer.writeFrame(FrameType.DATA, stream.id(), chunk);
                 }
                 if (stream.halfCloseDue()) {
                     HttpTrailers trailers = stream.takeTrailers();
                     if (trailers != null) {
-                        writer.write(FrameEncoder.trailers(stream.id(), trailers));
+                        writer.writeFrame(FrameType.TRAILERS, stream.id(), trailers.encode());
                     }
-                    writer.write(FrameEncoder.halfClose(stream.id()));
+                    writer.writeFrame(FrameType.HALF_CLOSE, stream.id(), null);
                     stream.markLocalEnded();
                 }
                 stream.afterSend();

@@ -2,7 +2,7 @@ package dev.burrow.protocol;
 
 import io.vertx.core.buffer.Buffer;
 
-/** One decoded frame. {@code payload} may be a slice of the receive buffer: copy it to keep it. */
+/** One decoded frame. A decoded frame's {@code payload} is its own buffer (no slice of a read): it may be kept as it is. */
 public record Frame(FrameType type, int flags, int streamId, Buffer payload) {
 
     public boolean hasFlag(int flag) {

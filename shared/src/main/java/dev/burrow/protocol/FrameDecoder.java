@@ -1,6 +1,9 @@
 package dev.burrow.protocol;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -13,12 +16,29 @@ import java.util.function.Consumer;
  * {@link ProtocolException} and leaves the decoder failed: every later call throws the same exception, so a
  * link can never resume after garbage. Stream-level rules (data on a stream never opened, window overflow)
  * belong to the multiplexer.
+ *
+ * <p>Each payload byte is copied exactly once, from the received buffer straight into a heap buffer of the
+ * payload's exact size, which the emitted {@link Frame} then owns: nothing points into the caller's buffer
+ * after {@link #feed(ByteBuf, Consumer)} returns (the link can release a pooled read at once), and a frame
+ * split across reads is completed in place instead of being accumulated and copied again. Only a split header
+ * (at most 10 bytes) or preface is held in a small array.
  */
 public final class FrameDecoder {
+    private static final int HEADER = ProtocolLimits.FRAME_HEADER_SIZE;
+
     private final int maxPayload;
+    private final byte[] preface = new byte[ProtocolLimits.PREFACE.length];
+    private int prefaceFill;
     private boolean prefaceSeen;
-    /** Unconsumed bytes of earlier calls, owned by the decoder and appended to; null when there are none. */
-    private Buffer pending;
+    /** The header being read when it arrived split; {@code headerFill} bytes of it so far. */
+    private final ByteBuf header = Unpooled.wrappedBuffer(new byte[HEADER]);
+    private int headerFill;
+    /** The frame whose header was read and whose payload is still arriving; null between frames. */
+    private FrameType type;
+    private int flags;
+    private int streamId;
+    private ByteBuf payload;
+    private int payloadLength;
     private ProtocolException failure;
 
     /**
@@ -36,100 +56,116 @@ public final class FrameDecoder {
 
     /** Consumes {@code chunk} and hands every complete frame to {@code sink}, in order. */
     public void feed(Buffer chunk, Consumer<Frame> sink) throws ProtocolException {
+        feed(((BufferInternal) chunk).getByteBuf(), sink);
+    }
+
+    /**
+     * Consumes the readable bytes of {@code chunk} (its reader index moves to its writer index) and hands every
+     * complete frame to {@code sink}, in order. The caller keeps ownership of {@code chunk}: it is neither
+     * retained nor released, and no emitted payload refers to it.
+     */
+    public void feed(ByteBuf chunk, Consumer<Frame> sink) throws ProtocolException {
         if (failure != null) {
             throw failure;
         }
         try {
-            Buffer input = append(chunk);
-            int offset = 0;
-            if (!prefaceSeen) {
-                offset = readPreface(input, offset);
-                if (!prefaceSeen) {
-                    keep(input, offset);
-                    return;
-                }
+            if (!prefaceSeen && !readPreface(chunk)) {
+                return;
             }
-            while (input.length() - offset >= ProtocolLimits.FRAME_HEADER_SIZE) {
-                long length = input.getUnsignedInt(offset);
-                int typeCode = input.getUnsignedByte(offset + 4);
-                int flags = input.getUnsignedByte(offset + 5);
-                int streamId = input.getInt(offset + 6);
-                if (length > maxPayload) {
-                    throw new ProtocolException(ErrorCode.FRAME_TOO_LARGE,
-                            "frame length " + length + " exceeds the maximum of " + maxPayload + " bytes");
-                }
-                FrameType type = FrameType.fromCode(typeCode);
-                if (type == null) {
-                    throw new ProtocolException(ErrorCode.UNKNOWN_FRAME_TYPE, "unknown frame type 0x" + Integer.toHexString(typeCode));
-                }
-                if (streamId < 0) {
-                    throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "stream id " + Integer.toUnsignedString(streamId) + " exceeds 2^31-1");
-                }
-                checkStreamUse(type, streamId, (int) length);
-                int frameEnd = offset + ProtocolLimits.FRAME_HEADER_SIZE + (int) length;
-                if (frameEnd > input.length()) {
-                    break;
-                }
-                Buffer payload = input.slice(offset + ProtocolLimits.FRAME_HEADER_SIZE, frameEnd);
-                offset = frameEnd;
-                Frame frame = new Frame(type, flags, streamId, payload);
+            while (readHeader(chunk) && readPayload(chunk)) {
+                Frame frame = new Frame(type, flags, streamId, BufferInternal.buffer(payload));
+                payload = null;
+                headerFill = 0;
                 checkPayload(frame);
                 sink.accept(frame);
             }
-            keep(input, offset);
         } catch (ProtocolException e) {
             failure = e;
-            pending = null;
+            payload = null;
+            headerFill = 0;
+            prefaceFill = 0;
             throw e;
         }
     }
 
     /** Bytes received but not yet part of a complete frame. */
     public int bufferedBytes() {
-        return pending == null ? 0 : pending.length();
+        return (prefaceSeen ? 0 : prefaceFill) + headerFill + (payload == null ? 0 : payload.writerIndex());
     }
 
-    /** Appending to the decoder's own buffer costs amortized O(1) per byte, however a frame is split. */
-    private Buffer append(Buffer chunk) {
-        if (pending == null) {
-            return chunk;
+    /** Reads the current frame's header, whole from {@code in} when it can; false when {@code in} ran out first. */
+    private boolean readHeader(ByteBuf in) throws ProtocolException {
+        if (payload != null) {
+            return true;
         }
-        pending.appendBuffer(chunk);
-        return pending;
-    }
-
-    /**
-     * Keeps the unconsumed tail for the next call. Slices already handed to the sink stay valid: a buffer
-     * they point into is never appended to again, only its tail is copied out.
-     */
-    private void keep(Buffer input, int offset) {
-        if (offset >= input.length()) {
-            pending = null;
-        } else if (input != pending || offset > 0) {
-            int tail = input.length() - offset;
-            int expected = tail >= ProtocolLimits.FRAME_HEADER_SIZE && prefaceSeen
-                    ? ProtocolLimits.FRAME_HEADER_SIZE + (int) Math.min(input.getUnsignedInt(offset), maxPayload)
-                    : tail;
-            pending = Buffer.buffer(Math.max(expected, tail)).appendBuffer(input, offset, tail);
+        if (headerFill == 0 && in.readableBytes() >= HEADER) {
+            startFrame(in, in.readerIndex());
+            in.skipBytes(HEADER);
+            return true;
         }
+        int take = Math.min(HEADER - headerFill, in.readableBytes());
+        if (take == 0) {
+            return false;
+        }
+        in.readBytes(header.array(), headerFill, take);
+        headerFill += take;
+        if (headerFill < HEADER) {
+            return false;
+        }
+        startFrame(header, 0);
+        return true;
     }
 
-    private int readPreface(Buffer input, int offset) throws ProtocolException {
-        int available = Math.min(input.length() - offset, ProtocolLimits.PREFACE.length);
-        byte[] head = input.getBytes(offset, offset + available);
-        if (!Arrays.equals(head, 0, available, ProtocolLimits.PREFACE, 0, available)) {
-            if (available >= 7 && Arrays.equals(head, 0, 7, ProtocolLimits.PREFACE, 0, 7)) {
+    /** Copies what {@code in} has of the current payload into it; true once the payload is complete. */
+    private boolean readPayload(ByteBuf in) {
+        int take = Math.min(payloadLength - payload.writerIndex(), in.readableBytes());
+        if (take > 0) {
+            payload.writeBytes(in, take);
+        }
+        return payload.writerIndex() == payloadLength;
+    }
+
+    /** Checks the header at {@code index} of {@code source} and makes room for its payload. */
+    private void startFrame(ByteBuf source, int index) throws ProtocolException {
+        long length = source.getUnsignedInt(index);
+        int typeCode = source.getUnsignedByte(index + 4);
+        int frameFlags = source.getUnsignedByte(index + 5);
+        int id = source.getInt(index + 6);
+        if (length > maxPayload) {
+            throw new ProtocolException(ErrorCode.FRAME_TOO_LARGE,
+                    "frame length " + length + " exceeds the maximum of " + maxPayload + " bytes");
+        }
+        FrameType frameType = FrameType.fromCode(typeCode);
+        if (frameType == null) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_FRAME_TYPE, "unknown frame type 0x" + Integer.toHexString(typeCode));
+        }
+        if (id < 0) {
+            throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "stream id " + Integer.toUnsignedString(id) + " exceeds 2^31-1");
+        }
+        checkStreamUse(frameType, id, (int) length);
+        type = frameType;
+        flags = frameFlags;
+        streamId = id;
+        payloadLength = (int) length;
+        headerFill = HEADER;
+        payload = Unpooled.buffer(payloadLength);
+    }
+
+    /** Reads and checks the preface as it arrives; true once all of it was seen. */
+    private boolean readPreface(ByteBuf in) throws ProtocolException {
+        int take = Math.min(preface.length - prefaceFill, in.readableBytes());
+        in.readBytes(preface, prefaceFill, take);
+        prefaceFill += take;
+        if (!Arrays.equals(preface, 0, prefaceFill, ProtocolLimits.PREFACE, 0, prefaceFill)) {
+            if (prefaceFill >= 7 && Arrays.equals(preface, 0, 7, ProtocolLimits.PREFACE, 0, 7)) {
                 throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION,
-                        "peer speaks protocol version " + (head[7] & 0xff) + ", this side speaks " + ProtocolLimits.PROTOCOL_VERSION);
+                        "peer speaks protocol version " + (preface[7] & 0xff) + ", this side speaks " + ProtocolLimits.PROTOCOL_VERSION);
             }
             throw new ProtocolException(ErrorCode.BAD_PREFACE,
-                    "expected the " + ProtocolLimits.prefaceText() + " preface, got " + describe(head, available));
+                    "expected the " + ProtocolLimits.prefaceText() + " preface, got " + describe(preface, prefaceFill));
         }
-        if (available == ProtocolLimits.PREFACE.length) {
-            prefaceSeen = true;
-            return offset + available;
-        }
-        return offset;
+        prefaceSeen = prefaceFill == preface.length;
+        return prefaceSeen;
     }
 
     private static String describe(byte[] bytes, int length) {

@@ -71,7 +71,12 @@ public final class FrameEncoder {
     }
 
     public static Buffer windowUpdate(int streamId, int increment) {
-        return frame(FrameType.WINDOW_UPDATE, 0, streamId, Buffer.buffer(4).appendUnsignedInt(increment));
+        return frame(FrameType.WINDOW_UPDATE, 0, streamId, windowIncrement(increment));
+    }
+
+    /** The payload of a WINDOW_UPDATE frame. */
+    public static Buffer windowIncrement(int increment) {
+        return Buffer.buffer(4).appendUnsignedInt(increment);
     }
 
     public static Buffer ping(long opaque, boolean ack) {
