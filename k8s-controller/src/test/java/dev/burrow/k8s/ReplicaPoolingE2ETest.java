@@ -58,11 +58,12 @@ class ReplicaPoolingE2ETest {
 
     @BeforeEach
     void start() throws IOException {
+        // The API objects first: on a loaded machine the edge's start can keep the mock's client waiting past its timeout.
+        client.network().v1().ingressClasses().resource(ControllerTestBed.ingressClass("burrow", ControllerSettings.DEFAULT_CONTROLLER_NAME, false)).create();
+        client.network().v1().ingresses().inNamespace("pool").resource(ControllerTestBed.ingress("web", "burrow", HOST, "web")).create();
         bed = new ControllerTestBed();
         dir = Files.createTempDirectory("burrow-replicas");
         web = bed.httpUpstream(BODY);
-        client.network().v1().ingressClasses().resource(ControllerTestBed.ingressClass("burrow", ControllerSettings.DEFAULT_CONTROLLER_NAME, false)).create();
-        client.network().v1().ingresses().inNamespace("pool").resource(ControllerTestBed.ingress("web", "burrow", HOST, "web")).create();
     }
 
     @AfterEach
