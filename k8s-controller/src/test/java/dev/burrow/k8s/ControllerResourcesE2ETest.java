@@ -342,7 +342,11 @@ class ControllerResourcesE2ETest {
     }
 
     private static List<Integer> publicPorts(String service) {
-        Service found = client.services().inNamespace("shop").withName(service).get();
+        return publicPorts("shop", service);
+    }
+
+    private static List<Integer> publicPorts(String namespace, String service) {
+        Service found = client.services().inNamespace(namespace).withName(service).get();
         List<LoadBalancerIngress> ingress = found == null ? List.of() : LoadBalancerServices.statusIngress(found);
         return ingress.stream().flatMap(i -> i.getPorts().stream()).map(p -> p.getPort()).toList();
     }
@@ -434,6 +438,33 @@ class ControllerResourcesE2ETest {
             first.close();
             second.close();
             secondClient.close();
+        }
+    }
+
+    @Test
+    void aReplicaThatWritesNoStatusJoinsThePortTheStatusNamesAndServesItWhenTheOtherGoes() {
+        int echo = bed.echoUpstream();
+        ControllerSettings tcp = ControllerSettings.defaults(List.of("tcp"));
+        ServiceUpstreams loopback = ControllerTestBed.toLoopback(Map.of("db", echo));
+        BurrowSession firstSession = bed.replicaSession();
+        BurrowController first = BurrowController.start(client, firstSession, loopback, tcp);
+        try (BurrowController second = BurrowController.startReplica(server.createClient(), bed.replicaSession(), loopback, tcp)) {
+            client.services().inNamespace("tcp").resource(new ServiceBuilder().withNewMetadata().withName("db").endMetadata()
+                    .withNewSpec().withType("LoadBalancer").withLoadBalancerClass(tcp.loadBalancerClass())
+                    .addNewPort().withName("pg").withPort(5432).endPort().endSpec().build()).create();
+            Await.until(() -> publicPorts("tcp", "db").size() == 1, WAIT, POLL, () -> "db public ports: " + publicPorts("tcp", "db"));
+            int port = publicPorts("tcp", "db").get(0);
+            // Both sessions' binds of the one port, as the edge logs them: the second joined the pool of the first.
+            Await.until(() -> bed.edge.process().output().stream().filter(line -> line.text().contains(" bound tcp://")
+                    && line.text().contains(":" + port + " ->")).count() == 2, WAIT, POLL, () -> "the edge's binds of port " + port);
+            assertEquals(ECHO_LINE + "\n", ControllerTestBed.socatSend(port, ECHO_LINE).stdout());
+
+            first.close();
+            Await.result(firstSession.close(), WAIT, "the first replica's session");
+            assertEquals(ECHO_LINE + "\n", ControllerTestBed.socatSend(port, ECHO_LINE).stdout(), "the other member of the pool echoes");
+            assertEquals(List.of(port), publicPorts("tcp", "db"));
+        } finally {
+            first.close();
         }
     }
 

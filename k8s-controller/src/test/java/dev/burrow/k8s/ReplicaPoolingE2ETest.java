@@ -97,7 +97,10 @@ class ReplicaPoolingE2ETest {
             System.out.println(loop);
         }
         assertEquals(List.of(HOST), IngressEndpoints.statusHosts(ingress()), "the status still names the host");
-        assertTrue(killed.failed() <= 2, killed.toString());
+        // Measured: 0 failed in every step of 2 runs (40-333 requests a step, load 20-30). A killed replica may still
+        // take down the one exchange on its link at the instant of death (the edge does not retry it elsewhere):
+        // at most 1 for the kill; a clean stop and a start lose none.
+        assertTrue(killed.failed() <= 1, killed.toString());
         assertEquals(0, restarted.failed(), restarted.toString());
         assertEquals(0, stopped.failed(), stopped.toString());
         assertEquals(0, restartedSecond.failed(), restartedSecond.toString());
