@@ -34,11 +34,19 @@ final class LoadBalancerServices {
     private final String loadBalancerClass;
     private final BooleanSupplier writesStatus;
 
-    /** A pooled public TCP port ({@code 0}: one the edge picks) piped to {@code upstream} ("host:port"). */
-    record PortWish(String upstream, int port) implements EndpointWish {
+    /**
+     * A pooled public TCP port piped to {@code upstream} ("host:port"): {@code port}, or when that is 0 the Service's own
+     * port number ({@code requested}) if the edge can give it (it is in the edge's range and free), else one the edge
+     * picks.
+     */
+    record PortWish(String upstream, int port, int requested) implements EndpointWish {
         @Override
         public Future<Forwarder> bind(BurrowSession session) {
-            return session.tcpEndpoint().port(port).pooling(true).forward(upstream);
+            if (port != 0 || requested == 0) {
+                return session.tcpEndpoint().port(port).pooling(true).forward(upstream);
+            }
+            return session.tcpEndpoint().port(requested).pooling(true).forward(upstream)
+                    .recover(refused -> session.tcpEndpoint().port(0).pooling(true).forward(upstream));
         }
 
         /** The port the edge picked for a wish of any port is the port a wish naming it asks for. */
@@ -83,7 +91,7 @@ final class LoadBalancerServices {
 
     /**
      * Each served port's public port: the one the status names (the entries are in the order of the served ports),
-     * else, for the status writer, any port the edge picks; a replica that does not write status binds a port only once
+     * else, for the status writer, the Service's own port number if the edge can give it, or any port the edge picks; a replica that does not write status binds a port only once
      * the status names it, so that all replicas serve the same port (pooled).
      */
     private void reconcile(Service service) {
@@ -97,7 +105,7 @@ final class LoadBalancerServices {
                 continue;
             }
             URI upstream = upstreams.uri(service.getMetadata().getNamespace(), service.getMetadata().getName(), port.getPort());
-            wishes.put("port " + port.getPort(), new PortWish(upstream.getHost() + ":" + upstream.getPort(), publicPort));
+            wishes.put("port " + port.getPort(), new PortWish(upstream.getHost() + ":" + upstream.getPort(), publicPort, port.getPort()));
         }
         List<LoadBalancerIngress> ingress = new ArrayList<>();
         endpoints.apply(key(service), wishes).values().stream().filter(SessionEndpoints.Outcome::bound)

@@ -444,6 +444,8 @@ class ControllerResourcesE2ETest {
     @Test
     void aReplicaThatWritesNoStatusJoinsThePortTheStatusNamesAndServesItWhenTheOtherGoes() {
         int echo = bed.echoUpstream();
+        // A Service port in the edge's TCP range: the edge gives the Service its own port number.
+        int servicePort = bed.edge.tcpPorts().high();
         int edgeLogFrom = bed.edge.process().outputSize();
         ControllerSettings tcp = ControllerSettings.defaults(List.of("tcp"));
         ServiceUpstreams loopback = ControllerTestBed.toLoopback(Map.of("db", echo));
@@ -452,9 +454,10 @@ class ControllerResourcesE2ETest {
         try (BurrowController second = BurrowController.startReplica(server.createClient(), bed.replicaSession(), loopback, tcp)) {
             client.services().inNamespace("tcp").resource(new ServiceBuilder().withNewMetadata().withName("db").endMetadata()
                     .withNewSpec().withType("LoadBalancer").withLoadBalancerClass(tcp.loadBalancerClass())
-                    .addNewPort().withName("pg").withPort(5432).endPort().endSpec().build()).create();
+                    .addNewPort().withName("pg").withPort(servicePort).endPort().endSpec().build()).create();
             Await.until(() -> publicPorts("tcp", "db").size() == 1, WAIT, POLL, () -> "db public ports: " + publicPorts("tcp", "db"));
             int port = publicPorts("tcp", "db").get(0);
+            assertEquals(servicePort, port, "the Service's own port number, which the edge's range holds");
             // Both sessions' binds of the one port, as the edge logs them: the second joined the pool of the first.
             Await.until(() -> bed.edge.process().output().subList(edgeLogFrom, bed.edge.process().outputSize()).stream()
                     .filter(line -> line.text().contains(" bound tcp://")
