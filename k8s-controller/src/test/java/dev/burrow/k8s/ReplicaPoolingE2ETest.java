@@ -97,7 +97,7 @@ class ReplicaPoolingE2ETest {
             System.out.println(loop);
         }
         assertEquals(List.of(HOST), IngressEndpoints.statusHosts(ingress()), "the status still names the host");
-        // Measured: 0 failed in every step of 2 runs (40-333 requests a step, load 20-30). A killed replica may still
+        // Measured: 0 failed in every step of 3 runs (40-333 requests a step, load 20-30). A killed replica may still
         // take down the one exchange on its link at the instant of death (the edge does not retry it elsewhere):
         // at most 1 for the kill; a clean stop and a start lose none.
         assertTrue(killed.failed() <= 1, killed.toString());
