@@ -4,7 +4,8 @@ package dev.burrow.k8s;
  * What a {@link BurrowEndpoint} asks for: the public {@code url} ({@code http://name}, {@code https://name} or
  * {@code tcp://} with an optional port), the {@code upstream} Service port ({@code service:port}, by number or name),
  * an optional traffic policy (a YAML or JSON string, the policy written inline as an object, or a reference to a key of
- * a ConfigMap in the same namespace) and pooling.
+ * a ConfigMap in the same namespace), pooling (the controller pools every endpoint, so this changes nothing) and
+ * bindings.
  */
 public class BurrowEndpointSpec {
     /** A key of a ConfigMap in the BurrowEndpoint's namespace whose value is the traffic policy document. */
@@ -35,6 +36,16 @@ public class BurrowEndpointSpec {
     private Object trafficPolicy;
     private PolicyRef trafficPolicyRef;
     private Boolean pooling;
+    /** ngrok's bindings: {@code [public]} (the default) or {@code [internal]} (a name ending in .internal). */
+    private java.util.List<String> bindings;
+
+    public java.util.List<String> getBindings() {
+        return bindings;
+    }
+
+    public void setBindings(java.util.List<String> bindings) {
+        this.bindings = bindings;
+    }
 
     public PolicyRef getTrafficPolicyRef() {
         return trafficPolicyRef;

@@ -3,6 +3,7 @@ package dev.burrow.k8s;
 import dev.burrow.agent.BurrowSession;
 import dev.burrow.agent.Forwarder;
 import dev.burrow.agent.HttpEndpointBuilder;
+import dev.burrow.protocol.Bindings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,6 +40,7 @@ final class BurrowEndpoints {
     private final SessionEndpoints endpoints;
     private final ServiceUpstreams upstreams;
     private final ServicePorts ports;
+    private final BooleanSupplier writesStatus;
 
     /** A spec's public address: {@code http}/{@code https} with a hostname, or {@code tcp} with a port (0: the edge picks). */
     record PublicAddress(String scheme, String host, int port) {
@@ -58,22 +61,39 @@ final class BurrowEndpoints {
         }
     }
 
-    /** The endpoint a spec asks for; {@code upstream} is a URI for HTTP, "host:port" for TCP. */
-    record EndpointSpecWish(PublicAddress address, String upstream, String trafficPolicy, boolean pooling) implements EndpointWish {
+    /**
+     * The endpoint a spec asks for, always pooled (every replica of the controller binds it); {@code upstream} is a URI
+     * for HTTP, "host:port" for TCP.
+     */
+    record EndpointSpecWish(PublicAddress address, String upstream, String trafficPolicy, String binding) implements EndpointWish {
         @Override
         public Future<Forwarder> bind(BurrowSession session) {
             if ("tcp".equals(address.scheme())) {
-                var tcp = session.tcpEndpoint().port(address.port()).pooling(pooling);
+                var tcp = session.tcpEndpoint().port(address.port()).pooling(true);
                 return (trafficPolicy == null ? tcp : tcp.trafficPolicy(trafficPolicy)).forward(upstream);
             }
-            HttpEndpointBuilder http = session.httpEndpoint().hostname(address.host()).pooling(pooling)
+            HttpEndpointBuilder http = session.httpEndpoint().hostname(address.host()).pooling(true).binding(binding)
                     .httpsOnly("https".equals(address.scheme()));
             return (trafficPolicy == null ? http : http.trafficPolicy(trafficPolicy)).forward(URI.create(upstream));
         }
 
+        /** A TCP port the edge picked (for {@code tcp://}) is the port a wish naming it asks for, and a wish for any port. */
+        @Override
+        public boolean servedBy(EndpointWish bound, Forwarder forwarder) {
+            if (bound instanceof EndpointSpecWish other && "tcp".equals(address.scheme()) && "tcp".equals(other.address().scheme())) {
+                return withPort(0).equals(other.withPort(0))
+                        && (address.port() == 0 || address.port() == URI.create(forwarder.publicUrl()).getPort());
+            }
+            return equals(bound);
+        }
+
+        EndpointSpecWish withPort(int port) {
+            return new EndpointSpecWish(new PublicAddress(address.scheme(), address.host(), port), upstream, trafficPolicy, binding);
+        }
+
         @Override
         public EndpointWish withTrafficPolicy(String policy) {
-            return new EndpointSpecWish(address, upstream, policy, pooling);
+            return new EndpointSpecWish(address, upstream, policy, binding);
         }
 
         @Override
@@ -82,11 +102,12 @@ final class BurrowEndpoints {
         }
     }
 
-    BurrowEndpoints(KubernetesClient client, SessionEndpoints endpoints, ServiceUpstreams upstreams) {
+    BurrowEndpoints(KubernetesClient client, SessionEndpoints endpoints, ServiceUpstreams upstreams, BooleanSupplier writesStatus) {
         this.client = client;
         this.endpoints = endpoints;
         this.upstreams = upstreams;
         this.ports = new ServicePorts(client);
+        this.writesStatus = writesStatus;
     }
 
     void changed(BurrowEndpoint resource) {
@@ -104,6 +125,11 @@ final class BurrowEndpoints {
         } catch (IllegalArgumentException e) {
             endpoints.apply(key(resource), Map.of());
             writeStatus(resource, null, "False", e instanceof ReferenceMissing ? "TrafficPolicyRefNotFound" : "InvalidSpec", e.getMessage());
+            return;
+        }
+        if ("tcp".equals(wish.address().scheme()) && wish.address().port() == 0 && !writesStatus.getAsBoolean()) {
+            // The status writer picks the port (the edge's, written into the status); this replica joins it once named.
+            endpoints.apply(key(resource), Map.of());
             return;
         }
         SessionEndpoints.Outcome outcome = endpoints.apply(key(resource), Map.of("endpoint", wish)).get("endpoint");
@@ -131,8 +157,43 @@ final class BurrowEndpoints {
         int number = ports.resolve(namespace, service, port.matches("[0-9]+") ? Integer.valueOf(port) : null, port)
                 .orElseThrow(() -> new IllegalArgumentException("Service " + service + " has no port named " + port));
         URI target = upstreams.uri(namespace, service, number);
+        if ("tcp".equals(address.scheme()) && address.port() == 0) {
+            address = new PublicAddress("tcp", null, statusPort(resource));
+        }
         return new EndpointSpecWish(address, "tcp".equals(address.scheme()) ? target.getHost() + ":" + target.getPort() : target.toString(),
-                policy(spec, namespace), Boolean.TRUE.equals(spec.getPooling()));
+                policy(spec, namespace), binding(spec, address));
+    }
+
+    /** The public port in the status URL of a {@code tcp://} endpoint (the one the edge picked at first), else 0. */
+    private static int statusPort(BurrowEndpoint resource) {
+        String url = resource.getStatus() == null ? null : resource.getStatus().getUrl();
+        if (url == null || !url.startsWith("tcp://")) {
+            return 0;
+        }
+        return Math.max(URI.create(url).getPort(), 0);
+    }
+
+    /**
+     * ngrok's {@code bindings}, one of {@code public} and {@code internal} (a name ending in {@code .internal}, reached
+     * only by a {@code forward-internal} of the same account); null when none is given.
+     */
+    private static String binding(BurrowEndpointSpec spec, PublicAddress address) {
+        List<String> bindings = Optional.ofNullable(spec.getBindings()).orElse(List.of());
+        if (bindings.isEmpty()) {
+            return null;
+        }
+        if (bindings.size() > 1) {
+            throw new IllegalArgumentException("spec.bindings " + bindings + " names more than one binding; give one of public, internal");
+        }
+        String binding = bindings.get(0);
+        if ("tcp".equals(address.scheme()) && !Bindings.PUBLIC.equals(binding)) {
+            throw new IllegalArgumentException("spec.bindings [" + binding + "]: a tcp:// endpoint is public only");
+        }
+        String mismatch = Bindings.mismatch(binding, address.host());
+        if (mismatch != null) {
+            throw new IllegalArgumentException("spec.bindings: " + mismatch);
+        }
+        return binding;
     }
 
     private String policy(BurrowEndpointSpec spec, String namespace) {
@@ -194,6 +255,9 @@ final class BurrowEndpoints {
     }
 
     private void writeStatus(BurrowEndpoint resource, String url, String ready, String reason, String message) {
+        if (!writesStatus.getAsBoolean()) {
+            return;
+        }
         var api = client.resources(BurrowEndpoint.class).inNamespace(resource.getMetadata().getNamespace());
         BurrowEndpoint current = api.withName(resource.getMetadata().getName()).get();
         if (current == null) {

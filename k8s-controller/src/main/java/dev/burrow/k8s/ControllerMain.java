@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The controller as a process (in a pod): settings from the environment, the Kubernetes API from the pod's service
- * account (or ~/.kube/config), one session with the edge for everything it serves, and only while it holds the Lease.
+ * account (or ~/.kube/config), one session with the edge for everything it serves. Every replica serves (each endpoint
+ * pooled with the other replicas'); only the one holding the Lease writes status. SIGTERM ends the session with a
+ * goodbye, so the edge drops this replica from every pool at once while its exchanges in flight finish.
  * <ul>
  *   <li>{@code BURROW_AUTHTOKEN} (required), {@code BURROW_SERVER} (edge host:port), {@code BURROW_EDGE_CA} (PEM file);</li>
  *   <li>{@code BURROW_CONTROLLER_NAME} (default {@code burrow.dev/ingress-controller}), {@code BURROW_LOAD_BALANCER_CLASS}
@@ -31,7 +33,11 @@ public final class ControllerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> env = System.getenv();
+        run(System.getenv(), ServiceUpstreams.clusterDns());
+    }
+
+    /** Runs until the session ends or the process is stopped; {@code upstreams} says where Services are reached. */
+    static void run(Map<String, String> env, ServiceUpstreams upstreams) throws Exception {
         String authtoken = env.get("BURROW_AUTHTOKEN");
         if (authtoken == null || authtoken.isBlank()) {
             System.err.println("burrow-k8s-controller: set BURROW_AUTHTOKEN (from the Secret holding the edge's authtoken)");
@@ -54,18 +60,19 @@ public final class ControllerMain {
                 env.getOrDefault("BURROW_LEASE_NAME", "burrow-controller"),
                 env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", UUID.randomUUID().toString())));
         KubernetesClient client = new KubernetesClientBuilder().build();
-        LeaderElection election = LeaderElection.start(client, lease,
-                () -> BurrowController.start(client, session, ServiceUpstreams.clusterDns(), settings));
+        BurrowController controller = BurrowController.startReplica(client, session, upstreams, settings);
+        LeaderElection election = LeaderElection.start(client, lease, controller::writeStatus);
         System.out.println("Standing for lease " + lease.namespace() + "/" + lease.name() + " as " + lease.identity()
                 + "; serving the classes of " + settings.controllerName() + " and load balancer class "
                 + settings.loadBalancerClass() + " in " + (namespaces.isEmpty() ? "every namespace" : String.join(", ", namespaces)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             election.close();
+            controller.stopWatching();
             client.close();
             session.close().eventually(vertx::close).onComplete(done -> stopped.countDown());
             try {
-                stopped.await(10, TimeUnit.SECONDS);
+                stopped.await(15, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -14,6 +14,14 @@ interface EndpointWish {
     /** Binds the endpoint on {@code session}. */
     Future<Forwarder> bind(BurrowSession session);
 
+    /**
+     * Whether the endpoint bound for {@code bound} as {@code forwarder} already is this wish's endpoint. Equal wishes
+     * are; a TCP port the edge picked is also what a wish for that port number asks for (and a wish for any port).
+     */
+    default boolean servedBy(EndpointWish bound, Forwarder forwarder) {
+        return equals(bound);
+    }
+
     /** The traffic policy document the endpoint is bound with (null: none). */
     default String trafficPolicy() {
         return null;

@@ -2,22 +2,29 @@ package dev.burrow.k8s;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Where one public hostname's exchanges go: by path prefix ({@code routes}, in the Ingress's order) and otherwise to
- * {@code fallback} (the Service of the host's {@code /} path, or, when it has none, of its first path). A change of
- * either re-binds the host.
+ * Where one public hostname's exchanges go: by path ({@code routes}, in the Ingress's order; an {@code Exact} one takes
+ * only its path, before any prefix) and otherwise to {@code fallback}, the Service of the host's {@code /} prefix path;
+ * without one ({@code null}) a path no route takes answers 404. A change of either re-binds the host.
  */
-record HostUpstreams(URI fallback, List<Map.Entry<String, URI>> routes) {
+record HostUpstreams(URI fallback, List<Route> routes) {
+    /** Requests whose path is {@code path} ({@code exact}) or under it go to {@code upstream}. */
+    record Route(String path, boolean exact, URI upstream) {
+        @Override
+        public String toString() {
+            return path + (exact ? " (exact)" : "") + " -> " + upstream;
+        }
+    }
+
     HostUpstreams {
         routes = List.copyOf(routes);
     }
 
     @Override
     public String toString() {
-        StringBuilder text = new StringBuilder(fallback.toString());
-        routes.forEach(route -> text.append(", ").append(route.getKey()).append(" -> ").append(route.getValue()));
+        StringBuilder text = new StringBuilder(fallback == null ? "404" : fallback.toString());
+        routes.forEach(route -> text.append(", ").append(route));
         return text.toString();
     }
 }

@@ -17,10 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Serves the hosts of the controller's Ingresses, one HTTP endpoint per host, and writes the public hostnames into
+ * Serves the hosts of the controller's Ingresses, one pooled HTTP endpoint per host, and (when it writes status) writes the public hostnames into
  * each Ingress's {@code status.loadBalancer.ingress}. An Ingress that stops being the controller's (its class changed)
  * loses its endpoints and its status.
  */
@@ -32,6 +33,7 @@ final class IngressEndpoints {
     private final ServiceUpstreams upstreams;
     private final ServicePorts ports;
     private final Supplier<IngressClasses> classes;
+    private final BooleanSupplier writesStatus;
 
     /**
      * A host bound with these upstreams, over HTTPS only when a TLS section names it; equal wishes keep the endpoint
@@ -40,9 +42,15 @@ final class IngressEndpoints {
     private record HostWish(String hostname, HostUpstreams upstreams, boolean https) implements EndpointWish {
         @Override
         public Future<Forwarder> bind(BurrowSession session) {
-            HttpEndpointBuilder endpoint = session.httpEndpoint().hostname(hostname).httpsOnly(https);
-            upstreams.routes().forEach(route -> endpoint.route(route.getKey(), route.getValue()));
-            return endpoint.forward(upstreams.fallback());
+            HttpEndpointBuilder endpoint = session.httpEndpoint().hostname(hostname).httpsOnly(https).pooling(true);
+            for (HostUpstreams.Route route : upstreams.routes()) {
+                if (route.exact()) {
+                    endpoint.routeExact(route.path(), route.upstream());
+                } else {
+                    endpoint.route(route.path(), route.upstream());
+                }
+            }
+            return upstreams.fallback() == null ? endpoint.forwardRoutes() : endpoint.forward(upstreams.fallback());
         }
 
         @Override
@@ -52,12 +60,13 @@ final class IngressEndpoints {
     }
 
     IngressEndpoints(KubernetesClient client, SessionEndpoints endpoints, ServiceUpstreams upstreams,
-                     Supplier<IngressClasses> classes) {
+                     Supplier<IngressClasses> classes, BooleanSupplier writesStatus) {
         this.client = client;
         this.endpoints = endpoints;
         this.upstreams = upstreams;
         this.ports = new ServicePorts(client);
         this.classes = classes;
+        this.writesStatus = writesStatus;
     }
 
     void changed(Ingress ingress) {
@@ -74,14 +83,16 @@ final class IngressEndpoints {
                 .sorted().toList());
     }
 
-    /** Each host's upstreams: every path rule to its Service port; a path whose Service port cannot be found is left out. */
+    /**
+     * Each host's upstreams: every path rule to its Service port, {@code Exact} ones exactly; a path whose Service port
+     * cannot be found is left out.
+     */
     private Map<String, HostWish> wishes(Ingress ingress) {
         Map<String, HostWish> wishes = new LinkedHashMap<>();
         String namespace = ingress.getMetadata().getNamespace();
         for (IngressRoutes.HostRoute host : IngressRoutes.of(ingress, classes.get())) {
             URI slash = null;
-            URI first = null;
-            Map<String, URI> prefixes = new LinkedHashMap<>();
+            Map<String, HostUpstreams.Route> routes = new LinkedHashMap<>();
             for (IngressRoutes.PathRoute route : host.paths()) {
                 Optional<Integer> port = ports.resolve(namespace, route.service(), route.portNumber(), route.portName());
                 if (port.isEmpty()) {
@@ -89,23 +100,24 @@ final class IngressEndpoints {
                     continue;
                 }
                 URI upstream = upstreams.uri(namespace, route.service(), port.get());
-                first = first == null ? upstream : first;
-                if ("/".equals(route.path())) {
+                boolean exact = route.exact();
+                if ("/".equals(route.path()) && !exact) {
                     slash = slash == null ? upstream : slash;
                 } else {
-                    prefixes.putIfAbsent(route.path(), upstream);
+                    routes.putIfAbsent((exact ? "= " : "") + route.path(), new HostUpstreams.Route(route.path(), exact, upstream));
                 }
             }
-            URI fallback = slash != null ? slash : first;
-            if (fallback != null) {
-                wishes.put(host.host(), new HostWish(host.host(), new HostUpstreams(fallback,
-                        prefixes.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList()), host.tls()));
+            if (slash != null || !routes.isEmpty()) {
+                wishes.put(host.host(), new HostWish(host.host(), new HostUpstreams(slash, List.copyOf(routes.values())), host.tls()));
             }
         }
         return wishes;
     }
 
     private void writeStatus(Ingress ingress, List<String> hosts) {
+        if (!writesStatus.getAsBoolean()) {
+            return;
+        }
         IngressStatus wanted = new IngressStatusBuilder().withNewLoadBalancer()
                 .withIngress(hosts.stream().map(h -> new IngressLoadBalancerIngressBuilder().withHostname(h).build()).toList())
                 .endLoadBalancer().build();

@@ -25,6 +25,10 @@ public final class IngressRoutes {
 
     /** A path of a host, and the Service port it goes to (a number, or a port name to look up on the Service). */
     public record PathRoute(String path, String pathType, String service, Integer portNumber, String portName) {
+        /** {@code pathType: Exact}: only this path; {@code Prefix} and {@code ImplementationSpecific} are prefixes. */
+        public boolean exact() {
+            return "Exact".equals(pathType);
+        }
     }
 
     /** A public hostname: its paths in the Ingress's order; {@code tls} when a TLS section names the host. */

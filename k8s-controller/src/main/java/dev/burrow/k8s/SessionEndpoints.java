@@ -79,12 +79,13 @@ final class SessionEndpoints implements AutoCloseable {
         for (Iterator<Map.Entry<String, Bound>> it = bound.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Bound> entry = it.next();
             EndpointWish wanted = wishes.get(entry.getKey());
-            if (wanted != null && !entry.getValue().wish().equals(wanted)
-                    && entry.getValue().wish().withTrafficPolicy(wanted.trafficPolicy()).equals(wanted)) {
+            boolean served = wanted != null && wanted.servedBy(entry.getValue().wish(), entry.getValue().forwarder());
+            if (wanted != null && !served
+                    && wanted.servedBy(entry.getValue().wish().withTrafficPolicy(wanted.trafficPolicy()), entry.getValue().forwarder())) {
                 Outcome changed = changePolicy(resource, entry.getValue(), wanted);
                 entry.setValue(changed.failed() ? entry.getValue() : new Bound(entry.getValue().forwarder(), wanted));
                 outcomes.put(entry.getKey(), changed);
-            } else if (!entry.getValue().wish().equals(wanted)) {
+            } else if (!served) {
                 await(entry.getValue().forwarder().close());
                 LOG.info("{}: unbound {}", resource, entry.getKey());
                 it.remove();
@@ -147,15 +148,20 @@ final class SessionEndpoints implements AutoCloseable {
         }
     }
 
-    /** Stops taking changes, lets the queued ones finish, then closes every endpoint (the session stays open). */
-    @Override
-    public void close() {
+    /** Stops taking changes and lets the queued ones finish; the endpoints stay bound. */
+    void drain() {
         worker.shutdown();
         try {
             worker.awaitTermination(AWAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops taking changes, lets the queued ones finish, then closes every endpoint (the session stays open). */
+    @Override
+    public void close() {
+        drain();
         for (String resource : List.copyOf(byResource.keySet())) {
             apply(resource, Map.of());
         }

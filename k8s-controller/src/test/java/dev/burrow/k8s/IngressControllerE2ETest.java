@@ -106,6 +106,37 @@ class IngressControllerE2ETest {
     }
 
     @Test
+    void anExactPathTakesOnlyItselfAndAHostWithoutASlashPathAnswers404ForAPathNoRuleTakes() {
+        Map<String, Integer> services = Map.of("web", upstream("web"), "login", upstream("login"), "api", upstream("api"));
+        client.network().v1().ingressClasses().resource(ControllerTestBed.ingressClass("burrow", ControllerSettings.DEFAULT_CONTROLLER_NAME, false)).create();
+        try (BurrowController ignored = BurrowController.start(client, session, toLoopback(services), SHOP)) {
+            Ingress exact = ingress("exact", "exact.localhost", "web");
+            exact.getSpec().getRules().get(0).getHttp().getPaths().add(new HTTPIngressPathBuilder().withPath("/login").withPathType("Exact")
+                    .withNewBackend().withNewService().withName("login").withNewPort().withNumber(80).endPort().endService().endBackend().build());
+            create(exact);
+            Ingress noRoot = ingress("noroot", "noroot.localhost", "api");
+            noRoot.getSpec().getRules().get(0).getHttp().getPaths().get(0).setPath("/api");
+            noRoot.getSpec().getRules().get(0).getHttp().getPaths().add(new HTTPIngressPathBuilder().withPath("/health").withPathType("Exact")
+                    .withNewBackend().withNewService().withName("web").withNewPort().withNumber(80).endPort().endService().endBackend().build());
+            create(noRoot);
+
+            awaitBody("exact.localhost", 200, "web");
+            assertEquals("login", http.get("exact.localhost", "/login?next=%2F").bodyText(), "an Exact path takes its path");
+            assertEquals("web", http.get("exact.localhost", "/login/more").bodyText(), "and nothing under it");
+            assertEquals("web", http.get("exact.localhost", "/logins").bodyText());
+
+            Await.until(() -> http.get("noroot.localhost", "/api/items").status() == 200, WAIT, POLL, () -> "noroot.localhost never served");
+            assertEquals("api", http.get("noroot.localhost", "/api/items").bodyText());
+            assertEquals("web", http.get("noroot.localhost", "/health").bodyText());
+            for (String path : List.of("/", "/other", "/health/x", "/apix")) {
+                PublicHttpClient.Response unmatched = http.get("noroot.localhost", path);
+                assertEquals(404, unmatched.status(), path + ": " + unmatched.bodyText());
+                assertEquals("no route for this path\n", unmatched.bodyText(), path);
+            }
+        }
+    }
+
+    @Test
     void aBackendChangeReBindsTheHostToTheNewServiceWhileAnotherHostStays() {
         Map<String, Integer> services = Map.of("web", upstream("web v1"), "web-v2", upstream("web v2"), "blog", upstream("blog"));
         client.network().v1().ingressClasses().resource(ControllerTestBed.ingressClass("burrow", ControllerSettings.DEFAULT_CONTROLLER_NAME, false)).create();

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Configures an HTTP endpoint: a public hostname on the edge. Give a full {@link #hostname}, or a
@@ -33,7 +32,11 @@ public final class HttpEndpointBuilder {
     private boolean httpsOnly;
     private dev.burrow.agent.forward.UpstreamTls upstreamTls = dev.burrow.agent.forward.UpstreamTls.defaults();
     private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
-    private final List<Map.Entry<String, HttpUpstream>> routes = new ArrayList<>();
+    private final List<RouteSpec> routes = new ArrayList<>();
+
+    /** A path (exactly, or as a prefix of whole segments) and the upstream its exchanges go to. */
+    private record RouteSpec(String path, boolean exact, HttpUpstream upstream) {
+    }
 
     HttpEndpointBuilder(SessionEngine engine) {
         this.engine = engine;
@@ -160,19 +163,40 @@ public final class HttpEndpointBuilder {
         HttpUpstream target;
         try {
             target = HttpUpstream.of(upstream);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
+        return forwardRouted(target, target);
+    }
+
+    /**
+     * Binds the endpoint and forwards only the exchanges of its {@link #route routes}; a request whose path no route
+     * takes gets 404 from the agent (an Ingress host without a {@code /} path). Needs at least one route.
+     */
+    public Future<Forwarder> forwardRoutes() {
+        if (routes.isEmpty()) {
+            return Future.failedFuture(new IllegalArgumentException("forwardRoutes() needs at least one route"));
+        }
+        return forwardRouted(null, routes.get(0).upstream());
+    }
+
+    /** Binds with {@code fallback} (null: unmatched paths answer 404); {@code shown} is the endpoint's upstream URL. */
+    private Future<Forwarder> forwardRouted(HttpUpstream fallback, HttpUpstream shown) {
+        try {
             checkBinding();
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
-        List<Map.Entry<String, HttpUpstream>> routed = List.copyOf(routes);
-        return engine.forward(spec(target.uri().toString()), target.uri(), (vertx, options) -> {
+        List<RouteSpec> routed = List.copyOf(routes);
+        return engine.forward(spec(shown.uri().toString()), shown.uri(), (vertx, options) -> {
             UpstreamTimeouts timeouts = new UpstreamTimeouts(options.connectTimeout(), responseTimeout);
-            ConnectionForwarder fallback = target.connectionHandler(vertx, timeouts, observer, http2, upstreamTls);
+            ConnectionForwarder fallbackForwarder = fallback == null ? null
+                    : fallback.connectionHandler(vertx, timeouts, observer, http2, upstreamTls);
             if (routed.isEmpty()) {
-                return fallback;
+                return fallbackForwarder;
             }
-            return new PathRouter(routed.stream().map(route -> Map.entry(route.getKey(),
-                    route.getValue().connectionHandler(vertx, timeouts, observer, http2, upstreamTls))).toList(), fallback);
+            return new PathRouter(routed.stream().map(route -> new PathRouter.Route(route.path(), route.exact(),
+                    route.upstream().connectionHandler(vertx, timeouts, observer, http2, upstreamTls))).toList(), fallbackForwarder);
         });
     }
 
@@ -182,10 +206,22 @@ public final class HttpEndpointBuilder {
      * prefix wins. As an Ingress's {@code Prefix} path rules route one host to several Services.
      */
     public HttpEndpointBuilder route(String pathPrefix, URI upstream) {
-        if (pathPrefix == null || !pathPrefix.startsWith("/")) {
-            throw new IllegalArgumentException("a path prefix starts with /, not " + pathPrefix);
+        return route(pathPrefix, false, upstream);
+    }
+
+    /**
+     * Sends the exchanges whose path is exactly {@code path} (no query considered) to {@code upstream}, before any
+     * prefix route: an Ingress's {@code Exact} path rule.
+     */
+    public HttpEndpointBuilder routeExact(String path, URI upstream) {
+        return route(path, true, upstream);
+    }
+
+    private HttpEndpointBuilder route(String path, boolean exact, URI upstream) {
+        if (path == null || !path.startsWith("/")) {
+            throw new IllegalArgumentException("a route's path starts with /, not " + path);
         }
-        routes.add(Map.entry(pathPrefix, HttpUpstream.of(upstream)));
+        routes.add(new RouteSpec(path, exact, HttpUpstream.of(upstream)));
         return this;
     }
 

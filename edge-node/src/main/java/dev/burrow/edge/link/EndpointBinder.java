@@ -232,7 +232,9 @@ public final class EndpointBinder {
                     .compose(ok -> claimAndListen(port, sessionId, ownerKey, linkEpoch, settings));
         }
         int start = tcpPorts.low() + ThreadLocalRandom.current().nextInt(tcpPorts.size());
-        return policy.checkRandomPort(principal).compose(ok -> tryPort(start, 0, sessionId, ownerKey, linkEpoch, settings.withPooling(false)));
+        // A random port is always a free one (never joined), but it keeps the pooling asked for, so that another agent
+        // of the same owner can join it by its number (the replicas of the Kubernetes controller do).
+        return policy.checkRandomPort(principal).compose(ok -> tryPort(start, 0, sessionId, ownerKey, linkEpoch, settings));
     }
 
     private Future<Endpoint> bindUdp(String sessionId, Principal principal, long linkEpoch, int port, EndpointSettings settings) {

@@ -10,18 +10,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sends each HTTP exchange of one endpoint to the forwarder of the longest path prefix that matches its path, as an
- * Ingress's {@code Prefix} rules do (a prefix matches whole path segments: {@code /api} takes {@code /api} and
- * {@code /api/x}, not {@code /apix}), otherwise to the default one. Without a default, an unmatched path gets 404.
+ * Sends each HTTP exchange of one endpoint to the forwarder of its route, as an Ingress's path rules do: a route of
+ * exactly its path first ({@code Exact}), else the longest path prefix that matches it ({@code Prefix}: a prefix matches
+ * whole path segments, {@code /api} takes {@code /api} and {@code /api/x}, not {@code /apix}), otherwise the default
+ * one. Without a default, an unmatched path gets 404.
  */
 public final class PathRouter implements ConnectionForwarder {
-    private final List<Map.Entry<String, ConnectionForwarder>> routes;
+    /** Requests whose path is {@code path} ({@code exact}) or under it go to {@code forwarder}. */
+    public record Route(String path, boolean exact, ConnectionForwarder forwarder) {
+        boolean matches(String requestPath) {
+            return exact ? requestPath.equals(path) : PathRouter.matches(path, requestPath);
+        }
+    }
+
+    private final List<Route> routes;
     private final ConnectionForwarder fallback;
 
     /** {@code fallback} may be null (unmatched paths answer 404). */
-    public PathRouter(List<Map.Entry<String, ConnectionForwarder>> routes, ConnectionForwarder fallback) {
-        List<Map.Entry<String, ConnectionForwarder>> sorted = new ArrayList<>(routes);
-        sorted.sort(Comparator.comparingInt((Map.Entry<String, ConnectionForwarder> route) -> route.getKey().length()).reversed());
+    public PathRouter(List<Route> routes, ConnectionForwarder fallback) {
+        List<Route> sorted = new ArrayList<>(routes);
+        sorted.sort(Comparator.comparing((Route route) -> !route.exact())
+                .thenComparing(Comparator.comparingInt((Route route) -> route.path().length()).reversed()));
         this.routes = List.copyOf(sorted);
         this.fallback = fallback;
     }
@@ -46,9 +55,9 @@ public final class PathRouter implements ConnectionForwarder {
     @Override
     public void handle(TunnelConnection connection) {
         String path = pathOf(connection.requestHead().uri());
-        for (Map.Entry<String, ConnectionForwarder> route : routes) {
-            if (matches(route.getKey(), path)) {
-                route.getValue().handle(connection);
+        for (Route route : routes) {
+            if (route.matches(path)) {
+                route.forwarder().handle(connection);
                 return;
             }
         }
@@ -63,9 +72,9 @@ public final class PathRouter implements ConnectionForwarder {
     @Override
     public void policyRefused(dev.burrow.protocol.ControlMessage.PolicyRefusal refusal) {
         String path = pathOf(refusal.target());
-        for (Map.Entry<String, ConnectionForwarder> route : routes) {
-            if (matches(route.getKey(), path)) {
-                route.getValue().policyRefused(refusal);
+        for (Route route : routes) {
+            if (route.matches(path)) {
+                route.forwarder().policyRefused(refusal);
                 return;
             }
         }
@@ -85,7 +94,7 @@ public final class PathRouter implements ConnectionForwarder {
     @Override
     public Future<Void> close() {
         List<Future<Void>> closing = new ArrayList<>();
-        routes.forEach(route -> closing.add(route.getValue().close()));
+        routes.forEach(route -> closing.add(route.forwarder().close()));
         if (fallback != null) {
             closing.add(fallback.close());
         }
