@@ -192,7 +192,7 @@ public final class EdgeNode {
         dev.burrow.edge.tls.PublicHttps https = new dev.burrow.edge.tls.PublicHttps(vertx, prepared.certificates(), publicRegistry,
                 publicLinks, tcpEndpoints, config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
                 EdgeChains.standard(dev.burrow.edge.tls.PublicHttps.LOOPBACK_HOP, rateLimiter, trafficPolicies.layers()), config.timeouts());
-        this.acme = dev.burrow.edge.tls.acme.AcmeService.of(vertx, config.https().acme(), database.dataSource(), hazelcast,
+        this.acme = dev.burrow.edge.tls.acme.AcmeService.of(vertx, config.https().acme(), config.domain(), database.dataSource(), hazelcast,
                 publicRegistry, heldBy, metrics).wire(httpServer, https);
         this.listeners = new PublicListeners(httpServer, https, tcpEndpoints, udpEndpoints, regions);
         // The agent link presents the operator's certificate when given; the relay link keeps the cluster CA of the

@@ -73,7 +73,7 @@ class AcmeClusterE2ETest {
     void oneNodeOrdersTheOtherAnswersTlsAlpn01AndBothServeTheOneCertificate() {
         EdgeProcess visited = cluster.node(1);
         EdgeProcess validated = cluster.node(0);
-        Await.until(() -> issuedByPebble(handshake(visited)), Duration.ofSeconds(40), Duration.ofMillis(200),
+        Await.until(() -> PebbleServer.issued(handshake(visited)), Duration.ofSeconds(40), Duration.ofMillis(200),
                 () -> "node 1 never served a pebble certificate for " + NAME + "\n" + visited.process().tail(20));
         Path root = pebble.issuingRoot();
         ClientRun curl = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "-i", "--http1.1", "--max-time", "10",
@@ -81,9 +81,9 @@ class AcmeClusterE2ETest {
                 "https://" + NAME + ":" + visited.httpsPort() + "/echo?cluster"), Duration.ofSeconds(20));
         assertTrue(curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
 
-        Await.until(() -> issuedByPebble(handshake(validated)), Duration.ofSeconds(20), Duration.ofMillis(200),
+        Await.until(() -> PebbleServer.issued(handshake(validated)), Duration.ofSeconds(20), Duration.ofMillis(200),
                 () -> "node 0 never served the certificate node 1 obtained\n" + validated.process().tail(20));
-        assertEquals(leafPem(handshake(visited)), leafPem(handshake(validated)), "both nodes serve the one certificate");
+        assertEquals(OpenSslClient.leafPem(handshake(visited)), OpenSslClient.leafPem(handshake(validated)), "both nodes serve the one certificate");
         assertEquals(1, pebble.orders(), "one order for the name across the cluster:\n" + pebble.process().tail(30));
         assertTrue(visited.process().outputText().contains("issued certificate for " + NAME), visited.process().tail(20));
         assertFalse(validated.process().outputText().contains("issued certificate for " + NAME), validated.process().tail(20));
@@ -91,16 +91,5 @@ class AcmeClusterE2ETest {
 
     private static OpenSslClient.Handshake handshake(EdgeProcess node) {
         return OpenSslClient.handshake(node.bindAddress(), node.httpsPort(), NAME);
-    }
-
-    private static boolean issuedByPebble(OpenSslClient.Handshake handshake) {
-        return handshake.issuer() != null && handshake.issuer().contains("Pebble Intermediate CA");
-    }
-
-    private static String leafPem(OpenSslClient.Handshake handshake) {
-        String out = handshake.run().stdout();
-        int begin = out.indexOf("-----BEGIN CERTIFICATE-----");
-        assertTrue(begin >= 0, handshake.run().describe());
-        return out.substring(begin, out.indexOf("-----END CERTIFICATE-----"));
     }
 }
