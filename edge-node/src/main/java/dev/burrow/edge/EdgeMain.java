@@ -58,6 +58,14 @@ public final class EdgeMain implements Callable<Integer> {
     @Option(names = "--acme-challenge", paramLabel = "http-01|tls-alpn-01",
             description = "How the CA validates a name: http-01 on the HTTP port (reachable on 80), tls-alpn-01 on the HTTPS port (reachable on 443); default http-01.")
     String acmeChallenge;
+    @Option(names = "--acme-dns-hook-command", paramLabel = "PROGRAM",
+            description = "Program that sets and clears the DNS-01 TXT record, so that *.DOMAIN gets a wildcard certificate: PROGRAM set|clear DOMAIN RECORD VALUE (docs/https.md).")
+    String acmeDnsHookCommand;
+    @Option(names = "--acme-dns-hook-url", paramLabel = "URL",
+            description = "Webhook that sets and clears the DNS-01 TXT record (POST JSON {action, domain, record, value}), instead of a program.")
+    String acmeDnsHookUrl;
+    @Option(names = "--acme-dns-hook-timeout", paramLabel = "DURATION", description = "Longest a DNS hook call may take (default 60s, at most 120s).")
+    String acmeDnsHookTimeout;
     @Option(names = "--tunnel-port", paramLabel = "PORT", description = "Agent link (TLS) port; 0 picks a free one (default 4443).")
     String tunnelPort;
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "Base domain: endpoints are NAME.DOMAIN (default localhost).")

@@ -163,7 +163,7 @@ public final class EdgeNode {
         PublicHttps https = new PublicHttps(vertx, prepared.certificates(), regions.publicRegistry(), regions.publicLinks(), tcp,
                 config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
                 EdgeChains.standard(PublicHttps.LOOPBACK_HOP, tenancy.rateLimiter(), policies.layers()), config.timeouts());
-        this.acme = AcmeService.of(vertx, config.https().acme(), database.dataSource(), hazelcast, regions.publicRegistry(),
+        this.acme = AcmeService.of(vertx, config.https().acme(), config.domain(), database.dataSource(), hazelcast, regions.publicRegistry(),
                 heldBy, metrics).wire(http, https);
         this.listeners = new PublicListeners(http, https, tcp, udp, regions);
         this.follower = new RegistryFollower(vertx, registry, mirror, policies, listeners);

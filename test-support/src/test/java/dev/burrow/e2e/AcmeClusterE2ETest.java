@@ -14,7 +14,10 @@ import dev.burrow.testsupport.tools.PebbleServer;
 import dev.burrow.testsupport.tools.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,10 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ACME in a two-node cluster with TLS-ALPN-01: the node a visitor reaches orders the certificate, pebble validates at
  * the other node's HTTPS port (the answer is published cluster-wide; that node completes pebble's {@code acme-tls/1}
  * handshake with the challenge certificate), and the other node then serves the same certificate without a second
- * order. (HTTP-01 is {@code AcmeE2ETest}'s.)
+ * order. A third node serves it too, and after every node of the three is stopped (SIGTERM) and started again (each with its own
+ * embedded database: only the node that ordered has the row) all three serve it without a new order. (HTTP-01 is
+ * {@code AcmeE2ETest}'s.)
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class AcmeClusterE2ETest {
     private static final String NAME = "cross.localhost";
@@ -49,11 +56,12 @@ class AcmeClusterE2ETest {
     private AgentProcess agent;
 
     @BeforeAll
+    @Timeout(value = 240, unit = TimeUnit.SECONDS) // three JVMs took 100 s to be ready at a load average of 24
     void start() throws IOException {
         Tools.assumeInstalled("pebble", "pebble-challtestsrv", "curl", "openssl");
         tmp = Files.createTempDirectory("burrow-acme-cluster-");
         pebble = PebbleServer.prepare(tmp.resolve("pebble"));
-        cluster = EdgeCluster.start(2, "1s", "--acme-directory", pebble.directoryUrl(),
+        cluster = EdgeCluster.start(3, "1s", "--acme-directory", pebble.directoryUrl(),
                 "--acme-directory-ca", pebble.serverCertificate().toString(), "--acme-challenge", "tls-alpn-01");
         // The CA reaches node 0 only; visitors below reach node 1.
         pebble.startPebble(cluster.node(0).httpPort(), cluster.node(0).httpsPort());
@@ -70,10 +78,11 @@ class AcmeClusterE2ETest {
     }
 
     @Test
+    @Order(1)
     void oneNodeOrdersTheOtherAnswersTlsAlpn01AndBothServeTheOneCertificate() {
         EdgeProcess visited = cluster.node(1);
         EdgeProcess validated = cluster.node(0);
-        Await.until(() -> issuedByPebble(handshake(visited)), Duration.ofSeconds(40), Duration.ofMillis(200),
+        Await.until(() -> PebbleServer.issued(handshake(visited)), Duration.ofSeconds(40), Duration.ofMillis(200),
                 () -> "node 1 never served a pebble certificate for " + NAME + "\n" + visited.process().tail(20));
         Path root = pebble.issuingRoot();
         ClientRun curl = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "-i", "--http1.1", "--max-time", "10",
@@ -81,26 +90,42 @@ class AcmeClusterE2ETest {
                 "https://" + NAME + ":" + visited.httpsPort() + "/echo?cluster"), Duration.ofSeconds(20));
         assertTrue(curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
 
-        Await.until(() -> issuedByPebble(handshake(validated)), Duration.ofSeconds(20), Duration.ofMillis(200),
+        Await.until(() -> PebbleServer.issued(handshake(validated)), Duration.ofSeconds(20), Duration.ofMillis(200),
                 () -> "node 0 never served the certificate node 1 obtained\n" + validated.process().tail(20));
-        assertEquals(leafPem(handshake(visited)), leafPem(handshake(validated)), "both nodes serve the one certificate");
+        assertEquals(OpenSslClient.leafPem(handshake(visited)), OpenSslClient.leafPem(handshake(validated)), "both nodes serve the one certificate");
         assertEquals(1, pebble.orders(), "one order for the name across the cluster:\n" + pebble.process().tail(30));
         assertTrue(visited.process().outputText().contains("issued certificate for " + NAME), visited.process().tail(20));
         assertFalse(validated.process().outputText().contains("issued certificate for " + NAME), validated.process().tail(20));
     }
 
+    @Test
+    @Order(2)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aFullRestartOfEveryNodeServesTheCertificateEverywhereWithoutANewOrder() {
+        String certificate = OpenSslClient.leafPem(handshake(cluster.node(1)));
+        Await.until(() -> PebbleServer.issued(handshake(cluster.node(2))), Duration.ofSeconds(40), Duration.ofMillis(200),
+                () -> "node 2 never served the certificate\n" + cluster.node(2).process().tail(20));
+        long orders = pebble.orders();
+        // A graceful stop of every node (SIGTERM: each closes its database). A node SIGKILLed moments after saving a
+        // certificate may lose the row (docs/https.md, "What remains").
+        cluster.nodes().forEach(EdgeProcess::terminate);
+        cluster.nodes().forEach(node -> node.process().awaitExit(Duration.ofSeconds(60)));
+        long restarting = System.nanoTime();
+        CompletableFuture.allOf(cluster.nodes().stream().map(node -> CompletableFuture.runAsync(node::startAgain))
+                .toArray(CompletableFuture[]::new)).join();
+        System.out.printf("ACME cluster: 3 nodes stopped and started again in %d ms%n", (System.nanoTime() - restarting) / 1_000_000);
+        // Only the node that ordered has the row in its database; it shares it with the others once loaded.
+        cluster.node(1).process().awaitLine(line -> line.text().contains("acme: 1 stored certificate(s) loaded"), 0,
+                Duration.ofSeconds(30), "node 1 loading its stored certificate");
+        for (EdgeProcess node : cluster.nodes()) {
+            Await.until(() -> PebbleServer.issued(handshake(node)), Duration.ofSeconds(60), Duration.ofMillis(250),
+                    () -> node + " never served the stored certificate after the restart\n" + node.process().tail(20));
+            assertEquals(certificate, OpenSslClient.leafPem(handshake(node)), node + " serves the certificate issued before");
+        }
+        assertEquals(orders, pebble.orders(), "no order after the full restart:\n" + pebble.process().tail(30));
+    }
+
     private static OpenSslClient.Handshake handshake(EdgeProcess node) {
         return OpenSslClient.handshake(node.bindAddress(), node.httpsPort(), NAME);
-    }
-
-    private static boolean issuedByPebble(OpenSslClient.Handshake handshake) {
-        return handshake.issuer() != null && handshake.issuer().contains("Pebble Intermediate CA");
-    }
-
-    private static String leafPem(OpenSslClient.Handshake handshake) {
-        String out = handshake.run().stdout();
-        int begin = out.indexOf("-----BEGIN CERTIFICATE-----");
-        assertTrue(begin >= 0, handshake.run().describe());
-        return out.substring(begin, out.indexOf("-----END CERTIFICATE-----"));
     }
 }

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +48,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AcmeE2ETest {
     private static final String DOMAIN = "acme.test";
-    private static final String PEBBLE_ISSUER = "Pebble Intermediate CA";
 
     private Path tmp;
     private PebbleServer pebble;
@@ -115,7 +113,7 @@ class AcmeE2ETest {
                 firstMillis, (System.nanoTime() - started) / 1_000_000);
         assertTrue(served.stdout().startsWith("HTTP/1.1 200"), served.describe());
         OpenSslClient.Handshake handshake = OpenSslClient.handshake(edge.httpsPort(), "web." + DOMAIN);
-        assertTrue(issuedByPebble(handshake), handshake.run().describe());
+        assertTrue(PebbleServer.issued(handshake), handshake.run().describe());
         assertEquals(1, pebble.orders(), pebble.process().tail(30));
         assertTrue(OpsMetrics.sum(edge, "burrow_acme_soonest_expiry_days") > 1, "the expiry gauge shows the certificate");
         assertTrue(OpsMetrics.sum(edge, "burrow_acme_certificate_expiry_seconds{name=\"web." + DOMAIN + "\"") > 0);
@@ -128,7 +126,7 @@ class AcmeE2ETest {
         for (String name : List.of("scanner." + DOMAIN, "www.example.net")) {
             OpenSslClient.Handshake handshake = OpenSslClient.handshake(edge.httpsPort(), name);
             assertTrue(handshake.completed(), handshake.run().describe());
-            assertTrue(!issuedByPebble(handshake), handshake.run().describe());
+            assertTrue(!PebbleServer.issued(handshake), handshake.run().describe());
         }
         Thread.sleep(1_500);
         assertEquals(before, pebble.orders(), "no order for a name without an endpoint:\n" + pebble.process().tail(20));
@@ -154,7 +152,7 @@ class AcmeE2ETest {
         long before = pebble.orders();
         int logFrom = edge.process().outputSize();
         OpenSslClient.Handshake handshake = OpenSslClient.handshake(edge.httpsPort(), "extra." + DOMAIN);
-        assertTrue(handshake.completed() && !issuedByPebble(handshake), handshake.run().describe());
+        assertTrue(handshake.completed() && !PebbleServer.issued(handshake), handshake.run().describe());
         edge.process().awaitLine(line -> line.text().contains("no certificate for extra." + DOMAIN)
                 && line.text().contains("--acme-max-per-tenant"), logFrom, Duration.ofSeconds(20), "the cap's refusal in the edge log");
         assertEquals(before, pebble.orders(), pebble.process().tail(20));
@@ -164,12 +162,16 @@ class AcmeE2ETest {
     @Test
     @Order(4)
     void aRestartServesTheStoredCertificateWithoutANewOrder() {
-        String before = leafPem(OpenSslClient.handshake(edge.httpsPort(), "web." + DOMAIN));
+        String before = OpenSslClient.leafPem(OpenSslClient.handshake(edge.httpsPort(), "web." + DOMAIN));
+        assertNotNull(before, "a certificate before the restart");
         long orders = pebble.orders();
-        edge.restart();
-        Await.until(() -> issuedByPebble(OpenSslClient.handshake(edge.httpsPort(), "web." + DOMAIN)),
+        // A graceful stop (SIGTERM) closes the database; a SIGKILL moments after a save may lose the row
+        // (docs/https.md, "What remains").
+        edge.stop(Duration.ofSeconds(60));
+        edge.startAgain();
+        Await.until(() -> PebbleServer.issued(OpenSslClient.handshake(edge.httpsPort(), "web." + DOMAIN)),
                 Duration.ofSeconds(20), Duration.ofMillis(200), () -> "the stored certificate is not served after the restart");
-        assertEquals(before, leafPem(OpenSslClient.handshake(edge.httpsPort(), "web." + DOMAIN)), "the same certificate");
+        assertEquals(before, OpenSslClient.leafPem(OpenSslClient.handshake(edge.httpsPort(), "web." + DOMAIN)), "the same certificate");
         assertEquals(orders, pebble.orders(), "no new order after the restart:\n" + pebble.process().tail(20));
         ManagedProcess restarted = edge.process();
         assertTrue(restarted.outputText().contains("acme: 2 stored certificate(s) loaded"), restarted.tail(30));
@@ -201,18 +203,5 @@ class AcmeE2ETest {
         return ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "-i", "--http1.1", "--max-time", "10", "--cacert",
                 pebbleRoot.toString(), "--resolve", host + ":" + edge.httpsPort() + ":127.0.0.1",
                 "https://" + host + ":" + edge.httpsPort() + "/echo?acme"), Duration.ofSeconds(20));
-    }
-
-    private static boolean issuedByPebble(OpenSslClient.Handshake handshake) {
-        return handshake.issuer() != null && handshake.issuer().contains(PEBBLE_ISSUER);
-    }
-
-    private static String leafPem(OpenSslClient.Handshake handshake) {
-        String out = handshake.run().stdout();
-        int begin = out.indexOf("-----BEGIN CERTIFICATE-----");
-        int end = out.indexOf("-----END CERTIFICATE-----");
-        assertNotEquals(-1, begin, handshake.run().describe());
-        assertNotNull(out);
-        return out.substring(begin, end);
     }
 }

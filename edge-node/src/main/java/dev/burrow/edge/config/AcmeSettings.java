@@ -3,6 +3,7 @@ package dev.burrow.edge.config;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Automatic certificates from an ACME CA for the public HTTPS listener ({@code --acme-directory} and friends); off
@@ -17,19 +18,69 @@ import java.nio.file.Path;
  * @param maxPerTenant certificates one tenant's names may hold; a further name is refused and logged
  * @param challenge    how the CA validates a name: {@link #HTTP_01} on the plain HTTP port (port 80 for a public CA)
  *                     or {@link #TLS_ALPN_01} on the HTTPS port (443)
+ * @param dnsHook      how a DNS-01 TXT record is published, for the wildcard {@code *.DOMAIN}; {@link DnsHook#NONE}: no
+ *                     wildcard is ordered
  */
 public record AcmeSettings(URI directory, String email, String eabKid, String eabHmacKey, Path directoryCa,
-                           int maxPerTenant, String challenge) {
+                           int maxPerTenant, String challenge, DnsHook dnsHook) {
     public static final int DEFAULT_MAX_PER_TENANT = 100;
     public static final String HTTP_01 = "http-01";
     public static final String TLS_ALPN_01 = "tls-alpn-01";
 
     public AcmeSettings {
         challenge = challenge == null ? HTTP_01 : challenge;
+        dnsHook = dnsHook == null ? DnsHook.NONE : dnsHook;
     }
 
     public static AcmeSettings off() {
-        return new AcmeSettings(null, null, null, null, null, DEFAULT_MAX_PER_TENANT, HTTP_01);
+        return new AcmeSettings(null, null, null, null, null, DEFAULT_MAX_PER_TENANT, HTTP_01, DnsHook.NONE);
+    }
+
+    /**
+     * The provider hook that publishes and removes a DNS-01 TXT record: a program ({@code --acme-dns-hook-command}) or
+     * an HTTP webhook ({@code --acme-dns-hook-url}), one of them; each call bounded by {@code timeout}. See
+     * docs/https.md for the contract.
+     */
+    public record DnsHook(Path command, URI url, Duration timeout) {
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+        /** A call may not take longer: set, validation and clear all run under the name's order lock. */
+        public static final Duration MAX_TIMEOUT = Duration.ofSeconds(120);
+        public static final DnsHook NONE = new DnsHook(null, null, DEFAULT_TIMEOUT);
+
+        public DnsHook {
+            timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        }
+
+        public boolean enabled() {
+            return command != null || url != null;
+        }
+
+        DnsHook validate() {
+            if (command != null && url != null) {
+                throw new ConfigException("--acme-dns-hook-command and --acme-dns-hook-url are two ways to do one thing; give one");
+            }
+            if (command != null && !Files.isExecutable(command)) {
+                throw new ConfigException("--acme-dns-hook-command " + command.toAbsolutePath() + " is not an executable file");
+            }
+            if (url != null && (url.getHost() == null || !("http".equalsIgnoreCase(url.getScheme())
+                    || "https".equalsIgnoreCase(url.getScheme())))) {
+                throw new ConfigException("--acme-dns-hook-url " + url + " is not an http or https URL");
+            }
+            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+                throw new ConfigException("--acme-dns-hook-timeout " + timeout.toSeconds() + " s must be above 0 and at most "
+                        + MAX_TIMEOUT.toSeconds() + " s");
+            }
+            return this;
+        }
+
+        /** The webhook's query and user info may carry a secret: never printed. */
+        @Override
+        public String toString() {
+            String where = command != null ? "command " + command
+                    : url != null ? "url " + url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                    + (url.getRawPath() == null ? "" : url.getRawPath()) : "none";
+            return "DnsHook[" + where + ", timeout=" + timeout.toMillis() + " ms]";
+        }
     }
 
     public boolean enabled() {
@@ -57,6 +108,7 @@ public record AcmeSettings(URI directory, String email, String eabKid, String ea
         if (maxPerTenant < 1) {
             throw new ConfigException("--acme-max-per-tenant " + maxPerTenant + " must be at least 1");
         }
+        dnsHook.validate();
         return this;
     }
 
@@ -64,6 +116,6 @@ public record AcmeSettings(URI directory, String email, String eabKid, String ea
     public String toString() {
         return "AcmeSettings[directory=" + directory + ", email=" + email + ", eabKid=" + eabKid + ", eabHmacKey="
                 + (eabHmacKey == null ? null : "HIDDEN") + ", directoryCa=" + directoryCa + ", maxPerTenant=" + maxPerTenant
-                + ", challenge=" + challenge + "]";
+                + ", challenge=" + challenge + ", dnsHook=" + dnsHook + "]";
     }
 }

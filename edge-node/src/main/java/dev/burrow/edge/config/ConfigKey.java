@@ -53,7 +53,10 @@ public enum ConfigKey {
     ACME_EAB_HMAC_KEY("acme-eab-hmac-key"),
     ACME_DIRECTORY_CA("acme-directory-ca"),
     ACME_MAX_PER_TENANT("acme-max-per-tenant"),
-    ACME_CHALLENGE("acme-challenge");
+    ACME_CHALLENGE("acme-challenge"),
+    ACME_DNS_HOOK_COMMAND("acme-dns-hook-command"),
+    ACME_DNS_HOOK_URL("acme-dns-hook-url"),
+    ACME_DNS_HOOK_TIMEOUT("acme-dns-hook-timeout");
 
     private final String yamlKey;
 

@@ -167,7 +167,10 @@ public final class ConfigResolver {
                                 get(ConfigKey.ACME_EAB_HMAC_KEY, Function.identity(), null),
                                 get(ConfigKey.ACME_DIRECTORY_CA, Path::of, null),
                                 get(ConfigKey.ACME_MAX_PER_TENANT, ConfigResolver::parseCount, AcmeSettings.DEFAULT_MAX_PER_TENANT),
-                                get(ConfigKey.ACME_CHALLENGE, Function.identity(), AcmeSettings.HTTP_01))));
+                                get(ConfigKey.ACME_CHALLENGE, Function.identity(), AcmeSettings.HTTP_01),
+                                new AcmeSettings.DnsHook(get(ConfigKey.ACME_DNS_HOOK_COMMAND, Path::of, null),
+                                        get(ConfigKey.ACME_DNS_HOOK_URL, java.net.URI::create, null),
+                                        get(ConfigKey.ACME_DNS_HOOK_TIMEOUT, DurationText::parse, AcmeSettings.DnsHook.DEFAULT_TIMEOUT)))));
     }
 
     private static Boolean parseBoolean(String text) {

@@ -38,4 +38,28 @@ class AcmeSettingsTest {
                 Map.of(), null));
         assertTrue(eab.getMessage().contains("--acme-eab-kid and --acme-eab-hmac-key go together"), eab.getMessage());
     }
+
+    @Test
+    void aDnsHookIsAProgramOrAWebhookWithABoundedTimeout() {
+        AcmeSettings acme = ConfigResolver.resolve(Map.of(ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"),
+                ConfigKey.ACME_DNS_HOOK_URL, List.of("https://dns.example/hook?token=s3cret"),
+                ConfigKey.ACME_DNS_HOOK_TIMEOUT, List.of("90s")), Map.of(), null).https().acme();
+        assertTrue(acme.dnsHook().enabled());
+        assertEquals(java.time.Duration.ofSeconds(90), acme.dnsHook().timeout());
+        assertFalse(acme.toString().contains("s3cret"), "the webhook's query is never printed: " + acme);
+        assertFalse(AcmeSettings.off().dnsHook().enabled());
+
+        ConfigException both = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(Map.of(
+                ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"), ConfigKey.ACME_DNS_HOOK_URL, List.of("https://dns.example/"),
+                ConfigKey.ACME_DNS_HOOK_COMMAND, List.of("/bin/true")), Map.of(), null));
+        assertTrue(both.getMessage().startsWith("--acme-dns-hook-command and --acme-dns-hook-url"), both.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(Map.of(
+                ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"), ConfigKey.ACME_DNS_HOOK_COMMAND, List.of("/no/such/hook")),
+                Map.of(), null));
+        assertTrue(missing.getMessage().contains("/no/such/hook is not an executable file"), missing.getMessage());
+        ConfigException tooLong = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(Map.of(
+                ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"), ConfigKey.ACME_DNS_HOOK_COMMAND, List.of("/bin/true"),
+                ConfigKey.ACME_DNS_HOOK_TIMEOUT, List.of("10m")), Map.of(), null));
+        assertTrue(tooLong.getMessage().contains("--acme-dns-hook-timeout 600 s must be above 0 and at most 120 s"), tooLong.getMessage());
+    }
 }

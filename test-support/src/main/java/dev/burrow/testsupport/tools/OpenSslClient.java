@@ -45,6 +45,29 @@ public final class OpenSslClient {
         return new Handshake(run, group(SUBJECT, run.stdout()), group(ISSUER, run.stdout()), group(PROTOCOL, run.stdout()));
     }
 
+    /** The leaf certificate the handshake showed, as PEM; null when none came. */
+    public static String leafPem(Handshake handshake) {
+        String out = handshake.run().stdout() == null ? "" : handshake.run().stdout();
+        int begin = out.indexOf("-----BEGIN CERTIFICATE-----");
+        String end = "-----END CERTIFICATE-----";
+        return begin < 0 ? null : out.substring(begin, out.indexOf(end, begin) + end.length()) + "\n";
+    }
+
+    /** {@code openssl x509 -noout -serial -ext subjectAltName} of the handshake's leaf: {@code serial=…} and its DNS names. */
+    public static String leafFields(Handshake handshake) {
+        String pem = leafPem(handshake);
+        if (pem == null) {
+            throw new AssertionError("no certificate in the handshake: " + handshake.run().describe());
+        }
+        ClientRun run = ClientRun.run(List.of("bash", "-c", "printf '%s' " + shellQuote(List.of(pem)) + " | "
+                + shellQuote(List.of(Tools.require("openssl").toString(), "x509", "-noout", "-serial", "-ext", "subjectAltName"))),
+                Duration.ofSeconds(15));
+        if (run.exitCode() != 0) {
+            throw new AssertionError("openssl x509 could not read the leaf: " + run.describe());
+        }
+        return run.stdout();
+    }
+
     private static String group(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text == null ? "" : text);
         return m.find() ? m.group(1).trim() : null;

@@ -20,14 +20,17 @@ public final class PebbleServer implements AutoCloseable {
     private final Path dir;
     private final ToolProcess dns;
     private final int dnsPort;
+    private final int dnsManagementPort;
     private final int acmePort;
     private final int managementPort;
     private ToolProcess pebble;
+    private Duration certificateValidity;
 
-    private PebbleServer(Path dir, ToolProcess dns, int dnsPort) {
+    private PebbleServer(Path dir, ToolProcess dns, int dnsPort, int dnsManagementPort) {
         this.dir = dir;
         this.dns = dns;
         this.dnsPort = dnsPort;
+        this.dnsManagementPort = dnsManagementPort;
         this.acmePort = FreePorts.closedPort();
         this.managementPort = FreePorts.closedPort();
     }
@@ -57,10 +60,18 @@ public final class PebbleServer implements AutoCloseable {
             throw new AssertionError("openssl could not make pebble's certificate: " + cert.describe());
         }
         int dnsPort = FreePorts.freeUdpAndTcpPort();
+        int managementPort = FreePorts.closedPort();
         ToolProcess dns = ToolProcess.start("pebble-challtestsrv", List.of(Tools.require("pebble-challtestsrv").toString(),
                 "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01", "127.0.0.1:" + dnsPort, "-http01", "",
-                "-https01", "", "-tlsalpn01", "", "-management", "127.0.0.1:" + FreePorts.closedPort()), Map.of(), dir);
-        return new PebbleServer(dir, dns, dnsPort);
+                "-https01", "", "-tlsalpn01", "", "-management", "127.0.0.1:" + managementPort), Map.of(), dir);
+        dns.awaitListening(managementPort, Duration.ofSeconds(20));
+        return new PebbleServer(dir, dns, dnsPort, managementPort);
+    }
+
+    /** Certificates pebble issues are valid this long (its {@code certificateValidityPeriod}; default 5 years). */
+    public PebbleServer certificateValidity(Duration validity) {
+        this.certificateValidity = validity;
+        return this;
     }
 
     /** Starts pebble, validating HTTP-01 at 127.0.0.1:{@code validationHttpPort} and TLS-ALPN-01 at {@code validationTlsPort}. */
@@ -69,9 +80,10 @@ public final class PebbleServer implements AutoCloseable {
             Path config = Files.writeString(dir.resolve("pebble-config.json"), """
                     {"pebble": {"listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
                       "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
-                      "ocspResponderURL": "", "externalAccountBindingRequired": false}}
+                      "ocspResponderURL": "", "externalAccountBindingRequired": false%s}}
                     """.formatted(acmePort, managementPort, dir.resolve("pebble-cert.pem"), dir.resolve("pebble-key.pem"),
-                    validationHttpPort, validationTlsPort));
+                    validationHttpPort, validationTlsPort, certificateValidity == null ? ""
+                            : ", \"certificateValidityPeriod\": " + certificateValidity.toSeconds()));
             pebble = ToolProcess.start("pebble", List.of(Tools.require("pebble").toString(), "-config", config.toString(),
                     "-dnsserver", "127.0.0.1:" + dnsPort, "-strict=false"),
                     Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), dir);
@@ -85,6 +97,14 @@ public final class PebbleServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The management API of pebble's DNS ({@code pebble-challtestsrv}): {@code POST /set-txt {"host","value"}} and
+     * {@code POST /clear-txt {"host"}} publish and remove the TXT records pebble looks up for DNS-01.
+     */
+    public String dnsManagementUrl() {
+        return "http://127.0.0.1:" + dnsManagementPort;
     }
 
     /** The ACME directory URL. */
@@ -107,6 +127,11 @@ public final class PebbleServer implements AutoCloseable {
             throw new AssertionError("cannot fetch pebble's root: " + run.describe());
         }
         return root;
+    }
+
+    /** True when the handshake's certificate was issued by pebble (its intermediate CA), not by the edge's dev CA. */
+    public static boolean issued(OpenSslClient.Handshake handshake) {
+        return handshake.issuer() != null && handshake.issuer().contains("Pebble Intermediate CA");
     }
 
     /** Orders pebble has been sent, counted from its log. */

@@ -10,6 +10,7 @@ import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.connector.NetworkSettings;
@@ -40,10 +41,12 @@ import java.util.Set;
  * The ACME conversation with one CA, blocking (acme4j): the account (its key kept in the {@link AcmeStore}, so every
  * node and every restart is the same account), and one order per name answered through HTTP-01, whose key
  * authorization is published cluster-wide ({@link Http01Tokens}) so whichever node the CA reaches answers it, or through
- * TLS-ALPN-01 ({@link TlsAlpnAnswers}, answered on the HTTPS port) with {@code --acme-challenge tls-alpn-01}.
+ * TLS-ALPN-01 ({@link TlsAlpnAnswers}, answered on the HTTPS port) with {@code --acme-challenge tls-alpn-01}; a
+ * wildcard through DNS-01, its TXT record set and cleared by the operator's {@link TxtRecordHook}.
  * Runs on worker threads only.
  */
 public final class AcmeClient {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AcmeClient.class);
     /** How long the CA may take to validate a challenge and to issue after the order is finalized. */
     static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(60);
 
@@ -55,6 +58,7 @@ public final class AcmeClient {
     private final AcmeStore store;
     private final Http01Tokens tokens;
     private final TlsAlpnAnswers tlsAnswers;
+    private final TxtRecordHook dnsHook;
     private Session session;
     private Login login;
 
@@ -63,6 +67,7 @@ public final class AcmeClient {
         this.store = store;
         this.tokens = tokens;
         this.tlsAnswers = tlsAnswers;
+        this.dnsHook = TxtRecordHook.of(settings.dnsHook());
         registerBouncyCastle();
     }
 
@@ -94,33 +99,66 @@ public final class AcmeClient {
         return new Issued(chain.toString(), pem(certificateKey), certificate.getCertificate());
     }
 
+    /** A challenge whose answer is published, and how to take the answer back once the CA is done. */
+    private record Published(Challenge challenge, Runnable withdraw) {
+    }
+
     private void answer(Authorization authorization, String name) throws AcmeException, InterruptedException {
-        Challenge challenge;
-        Runnable withdraw;
+        Published published = publish(authorization, name);
+        try {
+            published.challenge().trigger();
+            Status status = StatusPoll.until(authorization, Set.of(Status.VALID, Status.INVALID, Status.DEACTIVATED,
+                    Status.EXPIRED, Status.REVOKED), VALIDATION_TIMEOUT);
+            if (status != Status.VALID) {
+                published.challenge().fetch();
+                throw new AcmeException("the CA could not validate " + name + " over " + published.challenge().getType()
+                        + " (" + status + ")" + published.challenge().getError().map(problem -> ": " + problem).orElse(""));
+            }
+        } finally {
+            published.withdraw().run();
+        }
+    }
+
+    /** A wildcard can only be validated over DNS-01; any other name over the configured challenge. */
+    private Published publish(Authorization authorization, String name) throws AcmeException, InterruptedException {
+        if (authorization.isWildcard()) {
+            return publishTxtRecord(authorization, name);
+        }
         if (settings.challenge().equals(AcmeSettings.TLS_ALPN_01)) {
             TlsAlpn01Challenge tlsAlpn = authorization.findChallenge(TlsAlpn01Challenge.class).orElseThrow(() ->
                     new AcmeException("the CA offers no tls-alpn-01 challenge for " + name));
             tlsAnswers.publish(name, tlsAlpn.getAcmeValidation());
-            challenge = tlsAlpn;
-            withdraw = () -> tlsAnswers.withdraw(name);
-        } else {
-            Http01Challenge http = authorization.findChallenge(Http01Challenge.class).orElseThrow(() ->
-                    new AcmeException("the CA offers no http-01 challenge for " + name));
-            tokens.publish(http.getToken(), http.getAuthorization());
-            challenge = http;
-            withdraw = () -> tokens.withdraw(http.getToken());
+            return new Published(tlsAlpn, () -> tlsAnswers.withdraw(name));
         }
+        Http01Challenge http = authorization.findChallenge(Http01Challenge.class).orElseThrow(() ->
+                new AcmeException("the CA offers no http-01 challenge for " + name));
+        tokens.publish(http.getToken(), http.getAuthorization());
+        return new Published(http, () -> tokens.withdraw(http.getToken()));
+    }
+
+    /** Through the operator's DNS hook; a set that failed or timed out is cleared too (it may have half happened). */
+    private Published publishTxtRecord(Authorization authorization, String name) throws AcmeException, InterruptedException {
+        Dns01Challenge dns = authorization.findChallenge(Dns01Challenge.class).orElseThrow(() ->
+                new AcmeException("the CA offers no dns-01 challenge for " + name));
+        TxtRecordHook.TxtRecord record = new TxtRecordHook.TxtRecord(authorization.getIdentifier().getDomain(),
+                dns.getRRName(authorization.getIdentifier()), dns.getDigest());
+        Runnable clear = () -> clearQuietly(record);
         try {
-            challenge.trigger();
-            Status status = StatusPoll.until(authorization, Set.of(Status.VALID, Status.INVALID, Status.DEACTIVATED,
-                    Status.EXPIRED, Status.REVOKED), VALIDATION_TIMEOUT);
-            if (status != Status.VALID) {
-                challenge.fetch();
-                throw new AcmeException("the CA could not validate " + name + " over " + settings.challenge() + " (" + status + ")"
-                        + challenge.getError().map(problem -> ": " + problem).orElse(""));
-            }
-        } finally {
-            withdraw.run();
+            dnsHook.set(record);
+        } catch (AcmeException | InterruptedException | RuntimeException e) {
+            clear.run();
+            throw e;
+        }
+        return new Published(dns, clear);
+    }
+
+    private void clearQuietly(TxtRecordHook.TxtRecord record) {
+        try {
+            dnsHook.clear(record);
+        } catch (AcmeException e) {
+            LOG.warn("acme: the TXT record {} stays published: {}", record.name(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

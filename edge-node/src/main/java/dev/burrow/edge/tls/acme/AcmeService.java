@@ -41,7 +41,7 @@ public final class AcmeService {
     /**
      * @param heldBy the tenant holding a name by reservation or verified custom domain, or null
      */
-    public static AcmeService of(Vertx vertx, AcmeSettings settings, DataSource database, HazelcastInstance hazelcast,
+    public static AcmeService of(Vertx vertx, AcmeSettings settings, String edgeDomain, DataSource database, HazelcastInstance hazelcast,
                                  EndpointRegistry registry, Function<String, Future<String>> heldBy, MeterRegistry metrics) {
         if (!settings.enabled()) {
             return OFF;
@@ -50,7 +50,7 @@ public final class AcmeService {
         Http01Tokens tokens = new Http01Tokens(hazelcast);
         TlsAlpnAnswers tlsAnswers = new TlsAlpnAnswers(vertx, hazelcast);
         AutomaticCertificates certificates = new AutomaticCertificates(vertx, store, new AcmeClient(settings, store, tokens, tlsAnswers),
-                new NameEligibility(heldBy, registry), hazelcast.getMap(AutomaticCertificates.LOCKS_MAP),
+                new NameEligibility(heldBy, registry), new OrderNames(edgeDomain, settings.dnsHook().enabled()), hazelcast.getMap(AutomaticCertificates.LOCKS_MAP),
                 hazelcast.getMap(AutomaticCertificates.CERTIFICATES_MAP),
                 settings.maxPerTenant(), new AcmeMetrics(metrics));
         return new AcmeService(certificates, new Http01Responder(vertx, tokens),

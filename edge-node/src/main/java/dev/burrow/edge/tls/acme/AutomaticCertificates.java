@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * tenancy database ({@link AcmeStore}: shared by every node with {@code --db-url}), in a cluster map every live node
  * reads (so nodes with their own embedded database share them too), and in memory here; the handshake path reads
  * memory only.
- * Renewed at {@link RenewalTime}; each node checks every {@link #RENEWAL_CHECK_MILLIS}.
+ * Renewed at {@link RenewalTime}; each node checks when its soonest certificate is due, and at least every
+ * {@link #RENEWAL_CHECK_MILLIS}.
  */
 public final class AutomaticCertificates implements PublicCertificates.Automatic {
     private static final Logger LOG = LoggerFactory.getLogger(AutomaticCertificates.class);
@@ -38,13 +39,17 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
     static final long REFUSAL_MEMORY_MILLIS = 10 * 60_000;
     /** A name nobody may certify is remembered for less: its endpoint may be bound a moment later. */
     static final long INELIGIBLE_MEMORY_MILLIS = 15_000;
+    /** The longest between two renewal checks; the next one is sooner when a certificate is due sooner. */
     static final long RENEWAL_CHECK_MILLIS = 60 * 60_000;
+    /** The shortest, so that a burst of due certificates is one check. */
+    static final long MIN_RENEWAL_CHECK_MILLIS = 1_000;
     /** Orders in flight on this node at most; a burst of new names beyond it waits for later handshakes. */
     static final int MAX_IN_FLIGHT = 32;
     /** Names remembered as refused at most (a scanner's SNIs must not grow the heap). */
     static final int MAX_REFUSALS = 10_000;
     private static final long LOCK_WAIT_SECONDS = 150;
-    private static final long LOCK_LEASE_SECONDS = 300;
+    /** Covers an order that waits out two DNS hook calls and two validations (each at most 120 s). */
+    private static final long LOCK_LEASE_SECONDS = 600;
 
     /** A certificate held in memory, with when this node renews it. */
     record Held(CertifiedKey certified, AcmeStore.StoredCertificate stored, long renewAt) {
@@ -54,6 +59,7 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
     private final AcmeStore store;
     private final AcmeClient client;
     private final NameEligibility eligibility;
+    private final OrderNames orderNames;
     private final IMap<String, Boolean> locks;
     private final IMap<String, AcmeStore.StoredCertificate> shared;
     private final int maxPerTenant;
@@ -64,14 +70,16 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
     private final Map<String, Long> refusedUntil = new ConcurrentHashMap<>();
     private final AcmeMetrics metrics;
     private long renewalTimer = -1;
+    private boolean closed;
 
     public AutomaticCertificates(Vertx vertx, AcmeStore store, AcmeClient client, NameEligibility eligibility,
-                                 IMap<String, Boolean> locks, IMap<String, AcmeStore.StoredCertificate> shared,
+                                 OrderNames orderNames, IMap<String, Boolean> locks, IMap<String, AcmeStore.StoredCertificate> shared,
                                  int maxPerTenant, AcmeMetrics metrics) {
         this.vertx = vertx;
         this.store = store;
         this.client = client;
         this.eligibility = eligibility;
+        this.orderNames = orderNames;
         this.locks = locks;
         this.shared = shared;
         this.maxPerTenant = maxPerTenant;
@@ -86,7 +94,12 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         if (found != null) {
             return found.certified();
         }
-        request(name);
+        String orderName = orderNames.orderFor(name);
+        Held covering = orderName.equals(name) ? null : held.get(orderName);
+        if (covering != null) {
+            return covering.certified();
+        }
+        request(name, orderName);
         return null;
     }
 
@@ -97,22 +110,41 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
 
     /** Reads the stored certificates into memory and starts the renewal checks; completes when they are loaded. */
     public Future<Void> start() {
-        renewalTimer = vertx.setPeriodic(RENEWAL_CHECK_MILLIS, id -> renewDue());
         return workers.executeBlocking(() -> {
             for (AcmeStore.StoredCertificate stored : store.all()) {
                 install(stored);
                 shared.putIfAbsent(stored.name(), stored);
             }
             LOG.info("acme: {} stored certificate(s) loaded", held.size());
-            return null;
-        }, false);
+            return (Void) null;
+        }, false).eventually(() -> {
+            scheduleRenewalCheck();
+            return Future.succeededFuture();
+        });
     }
 
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         if (renewalTimer >= 0) {
             vertx.cancelTimer(renewalTimer);
         }
         workers.close();
+    }
+
+    /**
+     * The next renewal check: when the soonest certificate is due, but at least {@link #MIN_RENEWAL_CHECK_MILLIS}
+     * and at most {@link #RENEWAL_CHECK_MILLIS} from now. Called after every change of what is held; any thread.
+     */
+    private synchronized void scheduleRenewalCheck() {
+        if (closed) {
+            return;
+        }
+        long soonest = held.values().stream().mapToLong(Held::renewAt).min().orElse(Long.MAX_VALUE);
+        long delay = Math.max(MIN_RENEWAL_CHECK_MILLIS, Math.min(RENEWAL_CHECK_MILLIS, soonest - System.currentTimeMillis()));
+        if (renewalTimer >= 0) {
+            vertx.cancelTimer(renewalTimer);
+        }
+        renewalTimer = vertx.setTimer(delay, id -> renewDue());
     }
 
     /** Names with a certificate in memory. */
@@ -124,14 +156,11 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         return held;
     }
 
-    private void request(String name) {
-        Long until = refusedUntil.get(name);
+    /** {@code name} was asked for; the certificate serving it is ordered as {@code orderName} ({@link OrderNames}). */
+    private void request(String name, String orderName) {
         long now = System.currentTimeMillis();
-        if (until != null && until > now || inFlight.size() >= MAX_IN_FLIGHT || !inFlight.add(name)) {
+        if (refusedNow(name, now) || refusedNow(orderName, now) || inFlight.size() >= MAX_IN_FLIGHT || !inFlight.add(orderName)) {
             return;
-        }
-        if (until != null) {
-            refusedUntil.remove(name);
         }
         eligibility.tenantOf(name)
                 .compose(tenant -> {
@@ -139,16 +168,25 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
                         refuse(name, INELIGIBLE_MEMORY_MILLIS);
                         return Future.succeededFuture();
                     }
-                    return workers.executeBlocking(() -> obtain(name, tenant, NEW_NAME), false);
+                    String owner = orderNames.isOperatorWildcard(orderName) ? OrderNames.OPERATOR : tenant;
+                    return workers.executeBlocking(() -> obtain(orderName, owner, NEW_NAME), false);
                 })
                 .onComplete(done -> {
-                    inFlight.remove(name);
+                    inFlight.remove(orderName);
                     if (done.failed()) {
-                        refuse(name, REFUSAL_MEMORY_MILLIS);
+                        refuse(orderName, REFUSAL_MEMORY_MILLIS);
                         metrics.failed();
-                        LOG.warn("acme: no certificate for {}: {}", name, done.cause().getMessage());
+                        LOG.warn("acme: no certificate for {}: {}", orderName, done.cause().getMessage());
                     }
                 });
+    }
+
+    private boolean refusedNow(String name, long now) {
+        Long until = refusedUntil.get(name);
+        if (until != null && until <= now) {
+            refusedUntil.remove(name, until);
+        }
+        return until != null && until > now;
     }
 
     private void refuse(String name, long forMillis) {
@@ -182,7 +220,7 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
                 shared.putIfAbsent(name, stored);
                 return null;
             }
-            if (stored == null && heldBy(tenant) >= maxPerTenant) {
+            if (stored == null && !tenant.equals(OrderNames.OPERATOR) && heldBy(tenant) >= maxPerTenant) {
                 metrics.refused();
                 throw new IllegalStateException("its tenant " + tenant + " already holds " + maxPerTenant
                         + " automatic certificates (--acme-max-per-tenant)");
@@ -220,19 +258,26 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
             byAlias.remove(before.certified().alias());
         }
         metrics.changed(held.values().stream().map(Held::stored).toList());
+        scheduleRenewalCheck();
     }
 
     private static long renewAt(AcmeStore.StoredCertificate stored) {
         return RenewalTime.of(stored.notBefore(), stored.notAfter(), ThreadLocalRandom.current());
     }
 
-    /** Starts a renewal for each certificate this node holds that is due (the lock makes one node do each). */
+    /**
+     * Starts a renewal for each certificate this node holds that is due (the lock makes one node do each), then
+     * schedules the next check. A renewal that ends without a new certificate is tried again after
+     * {@link #retryDelay}: the certificate in hand stays served meanwhile.
+     */
     void renewDue() {
         long now = System.currentTimeMillis();
         held.forEach((name, entry) -> {
             if (now >= entry.renewAt() && inFlight.size() < MAX_IN_FLIGHT && inFlight.add(name)) {
                 // A name the cluster no longer serves is not renewed: its certificate runs out.
-                eligibility.tenantOf(name).compose(tenant -> tenant == null ? Future.succeededFuture()
+                Future<String> owner = orderNames.isOperatorWildcard(name) ? Future.succeededFuture(OrderNames.OPERATOR)
+                        : eligibility.tenantOf(name);
+                owner.compose(tenant -> tenant == null ? Future.succeededFuture()
                         : workers.executeBlocking(() -> obtain(name, tenant, entry.stored().issuedAt()), false)).onComplete(done -> {
                     inFlight.remove(name);
                     if (done.failed()) {
@@ -240,8 +285,18 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
                         LOG.warn("acme: renewing {} failed, the current certificate stays until {}: {}", name,
                                 java.time.Instant.ofEpochMilli(entry.stored().notAfter()), done.cause().getMessage());
                     }
+                    if (held.replace(name, entry, new Held(entry.certified(), entry.stored(), System.currentTimeMillis()
+                            + retryDelay(entry.stored())))) {
+                        scheduleRenewalCheck();
+                    }
                 });
             }
         });
+        scheduleRenewalCheck();
+    }
+
+    /** A tenth of the certificate's lifetime, at most {@link #RENEWAL_CHECK_MILLIS} (an hour for a 90-day one). */
+    static long retryDelay(AcmeStore.StoredCertificate stored) {
+        return Math.max(MIN_RENEWAL_CHECK_MILLIS, Math.min(RENEWAL_CHECK_MILLIS, (stored.notAfter() - stored.notBefore()) / 10));
     }
 }
