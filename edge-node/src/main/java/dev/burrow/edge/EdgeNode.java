@@ -143,7 +143,7 @@ public final class EdgeNode {
         this.rateLimiter = new RequestRateLimiter(vertx, hazelcast);
         this.trafficPolicies = new NodePolicies(vertx, hazelcast, prepared.policySource() != null ? prepared.policySource()
                 : new PolicyCompiler(PolicyEnvironment.of(vertx, new ClusterRateLimitCounters(vertx, hazelcast),
-                        AccessLogSink.logger()))::compile, metrics);
+                        AccessLogSink.logger(), new dev.burrow.edge.cluster.ClusterAuthSessionStore(vertx, hazelcast)))::compile, metrics);
         this.policies = trafficPolicies.endpoints();
         trafficPolicies.notices(new dev.burrow.edge.link.AgentPolicyRefusals(sessions));
         Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, trafficPolicies.layers());

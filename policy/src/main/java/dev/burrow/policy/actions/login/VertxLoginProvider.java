@@ -65,6 +65,9 @@ final class VertxLoginProvider implements LoginProvider {
 
     /** Called on event loops; the first caller starts discovery (or creation), later ones share it. */
     private synchronized Future<OAuth2Auth> client() {
+        if (vertx == null) {
+            return Future.failedFuture("the identity provider is not contacted offline (burrow policy test)");
+        }
         if (client == null || client.failed() && clockMillis.getAsLong() - clientFailedAt >= RETRY_AFTER_MILLIS) {
             client = openId ? OpenIDConnectAuth.discover(vertx, new OAuth2Options(options)).timeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     : Future.succeededFuture(OAuth2Auth.create(vertx, options));
@@ -101,17 +104,27 @@ final class VertxLoginProvider implements LoginProvider {
     }
 
     private Future<User> checkedIdToken(User user, String nonce) {
-        JsonObject claims = user.attributes().getJsonObject("idToken");
+        String problem = idTokenProblem(user.attributes().getJsonObject("idToken"), nonce, options.getClientId());
+        return problem == null ? Future.succeededFuture(user) : Future.failedFuture(problem);
+    }
+
+    /**
+     * Why the id_token's claims (Vert.x verified its signature, issuer and expiry) are not this login's, or null: its
+     * nonce must be the one sealed in this browser's login cookie (a code injected from another login carries
+     * another), and its audience must name this client.
+     */
+    static String idTokenProblem(JsonObject claims, String nonce, String clientId) {
         if (claims == null) {
-            return Future.failedFuture("the provider sent no id_token (is 'openid' among the scopes?)");
+            return "the provider sent no id_token (is 'openid' among the scopes?)";
         }
-        if (!constantTimeEquals(nonce, claims.getString("nonce", ""))) {
-            return Future.failedFuture("the id_token's nonce is not this login's");
+        String presented = claims.getValue("nonce") instanceof String text ? text : "";
+        if (!constantTimeEquals(nonce, presented)) {
+            return "the id_token's nonce is not this login's";
         }
         Object audience = claims.getValue("aud");
-        boolean forUs = audience instanceof String single ? single.equals(options.getClientId())
-                : audience instanceof JsonArray list && list.contains(options.getClientId());
-        return forUs ? Future.succeededFuture(user) : Future.failedFuture("the id_token is not for client " + options.getClientId());
+        boolean forUs = audience instanceof String single ? single.equals(clientId)
+                : audience instanceof JsonArray list && list.contains(clientId);
+        return forUs ? null : "the id_token is not for client " + clientId;
     }
 
     private VisitorIdentity identity(User user, JsonObject info) {
