@@ -92,9 +92,10 @@ final class LoginFlow {
         publish(context, identity);
         context.visitorIdentity(identity);
         context.detail("logged in as " + identity.subject());
-        Cookies.remove(context.request(), settings.sessionCookie(), settings.loginCookie());
         long now = context.now().getEpochSecond();
-        if (now - session.seenEpochSecond() >= RESEAL_AFTER_SECONDS || !sealedWithNewest(keys, context)) {
+        boolean reseal = now - session.seenEpochSecond() >= RESEAL_AFTER_SECONDS || !sealedWithNewest(keys, context);
+        Cookies.remove(context.request(), settings.sessionCookie(), settings.loginCookie());
+        if (reseal) {
             String cookie = sessionCookie(keys, session.seenAt(now), secure(context), now);
             context.whenResponse(response -> response.addHeader("Set-Cookie", cookie));
         }

@@ -190,10 +190,14 @@ class LoginActionsTest {
         long now = java.time.Instant.now().getEpochSecond();
         VisitorIdentity bob = new VisitorIdentity("gitlab", "42", "bob@example.test", "Bob", "https://gitlab.com");
         String fresh = SealedCookie.seal(await(store.keys()).newest(), "burrow_gitlab_session",
-                new VisitorSession(bob, now - 3600, now - 60).encode());
+                new VisitorSession(bob, now - 3600, now - 20).encode());
         PolicyRequest admitted = request("GET", "/", "Cookie: a=1; burrow_gitlab_session=" + fresh + "; b=2");
-        assertEquals(Verdict.PROCEED, await(policy.newExchange(CLIENT, admitted).onRequest()));
+        PolicyExchange exchange = policy.newExchange(CLIENT, admitted);
+        assertEquals(Verdict.PROCEED, await(exchange.onRequest()));
         assertEquals("a=1; b=2", admitted.header("cookie"));
+        PolicyResponse response = new PolicyResponse(200, List.of());
+        exchange.onResponse(response);
+        assertNull(response.header("Set-Cookie"), "seen 20 s ago with the newest key: not sealed again");
 
         String idle = SealedCookie.seal(await(store.keys()).newest(), "burrow_gitlab_session",
                 new VisitorSession(bob, now - 3600, now - 31 * 60).encode());
