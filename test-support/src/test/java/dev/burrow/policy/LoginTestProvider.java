@@ -65,6 +65,18 @@ final class LoginTestProvider implements AutoCloseable {
         return issuer;
     }
 
+    /** A policy that logs visitors in here and tells the upstream {@code identity.FIELD} in header {@code header}. */
+    String openIdPolicy(String header, String field) {
+        return """
+                on_http_request:
+                  - actions:
+                      - type: openid-connect
+                        config: {issuer_url: "%s", client_id: %s, client_secret: %s}
+                      - type: add-headers
+                        config: {headers: {%s: "${actions.ngrok.oidc.identity.%s}"}}
+                """.formatted(issuer, CLIENT_ID, CLIENT_SECRET, header, field);
+    }
+
     @Override
     public void close() {
         process.close();

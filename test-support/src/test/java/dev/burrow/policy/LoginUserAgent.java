@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * A browser without a screen for the login tests: one raw HTTP/1.1 connection per request, a cookie jar per host name
- * (ports ignored, as browsers do), a {@code *.localhost} name reached on 127.0.0.1 with its name as the Host, redirects
+ * (ports ignored, as browsers do), a {@code *.localhost} name reached on loopback with its name as the Host, redirects
  * followed by hand so a test can stop at any hop. Every request is bounded by {@link #TIMEOUT}; a redirect chain by
  * {@link #MAX_HOPS}.
  */
@@ -26,6 +26,16 @@ final class LoginUserAgent {
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
 
     private final Map<String, Map<String, String>> jar = new HashMap<>();
+    /** Where a {@code *.localhost} name with this port listens (the nodes of a cluster); else 127.0.0.1. */
+    private final Map<Integer, String> addressByPort;
+
+    LoginUserAgent() {
+        this(Map.of());
+    }
+
+    LoginUserAgent(Map<Integer, String> addressByPort) {
+        this.addressByPort = Map.copyOf(addressByPort);
+    }
 
     /** One response and the URL that gave it. */
     record Reply(String url, RawHttpClient.Response response) {
@@ -64,7 +74,7 @@ final class LoginUserAgent {
     Reply send(String method, String url, String form) {
         URI uri = URI.create(url);
         int port = uri.getPort() > 0 ? uri.getPort() : 80;
-        String connectTo = uri.getHost().endsWith(".localhost") ? "127.0.0.1" : uri.getHost();
+        String connectTo = uri.getHost().endsWith(".localhost") ? addressByPort.getOrDefault(port, "127.0.0.1") : uri.getHost();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Connection", "close");
         headers.put("Accept", "text/html");
