@@ -164,12 +164,20 @@ final class LoginFlow {
         publish(context, identity);
         context.detail("logged in as " + identity.subject());
         List<Map.Entry<String, String>> headers = new ArrayList<>(4);
-        headers.add(Map.entry("Location", login.returnTo().startsWith("/") && !login.returnTo().startsWith("//")
-                ? login.returnTo() : "/"));
+        headers.add(Map.entry("Location", returnPath(login.returnTo())));
         headers.add(Map.entry("Cache-Control", "no-store"));
         headers.add(Map.entry("Set-Cookie", sessionCookie(keys, new VisitorSession(identity, now, now), secure(context), now)));
         headers.add(Map.entry("Set-Cookie", Cookies.set(settings.loginCookie(), "", 0, secure(context))));
         return new Verdict.Respond(302, headers, new byte[0], settings.actionType());
+    }
+
+    /**
+     * Where to send the visitor after the login: the path first asked for, if it is a path of this endpoint; "/"
+     * otherwise. {@code //host} and {@code /\host} are other sites to a browser, never a path here.
+     */
+    static String returnPath(String target) {
+        boolean local = target.startsWith("/") && (target.length() == 1 || target.charAt(1) != '/' && target.charAt(1) != '\\');
+        return local && target.chars().noneMatch(c -> c < 0x20 || c == 0x7f) ? target : "/";
     }
 
     private Future<Verdict> logout(EvaluationContext context) {

@@ -231,6 +231,16 @@ class LoginActionsTest {
     }
 
     @Test
+    void afterTheLoginTheVisitorIsSentOnlyToAPathOfThisEndpoint() {
+        assertEquals("/reports?q=1", LoginFlow.returnPath("/reports?q=1"));
+        assertEquals("/", LoginFlow.returnPath("/"));
+        assertEquals("/", LoginFlow.returnPath("//evil.example/x"));
+        assertEquals("/", LoginFlow.returnPath("/\\evil.example/x"));
+        assertEquals("/", LoginFlow.returnPath("https://evil.example/"));
+        assertEquals("/", LoginFlow.returnPath("/a\r\nSet-Cookie: x=y"));
+    }
+
+    @Test
     void aCorsPreflightGoesThroughOnlyWhenAllowed() throws Exception {
         String allowed = """
                 on_http_request:
