@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The OpenID provider the admin API tests run on loopback: npm oidc-provider, installed into /opt/burrow-oidc
-# (the tests look there, or in $BURROW_OIDC_PROVIDER_DIR), and npm jose, with which the identity end-to-end test
-# mints its JWTs. Idempotent; the tests skip when node or the packages are absent.
+# The OpenID provider the admin API tests and the openid-connect/oauth policy tests (Login*E2ETest) run on loopback:
+# npm oidc-provider, installed into /opt/burrow-oidc (the tests look there, or in $BURROW_OIDC_PROVIDER_DIR), and
+# npm jose, with which the identity end-to-end test mints its JWTs. Idempotent; the tests skip when node or the packages are absent.
 set -euo pipefail
 DIR=/opt/burrow-oidc
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -8,6 +8,7 @@ import dev.burrow.edge.chain.Chains;
 import dev.burrow.edge.chain.EdgeChains;
 import dev.burrow.edge.chain.PolicySource;
 import dev.burrow.edge.chain.PublicConnection;
+import dev.burrow.edge.cluster.ClusterAuthSessionStore;
 import dev.burrow.edge.cluster.ClusterNode;
 import dev.burrow.edge.cluster.ClusterRateLimitCounters;
 import dev.burrow.edge.cluster.ClusterRouter;
@@ -143,7 +144,7 @@ public final class EdgeNode {
         // The module chains (docs/architecture.md: where to add a module) and the policies they run.
         this.policies = new NodePolicies(vertx, hazelcast, prepared.policySource() != null ? prepared.policySource()
                 : new PolicyCompiler(PolicyEnvironment.of(vertx, new ClusterRateLimitCounters(vertx, hazelcast),
-                        AccessLogSink.logger()))::compile, metrics);
+                        AccessLogSink.logger(), new ClusterAuthSessionStore(vertx, hazelcast)))::compile, metrics);
         policies.notices(new AgentPolicyRefusals(sessions));
         Chains chains = EdgeChains.standard(config.proxyProtocol(), tenancy.rateLimiter(), policies.layers());
 

@@ -30,13 +30,28 @@ public interface PolicyEnvironment {
         return SharedHttpClients.of(vertx());
     }
 
+    /** Where the login actions keep their cookie keys and completed logins; by default this process. */
+    default AuthSessionStore authSessions() {
+        return AuthSessionStore.inProcess();
+    }
+
     static PolicyEnvironment local(Vertx vertx) {
         return () -> vertx;
     }
 
     /** An environment with the given counters and log (tests, the offline tester, the edge). */
     static PolicyEnvironment of(Vertx vertx, RateLimitCounters counters, AccessLogSink accessLog) {
+        return of(vertx, counters, accessLog, AuthSessionStore.inProcess());
+    }
+
+    /** As {@link #of(Vertx, RateLimitCounters, AccessLogSink)}, with the login actions' store (the edge's cluster one). */
+    static PolicyEnvironment of(Vertx vertx, RateLimitCounters counters, AccessLogSink accessLog, AuthSessionStore sessions) {
         return new PolicyEnvironment() {
+            @Override
+            public AuthSessionStore authSessions() {
+                return sessions;
+            }
+
             @Override
             public Vertx vertx() {
                 return vertx;

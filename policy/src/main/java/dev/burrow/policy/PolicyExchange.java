@@ -28,6 +28,11 @@ public interface PolicyExchange {
         return null;
     }
 
+    /** Who a login action authenticated in {@link #onRequest()}; null when none did. */
+    default VisitorIdentity visitorIdentity() {
+        return null;
+    }
+
     /** Rules matched and actions run so far, in order, for the inspector, the access log and {@code policy test}. */
     default List<TrailEntry> trail() {
         return List.of();

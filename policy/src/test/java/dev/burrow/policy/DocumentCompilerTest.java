@@ -60,12 +60,12 @@ class DocumentCompilerTest {
         PolicyException e = PolicyHarness.refusal("""
                 on_http_request:
                   - actions:
-                      - type: oauth
-                        config: {provider: google}
+                      - type: saml
+                        config: {idp_metadata_url: "https://idp.example/metadata"}
                 """);
         assertEquals(3, e.line());
         assertEquals(15, e.column());
-        assertTrue(e.problem().startsWith("action 'oauth' is not supported by Burrow; supported: add-headers, "),
+        assertTrue(e.problem().startsWith("action 'saml' is not supported by Burrow; supported: add-headers, "),
                 e.getMessage());
     }
 

@@ -9,7 +9,6 @@ import dev.burrow.testsupport.Upstream;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,11 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 class InspectorBrowserE2ETest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
     @Test
     void aRequestAppearsOpensAndReplaysInChromium() throws Exception {
-        Path playwright = playwrightCore();
+        Path playwright = dev.burrow.testsupport.tools.Playwright.coreModule();
         Path script = Path.of("src/test/resources/inspector-browser.js").toAbsolutePath();
         Path screenshot = Path.of("target/inspector-browser.png").toAbsolutePath();
         Files.deleteIfExists(screenshot);
@@ -86,24 +83,5 @@ class InspectorBrowserE2ETest {
             }
             Closeables.closeAll(client, agent, edge, upstream, Closeables.of(vertx));
         }
-    }
-
-    /** The global playwright-core package, or a skip that says what to install. */
-    private static Path playwrightCore() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-                "skipped: " + CHROMIUM + " is missing (apt-get install chromium, or run .ci/setup.d/20-browser.sh)");
-        String root;
-        try {
-            Process npm = new ProcessBuilder("npm", "root", "-g").redirectErrorStream(false).start();
-            root = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            npm.waitFor(30, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            Assumptions.abort("skipped: node/npm are missing (run .ci/setup.d/20-browser.sh)");
-            return null;
-        }
-        Path module = Path.of(root, "playwright-core");
-        Assumptions.assumeTrue(Files.isDirectory(module),
-                "skipped: playwright-core is not installed globally (npm install -g playwright-core, or run .ci/setup.d/20-browser.sh)");
-        return module;
     }
 }

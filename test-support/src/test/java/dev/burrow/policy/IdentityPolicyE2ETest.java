@@ -128,8 +128,7 @@ class IdentityPolicyE2ETest {
     }
 
     private static Path joseModules() {
-        String configured = System.getenv("BURROW_OIDC_PROVIDER_DIR");
-        return Path.of(configured != null && !configured.isBlank() ? configured : "/opt/burrow-oidc").resolve("node_modules");
+        return LoginTestProvider.modules();
     }
 
     private static Path resource(String name) throws IOException {

@@ -64,12 +64,12 @@ class PolicyCommandTest {
         String file = write("bad.yml", """
                 on_http_request:
                   - actions:
-                      - type: oauth
-                        config: {provider: google}
+                      - type: saml
+                        config: {idp_metadata_url: "https://idp.example/metadata"}
                 """);
         Run run = burrow("policy", "check", file);
         assertEquals(1, run.code());
-        assertTrue(run.err().startsWith(file + ":3:15: action 'oauth' is not supported by Burrow; supported: "), run.err());
+        assertTrue(run.err().startsWith(file + ":3:15: action 'saml' is not supported by Burrow; supported: "), run.err());
     }
 
     @Test

@@ -36,6 +36,7 @@ public final class Exchange {
     private ResponseBodyEncoder bodyEncoder;
     private final Context requestContext;
     private BufferedRequestBody body;
+    private VerifiedIdentity verifiedIdentity;
 
     /**
      * @param rawHost the Host as the client sent it (with its port), or the HTTP/2 authority
@@ -72,6 +73,7 @@ public final class Exchange {
         this.forwardTarget = forwarded.forwardTarget;
         this.forwardHeaders = new ArrayList<>(forwarded.forwardHeaders);
         this.body = forwarded.body;
+        this.verifiedIdentity = forwarded.verifiedIdentity;
     }
 
     /**
@@ -184,6 +186,15 @@ public final class Exchange {
 
     void policy(PolicyExchange exchange) {
         this.policy = exchange;
+    }
+
+    /** Who the edge authenticated for this exchange; null when nobody (no login action ran, or none admitted). */
+    public VerifiedIdentity verifiedIdentity() {
+        return verifiedIdentity;
+    }
+
+    public void verifiedIdentity(VerifiedIdentity identity) {
+        this.verifiedIdentity = identity;
     }
 
     /** How the response body is to be re-encoded on its way to the client; null: sent as the agent sent it. */

@@ -9,6 +9,7 @@ import dev.burrow.policy.ResponseBodyEncoder;
 import dev.burrow.policy.TrafficPolicy;
 import dev.burrow.policy.TrailEntry;
 import dev.burrow.policy.Verdict;
+import dev.burrow.policy.VisitorIdentity;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -181,6 +182,18 @@ final class LayeredPolicy implements TrafficPolicy {
                 ResponseBodyEncoder encoder = exchange == null ? null : exchange.responseBodyEncoder();
                 if (encoder != null) {
                     return encoder;
+                }
+            }
+            return null;
+        }
+
+        /** The first layer's login wins: an operator's login cannot be replaced by the endpoint's own. */
+        @Override
+        public VisitorIdentity visitorIdentity() {
+            for (PolicyExchange exchange : exchanges) {
+                VisitorIdentity identity = exchange == null ? null : exchange.visitorIdentity();
+                if (identity != null) {
+                    return identity;
                 }
             }
             return null;

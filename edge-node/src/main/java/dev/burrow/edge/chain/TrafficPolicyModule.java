@@ -8,6 +8,7 @@ import dev.burrow.policy.PolicyRequest;
 import dev.burrow.policy.PolicyResponse;
 import dev.burrow.policy.TrafficPolicy;
 import dev.burrow.policy.Verdict;
+import dev.burrow.policy.VisitorIdentity;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -64,6 +65,11 @@ public final class TrafficPolicyModule implements ConnectionModule, RequestModul
         return policyExchange.onRequest().map(verdict -> {
             if (Chains.proceeds(verdict) || verdict instanceof Verdict.ForwardInternal) {
                 forwardEdits(request, host, exchange);
+                VisitorIdentity identity = policyExchange.visitorIdentity();
+                if (identity != null) {
+                    exchange.verifiedIdentity(new VerifiedIdentity(identity.provider(), identity.subject(), identity.email(),
+                            identity.name(), identity.issuer()));
+                }
             }
             return verdict;
         });

@@ -156,6 +156,52 @@ class LayeredPolicyTest {
         assertTrue(first != layers.of(policed));
     }
 
+    @Test
+    void theIdentityOfTheFirstLayerThatLoggedTheVisitorInIsTheExchanges() throws Exception {
+        dev.burrow.policy.VisitorIdentity operators = new dev.burrow.policy.VisitorIdentity("oidc", "alice", "alice@example.test",
+                "Alice", "https://id.example");
+        dev.burrow.policy.VisitorIdentity endpoints = new dev.burrow.policy.VisitorIdentity("github", "583231", "", "", "https://github.com");
+        TrafficPolicy[] policies = {TrafficPolicy.none(), loggedIn(operators), loggedIn(endpoints)};
+        PolicyExchange exchange = new LayeredPolicy(policies, endpoint, new PolicyDecisions(metrics, (e, c, r, s, d, t) -> { }))
+                .newExchange(facts("127.0.0.1"), request());
+        assertEquals(Verdict.PROCEED, exchange.onRequest().result());
+        assertEquals(operators, exchange.visitorIdentity(), "an endpoint's login cannot replace the operator's");
+        PolicyExchange anonymous = layers(null, null, "on_http_request:\n  - actions: [{type: add-headers, config: {headers: {x: y}}}]\n")
+                .newExchange(facts("127.0.0.1"), request());
+        anonymous.onRequest().result();
+        assertEquals(null, anonymous.visitorIdentity());
+    }
+
+    /** A policy whose every exchange goes on with {@code identity} logged in. */
+    private static TrafficPolicy loggedIn(dev.burrow.policy.VisitorIdentity identity) {
+        return new TrafficPolicy() {
+            @Override
+            public boolean isEmpty() {
+                return false;
+            }
+
+            @Override
+            public io.vertx.core.Future<Verdict> onTcpConnect(ConnectionFacts connection) {
+                return io.vertx.core.Future.succeededFuture(Verdict.PROCEED);
+            }
+
+            @Override
+            public PolicyExchange newExchange(ConnectionFacts connection, PolicyRequest request) {
+                return new PolicyExchange() {
+                    @Override
+                    public io.vertx.core.Future<Verdict> onRequest() {
+                        return io.vertx.core.Future.succeededFuture(Verdict.PROCEED);
+                    }
+
+                    @Override
+                    public dev.burrow.policy.VisitorIdentity visitorIdentity() {
+                        return identity;
+                    }
+                };
+            }
+        };
+    }
+
     private TrafficPolicy layers(String cluster, String tenant, String own) throws Exception {
         TrafficPolicy[] policies = {compile(cluster), compile(tenant), compile(own)};
         RefusalNotices notices = (e, c, r, status, decision, trail) -> refusals.add(decision);

@@ -39,6 +39,9 @@ public final class ActionCatalog {
         add(ForwardInternalAction.TYPE, REQUEST, ForwardInternalAction::create);
         add(JwtValidationAction.TYPE, REQUEST, JwtValidationAction::create);
         add(LogAction.TYPE, ANY, LogAction::create);
+        add(dev.burrow.policy.actions.login.OAuthAction.TYPE, REQUEST, dev.burrow.policy.actions.login.OAuthAction::create);
+        add(dev.burrow.policy.actions.login.OpenIdConnectAction.TYPE, REQUEST,
+                dev.burrow.policy.actions.login.OpenIdConnectAction::create);
         add(RateLimitAction.TYPE, REQUEST, RateLimitAction::create);
         add(RedirectAction.TYPE, HTTP, RedirectAction::create);
         add(RemoveHeadersAction.TYPE, HTTP, RemoveHeadersAction::create);

@@ -5,6 +5,7 @@ import dev.burrow.policy.PolicyRequest;
 import dev.burrow.policy.PolicyResponse;
 import dev.burrow.policy.ResponseBodyEncoder;
 import dev.burrow.policy.TrailEntry;
+import dev.burrow.policy.VisitorIdentity;
 import dev.cel.runtime.CelFunctionResolver;
 import dev.cel.runtime.CelVariableResolver;
 
@@ -34,6 +35,7 @@ public final class EvaluationContext implements CelVariableResolver {
     private ResponseBodyEncoder responseBodyEncoder;
     private List<Consumer<PolicyResponse>> responseObservers;
     private List<String> details;
+    private VisitorIdentity visitorIdentity;
 
     public EvaluationContext(ConnectionFacts connection, PolicyRequest request) {
         this.connection = connection;
@@ -147,6 +149,15 @@ public final class EvaluationContext implements CelVariableResolver {
         String joined = String.join("; ", details);
         details.clear();
         return joined;
+    }
+
+    /** Who a login action authenticated; the edge hands it to the upstream's identity headers. */
+    public VisitorIdentity visitorIdentity() {
+        return visitorIdentity;
+    }
+
+    public void visitorIdentity(VisitorIdentity identity) {
+        this.visitorIdentity = identity;
     }
 
     public void addTrail(TrailEntry entry) {

@@ -5,6 +5,7 @@ import dev.burrow.policy.PolicyResponse;
 import dev.burrow.policy.ResponseBodyEncoder;
 import dev.burrow.policy.TrailEntry;
 import dev.burrow.policy.Verdict;
+import dev.burrow.policy.VisitorIdentity;
 import dev.burrow.policy.actions.Outcomes;
 import dev.burrow.policy.engine.EvaluationContext;
 import dev.burrow.policy.engine.Phase;
@@ -53,6 +54,11 @@ final class ExchangeRun implements PolicyExchange {
     @Override
     public ResponseBodyEncoder responseBodyEncoder() {
         return context.responseBodyEncoder();
+    }
+
+    @Override
+    public VisitorIdentity visitorIdentity() {
+        return context.visitorIdentity();
     }
 
     @Override

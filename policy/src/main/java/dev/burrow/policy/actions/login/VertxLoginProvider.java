@@ -1,0 +1,174 @@
+package dev.burrow.policy.actions.login;
+
+import dev.burrow.policy.VisitorIdentity;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.oauth2.OAuth2Auth;
+import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
+import io.vertx.ext.auth.oauth2.OAuth2FlowType;
+import io.vertx.ext.auth.oauth2.OAuth2Options;
+import io.vertx.ext.auth.oauth2.Oauth2Credentials;
+import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * A {@link LoginProvider} on vertx-auth-oauth2: an OpenID provider found by discovery (the id_token's signature,
+ * issuer, audience and expiry checked by Vert.x; its nonce and audience checked here again), or a plain OAuth 2.0
+ * provider given by its endpoints (the identity from its userinfo URL). The client is made on first use, not when
+ * the policy is compiled (discovery is a network call); a failed discovery is tried again after
+ * {@link #RETRY_AFTER_MILLIS}. Every call to the provider is bounded by {@link #CALL_TIMEOUT_SECONDS}.
+ */
+final class VertxLoginProvider implements LoginProvider {
+    static final long RETRY_AFTER_MILLIS = 10_000;
+    static final long CALL_TIMEOUT_SECONDS = 10;
+
+    private final Vertx vertx;
+    private final OAuth2Options options;
+    private final boolean openId;
+    private final String providerName;
+    private final List<String> scopes;
+    private final LongSupplier clockMillis;
+    private Future<OAuth2Auth> client;
+    private long clientFailedAt;
+
+    private VertxLoginProvider(Vertx vertx, OAuth2Options options, boolean openId, String providerName, List<String> scopes,
+                               LongSupplier clockMillis) {
+        this.vertx = vertx;
+        this.options = options;
+        this.openId = openId;
+        this.providerName = providerName;
+        this.scopes = List.copyOf(scopes);
+        this.clockMillis = clockMillis;
+    }
+
+    static VertxLoginProvider openId(Vertx vertx, String issuerUrl, String clientId, String clientSecret, List<String> scopes) {
+        OAuth2Options options = new OAuth2Options().setSite(issuerUrl).setClientId(clientId).setClientSecret(clientSecret);
+        return new VertxLoginProvider(vertx, options, true, "oidc", scopes, System::currentTimeMillis);
+    }
+
+    static VertxLoginProvider oauth(Vertx vertx, String providerName, OAuthEndpoints endpoints, String clientId,
+                                    String clientSecret, List<String> scopes) {
+        OAuth2Options options = new OAuth2Options().setClientId(clientId)
+                .setClientSecret(clientSecret).setSite(endpoints.origin())
+                .setAuthorizationPath(endpoints.authorizeUrl()).setTokenPath(endpoints.tokenUrl())
+                .setUserInfoPath(endpoints.userInfoUrl());
+        return new VertxLoginProvider(vertx, options, false, providerName, scopes, System::currentTimeMillis);
+    }
+
+    /** Called on event loops; the first caller starts discovery (or creation), later ones share it. */
+    private synchronized Future<OAuth2Auth> client() {
+        if (vertx == null) {
+            return Future.failedFuture("the identity provider is not contacted offline (burrow policy test)");
+        }
+        if (client == null || client.failed() && clockMillis.getAsLong() - clientFailedAt >= RETRY_AFTER_MILLIS) {
+            client = openId ? OpenIDConnectAuth.discover(vertx, new OAuth2Options(options)).timeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    : Future.succeededFuture(OAuth2Auth.create(vertx, options));
+            client.onFailure(failure -> failedNow());
+        }
+        return client.recover(failure -> Future.failedFuture(
+                new IllegalStateException("the identity provider is unreachable: " + failure.getMessage(), failure)));
+    }
+
+    private synchronized void failedNow() {
+        clientFailedAt = clockMillis.getAsLong();
+    }
+
+    @Override
+    public Future<String> authorizeUrl(String redirectUri, String state, String codeChallenge, String nonce) {
+        return client().map(auth -> {
+            OAuth2AuthorizationURL url = new OAuth2AuthorizationURL().setRedirectUri(redirectUri).setScopes(scopes)
+                    .setState(state).setCodeChallenge(codeChallenge).setCodeChallengeMethod("S256");
+            if (openId) {
+                url.putAdditionalParameter("nonce", nonce);
+            }
+            return auth.authorizeURL(url);
+        });
+    }
+
+    @Override
+    public Future<VisitorIdentity> identify(String code, String verifier, String redirectUri, String nonce) {
+        return client().compose(auth -> auth.authenticate(new Oauth2Credentials().setFlow(OAuth2FlowType.AUTH_CODE)
+                        .setCode(code).setCodeVerifier(verifier).setRedirectUri(redirectUri))
+                .timeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .compose(user -> openId ? checkedIdToken(user, nonce) : Future.succeededFuture(user))
+                .compose(user -> auth.userInfo(user).timeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                        .map(info -> identity(user, info))));
+    }
+
+    private Future<User> checkedIdToken(User user, String nonce) {
+        String problem = idTokenProblem(user.attributes().getJsonObject("idToken"), nonce, options.getClientId());
+        return problem == null ? Future.succeededFuture(user) : Future.failedFuture(problem);
+    }
+
+    /**
+     * Why the id_token's claims (Vert.x verified its signature, issuer and expiry) are not this login's, or null: its
+     * nonce must be the one sealed in this browser's login cookie (a code injected from another login carries
+     * another), and its audience must name this client.
+     */
+    static String idTokenProblem(JsonObject claims, String nonce, String clientId) {
+        if (claims == null) {
+            return "the provider sent no id_token (is 'openid' among the scopes?)";
+        }
+        String presented = claims.getValue("nonce") instanceof String text ? text : "";
+        if (!constantTimeEquals(nonce, presented)) {
+            return "the id_token's nonce is not this login's";
+        }
+        Object audience = claims.getValue("aud");
+        boolean forUs = audience instanceof String single ? single.equals(clientId)
+                : audience instanceof JsonArray list && list.contains(clientId);
+        return forUs ? null : "the id_token is not for client " + clientId;
+    }
+
+    private VisitorIdentity identity(User user, JsonObject info) {
+        JsonObject idToken = openId ? user.attributes().getJsonObject("idToken") : null;
+        String subject = idToken != null ? idToken.getString("sub") : text(info, "sub", "id");
+        if (subject == null || subject.isEmpty()) {
+            throw new IllegalStateException("the provider's userinfo names no subject (sub or id)");
+        }
+        String email = text(info, "email", "mail");
+        String name = text(info, "name", "displayName", "login", "preferred_username");
+        if (idToken != null) {
+            email = email != null ? email : idToken.getString("email");
+            name = name != null ? name : idToken.getString("name");
+        }
+        String issuer = idToken != null ? idToken.getString("iss", "") : originOf(options.getAuthorizationPath());
+        return new VisitorIdentity(providerName, subject, email, name, issuer);
+    }
+
+    /** The first of {@code names} that {@code json} has, numbers written as text (GitHub's id is a number). */
+    private static String text(JsonObject json, String... names) {
+        for (String name : names) {
+            Object value = json.getValue(name);
+            if (value != null && !(value instanceof JsonObject) && !(value instanceof JsonArray)) {
+                return String.valueOf(value);
+            }
+        }
+        return null;
+    }
+
+    private static String originOf(String url) {
+        java.net.URI uri = java.net.URI.create(url);
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    @Override
+    public Future<String> logoutUrl(String postLogoutRedirectUri) {
+        if (!openId) {
+            return Future.succeededFuture(null);
+        }
+        return client().map(auth -> auth.endSessionURL(User.create(new JsonObject()), new JsonObject()
+                .put("client_id", options.getClientId()).put("post_logout_redirect_uri", postLogoutRedirectUri)));
+    }
+
+    static boolean constantTimeEquals(String expected, String presented) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+    }
+}
