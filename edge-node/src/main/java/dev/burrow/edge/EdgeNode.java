@@ -15,6 +15,7 @@ import dev.burrow.edge.cluster.SessionDirectory;
 import dev.burrow.edge.chain.Chains;
 import dev.burrow.edge.chain.EdgeChains;
 import dev.burrow.edge.chain.EndpointPolicies;
+import dev.burrow.edge.chain.IdentityAssertions;
 import dev.burrow.edge.chain.PolicySource;
 import dev.burrow.edge.config.EdgeConfig;
 import dev.burrow.policy.AccessLogSink;
@@ -36,6 +37,7 @@ import dev.burrow.edge.tenancy.TenantStore;
 import dev.burrow.edge.ops.OpsServer;
 import dev.burrow.edge.registry.EndpointRecord;
 import dev.burrow.edge.registry.HazelcastEndpointRegistry;
+import dev.burrow.edge.registry.PublicUrls;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -146,7 +148,9 @@ public final class EdgeNode {
                         AccessLogSink.logger()))::compile, metrics);
         this.policies = trafficPolicies.endpoints();
         trafficPolicies.notices(new dev.burrow.edge.link.AgentPolicyRefusals(sessions));
-        Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, trafficPolicies.layers());
+        IdentityAssertions identity = new IdentityAssertions(prepared.identityKeys(), "https://" + config.domain(),
+                new PublicUrls(config.domain(), () -> httpPort, this::httpsPort)::of, java.time.Clock.systemUTC());
+        Chains chains = EdgeChains.standard(config.proxyProtocol(), rateLimiter, trafficPolicies.layers(), identity);
         this.tcpEndpoints = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
                 .pipeIdleTimeout(config.timeouts().pipeIdle()).tcpKeepAlive(config.httpLimits().tcpKeepAlive());
         // A UDP visitor never sends a PROXY header: it is its own client, once per visitor address.
@@ -191,7 +195,8 @@ public final class EdgeNode {
                 .redirectsTo(this::httpsPort);
         dev.burrow.edge.tls.PublicHttps https = new dev.burrow.edge.tls.PublicHttps(vertx, prepared.certificates(), publicRegistry,
                 publicLinks, tcpEndpoints, config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
-                EdgeChains.standard(dev.burrow.edge.tls.PublicHttps.LOOPBACK_HOP, rateLimiter, trafficPolicies.layers()), config.timeouts());
+                EdgeChains.standard(dev.burrow.edge.tls.PublicHttps.LOOPBACK_HOP, rateLimiter, trafficPolicies.layers(), identity),
+                config.timeouts());
         this.acme = dev.burrow.edge.tls.acme.AcmeService.of(vertx, config.https().acme(), database.dataSource(), hazelcast,
                 publicRegistry, heldBy, metrics).wire(httpServer, https);
         this.listeners = new PublicListeners(httpServer, https, tcpEndpoints, udpEndpoints, regions);

@@ -36,6 +36,7 @@ public final class Exchange {
     private ResponseBodyEncoder bodyEncoder;
     private final Context requestContext;
     private BufferedRequestBody body;
+    private VerifiedIdentity verifiedIdentity;
 
     /**
      * @param rawHost the Host as the client sent it (with its port), or the HTTP/2 authority
@@ -72,6 +73,7 @@ public final class Exchange {
         this.forwardTarget = forwarded.forwardTarget;
         this.forwardHeaders = new ArrayList<>(forwarded.forwardHeaders);
         this.body = forwarded.body;
+        this.verifiedIdentity = forwarded.verifiedIdentity;
     }
 
     /**
@@ -175,6 +177,15 @@ public final class Exchange {
     public Buffer bufferedBody() {
         BufferedRequestBody read = body;
         return read == null ? null : read.buffered();
+    }
+
+    /** Who the visitor was proven to be (by a policy action); null when nobody proved anything. */
+    public VerifiedIdentity verifiedIdentity() {
+        return verifiedIdentity;
+    }
+
+    public void verifiedIdentity(VerifiedIdentity identity) {
+        this.verifiedIdentity = identity;
     }
 
     /** The endpoint policy's state for this exchange; null when the endpoint has no policy. */
