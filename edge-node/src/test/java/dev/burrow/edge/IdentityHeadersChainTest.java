@@ -67,10 +67,10 @@ class IdentityHeadersChainTest {
     @BeforeAll
     static void startEdgeAndAgent() throws Exception {
         vertx = Vertx.vertx();
-        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
+        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withHttpsPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
                 .withDataDir(dataDir).withTcpPorts(new PortRange(43000, 43999)).withOfflineGrace(Duration.ofSeconds(30));
         // Measured at a load average of 24 on 2 cores: 23 s, and over 30 s (Hazelcast loading the tenancy maps).
-        edge = EdgeNode.start(vertx, config, TenancySettings.defaults(), (document, source) -> new ProvingPolicy())
+        edge = EdgeNode.start(vertx, config, TenancySettings.defaults(), (document, source) -> new ProvingPolicy(document))
                 .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         FakeAgent agent = await(FakeAgent.connect(vertx, edge.tunnelPort(), edge.caCertPath(), edge.devAuthtoken(), null))
                 .onStream(stream -> {
@@ -81,6 +81,9 @@ class IdentityHeadersChainTest {
         assertTrue(await(agent.authResult()).ok());
         assertTrue(await(agent.bindHttp(null, "plain")).ok());
         assertTrue(await(agent.bind("http", null, "proven", 0, EndpointSettings.DEFAULTS.withTrafficPolicy("proves alice"))).ok());
+        assertTrue(await(agent.bind("http", null, "front", 0,
+                EndpointSettings.DEFAULTS.withTrafficPolicy("proves alice, forwards to api.internal"))).ok());
+        assertTrue(await(agent.bindHttp("api.internal", null)).ok());
     }
 
     @BeforeEach
@@ -143,6 +146,19 @@ class IdentityHeadersChainTest {
         assertTrue(Math.abs(claims.getIssueTime().toInstant().getEpochSecond() - Instant.now().getEpochSecond()) < 60);
     }
 
+    @Test
+    void anExchangeForwardedToAnInternalEndpointCarriesTheIdentityWithThatEndpointAsAudience() throws Exception {
+        String reply = rawHttp("GET /x HTTP/1.1\r\nHost: front.localhost\r\n" + SPOOFED + "Connection: close\r\n\r\n");
+        assertTrue(reply.startsWith("HTTP/1.1 200 "), reply);
+        HttpRequestHead head = next();
+        List<Map.Entry<String, String>> headers = head.headers();
+        assertEquals(5, reserved(headers).size(), "the edge's own, once each: " + headers);
+        assertEquals("alice@example.com", value(headers, "Burrow-Auth-User-Email"));
+        JWTClaimsSet claims = SignedJWT.parse(value(headers, "Burrow-Auth-Assertion")).getJWTClaimsSet();
+        assertEquals(List.of("https://api.internal"), claims.getAudience(), "the upstream that receives it is api.internal's");
+        assertEquals("alice", claims.getSubject());
+    }
+
     private static HttpRequestHead next() throws InterruptedException {
         HttpRequestHead head = received.poll(10, TimeUnit.SECONDS);
         assertNotNull(head, "the agent received the request");
@@ -168,8 +184,17 @@ class IdentityHeadersChainTest {
         }
     }
 
-    /** Proves the visitor is alice, as jwt-validation would, and itself tries to set an identity header. */
+    /**
+     * Proves the visitor is alice, as jwt-validation would, and itself tries to set an identity header; with "forwards"
+     * in its document, then hands the exchange to api.internal.
+     */
     private static final class ProvingPolicy implements TrafficPolicy {
+        private final boolean forwards;
+
+        ProvingPolicy(String document) {
+            this.forwards = document.contains("forwards");
+        }
+
         @Override
         public boolean isEmpty() {
             return false;
@@ -185,7 +210,8 @@ class IdentityHeadersChainTest {
             return () -> {
                 request.identitySink().verified("jwt", "alice", "alice@example.com", "Zoë \"Z\" 100%", "https://issuer.example/");
                 request.addHeader("Burrow-Auth-User-Email", "policy@example.com");
-                return Future.succeededFuture(Verdict.PROCEED);
+                return Future.succeededFuture(forwards ? new Verdict.ForwardInternal("https://api.internal", "forward-internal")
+                        : Verdict.PROCEED);
             };
         }
     }
