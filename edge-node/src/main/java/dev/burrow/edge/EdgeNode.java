@@ -6,6 +6,7 @@ import dev.burrow.edge.admin.AdminApi;
 import dev.burrow.edge.admin.AdminAuth;
 import dev.burrow.edge.chain.Chains;
 import dev.burrow.edge.chain.EdgeChains;
+import dev.burrow.edge.chain.IdentityAssertions;
 import dev.burrow.edge.chain.PolicySource;
 import dev.burrow.edge.chain.PublicConnection;
 import dev.burrow.edge.cluster.ClusterAuthSessionStore;
@@ -41,6 +42,7 @@ import dev.burrow.edge.region.SingleRegion;
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointRecord;
 import dev.burrow.edge.registry.HazelcastEndpointRegistry;
+import dev.burrow.edge.registry.PublicUrls;
 import dev.burrow.edge.store.Database;
 import dev.burrow.edge.store.StoreProbe;
 import dev.burrow.edge.tcp.TcpEndpoints;
@@ -146,7 +148,9 @@ public final class EdgeNode {
                 : new PolicyCompiler(PolicyEnvironment.of(vertx, new ClusterRateLimitCounters(vertx, hazelcast),
                         AccessLogSink.logger(), new ClusterAuthSessionStore(vertx, hazelcast)))::compile, metrics);
         policies.notices(new AgentPolicyRefusals(sessions));
-        Chains chains = EdgeChains.standard(config.proxyProtocol(), tenancy.rateLimiter(), policies.layers());
+        IdentityAssertions identity = new IdentityAssertions(prepared.identityKeys(), "https://" + config.domain(),
+                new PublicUrls(config.domain(), () -> httpPort, this::httpsPort)::of, java.time.Clock.systemUTC());
+        Chains chains = EdgeChains.standard(config.proxyProtocol(), tenancy.rateLimiter(), policies.layers(), identity);
 
         // The public listeners, each handing connections and exchanges to the chains and the router.
         TcpEndpoints tcp = new TcpEndpoints(vertx, config.bindAddress(), registry, router, config.proxyProtocol().enabled(), chains)
@@ -163,7 +167,7 @@ public final class EdgeNode {
                 .redirectsTo(this::httpsPort);
         PublicHttps https = new PublicHttps(vertx, prepared.certificates(), regions.publicRegistry(), regions.publicLinks(), tcp,
                 config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
-                EdgeChains.standard(PublicHttps.LOOPBACK_HOP, tenancy.rateLimiter(), policies.layers()), config.timeouts());
+                EdgeChains.standard(PublicHttps.LOOPBACK_HOP, tenancy.rateLimiter(), policies.layers(), identity), config.timeouts());
         this.acme = AcmeService.of(vertx, config.https().acme(), config.domain(), database.dataSource(), hazelcast, regions.publicRegistry(),
                 heldBy, metrics).wire(http, https);
         this.listeners = new PublicListeners(http, https, tcp, udp, regions);

@@ -7,6 +7,7 @@ import dev.burrow.edge.cluster.HazelcastSetup;
 import dev.burrow.edge.cluster.RelaySecret;
 import dev.burrow.edge.config.EdgeConfig;
 import dev.burrow.edge.config.TenancySettings;
+import dev.burrow.edge.identity.IdentityKeyRing;
 import dev.burrow.edge.pki.AdminToken;
 import dev.burrow.edge.pki.DevPki;
 import dev.burrow.edge.store.ChangeLog;
@@ -14,17 +15,19 @@ import dev.burrow.edge.store.Database;
 import dev.burrow.edge.tenancy.TenancyMaps;
 
 /**
- * What a node needs before anything listens, made blocking and in order: the data directory, the relay secret, the
+ * What a node needs before anything listens, made blocking and in order: the data directory, the relay secret and the
+ * identity keys (both from the cluster CA key), the
  * admin token, the tenancy database and change log, and this node's Hazelcast member (joined, tenancy loaded). A
  * failure says what to fix and releases what was made before it.
  */
 record NodeResources(DataDirectory dataDirectory, RelaySecret secret, HazelcastInstance hazelcast,
                         Database database, String adminToken, boolean adminTokenCreated, TenancySettings tenancy,
                         ChangeLog changeLog, long changesFrom, dev.burrow.edge.config.UdpSettings udp,
-                        dev.burrow.edge.tls.PublicCertificates certificates, PolicySource policySource) {
+                        dev.burrow.edge.tls.PublicCertificates certificates, PolicySource policySource,
+                        IdentityKeyRing identityKeys) {
     NodeResources withPolicySource(PolicySource source) {
         return new NodeResources(dataDirectory, secret, hazelcast, database, adminToken, adminTokenCreated, tenancy,
-                changeLog, changesFrom, udp, certificates, source);
+                changeLog, changesFrom, udp, certificates, source, identityKeys);
     }
 
     /** Blocking: the data directory, the relay secret, and this node's Hazelcast member (joined). */
@@ -35,8 +38,10 @@ record NodeResources(DataDirectory dataDirectory, RelaySecret secret, HazelcastI
                         : java.util.List.of(config.cluster().advertiseAddress(), config.bindAddress(), config.cluster().agentAdvertiseHost()));
         dev.burrow.edge.tls.PublicCertificates certificates = publicCertificates(config, dataDirectory);
         RelaySecret secret;
+        IdentityKeyRing identityKeys;
         try {
             secret = RelaySecret.fromCaKey(dataDirectory.path().resolve(DevPki.CA_KEY));
+            identityKeys = IdentityKeyRing.fromCaKey(dataDirectory.path().resolve(DevPki.CA_KEY));
         } catch (java.io.IOException e) {
             throw new EdgeStartException("cannot read the cluster CA key in " + dataDirectory.path() + ": " + e.getMessage(), e);
         }
@@ -83,7 +88,7 @@ record NodeResources(DataDirectory dataDirectory, RelaySecret secret, HazelcastI
             throw new EdgeStartException("cannot load the tenancy data from " + database.description() + ": " + e.getMessage(), e);
         }
         return new NodeResources(dataDirectory, secret, hazelcast, database, adminToken.token(), adminToken.created(), tenancy,
-                changeLog, changesFrom, udp, certificates, null);
+                changeLog, changesFrom, udp, certificates, null, identityKeys);
     }
 
     /** Blocking: the HTTPS listener's certificates (operator's directory, --tls-cert, the dev certificate). */

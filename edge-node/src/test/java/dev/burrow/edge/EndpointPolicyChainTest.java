@@ -57,7 +57,7 @@ class EndpointPolicyChainTest {
     @BeforeEach
     void startEdge() throws Exception {
         vertx = Vertx.vertx();
-        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
+        EdgeConfig config = EdgeConfig.defaults().withHttpPort(0).withHttpsPort(0).withTunnelPort(0).withOpsPort(0).withBindAddress("127.0.0.1")
                 .withDataDir(dataDir).withTcpPorts(new PortRange(43000, 43999)).withOfflineGrace(Duration.ofSeconds(30));
         edge = await(EdgeNode.start(vertx, config, TenancySettings.defaults(), this::compile));
     }

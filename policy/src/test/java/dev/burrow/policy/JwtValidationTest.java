@@ -180,6 +180,24 @@ class JwtValidationTest {
     }
 
     @Test
+    void aValidTokenTellsTheEdgeWhoTheVisitorIsAndARefusedOneTellsNothing() throws Exception {
+        TrafficPolicy policy = policy("");
+        List<String> told = new ArrayList<>();
+        IdentitySink sink = (provider, subject, email, name, issuer) ->
+                told.add(String.join("|", provider, subject, email, String.valueOf(name), issuer));
+        assertEquals(Verdict.PROCEED, decide(policy, PolicyHarness.request("GET", "/api",
+                "Authorization: Bearer " + rs256(claims().claim("name", "Alice A.").build())).withIdentitySink(sink)));
+        assertEquals(List.of("jwt|alice|alice@example.com|Alice A.|" + ISSUER), told);
+        told.clear();
+        assertEquals(401, PolicyHarness.status(decide(policy, PolicyHarness.request("GET", "/api", "Authorization: Bearer "
+                + rs256(claims().audience("urn:someone:else").build())).withIdentitySink(sink))));
+        assertEquals(List.of(), told, "a refused token proves nobody");
+        assertEquals(Verdict.PROCEED, decide(policy, PolicyHarness.request("GET", "/api",
+                "Authorization: Bearer " + rs256(claims().claim("email", 42).build())).withIdentitySink(sink)));
+        assertEquals(List.of("jwt|alice|null|null|" + ISSUER), told, "a claim that is not text is not passed on");
+    }
+
+    @Test
     void expiredNotYetValidWrongIssuerAndWrongAudienceAreRefused() throws Exception {
         TrafficPolicy policy = policy("");
         Instant now = Instant.now();

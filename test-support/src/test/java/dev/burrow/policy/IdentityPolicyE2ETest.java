@@ -13,14 +13,12 @@ import dev.burrow.testsupport.tools.ToolProcess;
 import dev.burrow.testsupport.tools.Tools;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,14 +60,11 @@ class IdentityPolicyE2ETest {
 
     @BeforeAll
     static void start() throws IOException {
-        Tools.assumeInstalled("curl", "openssl", "python3", "node");
-        Path nodeModules = joseModules();
-        Assumptions.assumeTrue(Files.isDirectory(nodeModules.resolve("jose")),
-                "npm jose is not installed in " + nodeModules + " (.ci/setup.d/10-oidc.sh installs it)");
+        Tools.assumeInstalled("curl", "openssl", "python3");
+        JoseScripts.assumeInstalled();
         dir = Files.createTempDirectory("burrow-identity-");
         Path served = Files.createDirectory(dir.resolve("jwks"));
-        ClientRun mint = ClientRun.run(List.of(Tools.require("node").toString(), resource("mint-jwts.js").toString(),
-                served.toString(), ISSUER, AUDIENCE), Map.of("NODE_PATH", nodeModules.toString()), dir, LIMIT);
+        ClientRun mint = JoseScripts.run(dir, LIMIT, "mint-jwts.js", List.of(served.toString(), ISSUER, AUDIENCE));
         assertEquals(0, mint.exitCode(), mint.describe());
         tokens = new JsonObject(mint.stdout().strip());
         jwks = PythonHttpServer.serve(served);
@@ -127,16 +122,8 @@ class IdentityPolicyE2ETest {
         }
     }
 
-    private static Path joseModules() {
-        return LoginTestProvider.modules();
-    }
-
     private static Path resource(String name) throws IOException {
-        Path target = dir.resolve(name);
-        try (InputStream in = IdentityPolicyE2ETest.class.getResourceAsStream("/" + name)) {
-            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        return target;
+        return JoseScripts.resource(dir, name);
     }
 
     @Test

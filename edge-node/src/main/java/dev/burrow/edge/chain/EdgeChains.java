@@ -1,7 +1,10 @@
 package dev.burrow.edge.chain;
 
 import dev.burrow.edge.config.ProxyProtocolSettings;
+import dev.burrow.edge.identity.IdentityKeyRing;
+import dev.burrow.edge.registry.Endpoint;
 
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -14,16 +17,24 @@ public final class EdgeChains {
     }
 
     public static Chains standard(ProxyProtocolSettings proxyProtocol, RequestQuota tenantQuota, EndpointPolicies policies) {
-        return standard(proxyProtocol, tenantQuota, new PolicyLayers(OperatorPolicies.NONE, policies, PolicyDecisions.unobserved()));
+        return standard(proxyProtocol, tenantQuota, new PolicyLayers(OperatorPolicies.NONE, policies, PolicyDecisions.unobserved()),
+                new IdentityAssertions(IdentityKeyRing.ephemeral(), "https://burrow.invalid", Endpoint::address, Clock.systemUTC()));
     }
 
-    public static Chains standard(ProxyProtocolSettings proxyProtocol, RequestQuota tenantQuota, PolicyLayers policies) {
+    /**
+     * Visitor-sent identity headers go before any policy reads the request; the edge's own are added after the last
+     * policy, which may have proven who the visitor is. The key set is answered first, whatever the policies say.
+     */
+    public static Chains standard(ProxyProtocolSettings proxyProtocol, RequestQuota tenantQuota, PolicyLayers policies,
+                                  IdentityAssertions identity) {
         TrafficPolicyModule endpointPolicy = new TrafficPolicyModule(policies);
         HopByHopModule hopByHop = new HopByHopModule();
+        IdentityAssertionModule assertion = new IdentityAssertionModule(identity);
         return new Chains(
                 List.of(new ProxyTrustModule(proxyProtocol), endpointPolicy),
-                List.of(new TenantRateLimitModule(tenantQuota), hopByHop, new ForwardedHeadersModule(), endpointPolicy),
+                List.of(new IdentityKeysModule(identity), new TenantRateLimitModule(tenantQuota), hopByHop,
+                        new ForwardedHeadersModule(), new IdentityHeaders(), endpointPolicy, assertion),
                 List.of(hopByHop, endpointPolicy),
-                List.of(endpointPolicy));
+                List.of(endpointPolicy, assertion));
     }
 }

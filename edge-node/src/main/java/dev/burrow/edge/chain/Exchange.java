@@ -179,6 +179,15 @@ public final class Exchange {
         return read == null ? null : read.buffered();
     }
 
+    /** Who the visitor was proven to be (by a policy action); null when nobody proved anything. */
+    public VerifiedIdentity verifiedIdentity() {
+        return verifiedIdentity;
+    }
+
+    public void verifiedIdentity(VerifiedIdentity identity) {
+        this.verifiedIdentity = identity;
+    }
+
     /** The endpoint policy's state for this exchange; null when the endpoint has no policy. */
     public PolicyExchange policy() {
         return policy;
@@ -186,15 +195,6 @@ public final class Exchange {
 
     void policy(PolicyExchange exchange) {
         this.policy = exchange;
-    }
-
-    /** Who the edge authenticated for this exchange; null when nobody (no login action ran, or none admitted). */
-    public VerifiedIdentity verifiedIdentity() {
-        return verifiedIdentity;
-    }
-
-    public void verifiedIdentity(VerifiedIdentity identity) {
-        this.verifiedIdentity = identity;
     }
 
     /** How the response body is to be re-encoded on its way to the client; null: sent as the agent sent it. */

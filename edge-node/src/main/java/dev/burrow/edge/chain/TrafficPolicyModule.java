@@ -59,7 +59,9 @@ public final class TrafficPolicyModule implements ConnectionModule, RequestModul
         String host = exchange.endpoint().hostname();
         PolicyRequest request = new PolicyRequest(exchange.forwardMethod(), exchange.scheme(), host,
                 question < 0 ? target : target.substring(0, question), question < 0 ? null : target.substring(question + 1),
-                exchange.forwardHeaders(), contentLength(exchange.forwardHeaders())).withBody(exchange.requestBody());
+                exchange.forwardHeaders(), contentLength(exchange.forwardHeaders())).withBody(exchange.requestBody())
+                .withIdentitySink((provider, subject, email, name, issuer) ->
+                        exchange.verifiedIdentity(new VerifiedIdentity(provider, subject, email, name, issuer)));
         PolicyExchange policyExchange = policy.newExchange(facts, request);
         exchange.policy(policyExchange);
         return policyExchange.onRequest().map(verdict -> {

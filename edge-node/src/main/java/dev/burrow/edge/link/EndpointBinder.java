@@ -11,6 +11,7 @@ import dev.burrow.edge.registry.EndpointClaim;
 import dev.burrow.edge.registry.EndpointException;
 import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.edge.registry.PublicUrls;
 import dev.burrow.edge.registry.EndpointState;
 import dev.burrow.edge.registry.Hostnames;
 import dev.burrow.edge.tenancy.BindPolicy;
@@ -157,18 +158,7 @@ public final class EndpointBinder {
 
     /** The URL the public reaches an endpoint at. */
     public String publicUrl(Endpoint endpoint) {
-        if (endpoint.protocol().hasPort()) {
-            return endpoint.protocol().wireName() + "://" + domain + ":" + endpoint.port();
-        }
-        if (InternalUrl.isInternalHostname(endpoint.hostname())) {
-            return "https://" + endpoint.hostname();
-        }
-        if (endpoint.protocol() == EndpointProtocol.HTTP) {
-            int port = publicHttpPort.getAsInt();
-            return "http://" + endpoint.hostname() + (port == 80 ? "" : ":" + port);
-        }
-        int port = publicHttpsPort.getAsInt();
-        return endpoint.protocol().wireName() + "://" + endpoint.hostname() + (port == 443 ? "" : ":" + port);
+        return new PublicUrls(domain, publicHttpPort, publicHttpsPort).of(endpoint);
     }
 
     private Future<Endpoint> bindHostname(EndpointProtocol protocol, String sessionId, Principal principal, long linkEpoch,

@@ -1,5 +1,6 @@
 package dev.burrow.policy.actions;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.burrow.policy.PolicyException;
 import dev.burrow.policy.Verdict;
@@ -12,6 +13,7 @@ import dev.burrow.policy.engine.EvaluationContext;
 import io.vertx.core.Future;
 
 import java.net.URI;
+import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -158,7 +160,23 @@ final class JwtValidationAction implements Action {
         }
         context.publishActionResult("jwt_validation", Map.of("tokens", published));
         context.detail("valid token" + (outcomes.size() > 1 ? "s" : ""));
+        tellIdentity(context, outcomes.get(0).token());
         return Outcomes.PROCEED;
+    }
+
+    /** The first token's subject is who the visitor is (the edge signs it for the upstream). */
+    private static void tellIdentity(EvaluationContext context, SignedJWT token) {
+        try {
+            JWTClaimsSet claims = token.getJWTClaimsSet();
+            context.request().identitySink().verified("jwt", claims.getSubject(), text(claims, "email"),
+                    text(claims, "name"), claims.getIssuer());
+        } catch (ParseException e) {
+            // not reached: a token whose claims do not parse was refused
+        }
+    }
+
+    private static String text(JWTClaimsSet claims, String name) {
+        return claims.getClaim(name) instanceof String value ? value : null;
     }
 
     /** 401; {@code invalid} is null when no token was presented (RFC 6750 then names no error). */
