@@ -72,9 +72,13 @@ class UdpBenchmarkTest {
             List<String> lines = new ArrayList<>();
             lines.add("round trip of a 64-byte datagram, " + ROUNDS + " rounds after 300 of warm-up:");
             UdpProbe.Result direct = probe("127.0.0.1", echo.port());
+            ThreadWakeups edgeWakeups = ThreadWakeups.of(home.process().pid());
+            ThreadWakeups agentWakeups = ThreadWakeups.of(agent.process().pid());
             UdpProbe.Result viaHome = probe(home.bindAddress(), ports.low());
             lines.add("  direct:         " + direct);
             lines.add("  through node:   " + viaHome + " → added p50 " + (viaHome.p50Micros() - direct.p50Micros()) + " µs");
+            lines.add("  threads woken per round trip through node: edge " + edgeWakeups.perRound(ROUNDS + 300)
+                    + ", agent " + agentWakeups.perRound(ROUNDS + 300));
             lines.add("iperf3 -u -l 1200 -t " + SECONDS + ":");
             for (String rate : RATES) {
                 lines.add("  " + rate + "bit/s direct:   " + iperf("127.0.0.1", iperfPort, rate));
@@ -88,8 +92,12 @@ class UdpBenchmarkTest {
                 lines.add("relay: the second node did not start (" + e.getMessage().lines().findFirst().orElse("") + ")");
             }
             if (relay != null) {
+                ThreadWakeups relayWakeups = ThreadWakeups.of(relay.process().pid());
+                ThreadWakeups homeWakeups = ThreadWakeups.of(home.process().pid());
                 UdpProbe.Result viaRelay = probe(relay.bindAddress(), ports.low());
                 lines.add("  relayed:        " + viaRelay + " → added p50 " + (viaRelay.p50Micros() - direct.p50Micros()) + " µs");
+                lines.add("  threads woken per round trip relayed: visitor's node " + relayWakeups.perRound(ROUNDS + 300)
+                        + ", agent's node " + homeWakeups.perRound(ROUNDS + 300));
                 for (String rate : RATES) {
                     lines.add("  " + rate + "bit/s relayed:  " + iperf(relay.bindAddress(), shared, rate));
                 }
@@ -105,6 +113,49 @@ class UdpBenchmarkTest {
             iperf.waitFor(5, TimeUnit.SECONDS);
             TempDirs.deleteRecursively(dir);
             TempDirs.deleteRecursively(sharedCa);
+        }
+    }
+
+    /**
+     * Voluntary context switches of every thread of a process since {@link #of}, less the process's idle rate (its
+     * timers and cluster threads, measured for a second first), per round trip: how many times a datagram's way
+     * through the process woke a sleeping thread. Two is the least a process in the middle can do (one wake for the
+     * datagram, one for its reply); a hop between event loops adds one per crossing. Read it on an idle machine: on a
+     * busy one a thread that is preempted rather than put to sleep is not counted.
+     */
+    private record ThreadWakeups(long pid, long startSwitches, long startNanos, double idlePerNano) {
+        static ThreadWakeups of(long pid) throws InterruptedException {
+            long idleStart = switches(pid);
+            long idleStartNanos = System.nanoTime();
+            Thread.sleep(1_000);
+            long start = switches(pid);
+            long startNanos = System.nanoTime();
+            return new ThreadWakeups(pid, start, startNanos, (double) (start - idleStart) / (startNanos - idleStartNanos));
+        }
+
+        String perRound(int rounds) {
+            double idle = idlePerNano * (System.nanoTime() - startNanos);
+            return String.format("%.2f", (switches(pid) - startSwitches - idle) / rounds);
+        }
+
+        private static long switches(long pid) {
+            long total = 0;
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        for (String line : Files.readAllLines(task.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:")) {
+                                total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            }
+                        }
+                    } catch (java.io.IOException threadEnded) {
+                        // a thread that ended meanwhile no longer counts
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return total;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.burrow.edge.udp;
 
 import dev.burrow.edge.config.UdpSettings;
+import dev.burrow.edge.link.AgentLink;
 import dev.burrow.edge.link.AgentLinks;
 import dev.burrow.edge.link.PortListeners;
 import dev.burrow.edge.registry.Endpoint;
@@ -73,8 +74,7 @@ public final class UdpEndpoints implements PortListeners {
     }
 
     private Future<UdpPort> listen(Endpoint endpoint) {
-        // Created on the context it will run on: the socket's handler and the port's own state share one event loop.
-        Context context = vertx.getOrCreateContext();
+        Context context = contextFor(endpoint);
         Promise<UdpPort> opened = Promise.promise();
         context.runOnContext(v -> vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(RECEIVE_BUFFER))
                 .listen(endpoint.port(), bindAddress)
@@ -82,6 +82,17 @@ public final class UdpEndpoints implements PortListeners {
                 .onSuccess(port -> LOG.info("UDP endpoint listening on {}:{}", bindAddress, endpoint.port()))
                 .onComplete(opened));
         return opened.future();
+    }
+
+    /**
+     * The event loop of the link that serves the endpoint, when there is one: the socket's reads, the port's state,
+     * the stream's writes and the replies then all run on one thread, and a datagram crosses no thread on its way
+     * through the node (each hop wakes another thread and costs tens of microseconds on an idle machine). Otherwise
+     * (no link yet, a node that relays) a context of its own.
+     */
+    private Context contextFor(Endpoint endpoint) {
+        AgentLink link = links.find(endpoint);
+        return link != null ? link.context() : vertx.getOrCreateContext();
     }
 
     @Override
