@@ -169,8 +169,7 @@ class WebhookVerificationTest {
     @Test
     void theDocumentedExamplesOfBothActionsCompile() throws Exception {
         String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "traffic-policy.md"));
-        int verifyWebhook = doc.indexOf("### `verify-webhook`");
-        String sections = doc.substring(doc.indexOf("### `jwt-validation`"), doc.indexOf("\n### ", verifyWebhook + 1));
+        String sections = section(doc, "### `jwt-validation`") + section(doc, "### `verify-webhook`");
         java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
                 .matcher(sections);
         int compiled = 0;
@@ -179,6 +178,11 @@ class WebhookVerificationTest {
             compiled++;
         }
         assertEquals(2, compiled);
+    }
+
+    private static String section(String doc, String heading) {
+        int start = doc.indexOf(heading);
+        return doc.substring(start, doc.indexOf("\n### ", start + 1));
     }
 
     @Test
