@@ -95,6 +95,8 @@ public final class HttpsFrontDoor {
         socket.pause();
         TcpKeepAlive.enable(socket);
         socket.exceptionHandler(error -> LOG.debug("https {}: {}", socket.remoteAddress(), error.toString()));
+        ((NetSocketInternal) socket).channelHandlerContext().pipeline().addFirst(QuickAckWhileHandshaking.NAME,
+                new QuickAckWhileHandshaking());
         ((NetSocketInternal) socket).channelHandlerContext().pipeline().addFirst(ClientHelloPeek.NAME,
                 new ClientHelloPeek<Endpoint>(MAX_CLIENT_HELLO_BYTES, helloTimeout.toMillis(), this::passthroughEndpoint,
                         (serverName, endpoint) -> route(socket, context, serverName, endpoint)));
