@@ -17,14 +17,18 @@ import java.util.function.Consumer;
  * link can never resume after garbage. Stream-level rules (data on a stream never opened, window overflow)
  * belong to the multiplexer.
  *
- * <p>Each payload byte is copied exactly once, from the received buffer straight into a heap buffer of the
- * payload's exact size, which the emitted {@link Frame} then owns: nothing points into the caller's buffer
- * after {@link #feed(ByteBuf, Consumer)} returns (the link can release a pooled read at once), and a frame
- * split across reads is completed in place instead of being accumulated and copied again. Only a split header
- * (at most 10 bytes) or preface is held in a small array.
+ * <p>A payload that arrived whole is copied exactly once, from the received buffer straight into a heap buffer
+ * of its exact size, which the emitted {@link Frame} then owns: nothing points into the caller's buffer after
+ * {@link #feed(ByteBuf, Consumer)} returns (the link can release a pooled read at once). A payload split across
+ * reads is completed in place in a buffer that grows with what arrived (from {@link #SPLIT_PAYLOAD_START}, at most
+ * to the declared length): the declared length is the peer's word, and a header alone must not make the decoder
+ * reserve memory the peer never sent (a megabyte per connection, before the handshake is even done). Only a split
+ * header (at most 10 bytes) or preface is held in a small array.
  */
 public final class FrameDecoder {
     private static final int HEADER = ProtocolLimits.FRAME_HEADER_SIZE;
+    /** The first size of a split payload's buffer when fewer bytes than this arrived with its header. */
+    static final int SPLIT_PAYLOAD_START = 16 * 1024;
 
     private final int maxPayload;
     private final byte[] preface = new byte[ProtocolLimits.PREFACE.length];
@@ -93,13 +97,18 @@ public final class FrameDecoder {
         return (prefaceSeen ? 0 : prefaceFill) + headerFill + (payload == null ? 0 : payload.writerIndex());
     }
 
+    /** Memory held for the frame in progress: its payload buffer's capacity (the fixed header and preface aside). */
+    public int reservedBytes() {
+        return payload == null ? 0 : payload.capacity();
+    }
+
     /** Reads the current frame's header, whole from {@code in} when it can; false when {@code in} ran out first. */
     private boolean readHeader(ByteBuf in) throws ProtocolException {
         if (payload != null) {
             return true;
         }
         if (headerFill == 0 && in.readableBytes() >= HEADER) {
-            startFrame(in, in.readerIndex());
+            startFrame(in, in.readerIndex(), in.readableBytes() - HEADER);
             in.skipBytes(HEADER);
             return true;
         }
@@ -112,7 +121,7 @@ public final class FrameDecoder {
         if (headerFill < HEADER) {
             return false;
         }
-        startFrame(header, 0);
+        startFrame(header, 0, in.readableBytes());
         return true;
     }
 
@@ -125,8 +134,11 @@ public final class FrameDecoder {
         return payload.writerIndex() == payloadLength;
     }
 
-    /** Checks the header at {@code index} of {@code source} and makes room for its payload. */
-    private void startFrame(ByteBuf source, int index) throws ProtocolException {
+    /**
+     * Checks the header at {@code index} of {@code source} and makes room for its payload, of which {@code arrived}
+     * bytes are already readable.
+     */
+    private void startFrame(ByteBuf source, int index, int arrived) throws ProtocolException {
         long length = source.getUnsignedInt(index);
         int typeCode = source.getUnsignedByte(index + 4);
         int frameFlags = source.getUnsignedByte(index + 5);
@@ -148,7 +160,8 @@ public final class FrameDecoder {
         streamId = id;
         payloadLength = (int) length;
         headerFill = HEADER;
-        payload = Unpooled.buffer(payloadLength);
+        payload = arrived >= payloadLength ? Unpooled.buffer(payloadLength)
+                : Unpooled.buffer(Math.min(payloadLength, Math.max(arrived, SPLIT_PAYLOAD_START)), payloadLength);
     }
 
     /** Reads and checks the preface as it arrives; true once all of it was seen. */

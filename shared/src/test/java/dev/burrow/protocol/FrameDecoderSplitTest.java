@@ -13,6 +13,7 @@ import java.util.Random;
 
 import static dev.burrow.protocol.DecoderHarness.decodeAtOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The decoder as the link drives it: reads arrive as pooled direct Netty buffers that the link releases right after
@@ -85,6 +86,36 @@ class FrameDecoderSplitTest {
             assertEquals(expected, frames, "split at " + split);
             assertEquals(0, decoder.bufferedBytes());
         }
+    }
+
+    /**
+     * A peer that declares the largest payload and sends none of it (per connection, before its handshake is done)
+     * makes the decoder hold what arrived plus at most {@link FrameDecoder#SPLIT_PAYLOAD_START}, not the declared size;
+     * the payload, when it does come in small reads, still decodes byte for byte.
+     */
+    @Test
+    void aDeclaredLengthReservesOnlyWhatArrivedAndTheFrameStillDecodesInSmallReads() throws ProtocolException {
+        byte[] body = new byte[ProtocolLimits.MAX_FRAME_PAYLOAD];
+        new Random(13).nextBytes(body);
+        Buffer bytes = FrameEncoder.preface().appendBuffer(FrameEncoder.data(5, Buffer.buffer(body)));
+        List<Decoded> expected = decodeAtOnce(bytes);
+        FrameDecoder decoder = new FrameDecoder();
+        List<Decoded> frames = new ArrayList<>();
+        int headerEnd = 8 + 10;
+        feedDirect(decoder, bytes, 0, headerEnd, frames);
+        assertEquals(FrameDecoder.SPLIT_PAYLOAD_START, decoder.reservedBytes(), "a header alone reserves the start size only");
+        int maxReserved = 0;
+        for (int offset = headerEnd; offset < bytes.length(); offset += 1500) {
+            feedDirect(decoder, bytes, offset, Math.min(bytes.length(), offset + 1500), frames);
+            if (frames.isEmpty()) {
+                assertTrue(decoder.reservedBytes() <= 2 * Math.max(decoder.bufferedBytes(), FrameDecoder.SPLIT_PAYLOAD_START),
+                        decoder.reservedBytes() + " reserved for " + decoder.bufferedBytes() + " received");
+                maxReserved = Math.max(maxReserved, decoder.reservedBytes());
+            }
+        }
+        assertEquals(expected, frames);
+        assertEquals(ProtocolLimits.MAX_FRAME_PAYLOAD, maxReserved, "never more than the declared length");
+        assertEquals(0, decoder.reservedBytes());
     }
 
     @Test
