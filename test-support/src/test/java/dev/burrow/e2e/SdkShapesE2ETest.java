@@ -1,6 +1,7 @@
 package dev.burrow.e2e;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.burrow.agent.BurrowException;
 import dev.burrow.agent.BurrowSession;
 import dev.burrow.agent.EndpointListener;
 import dev.burrow.agent.Forwarder;
@@ -137,6 +138,32 @@ class SdkShapesE2ETest extends OneEdgeE2ETest {
             server.close();
             assertTrue(server.isClosed());
             tcp.closed().await(10, TimeUnit.SECONDS);
+        } finally {
+            session.close().await(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * One session asking twice for the same TCP port (two Kubernetes Services with the same port number did) is
+     * refused the second time, and the first listener keeps its traffic: the edge would otherwise join the two binds
+     * into one endpoint id and the streams would reach the last listener recorded.
+     */
+    @Test
+    void aSessionThatBindsItsOwnPortAgainIsRefusedAndTheFirstListenerKeepsItsTraffic() throws Exception {
+        BurrowSession session = session();
+        try {
+            EndpointListener first = session.tcpEndpoint().listen().await(20, TimeUnit.SECONDS);
+            int publicPort = URI.create(first.publicUrl()).getPort();
+            ServerSocket server = first.serverSocket();
+            threads.submit(() -> echoServe(server));
+
+            Exception refused = assertThrows(Exception.class,
+                    () -> session.tcpEndpoint().port(publicPort).listen().await(20, TimeUnit.SECONDS));
+            BurrowException cause = refused instanceof BurrowException b ? b : (BurrowException) refused.getCause();
+            assertEquals(BurrowException.Reason.BIND_FAILED, cause.reason());
+            assertTrue(cause.getMessage().contains("this session already serves " + first.publicUrl()), cause.getMessage());
+            assertEquals(sha256(bytes(3, 100_000)), echoThrough(publicPort, 3, 100_000), "the first listener still serves");
+            server.close();
         } finally {
             session.close().await(20, TimeUnit.SECONDS);
         }

@@ -63,6 +63,11 @@ final class PendingBinds {
         return binds.isEmpty() ? Future.succeededFuture() : Future.all(binds).mapEmpty();
     }
 
+    /** The endpoints asked for and not bound yet. */
+    List<EndpointSpec> specs() {
+        return unbound.stream().map(pending -> pending.spec).toList();
+    }
+
     /** Fails every pending endpoint (the session closed). */
     void failAll(BurrowException cause) {
         List<Pending> pending = new ArrayList<>(unbound);

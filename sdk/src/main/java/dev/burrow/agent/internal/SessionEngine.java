@@ -341,12 +341,43 @@ public final class SessionEngine implements LinkPool.Session {
         if (closing) {
             return Future.failedFuture(new BurrowException(Reason.CLOSED, "the session is closed"));
         }
+        String served = addressServedAlready(spec);
+        if (served != null) {
+            // The edge would let this session's second BIND of an address join its first (and take its settings),
+            // leaving two listeners on one endpoint id: streams would reach whichever was recorded last.
+            return Future.failedFuture(new BurrowException(Reason.BIND_FAILED,
+                    spec.port() != 0 ? ErrorCode.PORT_UNAVAILABLE : ErrorCode.HOSTNAME_IN_USE,
+                    "this session already serves " + served + ": one listener per address (close that one first)", null));
+        }
         Future<ListenerEndpoint> bound = unbound.add(spec);
         List<EdgeLink> up = links.upLinks();
         if (!up.isEmpty()) {
             bindOnUpLink(up.get(0));
         }
         return bound;
+    }
+
+    /** The address of an endpoint of this session (bound or pending) that {@code spec} names too, or null. */
+    private String addressServedAlready(EndpointSpec spec) {
+        if (spec.port() == 0 && spec.hostname() == null) {
+            return null;
+        }
+        for (ListenerEndpoint endpoint : endpoints.keySet()) {
+            URI url = URI.create(endpoint.publicUrl());
+            boolean samePort = spec.port() != 0 && spec.proto().equals(url.getScheme()) && spec.port() == url.getPort();
+            boolean sameHost = spec.hostname() != null && spec.port() == 0 && spec.hostname().equalsIgnoreCase(url.getHost());
+            if (samePort || sameHost) {
+                return endpoint.publicUrl();
+            }
+        }
+        for (EndpointSpec pending : unbound.specs()) {
+            boolean samePort = spec.port() != 0 && spec.proto().equals(pending.proto()) && spec.port() == pending.port();
+            boolean sameHost = spec.hostname() != null && spec.hostname().equalsIgnoreCase(pending.hostname());
+            if (samePort || sameHost) {
+                return spec.proto() + "://" + (sameHost ? spec.hostname() : ":" + spec.port()) + " (being bound)";
+            }
+        }
+        return null;
     }
 
     private void bindOnUpLink(EdgeLink link) {
