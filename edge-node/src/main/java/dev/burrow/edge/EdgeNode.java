@@ -25,6 +25,7 @@ import dev.burrow.edge.config.HostPort;
 import dev.burrow.edge.config.PortRange;
 import dev.burrow.edge.config.TenancySettings;
 import dev.burrow.edge.config.UdpSettings;
+import dev.burrow.edge.http.InternalTargets;
 import dev.burrow.edge.http.PublicHttpServer;
 import dev.burrow.edge.link.AgentLinkServer;
 import dev.burrow.edge.link.AgentPolicyRefusals;
@@ -146,7 +147,8 @@ public final class EdgeNode {
         // The module chains (docs/architecture.md: where to add a module) and the policies they run.
         this.policies = new NodePolicies(vertx, hazelcast, prepared.policySource() != null ? prepared.policySource()
                 : new PolicyCompiler(PolicyEnvironment.of(vertx, new ClusterRateLimitCounters(vertx, hazelcast),
-                        AccessLogSink.logger(), new ClusterAuthSessionStore(vertx, hazelcast)))::compile, metrics);
+                        AccessLogSink.logger(), new ClusterAuthSessionStore(vertx, hazelcast))
+                        .withInternalEndpoints(InternalTargets.check(registry)))::compile, metrics);
         policies.notices(new AgentPolicyRefusals(sessions));
         IdentityAssertions identity = new IdentityAssertions(prepared.identityKeys(), "https://" + config.domain(),
                 new PublicUrls(config.domain(), () -> httpPort, this::httpsPort)::of, java.time.Clock.systemUTC());

@@ -35,6 +35,16 @@ public interface PolicyEnvironment {
         return AuthSessionStore.inProcess();
     }
 
+    /** Whether an account's internal endpoint is there, for {@code forward-internal}'s {@code on_error: continue}. */
+    default InternalEndpoints internalEndpoints() {
+        return InternalEndpoints.ASSUMED_SERVED;
+    }
+
+    /** This environment's timers, counters, log and login store, with the edge's view of internal endpoints. */
+    default PolicyEnvironment withInternalEndpoints(InternalEndpoints endpoints) {
+        return new Configured(vertx(), rateLimitCounters(), accessLog(), authSessions(), endpoints);
+    }
+
     static PolicyEnvironment local(Vertx vertx) {
         return () -> vertx;
     }
@@ -46,26 +56,11 @@ public interface PolicyEnvironment {
 
     /** As {@link #of(Vertx, RateLimitCounters, AccessLogSink)}, with the login actions' store (the edge's cluster one). */
     static PolicyEnvironment of(Vertx vertx, RateLimitCounters counters, AccessLogSink accessLog, AuthSessionStore sessions) {
-        return new PolicyEnvironment() {
-            @Override
-            public AuthSessionStore authSessions() {
-                return sessions;
-            }
+        return new Configured(vertx, counters, accessLog, sessions, InternalEndpoints.ASSUMED_SERVED);
+    }
 
-            @Override
-            public Vertx vertx() {
-                return vertx;
-            }
-
-            @Override
-            public RateLimitCounters rateLimitCounters() {
-                return counters;
-            }
-
-            @Override
-            public AccessLogSink accessLog() {
-                return accessLog;
-            }
-        };
+    /** An environment of given parts. */
+    record Configured(Vertx vertx, RateLimitCounters rateLimitCounters, AccessLogSink accessLog, AuthSessionStore authSessions,
+                      InternalEndpoints internalEndpoints) implements PolicyEnvironment {
     }
 }

@@ -16,6 +16,14 @@ public sealed interface ControlMessage {
     String FEATURE_TRAILERS = "trailers";
 
     /**
+     * Named by an agent in {@link Auth#features}: it reads the edge's policy trail in an HTTP stream's OPEN
+     * ({@link StreamOpen#policyTrail()}) and takes {@link PolicyRefusal} messages. Named by a node accepting a relay
+     * link in {@link AuthResult#features}: it reads a trail in a relayed OPEN and passes it on to an agent that named it
+     * (a node of an older version refuses the extra bytes, so the relaying node sends a trail only to a peer that named it).
+     */
+    String FEATURE_POLICY_TRAIL = "policy_trail";
+
+    /**
      * Agent to edge, first message of a link. With {@code resumeSessionId} the link takes over that session
      * (a reconnect: a stale link of the session on this node is closed). With {@code additionalLink} as well, the
      * link joins the session beside its other links (a redundant link to another node of the cluster).
@@ -31,11 +39,6 @@ public sealed interface ControlMessage {
          * streams may take one more hop inside the accepting region.
          */
         public static final String FEATURE_REGION_LINK = "region_link";
-        /**
-         * The agent reads the edge's policy trail in an HTTP stream's OPEN ({@link StreamOpen#policyTrail()}) and takes
-         * {@link PolicyRefusal} messages.
-         */
-        public static final String FEATURE_POLICY_TRAIL = "policy_trail";
 
         public Auth {
             features = features == null ? List.of() : List.copyOf(features);
@@ -231,7 +234,7 @@ public sealed interface ControlMessage {
     }
 
     /**
-     * Edge to agent, only to an agent whose {@link Auth#features} name {@link Auth#FEATURE_POLICY_TRAIL}: the edge's
+     * Edge to agent, only to an agent whose {@link Auth#features} name {@link #FEATURE_POLICY_TRAIL}: the edge's
      * traffic policy refused a request to {@code endpointId} (it never reached the agent), so the agent's inspector can
      * list it. {@code status} is the edge's answer, 0 when it closed the connection; {@code decision} names the rule and
      * action that refused ({@code tenant policy: office only (restrict-ips)}); {@code trail} is one line per rule

@@ -8,7 +8,7 @@ import io.vertx.core.buffer.Buffer;
  * carries the datagrams of every visitor of one endpoint that reach the edge node which opened it.
  *
  * <p>Wire form: kind (u8), endpoint id (string), client address (string), then for HTTP the request head and, only to
- * an agent that named {@link ControlMessage.Auth#FEATURE_POLICY_TRAIL}, the edge's policy trail: a count (u16, at most
+ * an agent that named {@link ControlMessage#FEATURE_POLICY_TRAIL} (or a relaying node to a peer node that named it), the edge's policy trail: a count (u16, at most
  * {@link #MAX_TRAIL_LINES}) and that many strings (an older decoder refuses trailing bytes, hence the feature).
  *
  * @param policyTrail for HTTP: the rules the edge's traffic policies evaluated for this request and the actions they ran,

@@ -34,7 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * python http.servers with different files, through {@code forward-internal}; curl gets each file's exact bytes. The
  * internal endpoints are unreachable from the public listener under any spelling of their name, another tenant's
  * internal endpoint is answered like a name nobody serves (and its upstream sees nothing), the internal endpoint's own
- * policy runs, and a policy that forwards in a loop is refused.
+ * policy runs, and a policy that forwards in a loop is refused. Internal names are per account: the other tenant binds
+ * {@code api.internal} too (before the owner does), served by a third python http.server with another file, and each
+ * tenant's front endpoint gets its own tenant's file. {@code on_error: continue} lets a request whose internal endpoint
+ * is missing (or another tenant's) go on to the next action and the endpoint's own upstream; {@code halt} answers 404.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -43,6 +46,8 @@ class ForwardInternalE2ETest {
     private static Path dir;
     private static PythonHttpServer apiServer;
     private static PythonHttpServer webServer;
+    private static PythonHttpServer otherApiServer;
+    private static Upstream fallbackUpstream;
     private static Upstream frontUpstream;
     private static Upstream otherUpstream;
     private static EdgeProcess edge;
@@ -50,6 +55,7 @@ class ForwardInternalE2ETest {
     private static AgentProcess other;
     private static Path apiFile;
     private static Path webFile;
+    private static Path otherApiFile;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,6 +65,9 @@ class ForwardInternalE2ETest {
         webFile = write(dir.resolve("web-root/index.html"), "<!doctype html><title>web</title>" + "w".repeat(40_000) + "\n");
         apiServer = PythonHttpServer.serve(dir.resolve("api-root"));
         webServer = PythonHttpServer.serve(dir.resolve("web-root"));
+        otherApiFile = write(dir.resolve("other-api-root/api/v1/users.json"), "{\"users\": [\"the other tenant's\"]}\n");
+        otherApiServer = PythonHttpServer.serve(dir.resolve("other-api-root"));
+        fallbackUpstream = Upstream.start();
         frontUpstream = Upstream.start();
         otherUpstream = Upstream.start();
         edge = EdgeProcess.builder().name("edge-internal").start();
@@ -75,11 +84,24 @@ class ForwardInternalE2ETest {
                   - name: secret
                     url: https://secret.internal
                     bindings: [internal]
-                    upstream: %s
-                """.formatted(otherUpstream.httpAddress()));
+                    upstream: %1$s
+                  - name: api
+                    url: https://api.internal
+                    bindings: [internal]
+                    upstream: %2$s
+                  - name: front
+                    url: front-other.%3$s
+                    upstream: 127.0.0.1:%4$d
+                    traffic_policy:
+                      on_http_request:
+                        - actions:
+                            - type: forward-internal
+                              config: {url: "https://api.internal"}
+                """.formatted(otherUpstream.httpAddress(), otherApiServer.address(), edge.domain(),
+                dev.burrow.testsupport.FreePorts.closedPort()));
         other = AgentProcess.startAll(edge).name("agent-other").authtoken(otherToken)
                 .arg("--config", otherConfig.toString()).start();
-        awaitForwarding(other, 1);
+        awaitForwarding(other, 3);
 
         Path config = write(dir.resolve("owner.yml"), """
                 version: 1
@@ -133,15 +155,44 @@ class ForwardInternalE2ETest {
                         - actions:
                             - type: forward-internal
                               config: {url: "https://loop.internal"}
-                """.formatted(edge.domain(), frontUpstream.httpAddress(), apiServer.address(), webServer.address()));
+                  - name: fallback
+                    url: fallback.%1$s
+                    upstream: %5$s
+                    traffic_policy:
+                      on_http_request:
+                        - name: continue past a missing one
+                          expressions: ["req.url.query == 'continue'"]
+                          actions:
+                            - type: forward-internal
+                              config: {url: "https://gone.internal", on_error: continue}
+                            - type: add-headers
+                              config: {headers: {x-fell-through: "yes"}}
+                        - name: halt at a missing one
+                          expressions: ["req.url.query == 'halt'"]
+                          actions:
+                            - type: forward-internal
+                              config: {url: "https://gone.internal", on_error: halt}
+                        - name: continue past another tenant's
+                          expressions: ["req.url.query == 'other'"]
+                          actions:
+                            - type: forward-internal
+                              config: {url: "https://secret.internal", on_error: continue}
+                        - name: continue to a present one
+                          expressions: ["req.url.path.startsWith('/api')"]
+                          actions:
+                            - type: forward-internal
+                              config: {url: "https://api.internal", on_error: continue}
+                """.formatted(edge.domain(), frontUpstream.httpAddress(), apiServer.address(), webServer.address(),
+                fallbackUpstream.httpAddress()));
         owner = AgentProcess.startAll(edge).name("agent-owner").authtoken(ownerToken)
                 .arg("--config", config.toString()).start();
-        awaitForwarding(owner, 4);
+        awaitForwarding(owner, 5);
     }
 
     @AfterAll
     static void stop() {
-        Closeables.closeAll(owner, other, edge, apiServer, webServer, frontUpstream, otherUpstream);
+        Closeables.closeAll(owner, other, edge, apiServer, webServer, otherApiServer, frontUpstream, otherUpstream,
+                fallbackUpstream);
         if (dir != null) {
             TempDirs.deleteRecursively(dir);
         }
@@ -199,8 +250,49 @@ class ForwardInternalE2ETest {
         assertTrue(frontUpstream.requests().isEmpty(), "the loop's upstream got nothing: " + frontUpstream.requests());
     }
 
+    @Test
+    void twoTenantsEachBindApiInternalAndEachFrontReachesItsOwn() throws IOException {
+        Curl.Result owners = curl("/api/v1/users.json");
+        Curl.Result others = curl("front-other", "/api/v1/users.json");
+        assertEquals(200, owners.status(), owners.run().describe());
+        assertEquals(200, others.status(), others.run().describe());
+        assertEquals(Sha256.of(apiFile), owners.run().stdoutSha256(), "the owner's api.internal serves the owner's file");
+        assertEquals(Sha256.of(otherApiFile), others.run().stdoutSha256(), "the other's api.internal serves the other's file");
+        assertTrue(pythonSaw(otherApiServer, "GET /api/v1/users.json"), otherApiServer.process().tail(10));
+    }
+
+    @Test
+    void onErrorContinueGoesOnToTheNextActionAndTheEndpointsOwnUpstreamWhenTheInternalEndpointIsMissing() throws IOException {
+        Curl.Result missing = curl("fallback", "/echo?continue");
+        assertEquals(200, missing.status(), missing.run().describe());
+        Upstream.RecordedRequest reached = fallbackUpstream.awaitRequest(r -> r.uri().equals("/echo?continue"), CURL_LIMIT);
+        assertEquals("yes", reached.header("x-fell-through"), "the next action ran before the endpoint's own upstream");
+
+        Curl.Result otherTenant = curl("fallback", "/echo?other");
+        assertEquals(200, otherTenant.status(), otherTenant.run().describe());
+        fallbackUpstream.awaitRequest(r -> r.uri().equals("/echo?other"), CURL_LIMIT);
+        assertTrue(otherUpstream.requests().isEmpty(), "another tenant's endpoint counts as missing: " + otherUpstream.requests());
+
+        Curl.Result present = curl("fallback", "/api/v1/users.json");
+        assertEquals(200, present.status(), present.run().describe());
+        assertEquals(Sha256.of(apiFile), present.run().stdoutSha256(), "a present one is forwarded to, as with halt");
+    }
+
+    @Test
+    void onErrorHaltAnswersTheUnknownHost404AndTheEndpointsOwnUpstreamGetsNothing() throws IOException {
+        Curl.Result halted = curl("fallback", "/echo?halt");
+        assertEquals(404, halted.status(), halted.run().describe());
+        assertTrue(halted.run().stdout().contains("Tunnel gone.internal not found"), halted.run().stdout());
+        assertTrue(fallbackUpstream.requests().stream().noneMatch(r -> r.uri().contains("halt")),
+                "halt never reaches the endpoint's own upstream: " + fallbackUpstream.requests());
+    }
+
     private static Curl.Result curl(String path) {
-        return Curl.get(Curl.Version.HTTP_1_1, edge.httpPort(), "front." + edge.domain(), path, CURL_LIMIT);
+        return curl("front", path);
+    }
+
+    private static Curl.Result curl(String endpoint, String path) {
+        return Curl.get(Curl.Version.HTTP_1_1, edge.httpPort(), endpoint + "." + edge.domain(), path, CURL_LIMIT);
     }
 
     /** The exact bytes the edge answers to a GET with this Host header, as text. */

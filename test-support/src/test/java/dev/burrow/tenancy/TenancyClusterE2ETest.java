@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Tenancy across a two-node cluster (separate JVMs): a reservation made through node 0's admin API binds on node 1;
  * node 0 lists a session whose only link is on node 1; revoking its token through node 0 closes it on node 1 and the
  * agent exits; an operator's traffic policy set through node 0 is enforced by node 1, and by node 0 on what it relays;
- * a forward-internal on node 0 reaches an internal endpoint of the same tenant whose agent is linked to node 1 only.
+ * a forward-internal on node 0 reaches an internal endpoint of the same tenant whose agent is linked to node 1 only; an
+ * exchange node 0 relays to node 1 carries its policy trail to the agent's inspector.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 class TenancyClusterE2ETest {
@@ -120,12 +121,63 @@ class TenancyClusterE2ETest {
         }
     }
 
-    /** curl through node {@code node} to endpoint {@code name} with an X-Blocked header: the status, 0 without an answer. */
+    /**
+     * A request through node 0 for an endpoint whose agent is linked to node 1 only: node 0 runs the policy and relays
+     * the exchange; node 1 named the policy trail when it accepted node 0's relay link, so the trail travels in the
+     * relayed OPEN, and the agent's inspector shows the matched rule and its action for that exchange.
+     */
+    @Test
+    void aRelayedExchangeCarriesThePolicyTrailToTheAgentsInspector() throws Exception {
+        java.nio.file.Path policy = java.nio.file.Files.createTempFile("relayed-trail-", ".yml");
+        java.nio.file.Files.writeString(policy, """
+                on_http_request:
+                  - name: tag relayed requests
+                    expressions: ["req.url.path.startsWith('/echo')"]
+                    actions:
+                      - type: add-headers
+                        config: {headers: {x-policy: ran}}
+                """);
+        try (AgentProcess agent = AgentProcess.http(cluster.node(1), upstream.httpAddress()).name("agent-trail-on-1")
+                .subdomain("trailed").arg("--traffic-policy-file", policy.toString()).arg("--links", "1").start()) {
+            assertEquals(200, status(0, "trailed", "/echo?relayed-trail"), "node 0 relays to node 1's agent");
+            upstream.awaitRequest(r -> r.uri().equals("/echo?relayed-trail") && "ran".equals(r.header("x-policy")),
+                    Duration.ofSeconds(5));
+            JsonObject inspected = awaitInspected(agent, "/echo?relayed-trail");
+            JsonArray trail = inspected.getJsonArray("policy_trail");
+            assertTrue(trail != null && trail.size() == 1
+                    && trail.getString(0).startsWith("on_http_request: tag relayed requests: matched; add-headers"),
+                    inspected.encodePrettily());
+        } finally {
+            java.nio.file.Files.deleteIfExists(policy);
+        }
+    }
+
+    /** The inspector's record of the exchange with this request target, in full. */
+    private static JsonObject awaitInspected(AgentProcess agent, String uri) {
+        String[] id = new String[1];
+        dev.burrow.testsupport.Await.until(() -> {
+            JsonArray all = dev.burrow.testsupport.AgentApi.requests(agent, null);
+            for (int i = 0; i < all.size(); i++) {
+                if (uri.equals(all.getJsonObject(i).getJsonObject("request").getString("uri"))) {
+                    id[0] = all.getJsonObject(i).getString("id");
+                    return true;
+                }
+            }
+            return false;
+        }, Duration.ofSeconds(10), Duration.ofMillis(50), () -> "the inspector did not list " + uri);
+        return new JsonObject(dev.burrow.testsupport.AgentApi.call(agent, "GET", "/api/requests/http/" + id[0], null).body());
+    }
+
     private static int status(int node, String name) {
+        return status(node, name, "/echo");
+    }
+
+    /** curl through node {@code node} to endpoint {@code name} with an X-Blocked header: the status, 0 without an answer. */
+    private static int status(int node, String name, String path) {
         dev.burrow.testsupport.tools.ClientRun run = dev.burrow.testsupport.tools.ClientRun.run(List.of(
                 dev.burrow.testsupport.tools.Tools.require("curl").toString(), "-s", "-o", "/dev/null", "-w", "%{http_code}",
                 "--max-time", "10", "-H", "Host: " + name + "." + cluster.node(node).domain(), "-H", "X-Blocked: 1",
-                "http://" + cluster.node(node).bindAddress() + ":" + cluster.node(node).httpPort() + "/echo"), Duration.ofSeconds(20));
+                "http://" + cluster.node(node).bindAddress() + ":" + cluster.node(node).httpPort() + path), Duration.ofSeconds(20));
         return run.stdout().isBlank() ? 0 : Integer.parseInt(run.stdout().trim());
     }
 }

@@ -245,7 +245,7 @@ public final class AdminApi {
             }
             List<String> served = record.links().stream().map(l -> l.sessionId()).distinct().toList();
             served.forEach(s -> sessions.kick(tenant, s, null, ErrorCode.SESSION_KICKED,
-                    "an administrator closed the session serving " + record.key().substring(2)));
+                    "an administrator closed the session serving " + record.toEndpoint().address()));
             return Future.succeededFuture(new JsonObject().put("kicked", endpoint).put("sessions", new JsonArray(served)));
         }));
     }

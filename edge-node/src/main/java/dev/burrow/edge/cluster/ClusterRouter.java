@@ -65,7 +65,7 @@ public final class ClusterRouter implements AgentLinks {
      */
     @Override
     public AgentLink find(Endpoint endpoint) {
-        EndpointRecord record = mirror.record(EndpointRecord.keyOf(endpoint.protocol(), endpoint.hostname(), endpoint.port()));
+        EndpointRecord record = mirror.record(endpoint.key());
         if (record == null || !record.id().equals(endpoint.id())) {
             return find(endpoint.sessionId());
         }

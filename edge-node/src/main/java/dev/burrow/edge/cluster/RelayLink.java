@@ -32,8 +32,18 @@ public final class RelayLink implements AgentLink {
     @Override
     public Future<MuxStream> openStream(StreamOpen open) {
         // openStream is thread-safe and fails the stream at once when the link is closed (a dead peer fails fast).
-        // Another node may run an older version that refuses a trail in an OPEN: a relayed exchange carries none.
-        return Future.succeededFuture(peer.mux().openStream(open.withoutPolicyTrail()));
+        // A node of an older version refuses a trail in an OPEN: only a peer that named the feature gets one.
+        return Future.succeededFuture(peer.mux().openStream(peer.readsPolicyTrail() ? open : open.withoutPolicyTrail()));
+    }
+
+    /**
+     * Whether the exchange's trail may go in the OPEN: the peer node passes it on (to an agent that asked for it).
+     * Whether the agent asked is known only on the node with its link, so the trail is built for every relayed
+     * exchange under a policy and dropped there when the agent did not ask.
+     */
+    @Override
+    public boolean takesPolicyTrail() {
+        return peer.readsPolicyTrail();
     }
 
     @Override

@@ -51,6 +51,8 @@ public final class RelayPool {
         private volatile boolean removed;
         /** The peer closed its link saying it is going away (a drain, a stop): it is leaving, not broken. */
         private volatile boolean leaving;
+        /** The peer named {@link ControlMessage#FEATURE_POLICY_TRAIL} when it accepted the link: it reads a trail in an OPEN. */
+        private volatile boolean readsPolicyTrail;
         private long retryMillis = 100;
 
         Peer(NodeInfo info, Context context) {
@@ -68,6 +70,10 @@ public final class RelayPool {
 
         StreamMultiplexer mux() {
             return mux;
+        }
+
+        boolean readsPolicyTrail() {
+            return readsPolicyTrail;
         }
 
         boolean isReady() {
@@ -207,6 +213,7 @@ public final class RelayPool {
             mux.controlHandler(message -> {
                 if (message instanceof ControlMessage.AuthResult result && result.ok()) {
                     mux.peerReadsTrailers(result.supports(ControlMessage.FEATURE_TRAILERS));
+                    peer.readsPolicyTrail = result.supports(ControlMessage.FEATURE_POLICY_TRAIL);
                     peer.ready = true;
                     peer.leaving = false;
                     peer.retryMillis = 100;

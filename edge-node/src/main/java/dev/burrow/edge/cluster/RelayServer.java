@@ -123,7 +123,7 @@ public final class RelayServer {
                 mux.name("relay-link from " + remote + " (" + auth.agentVersion() + ")");
                 mux.peerReadsTrailers(auth.supports(ControlMessage.FEATURE_TRAILERS));
                 mux.sendControl(ControlMessage.AuthResult.accepted("relay", heartbeatInterval.toMillis())
-                        .withFeatures(java.util.List.of(ControlMessage.FEATURE_TRAILERS)));
+                        .withFeatures(java.util.List.of(ControlMessage.FEATURE_TRAILERS, ControlMessage.FEATURE_POLICY_TRAIL)));
                 LOG.info("{}: accepted", mux.name());
             } else {
                 String why = "the relay secret does not match; every node of a cluster must share the cluster CA";

@@ -128,7 +128,10 @@ final class HttpExchange {
             route(Future.succeededFuture(), rawHost);
             return;
         }
-        registry.lookupHostname(host).onComplete(ar -> Contexts.run(requestContext, () -> route(ar, rawHost)));
+        // Once forwarded, the name is an internal one of the forwarding endpoint's account (looked up again on a retry).
+        Future<Endpoint> found = internalHops == 0 ? registry.lookupHostname(host)
+                : registry.lookupInternal(forwardedFrom.ownerKey(), host);
+        found.onComplete(ar -> Contexts.run(requestContext, () -> route(ar, rawHost)));
     }
 
     /** Looks the endpoint up again shortly, within {@link #OFFLINE_WAIT_MILLIS}; false once that time is over. */

@@ -2,6 +2,8 @@ package dev.burrow.edge.http;
 
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointRegistry;
+import dev.burrow.edge.registry.EndpointState;
+import dev.burrow.policy.InternalEndpoints;
 import dev.burrow.policy.InternalUrl;
 import io.vertx.core.Future;
 
@@ -9,10 +11,11 @@ import java.util.Objects;
 
 /**
  * Where a {@code forward-internal} sends an exchange: the internal endpoint of the same account as the endpoint whose
- * policy forwards (the same owner key: one managed tenant, or one configured authtoken). Another account's internal
- * endpoint, a public endpoint and a name nobody serves all look the same: null, answered like an unknown host.
+ * policy forwards (the same owner key: one managed tenant, or one configured authtoken), looked up in that account's
+ * own internal names. Another account's internal endpoint of any name, a public endpoint and a name nobody serves all
+ * look the same: null, answered like an unknown host.
  */
-final class InternalTargets {
+public final class InternalTargets {
     /** Forwards one exchange may take (a policy of an internal endpoint may forward again); more is a loop. */
     static final int MAX_HOPS = 5;
 
@@ -25,7 +28,17 @@ final class InternalTargets {
         if (host == null) {
             return Future.succeededFuture();
         }
-        return registry.lookupHostname(host).map(found -> reachable(from, found) ? found : null);
+        return registry.lookupInternal(from.ownerKey(), host).map(found -> reachable(from, found) ? found : null);
+    }
+
+    /**
+     * What {@code forward-internal} with {@code on_error: continue} asks: whether the account of the endpoint
+     * {@code fromEndpointId} has an online internal endpoint at {@code url}, looked up as a forward would be.
+     */
+    public static InternalEndpoints check(EndpointRegistry registry) {
+        return (fromEndpointId, url) -> fromEndpointId == null ? Future.succeededFuture(false)
+                : registry.lookupId(fromEndpointId).compose(from -> from == null ? Future.succeededFuture(false)
+                : resolve(registry, from, url).map(to -> to != null && to.state() == EndpointState.ONLINE));
     }
 
     /** Whether an exchange that {@code from}'s policy forwarded may go to {@code to}. */

@@ -224,7 +224,7 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
         LOG.info("{}: agent {} authenticated{}", mux.name(), auth.agentVersion() == null ? "" : auth.agentVersion(),
                 attachment.resumed() ? (auth.additionalLink() ? " (an extra link of its session)" : " (resumed its session)") : "");
         pushesEdgeNodes = auth.supports(ControlMessage.Auth.FEATURE_EDGE_NODES);
-        takesPolicyTrail = auth.supports(ControlMessage.Auth.FEATURE_POLICY_TRAIL);
+        takesPolicyTrail = auth.supports(ControlMessage.FEATURE_POLICY_TRAIL);
         mux.peerReadsTrailers(auth.supports(ControlMessage.FEATURE_TRAILERS));
         sentEdgeNodes = services.edgeNodes().get();
         mux.sendControl(ControlMessage.AuthResult.accepted(sessionId, services.heartbeatInterval().toMillis(),

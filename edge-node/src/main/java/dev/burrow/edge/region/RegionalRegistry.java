@@ -81,6 +81,12 @@ public final class RegionalRegistry implements EndpointRegistry {
         return answer.tenantId() == null ? null : dev.burrow.edge.tenancy.Principal.TENANT_OWNER_PREFIX + answer.tenantId();
     }
 
+    /** Internal endpoints are this region's only: their names are never asked of another region. */
+    @Override
+    public Future<Endpoint> lookupInternal(String ownerKey, String hostname) {
+        return local.lookupInternal(ownerKey, hostname);
+    }
+
     @Override
     public Future<Endpoint> bind(EndpointClaim claim) {
         return local.bind(claim);

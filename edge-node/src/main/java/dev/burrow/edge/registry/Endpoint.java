@@ -35,6 +35,11 @@ public record Endpoint(String id, EndpointProtocol protocol, String hostname, in
         return new Endpoint(id, protocol, hostname, port, sessionId, ownerKey, newState, settings);
     }
 
+    /** Its key in the registry ({@link EndpointRecord#keyOf}). */
+    public String key() {
+        return EndpointRecord.keyOf(protocol, hostname, port, ownerKey);
+    }
+
     /** The hostname or the port, whichever addresses this endpoint, for messages. */
     public String address() {
         return protocol.hasHostname() ? hostname : protocol + " port " + port;

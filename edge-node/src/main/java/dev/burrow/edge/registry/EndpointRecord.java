@@ -42,17 +42,39 @@ public record EndpointRecord(String id, EndpointProtocol protocol, String hostna
         return false;
     }
 
-    /** The map key of an HTTP hostname, a TCP port or a UDP port (UDP ports are a space of their own). */
-    public static String keyOf(EndpointProtocol protocol, String hostname, int port) {
+    /**
+     * The map key of an endpoint: {@code h:NAME} for a public hostname, {@code i:NAME@OWNER} for an internal one (each
+     * account, its owner key, has its own internal names: two accounts may both bind {@code api.internal}),
+     * {@code p:PORT} for a TCP port, {@code u:PORT} for a UDP port (a space of its own). Every node computes it from the
+     * record alone, so all agree on where an endpoint lives.
+     */
+    public static String keyOf(EndpointProtocol protocol, String hostname, int port, String ownerKey) {
         return switch (protocol) {
-            case HTTP, HTTPS, TLS -> "h:" + hostname;
+            case HTTP, HTTPS, TLS -> dev.burrow.protocol.Bindings.isInternalHostname(hostname)
+                    ? internalKey(hostname, ownerKey) : "h:" + hostname;
             case TCP -> "p:" + port;
             case UDP -> "u:" + port;
         };
     }
 
+    /** The key of a public hostname or a port; an internal name has no key without its account. */
+    public static String keyOf(EndpointProtocol protocol, String hostname, int port) {
+        if (protocol.hasHostname() && dev.burrow.protocol.Bindings.isInternalHostname(hostname)) {
+            throw new IllegalArgumentException("internal hostname " + hostname + " is keyed by its account too");
+        }
+        return keyOf(protocol, hostname, port, null);
+    }
+
+    /** The key of the internal endpoint {@code hostname} of the account {@code ownerKey}. */
+    public static String internalKey(String hostname, String ownerKey) {
+        if (ownerKey == null) {
+            throw new IllegalArgumentException("internal hostname " + hostname + " has no account");
+        }
+        return "i:" + hostname + "@" + ownerKey;
+    }
+
     public String key() {
-        return keyOf(protocol, hostname, port);
+        return keyOf(protocol, hostname, port, ownerKey);
     }
 
     /** The view the rest of the node uses. */

@@ -22,8 +22,19 @@ public interface EndpointRegistry {
      */
     Future<Endpoint> bind(EndpointClaim claim);
 
-    /** The endpoint for a normalized hostname, or null. */
+    /**
+     * The endpoint for a normalized public hostname, or null; null for an internal name ({@code NAME.internal}), which
+     * only {@link #lookupInternal} finds.
+     */
     Future<Endpoint> lookupHostname(String hostname);
+
+    /**
+     * The internal endpoint {@code hostname} ({@code NAME.internal}, normalized) of the account {@code ownerKey}, or null:
+     * each account has its own internal names, so another account's endpoint of the same name is never found.
+     */
+    default Future<Endpoint> lookupInternal(String ownerKey, String hostname) {
+        return Future.succeededFuture();
+    }
 
     /** The TCP endpoint on a port, or null. */
     Future<Endpoint> lookupPort(int port);

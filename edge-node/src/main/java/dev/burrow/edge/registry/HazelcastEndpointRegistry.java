@@ -24,8 +24,9 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * {@link EndpointRegistry} on a Hazelcast map shared by every node: key {@code h:HOSTNAME} or {@code p:PORT}, value
- * an {@link EndpointRecord}. Every change is an entry processor that runs on the key's partition owner, so two nodes
+ * {@link EndpointRegistry} on a Hazelcast map shared by every node: key {@code h:HOSTNAME}, {@code i:NAME@OWNER} (an
+ * internal name, per account), {@code p:PORT} or {@code u:PORT} ({@link EndpointRecord#keyOf}), value an
+ * {@link EndpointRecord}. Every change is an entry processor that runs on the key's partition owner, so two nodes
  * claiming one hostname at once are serialized there: exactly one wins. Owner changes raise the epoch; a node only
  * adds or removes its own links and only of the session that owns the entry, so a stale node cannot overwrite a
  * newer binding. Single-key operations are asynchronous; scans by session run on a worker thread.
@@ -57,7 +58,7 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
 
     @Override
     public Future<Endpoint> bind(EndpointClaim claim) {
-        String key = EndpointRecord.keyOf(claim.protocol(), claim.hostname(), claim.port());
+        String key = EndpointRecord.keyOf(claim.protocol(), claim.hostname(), claim.port(), claim.ownerKey());
         LinkRef link = new LinkRef(localNode, localNodeName, claim.sessionId(), claim.linkEpoch());
         String newId = "ep_" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
         lookups.forgetMiss(key);
@@ -99,7 +100,18 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
 
     @Override
     public Future<Endpoint> lookupHostname(String hostname) {
+        if (dev.burrow.protocol.Bindings.isInternalHostname(hostname)) {
+            return Future.succeededFuture();
+        }
         return lookupKey(EndpointRecord.keyOf(EndpointProtocol.HTTP, hostname, 0));
+    }
+
+    @Override
+    public Future<Endpoint> lookupInternal(String ownerKey, String hostname) {
+        if (ownerKey == null || !dev.burrow.protocol.Bindings.isInternalHostname(hostname)) {
+            return Future.succeededFuture();
+        }
+        return lookupKey(EndpointRecord.internalKey(hostname, ownerKey));
     }
 
     @Override

@@ -88,7 +88,7 @@ final class RegistryLookups {
 
     /** What the map holds under {@code endpoint}'s key, past this node's copy (see {@link EndpointRegistry#current}). */
     Future<Endpoint> current(Endpoint endpoint) {
-        return stored(EndpointRecord.keyOf(endpoint.protocol(), endpoint.hostname(), endpoint.port()));
+        return stored(endpoint.key());
     }
 
     private Future<Endpoint> stored(String key) {

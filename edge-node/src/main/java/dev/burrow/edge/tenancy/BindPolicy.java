@@ -30,8 +30,10 @@ public final class BindPolicy {
             return refuse(ErrorCode.INVALID_HOSTNAME, "hostname " + asked + " is not a valid DNS name");
         }
         if (dev.burrow.policy.InternalUrl.isInternalHostname(hostname)) {
-            // Only a forward-internal of the same account reaches it: no public name is taken, no domain to own.
-            return checkQuota(principal, EndpointProtocol.HTTP, EndpointRecord.keyOf(EndpointProtocol.HTTP, hostname, 0));
+            // Only a forward-internal of the same account reaches it, and each account has its own internal names: no
+            // public name is taken, no domain to own.
+            return checkQuota(principal, EndpointProtocol.HTTP,
+                    EndpointRecord.keyOf(EndpointProtocol.HTTP, hostname, 0, principal.endpointOwnerKey()));
         }
         return store.ownerOf(hostname).map(held -> excludingOthersPending(held, principal.tenantId())).compose(owner -> {
             if (owner != null && !owner.tenantId().equals(principal.tenantId())) {
@@ -128,8 +130,7 @@ public final class BindPolicy {
      * more than the quota, at worst fewer for a moment.
      */
     public Future<Void> recheckQuota(Principal principal, dev.burrow.edge.registry.Endpoint endpoint) {
-        return checkQuota(principal, endpoint.protocol(),
-                EndpointRecord.keyOf(endpoint.protocol(), endpoint.hostname(), endpoint.port()));
+        return checkQuota(principal, endpoint.protocol(), endpoint.key());
     }
 
     private Future<Void> checkQuota(Principal principal, EndpointProtocol protocol, String key) {

@@ -167,7 +167,8 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
     }
 
     private boolean needsOwnCertificate(String name) {
-        if (table.names(name) || issued.containsKey(name) || fallback.names().contains(name)) {
+        // An internal name is never served to the public (and several accounts may each have one of that name).
+        if (dev.burrow.protocol.Bindings.isInternalHostname(name) || table.names(name) || issued.containsKey(name) || fallback.names().contains(name)) {
             return false;
         }
         int dot = name.indexOf('.');

@@ -61,6 +61,33 @@ class HazelcastEndpointRegistryTest extends TwoNodeRegistryTest {
         }
     }
 
+    /**
+     * Internal names are per account: two accounts bind the same {@code NAME.internal} through two nodes, each account's
+     * lookup finds its own on either node, a third account and every public lookup find nothing, and within one account
+     * the name is still one endpoint.
+     */
+    @Test
+    void eachAccountHasItsOwnInternalNames() throws Exception {
+        String name = "api" + UUID.randomUUID().toString().substring(0, 8) + ".internal";
+        Endpoint one = await(nodeA.bind(EndpointClaim.http(name, run + "s1", "tenant:one", 1)));
+        Endpoint two = await(nodeB.bind(EndpointClaim.http(name, run + "s2", "tenant:two", 1)));
+
+        assertTrue(!one.id().equals(two.id()), "two endpoints");
+        assertEquals(one.id(), await(nodeB.lookupInternal("tenant:one", name)).id());
+        assertEquals(two.id(), await(nodeA.lookupInternal("tenant:two", name)).id());
+        assertEquals(two.id(), await(nodeB.lookupInternal("tenant:two", name)).id());
+        assertNull(await(nodeA.lookupInternal("tenant:three", name)), "another account's endpoint is never found");
+        assertNull(await(nodeA.lookupHostname(name)), "no public lookup finds an internal name");
+        assertEquals("i:" + name + "@tenant:one", await(nodeA.lookupId(one.id())).key());
+
+        Exception e = assertThrows(Exception.class, () -> await(nodeB.bind(EndpointClaim.http(name, run + "s3", "tenant:one", 1))));
+        assertEquals(ErrorCode.HOSTNAME_IN_USE, ((EndpointException) e.getCause()).code(), "one account: one endpoint per name");
+
+        await(nodeA.unbind(one.id(), run + "s1"));
+        assertNull(await(nodeB.lookupInternal("tenant:one", name)));
+        assertEquals(two.id(), await(nodeB.lookupInternal("tenant:two", name)).id(), "the other account's stays");
+    }
+
     @Test
     void secondSessionCannotTakeAnOnlineHostname() throws Exception {
         String host = host();

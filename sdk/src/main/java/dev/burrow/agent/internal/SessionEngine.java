@@ -193,7 +193,7 @@ public final class SessionEngine implements LinkPool.Session {
                 a -> new EdgeConnector(vertx, options.forServer(a)));
         ControlMessage.Auth auth = new ControlMessage.Auth(options.authtoken(), AGENT_VERSION, sessionId,
                 additional && sessionId != null, List.of(ControlMessage.Auth.FEATURE_EDGE_NODES,
-                ControlMessage.Auth.FEATURE_POLICY_TRAIL, ControlMessage.FEATURE_TRAILERS));
+                ControlMessage.FEATURE_POLICY_TRAIL, ControlMessage.FEATURE_TRAILERS));
         return connector.connect()
                 .compose(socket -> EdgeLink.open(vertx, socket, address, muxOptions(address), auth, this::onStream))
                 .map(link -> link.policyRefusalHandler(this::onPolicyRefusal))
