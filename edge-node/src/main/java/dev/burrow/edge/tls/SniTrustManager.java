@@ -1,7 +1,7 @@
 package dev.burrow.edge.tls;
 
 import io.netty.handler.ssl.OpenSslCertificateException;
-import io.netty.internal.tcnative.CertificateVerifier;
+import io.netty.handler.ssl.OpenSsl;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -22,6 +22,12 @@ import java.security.cert.X509Certificate;
  */
 final class SniTrustManager extends X509ExtendedTrustManager {
     private static final X509Certificate[] NONE = new X509Certificate[0];
+    /**
+     * OpenSSL's (and BoringSSL's) {@code X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY}, sent as {@code unknown_ca}. Not
+     * read from tcnative's {@code CertificateVerifier}, whose constants need the native library loaded (the JDK engine
+     * serves without it).
+     */
+    static final int ISSUER_NOT_FOUND = 20;
     private static final java.util.Set<CertPathValidatorException.Reason> MAPPED_BY_NETTY = java.util.Set.of(
             CertPathValidatorException.BasicReason.EXPIRED, CertPathValidatorException.BasicReason.NOT_YET_VALID,
             CertPathValidatorException.BasicReason.REVOKED);
@@ -61,8 +67,8 @@ final class SniTrustManager extends X509ExtendedTrustManager {
             }
             noPath |= cause instanceof CertPathBuilderException;
         }
-        return noPath ? new OpenSslCertificateException("the client certificate does not chain to a trusted CA", failure,
-                CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) : failure;
+        return noPath && OpenSsl.isAvailable() ? new OpenSslCertificateException(
+                "the client certificate does not chain to a trusted CA", failure, ISSUER_NOT_FOUND) : failure;
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.burrow.edge.tls;
 
 import dev.burrow.edge.pki.DevPki;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCertificateException;
 import io.netty.internal.tcnative.CertificateVerifier;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +24,7 @@ class SniTrustManagerTest {
 
     @Test
     void aCertificateOfAnotherCaFailsWithTheIssuerNotFoundCode(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(OpenSsl.isAvailable(), "the OpenSSL engine serves the public HTTPS port when it loads");
         DevPki trusted = DevPki.ensure(dir.resolve("trusted"), "localhost");
         DevPki other = DevPki.ensure(dir.resolve("other"), "localhost");
         X509TrustManager pkix = MutualTlsAuthorities.trustManagerOf(Files.readString(trusted.caCert()));
