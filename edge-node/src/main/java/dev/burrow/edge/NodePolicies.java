@@ -8,6 +8,8 @@ import dev.burrow.edge.chain.PolicyLayers;
 import dev.burrow.edge.chain.PolicySource;
 import dev.burrow.edge.chain.RefusalNotices;
 import dev.burrow.edge.tenancy.OperatorPolicyStore;
+import dev.burrow.policy.PolicyException;
+import dev.burrow.policy.TrafficPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 
@@ -25,11 +27,23 @@ final class NodePolicies {
     NodePolicies(Vertx vertx, HazelcastInstance hazelcast, PolicySource compiler, MeterRegistry metrics) {
         this.endpoints = new EndpointPolicies(compiler);
         this.operators = new OperatorPolicyStore(vertx, hazelcast,
-                document -> compiler.compile(document, OperatorPolicyStore.SOURCE),
+                document -> withoutTlsTermination(compiler.compile(document, OperatorPolicyStore.SOURCE)),
                 stored -> CompiledOrRefusing.compile(compiler, stored.document(), OperatorPolicyStore.SOURCE + " " + stored.key()));
         RefusalNotices lateBound = (endpoint, connection, request, status, decision, trail) ->
                 notices.refused(endpoint, connection, request, status, decision, trail);
         this.layers = new PolicyLayers(operators, endpoints, new PolicyDecisions(metrics, lateBound));
+    }
+
+    /**
+     * An operator's policy runs for many endpoints after their handshakes; how an endpoint terminates TLS is its own
+     * policy's to say (the front door reads only that one), so terminate-tls is refused here rather than ignored.
+     */
+    private static TrafficPolicy withoutTlsTermination(TrafficPolicy policy) throws PolicyException {
+        if (policy.tlsTermination() != null) {
+            throw policy.tlsTermination().problem("applies to an endpoint's own traffic policy only, not to the cluster's "
+                    + "or a tenant's");
+        }
+        return policy;
     }
 
     EndpointPolicies endpoints() {

@@ -14,6 +14,11 @@ public interface TrafficPolicy {
         return NoPolicy.INSTANCE;
     }
 
+    /** What the policy's {@code terminate-tls} action asks of the TLS handshake, or null: it has none. */
+    default TlsTermination tlsTermination() {
+        return null;
+    }
+
     /** True when no phase has a rule, so callers may skip building the facts at all. */
     boolean isEmpty();
 

@@ -33,6 +33,12 @@ public record EndpointSettings(boolean pooling, String trafficPolicy, String mut
         return mutualTlsCas != null;
     }
 
+    /** What {@code mutual_tls_cas} asks of visitors (require and verify), or null without it. */
+    public ClientCertificates clientCertificates() {
+        return mutualTlsCas == null ? null
+                : new ClientCertificates(mutualTlsCas, ClientCertificates.Verification.REQUIRE_AND_VERIFY);
+    }
+
     public EndpointSettings withMutualTlsCas(String pem) {
         return new EndpointSettings(pooling, trafficPolicy, pem);
     }

@@ -5,8 +5,10 @@ import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.Upstream;
+import dev.burrow.testsupport.tools.ClientCertificatePki;
 import dev.burrow.testsupport.tools.ClientRun;
 import dev.burrow.testsupport.tools.Curl;
+import dev.burrow.testsupport.tools.OpenSslClient;
 import dev.burrow.testsupport.tools.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -52,6 +53,7 @@ class MutualTlsE2ETest {
             """;
 
     private Path pki;
+    private ClientCertificatePki certificates;
     private Upstream upstream;
     private EdgeProcess edge;
     private AgentProcess mutual;
@@ -61,11 +63,8 @@ class MutualTlsE2ETest {
     void start() throws IOException {
         Tools.assumeInstalled("curl", "openssl");
         pki = Files.createTempDirectory("burrow-mtls-");
-        makeCa("trusted");
-        makeCa("other");
-        makeClient("alice", "trusted");
-        makeClient("mallory", "other");
-        makeExpiredClient("old", "trusted");
+        certificates = new ClientCertificatePki(pki).ca("trusted").ca("other").client("alice", "trusted")
+                .client("mallory", "other").expiredClient("old", "trusted");
         Files.writeString(pki.resolve("policy.yml"), POLICY);
         upstream = Upstream.start();
         edge = EdgeProcess.builder().name("edge-mtls").start();
@@ -114,6 +113,21 @@ class MutualTlsE2ETest {
                 "the upstream saw none of them");
     }
 
+    /** As OpenSSL servers do: {@code openssl s_server -verify} answers such a certificate with the same alert. */
+    @Test
+    void aCertificateFromAnotherCaIsRefusedWithTheUnknownCaAlert() {
+        OpenSslClient.Handshake tls12 = OpenSslClient.handshake(edge.httpsPort(), "secure.localhost", "-tls1_2",
+                "-cert", file("mallory.crt"), "-key", file("mallory.key"));
+        String said = tls12.run().stdout() + tls12.run().stderr();
+        assertTrue(said.contains("alert unknown ca") && said.contains("SSL alert number 48"), tls12.run().describe());
+        ClientRun tls13 = curlHttps("secure.localhost", "/echo?who=mallory-13", "--cert", file("mallory.crt"), "--key", file("mallory.key"));
+        assertTrue(tls13.stderr().contains("alert unknown ca"), tls13.describe());
+        ClientRun none = curlHttps("secure.localhost", "/echo?who=nobody-13");
+        assertTrue(none.stderr().contains("alert certificate required"), none.describe());
+        ClientRun expired = curlHttps("secure.localhost", "/echo?who=old-13", "--cert", file("old.crt"), "--key", file("old.key"));
+        assertTrue(expired.stderr().contains("alert certificate expired"), expired.describe());
+    }
+
     /** The CAs are held under the SNI name, which is the endpoint's only because a wildcard name cannot be bound. */
     @Test
     void aWildcardNameWithMutualTlsIsRefusedAtBind() {
@@ -145,53 +159,8 @@ class MutualTlsE2ETest {
                 "the upstream saw none of them");
     }
 
-    private void makeCa(String name) {
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-                "-subj", "/CN=Burrow e2e " + name + " client CA", "-keyout", file(name + ".key"), "-out", file(name + ".crt"));
-    }
-
-    private void makeClient(String name, String ca) {
-        csr(name);
-        openssl("x509", "-req", "-in", file(name + ".csr"), "-CA", file(ca + ".crt"), "-CAkey", file(ca + ".key"),
-                "-CAcreateserial", "-days", "2", "-out", file(name + ".crt"));
-    }
-
-    /** Valid for one day in 2020: {@code openssl ca} is the 3.0 command line that takes explicit dates. */
-    private void makeExpiredClient(String name, String ca) throws IOException {
-        csr(name);
-        Files.writeString(pki.resolve("index.txt"), "");
-        Files.writeString(pki.resolve("serial"), "1000\n");
-        Files.writeString(pki.resolve("ca.cnf"), """
-                [ca]
-                default_ca = dated
-                [dated]
-                database = %s
-                serial = %s
-                new_certs_dir = %s
-                default_md = sha256
-                policy = any
-                [any]
-                commonName = supplied
-                """.formatted(file("index.txt"), file("serial"), pki));
-        openssl("ca", "-batch", "-config", file("ca.cnf"), "-cert", file(ca + ".crt"), "-keyfile", file(ca + ".key"),
-                "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-notext", "-in", file(name + ".csr"),
-                "-out", file(name + ".crt"));
-    }
-
-    private void csr(String name) {
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=" + name,
-                "-keyout", file(name + ".key"), "-out", file(name + ".csr"));
-    }
-
-    private void openssl(String... args) {
-        List<String> command = new ArrayList<>(List.of(Tools.require("openssl").toString()));
-        command.addAll(List.of(args));
-        ClientRun run = ClientRun.run(command, Duration.ofSeconds(20));
-        assertEquals(0, run.exitCode(), run.describe());
-    }
-
     private String file(String name) {
-        return pki.resolve(name).toString();
+        return certificates.file(name);
     }
 
     private ClientRun curlHttps(String name, String path, String... extra) {

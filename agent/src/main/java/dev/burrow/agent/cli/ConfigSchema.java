@@ -37,8 +37,9 @@ final class ConfigSchema {
             Map.entry("inspect_buffer_size", v -> count(v, 0, 100_000)),
             Map.entry("inspect_body_bytes", v -> ByteSizes.parse(v)));
 
-    static final Set<String> ENDPOINT = Set.of("name", "url", "upstream", "pooling", "inspect", "traffic_policy", "bindings");
-    static final Set<String> UPSTREAM = Set.of("url", "protocol");
+    static final Set<String> ENDPOINT = Set.of("name", "url", "upstream", "pooling", "inspect", "traffic_policy", "bindings",
+            "mutual_tls_cas", "crt", "key");
+    static final Set<String> UPSTREAM = Set.of("url", "protocol", "tls_verify", "tls_verify_cas");
 
     private ConfigSchema() {
     }

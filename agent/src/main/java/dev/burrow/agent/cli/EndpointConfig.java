@@ -13,16 +13,26 @@ import java.net.URI;
  * @param pooling          {@code null} = the agent's default
  * @param inspect          {@code null} = the agent's default
  * @param trafficPolicy    the endpoint's {@code traffic_policy:}, or {@link TrafficPolicyFile#NONE}
+ * @param tls              {@code mutual_tls_cas} (http), or {@code crt}/{@code key} (tls)
+ * @param upstreamTls      {@code upstream.tls_verify} and {@code upstream.tls_verify_cas} (http)
  */
 record EndpointConfig(String name, String proto, String hostname, int remotePort, URI upstream, String upstreamProtocol,
-                      Boolean pooling, Boolean inspect, ConfigValue origin, TrafficPolicyFile trafficPolicy) {
+                      Boolean pooling, Boolean inspect, ConfigValue origin, TrafficPolicyFile trafficPolicy, EndpointTls tls,
+                      dev.burrow.agent.forward.UpstreamTls upstreamTls) {
 
     EndpointConfig(String name, String proto, String hostname, int remotePort, URI upstream, String upstreamProtocol,
                    Boolean pooling, Boolean inspect, ConfigValue origin) {
-        this(name, proto, hostname, remotePort, upstream, upstreamProtocol, pooling, inspect, origin, TrafficPolicyFile.NONE);
+        this(name, proto, hostname, remotePort, upstream, upstreamProtocol, pooling, inspect, origin, TrafficPolicyFile.NONE,
+                EndpointTls.NONE, dev.burrow.agent.forward.UpstreamTls.defaults());
     }
 
     EndpointConfig withTrafficPolicy(TrafficPolicyFile policy) {
-        return new EndpointConfig(name, proto, hostname, remotePort, upstream, upstreamProtocol, pooling, inspect, origin, policy);
+        return new EndpointConfig(name, proto, hostname, remotePort, upstream, upstreamProtocol, pooling, inspect, origin, policy,
+                tls, upstreamTls);
+    }
+
+    EndpointConfig withTls(EndpointTls endpointTls, dev.burrow.agent.forward.UpstreamTls checks) {
+        return new EndpointConfig(name, proto, hostname, remotePort, upstream, upstreamProtocol, pooling, inspect, origin,
+                trafficPolicy, endpointTls, checks);
     }
 }

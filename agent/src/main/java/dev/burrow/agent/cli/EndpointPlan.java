@@ -44,6 +44,7 @@ record EndpointPlan(String name, String proto, URI upstream, String hostname, St
         return new EndpointPlan(config.name(), config.proto(), config.upstream(), config.hostname(), null, config.remotePort(),
                 config.pooling() != null ? config.pooling() : settings.pooling(),
                 config.inspect() != null ? config.inspect() : settings.inspect().enabled(),
-                "http2".equals(config.upstreamProtocol())).withTrafficPolicy(config.trafficPolicy());
+                "http2".equals(config.upstreamProtocol())).withTrafficPolicy(config.trafficPolicy())
+                .withTls(config.tls()).withUpstreamTls(config.upstreamTls());
     }
 }

@@ -25,8 +25,12 @@ final class EndpointReader {
 
     /** {@code null} if the entry has a problem (already reported). */
     EndpointConfig read(YamlTree.Node node) {
-        EndpointConfig endpoint = readAddress(node);
-        if (endpoint == null || !(node instanceof YamlTree.Mapping entry) || !entry.keyLines().containsKey("traffic_policy")) {
+        EndpointConfig address = readAddress(node);
+        if (address == null || !(node instanceof YamlTree.Mapping entry)) {
+            return address;
+        }
+        EndpointConfig endpoint = readTls(entry, address);
+        if (endpoint == null || !entry.keyLines().containsKey("traffic_policy")) {
             return endpoint;
         }
         try {
@@ -36,6 +40,70 @@ final class EndpointReader {
             problem(entry.keyLines().get("traffic_policy"), "cannot read the traffic_policy of endpoint \"" + endpoint.name() + "\": " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The endpoint's TLS keys, as the command line's flags: {@code mutual_tls_cas} (HTTP endpoints), {@code crt} and
+     * {@code key} (TLS endpoints the agent terminates), {@code upstream.tls_verify} and {@code upstream.tls_verify_cas}
+     * (HTTP endpoints with an https upstream). Paths are relative to this file; the files are read now.
+     */
+    private EndpointConfig readTls(YamlTree.Mapping entry, EndpointConfig endpoint) {
+        String where = "endpoint \"" + endpoint.name() + "\"";
+        boolean http = endpoint.proto().equals("http") || endpoint.proto().equals(dev.burrow.protocol.BindProtocols.HTTPS);
+        boolean tls = endpoint.proto().equals(dev.burrow.protocol.BindProtocols.TLS);
+        Path cas = path(entry, "mutual_tls_cas", where, http, "HTTP endpoints");
+        Path crt = path(entry, "crt", where, tls, "TLS endpoints (the agent terminates their TLS with it)");
+        Path key = path(entry, "key", where, tls, "TLS endpoints (the agent terminates their TLS with it)");
+        YamlTree.Mapping upstream = entry.entries().get("upstream") instanceof YamlTree.Mapping mapping ? mapping : null;
+        Boolean verify = null;
+        Path verifyCas = null;
+        if (upstream != null) {
+            verify = http || !upstream.entries().containsKey("tls_verify") ? bool(upstream, "tls_verify", where + " upstream")
+                    : notFor(upstream, "tls_verify", where);
+            verifyCas = path(upstream, "tls_verify_cas", where + " upstream", http, "HTTP endpoints");
+        }
+        if (failed) {
+            return null;
+        }
+        int line = entry.line();
+        try {
+            if (verifyCas != null) {
+                line = upstream.entries().get("tls_verify_cas").line();
+                if (!java.nio.file.Files.isReadable(verifyCas)) {
+                    throw new IllegalArgumentException("upstream.tls_verify_cas " + verifyCas + " is not a readable file");
+                }
+                if (Boolean.FALSE.equals(verify)) {
+                    throw new IllegalArgumentException("upstream.tls_verify_cas has no effect with tls_verify: false; give one of them");
+                }
+            }
+            line = entry.entries().containsKey("mutual_tls_cas") ? entry.entries().get("mutual_tls_cas").line()
+                    : entry.entries().containsKey("crt") ? entry.entries().get("crt").line()
+                    : entry.entries().containsKey("key") ? entry.entries().get("key").line() : line;
+            EndpointTls endpointTls = cas != null ? EndpointTls.mutualTls(cas, "mutual_tls_cas")
+                    : EndpointTls.termination(crt, key, "crt", "key");
+            return endpoint.withTls(endpointTls, new dev.burrow.agent.forward.UpstreamTls(verify == null || verify, verifyCas));
+        } catch (IllegalArgumentException e) {
+            problem(line, where + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The path a key of {@code mapping} names, relative to this file; null when absent or not for this endpoint (reported). */
+    private Path path(YamlTree.Mapping mapping, String key, String where, boolean applies, String appliesTo) {
+        String text = text(mapping, key, where + " " + key);
+        if (text == null) {
+            return null;
+        }
+        if (!applies) {
+            problem(mapping.entries().get(key).line(), where + ": " + key + " applies to " + appliesTo + " only; delete it");
+            return null;
+        }
+        return new ConfigValue(text, path, mapping.entries().get(key).line()).path();
+    }
+
+    private Boolean notFor(YamlTree.Mapping upstream, String key, String where) {
+        problem(upstream.entries().get(key).line(), where + ": upstream." + key + " applies to HTTP endpoints only; delete it");
+        return null;
     }
 
     private EndpointConfig readAddress(YamlTree.Node node) {

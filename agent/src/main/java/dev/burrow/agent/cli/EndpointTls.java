@@ -14,29 +14,40 @@ record EndpointTls(String mutualTlsCas, Path crt, Path key) {
 
     /** {@code --mutual-tls-cas FILE}: its PEM text; null file: none. */
     static EndpointTls mutualTls(Path casFile) {
+        return mutualTls(casFile, "--mutual-tls-cas");
+    }
+
+    /** The CAs file named by {@code setting} (a flag, or a config file's key): its PEM text; null file: none. */
+    static EndpointTls mutualTls(Path casFile, String setting) {
         if (casFile == null) {
             return NONE;
         }
-        String pem = read(casFile, "--mutual-tls-cas");
+        String pem = read(casFile, setting);
         if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
-            throw new IllegalArgumentException("--mutual-tls-cas " + casFile + ": no PEM certificate in the file");
+            throw new IllegalArgumentException(setting + " " + casFile + ": no PEM certificate in the file");
         }
         return new EndpointTls(pem, null, null);
     }
 
     /** {@code --crt FILE --key FILE} (both or neither): the agent terminates TLS with them. */
     static EndpointTls termination(Path crt, Path key) {
+        return termination(crt, key, "--crt", "--key");
+    }
+
+    /** As {@link #termination(Path, Path)}, naming the two settings as the user wrote them. */
+    static EndpointTls termination(Path crt, Path key, String crtSetting, String keySetting) {
         if (crt == null && key == null) {
             return NONE;
         }
         if (crt == null || key == null) {
-            throw new IllegalArgumentException("give both --crt and --key (the certificate chain and its private key, PEM), or neither");
+            throw new IllegalArgumentException("give both " + crtSetting + " and " + keySetting
+                    + " (the certificate chain and its private key, PEM), or neither");
         }
-        if (!read(crt, "--crt").contains("-----BEGIN CERTIFICATE-----")) {
-            throw new IllegalArgumentException("--crt " + crt + ": no PEM certificate in the file");
+        if (!read(crt, crtSetting).contains("-----BEGIN CERTIFICATE-----")) {
+            throw new IllegalArgumentException(crtSetting + " " + crt + ": no PEM certificate in the file");
         }
-        if (!read(key, "--key").contains("PRIVATE KEY-----")) {
-            throw new IllegalArgumentException("--key " + key + ": no PEM private key in the file");
+        if (!read(key, keySetting).contains("PRIVATE KEY-----")) {
+            throw new IllegalArgumentException(keySetting + " " + key + ": no PEM private key in the file");
         }
         return new EndpointTls(null, crt, key);
     }

@@ -2,6 +2,7 @@ package dev.burrow.edge.chain;
 
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.policy.Verdict;
+import dev.burrow.protocol.ClientCertificates;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -18,6 +19,7 @@ public final class Chains {
     private final RequestModule[] request;
     private final ResponseModule[] response;
     private final RequestModule[] internalRequest;
+    private final java.util.function.Function<Endpoint, ClientCertificates> clientCertificates;
 
     public Chains(List<ConnectionModule> connection, List<RequestModule> request, List<ResponseModule> response) {
         this(connection, request, response, List.of());
@@ -29,6 +31,16 @@ public final class Chains {
      */
     public Chains(List<ConnectionModule> connection, List<RequestModule> request, List<ResponseModule> response,
                   List<RequestModule> internalRequest) {
+        this(connection, request, response, internalRequest, endpoint -> endpoint.settings().clientCertificates());
+    }
+
+    /**
+     * @param clientCertificates what an endpoint's TLS handshake asks of its visitors (mutual TLS from its bind or its
+     *                           policy's terminate-tls), or null: nothing
+     */
+    public Chains(List<ConnectionModule> connection, List<RequestModule> request, List<ResponseModule> response,
+                  List<RequestModule> internalRequest, java.util.function.Function<Endpoint, ClientCertificates> clientCertificates) {
+        this.clientCertificates = clientCertificates;
         this.connection = connection.toArray(ConnectionModule[]::new);
         this.request = request.toArray(RequestModule[]::new);
         this.response = response.toArray(ResponseModule[]::new);
@@ -38,6 +50,14 @@ public final class Chains {
     /** No module at all: traffic goes straight through (unit tests of listeners). */
     public static Chains empty() {
         return new Chains(List.of(), List.of(), List.of());
+    }
+
+    /**
+     * What {@code endpoint}'s TLS handshake asks of its visitors' certificates, or null: nothing. On event loops, once
+     * the endpoint's policy is compiled, a map lookup.
+     */
+    public ClientCertificates clientCertificates(Endpoint endpoint) {
+        return clientCertificates.apply(endpoint);
     }
 
     public static boolean proceeds(Verdict verdict) {

@@ -35,6 +35,7 @@ public final class EdgeChains {
                 List.of(new IdentityKeysModule(identity), new TenantRateLimitModule(tenantQuota), hopByHop,
                         new ForwardedHeadersModule(), new IdentityHeaders(), endpointPolicy, assertion),
                 List.of(hopByHop, endpointPolicy),
-                List.of(endpointPolicy, assertion));
+                List.of(endpointPolicy, assertion),
+                policies::clientCertificates);
     }
 }

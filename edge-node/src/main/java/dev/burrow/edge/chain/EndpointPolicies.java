@@ -1,9 +1,13 @@
 package dev.burrow.edge.chain;
 
 import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRecord;
 import dev.burrow.policy.PolicyException;
+import dev.burrow.policy.TlsTermination;
 import dev.burrow.policy.TrafficPolicy;
+import dev.burrow.protocol.ClientCertificates;
+import dev.burrow.protocol.EndpointSettings;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,34 +38,72 @@ public final class EndpointPolicies {
     }
 
     /** Bind time: compiles {@code document} so that a bad one is refused before anything is claimed. */
-    public void check(String document) throws PolicyException {
-        if (document != null) {
-            compiler.compile(document, SOURCE);
-        }
+    public TrafficPolicy check(String document) throws PolicyException {
+        return document == null ? TrafficPolicy.none() : compiler.compile(document, SOURCE);
     }
 
     /**
-     * As {@link #check}, on a worker thread when called on a Vert.x context: compiling type-checks every CEL expression
-     * and takes milliseconds (the first compile in a JVM, seconds), too long for an event loop. Fails with the
+     * As {@link #check}, on a worker thread when called on a Vert.x context (compiling type-checks every CEL expression
+     * and takes milliseconds, the first compile in a JVM seconds: too long for an event loop), and also refusing a
+     * {@code terminate-tls} the endpoint cannot honour ({@link #tlsTerminationProblem}). Fails with the
      * {@link PolicyException} of a bad document.
      */
-    public Future<Void> checkOffLoop(String document) {
+    public Future<Void> checkOffLoop(String document, EndpointProtocol protocol, EndpointSettings settings) {
         if (document == null) {
             return Future.succeededFuture();
         }
         Context context = Vertx.currentContext();
         if (context == null) {
             try {
-                check(document);
+                checkFor(document, protocol, settings);
                 return Future.succeededFuture();
             } catch (PolicyException e) {
                 return Future.failedFuture(e);
             }
         }
         return context.executeBlocking(() -> {
-            check(document);
+            checkFor(document, protocol, settings);
             return null;
         }, false);
+    }
+
+    private void checkFor(String document, EndpointProtocol protocol, EndpointSettings settings) throws PolicyException {
+        PolicyException problem = tlsTerminationProblem(protocol, settings, check(document));
+        if (problem != null) {
+            throw problem;
+        }
+    }
+
+    /**
+     * Why the policy's {@code terminate-tls} cannot apply to this endpoint, or null when it can: the edge terminates TLS
+     * for HTTP(S) endpoints on its HTTPS port only (a TLS endpoint passes through to its agent), and an endpoint takes its
+     * client CAs from one place, its bind ({@code --mutual-tls-cas}) or its policy.
+     */
+    static PolicyException tlsTerminationProblem(EndpointProtocol protocol, EndpointSettings settings, TrafficPolicy policy) {
+        TlsTermination termination = policy.tlsTermination();
+        if (termination == null) {
+            return null;
+        }
+        if (protocol != EndpointProtocol.HTTP && protocol != EndpointProtocol.HTTPS) {
+            return termination.problem("applies to https:// endpoints only: the edge does not terminate TLS for a "
+                    + (protocol == null ? "this" : protocol.name().toLowerCase(java.util.Locale.ROOT)) + " endpoint"
+                    + (protocol == EndpointProtocol.TLS ? " (it passes its TLS through; terminate at the agent with crt/key)" : ""));
+        }
+        if (termination.clientCertificates() != null && settings.hasMutualTls()) {
+            return termination.problem("the endpoint already has mutual_tls_cas (--mutual-tls-cas); give the client "
+                    + "certificate authorities in one place, the policy or the flag");
+        }
+        return null;
+    }
+
+    /**
+     * What the endpoint's TLS handshake asks of its visitors: its policy's terminate-tls when that asks for client
+     * certificates, else its bind's {@code mutual_tls_cas}; null: nothing.
+     */
+    public ClientCertificates clientCertificates(Endpoint endpoint) {
+        TlsTermination termination = endpoint.settings().hasTrafficPolicy() ? of(endpoint).tlsTermination() : null;
+        return termination != null && termination.clientCertificates() != null ? termination.clientCertificates()
+                : endpoint.settings().clientCertificates();
     }
 
     /** The endpoint's policy; on event loops, allocation-free once compiled. */

@@ -2,6 +2,7 @@ package dev.burrow.edge.chain;
 
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.policy.TrafficPolicy;
+import dev.burrow.protocol.ClientCertificates;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,11 @@ public final class PolicyLayers {
         LayeredPolicy fresh = new LayeredPolicy(new TrafficPolicy[]{cluster, tenant, own}, endpoint, decisions);
         layered.put(endpoint.id(), fresh);
         return fresh;
+    }
+
+    /** What the endpoint's TLS handshake asks of its visitors (docs/https.md, "Mutual TLS"), or null: nothing. */
+    public ClientCertificates clientCertificates(Endpoint endpoint) {
+        return endpoints.clientCertificates(endpoint);
     }
 
     /** The endpoint is gone from this node. */

@@ -167,7 +167,8 @@ final class HttpExchange {
         }
         Endpoint found = lookup.result();
         Endpoint endpoint = internalHops == 0 || InternalTargets.reachable(forwardedFrom, found) ? found : null;
-        ListenerRules.Refusal refusal = internalHops > 0 ? null : rules.check(request, host, endpoint);
+        ListenerRules.Refusal refusal = internalHops > 0 ? null : rules.check(request, host, endpoint,
+                endpoint == null ? null : chains.clientCertificates(endpoint));
         if (refusal != null) {
             refusal.addHeaders(response);
             fail(refusal.status(), refusal.title(), refusal.sentence());

@@ -1,6 +1,7 @@
 package dev.burrow.edge.http;
 
 import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.protocol.ClientCertificates;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -39,13 +40,16 @@ final class ListenerRules {
         return new ListenerRules(true, () -> 443);
     }
 
-    /** The answer for a request for {@code host} (normalized) served by {@code endpoint} (null: none), or null to go on. */
-    Refusal check(HttpServerRequest request, String host, Endpoint endpoint) {
+    /**
+     * The answer for a request for {@code host} (normalized) served by {@code endpoint} (null: none), whose handshake
+     * asks {@code clientCertificates} of visitors (null: nothing), or null to go on.
+     */
+    Refusal check(HttpServerRequest request, String host, Endpoint endpoint, ClientCertificates clientCertificates) {
         Refusal misdirected = tls ? MisdirectedRequest.check(request, host) : null;
         if (misdirected != null || endpoint == null) {
             return misdirected;
         }
-        Refusal byScheme = scheme.check(host, request.uri(), endpoint, tls);
-        return byScheme != null || !tls ? byScheme : ClientCertificateRequirement.check(request, host, endpoint);
+        Refusal byScheme = scheme.check(host, request.uri(), endpoint, tls, clientCertificates != null);
+        return byScheme != null || !tls ? byScheme : ClientCertificateRequirement.check(request, host, clientCertificates);
     }
 }

@@ -101,9 +101,12 @@ public final class PublicHttpServer {
         return this;
     }
 
-    /** After {@link #tls}: every handshake must present a client certificate that {@code trustManager} accepts. */
-    public PublicHttpServer requireClientCertificates(javax.net.ssl.TrustManager trustManager) {
-        options.setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED)
+    /**
+     * After {@link #tls}: every handshake asks for a client certificate ({@code REQUIRED}: fails without one;
+     * {@code REQUEST}: passes without one), and one that is given must be accepted by {@code trustManager}.
+     */
+    public PublicHttpServer clientCertificates(io.vertx.core.http.ClientAuth asked, javax.net.ssl.TrustManager trustManager) {
+        options.setClientAuth(asked)
                 .setTrustOptions(io.vertx.core.net.TrustOptions.wrap(trustManager));
         return this;
     }

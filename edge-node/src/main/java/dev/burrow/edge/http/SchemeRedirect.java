@@ -18,13 +18,16 @@ final class SchemeRedirect {
         this.httpsPort = httpsPort;
     }
 
-    /** The answer for {@code endpoint} asked over plain HTTP ({@code tls} false) or HTTPS, or null to serve it. */
-    ListenerRules.Refusal check(String host, String uri, Endpoint endpoint, boolean tls) {
+    /**
+     * The answer for {@code endpoint} asked over plain HTTP ({@code tls} false) or HTTPS, or null to serve it; an
+     * endpoint that asks for client certificates is served over HTTPS only, as an https:// one.
+     */
+    ListenerRules.Refusal check(String host, String uri, Endpoint endpoint, boolean tls, boolean mutualTls) {
         if (endpoint.protocol() == EndpointProtocol.TLS) {
             return new ListenerRules.Refusal(404, "Tunnel " + host + " serves TLS", "Tunnel " + host
                     + " is a TLS endpoint: connect with TLS to the HTTPS port, naming " + host + " in the SNI", null);
         }
-        if (tls || endpoint.protocol() != EndpointProtocol.HTTPS && !endpoint.settings().hasMutualTls()) {
+        if (tls || endpoint.protocol() != EndpointProtocol.HTTPS && !mutualTls) {
             return null;
         }
         int port = httpsPort.getAsInt();

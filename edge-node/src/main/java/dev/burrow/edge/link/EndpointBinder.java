@@ -65,7 +65,7 @@ public final class EndpointBinder {
     /** Binds for the session; the future always succeeds, with ok or a refusal. */
     public Future<ControlMessage.BindResult> bind(String sessionId, Principal principal, long linkEpoch, ControlMessage.Bind bind) {
         EndpointSettings settings = bind.settings();
-        return policies.checkOffLoop(settings.trafficPolicy()).transform(checked -> {
+        return policies.checkOffLoop(settings.trafficPolicy(), EndpointProtocol.fromWire(bind.proto()), settings).transform(checked -> {
             if (checked.failed()) {
                 Throwable cause = checked.cause();
                 return Future.succeededFuture(new ControlMessage.BindResult(bind.requestId(), false, null, null,

@@ -36,7 +36,9 @@ final class PolicyUpdater {
     /** Always succeeds, with ok or a refusal. */
     Future<ControlMessage.UpdatePolicyResult> update(String sessionId, ControlMessage.UpdatePolicy update) {
         String document = update.trafficPolicy() == null || update.trafficPolicy().isBlank() ? null : update.trafficPolicy();
-        return policies.checkOffLoop(document)
+        return registry.lookupId(update.endpointId())
+                .compose(current -> current == null ? Future.<Void>succeededFuture()
+                        : policies.checkOffLoop(document, current.protocol(), current.settings()))
                 .compose(checked -> registry.changePolicy(update.endpointId(), sessionId, document))
                 .compose(changed -> seenLocally(changed, document))
                 .map(seen -> seen ? ControlMessage.UpdatePolicyResult.accepted(update.requestId())

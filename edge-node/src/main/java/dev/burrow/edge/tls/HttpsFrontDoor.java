@@ -8,6 +8,7 @@ import dev.burrow.edge.registry.EndpointRegistry;
 import dev.burrow.edge.registry.Hostnames;
 import dev.burrow.edge.tcp.TcpEndpoints;
 import dev.burrow.net.TcpKeepAlive;
+import dev.burrow.protocol.ClientCertificates;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * The public HTTPS port. It reads the SNI of each connection's ClientHello ({@link ClientHelloPeek}) without
@@ -46,17 +48,26 @@ public final class HttpsFrontDoor {
     private NetClient hopClient;
     private volatile LoopbackHop hop;
     private volatile LoopbackHop mutualHop;
+    private volatile LoopbackHop requestingHop;
     private final MutualTlsAuthorities mutualTls;
+    private final Function<Endpoint, ClientCertificates> clientCertificates;
     private ListenerDeployment deployment;
     private volatile java.util.function.Supplier<io.netty.channel.ChannelHandler> answersFirst = () -> null;
 
+    /** A name not served by plain termination: a TLS endpoint's (passed through), or one that asks for client certificates. */
+    private record Special(Endpoint endpoint, ClientCertificates clients) {
+    }
+
     /**
-     * @param pipes        relays a TLS endpoint's connection to its agent
-     * @param helloTimeout how long a connection may take to send its whole ClientHello
+     * @param pipes              relays a TLS endpoint's connection to its agent
+     * @param helloTimeout       how long a connection may take to send its whole ClientHello
+     * @param clientCertificates what an endpoint's handshake asks of its visitors (its bind or its policy), null: nothing
      */
     public HttpsFrontDoor(Vertx vertx, EndpointRegistry registry, TcpEndpoints pipes, String bindAddress, int port,
-                          ProxyProtocolSettings proxyProtocol, Duration helloTimeout, MutualTlsAuthorities mutualTls) {
+                          ProxyProtocolSettings proxyProtocol, Duration helloTimeout, MutualTlsAuthorities mutualTls,
+                          Function<Endpoint, ClientCertificates> clientCertificates) {
         this.mutualTls = mutualTls;
+        this.clientCertificates = clientCertificates;
         this.vertx = vertx;
         this.registry = registry;
         this.pipes = pipes;
@@ -68,13 +79,15 @@ public final class HttpsFrontDoor {
     }
 
     /**
-     * Listens, carrying terminated traffic to the HTTPS server on loopback port {@code httpsServerPort}, and that of
-     * endpoints with mutual TLS to the one on {@code mutualTlsServerPort}; completes with the bound port.
+     * Listens, carrying terminated traffic to the HTTPS server on loopback port {@code httpsServerPort}, that of
+     * endpoints that require client certificates to the one on {@code mutualTlsServerPort}, and that of endpoints that
+     * only request one to {@code requestingServerPort}; completes with the bound port.
      */
-    public Future<Integer> listen(int httpsServerPort, int mutualTlsServerPort) {
+    public Future<Integer> listen(int httpsServerPort, int mutualTlsServerPort, int requestingServerPort) {
         hopClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
         hop = new LoopbackHop(hopClient, httpsServerPort);
         mutualHop = new LoopbackHop(hopClient, mutualTlsServerPort);
+        requestingHop = new LoopbackHop(hopClient, requestingServerPort);
         NetServerOptions options = new NetServerOptions().setHost(bindAddress).setTcpNoDelay(true)
                 .setUseProxyProtocol(proxyProtocol.enabled());
         return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort ->
@@ -98,7 +111,7 @@ public final class HttpsFrontDoor {
         ((NetSocketInternal) socket).channelHandlerContext().pipeline().addFirst(QuickAckWhileHandshaking.NAME,
                 new QuickAckWhileHandshaking());
         ((NetSocketInternal) socket).channelHandlerContext().pipeline().addFirst(ClientHelloPeek.NAME,
-                new ClientHelloPeek<Endpoint>(MAX_CLIENT_HELLO_BYTES, helloTimeout.toMillis(), this::passthroughEndpoint,
+                new ClientHelloPeek<Special>(MAX_CLIENT_HELLO_BYTES, helloTimeout.toMillis(), this::special,
                         (serverName, endpoint) -> route(socket, context, serverName, endpoint)));
         io.netty.channel.ChannelHandler first = answersFirst.get();
         if (first != null) {
@@ -108,34 +121,36 @@ public final class HttpsFrontDoor {
 
     /**
      * The endpoint bound for {@code serverName} when it is not served by plain termination: a TLS endpoint (passed
-     * through) or one with mutual TLS; null otherwise.
+     * through) or one that asks for client certificates; null otherwise.
      */
-    private Future<Endpoint> passthroughEndpoint(String serverName) {
+    private Future<Special> special(String serverName) {
         String host = serverName == null ? null : Hostnames.normalize(serverName);
         if (host == null) {
             return Future.succeededFuture();
         }
         return registry.lookupHostname(host).map(endpoint -> {
-            if (endpoint == null || endpoint.protocol() != EndpointProtocol.TLS && !endpoint.settings().hasMutualTls()) {
+            if (endpoint != null && endpoint.protocol() == EndpointProtocol.TLS) {
+                return new Special(endpoint, null);
+            }
+            ClientCertificates clients = endpoint == null ? null : clientCertificates.apply(endpoint);
+            if (clients == null) {
                 mutualTls.forget(host);
                 return null;
             }
-            return endpoint;
+            return new Special(endpoint, clients);
         });
     }
 
-    private void route(NetSocket socket, Context context, String serverName, Endpoint special) {
-        if (special != null && special.protocol() == EndpointProtocol.TLS) {
-            pipes.relay(socket, context, Future.succeededFuture(special), "TLS endpoint " + serverName);
-        } else if (special != null) {
-            if (!mutualTls.remember(serverName, special.settings().mutualTlsCas())) {
-                LOG.warn("https: closing a connection for {}: its mutual TLS certificate authorities cannot be used", serverName);
-                socket.close();
-                return;
-            }
-            carry(mutualHop, socket);
-        } else {
+    private void route(NetSocket socket, Context context, String serverName, Special special) {
+        if (special == null) {
             carry(hop, socket);
+        } else if (special.clients() == null) {
+            pipes.relay(socket, context, Future.succeededFuture(special.endpoint()), "TLS endpoint " + serverName);
+        } else if (!mutualTls.remember(serverName, special.clients())) {
+            LOG.warn("https: closing a connection for {}: its mutual TLS certificate authorities cannot be used", serverName);
+            socket.close();
+        } else {
+            carry(special.clients().required() ? mutualHop : requestingHop, socket);
         }
     }
 

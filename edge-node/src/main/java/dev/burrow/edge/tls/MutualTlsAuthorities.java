@@ -1,6 +1,7 @@
 package dev.burrow.edge.tls;
 
 import dev.burrow.edge.registry.Hostnames;
+import dev.burrow.protocol.ClientCertificates;
 
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -15,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The CAs each mutual-TLS name trusts for client certificates, held in memory so that the handshake reads no registry:
- * the front door {@link #remember}s an endpoint's CAs when it routes a connection for its name, before that
- * connection's handshake starts. Every method keys by the name the client sent in its SNI, normalized here, which is
+ * The CAs each mutual-TLS name trusts for client certificates (or, under {@code require-any}, that it trusts any),
+ * held in memory so that the handshake reads no registry: the front door {@link #remember}s an endpoint's CAs when it
+ * routes a connection for its name, before that connection's handshake starts. Every method keys by the name the client sent in its SNI, normalized here, which is
  * the name the front door looked the endpoint up by (an endpoint's name is exact: a wildcard cannot be bound), so that
  * what is remembered, looked up and forgotten is one key. A name's PEM is parsed when it is first remembered and again
  * only when its text changes; two names with the same text each hold their own parsed copy.
@@ -26,29 +27,33 @@ public final class MutualTlsAuthorities {
     /** Names held at most; a name beyond it replaces nothing and its handshakes fail (logged by the front door). */
     static final int MAX_NAMES = 10_000;
 
-    private record Trusted(String pem, X509TrustManager trustManager) {
+    private record Trusted(ClientCertificates clients, X509TrustManager trustManager) {
     }
 
     private final Map<String, Trusted> byServerName = new ConcurrentHashMap<>();
 
-    /** Parses (or reuses) {@code pem} as the CAs of {@code serverName}; false when the PEM holds no usable certificate. */
-    public boolean remember(String serverName, String pem) {
+    /**
+     * Parses (or reuses) what {@code serverName}'s handshakes check client certificates against; false when its PEM
+     * holds no usable certificate.
+     */
+    public boolean remember(String serverName, ClientCertificates clients) {
         String key = Hostnames.normalize(serverName);
         if (key == null) {
             return false;
         }
         Trusted known = byServerName.get(key);
-        if (known != null && known.pem().equals(pem)) {
+        if (known != null && known.clients().equals(clients)) {
             return true;
         }
         if (known == null && byServerName.size() >= MAX_NAMES) {
             return false;
         }
-        X509TrustManager parsed = trustManagerOf(pem);
+        X509TrustManager parsed = clients.verification() == ClientCertificates.Verification.REQUIRE_ANY
+                ? AnyClientCertificate.INSTANCE : trustManagerOf(clients.certificateAuthorities());
         if (parsed == null) {
             return false;
         }
-        byServerName.put(key, new Trusted(pem, parsed));
+        byServerName.put(key, new Trusted(clients, parsed));
         return true;
     }
 
@@ -68,6 +73,9 @@ public final class MutualTlsAuthorities {
     }
 
     static X509TrustManager trustManagerOf(String pem) {
+        if (pem == null) {
+            return null;
+        }
         try {
             Collection<? extends Certificate> cas = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));

@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * The public HTTPS port, assembled: the front door that reads each ClientHello's SNI ({@link HttpsFrontDoor}), the
  * HTTPS server on a loopback port that terminates TLS with the certificate for the SNI, a second one that also
- * requires a client certificate (the names of endpoints with mutual TLS, each checked against its own CAs), and those
+ * requires a client certificate (the names of endpoints with mutual TLS, each checked against its own CAs), a third
+ * that asks for one without requiring it (terminate-tls's {@code request}), and those
  * certificates ({@link PublicCertificates}). See docs/https.md.
  */
 public final class PublicHttps {
@@ -31,6 +32,7 @@ public final class PublicHttps {
     private final PublicCertificates certificates;
     private final PublicHttpServer server;
     private final PublicHttpServer mutualServer;
+    private final PublicHttpServer requestingServer;
     private final HttpsFrontDoor frontDoor;
     private volatile int port;
 
@@ -53,15 +55,20 @@ public final class PublicHttps {
                 .chains(hopChains)
                 .timeouts(timeouts)
                 .tls(certificates.keyManager())
-                .requireClientCertificates(new SniTrustManager(authorities));
+                .clientCertificates(io.vertx.core.http.ClientAuth.REQUIRED, new SniTrustManager(authorities));
+        this.requestingServer = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
+                .chains(hopChains)
+                .timeouts(timeouts)
+                .tls(certificates.keyManager())
+                .clientCertificates(io.vertx.core.http.ClientAuth.REQUEST, new SniTrustManager(authorities));
         this.frontDoor = new HttpsFrontDoor(vertx, registry, pipes, bindAddress, port, publicProxy, limits.headTimeout(),
-                authorities);
+                authorities, hopChains::clientCertificates);
     }
 
     /** Listens and starts watching the operator's certificate files; completes with the public HTTPS port. */
     public Future<Integer> listen() {
-        return Future.all(server.listen(), mutualServer.listen())
-                .compose(ports -> frontDoor.listen(ports.resultAt(0), ports.resultAt(1))).onSuccess(bound -> {
+        return Future.all(server.listen(), mutualServer.listen(), requestingServer.listen())
+                .compose(ports -> frontDoor.listen(ports.resultAt(0), ports.resultAt(1), ports.resultAt(2))).onSuccess(bound -> {
             port = bound;
             certificates.watch(vertx);
         });
@@ -83,11 +90,12 @@ public final class PublicHttps {
 
     /** Stops accepting at once; open connections may finish within {@code grace}. */
     public Future<Void> shutdown(Duration grace) {
-        return Future.join(frontDoor.shutdown(grace), server.shutdown(grace), mutualServer.shutdown(grace)).mapEmpty();
+        return Future.join(frontDoor.shutdown(grace), server.shutdown(grace), mutualServer.shutdown(grace),
+                requestingServer.shutdown(grace)).mapEmpty();
     }
 
     public Future<Void> close() {
         certificates.close(vertx);
-        return Future.join(frontDoor.close(), server.close(), mutualServer.close()).mapEmpty();
+        return Future.join(frontDoor.close(), server.close(), mutualServer.close(), requestingServer.close()).mapEmpty();
     }
 }

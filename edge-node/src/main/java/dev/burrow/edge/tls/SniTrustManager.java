@@ -1,10 +1,17 @@
 package dev.burrow.edge.tls;
 
+import io.netty.handler.ssl.OpenSslCertificateException;
+import io.netty.handler.ssl.OpenSsl;
+
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.net.Socket;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 
 /**
@@ -15,6 +22,15 @@ import java.security.cert.X509Certificate;
  */
 final class SniTrustManager extends X509ExtendedTrustManager {
     private static final X509Certificate[] NONE = new X509Certificate[0];
+    /**
+     * OpenSSL's (and BoringSSL's) {@code X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY}, sent as {@code unknown_ca}. Not
+     * read from tcnative's {@code CertificateVerifier}, whose constants need the native library loaded (the JDK engine
+     * serves without it).
+     */
+    static final int ISSUER_NOT_FOUND = 20;
+    private static final java.util.Set<CertPathValidatorException.Reason> MAPPED_BY_NETTY = java.util.Set.of(
+            CertPathValidatorException.BasicReason.EXPIRED, CertPathValidatorException.BasicReason.NOT_YET_VALID,
+            CertPathValidatorException.BasicReason.REVOKED);
 
     private final MutualTlsAuthorities authorities;
 
@@ -29,7 +45,30 @@ final class SniTrustManager extends X509ExtendedTrustManager {
         if (trusted == null) {
             throw new CertificateException("no client certificate authorities for " + serverName);
         }
-        trusted.checkClientTrusted(chain, authType);
+        try {
+            trusted.checkClientTrusted(chain, authType);
+        } catch (CertificateException e) {
+            throw withAlert(e);
+        }
+    }
+
+    /**
+     * A chain that leads to none of the name's CAs is told to the client as {@code unknown_ca} (alert 48), as OpenSSL
+     * servers do: Netty's OpenSSL binding maps a PKIX "no trust anchor" to an unspecified error, sent as
+     * {@code internal_error}, unless the exception carries the OpenSSL error code itself. An expired, not yet valid or
+     * revoked certificate keeps its own exception, which Netty already maps to its alert.
+     */
+    static CertificateException withAlert(CertificateException failure) {
+        boolean noPath = false;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateExpiredException || cause instanceof CertificateNotYetValidException
+                    || cause instanceof CertPathValidatorException invalid && MAPPED_BY_NETTY.contains(invalid.getReason())) {
+                return failure;
+            }
+            noPath |= cause instanceof CertPathBuilderException;
+        }
+        return noPath && OpenSsl.isAvailable() ? new OpenSslCertificateException(
+                "the client certificate does not chain to a trusted CA", failure, ISSUER_NOT_FOUND) : failure;
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class ActionCatalog {
         add(RemoveHeadersAction.TYPE, HTTP, RemoveHeadersAction::create);
         add(RestrictIpsAction.TYPE, EnumSet.of(Phase.CONNECT, Phase.REQUEST), RestrictIpsAction::create);
         add(SetVarsAction.TYPE, ANY, SetVarsAction::create);
+        add(TerminateTlsAction.TYPE, EnumSet.of(Phase.CONNECT), TerminateTlsAction::create);
         add(UrlRewriteAction.TYPE, REQUEST, UrlRewriteAction::create);
         add(VerifyWebhookAction.TYPE, REQUEST, VerifyWebhookAction::create);
     }

@@ -3,6 +3,7 @@ package dev.burrow.policy.rules;
 import dev.burrow.policy.ConnectionFacts;
 import dev.burrow.policy.PolicyExchange;
 import dev.burrow.policy.PolicyRequest;
+import dev.burrow.policy.TlsTermination;
 import dev.burrow.policy.TrailEntry;
 import dev.burrow.policy.TrafficPolicy;
 import dev.burrow.policy.Verdict;
@@ -18,11 +19,18 @@ final class CompiledPolicy implements TrafficPolicy {
     private final List<Rule> connect;
     private final List<Rule> request;
     private final List<Rule> response;
+    private final TlsTermination tlsTermination;
 
-    CompiledPolicy(List<Rule> connect, List<Rule> request, List<Rule> response) {
+    CompiledPolicy(List<Rule> connect, List<Rule> request, List<Rule> response, TlsTermination tlsTermination) {
         this.connect = List.copyOf(connect);
         this.request = List.copyOf(request);
         this.response = List.copyOf(response);
+        this.tlsTermination = tlsTermination;
+    }
+
+    @Override
+    public TlsTermination tlsTermination() {
+        return tlsTermination;
     }
 
     @Override

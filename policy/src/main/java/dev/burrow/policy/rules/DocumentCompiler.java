@@ -2,7 +2,9 @@ package dev.burrow.policy.rules;
 
 import dev.burrow.policy.PolicyEnvironment;
 import dev.burrow.policy.PolicyException;
+import dev.burrow.policy.TlsTermination;
 import dev.burrow.policy.TrafficPolicy;
+import dev.burrow.policy.actions.TerminateTlsAction;
 import dev.burrow.policy.actions.Action;
 import dev.burrow.policy.actions.ActionCatalog;
 import dev.burrow.policy.actions.ActionConfig;
@@ -61,9 +63,34 @@ public final class DocumentCompiler {
             }
             phases.put(phase, rules(entry.getValue(), phase, expressions, documentKey));
         }
-        CompiledPolicy policy = new CompiledPolicy(phases.getOrDefault(Phase.CONNECT, List.of()),
-                phases.getOrDefault(Phase.REQUEST, List.of()), phases.getOrDefault(Phase.RESPONSE, List.of()));
+        List<Rule> connect = phases.getOrDefault(Phase.CONNECT, List.of());
+        CompiledPolicy policy = new CompiledPolicy(connect, phases.getOrDefault(Phase.REQUEST, List.of()),
+                phases.getOrDefault(Phase.RESPONSE, List.of()), tlsTermination(connect));
         return policy.isEmpty() ? TrafficPolicy.none() : policy;
+    }
+
+    /**
+     * The one {@code terminate-tls} of the connect phase, or null. The handshake it shapes comes before any rule runs,
+     * so its rule may not have expressions, and a second one could never be told apart from the first.
+     */
+    private static TlsTermination tlsTermination(List<Rule> connect) throws PolicyException {
+        TlsTermination found = null;
+        for (Rule rule : connect) {
+            for (Action action : rule.actions()) {
+                if (action instanceof TerminateTlsAction terminate) {
+                    TlsTermination termination = terminate.termination();
+                    if (!rule.conditions().isEmpty()) {
+                        throw termination.problem("the rule " + rule.name() + " has expressions, but the TLS handshake "
+                                + "happens before any expression can be evaluated; put terminate-tls in a rule of its own without expressions");
+                    }
+                    if (found != null) {
+                        throw termination.problem("a policy has at most one terminate-tls action");
+                    }
+                    found = termination;
+                }
+            }
+        }
+        return found;
     }
 
     private List<Rule> rules(DocumentNode list, Phase phase, ExpressionCompiler expressions, String documentKey)

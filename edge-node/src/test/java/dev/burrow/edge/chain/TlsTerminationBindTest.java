@@ -1,0 +1,85 @@
+package dev.burrow.edge.chain;
+
+import dev.burrow.edge.pki.DevPki;
+import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.edge.registry.EndpointProtocol;
+import dev.burrow.edge.registry.EndpointState;
+import dev.burrow.policy.PolicyCompiler;
+import dev.burrow.policy.PolicyEnvironment;
+import dev.burrow.policy.PolicyException;
+import dev.burrow.protocol.ClientCertificates;
+import dev.burrow.protocol.EndpointSettings;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What an endpoint's handshake asks of its visitors, from its bind's mutual_tls_cas or its policy's terminate-tls, and
+ * the binds that cannot honour a terminate-tls (refused with the action's place, not ignored).
+ */
+class TlsTerminationBindTest {
+    private static final String PLAIN_POLICY = "on_tcp_connect: [{actions: [{type: terminate-tls}]}]\n";
+
+    @TempDir
+    static Path pki;
+    private static String ca;
+    private static String requestPolicy;
+
+    @BeforeAll
+    static void makeCa() throws Exception {
+        ca = Files.readString(DevPki.ensure(pki, "localhost").caCert());
+        requestPolicy = "on_tcp_connect:\n  - actions:\n      - type: terminate-tls\n        config:\n"
+                + "          mutual_tls_verification_strategy: request\n          mutual_tls_certificate_authorities: [\""
+                + ca.strip().replace("\n", "\\n") + "\"]\n";
+    }
+
+    private final EndpointPolicies policies = new EndpointPolicies(new PolicyCompiler(PolicyEnvironment.local(null))::compile);
+
+    @Test
+    void thePolicysClientCertificatesWinAndTheBindsCasApplyWithoutThem() {
+        ClientCertificates byPolicy = policies.clientCertificates(https(new EndpointSettings(false, requestPolicy)));
+        assertEquals(ClientCertificates.Verification.REQUEST, byPolicy.verification());
+        assertEquals(ca.strip(), byPolicy.certificateAuthorities().strip());
+        ClientCertificates byBind = policies.clientCertificates(https(new EndpointSettings(false, PLAIN_POLICY, ca)));
+        assertEquals(new ClientCertificates(ca, ClientCertificates.Verification.REQUIRE_AND_VERIFY), byBind);
+        assertNull(policies.clientCertificates(https(EndpointSettings.DEFAULTS)));
+    }
+
+    @Test
+    void anEndpointTheEdgeDoesNotTerminateOrWithCasInTwoPlacesIsRefusedAtBind() throws Exception {
+        assertTrue(refusal(PLAIN_POLICY, EndpointProtocol.TCP, EndpointSettings.DEFAULTS)
+                .contains("terminate-tls: applies to https:// endpoints only: the edge does not terminate TLS for a tcp endpoint"));
+        assertTrue(refusal(PLAIN_POLICY, EndpointProtocol.TLS, EndpointSettings.DEFAULTS).contains("terminate at the agent with crt/key"));
+        String twice = refusal(requestPolicy, EndpointProtocol.HTTPS, new EndpointSettings(false, requestPolicy, ca));
+        assertTrue(twice.startsWith("traffic_policy:"), twice);
+        assertTrue(twice.contains("already has mutual_tls_cas"), twice);
+        policies.checkOffLoop(requestPolicy, EndpointProtocol.HTTP, EndpointSettings.DEFAULTS)
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        policies.checkOffLoop(PLAIN_POLICY, EndpointProtocol.HTTPS, new EndpointSettings(false, PLAIN_POLICY, ca))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private String refusal(String document, EndpointProtocol protocol, EndpointSettings settings) throws Exception {
+        try {
+            policies.checkOffLoop(document, protocol, settings).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            assertTrue(e.getCause() instanceof PolicyException, String.valueOf(e.getCause()));
+            return e.getCause().getMessage();
+        }
+        throw new AssertionError("bound, but should have been refused: " + protocol + " " + document);
+    }
+
+    private static Endpoint https(EndpointSettings settings) {
+        return new Endpoint("ep_1", EndpointProtocol.HTTPS, "secure.localhost", 0, "s_1", "t:acme", EndpointState.ONLINE, settings);
+    }
+}

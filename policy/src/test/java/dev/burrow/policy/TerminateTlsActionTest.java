@@ -1,0 +1,129 @@
+package dev.burrow.policy;
+
+import dev.burrow.protocol.ClientCertificates;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** terminate-tls: what the edge's handshake is told, and what Burrow refuses by name rather than ignore. */
+class TerminateTlsActionTest {
+    /** A self-signed EC CA (openssl req -x509), only ever parsed here. */
+    private static final String CA = """
+            -----BEGIN CERTIFICATE-----
+            MIIBmDCCAT2gAwIBAgIUd6raF6rWI9HTeoq/ggiX3otrZCswCgYIKoZIzj0EAwIw
+            IDEeMBwGA1UEAwwVUG9saWN5IHRlc3QgY2xpZW50IENBMCAXDTI2MTIwNzE0MzUy
+            OVoYDzIxMjYxMTEzMTQzNTI5WjAgMR4wHAYDVQQDDBVQb2xpY3kgdGVzdCBjbGll
+            bnQgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAStGfUnmGos6iQWTAfh/EqG
+            WOIO72rPBicMKlnI89cvkPgdjRhO9tWmUYqX+L21SGVwgSGiFPo3JeHSwtNACKip
+            o1MwUTAdBgNVHQ4EFgQUssDxuiHE7KhE7d3MRFjk+I0EOy0wHwYDVR0jBBgwFoAU
+            ssDxuiHE7KhE7d3MRFjk+I0EOy0wDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQD
+            AgNJADBGAiEAraNdViaUGMHUpgFPp9slSNaFPPFhheTkRmLXr77wZCQCIQDqzuow
+            5cr7aiWsb+LEHwJXnRsbThCdv1iSDqrXUj6PPA==
+            -----END CERTIFICATE-----
+            """;
+
+    private final PolicyHarness harness = new PolicyHarness();
+
+    @Test
+    void theCertificateAuthoritiesAndTheStrategyAreFixedAtCompileTime() throws PolicyException {
+        TlsTermination verified = harness.compile(policy("")).tlsTermination();
+        assertEquals(ClientCertificates.Verification.REQUIRE_AND_VERIFY, verified.clientCertificates().verification());
+        assertEquals(CA.strip(), verified.clientCertificates().certificateAuthorities().strip());
+        assertEquals(ClientCertificates.Verification.REQUEST,
+                harness.compile(policy("mutual_tls_verification_strategy: request")).tlsTermination().clientCertificates().verification());
+        TlsTermination any = harness.compile("""
+                on_tcp_connect:
+                  - actions:
+                      - type: terminate-tls
+                        config: {mutual_tls_verification_strategy: require-any, min_version: "1.2", max_version: "1.3"}
+                """).tlsTermination();
+        assertEquals(new ClientCertificates(null, ClientCertificates.Verification.REQUIRE_ANY), any.clientCertificates());
+    }
+
+    @Test
+    void withoutClientCertificateSettingsItChangesNothingAndLetsThePhaseGoOn() throws PolicyException {
+        TrafficPolicy policy = harness.compile("""
+                on_tcp_connect:
+                  - actions:
+                      - type: terminate-tls
+                      - type: deny
+                """);
+        assertNull(policy.tlsTermination().clientCertificates());
+        assertTrue(policy.onTcpConnect(PolicyHarness.client("192.0.2.1")).result() instanceof Verdict.Close,
+                "terminate-tls continues to the next action");
+        assertNull(harness.compile("on_http_request: [{actions: [{type: deny}]}]").tlsTermination());
+    }
+
+    @Test
+    void whatBurrowCannotHonourIsRefusedByName() {
+        for (String[] refused : List.of(
+                new String[]{"server_certificate: x", "server_certificate: is not supported by Burrow"},
+                new String[]{"server_private_key: x", "server_private_key: is not supported by Burrow"},
+                new String[]{"min_version: \"1.3\"", "min_version: 1.3 is not supported by Burrow"},
+                new String[]{"max_version: \"1.2\"", "max_version: 1.2 is not supported by Burrow"},
+                new String[]{"min_version: \"1.0\"", "must be 1.2 or 1.3"},
+                new String[]{"mutual_tls_verification_strategy: verify-if-given", "is not one of require-and-verify, request, require-any"},
+                new String[]{"mutual_tls_verification_strategy: require-any", "is not checked under require-any"})) {
+            PolicyException e = PolicyHarness.refusal(policy(refused[0]));
+            assertTrue(e.getMessage().contains(refused[1]), refused[0] + ": " + e.getMessage());
+        }
+        assertTrue(PolicyHarness.refusal("""
+                on_tcp_connect:
+                  - actions:
+                      - type: terminate-tls
+                        config: {mutual_tls_certificate_authorities: ["ca_2Vq0bWmrhGv8b9mUWDvD9DVTk4K"]}
+                """).getMessage().contains("certificate authority ids are not supported"));
+        assertTrue(PolicyHarness.refusal("""
+                on_tcp_connect:
+                  - actions:
+                      - type: terminate-tls
+                        config: {mutual_tls_certificate_authorities: ["${vars.ca}"]}
+                """).getMessage().contains("${} is not supported here"));
+        assertTrue(PolicyHarness.refusal("""
+                on_tcp_connect:
+                  - actions:
+                      - type: terminate-tls
+                        config: {mutual_tls_verification_strategy: request}
+                """).getMessage().contains("request needs mutual_tls_certificate_authorities"));
+    }
+
+    @Test
+    void itRunsOnlyBeforeAnyExpressionOnceAndInTheConnectPhase() {
+        PolicyException withExpression = PolicyHarness.refusal("""
+                on_tcp_connect:
+                  - name: office
+                    expressions: ["conn.client_ip == '192.0.2.1'"]
+                    actions: [{type: terminate-tls}]
+                """);
+        assertTrue(withExpression.getMessage().contains("the rule office has expressions"), withExpression.getMessage());
+        assertTrue(PolicyHarness.refusal("""
+                on_tcp_connect:
+                  - actions: [{type: terminate-tls}]
+                  - actions: [{type: terminate-tls}]
+                """).getMessage().contains("at most one terminate-tls"));
+        assertTrue(PolicyHarness.refusal("""
+                on_http_request:
+                  - actions: [{type: terminate-tls}]
+                """).getMessage().contains("cannot run in on_http_request"));
+    }
+
+    private static String policy(String extraConfig) {
+        StringBuilder yaml = new StringBuilder("""
+                on_tcp_connect:
+                  - actions:
+                      - type: terminate-tls
+                        config:
+                          mutual_tls_certificate_authorities:
+                            - |
+                """);
+        CA.lines().forEach(line -> yaml.append("                  ").append(line).append('\n'));
+        if (!extraConfig.isEmpty()) {
+            yaml.append("          ").append(extraConfig).append('\n');
+        }
+        return yaml.toString();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.burrow.testsupport.tools;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Client certificate authorities and the client certificates they issue, made by the openssl command line in one
+ * directory: {@code NAME.crt} and {@code NAME.key} for each (EC P-256, valid two days; an expired one for a day in
+ * 2020). For mutual TLS tests, where a real tool's certificates are the point.
+ */
+public final class ClientCertificatePki {
+    private final Path dir;
+
+    public ClientCertificatePki(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A self-signed CA named {@code name}. */
+    public ClientCertificatePki ca(String name) {
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                "-subj", "/CN=Burrow e2e " + name + " client CA", "-keyout", file(name + ".key"), "-out", file(name + ".crt"));
+        return this;
+    }
+
+    /** A client certificate with common name {@code name}, issued by the CA {@code ca}. */
+    public ClientCertificatePki client(String name, String ca) {
+        csr(name);
+        openssl("x509", "-req", "-in", file(name + ".csr"), "-CA", file(ca + ".crt"), "-CAkey", file(ca + ".key"),
+                "-CAcreateserial", "-days", "2", "-out", file(name + ".crt"));
+        return this;
+    }
+
+    /** A client certificate valid for one day in 2020: {@code openssl ca} is the 3.0 command line that takes dates. */
+    public ClientCertificatePki expiredClient(String name, String ca) {
+        csr(name);
+        try {
+            Files.writeString(dir.resolve("index.txt"), "");
+            Files.writeString(dir.resolve("serial"), "1000\n");
+            Files.writeString(dir.resolve("ca.cnf"), """
+                    [ca]
+                    default_ca = dated
+                    [dated]
+                    database = %s
+                    serial = %s
+                    new_certs_dir = %s
+                    default_md = sha256
+                    policy = any
+                    [any]
+                    commonName = supplied
+                    """.formatted(file("index.txt"), file("serial"), dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        openssl("ca", "-batch", "-config", file("ca.cnf"), "-cert", file(ca + ".crt"), "-keyfile", file(ca + ".key"),
+                "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-notext", "-in", file(name + ".csr"),
+                "-out", file(name + ".crt"));
+        return this;
+    }
+
+    /** The path of a file of the directory ({@code alice.crt}), as text for a command line. */
+    public String file(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    private void csr(String name) {
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=" + name,
+                "-keyout", file(name + ".key"), "-out", file(name + ".csr"));
+    }
+
+    private static void openssl(String... args) {
+        List<String> command = new ArrayList<>(List.of(Tools.require("openssl").toString()));
+        command.addAll(List.of(args));
+        ClientRun run = ClientRun.run(command, Duration.ofSeconds(20));
+        if (run.exitCode() != 0) {
+            throw new AssertionError("openssl failed: " + run.describe());
+        }
+    }
+}
