@@ -59,6 +59,7 @@ import dev.burrow.edge.udp.UdpEndpoints;
 import dev.burrow.policy.AccessLogSink;
 import dev.burrow.policy.PolicyCompiler;
 import dev.burrow.policy.PolicyEnvironment;
+import dev.burrow.policy.fetch.FetchAddressGuard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -146,7 +147,8 @@ public final class EdgeNode {
         // The module chains (docs/architecture.md: where to add a module) and the policies they run.
         this.policies = new NodePolicies(vertx, hazelcast, prepared.policySource() != null ? prepared.policySource()
                 : new PolicyCompiler(PolicyEnvironment.of(vertx, new ClusterRateLimitCounters(vertx, hazelcast),
-                        AccessLogSink.logger(), new ClusterAuthSessionStore(vertx, hazelcast)))::compile, metrics);
+                        AccessLogSink.logger(), new ClusterAuthSessionStore(vertx, hazelcast))
+                        .withFetchGuard(FetchAddressGuard.allowing(config.policyFetchRanges())))::compile, metrics);
         policies.notices(new AgentPolicyRefusals(sessions));
         IdentityAssertions identity = new IdentityAssertions(prepared.identityKeys(), "https://" + config.domain(),
                 new PublicUrls(config.domain(), () -> httpPort, this::httpsPort)::of, java.time.Clock.systemUTC());
