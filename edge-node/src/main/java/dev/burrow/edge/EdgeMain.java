@@ -139,6 +139,10 @@ public final class EdgeMain implements Callable<Integer> {
     @Option(names = "--proxy-protocol-trusted", paramLabel = "CIDR,...",
             description = "Peers allowed to send the PROXY header; others are disconnected (default 127.0.0.0/8,::1/128).")
     String proxyProtocolTrusted;
+    @Option(names = "--policy-fetch-allow", paramLabel = "CIDR,...",
+            description = "Address ranges the URLs in tenants' traffic policies (JWKS, OpenID issuer, OAuth endpoints) may lead to besides public addresses; "
+                    + "loopback, link-local (169.254.169.254), private, unique-local, multicast and unspecified addresses are refused otherwise (default: none).")
+    String policyFetchAllow;
     @Option(names = "--response-timeout", paramLabel = "DURATION",
             description = "How long an HTTP request waits for the agent's response head before the client gets a 504; keep it above the agents' --response-timeout (default 90s).")
     String responseTimeout;

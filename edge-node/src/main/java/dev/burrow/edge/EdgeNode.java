@@ -60,6 +60,7 @@ import dev.burrow.edge.udp.UdpEndpoints;
 import dev.burrow.policy.AccessLogSink;
 import dev.burrow.policy.PolicyCompiler;
 import dev.burrow.policy.PolicyEnvironment;
+import dev.burrow.policy.fetch.FetchAddressGuard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -148,7 +149,8 @@ public final class EdgeNode {
         this.policies = new NodePolicies(vertx, hazelcast, prepared.policySource() != null ? prepared.policySource()
                 : new PolicyCompiler(PolicyEnvironment.of(vertx, new ClusterRateLimitCounters(vertx, hazelcast),
                         AccessLogSink.logger(), new ClusterAuthSessionStore(vertx, hazelcast))
-                        .withInternalEndpoints(InternalTargets.check(registry)))::compile, metrics);
+                        .withInternalEndpoints(InternalTargets.check(registry))
+                        .withFetchGuard(FetchAddressGuard.allowing(config.policyFetchRanges())))::compile, metrics);
         policies.notices(new AgentPolicyRefusals(sessions));
         IdentityAssertions identity = new IdentityAssertions(prepared.identityKeys(), "https://" + config.domain(),
                 new PublicUrls(config.domain(), () -> httpPort, this::httpsPort)::of, java.time.Clock.systemUTC());

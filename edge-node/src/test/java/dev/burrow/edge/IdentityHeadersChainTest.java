@@ -13,6 +13,7 @@ import dev.burrow.policy.PolicyExchange;
 import dev.burrow.policy.PolicyRequest;
 import dev.burrow.policy.TrafficPolicy;
 import dev.burrow.policy.Verdict;
+import dev.burrow.policy.VisitorIdentity;
 import dev.burrow.protocol.EndpointSettings;
 import dev.burrow.protocol.HttpRequestHead;
 import io.vertx.core.Future;
@@ -207,11 +208,18 @@ class IdentityHeadersChainTest {
 
         @Override
         public PolicyExchange newExchange(ConnectionFacts connection, PolicyRequest request) {
-            return () -> {
-                request.identitySink().verified("jwt", "alice", "alice@example.com", "Zoë \"Z\" 100%", "https://issuer.example/");
-                request.addHeader("Burrow-Auth-User-Email", "policy@example.com");
-                return Future.succeededFuture(forwards ? new Verdict.ForwardInternal("https://api.internal", "forward-internal")
-                        : Verdict.PROCEED);
+            return new PolicyExchange() {
+                @Override
+                public Future<Verdict> onRequest() {
+                    request.addHeader("Burrow-Auth-User-Email", "policy@example.com");
+                    return Future.succeededFuture(forwards ? new Verdict.ForwardInternal("https://api.internal", "forward-internal")
+                            : Verdict.PROCEED);
+                }
+
+                @Override
+                public VisitorIdentity visitorIdentity() {
+                    return new VisitorIdentity("jwt", "alice", "alice@example.com", "Zoë \"Z\" 100%", "https://issuer.example/");
+                }
             };
         }
     }

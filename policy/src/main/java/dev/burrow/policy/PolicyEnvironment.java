@@ -1,7 +1,8 @@
 package dev.burrow.policy;
 
+import dev.burrow.policy.fetch.FetchAddressGuard;
+import dev.burrow.policy.fetch.PolicyFetches;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 
 /**
  * What compiled policies may use from the process that runs them: timers, the counters behind rate-limit and
@@ -22,12 +23,22 @@ public interface PolicyEnvironment {
         return AccessLogSink.logger();
     }
 
-    /** The client actions fetch with (jwt-validation's JWKS); by default one shared per Vert.x instance. */
-    default HttpClient httpClient() {
+    /** Which addresses the URLs a policy names may lead to; by default public ones only. */
+    default FetchAddressGuard fetchGuard() {
+        return FetchAddressGuard.PUBLIC_ONLY;
+    }
+
+    /** How actions fetch (JWKS, OpenID discovery, OAuth endpoints): always under {@link #fetchGuard()}. */
+    default PolicyFetches fetches() {
         if (vertx() == null) {
             throw new IllegalStateException("this environment fetches nothing (offline)");
         }
-        return SharedHttpClients.of(vertx());
+        return PolicyFetches.of(vertx(), fetchGuard());
+    }
+
+    /** This environment with another guard (the edge's {@code --policy-fetch-allow}; tests that fetch from loopback). */
+    default PolicyEnvironment withFetchGuard(FetchAddressGuard guard) {
+        return new AssembledEnvironment(vertx(), rateLimitCounters(), accessLog(), authSessions(), guard, internalEndpoints());
     }
 
     /** Where the login actions keep their cookie keys and completed logins; by default this process. */
@@ -40,9 +51,9 @@ public interface PolicyEnvironment {
         return InternalEndpoints.ASSUMED_SERVED;
     }
 
-    /** This environment's timers, counters, log and login store, with the edge's view of internal endpoints. */
+    /** This environment with the edge's view of internal endpoints. */
     default PolicyEnvironment withInternalEndpoints(InternalEndpoints endpoints) {
-        return new Configured(vertx(), rateLimitCounters(), accessLog(), authSessions(), endpoints);
+        return new AssembledEnvironment(vertx(), rateLimitCounters(), accessLog(), authSessions(), fetchGuard(), endpoints);
     }
 
     static PolicyEnvironment local(Vertx vertx) {
@@ -56,11 +67,7 @@ public interface PolicyEnvironment {
 
     /** As {@link #of(Vertx, RateLimitCounters, AccessLogSink)}, with the login actions' store (the edge's cluster one). */
     static PolicyEnvironment of(Vertx vertx, RateLimitCounters counters, AccessLogSink accessLog, AuthSessionStore sessions) {
-        return new Configured(vertx, counters, accessLog, sessions, InternalEndpoints.ASSUMED_SERVED);
-    }
-
-    /** An environment of given parts. */
-    record Configured(Vertx vertx, RateLimitCounters rateLimitCounters, AccessLogSink accessLog, AuthSessionStore authSessions,
-                      InternalEndpoints internalEndpoints) implements PolicyEnvironment {
+        return new AssembledEnvironment(vertx, counters, accessLog, sessions, FetchAddressGuard.PUBLIC_ONLY,
+                InternalEndpoints.ASSUMED_SERVED);
     }
 }

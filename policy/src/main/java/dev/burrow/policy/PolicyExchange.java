@@ -28,7 +28,7 @@ public interface PolicyExchange {
         return null;
     }
 
-    /** Who a login action authenticated in {@link #onRequest()}; null when none did. */
+    /** Who an action proved the visitor to be in {@link #onRequest()}; null when none did. */
     default VisitorIdentity visitorIdentity() {
         return null;
     }

@@ -19,7 +19,6 @@ public final class PolicyRequest {
     private final List<Map.Entry<String, String>> headers;
     private final long contentLength;
     private RequestBody body = RequestBody.EMPTY;
-    private IdentitySink identitySink = IdentitySink.NONE;
 
     public PolicyRequest(String method, String scheme, String host, String path, String query,
                          List<Map.Entry<String, String>> headers, long contentLength) {
@@ -73,16 +72,6 @@ public final class PolicyRequest {
 
     public PolicyRequest withBody(RequestBody body) {
         this.body = body;
-        return this;
-    }
-
-    /** Who is told when an action verifies the visitor's identity; nobody unless the edge gave a sink. */
-    public IdentitySink identitySink() {
-        return identitySink;
-    }
-
-    public PolicyRequest withIdentitySink(IdentitySink sink) {
-        this.identitySink = sink;
         return this;
     }
 

@@ -35,4 +35,11 @@ public interface TrafficPolicy {
      * for it and carries what those phases share (variables, action results, the decision trail).
      */
     PolicyExchange newExchange(ConnectionFacts connection, PolicyRequest request);
+
+    /**
+     * Releases what the actions hold beyond memory (the login actions' provider clients) once the policy is replaced or
+     * its endpoint goes; whoever compiled the policy calls it. An exchange still running on it may then fail (503).
+     */
+    default void close() {
+    }
 }

@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.burrow.policy.fetch.TestGuards;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -72,7 +73,7 @@ public class JwtValidationBenchmark {
         vertx = Vertx.vertx();
         HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().end(jwks))
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        policy = new PolicyCompiler(PolicyEnvironment.local(vertx)).compile("""
+        policy = new PolicyCompiler(PolicyEnvironment.local(vertx).withFetchGuard(TestGuards.LOOPBACK_ALLOWED)).compile("""
                 on_http_request:
                   - actions:
                       - type: jwt-validation

@@ -17,6 +17,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.burrow.policy.fetch.TestGuards;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -41,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -109,7 +111,7 @@ class JwtValidationTest {
     }
 
     private TrafficPolicy policy(String extraRules) throws PolicyException {
-        return new PolicyCompiler(PolicyEnvironment.local(vertx)).compile("""
+        return new PolicyCompiler(PolicyEnvironment.local(vertx).withFetchGuard(TestGuards.LOOPBACK_ALLOWED)).compile("""
                 on_http_request:
                   - actions:
                       - type: jwt-validation
@@ -182,19 +184,19 @@ class JwtValidationTest {
     @Test
     void aValidTokenTellsTheEdgeWhoTheVisitorIsAndARefusedOneTellsNothing() throws Exception {
         TrafficPolicy policy = policy("");
-        List<String> told = new ArrayList<>();
-        IdentitySink sink = (provider, subject, email, name, issuer) ->
-                told.add(String.join("|", provider, subject, email, String.valueOf(name), issuer));
-        assertEquals(Verdict.PROCEED, decide(policy, PolicyHarness.request("GET", "/api",
-                "Authorization: Bearer " + rs256(claims().claim("name", "Alice A.").build())).withIdentitySink(sink)));
-        assertEquals(List.of("jwt|alice|alice@example.com|Alice A.|" + ISSUER), told);
-        told.clear();
-        assertEquals(401, PolicyHarness.status(decide(policy, PolicyHarness.request("GET", "/api", "Authorization: Bearer "
-                + rs256(claims().audience("urn:someone:else").build())).withIdentitySink(sink))));
-        assertEquals(List.of(), told, "a refused token proves nobody");
-        assertEquals(Verdict.PROCEED, decide(policy, PolicyHarness.request("GET", "/api",
-                "Authorization: Bearer " + rs256(claims().claim("email", 42).build())).withIdentitySink(sink)));
-        assertEquals(List.of("jwt|alice|null|null|" + ISSUER), told, "a claim that is not text is not passed on");
+        PolicyExchange valid = policy.newExchange(PolicyHarness.client("192.0.2.7"), PolicyHarness.request("GET", "/api",
+                "Authorization: Bearer " + rs256(claims().claim("name", "Alice A.").build())));
+        assertEquals(Verdict.PROCEED, valid.onRequest().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals(new VisitorIdentity("jwt", "alice", "alice@example.com", "Alice A.", ISSUER), valid.visitorIdentity());
+        PolicyExchange refused = policy.newExchange(PolicyHarness.client("192.0.2.7"), PolicyHarness.request("GET", "/api",
+                "Authorization: Bearer " + rs256(claims().audience("urn:someone:else").build())));
+        assertEquals(401, PolicyHarness.status(refused.onRequest().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)));
+        assertNull(refused.visitorIdentity(), "a refused token proves nobody");
+        PolicyExchange oddClaim = policy.newExchange(PolicyHarness.client("192.0.2.7"), PolicyHarness.request("GET", "/api",
+                "Authorization: Bearer " + rs256(claims().claim("email", 42).build())));
+        assertEquals(Verdict.PROCEED, oddClaim.onRequest().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals(new VisitorIdentity("jwt", "alice", "", "", ISSUER), oddClaim.visitorIdentity(),
+                "a claim that is not text is not passed on");
     }
 
     @Test
@@ -219,7 +221,7 @@ class JwtValidationTest {
 
     @Test
     void aJwksLargerThanTheCapIsRefusedAsItArrivesAndItsConnectionLetGo() throws Exception {
-        TrafficPolicy policy = new PolicyCompiler(PolicyEnvironment.local(vertx)).compile("""
+        TrafficPolicy policy = new PolicyCompiler(PolicyEnvironment.local(vertx).withFetchGuard(TestGuards.LOOPBACK_ALLOWED)).compile("""
                 on_http_request:
                   - actions:
                       - type: jwt-validation
@@ -303,7 +305,7 @@ class JwtValidationTest {
 
     @Test
     void aTokenInACookieIsFoundByName() throws Exception {
-        TrafficPolicy policy = new PolicyCompiler(PolicyEnvironment.local(vertx)).compile("""
+        TrafficPolicy policy = new PolicyCompiler(PolicyEnvironment.local(vertx).withFetchGuard(TestGuards.LOOPBACK_ALLOWED)).compile("""
                 on_http_request:
                   - actions:
                       - type: jwt-validation

@@ -27,6 +27,11 @@ public final class EdgeProcess implements AutoCloseable {
 
     public static final String MAIN_CLASS = "dev.burrow.edge.EdgeMain";
     public static final Duration DEFAULT_START_TIMEOUT = JvmProcessBuilder.DEFAULT_START_TIMEOUT;
+    /**
+     * The operator's opt-in that lets policies fetch from loopback (the test's JWKS and OpenID provider live there); an
+     * edge without it refuses such fetches.
+     */
+    public static final String[] ALLOW_LOOPBACK_POLICY_FETCHES = {"--policy-fetch-allow", "127.0.0.0/8,::1/128"};
 
     private static final Pattern HTTP_LINE = Pattern.compile("^Public HTTP listening on (\\S+):(\\d+)\\s*$");
     private static final Pattern HTTPS_LINE = Pattern.compile("^Public HTTPS listening on (\\S+):(\\d+)\\s*$");
@@ -434,6 +439,11 @@ public final class EdgeProcess implements AutoCloseable {
         public Builder tunnelPort(int port) {
             this.firstTunnelPort = port;
             return this;
+        }
+
+        /** Lets policies fetch from loopback ({@link #ALLOW_LOOPBACK_POLICY_FETCHES}). */
+        public Builder allowingLoopbackPolicyFetches() {
+            return arg(ALLOW_LOOPBACK_POLICY_FETCHES);
         }
 
         public EdgeProcess start() {

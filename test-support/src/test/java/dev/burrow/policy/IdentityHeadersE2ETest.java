@@ -70,7 +70,7 @@ class IdentityHeadersE2ETest {
         tokens = new JsonObject(mint.stdout().strip());
         jwks = PythonHttpServer.serve(served);
         upstream = RecordingUpstream.start();
-        cluster = EdgeCluster.start(2, "1s");
+        cluster = EdgeCluster.start(2, "1s", EdgeProcess.ALLOW_LOOPBACK_POLICY_FETCHES);
         Path config = Files.writeString(dir.resolve("burrow.yml"), """
                 version: 1
                 agent:

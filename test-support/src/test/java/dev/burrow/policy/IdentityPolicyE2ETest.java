@@ -72,7 +72,7 @@ class IdentityPolicyE2ETest {
         upstream = ToolProcess.start("recording-upstream", List.of(Tools.require("python3").toString(), "-u",
                 resource("recording-upstream.py").toString(), upstreamLog.toString()), Map.of(), dir);
         int upstreamPort = Integer.parseInt(upstream.awaitMatch(LISTENING, Duration.ofSeconds(20)).group(1));
-        edge = EdgeProcess.builder().name("edge-identity").startTimeout(Duration.ofMinutes(3)).start();
+        edge = EdgeProcess.builder().name("edge-identity").allowingLoopbackPolicyFetches().startTimeout(Duration.ofMinutes(3)).start();
         Path config = Files.writeString(dir.resolve("burrow.yml"), """
                 version: 1
                 agent:

@@ -56,7 +56,7 @@ class LoginBrowserE2ETest {
         AgentProcess agent = null;
         try {
             int upstreamPort = Integer.parseInt(upstream.awaitMatch(LISTENING, Duration.ofSeconds(20)).group(1));
-            edge = EdgeProcess.builder().name("edge-login-browser").start();
+            edge = EdgeProcess.builder().name("edge-login-browser").allowingLoopbackPolicyFetches().start();
             String app = edge.publicHttpUrl("portal");
             provider = LoginTestProvider.start(dir, List.of(app + "/_burrow/oidc/callback"), List.of(app + "/"));
             Path policy = Files.writeString(dir.resolve("policy.yml"), provider.openIdPolicy("x-login-email", "email"));

@@ -42,7 +42,7 @@ class LoginClusterE2ETest {
         LoginTestProvider provider = null;
         AgentProcess agent = null;
         try {
-            cluster = EdgeCluster.start(3, "1s");
+            cluster = EdgeCluster.start(3, "1s", EdgeProcess.ALLOW_LOOPBACK_POLICY_FETCHES);
             List<String> callbacks = new ArrayList<>();
             Map<Integer, String> addresses = new HashMap<>();
             for (EdgeProcess node : cluster.nodes()) {

@@ -49,7 +49,7 @@ class LoginPolicyE2ETest {
         LoginTestProvider.assumeAvailable();
         dir = Files.createTempDirectory("burrow-login-");
         upstream = Upstream.start();
-        edge = EdgeProcess.builder().name("edge-login").start();
+        edge = EdgeProcess.builder().name("edge-login").allowingLoopbackPolicyFetches().start();
         provider = LoginTestProvider.start(dir, List.of(origin("oidc") + OIDC_CALLBACK, origin("generic") + OAUTH_CALLBACK),
                 List.of(origin("oidc") + "/"));
         String issuer = provider.issuer();

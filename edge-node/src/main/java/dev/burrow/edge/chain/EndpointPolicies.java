@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * bind here, a registry record of another node, an answer of another region) and kept until the endpoint goes or its
  * document changes. An endpoint without a policy is not kept at all: {@link #of} answers {@link TrafficPolicy#none()}
  * without a lookup. A document another node accepted but this one cannot compile is never skipped: the endpoint
- * refuses its traffic ({@link RefusingPolicy}) until the nodes agree.
+ * refuses its traffic ({@link RefusingPolicy}) until the nodes agree. A policy replaced, or whose endpoint goes, is
+ * closed ({@link TrafficPolicy#close()}: the login actions' provider clients).
  */
 public final class EndpointPolicies {
     /** How a bind's document is named in compile errors: the agent prefixes its own file name where it has one. */
@@ -38,8 +39,10 @@ public final class EndpointPolicies {
     }
 
     /** Bind time: compiles {@code document} so that a bad one is refused before anything is claimed. */
-    public TrafficPolicy check(String document) throws PolicyException {
-        return document == null ? TrafficPolicy.none() : compiler.compile(document, SOURCE);
+    public void check(String document) throws PolicyException {
+        if (document != null) {
+            compiler.compile(document, SOURCE).close();
+        }
     }
 
     /**
@@ -68,7 +71,13 @@ public final class EndpointPolicies {
     }
 
     private void checkFor(String document, EndpointProtocol protocol, EndpointSettings settings) throws PolicyException {
-        PolicyException problem = tlsTerminationProblem(protocol, settings, check(document));
+        TrafficPolicy checked = compiler.compile(document, SOURCE);
+        PolicyException problem;
+        try {
+            problem = tlsTerminationProblem(protocol, settings, checked);
+        } finally {
+            checked.close();
+        }
         if (problem != null) {
             throw problem;
         }
@@ -117,7 +126,7 @@ public final class EndpointPolicies {
         if (record.settings().hasTrafficPolicy()) {
             compiled(record.id(), record.settings().trafficPolicy());
         } else {
-            byEndpoint.remove(record.id());
+            forget(record.id());
         }
         changeWaiters.seen(record.id(), record.settings().trafficPolicy());
     }
@@ -128,7 +137,10 @@ public final class EndpointPolicies {
     }
 
     public void forget(String endpointId) {
-        byEndpoint.remove(endpointId);
+        Compiled gone = byEndpoint.remove(endpointId);
+        if (gone != null) {
+            gone.policy().close();
+        }
     }
 
     /** Endpoints with a compiled policy on this node (a gauge). */
@@ -142,8 +154,18 @@ public final class EndpointPolicies {
         if (compiled != null && compiled.document().equals(document)) {
             return compiled.policy();
         }
-        TrafficPolicy policy = CompiledOrRefusing.compile(compiler, document, SOURCE, "the traffic policy of endpoint " + endpointId);
-        byEndpoint.put(endpointId, new Compiled(document, policy));
-        return policy;
+        Compiled[] replaced = new Compiled[1];
+        Compiled kept = byEndpoint.compute(endpointId, (id, current) -> {
+            if (current != null && current.document().equals(document)) {
+                return current; // another event loop compiled the same document first
+            }
+            replaced[0] = current;
+            return new Compiled(document, CompiledOrRefusing.compile(compiler, document, SOURCE,
+                    "the traffic policy of endpoint " + endpointId));
+        });
+        if (replaced[0] != null) {
+            replaced[0].policy().close();
+        }
+        return kept.policy();
     }
 }

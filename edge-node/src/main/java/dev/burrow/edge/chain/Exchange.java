@@ -3,6 +3,7 @@ package dev.burrow.edge.chain;
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.policy.PolicyExchange;
 import dev.burrow.policy.ResponseBodyEncoder;
+import dev.burrow.policy.VisitorIdentity;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
 import io.vertx.core.Context;
@@ -36,7 +37,7 @@ public final class Exchange {
     private ResponseBodyEncoder bodyEncoder;
     private final Context requestContext;
     private BufferedRequestBody body;
-    private VerifiedIdentity verifiedIdentity;
+    private VisitorIdentity verifiedIdentity;
 
     /**
      * @param rawHost the Host as the client sent it (with its port), or the HTTP/2 authority
@@ -180,11 +181,11 @@ public final class Exchange {
     }
 
     /** Who the visitor was proven to be (by a policy action); null when nobody proved anything. */
-    public VerifiedIdentity verifiedIdentity() {
+    public VisitorIdentity verifiedIdentity() {
         return verifiedIdentity;
     }
 
-    public void verifiedIdentity(VerifiedIdentity identity) {
+    public void verifiedIdentity(VisitorIdentity identity) {
         this.verifiedIdentity = identity;
     }
 

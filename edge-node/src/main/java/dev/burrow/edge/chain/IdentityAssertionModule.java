@@ -1,6 +1,7 @@
 package dev.burrow.edge.chain;
 
 import dev.burrow.policy.Verdict;
+import dev.burrow.policy.VisitorIdentity;
 import io.vertx.core.Future;
 
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ public final class IdentityAssertionModule implements RequestModule {
     public Future<Verdict> onRequest(Exchange exchange) {
         List<Map.Entry<String, String>> headers = exchange.forwardHeaders();
         IdentityHeaders.strip(headers);
-        VerifiedIdentity identity = exchange.verifiedIdentity();
+        VisitorIdentity identity = exchange.verifiedIdentity();
         if (identity == null) {
             return Chains.PROCEED;
         }
@@ -36,8 +37,9 @@ public final class IdentityAssertionModule implements RequestModule {
         return Chains.PROCEED;
     }
 
+    /** A field the provider did not give ("" or null) is no header at all. */
     private static void add(List<Map.Entry<String, String>> headers, String name, String value) {
-        if (value != null) {
+        if (value != null && !value.isEmpty()) {
             headers.add(Exchange.entry(name, plain(value)));
         }
     }

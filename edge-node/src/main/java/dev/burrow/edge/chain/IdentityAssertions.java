@@ -3,6 +3,7 @@ package dev.burrow.edge.chain;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.burrow.edge.identity.IdentityKeyRing;
 import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.policy.VisitorIdentity;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -49,7 +50,7 @@ public final class IdentityAssertions {
         this.clock = clock;
     }
 
-    private record Key(VerifiedIdentity identity, String audience) {
+    private record Key(VisitorIdentity identity, String audience) {
     }
 
     private record Signed(String token, Instant issued) {
@@ -63,7 +64,7 @@ public final class IdentityAssertions {
     }
 
     /** The assertion for {@code identity} at {@code endpoint}: a fresh one, or one signed less than REUSE ago. */
-    public String assertionFor(VerifiedIdentity identity, Endpoint endpoint) {
+    public String assertionFor(VisitorIdentity identity, Endpoint endpoint) {
         Instant now = clock.instant();
         Key key = new Key(identity, audienceOf.apply(endpoint));
         Signed known;
@@ -82,18 +83,23 @@ public final class IdentityAssertions {
     }
 
     private JWTClaimsSet claims(Key key, Instant now) {
-        VerifiedIdentity identity = key.identity();
+        VisitorIdentity identity = key.identity();
         return new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .audience(key.audience())
                 .subject(identity.subject())
-                .claim("email", identity.email())
-                .claim("name", identity.name())
+                .claim("email", given(identity.email()))
+                .claim("name", given(identity.name()))
                 .claim("provider", identity.provider())
                 .claim("idp", identity.issuer())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(LIFETIME)))
                 .build();
+    }
+
+    /** A field the provider did not give is no claim at all (a null claim is left out). */
+    private static String given(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     /** The JSON Web Key Set that verifies every assertion still valid, and the next period's key. */

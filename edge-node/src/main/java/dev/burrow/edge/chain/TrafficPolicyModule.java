@@ -8,7 +8,6 @@ import dev.burrow.policy.PolicyRequest;
 import dev.burrow.policy.PolicyResponse;
 import dev.burrow.policy.TrafficPolicy;
 import dev.burrow.policy.Verdict;
-import dev.burrow.policy.VisitorIdentity;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -59,18 +58,14 @@ public final class TrafficPolicyModule implements ConnectionModule, RequestModul
         String host = exchange.endpoint().hostname();
         PolicyRequest request = new PolicyRequest(exchange.forwardMethod(), exchange.scheme(), host,
                 question < 0 ? target : target.substring(0, question), question < 0 ? null : target.substring(question + 1),
-                exchange.forwardHeaders(), contentLength(exchange.forwardHeaders())).withBody(exchange.requestBody())
-                .withIdentitySink((provider, subject, email, name, issuer) ->
-                        exchange.verifiedIdentity(new VerifiedIdentity(provider, subject, email, name, issuer)));
+                exchange.forwardHeaders(), contentLength(exchange.forwardHeaders())).withBody(exchange.requestBody());
         PolicyExchange policyExchange = policy.newExchange(facts, request);
         exchange.policy(policyExchange);
         return policyExchange.onRequest().map(verdict -> {
             if (Chains.proceeds(verdict) || verdict instanceof Verdict.ForwardInternal) {
                 forwardEdits(request, host, exchange);
-                VisitorIdentity identity = policyExchange.visitorIdentity();
-                if (identity != null) {
-                    exchange.verifiedIdentity(new VerifiedIdentity(identity.provider(), identity.subject(), identity.email(),
-                            identity.name(), identity.issuer()));
+                if (policyExchange.visitorIdentity() != null) {
+                    exchange.verifiedIdentity(policyExchange.visitorIdentity());
                 }
             }
             return verdict;

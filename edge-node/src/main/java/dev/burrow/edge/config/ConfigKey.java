@@ -56,7 +56,8 @@ public enum ConfigKey {
     ACME_CHALLENGE("acme-challenge"),
     ACME_DNS_HOOK_COMMAND("acme-dns-hook-command"),
     ACME_DNS_HOOK_URL("acme-dns-hook-url"),
-    ACME_DNS_HOOK_TIMEOUT("acme-dns-hook-timeout");
+    ACME_DNS_HOOK_TIMEOUT("acme-dns-hook-timeout"),
+    POLICY_FETCH_ALLOW("policy-fetch-allow");
 
     private final String yamlKey;
 

@@ -1,6 +1,7 @@
 package dev.burrow.edge.config;
 
 import dev.burrow.edge.registry.Hostnames;
+import dev.burrow.policy.engine.CidrRange;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,12 +31,14 @@ import java.util.List;
  * @param timeouts          response and pipe idle bounds ({@code --response-timeout}, {@code --pipe-idle-timeout})
  * @param httpLimits        deadlines and limits of public HTTP connections ({@code --http-head-timeout} ...)
  * @param https             the public HTTPS listener and the operator's certificates ({@code --https-port}, {@code --https-certs})
+ * @param policyFetchAllow  address ranges (CIDR) the URLs of tenants' policies may lead to besides public addresses
+ *                          ({@code --policy-fetch-allow}); empty: public addresses only
  */
 public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
                          List<String> authtokens, String bindAddress, Duration heartbeatInterval,
                          Duration offlineGrace, int opsPort, Duration drainTimeout, ClusterSettings cluster,
                          int eventLoops, TlsFiles tls, ProxyProtocolSettings proxyProtocol, StreamTimeouts timeouts,
-                         PublicHttpLimits httpLimits, HttpsSettings https) {
+                         PublicHttpLimits httpLimits, HttpsSettings https, List<String> policyFetchAllow) {
     public static final int DEFAULT_OPS_PORT = 9090;
 
     public EdgeConfig {
@@ -45,6 +48,17 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         timeouts = timeouts == null ? StreamTimeouts.defaults() : timeouts;
         httpLimits = httpLimits == null ? PublicHttpLimits.defaults() : httpLimits;
         https = https == null ? HttpsSettings.defaults() : https;
+        policyFetchAllow = policyFetchAllow == null ? List.of() : List.copyOf(policyFetchAllow);
+    }
+
+    /** Without {@code --policy-fetch-allow}: policies fetch from public addresses only. */
+    public EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange tcpPorts, Path dataDir,
+                      List<String> authtokens, String bindAddress, Duration heartbeatInterval, Duration offlineGrace,
+                      int opsPort, Duration drainTimeout, ClusterSettings cluster, int eventLoops, TlsFiles tls,
+                      ProxyProtocolSettings proxyProtocol, StreamTimeouts timeouts, PublicHttpLimits httpLimits,
+                      HttpsSettings https) {
+        this(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace,
+                opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, null);
     }
 
     /** Without HTTPS settings: the default HTTPS port and no operator certificates. */
@@ -119,7 +133,27 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
         TlsFiles validTls = tls == null ? null : tls.validate();
         return new EdgeConfig(httpPort, tunnelPort, normalizedDomain, tcpPorts, dataDir, authtokens, bindAddress.trim(),
                 heartbeatInterval, offlineGrace, opsPort, drainTimeout, validCluster, eventLoops, validTls, proxyProtocol.validate(), timeouts.validate(),
-                httpLimits.validate(), validHttps(https.validate()));
+                httpLimits.validate(), validHttps(https.validate()), validFetchAllow());
+    }
+
+    public EdgeConfig withPolicyFetchAllow(List<String> ranges) {
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, ranges);
+    }
+
+    /** The ranges of {@code --policy-fetch-allow}, parsed (the guard of every fetch a policy makes). */
+    public List<CidrRange> policyFetchRanges() {
+        return policyFetchAllow.stream().map(CidrRange::parse).toList();
+    }
+
+    private List<String> validFetchAllow() {
+        for (String range : policyFetchAllow) {
+            if (CidrRange.parse(range) == null) {
+                throw new ConfigException("--policy-fetch-allow \"" + range + "\" is not an address range; give CIDRs such as "
+                        + "10.1.2.0/24 or 127.0.0.0/8,::1/128");
+            }
+        }
+        return policyFetchAllow;
     }
 
     private HttpsSettings validHttps(HttpsSettings valid) {
@@ -141,74 +175,74 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
     }
 
     public EdgeConfig withHttpPort(int port) {
-        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+        return new EdgeConfig(port, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withTunnelPort(int port) {
-        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+        return new EdgeConfig(httpPort, port, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withDomain(String newDomain) {
-        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+        return new EdgeConfig(httpPort, tunnelPort, newDomain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withTcpPorts(PortRange range) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+        return new EdgeConfig(httpPort, tunnelPort, domain, range, dataDir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withDataDir(Path dir) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dir, authtokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withAuthtokens(List<String> tokens) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, tokens, bindAddress, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withBindAddress(String address) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, address, heartbeatInterval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withHeartbeatInterval(Duration interval) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, interval, offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withOfflineGrace(Duration grace) {
-        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+        return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval, grace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withOpsPort(int port) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, port, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+                offlineGrace, port, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withDrainTimeout(Duration timeout) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, timeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+                offlineGrace, opsPort, timeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withEventLoops(int loops) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, loops, tls, proxyProtocol, timeouts, httpLimits, https);
+                offlineGrace, opsPort, drainTimeout, cluster, loops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withTls(TlsFiles files) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, files, proxyProtocol, timeouts, httpLimits, https);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, files, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withProxyProtocol(ProxyProtocolSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, settings, timeouts, httpLimits, https);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, settings, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withTimeouts(StreamTimeouts bounds) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, bounds, httpLimits, https);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, bounds, httpLimits, https, policyFetchAllow);
     }
 
     public EdgeConfig withHttpLimits(PublicHttpLimits limits) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, limits, https);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, limits, https, policyFetchAllow);
     }
 
     /**
@@ -228,7 +262,7 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
 
     public EdgeConfig withHttps(HttpsSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, settings);
+                offlineGrace, opsPort, drainTimeout, cluster, eventLoops, tls, proxyProtocol, timeouts, httpLimits, settings, policyFetchAllow);
     }
 
     /** With the public HTTPS port; 0 picks a free one. */
@@ -238,7 +272,7 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
 
     public EdgeConfig withCluster(ClusterSettings settings) {
         return new EdgeConfig(httpPort, tunnelPort, domain, tcpPorts, dataDir, authtokens, bindAddress, heartbeatInterval,
-                offlineGrace, opsPort, drainTimeout, settings, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https);
+                offlineGrace, opsPort, drainTimeout, settings, eventLoops, tls, proxyProtocol, timeouts, httpLimits, https, policyFetchAllow);
     }
 
     @Override
@@ -247,6 +281,6 @@ public record EdgeConfig(int httpPort, int tunnelPort, String domain, PortRange 
                 + tcpPorts + ", dataDir=" + dataDir + ", authtokens=" + authtokens.size() + " HIDDEN, bindAddress="
                 + bindAddress + ", heartbeatInterval=" + heartbeatInterval + ", offlineGrace=" + offlineGrace + ", opsPort="
                 + opsPort + ", drainTimeout=" + drainTimeout + ", cluster=" + cluster + ", eventLoops=" + eventLoops + ", tls=" + tls + ", proxyProtocol=" + proxyProtocol
-                + ", httpLimits=" + httpLimits + ", https=" + https + "]";
+                + ", httpLimits=" + httpLimits + ", https=" + https + ", policyFetchAllow=" + policyFetchAllow + "]";
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -28,6 +29,7 @@ final class LocalMirror<V, M> implements EntryAddedListener<String, V>, EntryUpd
         EntryRemovedListener<String, V>, EntryEvictedListener<String, V> {
     private final IMap<String, V> map;
     private final Function<V, M> derive;
+    private final Consumer<M> dropped;
     private final Map<String, M> copy = new ConcurrentHashMap<>();
     /** Keys an event or a local write changed while the snapshot was being merged. */
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
@@ -36,8 +38,14 @@ final class LocalMirror<V, M> implements EntryAddedListener<String, V>, EntryUpd
 
     /** {@code derive} maps an entry to what is kept, or to null to keep nothing for it. */
     LocalMirror(IMap<String, V> map, Function<V, M> derive) {
+        this(map, derive, value -> { });
+    }
+
+    /** As {@link #LocalMirror(IMap, Function)}; {@code dropped} is told of every kept value replaced or removed. */
+    LocalMirror(IMap<String, V> map, Function<V, M> derive, Consumer<M> dropped) {
         this.map = map;
         this.derive = derive;
+        this.dropped = dropped;
     }
 
     static <V> LocalMirror<V, V> of(IMap<String, V> map) {
@@ -64,7 +72,9 @@ final class LocalMirror<V, M> implements EntryAddedListener<String, V>, EntryUpd
     void seed(Map<String, V> snapshot) {
         for (Map.Entry<String, V> entry : snapshot.entrySet()) {
             M value = entry.getValue() == null ? null : derive.apply(entry.getValue());
-            copy.compute(entry.getKey(), (key, old) -> touched.contains(key) ? old : value);
+            M old = copy.get(entry.getKey());
+            M kept = copy.compute(entry.getKey(), (key, current) -> touched.contains(key) ? current : value);
+            drop(kept == value ? old : value, kept);
         }
         seeding = false;
         touched.clear();
@@ -81,21 +91,32 @@ final class LocalMirror<V, M> implements EntryAddedListener<String, V>, EntryUpd
     /** A write: this node's own writes show at once (other nodes learn them from the event). */
     void put(String key, V value) {
         M derived = value == null ? null : derive.apply(value);
-        copy.compute(key, (k, old) -> {
-            if (seeding) {
-                touched.add(k);
-            }
-            return derived;
-        });
+        drop(replace(key, derived), derived);
     }
 
     void remove(String key) {
+        drop(replace(key, null), null);
+    }
+
+    /** Sets the key's kept value and returns the one it replaced. */
+    private M replace(String key, M value) {
+        Object[] before = new Object[1];
         copy.compute(key, (k, old) -> {
             if (seeding) {
                 touched.add(k);
             }
-            return null;
+            before[0] = old;
+            return value;
         });
+        @SuppressWarnings("unchecked")
+        M old = (M) before[0];
+        return old;
+    }
+
+    private void drop(M gone, M kept) {
+        if (gone != null && gone != kept) {
+            dropped.accept(gone);
+        }
     }
 
     @Override

@@ -41,7 +41,7 @@ public final class OperatorPolicyStore implements OperatorPolicies {
         this.vertx = vertx;
         this.map = hazelcast.getMap(POLICIES_MAP);
         this.compiler = compiler;
-        this.compiled = new LocalMirror<>(map, compileOrRefuse);
+        this.compiled = new LocalMirror<>(map, compileOrRefuse, TrafficPolicy::close);
     }
 
     /** Blocking: registers the listener and compiles what the map holds. */
@@ -109,7 +109,7 @@ public final class OperatorPolicyStore implements OperatorPolicies {
 
     private Void check(String document) {
         try {
-            compiler.compile(document);
+            compiler.compile(document).close();
             return null;
         } catch (PolicyException e) {
             throw new TenancyException(TenancyError.INVALID_REQUEST, e.line() + ":" + e.column() + ": " + e.problem());

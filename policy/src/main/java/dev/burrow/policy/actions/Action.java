@@ -15,4 +15,8 @@ public interface Action {
 
     /** The action's type as the document names it ({@code add-headers}). */
     String type();
+
+    /** Releases what the action holds beyond memory (clients, timers) when its policy is replaced or its endpoint goes. */
+    default void close() {
+    }
 }

@@ -4,6 +4,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.burrow.policy.PolicyException;
 import dev.burrow.policy.Verdict;
+import dev.burrow.policy.VisitorIdentity;
 import dev.burrow.policy.actions.jwt.Algorithms;
 import dev.burrow.policy.actions.jwt.JwksSource;
 import dev.burrow.policy.actions.jwt.TokenSource;
@@ -52,7 +53,7 @@ final class JwtValidationAction implements Action {
         Set<String> algorithms = algorithms(config, nested, jws);
         List<JwksSource> sources = new ArrayList<>();
         for (String url : jwksUrls(config, nested, jws)) {
-            sources.add(new JwksSource(url, config.environment()::httpClient, System::nanoTime));
+            sources.add(new JwksSource(url, config.environment()::fetches, System::nanoTime));
         }
         config.finish();
         return new JwtValidationAction(List.copyOf(tokens), new TokenValidator(Set.copyOf(algorithms),
@@ -144,7 +145,20 @@ final class JwtValidationAction implements Action {
             }
             checks.add(validator.validate(token, context.now()));
         }
-        return Future.all(checks).compose(all -> decide(context, all.<TokenValidator.Outcome>list()));
+        return Future.all(checks).compose(all -> decide(context, all.<TokenValidator.Outcome>list()),
+                failure -> keysUnavailable(context, failure));
+    }
+
+    /**
+     * 503: no token can be checked without keys, and that is not the visitor's doing. The reason (an unreachable issuer,
+     * an address the edge refuses to fetch from) goes to the trail, where the agent and the operator read it.
+     */
+    private static Future<Verdict> keysUnavailable(EvaluationContext context, Throwable failure) {
+        context.detail("the keys cannot be fetched: " + failure.getMessage());
+        context.publishActionResult("jwt_validation", Map.of("tokens", List.of(),
+                "error", Map.of("code", "keys_unavailable", "message", String.valueOf(failure.getMessage()))));
+        return Outcomes.plain(503, "503 Service Unavailable: the keys that verify tokens for this endpoint cannot be fetched",
+                TYPE, List.of(Map.entry("Retry-After", "30")));
     }
 
     private Future<Verdict> decide(EvaluationContext context, List<TokenValidator.Outcome> outcomes) {
@@ -168,8 +182,8 @@ final class JwtValidationAction implements Action {
     private static void tellIdentity(EvaluationContext context, SignedJWT token) {
         try {
             JWTClaimsSet claims = token.getJWTClaimsSet();
-            context.request().identitySink().verified("jwt", claims.getSubject(), text(claims, "email"),
-                    text(claims, "name"), claims.getIssuer());
+            context.visitorIdentity(new VisitorIdentity("jwt", claims.getSubject(), text(claims, "email"),
+                    text(claims, "name"), claims.getIssuer()));
         } catch (ParseException e) {
             // not reached: a token whose claims do not parse was refused
         }

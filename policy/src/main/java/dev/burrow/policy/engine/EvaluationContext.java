@@ -151,13 +151,16 @@ public final class EvaluationContext implements CelVariableResolver {
         return joined;
     }
 
-    /** Who a login action authenticated; the edge hands it to the upstream's identity headers. */
+    /** Who an action proved the visitor to be; the edge hands it to the upstream's identity headers. */
     public VisitorIdentity visitorIdentity() {
         return visitorIdentity;
     }
 
+    /** The first identity proved in an exchange stays, as the first layer's does across layers. */
     public void visitorIdentity(VisitorIdentity identity) {
-        this.visitorIdentity = identity;
+        if (visitorIdentity == null) {
+            visitorIdentity = identity;
+        }
     }
 
     public void addTrail(TrailEntry entry) {

@@ -7,6 +7,7 @@ import dev.burrow.policy.TlsTermination;
 import dev.burrow.policy.TrailEntry;
 import dev.burrow.policy.TrafficPolicy;
 import dev.burrow.policy.Verdict;
+import dev.burrow.policy.actions.Action;
 import dev.burrow.policy.actions.Outcomes;
 import dev.burrow.policy.engine.EvaluationContext;
 import dev.burrow.policy.engine.Phase;
@@ -65,6 +66,15 @@ final class CompiledPolicy implements TrafficPolicy {
     @Override
     public PolicyExchange newExchange(ConnectionFacts connection, PolicyRequest head) {
         return new ExchangeRun(this, new EvaluationContext(connection, head));
+    }
+
+    @Override
+    public void close() {
+        for (List<Rule> phase : List.of(connect, request, response)) {
+            for (Rule rule : phase) {
+                rule.actions().forEach(Action::close);
+            }
+        }
     }
 
     List<Rule> requestRules() {

@@ -1,10 +1,10 @@
 package dev.burrow.policy.actions.jwt;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.burrow.policy.fetch.PolicyFetches;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * The keys at one JWKS URL: fetched with the non-blocking HTTP client when first needed, kept, fetched again after
  * {@link #MAX_AGE_NANOS} (ngrok's "roughly every 15 minutes") and when a token names a {@code kid} the set lacks, but
  * then at most once per {@link #MIN_REFETCH_NANOS}, so tokens with made-up kids cannot make the edge hammer the issuer.
- * Concurrent callers share one fetch. A failed fetch keeps the keys already known. The client is asked for at the
- * first fetch, so compiling a policy (offline too) opens nothing. Safe from any event loop.
+ * Concurrent callers share one fetch. A failed fetch keeps the keys already known. Fetched through
+ * {@link PolicyFetches}, so never from an address the operator did not allow, and asked for at the first fetch, so
+ * compiling a policy (offline too) opens nothing. Safe from any event loop.
  */
 public final class JwksSource {
     static final long MAX_AGE_NANOS = 15L * 60 * 1_000_000_000;
@@ -30,7 +31,7 @@ public final class JwksSource {
     static final long TIMEOUT_MILLIS = 5_000;
 
     private final String url;
-    private final Supplier<HttpClient> client;
+    private final Supplier<PolicyFetches> fetches;
     private final LongSupplier nanoClock;
     private JWKSet keys;
     private long fetchedAt;
@@ -38,9 +39,9 @@ public final class JwksSource {
     private boolean fetchedForUnknownKey;
     private Future<JWKSet> inFlight;
 
-    public JwksSource(String url, Supplier<HttpClient> client, LongSupplier nanoClock) {
+    public JwksSource(String url, Supplier<PolicyFetches> fetches, LongSupplier nanoClock) {
         this.url = url;
-        this.client = client;
+        this.fetches = fetches;
         this.nanoClock = nanoClock;
     }
 
@@ -99,14 +100,14 @@ public final class JwksSource {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
                 .setConnectTimeout(TIMEOUT_MILLIS).setIdleTimeout(TIMEOUT_MILLIS)
                 .putHeader("Accept", "application/jwk-set+json, application/json");
-        HttpClient http;
+        PolicyFetches through;
         try {
-            http = client.get();
+            through = fetches.get();
         } catch (RuntimeException e) {
             return Future.failedFuture(new IllegalStateException("cannot fetch JWKS " + url + ": " + e.getMessage(), e));
         }
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-        return http.request(options)
+        return through.check(url).compose(allowed -> through.client()).compose(http -> http.request(options))
                 .compose(request -> {
                     sent.set(request);
                     return request.send();

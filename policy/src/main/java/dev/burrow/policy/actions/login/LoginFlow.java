@@ -42,6 +42,10 @@ final class LoginFlow {
         this.store = store;
     }
 
+    void close() {
+        provider.close();
+    }
+
     Future<Verdict> run(EvaluationContext context) {
         PolicyRequest request = context.request();
         if (settings.allowCorsPreflight() && isCorsPreflight(request)) {
@@ -126,10 +130,20 @@ final class LoginFlow {
         LoginState login = new LoginState(state, nonce, verifier, request.target(), context.now().getEpochSecond());
         String loginCookie = Cookies.set(settings.loginCookie(),
                 SealedCookie.seal(keys.newest(), settings.loginCookie(), login.encode()), LOGIN_TTL.toSeconds(), secure(context));
-        return provider.authorizeUrl(redirectUri(context), state, challenge(verifier), nonce).map(location -> {
+        return provider.authorizeUrl(redirectUri(context), state, challenge(verifier), nonce).compose(location -> {
             context.detail("sent to the provider to log in");
-            return redirect(location, loginCookie);
-        });
+            return Future.succeededFuture(redirect(location, loginCookie));
+        }, failure -> providerUnavailable(context, failure));
+    }
+
+    /**
+     * 503: the provider cannot be asked (unreachable, or at an address the edge refuses to fetch from), which is not the
+     * visitor's doing; the reason goes to the trail, where the agent and the operator read it.
+     */
+    private Future<Verdict> providerUnavailable(EvaluationContext context, Throwable failure) {
+        context.detail("the identity provider cannot be used: " + failure.getMessage());
+        return Outcomes.plain(503, "503 Service Unavailable: this site's identity provider cannot be reached; try again later",
+                settings.actionType(), List.of(Map.entry("Cache-Control", "no-store"), Map.entry("Retry-After", "30")));
     }
 
     private Future<Verdict> callback(EvaluationContext context, SessionKeys keys) {

@@ -17,4 +17,8 @@ interface LoginProvider {
 
     /** Where to end the provider's own session after the edge's logout, or null when it offers no such endpoint. */
     Future<String> logoutUrl(String postLogoutRedirectUri);
+
+    /** Releases what talking to the provider holds, when the policy is replaced or its endpoint goes. */
+    default void close() {
+    }
 }

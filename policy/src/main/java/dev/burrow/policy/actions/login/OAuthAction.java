@@ -32,8 +32,8 @@ public final class OAuthAction implements Action {
         List<String> scopes = LoginConfig.scopes(config, endpoints.defaultScopes());
         LoginSettings settings = LoginConfig.settings(config, "oauth", provider);
         config.finish();
-        LoginProvider login = VertxLoginProvider.oauth(config.environment().vertx(), provider, endpoints, clientId,
-                clientSecret, scopes);
+        LoginProvider login = VertxLoginProvider.oauth(config.environment().vertx(), config.environment()::fetches,
+                provider, endpoints, clientId, clientSecret, scopes);
         return new OAuthAction(new LoginFlow(settings, login, config.environment().authSessions()));
     }
 
@@ -69,5 +69,10 @@ public final class OAuthAction implements Action {
     @Override
     public Future<Verdict> run(EvaluationContext context) {
         return flow.run(context);
+    }
+
+    @Override
+    public void close() {
+        flow.close();
     }
 }

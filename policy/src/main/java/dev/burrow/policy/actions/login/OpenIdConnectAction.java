@@ -33,7 +33,8 @@ public final class OpenIdConnectAction implements Action {
         }
         LoginSettings settings = LoginConfig.settings(config, "oidc", "oidc");
         config.finish();
-        LoginProvider provider = VertxLoginProvider.openId(config.environment().vertx(), issuer, clientId, clientSecret, scopes);
+        LoginProvider provider = VertxLoginProvider.openId(config.environment().vertx(), config.environment()::fetches,
+                issuer, clientId, clientSecret, scopes);
         return new OpenIdConnectAction(new LoginFlow(settings, provider, config.environment().authSessions()));
     }
 
@@ -45,5 +46,10 @@ public final class OpenIdConnectAction implements Action {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public void close() {
+        flow.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.burrow.policy.actions.login;
 
 import dev.burrow.policy.VisitorIdentity;
+import dev.burrow.policy.fetch.PolicyFetches;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -17,20 +18,29 @@ import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A {@link LoginProvider} on vertx-auth-oauth2: an OpenID provider found by discovery (the id_token's signature,
  * issuer, audience and expiry checked by Vert.x; its nonce and audience checked here again), or a plain OAuth 2.0
  * provider given by its endpoints (the identity from its userinfo URL). The client is made on first use, not when
  * the policy is compiled (discovery is a network call); a failed discovery is tried again after
- * {@link #RETRY_AFTER_MILLIS}. Every call to the provider is bounded by {@link #CALL_TIMEOUT_SECONDS}.
+ * {@link #RETRY_AFTER_MILLIS}. Every call to the provider is bounded by {@link #CALL_TIMEOUT_SECONDS}. The client
+ * fetches through {@link PolicyFetches} (the URLs the policy names are checked first for a clear refusal; every
+ * connection, to the endpoints discovery returned too, is checked where it is made), and is closed with the policy
+ * ({@link #close()}).
  */
 final class VertxLoginProvider implements LoginProvider {
     static final long RETRY_AFTER_MILLIS = 10_000;
     static final long CALL_TIMEOUT_SECONDS = 10;
+    /** vertx-auth-oauth2 clients made and not yet closed, in this process (a gauge for tests). */
+    private static final AtomicInteger LIVE_CLIENTS = new AtomicInteger();
 
     private final Vertx vertx;
+    private final Supplier<PolicyFetches> fetches;
+    private final List<String> namedUrls;
     private final OAuth2Options options;
     private final boolean openId;
     private final String providerName;
@@ -38,10 +48,14 @@ final class VertxLoginProvider implements LoginProvider {
     private final LongSupplier clockMillis;
     private Future<OAuth2Auth> client;
     private long clientFailedAt;
+    private OAuth2Auth live;
+    private boolean closed;
 
-    private VertxLoginProvider(Vertx vertx, OAuth2Options options, boolean openId, String providerName, List<String> scopes,
-                               LongSupplier clockMillis) {
+    private VertxLoginProvider(Vertx vertx, Supplier<PolicyFetches> fetches, List<String> namedUrls, OAuth2Options options,
+                               boolean openId, String providerName, List<String> scopes, LongSupplier clockMillis) {
         this.vertx = vertx;
+        this.fetches = fetches;
+        this.namedUrls = List.copyOf(namedUrls);
         this.options = options;
         this.openId = openId;
         this.providerName = providerName;
@@ -49,18 +63,21 @@ final class VertxLoginProvider implements LoginProvider {
         this.clockMillis = clockMillis;
     }
 
-    static VertxLoginProvider openId(Vertx vertx, String issuerUrl, String clientId, String clientSecret, List<String> scopes) {
+    static VertxLoginProvider openId(Vertx vertx, Supplier<PolicyFetches> fetches, String issuerUrl, String clientId,
+                                     String clientSecret, List<String> scopes) {
         OAuth2Options options = new OAuth2Options().setSite(issuerUrl).setClientId(clientId).setClientSecret(clientSecret);
-        return new VertxLoginProvider(vertx, options, true, "oidc", scopes, System::currentTimeMillis);
+        return new VertxLoginProvider(vertx, fetches, List.of(issuerUrl), options, true, "oidc", scopes,
+                System::currentTimeMillis);
     }
 
-    static VertxLoginProvider oauth(Vertx vertx, String providerName, OAuthEndpoints endpoints, String clientId,
-                                    String clientSecret, List<String> scopes) {
+    static VertxLoginProvider oauth(Vertx vertx, Supplier<PolicyFetches> fetches, String providerName,
+                                    OAuthEndpoints endpoints, String clientId, String clientSecret, List<String> scopes) {
         OAuth2Options options = new OAuth2Options().setClientId(clientId)
                 .setClientSecret(clientSecret).setSite(endpoints.origin())
                 .setAuthorizationPath(endpoints.authorizeUrl()).setTokenPath(endpoints.tokenUrl())
                 .setUserInfoPath(endpoints.userInfoUrl());
-        return new VertxLoginProvider(vertx, options, false, providerName, scopes, System::currentTimeMillis);
+        return new VertxLoginProvider(vertx, fetches, List.of(endpoints.tokenUrl(), endpoints.userInfoUrl()), options,
+                false, providerName, scopes, System::currentTimeMillis);
     }
 
     /** Called on event loops; the first caller starts discovery (or creation), later ones share it. */
@@ -68,17 +85,84 @@ final class VertxLoginProvider implements LoginProvider {
         if (vertx == null) {
             return Future.failedFuture("the identity provider is not contacted offline (burrow policy test)");
         }
+        if (closed) {
+            return Future.failedFuture("the policy was replaced; the next request runs the new one");
+        }
         if (client == null || client.failed() && clockMillis.getAsLong() - clientFailedAt >= RETRY_AFTER_MILLIS) {
-            client = openId ? OpenIDConnectAuth.discover(vertx, new OAuth2Options(options)).timeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    : Future.succeededFuture(OAuth2Auth.create(vertx, options));
+            Future<OAuth2Auth> making = created();
+            making.onSuccess(this::made);
+            client = making.timeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             client.onFailure(failure -> failedNow());
         }
-        return client.recover(failure -> Future.failedFuture(
-                new IllegalStateException("the identity provider is unreachable: " + failure.getMessage(), failure)));
+        return client.recover(failure -> Future.failedFuture(failure instanceof PolicyFetches.FetchRefusedException
+                ? failure : new IllegalStateException("the identity provider is unreachable: " + failure.getMessage(), failure)));
+    }
+
+    /**
+     * The client, made to fetch through the policy fetches: an OpenID provider's issuer URL is checked first, then
+     * discovered; a plain OAuth client is made without any call (its URLs are checked before the code exchange).
+     */
+    private Future<OAuth2Auth> created() {
+        PolicyFetches through;
+        try {
+            through = fetches.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        Future<Void> checked = openId ? checked(through) : Future.succeededFuture();
+        return checked.compose(ok -> through.clientOptions()).compose(http -> {
+            OAuth2Options fetching = new OAuth2Options(options).setHttpClientOptions(http);
+            return openId ? OpenIDConnectAuth.discover(vertx, fetching) : Future.succeededFuture(OAuth2Auth.create(vertx, fetching));
+        });
+    }
+
+    /** Each URL the policy names, in turn, for a refusal worded for the operator before anything connects. */
+    private Future<Void> checked(PolicyFetches through) {
+        Future<Void> checked = Future.succeededFuture();
+        for (String url : namedUrls) {
+            checked = checked.compose(ok -> through.check(url));
+        }
+        return checked;
+    }
+
+    /**
+     * Keeps (and counts) a client made, even one that came after its call timed out (the one it replaces is closed),
+     * or closes it at once when the policy was closed while it was being made.
+     */
+    private synchronized void made(OAuth2Auth made) {
+        if (closed) {
+            made.close();
+            return;
+        }
+        if (live != null) {
+            live.close();
+            LIVE_CLIENTS.decrementAndGet();
+        }
+        live = made;
+        LIVE_CLIENTS.incrementAndGet();
     }
 
     private synchronized void failedNow() {
         clientFailedAt = clockMillis.getAsLong();
+    }
+
+    /**
+     * Closes the client (its key-refresh timer and its hook on the Vert.x context, which otherwise keep it and its HTTP
+     * client reachable for as long as the process runs). A login in flight then fails; nothing new is made.
+     */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (live != null) {
+            live.close();
+            live = null;
+            LIVE_CLIENTS.decrementAndGet();
+        }
+    }
+
+    /** vertx-auth-oauth2 clients made by any provider of this process and not closed. */
+    static int liveClients() {
+        return LIVE_CLIENTS.get();
     }
 
     @Override
@@ -95,12 +179,21 @@ final class VertxLoginProvider implements LoginProvider {
 
     @Override
     public Future<VisitorIdentity> identify(String code, String verifier, String redirectUri, String nonce) {
-        return client().compose(auth -> auth.authenticate(new Oauth2Credentials().setFlow(OAuth2FlowType.AUTH_CODE)
+        Future<Void> checked = openId ? Future.succeededFuture() : fetchesChecked();
+        return checked.compose(ok -> client()).compose(auth -> auth.authenticate(new Oauth2Credentials().setFlow(OAuth2FlowType.AUTH_CODE)
                         .setCode(code).setCodeVerifier(verifier).setRedirectUri(redirectUri))
                 .timeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .compose(user -> openId ? checkedIdToken(user, nonce) : Future.succeededFuture(user))
                 .compose(user -> auth.userInfo(user).timeout(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                         .map(info -> identity(user, info))));
+    }
+
+    private Future<Void> fetchesChecked() {
+        try {
+            return checked(fetches.get());
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     private Future<User> checkedIdToken(User user, String nonce) {

@@ -10,6 +10,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.burrow.policy.fetch.PolicyFetches;
+import dev.burrow.policy.fetch.TestGuards;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterAll;
@@ -76,7 +78,8 @@ class KidlessTokenTest {
     }
 
     private static TokenValidator validator(String path) {
-        JwksSource source = new JwksSource("http://127.0.0.1:" + jwks.actualPort() + path, vertx::createHttpClient,
+        JwksSource source = new JwksSource("http://127.0.0.1:" + jwks.actualPort() + path,
+                () -> PolicyFetches.of(vertx, TestGuards.LOOPBACK_ALLOWED),
                 System::nanoTime);
         return new TokenValidator(Set.of("ES256"), Set.of(ISSUER), Set.of(), List.of(source));
     }
