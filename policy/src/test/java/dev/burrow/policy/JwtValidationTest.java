@@ -127,7 +127,7 @@ class JwtValidationTest {
     private static JWTClaimsSet.Builder claims() {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder().issuer(ISSUER).audience("urn:burrow:api").subject("alice")
-                .claim("email", "alice@example.com").expirationTime(Date.from(now.plusSeconds(300)))
+                .claim("email", "alice@example.com").claim("email_verified", true).expirationTime(Date.from(now.plusSeconds(300)))
                 .notBeforeTime(Date.from(now.minusSeconds(5)));
     }
 
@@ -195,6 +195,14 @@ class JwtValidationTest {
         assertEquals(Verdict.PROCEED, decide(policy, PolicyHarness.request("GET", "/api",
                 "Authorization: Bearer " + rs256(claims().claim("email", 42).build())).withIdentitySink(sink)));
         assertEquals(List.of("jwt|alice|null|null|" + ISSUER), told, "a claim that is not text is not passed on");
+        told.clear();
+        assertEquals(Verdict.PROCEED, decide(policy, PolicyHarness.request("GET", "/api",
+                "Authorization: Bearer " + rs256(claims().claim("email_verified", false).build())).withIdentitySink(sink)));
+        assertEquals(List.of("jwt|alice|null|null|" + ISSUER), told, "an email the token does not say is verified is not passed on");
+        told.clear();
+        assertEquals(Verdict.PROCEED, decide(policy, PolicyHarness.request("GET", "/api",
+                "Authorization: Bearer " + rs256(claims().claim("email_verified", null).build())).withIdentitySink(sink)));
+        assertEquals(List.of("jwt|alice|null|null|" + ISSUER), told, "nor one without email_verified");
     }
 
     @Test
