@@ -15,7 +15,7 @@ const jose = require('jose');
   fs.writeFileSync(path.join(dir, 'jwks.json'), JSON.stringify({ keys: [rsaJwk, ecJwk] }));
 
   const now = Math.floor(Date.now() / 1000);
-  const mint = (key, header, claims) => new jose.SignJWT({ sub: 'alice', email: 'alice@example.com', ...claims })
+  const mint = (key, header, claims) => new jose.SignJWT({ sub: 'alice', email: 'alice@example.com', email_verified: true, ...claims })
     .setProtectedHeader(header).setIssuedAt(now).sign(key);
   const good = { iss: issuer, aud: audience, exp: now + 600 };
   const b64 = (text) => Buffer.from(text).toString('base64url');

@@ -2,7 +2,8 @@
 // Usage: node oidc-login-provider.js PORT CLIENT_JSON   (NODE_PATH must reach oidc-provider)
 // CLIENT_JSON: {"client_id", "client_secret", "redirect_uris": [...], "post_logout_redirect_uris": [...]}.
 // Prints "READY <issuer>" when listening. Any login name works with any password (the dev login form); the account's
-// email is NAME@example.test and its name "User NAME". Consent is granted at once; PKCE (S256) is required.
+// email is NAME@example.test (email_verified false for names starting "unverified", true otherwise) and its name
+// "User NAME". Consent is granted at once; PKCE (S256) is required.
 const { default: Provider } = require('oidc-provider');
 
 const port = Number(process.argv[2]);
@@ -16,11 +17,11 @@ const provider = new Provider(issuer, {
     grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
   }],
   scopes: ['openid', 'profile', 'email'],
-  claims: { openid: ['sub'], email: ['email'], profile: ['name'] },
+  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
   pkce: { required: () => true, methods: ['S256'] },
   findAccount: (ctx, id) => ({
     accountId: id,
-    claims: () => ({ sub: id, email: `${id}@example.test`, name: `User ${id}` }),
+    claims: () => ({ sub: id, email: `${id}@example.test`, email_verified: !id.startsWith('unverified'), name: `User ${id}` }),
   }),
   loadExistingGrant: async (ctx) => {
     const existing = ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);

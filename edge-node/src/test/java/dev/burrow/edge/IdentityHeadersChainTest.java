@@ -139,6 +139,7 @@ class IdentityHeadersChainTest {
         assertEquals(List.of("http://proven.localhost:" + edge.httpPort()), claims.getAudience());
         assertEquals("alice", claims.getSubject());
         assertEquals("alice@example.com", claims.getStringClaim("email"));
+        assertEquals(Boolean.TRUE, claims.getBooleanClaim("email_verified"), "only a verified email reaches the edge's identity");
         assertEquals("Zoë \"Z\" 100%", claims.getStringClaim("name"));
         assertEquals("jwt", claims.getStringClaim("provider"));
         assertEquals("https://issuer.example/", claims.getStringClaim("idp"));

@@ -129,7 +129,7 @@ class JwtValidationTest {
     private static JWTClaimsSet.Builder claims() {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder().issuer(ISSUER).audience("urn:burrow:api").subject("alice")
-                .claim("email", "alice@example.com").expirationTime(Date.from(now.plusSeconds(300)))
+                .claim("email", "alice@example.com").claim("email_verified", true).expirationTime(Date.from(now.plusSeconds(300)))
                 .notBeforeTime(Date.from(now.minusSeconds(5)));
     }
 
@@ -197,6 +197,13 @@ class JwtValidationTest {
         assertEquals(Verdict.PROCEED, oddClaim.onRequest().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertEquals(new VisitorIdentity("jwt", "alice", "", "", ISSUER), oddClaim.visitorIdentity(),
                 "a claim that is not text is not passed on");
+        for (Object verified : java.util.Arrays.asList(false, null)) {
+            PolicyExchange unverified = policy.newExchange(PolicyHarness.client("192.0.2.7"), PolicyHarness.request("GET", "/api",
+                    "Authorization: Bearer " + rs256(claims().claim("email_verified", verified).build())));
+            assertEquals(Verdict.PROCEED, unverified.onRequest().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            assertEquals(new VisitorIdentity("jwt", "alice", "", "", ISSUER), unverified.visitorIdentity(),
+                    "an email the token does not say is verified (email_verified " + verified + ") is not passed on");
+        }
     }
 
     @Test

@@ -150,6 +150,7 @@ class IdentityHeadersE2ETest {
                 JsonObject payload = result.getJsonObject("payload");
                 assertEquals("alice", payload.getString("sub"));
                 assertEquals("alice@example.com", payload.getString("email"));
+                assertEquals(Boolean.TRUE, payload.getBoolean("email_verified"));
                 assertEquals(ISSUER, payload.getString("idp"));
                 assertEquals(300, payload.getLong("exp") - payload.getLong("iat"));
                 assertEquals("ES256", result.getJsonObject("header").getString("alg"));

@@ -7,6 +7,7 @@ import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.TempDirs;
 import dev.burrow.testsupport.Upstream;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,9 +16,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * provider (npm oidc-provider, PKCE required) on loopback, driven by {@link LoginUserAgent}: a visitor without a
  * session is sent to the provider and nothing reaches the upstream; after logging in the upstream sees the identity the
  * edge published and never the edge's cookies; forged state, a replayed callback and a tampered session cookie are
- * refused without reaching the upstream; logout ends the session.
+ * refused without reaching the upstream; logout ends the session. A session cookie from another endpoint (even one
+ * with the same provider and client) opens nothing, and an email the provider does not say is verified reaches nobody.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -87,12 +91,20 @@ class LoginPolicyE2ETest {
                                 client_secret: %5$s
                             - type: add-headers
                               config: {headers: {x-login-email: "${actions.ngrok.oauth.identity.email}"}}
+                  - name: sibling
+                    url: sibling.%1$s
+                    upstream: %2$s
+                    traffic_policy:
+                      on_http_request:
+                        - actions:
+                            - type: openid-connect
+                              config: {issuer_url: "%3$s", client_id: %4$s, client_secret: %5$s}
                 """.formatted(edge.domain(), upstream.httpAddress(), issuer, LoginTestProvider.CLIENT_ID,
                 LoginTestProvider.CLIENT_SECRET));
         agent = AgentProcess.startAll(edge).name("agent-login").startTimeout(Duration.ofMinutes(2))
                 .arg("--config", config.toString()).start();
         Await.until(() -> agent.process().stdoutLines().stream()
-                        .filter(l -> AgentProcess.FORWARDING_LINE.matcher(l).find()).distinct().count() >= 2,
+                        .filter(l -> AgentProcess.FORWARDING_LINE.matcher(l).find()).distinct().count() >= 3,
                 Duration.ofSeconds(60), Duration.ofMillis(50), () -> "the agent did not forward:\n" + agent.process().tail(20));
     }
 
@@ -222,5 +234,38 @@ class LoginPolicyE2ETest {
         Upstream.RecordedRequest seen = upstream.awaitRequest(r -> r.uri().equals("/echo?generic=page"), Duration.ofSeconds(10));
         assertEquals("dave@example.test", seen.header("x-login-email"));
         assertNotNull(browser.cookie(host("generic"), "burrow_oauth_session"));
+    }
+
+    @Test
+    void aSessionCookieIssuedForAnotherEndpointSendsTheVisitorToLogInAndReachesNothing() {
+        LoginUserAgent browser = new LoginUserAgent();
+        assertEquals(200, logIn(browser, "oidc", "/echo?cross=home", "mallory").status());
+        String session = browser.cookie(host("oidc"), "burrow_oidc_session");
+        assertNotNull(session);
+
+        LoginUserAgent replay = new LoginUserAgent();
+        replay.setCookie(host("sibling"), "burrow_oidc_session", session);
+        LoginUserAgent.Reply refused = replay.get(origin("sibling") + "/echo?cross=replayed");
+        assertEquals(302, refused.status(), "same provider, same client, same cookie name, other endpoint: " + refused.body());
+        assertTrue(refused.header("location").startsWith(provider.issuer() + "/auth?"), refused.header("location"));
+        assertEquals(0, upstreamSaw("/echo?cross=replayed"), "a cookie from another endpoint reached the upstream");
+        assertEquals(200, browser.get(origin("oidc") + "/echo?cross=own").status(), "it still opens where it was issued");
+    }
+
+    @Test
+    void anEmailTheProviderDoesNotSayIsVerifiedReachesNeitherRulesNorTheUpstream() {
+        LoginUserAgent browser = new LoginUserAgent();
+        assertEquals(200, logIn(browser, "oidc", "/echo?unverified=page", "unverified-erin").status());
+        Upstream.RecordedRequest seen = upstream.awaitRequest(r -> r.uri().equals("/echo?unverified=page"), Duration.ofSeconds(10));
+        assertEquals("unverified-erin", seen.header("x-login-sub"));
+        assertEquals("", seen.header("x-login-email") == null ? "" : seen.header("x-login-email"), "rules read no email");
+        String headerEmail = seen.header("burrow-auth-user-email");
+        assertTrue(headerEmail == null || headerEmail.isEmpty(), "Burrow-Auth-User-Email: " + headerEmail);
+        String assertion = seen.header("burrow-auth-assertion");
+        assertNotNull(assertion, "the signed assertion");
+        JsonObject payload = new JsonObject(new String(Base64.getUrlDecoder().decode(assertion.split("\\.")[1]),
+                StandardCharsets.UTF_8));
+        assertEquals("", payload.getString("email"));
+        assertEquals(Boolean.FALSE, payload.getBoolean("email_verified"));
     }
 }

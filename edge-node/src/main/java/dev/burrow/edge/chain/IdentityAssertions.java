@@ -89,6 +89,8 @@ public final class IdentityAssertions {
                 .audience(key.audience())
                 .subject(identity.subject())
                 .claim("email", given(identity.email()))
+                // the login actions and jwt-validation pass on only an email the provider or token says is verified
+                .claim("email_verified", identity.email() != null && !identity.email().isEmpty())
                 .claim("name", given(identity.name()))
                 .claim("provider", identity.provider())
                 .claim("idp", identity.issuer())

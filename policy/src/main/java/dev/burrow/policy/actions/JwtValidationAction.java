@@ -178,12 +178,17 @@ final class JwtValidationAction implements Action {
         return Outcomes.PROCEED;
     }
 
-    /** The first token's subject is who the visitor is (the edge signs it for the upstream). */
+    /**
+     * The first token's subject is who the visitor is (the edge signs it for the upstream); its {@code email} only when
+     * the token says {@code email_verified: true}.
+     */
     private static void tellIdentity(EvaluationContext context, SignedJWT token) {
         try {
             JWTClaimsSet claims = token.getJWTClaimsSet();
-            context.visitorIdentity(new VisitorIdentity("jwt", claims.getSubject(), text(claims, "email"),
-                    text(claims, "name"), claims.getIssuer()));
+            Object verified = claims.getClaim("email_verified");
+            String email = Boolean.TRUE.equals(verified) || "true".equals(verified) ? text(claims, "email") : null;
+            context.visitorIdentity(new VisitorIdentity("jwt", claims.getSubject(), email, text(claims, "name"),
+                    claims.getIssuer()));
         } catch (ParseException e) {
             // not reached: a token whose claims do not parse was refused
         }

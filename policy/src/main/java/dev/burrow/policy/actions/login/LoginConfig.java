@@ -18,7 +18,9 @@ final class LoginConfig {
     private LoginConfig() {
     }
 
-    static LoginSettings settings(ActionConfig config, String resultKey, String defaultAuthId) throws PolicyException {
+    /** {@code providerUrl}: the issuer URL, or the authorize URL of a plain OAuth provider. */
+    static LoginSettings settings(ActionConfig config, String resultKey, String defaultAuthId, String providerUrl,
+                                  String clientId) throws PolicyException {
         String authId = config.text("auth_id", defaultAuthId);
         if (!AUTH_ID.matcher(authId).matches()) {
             throw config.problem("auth_id", "'" + authId + "' must be 1 to 32 of a-z, 0-9, _ and - (it names cookies and paths)");
@@ -32,7 +34,8 @@ final class LoginConfig {
             throw config.problem("idle_session_timeout", "must be from 1m to " + SessionKeys.OPENS_FOR_AT_LEAST.toHours()
                     + "h (the cookie keys rotate daily and open cookies for " + SessionKeys.OPENS_FOR_AT_LEAST.toHours() + "h)");
         }
-        return new LoginSettings(config.type(), resultKey, authId, maxSession, idle, config.bool("allow_cors_preflight", false));
+        return new LoginSettings(config.type(), resultKey, authId, maxSession, idle, config.bool("allow_cors_preflight", false),
+                LoginSettings.binding(config.type(), providerUrl, clientId));
     }
 
     static String clientId(ActionConfig config) throws PolicyException {

@@ -1,6 +1,7 @@
 package dev.burrow.policy.actions.login;
 
 import dev.burrow.policy.AuthSessionStore;
+import dev.burrow.policy.ConnectionFacts;
 import dev.burrow.policy.PolicyRequest;
 import dev.burrow.policy.SessionKeys;
 import dev.burrow.policy.Verdict;
@@ -24,7 +25,9 @@ import java.util.Map;
  * a valid session cookie goes on, its identity published; a GET without one is sent to the provider (state, nonce and
  * PKCE verifier sealed in a login cookie); the callback path checks the state against that cookie, accepts each login
  * once cluster-wide, exchanges the code and sets the session cookie; the logout path deletes it. The callback and
- * logout paths are answered by the edge and never reach the upstream.
+ * logout paths are answered by the edge and never reach the upstream. Both cookies and the one-time login are bound to
+ * this endpoint and this action's provider and client ({@link SealedCookie#context}): the cookie keys are the cluster's,
+ * so without that a session sealed for one tenant's endpoint would open on every other.
  */
 final class LoginFlow {
     static final Duration LOGIN_TTL = Duration.ofMinutes(10);
@@ -72,11 +75,17 @@ final class LoginFlow {
 
     /** The session the cookie holds, or null when there is none, it does not open, or it expired. */
     private VisitorSession session(EvaluationContext context, SessionKeys keys) {
-        String sealed = Cookies.value(context.request(), settings.sessionCookie());
-        String text = sealed == null ? null : SealedCookie.open(keys, settings.sessionCookie(), sealed);
+        String name = settings.sessionCookie(secure(context));
+        String sealed = Cookies.value(context.request(), name);
+        String text = sealed == null ? null : SealedCookie.open(keys, sealedFor(context, name), sealed);
         VisitorSession session = text == null ? null : VisitorSession.decode(text);
         if (session == null) {
-            context.detail(sealed == null ? "no session" : "session cookie refused (tampered, or sealed by a retired key)");
+            context.detail(sealed == null ? "no session"
+                    : "session cookie refused (tampered, sealed by a retired key, or for another endpoint or provider)");
+            return null;
+        }
+        if (!session.binding().equals(settings.binding())) {
+            context.detail("session from another provider or client than this action's");
             return null;
         }
         long now = context.now().getEpochSecond();
@@ -98,9 +107,10 @@ final class LoginFlow {
         context.detail("logged in as " + identity.subject());
         long now = context.now().getEpochSecond();
         boolean reseal = now - session.seenEpochSecond() >= RESEAL_AFTER_SECONDS || !sealedWithNewest(keys, context);
-        Cookies.remove(context.request(), settings.sessionCookie(), settings.loginCookie());
+        Cookies.remove(context.request(), settings.sessionCookie(true), settings.loginCookie(true),
+                settings.sessionCookie(false), settings.loginCookie(false));
         if (reseal) {
-            String cookie = sessionCookie(keys, session.seenAt(now), secure(context), now);
+            String cookie = sessionCookie(context, keys, session.seenAt(now), now);
             context.whenResponse(response -> response.addHeader("Set-Cookie", cookie));
         }
         return Outcomes.PROCEED;
@@ -108,7 +118,7 @@ final class LoginFlow {
 
     /** Whether the presented session cookie was sealed with the newest key (else it is sealed again, with that). */
     private boolean sealedWithNewest(SessionKeys keys, EvaluationContext context) {
-        String sealed = Cookies.value(context.request(), settings.sessionCookie());
+        String sealed = Cookies.value(context.request(), settings.sessionCookie(secure(context)));
         return sealed != null && sealed.startsWith(keys.newest().id() + ".");
     }
 
@@ -128,8 +138,9 @@ final class LoginFlow {
         String nonce = random(32);
         String verifier = random(48);
         LoginState login = new LoginState(state, nonce, verifier, request.target(), context.now().getEpochSecond());
-        String loginCookie = Cookies.set(settings.loginCookie(),
-                SealedCookie.seal(keys.newest(), settings.loginCookie(), login.encode()), LOGIN_TTL.toSeconds(), secure(context));
+        String name = settings.loginCookie(secure(context));
+        String loginCookie = Cookies.set(name, SealedCookie.seal(keys.newest(), sealedFor(context, name), login.encode()),
+                LOGIN_TTL.toSeconds(), secure(context));
         return provider.authorizeUrl(redirectUri(context), state, challenge(verifier), nonce).compose(location -> {
             context.detail("sent to the provider to log in");
             return Future.succeededFuture(redirect(location, loginCookie));
@@ -148,8 +159,9 @@ final class LoginFlow {
 
     private Future<Verdict> callback(EvaluationContext context, SessionKeys keys) {
         Map<String, List<String>> query = Query.parse(context.request().query());
-        String sealed = Cookies.value(context.request(), settings.loginCookie());
-        String text = sealed == null ? null : SealedCookie.open(keys, settings.loginCookie(), sealed);
+        String name = settings.loginCookie(secure(context));
+        String sealed = Cookies.value(context.request(), name);
+        String text = sealed == null ? null : SealedCookie.open(keys, sealedFor(context, name), sealed);
         LoginState login = text == null ? null : LoginState.decode(text);
         String state = Query.first(query, "state");
         if (login == null) {
@@ -166,7 +178,7 @@ final class LoginFlow {
         if (error != null || code == null) {
             return refuse(context, 403, "the provider did not log you in" + (error == null ? "" : " (" + error + ")"));
         }
-        return store.claimOnce(settings.authId() + ":" + login.state(), LOGIN_TTL).compose(first -> !first
+        return store.claimOnce(sealedFor(context, name) + "\n" + login.state(), LOGIN_TTL).compose(first -> !first
                 ? refuse(context, 400, "this login was already completed once")
                 : provider.identify(code, login.verifier(), redirectUri(context), login.nonce())
                         .map(identity -> loggedIn(context, keys, identity, login))
@@ -180,8 +192,8 @@ final class LoginFlow {
         List<Map.Entry<String, String>> headers = new ArrayList<>(4);
         headers.add(Map.entry("Location", returnPath(login.returnTo())));
         headers.add(Map.entry("Cache-Control", "no-store"));
-        headers.add(Map.entry("Set-Cookie", sessionCookie(keys, new VisitorSession(identity, now, now), secure(context), now)));
-        headers.add(Map.entry("Set-Cookie", Cookies.set(settings.loginCookie(), "", 0, secure(context))));
+        headers.add(Map.entry("Set-Cookie", sessionCookie(context, keys, new VisitorSession(identity, settings.binding(), now, now), now)));
+        headers.add(Map.entry("Set-Cookie", Cookies.set(settings.loginCookie(secure(context)), "", 0, secure(context))));
         return new Verdict.Respond(302, headers, new byte[0], settings.actionType());
     }
 
@@ -195,7 +207,7 @@ final class LoginFlow {
     }
 
     private Future<Verdict> logout(EvaluationContext context) {
-        String deleted = Cookies.set(settings.sessionCookie(), "", 0, secure(context));
+        String deleted = Cookies.set(settings.sessionCookie(secure(context)), "", 0, secure(context));
         context.detail("logged out");
         context.publishActionResult(settings.resultKey(), Map.of("authenticated", false));
         return provider.logoutUrl(origin(context) + "/").map(location -> location == null
@@ -205,10 +217,21 @@ final class LoginFlow {
                 : redirect(location, deleted));
     }
 
-    private String sessionCookie(SessionKeys keys, VisitorSession session, boolean secure, long now) {
+    private String sessionCookie(EvaluationContext context, SessionKeys keys, VisitorSession session, long now) {
         long left = settings.maxSession().toSeconds() - (now - session.loggedInEpochSecond());
-        return Cookies.set(settings.sessionCookie(),
-                SealedCookie.seal(keys.newest(), settings.sessionCookie(), session.encode()), Math.max(0, left), secure);
+        String name = settings.sessionCookie(secure(context));
+        return Cookies.set(name, SealedCookie.seal(keys.newest(), sealedFor(context, name), session.encode()),
+                Math.max(0, left), secure(context));
+    }
+
+    private String sealedFor(EvaluationContext context, String cookieName) {
+        return SealedCookie.context(cookieName, endpoint(context), settings.binding());
+    }
+
+    /** The endpoint the edge routed the exchange to (its URL, which names its hostname): no header or rule changes it. */
+    private static String endpoint(EvaluationContext context) {
+        ConnectionFacts facts = context.connection();
+        return facts != null && facts.endpoint() != null ? facts.endpoint().url() : context.request().host();
     }
 
     private Future<Verdict> refuse(EvaluationContext context, int status, String why) {

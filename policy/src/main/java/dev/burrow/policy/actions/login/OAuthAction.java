@@ -30,7 +30,7 @@ public final class OAuthAction implements Action {
         String clientId = LoginConfig.clientId(config);
         String clientSecret = LoginConfig.clientSecret(config);
         List<String> scopes = LoginConfig.scopes(config, endpoints.defaultScopes());
-        LoginSettings settings = LoginConfig.settings(config, "oauth", provider);
+        LoginSettings settings = LoginConfig.settings(config, "oauth", provider, endpoints.authorizeUrl(), clientId);
         config.finish();
         LoginProvider login = VertxLoginProvider.oauth(config.environment().vertx(), config.environment()::fetches,
                 provider, endpoints, clientId, clientSecret, scopes);

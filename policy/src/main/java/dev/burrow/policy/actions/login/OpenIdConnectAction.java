@@ -31,7 +31,7 @@ public final class OpenIdConnectAction implements Action {
         if (!scopes.contains("openid")) {
             throw config.problem("scopes", "must include openid (without it the provider sends no id_token)");
         }
-        LoginSettings settings = LoginConfig.settings(config, "oidc", "oidc");
+        LoginSettings settings = LoginConfig.settings(config, "oidc", "oidc", issuer, clientId);
         config.finish();
         LoginProvider provider = VertxLoginProvider.openId(config.environment().vertx(), config.environment()::fetches,
                 issuer, clientId, clientSecret, scopes);

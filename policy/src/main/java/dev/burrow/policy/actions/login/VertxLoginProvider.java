@@ -226,14 +226,35 @@ final class VertxLoginProvider implements LoginProvider {
         if (subject == null || subject.isEmpty()) {
             throw new IllegalStateException("the provider's userinfo names no subject (sub or id)");
         }
-        String email = text(info, "email", "mail");
+        String email = verifiedEmail(info, idToken);
         String name = text(info, "name", "displayName", "login", "preferred_username");
         if (idToken != null) {
-            email = email != null ? email : idToken.getString("email");
             name = name != null ? name : idToken.getString("name");
         }
         String issuer = idToken != null ? idToken.getString("iss", "") : originOf(options.getAuthorizationPath());
         return new VisitorIdentity(providerName, subject, email, name, issuer);
+    }
+
+    /**
+     * The visitor's email only when the provider vouches for it: the userinfo's (or else the id_token's) {@code email},
+     * if the userinfo or the id_token gives that same address with {@code email_verified: true}. Otherwise null (the
+     * identity's email is then ""): an address anyone can type in at the provider must not reach the upstream as who
+     * the visitor is. Providers whose userinfo has no {@code email_verified} (GitHub's /user, Microsoft Graph's
+     * userinfo) therefore publish no email.
+     */
+    static String verifiedEmail(JsonObject userInfo, JsonObject idToken) {
+        String email = userInfo != null && userInfo.getValue("email") instanceof String text ? text
+                : idToken != null && idToken.getValue("email") instanceof String text ? text : null;
+        return email != null && !email.isEmpty() && (vouches(userInfo, email) || vouches(idToken, email)) ? email : null;
+    }
+
+    /** Whether {@code claims} name {@code email} and say it is verified (a few providers send the boolean as text). */
+    static boolean vouches(JsonObject claims, String email) {
+        if (claims == null || !email.equals(claims.getValue("email"))) {
+            return false;
+        }
+        Object verified = claims.getValue("email_verified");
+        return Boolean.TRUE.equals(verified) || "true".equals(verified);
     }
 
     /** The first of {@code names} that {@code json} has, numbers written as text (GitHub's id is a number). */

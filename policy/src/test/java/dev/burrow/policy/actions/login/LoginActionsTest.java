@@ -46,8 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * config checks. The flow against a real provider is in test-support ({@code LoginPolicyE2ETest}).
  */
 class LoginActionsTest {
+    private static final String APP = "https://app.localhost";
     private static final ConnectionFacts CLIENT = new ConnectionFacts("203.0.113.9", 40000, 443, null,
-            new ConnectionFacts.EndpointFacts("ep_test", "https://app.localhost", "https"));
+            new ConnectionFacts.EndpointFacts("ep_test", APP, "https"));
     private static Vertx vertx;
     private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
     private final InProcessAuthSessionStore store = new InProcessAuthSessionStore(clock::get);
@@ -99,6 +100,12 @@ class LoginActionsTest {
         return params;
     }
 
+    /** A session cookie value as the login action of {@code endpoint} seals it. */
+    private String sealedSession(String cookieName, String endpoint, VisitorSession session) {
+        return SealedCookie.seal(await(store.keys()).newest(), SealedCookie.context(cookieName, endpoint, session.binding()),
+                session.encode());
+    }
+
     private static String oauthPolicy(String provider) {
         return """
                 on_http_request:
@@ -130,8 +137,9 @@ class LoginActionsTest {
             assertEquals(43, params.get("code_challenge").length(), provider + ": base64url of a SHA-256");
             assertNotNull(params.get("state"), provider);
             String cookie = header(verdict, "Set-Cookie");
-            assertTrue(cookie.startsWith("burrow_" + provider + "_login=") && cookie.contains("HttpOnly")
-                    && cookie.contains("Secure") && cookie.contains("SameSite=Lax"), cookie);
+            assertTrue(cookie.startsWith("__Host-burrow_" + provider + "_login=") && cookie.contains("HttpOnly")
+                    && cookie.contains("Secure") && cookie.contains("; Path=/;") && cookie.contains("SameSite=Lax")
+                    && !cookie.contains("Domain"), cookie);
         }
         assertEquals(OAuthEndpoints.PRESETS.keySet(), authorize.keySet(), "every preset is checked");
     }
@@ -164,11 +172,12 @@ class LoginActionsTest {
         long now = java.time.Instant.now().getEpochSecond() - 30;
         VisitorIdentity alice = new VisitorIdentity("github", "583231", "alice@example.test", "Alice", "https://github.com");
         SessionKeys before = await(store.keys());
-        String cookie = SealedCookie.seal(before.newest(), "burrow_github_session",
-                new VisitorSession(alice, now, now).encode());
+        String binding = LoginSettings.binding("oauth", "https://github.com/login/oauth/authorize", "the-client");
+        String cookie = SealedCookie.seal(before.newest(), SealedCookie.context("__Host-burrow_github_session", APP, binding),
+                new VisitorSession(alice, binding, now, now).encode());
         store.rotate();
 
-        PolicyExchange exchange = policy.newExchange(CLIENT, request("GET", "/", "Cookie: theme=dark; burrow_github_session=" + cookie));
+        PolicyExchange exchange = policy.newExchange(CLIENT, request("GET", "/", "Cookie: theme=dark; __Host-burrow_github_session=" + cookie));
         Verdict verdict = await(exchange.onRequest());
         assertEquals(Verdict.PROCEED, verdict);
         assertEquals(alice, exchange.visitorIdentity());
@@ -176,7 +185,7 @@ class LoginActionsTest {
         exchange.onResponse(response);
         String resealed = response.header("Set-Cookie");
         assertNotNull(resealed, "sealed again with the newest key");
-        assertTrue(resealed.startsWith("burrow_github_session=" + await(store.keys()).newest().id() + "."), resealed);
+        assertTrue(resealed.startsWith("__Host-burrow_github_session=" + await(store.keys()).newest().id() + "."), resealed);
     }
 
     @Test
@@ -189,9 +198,10 @@ class LoginActionsTest {
                 """);
         long now = java.time.Instant.now().getEpochSecond();
         VisitorIdentity bob = new VisitorIdentity("gitlab", "42", "bob@example.test", "Bob", "https://gitlab.com");
-        String fresh = SealedCookie.seal(await(store.keys()).newest(), "burrow_gitlab_session",
-                new VisitorSession(bob, now - 3600, now - 20).encode());
-        PolicyRequest admitted = request("GET", "/", "Cookie: a=1; burrow_gitlab_session=" + fresh + "; b=2");
+        String binding = LoginSettings.binding("oauth", "https://gitlab.com/oauth/authorize", "c");
+        String fresh = sealedSession("__Host-burrow_gitlab_session", APP, new VisitorSession(bob, binding, now - 3600, now - 20));
+        PolicyRequest admitted = request("GET", "/", "Cookie: a=1; __Host-burrow_gitlab_session=" + fresh
+                + "; burrow_gitlab_session=tossed; b=2");
         PolicyExchange exchange = policy.newExchange(CLIENT, admitted);
         assertEquals(Verdict.PROCEED, await(exchange.onRequest()));
         assertEquals("a=1; b=2", admitted.header("cookie"));
@@ -199,11 +209,79 @@ class LoginActionsTest {
         exchange.onResponse(response);
         assertNull(response.header("Set-Cookie"), "seen 20 s ago with the newest key: not sealed again");
 
-        String idle = SealedCookie.seal(await(store.keys()).newest(), "burrow_gitlab_session",
-                new VisitorSession(bob, now - 3600, now - 31 * 60).encode());
-        Verdict verdict = await(policy.newExchange(CLIENT, request("GET", "/", "Cookie: burrow_gitlab_session=" + idle)).onRequest());
+        String idle = sealedSession("__Host-burrow_gitlab_session", APP, new VisitorSession(bob, binding, now - 3600, now - 31 * 60));
+        Verdict verdict = await(policy.newExchange(CLIENT, request("GET", "/", "Cookie: __Host-burrow_gitlab_session=" + idle)).onRequest());
         assertEquals(302, ((Verdict.Respond) verdict).status());
         assertTrue(header(verdict, "Location").startsWith("https://gitlab.com/oauth/authorize?"));
+    }
+
+    @Test
+    void aSessionIsAcceptedOnlyByTheEndpointAndTheProviderAndClientItWasIssuedFor() throws Exception {
+        TrafficPolicy victim = compile(genericPolicy("https://idp.victim.example", "victim-client"));
+        String victimBinding = LoginSettings.binding("oauth", "https://idp.victim.example/auth", "victim-client");
+        String attackerBinding = LoginSettings.binding("oauth", "https://idp.attacker.example/auth", "attacker-client");
+        long now = java.time.Instant.now().getEpochSecond();
+        VisitorIdentity forged = new VisitorIdentity("oauth", "admin", "ceo@victim.example", "CEO", "https://idp.attacker.example");
+        String cookie = "__Host-burrow_oauth_session";
+        Map<String, String> refused = Map.of(
+                "issued by the attacker's endpoint for its own provider",
+                sealedSession(cookie, "https://attacker.localhost", new VisitorSession(forged, attackerBinding, now, now)),
+                "issued by another endpoint with the same provider and client",
+                sealedSession(cookie, "https://attacker.localhost", new VisitorSession(forged, victimBinding, now, now)),
+                "issued on this endpoint by an action of another provider",
+                sealedSession(cookie, APP, new VisitorSession(forged, attackerBinding, now, now)),
+                "sealed for this endpoint and action but holding another provider's session",
+                SealedCookie.seal(await(store.keys()).newest(), SealedCookie.context(cookie, APP, victimBinding),
+                        new VisitorSession(forged, attackerBinding, now, now).encode()));
+        for (Map.Entry<String, String> attempt : refused.entrySet()) {
+            PolicyExchange exchange = victim.newExchange(CLIENT, request("GET", "/admin", "Cookie: " + cookie + "=" + attempt.getValue()));
+            Verdict verdict = await(exchange.onRequest());
+            assertTrue(verdict instanceof Verdict.Respond respond && respond.status() == 302, attempt.getKey() + ": " + verdict);
+            assertTrue(header(verdict, "Location").startsWith("https://idp.victim.example/auth?"), attempt.getKey());
+            assertNull(exchange.visitorIdentity(), attempt.getKey());
+        }
+        VisitorIdentity alice = new VisitorIdentity("oauth", "alice", "", "Alice", "https://idp.victim.example");
+        String own = sealedSession(cookie, APP, new VisitorSession(alice, victimBinding, now, now));
+        PolicyExchange exchange = victim.newExchange(CLIENT, request("GET", "/admin", "Cookie: " + cookie + "=" + own));
+        assertEquals(Verdict.PROCEED, await(exchange.onRequest()));
+        assertEquals(alice, exchange.visitorIdentity());
+    }
+
+    @Test
+    void onHttpsTheCookiesAreHostOnlyAndOnPlainHttpTheyKeepTheirPlainNames() throws Exception {
+        TrafficPolicy policy = compile(genericPolicy("https://idp.example", "c"));
+        Verdict https = await(policy.newExchange(CLIENT, request("GET", "/")).onRequest());
+        assertTrue(header(https, "Set-Cookie").startsWith("__Host-burrow_oauth_login="), header(https, "Set-Cookie"));
+        PolicyRequest plain = new PolicyRequest("GET", "http", "app.localhost", "/", null,
+                new ArrayList<>(List.of(Map.entry("Host", "app.localhost"))), -1);
+        Verdict http = await(policy.newExchange(CLIENT, plain).onRequest());
+        String cookie = header(http, "Set-Cookie");
+        assertTrue(cookie.startsWith("burrow_oauth_login=") && !cookie.contains("Secure"), cookie);
+    }
+
+    @Test
+    void anEmailIsPublishedOnlyWhenTheProviderSaysItIsVerified() {
+        JsonObject verified = new JsonObject().put("sub", "1").put("email", "a@example.test").put("email_verified", true);
+        assertEquals("a@example.test", VertxLoginProvider.verifiedEmail(verified, null));
+        assertEquals("a@example.test", VertxLoginProvider.verifiedEmail(null, verified));
+        assertEquals("a@example.test", VertxLoginProvider.verifiedEmail(verified.copy().put("email_verified", "true"), null));
+        assertEquals("a@example.test", VertxLoginProvider.verifiedEmail(new JsonObject().put("email", "a@example.test"), verified),
+                "the id_token vouches for the same address");
+        assertNull(VertxLoginProvider.verifiedEmail(verified.copy().put("email_verified", false), null));
+        assertNull(VertxLoginProvider.verifiedEmail(new JsonObject().put("id", 583231).put("email", "ceo@victim.example"), null),
+                "GitHub's /user: a public email without email_verified");
+        assertNull(VertxLoginProvider.verifiedEmail(new JsonObject().put("email", "ceo@victim.example"), verified),
+                "the id_token vouches for another address");
+        assertNull(VertxLoginProvider.verifiedEmail(new JsonObject().put("mail", "ceo@victim.example"), null));
+    }
+
+    private static String genericPolicy(String idp, String clientId) {
+        return """
+                on_http_request:
+                  - actions:
+                      - type: oauth
+                        config: {authorize_url: "%1$s/auth", token_url: "%1$s/token", userinfo_url: "%1$s/me", client_id: %2$s, client_secret: s}
+                """.formatted(idp, clientId);
     }
 
     @Test
