@@ -95,9 +95,9 @@ class H2cE2ETest {
 
     @Test
     void eachStreamIsAnExchangeRoutedByAuthorityWithThePlainSchemeAndTheClientsAddress() {
-        ClientRun run = curl("web", "/who?h2c=1", "--http2-prior-knowledge");
+        ClientRun run = curl("web", "/echo?h2c=1", "--http2-prior-knowledge");
         assertEquals(List.of("2", "200"), written(run).subList(0, 2), run.describe());
-        Upstream.RecordedRequest seen = upstream.awaitRequest(r -> r.uri().equals("/who?h2c=1"), Duration.ofSeconds(10));
+        Upstream.RecordedRequest seen = upstream.awaitRequest(r -> r.uri().equals("/echo?h2c=1"), Duration.ofSeconds(10));
         assertEquals("http", seen.header("X-Forwarded-Proto"));
         assertEquals("127.0.0.1", seen.header("X-Forwarded-For"));
         assertEquals(edge.hostHeader("web"), seen.header("X-Forwarded-Host"));
@@ -110,12 +110,14 @@ class H2cE2ETest {
     }
 
     @Test
-    void aPolicyDenyAppliesOnH2cExactlyAsOnHttp1() {
+    void aPolicyDenyAppliesOnH2cExactlyAsOnHttp1AndHttp2OverTls() {
         ClientRun h2c = curl("web", "/private/h2c", "--http2-prior-knowledge");
         ClientRun http1 = curl("web", "/private/http1", "--http1.1");
         assertEquals(List.of("2", "403"), written(h2c).subList(0, 2), h2c.describe());
         assertEquals(List.of("1.1", "403"), written(http1).subList(0, 2), http1.describe());
-        assertEquals(List.of("2", "200"), written(curl("web", "/public/h2c", "--http2-prior-knowledge")).subList(0, 2));
+        ClientRun overTls = Curl.https(edge.httpsPort(), edge.caPath(), "web.localhost", "/private/h2", "--http2");
+        assertTrue(Curl.statusLine(overTls).startsWith("HTTP/2 403"), overTls.describe());
+        assertEquals(List.of("2", "200"), written(curl("web", "/echo?public", "--http2-prior-knowledge")).subList(0, 2));
         assertTrue(upstream.requests().stream().noneMatch(r -> r.uri().startsWith("/private")), "a denied request was relayed");
     }
 
@@ -123,11 +125,11 @@ class H2cE2ETest {
     void h2loadWithoutTlsCompletesEveryRequest() {
         Tools.assumeInstalled("h2load");
         ClientRun load = ClientRun.run(List.of(Tools.require("h2load").toString(), "-n", "400", "-c", "4", "-m", "8",
-                "http://127.0.0.1:" + edge.httpPort() + "/load", "-H", ":authority: " + edge.hostHeader("web")),
+                "http://127.0.0.1:" + edge.httpPort() + "/echo?load", "-H", ":authority: " + edge.hostHeader("web")),
                 Duration.ofSeconds(90));
         assertTrue(load.stdout().contains("400 succeeded, 0 failed"), load.describe());
         assertTrue(load.stdout().contains("Application protocol: h2c"), load.describe());
-        assertEquals(400, upstream.requests().stream().filter(r -> r.uri().equals("/load")).count());
+        assertEquals(400, upstream.requests().stream().filter(r -> r.uri().equals("/echo?load")).count());
         System.out.println(load.stdout().lines().filter(l -> l.startsWith("finished in") || l.startsWith("requests:")
                 || l.startsWith("time for request:")).reduce("", (a, b) -> a + b + "\n"));
     }
@@ -135,9 +137,9 @@ class H2cE2ETest {
     @Test
     void anUpgradeToH2cIsAnsweredOverHttp11() {
         // curl --http2 on http:// offers Upgrade: h2c with HTTP2-Settings; the edge ignores the offer.
-        ClientRun run = curl("web", "/upgrade-offer", "--http2");
+        ClientRun run = curl("web", "/echo?upgrade-offer", "--http2");
         assertEquals(List.of("1.1", "200"), written(run).subList(0, 2), run.describe());
-        Upstream.RecordedRequest seen = upstream.awaitRequest(r -> r.uri().equals("/upgrade-offer"), Duration.ofSeconds(10));
+        Upstream.RecordedRequest seen = upstream.awaitRequest(r -> r.uri().equals("/echo?upgrade-offer"), Duration.ofSeconds(10));
         assertEquals(null, seen.header("HTTP2-Settings"));
     }
 
