@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,14 +125,30 @@ class H2cE2ETest {
     @Test
     void h2loadWithoutTlsCompletesEveryRequest() {
         Tools.assumeInstalled("h2load");
-        ClientRun load = ClientRun.run(List.of(Tools.require("h2load").toString(), "-n", "400", "-c", "4", "-m", "8",
-                "http://127.0.0.1:" + edge.httpPort() + "/echo?load", "-H", ":authority: " + edge.hostHeader("web")),
-                Duration.ofSeconds(90));
+        ClientRun load = h2load("http://127.0.0.1:" + edge.httpPort() + "/echo?load");
         assertTrue(load.stdout().contains("400 succeeded, 0 failed"), load.describe());
         assertTrue(load.stdout().contains("Application protocol: h2c"), load.describe());
         assertEquals(400, upstream.requests().stream().filter(r -> r.uri().equals("/echo?load")).count());
-        System.out.println(load.stdout().lines().filter(l -> l.startsWith("finished in") || l.startsWith("requests:")
-                || l.startsWith("time for request:")).reduce("", (a, b) -> a + b + "\n"));
+        // The same load over TLS, over HTTP/1.1, and h2c again (warm), for comparison (a shared machine's figures vary).
+        ClientRun overTls = h2load("https://127.0.0.1:" + edge.httpsPort() + "/echo?load-tls");
+        ClientRun http1 = h2load("http://127.0.0.1:" + edge.httpPort() + "/echo?load-h1", "--h1");
+        assertTrue(overTls.stdout().contains("400 succeeded, 0 failed"), overTls.describe());
+        assertTrue(http1.stdout().contains("400 succeeded, 0 failed"), http1.describe());
+        ClientRun again = h2load("http://127.0.0.1:" + edge.httpPort() + "/echo?load-again");
+        assertTrue(again.stdout().contains("400 succeeded, 0 failed"), again.describe());
+        for (ClientRun run : List.of(load, overTls, http1, again)) {
+            System.out.println(String.join(" ", run.command().subList(7, run.command().size())) + "\n"
+                    + run.stdout().lines().filter(l -> l.startsWith("finished in") || l.startsWith("time for request:"))
+                    .reduce("", (x, y) -> x + y + "\n"));
+        }
+    }
+
+    /** h2load, 400 requests on 4 connections, 8 streams each, naming the web endpoint; {@code extra} after the URL. */
+    private ClientRun h2load(String url, String... extra) {
+        List<String> command = new ArrayList<>(List.of(Tools.require("h2load").toString(), "-n", "400", "-c", "4", "-m", "8",
+                url, "-H", ":authority: web.localhost:" + URI.create(url).getPort()));
+        command.addAll(List.of(extra));
+        return ClientRun.run(command, Duration.ofSeconds(90));
     }
 
     @Test
