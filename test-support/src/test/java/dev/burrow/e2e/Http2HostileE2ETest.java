@@ -125,8 +125,8 @@ class Http2HostileE2ETest {
         Matcher m = Pattern.compile("^goaway=(\\S+) sent=(\\d+) elapsed_ms=(\\d+)$").matcher(run.stdout().strip());
         assertTrue(m.matches(), run.describe());
         assertTrue(Set.of("closed", "ENHANCE_YOUR_CALM").contains(m.group(1)), run.describe());
-        // Netty's RST flood guard: 200 resets per 30 s; the rest were in flight when it closed (1 256 measured of 5 000).
-        assertTrue(Integer.parseInt(m.group(2)) < 5_000, run.describe());
+        // Netty's RST flood guard: 200 resets per 30 s; the rest were in flight when it closed (1 256 of 5 000 measured
+        // once; all 5 000, 150 KB, fit in the socket buffers when the edge reads late on a loaded machine).
         assertTrue(Long.parseLong(m.group(3)) < 10_000, run.describe());
         long relayed = upstream.requests().stream().filter(r -> r.uri().startsWith("/rapid")).count() - relayedBefore;
         assertTrue(relayed <= 200, relayed + " reset requests reached the upstream");
@@ -162,6 +162,24 @@ class Http2HostileE2ETest {
     @Test
     void continuationFloodsOnManyConnectionsAreEachClosedAndLeaveTheHeapFlat() {
         assertFloodLeavesHeapFlat("continuation_many", Set.of("closed", "PROTOCOL_ERROR", "ENHANCE_YOUR_CALM"));
+    }
+
+    @Test
+    void emptyContinuationAndSettingsFloodsLeaveTheHeapFlat() {
+        EdgeFootprint footprint = new EdgeFootprint(edge.process().pid(), edge.bindAddress(), edge.opsPort());
+        long before = footprint.sample().heapUsedAfterGc();
+        for (ClientRun run : List.of(run("empty_continuation,settings_flood", 1), runPlain("empty_continuation,settings_flood", 1))) {
+            List<String> lines = run.stdout().lines().toList();
+            assertEquals(2, lines.size(), run.describe());
+            assertTrue(lines.get(0).matches("^empty_continuation goaway=\\S+ frames_sent=\\d+ elapsed_ms=\\d+$"), run.describe());
+            assertTrue(lines.get(1).matches("^settings_flood closed=(yes|no) frames_sent=\\d+ elapsed_ms=\\d+$"), run.describe());
+            System.out.println(run.stdout().strip());
+        }
+        long after = footprint.sample().heapUsedAfterGc();
+        System.out.printf("empty CONTINUATION and SETTINGS floods: heap used after GC %d KiB before, %d KiB after%n",
+                before / 1024, after / 1024);
+        assertTrue(after - before < HEAP_GROWTH_BOUND, "heap grew from " + before + " to " + after + " bytes");
+        assertTrue(edge.isAlive());
     }
 
     /**
