@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Hostile HTTP/2 clients (frames no well-behaved tool sends), on Debian's python3-h2 / python3-hyperframe.
 
-usage: hostile_h2.py SCENARIO PORT AUTHORITY CA_FILE
+usage: hostile_h2.py SCENARIO[,SCENARIO...] PORT AUTHORITY CA_FILE|plain [CONNECTIONS]
+CA_FILE: HTTP/2 over TLS (ALPN h2) trusting that CA; "plain": h2c with prior knowledge on the plain port.
+CONNECTIONS: how many connections the *_many scenarios flood one after the other (default 20).
 Prints one line per outcome, "key=value" pairs, so that a test can assert them exactly.
 """
 import socket
@@ -15,15 +17,20 @@ import h2.events
 import hyperframe.frame as hf
 
 PORT, AUTHORITY, CA = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+PLAIN = CA == "plain"
+CONNECTIONS = int(sys.argv[5]) if len(sys.argv) > 5 else 20
 DEADLINE = 20.0
 
 
 def connect():
-    context = ssl.create_default_context(cafile=CA)
-    context.set_alpn_protocols(["h2"])
     raw = socket.create_connection(("127.0.0.1", PORT), timeout=5)
-    sock = context.wrap_socket(raw, server_hostname=AUTHORITY.split(":")[0])
-    assert sock.selected_alpn_protocol() == "h2", sock.selected_alpn_protocol()
+    if PLAIN:
+        sock = raw
+    else:
+        context = ssl.create_default_context(cafile=CA)
+        context.set_alpn_protocols(["h2"])
+        sock = context.wrap_socket(raw, server_hostname=AUTHORITY.split(":")[0])
+        assert sock.selected_alpn_protocol() == "h2", sock.selected_alpn_protocol()
     config = h2.config.H2Configuration(client_side=True, validate_outbound_headers=False,
                                        normalize_outbound_headers=False, validate_inbound_headers=False)
     conn = h2.connection.H2Connection(config=config)
@@ -33,7 +40,7 @@ def connect():
 
 
 def head(path, method="GET", extra=()):
-    return [(":method", method), (":scheme", "https"), (":authority", AUTHORITY), (":path", path)] + list(extra)
+    return [(":method", method), (":scheme", "http" if PLAIN else "https"), (":authority", AUTHORITY), (":path", path)] + list(extra)
 
 
 def pump(sock, conn, until, limit=DEADLINE):
@@ -106,7 +113,7 @@ def too_many_streams():
     sock.close()
 
 
-def rapid_reset():
+def rapid_reset(quiet=False):
     sock, conn = connect()
     started = time.monotonic()
     sent = 0
@@ -122,9 +129,12 @@ def rapid_reset():
         pass
     events = pump(sock, conn, lambda ev: goaway(ev) is not None or "closed" in ev, 10)
     g = goaway(events)
-    print("goaway=%s sent=%d elapsed_ms=%d" % (g.error_code.name if g else ("closed" if "closed" in events else "none"), sent,
-                                               (time.monotonic() - started) * 1000), flush=True)
+    line = "goaway=%s sent=%d elapsed_ms=%d" % (g.error_code.name if g else ("closed" if "closed" in events else "none"), sent,
+                                                (time.monotonic() - started) * 1000)
+    if not quiet:
+        print(line, flush=True)
     sock.close()
+    return line
 
 
 def bad_values():
@@ -148,7 +158,7 @@ def big_header_block():
     sock.close()
 
 
-def continuation_flood():
+def continuation_flood(quiet=False):
     sock, conn = connect()
     pump(sock, conn, lambda ev: any(isinstance(e, h2.events.RemoteSettingsChanged) for e in ev), 5)
     block = conn.encoder.encode(head("/flood"))
@@ -171,8 +181,55 @@ def continuation_flood():
         sent += 1
     events = [] if closed else pump(sock, conn, lambda ev: goaway(ev) is not None or "closed" in ev, 10)
     g = goaway(events)
-    print("continuation goaway=%s frames_sent=%d bytes_sent=%d elapsed_ms=%d" % (
+    line = "continuation goaway=%s frames_sent=%d bytes_sent=%d elapsed_ms=%d" % (
         g.error_code.name if g else ("closed" if closed or "closed" in events else "none"), sent, sent * (9 + len(filler)),
+        (time.monotonic() - started) * 1000)
+    if not quiet:
+        print(line, flush=True)
+    sock.close()
+    return line
+
+
+def many(flood, name):
+    """The same flood on CONNECTIONS connections one after the other: how many were closed, the slowest close."""
+    outcomes, slowest, frames = {}, 0, 0
+    for _ in range(CONNECTIONS):
+        fields = dict(part.split("=") for part in flood(quiet=True).split() if "=" in part)
+        outcomes[fields["goaway"]] = outcomes.get(fields["goaway"], 0) + 1
+        slowest = max(slowest, int(fields["elapsed_ms"]))
+        frames = max(frames, int(fields.get("sent", fields.get("frames_sent", 0))))
+    print("%s connections=%d outcomes=%s max_sent=%d max_elapsed_ms=%d" % (
+        name, CONNECTIONS, ",".join("%s:%d" % kv for kv in sorted(outcomes.items())), frames, slowest), flush=True)
+
+
+def send_batches(sock, frame, max_frames):
+    """Sends frame 1000 at a time until max_frames, DEADLINE, or the edge closes; returns (frames sent, closed)."""
+    batch = frame * 1000
+    started = time.monotonic()
+    sent = 0
+    while sent < max_frames and time.monotonic() - started < DEADLINE:
+        try:
+            sock.sendall(batch)
+        except OSError:
+            return sent, True
+        sent += 1000
+    return sent, False
+
+
+def empty_continuation_flood():
+    """HEADERS without END_HEADERS, then empty CONTINUATION frames: the header block never grows."""
+    sock, conn = connect()
+    pump(sock, conn, lambda ev: any(isinstance(e, h2.events.RemoteSettingsChanged) for e in ev), 5)
+    headers = hf.HeadersFrame(1)
+    headers.data = conn.encoder.encode(head("/empty-flood"))
+    headers.flags.add("END_STREAM")
+    sock.sendall(headers.serialize())
+    started = time.monotonic()
+    sent, closed = send_batches(sock, hf.ContinuationFrame(1).serialize(), 200000)
+    events = [] if closed else pump(sock, conn, lambda ev: goaway(ev) is not None or "closed" in ev, 5)
+    g = goaway(events)
+    print("empty_continuation goaway=%s frames_sent=%d elapsed_ms=%d" % (
+        g.error_code.name if g else ("closed" if closed or "closed" in events else "none"), sent,
         (time.monotonic() - started) * 1000), flush=True)
     sock.close()
 
@@ -188,8 +245,26 @@ def body_never_sent():
     sock.close()
 
 
+def settings_flood():
+    """Empty SETTINGS frames as fast as they go, never reading the edge's ACKs: they queue on the edge's side."""
+    sock, conn = connect()
+    sock.settimeout(DEADLINE)
+    started = time.monotonic()
+    sent, closed = send_batches(sock, hf.SettingsFrame(0).serialize(), 2000000)
+    if not closed:
+        # Read what is left: the end of the connection, or still ACKs after the deadline.
+        events = pump(sock, conn, lambda ev: goaway(ev) is not None or "closed" in ev, 5)
+        closed = "closed" in events or goaway(events) is not None
+    print("settings_flood closed=%s frames_sent=%d elapsed_ms=%d" % (
+        "yes" if closed else "no", sent, (time.monotonic() - started) * 1000), flush=True)
+    sock.close()
+
+
 SCENARIOS = {"streams": too_many_streams, "rapid": rapid_reset, "values": bad_values, "big": big_header_block,
-             "continuation": continuation_flood, "nobody": body_never_sent}
+             "continuation": continuation_flood, "nobody": body_never_sent,
+             "rapid_many": lambda: many(rapid_reset, "rapid_many"),
+             "continuation_many": lambda: many(continuation_flood, "continuation_many"),
+             "empty_continuation": empty_continuation_flood, "settings_flood": settings_flood}
 
 if __name__ == "__main__":
     for scenario in sys.argv[1].split(","):

@@ -164,14 +164,22 @@ public final class EdgeNode {
                 .visitorCheck((endpoint, visitor) -> chains.onConnect(
                         new PublicConnection(visitor, visitor, endpoint.port(), false), endpoint));
         this.regions = regions(vertx, config, prepared, router, heldBy, chains);
+        // The servers behind a loopback hop (terminated HTTPS, h2c) trust the hop's PROXY line and no other.
+        Chains hopChains = EdgeChains.standard(PublicHttps.LOOPBACK_HOP, tenancy.rateLimiter(), policies.layers(), identity);
+        PublicHttpServer h2c = new PublicHttpServer(vertx, regions.publicRegistry(), regions.publicLinks(), "127.0.0.1", 0,
+                PublicHttps.LOOPBACK_HOP, config.httpLimits())
+                .chains(hopChains)
+                .timeouts(config.timeouts())
+                .redirectsTo(this::httpsPort)
+                .clearTextHttp2Only();
         PublicHttpServer http = new PublicHttpServer(vertx, regions.publicRegistry(), regions.publicLinks(), config.bindAddress(),
                 config.httpPort(), config.proxyProtocol(), config.httpLimits())
                 .chains(chains)
                 .timeouts(config.timeouts())
-                .redirectsTo(this::httpsPort);
+                .redirectsTo(this::httpsPort)
+                .h2c(h2c);
         PublicHttps https = new PublicHttps(vertx, prepared.certificates(), regions.publicRegistry(), regions.publicLinks(), tcp,
-                config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(),
-                EdgeChains.standard(PublicHttps.LOOPBACK_HOP, tenancy.rateLimiter(), policies.layers(), identity), config.timeouts());
+                config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(), hopChains, config.timeouts());
         this.acme = AcmeService.of(vertx, config.https().acme(), config.domain(), database.dataSource(), hazelcast, regions.publicRegistry(),
                 heldBy, metrics).wire(http, https);
         this.listeners = new PublicListeners(http, https, tcp, udp, regions);

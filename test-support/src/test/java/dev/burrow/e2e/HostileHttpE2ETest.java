@@ -96,7 +96,8 @@ class HostileHttpE2ETest {
                 Arguments.of("absolute target, other Host", "GET http://other.localhost:1/case HTTP/1.1\r\nHost: %H\r\n\r\n", BAD_REQUEST),
                 Arguments.of("h2c without HTTP2-Settings", "GET /case HTTP/1.1\r\nHost: %H\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n"
                         + smuggled, BAD_REQUEST),
-                Arguments.of("h2c prior knowledge", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported"),
+                Arguments.of("HTTP/2.0 request line without the preface", "GET /case HTTP/2.0\r\nHost: %H\r\n\r\n",
+                        "HTTP/1.1 505 HTTP Version Not Supported"),
                 Arguments.of("CONNECT", "CONNECT %H HTTP/1.1\r\nHost: %H\r\n\r\n", "HTTP/1.1 405 Method Not Allowed"),
                 Arguments.of("101 header fields", "GET /case HTTP/1.1\r\nHost: %H\r\n" + "X-F: v\r\n".repeat(100) + "\r\n",
                         "HTTP/1.1 431 Request Header Fields Too Large"));

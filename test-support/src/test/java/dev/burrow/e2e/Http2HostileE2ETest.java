@@ -8,8 +8,8 @@ import dev.burrow.testsupport.MachineLoad;
 import dev.burrow.testsupport.OpsMetrics;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.Upstream;
+import dev.burrow.testsupport.scale.EdgeFootprint;
 import dev.burrow.testsupport.tools.ClientRun;
-import dev.burrow.testsupport.tools.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,16 +33,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Hostile HTTP/2 on the public HTTPS listener, from a client that sends frames no well-behaved tool sends (python3-h2
- * with its own checks off, and raw hyperframe frames): each gets an exact outcome within a bound, and nothing
- * malformed reaches the upstream. The limits are Vert.x's and Netty's defaults on the HTTPS listener: 100 concurrent
- * streams, an 8 KiB header list, 200 RST_STREAM frames per 30 s; the body idle bound is the edge's own.
+ * Hostile HTTP/2 on the public HTTPS listener and on h2c (prior knowledge on the plain port), from a client that sends
+ * frames no well-behaved tool sends (python3-h2 with its own checks off, and raw hyperframe frames): each gets an exact
+ * outcome within a bound, and nothing malformed reaches the upstream. The limits are the edge's own
+ * ({@code Http2Limits}): 100 concurrent streams, an 8 KiB header list, 200 RST_STREAM frames per 30 s; the body idle
+ * bound is {@code --http-body-idle-timeout}. Floods on many connections leave the edge's heap (after a full GC) flat.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class Http2HostileE2ETest {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
+    /** Connections flooded one after the other per transport in the heap tests. */
+    private static final int FLOODED_CONNECTIONS = 10;
+    /** Bound on heap growth after the flooded connections; measured growth is in docs/https.md. */
+    private static final long HEAP_GROWTH_BOUND = 8L * 1024 * 1024;
 
     private Path script;
     private Upstream upstream;
@@ -59,7 +64,8 @@ class Http2HostileE2ETest {
         }
         upstream = Upstream.start();
         edge = EdgeProcess.builder().name("edge-h2-hostile").arg("--http-body-idle-timeout", "2s").start();
-        agent = AgentProcess.http(edge, upstream.httpAddress()).name("agent-h2").url("https://h2.localhost").start();
+        // http:// is served on both ports: HTTP/2 over TLS and h2c reach the same endpoint.
+        agent = AgentProcess.http(edge, upstream.httpAddress()).name("agent-h2").url("http://h2.localhost").start();
     }
 
     @AfterAll
@@ -114,14 +120,15 @@ class Http2HostileE2ETest {
 
     @Test
     void aRapidResetFloodClosesTheConnectionWithinASecondOrSo() {
+        long relayedBefore = upstream.requests().stream().filter(r -> r.uri().startsWith("/rapid")).count();
         ClientRun run = run("rapid");
         Matcher m = Pattern.compile("^goaway=(\\S+) sent=(\\d+) elapsed_ms=(\\d+)$").matcher(run.stdout().strip());
         assertTrue(m.matches(), run.describe());
         assertTrue(Set.of("closed", "ENHANCE_YOUR_CALM").contains(m.group(1)), run.describe());
-        // Netty's RST flood guard: 200 resets per 30 s; the rest were in flight when it closed (1 256 measured of 5 000).
-        assertTrue(Integer.parseInt(m.group(2)) < 5_000, run.describe());
+        // Netty's RST flood guard: 200 resets per 30 s; the rest were in flight when it closed (1 256 of 5 000 measured
+        // once; all 5 000, 150 KB, fit in the socket buffers when the edge reads late on a loaded machine).
         assertTrue(Long.parseLong(m.group(3)) < 10_000, run.describe());
-        long relayed = upstream.requests().stream().filter(r -> r.uri().startsWith("/rapid")).count();
+        long relayed = upstream.requests().stream().filter(r -> r.uri().startsWith("/rapid")).count() - relayedBefore;
         assertTrue(relayed <= 200, relayed + " reset requests reached the upstream");
         assertStreamsReturnToZero();
     }
@@ -137,21 +144,81 @@ class Http2HostileE2ETest {
     }
 
     @Test
-    void h2cWithPriorKnowledgeOnThePlainPortIsRefused() {
-        ClientRun curl = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "-i", "--http2-prior-knowledge", "--max-time", "10",
-                "-H", "Host: h2.localhost", "http://127.0.0.1:" + edge.httpPort() + "/h2c"), Duration.ofSeconds(20));
-        // The edge answers the preface with an HTTP/1.1 505 and closes; an HTTP/2 client reads no HTTP/2 frame from it.
-        assertEquals(52, curl.exitCode(), curl.describe());
-        assertTrue(curl.stderr().contains("Empty reply from server"), curl.describe());
-        Tools.assumeInstalled("h2load");
-        ClientRun load = ClientRun.run(List.of(Tools.require("h2load").toString(), "-n", "4", "-c", "1",
-                "http://127.0.0.1:" + edge.httpPort() + "/h2c-load", "-H", ":authority: h2.localhost"), Duration.ofSeconds(30));
-        assertTrue(load.stdout().contains("0 succeeded, 4 failed"), load.describe());
-        assertTrue(upstream.requests().stream().noneMatch(r -> r.uri().startsWith("/h2c")));
+    void h2cGetsTheSameAnswersAsHttpsForBadValuesBigHeadersAndTooManyStreams() {
+        ClientRun run = runPlain("values,big,streams", 1);
+        assertEquals(List.of("value=crlf status=400", "value=lf status=400", "value=nul status=400", "value=cr status=400",
+                        "big_header goaway=PROTOCOL_ERROR",
+                        "max_concurrent_streams=100 refused=5 codes=REFUSED_STREAM first_refused_index=100 connection=open"),
+                run.stdout().lines().toList(), run.describe());
+        assertTrue(upstream.requests().stream().noneMatch(r -> r.uri().startsWith("/bad-") || r.uri().equals("/big")));
+        assertStreamsReturnToZero();
+    }
+
+    @Test
+    void rapidResetFloodsOnManyConnectionsAreEachClosedAndLeaveTheHeapFlat() {
+        assertFloodLeavesHeapFlat("rapid_many", Set.of("closed", "ENHANCE_YOUR_CALM"));
+    }
+
+    @Test
+    void continuationFloodsOnManyConnectionsAreEachClosedAndLeaveTheHeapFlat() {
+        assertFloodLeavesHeapFlat("continuation_many", Set.of("closed", "PROTOCOL_ERROR", "ENHANCE_YOUR_CALM"));
+    }
+
+    @Test
+    void emptyContinuationAndSettingsFloodsLeaveTheHeapFlat() {
+        EdgeFootprint footprint = new EdgeFootprint(edge.process().pid(), edge.bindAddress(), edge.opsPort());
+        long before = footprint.sample().heapUsedAfterGc();
+        for (ClientRun run : List.of(run("empty_continuation,settings_flood", 1), runPlain("empty_continuation,settings_flood", 1))) {
+            List<String> lines = run.stdout().lines().toList();
+            assertEquals(2, lines.size(), run.describe());
+            assertTrue(lines.get(0).matches("^empty_continuation goaway=\\S+ frames_sent=\\d+ elapsed_ms=\\d+$"), run.describe());
+            assertTrue(lines.get(1).matches("^settings_flood closed=(yes|no) frames_sent=\\d+ elapsed_ms=\\d+$"), run.describe());
+            System.out.println(run.stdout().strip());
+        }
+        long after = footprint.sample().heapUsedAfterGc();
+        System.out.printf("empty CONTINUATION and SETTINGS floods: heap used after GC %d KiB before, %d KiB after%n",
+                before / 1024, after / 1024);
+        assertTrue(after - before < HEAP_GROWTH_BOUND, "heap grew from " + before + " to " + after + " bytes");
+        assertTrue(edge.isAlive());
+    }
+
+    /**
+     * Runs {@code scenario} on {@link #FLOODED_CONNECTIONS} connections over TLS, then as many over h2c: every connection
+     * is closed by the edge within the bound, and the heap after a full GC grows by less than {@link #HEAP_GROWTH_BOUND}.
+     */
+    private void assertFloodLeavesHeapFlat(String scenario, Set<String> closingOutcomes) {
+        EdgeFootprint footprint = new EdgeFootprint(edge.process().pid(), edge.bindAddress(), edge.opsPort());
+        long before = footprint.sample().heapUsedAfterGc();
+        for (ClientRun run : List.of(run(scenario, FLOODED_CONNECTIONS), runPlain(scenario, FLOODED_CONNECTIONS))) {
+            Matcher m = Pattern.compile("^" + scenario + " connections=" + FLOODED_CONNECTIONS + " outcomes=(\\S+) max_sent=(\\d+) max_elapsed_ms=(\\d+)$")
+                    .matcher(run.stdout().strip());
+            assertTrue(m.matches(), run.describe());
+            for (String outcome : m.group(1).split(",")) {
+                assertTrue(closingOutcomes.contains(outcome.split(":")[0]), "a connection was not closed: " + run.describe());
+            }
+            assertTrue(Long.parseLong(m.group(3)) < 10_000, run.describe());
+            System.out.println(run.stdout().strip());
+        }
+        long after = footprint.sample().heapUsedAfterGc();
+        System.out.printf("%s: heap used after GC %d KiB before, %d KiB after %d flooded connections (load %s)%n",
+                scenario, before / 1024, after / 1024, 2 * FLOODED_CONNECTIONS, footprint.sample().loadAverage());
+        assertTrue(after - before < HEAP_GROWTH_BOUND, "heap grew from " + before + " to " + after + " bytes");
+        assertStreamsReturnToZero();
     }
 
     private ClientRun run(String scenarios) {
+        return run(scenarios, 1);
+    }
+
+    /** Over TLS (ALPN h2) to the HTTPS port; {@code connections} for the *_many scenarios. */
+    private ClientRun run(String scenarios, int connections) {
         return ClientRun.run(List.of(PYTHON.toString(), script.toString(), scenarios, String.valueOf(edge.httpsPort()),
-                "h2.localhost:" + edge.httpsPort(), edge.caPath().toString()), Duration.ofSeconds(90));
+                "h2.localhost:" + edge.httpsPort(), edge.caPath().toString(), String.valueOf(connections)), Duration.ofSeconds(90));
+    }
+
+    /** h2c with prior knowledge to the plain HTTP port. */
+    private ClientRun runPlain(String scenarios, int connections) {
+        return ClientRun.run(List.of(PYTHON.toString(), script.toString(), scenarios, String.valueOf(edge.httpPort()),
+                "h2.localhost:" + edge.httpPort(), "plain", String.valueOf(connections)), Duration.ofSeconds(90));
     }
 }

@@ -26,11 +26,20 @@ public final class ErrorPages {
         response.putHeader("Content-Type", "text/html; charset=utf-8");
         response.putHeader("Cache-Control", "no-store");
         response.putHeader("X-Burrow-Error", Integer.toString(status));
-        // Connection is an HTTP/1 field: on an HTTP/2 stream it is a protocol error, and the stream ends by itself.
-        if (closeConnection && response instanceof io.vertx.core.http.impl.Http1xServerResponse) {
-            response.putHeader("Connection", "close");
+        if (closeConnection) {
+            closeAfter(response);
         }
         return response.end(body);
+    }
+
+    /**
+     * Asks an HTTP/1 client to close the connection after {@code response}. Connection is an HTTP/1 field: on an HTTP/2
+     * stream it is a protocol error (the client resets the stream), and the stream ends by itself.
+     */
+    static void closeAfter(HttpServerResponse response) {
+        if (response instanceof io.vertx.core.http.impl.Http1xServerResponse) {
+            response.putHeader("Connection", "close");
+        }
     }
 
     /**

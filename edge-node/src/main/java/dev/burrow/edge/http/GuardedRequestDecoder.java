@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * the agent and the upstream never see it. Body framing stays Netty's, so the next head starts exactly where Netty
  * ends the body. Also owns the connection's {@link ConnectionDeadlines}.
  * <p>
+ * A connection whose first bytes are the HTTP/2 connection preface (h2c with prior knowledge) is handed over whole, the
+ * preface included, to {@code h2c} when one is given (the h2c server behind a loopback hop, {@link H2cHandOff});
+ * without one, its {@code PRI * HTTP/2.0} request line gets 505 like any other version.
+ * <p>
  * One per connection, on its event loop.
  */
 final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
@@ -33,6 +37,10 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
             return new byte[4096];
         }
     };
+
+    /** RFC 9113 section 3.4: what a client with prior knowledge of HTTP/2 sends first. */
+    private static final byte[] HTTP2_PREFACE =
+            "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final RequestHeadValidator validator;
     private final RefusalLog log;
@@ -48,9 +56,22 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
     /** Out of the pipeline (an upgrade made the connection a byte pipe): nothing here applies any more. */
     private boolean removed;
     private HeadRefusal pendingRefusal;
+    /** Takes over a connection that starts with the HTTP/2 preface; null: such a connection gets 505. */
+    private final java.util.function.Consumer<ByteBuf> h2c;
+    /** No byte of the connection has been decoded yet: its first bytes may still be the HTTP/2 preface. */
+    private boolean connectionStart = true;
+    /** The connection's bytes so far, preface first, once it is being handed to {@link #h2c}; null before. */
+    private ByteBuf handedOver;
 
     GuardedRequestDecoder(HttpServerOptions options, RequestHeadValidator validator, PublicHttpLimits limits, RefusalLog log) {
+        this(options, validator, limits, log, null);
+    }
+
+    /** With {@code h2c}: a connection that starts with the HTTP/2 preface is given to it (with its bytes so far). */
+    GuardedRequestDecoder(HttpServerOptions options, RequestHeadValidator validator, PublicHttpLimits limits, RefusalLog log,
+                          java.util.function.Consumer<ByteBuf> h2c) {
         super(options);
+        this.h2c = h2c;
         this.validator = validator;
         this.limits = limits;
         this.log = log;
@@ -67,9 +88,13 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
-        // Removed on an upgrade (the connection becomes a byte pipe) or at close.
+        // Removed on an upgrade or an h2c hand-over (the connection becomes a byte pipe) or at close.
         removed = true;
         deadlines.stop();
+        if (handedOver != null) {
+            handedOver.release();
+            handedOver = null;
+        }
         super.handlerRemoved0(ctx);
     }
 
@@ -85,6 +110,9 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        if (connectionStart && h2c != null && !admitConnection(ctx, in)) {
+            return;
+        }
         if (awaitingHead && !admitHead(in)) {
             return;
         }
@@ -95,6 +123,39 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
                 awaitingHead = true;
             }
         }
+    }
+
+    /**
+     * At the connection's start: whether it speaks HTTP/1 (go on decoding); false while its bytes so far are a prefix of
+     * the HTTP/2 preface (wait for more), or once they are the whole preface (handed over to {@link #h2c}).
+     */
+    private boolean admitConnection(ChannelHandlerContext ctx, ByteBuf in) {
+        if (handedOver != null) {
+            handedOver = Unpooled.wrappedBuffer(handedOver, in.readRetainedSlice(in.readableBytes()));
+            return false;
+        }
+        int compared = Math.min(in.readableBytes(), HTTP2_PREFACE.length);
+        for (int i = 0; i < compared; i++) {
+            if (in.getByte(in.readerIndex() + i) != HTTP2_PREFACE[i]) {
+                connectionStart = false;
+                return true;
+            }
+        }
+        if (compared < HTTP2_PREFACE.length) {
+            return false;
+        }
+        // The pipeline changes outside decode; nothing more is read until the connection is a socket on the hop.
+        deadlines.stop();
+        ctx.channel().config().setAutoRead(false);
+        handedOver = in.readRetainedSlice(in.readableBytes());
+        ctx.executor().execute(() -> {
+            ByteBuf bytes = handedOver;
+            handedOver = null;
+            if (bytes != null) {
+                h2c.accept(bytes);
+            }
+        });
+        return false;
     }
 
     /** Whether a whole, valid head is at the reader index; refuses it otherwise, or waits for more bytes. */

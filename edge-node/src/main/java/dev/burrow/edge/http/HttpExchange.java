@@ -539,7 +539,7 @@ final class HttpExchange {
             response.headers().add(header.getKey(), header.getValue());
         }
         if (unreadBody) {
-            response.putHeader("Connection", "close");
+            ErrorPages.closeAfter(response);
         }
         response.end(Buffer.buffer(answer.body()));
         if (unreadBody) {

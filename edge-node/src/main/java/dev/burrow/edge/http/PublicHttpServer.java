@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * and each request the request and response chains ({@link Chains}). This class only wires.
  * <p>
  * On the HTTPS listener ALPN offers HTTP/2 (each stream one exchange on the link; its head goes through
- * {@link Http2RequestCheck}) and HTTP/1.1. Vert.x's h2c (prior knowledge and {@code Upgrade: h2c}) is off: with it on, Vert.x builds the HTTP/1 pipeline only
- * after the first request head, too late to guard that head. An {@code Upgrade: h2c} offer is ignored
- * ({@link HeaderRules#isUpgradeRequest}) and answered over HTTP/1.1.
+ * {@link Http2RequestCheck}) and HTTP/1.1. Vert.x's h2c is off on the plain listener: with it on, Vert.x builds the
+ * HTTP/1 pipeline only after the first request head, too late to guard that head. A connection that opens with the
+ * HTTP/2 preface (prior knowledge) is instead handed to an h2c-only server of this kind on a loopback port
+ * ({@link #h2c}, {@link H2cHandOff}). An {@code Upgrade: h2c} offer is ignored ({@link HeaderRules#isUpgradeRequest})
+ * and answered over HTTP/1.1.
  */
 public final class PublicHttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(PublicHttpServer.class);
@@ -48,6 +50,12 @@ public final class PublicHttpServer {
     private volatile StreamTimeouts timeouts = StreamTimeouts.defaults();
     private volatile ListenerRules rules = ListenerRules.plain(() -> 443);
     private java.util.function.Predicate<HttpServerRequest> answeredFirst = request -> false;
+    /** The h2c server that connections opening with the HTTP/2 preface are handed to; null: they get 505. */
+    private PublicHttpServer h2cServer;
+    private io.vertx.core.net.NetClient h2cHopClient;
+    private volatile H2cHandOff h2cHandOff;
+    /** This is an h2c server behind the plain listener: HTTP/1 is not served here (it never passed the guard). */
+    private boolean http2Only;
 
     private final ProxyProtocolSettings proxyProtocol;
     private final PublicHttpLimits limits;
@@ -90,7 +98,7 @@ public final class PublicHttpServer {
      * before {@link #listen()}.
      */
     public PublicHttpServer tls(javax.net.ssl.X509KeyManager keyManager) {
-        options.setSsl(true)
+        Http2Limits.apply(options).setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(java.util.List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1))
                 .setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(keyManager))
@@ -108,6 +116,26 @@ public final class PublicHttpServer {
     public PublicHttpServer clientCertificates(io.vertx.core.http.ClientAuth asked, javax.net.ssl.TrustManager trustManager) {
         options.setClientAuth(asked)
                 .setTrustOptions(io.vertx.core.net.TrustOptions.wrap(trustManager));
+        return this;
+    }
+
+    /**
+     * On the plain HTTP listener: connections that open with the HTTP/2 preface (h2c with prior knowledge) are carried to
+     * {@code server} (made with {@link #clearTextHttp2Only}, on loopback, trusting PROXY lines from there), which this
+     * listener starts and stops. Call before {@link #listen()}.
+     */
+    public PublicHttpServer h2c(PublicHttpServer server) {
+        this.h2cServer = server;
+        return this;
+    }
+
+    /**
+     * Makes this the h2c server behind the plain listener: HTTP/2 with prior knowledge only, with the limits of
+     * {@link Http2Limits}. An HTTP/1 request here did not come through the plain listener's guard and is not served.
+     */
+    public PublicHttpServer clearTextHttp2Only() {
+        Http2Limits.apply(options).setHttp2ClearTextEnabled(true);
+        this.http2Only = true;
         return this;
     }
 
@@ -134,8 +162,20 @@ public final class PublicHttpServer {
         return this;
     }
 
-    /** Starts listening, one instance per core; completes with the bound port. */
+    /** Starts listening (the h2c server first, if any), one instance per core; completes with the bound port. */
     public Future<Integer> listen() {
+        if (h2cServer == null) {
+            return listenHere();
+        }
+        return h2cServer.listen().compose(h2cPort -> {
+            h2cHopClient = vertx.createNetClient(new io.vertx.core.net.NetClientOptions()
+                    .setTcpNoDelay(true).setConnectTimeout(5_000));
+            h2cHandOff = new H2cHandOff(new LoopbackHop(h2cHopClient, h2cPort));
+            return listenHere();
+        });
+    }
+
+    private Future<Integer> listenHere() {
         return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort -> {
                     HttpServerOptions instanceOptions = new HttpServerOptions(options).setPort(instancePort);
                     HttpServer server = vertx.createHttpServer(instanceOptions)
@@ -153,9 +193,13 @@ public final class PublicHttpServer {
      * and the socket gets TCP keep-alive.
      */
     private void accept(HttpConnection connection, HttpServerOptions instanceOptions) {
-        if (connection instanceof Http1xServerConnection http1) {
+        if (http2Only && connection instanceof Http1xServerConnection) {
+            connection.close();
+        } else if (connection instanceof Http1xServerConnection http1) {
             io.netty.channel.ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
-            pipeline.replace(DECODER, DECODER, new GuardedRequestDecoder(instanceOptions, validator, limits, refusalLog));
+            H2cHandOff handOff = h2cHandOff;
+            pipeline.replace(DECODER, DECODER, new GuardedRequestDecoder(instanceOptions, validator, limits, refusalLog,
+                    handOff == null ? null : firstBytes -> handOff.carry(http1, DECODER, firstBytes)));
             pipeline.addAfter(DECODER, "burrowFirstRequestGrace", new FirstRequestGrace());
             TcpKeepAlive.enable(pipeline.channel(), limits.tcpKeepAlive());
             pipeline.channel().attr(PUBLIC_CONNECTION).set(admit(connection));
@@ -205,6 +249,10 @@ public final class PublicHttpServer {
     }
 
     private void onRequest(HttpServerRequest request) {
+        if (http2Only && request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            request.connection().close();
+            return;
+        }
         if (answeredFirst.test(request)) {
             return;
         }
@@ -260,11 +308,17 @@ public final class PublicHttpServer {
      * completes when every connection is closed.
      */
     public Future<Void> shutdown(java.time.Duration grace) {
-        return deployment == null ? Future.succeededFuture() : deployment.shutdown(grace);
+        Future<Void> here = deployment == null ? Future.succeededFuture() : deployment.shutdown(grace);
+        return h2cServer == null ? here : Future.join(here, h2cServer.shutdown(grace)).mapEmpty();
     }
 
     /** Stops listening and closes open connections. */
     public Future<Void> close() {
-        return deployment == null ? Future.succeededFuture() : deployment.close();
+        Future<Void> here = deployment == null ? Future.succeededFuture() : deployment.close();
+        if (h2cServer == null) {
+            return here;
+        }
+        Future<Void> both = Future.join(here, h2cServer.close()).mapEmpty();
+        return h2cHopClient == null ? both : both.eventually(() -> h2cHopClient.close());
     }
 }

@@ -100,7 +100,8 @@ final class RequestHeadValidator {
         }
         if (to - from == 8 && matches(buf, from, "HTTP/") && digit(buf[from + 5]) && buf[from + 6] == '.'
                 && digit(buf[from + 7])) {
-            return new HeadRefusal(505, "HTTP version not supported", "the public side speaks HTTP/1.1 and HTTP/1.0 only");
+            return new HeadRefusal(505, "HTTP version not supported",
+                    "the public side speaks HTTP/1.1, HTTP/1.0, and HTTP/2 with prior knowledge (h2c) or over TLS");
         }
         return HeadRefusal.badRequest("malformed request line", "the request line does not end in HTTP/1.1 or HTTP/1.0");
     }

@@ -2,6 +2,7 @@ package dev.burrow.edge.tls;
 
 import dev.burrow.edge.config.ProxyProtocolSettings;
 import dev.burrow.edge.deploy.ListenerDeployment;
+import dev.burrow.edge.http.LoopbackHop;
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRegistry;

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The decoder in a channel of its own: what reaches the next handler, what is answered, when the timers fire. */
@@ -130,5 +131,56 @@ class GuardedRequestDecoderTest {
         send("GET / HTTP/1.1\r\nHost: a.b\r\nX-Big: " + "x".repeat(13_000));
         assertTrue(answered().startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
         assertFalse(channel.isOpen());
+    }
+
+    /** A channel whose guard hands connections that open with the HTTP/2 preface to {@code h2c}. */
+    private static EmbeddedChannel withH2c(java.util.function.Consumer<ByteBuf> h2c) {
+        return new EmbeddedChannel(new GuardedRequestDecoder(new HttpServerOptions(), new RequestHeadValidator(100), LIMITS,
+                new RefusalLog(), h2c));
+    }
+
+    @Test
+    void aConnectionOpeningWithTheHttp2PrefaceIsHandedOverWithEveryByteReadSoFar() {
+        List<String> handed = new ArrayList<>();
+        EmbeddedChannel h2c = withH2c(bytes -> {
+            handed.add(bytes.toString(StandardCharsets.ISO_8859_1));
+            bytes.release();
+        });
+        h2c.writeInbound(Unpooled.copiedBuffer("PRI * HTTP/2.0\r\n", StandardCharsets.ISO_8859_1));
+        h2c.runPendingTasks();
+        assertEquals(List.of(), handed, "a prefix of the preface: wait");
+        h2c.writeInbound(Unpooled.copiedBuffer("\r\nSM\r\n\r\n\0\0\0\4", StandardCharsets.ISO_8859_1));
+        assertFalse(h2c.config().isAutoRead(), "nothing more is read until the connection is on the hop");
+        h2c.runPendingTasks();
+        assertEquals(List.of("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\4"), handed);
+        assertNull(h2c.readInbound(), "nothing was decoded as HTTP/1");
+        assertNull(h2c.readOutbound(), "nothing was answered");
+        h2c.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRequestThatOnlyStartsLikeThePrefaceIsHttp1() {
+        List<String> handed = new ArrayList<>();
+        EmbeddedChannel h2c = withH2c(bytes -> handed.add("handed"));
+        h2c.writeInbound(Unpooled.copiedBuffer("PRI * HTTP/2.0\r\nHost: a.b\r\n\r\n", StandardCharsets.ISO_8859_1));
+        h2c.runPendingTasks();
+        assertEquals(List.of(), handed);
+        ByteBuf answer = h2c.readOutbound();
+        assertTrue(answer.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 505 "));
+        answer.release();
+        h2c.finishAndReleaseAll();
+    }
+
+    @Test
+    void thePrefaceLaterOnAConnectionIsNotAHandOver() {
+        List<String> handed = new ArrayList<>();
+        EmbeddedChannel h2c = withH2c(bytes -> handed.add("handed"));
+        h2c.writeInbound(Unpooled.copiedBuffer("GET /first HTTP/1.1\r\nHost: a.b\r\n\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        h2c.runPendingTasks();
+        assertEquals(List.of(), handed);
+        HttpRequest first = h2c.readInbound();
+        assertEquals("/first", first.uri());
+        h2c.finishAndReleaseAll();
     }
 }

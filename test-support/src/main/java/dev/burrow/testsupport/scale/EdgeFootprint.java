@@ -21,10 +21,10 @@ import java.util.stream.Stream;
  * {@code GC.heap_info}), resident set size ({@code VmRSS} of {@code /proc/PID/status}), open file descriptors, and
  * the edge's own gauges ({@code burrow_agent_links}, {@code burrow_endpoints}) from its ops port.
  */
-final class EdgeFootprint {
+public final class EdgeFootprint {
 
     /** One reading. Sizes in bytes; gauges are -1 when the ops port did not answer. */
-    record Sample(long heapUsedAfterGc, long rss, int openFds, long links, long endpoints, String loadAverage) {
+    public record Sample(long heapUsedAfterGc, long rss, int openFds, long links, long endpoints, String loadAverage) {
     }
 
     /** "def new generation   total 78656K, used 1234K", "tenured generation total …, used …K", G1's "garbage-first heap … used …K". */
@@ -37,12 +37,13 @@ final class EdgeFootprint {
     private final URI metrics;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    EdgeFootprint(long pid, String opsHost, int opsPort) {
+    public EdgeFootprint(long pid, String opsHost, int opsPort) {
         this.pid = pid;
         this.metrics = URI.create("http://" + opsHost + ":" + opsPort + "/metrics");
     }
 
-    Sample sample() {
+    /** Runs a full GC in the edge first, then reads; takes a few hundred milliseconds. */
+    public Sample sample() {
         jcmd("GC.run");
         long heap = heapUsed(jcmd("GC.heap_info"));
         return new Sample(heap, rss(), openFds(), gauge("burrow_agent_links"), gauge("burrow_endpoints"), loadAverage());

@@ -1,4 +1,4 @@
-package dev.burrow.edge.tls;
+package dev.burrow.edge.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -7,23 +7,35 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 
 /**
- * Carries a public TLS connection to the HTTPS server on a loopback port, bytes unchanged both ways with backpressure,
- * after a PROXY protocol v1 line naming the public client, so that the HTTPS server sees the client's address (it
- * trusts PROXY headers from loopback only). Either side closing closes the other.
+ * Carries a public connection to an internal server on a loopback port (the HTTPS server for terminated TLS, the h2c
+ * server for HTTP/2 with prior knowledge), bytes unchanged both ways with backpressure, after a PROXY protocol v1 line
+ * naming the public client, so that the internal server sees the client's address (it trusts PROXY headers from
+ * loopback only). Either side closing closes the other.
  */
-final class LoopbackHop {
+public final class LoopbackHop {
     private final NetClient client;
     private final int port;
 
-    LoopbackHop(NetClient client, int port) {
+    public LoopbackHop(NetClient client, int port) {
         this.client = client;
         this.port = port;
     }
 
     /** Connects and pipes; {@code socket} must be paused, and is closed when the hop cannot be made. */
-    Future<Void> carry(NetSocket socket) {
+    public Future<Void> carry(NetSocket socket) {
+        return carry(socket, null);
+    }
+
+    /**
+     * As {@link #carry(NetSocket)}, with {@code alreadyRead} (bytes of {@code socket} read before it became a socket;
+     * null: none) sent to the internal server first.
+     */
+    public Future<Void> carry(NetSocket socket, Buffer alreadyRead) {
         return client.connect(port, "127.0.0.1").onSuccess(inner -> {
             inner.write(Buffer.buffer(proxyLine(socket.remoteAddress(), socket.localAddress())));
+            if (alreadyRead != null) {
+                inner.write(alreadyRead);
+            }
             socket.closeHandler(v -> inner.close());
             inner.closeHandler(v -> socket.close());
             socket.pipeTo(inner);
