@@ -2,7 +2,7 @@
 # Checks the manifests in this directory without a cluster (CI runs it offline):
 #   1. kustomize renders them (kubectl kustomize);
 #   2. each object is well formed; RBAC grants no wildcard, no Secret access and no verb beyond read and status
-#      writes; the Deployment's service account and Secret exist; its pod runs as non-root, read-only root;
+#      writes (and creating Events); the Deployment's service account and Secret exist; its pod runs as non-root, read-only root;
 #   3. kubectl apply --dry-run=client accepts every object, against a stub API server on loopback that only serves
 #      the discovery documents kubectl needs (a port from the OS; stopped on exit).
 # Needs kubectl and python3 (with PyYAML).

@@ -34,6 +34,11 @@ for role in list(by_kind.get("ClusterRole", {}).values()) + list(by_kind.get("Ro
                 problems.append(f"{where}: get/update of Leases must name the Lease")
             lease_names |= set(rule.get("resourceNames", []))
             continue
+        if "events" in resources:
+            # Events are written beside a status condition: created, never read back, changed or deleted.
+            if rule.get("apiGroups") != [""] or resources != ["events"] or verbs != ["create"]:
+                problems.append(f"{where}: Events must be a core rule on events only, with the verb create only")
+            continue
         if "*" in resources or "*" in verbs or "*" in rule.get("apiGroups", []):
             problems.append(f"{where}: a wildcard")
         if "secrets" in resources:

@@ -88,6 +88,7 @@ public final class BurrowController implements AutoCloseable {
 
     private void watch(KubernetesClient client, ServiceUpstreams upstreams, ControllerSettings settings) {
         BooleanSupplier statusWriter = this::writesStatus;
+        KubernetesEvents events = new KubernetesEvents(client);
         IngressEndpoints ingresses = new IngressEndpoints(client, endpoints, upstreams, () -> classes, statusWriter);
         SharedIndexInformer<IngressClass> classInformer = client.network().v1().ingressClasses().runnableInformer(RESYNC_MILLIS);
         classInformer.addEventHandler(handler(c -> classesChanged(classInformer, settings, ingresses), c -> classesChanged(classInformer, settings, ingresses)));
@@ -95,9 +96,9 @@ public final class BurrowController implements AutoCloseable {
         classInformer.run();
         for (String namespace : namespaces(settings)) {
             ingressInformers.add(inform(client.network().v1().ingresses(), namespace, ingresses::changed, ingresses::deleted));
-            LoadBalancerServices services = new LoadBalancerServices(client, endpoints, upstreams, settings.loadBalancerClass(), statusWriter);
+            LoadBalancerServices services = new LoadBalancerServices(client, endpoints, upstreams, settings.loadBalancerClass(), statusWriter, events);
             inform(client.services(), namespace, services::changed, services::deleted);
-            BurrowEndpoints custom = new BurrowEndpoints(client, endpoints, upstreams, statusWriter);
+            BurrowEndpoints custom = new BurrowEndpoints(client, endpoints, upstreams, statusWriter, events);
             try {
                 SharedIndexInformer<BurrowEndpoint> all = inform(client.resources(BurrowEndpoint.class), namespace,
                         custom::changed, custom::deleted);

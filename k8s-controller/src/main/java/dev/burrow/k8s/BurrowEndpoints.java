@@ -41,6 +41,7 @@ final class BurrowEndpoints {
     private final ServiceUpstreams upstreams;
     private final ServicePorts ports;
     private final BooleanSupplier writesStatus;
+    private final KubernetesEvents events;
 
     /** A spec's public address: {@code http}/{@code https} with a hostname, or {@code tcp} with a port (0: the edge picks). */
     record PublicAddress(String scheme, String host, int port) {
@@ -102,12 +103,14 @@ final class BurrowEndpoints {
         }
     }
 
-    BurrowEndpoints(KubernetesClient client, SessionEndpoints endpoints, ServiceUpstreams upstreams, BooleanSupplier writesStatus) {
+    BurrowEndpoints(KubernetesClient client, SessionEndpoints endpoints, ServiceUpstreams upstreams, BooleanSupplier writesStatus,
+                    KubernetesEvents events) {
         this.client = client;
         this.endpoints = endpoints;
         this.upstreams = upstreams;
         this.ports = new ServicePorts(client);
         this.writesStatus = writesStatus;
+        this.events = events;
     }
 
     void changed(BurrowEndpoint resource) {
@@ -254,6 +257,7 @@ final class BurrowEndpoints {
         return reason.toString();
     }
 
+    /** Writes the URL and the Ready condition; a change of the condition is also recorded as an Event. */
     private void writeStatus(BurrowEndpoint resource, String url, String ready, String reason, String message) {
         if (!writesStatus.getAsBoolean()) {
             return;
@@ -265,8 +269,9 @@ final class BurrowEndpoints {
         }
         BurrowEndpointStatus status = Optional.ofNullable(current.getStatus()).orElseGet(BurrowEndpointStatus::new);
         Optional<Condition> before = readyCondition(status);
-        if (Objects.equals(url, status.getUrl()) && before.filter(c -> ready.equals(c.getStatus())
-                && reason.equals(c.getReason()) && Objects.equals(message, c.getMessage())).isPresent()) {
+        boolean sameCondition = before.filter(c -> ready.equals(c.getStatus()) && reason.equals(c.getReason())
+                && Objects.equals(message, c.getMessage())).isPresent();
+        if (Objects.equals(url, status.getUrl()) && sameCondition) {
             return;
         }
         String since = before.filter(c -> ready.equals(c.getStatus())).map(Condition::getLastTransitionTime)
@@ -277,6 +282,9 @@ final class BurrowEndpoints {
                 .withObservedGeneration(current.getMetadata().getGeneration()).build()));
         current.setStatus(status);
         api.resource(current).updateStatus();
+        if (!sameCondition) {
+            events.record(current, "True".equals(ready) ? KubernetesEvents.NORMAL : KubernetesEvents.WARNING, reason, message);
+        }
     }
 
     static Optional<Condition> readyCondition(BurrowEndpointStatus status) {

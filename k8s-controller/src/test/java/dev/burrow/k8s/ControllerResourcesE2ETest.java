@@ -7,6 +7,7 @@ import dev.burrow.testsupport.tools.ClientRun;
 import dev.burrow.testsupport.tools.Tools;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -20,11 +21,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static dev.burrow.k8s.ControllerTestBed.POLL;
 import static dev.burrow.k8s.ControllerTestBed.WAIT;
@@ -85,6 +87,20 @@ class ControllerResourcesE2ETest {
             assertEquals(ECHO_LINE + "\n", ControllerTestBed.socatSend(ports.get(0), ECHO_LINE).stdout(), "port 7000 through the edge");
             assertEquals("db admin page\n", curlPort(ports.get(1)).stdout(), "port 80 through the edge");
             assertEquals(List.of(), publicPorts("cloud"), "a LoadBalancer of another class has no status from us");
+            // Both ports lie outside the edge's range: the condition and an Event say which port was asked, which given, and why.
+            String outside = "is outside this edge's TCP port range " + bed.edge.tcpPorts().low() + "-" + bed.edge.tcpPorts().high();
+            String why = "Service port 7000 (echo) is public on port " + ports.get(0) + ", not 7000: TCP port 7000 " + outside;
+            Condition picked = Await.eventually(() -> LoadBalancerServices.portsCondition(service("shop", "db")).orElseThrow(), WAIT, POLL);
+            assertEquals("False", picked.getStatus(), picked.getMessage());
+            assertEquals(PublicPortsCondition.PICKED, picked.getReason());
+            assertTrue(picked.getMessage().contains(why), picked.getMessage());
+            assertTrue(picked.getMessage().contains("Service port 80 (http) is public on port " + ports.get(1) + ", not 80: TCP port 80 "
+                    + outside), picked.getMessage());
+            Event event = Await.eventually(() -> events("shop", "db").stream().filter(e -> PublicPortsCondition.PICKED.equals(e.getReason()))
+                    .findFirst().orElseThrow(), WAIT, POLL);
+            assertEquals("Warning", event.getType());
+            assertEquals(picked.getMessage(), event.getMessage());
+            assertEquals("Service", event.getInvolvedObject().getKind());
 
             client.services().inNamespace("shop").withName("db").edit(s -> {
                 s.getSpec().setType("ClusterIP");
@@ -144,6 +160,10 @@ class ControllerResourcesE2ETest {
                     metadata: {name: raw}
                     spec: {url: "tcp://", upstream: "echo:7000", pooling: true}
                     """);
+            createEndpoint("""
+                    metadata: {name: fixed}
+                    spec: {url: "tcp://localhost:7000", upstream: "echo:7000"}
+                    """);
 
             bed.awaitCurl("app.localhost", 200, "app v1\n");
             ClientRun withHeaders = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "-i", "-H", "Host: app.localhost",
@@ -161,6 +181,15 @@ class ControllerResourcesE2ETest {
             awaitReady("raw", "True");
             int rawPort = java.net.URI.create(status("raw").getUrl()).getPort();
             assertEquals(ECHO_LINE + "\n", ControllerTestBed.socatSend(rawPort, ECHO_LINE).stdout());
+
+            // A port the spec names is that port or nothing (ngrok's way): outside the edge's range it is refused, and says so.
+            Condition fixed = awaitReady("fixed", "False");
+            assertEquals("PortUnavailable", fixed.getReason(), fixed.getMessage());
+            assertTrue(fixed.getMessage().contains("TCP port 7000 is outside this edge's TCP port range"), fixed.getMessage());
+            Event refusedPort = Await.eventually(() -> events("shop", "fixed").stream().findFirst().orElseThrow(), WAIT, POLL);
+            assertEquals(List.of("Warning", "PortUnavailable", fixed.getMessage()),
+                    List.of(refusedPort.getType(), refusedPort.getReason(), refusedPort.getMessage()));
+            assertEquals(List.of("Normal Bound"), events("shop", "app").stream().map(e -> e.getType() + " " + e.getReason()).toList());
 
             client.resources(BurrowEndpoint.class).inNamespace("shop").withName("app").delete();
             bed.awaitCurl("app.localhost", 404, null);
@@ -263,6 +292,66 @@ class ControllerResourcesE2ETest {
         }
     }
 
+    /**
+     * Two replicas (each its own API client, Vert.x and session) serve one BurrowEndpoint whose policy is a ConfigMap's
+     * key; each reaches its own upstream (a test-only mapping: the page says which replica's link served the request).
+     * After the ConfigMap is edited, every request meets the new policy, whichever replica's link serves it.
+     */
+    @Test
+    void aConfigMapEditReachesEveryRequestWhicheverReplicasLinkServesIt() {
+        ensureCrd();
+        Map<String, Integer> byReplica = Map.of("a", bed.httpUpstream("replica a\n"), "b", bed.httpUpstream("replica b\n"));
+        ControllerSettings pool = ControllerSettings.defaults(List.of("pooled-policy"));
+        client.services().inNamespace("pooled-policy").resource(new ServiceBuilder().withNewMetadata().withName("web").endMetadata()
+                .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build()).create();
+        client.configMaps().inNamespace("pooled-policy").resource(new ConfigMapBuilder().withNewMetadata().withName("policies").endMetadata()
+                .addToData("policy.yml", headerPolicy("v1")).build()).create();
+        createEndpoint("pooled-policy", """
+                metadata: {name: shared}
+                spec: {url: "http://shared.localhost", upstream: "web:http", trafficPolicyRef: {name: policies, key: policy.yml}}
+                """);
+        KubernetesClient secondClient = server.createClient();
+        try (BurrowController first = BurrowController.start(client, bed.replicaSession(),
+                ControllerTestBed.toLoopback(Map.of("web", byReplica.get("a"))), pool);
+             BurrowController second = BurrowController.startReplica(secondClient, bed.replicaSession(),
+                     ControllerTestBed.toLoopback(Map.of("web", byReplica.get("b"))), pool)) {
+            awaitReady("pooled-policy", "shared", "True");
+            assertEquals(Set.of("replica a", "replica b"), pagesUntilBoth("x-policy: v1"), "both replicas serve, with the first policy");
+
+            long edited = System.nanoTime();
+            client.configMaps().inNamespace("pooled-policy").withName("policies").edit(m -> {
+                m.setData(Map.of("policy.yml", headerPolicy("v2")));
+                return m;
+            });
+            Await.until(() -> headers("shared.localhost").contains("x-policy: v2"), WAIT, POLL, () -> headers("shared.localhost"));
+            System.out.println("two replicas: a ConfigMap edit reached curl in " + Duration.ofNanos(System.nanoTime() - edited).toMillis() + " ms");
+            assertEquals(Set.of("replica a", "replica b"), pagesUntilBoth("x-policy: v2"),
+                    "every request after the first with the new policy has it, through either replica's link");
+            Condition ready = BurrowEndpoints.readyCondition(status("pooled-policy", "shared")).orElseThrow();
+            assertEquals(List.of("True", "Bound"), List.of(ready.getStatus(), ready.getReason()), ready.getMessage());
+        } finally {
+            secondClient.close();
+        }
+    }
+
+    private static String headerPolicy(String version) {
+        return "on_http_response:\n  - actions:\n      - type: add-headers\n        config: {headers: {x-policy: " + version + "}}\n";
+    }
+
+    /**
+     * Requests shared.localhost until both replicas' pages have come (at most 40), each required to carry
+     * {@code header}; the pages seen.
+     */
+    private static Set<String> pagesUntilBoth(String header) {
+        Set<String> pages = new TreeSet<>();
+        for (int i = 0; i < 40 && pages.size() < 2; i++) {
+            String response = headers("shared.localhost");
+            assertTrue(response.contains(header), "request " + i + ": " + response);
+            pages.add(response.substring(response.lastIndexOf("replica ")).trim());
+        }
+        return pages;
+    }
+
     @Test
     void anInternalBurrowEndpointIsReachedOnlyThroughAForwardInternalOfAPublicOne() {
         ensureCrd();
@@ -327,10 +416,7 @@ class ControllerResourcesE2ETest {
     }
 
     private static void ensureCrd() {
-        var crds = client.apiextensions().v1().customResourceDefinitions();
-        if (crds.withName("burrowendpoints.burrow.dev").get() == null) {
-            crds.load(Path.of("..", "deploy", "kubernetes", "crd-burrowendpoint.yaml").toFile()).create();
-        }
+        ControllerTestBed.ensureCrd(client);
     }
 
     private static void createService(String name, String loadBalancerClass) {
@@ -468,9 +554,22 @@ class ControllerResourcesE2ETest {
             Await.result(firstSession.close(), WAIT, "the first replica's session");
             assertEquals(ECHO_LINE + "\n", ControllerTestBed.socatSend(port, ECHO_LINE).stdout(), "the other member of the pool echoes");
             assertEquals(List.of(port), publicPorts("tcp", "db"));
+            Condition kept = LoadBalancerServices.portsCondition(service("tcp", "db")).orElseThrow();
+            assertEquals(List.of("True", PublicPortsCondition.KEPT), List.of(kept.getStatus(), kept.getReason()), kept.getMessage());
+            assertEquals(List.of(), events("tcp", "db"), "a port kept is no event");
         } finally {
             first.close();
         }
+    }
+
+    private static Service service(String namespace, String name) {
+        return client.services().inNamespace(namespace).withName(name).get();
+    }
+
+    /** The Events recorded about the object {@code name} in {@code namespace}, oldest first. */
+    private static List<Event> events(String namespace, String name) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
     }
 
     private static io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress(String namespace, String name) {

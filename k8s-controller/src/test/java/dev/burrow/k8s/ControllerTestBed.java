@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
 
 import java.io.IOException;
@@ -81,8 +82,20 @@ final class ControllerTestBed implements AutoCloseable {
 
     /** A socat echo server on 127.0.0.1 (a port from the OS); its port. */
     int echoUpstream() {
-        ToolProcess socat = ToolProcess.start("socat-echo", List.of(Tools.require("socat").toString(), "-d", "-d",
-                "TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr", "EXEC:cat"), Map.of(), tempDir());
+        return socatUpstream("socat-echo", "EXEC:cat");
+    }
+
+    /**
+     * A socat server on 127.0.0.1 that answers each line with {@code tag}, a dash and the line ({@code a-hello}): which
+     * of several upstreams a connection reached; its port.
+     */
+    int taggedEchoUpstream(String tag) {
+        return socatUpstream("socat-echo-" + tag, "SYSTEM:sed -u s/^/" + tag + "-/");
+    }
+
+    private int socatUpstream(String name, String program) {
+        ToolProcess socat = ToolProcess.start(name, List.of(Tools.require("socat").toString(), "-d", "-d",
+                "TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr", program), Map.of(), tempDir());
         closeables.add(socat);
         int port = Integer.parseInt(socat.awaitMatch(SOCAT_LISTENING, Duration.ofSeconds(20)).group(1));
         socat.awaitListening(port, Duration.ofSeconds(10));
@@ -126,6 +139,14 @@ final class ControllerTestBed implements AutoCloseable {
     static ServiceUpstreams toLoopback(Map<String, Integer> services) {
         return (namespace, service, port) -> URI.create("http://127.0.0.1:"
                 + services.getOrDefault(service + ":" + port, services.get(service)));
+    }
+
+    /** Creates the BurrowEndpoint CRD (deploy/kubernetes/crd-burrowendpoint.yaml) in the API server, unless it is there. */
+    static void ensureCrd(KubernetesClient client) {
+        var crds = client.apiextensions().v1().customResourceDefinitions();
+        if (crds.withName("burrowendpoints.burrow.dev").get() == null) {
+            crds.load(Path.of("..", "deploy", "kubernetes", "crd-burrowendpoint.yaml").toFile()).create();
+        }
     }
 
     static IngressClass ingressClass(String name, String controller, boolean isDefault) {
