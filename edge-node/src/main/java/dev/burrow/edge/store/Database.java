@@ -28,6 +28,15 @@ public final class Database implements AutoCloseable {
 
     public static Database open(StoreSettings settings, Path dataDir) {
         String url = settings.effectiveUrl(dataDir);
+        Path h2File = H2UncleanStopRecovery.fileOf(url);
+        if (h2File != null) {
+            try {
+                H2UncleanStopRecovery.recoverIfNotClosed(h2File);
+            } catch (RuntimeException e) {
+                throw new StoreException("cannot recover the tenancy database " + h2File + " after an unclean stop: "
+                        + rootMessage(e), e);
+            }
+        }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (settings.user() != null) {
