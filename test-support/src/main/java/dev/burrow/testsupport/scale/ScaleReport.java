@@ -70,8 +70,10 @@ final class ScaleReport {
                 r.restartSeconds(), seconds(r.halfSeconds()), seconds(r.ninetySeconds()),
                 r.complete() ? seconds(r.allSeconds()) : "NOT within " + seconds(r.allSeconds()), r.endpointsBack(),
                 r.sessions(), storm.connectedSessions()));
-        out.append(String.format("Storm bar (all %,d back within %.0f s, none lost): %s.%n", r.sessions(), STORM_BAR_SECONDS,
-                r.complete() && storm.connectedSessions() == r.sessions() && r.allSeconds() <= STORM_BAR_SECONDS ? "MET" : "NOT MET"));
+        boolean inTime = r.complete() && storm.connectedSessions() == r.sessions() && r.allSeconds() <= STORM_BAR_SECONDS;
+        out.append(String.format("Storm (all %,d back within %.0f s, none lost): %s%s.%n", r.sessions(), STORM_BAR_SECONDS,
+                inTime ? "yes" : "NO", r.sessions() >= BAR_SESSIONS ? (inTime ? " -> bar MET" : " -> bar NOT MET")
+                        : String.format(" (the bar asks it of %,d sessions: not measured by this run)", BAR_SESSIONS)));
         if (storm.footprint() != null) {
             out.append(String.format("After the storm: heap %s, RSS %s; routed p50 / p99 %.2f / %.2f ms (x%.2f of before),"
                             + " 404 p50 / p99 %.2f / %.2f ms (x%.2f); load avg %s.%n",
