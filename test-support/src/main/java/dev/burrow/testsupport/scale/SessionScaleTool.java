@@ -38,8 +38,8 @@ import java.util.regex.Pattern;
  * register one step, default 600), --storm S (after the last step, restart the edge and wait at most S seconds for
  * every session to come back; 0, the default, skips it), --out FILE (also write the table as markdown). Exit status 1
  * if a session fails to register, a request gets the wrong status, the edge's endpoint gauge disagrees, the edge dies,
- * the heap at 100 000 sessions (measured, or projected from the largest step) exceeds 2 GiB, or a storm leaves a
- * session out.
+ * the heap exceeds 2 GiB at 100 000 sessions or more (a smaller run: 1 GiB at 10 000, projected from its largest
+ * step), or a storm leaves a session out.
  * <p>
  * Sessions dial from 127.0.0.2, 127.0.0.3, … ({@value #SESSIONS_PER_SOURCE} per address): one source address has
  * only the ephemeral port range (about 28 000 ports) towards the edge's one agent-link address.
@@ -228,10 +228,10 @@ public final class SessionScaleTool {
                 log("the edge died before the end");
                 failures++;
             }
-            if (!ScaleReport.heapBarMet(rows)) {
+            if (!ScaleReport.heapGuardHolds(rows)) {
                 // heap after a full GC is steady from run to run, so this one fails the run; the latency verdict
                 // depends on what else the machine does and is reported only
-                log("the heap bar is not met");
+                log("the heap guard does not hold (see ScaleReport.heapGuardHolds)");
                 failures++;
             }
             return failures == 0 ? 0 : 1;
