@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Burrow scale test: N idle agent sessions, one HTTP endpoint each, against ONE edge node (its own JVM, -Xmx1g).
+# Burrow scale test: N idle agent sessions, one HTTP endpoint each, against ONE edge node (its own JVM, -Xmx2g).
 # Reports, at each step of N: time to register, edge heap after a full GC and RSS (total and per session), open
-# fds, and the latency of public requests that the registry must look up (routed to random bound hostnames, and
-# 404s for unbound ones). Tool: dev.burrow.testsupport.scale.SessionScaleTool. Method and figures: docs/scale.md.
+# fds, the latency of public requests that the registry must look up (routed to random bound hostnames, and
+# 404s for unbound ones), and the load generator's own heap. Then a reconnect storm: the edge is killed and started
+# again, and every session must come back by itself. Tool: dev.burrow.testsupport.scale.SessionScaleTool. Method
+# and figures: docs/scale.md.
 #
 # Usage: load-tests/scale.sh [--quick] [--rebuild] [--out FILE] [--help]
-#   --quick     CI form: steps 1000,2000 (2 000 sessions), 1 000 timed requests per kind per step
+#   --quick     CI form: steps 1000,2000 (2 000 sessions), 1 000 timed requests per kind per step, then the storm
 #   --rebuild   rebuild the jars and classes (mvn package) even if they exist
 #   --out FILE  markdown table (default load-tests/results/scale-<date>.md)
-# Environment: STEPS [1000,2000,5000,10000]  REQUESTS [2000]  CONCURRENCY [64]  EDGE_HEAP_MB [1024]
-#              TOOL_JAVA_OPTS [-Xmx6g] (the agent side: every session lives in the tool's JVM)
-#              STEP_TIMEOUT [600] seconds to register one step   TIMEOUT [1800] seconds for the whole run
+# Environment: STEPS [1000,2000,5000,10000,20000,50000,100000]  REQUESTS [2000]  CONCURRENCY [64]
+#              EDGE_HEAP_MB [2048]  TOOL_JAVA_OPTS [-Xmx10g] (the agent side: every session lives in the tool's JVM)
+#              STORM [300] seconds the storm may take (0: no storm)   STEP_TIMEOUT [600] seconds to register one step
+#              TIMEOUT [3600] seconds for the whole run
 #
-# Everything binds to 127.0.0.1. The edge is stopped on exit, failure or Ctrl-C (the harness's shutdown hook,
-# and `timeout` around the tool).
+# The edge binds to 127.0.0.1; sessions dial from 127.0.0.2, 127.0.0.3, ... (20 000 each: one source address has
+# only the ephemeral port range towards one edge address). The edge is stopped on exit, failure or Ctrl-C (the
+# harness's shutdown hook, and `timeout` around the tool).
 set -euo pipefail
 
 LOG_NAME=scale.sh
@@ -22,24 +26,31 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 parse_flags "quick rebuild out" "$@"
 
 if [ "$QUICK" = 1 ]; then
-  STEPS=${STEPS:-1000,2000}; REQUESTS=${REQUESTS:-1000}; TIMEOUT=${TIMEOUT:-300}
+  STEPS=${STEPS:-1000,2000}; REQUESTS=${REQUESTS:-1000}; TIMEOUT=${TIMEOUT:-300}; STORM=${STORM:-120}
+  TOOL_JAVA_OPTS=${TOOL_JAVA_OPTS:--Xmx2g}
 else
-  STEPS=${STEPS:-1000,2000,5000,10000}; REQUESTS=${REQUESTS:-2000}; TIMEOUT=${TIMEOUT:-1800}
+  STEPS=${STEPS:-1000,2000,5000,10000,20000,50000,100000}; REQUESTS=${REQUESTS:-2000}; TIMEOUT=${TIMEOUT:-3600}
+  STORM=${STORM:-300}
 fi
 CONCURRENCY=${CONCURRENCY:-64}
-EDGE_HEAP_MB=${EDGE_HEAP_MB:-1024}
+EDGE_HEAP_MB=${EDGE_HEAP_MB:-2048}
 STEP_TIMEOUT=${STEP_TIMEOUT:-600}
-TOOL_JAVA_OPTS=${TOOL_JAVA_OPTS:--Xmx6g}
+TOOL_JAVA_OPTS=${TOOL_JAVA_OPTS:--Xmx10g}
 OUT=${OUT_ARG:-$REPO_ROOT/load-tests/results/scale-$(date +%Y%m%d-%H%M%S).md}
 
 # Each session is one TLS connection: one fd in the tool and one in the edge (the edge inherits this limit).
+# `ulimit -n` sets the soft and the hard limit: anyone may raise the soft one up to the hard one, and only a process
+# with CAP_SYS_RESOURCE the hard one (up to /proc/sys/fs/nr_open). On the project's VM the hard limit is 20 000, even
+# for root (a container without that capability): about 15 000 sessions at most.
 MAX_SESSIONS=${STEPS##*,}
 NEED_FDS=$((MAX_SESSIONS + 4096))
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$NEED_FDS" ]; then
   ulimit -n "$NEED_FDS" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 fi
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$NEED_FDS" ]; then
-  log "ERROR: $MAX_SESSIONS sessions need about $NEED_FDS open files; ulimit -n is $(ulimit -n) (hard $(ulimit -Hn))"
+  log "ERROR: $MAX_SESSIONS sessions need about $NEED_FDS open files; ulimit -n is $(ulimit -n) (hard $(ulimit -Hn))." \
+    "Raise the hard limit where the shell starts (docker run --ulimit nofile=..., systemd LimitNOFILE=, or root with" \
+    "CAP_SYS_RESOURCE), or run fewer sessions: STEPS=1000,2000,5000,10000,15000"
   exit 1
 fi
 
@@ -92,11 +103,14 @@ for dep in "${DEPS[@]}"; do
 done
 
 mkdir -p "$(dirname "$OUT")"
-log "steps $STEPS, $REQUESTS timed requests per kind per step, edge -Xmx${EDGE_HEAP_MB}m, ulimit -n $(ulimit -n)"
+log "steps $STEPS, $REQUESTS timed requests per kind per step, edge -Xmx${EDGE_HEAP_MB}m, storm ${STORM}s," \
+  "ulimit -n $(ulimit -n), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# The agents' own warnings (a storm makes each session say its edge handed it a new session id) stay out of the log.
 # shellcheck disable=SC2086  # TOOL_JAVA_OPTS is a list of JVM options
 timeout --kill-after=30 "$TIMEOUT" java $TOOL_JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -Dorg.slf4j.simpleLogger.log.dev.burrow.agent=error \
   -Dburrow.e2e.logDir="$REPO_ROOT/test-support/target/e2e-logs" \
   -cp "$CP" dev.burrow.testsupport.scale.SessionScaleTool \
   --steps "$STEPS" --requests "$REQUESTS" --concurrency "$CONCURRENCY" --edge-heap-mb "$EDGE_HEAP_MB" \
-  --step-timeout "$STEP_TIMEOUT" --out "$OUT" 2> >(tee "$TOOL_LOG" >&2)
+  --step-timeout "$STEP_TIMEOUT" --storm "$STORM" --out "$OUT" 2> >(tee "$TOOL_LOG" >&2)
 log "table written to $OUT"

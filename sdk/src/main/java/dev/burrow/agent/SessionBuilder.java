@@ -33,6 +33,7 @@ public final class SessionBuilder {
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration stablePeriod = Duration.ofSeconds(30);
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private String localAddress;
     private final List<SessionListener> listeners = new ArrayList<>();
 
     /** {@code vertx} may be null: the session then creates its own Vert.x instance and closes it when it closes. */
@@ -123,6 +124,15 @@ public final class SessionBuilder {
         return this;
     }
 
+    /**
+     * The local IP address to dial the edge from (default: the system's choice). One source address gives about
+     * 28 000 connections to one edge address (the ephemeral port range), so a load generator spreads over several.
+     */
+    public SessionBuilder localAddress(String address) {
+        this.localAddress = address;
+        return this;
+    }
+
     /** Adds an observer of link events (connected, connect failed and retrying, lost, reconnected). */
     public SessionBuilder listener(SessionListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -132,7 +142,7 @@ public final class SessionBuilder {
     /** Validates the settings; throws {@link IllegalArgumentException} with a precise sentence if one is wrong. */
     public SessionOptions options() {
         return new SessionOptions(serverAddresses, authtoken, edgeCa, heartbeatInterval, heartbeatTolerance,
-                initialBackoff, maxBackoff, stablePeriod, connectTimeout, links);
+                initialBackoff, maxBackoff, stablePeriod, connectTimeout, links, localAddress);
     }
 
     /**

@@ -24,10 +24,12 @@ import java.util.Objects;
  * @param stablePeriod      a link up this long resets the backoff
  * @param connectTimeout    TCP connect and TLS handshake bound for the edge, and TCP connect bound for upstreams
  * @param links             how many links to distinct edge nodes the session keeps when the cluster has that many
+ * @param localAddress      the local IP address the links dial from, or {@code null} for the system's choice (a host
+ *                          with several addresses, or a load generator spreading its connections over source addresses)
  */
 public record SessionOptions(List<String> serverAddresses, String authtoken, Path edgeCa,
                              Duration heartbeatInterval, Duration heartbeatTolerance, Duration initialBackoff, Duration maxBackoff,
-                             Duration stablePeriod, Duration connectTimeout, int links) {
+                             Duration stablePeriod, Duration connectTimeout, int links, String localAddress) {
     /** More links than this buys nothing and costs a TLS session and a registry entry per endpoint each. */
     public static final int MAX_LINKS = 8;
 
@@ -83,13 +85,13 @@ public record SessionOptions(List<String> serverAddresses, String authtoken, Pat
     /** The same settings with {@code address} as the only edge address (what one connector dials). */
     public SessionOptions forServer(String address) {
         return new SessionOptions(List.of(address), authtoken, edgeCa, heartbeatInterval, heartbeatTolerance, initialBackoff, maxBackoff,
-                stablePeriod, connectTimeout, links);
+                stablePeriod, connectTimeout, links, localAddress);
     }
 
     @Override
     public String toString() {
         return "SessionOptions[servers=" + String.join(",", serverAddresses) + ", authtoken=HIDDEN, edgeCa=" + edgeCa
                 + ", heartbeatInterval=" + heartbeatInterval + ", heartbeatTolerance=" + heartbeatTolerance + ", backoff=" + initialBackoff + ".." + maxBackoff
-                + ", stablePeriod=" + stablePeriod + ", connectTimeout=" + connectTimeout + ", links=" + links + "]";
+                + ", stablePeriod=" + stablePeriod + ", connectTimeout=" + connectTimeout + ", links=" + links + (localAddress == null ? "" : ", localAddress=" + localAddress) + "]";
     }
 }

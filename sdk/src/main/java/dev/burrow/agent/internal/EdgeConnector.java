@@ -40,6 +40,9 @@ public final class EdgeConnector {
         if (OpenSSLEngineOptions.isAvailable()) {
             net.setSslEngineOptions(new OpenSSLEngineOptions());
         }
+        if (options.localAddress() != null) {
+            net.setLocalAddress(options.localAddress());
+        }
         if (options.edgeCa() != null) {
             net.setTrustOptions(new PemTrustOptions().addCertPath(options.edgeCa().toAbsolutePath().toString()));
         }

@@ -36,6 +36,7 @@ public final class FakeEdge {
     private final Vertx vertx;
     private final SelfSignedCertificate certificate;
     private final List<StreamMultiplexer> links = new CopyOnWriteArrayList<>();
+    private final List<String> linkSources = new CopyOnWriteArrayList<>();
     private final Map<String, String> endpointByHost = new ConcurrentHashMap<>();
     private final AtomicInteger nextEndpoint = new AtomicInteger(1);
     private final AtomicInteger nextSession = new AtomicInteger(1);
@@ -118,6 +119,7 @@ public final class FakeEdge {
     public Future<FakeEdge> start(int port) {
         server = vertx.createNetServer(new NetServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()));
         server.connectHandler(socket -> {
+            linkSources.add(socket.remoteAddress().host());
             StreamMultiplexer mux = new StreamMultiplexer(vertx, socket, LinkRole.ACCEPTOR,
                     // Pings every 200 ms, but a loaded machine may stall the agent's event loop longer than three
                     // of them (first use of the upstream client); this fake is not what tests link liveness.
@@ -295,6 +297,11 @@ public final class FakeEdge {
     /** Drops every link abruptly (like a crashed node), without GO_AWAY. */
     public void killLinks() {
         links.forEach(link -> link.close(ErrorCode.INTERNAL_ERROR, "killed by test"));
+    }
+
+    /** The IP address each link came from, in the order they connected. */
+    public List<String> linkSources() {
+        return List.copyOf(linkSources);
     }
 
     public int port() {

@@ -97,7 +97,7 @@ public final class EdgeFootprint {
     }
 
     /** The sum of every series of {@code name} on the ops port's /metrics, or -1. */
-    private long gauge(String name) {
+    long gauge(String name) {
         String body;
         try {
             body = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),

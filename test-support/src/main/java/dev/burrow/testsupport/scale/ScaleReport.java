@@ -7,9 +7,14 @@ final class ScaleReport {
 
     /** Lookup latency counts as flat when the last step's routed p50 is within this factor of the first step's. */
     static final double FLAT_FACTOR = 1.5;
-    /** The bar: 10 000 sessions in at most this much heap. */
-    static final long HEAP_BAR_BYTES = 1L << 30;
-    static final int BAR_SESSIONS = 10_000;
+    /** The bar: 100 000 sessions in at most this much heap. */
+    static final long HEAP_BAR_BYTES = 2L << 30;
+    static final int BAR_SESSIONS = 100_000;
+    /** Issue 3's bar, kept as the short form's regression guard: 10 000 sessions in 1 GiB. */
+    static final int GUARD_SESSIONS = 10_000;
+    static final long GUARD_BYTES = 1L << 30;
+    /** The bar: every session back this long after the restarted node is ready. */
+    static final double STORM_BAR_SECONDS = 120;
 
     private ScaleReport() {
     }
@@ -20,11 +25,12 @@ final class ScaleReport {
         out.append("Edge: one node, -Xmx").append(edgeHeapMb).append("m -XX:+UseSerialGC; heap = used after a full GC (jcmd GC.run).\n");
         out.append("Per session = (value at N - empty-edge baseline) / N; marginal = growth since the previous step / sessions added.\n\n");
         out.append("| sessions | register (s) | sessions/s | links | endpoints | heap after GC | heap/session | marginal heap/session"
-                + " | RSS | RSS/session | fds | routed p50 / p99 (ms) | 404 p50 / p99 (ms) | load avg |\n");
-        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        out.append(String.format("| 0 (baseline) | | | %d | %d | %s | | | %s | | %d | | | %s |%n", base.footprint().links(),
+                + " | RSS | RSS/session | fds | routed p50 / p99 (ms) | 404 p50 / p99 (ms) | load avg | tool heap |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append(String.format("| 0 (baseline) | | | %d | %d | %s | | | %s | | %d | | | %s | %s |%n", base.footprint().links(),
                 base.footprint().endpoints(), SessionScaleTool.mib(base.footprint().heapUsedAfterGc()),
-                SessionScaleTool.mib(base.footprint().rss()), base.footprint().openFds(), base.footprint().loadAverage()));
+                SessionScaleTool.mib(base.footprint().rss()), base.footprint().openFds(), base.footprint().loadAverage(),
+                SessionScaleTool.mib(base.toolHeap())));
         SessionScaleTool.Step previous = base;
         for (SessionScaleTool.Step row : rows.subList(1, rows.size())) {
             var f = row.footprint();
@@ -32,12 +38,13 @@ final class ScaleReport {
             long rssDelta = f.rss() - base.footprint().rss();
             long marginal = (f.heapUsedAfterGc() - previous.footprint().heapUsedAfterGc())
                     / Math.max(1, row.sessions() - previous.sessions());
-            out.append(String.format("| %,d | %.1f | %.0f | %d | %d | %s | %s | %s | %s | %s | %d | %.2f / %.2f | %.2f / %.2f | %s |%n",
+            out.append(String.format("| %,d | %.1f | %.0f | %d | %d | %s | %s | %s | %s | %s | %d | %.2f / %.2f | %.2f / %.2f | %s | %s |%n",
                     row.sessions(), row.registerSeconds(), row.sessionsPerSecond(), f.links(), f.endpoints(),
                     SessionScaleTool.mib(f.heapUsedAfterGc()), kib(heapDelta / row.sessions()), kib(marginal),
                     SessionScaleTool.mib(f.rss()), kib(rssDelta / row.sessions()), f.openFds(),
                     row.routed().p50Micros() / 1000, row.routed().p99Micros() / 1000,
-                    row.missing().p50Micros() / 1000, row.missing().p99Micros() / 1000, f.loadAverage()));
+                    row.missing().p50Micros() / 1000, row.missing().p99Micros() / 1000, f.loadAverage(),
+                    SessionScaleTool.mib(row.toolHeap())));
             previous = row;
         }
         SessionScaleTool.Step last = rows.get(rows.size() - 1);
@@ -45,7 +52,7 @@ final class ScaleReport {
         long heapAtBar = heapAtBarSessions(rows);
         double registerTotal = rows.stream().mapToDouble(SessionScaleTool.Step::registerSeconds).sum();
         out.append(String.format("%nTime to register all %,d sessions: %.1f s.%n", maxSessions, registerTotal));
-        out.append(String.format("Heap bar (%,d sessions in <= 1 GiB): %s at %,d sessions%s -> %s.%n", BAR_SESSIONS,
+        out.append(String.format("Heap bar (%,d sessions in <= 2 GiB): %s at %,d sessions%s -> %s.%n", BAR_SESSIONS,
                 SessionScaleTool.mib(heapAtBar), Math.max(last.sessions(), BAR_SESSIONS),
                 last.sessions() >= BAR_SESSIONS ? " (measured)" : " (projected linearly from " + last.sessions() + ")",
                 heapBarMet(rows) ? "MET" : "NOT MET"));
@@ -55,6 +62,35 @@ final class ScaleReport {
                 ratio, missRatio, first.sessions(), last.sessions(),
                 ratio <= FLAT_FACTOR && missRatio <= FLAT_FACTOR ? "MET" : "NOT MET"));
         return out.toString();
+    }
+
+    /** The storm's lines: how long until every session was back, and the node and its lookups then. */
+    static String storm(SessionScaleTool.Storm storm, SessionScaleTool.Step last) {
+        ReconnectStorm.Result r = storm.result();
+        StringBuilder out = new StringBuilder(String.format(
+                "%nReconnect storm (the node killed and restarted, every agent redials with its own backoff): restart %.1f s;"
+                        + " from the new node's readiness, half back %s, 90 %% %s, all %s; %,d of %,d endpoints, %,d sessions connected.%n",
+                r.restartSeconds(), seconds(r.halfSeconds()), seconds(r.ninetySeconds()),
+                r.complete() ? seconds(r.allSeconds()) : "NOT within " + seconds(r.allSeconds()), r.endpointsBack(),
+                r.sessions(), storm.connectedSessions()));
+        boolean inTime = r.complete() && storm.connectedSessions() == r.sessions() && r.allSeconds() <= STORM_BAR_SECONDS;
+        out.append(String.format("Storm (all %,d back within %.0f s, none lost): %s%s.%n", r.sessions(), STORM_BAR_SECONDS,
+                inTime ? "yes" : "NO", r.sessions() >= BAR_SESSIONS ? (inTime ? " -> bar MET" : " -> bar NOT MET")
+                        : String.format(" (the bar asks it of %,d sessions: not measured by this run)", BAR_SESSIONS)));
+        if (storm.footprint() != null) {
+            out.append(String.format("After the storm: heap %s, RSS %s; routed p50 / p99 %.2f / %.2f ms (x%.2f of before),"
+                            + " 404 p50 / p99 %.2f / %.2f ms (x%.2f); load avg %s.%n",
+                    SessionScaleTool.mib(storm.footprint().heapUsedAfterGc()), SessionScaleTool.mib(storm.footprint().rss()),
+                    storm.routed().p50Micros() / 1000, storm.routed().p99Micros() / 1000,
+                    storm.routed().p50Micros() / Math.max(1, last.routed().p50Micros()),
+                    storm.missing().p50Micros() / 1000, storm.missing().p99Micros() / 1000,
+                    storm.missing().p50Micros() / Math.max(1, last.missing().p50Micros()), storm.footprint().loadAverage()));
+        }
+        return out.toString();
+    }
+
+    private static String seconds(double value) {
+        return value < 0 ? "-" : String.format("%.1f s", value);
     }
 
     /**
@@ -73,6 +109,21 @@ final class ScaleReport {
 
     static boolean heapBarMet(List<SessionScaleTool.Step> rows) {
         return heapAtBarSessions(rows) <= HEAP_BAR_BYTES;
+    }
+
+    /**
+     * What fails a run: the bar when the run measured it (100 000 sessions or more); otherwise issue 3's bar, 10 000
+     * sessions in 1 GiB (projected the same way), as a guard against regressions in the short CI form, whose linear
+     * projection to 100 000 carries the first sessions' one-off costs a hundredfold.
+     */
+    static boolean heapGuardHolds(List<SessionScaleTool.Step> rows) {
+        SessionScaleTool.Step base = rows.get(0);
+        SessionScaleTool.Step last = rows.get(rows.size() - 1);
+        if (last.sessions() >= BAR_SESSIONS) {
+            return heapBarMet(rows);
+        }
+        long perSession = (last.footprint().heapUsedAfterGc() - base.footprint().heapUsedAfterGc()) / last.sessions();
+        return base.footprint().heapUsedAfterGc() + perSession * GUARD_SESSIONS <= GUARD_BYTES;
     }
 
     private static String kib(long bytes) {
