@@ -5,6 +5,11 @@
 # DATA_DIR (./burrow-data), REBUILD=1 to force a build.
 set -euo pipefail
 cd "$(dirname "$0")"
+case "${1:-}" in
+  "") ;;
+  -h|--help) sed -n '2,5{s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+  *) echo "demo.sh: it takes no options ('$1'); settings come from the environment, see --help" >&2; exit 2 ;;
+esac
 
 HTTP_PORT=${HTTP_PORT:-8080}
 HTTPS_PORT=${HTTPS_PORT:-8443}
