@@ -154,13 +154,6 @@ fi
 
 # ---------------------------------------------------------------------------------------------------
 # Measurements
-to_ms() {  # wrk duration (e.g. 812.00us, 1.23ms, 2.01s, 1.00m) -> ms
-  awk -v v="$1" 'BEGIN {
-    n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u);
-    if (u == "us") m = n / 1000; else if (u == "ms") m = n; else if (u == "s") m = n * 1000;
-    else if (u == "m") m = n * 60000; else if (u == "h") m = n * 3600000; else { print "NaN"; exit }
-    printf "%.3f", m }'
-}
 
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # pid -> utime + stime, in clock ticks

@@ -150,11 +150,6 @@ log "burrow: https://$NAME:$EDGE_HTTPS_PORT -> edge (pid $EDGE_PID) -> agent (pi
 # Measurements
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
-to_ms() {
-  awk -v v="$1" 'BEGIN { n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u);
-    if (u == "us") m = n / 1000; else if (u == "ms") m = n; else if (u == "s") m = n * 1000; else { print "NaN"; exit }
-    printf "%.3f", m }'
-}
 declare -A PORT CA SRV_PIDS
 PORT[direct]=$NGINX_TLS_PORT; CA[direct]=$NGX/ca.pem; SRV_PIDS[direct]="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
 PORT[burrow]=$EDGE_HTTPS_PORT; CA[burrow]=$EDGE_CA; SRV_PIDS[burrow]="$EDGE_PID $AGENT_PID"

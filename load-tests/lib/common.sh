@@ -239,3 +239,12 @@ edge_lines() {
   [ -n "$EDGE_CA" ] && [ -f "$EDGE_CA" ] || die "$name: no 'Dev CA certificate: <path>' line naming a file"
   [ -n "$EDGE_AUTHTOKEN" ] || die "$name: no 'Authtoken: <token>' line"
 }
+
+# to_ms DURATION: a wrk duration (812.00us, 1.23ms, 2.01s, 1.00m) in ms with three decimals; NaN if unreadable.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u);
+    if (u == "us") m = n / 1000; else if (u == "ms") m = n; else if (u == "s") m = n * 1000;
+    else if (u == "m") m = n * 60000; else if (u == "h") m = n * 3600000; else { print "NaN"; exit }
+    printf "%.3f", m }'
+}
