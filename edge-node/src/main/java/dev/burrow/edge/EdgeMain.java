@@ -172,6 +172,7 @@ public final class EdgeMain implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        AsyncCallbackPool.keepCallbacksPooled();
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
         int exitCode = new CommandLine(new EdgeMain()).execute(args);
         if (exitCode != 0) {

@@ -30,6 +30,7 @@ public final class EdgeFootprint {
     /** "def new generation   total 78656K, used 1234K", "tenured generation total …, used …K", G1's "garbage-first heap … used …K". */
     private static final Pattern HEAP_USED = Pattern.compile(
             "^\\s*(?:def new generation|tenured generation|garbage-first heap|PSYoungGen|ParOldGen)\\b.*?\\bused (\\d+)K");
+    private static final Pattern THREADS_STARTED = Pattern.compile("(?m)^java\\.threads\\.started=(\\d+)$");
     private static final Pattern RSS = Pattern.compile("^VmRSS:\\s+(\\d+) kB");
     private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(60);
 
@@ -47,6 +48,15 @@ public final class EdgeFootprint {
         jcmd("GC.run");
         long heap = heapUsed(jcmd("GC.heap_info"));
         return new Sample(heap, rss(), openFds(), gauge("burrow_agent_links"), gauge("burrow_endpoints"), loadAverage());
+    }
+
+    /** How many threads the process has started since it began (the JVM's {@code java.threads.started} counter). */
+    public long threadsStarted() {
+        Matcher m = THREADS_STARTED.matcher(jcmd("PerfCounter.print"));
+        if (!m.find()) {
+            throw new IllegalStateException("no java.threads.started in jcmd " + pid + " PerfCounter.print");
+        }
+        return Long.parseLong(m.group(1));
     }
 
     private long heapUsed(String heapInfo) {
