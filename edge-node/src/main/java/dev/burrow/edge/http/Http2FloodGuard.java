@@ -78,7 +78,7 @@ final class Http2FloodGuard extends ChannelDuplexHandler {
             if (bytesWithoutAFrame > Http2Limits.MAX_BYTES_WITHOUT_A_FRAME) {
                 bytes.release();
                 Http2Exception cause = cutOff("over " + Http2Limits.MAX_BYTES_WITHOUT_A_FRAME
-                        + " bytes without a complete frame (a header block that never ends)");
+                        + " bytes without a frame reaching the HTTP/2 layer (a header block that never ends, or frames on closed streams)");
                 codec.onError(ctx.pipeline().context(codec), false, cause);
                 return;
             }

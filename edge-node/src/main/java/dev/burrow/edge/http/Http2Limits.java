@@ -33,7 +33,7 @@ final class Http2Limits {
     /**
      * Frames that carry no request (SETTINGS, PING, WINDOW_UPDATE, PRIORITY, acknowledgements, GOAWAY, unknown types,
      * empty DATA) a client may send at once; beyond, GOAWAY {@code ENHANCE_YOUR_CALM} ({@link OverheadFrameBudget}). A
-     * real client sends a handful when it connects (curl, h2load and browsers: 2-6).
+     * real client sends a handful when it connects (its SETTINGS, an acknowledgement, a WINDOW_UPDATE).
      */
     static final int OVERHEAD_FRAME_BURST = 1_000;
     /** ... and then this many a second, sustained (keep-alive pings come every few seconds at most). */
