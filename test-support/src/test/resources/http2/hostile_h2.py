@@ -14,6 +14,7 @@ import time
 import h2.config
 import h2.connection
 import h2.events
+import h2.settings
 import hyperframe.frame as hf
 
 PORT, AUTHORITY, CA = int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -219,19 +220,14 @@ def send_batches(sock, frame, max_frames):
 def empty_continuation_flood():
     """HEADERS without END_HEADERS, then empty CONTINUATION frames: the header block never grows."""
     sock, conn = connect()
-    pump(sock, conn, lambda ev: any(isinstance(e, h2.events.RemoteSettingsChanged) for e in ev), 5)
+    await_settings(sock, conn)
     headers = hf.HeadersFrame(1)
     headers.data = conn.encoder.encode(head("/empty-flood"))
     headers.flags.add("END_STREAM")
     sock.sendall(headers.serialize())
     started = time.monotonic()
     sent, closed = send_batches(sock, hf.ContinuationFrame(1).serialize(), 200000)
-    events = [] if closed else pump(sock, conn, lambda ev: goaway(ev) is not None or "closed" in ev, 5)
-    g = goaway(events)
-    print("empty_continuation goaway=%s frames_sent=%d elapsed_ms=%d" % (
-        g.error_code.name if g else ("closed" if closed or "closed" in events else "none"), sent,
-        (time.monotonic() - started) * 1000), flush=True)
-    sock.close()
+    report_flood("empty_continuation", sock, conn, started, sent, closed)
 
 
 def body_never_sent():
@@ -241,22 +237,90 @@ def body_never_sent():
     conn.send_headers(sid, head("/nobody", "POST", [("content-length", "100")]), end_stream=False)
     sock.sendall(conn.data_to_send())
     events = pump(sock, conn, lambda ev: outcome_of(ev, sid) != "none", DEADLINE)
-    print("nobody %s elapsed_ms=%d" % (outcome_of(events, sid), (time.monotonic() - started) * 1000), flush=True)
+    elapsed = (time.monotonic() - started) * 1000
+    # The same connection still serves another stream (only the stalled one ended).
+    after = conn.get_next_available_stream_id()
+    try:
+        conn.send_headers(after, head("/echo?after-408"), end_stream=True)
+        sock.sendall(conn.data_to_send())
+        next_outcome = outcome_of(pump(sock, conn, lambda ev: outcome_of(ev, after) != "none", 10), after)
+    except (OSError, h2.exceptions.ProtocolError):
+        next_outcome = "closed"
+    print("nobody %s elapsed_ms=%d next_%s" % (outcome_of(events, sid), elapsed, next_outcome), flush=True)
     sock.close()
 
 
 def settings_flood():
     """Empty SETTINGS frames as fast as they go, never reading the edge's ACKs: they queue on the edge's side."""
+    overhead_flood("settings_flood", hf.SettingsFrame(0).serialize())
+
+
+def await_settings(sock, conn):
+    pump(sock, conn, lambda ev: any(isinstance(e, h2.events.RemoteSettingsChanged) for e in ev), 5)
+
+
+def report_flood(name, sock, conn, started, sent, closed):
+    """After a flood: reads what the edge sent (its GOAWAY) until it closes, and prints one line."""
+    events = pump(sock, conn, lambda ev: goaway(ev) is not None or "closed" in ev, 5)
+    g = goaway(events)
+    outcome = g.error_code.name if g else ("closed" if closed or "closed" in events else "none")
+    print("%s goaway=%s frames_sent=%d elapsed_ms=%d" % (name, outcome, sent, (time.monotonic() - started) * 1000), flush=True)
+    sock.close()
+
+
+def overhead_flood(name, frame, before=None):
+    """One frame that carries no request, repeated as fast as it goes (1 000 to a write), the answers left unread."""
     sock, conn = connect()
-    sock.settimeout(DEADLINE)
+    await_settings(sock, conn)
+    if before:
+        before(sock, conn)
     started = time.monotonic()
-    sent, closed = send_batches(sock, hf.SettingsFrame(0).serialize(), 2000000)
-    if not closed:
-        # Read what is left: the end of the connection, or still ACKs after the deadline.
-        events = pump(sock, conn, lambda ev: goaway(ev) is not None or "closed" in ev, 5)
-        closed = "closed" in events or goaway(events) is not None
-    print("settings_flood closed=%s frames_sent=%d elapsed_ms=%d" % (
-        "yes" if closed else "no", sent, (time.monotonic() - started) * 1000), flush=True)
+    sent, closed = send_batches(sock, frame, 200000)
+    report_flood(name, sock, conn, started, sent, closed)
+
+
+def request_and_read(path):
+    def run(sock, conn):
+        sid = conn.get_next_available_stream_id()
+        conn.send_headers(sid, head(path), end_stream=True)
+        sock.sendall(conn.data_to_send())
+        pump(sock, conn, lambda ev: any(isinstance(e, h2.events.StreamEnded) and e.stream_id == sid for e in ev), 10)
+    return run
+
+
+def open_upload(path):
+    def run(sock, conn):
+        conn.send_headers(1, head(path, "POST"), end_stream=False)
+        sock.sendall(conn.data_to_send())
+    return run
+
+
+UNKNOWN_EMPTY_FRAME = bytes([0, 0, 0, 0x20, 0, 0, 0, 0, 0])
+
+
+def idle(kind):
+    """One request answered, then nothing but PING (or SETTINGS) frames every 200 ms: how long until the edge ends it."""
+    sock, conn = connect()
+    request_and_read("/idle-" + kind)(sock, conn)
+    started = time.monotonic()
+    sent = 0
+    events = []
+    while time.monotonic() - started < DEADLINE and goaway(events) is None and "closed" not in events:
+        if kind == "ping":
+            conn.ping(b"%08d" % sent)
+        else:
+            conn.update_settings({h2.settings.SettingCodes.ENABLE_PUSH: 0})
+        sent += 1
+        try:
+            sock.sendall(conn.data_to_send())
+        except OSError:
+            events.append("closed")
+            break
+        events += pump(sock, conn, lambda ev: goaway(ev) is not None or "closed" in ev, 0.2)
+    g = goaway(events)
+    print("idle_%s goaway=%s frames_sent=%d elapsed_ms=%d" % (
+        kind, g.error_code.name if g else ("closed" if "closed" in events else "none"), sent,
+        (time.monotonic() - started) * 1000), flush=True)
     sock.close()
 
 
@@ -264,7 +328,14 @@ SCENARIOS = {"streams": too_many_streams, "rapid": rapid_reset, "values": bad_va
              "continuation": continuation_flood, "nobody": body_never_sent,
              "rapid_many": lambda: many(rapid_reset, "rapid_many"),
              "continuation_many": lambda: many(continuation_flood, "continuation_many"),
-             "empty_continuation": empty_continuation_flood, "settings_flood": settings_flood}
+             "empty_continuation": empty_continuation_flood, "settings_flood": settings_flood,
+             "ping_flood": lambda: overhead_flood("ping_flood", hf.PingFrame(0).serialize()),
+             "window_update_flood": lambda: overhead_flood("window_update_flood", hf.WindowUpdateFrame(0, 1).serialize()),
+             "unknown_flood": lambda: overhead_flood("unknown_flood", UNKNOWN_EMPTY_FRAME),
+             "closed_stream_window_flood": lambda: overhead_flood("closed_stream_window_flood", hf.WindowUpdateFrame(1, 1).serialize(),
+                                                                  request_and_read("/before-window-flood")),
+             "empty_data_flood": lambda: overhead_flood("empty_data_flood", hf.DataFrame(1).serialize(), open_upload("/empty-data")),
+             "idle_ping": lambda: idle("ping"), "idle_settings": lambda: idle("settings")}
 
 if __name__ == "__main__":
     for scenario in sys.argv[1].split(","):

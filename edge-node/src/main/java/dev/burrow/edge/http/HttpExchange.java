@@ -343,7 +343,8 @@ final class HttpExchange {
 
     /**
      * The client sent no body byte for the body idle timeout: the stream is reset (the upstream sees its request
-     * aborted) and the client gets a 408, or, if the response already started, loses the connection. On the
+     * aborted) and the client gets a 408 (HTTP/1: and the connection closes; HTTP/2: and only that stream ends), or, if
+     * the response already started, loses the connection (HTTP/2: the stream). On the
      * request's context.
      */
     private void onRequestBodyIdle() {
@@ -360,7 +361,16 @@ final class HttpExchange {
             current.reset(ErrorCode.STREAM_CANCELLED, "the public client stopped sending the request body");
         }
         if (responseStarted.compareAndSet(false, true)) {
-            ErrorPages.send(response, 408, "Request timeout", sentence, true).onComplete(ar -> request.connection().close());
+            // Over HTTP/2 only this stream ends (RST_STREAM NO_ERROR after the 408, RFC 9113 §8.1); its neighbours go on.
+            boolean http2 = request.version() == io.vertx.core.http.HttpVersion.HTTP_2;
+            ErrorPages.send(response, 408, "Request timeout", sentence, !http2)
+                    .onComplete(ar -> {
+                        if (http2) {
+                            response.reset(0);
+                        } else {
+                            request.connection().close();
+                        }
+                    });
         } else {
             ResponseAbort.abort(request);
         }

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * idle timeout) and its socket gets {@link TcpKeepAlive}. Each connection passes the connection chain when accepted,
  * and each request the request and response chains ({@link Chains}). This class only wires.
  * <p>
+ * An HTTP/2 connection gets {@link Http2Limits}, its floods are cut off by {@link Http2FloodGuard}, and it is closed
+ * after the same idle timeout as an HTTP/1.1 one once it has no open stream ({@link Http2IdleTimeout}).
+ * <p>
  * On the HTTPS listener ALPN offers HTTP/2 (each stream one exchange on the link; its head goes through
  * {@link Http2RequestCheck}) and HTTP/1.1. Vert.x's h2c is off on the plain listener: with it on, Vert.x builds the
  * HTTP/1 pipeline only after the first request head, too late to guard that head. A connection that opens with the
@@ -203,7 +206,22 @@ public final class PublicHttpServer {
             pipeline.addAfter(DECODER, "burrowFirstRequestGrace", new FirstRequestGrace());
             TcpKeepAlive.enable(pipeline.channel(), limits.tcpKeepAlive());
             pipeline.channel().attr(PUBLIC_CONNECTION).set(admit(connection));
+        } else if (connection instanceof io.vertx.core.http.impl.Http2ServerConnection http2) {
+            guardHttp2(http2.channelHandlerContext().pipeline(), http2.remoteAddress());
         }
+    }
+
+    /**
+     * An HTTP/2 connection, handed over after the client's first SETTINGS frame: frame floods are cut off
+     * ({@link Http2FloodGuard}) and the idle timeout runs while no stream is open ({@link Http2IdleTimeout}).
+     */
+    private void guardHttp2(io.netty.channel.ChannelPipeline pipeline, Object client) {
+        io.netty.handler.codec.http2.Http2ConnectionHandler codec = pipeline.get(io.netty.handler.codec.http2.Http2ConnectionHandler.class);
+        if (codec == null) {
+            return;
+        }
+        Http2FloodGuard.install(pipeline, codec, client, refusalLog);
+        Http2IdleTimeout.start(pipeline.channel(), codec.connection(), limits.idleTimeout());
     }
 
     /** Runs the connection chain on a new connection; one it refuses is closed before its first request is read. */

@@ -16,8 +16,13 @@ final class RefusalLog {
     private int linesInWindow;
     private long skipped;
 
-    /** Logs "http: refused ..." unless this second's lines are spent; any thread. */
+    /** Logs "http: STATUS to CLIENT: REASON" unless this second's lines are spent; any thread. */
     void refused(Object client, int status, String reason) {
+        refused(client, String.valueOf(status), reason);
+    }
+
+    /** As {@link #refused(Object, int, String)}, for an answer that is no status ({@code answer}: such as a GOAWAY). */
+    void refused(Object client, String answer, String reason) {
         long left;
         synchronized (this) {
             long now = System.nanoTime();
@@ -32,7 +37,7 @@ final class RefusalLog {
             left = skipped;
             skipped = 0;
         }
-        LOG.info("http: {} to {}: {}{}", status, client, reason,
+        LOG.info("http: {} to {}: {}{}", answer, client, reason,
                 left == 0 ? "" : " (" + left + " more refusals not logged)");
     }
 }
