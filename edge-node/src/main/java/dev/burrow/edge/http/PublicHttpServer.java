@@ -222,7 +222,7 @@ public final class PublicHttpServer {
     private PublicConnection admit(HttpConnection connection) {
         PublicConnection publicConnection = new PublicConnection(connection.remoteAddress(true), connection.remoteAddress(),
                 connection.localAddress(true) == null ? port : connection.localAddress(true).port(), proxyProtocol.enabled())
-                .tls(TlsConnectionFacts.of(connection));
+                .tls(TlsConnectionFacts.of(connection, options.getClientAuth() != io.vertx.core.http.ClientAuth.NONE));
         Future<dev.burrow.policy.Verdict> verdict = chains.onConnect(publicConnection, null);
         publicConnection.admit(verdict);
         verdict.onComplete(ar -> {
