@@ -153,13 +153,21 @@ log "burrow: https://$NAME:$EDGE_HTTPS_PORT -> edge (pid $EDGE_PID) -> agent (pi
 # Measurements
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# jit_ticks PID...: the CPU ticks of the JVMs' JIT compiler threads (C1/C2), so that a figure can leave out when the JIT
+# happened to run (on a busy machine it still compiles during the measurement). The thread name sits in parentheses.
+jit_ticks() {
+  local p
+  for p in "$@"; do cat /proc/"$p"/task/*/stat 2>/dev/null; done \
+    | awk '{ lp = index($0, "("); rp = match($0, /\) [A-Za-z] /); name = substr($0, lp + 1, rp - lp - 1)
+             split(substr($0, rp + 2), f, " "); if (name ~ /^C[12] CompilerThre/) t += f[12] + f[13] } END { print t + 0 }'
+}
 declare -A PORT CA SRV_PIDS
 PORT[direct]=$NGINX_TLS_PORT; CA[direct]=$NGX/ca.pem; SRV_PIDS[direct]="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
 PORT[burrow]=$EDGE_HTTPS_PORT; CA[burrow]=$EDGE_CA; SRV_PIDS[burrow]="$EDGE_PID $AGENT_PID"
 read -ra TARGETS <<< "${TARGETS:-direct burrow}"
 WARNINGS=()
 
-declare -A W_RPS W_P50 W_P99 W_CPU H_RPS H_CPU FULL FULL_CPU RES RES_CPU RES_SEEN
+declare -A W_RPS W_P50 W_P99 W_CPU H_RPS H_CPU FULL FULL_CPU FULL_NOJIT RES RES_CPU RES_NOJIT RES_SEEN
 for tg in "${TARGETS[@]}"; do
   url="https://$NAME:${PORT[$tg]}/index.html"
   # shellcheck disable=SC2086  # a list of pids
@@ -211,16 +219,17 @@ for tg in "${TARGETS[@]}"; do
     log "$tg: handshakes ($mode sessions), ${DURATION}s"
     out="$TMP/logs/handshakes-$tg-$mode.txt"
     # shellcheck disable=SC2086
-    c0=$(cpu_ticks ${SRV_PIDS[$tg]})
+    c0=$(cpu_ticks ${SRV_PIDS[$tg]}); j0=$(jit_ticks ${SRV_PIDS[$tg]})
     client timeout $((DURATION + 60)) python3 "$TMP/handshakes.py" "$NAME" "${PORT[$tg]}" "${CA[$tg]}" "$mode" "$DURATION" > "$out" 2>&1 \
       || die "$tg: handshakes ($mode) failed: $(tail -n 3 "$out" | tr '\n' ' ')"
     # shellcheck disable=SC2086
-    c1=$(cpu_ticks ${SRV_PIDS[$tg]})
+    c1=$(cpu_ticks ${SRV_PIDS[$tg]}); j1=$(jit_ticks ${SRV_PIDS[$tg]})
     read -r conns secs resumed <<< "$(tail -n 1 "$out")"
     rate=$(awk -v n="$conns" -v s="$secs" 'BEGIN {printf "%.0f", (s > 0) ? n / s : 0}')
     cpu=$(awk -v c=$((c1 - c0)) -v t="$CLK_TCK" -v n="$conns" 'BEGIN {printf "%.3f", (n > 0) ? c / t / n * 1000 : 0}')
-    if [ "$mode" = new ]; then FULL[$tg]=$rate; FULL_CPU[$tg]=$cpu
-    else RES[$tg]=$rate; RES_CPU[$tg]=$cpu; RES_SEEN[$tg]="$resumed/$conns"; fi
+    nojit=$(awk -v c=$((c1 - c0 - j1 + j0)) -v t="$CLK_TCK" -v n="$conns" 'BEGIN {printf "%.3f", (n > 0) ? c / t / n * 1000 : 0}')
+    if [ "$mode" = new ]; then FULL[$tg]=$rate; FULL_CPU[$tg]=$cpu; FULL_NOJIT[$tg]=$nojit
+    else RES[$tg]=$rate; RES_CPU[$tg]=$cpu; RES_NOJIT[$tg]=$nojit; RES_SEEN[$tg]="$resumed/$conns"; fi
   done
   log "$tg: wrk ${W_RPS[$tg]} req/s (p50 ${W_P50[$tg]} ms, p99 ${W_P99[$tg]} ms), h2load ${H_RPS[$tg]} req/s, handshakes full ${FULL[$tg]}/s, resumed ${RES[$tg]}/s (resumption: ${RES_SEEN[$tg]})"
 done
@@ -232,10 +241,10 @@ for tg in "${TARGETS[@]}"; do
 done
 CPU_ROWS=()
 for tg in "${TARGETS[@]}"; do
-  CPU_ROWS+=("$tg|${W_CPU[$tg]}|${H_CPU[$tg]}|${FULL_CPU[$tg]}|${RES_CPU[$tg]}")
+  CPU_ROWS+=("$tg|${W_CPU[$tg]}|${H_CPU[$tg]}|${FULL_CPU[$tg]}|${RES_CPU[$tg]}|${FULL_NOJIT[$tg]}|${RES_NOJIT[$tg]}")
 done
 HEAD="target|HTTPS/1.1 req/s @50|x direct|p50 ms|p99 ms|h2 req/s @50x10|x direct|full handshakes/s|x direct|resumed/s|x direct|resumed/total"
-CPU_HEAD="target (server-side CPU)|s per 10k HTTPS/1.1 req|s per 10k h2 req|s per 1k full handshakes|s per 1k resumed"
+CPU_HEAD="target (server-side CPU)|s per 10k HTTPS/1.1 req|s per 10k h2 req|s per 1k full handshakes|s per 1k resumed|full, JIT threads left out|resumed, JIT left out"
 print_table() { awk -F'|' '{ for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
   END { for (r = 1; r <= n; r++) { line = sprintf("%-" w[1] "s", c[r, 1]); for (i = 2; i <= nf; i++) line = line sprintf("  %" w[i] "s", c[r, i]); print line } }'; }
 echo; { echo "$HEAD"; printf '%s\n' "${ROWS[@]}"; } | print_table
@@ -257,7 +266,7 @@ mkdir -p "$(dirname "$OUT")"
   for row in "${ROWS[@]}"; do echo "| ${row//|/ | } |"; done
   echo
   echo "| ${CPU_HEAD//|/ | } |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   for row in "${CPU_ROWS[@]}"; do echo "| ${row//|/ | } |"; done
   if [ ${#WARNINGS[@]} -gt 0 ]; then echo; for w in "${WARNINGS[@]}"; do echo "- WARNING: $w"; done; fi
 } > "$OUT"
