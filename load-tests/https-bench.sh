@@ -17,9 +17,11 @@
 # Usage: load-tests/https-bench.sh [--quick] [--out FILE] [--help]
 #   --quick     CI smoke: 3 s per measurement, 1 s warm-up
 #   --out FILE  markdown results file (default load-tests/results/https-bench-<date>.md; also $OUT)
-# Environment (defaults in brackets): DURATION [15] seconds per measurement, WARMUP [30] seconds of warm-up per
-#   target (JIT), NGINX_WORKERS [1], JAVA_OPTS [-Xms256m -Xmx256m -XX:+UseParallelGC], READY_TIMEOUT [90],
-#   EDGE_JAR, AGENT_JAR [edge-node/target/burrow-edge.jar, agent/target/burrow.jar], JAVA [java].
+# Environment (defaults in brackets): DURATION [15] seconds per measurement, WARMUP [30] seconds of each warm-up per
+#   target (JIT: full handshakes, then wrk, then h2load), NGINX_WORKERS [1], JAVA_OPTS [-Xms256m -Xmx256m -XX:+UseParallelGC], READY_TIMEOUT [90],
+#   EDGE_JAR, AGENT_JAR [edge-node/target/burrow-edge.jar, agent/target/burrow.jar], JAVA [java],
+#   HANDSHAKES_ONLY [0]: 1 measures the handshakes only (no wrk, no h2load, nor their warm-up), for quick A/B runs of
+#   the handshake path; TARGETS ["direct burrow"]: "burrow" alone skips nginx's TLS figures.
 #
 # Everything binds to 127.0.0.1 only. Every process the script starts is stopped, and its temp dir removed, on
 # exit, failure or Ctrl-C.
@@ -39,6 +41,7 @@ NGINX_WORKERS=${NGINX_WORKERS:-1}
 READY_TIMEOUT=${READY_TIMEOUT:-90}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
 OUT=${OUT_ARG:-${OUT:-$REPO_ROOT/load-tests/results/https-bench-$(date +%Y%m%d-%H%M%S).md}}
+HANDSHAKES_ONLY=${HANDSHAKES_ONLY:-0}
 positive_integers DURATION WARMUP NGINX_WORKERS READY_TIMEOUT
 cleanup_on_exit
 
@@ -150,13 +153,21 @@ log "burrow: https://$NAME:$EDGE_HTTPS_PORT -> edge (pid $EDGE_PID) -> agent (pi
 # Measurements
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# jit_ticks PID...: the CPU ticks of the JVMs' JIT compiler threads (C1/C2), so that a figure can leave out when the JIT
+# happened to run (on a busy machine it still compiles during the measurement). The thread name sits in parentheses.
+jit_ticks() {
+  local p
+  for p in "$@"; do cat /proc/"$p"/task/*/stat 2>/dev/null; done \
+    | awk '{ lp = index($0, "("); rp = match($0, /\) [A-Za-z] /); name = substr($0, lp + 1, rp - lp - 1)
+             split(substr($0, rp + 2), f, " "); if (name ~ /^C[12] CompilerThre/) t += f[12] + f[13] } END { print t + 0 }'
+}
 declare -A PORT CA SRV_PIDS
 PORT[direct]=$NGINX_TLS_PORT; CA[direct]=$NGX/ca.pem; SRV_PIDS[direct]="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
 PORT[burrow]=$EDGE_HTTPS_PORT; CA[burrow]=$EDGE_CA; SRV_PIDS[burrow]="$EDGE_PID $AGENT_PID"
-TARGETS=(direct burrow)
+read -ra TARGETS <<< "${TARGETS:-direct burrow}"
 WARNINGS=()
 
-declare -A W_RPS W_P50 W_P99 W_CPU H_RPS H_CPU FULL FULL_CPU RES RES_CPU RES_SEEN
+declare -A W_RPS W_P50 W_P99 W_CPU H_RPS H_CPU FULL FULL_CPU FULL_NOJIT RES RES_CPU RES_NOJIT RES_SEEN
 for tg in "${TARGETS[@]}"; do
   url="https://$NAME:${PORT[$tg]}/index.html"
   # shellcheck disable=SC2086  # a list of pids
@@ -164,51 +175,61 @@ for tg in "${TARGETS[@]}"; do
   got=$(client curl -s -o /dev/null -w '%{http_version}' --http2 --cacert "${CA[$tg]}" "$url")
   [ "$got" = 2 ] || die "$tg: curl --http2 negotiated HTTP/$got, not HTTP/2"
 
-  log "$tg: warm-up ${WARMUP}s (wrk, then h2load)"
-  client timeout $((WARMUP + 60)) wrk -t2 -c50 -d"${WARMUP}s" "$url" > /dev/null 2>&1 || die "$tg: warm-up wrk failed"
-  client timeout $((WARMUP + 60)) h2load -t2 -c50 -m10 -D "$WARMUP" "$url" > /dev/null 2>&1 || die "$tg: warm-up h2load failed"
+  # The handshake path is warmed up on its own: keep-alive load barely runs it, and without this the JIT compiled it
+  # during the handshake measurement (C2 took 31 % of the edge's CPU in a profile of that phase).
+  log "$tg: warm-up ${WARMUP}s (full handshakes)"
+  client timeout $((WARMUP + 60)) python3 "$TMP/handshakes.py" "$NAME" "${PORT[$tg]}" "${CA[$tg]}" new "$WARMUP" > /dev/null 2>&1 \
+    || die "$tg: warm-up handshakes failed"
+  if [ "$HANDSHAKES_ONLY" = 1 ]; then
+    W_RPS[$tg]=-; W_P50[$tg]=-; W_P99[$tg]=-; W_CPU[$tg]=-; H_RPS[$tg]=-; H_CPU[$tg]=-
+  else
+    log "$tg: warm-up ${WARMUP}s (wrk, then h2load)"
+    client timeout $((WARMUP + 60)) wrk -t2 -c50 -d"${WARMUP}s" "$url" > /dev/null 2>&1 || die "$tg: warm-up wrk failed"
+    client timeout $((WARMUP + 60)) h2load -t2 -c50 -m10 -D "$WARMUP" "$url" > /dev/null 2>&1 || die "$tg: warm-up h2load failed"
 
-  log "$tg: wrk HTTPS/1.1, 50 connections, ${DURATION}s"
-  out="$TMP/logs/wrk-$tg.txt"
-  # shellcheck disable=SC2086
-  c0=$(cpu_ticks ${SRV_PIDS[$tg]})
-  client timeout $((DURATION + 60)) wrk -t2 -c50 -d"${DURATION}s" --timeout 10s --latency "$url" > "$out" 2>&1 || die "$tg: wrk failed"
-  # shellcheck disable=SC2086
-  c1=$(cpu_ticks ${SRV_PIDS[$tg]})
-  W_RPS[$tg]=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out")
-  reqs=$(awk '/ requests in / {print $1}' "$out")
-  W_P50[$tg]=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")"); W_P99[$tg]=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
-  W_CPU[$tg]=$(awk -v c=$((c1 - c0)) -v t="$CLK_TCK" -v r="$reqs" 'BEGIN {printf "%.3f", c / t / r * 10000}')
-  ! grep -q 'Non-2xx\|Socket errors' "$out" || WARNINGS+=("$tg wrk: $(grep 'Non-2xx\|Socket errors' "$out" | tr -s ' ' | tr '\n' ' ')")
+    log "$tg: wrk HTTPS/1.1, 50 connections, ${DURATION}s"
+    out="$TMP/logs/wrk-$tg.txt"
+    # shellcheck disable=SC2086
+    c0=$(cpu_ticks ${SRV_PIDS[$tg]})
+    client timeout $((DURATION + 60)) wrk -t2 -c50 -d"${DURATION}s" --timeout 10s --latency "$url" > "$out" 2>&1 || die "$tg: wrk failed"
+    # shellcheck disable=SC2086
+    c1=$(cpu_ticks ${SRV_PIDS[$tg]})
+    W_RPS[$tg]=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out")
+    reqs=$(awk '/ requests in / {print $1}' "$out")
+    W_P50[$tg]=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")"); W_P99[$tg]=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
+    W_CPU[$tg]=$(awk -v c=$((c1 - c0)) -v t="$CLK_TCK" -v r="$reqs" 'BEGIN {printf "%.3f", c / t / r * 10000}')
+    ! grep -q 'Non-2xx\|Socket errors' "$out" || WARNINGS+=("$tg wrk: $(grep 'Non-2xx\|Socket errors' "$out" | tr -s ' ' | tr '\n' ' ')")
 
-  log "$tg: h2load HTTP/2, 50 connections x 10 streams, ${DURATION}s"
-  out="$TMP/logs/h2load-$tg.txt"
-  # shellcheck disable=SC2086
-  c0=$(cpu_ticks ${SRV_PIDS[$tg]})
-  client timeout $((DURATION + 60)) h2load -t2 -c50 -m10 -D "$DURATION" "$url" > "$out" 2>&1 || die "$tg: h2load failed"
-  # shellcheck disable=SC2086
-  c1=$(cpu_ticks ${SRV_PIDS[$tg]})
-  H_RPS[$tg]=$(awk '/^finished in/ {gsub(",", "", $4); printf "%.0f", $4}' "$out")
-  done2xx=$(awk '/^status codes:/ {print $3}' "$out")
-  H_CPU[$tg]=$(awk -v c=$((c1 - c0)) -v t="$CLK_TCK" -v r="$done2xx" 'BEGIN {printf "%.3f", (r > 0) ? c / t / r * 10000 : 0}')
-  grep -q 'Application protocol: h2' "$out" || WARNINGS+=("$tg h2load: did not negotiate h2")
-  failed=$(awk '/^requests:/ {print $10}' "$out")
-  [ "${failed:-0}" = 0 ] || WARNINGS+=("$tg h2load: $failed requests failed")
+    log "$tg: h2load HTTP/2, 50 connections x 10 streams, ${DURATION}s"
+    out="$TMP/logs/h2load-$tg.txt"
+    # shellcheck disable=SC2086
+    c0=$(cpu_ticks ${SRV_PIDS[$tg]})
+    client timeout $((DURATION + 60)) h2load -t2 -c50 -m10 -D "$DURATION" "$url" > "$out" 2>&1 || die "$tg: h2load failed"
+    # shellcheck disable=SC2086
+    c1=$(cpu_ticks ${SRV_PIDS[$tg]})
+    H_RPS[$tg]=$(awk '/^finished in/ {gsub(",", "", $4); printf "%.0f", $4}' "$out")
+    done2xx=$(awk '/^status codes:/ {print $3}' "$out")
+    H_CPU[$tg]=$(awk -v c=$((c1 - c0)) -v t="$CLK_TCK" -v r="$done2xx" 'BEGIN {printf "%.3f", (r > 0) ? c / t / r * 10000 : 0}')
+    grep -q 'Application protocol: h2' "$out" || WARNINGS+=("$tg h2load: did not negotiate h2")
+    failed=$(awk '/^requests:/ {print $10}' "$out")
+    [ "${failed:-0}" = 0 ] || WARNINGS+=("$tg h2load: $failed requests failed")
+  fi
 
   for mode in new reuse; do
     log "$tg: handshakes ($mode sessions), ${DURATION}s"
     out="$TMP/logs/handshakes-$tg-$mode.txt"
     # shellcheck disable=SC2086
-    c0=$(cpu_ticks ${SRV_PIDS[$tg]})
+    c0=$(cpu_ticks ${SRV_PIDS[$tg]}); j0=$(jit_ticks ${SRV_PIDS[$tg]})
     client timeout $((DURATION + 60)) python3 "$TMP/handshakes.py" "$NAME" "${PORT[$tg]}" "${CA[$tg]}" "$mode" "$DURATION" > "$out" 2>&1 \
       || die "$tg: handshakes ($mode) failed: $(tail -n 3 "$out" | tr '\n' ' ')"
     # shellcheck disable=SC2086
-    c1=$(cpu_ticks ${SRV_PIDS[$tg]})
+    c1=$(cpu_ticks ${SRV_PIDS[$tg]}); j1=$(jit_ticks ${SRV_PIDS[$tg]})
     read -r conns secs resumed <<< "$(tail -n 1 "$out")"
     rate=$(awk -v n="$conns" -v s="$secs" 'BEGIN {printf "%.0f", (s > 0) ? n / s : 0}')
     cpu=$(awk -v c=$((c1 - c0)) -v t="$CLK_TCK" -v n="$conns" 'BEGIN {printf "%.3f", (n > 0) ? c / t / n * 1000 : 0}')
-    if [ "$mode" = new ]; then FULL[$tg]=$rate; FULL_CPU[$tg]=$cpu
-    else RES[$tg]=$rate; RES_CPU[$tg]=$cpu; RES_SEEN[$tg]="$resumed/$conns"; fi
+    nojit=$(awk -v c=$((c1 - c0 - j1 + j0)) -v t="$CLK_TCK" -v n="$conns" 'BEGIN {printf "%.3f", (n > 0) ? c / t / n * 1000 : 0}')
+    if [ "$mode" = new ]; then FULL[$tg]=$rate; FULL_CPU[$tg]=$cpu; FULL_NOJIT[$tg]=$nojit
+    else RES[$tg]=$rate; RES_CPU[$tg]=$cpu; RES_NOJIT[$tg]=$nojit; RES_SEEN[$tg]="$resumed/$conns"; fi
   done
   log "$tg: wrk ${W_RPS[$tg]} req/s (p50 ${W_P50[$tg]} ms, p99 ${W_P99[$tg]} ms), h2load ${H_RPS[$tg]} req/s, handshakes full ${FULL[$tg]}/s, resumed ${RES[$tg]}/s (resumption: ${RES_SEEN[$tg]})"
 done
@@ -216,14 +237,14 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 ROWS=()
 for tg in "${TARGETS[@]}"; do
-  ROWS+=("$tg|${W_RPS[$tg]}|$(ratio "${W_RPS[$tg]}" "${W_RPS[direct]}")|${W_P50[$tg]}|${W_P99[$tg]}|${H_RPS[$tg]}|$(ratio "${H_RPS[$tg]}" "${H_RPS[direct]}")|${FULL[$tg]}|$(ratio "${FULL[$tg]}" "${FULL[direct]}")|${RES[$tg]}|$(ratio "${RES[$tg]}" "${RES[direct]}")|${RES_SEEN[$tg]}")
+  ROWS+=("$tg|${W_RPS[$tg]}|$(ratio "${W_RPS[$tg]}" "${W_RPS[direct]:-}")|${W_P50[$tg]}|${W_P99[$tg]}|${H_RPS[$tg]}|$(ratio "${H_RPS[$tg]}" "${H_RPS[direct]:-}")|${FULL[$tg]}|$(ratio "${FULL[$tg]}" "${FULL[direct]:-}")|${RES[$tg]}|$(ratio "${RES[$tg]}" "${RES[direct]:-}")|${RES_SEEN[$tg]}")
 done
 CPU_ROWS=()
 for tg in "${TARGETS[@]}"; do
-  CPU_ROWS+=("$tg|${W_CPU[$tg]}|${H_CPU[$tg]}|${FULL_CPU[$tg]}|${RES_CPU[$tg]}")
+  CPU_ROWS+=("$tg|${W_CPU[$tg]}|${H_CPU[$tg]}|${FULL_CPU[$tg]}|${RES_CPU[$tg]}|${FULL_NOJIT[$tg]}|${RES_NOJIT[$tg]}")
 done
 HEAD="target|HTTPS/1.1 req/s @50|x direct|p50 ms|p99 ms|h2 req/s @50x10|x direct|full handshakes/s|x direct|resumed/s|x direct|resumed/total"
-CPU_HEAD="target (server-side CPU)|s per 10k HTTPS/1.1 req|s per 10k h2 req|s per 1k full handshakes|s per 1k resumed"
+CPU_HEAD="target (server-side CPU)|s per 10k HTTPS/1.1 req|s per 10k h2 req|s per 1k full handshakes|s per 1k resumed|full, JIT threads left out|resumed, JIT left out"
 print_table() { awk -F'|' '{ for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
   END { for (r = 1; r <= n; r++) { line = sprintf("%-" w[1] "s", c[r, 1]); for (i = 2; i <= nf; i++) line = line sprintf("  %" w[i] "s", c[r, i]); print line } }'; }
 echo; { echo "$HEAD"; printf '%s\n' "${ROWS[@]}"; } | print_table
@@ -238,14 +259,14 @@ mkdir -p "$(dirname "$OUT")"
        "CPU ${IDLE_BEFORE}% idle before the run, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Tools: $("$NGINX" -v 2>&1 | sed 's/^nginx version: //') ($NGINX_WORKERS worker), $(openssl version | cut -d' ' -f1-2)," \
        "$(h2load --version | head -n 1), $("$JAVA" -version 2>&1 | head -n 1) (JAVA_OPTS: $JAVA_OPTS)."
-  echo "Settings: $([ "$QUICK" = 1 ] && echo 'quick mode, ')${DURATION}s per measurement after ${WARMUP}s warm-up; page $(stat -c %s "$BODY_FILE") B."
+  echo "Settings: $([ "$QUICK" = 1 ] && echo 'quick mode, ')$([ "$HANDSHAKES_ONLY" = 1 ] && echo 'handshakes only, ')${DURATION}s per measurement after ${WARMUP}s warm-up; page $(stat -c %s "$BODY_FILE") B."
   echo
   echo "| ${HEAD//|/ | } |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   for row in "${ROWS[@]}"; do echo "| ${row//|/ | } |"; done
   echo
   echo "| ${CPU_HEAD//|/ | } |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   for row in "${CPU_ROWS[@]}"; do echo "| ${row//|/ | } |"; done
   if [ ${#WARNINGS[@]} -gt 0 ]; then echo; for w in "${WARNINGS[@]}"; do echo "- WARNING: $w"; done; fi
 } > "$OUT"

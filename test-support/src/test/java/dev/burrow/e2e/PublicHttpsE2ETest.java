@@ -160,6 +160,69 @@ class PublicHttpsE2ETest {
     }
 
     /**
+     * The TLS engine caches each certificate's key material under its alias, a digest of the chain and the key: a changed
+     * file must never be served from that cache. openssl s_client sees each step: the second certificate's serial after
+     * its files replace the first (which had been served, so cached), the first's again when its files come back, and
+     * the same leaf with its chain cut to the leaf alone (an edit that keeps the leaf) served with that shorter chain.
+     */
+    @Test
+    void aChangedOperatorFileIsNeverServedFromTheKeyMaterialCache() throws IOException {
+        TestCertificates.OperatorPki first = TestCertificates.writeOperatorPki(tmp.resolve("cache-1"), List.of("op.localhost"));
+        TestCertificates.OperatorPki second = TestCertificates.writeOperatorPki(tmp.resolve("cache-2"), List.of("op.localhost"));
+        String firstSerial = serialOf(first.chain());
+        String secondSerial = serialOf(second.chain());
+        assertTrue(!firstSerial.equals(secondSerial), "two test certificates with one serial: " + firstSerial);
+
+        installOperatorCertificate(first);
+        awaitServed(firstSerial, 2);
+        installOperatorCertificate(second);
+        awaitServed(secondSerial, 2);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), "op.localhost")).contains(secondSerial),
+                    "the replaced certificate came back from a cache");
+        }
+        installOperatorCertificate(first);
+        awaitServed(firstSerial, 2);
+
+        String chain = Files.readString(first.chain());
+        String end = "-----END CERTIFICATE-----\n";
+        Path leafOnly = Files.writeString(tmp.resolve("cache-1").resolve("leaf-only.pem"), chain.substring(0, chain.indexOf(end) + end.length()));
+        installOperatorCertificate(new TestCertificates.OperatorPki(first.caCert(), leafOnly, first.key()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        OpenSslClient.Handshake shorter;
+        do {
+            shorter = OpenSslClient.handshake(edge.httpsPort(), "op.localhost", "-showcerts");
+        } while (certificatesIn(shorter) != 1 && System.nanoTime() < deadline);
+        assertEquals(1, certificatesIn(shorter), "the chain of the edited file (the leaf alone) was not served within 15 s:\n"
+                + shorter.run().describe());
+        assertTrue(OpenSslClient.leafFields(shorter).contains(firstSerial), shorter.run().describe());
+    }
+
+    /** Handshakes until the certificate with {@code serial} is served {@code times} in a row (15 s at most). */
+    private void awaitServed(String serial, int times) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        int inRow = 0;
+        String last = "";
+        while (inRow < times && System.nanoTime() < deadline) {
+            last = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), "op.localhost"));
+            inRow = last.contains(serial) ? inRow + 1 : 0;
+        }
+        assertEquals(times, inRow, "not served " + serial + " within 15 s; last: " + last);
+    }
+
+    /** {@code serial=…} of the first certificate of a PEM file, as {@code openssl x509 -serial} prints it. */
+    private static String serialOf(Path pem) {
+        ClientRun run = ClientRun.run(List.of("openssl", "x509", "-noout", "-serial", "-in", pem.toString()), Duration.ofSeconds(15));
+        assertEquals(0, run.exitCode(), run.describe());
+        return run.stdout().trim();
+    }
+
+    private static long certificatesIn(OpenSslClient.Handshake handshake) {
+        String out = handshake.run().stdout() == null ? "" : handshake.run().stdout();
+        return out.lines().filter(line -> line.equals("-----BEGIN CERTIFICATE-----")).count();
+    }
+
+    /**
      * A client that leaves Nagle on (python's ssl, as most HTTP libraries) sends its request right after its Finished
      * and holds it until that Finished is acknowledged. Unless the edge acknowledges at once, the kernel's delayed ACK
      * (40 ms at least) lands on every new connection: before the fix all 20 connections waited 40-55 ms here.

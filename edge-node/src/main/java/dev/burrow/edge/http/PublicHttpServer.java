@@ -49,6 +49,8 @@ public final class PublicHttpServer {
     private final HttpServerOptions options;
     private final int port;
     private ListenerDeployment deployment;
+    /** One of the instances sharing the port: their TLS context is one, rebuilt through any of them. */
+    private volatile HttpServer anyInstance;
     private volatile Chains chains = Chains.empty();
     private volatile StreamTimeouts timeouts = StreamTimeouts.defaults();
     private volatile ListenerRules rules = ListenerRules.plain(() -> 443);
@@ -97,14 +99,14 @@ public final class PublicHttpServer {
 
     /**
      * Makes this the HTTPS listener: TLS 1.2 and 1.3 (OpenSSL when available, as on the agent link), the server
-     * certificate chosen per SNI by {@code keyManager}; requests get the TLS listener's {@link ListenerRules}. Call
+     * certificate chosen per SNI by {@code keyCertificates}; requests get the TLS listener's {@link ListenerRules}. Call
      * before {@link #listen()}.
      */
-    public PublicHttpServer tls(javax.net.ssl.X509KeyManager keyManager) {
+    public PublicHttpServer tls(io.vertx.core.net.KeyCertOptions keyCertificates) {
         Http2Limits.apply(options).setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(java.util.List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1))
-                .setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(keyManager))
+                .setKeyCertOptions(keyCertificates)
                 .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"))
                 .setSslEngineOptions(io.vertx.core.net.OpenSSLEngineOptions.isAvailable()
                         ? new io.vertx.core.net.OpenSSLEngineOptions() : new io.vertx.core.net.JdkSSLEngineOptions());
@@ -159,6 +161,15 @@ public final class PublicHttpServer {
         return !options.isSsl() ? null : options.getSslEngineOptions() instanceof io.vertx.core.net.OpenSSLEngineOptions ? "OpenSSL" : "JDK";
     }
 
+    /**
+     * Rebuilds the TLS context of this HTTPS server from its key certificate options as they are now (new connections
+     * get it, open ones keep theirs); completes when it is in place.
+     */
+    public Future<Void> rebuildTls() {
+        HttpServer server = anyInstance;
+        return server == null ? Future.succeededFuture() : server.updateSSLOptions(options.getSslOptions(), true).mapEmpty();
+    }
+
     /** Response and pipe idle bounds; call before {@link #listen()}. */
     public PublicHttpServer timeouts(StreamTimeouts bounds) {
         this.timeouts = bounds;
@@ -184,6 +195,7 @@ public final class PublicHttpServer {
                     HttpServer server = vertx.createHttpServer(instanceOptions)
                             .connectionHandler(connection -> accept(connection, instanceOptions))
                             .invalidRequestHandler(this::onInvalidRequest);
+                    anyInstance = server;
                     return server.requestHandler(this::onRequest).listen().map(ListenerDeployment.Bound::of);
                 })
                 .onSuccess(d -> deployment = d)
@@ -228,7 +240,7 @@ public final class PublicHttpServer {
     private PublicConnection admit(HttpConnection connection) {
         PublicConnection publicConnection = new PublicConnection(connection.remoteAddress(true), connection.remoteAddress(),
                 connection.localAddress(true) == null ? port : connection.localAddress(true).port(), proxyProtocol.enabled())
-                .tls(TlsConnectionFacts.of(connection));
+                .tls(TlsConnectionFacts.of(connection, options.getClientAuth() != io.vertx.core.http.ClientAuth.NONE));
         Future<dev.burrow.policy.Verdict> verdict = chains.onConnect(publicConnection, null);
         publicConnection.admit(verdict);
         verdict.onComplete(ar -> {

@@ -28,14 +28,18 @@ final class TlsConnectionFacts {
     private TlsConnectionFacts() {
     }
 
-    /** The facts of {@code connection}'s TLS session; null on a plain connection. */
-    static ConnectionFacts.TlsFacts of(HttpConnection connection) {
+    /**
+     * The facts of {@code connection}'s TLS session; null on a plain connection. A server that never asks for client
+     * certificates ({@code clientCertificatesAsked} false) has none to read: asking the session would only throw (an
+     * exception and its stack trace per connection).
+     */
+    static ConnectionFacts.TlsFacts of(HttpConnection connection, boolean clientCertificatesAsked) {
         SSLSession session = connection.sslSession();
         if (session == null) {
             return null;
         }
         return new ConnectionFacts.TlsFacts(session.getProtocol(), session.getCipherSuite(),
-                MisdirectedRequest.serverName(session), client(session));
+                MisdirectedRequest.serverName(session), clientCertificatesAsked ? client(session) : null);
     }
 
     private static ConnectionFacts.ClientCertificate client(SSLSession session) {

@@ -47,7 +47,7 @@ public final class CertificateFiles {
 
     /** A chain (leaf first) and its key, named for {@code source} in logs. */
     public static CertifiedKey certified(PrivateKey key, X509Certificate[] chain, String source) throws IOException {
-        return new CertifiedKey(alias(chain[0]), key, chain, dnsNames(chain[0]), source);
+        return new CertifiedKey(alias(chain, key), key, chain, dnsNames(chain[0]), source);
     }
 
     /** The certificate files of an operator's directory, by file name; each needs its {@code .key} beside it. */
@@ -88,9 +88,19 @@ public final class CertificateFiles {
         return List.copyOf(names);
     }
 
-    private static String alias(X509Certificate leaf) throws IOException {
+    /**
+     * A digest of the whole chain and the key: the TLS engine caches key material by alias ({@link KeyMaterialCache}), so
+     * any change of content (a renewed leaf, an intermediate added to the file, a key file replaced) is a new alias, and
+     * the same content read again is the same one.
+     */
+    private static String alias(X509Certificate[] chain, PrivateKey key) throws IOException {
         try {
-            return "cert-" + Sha256.hex(leaf.getEncoded()).substring(0, 24);
+            java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+            for (X509Certificate certificate : chain) {
+                content.writeBytes(certificate.getEncoded());
+            }
+            content.writeBytes(key.getEncoded() == null ? new byte[0] : key.getEncoded());
+            return "cert-" + Sha256.hex(content.toByteArray()).substring(0, 32);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot fingerprint the certificate: " + e.getMessage(), e);
         }

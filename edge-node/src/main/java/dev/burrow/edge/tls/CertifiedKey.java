@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * A certificate chain (leaf first) with its private key, the DNS names it serves and where it came from.
  *
- * @param alias  unique per certificate (its leaf's fingerprint): TLS engines cache key material by alias, so a
- *               renewed file gets a new alias and is never confused with the certificate it replaces
+ * @param alias  a digest of the chain and the key: TLS engines cache key material by alias ({@link KeyMaterialCache}),
+ *               so a renewed or edited file gets a new alias and is never confused with what it replaces
  * @param names  lower-case DNS names of the leaf, wildcards ({@code *.example.com}) included
  * @param source the file or the name of the source, for logs
  */

@@ -182,10 +182,6 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
         return table;
     }
 
-    public SniKeyManager keyManager() {
-        return new SniKeyManager(this);
-    }
-
     /** Starts checking the operator's files for changes on {@code vertx}'s timer (reads off the event loop). */
     public void watch(Vertx vertx) {
         if (operatorDir == null && extraPairs.isEmpty()) {

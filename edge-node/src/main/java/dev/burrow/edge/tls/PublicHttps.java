@@ -10,6 +10,8 @@ import dev.burrow.edge.registry.EndpointRegistry;
 import dev.burrow.edge.tcp.TcpEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +21,8 @@ import java.util.List;
  * HTTPS server on a loopback port that terminates TLS with the certificate for the SNI, a second one that also
  * requires a client certificate (the names of endpoints with mutual TLS, each checked against its own CAs), a third
  * that asks for one without requiring it (terminate-tls's {@code request}), and those
- * certificates ({@link PublicCertificates}). See docs/https.md.
+ * certificates ({@link PublicCertificates}) with their key material cached for the TLS engine ({@link KeyMaterialCache}).
+ * See docs/https.md.
  */
 public final class PublicHttps {
     /**
@@ -27,6 +30,9 @@ public final class PublicHttps {
      * must trust exactly this (the front door already vetted the public peer against {@code --proxy-protocol-trusted}).
      */
     public static final ProxyProtocolSettings LOOPBACK_HOP = new ProxyProtocolSettings(true, List.of("127.0.0.1/32"));
+    /** How often the key material caches are checked for certificates that left ({@link KeyMaterialCache}). */
+    static final long KEY_MATERIAL_CHECK_MILLIS = 60_000;
+    private static final Logger LOG = LoggerFactory.getLogger(PublicHttps.class);
 
     private final Vertx vertx;
     private final PublicCertificates certificates;
@@ -34,7 +40,9 @@ public final class PublicHttps {
     private final PublicHttpServer mutualServer;
     private final PublicHttpServer requestingServer;
     private final HttpsFrontDoor frontDoor;
+    private final KeyMaterialCache keyMaterial;
     private volatile int port;
+    private long renewalTimer = -1;
 
     /**
      * @param port        the public HTTPS port ({@code --https-port}; 0 picks one)
@@ -46,20 +54,21 @@ public final class PublicHttps {
                        PublicHttpLimits limits, Chains hopChains, StreamTimeouts timeouts) {
         this.vertx = vertx;
         this.certificates = certificates;
+        this.keyMaterial = new KeyMaterialCache(certificates);
         this.server = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
                 .chains(hopChains)
                 .timeouts(timeouts)
-                .tls(certificates.keyManager());
+                .tls(keyMaterial);
         MutualTlsAuthorities authorities = new MutualTlsAuthorities();
         this.mutualServer = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
                 .chains(hopChains)
                 .timeouts(timeouts)
-                .tls(certificates.keyManager())
+                .tls(keyMaterial)
                 .clientCertificates(io.vertx.core.http.ClientAuth.REQUIRED, new SniTrustManager(authorities));
         this.requestingServer = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
                 .chains(hopChains)
                 .timeouts(timeouts)
-                .tls(certificates.keyManager())
+                .tls(keyMaterial)
                 .clientCertificates(io.vertx.core.http.ClientAuth.REQUEST, new SniTrustManager(authorities));
         this.frontDoor = new HttpsFrontDoor(vertx, registry, pipes, bindAddress, port, publicProxy, limits.headTimeout(),
                 authorities, hopChains::clientCertificates);
@@ -71,7 +80,17 @@ public final class PublicHttps {
                 .compose(ports -> frontDoor.listen(ports.resultAt(0), ports.resultAt(1), ports.resultAt(2))).onSuccess(bound -> {
             port = bound;
             certificates.watch(vertx);
+            renewalTimer = vertx.setPeriodic(KEY_MATERIAL_CHECK_MILLIS, id -> renewKeyMaterialIfStale());
         });
+    }
+
+    /** When enough cached certificates left, the TLS contexts are rebuilt with an empty key material cache. */
+    private void renewKeyMaterialIfStale() {
+        if (keyMaterial.worthRenewing()) {
+            keyMaterial.renew();
+            Future.join(server.rebuildTls(), mutualServer.rebuildTls(), requestingServer.rebuildTls())
+                    .onFailure(error -> LOG.warn("https: cannot rebuild the TLS contexts: {}", error.getMessage()));
+        }
     }
 
     /** The bound public HTTPS port (0 before {@link #listen()}). */
@@ -96,6 +115,9 @@ public final class PublicHttps {
 
     public Future<Void> close() {
         certificates.close(vertx);
+        if (renewalTimer >= 0) {
+            vertx.cancelTimer(renewalTimer);
+        }
         return Future.join(frontDoor.close(), server.close(), mutualServer.close(), requestingServer.close()).mapEmpty();
     }
 }
