@@ -116,11 +116,14 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
     /** Reads the stored certificates into memory and starts the renewal checks; completes when they are loaded. */
     public Future<Void> start() {
         return workers.executeBlocking(() -> {
+            long started = System.nanoTime();
             for (AcmeStore.StoredCertificate stored : store.all()) {
-                install(stored);
+                hold(stored);
                 shared.putIfAbsent(stored.name(), stored);
             }
-            LOG.info("acme: {} stored certificate(s) loaded", held.size());
+            // Once for all: per certificate, the gauges and the timer would cost a pass over every one held.
+            metrics.changed(held.values().stream().map(Held::stored).toList());
+            LOG.info("acme: {} stored certificate(s) loaded in {} ms", held.size(), (System.nanoTime() - started) / 1_000_000);
             return (Void) null;
         }, false).eventually(() -> {
             scheduleRenewalCheck();
@@ -270,6 +273,13 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
     }
 
     private void install(AcmeStore.StoredCertificate stored) throws Exception {
+        hold(stored);
+        metrics.changed(held.values().stream().map(Held::stored).toList());
+        scheduleRenewalCheck();
+    }
+
+    /** Puts the certificate in memory, where handshakes find it. */
+    private void hold(AcmeStore.StoredCertificate stored) throws Exception {
         X509Certificate[] chain = AcmeClient.parseChain(stored.chainPem()).toArray(new X509Certificate[0]);
         CertifiedKey certified = CertificateFiles.certified(KeyPairUtils.readKeyPair(new StringReader(stored.keyPem())).getPrivate(),
                 chain, "ACME, issued for " + stored.name());
@@ -278,8 +288,6 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         if (before != null && !before.certified().alias().equals(certified.alias())) {
             byAlias.remove(before.certified().alias());
         }
-        metrics.changed(held.values().stream().map(Held::stored).toList());
-        scheduleRenewalCheck();
     }
 
     private static long renewAt(AcmeStore.StoredCertificate stored) {

@@ -18,13 +18,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The heap 1 000 certificates cost a node, each kind measured in a fresh JVM ({@link HeldCertificatesHeap}): ACME
  * certificates as loaded from the tenancy database, and the dev CA's per-name certificates. The bounds are about twice
- * what was measured (docs/https.md), so that a change that multiplies the cost fails here.
+ * what was measured (docs/https.md: 12.7 KiB and 4.2 KiB), so that a change that multiplies the cost fails here. Only
+ * the growth from before to with the certificates counts: what a drop frees is blurred by the JDK's soft cache of parsed
+ * certificates (up to 750, kept past a full collection).
  */
 class HeldCertificatesHeapTest {
     private static final int COUNT = 1_000;
     private static final long ACME_MAX_BYTES_EACH = 24 * 1024;
-    private static final long DEV_MAX_BYTES_EACH = 12 * 1024;
-    private static final long MEASURE_SECONDS = 300;
+    private static final long DEV_MAX_BYTES_EACH = 8 * 1024;
+    /** A run took 331 s (ACME, niced, load average 26) and 61 s (dev): the measuring JVM's wall time at most. */
+    private static final long MEASURE_SECONDS = 480;
 
     @TempDir
     Path dir;
@@ -33,14 +36,14 @@ class HeldCertificatesHeapTest {
     void aThousandAcmeCertificatesLoadedFromTheDatabaseCostABoundedHeap() throws Exception {
         Map<String, Long> result = measure("acme");
         assertEquals(COUNT, result.get("served"), "every certificate served from memory: " + result);
-        assertTrue(result.get("held") > 0 && result.get("total") <= ACME_MAX_BYTES_EACH, "bytes per certificate: " + result);
+        assertTrue(result.get("total") > 0 && result.get("total") <= ACME_MAX_BYTES_EACH, "bytes per certificate: " + result);
     }
 
     @Test
     void aThousandDevCertificatesCostABoundedHeap() throws Exception {
         Map<String, Long> result = measure("dev");
         assertEquals(COUNT, result.get("served"), "every certificate served from memory: " + result);
-        assertTrue(result.get("held") > 0 && result.get("total") <= DEV_MAX_BYTES_EACH, "bytes per certificate: " + result);
+        assertTrue(result.get("total") > 0 && result.get("total") <= DEV_MAX_BYTES_EACH, "bytes per certificate: " + result);
     }
 
     private Map<String, Long> measure(String kind) throws IOException, InterruptedException {
