@@ -66,6 +66,9 @@ public final class EdgeMain implements Callable<Integer> {
     String acmeDnsHookUrl;
     @Option(names = "--acme-dns-hook-timeout", paramLabel = "DURATION", description = "Longest a DNS hook call may take (default 60s, at most 120s).")
     String acmeDnsHookTimeout;
+    @Option(names = "--acme-dns-delegation-zone", paramLabel = "ZONE",
+            description = "Zone the DNS hook publishes in for custom domains: NAME is validated over DNS-01 at NAME.ZONE, where its owner points _acme-challenge.NAME by CNAME (docs/https.md).")
+    String acmeDnsDelegationZone;
     @Option(names = "--tunnel-port", paramLabel = "PORT", description = "Agent link (TLS) port; 0 picks a free one (default 4443).")
     String tunnelPort;
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "Base domain: endpoints are NAME.DOMAIN (default localhost).")

@@ -56,6 +56,7 @@ import dev.burrow.edge.tenancy.TenantStore;
 import dev.burrow.edge.tls.PublicCertificates;
 import dev.burrow.edge.tls.PublicHttps;
 import dev.burrow.edge.tls.acme.AcmeService;
+import dev.burrow.edge.tls.acme.ReservedNameHolders;
 import dev.burrow.edge.udp.UdpEndpoints;
 import dev.burrow.policy.AccessLogSink;
 import dev.burrow.policy.PolicyCompiler;
@@ -181,7 +182,7 @@ public final class EdgeNode {
         PublicHttps https = new PublicHttps(vertx, prepared.certificates(), regions.publicRegistry(), regions.publicLinks(), tcp,
                 config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(), hopChains, config.timeouts());
         this.acme = AcmeService.of(vertx, config.https().acme(), config.domain(), database.dataSource(), hazelcast, regions.publicRegistry(),
-                heldBy, metrics).wire(http, https);
+                new ReservedNameHolders(reservedNames), metrics).wire(http, https);
         this.listeners = new PublicListeners(http, https, tcp, udp, regions);
         this.follower = new RegistryFollower(vertx, registry, mirror, policies, listeners);
 

@@ -1,5 +1,6 @@
 package dev.burrow.e2e;
 
+import dev.burrow.testsupport.AdminClient;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.Closeables;
@@ -38,7 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A wildcard certificate through DNS-01 against real pebble, whose DNS is {@code pebble-challtestsrv}: the edge's DNS
  * hook is a shell script that sets and clears the TXT record through challtestsrv's management API with curl. A hook
  * that fails or hangs gives a clear error, no certificate, and no process left behind; a working one gets
- * {@code *.DOMAIN}, which then serves every endpoint under the domain from one order.
+ * {@code *.DOMAIN}, which then serves every endpoint under the domain from one order. A tenant's reserved wildcard
+ * ({@code *.team.DOMAIN}) is ordered through the same hook for the tenant's names under it, counted against its cap;
+ * a name the tenant holds without a wildcard over it is ordered as itself, and nothing more reaches the hook. A custom
+ * domain whose owner points {@code _acme-challenge.NAME} by CNAME at {@code NAME.DELEGATION_ZONE} is validated there
+ * (pebble's DNS answers the CNAME with the target's TXT record); one that did not is refused by the CA.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,6 +52,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AcmeDns01E2ETest {
     private static final String DOMAIN = "dns01.test";
     private static final String HOOK_TIMEOUT = "3s";
+    /** The team tenant's wildcard certificate and its {@code app.loose} name fill it; {@code *.more} is refused. */
+    private static final int MAX_PER_TENANT = 2;
+    private static final String TEAM = "team";
+    private static final String DELEGATION_ZONE = "acme-delegate." + DOMAIN;
 
     private Path tmp;
     private Path hookDir;
@@ -54,6 +63,8 @@ class AcmeDns01E2ETest {
     private Upstream upstream;
     private EdgeProcess edge;
     private AgentProcess agent;
+    private AgentProcess teamAgent;
+    private AgentProcess shopAgent;
 
     @BeforeAll
     void start() throws IOException {
@@ -69,7 +80,9 @@ class AcmeDns01E2ETest {
         edge = EdgeProcess.builder().name("edge-dns01").domain(DOMAIN).httpPort(httpPort)
                 .arg("--https-port", Integer.toString(httpsPort), "--acme-directory", pebble.directoryUrl(),
                         "--acme-directory-ca", pebble.serverCertificate().toString(),
-                        "--acme-dns-hook-command", hook.toString(), "--acme-dns-hook-timeout", HOOK_TIMEOUT)
+                        "--acme-dns-hook-command", hook.toString(), "--acme-dns-hook-timeout", HOOK_TIMEOUT,
+                        "--acme-max-per-tenant", Integer.toString(MAX_PER_TENANT), "--acme-dns-delegation-zone", DELEGATION_ZONE,
+                        "--domain-verifier", "accept-all")
                 .start();
         Path config = Files.writeString(tmp.resolve("burrow.yml"), """
                 version: 1
@@ -89,7 +102,7 @@ class AcmeDns01E2ETest {
 
     @AfterAll
     void stop() {
-        Closeables.closeAll(agent, edge, upstream, pebble);
+        Closeables.closeAll(shopAgent, teamAgent, agent, edge, upstream, pebble);
         if (tmp != null) {
             TempDirs.deleteRecursively(tmp);
         }
@@ -164,6 +177,145 @@ class AcmeDns01E2ETest {
         assertTrue(edge.process().outputText().contains("issued certificate for *." + DOMAIN), edge.process().tail(20));
     }
 
+    @Test
+    @Order(4)
+    void aTenantsReservedWildcardIsOrderedThroughTheHookAndServesItsNamesUnderIt() throws Exception {
+        Files.deleteIfExists(hookDir.resolve("calls.log"));
+        startTeam();
+        long ordersBefore = pebble.orders();
+        long started = System.nanoTime();
+        String web = "web." + TEAM + "." + DOMAIN;
+        String shop = "shop." + TEAM + "." + DOMAIN;
+        OpenSslClient.handshake(edge.httpsPort(), web);
+        Await.until(() -> PebbleServer.issued(OpenSslClient.handshake(edge.httpsPort(), web)), Duration.ofSeconds(40),
+                Duration.ofMillis(200), () -> "no pebble certificate for " + web + "\n" + edge.process().tail(20));
+        System.out.printf("DNS-01: the tenant's wildcard served %d ms after the first handshake%n", (System.nanoTime() - started) / 1_000_000);
+        OpenSslClient.Handshake served = OpenSslClient.handshake(edge.httpsPort(), web);
+        String fields = OpenSslClient.leafFields(served);
+        assertTrue(fields.contains("DNS:*." + TEAM + "." + DOMAIN), "the served certificate is the tenant's wildcard: " + fields);
+        assertEquals(OpenSslClient.leafPem(served), OpenSslClient.leafPem(OpenSslClient.handshake(edge.httpsPort(), shop)),
+                "one certificate for both of the tenant's names");
+        Path root = pebble.issuingRoot();
+        for (String host : List.of(web, shop)) {
+            ClientRun curl = curl(root, host);
+            assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+        }
+        assertEquals(ordersBefore + 1, pebble.orders(), "one order covers both names:\n" + pebble.process().tail(20));
+        String base = TEAM + "." + DOMAIN;
+        List<String> calls = hookCalls();
+        assertEquals(2, calls.size(), "one set, one clear: " + calls);
+        assertTrue(calls.get(0).matches("set " + base.replace(".", "\\.") + " _acme-challenge\\." + base.replace(".", "\\.")
+                + "\\. [A-Za-z0-9_-]{43}"), "DOMAIN is the wildcard's base: " + calls.get(0));
+        assertTrue(calls.get(1).startsWith("clear " + base + " _acme-challenge." + base + ". "), calls.get(1));
+        assertTrue(edge.process().outputText().contains("issued certificate for *." + base), edge.process().tail(20));
+    }
+
+    @Test
+    @Order(5)
+    void aNameTheTenantHoldsWithoutAWildcardOverItIsOrderedAsItselfAndNothingReachesTheHook() throws IOException {
+        List<String> callsBefore = hookCalls();
+        String loose = "app.loose." + DOMAIN;
+        OpenSslClient.handshake(edge.httpsPort(), loose);
+        Await.until(() -> PebbleServer.issued(OpenSslClient.handshake(edge.httpsPort(), loose)), Duration.ofSeconds(40),
+                Duration.ofMillis(200), () -> "no pebble certificate for " + loose + "\n" + edge.process().tail(20));
+        String fields = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), loose));
+        assertTrue(fields.contains("DNS:" + loose) && !fields.contains("DNS:*."), "its own name only, over HTTP-01: " + fields);
+        assertEquals(callsBefore, hookCalls(), "no DNS-01 for a wildcard the tenant does not hold");
+        assertFalse(edge.process().outputText().contains("certificate for *.loose." + DOMAIN), edge.process().tail(20));
+    }
+
+    @Test
+    @Order(6)
+    void aStoredTenantWildcardSurvivesARestartAndTheTenantsCapRefusesAnotherBeforeTheHook() throws IOException {
+        restartEdge();
+        awaitOnline(teamAgent, List.of("web." + TEAM, "app.more"));
+        long ordersBefore = pebble.orders();
+        List<String> callsBefore = hookCalls();
+        String web = "web." + TEAM + "." + DOMAIN;
+        Await.until(() -> PebbleServer.issued(OpenSslClient.handshake(edge.httpsPort(), web)), Duration.ofSeconds(20),
+                Duration.ofMillis(200), () -> "the stored wildcard is not served after a restart\n" + edge.process().tail(20));
+        int logFrom = edge.process().outputSize();
+        String more = "app.more." + DOMAIN;
+        assertFalse(PebbleServer.issued(OpenSslClient.handshake(edge.httpsPort(), more)));
+        String refusal = edge.process().awaitLine(line -> line.text().contains("acme: no certificate for *.more." + DOMAIN),
+                logFrom, Duration.ofSeconds(30), "the cap's refusal in the edge log").text();
+        assertTrue(refusal.contains("its tenant " + TEAM + " already holds " + MAX_PER_TENANT + " automatic certificates"), refusal);
+        assertFalse(PebbleServer.issued(OpenSslClient.handshake(edge.httpsPort(), more)), "the dev certificate stays served");
+        assertEquals(callsBefore, hookCalls(), "a refused wildcard never reaches the hook");
+        assertEquals(ordersBefore, pebble.orders(), "nothing ordered again, nothing ordered over the cap");
+    }
+
+    @Test
+    @Order(7)
+    void aCustomDomainThatDelegatesItsChallengeByCnameIsValidatedInTheOperatorsZone() throws Exception {
+        String shop = "shop.customer.test";
+        String bare = "bare.customer.test";
+        AdminClient admin = edge.admin();
+        admin.createTenant("shop", 0, 0, 0);
+        String token = admin.issueToken("shop").getString("token");
+        for (String host : List.of(shop, bare)) {
+            assertEquals(201, admin.post("/tenants/shop/domains", new io.vertx.core.json.JsonObject().put("hostname", host)).status());
+            AdminClient.Reply verified = admin.post("/tenants/shop/domains/" + host + "/verify", null);
+            assertEquals(200, verified.status(), verified.toString());
+        }
+        pebble.dnsCname("_acme-challenge." + shop + ".", shop + "." + DELEGATION_ZONE + ".");
+        Path config = Files.writeString(tmp.resolve("shop.yml"), """
+                version: 1
+                agent:
+                  inspect: false
+                endpoints:
+                  - name: shop
+                    url: %s
+                    upstream: %3$s
+                  - name: bare
+                    url: %s
+                    upstream: %3$s
+                """.formatted(shop, bare, upstream.httpAddress()));
+        shopAgent = AgentProcess.startAll(edge).name("agent-shop").authtoken(token).arg("--config", config.toString()).start();
+        awaitOnlineHosts(shopAgent, List.of(shop, bare));
+        Files.deleteIfExists(hookDir.resolve("calls.log"));
+
+        OpenSslClient.handshake(edge.httpsPort(), shop);
+        Await.until(() -> PebbleServer.issued(OpenSslClient.handshake(edge.httpsPort(), shop)), Duration.ofSeconds(40),
+                Duration.ofMillis(200), () -> "no pebble certificate for " + shop + "\n" + edge.process().tail(20));
+        String fields = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), shop));
+        assertTrue(fields.contains("DNS:" + shop), fields);
+        ClientRun curl = curl(pebble.issuingRoot(), shop);
+        assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+        List<String> calls = hookCalls();
+        assertEquals(2, calls.size(), "one set, one clear: " + calls);
+        assertTrue(calls.get(0).matches("set " + shop.replace(".", "\\.") + " " + (shop + "." + DELEGATION_ZONE).replace(".", "\\.")
+                + "\\. [A-Za-z0-9_-]{43}"), "published in the delegation zone: " + calls.get(0));
+
+        int logFrom = edge.process().outputSize();
+        OpenSslClient.handshake(edge.httpsPort(), bare);
+        String refusal = edge.process().awaitLine(line -> line.text().contains("acme: no certificate for " + bare),
+                logFrom, Duration.ofSeconds(40), "the CA's refusal of a name that did not delegate").text();
+        assertTrue(refusal.contains("could not validate " + bare + " over dns-01"), refusal);
+        assertFalse(PebbleServer.issued(OpenSslClient.handshake(edge.httpsPort(), bare)), "the dev certificate stays served");
+        assertTrue(hookCalls().stream().anyMatch(call -> call.startsWith("clear " + bare + " " + bare + "." + DELEGATION_ZONE + ". ")),
+                "its record is cleared: " + hookCalls());
+    }
+
+    /** The team tenant holds two wildcards and one name two labels deep; its agent binds a name under each. */
+    private void startTeam() throws Exception {
+        AdminClient admin = edge.admin();
+        admin.createTenant(TEAM, 0, 0, 0);
+        String token = admin.issueToken(TEAM).getString("token");
+        for (String name : List.of("*." + TEAM + "." + DOMAIN, "*.more." + DOMAIN, "app.loose." + DOMAIN)) {
+            admin.reserve(TEAM, name);
+        }
+        List<String> names = List.of("web." + TEAM, "shop." + TEAM, "app.loose", "app.more");
+        StringBuilder endpoints = new StringBuilder();
+        for (String name : names) {
+            endpoints.append("  - name: ").append(name.replace('.', '-')).append("\n    url: ").append(name).append('.').append(DOMAIN)
+                    .append("\n    upstream: ").append(upstream.httpAddress()).append('\n');
+        }
+        Path config = Files.writeString(tmp.resolve("team.yml"), "version: 1\nagent:\n  inspect: false\nendpoints:\n" + endpoints);
+        teamAgent = AgentProcess.startAll(edge).name("agent-team").authtoken(token).arg("--config", config.toString()).start();
+        awaitOnline(teamAgent, names);
+    }
+
     private void restartEdge() {
         edge.restart();
         awaitEndpointsOnline();
@@ -171,13 +323,21 @@ class AcmeDns01E2ETest {
 
     /** A handshake before the agent's endpoints are back would find the name not eligible (and remember that). */
     private void awaitEndpointsOnline() {
-        for (String name : List.of("web", "shop")) {
+        awaitOnline(agent, List.of("web", "shop"));
+    }
+
+    private void awaitOnline(AgentProcess by, List<String> labels) {
+        awaitOnlineHosts(by, labels.stream().map(label -> label + "." + DOMAIN).toList());
+    }
+
+    private void awaitOnlineHosts(AgentProcess by, List<String> hosts) {
+        for (String name : hosts) {
             Await.until(() -> {
                 ClientRun run = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "-o", "/dev/null", "-w", "%{http_code}",
-                        "--max-time", "5", "-H", "Host: " + name + "." + DOMAIN, "http://127.0.0.1:" + edge.httpPort() + "/echo?online"),
+                        "--max-time", "5", "-H", "Host: " + name, "http://127.0.0.1:" + edge.httpPort() + "/echo?online"),
                         Duration.ofSeconds(10));
                 return run.stdout().trim().equals("200");
-            }, Duration.ofSeconds(60), Duration.ofMillis(200), () -> name + " is not online:\n" + agent.process().tail(20));
+            }, Duration.ofSeconds(60), Duration.ofMillis(200), () -> name + " is not online:\n" + by.process().tail(20));
         }
     }
 

@@ -18,8 +18,9 @@ import java.time.Duration;
  * @param maxPerTenant certificates one tenant's names may hold; a further name is refused and logged
  * @param challenge    how the CA validates a name: {@link #HTTP_01} on the plain HTTP port (port 80 for a public CA)
  *                     or {@link #TLS_ALPN_01} on the HTTPS port (443)
- * @param dnsHook      how a DNS-01 TXT record is published, for the wildcard {@code *.DOMAIN}; {@link DnsHook#NONE}: no
- *                     wildcard is ordered
+ * @param dnsHook      how a DNS-01 TXT record is published, for the wildcard {@code *.DOMAIN}, a tenant's reserved
+ *                     wildcard, and custom domains that delegate their challenge; {@link DnsHook#NONE}: no wildcard is
+ *                     ordered
  */
 public record AcmeSettings(URI directory, String email, String eabKid, String eabHmacKey, Path directoryCa,
                            int maxPerTenant, String challenge, DnsHook dnsHook) {
@@ -40,15 +41,25 @@ public record AcmeSettings(URI directory, String email, String eabKid, String ea
      * The provider hook that publishes and removes a DNS-01 TXT record: a program ({@code --acme-dns-hook-command}) or
      * an HTTP webhook ({@code --acme-dns-hook-url}), one of them; each call bounded by {@code timeout}. See
      * docs/https.md for the contract.
+     *
+     * @param delegationZone a zone the hook can publish in ({@code --acme-dns-delegation-zone}, such as
+     *                       {@code acme-delegate.example.com}), lower case without the final dot; a name outside the
+     *                       edge's domain (a custom domain) is then validated over DNS-01 at {@code NAME.ZONE}, where
+     *                       its owner points {@code _acme-challenge.NAME} by CNAME; null: such names use the challenge
+     *                       of {@code --acme-challenge}
      */
-    public record DnsHook(Path command, URI url, Duration timeout) {
+    public record DnsHook(Path command, URI url, Duration timeout, String delegationZone) {
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
         /** A call may not take longer: set, validation and clear all run under the name's order lock. */
         public static final Duration MAX_TIMEOUT = Duration.ofSeconds(120);
-        public static final DnsHook NONE = new DnsHook(null, null, DEFAULT_TIMEOUT);
+        public static final DnsHook NONE = new DnsHook(null, null, DEFAULT_TIMEOUT, null);
 
         public DnsHook {
             timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+            if (delegationZone != null) {
+                delegationZone = delegationZone.trim().toLowerCase(java.util.Locale.ROOT);
+                delegationZone = delegationZone.endsWith(".") ? delegationZone.substring(0, delegationZone.length() - 1) : delegationZone;
+            }
         }
 
         public boolean enabled() {
@@ -70,6 +81,15 @@ public record AcmeSettings(URI directory, String email, String eabKid, String ea
                 throw new ConfigException("--acme-dns-hook-timeout " + timeout.toSeconds() + " s must be above 0 and at most "
                         + MAX_TIMEOUT.toSeconds() + " s");
             }
+            if (delegationZone != null && !enabled()) {
+                throw new ConfigException("--acme-dns-delegation-zone " + delegationZone + " needs a DNS hook that publishes records"
+                        + " in it (--acme-dns-hook-command or --acme-dns-hook-url)");
+            }
+            if (delegationZone != null && (!dev.burrow.edge.registry.Hostnames.isValidHostname(delegationZone)
+                    || !delegationZone.contains("."))) {
+                throw new ConfigException("--acme-dns-delegation-zone " + delegationZone + " is not a DNS zone such as"
+                        + " acme-delegate.example.com");
+            }
             return this;
         }
 
@@ -79,7 +99,8 @@ public record AcmeSettings(URI directory, String email, String eabKid, String ea
             String where = command != null ? "command " + command
                     : url != null ? "url " + url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
                     + (url.getRawPath() == null ? "" : url.getRawPath()) : "none";
-            return "DnsHook[" + where + ", timeout=" + timeout.toMillis() + " ms]";
+            return "DnsHook[" + where + ", timeout=" + timeout.toMillis() + " ms"
+                    + (delegationZone == null ? "" : ", delegationZone=" + delegationZone) + "]";
         }
     }
 

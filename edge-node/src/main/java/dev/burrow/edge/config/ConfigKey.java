@@ -57,6 +57,7 @@ public enum ConfigKey {
     ACME_DNS_HOOK_COMMAND("acme-dns-hook-command"),
     ACME_DNS_HOOK_URL("acme-dns-hook-url"),
     ACME_DNS_HOOK_TIMEOUT("acme-dns-hook-timeout"),
+    ACME_DNS_DELEGATION_ZONE("acme-dns-delegation-zone"),
     POLICY_FETCH_ALLOW("policy-fetch-allow");
 
     private final String yamlKey;

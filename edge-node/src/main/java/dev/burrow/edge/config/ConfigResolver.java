@@ -170,7 +170,8 @@ public final class ConfigResolver {
                                 get(ConfigKey.ACME_CHALLENGE, Function.identity(), AcmeSettings.HTTP_01),
                                 new AcmeSettings.DnsHook(get(ConfigKey.ACME_DNS_HOOK_COMMAND, Path::of, null),
                                         get(ConfigKey.ACME_DNS_HOOK_URL, java.net.URI::create, null),
-                                        get(ConfigKey.ACME_DNS_HOOK_TIMEOUT, DurationText::parse, AcmeSettings.DnsHook.DEFAULT_TIMEOUT)))),
+                                        get(ConfigKey.ACME_DNS_HOOK_TIMEOUT, DurationText::parse, AcmeSettings.DnsHook.DEFAULT_TIMEOUT),
+                                        get(ConfigKey.ACME_DNS_DELEGATION_ZONE, Function.identity(), null)))),
                 get(ConfigKey.POLICY_FETCH_ALLOW, ProxyProtocolSettings::parseCidrs, List.of()));
     }
 

@@ -74,7 +74,12 @@ final class HeldNames {
     }
 
     String portOwner(Reservation.Kind kind, int port) {
-        Reservation r = reservations.get(kind.prefix() + port);
+        return reservationOwner(kind.prefix() + port);
+    }
+
+    /** The tenant of the reservation under {@code key} ({@link Reservation#key()}), or null. */
+    String reservationOwner(String key) {
+        Reservation r = reservations.get(key);
         return r == null ? null : r.tenantId();
     }
 }

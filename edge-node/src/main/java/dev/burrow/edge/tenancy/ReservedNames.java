@@ -163,6 +163,15 @@ public final class ReservedNames {
         return blocking(() -> ownerOfBlocking(hostname));
     }
 
+    /** The tenant holding exactly the reserved wildcard {@code *.BASE} (normalized {@code base}), or null. */
+    public Future<String> wildcardOwner(String base) {
+        String key = Reservation.Kind.WILDCARD.prefix() + base;
+        if (mirrored) {
+            return Future.succeededFuture(held.reservationOwner(key));
+        }
+        return fromStage(reservations.getAsync(key)).map(r -> r == null ? null : r.tenantId());
+    }
+
     private NameOwner ownerOfBlocking(String hostname) {
         Reservation exact = reservations.get(Reservation.Kind.HOSTNAME.prefix() + hostname);
         if (exact != null) {

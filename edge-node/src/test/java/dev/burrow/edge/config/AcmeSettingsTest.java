@@ -62,4 +62,20 @@ class AcmeSettingsTest {
                 ConfigKey.ACME_DNS_HOOK_TIMEOUT, List.of("10m")), Map.of(), null));
         assertTrue(tooLong.getMessage().contains("--acme-dns-hook-timeout 600 s must be above 0 and at most 120 s"), tooLong.getMessage());
     }
+
+    @Test
+    void aDelegationZoneNeedsAHookAndIsAZone() {
+        AcmeSettings acme = ConfigResolver.resolve(Map.of(ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"),
+                ConfigKey.ACME_DNS_HOOK_COMMAND, List.of("/bin/true"), ConfigKey.ACME_DNS_DELEGATION_ZONE, List.of("ACME-Delegate.example.com.")),
+                Map.of(), null).https().acme();
+        assertEquals("acme-delegate.example.com", acme.dnsHook().delegationZone());
+        ConfigException noHook = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(Map.of(
+                ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"), ConfigKey.ACME_DNS_DELEGATION_ZONE, List.of("acme.example.com")),
+                Map.of(), null));
+        assertTrue(noHook.getMessage().startsWith("--acme-dns-delegation-zone acme.example.com needs a DNS hook"), noHook.getMessage());
+        ConfigException notAZone = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(Map.of(
+                ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"), ConfigKey.ACME_DNS_HOOK_COMMAND, List.of("/bin/true"),
+                ConfigKey.ACME_DNS_DELEGATION_ZONE, List.of("localhost")), Map.of(), null));
+        assertTrue(notAZone.getMessage().contains("is not a DNS zone"), notAZone.getMessage());
+    }
 }

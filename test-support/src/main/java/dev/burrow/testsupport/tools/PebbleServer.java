@@ -107,6 +107,20 @@ public final class PebbleServer implements AutoCloseable {
         return "http://127.0.0.1:" + dnsManagementPort;
     }
 
+    /**
+     * Makes pebble's DNS answer {@code host} (fully qualified, final dot included) with a CNAME to {@code target}
+     * (challtestsrv's {@code POST /set-cname}); a TXT query for {@code host} is then answered with the CNAME and
+     * {@code target}'s TXT records, as a recursive resolver would.
+     */
+    public void dnsCname(String host, String target) {
+        ClientRun run = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "--fail", "--max-time", "10", "-X", "POST",
+                "-d", "{\"host\":\"" + host + "\",\"target\":\"" + target + "\"}", dnsManagementUrl() + "/set-cname"),
+                Duration.ofSeconds(20));
+        if (run.exitCode() != 0) {
+            throw new AssertionError("cannot set the CNAME " + host + " -> " + target + ": " + run.describe());
+        }
+    }
+
     /** The ACME directory URL. */
     public String directoryUrl() {
         return "https://127.0.0.1:" + acmePort + "/dir";

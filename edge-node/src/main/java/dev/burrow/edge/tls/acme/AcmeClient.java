@@ -42,7 +42,8 @@ import java.util.Set;
  * node and every restart is the same account), and one order per name answered through HTTP-01, whose key
  * authorization is published cluster-wide ({@link Http01Tokens}) so whichever node the CA reaches answers it, or through
  * TLS-ALPN-01 ({@link TlsAlpnAnswers}, answered on the HTTPS port) with {@code --acme-challenge tls-alpn-01}; a
- * wildcard through DNS-01, its TXT record set and cleared by the operator's {@link TxtRecordHook}.
+ * wildcard, or a name whose owner delegated its challenge to a record the operator's zone holds, through DNS-01, its TXT
+ * record set and cleared by the operator's {@link TxtRecordHook}.
  * Runs on worker threads only.
  */
 public final class AcmeClient {
@@ -78,12 +79,17 @@ public final class AcmeClient {
         }
     }
 
-    /** Orders a certificate for {@code name} and waits for it (up to a couple of {@link #VALIDATION_TIMEOUT}s). */
-    public synchronized Issued issue(String name) throws AcmeException, InterruptedException, IOException {
+    /**
+     * Orders a certificate for {@code name} and waits for it (up to a couple of {@link #VALIDATION_TIMEOUT}s).
+     *
+     * @param delegatedRecord where the DNS-01 TXT record is published for a name whose {@code _acme-challenge} points
+     *                        there by CNAME ({@link OrderNames#delegatedRecord}), or null
+     */
+    public synchronized Issued issue(String name, String delegatedRecord) throws AcmeException, InterruptedException, IOException {
         Order order = login().newOrder().domain(name).create();
         for (Authorization authorization : order.getAuthorizations()) {
             if (authorization.getStatus() != Status.VALID) {
-                answer(authorization, name);
+                answer(authorization, name, delegatedRecord);
             }
         }
         KeyPair certificateKey = KeyPairUtils.createECKeyPair("secp256r1");
@@ -103,8 +109,8 @@ public final class AcmeClient {
     private record Published(Challenge challenge, Runnable withdraw) {
     }
 
-    private void answer(Authorization authorization, String name) throws AcmeException, InterruptedException {
-        Published published = publish(authorization, name);
+    private void answer(Authorization authorization, String name, String delegatedRecord) throws AcmeException, InterruptedException {
+        Published published = publish(authorization, name, delegatedRecord);
         try {
             published.challenge().trigger();
             Status status = StatusPoll.until(authorization, Set.of(Status.VALID, Status.INVALID, Status.DEACTIVATED,
@@ -119,10 +125,10 @@ public final class AcmeClient {
         }
     }
 
-    /** A wildcard can only be validated over DNS-01; any other name over the configured challenge. */
-    private Published publish(Authorization authorization, String name) throws AcmeException, InterruptedException {
-        if (authorization.isWildcard()) {
-            return publishTxtRecord(authorization, name);
+    /** A wildcard can only be validated over DNS-01, a delegated name is; any other name over the configured challenge. */
+    private Published publish(Authorization authorization, String name, String delegatedRecord) throws AcmeException, InterruptedException {
+        if (authorization.isWildcard() || delegatedRecord != null) {
+            return publishTxtRecord(authorization, name, delegatedRecord);
         }
         if (settings.challenge().equals(AcmeSettings.TLS_ALPN_01)) {
             TlsAlpn01Challenge tlsAlpn = authorization.findChallenge(TlsAlpn01Challenge.class).orElseThrow(() ->
@@ -136,12 +142,16 @@ public final class AcmeClient {
         return new Published(http, () -> tokens.withdraw(http.getToken()));
     }
 
-    /** Through the operator's DNS hook; a set that failed or timed out is cleared too (it may have half happened). */
-    private Published publishTxtRecord(Authorization authorization, String name) throws AcmeException, InterruptedException {
+    /**
+     * Through the operator's DNS hook, at {@code _acme-challenge.DOMAIN.} or at the delegated record; a set that failed
+     * or timed out is cleared too (it may have half happened).
+     */
+    private Published publishTxtRecord(Authorization authorization, String name, String delegatedRecord)
+            throws AcmeException, InterruptedException {
         Dns01Challenge dns = authorization.findChallenge(Dns01Challenge.class).orElseThrow(() ->
                 new AcmeException("the CA offers no dns-01 challenge for " + name));
         TxtRecordHook.TxtRecord record = new TxtRecordHook.TxtRecord(authorization.getIdentifier().getDomain(),
-                dns.getRRName(authorization.getIdentifier()), dns.getDigest());
+                delegatedRecord != null ? delegatedRecord : dns.getRRName(authorization.getIdentifier()), dns.getDigest());
         Runnable clear = () -> clearQuietly(record);
         try {
             dnsHook.set(record);

@@ -8,7 +8,6 @@ import dev.burrow.edge.tls.HttpsFrontDoor;
 import dev.burrow.edge.tls.PublicCertificates;
 import dev.burrow.edge.tls.PublicHttps;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -16,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -39,10 +37,10 @@ public final class AcmeService {
     }
 
     /**
-     * @param heldBy the tenant holding a name by reservation or verified custom domain, or null
+     * @param holders who holds names by reservation, verified custom domain or reserved wildcard
      */
     public static AcmeService of(Vertx vertx, AcmeSettings settings, String edgeDomain, DataSource database, HazelcastInstance hazelcast,
-                                 EndpointRegistry registry, Function<String, Future<String>> heldBy, MeterRegistry metrics) {
+                                 EndpointRegistry registry, NameEligibility.Holders holders, MeterRegistry metrics) {
         if (!settings.enabled()) {
             return OFF;
         }
@@ -50,7 +48,8 @@ public final class AcmeService {
         Http01Tokens tokens = new Http01Tokens(hazelcast);
         TlsAlpnAnswers tlsAnswers = new TlsAlpnAnswers(vertx, hazelcast);
         AutomaticCertificates certificates = new AutomaticCertificates(vertx, store, new AcmeClient(settings, store, tokens, tlsAnswers),
-                new NameEligibility(heldBy, registry), new OrderNames(edgeDomain, settings.dnsHook().enabled()), hazelcast.getMap(AutomaticCertificates.LOCKS_MAP),
+                new NameEligibility(holders, registry), new OrderNames(edgeDomain, settings.dnsHook().enabled(),
+                settings.dnsHook().delegationZone()), hazelcast.getMap(AutomaticCertificates.LOCKS_MAP),
                 hazelcast.getMap(AutomaticCertificates.CERTIFICATES_MAP),
                 settings.maxPerTenant(), new AcmeMetrics(metrics));
         return new AcmeService(certificates, new Http01Responder(vertx, tokens),

@@ -87,19 +87,24 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         this.workers = vertx.createSharedWorkerExecutor("burrow-acme", 2, 10, TimeUnit.MINUTES);
     }
 
-    /** Handshake path (an event loop): memory only; a miss starts an order in the background and returns null. */
+    /**
+     * Handshake path (an event loop): memory only, never the database or the cluster. The name's own certificate, else
+     * a wildcard held that serves it (the edge's, or a tenant's one label up) while it is valid; a miss starts an order
+     * in the background and returns null.
+     */
     @Override
     public CertifiedKey certificateFor(String name) {
         Held found = held.get(name);
         if (found != null) {
             return found.certified();
         }
-        String orderName = orderNames.orderFor(name);
-        Held covering = orderName.equals(name) ? null : held.get(orderName);
-        if (covering != null) {
+        String operatorOrder = orderNames.orderFor(name);
+        String over = operatorOrder.equals(name) ? OrderNames.wildcardOver(name) : operatorOrder;
+        Held covering = over == null ? null : held.get(over);
+        if (covering != null && covering.stored().notAfter() > System.currentTimeMillis()) {
             return covering.certified();
         }
-        request(name, orderName);
+        request(name, operatorOrder);
         return null;
     }
 
@@ -111,11 +116,14 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
     /** Reads the stored certificates into memory and starts the renewal checks; completes when they are loaded. */
     public Future<Void> start() {
         return workers.executeBlocking(() -> {
+            long started = System.nanoTime();
             for (AcmeStore.StoredCertificate stored : store.all()) {
-                install(stored);
+                hold(stored);
                 shared.putIfAbsent(stored.name(), stored);
             }
-            LOG.info("acme: {} stored certificate(s) loaded", held.size());
+            // Once for all: per certificate, the gauges and the timer would cost a pass over every one held.
+            metrics.changed(held.values().stream().map(Held::stored).toList());
+            LOG.info("acme: {} stored certificate(s) loaded in {} ms", held.size(), (System.nanoTime() - started) / 1_000_000);
             return (Void) null;
         }, false).eventually(() -> {
             scheduleRenewalCheck();
@@ -156,29 +164,45 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         return held;
     }
 
-    /** {@code name} was asked for; the certificate serving it is ordered as {@code orderName} ({@link OrderNames}). */
-    private void request(String name, String orderName) {
+    /**
+     * {@code name} was asked for. Whether it may be certified, and as which certificate ({@link OrderNames}: itself, the
+     * edge's wildcard {@code operatorOrder}, or its tenant's reserved wildcard), is known once its holder is looked up;
+     * the name holds an in-flight slot meanwhile, then the order's name does.
+     */
+    private void request(String name, String operatorOrder) {
         long now = System.currentTimeMillis();
-        if (refusedNow(name, now) || refusedNow(orderName, now) || inFlight.size() >= MAX_IN_FLIGHT || !inFlight.add(orderName)) {
+        if (refusedNow(name, now) || refusedNow(operatorOrder, now) || inFlight.size() >= MAX_IN_FLIGHT || !inFlight.add(name)) {
             return;
         }
-        eligibility.tenantOf(name)
-                .compose(tenant -> {
-                    if (tenant == null) {
-                        refuse(name, INELIGIBLE_MEMORY_MILLIS);
-                        return Future.succeededFuture();
-                    }
-                    String owner = orderNames.isOperatorWildcard(orderName) ? OrderNames.OPERATOR : tenant;
-                    return workers.executeBlocking(() -> obtain(orderName, owner, NEW_NAME), false);
-                })
-                .onComplete(done -> {
-                    inFlight.remove(orderName);
-                    if (done.failed()) {
-                        refuse(orderName, REFUSAL_MEMORY_MILLIS);
-                        metrics.failed();
-                        LOG.warn("acme: no certificate for {}: {}", orderName, done.cause().getMessage());
-                    }
-                });
+        eligibility.of(name).onComplete(found -> {
+            inFlight.remove(name);
+            if (found.failed()) {
+                failed(name, found.cause());
+            } else if (found.result() == null) {
+                refuse(name, INELIGIBLE_MEMORY_MILLIS);
+            } else {
+                order(orderNames.orderFor(name, found.result()));
+            }
+        });
+    }
+
+    /** Obtains the certificate of {@code order} on a worker, unless it is in flight or refused already. */
+    private void order(OrderNames.Order order) {
+        if (refusedNow(order.name(), System.currentTimeMillis()) || !inFlight.add(order.name())) {
+            return;
+        }
+        workers.executeBlocking(() -> obtain(order.name(), order.owner(), NEW_NAME), false).onComplete(done -> {
+            inFlight.remove(order.name());
+            if (done.failed()) {
+                failed(order.name(), done.cause());
+            }
+        });
+    }
+
+    private void failed(String orderName, Throwable cause) {
+        refuse(orderName, REFUSAL_MEMORY_MILLIS);
+        metrics.failed();
+        LOG.warn("acme: no certificate for {}: {}", orderName, cause.getMessage());
     }
 
     private boolean refusedNow(String name, long now) {
@@ -226,7 +250,7 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
                         + " automatic certificates (--acme-max-per-tenant)");
             }
             long started = System.nanoTime();
-            AcmeClient.Issued issued = client.issue(name);
+            AcmeClient.Issued issued = client.issue(name, orderNames.delegatedRecord(name));
             X509Certificate leaf = issued.leaf();
             AcmeStore.StoredCertificate fresh = new AcmeStore.StoredCertificate(name, tenant, issued.chainPem(), issued.keyPem(),
                     leaf.getNotBefore().getTime(), leaf.getNotAfter().getTime(), System.currentTimeMillis());
@@ -249,6 +273,13 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
     }
 
     private void install(AcmeStore.StoredCertificate stored) throws Exception {
+        hold(stored);
+        metrics.changed(held.values().stream().map(Held::stored).toList());
+        scheduleRenewalCheck();
+    }
+
+    /** Puts the certificate in memory, where handshakes find it. */
+    private void hold(AcmeStore.StoredCertificate stored) throws Exception {
         X509Certificate[] chain = AcmeClient.parseChain(stored.chainPem()).toArray(new X509Certificate[0]);
         CertifiedKey certified = CertificateFiles.certified(KeyPairUtils.readKeyPair(new StringReader(stored.keyPem())).getPrivate(),
                 chain, "ACME, issued for " + stored.name());
@@ -257,8 +288,6 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         if (before != null && !before.certified().alias().equals(certified.alias())) {
             byAlias.remove(before.certified().alias());
         }
-        metrics.changed(held.values().stream().map(Held::stored).toList());
-        scheduleRenewalCheck();
     }
 
     private static long renewAt(AcmeStore.StoredCertificate stored) {
@@ -275,9 +304,7 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         held.forEach((name, entry) -> {
             if (now >= entry.renewAt() && inFlight.size() < MAX_IN_FLIGHT && inFlight.add(name)) {
                 // A name the cluster no longer serves is not renewed: its certificate runs out.
-                Future<String> owner = orderNames.isOperatorWildcard(name) ? Future.succeededFuture(OrderNames.OPERATOR)
-                        : eligibility.tenantOf(name);
-                owner.compose(tenant -> tenant == null ? Future.succeededFuture()
+                renewalOwner(name).compose(tenant -> tenant == null ? Future.succeededFuture()
                         : workers.executeBlocking(() -> obtain(name, tenant, entry.stored().issuedAt()), false)).onComplete(done -> {
                     inFlight.remove(name);
                     if (done.failed()) {
@@ -293,6 +320,17 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
             }
         });
         scheduleRenewalCheck();
+    }
+
+    /**
+     * Whose the certificate still is: the operator's for the edge's wildcard, the tenant that still reserves a tenant's
+     * wildcard, the holder of any other name; null when nobody may certify it any more.
+     */
+    private Future<String> renewalOwner(String name) {
+        if (orderNames.isOperatorWildcard(name)) {
+            return Future.succeededFuture(OrderNames.OPERATOR);
+        }
+        return name.startsWith("*.") ? eligibility.wildcardHolder(name) : eligibility.tenantOf(name);
     }
 
     /** A tenth of the certificate's lifetime, at most {@link #RENEWAL_CHECK_MILLIS} (an hour for a 90-day one). */

@@ -22,7 +22,8 @@ interface TxtRecordHook {
 
     /**
      * One DNS-01 record: for an order of {@code *.DOMAIN} (or {@code DOMAIN}), the TXT record {@code name}
-     * ({@code _acme-challenge.DOMAIN.}, fully qualified) holding {@code value}.
+     * ({@code _acme-challenge.DOMAIN.}, fully qualified; for a delegated name, {@code DOMAIN.ZONE.}, which
+     * {@code _acme-challenge.DOMAIN} points at by CNAME) holding {@code value}.
      */
     record TxtRecord(String domain, String name, String value) {
     }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** With a DNS hook, names one label under the edge's domain are ordered as one wildcard; every other name as itself. */
+/**
+ * With a DNS hook, names one label under the edge's domain are ordered as one wildcard, names one label under a
+ * tenant's reserved wildcard as that wildcard; every other name as itself.
+ */
 class OrderNamesTest {
     @Test
     void oneLabelUnderTheDomainIsOrderedAsTheWildcard() {
@@ -26,5 +29,35 @@ class OrderNamesTest {
         OrderNames localhost = new OrderNames("localhost", true);
         assertEquals("web.localhost", localhost.orderFor("web.localhost"));
         assertFalse(localhost.isOperatorWildcard("*.localhost"));
+    }
+
+    @Test
+    void aNameOneLabelUnderItsTenantsReservedWildcardIsOrderedAsThatWildcardForTheTenant() {
+        OrderNames names = new OrderNames("example.com", true);
+        NameEligibility.Eligible viaWildcard = new NameEligibility.Eligible("team", "*.team.example.com");
+        assertEquals(new OrderNames.Order("*.team.example.com", "team"), names.orderFor("web.team.example.com", viaWildcard));
+        assertEquals(new OrderNames.Order("a.web.team.example.com", "team"), names.orderFor("a.web.team.example.com", viaWildcard),
+                "deeper than one label: the wildcard cannot serve it");
+        assertEquals(new OrderNames.Order("*.example.com", OrderNames.OPERATOR), names.orderFor("web.example.com",
+                new NameEligibility.Eligible("team", "*.example.com")), "the edge's own wildcard comes first");
+        assertEquals(new OrderNames.Order("web.team.example.com", "owner:k"), names.orderFor("web.team.example.com",
+                new NameEligibility.Eligible("owner:k", null)), "a name nobody holds by a wildcard is ordered as itself");
+        assertEquals(new OrderNames.Order("shop.team.example.com", "team"), new OrderNames("example.com", false)
+                .orderFor("shop.team.example.com", viaWildcard), "without a hook there is no DNS-01");
+        assertEquals("*.b.c", OrderNames.wildcardOver("a.b.c"));
+        assertEquals(null, OrderNames.wildcardOver("a.localhost"));
+        assertEquals(null, OrderNames.wildcardOver("*.b.c"));
+    }
+
+    @Test
+    void withADelegationZoneANameOutsideTheEdgesDomainIsValidatedAtItsRecordInTheZone() {
+        OrderNames names = new OrderNames("example.com", true, "acme-delegate.example.com");
+        assertEquals("shop.customer.net.acme-delegate.example.com.", names.delegatedRecord("shop.customer.net"));
+        assertEquals(null, names.delegatedRecord("web.example.com"), "the edge's own names are the operator's to validate");
+        assertEquals(null, names.delegatedRecord("example.com"));
+        assertEquals(null, names.delegatedRecord("*.team.customer.net"), "a wildcard is validated at its own _acme-challenge");
+        assertEquals(null, new OrderNames("example.com", true).delegatedRecord("shop.customer.net"), "no zone, no delegation");
+        assertEquals(null, new OrderNames("example.com", false, "acme-delegate.example.com").delegatedRecord("shop.customer.net"),
+                "no hook, no DNS-01");
     }
 }
