@@ -14,6 +14,9 @@
 #              EDGE_HEAP_MB [2048]  TOOL_JAVA_OPTS [-Xmx10g] (the agent side: every session lives in the tool's JVM)
 #              STORM [300] seconds the storm may take (0: no storm)   STEP_TIMEOUT [600] seconds to register one step
 #              TIMEOUT [3600] seconds for the whole run
+#              DOMAIN [localhost] the edge's domain: one label (localhost) makes the dev CA issue every bound name its own
+#                     certificate; two labels or more (scale.localhost) are served by the dev wildcard, as a real domain is
+#              HISTOGRAMS [unset] a directory for the edge's class histogram at each step (jcmd GC.class_histogram)
 #
 # The edge binds to 127.0.0.1; sessions dial from 127.0.0.2, 127.0.0.3, ... (20 000 each: one source address has
 # only the ephemeral port range towards one edge address). The edge is stopped on exit, failure or Ctrl-C (the
@@ -35,6 +38,9 @@ else
   STORM=${STORM:-300}
 fi
 CONCURRENCY=${CONCURRENCY:-64}
+DOMAIN=${DOMAIN:-localhost}
+HISTOGRAM_ARGS=()
+if [ -n "${HISTOGRAMS:-}" ]; then HISTOGRAM_ARGS=(--histograms "$HISTOGRAMS"); fi
 EDGE_HEAP_MB=${EDGE_HEAP_MB:-2048}
 STEP_TIMEOUT=${STEP_TIMEOUT:-600}
 TOOL_JAVA_OPTS=${TOOL_JAVA_OPTS:--Xmx10g}
@@ -105,7 +111,7 @@ for dep in "${DEPS[@]}"; do
 done
 
 mkdir -p "$(dirname "$OUT")"
-log "steps $STEPS, $REQUESTS timed requests per kind per step, edge -Xmx${EDGE_HEAP_MB}m, storm ${STORM}s," \
+log "steps $STEPS, domain $DOMAIN, $REQUESTS timed requests per kind per step, edge -Xmx${EDGE_HEAP_MB}m, storm ${STORM}s," \
   "ulimit -n $(ulimit -n), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # The agents' own warnings (a storm makes each session say its edge handed it a new session id) stay out of the log.
 # shellcheck disable=SC2086  # TOOL_JAVA_OPTS is a list of JVM options
@@ -114,5 +120,6 @@ timeout --kill-after=30 "$TIMEOUT" java $TOOL_JAVA_OPTS -Dorg.slf4j.simpleLogger
   -Dburrow.e2e.logDir="$REPO_ROOT/test-support/target/e2e-logs" \
   -cp "$CP" dev.burrow.testsupport.scale.SessionScaleTool \
   --steps "$STEPS" --requests "$REQUESTS" --concurrency "$CONCURRENCY" --edge-heap-mb "$EDGE_HEAP_MB" \
-  --step-timeout "$STEP_TIMEOUT" --storm "$STORM" --out "$OUT" 2> >(tee "$TOOL_LOG" >&2)
+  --step-timeout "$STEP_TIMEOUT" --storm "$STORM" --domain "$DOMAIN" ${HISTOGRAM_ARGS[@]+"${HISTOGRAM_ARGS[@]}"} \
+  --out "$OUT" 2> >(tee "$TOOL_LOG" >&2)
 log "table written to $OUT"

@@ -54,7 +54,7 @@ final class LinkEndpoints {
                 bound.add(result.endpointId());
                 LOG.info("{}: bound {} -> {}", mux.name(), result.publicUrl(), bind.upstream() == null ? "?" : bind.upstream());
                 if (mux.isClosed() && services.sessions().find(sessionId) == null) {
-                    services.registry().markOffline(sessionId, linkEpoch);
+                    services.registry().markOffline(sessionId, linkEpoch, List.of(result.endpointId()));
                 }
             } else {
                 LOG.info("{}: refused bind: {} ({})", mux.name(), result.message(), result.errorCode());

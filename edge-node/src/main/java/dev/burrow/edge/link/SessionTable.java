@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,8 @@ public final class SessionTable implements AgentLinks {
         long expiryTimer = -1;
         /** Ended on purpose (goodbye, revoked token): no offline grace when its link goes. */
         boolean ended;
+        /** The endpoints it bound on this node, what its lost link marks offline and its grace end removes. */
+        final Set<String> endpointIds = new HashSet<>(2);
 
         SessionRecord(String id, String ownerKey) {
             this.id = id;
@@ -132,6 +135,12 @@ public final class SessionTable implements AgentLinks {
     /** Remembers which local session bound an endpoint (what the relay server looks up for a relayed stream). */
     public void endpointBound(String endpointId, String sessionId) {
         sessionsByEndpoint.computeIfAbsent(endpointId, id -> ConcurrentHashMap.newKeySet()).add(sessionId);
+        synchronized (this) {
+            SessionRecord record = sessions.get(sessionId);
+            if (record != null) {
+                record.endpointIds.add(endpointId);
+            }
+        }
     }
 
     public void endpointUnbound(String endpointId, String sessionId) {
@@ -139,6 +148,12 @@ public final class SessionTable implements AgentLinks {
             set.remove(sessionId);
             return set.isEmpty() ? null : set;
         });
+        synchronized (this) {
+            SessionRecord record = sessions.get(sessionId);
+            if (record != null) {
+                record.endpointIds.remove(endpointId);
+            }
+        }
     }
 
     /** A session on this node that bound an endpoint (one with a live link, at random, when it is pooled), or null. */
@@ -166,6 +181,7 @@ public final class SessionTable implements AgentLinks {
     public void detach(String sessionId, AgentSession link) {
         long linkEpoch;
         boolean ended;
+        List<String> endpointIds;
         synchronized (this) {
             SessionRecord record = sessions.get(sessionId);
             if (record == null || record.link != link) {
@@ -174,6 +190,7 @@ public final class SessionTable implements AgentLinks {
             record.link = null;
             linkEpoch = record.linkEpoch;
             ended = record.ended;
+            endpointIds = List.copyOf(record.endpointIds);
             if (closed) {
                 return;
             }
@@ -182,7 +199,7 @@ public final class SessionTable implements AgentLinks {
                 record.expiryTimer = vertx.setTimer(graceMillis, id -> expire(sessionId));
             }
         }
-        registry.markOffline(sessionId, linkEpoch).onSuccess(endpoints -> {
+        registry.markOffline(sessionId, linkEpoch, endpointIds).onSuccess(endpoints -> {
             if (!endpoints.isEmpty() && !ended) {
                 LOG.info("session {}: agent link lost; {} endpoint(s) offline, reserved for {}", sessionId,
                         endpoints.size(), DurationText.format(offlineGrace));
@@ -205,6 +222,7 @@ public final class SessionTable implements AgentLinks {
     }
 
     private void expire(String sessionId) {
+        List<String> endpointIds;
         synchronized (this) {
             SessionRecord record = sessions.get(sessionId);
             if (record == null || record.link != null) {
@@ -212,8 +230,9 @@ public final class SessionTable implements AgentLinks {
             }
             record.expiryTimer = -1;
             sessions.remove(sessionId);
+            endpointIds = List.copyOf(record.endpointIds);
         }
-        registry.removeOffline(sessionId).onSuccess(removed -> {
+        registry.removeOffline(sessionId, endpointIds).onSuccess(removed -> {
             removed.forEach(endpoint -> endpointUnbound(endpoint.id(), sessionId));
             if (!removed.isEmpty()) {
                 LOG.info("session {}: offline grace ended; removed {}", sessionId,

@@ -7,6 +7,7 @@ import dev.burrow.edge.registry.EndpointRegistry;
 import dev.burrow.edge.registry.EndpointState;
 import io.vertx.core.Future;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
@@ -120,6 +121,16 @@ public final class RegionalRegistry implements EndpointRegistry {
     @Override
     public Future<List<Endpoint>> removeOffline(String sessionId) {
         return local.removeOffline(sessionId);
+    }
+
+    @Override
+    public Future<List<Endpoint>> markOffline(String sessionId, long linkEpoch, Collection<String> endpointIds) {
+        return local.markOffline(sessionId, linkEpoch, endpointIds);
+    }
+
+    @Override
+    public Future<List<Endpoint>> removeOffline(String sessionId, Collection<String> endpointIds) {
+        return local.removeOffline(sessionId, endpointIds);
     }
 
     /** An endpoint of another region is as the directory last answered; one of this region, as its registry holds it. */

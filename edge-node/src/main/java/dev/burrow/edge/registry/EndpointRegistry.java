@@ -2,6 +2,7 @@ package dev.burrow.edge.registry;
 
 import io.vertx.core.Future;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -61,6 +62,20 @@ public interface EndpointRegistry {
 
     /** Removes the endpoints of a session that are still OFFLINE (its grace period ended); returns them. */
     Future<List<Endpoint>> removeOffline(String sessionId);
+
+    /**
+     * As {@link #markOffline(String, long)}, looking only at {@code endpointIds}, the endpoints the session bound on this
+     * node: a registry may then touch those records alone instead of looking through every one, so that links dropping
+     * all at once cost each its own endpoints, not a pass over the whole registry.
+     */
+    default Future<List<Endpoint>> markOffline(String sessionId, long linkEpoch, Collection<String> endpointIds) {
+        return markOffline(sessionId, linkEpoch);
+    }
+
+    /** As {@link #removeOffline(String)}, looking only at {@code endpointIds} (see {@link #markOffline(String, long, Collection)}). */
+    default Future<List<Endpoint>> removeOffline(String sessionId, Collection<String> endpointIds) {
+        return removeOffline(sessionId);
+    }
 
     /**
      * Replaces the traffic policy of an endpoint {@code sessionId} serves (null removes it), without touching its links;

@@ -18,8 +18,11 @@ import io.vertx.core.Vertx;
 import java.io.Serializable;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -197,6 +200,48 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
     @Override
     public Future<List<Endpoint>> removeOffline(String sessionId) {
         return scan(new RemoveOwned(null, sessionId, true), new OwnedBy(sessionId), true);
+    }
+
+    /** Only the records of {@code endpointIds}: a keyed write each, however many endpoints the registry holds. */
+    @Override
+    public Future<List<Endpoint>> markOffline(String sessionId, long linkEpoch, Collection<String> endpointIds) {
+        return onKeys(endpointIds, new DropLinks(localNode, sessionId, linkEpoch), false);
+    }
+
+    /** Only the records of {@code endpointIds}: a keyed write each, however many endpoints the registry holds. */
+    @Override
+    public Future<List<Endpoint>> removeOffline(String sessionId, Collection<String> endpointIds) {
+        return onKeys(endpointIds, new RemoveOwned(null, sessionId, true), true);
+    }
+
+    /** Runs {@code processor} on the records of {@code endpointIds} (their keys from this node's copy when it has them). */
+    private Future<List<Endpoint>> onKeys(Collection<String> endpointIds, EntryProcessor<String, EndpointRecord, EndpointRecord> processor,
+                                          boolean removesEntries) {
+        if (endpointIds.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        List<Future<String>> keys = endpointIds.stream().map(lookups::keyOf).toList();
+        return Future.all(keys).compose(found -> {
+            Set<String> known = new HashSet<>();
+            keys.forEach(key -> {
+                if (key.result() != null) {
+                    known.add(key.result());
+                }
+            });
+            return known.isEmpty() ? Future.succeededFuture(Map.<String, EndpointRecord>of())
+                    : Future.fromCompletionStage(endpoints.submitToKeys(known, processor));
+        }).map(results -> {
+            List<Endpoint> changed = new ArrayList<>();
+            for (EndpointRecord record : results.values()) {
+                if (record != null) {
+                    changed.add(record.toEndpoint());
+                    if (removesEntries) {
+                        keysById.removeAsync(record.id());
+                    }
+                }
+            }
+            return changed;
+        });
     }
 
     /**

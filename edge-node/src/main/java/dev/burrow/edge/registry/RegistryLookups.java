@@ -86,6 +86,13 @@ final class RegistryLookups {
                 .map(endpoint -> endpoint != null && endpoint.id().equals(endpointId) ? endpoint : null);
     }
 
+    /** The map key of an endpoint id: from this node's copy when it has it, else from the id index; null if unknown. */
+    Future<String> keyOf(String endpointId) {
+        Function<String, String> keys = localKeys;
+        String localKey = keys == null ? null : keys.apply(endpointId);
+        return localKey != null ? Future.succeededFuture(localKey) : Future.fromCompletionStage(keysById.getAsync(endpointId));
+    }
+
     /** What the map holds under {@code endpoint}'s key, past this node's copy (see {@link EndpointRegistry#current}). */
     Future<Endpoint> current(Endpoint endpoint) {
         return stored(endpoint.key());

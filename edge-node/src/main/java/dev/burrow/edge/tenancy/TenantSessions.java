@@ -54,6 +54,8 @@ public final class TenantSessions implements AutoCloseable {
     private final String localNode;
     private final String localNodeName;
     private final Map<Kickable, Local> local = new ConcurrentHashMap<>();
+    /** How many of {@link #local}'s links list each entry key: the entry goes when the last of them closes. */
+    private final Map<String, Integer> linksByKey = new ConcurrentHashMap<>();
     private volatile MessageConsumer<JsonObject> consumer;
     private volatile UUID membershipListener;
 
@@ -114,7 +116,11 @@ public final class TenantSessions implements AutoCloseable {
     public Future<Void> opened(Kickable link, Principal principal, String sessionId, String remoteAddress) {
         LiveSession session = new LiveSession(sessionId, principal.tenantId(), principal.tokenId(), localNode, localNodeName,
                 remoteAddress, System.currentTimeMillis());
-        local.put(link, new Local(session, link));
+        Local replaced = local.put(link, new Local(session, link));
+        if (replaced != null) {
+            unlist(replaced);
+        }
+        linksByKey.merge(session.key(), 1, Integer::sum);
         try {
             return Future.fromCompletionStage(sessions.setAsync(session.key(), session), vertx.getOrCreateContext())
                     .otherwise(e -> {
@@ -160,7 +166,7 @@ public final class TenantSessions implements AutoCloseable {
         if (gone == null) {
             return;
         }
-        boolean stillHere = local.values().stream().anyMatch(l -> l.session().key().equals(gone.session().key()));
+        boolean stillHere = unlist(gone);
         if (!stillHere) {
             try {
                 sessions.removeAsync(gone.session().key());
@@ -169,6 +175,11 @@ public final class TenantSessions implements AutoCloseable {
                 LOG.debug("session {}: not unlisted: {}", gone.session().sessionId(), e.toString());
             }
         }
+    }
+
+    /** Counts one link of {@code gone}'s entry less; whether other links still list it. */
+    private boolean unlist(Local gone) {
+        return linksByKey.compute(gone.session().key(), (key, links) -> links == null || links <= 1 ? null : links - 1) != null;
     }
 
     /** Live sessions (one entry per node a session has a link on), of one tenant or, for null, of all. */

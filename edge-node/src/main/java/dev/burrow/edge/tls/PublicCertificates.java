@@ -2,6 +2,7 @@ package dev.burrow.edge.tls;
 
 import dev.burrow.edge.pki.DevPki;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -37,7 +39,7 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
     /** How often the operator's certificate files are checked for changes. */
     public static final long CHECK_INTERVAL_MILLIS = 1_000;
 
-    /** Certificates issued by the dev CA for bound names, at most this many (each an EC key and a ~0.5 KiB certificate). */
+    /** Certificates issued by the dev CA for bound names, at most this many (each a ~0.5 KiB certificate; they share one key). */
     public static final int MAX_ISSUED = 10_000;
 
     /**
@@ -73,6 +75,9 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
     private final Map<Path, CertifiedKey> lastGood = new HashMap<>();
     private final Map<String, CertifiedKey> issued = new ConcurrentHashMap<>();
     private final Map<String, CertifiedKey> issuedByAlias = new ConcurrentHashMap<>();
+    /** Names whose certificate is being issued, with the future every caller of {@link #ensureFor} waits for. */
+    private final Map<String, Future<Void>> issuing = new ConcurrentHashMap<>();
+    private KeyPair issuedKeyPair;
     private final X509Certificate devCa;
     private final PrivateKey devCaKey;
     private volatile CertificateTable table;
@@ -137,20 +142,50 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
      * when the certificate is in memory.
      */
     public Future<Void> ensureFor(Vertx vertx, String hostname) {
-        if (hostname == null || !needsOwnCertificate(hostname.toLowerCase(java.util.Locale.ROOT))) {
+        String name = hostname == null ? null : hostname.toLowerCase(java.util.Locale.ROOT);
+        if (name == null || !needsOwnCertificate(name)) {
             return Future.succeededFuture();
         }
-        String name = hostname.toLowerCase(java.util.Locale.ROOT);
-        return vertx.executeBlocking(() -> {
-            if (!issued.containsKey(name) && issued.size() < MAX_ISSUED) {
-                DevPki.Issued certificate = DevPki.issue(devCa, devCaKey, List.of(name));
-                CertifiedKey own = CertificateFiles.certified(certificate.key(), new X509Certificate[]{certificate.certificate(), devCa},
-                        "dev CA, issued for " + name);
-                issuedByAlias.put(own.alias(), own);
-                issued.put(name, own);
-            }
+        // A bind asks here before it is answered, and the registry's event for the same record asks again at about the
+        // same moment: both wait for one issuance.
+        Promise<Void> done = Promise.promise();
+        Future<Void> already = issuing.putIfAbsent(name, done.future());
+        if (already != null) {
+            return already;
+        }
+        vertx.executeBlocking(() -> {
+            issue(name);
             return null;
-        }, false).mapEmpty();
+        }, false).<Void>mapEmpty().onComplete(ar -> {
+            issuing.remove(name, done.future());
+            done.handle(ar);
+        });
+        return done.future();
+    }
+
+    /** Blocking (a signature by the dev CA). */
+    private void issue(String name) throws IOException {
+        if (issued.containsKey(name) || issued.size() >= MAX_ISSUED) {
+            return;
+        }
+        DevPki.Issued certificate = DevPki.issue(devCa, devCaKey, List.of(name), issuedKeyPair());
+        CertifiedKey own = CertificateFiles.certified(certificate.key(), new X509Certificate[]{certificate.certificate(), devCa},
+                "dev CA, issued for " + name);
+        issuedByAlias.put(own.alias(), own);
+        issued.put(name, own);
+    }
+
+    /**
+     * The one key pair of every certificate the dev CA issues on this node, made on first use and held in memory only:
+     * generating a key per name cost about as much as signing its certificate, and a key per name bought nothing, since
+     * all of them lived in this process (a dev CA's certificates are for development; an operator's or ACME's keep
+     * their own keys).
+     */
+    private synchronized KeyPair issuedKeyPair() throws IOException {
+        if (issuedKeyPair == null) {
+            issuedKeyPair = DevPki.newLeafKeyPair();
+        }
+        return issuedKeyPair;
     }
 
     /** Drops the certificate the dev CA issued for {@code hostname} (its endpoint is gone), if any. */

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 /**
  * Measures an edge process from outside: heap used after a full GC ({@code jcmd PID GC.run}, then
  * {@code GC.heap_info}), resident set size ({@code VmRSS} of {@code /proc/PID/status}), open file descriptors, and
- * the edge's own gauges ({@code burrow_agent_links}, {@code burrow_endpoints}) from its ops port.
+ * the edge's own gauges ({@code burrow_agent_links}, {@code burrow_endpoints}) from its ops port; its CPU time and
+ * class histogram on demand.
  */
 public final class EdgeFootprint {
 
@@ -33,6 +34,8 @@ public final class EdgeFootprint {
     private static final Pattern THREADS_STARTED = Pattern.compile("(?m)^java\\.threads\\.started=(\\d+)$");
     private static final Pattern RSS = Pattern.compile("^VmRSS:\\s+(\\d+) kB");
     private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(60);
+    /** Linux's USER_HZ, the unit of the CPU times in /proc/PID/stat (100 on every mainstream architecture). */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final long pid;
     private final URI metrics;
@@ -95,6 +98,35 @@ public final class EdgeFootprint {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException | RuntimeException e) {
             return "?";
+        }
+    }
+
+    /**
+     * CPU time the edge process has used so far (user + system, {@code /proc/PID/stat}), in nanoseconds: the edge's own
+     * cost of what happened between two readings, apart from the load generator's on the same cores.
+     */
+    public long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // the command name (field 2) may hold spaces; fields after it are plain numbers: utime is 14th, stime 15th
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Writes the edge's class histogram ({@code jcmd PID GC.class_histogram}, which runs a full GC first) to
+     * {@code file}: what the heap holds, by class, to compare two steps.
+     */
+    public void classHistogram(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, jcmd("GC.class_histogram"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + file + ": " + e, e);
         }
     }
 

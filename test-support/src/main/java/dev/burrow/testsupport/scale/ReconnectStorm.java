@@ -13,9 +13,12 @@ import java.util.function.Function;
  */
 final class ReconnectStorm {
 
-    /** How long the storm took: from the kill, and from the moment the new node was ready; when half, 90 % and all were back. */
+    /**
+     * How long the storm took: from the kill, and from the moment the new node was ready; when half, 90 % and all were
+     * back; and the CPU time the new node used from its readiness to the last poll (-1: unknown).
+     */
     record Result(int sessions, double restartSeconds, double halfSeconds, double ninetySeconds, double allSeconds,
-                  long endpointsBack) {
+                  long endpointsBack, long edgeCpuNanos) {
         boolean complete() {
             return endpointsBack == sessions;
         }
@@ -36,6 +39,7 @@ final class ReconnectStorm {
         SessionScaleTool.log("storm: the edge was killed and is ready again after %.1f s (pid %d); waiting for %,d sessions",
                 restart, edge.process().pid(), sessions);
         EdgeFootprint footprint = footprintOf.apply(edge);
+        long cpuAtReady = footprint.cpuNanos();
         double half = -1;
         double ninety = -1;
         long back = 0;
@@ -51,12 +55,18 @@ final class ReconnectStorm {
             }
             if (back >= sessions) {
                 SessionScaleTool.log("storm: all %,d endpoints back %.1f s after the new node was ready", back, elapsed);
-                return new Result(sessions, restart, half, ninety, elapsed, back);
+                return new Result(sessions, restart, half, ninety, elapsed, back, cpuSince(cpuAtReady, footprint));
             }
             SessionScaleTool.log("storm: %.0f s: %,d of %,d endpoints back, %,d links", elapsed, Math.max(back, 0), sessions,
                     footprint.gauge("burrow_agent_links"));
             Thread.sleep(POLL.toMillis()); // polling an outside process's gauge: there is no event to await
         }
-        return new Result(sessions, restart, half, ninety, (System.nanoTime() - ready) / 1e9, back);
+        return new Result(sessions, restart, half, ninety, (System.nanoTime() - ready) / 1e9, back,
+                cpuSince(cpuAtReady, footprint));
+    }
+
+    private static long cpuSince(long before, EdgeFootprint footprint) {
+        long now = footprint.cpuNanos();
+        return before < 0 || now < 0 ? -1 : now - before;
     }
 }

@@ -15,6 +15,8 @@ final class ScaleReport {
     static final long GUARD_BYTES = 1L << 30;
     /** The bar: every session back this long after the restarted node is ready. */
     static final double STORM_BAR_SECONDS = 120;
+    /** The bar: sessions registered per second. */
+    static final int RATE_BAR = 1_000;
 
     private ScaleReport() {
     }
@@ -23,11 +25,13 @@ final class ScaleReport {
         SessionScaleTool.Step base = rows.get(0);
         StringBuilder out = new StringBuilder();
         out.append("Edge: one node, -Xmx").append(edgeHeapMb).append("m -XX:+UseSerialGC; heap = used after a full GC (jcmd GC.run).\n");
-        out.append("Per session = (value at N - empty-edge baseline) / N; marginal = growth since the previous step / sessions added.\n\n");
-        out.append("| sessions | register (s) | sessions/s | links | endpoints | heap after GC | heap/session | marginal heap/session"
+        out.append("Per session = (value at N - empty-edge baseline) / N; marginal = growth since the previous step / sessions added.\n");
+        out.append("CPU/session = CPU time (user + system) the process used while the step registered / sessions added.\n\n");
+        out.append("| sessions | register (s) | sessions/s | edge CPU/session (ms) | tool CPU/session (ms) | links | endpoints"
+                + " | heap after GC | heap/session | marginal heap/session"
                 + " | RSS | RSS/session | fds | routed p50 / p99 (ms) | 404 p50 / p99 (ms) | load avg | tool heap |\n");
-        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        out.append(String.format("| 0 (baseline) | | | %d | %d | %s | | | %s | | %d | | | %s | %s |%n", base.footprint().links(),
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append(String.format("| 0 (baseline) | | | | | %d | %d | %s | | | %s | | %d | | | %s | %s |%n", base.footprint().links(),
                 base.footprint().endpoints(), SessionScaleTool.mib(base.footprint().heapUsedAfterGc()),
                 SessionScaleTool.mib(base.footprint().rss()), base.footprint().openFds(), base.footprint().loadAverage(),
                 SessionScaleTool.mib(base.toolHeap())));
@@ -38,8 +42,10 @@ final class ScaleReport {
             long rssDelta = f.rss() - base.footprint().rss();
             long marginal = (f.heapUsedAfterGc() - previous.footprint().heapUsedAfterGc())
                     / Math.max(1, row.sessions() - previous.sessions());
-            out.append(String.format("| %,d | %.1f | %.0f | %d | %d | %s | %s | %s | %s | %s | %d | %.2f / %.2f | %.2f / %.2f | %s | %s |%n",
-                    row.sessions(), row.registerSeconds(), row.sessionsPerSecond(), f.links(), f.endpoints(),
+            int added = Math.max(1, row.sessions() - previous.sessions());
+            out.append(String.format("| %,d | %.1f | %.0f | %s | %s | %d | %d | %s | %s | %s | %s | %s | %d | %.2f / %.2f | %.2f / %.2f | %s | %s |%n",
+                    row.sessions(), row.registerSeconds(), row.sessionsPerSecond(), millis(row.edgeCpuNanos(), added),
+                    millis(row.toolCpuNanos(), added), f.links(), f.endpoints(),
                     SessionScaleTool.mib(f.heapUsedAfterGc()), kib(heapDelta / row.sessions()), kib(marginal),
                     SessionScaleTool.mib(f.rss()), kib(rssDelta / row.sessions()), f.openFds(),
                     row.routed().p50Micros() / 1000, row.routed().p99Micros() / 1000,
@@ -52,6 +58,12 @@ final class ScaleReport {
         long heapAtBar = heapAtBarSessions(rows);
         double registerTotal = rows.stream().mapToDouble(SessionScaleTool.Step::registerSeconds).sum();
         out.append(String.format("%nTime to register all %,d sessions: %.1f s.%n", maxSessions, registerTotal));
+        long edgeCpu = rows.stream().skip(1).mapToLong(SessionScaleTool.Step::edgeCpuNanos).reduce(0, ScaleReport::sumKnown);
+        if (edgeCpu > 0) {
+            double perSession = edgeCpu / 1e6 / maxSessions;
+            out.append(String.format("Edge CPU per registration: %.2f ms, so at most %.0f sessions/s per core the edge has to"
+                    + " itself (the bar: %,d/s).%n", perSession, 1000 / perSession, RATE_BAR));
+        }
         out.append(String.format("Heap bar (%,d sessions in <= 2 GiB): %s at %,d sessions%s -> %s.%n", BAR_SESSIONS,
                 SessionScaleTool.mib(heapAtBar), Math.max(last.sessions(), BAR_SESSIONS),
                 last.sessions() >= BAR_SESSIONS ? " (measured)" : " (projected linearly from " + last.sessions() + ")",
@@ -73,6 +85,10 @@ final class ScaleReport {
                 r.restartSeconds(), seconds(r.halfSeconds()), seconds(r.ninetySeconds()),
                 r.complete() ? seconds(r.allSeconds()) : "NOT within " + seconds(r.allSeconds()), r.endpointsBack(),
                 r.sessions(), storm.connectedSessions()));
+        if (r.edgeCpuNanos() >= 0) {
+            out.append(String.format("The new node's CPU from its readiness to the last endpoint back: %.1f s, %.2f ms per session.%n",
+                    r.edgeCpuNanos() / 1e9, r.edgeCpuNanos() / 1e6 / r.sessions()));
+        }
         boolean inTime = r.complete() && storm.connectedSessions() == r.sessions() && r.allSeconds() <= STORM_BAR_SECONDS;
         out.append(String.format("Storm (all %,d back within %.0f s, none lost): %s%s.%n", r.sessions(), STORM_BAR_SECONDS,
                 inTime ? "yes" : "NO", r.sessions() >= BAR_SESSIONS ? (inTime ? " -> bar MET" : " -> bar NOT MET")
@@ -87,6 +103,14 @@ final class ScaleReport {
                     storm.missing().p50Micros() / Math.max(1, last.missing().p50Micros()), storm.footprint().loadAverage()));
         }
         return out.toString();
+    }
+
+    private static String millis(long nanos, int sessions) {
+        return nanos < 0 ? "" : String.format("%.2f", nanos / 1e6 / sessions);
+    }
+
+    private static long sumKnown(long a, long b) {
+        return a < 0 || b < 0 ? -1 : a + b;
     }
 
     private static String seconds(double value) {

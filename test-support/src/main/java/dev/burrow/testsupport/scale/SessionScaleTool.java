@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * Options: --steps N,N,… (ascending), --concurrency C (sessions connecting at once, default 64), --edge-heap-mb M
  * (default 2048), --requests R (timed requests per kind per step, default 2000), --step-timeout S (seconds to
  * register one step, default 600), --storm S (after the last step, restart the edge and wait at most S seconds for
- * every session to come back; 0, the default, skips it), --out FILE (also write the table as markdown). Exit status 1
+ * every session to come back; 0, the default, skips it), --out FILE (also write the table as markdown), --domain D (the
+ * edge's domain, default localhost), --histograms DIR (the edge's class histogram at each step). Exit status 1
  * if a session fails to register, a request gets the wrong status, the edge's endpoint gauge disagrees, the edge dies,
  * the heap exceeds 2 GiB at 100 000 sessions or more (a smaller run: 1 GiB at 10 000, projected from its largest
  * step), or a storm leaves a session out.
@@ -47,7 +48,6 @@ import java.util.regex.Pattern;
 public final class SessionScaleTool {
 
     private static final Pattern OPS_LINE = Pattern.compile("^Ops \\(healthz, readyz, metrics\\) listening on (\\S+):(\\d+)");
-    private static final String DOMAIN = "localhost";
     private static final Buffer ANSWER = Buffer.buffer("ok");
     private static final HttpResponseHead ANSWER_HEAD = new HttpResponseHead(200, "OK",
             List.of(Map.entry("content-length", "2"), Map.entry("content-type", "text/plain")));
@@ -58,7 +58,13 @@ public final class SessionScaleTool {
     /** Sessions per source address: well inside the 28 232 ports of Linux's default ephemeral range. */
     static final int SESSIONS_PER_SOURCE = 20_000;
 
-    record Options(int[] steps, int concurrency, int edgeHeapMb, int requests, Duration stepTimeout, Duration storm, Path out) {
+    /**
+     * @param domain     the edge's domain; {@code localhost} (one label) makes the dev CA issue a certificate per bound
+     *                   name, a domain of two labels or more is served by the dev wildcard, as a real domain would be
+     * @param histograms a directory for the edge's class histogram at each step, or null
+     */
+    record Options(int[] steps, int concurrency, int edgeHeapMb, int requests, Duration stepTimeout, Duration storm, Path out,
+                   String domain, Path histograms) {
         static Options parse(String[] args) {
             int[] steps = {1_000, 2_000};
             int concurrency = 64;
@@ -67,6 +73,8 @@ public final class SessionScaleTool {
             Duration stepTimeout = Duration.ofSeconds(600);
             Duration storm = Duration.ZERO;
             Path out = null;
+            String domain = "localhost";
+            Path histograms = null;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (i + 1 >= args.length) {
@@ -81,8 +89,10 @@ public final class SessionScaleTool {
                     case "--step-timeout" -> stepTimeout = Duration.ofSeconds(Long.parseLong(value));
                     case "--storm" -> storm = Duration.ofSeconds(Long.parseLong(value));
                     case "--out" -> out = Path.of(value);
+                    case "--domain" -> domain = value;
+                    case "--histograms" -> histograms = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag
-                            + " (use --steps, --concurrency, --edge-heap-mb, --requests, --step-timeout, --storm, --out)");
+                            + " (use --steps, --concurrency, --edge-heap-mb, --requests, --step-timeout, --storm, --out, --domain, --histograms)");
                 }
             }
             for (int i = 0; i < steps.length; i++) {
@@ -93,13 +103,17 @@ public final class SessionScaleTool {
             if (concurrency <= 0 || requests <= 0 || heapMb <= 0) {
                 throw new IllegalArgumentException("--concurrency, --requests and --edge-heap-mb must be positive");
             }
-            return new Options(steps, concurrency, heapMb, requests, stepTimeout, storm, out);
+            return new Options(steps, concurrency, heapMb, requests, stepTimeout, storm, out, domain, histograms);
         }
     }
 
-    /** One row of the table; {@code toolHeap} is the load generator's own heap after a full GC (every session's agent side). */
+    /**
+     * One row of the table; {@code toolHeap} is the load generator's own heap after a full GC (every session's agent
+     * side); {@code edgeCpuNanos} and {@code toolCpuNanos} the CPU time each process used while the step registered
+     * (-1: unknown).
+     */
     record Step(int sessions, double registerSeconds, double sessionsPerSecond, EdgeFootprint.Sample footprint,
-                LookupProbe.Result routed, LookupProbe.Result missing, long toolHeap) {
+                LookupProbe.Result routed, LookupProbe.Result missing, long toolHeap, long edgeCpuNanos, long toolCpuNanos) {
     }
 
     private final Options options;
@@ -131,6 +145,12 @@ public final class SessionScaleTool {
         return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
+    /** CPU time this JVM (the load generator) has used so far, in nanoseconds; -1 when the JVM does not say. */
+    static long toolCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+    }
+
     private static EdgeFootprint footprintOf(EdgeProcess edge) {
         Matcher ops = edge.process().stdoutLines().stream().map(OPS_LINE::matcher).filter(Matcher::find)
                 .findFirst().orElseThrow(() -> new IllegalStateException("edge printed no ops port line"));
@@ -159,33 +179,38 @@ public final class SessionScaleTool {
 
     private int run() throws Exception {
         int max = options.steps()[options.steps().length - 1];
-        try (EdgeProcess edge = EdgeProcess.builder().name("scale-edge").heapMb(options.edgeHeapMb())
+        try (EdgeProcess edge = EdgeProcess.builder().name("scale-edge").heapMb(options.edgeHeapMb()).domain(options.domain())
                 // heartbeats every minute: 10 000 idle links must not turn the measurement into a ping benchmark
                 .heartbeatInterval("60s")
                 // a loaded machine (the 2-core CI box running other JVMs) can take more than the default 20 s
                 .startTimeout(Duration.ofSeconds(120)).start()) {
             EdgeFootprint footprint = footprintOf(edge);
-            log("edge pid %d, heap -Xmx%dm, http %d, tunnel %d; steps %s, %d connecting at once",
-                    edge.process().pid(), options.edgeHeapMb(), edge.httpPort(), edge.tunnelPort(),
+            log("edge pid %d, heap -Xmx%dm, domain %s, http %d, tunnel %d; steps %s, %d connecting at once",
+                    edge.process().pid(), options.edgeHeapMb(), options.domain(), edge.httpPort(), edge.tunnelPort(),
                     Arrays.toString(options.steps()), options.concurrency());
             List<Step> rows = new ArrayList<>();
             Storm storm = null;
             int failures = 0;
             try {
-                try (LookupProbe probe = new LookupProbe(vertx, edge.httpPort(), DOMAIN)) {
+                try (LookupProbe probe = new LookupProbe(vertx, edge.httpPort(), options.domain())) {
                     // warm the edge's HTTP path (JIT) on 404s before the baseline, so the baseline holds the same code;
                     // about 3 s on a quiet machine, but more than 60 s at a load average of 25 on 2 cores
                     long warmStart = System.nanoTime();
                     await(probe.missing(WARMUP_REQUESTS), PROBE_TIMEOUT);
                     log("warm-up: %d requests in %.1f s", WARMUP_REQUESTS, (System.nanoTime() - warmStart) / 1e9);
                     EdgeFootprint.Sample baseline = footprint.sample();
-                    rows.add(new Step(0, 0, 0, baseline, null, null, toolHeapAfterGc()));
+                    rows.add(new Step(0, 0, 0, baseline, null, null, toolHeapAfterGc(), -1, -1));
+                    histogram(footprint, 0);
                     log("baseline: heap %s, RSS %s", mib(baseline.heapUsedAfterGc()), mib(baseline.rss()));
                     int registered = 0;
                     for (int target : options.steps()) {
                         long start = System.nanoTime();
+                        long edgeCpuBefore = footprint.cpuNanos();
+                        long toolCpuBefore = toolCpuNanos();
                         await(register(edge, registered, target), options.stepTimeout());
                         double seconds = (System.nanoTime() - start) / 1e9;
+                        long edgeCpu = cpuSpent(edgeCpuBefore, footprint.cpuNanos());
+                        long toolCpu = cpuSpent(toolCpuBefore, toolCpuNanos());
                         int added = target - registered;
                         registered = target;
                         if (!edge.isAlive()) {
@@ -193,14 +218,17 @@ public final class SessionScaleTool {
                                     + edge.process().tail(30));
                         }
                         EdgeFootprint.Sample sample = footprint.sample();
+                        histogram(footprint, target);
                         await(probe.routed(target, WARMUP_REQUESTS), PROBE_TIMEOUT);
                         LookupProbe.Result routed = await(probe.routed(target, options.requests()), PROBE_TIMEOUT);
                         LookupProbe.Result missing = await(probe.missing(options.requests()), PROBE_TIMEOUT);
                         failures += routed.wrongStatus() + missing.wrongStatus();
-                        Step row = new Step(target, seconds, added / seconds, sample, routed, missing, toolHeapAfterGc());
+                        Step row = new Step(target, seconds, added / seconds, sample, routed, missing, toolHeapAfterGc(),
+                                edgeCpu, toolCpu);
                         rows.add(row);
-                        log("%d sessions: +%d in %.1f s; edge links %d endpoints %d; heap %s RSS %s; routed p50/p99 %.0f/%.0f us,"
-                                        + " 404 p50/p99 %.0f/%.0f us; tool heap %s", target, added, seconds, sample.links(),
+                        log("%d sessions: +%d in %.1f s (edge CPU %.2f ms, tool CPU %.2f ms per session); edge links %d endpoints %d;"
+                                        + " heap %s RSS %s; routed p50/p99 %.0f/%.0f us, 404 p50/p99 %.0f/%.0f us; tool heap %s",
+                                target, added, seconds, edgeCpu / 1e6 / added, toolCpu / 1e6 / added, sample.links(),
                                 sample.endpoints(), mib(sample.heapUsedAfterGc()), mib(sample.rss()), routed.p50Micros(),
                                 routed.p99Micros(), missing.p50Micros(), missing.p99Micros(), mib(row.toolHeap()));
                         if (sample.endpoints() >= 0 && sample.endpoints() != target) {
@@ -258,7 +286,7 @@ public final class SessionScaleTool {
             return new Storm(result, null, null, null, connected);
         }
         EdgeFootprint.Sample sample = footprintOf(edge).sample();
-        try (LookupProbe probe = new LookupProbe(vertx, edge.httpPort(), DOMAIN)) {
+        try (LookupProbe probe = new LookupProbe(vertx, edge.httpPort(), options.domain())) {
             await(probe.routed(sessionCount, WARMUP_REQUESTS), PROBE_TIMEOUT);
             LookupProbe.Result routed = await(probe.routed(sessionCount, options.requests()), PROBE_TIMEOUT);
             LookupProbe.Result missing = await(probe.missing(options.requests()), PROBE_TIMEOUT);
@@ -266,6 +294,17 @@ public final class SessionScaleTool {
                     connected, mib(sample.heapUsedAfterGc()), mib(sample.rss()), routed.p50Micros(), routed.p99Micros(),
                     missing.p50Micros(), missing.p99Micros());
             return new Storm(result, sample, routed, missing, connected);
+        }
+    }
+
+    private static long cpuSpent(long before, long after) {
+        return before < 0 || after < 0 ? -1 : after - before;
+    }
+
+    /** With --histograms, the edge's class histogram at {@code sessions} sessions (histo-N.txt). */
+    private void histogram(EdgeFootprint footprint, int sessions) {
+        if (options.histograms() != null) {
+            footprint.classHistogram(options.histograms().resolve("histo-" + sessions + ".txt"));
         }
     }
 
