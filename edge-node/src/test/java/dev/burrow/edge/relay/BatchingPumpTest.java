@@ -118,6 +118,7 @@ class BatchingPumpTest {
         assertEquals("b", ended.get(5, TimeUnit.SECONDS).toString());
         assertEquals(List.of("a"), released, "the last buffer is the end's until the end is written");
         endWritten.fail("the client went away");
+        waitUntil(() -> released.size() == 2);
         assertEquals(List.of("a", "b"), released, "given back when the end failed too");
     }
 
