@@ -46,7 +46,7 @@ read -ra AGENT_JFLAGS <<< "${AGENT_JAVA_OPTS:-}"
 read -ra EDGE_EXTRA <<< "${EDGE_ARGS:-}"
 read -ra AGENT_EXTRA <<< "${AGENT_ARGS:-}"
 "$JAVA" "${JAVA_FLAGS[@]}" "${EDGE_JFLAGS[@]}" -jar "$EDGE_JAR" --http-port 0 --tunnel-port 0 --bind-address 127.0.0.1 \
-  --data-dir "$TMP/edge-data" --domain localhost "${EDGE_EXTRA[@]}" > "$TMP/logs/edge.log" 2>&1 &
+  --ops-port 0 --data-dir "$TMP/edge-data" --domain localhost "${EDGE_EXTRA[@]}" > "$TMP/logs/edge.log" 2>&1 &
 track $! edge
 EDGE_PID=$!
 edge_lines "$TMP/logs/edge.log" "edge node"
