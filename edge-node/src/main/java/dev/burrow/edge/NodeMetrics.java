@@ -7,6 +7,7 @@ import dev.burrow.edge.cluster.RelayPool;
 import dev.burrow.edge.cluster.RelayServer;
 import dev.burrow.edge.link.SessionTable;
 import dev.burrow.edge.tcp.TcpEndpoints;
+import dev.burrow.protocol.PooledPayloads;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +28,9 @@ final class NodeMetrics {
                 .description("Agent sessions with a live link to this node").register(metrics);
         Gauge.builder("burrow_open_streams", sessions, SessionTable::openStreamCount)
                 .description("Streams open on this node's agent links").register(metrics);
+        Gauge.builder("burrow_pooled_payloads", PooledPayloads::outstanding)
+                .description("Response body buffers from agent links held in pooled direct memory, on their way to a client")
+                .register(metrics);
         return this;
     }
 

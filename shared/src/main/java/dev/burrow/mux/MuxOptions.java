@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param heartbeatTolerance intervals without any frame from the peer before the link is declared dead
  * @param initialWindow      send credit of each stream in each direction
  * @param maxConcurrentStreams streams the peer may have open at once on this link
+ * @param maxReceiveWindow   the most a stream's receive window grows to while its reader keeps up (see
+ *                           {@link MuxStream}); {@code initialWindow} keeps every window at its start
  */
 public record MuxOptions(String name, Duration heartbeatInterval, int heartbeatTolerance, int initialWindow,
-                         int maxConcurrentStreams) {
+                         int maxConcurrentStreams, int maxReceiveWindow) {
 
     /**
      * Note: {@code initialWindow} is not negotiated on the wire; both ends of a link must use the same value
@@ -38,15 +40,20 @@ public record MuxOptions(String name, Duration heartbeatInterval, int heartbeatT
         if (maxConcurrentStreams < 1) {
             throw new IllegalArgumentException("mux options: maxConcurrentStreams must be at least 1, got " + maxConcurrentStreams);
         }
+        if (maxReceiveWindow < initialWindow || maxReceiveWindow > ProtocolLimits.MAX_WINDOW) {
+            throw new IllegalArgumentException("mux options: maxReceiveWindow must be between initialWindow (" + initialWindow
+                    + ") and " + ProtocolLimits.MAX_WINDOW + " bytes, got " + maxReceiveWindow);
+        }
     }
 
     public static MuxOptions defaults(String name) {
         return new MuxOptions(name, ProtocolLimits.DEFAULT_HEARTBEAT_INTERVAL, ProtocolLimits.HEARTBEAT_TOLERANCE,
-                ProtocolLimits.INITIAL_STREAM_WINDOW, ProtocolLimits.MAX_CONCURRENT_STREAMS);
+                ProtocolLimits.INITIAL_STREAM_WINDOW, ProtocolLimits.MAX_CONCURRENT_STREAMS,
+                Integer.getInteger("burrow.mux.maxReceiveWindow", ProtocolLimits.MAX_RECEIVE_WINDOW));
     }
 
     public MuxOptions withHeartbeatInterval(Duration interval) {
-        return new MuxOptions(name, interval, heartbeatTolerance, initialWindow, maxConcurrentStreams);
+        return new MuxOptions(name, interval, heartbeatTolerance, initialWindow, maxConcurrentStreams, maxReceiveWindow);
     }
 
     /** Tolerance in whole intervals: the number of intervals that {@code silence} spans, rounded up (at least 1). */
@@ -56,10 +63,15 @@ public record MuxOptions(String name, Duration heartbeatInterval, int heartbeatT
         }
         long intervals = Math.max(1, (silence.toMillis() + heartbeatInterval.toMillis() - 1) / heartbeatInterval.toMillis());
         return new MuxOptions(name, heartbeatInterval, (int) Math.min(Integer.MAX_VALUE, intervals), initialWindow,
-                maxConcurrentStreams);
+                maxConcurrentStreams, maxReceiveWindow);
+    }
+
+    /** The same options with every receive window kept at {@code initialWindow} ({@code max} = initialWindow) or growing to {@code max}. */
+    public MuxOptions withMaxReceiveWindow(int max) {
+        return new MuxOptions(name, heartbeatInterval, heartbeatTolerance, initialWindow, maxConcurrentStreams, max);
     }
 
     public MuxOptions withName(String newName) {
-        return new MuxOptions(newName, heartbeatInterval, heartbeatTolerance, initialWindow, maxConcurrentStreams);
+        return new MuxOptions(newName, heartbeatInterval, heartbeatTolerance, initialWindow, maxConcurrentStreams, maxReceiveWindow);
     }
 }

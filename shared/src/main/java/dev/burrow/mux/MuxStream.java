@@ -16,9 +16,10 @@ import io.vertx.core.streams.WriteStream;
  *
  * <h2>Reading</h2>
  * As a {@link ReadStream} it delivers the peer's DATA in order. Until a {@link #handler} is set, or while the
- * stream is paused, the peer's bytes wait here (never lost, never more than one window, 512 KiB by default),
- * and no window credit is returned until the bytes are handed to the handler; credit goes back in batches of
- * half a window. {@link #endHandler} fires when the peer half-closes, after the last byte, and like data only
+ * stream is paused, the peer's bytes wait here (never lost, never more than one window: 512 KiB by default, widened
+ * up to 4 MiB while the reader takes half a window within the link's growth period, see
+ * {@link dev.burrow.protocol.ProtocolLimits#MAX_RECEIVE_WINDOW}), and no window credit is returned until the bytes are
+ * handed to the handler; credit goes back in batches of half a window. {@link #endHandler} fires when the peer half-closes, after the last byte, and like data only
  * while the stream is not paused and only once a handler or end handler is set: an end that arrives before either
  * waits for them (so a stream handed over late, paused first and given its handlers later, still sees its end),
  * unless this side has ended its own direction (it then takes the end, and the stream closes).
@@ -100,6 +101,16 @@ public interface MuxStream extends ReadStream<Buffer>, WriteStream<Buffer> {
      * link is closed. The caller counts the drop.
      */
     boolean writeDatagram(Datagram datagram);
+
+    /**
+     * From now on the peer's DATA reaches the data handler in pooled direct memory, which a socket sends as it is (a heap
+     * buffer is first copied to direct memory by the transport): every buffer the handler gets is then the handler's to
+     * give back with {@link dev.burrow.protocol.PooledPayloads#release(Buffer)} once done with it, after its write
+     * completed (release is a no-op for a buffer that arrived on the heap before this call). Bytes this stream drops
+     * (reset, link lost) it gives back itself. Only for a reader that writes each buffer once to a Vert.x socket or
+     * response and keeps no reference; call it on the link's event loop.
+     */
+    MuxStream takePooledPayloads();
 
     /** Aborts the stream in both directions and tells the peer why. Idempotent; ignored once the stream is closed. */
     void reset(ErrorCode code, String message);

@@ -4,6 +4,7 @@ import dev.burrow.protocol.Datagram;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.HttpTrailers;
+import dev.burrow.protocol.PooledPayloads;
 import dev.burrow.protocol.ProtocolLimits;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.Future;
@@ -36,11 +37,17 @@ final class MuxStreamImpl implements MuxStream {
     private final ArrayDeque<Buffer> inbound = new ArrayDeque<>();
     private volatile int inboundBytes;
     private int receiveCredit;
+    /** The window granted to the peer now: the link's initial window, widened while the reader keeps up. */
+    private int receiveWindow;
+    /** When the last credit went back (or the first byte was consumed); 0 before. */
+    private long creditMarkNanos;
     private int consumedSinceUpdate;
     private long demand = Long.MAX_VALUE;
     private boolean remoteEnded;
     private boolean endDelivered;
     private boolean delivering;
+    /** Whether the peer's DATA is decoded into pooled direct memory that the data handler releases. */
+    private boolean pooledPayloads;
     private Handler<Buffer> dataHandler;
     private Handler<Void> endHandler;
     private Handler<Throwable> exceptionHandler;
@@ -78,6 +85,7 @@ final class MuxStreamImpl implements MuxStream {
         this.id = id;
         this.open = open;
         this.receiveCredit = initialWindow;
+        this.receiveWindow = initialWindow;
         this.sendCredit = initialWindow;
     }
 
@@ -306,14 +314,30 @@ final class MuxStreamImpl implements MuxStream {
 
     // ---- called by the link, on its event loop ---------------------------------------------------------
 
-    /** DATA from the peer; returns false when the peer sent more than its credit (a link-level error). */
+    @Override
+    public MuxStream takePooledPayloads() {
+        link.execute(() -> pooledPayloads = true);
+        return this;
+    }
+
+    /** Whether the peer's DATA for this stream goes into pooled direct memory; on the link's event loop. */
+    boolean takesPooledPayloads() {
+        return pooledPayloads && !closed;
+    }
+
+    /**
+     * DATA from the peer, which this stream now owns; returns false when the peer sent more than its credit (a
+     * link-level error).
+     */
     boolean onData(Buffer data) {
         int length = data.length();
         if (length > receiveCredit) {
+            PooledPayloads.release(data);
             return false;
         }
         receiveCredit -= length;
         if (closed || remoteEnded || length == 0) {
+            PooledPayloads.release(data);
             return true;
         }
         // The decoder hands over a buffer of the payload's own (no slice of a read), so it is kept as it is.
@@ -507,14 +531,38 @@ final class MuxStreamImpl implements MuxStream {
         }
     }
 
-    /** Grants the consumed bytes back to the peer in batches of half a window. */
+    /** Grants the consumed bytes back to the peer in batches of half a window, widening the window when it is due. */
     private void returnCredit(int consumed) {
+        if (creditMarkNanos == 0) {
+            creditMarkNanos = System.nanoTime();
+        }
         consumedSinceUpdate += consumed;
-        if (!remoteEnded && consumedSinceUpdate >= link.initialWindow() / 2) {
-            receiveCredit += consumedSinceUpdate;
-            link.sendWindowUpdate(id, consumedSinceUpdate);
+        if (!remoteEnded && consumedSinceUpdate >= receiveWindow / 2) {
+            int grant = consumedSinceUpdate + widenWindow();
+            receiveCredit += grant;
+            link.sendWindowUpdate(id, grant);
             consumedSinceUpdate = 0;
         }
+    }
+
+    /**
+     * Doubles the receive window (up to the link's maximum) when the reader took the last half window within the
+     * link's growth period: then the window, not the reader, sets the pace, and the sender idles for credit. A reader
+     * slower than that (a slow public client) never widens it, so what a stream can make this side hold stays one
+     * initial window unless its reader was fast. Returns the bytes added to the window.
+     */
+    private int widenWindow() {
+        long now = System.nanoTime();
+        long elapsed = now - creditMarkNanos;
+        creditMarkNanos = now;
+        int max = link.maxReceiveWindow();
+        if (receiveWindow >= max || elapsed > link.windowGrowthNanos()) {
+            return 0;
+        }
+        int wider = (int) Math.min(2L * receiveWindow, max);
+        int added = wider - receiveWindow;
+        receiveWindow = wider;
+        return added;
     }
 
     private void closeIfDone() {
@@ -526,6 +574,9 @@ final class MuxStreamImpl implements MuxStream {
     private void terminate(StreamResetException failure, boolean notify) {
         closed = true;
         resetCause = failure;
+        for (Buffer dropped : inbound) {
+            PooledPayloads.release(dropped);
+        }
         inbound.clear();
         inboundBytes = 0;
         outbound.clear();

@@ -12,6 +12,7 @@ import dev.burrow.protocol.FrameType;
 import dev.burrow.protocol.FramePayloads;
 import dev.burrow.protocol.HttpResponseHead;
 import dev.burrow.protocol.HttpTrailers;
+import dev.burrow.protocol.PooledPayloads;
 import dev.burrow.protocol.ProtocolException;
 import dev.burrow.protocol.ProtocolLimits;
 import dev.burrow.protocol.StreamOpen;
@@ -51,6 +52,8 @@ import java.util.function.Consumer;
  */
 public final class StreamMultiplexer {
     private static final Logger LOG = LoggerFactory.getLogger(StreamMultiplexer.class);
+    /** Half a window taken within this time widens it (see {@link #windowGrowthNanos()}): 256 KiB in 5 ms is 50 MiB/s. */
+    static final long WINDOW_GROWTH_FLOOR_NANOS = 5_000_000;
 
     private final Vertx vertx;
     private final Context context;
@@ -81,6 +84,7 @@ public final class StreamMultiplexer {
     private boolean localGoingAway;
     private boolean pumping;
     private long lastFrameNanos = System.nanoTime();
+    private long windowGrowthFloorNanos = WINDOW_GROWTH_FLOOR_NANOS;
     private long heartbeatTimer = -1;
     private long livenessTimer = -1;
     private FramePayloads.GoAway peerGoAway;
@@ -114,6 +118,7 @@ public final class StreamMultiplexer {
         this.readsByteBufs = socket instanceof NetSocketInternal && eventLoop.inEventLoop();
         if (readsByteBufs) {
             ((NetSocketInternal) socket).messageHandler(this::onMessage);
+            decoder.pooledDataPayloads(((ConnectionBase) socket).channel().alloc(), this::takesPooledPayloads);
         }
         socket.pause();
     }
@@ -292,8 +297,22 @@ public final class StreamMultiplexer {
         return lastRoundTrip;
     }
 
-    int initialWindow() {
-        return options.initialWindow();
+    int maxReceiveWindow() {
+        return options.maxReceiveWindow();
+    }
+
+    /**
+     * How fast a reader must take half a stream's window for the window to widen: within two round trips of the link
+     * (the time a credit update needs to reach the peer and its DATA to come back), and at least
+     * {@link #WINDOW_GROWTH_FLOOR_NANOS}, as a loaded machine's scheduling delays dwarf a loopback round trip.
+     */
+    long windowGrowthNanos() {
+        return Math.max(windowGrowthFloorNanos, 2 * lastRoundTrip.toNanos());
+    }
+
+    /** For tests: another floor than {@link #WINDOW_GROWTH_FLOOR_NANOS}, so that "fast" and "slow" do not hang on the machine's load. */
+    void windowGrowthFloor(Duration floor) {
+        execute(() -> windowGrowthFloorNanos = floor.toNanos());
     }
 
     /** The open stream with this id, or null; for tests. Call on the link's event loop. */
@@ -345,22 +364,29 @@ public final class StreamMultiplexer {
         } catch (RuntimeException e) {
             LOG.error("{}: internal error while handling a frame", name, e);
             shutdown(ErrorCode.INTERNAL_ERROR, "internal error: " + e, false, true);
+        } finally {
+            if (closed) {
+                // A frame of this read may have begun after the link closed (its shutdown ran inside the read).
+                decoder.discard();
+            }
         }
+    }
+
+    /** Whether DATA for this stream goes into pooled memory; asked by the decoder, on the link's event loop. */
+    private boolean takesPooledPayloads(int streamId) {
+        MuxStreamImpl stream = streams.get(streamId);
+        return stream != null && stream.takesPooledPayloads();
     }
 
     private void onFrame(Frame frame) {
         if (closed) {
+            if (frame.type() == FrameType.DATA) {
+                PooledPayloads.release(frame.payload());
+            }
             return;
         }
         switch (frame.type()) {
-            case DATA -> onStreamFrame(frame, stream -> {
-                if (stream.trailers() != null && frame.payload().length() > 0) {
-                    protocolViolation(ErrorCode.PROTOCOL_ERROR, "DATA frame on stream " + frame.streamId() + " after its trailers");
-                } else if (!stream.onData(frame.payload())) {
-                    protocolViolation(ErrorCode.FLOW_CONTROL_ERROR, "peer sent " + frame.payload().length()
-                            + " bytes on stream " + frame.streamId() + ", more than the window it was given");
-                }
-            });
+            case DATA -> onData(frame);
             case OPEN -> onOpen(frame);
             case HEADERS -> onStreamFrame(frame, stream -> {
                 try {
@@ -424,6 +450,21 @@ public final class StreamMultiplexer {
                 }
                 callLinkHandler(controlHandler, message, "control handler");
             }
+        }
+    }
+
+    /** DATA, whose payload the stream takes over, or which is given back here when no stream takes it. */
+    private void onData(Frame frame) {
+        MuxStreamImpl stream = streams.get(frame.streamId());
+        if (stream == null) {
+            PooledPayloads.release(frame.payload());
+            onStreamFrame(frame, none -> { });
+        } else if (stream.trailers() != null && frame.payload().length() > 0) {
+            PooledPayloads.release(frame.payload());
+            protocolViolation(ErrorCode.PROTOCOL_ERROR, "DATA frame on stream " + frame.streamId() + " after its trailers");
+        } else if (!stream.onData(frame.payload())) {
+            protocolViolation(ErrorCode.FLOW_CONTROL_ERROR, "peer sent " + frame.payload().length()
+                    + " bytes on stream " + frame.streamId() + ", more than the window it was given");
         }
     }
 
@@ -671,6 +712,7 @@ public final class StreamMultiplexer {
             writer.write(FrameEncoder.goAway(highestPeerStreamId, code, message));
         }
         closed = true;
+        decoder.discard();
         writer.closeAfterFlush();
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);

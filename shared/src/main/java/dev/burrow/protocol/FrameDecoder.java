@@ -1,12 +1,14 @@
 package dev.burrow.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 /**
  * Incremental decoder for one link: feed it bytes as they arrive, it emits whole frames.
@@ -20,15 +22,20 @@ import java.util.function.Consumer;
  * <p>A payload that arrived whole is copied exactly once, from the received buffer straight into a heap buffer
  * of its exact size, which the emitted {@link Frame} then owns: nothing points into the caller's buffer after
  * {@link #feed(ByteBuf, Consumer)} returns (the link can release a pooled read at once). A payload split across
- * reads is completed in place in a buffer that grows with what arrived (from {@link #SPLIT_PAYLOAD_START}, at most
- * to the declared length): the declared length is the peer's word, and a header alone must not make the decoder
- * reserve memory the peer never sent (a megabyte per connection, before the handshake is even done). Only a split
- * header (at most 10 bytes) or preface is held in a small array.
+ * reads is completed in place in a buffer that starts at the declared length up to {@link #SPLIT_PAYLOAD_START} (a
+ * DATA frame as peers send it, at most {@link ProtocolLimits#MAX_DATA_PAYLOAD}, so never regrown) and grows beyond that
+ * only with what arrived, at most to the declared length: the declared length is the peer's word, and a header alone
+ * must not make the decoder reserve memory the peer never sent (a megabyte per connection, before the handshake is
+ * even done). Only a split header (at most 10 bytes) or preface is held in a small array.
  */
 public final class FrameDecoder {
     private static final int HEADER = ProtocolLimits.FRAME_HEADER_SIZE;
-    /** The first size of a split payload's buffer when fewer bytes than this arrived with its header. */
-    static final int SPLIT_PAYLOAD_START = 16 * 1024;
+    /**
+     * The most a split payload's buffer starts with when fewer bytes arrived with its header: a whole DATA frame as
+     * peers cut them, so that the frame that carries nearly every byte of a download (64 KiB, spread over four or more
+     * TLS records) gets its buffer once, not a 16 KiB one grown twice (48 KiB copied again, 112 KiB allocated per frame).
+     */
+    static final int SPLIT_PAYLOAD_START = ProtocolLimits.MAX_DATA_PAYLOAD;
 
     private final int maxPayload;
     private final byte[] preface = new byte[ProtocolLimits.PREFACE.length];
@@ -42,8 +49,12 @@ public final class FrameDecoder {
     private int flags;
     private int streamId;
     private ByteBuf payload;
+    private boolean payloadPooled;
     private int payloadLength;
     private ProtocolException failure;
+    /** Where DATA payloads of the streams {@link #pooledStreams} names go; null: every payload on the heap. */
+    private ByteBufAllocator pooledAllocator;
+    private IntPredicate pooledStreams;
 
     /**
      * @param expectPreface whether the first bytes must be {@link ProtocolLimits#PREFACE}
@@ -56,6 +67,24 @@ public final class FrameDecoder {
 
     public FrameDecoder() {
         this(true, ProtocolLimits.MAX_FRAME_PAYLOAD);
+    }
+
+    /**
+     * From now on, the payload of a DATA frame for a stream that {@code streams} accepts (asked when the frame's header
+     * is read) is copied into pooled direct memory from {@code allocator} instead of the heap: the emitted frame then
+     * owns it, and whoever takes the frame must give it back ({@link PooledPayloads#release(Buffer)}).
+     */
+    public void pooledDataPayloads(ByteBufAllocator allocator, IntPredicate streams) {
+        this.pooledAllocator = allocator;
+        this.pooledStreams = streams;
+    }
+
+    /** Gives back the payload of a frame still arriving, if it is pooled; call when the link closes. */
+    public void discard() {
+        if (payload != null && payloadPooled) {
+            PooledPayloads.release(payload);
+        }
+        payload = null;
     }
 
     /** Consumes {@code chunk} and hands every complete frame to {@code sink}, in order. */
@@ -85,7 +114,7 @@ public final class FrameDecoder {
             }
         } catch (ProtocolException e) {
             failure = e;
-            payload = null;
+            discard();
             headerFill = 0;
             prefaceFill = 0;
             throw e;
@@ -160,8 +189,10 @@ public final class FrameDecoder {
         streamId = id;
         payloadLength = (int) length;
         headerFill = HEADER;
-        payload = arrived >= payloadLength ? Unpooled.buffer(payloadLength)
-                : Unpooled.buffer(Math.min(payloadLength, Math.max(arrived, SPLIT_PAYLOAD_START)), payloadLength);
+        int initial = arrived >= payloadLength ? payloadLength : Math.min(payloadLength, Math.max(arrived, SPLIT_PAYLOAD_START));
+        payloadPooled = frameType == FrameType.DATA && payloadLength > 0 && pooledAllocator != null && pooledStreams.test(id);
+        payload = payloadPooled ? PooledPayloads.allocate(pooledAllocator, initial, payloadLength)
+                : Unpooled.buffer(initial, payloadLength);
     }
 
     /** Reads and checks the preface as it arrives; true once all of it was seen. */

@@ -16,6 +16,12 @@ public final class ProtocolLimits {
     public static final int MAX_DATA_PAYLOAD = 64 * 1024;
     /** Send credit every stream starts with, in each direction. */
     public static final int INITIAL_STREAM_WINDOW = 512 * 1024;
+    /**
+     * The most a stream's receive window grows to while its reader keeps up with a fast sender (a local choice, not
+     * negotiated: the receiver grants the extra credit in its WINDOW_UPDATEs, which any peer accepts). 512 KiB carry a
+     * stream at 512 KiB per round trip of a credit update; a download through a busy 2-core machine needs more.
+     */
+    public static final int MAX_RECEIVE_WINDOW = 4 * 1024 * 1024;
     /** Largest window a WINDOW_UPDATE may produce. */
     public static final long MAX_WINDOW = Integer.MAX_VALUE;
     /** Largest UDP datagram a DATAGRAM frame carries: the most an IPv4 UDP packet can hold (65 535 - 8 - 20). */

@@ -14,6 +14,7 @@ import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -113,7 +114,10 @@ class FlowControlTest extends MuxLinkTest {
 
     @Test
     void creditReturnsInHalfWindowBatches() {
-        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(stream -> stream.handler(b -> { })));
+        server = MuxTestServer.start(vertx, link -> {
+            link.windowGrowthFloor(Duration.ZERO);  // no reader is fast enough: the window keeps its start size
+            link.incomingStreamHandler(stream -> stream.handler(b -> { }));
+        });
         RawPeer peer = server.connectRaw();
         peer.sendPreface().send(FrameEncoder.open(1, tcpOpen("raw")));
         Buffer chunk = randomPayload(3, ProtocolLimits.MAX_DATA_PAYLOAD);
@@ -139,6 +143,62 @@ class FlowControlTest extends MuxLinkTest {
         peer.send(FrameEncoder.ping(43, false));
         assertEquals(43, peer.next(FrameType.PING).payload().getLong(0));
         assertFalse(server.nextLink().isClosed());
+    }
+
+    /**
+     * A reader that takes each half window faster than the growth period doubles the window with each credit update
+     * (the growth rides on the update), until the maximum; then updates return what was consumed.
+     */
+    @Test
+    void aReaderThatKeepsUpWidensTheWindowUpToTheMaximum() {
+        server = MuxTestServer.start(vertx, link -> {
+            link.windowGrowthFloor(Duration.ofHours(1));  // every reader counts as fast, however loaded the machine
+            link.incomingStreamHandler(stream -> stream.handler(b -> { }));
+        });
+        RawPeer peer = server.connectRaw();
+        peer.sendPreface().send(FrameEncoder.open(1, tcpOpen("raw")));
+        Buffer chunk = randomPayload(5, ProtocolLimits.MAX_DATA_PAYLOAD);
+        int max = ProtocolLimits.MAX_RECEIVE_WINDOW;
+        List<Integer> expected = List.of(WINDOW / 2 + WINDOW, WINDOW + 2 * WINDOW, 2 * WINDOW + 4 * WINDOW, max / 2);
+        assertEquals(8 * WINDOW, max, "the expected increments assume a maximum of eight initial windows");
+        long credit = WINDOW;
+        List<Integer> increments = new java.util.ArrayList<>();
+        while (increments.size() < expected.size()) {
+            while (credit >= chunk.length()) {
+                peer.send(FrameEncoder.data(1, chunk));
+                credit -= chunk.length();
+            }
+            int increment = FramePayloads.windowIncrement(peer.next(FrameType.WINDOW_UPDATE).payload());
+            increments.add(increment);
+            credit += increment;
+        }
+        assertEquals(expected, increments);
+        assertFalse(server.nextLink().isClosed());
+    }
+
+    /** A reader slower than the growth period (a slow public client) keeps the window at its start size. */
+    @Test
+    void aSlowReaderKeepsTheInitialWindow() {
+        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(stream -> {
+            stream.handler(b -> { });
+            stream.pause();
+            // One 64 KiB chunk per 10 ms at most (6.4 MB/s), and no demand saved up while nothing waits.
+            long timer = vertx.setPeriodic(10, id -> {
+                if (((MuxStreamImpl) stream).bufferedInboundBytes() > 0) {
+                    stream.fetch(1);
+                }
+            });
+            stream.closed().onComplete(v -> vertx.cancelTimer(timer));
+        }));
+        RawPeer peer = server.connectRaw();
+        peer.sendPreface().send(FrameEncoder.open(1, tcpOpen("raw")));
+        Buffer chunk = randomPayload(6, ProtocolLimits.MAX_DATA_PAYLOAD);
+        for (int sent = 0; sent < WINDOW; sent += chunk.length()) {
+            peer.send(FrameEncoder.data(1, chunk));
+        }
+        assertEquals(WINDOW / 2, FramePayloads.windowIncrement(peer.next(FrameType.WINDOW_UPDATE).payload()));
+        assertEquals(WINDOW / 2, FramePayloads.windowIncrement(peer.next(FrameType.WINDOW_UPDATE).payload()));
+        peer.close();
     }
 
     @Test
@@ -193,7 +253,7 @@ class FlowControlTest extends MuxLinkTest {
 
         assertEquals(new MuxTesting.Received(total, source.expectedCrc()), received);
         assertTrue(maxQueued.get() <= 128 * 1024 + GeneratorStream.CHUNK, "sender queue bounded by its limit plus one write: " + maxQueued);
-        assertTrue(maxBuffered.get() <= WINDOW, "receiver buffer bounded by the window: " + maxBuffered);
+        assertTrue(maxBuffered.get() <= ProtocolLimits.MAX_RECEIVE_WINDOW, "receiver buffer bounded by the widest window: " + maxBuffered);
         assertTrue(heapAfter - heapBefore < 64L * 1024 * 1024, "heap grew by " + ((heapAfter - heapBefore) >> 20) + " MiB");
         await(sinkClient.close().compose(v -> sink.close()));
     }

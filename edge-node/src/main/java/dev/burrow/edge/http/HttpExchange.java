@@ -21,6 +21,7 @@ import dev.burrow.policy.Verdict;
 import dev.burrow.protocol.ErrorCode;
 import dev.burrow.protocol.HttpRequestHead;
 import dev.burrow.protocol.HttpResponseHead;
+import dev.burrow.protocol.PooledPayloads;
 import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * One public HTTP request and its response, relayed over one stream: the request head goes in the OPEN frame, the
@@ -443,14 +445,22 @@ final class HttpExchange {
         // and the response is written on its own loop.
         ResponseBodyEncoder encoder = exchange.bodyEncoder();
         ReencodedBody reencoded = encoder == null ? null : new ReencodedBody(response, encoder);
-        BatchingPump pump = BatchingPump.create(stream, linkContext, reencoded == null ? response : reencoded, requestContext,
-                last -> {
-                    ResponseTrailers.copy(stream, response);
-                    (reencoded != null ? reencoded.end(last) : last == null ? response.end() : response.end(last)).onComplete(ar -> {
-                        ResponseAbort.closeIfDelimitedByClose(request);
-                        finish();
-                    });
-                });
+        Function<Buffer, Future<?>> onEnd = last -> {
+            ResponseTrailers.copy(stream, response);
+            return (reencoded != null ? reencoded.end(last) : last == null ? response.end() : response.end(last)).onComplete(ar -> {
+                ResponseAbort.closeIfDelimitedByClose(request);
+                finish();
+            });
+        };
+        BatchingPump pump;
+        if (reencoded == null) {
+            // The body goes to the client socket as the link's bytes were decoded, in pooled direct memory, and each
+            // buffer goes back to the pool once written: no heap copy, and no copy to direct memory by the transport.
+            stream.takePooledPayloads();
+            pump = BatchingPump.releasing(stream, linkContext, response, requestContext, onEnd, PooledPayloads::release);
+        } else {
+            pump = BatchingPump.create(stream, linkContext, reencoded, requestContext, onEnd);
+        }
         pump.runOnTarget(() -> sendResponseHead(pump, reencoded != null)).start();
     }
 

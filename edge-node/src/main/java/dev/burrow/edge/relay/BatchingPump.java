@@ -1,12 +1,19 @@
 package dev.burrow.edge.relay;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Moves bytes from a {@link ReadStream} on one event loop to a {@link WriteStream} on another, handing them over
@@ -21,6 +28,10 @@ import java.util.ArrayDeque;
  *
  * <p>The pump takes over the source's data and end handlers and the target's drain handler. It does not end the
  * target: {@code onEnd} runs on the target loop after the last buffer was written, and decides.
+ *
+ * <p>A pump made with a {@code release} gives each buffer to it once the target is done with it: when its write (or the
+ * end that carried it) completed or failed, or when the pump dropped it (cancelled). That is how pooled buffers of a
+ * stream that takes pooled payloads go back to their pool.
  */
 public final class BatchingPump {
     /** Default bound on the bytes handed over and not yet written to the target. */
@@ -31,7 +42,8 @@ public final class BatchingPump {
     private final Context sourceContext;
     private final WriteStream<Buffer> target;
     private final Context targetContext;
-    private final Handler<Buffer> onEnd;
+    private final Function<Buffer, Future<?>> onEnd;
+    private final Consumer<Buffer> release;
     private final int maxInFlight;
 
     // guarded by this
@@ -45,12 +57,13 @@ public final class BatchingPump {
     private boolean ended;
 
     private BatchingPump(ReadStream<Buffer> source, Context sourceContext, WriteStream<Buffer> target, Context targetContext,
-                         Handler<Buffer> onEnd, int maxInFlight) {
+                         Function<Buffer, Future<?>> onEnd, Consumer<Buffer> release, int maxInFlight) {
         this.source = source;
         this.sourceContext = sourceContext;
         this.target = target;
         this.targetContext = targetContext;
         this.onEnd = onEnd;
+        this.release = release;
         this.maxInFlight = maxInFlight;
     }
 
@@ -59,11 +72,18 @@ public final class BatchingPump {
      *
      * @param onEnd runs on {@code targetContext} once the source ended and every buffer but the last was handed to
      *              the target; it gets that last buffer when it came in the same batch as the end (so that the
-     *              target can write it together with its end, in one write), or null
+     *              target can write it together with its end, in one write), or null, and returns the future of
+     *              that last write
      */
     public static BatchingPump create(ReadStream<Buffer> source, Context sourceContext, WriteStream<Buffer> target,
-                                      Context targetContext, Handler<Buffer> onEnd) {
-        return new BatchingPump(source, sourceContext, target, targetContext, onEnd, DEFAULT_MAX_IN_FLIGHT);
+                                      Context targetContext, Function<Buffer, Future<?>> onEnd) {
+        return new BatchingPump(source, sourceContext, target, targetContext, onEnd, null, DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /** Like {@link #create}, giving every buffer to {@code release} once the target is done with it (see above). */
+    public static BatchingPump releasing(ReadStream<Buffer> source, Context sourceContext, WriteStream<Buffer> target,
+                                         Context targetContext, Function<Buffer, Future<?>> onEnd, Consumer<Buffer> release) {
+        return new BatchingPump(source, sourceContext, target, targetContext, onEnd, release, DEFAULT_MAX_IN_FLIGHT);
     }
 
     /** Queues a task for the target loop, behind what was handed over so far. Any thread. */
@@ -74,10 +94,17 @@ public final class BatchingPump {
 
     /** Drops what is handed over and not yet written, and writes nothing more (the target failed). Target loop. */
     public void cancel() {
+        Object[] dropped;
         synchronized (this) {
             cancelled = true;
+            dropped = handOver.toArray();
             handOver.clear();
             inFlight = 0;
+        }
+        for (Object item : dropped) {
+            if (item instanceof Buffer data) {
+                released(data);
+            }
         }
     }
 
@@ -95,6 +122,9 @@ public final class BatchingPump {
         boolean pause = false;
         synchronized (this) {
             if (cancelled) {
+                if (item instanceof Buffer data) {
+                    released(data);
+                }
                 return;
             }
             handOver.add(item);
@@ -115,8 +145,13 @@ public final class BatchingPump {
         }
     }
 
-    /** On the target loop: writes everything handed over so far, in order. */
+    /**
+     * On the target loop: writes everything handed over so far, in order. Buffers that follow each other go out as one
+     * write (a composite of them, no copy), so that the target flushes once per batch: a socket then makes one system
+     * call and wakes its reader once for what one read of the link brought, not once per DATA frame.
+     */
     private void drain() {
+        List<Buffer> run = new ArrayList<>();
         while (true) {
             Object item;
             boolean last = false;
@@ -124,9 +159,7 @@ public final class BatchingPump {
                 item = cancelled ? null : handOver.poll();
                 if (item == null) {
                     drainScheduled = false;
-                    break;
-                }
-                if (item instanceof Buffer data) {
+                } else if (item instanceof Buffer data) {
                     inFlight -= data.length();
                     if (handOver.peek() == END) {
                         handOver.poll();
@@ -134,14 +167,20 @@ public final class BatchingPump {
                     }
                 }
             }
+            if (item instanceof Buffer data && !last) {
+                run.add(data);
+                continue;
+            }
+            writeRun(run);
+            if (item == null) {
+                break;
+            }
             if (last) {
                 ended = true;
-                onEnd.handle((Buffer) item);
-            } else if (item instanceof Buffer data) {
-                target.write(data);
+                whenDone(onEnd.apply((Buffer) item), List.of((Buffer) item));
             } else if (item == END) {
                 ended = true;
-                onEnd.handle(null);
+                onEnd.apply(null);
             } else {
                 ((Runnable) item).run();
             }
@@ -163,6 +202,38 @@ public final class BatchingPump {
             }
         } else {
             resumeIfDue(false);
+        }
+    }
+
+    /** Writes the buffers of {@code run} as one, then empties it. */
+    private void writeRun(List<Buffer> run) {
+        if (run.isEmpty()) {
+            return;
+        }
+        List<Buffer> parts = List.copyOf(run);
+        run.clear();
+        whenDone(target.write(parts.size() == 1 ? parts.get(0) : joined(parts)), parts);
+    }
+
+    /** The buffers as one, by reference: a composite of Vert.x's views of them (each part stays its owner's to release). */
+    private static Buffer joined(List<Buffer> parts) {
+        ByteBuf[] views = new ByteBuf[parts.size()];
+        for (int i = 0; i < views.length; i++) {
+            views[i] = ((BufferInternal) parts.get(i)).getByteBuf();
+        }
+        return BufferInternal.buffer(Unpooled.wrappedBuffer(views.length, views));
+    }
+
+    /** Gives the {@code parts} to the release once {@code write} completed (or failed). */
+    private void whenDone(Future<?> write, List<Buffer> parts) {
+        if (release != null) {
+            write.onComplete(ar -> parts.forEach(release));
+        }
+    }
+
+    private void released(Buffer data) {
+        if (release != null) {
+            release.accept(data);
         }
     }
 

@@ -54,6 +54,7 @@ class BatchingPumpTest {
             BatchingPump.create(source, sourceContext, target, targetContext, last -> {
                 events.add("end:" + (last == null ? "-" : last.toString()));
                 ended.complete(last);
+                return Future.succeededFuture();
             }).runOnTarget(() -> events.add("head")).start();
             source.emit(Buffer.buffer("a"));
             source.emit(Buffer.buffer("b"));
@@ -75,7 +76,7 @@ class BatchingPumpTest {
         int chunk = 64 * 1024;
         CompletableFuture<Integer> emittedBeforePause = new CompletableFuture<>();
         onSource(() -> {
-            BatchingPump.create(source, sourceContext, target, targetContext, last -> { }).start();
+            BatchingPump.create(source, sourceContext, target, targetContext, last -> Future.succeededFuture()).start();
             int emitted = 0;
             while (!source.paused && emitted < 100) {
                 source.emit(Buffer.buffer(new byte[chunk]));
@@ -86,13 +87,85 @@ class BatchingPumpTest {
         int emitted = emittedBeforePause.get(5, TimeUnit.SECONDS);
         assertEquals(BatchingPump.DEFAULT_MAX_IN_FLIGHT / chunk, emitted, "the source pauses once the bound is handed over");
         blockTarget.countDown();
-        // The target takes the handed-over bytes, reports full, and stays paused until its drain.
-        waitUntil(() -> target.written.size() == emitted);
+        // The target takes the handed-over bytes (in one write), reports full, and stays paused until its drain.
+        waitUntil(() -> target.bytes.get() == (long) emitted * chunk);
         assertTrue(source.paused);
         targetContext.runOnContext(v -> target.drain());
         waitUntil(() -> !source.paused);
         assertFalse(source.paused);
         assertNotSame(null, target.drainHandler);
+    }
+
+    @Test
+    void aReleasingPumpGivesEachBufferBackOnceItsWriteCompletedAndTheLastOnceTheEndDid() throws Exception {
+        FakeSource source = new FakeSource();
+        RecordingTarget target = new RecordingTarget(Integer.MAX_VALUE);
+        List<String> released = new CopyOnWriteArrayList<>();
+        io.vertx.core.Promise<Void> endWritten = io.vertx.core.Promise.promise();
+        CompletableFuture<Buffer> ended = new CompletableFuture<>();
+        CountDownLatch sourceDone = new CountDownLatch(1);
+        targetContext.runOnContext(v -> awaitQuietly(sourceDone));
+        onSource(() -> {
+            BatchingPump.releasing(source, sourceContext, target, targetContext, last -> {
+                ended.complete(last);
+                return endWritten.future();
+            }, data -> released.add(data.toString())).start();
+            source.emit(Buffer.buffer("a"));
+            source.emit(Buffer.buffer("b"));
+            source.end();
+            sourceDone.countDown();
+        });
+        assertEquals("b", ended.get(5, TimeUnit.SECONDS).toString());
+        assertEquals(List.of("a"), released, "the last buffer is the end's until the end is written");
+        endWritten.fail("the client went away");
+        waitUntil(() -> released.size() == 2);
+        assertEquals(List.of("a", "b"), released, "given back when the end failed too");
+    }
+
+    @Test
+    void buffersHandedOverTogetherGoOutAsOneWriteAndEachIsGivenBackAfterIt() throws Exception {
+        FakeSource source = new FakeSource();
+        RecordingTarget target = new RecordingTarget(Integer.MAX_VALUE);
+        List<String> released = new CopyOnWriteArrayList<>();
+        CountDownLatch sourceDone = new CountDownLatch(1);
+        targetContext.runOnContext(v -> awaitQuietly(sourceDone));
+        onSource(() -> {
+            BatchingPump.releasing(source, sourceContext, target, targetContext, last -> Future.succeededFuture(),
+                    data -> released.add(data.toString())).runOnTarget(() -> { }).start();
+            source.emit(Buffer.buffer("a"));
+            source.emit(Buffer.buffer("b"));
+            source.emit(Buffer.buffer("c"));
+            sourceDone.countDown();
+        });
+        waitUntil(() -> released.size() == 3);
+        assertEquals(List.of("abc"), target.written, "one write for the three");
+        assertEquals(List.of("a", "b", "c"), released);
+    }
+
+    @Test
+    void aCancelledPumpGivesBackWhatItHeldAndWhatStillComes() throws Exception {
+        FakeSource source = new FakeSource();
+        RecordingTarget target = new RecordingTarget(Integer.MAX_VALUE);
+        List<String> released = new CopyOnWriteArrayList<>();
+        CountDownLatch blockTarget = new CountDownLatch(1);
+        targetContext.runOnContext(v -> awaitQuietly(blockTarget));  // nothing crosses before the cancel
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onSource(() -> {
+            BatchingPump pump = BatchingPump.releasing(source, sourceContext, target, targetContext,
+                    last -> Future.succeededFuture(), data -> released.add(data.toString())).start();
+            source.emit(Buffer.buffer("a"));
+            source.emit(Buffer.buffer("b"));
+            pump.cancel();
+            source.emit(Buffer.buffer("c"));
+            done.complete(null);
+        });
+        done.get(5, TimeUnit.SECONDS);
+        blockTarget.countDown();
+        assertEquals(List.of("a", "b", "c"), released);
+        CompletableFuture<Void> targetTurn = new CompletableFuture<>();
+        targetContext.runOnContext(v -> targetTurn.complete(null));
+        targetTurn.get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(), target.written, "nothing is written after the cancel");
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -170,6 +243,7 @@ class BatchingPumpTest {
     private static final class RecordingTarget implements WriteStream<Buffer> {
         final List<String> written = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
         private final int capacity;
         private volatile int queued;
         volatile Handler<Void> drainHandler;
@@ -192,6 +266,7 @@ class BatchingPumpTest {
         public Future<Void> write(Buffer data) {
             threads.add(Thread.currentThread().getName());
             written.add(data.length() > 16 ? "#" + data.length() : data.toString());
+            bytes.addAndGet(data.length());
             queued++;
             return Future.succeededFuture();
         }

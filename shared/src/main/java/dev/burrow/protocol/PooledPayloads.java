@@ -1,0 +1,63 @@
+package dev.burrow.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * DATA payloads held in pooled direct memory, for a reader that writes them to a socket ({@code MuxStream.takePooledPayloads()}):
+ * the socket then sends them as they are, where a heap payload is first copied to direct memory by the transport. The
+ * reader owns each such payload and gives it back with {@link #release(Buffer)} once it is done with it (after its
+ * write completed). Counted, so that tests can see every one come back.
+ */
+public final class PooledPayloads {
+    private static final LongAdder OUTSTANDING = new LongAdder();
+
+    private PooledPayloads() {
+    }
+
+    /** A pooled direct buffer for a payload of {@code maxCapacity} bytes, starting at {@code initialCapacity}. */
+    public static ByteBuf allocate(ByteBufAllocator allocator, int initialCapacity, int maxCapacity) {
+        ByteBuf payload = allocator.directBuffer(initialCapacity, maxCapacity);
+        OUTSTANDING.increment();
+        return payload;
+    }
+
+    /** Gives back a buffer from {@link #allocate} that never became a payload (a frame cut off by a failure). */
+    public static void release(ByteBuf payload) {
+        if (payload.release()) {
+            OUTSTANDING.decrement();
+        }
+    }
+
+    /**
+     * Gives back the pooled memory behind a payload; a payload in heap memory (one that arrived before the reader took
+     * pooled payloads, or any payload of a stream whose reader did not) is left to the garbage collector. Call once.
+     */
+    public static void release(Buffer payload) {
+        ByteBuf handle = releasable(payload);
+        if (handle.isDirect() && handle.release()) {
+            OUTSTANDING.decrement();
+        }
+    }
+
+    /** Payloads allocated and not released yet, in this JVM. */
+    public static long outstanding() {
+        return OUTSTANDING.sum();
+    }
+
+    /**
+     * A releasable view of the buffer a payload was made of. Vert.x hands out only an unreleasable view of the
+     * {@code ByteBuf} behind a {@link Buffer} ({@code getByteBuf()}: an unreleasable slice); the slice under it shares the
+     * allocated buffer's count (and its leak tracking, when Netty's leak detector wrapped it), so releasing it releases
+     * that buffer. {@code PooledPayloadsTest} holds Vert.x to this.
+     */
+    private static ByteBuf releasable(Buffer payload) {
+        ByteBuf view = ((BufferInternal) payload).getByteBuf();
+        ByteBuf under = view.unwrap();
+        return under != null ? under : view;
+    }
+}
