@@ -2,6 +2,7 @@ package dev.burrow.edge.tls.acme;
 
 import dev.burrow.edge.tls.CertifiedKey;
 import dev.burrow.edge.tls.PublicCertificates;
+import dev.burrow.edge.tls.SniKeyManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
@@ -45,10 +46,10 @@ class AcmeHandshakePathTest {
             for (String name : names) {
                 CertifiedKey chosen = certificates.select(name);
                 assertTrue(chosen.names().contains(name), name + ": " + chosen.names());
-                X509Certificate[] chain = certificates.keyManager().getCertificateChain(chosen.alias());
+                X509Certificate[] chain = new SniKeyManager(certificates).getCertificateChain(chosen.alias());
                 assertEquals(2, chain.length, "leaf and issuer");
                 chain[0].verify(node.ca().getPublicKey());
-                assertEquals(chosen.key(), certificates.keyManager().getPrivateKey(chosen.alias()));
+                assertEquals(chosen.key(), new SniKeyManager(certificates).getPrivateKey(chosen.alias()));
             }
             CertifiedKey wildcard = certificates.select("web.team.example");
             assertEquals(List.of("*.team.example"), wildcard.names(), "a held tenant wildcard serves a name one label under it");
