@@ -18,14 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The heap 1 000 certificates cost a node, each kind measured in a fresh JVM ({@link HeldCertificatesHeap}): ACME
  * certificates as loaded from the tenancy database, and the dev CA's per-name certificates. The bounds are about twice
- * what was measured (docs/https.md: 12.7 KiB and 4.2 KiB), so that a change that multiplies the cost fails here. Only
+ * what was measured (docs/https.md: 12.0-12.7 KiB and, at 10 000, 4.7-5.8 KiB), so that a change that multiplies the
+ * cost fails here; 1 000 dev certificates (about 5 MiB) are near the noise of a few MiB, so only a gross change shows. Only
  * the growth from before to with the certificates counts: what a drop frees is blurred by the JDK's soft cache of parsed
  * certificates (up to 750, kept past a full collection).
  */
 class HeldCertificatesHeapTest {
     private static final int COUNT = 1_000;
     private static final long ACME_MAX_BYTES_EACH = 24 * 1024;
-    private static final long DEV_MAX_BYTES_EACH = 8 * 1024;
+    private static final long DEV_MAX_BYTES_EACH = 12 * 1024;
     /** A run took 331 s (ACME, niced, load average 26) and 61 s (dev): the measuring JVM's wall time at most. */
     private static final long MEASURE_SECONDS = 480;
 
