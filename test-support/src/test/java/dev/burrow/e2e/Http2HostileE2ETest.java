@@ -103,8 +103,8 @@ class Http2HostileE2ETest {
                 .matcher(run.stdout().strip());
         assertTrue(m.matches(), run.describe());
         assertTrue(Set.of("closed", "PROTOCOL_ERROR", "ENHANCE_YOUR_CALM").contains(m.group(1)), run.describe());
-        // 10 000 frames of 1 KB were offered; the edge stops reading long before (1.1 MB of socket buffers measured).
-        assertTrue(Integer.parseInt(m.group(2)) < 5_000, run.describe());
+        // 10 000 frames of 1 KB were offered. Once the connection is refused the edge reads on and drops what comes
+        // (a closing connection lingers, so that the client reads its GOAWAY rather than a reset), for a second at most.
         assertTrue(Long.parseLong(m.group(4)) < 10_000, run.describe());
         assertTrue(upstream.requests().stream().noneMatch(r -> r.uri().equals("/flood")));
     }
@@ -189,9 +189,11 @@ class Http2HostileE2ETest {
             for (String line : lines) {
                 Matcher m = Pattern.compile("^(\\S+) goaway=(\\S+) frames_sent=(\\d+) elapsed_ms=(\\d+)$").matcher(line);
                 assertTrue(m.matches(), run.describe());
-                // The edge sends GOAWAY ENHANCE_YOUR_CALM (Http2FloodGuardTest reads it); through the loopback hop a client
-                // with a large flood still in flight often sees only the close (docs/https.md).
-                assertTrue(Set.of("ENHANCE_YOUR_CALM", "closed").contains(m.group(2)), line + "\n" + run.describe());
+                // The guard's floods get their GOAWAY through the loopback hop (both ends linger instead of resetting);
+                // the empty DATA flood is Netty's own limit, which closes at once.
+                Set<String> expected = m.group(1).equals("empty_data_flood") ? Set.of("PROTOCOL_ERROR", "ENHANCE_YOUR_CALM", "closed")
+                        : Set.of("ENHANCE_YOUR_CALM");
+                assertTrue(expected.contains(m.group(2)), line + "\n" + run.describe());
                 assertTrue(Long.parseLong(m.group(4)) < FLOOD_CUT_OFF_BOUND.toMillis(), line);
             }
             // The six floods the guard counts (the seventh, empty DATA, is Netty's own limit) were each cut off by it.

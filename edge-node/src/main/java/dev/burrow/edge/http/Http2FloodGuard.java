@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * unknown type, acknowledgements nobody asked for (CVE-2019-9512, -9515, -9518), within {@link OverheadFrameBudget}; and
  * bytes that never become a frame the HTTP/2 layer sees, which is what a header block fed with empty CONTINUATION frames
  * is (the 2024 CONTINUATION flood), within {@link Http2Limits#MAX_BYTES_WITHOUT_A_FRAME}. The client gets GOAWAY
- * {@code ENHANCE_YOUR_CALM}, nothing more is read, and the connection is closed once the GOAWAY is written, at the latest
+ * {@code ENHANCE_YOUR_CALM}, what it sends after is read and dropped ({@link LingeringClose}), and the connection is
+ * ended with a FIN once the GOAWAY is written, closed when the client closes or at the latest
  * {@link Http2Limits#GOAWAY_CLOSE_GRACE} after.
  * <p>
  * Vert.x gives no place before its HTTP/2 codec is built, so the guard is put in front of the codec once the connection
@@ -46,8 +47,11 @@ final class Http2FloodGuard extends ChannelDuplexHandler {
     private long bytesWithoutAFrame;
     private boolean cut;
 
-    private Http2FloodGuard(Http2ConnectionHandler codec, Object client, RefusalLog log) {
+    private final LingeringClose lingeringClose;
+
+    private Http2FloodGuard(Http2ConnectionHandler codec, Object client, RefusalLog log, LingeringClose lingeringClose) {
         this.codec = codec;
+        this.lingeringClose = lingeringClose;
         this.client = client;
         this.log = log;
         this.budget = new OverheadFrameBudget(Http2Limits.OVERHEAD_FRAME_BURST, Http2Limits.OVERHEAD_FRAMES_PER_SECOND,
@@ -56,7 +60,9 @@ final class Http2FloodGuard extends ChannelDuplexHandler {
 
     /** Guards the connection whose HTTP/2 codec is {@code codec}; on its event loop. {@code client} names it in the log. */
     static void install(ChannelPipeline pipeline, Http2ConnectionHandler codec, Object client, RefusalLog log) {
-        Http2FloodGuard guard = new Http2FloodGuard(codec, client, log);
+        LingeringClose lingeringClose = new LingeringClose();
+        pipeline.addFirst(LingeringClose.NAME, lingeringClose);
+        Http2FloodGuard guard = new Http2FloodGuard(codec, client, log, lingeringClose);
         pipeline.addBefore(pipeline.context(codec).name(), NAME, guard);
         Http2ConnectionDecoder decoder = codec.decoder();
         decoder.frameListener(guard.new FrameCounter(decoder.frameListener()));
@@ -112,11 +118,11 @@ final class Http2FloodGuard extends ChannelDuplexHandler {
         return true;
     }
 
-    /** Stops reading, makes sure the connection closes soon, and returns the error whose GOAWAY the codec sends. */
+    /** Drops what arrives from now on, makes sure the connection closes soon, and returns the error whose GOAWAY the codec sends. */
     private Http2Exception cutOff(String reason) {
         cut = true;
         Channel channel = ctx.channel();
-        channel.config().setAutoRead(false);
+        lingeringClose.arm(channel);
         log.refused(client, "HTTP/2 GOAWAY ENHANCE_YOUR_CALM", reason);
         closeWithin(channel, Http2Limits.GOAWAY_CLOSE_GRACE);
         return Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM, "%s", reason);

@@ -1,18 +1,32 @@
 package dev.burrow.edge.http;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Carries a public connection to an internal server on a loopback port (the HTTPS server for terminated TLS, the h2c
  * server for HTTP/2 with prior knowledge), bytes unchanged both ways with backpressure, after a PROXY protocol v1 line
  * naming the public client, so that the internal server sees the client's address (it trusts PROXY headers from
- * loopback only). Either side closing closes the other.
+ * loopback only). The public client closing closes the internal connection. The internal server closing ends the
+ * public connection gracefully: what it wrote is flushed, then a FIN, and what the client still sends is read and
+ * dropped for {@link LingeringClose#LINGER_MILLIS} at most before the socket closes. Closing at once, with the
+ * client's bytes unread, would make the kernel answer with a reset, which can destroy the internal server's last words
+ * before the client reads them (the GOAWAY that ends an HTTP/2 flood, a TLS alert).
  */
 public final class LoopbackHop {
+    private static final String DROP_HANDLER = "burrow-hop-linger";
+
     private final NetClient client;
     private final int port;
 
@@ -37,10 +51,43 @@ public final class LoopbackHop {
                 inner.write(alreadyRead);
             }
             socket.closeHandler(v -> inner.close());
-            inner.closeHandler(v -> socket.close());
+            inner.closeHandler(v -> closeAfterLinger(socket));
             socket.pipeTo(inner);
-            inner.pipeTo(socket);
+            inner.pipe().endOnComplete(false).to(socket);
         }).onFailure(error -> socket.close()).mapEmpty();
+    }
+
+    private static void closeAfterLinger(NetSocket socket) {
+        Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+        channel.eventLoop().execute(() -> {
+            if (!channel.isActive() || !(channel instanceof DuplexChannel duplex)) {
+                socket.close();
+                return;
+            }
+            // Reading on (and dropping) lets a client that is still sending get to reading what it is owed.
+            if (channel.pipeline().get(DROP_HANDLER) == null) {
+                channel.pipeline().addFirst(DROP_HANDLER, new DropInbound());
+            }
+            channel.config().setAutoRead(true);
+            channel.eventLoop().schedule(() -> socket.close(), LingeringClose.LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            // An empty write completes after every byte queued before it, the internal server's last ones; only then
+            // may output shut down (shutting down drops what Netty still holds).
+            socket.write(Buffer.buffer()).onComplete(flushed -> {
+                if (flushed.succeeded()) {
+                    duplex.shutdownOutput();
+                } else {
+                    socket.close();
+                }
+            });
+        });
+    }
+
+    /** Reads and drops: a public client whose internal connection is gone has nothing left to say. */
+    private static final class DropInbound extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
     }
 
     /** The PROXY v1 line for a connection from {@code client} to {@code server}; UNKNOWN when either is not IP. */
