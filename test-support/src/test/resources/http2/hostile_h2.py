@@ -324,6 +324,29 @@ def idle(kind):
     sock.close()
 
 
+def deaf_ping_flood():
+    """PING frames as fast as they go for up to DEADLINE, never reading anything, with a small receive buffer: the
+    edge's answers (acknowledgements, its GOAWAY) cannot leave it. How long until the edge ends the connection."""
+    sock, conn = connect()
+    await_settings(sock, conn)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    batch = hf.PingFrame(0).serialize() * 1000
+    started = time.monotonic()
+    sent, closed = 0, False
+    while time.monotonic() - started < DEADLINE:
+        try:
+            sock.sendall(batch)
+            sent += 1000
+        except socket.timeout:
+            continue
+        except OSError:
+            closed = True
+            break
+    print("deaf_ping_flood closed=%s frames_sent=%d elapsed_ms=%d" % ("true" if closed else "false", sent,
+                                                                   (time.monotonic() - started) * 1000), flush=True)
+    sock.close()
+
+
 SCENARIOS = {"streams": too_many_streams, "rapid": rapid_reset, "values": bad_values, "big": big_header_block,
              "continuation": continuation_flood, "nobody": body_never_sent,
              "rapid_many": lambda: many(rapid_reset, "rapid_many"),
@@ -335,7 +358,8 @@ SCENARIOS = {"streams": too_many_streams, "rapid": rapid_reset, "values": bad_va
              "closed_stream_window_flood": lambda: overhead_flood("closed_stream_window_flood", hf.WindowUpdateFrame(1, 1).serialize(),
                                                                   request_and_read("/before-window-flood")),
              "empty_data_flood": lambda: overhead_flood("empty_data_flood", hf.DataFrame(1).serialize(), open_upload("/empty-data")),
-             "idle_ping": lambda: idle("ping"), "idle_settings": lambda: idle("settings")}
+             "idle_ping": lambda: idle("ping"), "idle_settings": lambda: idle("settings"),
+             "deaf_ping_flood": deaf_ping_flood}
 
 if __name__ == "__main__":
     for scenario in sys.argv[1].split(","):

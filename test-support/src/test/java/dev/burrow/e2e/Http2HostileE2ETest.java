@@ -50,6 +50,10 @@ class Http2HostileE2ETest {
     private static final long HEAP_GROWTH_BOUND = 8L * 1024 * 1024;
     /** The edge's {@code --http-idle-timeout} here. */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
+    /** From a deaf client's first frame to the edge's reset: two lingering closes of 1 s, with room for a loaded machine. */
+    private static final Duration DEAF_CLIENT_CUT_BOUND = Duration.ofSeconds(10);
+    /** Two ends' drop bounds (8 MiB each) and the socket buffers between them, in 17-byte PING frames, with room. */
+    private static final long DEAF_CLIENT_MAX_FRAMES = 2_000_000;
     /** From a flood's first frame to the client seeing GOAWAY; measured figures are in docs/https.md. */
     private static final Duration FLOOD_CUT_OFF_BOUND = Duration.ofSeconds(5);
 
@@ -254,6 +258,26 @@ class Http2HostileE2ETest {
                 scenario, before / 1024, after / 1024, 2 * FLOODED_CONNECTIONS, footprint.sample().loadAverage());
         assertTrue(after - before < HEAP_GROWTH_BOUND, "heap grew from " + before + " to " + after + " bytes");
         assertStreamsReturnToZero();
+    }
+
+    /**
+     * A flood from a client that never reads (a small receive buffer, so the edge's acknowledgements and its GOAWAY
+     * cannot leave): the edge still ends the connection, over TLS and h2c, when its lingering close runs out (1 s after
+     * the cut inside, 1 s in the loopback hop), instead of reading and dropping the flood for as long as it comes.
+     */
+    @Test
+    void aFloodingClientThatNeverReadsIsStillDisconnected() {
+        for (ClientRun run : List.of(run("deaf_ping_flood", 1), runPlain("deaf_ping_flood", 1))) {
+            Matcher m = Pattern.compile("^deaf_ping_flood closed=(\\S+) frames_sent=(\\d+) elapsed_ms=(\\d+)$").matcher(run.stdout().strip());
+            assertTrue(m.matches(), run.describe());
+            assertEquals("true", m.group(1), run.describe());
+            assertTrue(Long.parseLong(m.group(3)) < DEAF_CLIENT_CUT_BOUND.toMillis(), run.describe());
+            // Each closing end reads and drops at most 8 MiB (LingeringClose.LINGER_MAX_BYTES), 17 bytes a PING:
+            // 634 000-863 000 frames were taken in all (without the byte bound, 28-77 million in the second).
+            assertTrue(Long.parseLong(m.group(2)) < DEAF_CLIENT_MAX_FRAMES, run.describe());
+            System.out.println(run.stdout().strip());
+        }
+        assertTrue(edge.isAlive());
     }
 
     private ClientRun run(String scenarios) {

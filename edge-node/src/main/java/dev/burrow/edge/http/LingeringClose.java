@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * are still unread, a socket makes the kernel answer with a reset and drop what it had not sent yet: the GOAWAY (and
  * TLS close_notify) just written. So a close by the edge becomes: read and drop whatever arrives (reading on keeps a
  * client that is still sending from blocking, so that it gets to read), let what was written reach the socket, then a
- * FIN; the client's own close ends the connection, or {@link #LINGER_MILLIS} do. A connection {@link #arm armed}
+ * FIN; the client's own close ends the connection, or {@link #LINGER_MILLIS}, or {@link #LINGER_MAX_BYTES} dropped
+ * (a client that never stops sending). A connection {@link #arm armed}
  * (cut off for a flood) drops what arrives from that moment, before the close. Sits first in the pipeline, before any
  * TLS handler, so that the dropped bytes are not even decrypted.
  */
@@ -24,9 +25,16 @@ final class LingeringClose extends ChannelDuplexHandler {
     static final String NAME = "burrowLingeringClose";
     /** The longest a closing connection keeps reading (and dropping) before it closes. */
     static final long LINGER_MILLIS = 1_000;
+    /**
+     * The most a closing connection reads and drops before it closes anyway: more than a client's flood in flight (a
+     * few MB at most, all that socket buffers hold), so that it gets to read its GOAWAY, but on loopback a client can
+     * push hundreds of MB in {@link #LINGER_MILLIS}, which the edge would read for nothing.
+     */
+    static final long LINGER_MAX_BYTES = 8L * 1024 * 1024;
 
     private boolean dropping;
     private boolean lingering;
+    private long dropped;
 
     /** From now on what arrives is dropped. On the channel's event loop. */
     void arm(Channel channel) {
@@ -37,7 +45,13 @@ final class LingeringClose extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (dropping) {
+            if (msg instanceof io.netty.buffer.ByteBuf bytes) {
+                dropped += bytes.readableBytes();
+            }
             ReferenceCountUtil.release(msg);
+            if (dropped > LINGER_MAX_BYTES) {
+                ctx.close();
+            }
             return;
         }
         ctx.fireChannelRead(msg);

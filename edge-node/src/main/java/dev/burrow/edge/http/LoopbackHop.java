@@ -69,7 +69,9 @@ public final class LoopbackHop {
                 channel.pipeline().addFirst(DROP_HANDLER, new DropInbound());
             }
             channel.config().setAutoRead(true);
-            channel.eventLoop().schedule(() -> socket.close(), LingeringClose.LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            // The channel itself, not the Vert.x socket: a socket's close waits for its queued writes, which a client that
+            // reads nothing never takes.
+            channel.eventLoop().schedule(() -> channel.close(), LingeringClose.LINGER_MILLIS, TimeUnit.MILLISECONDS);
             // An empty write completes after every byte queued before it, the internal server's last ones; only then
             // may output shut down (shutting down drops what Netty still holds).
             socket.write(Buffer.buffer()).onComplete(flushed -> {
@@ -82,11 +84,22 @@ public final class LoopbackHop {
         });
     }
 
-    /** Reads and drops: a public client whose internal connection is gone has nothing left to say. */
+    /**
+     * Reads and drops: a public client whose internal connection is gone has nothing left to say. Closes the channel
+     * once {@link LingeringClose#LINGER_MAX_BYTES} were dropped.
+     */
     private static final class DropInbound extends ChannelInboundHandlerAdapter {
+        private long dropped;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.buffer.ByteBuf bytes) {
+                dropped += bytes.readableBytes();
+            }
             ReferenceCountUtil.release(msg);
+            if (dropped > LingeringClose.LINGER_MAX_BYTES) {
+                ctx.channel().close();
+            }
         }
     }
 
