@@ -26,12 +26,13 @@ final class ScaleReport {
         StringBuilder out = new StringBuilder();
         out.append("Edge: one node, -Xmx").append(edgeHeapMb).append("m -XX:+UseSerialGC; heap = used after a full GC (jcmd GC.run).\n");
         out.append("Per session = (value at N - empty-edge baseline) / N; marginal = growth since the previous step / sessions added.\n");
-        out.append("CPU/session = CPU time (user + system) the process used while the step registered / sessions added.\n\n");
-        out.append("| sessions | register (s) | sessions/s | edge CPU/session (ms) | tool CPU/session (ms) | links | endpoints"
+        out.append("CPU/session = CPU time (user + system) the process used while the step registered / sessions added;"
+                + " without JIT = less the edge's C1/C2 compiler threads.\n\n");
+        out.append("| sessions | register (s) | sessions/s | edge CPU/session (ms) | without JIT (ms) | tool CPU/session (ms) | links | endpoints"
                 + " | heap after GC | heap/session | marginal heap/session"
                 + " | RSS | RSS/session | fds | routed p50 / p99 (ms) | 404 p50 / p99 (ms) | load avg | tool heap |\n");
-        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        out.append(String.format("| 0 (baseline) | | | | | %d | %d | %s | | | %s | | %d | | | %s | %s |%n", base.footprint().links(),
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append(String.format("| 0 (baseline) | | | | | | %d | %d | %s | | | %s | | %d | | | %s | %s |%n", base.footprint().links(),
                 base.footprint().endpoints(), SessionScaleTool.mib(base.footprint().heapUsedAfterGc()),
                 SessionScaleTool.mib(base.footprint().rss()), base.footprint().openFds(), base.footprint().loadAverage(),
                 SessionScaleTool.mib(base.toolHeap())));
@@ -43,9 +44,9 @@ final class ScaleReport {
             long marginal = (f.heapUsedAfterGc() - previous.footprint().heapUsedAfterGc())
                     / Math.max(1, row.sessions() - previous.sessions());
             int added = Math.max(1, row.sessions() - previous.sessions());
-            out.append(String.format("| %,d | %.1f | %.0f | %s | %s | %d | %d | %s | %s | %s | %s | %s | %d | %.2f / %.2f | %.2f / %.2f | %s | %s |%n",
+            out.append(String.format("| %,d | %.1f | %.0f | %s | %s | %s | %d | %d | %s | %s | %s | %s | %s | %d | %.2f / %.2f | %.2f / %.2f | %s | %s |%n",
                     row.sessions(), row.registerSeconds(), row.sessionsPerSecond(), millis(row.edgeCpuNanos(), added),
-                    millis(row.toolCpuNanos(), added), f.links(), f.endpoints(),
+                    millis(row.edgeCpuWithoutJitNanos(), added), millis(row.toolCpuNanos(), added), f.links(), f.endpoints(),
                     SessionScaleTool.mib(f.heapUsedAfterGc()), kib(heapDelta / row.sessions()), kib(marginal),
                     SessionScaleTool.mib(f.rss()), kib(rssDelta / row.sessions()), f.openFds(),
                     row.routed().p50Micros() / 1000, row.routed().p99Micros() / 1000,
@@ -63,6 +64,12 @@ final class ScaleReport {
             double perSession = edgeCpu / 1e6 / maxSessions;
             out.append(String.format("Edge CPU per registration: %.2f ms, so at most %.0f sessions/s per core the edge has to"
                     + " itself (the bar: %,d/s).%n", perSession, 1000 / perSession, RATE_BAR));
+        }
+        long lastWithoutJit = last.edgeCpuWithoutJitNanos();
+        if (lastWithoutJit > 0 && rows.size() > 2) {
+            double perSession = lastWithoutJit / 1e6 / Math.max(1, last.sessions() - rows.get(rows.size() - 2).sessions());
+            out.append(String.format("Last step, without the JIT's compiler threads: %.2f ms per registration, %.0f sessions/s"
+                    + " per core.%n", perSession, 1000 / perSession));
         }
         out.append(String.format("Heap bar (%,d sessions in <= 2 GiB): %s at %,d sessions%s -> %s.%n", BAR_SESSIONS,
                 SessionScaleTool.mib(heapAtBar), Math.max(last.sessions(), BAR_SESSIONS),

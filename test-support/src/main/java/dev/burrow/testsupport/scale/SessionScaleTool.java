@@ -109,11 +109,16 @@ public final class SessionScaleTool {
 
     /**
      * One row of the table; {@code toolHeap} is the load generator's own heap after a full GC (every session's agent
-     * side); {@code edgeCpuNanos} and {@code toolCpuNanos} the CPU time each process used while the step registered
-     * (-1: unknown).
+     * side); {@code edgeCpuNanos} and {@code toolCpuNanos} the CPU time each process used while the step registered,
+     * {@code edgeJitNanos} the part of the edge's that its JIT compiler threads used (-1: unknown).
      */
     record Step(int sessions, double registerSeconds, double sessionsPerSecond, EdgeFootprint.Sample footprint,
-                LookupProbe.Result routed, LookupProbe.Result missing, long toolHeap, long edgeCpuNanos, long toolCpuNanos) {
+                LookupProbe.Result routed, LookupProbe.Result missing, long toolHeap, long edgeCpuNanos, long edgeJitNanos,
+                long toolCpuNanos) {
+        /** The edge's CPU without its JIT compiler threads; -1 when either is unknown. */
+        long edgeCpuWithoutJitNanos() {
+            return edgeCpuNanos < 0 || edgeJitNanos < 0 ? -1 : Math.max(0, edgeCpuNanos - edgeJitNanos);
+        }
     }
 
     private final Options options;
@@ -199,17 +204,19 @@ public final class SessionScaleTool {
                     await(probe.missing(WARMUP_REQUESTS), PROBE_TIMEOUT);
                     log("warm-up: %d requests in %.1f s", WARMUP_REQUESTS, (System.nanoTime() - warmStart) / 1e9);
                     EdgeFootprint.Sample baseline = footprint.sample();
-                    rows.add(new Step(0, 0, 0, baseline, null, null, toolHeapAfterGc(), -1, -1));
+                    rows.add(new Step(0, 0, 0, baseline, null, null, toolHeapAfterGc(), -1, -1, -1));
                     histogram(footprint, 0);
                     log("baseline: heap %s, RSS %s", mib(baseline.heapUsedAfterGc()), mib(baseline.rss()));
                     int registered = 0;
                     for (int target : options.steps()) {
                         long start = System.nanoTime();
                         long edgeCpuBefore = footprint.cpuNanos();
+                        long edgeJitBefore = footprint.jitCpuNanos();
                         long toolCpuBefore = toolCpuNanos();
                         await(register(edge, registered, target), options.stepTimeout());
                         double seconds = (System.nanoTime() - start) / 1e9;
                         long edgeCpu = cpuSpent(edgeCpuBefore, footprint.cpuNanos());
+                        long edgeJit = cpuSpent(edgeJitBefore, footprint.jitCpuNanos());
                         long toolCpu = cpuSpent(toolCpuBefore, toolCpuNanos());
                         int added = target - registered;
                         registered = target;
@@ -224,11 +231,13 @@ public final class SessionScaleTool {
                         LookupProbe.Result missing = await(probe.missing(options.requests()), PROBE_TIMEOUT);
                         failures += routed.wrongStatus() + missing.wrongStatus();
                         Step row = new Step(target, seconds, added / seconds, sample, routed, missing, toolHeapAfterGc(),
-                                edgeCpu, toolCpu);
+                                edgeCpu, edgeJit, toolCpu);
                         rows.add(row);
-                        log("%d sessions: +%d in %.1f s (edge CPU %.2f ms, tool CPU %.2f ms per session); edge links %d endpoints %d;"
+                        log("%d sessions: +%d in %.1f s (edge CPU %.2f ms, %.2f ms without JIT, tool CPU %.2f ms per session);"
+                                        + " edge links %d endpoints %d;"
                                         + " heap %s RSS %s; routed p50/p99 %.0f/%.0f us, 404 p50/p99 %.0f/%.0f us; tool heap %s",
-                                target, added, seconds, edgeCpu / 1e6 / added, toolCpu / 1e6 / added, sample.links(),
+                                target, added, seconds, edgeCpu / 1e6 / added, row.edgeCpuWithoutJitNanos() / 1e6 / added,
+                                toolCpu / 1e6 / added, sample.links(),
                                 sample.endpoints(), mib(sample.heapUsedAfterGc()), mib(sample.rss()), routed.p50Micros(),
                                 routed.p99Micros(), missing.p50Micros(), missing.p99Micros(), mib(row.toolHeap()));
                         if (sample.endpoints() >= 0 && sample.endpoints() != target) {
