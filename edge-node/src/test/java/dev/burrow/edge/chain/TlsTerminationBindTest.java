@@ -88,6 +88,14 @@ class TlsTerminationBindTest {
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertTrue(named.getCause().getMessage().contains("server_certificate does not name secure.localhost (it names victim.localhost)"),
                 named.getCause().getMessage());
+        String updated = "";
+        try {
+            policies.checkOffLoop(stolen, EndpointProtocol.HTTPS, EndpointSettings.DEFAULTS, "secure.localhost")
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            updated = e.getCause().getMessage();
+        }
+        assertTrue(updated.contains("does not name secure.localhost"), "a policy update is checked against the name: " + updated);
     }
 
     private static String certificatePolicy(DevPki.Issued certificate, DevPki.Issued keyOf) throws java.io.IOException {
