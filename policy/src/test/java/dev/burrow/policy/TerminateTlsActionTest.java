@@ -61,11 +61,14 @@ class TerminateTlsActionTest {
     @Test
     void whatBurrowCannotHonourIsRefusedByName() {
         for (String[] refused : List.of(
-                new String[]{"server_certificate: x", "server_certificate: is not supported by Burrow"},
-                new String[]{"server_private_key: x", "server_private_key: is not supported by Burrow"},
-                new String[]{"min_version: \"1.3\"", "min_version: 1.3 is not supported by Burrow"},
-                new String[]{"max_version: \"1.2\"", "max_version: 1.2 is not supported by Burrow"},
-                new String[]{"min_version: \"1.0\"", "must be 1.2 or 1.3"},
+                new String[]{"server_certificate: x", "server_certificate: needs server_private_key"},
+                new String[]{"server_private_key: x", "server_private_key: needs server_certificate"},
+                new String[]{"server_certificate: x\n          server_private_key: y",
+                        "server_certificate: must be PEM text (-----BEGIN CERTIFICATE-----)"},
+                new String[]{"min_version: \"1.0\"", "must be 1.2 or 1.3, not '1.0': Burrow does not serve TLS 1.0 or 1.1"},
+                new String[]{"max_version: \"1.1\"", "must be 1.2 or 1.3, not '1.1': Burrow does not serve TLS 1.0 or 1.1"},
+                new String[]{"max_version: \"2\"", "must be 1.2 or 1.3, not '2'"},
+                new String[]{"min_version: \"1.3\"\n          max_version: \"1.2\"", "1.3 is above max_version 1.2"},
                 new String[]{"mutual_tls_verification_strategy: verify-if-given", "is not one of require-and-verify, request, require-any"},
                 new String[]{"mutual_tls_verification_strategy: require-any", "is not checked under require-any"})) {
             PolicyException e = PolicyHarness.refusal(policy(refused[0]));
@@ -89,6 +92,41 @@ class TerminateTlsActionTest {
                       - type: terminate-tls
                         config: {mutual_tls_verification_strategy: request}
                 """).getMessage().contains("request needs mutual_tls_certificate_authorities"));
+    }
+
+    @Test
+    void theVersionsAreFixedAtCompileTime() throws PolicyException {
+        assertEquals(TlsTermination.TlsVersions.TLS_1_2_AND_1_3, harness.compile(policy("")).tlsTermination().versions());
+        assertEquals(TlsTermination.TlsVersions.TLS_1_3_ONLY,
+                harness.compile(policy("min_version: \"1.3\"")).tlsTermination().versions());
+        assertEquals(TlsTermination.TlsVersions.TLS_1_2_ONLY,
+                harness.compile(policy("max_version: \"1.2\"")).tlsTermination().versions());
+        assertEquals(java.util.Set.of("TLSv1.3"), TlsTermination.TlsVersions.TLS_1_3_ONLY.protocols());
+    }
+
+    /** The chain is read here; the key, whether it matches and the names are the edge's to check at bind. */
+    @Test
+    void aServerCertificateAndItsKeyAreTakenAsPemText() throws PolicyException {
+        String key = "-----BEGIN PRIVATE KEY-----\nMEECAQAwEwYHKoZIzj0CAQYIKoZIzj0DAQcEJzAlAgEBBCA=\n-----END PRIVATE KEY-----";
+        StringBuilder yaml = new StringBuilder("""
+                on_tcp_connect:
+                  - actions:
+                      - type: terminate-tls
+                        config:
+                          server_certificate: |
+                """);
+        CA.lines().forEach(line -> yaml.append("              ").append(line).append('\n'));
+        yaml.append("          server_private_key: |\n");
+        key.lines().forEach(line -> yaml.append("              ").append(line).append('\n'));
+        TlsTermination termination = harness.compile(yaml.toString()).tlsTermination();
+        assertEquals(CA.strip() + "\n", termination.serverCertificate().chainPem());
+        assertEquals(key + "\n", termination.serverCertificate().keyPem());
+        assertNull(termination.clientCertificates());
+        assertTrue(termination.serverCertificate().toString().contains("HIDDEN"), "the key is never printed");
+
+        String garbage = yaml.toString().replace("MIIBmDCCAT2gAwIBAgIU", "not!base64");
+        assertTrue(PolicyHarness.refusal(garbage).getMessage().contains("server_certificate: not a readable PEM certificate chain"),
+                PolicyHarness.refusal(garbage).getMessage());
     }
 
     @Test

@@ -103,6 +103,11 @@ public final class Upstream implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** Whether a request for exactly {@code uri} was recorded (by now: to say one never came, check after the others). */
+    public boolean saw(String uri) {
+        return requests.stream().anyMatch(r -> r.uri().equals(uri));
+    }
+
     /** The first recorded request matching, waiting for it up to {@code timeout}. */
     public RecordedRequest awaitRequest(Predicate<RecordedRequest> matcher, Duration timeout) {
         RecordedRequest[] found = new RecordedRequest[1];

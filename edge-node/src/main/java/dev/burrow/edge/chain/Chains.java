@@ -19,7 +19,7 @@ public final class Chains {
     private final RequestModule[] request;
     private final ResponseModule[] response;
     private final RequestModule[] internalRequest;
-    private final java.util.function.Function<Endpoint, ClientCertificates> clientCertificates;
+    private final EndpointTls endpointTls;
 
     public Chains(List<ConnectionModule> connection, List<RequestModule> request, List<ResponseModule> response) {
         this(connection, request, response, List.of());
@@ -31,16 +31,15 @@ public final class Chains {
      */
     public Chains(List<ConnectionModule> connection, List<RequestModule> request, List<ResponseModule> response,
                   List<RequestModule> internalRequest) {
-        this(connection, request, response, internalRequest, endpoint -> endpoint.settings().clientCertificates());
+        this(connection, request, response, internalRequest, EndpointTls.FROM_BIND);
     }
 
     /**
-     * @param clientCertificates what an endpoint's TLS handshake asks of its visitors (mutual TLS from its bind or its
-     *                           policy's terminate-tls), or null: nothing
+     * @param endpointTls how an endpoint's TLS is terminated (mutual TLS from its bind or its policy's terminate-tls)
      */
     public Chains(List<ConnectionModule> connection, List<RequestModule> request, List<ResponseModule> response,
-                  List<RequestModule> internalRequest, java.util.function.Function<Endpoint, ClientCertificates> clientCertificates) {
-        this.clientCertificates = clientCertificates;
+                  List<RequestModule> internalRequest, EndpointTls endpointTls) {
+        this.endpointTls = endpointTls;
         this.connection = connection.toArray(ConnectionModule[]::new);
         this.request = request.toArray(RequestModule[]::new);
         this.response = response.toArray(ResponseModule[]::new);
@@ -57,7 +56,12 @@ public final class Chains {
      * the endpoint's policy is compiled, a map lookup.
      */
     public ClientCertificates clientCertificates(Endpoint endpoint) {
-        return clientCertificates.apply(endpoint);
+        return endpointTls.clientCertificates(endpoint);
+    }
+
+    /** How endpoints' TLS is terminated, for the HTTPS front door. */
+    public EndpointTls endpointTls() {
+        return endpointTls;
     }
 
     public static boolean proceeds(Verdict verdict) {

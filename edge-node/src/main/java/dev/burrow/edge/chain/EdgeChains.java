@@ -36,6 +36,6 @@ public final class EdgeChains {
                         new ForwardedHeadersModule(), new IdentityHeaders(), endpointPolicy, assertion),
                 List.of(hopByHop, endpointPolicy),
                 List.of(endpointPolicy, assertion),
-                policies::clientCertificates);
+                policies);
     }
 }

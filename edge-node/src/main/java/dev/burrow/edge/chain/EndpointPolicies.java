@@ -1,5 +1,6 @@
 package dev.burrow.edge.chain;
 
+import dev.burrow.edge.pki.PolicyServerCertificate;
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRecord;
@@ -12,6 +13,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.io.IOException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -52,34 +55,92 @@ public final class EndpointPolicies {
      * {@link PolicyException} of a bad document.
      */
     public Future<Void> checkOffLoop(String document, EndpointProtocol protocol, EndpointSettings settings) {
+        return checkOffLoop(document, protocol, settings, null);
+    }
+
+    /**
+     * As {@link #checkOffLoop(String, EndpointProtocol, EndpointSettings)}, and when {@code hostname} is known (not
+     * null), also refusing a terminate-tls server certificate that cannot serve it now ({@link #checkServerCertificate}).
+     */
+    public Future<Void> checkOffLoop(String document, EndpointProtocol protocol, EndpointSettings settings, String hostname) {
         if (document == null) {
             return Future.succeededFuture();
         }
+        return offLoop(() -> checkFor(document, protocol, settings, hostname));
+    }
+
+    /**
+     * Refuses the endpoint's terminate-tls server certificate when it cannot serve the endpoint's name now (expired, not
+     * yet valid, or naming other hosts), on a worker thread; succeeds when it can or there is none. A bind calls this
+     * once its name is known (a random name is only known then), and unbinds on a refusal.
+     */
+    public Future<Void> checkServerCertificate(Endpoint endpoint) {
+        String document = endpoint.settings().trafficPolicy();
+        if (document == null || !document.contains("server_certificate")) {
+            return Future.succeededFuture(); // most binds: no worker hop
+        }
+        return offLoop(() -> {
+            TlsTermination termination = of(endpoint).tlsTermination();
+            PolicyException problem = termination == null ? null : serverCertificateProblem(termination, endpoint.hostname());
+            if (problem != null) {
+                throw problem;
+            }
+        });
+    }
+
+    private interface Check {
+        void run() throws PolicyException;
+    }
+
+    /** Compiling type-checks every CEL expression and takes milliseconds (the first in a JVM seconds): never on a loop. */
+    private static Future<Void> offLoop(Check check) {
         Context context = Vertx.currentContext();
         if (context == null) {
             try {
-                checkFor(document, protocol, settings);
+                check.run();
                 return Future.succeededFuture();
             } catch (PolicyException e) {
                 return Future.failedFuture(e);
             }
         }
         return context.executeBlocking(() -> {
-            checkFor(document, protocol, settings);
+            check.run();
             return null;
         }, false);
     }
 
-    private void checkFor(String document, EndpointProtocol protocol, EndpointSettings settings) throws PolicyException {
+    private void checkFor(String document, EndpointProtocol protocol, EndpointSettings settings, String hostname)
+            throws PolicyException {
         TrafficPolicy checked = compiler.compile(document, SOURCE);
         PolicyException problem;
         try {
             problem = tlsTerminationProblem(protocol, settings, checked);
+            if (problem == null && checked.tlsTermination() != null) {
+                problem = serverCertificateProblem(checked.tlsTermination(), hostname);
+            }
         } finally {
             checked.close();
         }
         if (problem != null) {
             throw problem;
+        }
+    }
+
+    /**
+     * Why the terminate-tls server certificate cannot be served: unreadable, a key that is not the certificate's, and
+     * when {@code hostname} is known (not null), expired, not yet valid or not naming it; null when it can (or there is
+     * none).
+     */
+    static PolicyException serverCertificateProblem(TlsTermination termination, String hostname) {
+        if (termination.serverCertificate() == null) {
+            return null;
+        }
+        try {
+            PolicyServerCertificate certificate = PolicyServerCertificate.read(termination.serverCertificate());
+            String problem = hostname == null ? null : certificate.problem(hostname, Instant.now());
+            return problem == null ? null : termination.problem(problem);
+        } catch (IOException e) {
+            return termination.problem(e.getMessage());
         }
     }
 
@@ -105,12 +166,17 @@ public final class EndpointPolicies {
         return null;
     }
 
+    /** The endpoint policy's terminate-tls, or null; on event loops, allocation-free once compiled. */
+    public TlsTermination tlsTermination(Endpoint endpoint) {
+        return endpoint.settings().hasTrafficPolicy() ? of(endpoint).tlsTermination() : null;
+    }
+
     /**
      * What the endpoint's TLS handshake asks of its visitors: its policy's terminate-tls when that asks for client
      * certificates, else its bind's {@code mutual_tls_cas}; null: nothing.
      */
     public ClientCertificates clientCertificates(Endpoint endpoint) {
-        TlsTermination termination = endpoint.settings().hasTrafficPolicy() ? of(endpoint).tlsTermination() : null;
+        TlsTermination termination = tlsTermination(endpoint);
         return termination != null && termination.clientCertificates() != null ? termination.clientCertificates()
                 : endpoint.settings().clientCertificates();
     }

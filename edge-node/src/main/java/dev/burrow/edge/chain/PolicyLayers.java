@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link LayeredPolicy} whose decisions are counted and logged. An endpoint without any of the three costs nothing:
  * {@link TrafficPolicy#none()}.
  */
-public final class PolicyLayers {
+public final class PolicyLayers implements EndpointTls {
     private final OperatorPolicies operators;
     private final EndpointPolicies endpoints;
     private final PolicyDecisions decisions;
@@ -45,8 +45,14 @@ public final class PolicyLayers {
     }
 
     /** What the endpoint's TLS handshake asks of its visitors (docs/https.md, "Mutual TLS"), or null: nothing. */
+    @Override
     public ClientCertificates clientCertificates(Endpoint endpoint) {
         return endpoints.clientCertificates(endpoint);
+    }
+
+    @Override
+    public dev.burrow.policy.TlsTermination termination(Endpoint endpoint) {
+        return endpoints.tlsTermination(endpoint);
     }
 
     /** The endpoint is gone from this node. */

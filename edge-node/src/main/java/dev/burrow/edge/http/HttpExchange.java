@@ -169,8 +169,7 @@ final class HttpExchange {
         }
         Endpoint found = lookup.result();
         Endpoint endpoint = internalHops == 0 || InternalTargets.reachable(forwardedFrom, found) ? found : null;
-        ListenerRules.Refusal refusal = internalHops > 0 ? null : rules.check(request, host, endpoint,
-                endpoint == null ? null : chains.clientCertificates(endpoint));
+        ListenerRules.Refusal refusal = internalHops > 0 ? null : rules.check(request, host, endpoint, chains.endpointTls());
         if (refusal != null) {
             refusal.addHeaders(response);
             fail(refusal.status(), refusal.title(), refusal.sentence());

@@ -114,6 +114,12 @@ public final class PublicHttpServer {
         return this;
     }
 
+    /** After {@link #tls}: the TLS versions served, by their JSSE names (both 1.2 and 1.3 unless told). */
+    public PublicHttpServer tlsVersions(java.util.Set<String> protocols) {
+        options.setEnabledSecureTransportProtocols(protocols);
+        return this;
+    }
+
     /**
      * After {@link #tls}: every handshake asks for a client certificate ({@code REQUIRED}: fails without one;
      * {@code REQUEST}: passes without one), and one that is given must be accepted by {@code trustManager}.

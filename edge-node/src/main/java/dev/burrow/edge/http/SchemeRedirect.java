@@ -20,14 +20,15 @@ final class SchemeRedirect {
 
     /**
      * The answer for {@code endpoint} asked over plain HTTP ({@code tls} false) or HTTPS, or null to serve it; an
-     * endpoint that asks for client certificates is served over HTTPS only, as an https:// one.
+     * endpoint whose handshake asks for something (client certificates, TLS versions) is served over HTTPS only, as an
+     * https:// one.
      */
-    ListenerRules.Refusal check(String host, String uri, Endpoint endpoint, boolean tls, boolean mutualTls) {
+    ListenerRules.Refusal check(String host, String uri, Endpoint endpoint, boolean tls, boolean handshakeRules) {
         if (endpoint.protocol() == EndpointProtocol.TLS) {
             return new ListenerRules.Refusal(404, "Tunnel " + host + " serves TLS", "Tunnel " + host
                     + " is a TLS endpoint: connect with TLS to the HTTPS port, naming " + host + " in the SNI", null);
         }
-        if (tls || endpoint.protocol() != EndpointProtocol.HTTPS && !mutualTls) {
+        if (tls || endpoint.protocol() != EndpointProtocol.HTTPS && !handshakeRules) {
             return null;
         }
         int port = httpsPort.getAsInt();

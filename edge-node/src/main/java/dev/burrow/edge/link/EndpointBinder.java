@@ -93,6 +93,9 @@ public final class EndpointBinder {
         }
         return bound.compose(endpoint -> policy.recheckQuota(principal, endpoint).map(endpoint).recover(over ->
                         unbind(sessionId, endpoint.id()).transform(ignored -> Future.<Endpoint>failedFuture(over))))
+                .compose(endpoint -> policies.checkServerCertificate(endpoint).map(endpoint).recover(bad ->
+                        unbind(sessionId, endpoint.id()).transform(ignored -> Future.<Endpoint>failedFuture(
+                                new EndpointException(ErrorCode.INVALID_TRAFFIC_POLICY, bad.getMessage())))))
                 .compose(endpoint -> endpoint.protocol().hasHostname()
                         ? beforeAnswer.apply(endpoint).otherwiseEmpty().map(endpoint) : Future.succeededFuture(endpoint))
                 .map(endpoint -> new ControlMessage.BindResult(bind.requestId(), true, endpoint.id(), publicUrl(endpoint), null, null))

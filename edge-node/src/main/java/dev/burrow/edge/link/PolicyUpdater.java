@@ -38,7 +38,7 @@ final class PolicyUpdater {
         String document = update.trafficPolicy() == null || update.trafficPolicy().isBlank() ? null : update.trafficPolicy();
         return registry.lookupId(update.endpointId())
                 .compose(current -> current == null ? Future.<Void>succeededFuture()
-                        : policies.checkOffLoop(document, current.protocol(), current.settings()))
+                        : policies.checkOffLoop(document, current.protocol(), current.settings(), current.hostname()))
                 .compose(checked -> registry.changePolicy(update.endpointId(), sessionId, document))
                 .compose(changed -> seenLocally(changed, document))
                 .map(seen -> seen ? ControlMessage.UpdatePolicyResult.accepted(update.requestId())

@@ -232,6 +232,16 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
         return new BigInteger(127, RANDOM).add(BigInteger.ONE);
     }
 
+    /** The PEM text of a certificate. */
+    public static String certificatePem(X509Certificate certificate) throws IOException {
+        return pem(new JcaMiscPEMGenerator(certificate));
+    }
+
+    /** The PEM text (PKCS#8, unencrypted) of a private key. */
+    public static String privateKeyPem(PrivateKey key) throws IOException {
+        return pem(new JcaPKCS8Generator(key, null));
+    }
+
     private static String pem(org.bouncycastle.util.io.pem.PemObjectGenerator generator) throws IOException {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
@@ -253,8 +263,15 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
 
     /** Reads every certificate of a PEM file, in order (a chain: the leaf first). */
     public static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            return readCertificates(reader);
+        }
+    }
+
+    /** Reads every certificate of PEM text, in order (a chain: the leaf first). */
+    public static List<X509Certificate> readCertificates(Reader pem) throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
+        try (PEMParser parser = new PEMParser(pem)) {
             Object object;
             while ((object = parser.readObject()) != null) {
                 if (!(object instanceof X509CertificateHolder holder)) {
@@ -268,7 +285,14 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
 
     /** Reads a PKCS#8 or SEC1 PEM private key. */
     public static PrivateKey readPrivateKey(Path file) throws IOException {
-        try (Reader reader = Files.newBufferedReader(file); PEMParser parser = new PEMParser(reader)) {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            return readPrivateKey(reader, file.toString());
+        }
+    }
+
+    /** Reads a PKCS#8 or SEC1 PEM private key from PEM text; {@code source} names it in errors. */
+    public static PrivateKey readPrivateKey(Reader pem, String source) throws IOException {
+        try (PEMParser parser = new PEMParser(pem)) {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (object instanceof PrivateKeyInfo info) {
@@ -279,9 +303,9 @@ public record DevPki(Path caCert, Path serverCert, Path serverKey) {
             }
             if (object instanceof org.bouncycastle.openssl.PEMEncryptedKeyPair
                     || object instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo) {
-                throw new IOException(file + " holds an encrypted private key; give it unencrypted (readable only by the node's user)");
+                throw new IOException(source + " holds an encrypted private key; give it unencrypted (readable only by the node's user)");
             }
-            throw new IOException(file + " does not contain a PEM private key");
+            throw new IOException(source + " does not contain a PEM private key");
         }
     }
 

@@ -8,11 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -65,27 +62,7 @@ public final class CertificateFiles {
 
     /** The leaf's DNS subject alternative names in lower case; its CN when it has none. */
     static List<String> dnsNames(X509Certificate leaf) throws IOException {
-        List<String> names = new ArrayList<>();
-        try {
-            if (leaf.getSubjectAlternativeNames() != null) {
-                for (List<?> entry : leaf.getSubjectAlternativeNames()) {
-                    if (Integer.valueOf(2).equals(entry.get(0))) {
-                        names.add(String.valueOf(entry.get(1)).toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            throw new IOException("unreadable subject alternative names: " + e.getMessage(), e);
-        }
-        if (names.isEmpty()) {
-            String subject = leaf.getSubjectX500Principal().getName();
-            for (String part : subject.split(",")) {
-                if (part.trim().startsWith("CN=")) {
-                    names.add(part.trim().substring(3).toLowerCase(Locale.ROOT));
-                }
-            }
-        }
-        return List.copyOf(names);
+        return dev.burrow.edge.pki.PolicyServerCertificate.dnsNames(leaf);
     }
 
     /**

@@ -1,34 +1,33 @@
 package dev.burrow.edge.tls;
 
+import dev.burrow.edge.chain.EndpointTls;
 import dev.burrow.edge.config.ProxyProtocolSettings;
 import dev.burrow.edge.deploy.ListenerDeployment;
-import dev.burrow.edge.http.LoopbackHop;
 import dev.burrow.edge.registry.Endpoint;
 import dev.burrow.edge.registry.EndpointProtocol;
 import dev.burrow.edge.registry.EndpointRegistry;
 import dev.burrow.edge.registry.Hostnames;
 import dev.burrow.edge.tcp.TcpEndpoints;
 import dev.burrow.net.TcpKeepAlive;
+import dev.burrow.policy.TlsTermination;
 import dev.burrow.protocol.ClientCertificates;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.function.Function;
 
 /**
  * The public HTTPS port. It reads the SNI of each connection's ClientHello ({@link ClientHelloPeek}) without
  * terminating TLS: a name bound by a TLS endpoint is passed through, raw, to that endpoint's agent (as a TCP
  * endpoint's connection is); every other connection (HTTPS endpoints, unknown names, no SNI) is carried to the
- * HTTPS server on a loopback port ({@link LoopbackHop}), which terminates TLS with the certificate for the SNI.
+ * HTTPS server on a loopback port that terminates it as the endpoint asks ({@link TerminatingServers}), with the
+ * certificate for the SNI.
  * A ClientHello over {@link #MAX_CLIENT_HELLO_BYTES}, or not complete within the head timeout, closes the connection.
  */
 public final class HttpsFrontDoor {
@@ -46,29 +45,34 @@ public final class HttpsFrontDoor {
     private final ProxyProtocolSettings proxyProtocol;
     private final ProxyProtocolSettings.Trust proxyTrust;
     private final Duration helloTimeout;
-    private NetClient hopClient;
-    private volatile LoopbackHop hop;
-    private volatile LoopbackHop mutualHop;
-    private volatile LoopbackHop requestingHop;
+    private final TerminatingServers servers;
     private final MutualTlsAuthorities mutualTls;
-    private final Function<Endpoint, ClientCertificates> clientCertificates;
+    private final EndpointCertificates endpointCertificates;
+    private final EndpointTls endpointTls;
     private ListenerDeployment deployment;
     private volatile java.util.function.Supplier<io.netty.channel.ChannelHandler> answersFirst = () -> null;
 
-    /** A name not served by plain termination: a TLS endpoint's (passed through), or one that asks for client certificates. */
-    private record Special(Endpoint endpoint, ClientCertificates clients) {
+    /**
+     * A name not served by plain termination: a TLS endpoint's (passed through, {@code variant} null), or one whose
+     * handshake asks for client certificates, other TLS versions or presents its policy's certificate.
+     */
+    private record Special(Endpoint endpoint, TerminatingServers.Variant variant, ClientCertificates clients,
+                           TlsTermination.ServerCertificate certificate) {
     }
 
     /**
-     * @param pipes              relays a TLS endpoint's connection to its agent
-     * @param helloTimeout       how long a connection may take to send its whole ClientHello
-     * @param clientCertificates what an endpoint's handshake asks of its visitors (its bind or its policy), null: nothing
+     * @param pipes        relays a TLS endpoint's connection to its agent
+     * @param helloTimeout how long a connection may take to send its whole ClientHello
+     * @param servers      the HTTPS servers on loopback that terminate, one per {@link TerminatingServers.Variant}
+     * @param endpointTls  how each endpoint's TLS is terminated (its bind or its policy)
      */
-    public HttpsFrontDoor(Vertx vertx, EndpointRegistry registry, TcpEndpoints pipes, String bindAddress, int port,
-                          ProxyProtocolSettings proxyProtocol, Duration helloTimeout, MutualTlsAuthorities mutualTls,
-                          Function<Endpoint, ClientCertificates> clientCertificates) {
+    HttpsFrontDoor(Vertx vertx, EndpointRegistry registry, TcpEndpoints pipes, String bindAddress, int port,
+                   ProxyProtocolSettings proxyProtocol, Duration helloTimeout, TerminatingServers servers,
+                   MutualTlsAuthorities mutualTls, EndpointCertificates endpointCertificates, EndpointTls endpointTls) {
+        this.servers = servers;
         this.mutualTls = mutualTls;
-        this.clientCertificates = clientCertificates;
+        this.endpointCertificates = endpointCertificates;
+        this.endpointTls = endpointTls;
         this.vertx = vertx;
         this.registry = registry;
         this.pipes = pipes;
@@ -79,16 +83,8 @@ public final class HttpsFrontDoor {
         this.helloTimeout = helloTimeout;
     }
 
-    /**
-     * Listens, carrying terminated traffic to the HTTPS server on loopback port {@code httpsServerPort}, that of
-     * endpoints that require client certificates to the one on {@code mutualTlsServerPort}, and that of endpoints that
-     * only request one to {@code requestingServerPort}; completes with the bound port.
-     */
-    public Future<Integer> listen(int httpsServerPort, int mutualTlsServerPort, int requestingServerPort) {
-        hopClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
-        hop = new LoopbackHop(hopClient, httpsServerPort);
-        mutualHop = new LoopbackHop(hopClient, mutualTlsServerPort);
-        requestingHop = new LoopbackHop(hopClient, requestingServerPort);
+    /** Listens; completes with the bound port. */
+    public Future<Integer> listen() {
         NetServerOptions options = new NetServerOptions().setHost(bindAddress).setTcpNoDelay(true)
                 .setUseProxyProtocol(proxyProtocol.enabled());
         return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort ->
@@ -122,7 +118,8 @@ public final class HttpsFrontDoor {
 
     /**
      * The endpoint bound for {@code serverName} when it is not served by plain termination: a TLS endpoint (passed
-     * through) or one that asks for client certificates; null otherwise.
+     * through) or one whose terminate-tls or mutual TLS asks for something of the handshake; null otherwise. What a
+     * name no longer asks for is forgotten here.
      */
     private Future<Special> special(String serverName) {
         String host = serverName == null ? null : Hostnames.normalize(serverName);
@@ -131,32 +128,51 @@ public final class HttpsFrontDoor {
         }
         return registry.lookupHostname(host).map(endpoint -> {
             if (endpoint != null && endpoint.protocol() == EndpointProtocol.TLS) {
-                return new Special(endpoint, null);
+                return new Special(endpoint, null, null, null);
             }
-            ClientCertificates clients = endpoint == null ? null : clientCertificates.apply(endpoint);
+            ClientCertificates clients = endpoint == null ? null : endpointTls.clientCertificates(endpoint);
+            TlsTermination termination = endpoint == null ? null : endpointTls.termination(endpoint);
+            TlsTermination.TlsVersions versions = termination == null ? TlsTermination.TlsVersions.TLS_1_2_AND_1_3 : termination.versions();
+            TlsTermination.ServerCertificate certificate = termination == null ? null : termination.serverCertificate();
             if (clients == null) {
                 mutualTls.forget(host);
+            }
+            if (certificate == null) {
+                endpointCertificates.forget(host);
+            }
+            if (clients == null && certificate == null && versions == TerminatingServers.Variant.PLAIN.versions()) {
                 return null;
             }
-            return new Special(endpoint, clients);
+            return new Special(endpoint, new TerminatingServers.Variant(clientAuth(clients), versions), clients, certificate);
         });
+    }
+
+    private static io.vertx.core.http.ClientAuth clientAuth(ClientCertificates clients) {
+        return clients == null ? io.vertx.core.http.ClientAuth.NONE
+                : clients.required() ? io.vertx.core.http.ClientAuth.REQUIRED : io.vertx.core.http.ClientAuth.REQUEST;
     }
 
     private void route(NetSocket socket, Context context, String serverName, Special special) {
         if (special == null) {
-            carry(hop, socket);
-        } else if (special.clients() == null) {
+            carry(TerminatingServers.Variant.PLAIN, socket);
+        } else if (special.variant() == null) {
             pipes.relay(socket, context, Future.succeededFuture(special.endpoint()), "TLS endpoint " + serverName);
-        } else if (!mutualTls.remember(serverName, special.clients())) {
+        } else if (special.clients() != null && !mutualTls.remember(serverName, special.clients())) {
             LOG.warn("https: closing a connection for {}: its mutual TLS certificate authorities cannot be used", serverName);
             socket.close();
+        } else if (special.certificate() != null && !endpointCertificates.remember(serverName, special.certificate())) {
+            LOG.debug("https: closing a connection for {}: its terminate-tls server certificate cannot serve it", serverName);
+            socket.close();
         } else {
-            carry(special.clients().required() ? mutualHop : requestingHop, socket);
+            carry(special.variant(), socket);
         }
     }
 
-    private static void carry(LoopbackHop through, NetSocket socket) {
-        through.carry(socket).onFailure(error -> LOG.warn("https: cannot reach the HTTPS server on loopback: {}", error.getMessage()));
+    private void carry(TerminatingServers.Variant variant, NetSocket socket) {
+        servers.hop(variant).compose(hop -> hop.carry(socket)).onFailure(error -> {
+            LOG.warn("https: cannot reach the HTTPS server on loopback: {}", error.getMessage());
+            socket.close();
+        });
     }
 
     /**
@@ -173,7 +189,6 @@ public final class HttpsFrontDoor {
     }
 
     public Future<Void> close() {
-        Future<Void> closed = deployment == null ? Future.succeededFuture() : deployment.close();
-        return hopClient == null ? closed : closed.eventually(() -> hopClient.close());
+        return deployment == null ? Future.succeededFuture() : deployment.close();
     }
 }

@@ -10,6 +10,9 @@ import dev.burrow.edge.registry.EndpointRegistry;
 import dev.burrow.edge.tcp.TcpEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +21,10 @@ import java.util.List;
 
 /**
  * The public HTTPS port, assembled: the front door that reads each ClientHello's SNI ({@link HttpsFrontDoor}), the
- * HTTPS server on a loopback port that terminates TLS with the certificate for the SNI, a second one that also
- * requires a client certificate (the names of endpoints with mutual TLS, each checked against its own CAs), a third
- * that asks for one without requiring it (terminate-tls's {@code request}), and those
- * certificates ({@link PublicCertificates}) with their key material cached for the TLS engine ({@link KeyMaterialCache}).
- * See docs/https.md.
+ * HTTPS servers on loopback ports that terminate TLS as each endpoint asks ({@link TerminatingServers}: client
+ * certificates required or requested, each name checked against its own CAs; TLS versions), with the certificate for
+ * the SNI (an endpoint policy's own, {@link EndpointCertificates}, else the edge's, {@link PublicCertificates}) and
+ * their key material cached for the TLS engine ({@link KeyMaterialCache}). See docs/https.md.
  */
 public final class PublicHttps {
     /**
@@ -36,9 +38,8 @@ public final class PublicHttps {
 
     private final Vertx vertx;
     private final PublicCertificates certificates;
-    private final PublicHttpServer server;
-    private final PublicHttpServer mutualServer;
-    private final PublicHttpServer requestingServer;
+    private final NetClient hopClient;
+    private final TerminatingServers servers;
     private final HttpsFrontDoor frontDoor;
     private final KeyMaterialCache keyMaterial;
     private volatile int port;
@@ -54,30 +55,26 @@ public final class PublicHttps {
                        PublicHttpLimits limits, Chains hopChains, StreamTimeouts timeouts) {
         this.vertx = vertx;
         this.certificates = certificates;
-        this.keyMaterial = new KeyMaterialCache(certificates);
-        this.server = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
-                .chains(hopChains)
-                .timeouts(timeouts)
-                .tls(keyMaterial);
+        EndpointCertificates endpointCertificates = new EndpointCertificates(certificates);
+        this.keyMaterial = new KeyMaterialCache(endpointCertificates);
         MutualTlsAuthorities authorities = new MutualTlsAuthorities();
-        this.mutualServer = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
-                .chains(hopChains)
-                .timeouts(timeouts)
-                .tls(keyMaterial)
-                .clientCertificates(io.vertx.core.http.ClientAuth.REQUIRED, new SniTrustManager(authorities));
-        this.requestingServer = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
-                .chains(hopChains)
-                .timeouts(timeouts)
-                .tls(keyMaterial)
-                .clientCertificates(io.vertx.core.http.ClientAuth.REQUEST, new SniTrustManager(authorities));
+        SniTrustManager clientTrust = new SniTrustManager(authorities);
+        this.hopClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
+        this.servers = new TerminatingServers(variant -> {
+            PublicHttpServer server = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
+                    .chains(hopChains)
+                    .timeouts(timeouts)
+                    .tls(keyMaterial)
+                    .tlsVersions(variant.versions().protocols());
+            return variant.clientAuth() == ClientAuth.NONE ? server : server.clientCertificates(variant.clientAuth(), clientTrust);
+        }, hopClient);
         this.frontDoor = new HttpsFrontDoor(vertx, registry, pipes, bindAddress, port, publicProxy, limits.headTimeout(),
-                authorities, hopChains::clientCertificates);
+                servers, authorities, endpointCertificates, hopChains.endpointTls());
     }
 
     /** Listens and starts watching the operator's certificate files; completes with the public HTTPS port. */
     public Future<Integer> listen() {
-        return Future.all(server.listen(), mutualServer.listen(), requestingServer.listen())
-                .compose(ports -> frontDoor.listen(ports.resultAt(0), ports.resultAt(1), ports.resultAt(2))).onSuccess(bound -> {
+        return servers.hop(TerminatingServers.Variant.PLAIN).compose(plain -> frontDoor.listen()).onSuccess(bound -> {
             port = bound;
             certificates.watch(vertx);
             renewalTimer = vertx.setPeriodic(KEY_MATERIAL_CHECK_MILLIS, id -> renewKeyMaterialIfStale());
@@ -88,8 +85,7 @@ public final class PublicHttps {
     private void renewKeyMaterialIfStale() {
         if (keyMaterial.worthRenewing()) {
             keyMaterial.renew();
-            Future.join(server.rebuildTls(), mutualServer.rebuildTls(), requestingServer.rebuildTls())
-                    .onFailure(error -> LOG.warn("https: cannot rebuild the TLS contexts: {}", error.getMessage()));
+            servers.rebuildTls().onFailure(error -> LOG.warn("https: cannot rebuild the TLS contexts: {}", error.getMessage()));
         }
     }
 
@@ -109,8 +105,7 @@ public final class PublicHttps {
 
     /** Stops accepting at once; open connections may finish within {@code grace}. */
     public Future<Void> shutdown(Duration grace) {
-        return Future.join(frontDoor.shutdown(grace), server.shutdown(grace), mutualServer.shutdown(grace),
-                requestingServer.shutdown(grace)).mapEmpty();
+        return Future.join(frontDoor.shutdown(grace), servers.shutdown(grace)).mapEmpty();
     }
 
     public Future<Void> close() {
@@ -118,6 +113,6 @@ public final class PublicHttps {
         if (renewalTimer >= 0) {
             vertx.cancelTimer(renewalTimer);
         }
-        return Future.join(frontDoor.close(), server.close(), mutualServer.close(), requestingServer.close()).mapEmpty();
+        return Future.join(frontDoor.close(), servers.close()).<Void>mapEmpty().eventually(hopClient::close);
     }
 }

@@ -69,6 +69,41 @@ class TlsTerminationBindTest {
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    @Test
+    void aServerCertificateIsCheckedAgainstItsKeyAtCompileAndAgainstTheEndpointsNameAtBind() throws Exception {
+        java.security.cert.X509Certificate caCert = DevPki.readCertificate(pki.resolve(DevPki.CA_CERT));
+        java.security.PrivateKey caKey = DevPki.readPrivateKey(pki.resolve(DevPki.CA_KEY));
+        DevPki.Issued mine = DevPki.issue(caCert, caKey, java.util.List.of("secure.localhost"));
+        DevPki.Issued theirs = DevPki.issue(caCert, caKey, java.util.List.of("victim.localhost"));
+        String good = certificatePolicy(mine, mine);
+        policies.checkOffLoop(good, EndpointProtocol.HTTPS, EndpointSettings.DEFAULTS, "secure.localhost")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        policies.checkServerCertificate(https(new EndpointSettings(false, good)))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertTrue(refusal(certificatePolicy(mine, theirs), EndpointProtocol.HTTPS, EndpointSettings.DEFAULTS)
+                .contains("terminate-tls: server_private_key is not the key of server_certificate"));
+        String stolen = certificatePolicy(theirs, theirs);
+        ExecutionException named = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> policies
+                .checkServerCertificate(https(new EndpointSettings(false, stolen)))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertTrue(named.getCause().getMessage().contains("server_certificate does not name secure.localhost (it names victim.localhost)"),
+                named.getCause().getMessage());
+        String updated = "";
+        try {
+            policies.checkOffLoop(stolen, EndpointProtocol.HTTPS, EndpointSettings.DEFAULTS, "secure.localhost")
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            updated = e.getCause().getMessage();
+        }
+        assertTrue(updated.contains("does not name secure.localhost"), "a policy update is checked against the name: " + updated);
+    }
+
+    private static String certificatePolicy(DevPki.Issued certificate, DevPki.Issued keyOf) throws java.io.IOException {
+        return "on_tcp_connect:\n  - actions:\n      - type: terminate-tls\n        config:\n"
+                + "          server_certificate: \"" + DevPki.certificatePem(certificate.certificate()).replace("\n", "\\n") + "\"\n"
+                + "          server_private_key: \"" + DevPki.privateKeyPem(keyOf.key()).replace("\n", "\\n") + "\"\n";
+    }
+
     private String refusal(String document, EndpointProtocol protocol, EndpointSettings settings) throws Exception {
         try {
             policies.checkOffLoop(document, protocol, settings).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

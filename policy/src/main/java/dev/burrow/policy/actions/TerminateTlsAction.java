@@ -17,9 +17,10 @@ import java.util.List;
 /**
  * {@code terminate-tls} (on_tcp_connect): how the edge terminates an HTTPS endpoint's TLS, which is fixed before any
  * rule runs. Burrow honours the client certificate settings ({@code mutual_tls_certificate_authorities} as PEM text,
- * {@code mutual_tls_verification_strategy}) and ngrok's default versions; a custom server certificate, other TLS
- * versions and ngrok's hosted CA ids are refused by name. By the time the phase runs the handshake has already
- * enforced it, so running it only lets the phase go on.
+ * {@code mutual_tls_verification_strategy}), the TLS versions ({@code min_version}/{@code max_version}, 1.2 and 1.3) and
+ * a server certificate given as PEM text ({@link TlsServerSettings}); TLS 1.0/1.1 and ngrok's hosted certificate and
+ * CA ids are refused by name. By the time the phase runs the handshake has already enforced it, so running it only
+ * lets the phase go on.
  */
 public final class TerminateTlsAction implements Action {
     public static final String TYPE = "terminate-tls";
@@ -33,10 +34,8 @@ public final class TerminateTlsAction implements Action {
     }
 
     static Action create(ActionConfig config) throws PolicyException {
-        refuseServerCertificate(config, "server_certificate");
-        refuseServerCertificate(config, "server_private_key");
-        version(config, "min_version", "1.2");
-        version(config, "max_version", "1.3");
+        TlsTermination.TlsVersions versions = TlsServerSettings.versions(config);
+        TlsTermination.ServerCertificate serverCertificate = TlsServerSettings.certificate(config);
         String cas = certificateAuthorities(config);
         boolean strategyGiven = config.has(STRATEGY);
         String strategyKey = config.text(STRATEGY, ClientCertificates.Verification.REQUIRE_AND_VERIFY.key());
@@ -46,8 +45,9 @@ public final class TerminateTlsAction implements Action {
         }
         config.finish();
         ClientCertificates clients = clientCertificates(config, cas, strategy, strategyGiven);
-        DocumentNode at = config.at(CAS);
-        return new TerminateTlsAction(new TlsTermination(clients, config.expressions().source().name(), at.line(), at.column()));
+        DocumentNode at = config.at(serverCertificate != null && cas == null ? TlsServerSettings.CERTIFICATE : CAS);
+        return new TerminateTlsAction(new TlsTermination(clients, versions, serverCertificate,
+                config.expressions().source().name(), at.line(), at.column()));
     }
 
     private static ClientCertificates clientCertificates(ActionConfig config, String cas,
@@ -67,25 +67,6 @@ public final class TerminateTlsAction implements Action {
             return null;
         }
         return new ClientCertificates(cas, strategy);
-    }
-
-    private static void refuseServerCertificate(ActionConfig config, String key) throws PolicyException {
-        if (config.has(key)) {
-            throw config.problem(key, "is not supported by Burrow: the edge serves each name with the certificate of its "
-                    + "own sources (--https-certs, ACME, the dev CA; docs/https.md)");
-        }
-    }
-
-    /** ngrok's versions are 1.2 and 1.3; Burrow serves both on every name, so only the defaults are honoured. */
-    private static void version(ActionConfig config, String key, String only) throws PolicyException {
-        String version = config.text(key, only).strip();
-        if (!version.equals("1.2") && !version.equals("1.3")) {
-            throw config.problem(key, "must be 1.2 or 1.3, not '" + version + "'");
-        }
-        if (!version.equals(only)) {
-            throw config.problem(key, version + " is not supported by Burrow: every HTTPS name accepts TLS 1.2 and 1.3 "
-                    + "(leave " + key + " out, or write " + only + ")");
-        }
     }
 
     /** The CAs as one PEM bundle, each item checked to hold certificates; null when none are given. */

@@ -20,6 +20,11 @@ public final class OpenSslClient {
         public boolean completed() {
             return subject != null && protocol != null;
         }
+
+        /** Completed, and the client verified the server's chain against the CA it was given ({@link #verifying}). */
+        public boolean verified() {
+            return completed() && run.stdout().contains("Verify return code: 0 (ok)");
+        }
     }
 
     private OpenSslClient() {
@@ -28,6 +33,11 @@ public final class OpenSslClient {
     /** A handshake naming {@code serverName} in the SNI, or none when it is null. */
     public static Handshake handshake(int port, String serverName, String... extraArgs) {
         return handshake("127.0.0.1", port, serverName, extraArgs);
+    }
+
+    /** A handshake naming {@code serverName} that trusts only {@code caFile} and fails on a chain it cannot verify. */
+    public static Handshake verifying(int port, String serverName, java.nio.file.Path caFile) {
+        return handshake(port, serverName, "-CAfile", caFile.toString(), "-verify_return_error");
     }
 
     /** A handshake with {@code address:port} naming {@code serverName} in the SNI, or none when it is null. */
