@@ -175,10 +175,8 @@ class AcmeDns01E2ETest {
         assertTrue(fields.contains("DNS:*." + DOMAIN), "the served certificate covers *." + DOMAIN + ": " + fields);
         OpenSslClient.Handshake shop = OpenSslClient.handshake(edge.httpsPort(), "shop." + DOMAIN);
         assertEquals(OpenSslClient.leafPem(web), OpenSslClient.leafPem(shop), "one certificate for both names");
-        Path root = pebble.issuingRoot();
         for (String name : List.of("web", "shop")) {
-            ClientRun curl = curl(root, name + "." + DOMAIN);
-            assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+            assertAnswered(name + "." + DOMAIN);
         }
         assertEquals(ordersBefore + 1, pebble.orders(), "one order covers both names:\n" + pebble.process().tail(20));
         List<String> calls = hookCalls();
@@ -207,10 +205,8 @@ class AcmeDns01E2ETest {
         assertTrue(fields.contains("DNS:*." + TEAM + "." + DOMAIN), "the served certificate is the tenant's wildcard: " + fields);
         assertEquals(OpenSslClient.leafPem(served), OpenSslClient.leafPem(OpenSslClient.handshake(edge.httpsPort(), shop)),
                 "one certificate for both of the tenant's names");
-        Path root = pebble.issuingRoot();
         for (String host : List.of(web, shop)) {
-            ClientRun curl = curl(root, host);
-            assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+            assertAnswered(host);
         }
         assertEquals(ordersBefore + 1, pebble.orders(), "one order covers both names:\n" + pebble.process().tail(20));
         String base = TEAM + "." + DOMAIN;
@@ -263,8 +259,7 @@ class AcmeDns01E2ETest {
         String shop = "shop.customer.test";
         String bare = "bare.customer.test";
         AdminClient admin = edge.admin();
-        admin.createTenant("shop", 0, 0, 0);
-        String token = admin.issueToken("shop").getString("token");
+        String token = newTenant(admin, "shop");
         for (String host : List.of(shop, bare)) {
             assertEquals(201, admin.post("/tenants/shop/domains", new io.vertx.core.json.JsonObject().put("hostname", host)).status());
             AdminClient.Reply verified = admin.post("/tenants/shop/domains/" + host + "/verify", null);
@@ -277,8 +272,7 @@ class AcmeDns01E2ETest {
         awaitIssued(shop);
         String fields = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), shop));
         assertTrue(fields.contains("DNS:" + shop), fields);
-        ClientRun curl = curl(pebble.issuingRoot(), shop);
-        assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+        assertAnswered(shop);
         List<String> calls = hookCalls();
         assertEquals(2, calls.size(), "one set, one clear: " + calls);
         assertTrue(calls.get(0).matches("set " + shop.replace(".", "\\.") + " " + (shop + "." + DELEGATION_ZONE).replace(".", "\\.")
@@ -288,8 +282,7 @@ class AcmeDns01E2ETest {
         awaitIssued(bare);
         String bareFields = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), bare));
         assertTrue(bareFields.contains("DNS:" + bare), bareFields);
-        ClientRun bareCurl = curl(pebble.issuingRoot(), bare);
-        assertTrue(bareCurl.exitCode() == 0 && bareCurl.stdout().startsWith("HTTP/1.1 200"), bareCurl.describe());
+        assertAnswered(bare);
         assertEquals(calls, hookCalls(), "nothing of " + bare + " reached the hook");
     }
 
@@ -299,8 +292,7 @@ class AcmeDns01E2ETest {
         String apps = "web.apps.customer.test";
         String cdn = "web.cdn.customer.test";
         AdminClient admin = edge.admin();
-        admin.createTenant("apps", 0, 0, 0);
-        String token = admin.issueToken("apps").getString("token");
+        String token = newTenant(admin, "apps");
         admin.reserve("apps", "*.apps.customer.test");
         admin.reserve("apps", "*.cdn.customer.test");
         pebble.dnsCname("_acme-challenge.cdn.customer.test.", "cdn.customer.test." + DELEGATION_ZONE + ".");
@@ -315,8 +307,7 @@ class AcmeDns01E2ETest {
         String appsFields = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), apps));
         assertTrue(appsFields.contains("DNS:" + apps) && !appsFields.contains("DNS:*."), "its own name, over HTTP-01: " + appsFields);
         for (String host : List.of(apps, cdn)) {
-            ClientRun curl = curl(pebble.issuingRoot(), host);
-            assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+            assertAnswered(host);
         }
         String why = edge.process().awaitLine(line -> line.text().contains("acme: " + apps + " is ordered as itself, not as *.apps.customer.test"),
                 logFrom, Duration.ofSeconds(10), "why the wildcard was not ordered").text();
@@ -334,8 +325,7 @@ class AcmeDns01E2ETest {
     void aZoneHookPublishesTheRecordsOfItsZoneInsteadOfTheUnscopedHook() throws Exception {
         String web = "web.eng." + CORP_ZONE;
         AdminClient admin = edge.admin();
-        admin.createTenant("corp", 0, 0, 0);
-        String token = admin.issueToken("corp").getString("token");
+        String token = newTenant(admin, "corp");
         admin.reserve("corp", "*.eng." + CORP_ZONE);
         List<String> unscopedBefore = hookCalls();
         corpAgent = startAgent("agent-corp", token, List.of(web));
@@ -347,8 +337,7 @@ class AcmeDns01E2ETest {
         assertTrue(corpCalls.get(0).matches("set eng\\.corp\\.test _acme-challenge\\.eng\\.corp\\.test\\. [A-Za-z0-9_-]{43}"),
                 corpCalls.get(0));
         assertEquals(unscopedBefore, hookCalls(), "the unscoped hook was not called");
-        ClientRun curl = curl(pebble.issuingRoot(), web);
-        assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+        assertAnswered(web);
     }
 
     @Test
@@ -377,6 +366,18 @@ class AcmeDns01E2ETest {
         return started;
     }
 
+    /** A tenant with no quotas and a token of it. */
+    private static String newTenant(AdminClient admin, String id) throws Exception {
+        admin.createTenant(id, 0, 0, 0);
+        return admin.issueToken(id).getString("token");
+    }
+
+    /** curl trusting only pebble's root gets 200 from {@code host}'s endpoint. */
+    private void assertAnswered(String host) {
+        ClientRun curl = curl(pebble.issuingRoot(), host);
+        assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+    }
+
     /** The first handshake answers the dev certificate and starts the order; pebble's certificate is served later. */
     private void awaitIssued(String host) {
         OpenSslClient.handshake(edge.httpsPort(), host);
@@ -387,8 +388,7 @@ class AcmeDns01E2ETest {
     /** The team tenant holds two wildcards and one name two labels deep; its agent binds a name under each. */
     private void startTeam() throws Exception {
         AdminClient admin = edge.admin();
-        admin.createTenant(TEAM, 0, 0, 0);
-        String token = admin.issueToken(TEAM).getString("token");
+        String token = newTenant(admin, TEAM);
         for (String name : List.of("*." + TEAM + "." + DOMAIN, "*.more." + DOMAIN, "app.loose." + DOMAIN)) {
             admin.reserve(TEAM, name);
         }
