@@ -69,6 +69,12 @@ public final class EdgeMain implements Callable<Integer> {
     @Option(names = "--acme-dns-delegation-zone", paramLabel = "ZONE",
             description = "Zone the DNS hook publishes in for custom domains: NAME is validated over DNS-01 at NAME.ZONE, where its owner points _acme-challenge.NAME by CNAME (docs/https.md).")
     String acmeDnsDelegationZone;
+    @Option(names = "--acme-dns-zone-hook", paramLabel = "ZONE=PROGRAM|URL",
+            description = "DNS hook for the DNS-01 records at or under ZONE (repeatable; the longest zone wins, the other records go to --acme-dns-hook-command/-url): a program or an http(s) webhook with the same contract (docs/https.md).")
+    List<String> acmeDnsZoneHooks;
+    @Option(names = "--acme-dns-resolver", paramLabel = "HOST[:PORT]",
+            description = "DNS server asked whether a custom domain's _acme-challenge is a CNAME into --acme-dns-delegation-zone (default: the system's resolver).")
+    String acmeDnsResolver;
     @Option(names = "--tunnel-port", paramLabel = "PORT", description = "Agent link (TLS) port; 0 picks a free one (default 4443).")
     String tunnelPort;
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "Base domain: endpoints are NAME.DOMAIN (default localhost).")

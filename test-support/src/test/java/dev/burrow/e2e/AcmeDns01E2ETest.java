@@ -43,7 +43,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code *.team.DOMAIN}) is ordered through the same hook for the tenant's names under it, counted against its cap;
  * a name the tenant holds without a wildcard over it is ordered as itself, and nothing more reaches the hook. A custom
  * domain whose owner points {@code _acme-challenge.NAME} by CNAME at {@code NAME.DELEGATION_ZONE} is validated there
- * (pebble's DNS answers the CNAME with the target's TXT record); one that did not is refused by the CA.
+ * (pebble's DNS answers the CNAME with the target's TXT record); one that did not is validated over HTTP-01 as usual.
+ * A tenant's wildcard outside the operator's zones goes through the delegation zone when delegated, else its names are
+ * ordered each as themselves; a zone hook ({@code --acme-dns-zone-hook}) publishes its zone's records instead of the
+ * unscoped hook; a tenant's wildcard is no longer served once unreserved.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -56,32 +59,41 @@ class AcmeDns01E2ETest {
     private static final int MAX_PER_TENANT = 2;
     private static final String TEAM = "team";
     private static final String DELEGATION_ZONE = "acme-delegate." + DOMAIN;
+    /** A zone of the operator's with a hook of its own. */
+    private static final String CORP_ZONE = "corp.test";
 
     private Path tmp;
     private Path hookDir;
+    private Path corpHookDir;
     private PebbleServer pebble;
     private Upstream upstream;
     private EdgeProcess edge;
     private AgentProcess agent;
     private AgentProcess teamAgent;
     private AgentProcess shopAgent;
+    private AgentProcess appsAgent;
+    private AgentProcess corpAgent;
 
     @BeforeAll
     void start() throws IOException {
         Tools.assumeInstalled("pebble", "pebble-challtestsrv", "curl", "openssl");
         tmp = Files.createTempDirectory("burrow-acme-dns01-");
         hookDir = Files.createDirectories(tmp.resolve("hook"));
+        corpHookDir = Files.createDirectories(tmp.resolve("hook-corp"));
         int httpPort = FreePorts.closedPort();
         int httpsPort = FreePorts.closedPort();
         pebble = PebbleServer.start(tmp.resolve("pebble"), httpPort, httpsPort);
-        Path hook = writeHook(pebble.dnsManagementUrl());
+        Path hook = writeHook(hookDir, pebble.dnsManagementUrl());
+        Path corpHook = writeHook(corpHookDir, pebble.dnsManagementUrl());
         mode("fail");
+        Files.writeString(corpHookDir.resolve("mode"), "ok\n");
         upstream = Upstream.start();
         edge = EdgeProcess.builder().name("edge-dns01").domain(DOMAIN).httpPort(httpPort)
                 .arg("--https-port", Integer.toString(httpsPort), "--acme-directory", pebble.directoryUrl(),
                         "--acme-directory-ca", pebble.serverCertificate().toString(),
                         "--acme-dns-hook-command", hook.toString(), "--acme-dns-hook-timeout", HOOK_TIMEOUT,
                         "--acme-max-per-tenant", Integer.toString(MAX_PER_TENANT), "--acme-dns-delegation-zone", DELEGATION_ZONE,
+                        "--acme-dns-zone-hook", CORP_ZONE + "=" + corpHook, "--acme-dns-resolver", pebble.dnsAddress(),
                         "--domain-verifier", "accept-all")
                 .start();
         Path config = Files.writeString(tmp.resolve("burrow.yml"), """
@@ -102,7 +114,7 @@ class AcmeDns01E2ETest {
 
     @AfterAll
     void stop() {
-        Closeables.closeAll(shopAgent, teamAgent, agent, edge, upstream, pebble);
+        Closeables.closeAll(corpAgent, appsAgent, shopAgent, teamAgent, agent, edge, upstream, pebble);
         if (tmp != null) {
             TempDirs.deleteRecursively(tmp);
         }
@@ -163,10 +175,8 @@ class AcmeDns01E2ETest {
         assertTrue(fields.contains("DNS:*." + DOMAIN), "the served certificate covers *." + DOMAIN + ": " + fields);
         OpenSslClient.Handshake shop = OpenSslClient.handshake(edge.httpsPort(), "shop." + DOMAIN);
         assertEquals(OpenSslClient.leafPem(web), OpenSslClient.leafPem(shop), "one certificate for both names");
-        Path root = pebble.issuingRoot();
         for (String name : List.of("web", "shop")) {
-            ClientRun curl = curl(root, name + "." + DOMAIN);
-            assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+            assertAnswered(name + "." + DOMAIN);
         }
         assertEquals(ordersBefore + 1, pebble.orders(), "one order covers both names:\n" + pebble.process().tail(20));
         List<String> calls = hookCalls();
@@ -195,10 +205,8 @@ class AcmeDns01E2ETest {
         assertTrue(fields.contains("DNS:*." + TEAM + "." + DOMAIN), "the served certificate is the tenant's wildcard: " + fields);
         assertEquals(OpenSslClient.leafPem(served), OpenSslClient.leafPem(OpenSslClient.handshake(edge.httpsPort(), shop)),
                 "one certificate for both of the tenant's names");
-        Path root = pebble.issuingRoot();
         for (String host : List.of(web, shop)) {
-            ClientRun curl = curl(root, host);
-            assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+            assertAnswered(host);
         }
         assertEquals(ordersBefore + 1, pebble.orders(), "one order covers both names:\n" + pebble.process().tail(20));
         String base = TEAM + "." + DOMAIN;
@@ -247,61 +255,140 @@ class AcmeDns01E2ETest {
 
     @Test
     @Order(7)
-    void aCustomDomainThatDelegatesItsChallengeByCnameIsValidatedInTheOperatorsZone() throws Exception {
+    void aCustomDomainThatDelegatesItsChallengeByCnameIsValidatedInTheOperatorsZoneOneThatDoesNotOverHttp01() throws Exception {
         String shop = "shop.customer.test";
         String bare = "bare.customer.test";
         AdminClient admin = edge.admin();
-        admin.createTenant("shop", 0, 0, 0);
-        String token = admin.issueToken("shop").getString("token");
+        String token = newTenant(admin, "shop");
         for (String host : List.of(shop, bare)) {
             assertEquals(201, admin.post("/tenants/shop/domains", new io.vertx.core.json.JsonObject().put("hostname", host)).status());
             AdminClient.Reply verified = admin.post("/tenants/shop/domains/" + host + "/verify", null);
             assertEquals(200, verified.status(), verified.toString());
         }
         pebble.dnsCname("_acme-challenge." + shop + ".", shop + "." + DELEGATION_ZONE + ".");
-        Path config = Files.writeString(tmp.resolve("shop.yml"), """
-                version: 1
-                agent:
-                  inspect: false
-                endpoints:
-                  - name: shop
-                    url: %s
-                    upstream: %3$s
-                  - name: bare
-                    url: %s
-                    upstream: %3$s
-                """.formatted(shop, bare, upstream.httpAddress()));
-        shopAgent = AgentProcess.startAll(edge).name("agent-shop").authtoken(token).arg("--config", config.toString()).start();
-        awaitOnlineHosts(shopAgent, List.of(shop, bare));
+        shopAgent = startAgent("agent-shop", token, List.of(shop, bare));
         Files.deleteIfExists(hookDir.resolve("calls.log"));
 
-        OpenSslClient.handshake(edge.httpsPort(), shop);
-        Await.until(() -> PebbleServer.issued(OpenSslClient.handshake(edge.httpsPort(), shop)), Duration.ofSeconds(40),
-                Duration.ofMillis(200), () -> "no pebble certificate for " + shop + "\n" + edge.process().tail(20));
+        awaitIssued(shop);
         String fields = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), shop));
         assertTrue(fields.contains("DNS:" + shop), fields);
-        ClientRun curl = curl(pebble.issuingRoot(), shop);
-        assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+        assertAnswered(shop);
         List<String> calls = hookCalls();
         assertEquals(2, calls.size(), "one set, one clear: " + calls);
         assertTrue(calls.get(0).matches("set " + shop.replace(".", "\\.") + " " + (shop + "." + DELEGATION_ZONE).replace(".", "\\.")
                 + "\\. [A-Za-z0-9_-]{43}"), "published in the delegation zone: " + calls.get(0));
 
+        // No CNAME: the delegation zone changes nothing for it; HTTP-01 as without one.
+        awaitIssued(bare);
+        String bareFields = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), bare));
+        assertTrue(bareFields.contains("DNS:" + bare), bareFields);
+        assertAnswered(bare);
+        assertEquals(calls, hookCalls(), "nothing of " + bare + " reached the hook");
+    }
+
+    @Test
+    @Order(8)
+    void aTenantsWildcardOutsideTheOperatorsZonesIsDelegatedByCnameOrItsNamesAreOrderedEachAsItself() throws Exception {
+        String apps = "web.apps.customer.test";
+        String cdn = "web.cdn.customer.test";
+        AdminClient admin = edge.admin();
+        String token = newTenant(admin, "apps");
+        admin.reserve("apps", "*.apps.customer.test");
+        admin.reserve("apps", "*.cdn.customer.test");
+        pebble.dnsCname("_acme-challenge.cdn.customer.test.", "cdn.customer.test." + DELEGATION_ZONE + ".");
+        appsAgent = startAgent("agent-apps", token, List.of(apps, cdn));
+        Files.deleteIfExists(hookDir.resolve("calls.log"));
         int logFrom = edge.process().outputSize();
-        OpenSslClient.handshake(edge.httpsPort(), bare);
-        String refusal = edge.process().awaitLine(line -> line.text().contains("acme: no certificate for " + bare),
-                logFrom, Duration.ofSeconds(40), "the CA's refusal of a name that did not delegate").text();
-        assertTrue(refusal.contains("could not validate " + bare + " over dns-01"), refusal);
-        assertFalse(PebbleServer.issued(OpenSslClient.handshake(edge.httpsPort(), bare)), "the dev certificate stays served");
-        assertTrue(hookCalls().stream().anyMatch(call -> call.startsWith("clear " + bare + " " + bare + "." + DELEGATION_ZONE + ". ")),
-                "its record is cleared: " + hookCalls());
+
+        awaitIssued(cdn);
+        String cdnFields = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), cdn));
+        assertTrue(cdnFields.contains("DNS:*.cdn.customer.test"), "the tenant's wildcard, through the delegation zone: " + cdnFields);
+        awaitIssued(apps);
+        String appsFields = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), apps));
+        assertTrue(appsFields.contains("DNS:" + apps) && !appsFields.contains("DNS:*."), "its own name, over HTTP-01: " + appsFields);
+        for (String host : List.of(apps, cdn)) {
+            assertAnswered(host);
+        }
+        String why = edge.process().awaitLine(line -> line.text().contains("acme: " + apps + " is ordered as itself, not as *.apps.customer.test"),
+                logFrom, Duration.ofSeconds(10), "why the wildcard was not ordered").text();
+        assertTrue(why.contains("apps.customer.test is in no zone the DNS hooks publish in (" + DOMAIN + ", " + CORP_ZONE + ", "
+                + DELEGATION_ZONE + ") and _acme-challenge.apps.customer.test is not a CNAME to apps.customer.test." + DELEGATION_ZONE), why);
+        List<String> calls = hookCalls();
+        assertEquals(2, calls.size(), "one set and one clear, for *.cdn only: " + calls);
+        assertTrue(calls.get(0).matches("set cdn\\.customer\\.test cdn\\.customer\\.test\\." + DELEGATION_ZONE.replace(".", "\\.")
+                + "\\. [A-Za-z0-9_-]{43}"), calls.get(0));
+        assertTrue(calls.stream().noneMatch(call -> call.contains("apps.customer.test")), calls.toString());
+    }
+
+    @Test
+    @Order(9)
+    void aZoneHookPublishesTheRecordsOfItsZoneInsteadOfTheUnscopedHook() throws Exception {
+        String web = "web.eng." + CORP_ZONE;
+        AdminClient admin = edge.admin();
+        String token = newTenant(admin, "corp");
+        admin.reserve("corp", "*.eng." + CORP_ZONE);
+        List<String> unscopedBefore = hookCalls();
+        corpAgent = startAgent("agent-corp", token, List.of(web));
+        awaitIssued(web);
+        String fields = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), web));
+        assertTrue(fields.contains("DNS:*.eng." + CORP_ZONE), fields);
+        List<String> corpCalls = hookCalls(corpHookDir);
+        assertEquals(2, corpCalls.size(), "one set, one clear, by the zone's hook: " + corpCalls);
+        assertTrue(corpCalls.get(0).matches("set eng\\.corp\\.test _acme-challenge\\.eng\\.corp\\.test\\. [A-Za-z0-9_-]{43}"),
+                corpCalls.get(0));
+        assertEquals(unscopedBefore, hookCalls(), "the unscoped hook was not called");
+        assertAnswered(web);
+    }
+
+    @Test
+    @Order(10)
+    void aTenantsWildcardIsNoLongerServedOnceUnreserved() throws Exception {
+        String web = "web." + TEAM + "." + DOMAIN;
+        assertTrue(OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), web)).contains("DNS:*." + TEAM + "." + DOMAIN));
+        AdminClient.Reply removed = edge.admin().delete("/tenants/" + TEAM + "/reservations/*." + TEAM + "." + DOMAIN);
+        assertEquals(200, removed.status(), removed.toString());
+        for (String host : List.of(web, "shop." + TEAM + "." + DOMAIN)) {
+            String fields = OpenSslClient.leafFields(OpenSslClient.handshake(edge.httpsPort(), host));
+            assertFalse(fields.contains("DNS:*." + TEAM + "." + DOMAIN), host + " is not served the unreserved wildcard: " + fields);
+        }
+    }
+
+    /** Starts an agent of {@code token} binding {@code hosts} and waits until each is online. */
+    private AgentProcess startAgent(String name, String token, List<String> hosts) throws IOException {
+        StringBuilder endpoints = new StringBuilder();
+        for (String host : hosts) {
+            endpoints.append("  - name: ").append(host.replace('.', '-')).append("\n    url: ").append(host)
+                    .append("\n    upstream: ").append(upstream.httpAddress()).append('\n');
+        }
+        Path config = Files.writeString(tmp.resolve(name + ".yml"), "version: 1\nagent:\n  inspect: false\nendpoints:\n" + endpoints);
+        AgentProcess started = AgentProcess.startAll(edge).name(name).authtoken(token).arg("--config", config.toString()).start();
+        awaitOnlineHosts(started, hosts);
+        return started;
+    }
+
+    /** A tenant with no quotas and a token of it. */
+    private static String newTenant(AdminClient admin, String id) throws Exception {
+        admin.createTenant(id, 0, 0, 0);
+        return admin.issueToken(id).getString("token");
+    }
+
+    /** curl trusting only pebble's root gets 200 from {@code host}'s endpoint. */
+    private void assertAnswered(String host) {
+        ClientRun curl = curl(pebble.issuingRoot(), host);
+        assertTrue(curl.exitCode() == 0 && curl.stdout().startsWith("HTTP/1.1 200"), curl.describe());
+    }
+
+    /** The first handshake answers the dev certificate and starts the order; pebble's certificate is served later. */
+    private void awaitIssued(String host) {
+        OpenSslClient.handshake(edge.httpsPort(), host);
+        Await.until(() -> PebbleServer.issued(OpenSslClient.handshake(edge.httpsPort(), host)), Duration.ofSeconds(40),
+                Duration.ofMillis(200), () -> "no pebble certificate for " + host + "\n" + edge.process().tail(20));
     }
 
     /** The team tenant holds two wildcards and one name two labels deep; its agent binds a name under each. */
     private void startTeam() throws Exception {
         AdminClient admin = edge.admin();
-        admin.createTenant(TEAM, 0, 0, 0);
-        String token = admin.issueToken(TEAM).getString("token");
+        String token = newTenant(admin, TEAM);
         for (String name : List.of("*." + TEAM + "." + DOMAIN, "*.more." + DOMAIN, "app.loose." + DOMAIN)) {
             admin.reserve(TEAM, name);
         }
@@ -347,9 +434,9 @@ class AcmeDns01E2ETest {
                 "https://" + host + ":" + edge.httpsPort() + "/echo?dns01"), Duration.ofSeconds(20));
     }
 
-    /** The hook: logs each call, then fails, hangs (recording its and its child's PID) or calls challtestsrv. */
-    private Path writeHook(String challtestsrv) throws IOException {
-        Path hook = hookDir.resolve("dns-hook.sh");
+    /** A hook in {@code dir}: logs each call, then fails, hangs (recording its and its child's PID) or calls challtestsrv. */
+    private static Path writeHook(Path dir, String challtestsrv) throws IOException {
+        Path hook = dir.resolve("dns-hook.sh");
         Files.writeString(hook, """
                 #!/bin/sh
                 # burrow DNS hook for pebble-challtestsrv: set|clear DOMAIN RECORD VALUE
@@ -374,8 +461,13 @@ class AcmeDns01E2ETest {
         Files.writeString(hookDir.resolve("mode"), mode + "\n");
     }
 
+    /** The calls of the unscoped hook. */
     private List<String> hookCalls() throws IOException {
-        Path log = hookDir.resolve("calls.log");
+        return hookCalls(hookDir);
+    }
+
+    private static List<String> hookCalls(Path dir) throws IOException {
+        Path log = dir.resolve("calls.log");
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
     }
 }

@@ -4,6 +4,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Automatic certificates from an ACME CA for the public HTTPS listener ({@code --acme-directory} and friends); off
@@ -38,31 +41,47 @@ public record AcmeSettings(URI directory, String email, String eabKid, String ea
     }
 
     /**
-     * The provider hook that publishes and removes a DNS-01 TXT record: a program ({@code --acme-dns-hook-command}) or
-     * an HTTP webhook ({@code --acme-dns-hook-url}), one of them; each call bounded by {@code timeout}. See
-     * docs/https.md for the contract.
+     * The provider hooks that publish and remove a DNS-01 TXT record: the unscoped hook, a program
+     * ({@code --acme-dns-hook-command}) or an HTTP webhook ({@code --acme-dns-hook-url}), one of them, for every record no
+     * zone hook claims; and zone hooks ({@code --acme-dns-zone-hook ZONE=…}), each for the records at or under its zone
+     * (the longest zone wins). Each call is bounded by {@code timeout}. See docs/https.md for the contract.
      *
-     * @param delegationZone a zone the hook can publish in ({@code --acme-dns-delegation-zone}, such as
+     * @param delegationZone a zone a hook can publish in ({@code --acme-dns-delegation-zone}, such as
      *                       {@code acme-delegate.example.com}), lower case without the final dot; a name outside the
-     *                       edge's domain (a custom domain) is then validated over DNS-01 at {@code NAME.ZONE}, where
-     *                       its owner points {@code _acme-challenge.NAME} by CNAME; null: such names use the challenge
-     *                       of {@code --acme-challenge}
+     *                       edge's zones whose owner points {@code _acme-challenge.NAME} by CNAME at {@code NAME.ZONE}
+     *                       is then validated over DNS-01 there; null: no name is delegated
+     * @param zoneHooks      the hooks of named zones, no two for one zone
+     * @param resolver       the DNS server asked for {@code _acme-challenge} CNAMEs ({@code --acme-dns-resolver}), or
+     *                       null: the system's resolver
      */
-    public record DnsHook(Path command, URI url, Duration timeout, String delegationZone) {
+    public record DnsHook(Path command, URI url, Duration timeout, String delegationZone, List<DnsZoneHook> zoneHooks,
+                          HostPort resolver) {
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
         /** A call may not take longer: set, validation and clear all run under the name's order lock. */
         public static final Duration MAX_TIMEOUT = Duration.ofSeconds(120);
+        public static final int DNS_PORT = 53;
         public static final DnsHook NONE = new DnsHook(null, null, DEFAULT_TIMEOUT, null);
 
         public DnsHook {
             timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+            zoneHooks = zoneHooks == null ? List.of() : List.copyOf(zoneHooks);
             if (delegationZone != null) {
                 delegationZone = delegationZone.trim().toLowerCase(java.util.Locale.ROOT);
                 delegationZone = delegationZone.endsWith(".") ? delegationZone.substring(0, delegationZone.length() - 1) : delegationZone;
             }
         }
 
+        public DnsHook(Path command, URI url, Duration timeout, String delegationZone) {
+            this(command, url, timeout, delegationZone, List.of(), null);
+        }
+
+        /** Whether any hook is configured: the unscoped one or a zone's. */
         public boolean enabled() {
+            return unscoped() || !zoneHooks.isEmpty();
+        }
+
+        /** Whether the unscoped hook is configured. */
+        public boolean unscoped() {
             return command != null || url != null;
         }
 
@@ -81,26 +100,39 @@ public record AcmeSettings(URI directory, String email, String eabKid, String ea
                 throw new ConfigException("--acme-dns-hook-timeout " + timeout.toSeconds() + " s must be above 0 and at most "
                         + MAX_TIMEOUT.toSeconds() + " s");
             }
-            if (delegationZone != null && !enabled()) {
-                throw new ConfigException("--acme-dns-delegation-zone " + delegationZone + " needs a DNS hook that publishes records"
-                        + " in it (--acme-dns-hook-command or --acme-dns-hook-url)");
+            Map<String, DnsZoneHook> byZone = new HashMap<>();
+            for (DnsZoneHook hook : zoneHooks) {
+                DnsZoneHook other = byZone.putIfAbsent(hook.zone(), hook.validate());
+                if (other != null) {
+                    throw new ConfigException("--acme-dns-zone-hook: two hooks claim the zone " + hook.zone() + " (" + other
+                            + " and " + hook + "); give one hook per zone");
+                }
             }
             if (delegationZone != null && (!dev.burrow.edge.registry.Hostnames.isValidHostname(delegationZone)
                     || !delegationZone.contains("."))) {
                 throw new ConfigException("--acme-dns-delegation-zone " + delegationZone + " is not a DNS zone such as"
                         + " acme-delegate.example.com");
             }
+            if (delegationZone != null && !unscoped() && zoneHooks.stream().noneMatch(hook -> hook.contains(delegationZone))) {
+                throw new ConfigException("--acme-dns-delegation-zone " + delegationZone + " needs a DNS hook that publishes records"
+                        + " in it (--acme-dns-hook-command, --acme-dns-hook-url, or --acme-dns-zone-hook " + delegationZone + "=…)");
+            }
             return this;
         }
 
-        /** The webhook's query and user info may carry a secret: never printed. */
+        /** A URL without its query and user info, which may carry a secret. */
+        static String printable(URI url) {
+            return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                    + (url.getRawPath() == null ? "" : url.getRawPath());
+        }
+
         @Override
         public String toString() {
-            String where = command != null ? "command " + command
-                    : url != null ? "url " + url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
-                    + (url.getRawPath() == null ? "" : url.getRawPath()) : "none";
+            String where = command != null ? "command " + command : url != null ? "url " + printable(url) : "none";
             return "DnsHook[" + where + ", timeout=" + timeout.toMillis() + " ms"
-                    + (delegationZone == null ? "" : ", delegationZone=" + delegationZone) + "]";
+                    + (zoneHooks.isEmpty() ? "" : ", zoneHooks=" + zoneHooks)
+                    + (delegationZone == null ? "" : ", delegationZone=" + delegationZone)
+                    + (resolver == null ? "" : ", resolver=" + resolver.host() + ":" + resolver.port()) + "]";
         }
     }
 

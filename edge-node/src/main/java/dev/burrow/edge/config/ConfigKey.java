@@ -58,6 +58,8 @@ public enum ConfigKey {
     ACME_DNS_HOOK_URL("acme-dns-hook-url"),
     ACME_DNS_HOOK_TIMEOUT("acme-dns-hook-timeout"),
     ACME_DNS_DELEGATION_ZONE("acme-dns-delegation-zone"),
+    ACME_DNS_ZONE_HOOK("acme-dns-zone-hook"),
+    ACME_DNS_RESOLVER("acme-dns-resolver"),
     POLICY_FETCH_ALLOW("policy-fetch-allow");
 
     private final String yamlKey;
@@ -69,6 +71,14 @@ public enum ConfigKey {
     /** The YAML key, for example {@code http-port}. */
     public String yamlKey() {
         return yamlKey;
+    }
+
+    /**
+     * Whether the setting takes several values: a flag given again adds one, the environment variable separates them
+     * with commas, the YAML key may be a list.
+     */
+    public boolean repeatable() {
+        return this == AUTHTOKEN || this == ACME_DNS_ZONE_HOOK;
     }
 
     /** The command-line flag, for example {@code --http-port}. */

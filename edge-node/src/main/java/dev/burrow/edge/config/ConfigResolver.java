@@ -70,7 +70,7 @@ public final class ConfigResolver {
         for (ConfigKey key : ConfigKey.values()) {
             String value = env.get(key.envVar());
             if (value != null && !value.isBlank()) {
-                List<String> values = key == ConfigKey.AUTHTOKEN
+                List<String> values = key.repeatable()
                         ? Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()
                         : List.of(value.trim());
                 resolver.settings.put(key, new Setting(key.envVar(), values));
@@ -110,7 +110,7 @@ public final class ConfigResolver {
             List<String> values = new ArrayList<>();
             JsonNode node = field.getValue();
             if (node.isArray()) {
-                if (key != ConfigKey.AUTHTOKEN) {
+                if (!key.repeatable()) {
                     throw new ConfigException(source + " must be a single value, not a list");
                 }
                 node.forEach(item -> values.add(item.asText()));
@@ -171,7 +171,9 @@ public final class ConfigResolver {
                                 new AcmeSettings.DnsHook(get(ConfigKey.ACME_DNS_HOOK_COMMAND, Path::of, null),
                                         get(ConfigKey.ACME_DNS_HOOK_URL, java.net.URI::create, null),
                                         get(ConfigKey.ACME_DNS_HOOK_TIMEOUT, DurationText::parse, AcmeSettings.DnsHook.DEFAULT_TIMEOUT),
-                                        get(ConfigKey.ACME_DNS_DELEGATION_ZONE, Function.identity(), null)))),
+                                        get(ConfigKey.ACME_DNS_DELEGATION_ZONE, Function.identity(), null),
+                                        getAll(ConfigKey.ACME_DNS_ZONE_HOOK, DnsZoneHook::parse),
+                                        get(ConfigKey.ACME_DNS_RESOLVER, text -> HostPort.parse(text, AcmeSettings.DnsHook.DNS_PORT), null)))),
                 get(ConfigKey.POLICY_FETCH_ALLOW, ProxyProtocolSettings::parseCidrs, List.of()));
     }
 
@@ -202,6 +204,23 @@ public final class ConfigResolver {
         } catch (RuntimeException e) {
             throw new ConfigException(setting.source() + ": \"" + raw + "\" is not a valid value");
         }
+    }
+
+    /** Every value of a repeatable setting, each parsed; empty when it is not given. */
+    private <T> List<T> getAll(ConfigKey key, Function<String, T> parser) {
+        Setting setting = settings.get(key);
+        if (setting == null) {
+            return List.of();
+        }
+        List<T> parsed = new ArrayList<>();
+        for (String raw : setting.values()) {
+            try {
+                parsed.add(parser.apply(raw.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(setting.source() + ": " + e.getMessage());
+            }
+        }
+        return parsed;
     }
 
     private static Integer parseCount(String text) {

@@ -172,6 +172,14 @@ public final class ReservedNames {
         return fromStage(reservations.getAsync(key)).map(r -> r == null ? null : r.tenantId());
     }
 
+    /**
+     * As {@link #wildcardOwner}, from this node's copy only (no cluster call, for the TLS handshake path); null before
+     * {@link #startMirror()}.
+     */
+    public String wildcardOwnerInCopy(String base) {
+        return mirrored ? held.reservationOwner(Reservation.Kind.WILDCARD.prefix() + base) : null;
+    }
+
     private NameOwner ownerOfBlocking(String hostname) {
         Reservation exact = reservations.get(Reservation.Kind.HOSTNAME.prefix() + hostname);
         if (exact != null) {

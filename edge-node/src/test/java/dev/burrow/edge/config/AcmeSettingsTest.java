@@ -78,4 +78,54 @@ class AcmeSettingsTest {
                 ConfigKey.ACME_DNS_DELEGATION_ZONE, List.of("localhost")), Map.of(), null));
         assertTrue(notAZone.getMessage().contains("is not a DNS zone"), notAZone.getMessage());
     }
+
+    @Test
+    void zoneHooksAreRepeatableAndEachNamesAZoneAndAProgramOrAWebhook() {
+        AcmeSettings acme = ConfigResolver.resolve(Map.of(ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"),
+                ConfigKey.ACME_DNS_ZONE_HOOK, List.of("Corp.NET.=/bin/true", "eu.corp.net=https://dns.example/hook?token=s3cret"),
+                ConfigKey.ACME_DNS_RESOLVER, List.of("127.0.0.1:8053")), Map.of(), null).https().acme();
+        assertTrue(acme.dnsHook().enabled());
+        assertFalse(acme.dnsHook().unscoped());
+        assertEquals(List.of(new DnsZoneHook("corp.net", java.nio.file.Path.of("/bin/true"), null),
+                new DnsZoneHook("eu.corp.net", null, URI.create("https://dns.example/hook?token=s3cret"))), acme.dnsHook().zoneHooks());
+        assertEquals(new HostPort("127.0.0.1", 8053), acme.dnsHook().resolver());
+        assertFalse(acme.toString().contains("s3cret"), "a zone webhook's query is never printed: " + acme);
+        assertEquals(53, ConfigResolver.resolve(Map.of(ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"),
+                ConfigKey.ACME_DNS_RESOLVER, List.of("10.0.0.2")), Map.of(), null).https().acme().dnsHook().resolver().port());
+        AcmeSettings fromEnv = ConfigResolver.resolve(Map.of(ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir")),
+                Map.of("BURROW_ACME_DNS_ZONE_HOOK", "a.example=/bin/true, b.example=/bin/true"), null).https().acme();
+        assertEquals(List.of("a.example", "b.example"), fromEnv.dnsHook().zoneHooks().stream().map(DnsZoneHook::zone).toList());
+    }
+
+    @Test
+    void twoHooksForOneZoneOrAMalformedZoneHookIsRefusedNamingIt() {
+        ConfigException twice = zoneHooks("corp.net=/bin/true", "CORP.net.=/bin/false");
+        assertEquals("--acme-dns-zone-hook: two hooks claim the zone corp.net (corp.net=/bin/true and corp.net=/bin/false);"
+                + " give one hook per zone", twice.getMessage());
+        assertTrue(zoneHooks("corp.net").getMessage().startsWith("--acme-dns-zone-hook: \"corp.net\" is not ZONE=PROGRAM or ZONE=URL"),
+                zoneHooks("corp.net").getMessage());
+        assertTrue(zoneHooks("=/bin/true").getMessage().contains("\"\" is not a DNS zone"), zoneHooks("=/bin/true").getMessage());
+        assertTrue(zoneHooks("*.corp.net=/bin/true").getMessage().contains("\"*.corp.net\" is not a DNS zone"));
+        assertTrue(zoneHooks("corp.net=").getMessage().contains("names no hook after '='"), zoneHooks("corp.net=").getMessage());
+        assertTrue(zoneHooks("corp.net=ftp://dns.example/").getMessage().contains("a webhook must be an http or https URL"));
+        assertTrue(zoneHooks("corp.net=/no/such/hook").getMessage().equals("--acme-dns-zone-hook corp.net=/no/such/hook: not an executable file"),
+                zoneHooks("corp.net=/no/such/hook").getMessage());
+    }
+
+    @Test
+    void aDelegationZoneNeedsAHookThatPublishesInIt() {
+        ConfigException elsewhere = assertThrows(ConfigException.class, () -> ConfigResolver.resolve(Map.of(
+                ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"), ConfigKey.ACME_DNS_ZONE_HOOK, List.of("corp.net=/bin/true"),
+                ConfigKey.ACME_DNS_DELEGATION_ZONE, List.of("acme.example.com")), Map.of(), null));
+        assertTrue(elsewhere.getMessage().contains("--acme-dns-zone-hook acme.example.com=…"), elsewhere.getMessage());
+        AcmeSettings covered = ConfigResolver.resolve(Map.of(ConfigKey.ACME_DIRECTORY, List.of("https://ca.example/dir"),
+                ConfigKey.ACME_DNS_ZONE_HOOK, List.of("example.com=/bin/true"), ConfigKey.ACME_DNS_DELEGATION_ZONE,
+                List.of("acme.example.com")), Map.of(), null).https().acme();
+        assertEquals("acme.example.com", covered.dnsHook().delegationZone());
+    }
+
+    private static ConfigException zoneHooks(String... values) {
+        return assertThrows(ConfigException.class, () -> ConfigResolver.resolve(Map.of(ConfigKey.ACME_DIRECTORY,
+                List.of("https://ca.example/dir"), ConfigKey.ACME_DNS_ZONE_HOOK, List.of(values)), Map.of(), null));
+    }
 }

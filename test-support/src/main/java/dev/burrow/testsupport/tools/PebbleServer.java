@@ -121,6 +121,11 @@ public final class PebbleServer implements AutoCloseable {
         }
     }
 
+    /** Where pebble's DNS ({@code pebble-challtestsrv}) answers queries, over UDP and TCP: {@code 127.0.0.1:PORT}. */
+    public String dnsAddress() {
+        return "127.0.0.1:" + dnsPort;
+    }
+
     /** The ACME directory URL. */
     public String directoryUrl() {
         return "https://127.0.0.1:" + acmePort + "/dir";

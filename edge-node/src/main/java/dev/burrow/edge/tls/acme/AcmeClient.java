@@ -59,7 +59,6 @@ public final class AcmeClient {
     private final AcmeStore store;
     private final Http01Tokens tokens;
     private final TlsAlpnAnswers tlsAnswers;
-    private final TxtRecordHook dnsHook;
     private Session session;
     private Login login;
 
@@ -68,7 +67,6 @@ public final class AcmeClient {
         this.store = store;
         this.tokens = tokens;
         this.tlsAnswers = tlsAnswers;
-        this.dnsHook = TxtRecordHook.of(settings.dnsHook());
         registerBouncyCastle();
     }
 
@@ -82,14 +80,13 @@ public final class AcmeClient {
     /**
      * Orders a certificate for {@code name} and waits for it (up to a couple of {@link #VALIDATION_TIMEOUT}s).
      *
-     * @param delegatedRecord where the DNS-01 TXT record is published for a name whose {@code _acme-challenge} points
-     *                        there by CNAME ({@link OrderNames#delegatedRecord}), or null
+     * @param route DNS-01 through a hook at a record, or the configured challenge ({@link ChallengeRoutes})
      */
-    public synchronized Issued issue(String name, String delegatedRecord) throws AcmeException, InterruptedException, IOException {
+    synchronized Issued issue(String name, ChallengeRoutes.Route route) throws AcmeException, InterruptedException, IOException {
         Order order = login().newOrder().domain(name).create();
         for (Authorization authorization : order.getAuthorizations()) {
             if (authorization.getStatus() != Status.VALID) {
-                answer(authorization, name, delegatedRecord);
+                answer(authorization, name, route);
             }
         }
         KeyPair certificateKey = KeyPairUtils.createECKeyPair("secp256r1");
@@ -109,8 +106,8 @@ public final class AcmeClient {
     private record Published(Challenge challenge, Runnable withdraw) {
     }
 
-    private void answer(Authorization authorization, String name, String delegatedRecord) throws AcmeException, InterruptedException {
-        Published published = publish(authorization, name, delegatedRecord);
+    private void answer(Authorization authorization, String name, ChallengeRoutes.Route route) throws AcmeException, InterruptedException {
+        Published published = publish(authorization, name, route);
         try {
             published.challenge().trigger();
             Status status = StatusPoll.until(authorization, Set.of(Status.VALID, Status.INVALID, Status.DEACTIVATED,
@@ -125,10 +122,13 @@ public final class AcmeClient {
         }
     }
 
-    /** A wildcard can only be validated over DNS-01, a delegated name is; any other name over the configured challenge. */
-    private Published publish(Authorization authorization, String name, String delegatedRecord) throws AcmeException, InterruptedException {
-        if (authorization.isWildcard() || delegatedRecord != null) {
-            return publishTxtRecord(authorization, name, delegatedRecord);
+    /** Over DNS-01 when routed there (a wildcard can only be); any other name over the configured challenge. */
+    private Published publish(Authorization authorization, String name, ChallengeRoutes.Route route) throws AcmeException, InterruptedException {
+        if (route.dns()) {
+            return publishTxtRecord(authorization, name, route);
+        }
+        if (authorization.isWildcard()) {
+            throw new AcmeException("a wildcard needs DNS-01 and no DNS hook publishes its record");
         }
         if (settings.challenge().equals(AcmeSettings.TLS_ALPN_01)) {
             TlsAlpn01Challenge tlsAlpn = authorization.findChallenge(TlsAlpn01Challenge.class).orElseThrow(() ->
@@ -143,18 +143,19 @@ public final class AcmeClient {
     }
 
     /**
-     * Through the operator's DNS hook, at {@code _acme-challenge.DOMAIN.} or at the delegated record; a set that failed
-     * or timed out is cleared too (it may have half happened).
+     * Through the route's hook, at {@code _acme-challenge.DOMAIN.} or at the delegated record; a set that failed or
+     * timed out is cleared too (it may have half happened).
      */
-    private Published publishTxtRecord(Authorization authorization, String name, String delegatedRecord)
+    private Published publishTxtRecord(Authorization authorization, String name, ChallengeRoutes.Route route)
             throws AcmeException, InterruptedException {
         Dns01Challenge dns = authorization.findChallenge(Dns01Challenge.class).orElseThrow(() ->
                 new AcmeException("the CA offers no dns-01 challenge for " + name));
-        TxtRecordHook.TxtRecord record = new TxtRecordHook.TxtRecord(authorization.getIdentifier().getDomain(),
-                delegatedRecord != null ? delegatedRecord : dns.getRRName(authorization.getIdentifier()), dns.getDigest());
-        Runnable clear = () -> clearQuietly(record);
+        TxtRecordHook hook = route.hook();
+        TxtRecordHook.TxtRecord record = new TxtRecordHook.TxtRecord(authorization.getIdentifier().getDomain(), route.txtRecord(),
+                dns.getDigest());
+        Runnable clear = () -> clearQuietly(hook, record);
         try {
-            dnsHook.set(record);
+            hook.set(record);
         } catch (AcmeException | InterruptedException | RuntimeException e) {
             clear.run();
             throw e;
@@ -162,9 +163,9 @@ public final class AcmeClient {
         return new Published(dns, clear);
     }
 
-    private void clearQuietly(TxtRecordHook.TxtRecord record) {
+    private void clearQuietly(TxtRecordHook hook, TxtRecordHook.TxtRecord record) {
         try {
-            dnsHook.clear(record);
+            hook.clear(record);
         } catch (AcmeException e) {
             LOG.warn("acme: the TXT record {} stays published: {}", record.name(), e.getMessage());
         } catch (InterruptedException e) {

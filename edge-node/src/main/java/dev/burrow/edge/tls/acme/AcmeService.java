@@ -24,16 +24,19 @@ import java.util.function.Predicate;
  */
 public final class AcmeService {
     private static final Logger LOG = LoggerFactory.getLogger(AcmeService.class);
-    private static final AcmeService OFF = new AcmeService(null, request -> false, null);
+    private static final AcmeService OFF = new AcmeService(null, request -> false, null, null);
 
     private final AutomaticCertificates certificates;
     private final Predicate<HttpServerRequest> http01;
     private final TlsAlpnResponder tlsAlpn01;
+    private final CnameLookup cnames;
 
-    private AcmeService(AutomaticCertificates certificates, Predicate<HttpServerRequest> http01, TlsAlpnResponder tlsAlpn01) {
+    private AcmeService(AutomaticCertificates certificates, Predicate<HttpServerRequest> http01, TlsAlpnResponder tlsAlpn01,
+                        CnameLookup cnames) {
         this.certificates = certificates;
         this.http01 = http01;
         this.tlsAlpn01 = tlsAlpn01;
+        this.cnames = cnames;
     }
 
     /**
@@ -47,13 +50,17 @@ public final class AcmeService {
         AcmeStore store = new AcmeStore(database);
         Http01Tokens tokens = new Http01Tokens(hazelcast);
         TlsAlpnAnswers tlsAnswers = new TlsAlpnAnswers(vertx, hazelcast);
+        DnsHooks hooks = DnsHooks.of(settings.dnsHook());
+        String delegationZone = settings.dnsHook().delegationZone();
+        // Only a delegation zone needs a lookup: without one, no name's challenge is delegated.
+        CnameLookup cnames = delegationZone == null ? null : new CnameLookup(vertx, settings.dnsHook().resolver(), CnameLookup.TIMEOUT_MILLIS);
+        ChallengeRoutes routes = new ChallengeRoutes(edgeDomain, hooks, delegationZone, cnames == null ? null : cnames::targetOf);
         AutomaticCertificates certificates = new AutomaticCertificates(vertx, store, new AcmeClient(settings, store, tokens, tlsAnswers),
-                new NameEligibility(holders, registry), new OrderNames(edgeDomain, settings.dnsHook().enabled(),
-                settings.dnsHook().delegationZone()), hazelcast.getMap(AutomaticCertificates.LOCKS_MAP),
-                hazelcast.getMap(AutomaticCertificates.CERTIFICATES_MAP),
+                new NameEligibility(holders, registry), OrderNames.of(edgeDomain, hooks), routes,
+                hazelcast.getMap(AutomaticCertificates.LOCKS_MAP), hazelcast.getMap(AutomaticCertificates.CERTIFICATES_MAP),
                 settings.maxPerTenant(), new AcmeMetrics(metrics));
         return new AcmeService(certificates, new Http01Responder(vertx, tokens),
-                new TlsAlpnResponder(tlsAnswers, HttpsFrontDoor.ROUTING_HANDLER));
+                new TlsAlpnResponder(tlsAnswers, HttpsFrontDoor.ROUTING_HANDLER), cnames);
     }
 
     /** Answers a request first when it is an HTTP-01 challenge (true: answered); for the plain HTTP port. */
@@ -82,6 +89,9 @@ public final class AcmeService {
     public void close() {
         if (certificates != null) {
             certificates.close();
+        }
+        if (cnames != null) {
+            cnames.close();
         }
     }
 }

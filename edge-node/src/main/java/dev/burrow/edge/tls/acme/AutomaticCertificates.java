@@ -60,6 +60,7 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
     private final AcmeClient client;
     private final NameEligibility eligibility;
     private final OrderNames orderNames;
+    private final ChallengeRoutes routes;
     private final IMap<String, Boolean> locks;
     private final IMap<String, AcmeStore.StoredCertificate> shared;
     private final int maxPerTenant;
@@ -72,14 +73,15 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
     private long renewalTimer = -1;
     private boolean closed;
 
-    public AutomaticCertificates(Vertx vertx, AcmeStore store, AcmeClient client, NameEligibility eligibility,
-                                 OrderNames orderNames, IMap<String, Boolean> locks, IMap<String, AcmeStore.StoredCertificate> shared,
-                                 int maxPerTenant, AcmeMetrics metrics) {
+    AutomaticCertificates(Vertx vertx, AcmeStore store, AcmeClient client, NameEligibility eligibility, OrderNames orderNames,
+                          ChallengeRoutes routes, IMap<String, Boolean> locks, IMap<String, AcmeStore.StoredCertificate> shared,
+                          int maxPerTenant, AcmeMetrics metrics) {
         this.vertx = vertx;
         this.store = store;
         this.client = client;
         this.eligibility = eligibility;
         this.orderNames = orderNames;
+        this.routes = routes;
         this.locks = locks;
         this.shared = shared;
         this.maxPerTenant = maxPerTenant;
@@ -89,8 +91,8 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
 
     /**
      * Handshake path (an event loop): memory only, never the database or the cluster. The name's own certificate, else
-     * a wildcard held that serves it (the edge's, or a tenant's one label up) while it is valid; a miss starts an order
-     * in the background and returns null.
+     * a wildcard held that serves it while it is valid: the edge's, or a tenant's one label up while this node's copy
+     * of the tenancy maps says that tenant still reserves it. A miss starts an order in the background and returns null.
      */
     @Override
     public CertifiedKey certificateFor(String name) {
@@ -101,11 +103,17 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         String operatorOrder = orderNames.orderFor(name);
         String over = operatorOrder.equals(name) ? OrderNames.wildcardOver(name) : operatorOrder;
         Held covering = over == null ? null : held.get(over);
-        if (covering != null && covering.stored().notAfter() > System.currentTimeMillis()) {
+        if (covering != null && covering.stored().notAfter() > System.currentTimeMillis() && stillHeld(over, covering)) {
             return covering.certified();
         }
         request(name, operatorOrder);
         return null;
+    }
+
+    /** The edge's wildcard always is; a tenant's only while the tenant reserves it (an unreserved one is not served). */
+    private boolean stillHeld(String wildcard, Held covering) {
+        String tenant = covering.stored().tenantId();
+        return tenant.equals(OrderNames.OPERATOR) || tenant.equals(eligibility.wildcardHolderInCopy(wildcard));
     }
 
     @Override
@@ -181,22 +189,30 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
             } else if (found.result() == null) {
                 refuse(name, INELIGIBLE_MEMORY_MILLIS);
             } else {
-                order(orderNames.orderFor(name, found.result()));
+                order(orderNames.orderFor(name, found.result()), name);
             }
         });
     }
 
-    /** Obtains the certificate of {@code order} on a worker, unless it is in flight or refused already. */
-    private void order(OrderNames.Order order) {
+    /**
+     * Obtains the certificate of {@code order} on a worker, unless it is in flight or refused already. A tenant's
+     * wildcard that cannot be validated ({@link ChallengeRoutes.NoRoute}) gives way to the {@code asked} name itself.
+     */
+    private void order(OrderNames.Order order, String asked) {
         if (refusedNow(order.name(), System.currentTimeMillis()) || !inFlight.add(order.name())) {
             return;
         }
-        workers.executeBlocking(() -> obtain(order.name(), order.owner(), NEW_NAME), false).onComplete(done -> {
-            inFlight.remove(order.name());
-            if (done.failed()) {
-                failed(order.name(), done.cause());
-            }
-        });
+        routes.of(order.name()).compose(route -> workers.executeBlocking(() -> obtain(order.name(), order.owner(), NEW_NAME, route), false))
+                .onComplete(done -> {
+                    inFlight.remove(order.name());
+                    if (done.failed() && done.cause() instanceof ChallengeRoutes.NoRoute noRoute && !order.name().equals(asked)
+                            && !order.owner().equals(OrderNames.OPERATOR)) {
+                        LOG.warn("acme: {} is ordered as itself, not as {}: {}", asked, order.name(), noRoute.getMessage());
+                        order(new OrderNames.Order(asked, order.owner()), asked);
+                    } else if (done.failed()) {
+                        failed(order.name(), done.cause());
+                    }
+                });
     }
 
     private void failed(String orderName, Throwable cause) {
@@ -229,7 +245,7 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
      * Blocking (worker): under the name's cluster lock, the stored certificate unless it is the one being renewed
      * ({@code replacing}: its issue time, or {@link #NEW_NAME}), else a new one from the CA.
      */
-    private Void obtain(String name, String tenant, long replacing) throws Exception {
+    private Void obtain(String name, String tenant, long replacing, ChallengeRoutes.Route route) throws Exception {
         boolean renewal = replacing != NEW_NAME;
         if (!locks.tryLock(name, LOCK_WAIT_SECONDS, TimeUnit.SECONDS, LOCK_LEASE_SECONDS, TimeUnit.SECONDS)) {
             throw new IllegalStateException("another node has held the order lock of " + name + " for over " + LOCK_WAIT_SECONDS + " s");
@@ -250,7 +266,7 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
                         + " automatic certificates (--acme-max-per-tenant)");
             }
             long started = System.nanoTime();
-            AcmeClient.Issued issued = client.issue(name, orderNames.delegatedRecord(name));
+            AcmeClient.Issued issued = client.issue(name, route);
             X509Certificate leaf = issued.leaf();
             AcmeStore.StoredCertificate fresh = new AcmeStore.StoredCertificate(name, tenant, issued.chainPem(), issued.keyPem(),
                     leaf.getNotBefore().getTime(), leaf.getNotAfter().getTime(), System.currentTimeMillis());
@@ -304,8 +320,8 @@ public final class AutomaticCertificates implements PublicCertificates.Automatic
         held.forEach((name, entry) -> {
             if (now >= entry.renewAt() && inFlight.size() < MAX_IN_FLIGHT && inFlight.add(name)) {
                 // A name the cluster no longer serves is not renewed: its certificate runs out.
-                renewalOwner(name).compose(tenant -> tenant == null ? Future.succeededFuture()
-                        : workers.executeBlocking(() -> obtain(name, tenant, entry.stored().issuedAt()), false)).onComplete(done -> {
+                renewalOwner(name).compose(tenant -> tenant == null ? Future.succeededFuture() : routes.of(name).compose(route ->
+                        workers.executeBlocking(() -> obtain(name, tenant, entry.stored().issuedAt(), route), false))).onComplete(done -> {
                     inFlight.remove(name);
                     if (done.failed()) {
                         metrics.failed();

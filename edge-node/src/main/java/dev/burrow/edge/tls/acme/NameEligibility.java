@@ -19,6 +19,12 @@ public final class NameEligibility {
 
         /** The tenant holding exactly the reserved wildcard {@code *.BASE}, or null. */
         Future<String> wildcardHolder(String base);
+
+        /**
+         * The same from memory only (this node's copy of the tenancy maps), for the handshake path: never a cluster
+         * call; null when nobody holds it or the copy is not loaded yet.
+         */
+        String wildcardHolderInCopy(String base);
     }
 
     /**
@@ -54,6 +60,11 @@ public final class NameEligibility {
                 : registry.lookupHostname(name).map(endpoint -> endpoint != null && endpoint.protocol().carriesHttp()
                         && endpoint.state() == dev.burrow.edge.registry.EndpointState.ONLINE
                         ? new Eligible("owner:" + endpoint.ownerKey(), null) : null));
+    }
+
+    /** As {@link #wildcardHolder}, from this node's copy only: for the handshake path. */
+    public String wildcardHolderInCopy(String wildcard) {
+        return wildcard.startsWith("*.") ? holders.wildcardHolderInCopy(wildcard.substring(2)) : null;
     }
 
     /** The tenant that still holds the reserved wildcard a certificate was ordered as ({@code *.BASE}), or null. */

@@ -3,16 +3,14 @@ package dev.burrow.edge.tls.acme;
 import dev.burrow.edge.registry.Hostnames;
 
 /**
- * Which certificate a name is ordered as. With a DNS hook, every name one label under the edge's domain is covered by
- * one wildcard, {@code *.DOMAIN}, validated over DNS-01 and counted for the operator (it serves every tenant's
- * endpoint under the domain), so a thousand endpoints are one order, not a thousand. A name one label under a
- * tenant's reserved wildcard ({@code web.team.example.com} under {@code *.team.example.com}) is covered by that
- * wildcard, counted for the tenant. Any other name (a custom domain, a name deeper under a wildcard) is ordered as
+ * Which certificate a name is ordered as. With a DNS hook for the edge's domain, every name one label under it is
+ * covered by one wildcard, {@code *.DOMAIN}, validated over DNS-01 and counted for the operator (it serves every
+ * tenant's endpoint under the domain), so a thousand endpoints are one order, not a thousand. With any DNS hook, a name
+ * one label under a tenant's reserved wildcard ({@code web.team.example.com} under {@code *.team.example.com}) is
+ * covered by that wildcard, counted for the tenant, when that wildcard can be validated ({@link ChallengeRoutes}; else
+ * the name is ordered as itself). Any other name (a custom domain, a name deeper under a wildcard) is ordered as
  * itself. Without a hook, or with a one-label domain such as {@code localhost} (no CA issues {@code *.localhost}),
  * every name is ordered as itself.
- * <p>
- * With a delegation zone, a name outside the edge's domain (a custom domain) is validated over DNS-01 at a record the
- * hook can publish, {@code NAME.ZONE.}, which the name's owner made {@code _acme-challenge.NAME} point at by CNAME.
  */
 final class OrderNames {
     /** The owner counted for the edge's own wildcard: never a tenant, never capped by {@code --acme-max-per-tenant}. */
@@ -22,36 +20,29 @@ final class OrderNames {
     record Order(String name, String owner) {
     }
 
-    private final boolean dnsHook;
-    private final String edgeDomain;
+    private final boolean tenantWildcards;
     private final String domain;
     private final String wildcard;
-    private final String delegationZone;
 
+    /** With {@code dnsHook}, a hook for the edge's domain and for tenants' wildcards; without, none. */
     OrderNames(String edgeDomain, boolean dnsHook) {
-        this(edgeDomain, dnsHook, null);
-    }
-
-    /** @param delegationZone where the hook publishes the challenges of names outside the edge's domain, or null */
-    OrderNames(String edgeDomain, boolean dnsHook, String delegationZone) {
-        String normalized = edgeDomain == null ? null : Hostnames.normalize(edgeDomain);
-        this.dnsHook = dnsHook;
-        this.edgeDomain = normalized;
-        this.domain = dnsHook && normalized != null && normalized.contains(".") ? normalized : null;
-        this.wildcard = domain == null ? null : "*." + domain;
-        this.delegationZone = dnsHook ? delegationZone : null;
+        this(edgeDomain, dnsHook, dnsHook);
     }
 
     /**
-     * The fully qualified TXT record where the challenge of {@code orderName} is published when its owner delegated it
-     * ({@code shop.customer.com.acme-delegate.example.com.}), or null: validated as usual.
+     * @param operatorWildcard whether a hook publishes the challenge of the edge's own wildcard
+     * @param tenantWildcards  whether any hook is configured, so that a tenant's reserved wildcard may be ordered
      */
-    String delegatedRecord(String orderName) {
-        if (delegationZone == null || orderName.startsWith("*.")
-                || (edgeDomain != null && (orderName.equals(edgeDomain) || orderName.endsWith("." + edgeDomain)))) {
-            return null;
-        }
-        return orderName + "." + delegationZone + ".";
+    OrderNames(String edgeDomain, boolean operatorWildcard, boolean tenantWildcards) {
+        String normalized = edgeDomain == null ? null : Hostnames.normalize(edgeDomain);
+        this.tenantWildcards = tenantWildcards;
+        this.domain = operatorWildcard && normalized != null && normalized.contains(".") ? normalized : null;
+        this.wildcard = domain == null ? null : "*." + domain;
+    }
+
+    static OrderNames of(String edgeDomain, DnsHooks hooks) {
+        String normalized = edgeDomain == null ? null : Hostnames.normalize(edgeDomain);
+        return new OrderNames(edgeDomain, normalized != null && hooks.forRecord("_acme-challenge." + normalized) != null, hooks.any());
     }
 
     /**
@@ -64,7 +55,7 @@ final class OrderNames {
             return new Order(operator, OPERATOR);
         }
         String over = wildcardOver(name);
-        return dnsHook && over != null && over.equals(eligible.wildcard()) ? new Order(over, eligible.owner())
+        return tenantWildcards && over != null && over.equals(eligible.wildcard()) ? new Order(over, eligible.owner())
                 : new Order(name, eligible.owner());
     }
 

@@ -25,4 +25,9 @@ public final class ReservedNameHolders implements NameEligibility.Holders {
     public Future<String> wildcardHolder(String base) {
         return names.wildcardOwner(base);
     }
+
+    @Override
+    public String wildcardHolderInCopy(String base) {
+        return names.wildcardOwnerInCopy(base);
+    }
 }

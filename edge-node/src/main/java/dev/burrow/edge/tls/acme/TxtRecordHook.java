@@ -1,7 +1,10 @@
 package dev.burrow.edge.tls.acme;
 
-import dev.burrow.edge.config.AcmeSettings;
 import org.shredzone.acme4j.exception.AcmeException;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The operator's DNS provider, as far as DNS-01 needs it: publish a TXT record before the CA looks it up, remove it
@@ -11,14 +14,6 @@ import org.shredzone.acme4j.exception.AcmeException;
 interface TxtRecordHook {
     String SET = "set";
     String CLEAR = "clear";
-
-    /** A hook that is not configured: DNS-01 is refused, naming the flags that would allow it. */
-    TxtRecordHook NONE = (action, record) -> {
-        if (action.equals(SET)) {
-            throw new AcmeException("a wildcard needs DNS-01 and no DNS hook is configured (--acme-dns-hook-command or --acme-dns-hook-url)");
-        }
-    };
-
 
     /**
      * One DNS-01 record: for an order of {@code *.DOMAIN} (or {@code DOMAIN}), the TXT record {@code name}
@@ -41,13 +36,11 @@ interface TxtRecordHook {
         call(CLEAR, record);
     }
 
-    static TxtRecordHook of(AcmeSettings.DnsHook settings) {
-        if (settings.command() != null) {
-            return new CommandTxtRecordHook(settings.command(), settings.timeout());
+    /** The program {@code command} or else the webhook {@code url}, each call bounded by {@code timeout}; null when neither. */
+    static TxtRecordHook of(Path command, URI url, Duration timeout) {
+        if (command != null) {
+            return new CommandTxtRecordHook(command, timeout);
         }
-        if (settings.url() != null) {
-            return new WebhookTxtRecordHook(settings.url(), settings.timeout());
-        }
-        return NONE;
+        return url == null ? null : new WebhookTxtRecordHook(url, timeout);
     }
 }

@@ -34,7 +34,7 @@ class AcmeHandshakePathTest {
         try (NodeCertificatesFixture node = new NodeCertificatesFixture(dir)) {
             node.storeCertificates(names, "t1");
             node.storeCertificates(List.of("*.team.example"), "t2");
-            AutomaticCertificates automatic = node.automatic(vertx, new SimpleMeterRegistry());
+            AutomaticCertificates automatic = node.automatic(vertx, new SimpleMeterRegistry(), java.util.Map.of("team.example", "t2"), null);
             automatic.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             assertEquals(names.size() + 1, automatic.size());
             PublicCertificates certificates = node.publicCertificates();

@@ -17,7 +17,12 @@ class NameEligibilityTest {
 
         @Override
         public Future<String> wildcardHolder(String base) {
-            return Future.succeededFuture(base.equals("team.example.com") ? "acme" : null);
+            return Future.succeededFuture(wildcardHolderInCopy(base));
+        }
+
+        @Override
+        public String wildcardHolderInCopy(String base) {
+            return base.equals("team.example.com") ? "acme" : null;
         }
     }, null);
 
@@ -40,5 +45,7 @@ class NameEligibilityTest {
         assertEquals("acme", eligibility.wildcardHolder("*.team.example.com").result());
         assertNull(eligibility.wildcardHolder("*.other.example.com").result(), "a wildcard nobody reserves is not renewed");
         assertNull(eligibility.wildcardHolder("web.team.example.com").result());
+        assertEquals("acme", eligibility.wildcardHolderInCopy("*.team.example.com"));
+        assertNull(eligibility.wildcardHolderInCopy("*.other.example.com"));
     }
 }

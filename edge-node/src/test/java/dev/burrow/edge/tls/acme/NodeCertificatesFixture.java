@@ -9,6 +9,8 @@ import dev.burrow.edge.store.Database;
 import dev.burrow.edge.store.StoreSettings;
 import dev.burrow.edge.tls.PublicCertificates;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import org.bouncycastle.asn1.x500.X500Name;
@@ -34,6 +36,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -68,19 +71,24 @@ final class NodeCertificatesFixture implements AutoCloseable {
     /** Stores an ACME-like certificate for each name (a wildcard names its base's children), counted for {@code tenant}. */
     void storeCertificates(List<String> names, String tenant) throws IOException, GeneralSecurityException {
         long now = System.currentTimeMillis();
+        storeCertificates(names, tenant, now - 3_600_000, now + 90L * 86_400_000);
+    }
+
+    /** The same, valid from {@code notBefore} to {@code notAfter} (epoch milliseconds). */
+    void storeCertificates(List<String> names, String tenant, long notBefore, long notAfter) throws IOException, GeneralSecurityException {
+        long now = System.currentTimeMillis();
         for (String name : names) {
             KeyPair keyPair = KeyPairUtils.createECKeyPair("secp256r1");
-            X509Certificate leaf = leaf(name, keyPair);
+            X509Certificate leaf = leaf(name, keyPair, notBefore, notAfter);
             store.save(new AcmeStore.StoredCertificate(name, tenant, pem(leaf) + pem(ca), AcmeClient.pem(keyPair),
                     leaf.getNotBefore().getTime(), leaf.getNotAfter().getTime(), now));
         }
     }
 
-    /** A 90-day leaf for {@code name}, signed by the dev CA, for a key made as an order makes it. */
-    private X509Certificate leaf(String name, KeyPair keyPair) throws GeneralSecurityException, IOException {
-        long now = System.currentTimeMillis();
+    /** A leaf for {@code name}, signed by the dev CA, for a key made as an order makes it. */
+    private X509Certificate leaf(String name, KeyPair keyPair, long notBefore, long notAfter) throws GeneralSecurityException, IOException {
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, new BigInteger(64, RANDOM),
-                new Date(now - 3_600_000), new Date(now + 90L * 86_400_000), new X500Name("CN=" + name), keyPair.getPublic());
+                new Date(notBefore), new Date(notAfter), new X500Name("CN=" + name), keyPair.getPublic());
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
         try {
             return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey)));
@@ -99,13 +107,34 @@ final class NodeCertificatesFixture implements AutoCloseable {
     }
 
     /**
-     * The ACME certificates as a node builds them; nothing may be ordered (no CA, no eligibility: a miss on the
-     * handshake path would fail loudly).
+     * The ACME certificates as a node builds them; nothing may be ordered (no CA, no endpoint registry: an order would
+     * fail loudly; {@code routes} may be null). Tenant wildcards are held by whom {@code wildcardHolders} says (base to
+     * tenant); the holder of any other name is never answered, so a miss orders nothing.
      */
-    AutomaticCertificates automatic(Vertx vertx, MeterRegistry metrics) {
-        return new AutomaticCertificates(vertx, store, null, null, new OrderNames("example.com", false),
-                hazelcast.getMap(AutomaticCertificates.LOCKS_MAP), hazelcast.getMap(AutomaticCertificates.CERTIFICATES_MAP),
+    AutomaticCertificates automatic(Vertx vertx, MeterRegistry metrics, Map<String, String> wildcardHolders, ChallengeRoutes routes) {
+        NameEligibility.Holders holders = new NameEligibility.Holders() {
+            @Override
+            public Future<NameEligibility.Eligible> holderOf(String hostname) {
+                return Promise.<NameEligibility.Eligible>promise().future();
+            }
+
+            @Override
+            public Future<String> wildcardHolder(String base) {
+                return Future.succeededFuture(wildcardHolderInCopy(base));
+            }
+
+            @Override
+            public String wildcardHolderInCopy(String base) {
+                return wildcardHolders.get(base);
+            }
+        };
+        return new AutomaticCertificates(vertx, store, null, new NameEligibility(holders, null), new OrderNames("example.com", false),
+                routes, hazelcast.getMap(AutomaticCertificates.LOCKS_MAP), hazelcast.getMap(AutomaticCertificates.CERTIFICATES_MAP),
                 100_000, new AcmeMetrics(metrics));
+    }
+
+    AutomaticCertificates automatic(Vertx vertx, MeterRegistry metrics) {
+        return automatic(vertx, metrics, Map.of(), null);
     }
 
     /** The HTTPS port's certificates as a node builds them: no operator files, the dev certificate as the fallback. */

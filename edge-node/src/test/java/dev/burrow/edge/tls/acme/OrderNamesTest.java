@@ -50,14 +50,14 @@ class OrderNamesTest {
     }
 
     @Test
-    void withADelegationZoneANameOutsideTheEdgesDomainIsValidatedAtItsRecordInTheZone() {
-        OrderNames names = new OrderNames("example.com", true, "acme-delegate.example.com");
-        assertEquals("shop.customer.net.acme-delegate.example.com.", names.delegatedRecord("shop.customer.net"));
-        assertEquals(null, names.delegatedRecord("web.example.com"), "the edge's own names are the operator's to validate");
-        assertEquals(null, names.delegatedRecord("example.com"));
-        assertEquals(null, names.delegatedRecord("*.team.customer.net"), "a wildcard is validated at its own _acme-challenge");
-        assertEquals(null, new OrderNames("example.com", true).delegatedRecord("shop.customer.net"), "no zone, no delegation");
-        assertEquals(null, new OrderNames("example.com", false, "acme-delegate.example.com").delegatedRecord("shop.customer.net"),
-                "no hook, no DNS-01");
+    void theEdgesWildcardNeedsAHookForTheEdgesDomainATenantsWildcardAnyHook() {
+        TxtRecordHook corp = (action, record) -> { };
+        OrderNames corpOnly = OrderNames.of("example.com", new DnsHooks(null, java.util.Map.of("corp.net", corp)));
+        assertEquals("web.example.com", corpOnly.orderFor("web.example.com"), "no hook publishes _acme-challenge.example.com");
+        assertEquals(new OrderNames.Order("*.team.corp.net", "team"), corpOnly.orderFor("web.team.corp.net",
+                new NameEligibility.Eligible("team", "*.team.corp.net")));
+        OrderNames unscoped = OrderNames.of("example.com", new DnsHooks((action, record) -> { }, java.util.Map.of()));
+        assertEquals("*.example.com", unscoped.orderFor("web.example.com"));
+        assertEquals("web.example.com", OrderNames.of("example.com", DnsHooks.NONE).orderFor("web.example.com"));
     }
 }
