@@ -23,15 +23,20 @@ CONNECTIONS = int(sys.argv[5]) if len(sys.argv) > 5 else 20
 DEADLINE = 20.0
 
 
-def connect():
+def open_socket():
+    """A connection whose TLS handshake is done (ALPN h2), or a plain one; nothing sent on it yet."""
     raw = socket.create_connection(("127.0.0.1", PORT), timeout=5)
     if PLAIN:
-        sock = raw
-    else:
-        context = ssl.create_default_context(cafile=CA)
-        context.set_alpn_protocols(["h2"])
-        sock = context.wrap_socket(raw, server_hostname=AUTHORITY.split(":")[0])
-        assert sock.selected_alpn_protocol() == "h2", sock.selected_alpn_protocol()
+        return raw
+    context = ssl.create_default_context(cafile=CA)
+    context.set_alpn_protocols(["h2"])
+    sock = context.wrap_socket(raw, server_hostname=AUTHORITY.split(":")[0])
+    assert sock.selected_alpn_protocol() == "h2", sock.selected_alpn_protocol()
+    return sock
+
+
+def connect():
+    sock = open_socket()
     config = h2.config.H2Configuration(client_side=True, validate_outbound_headers=False,
                                        normalize_outbound_headers=False, validate_inbound_headers=False)
     conn = h2.connection.H2Connection(config=config)
@@ -44,21 +49,28 @@ def head(path, method="GET", extra=()):
     return [(":method", method), (":scheme", "http" if PLAIN else "https"), (":authority", AUTHORITY), (":path", path)] + list(extra)
 
 
+def read_some(sock, end):
+    """One read, waiting until end at most: the bytes, None once the connection is closed, b"" when end came first."""
+    sock.settimeout(max(0.05, end - time.monotonic()))
+    try:
+        data = sock.recv(65536)
+    except socket.timeout:
+        return b""
+    except (ConnectionResetError, ssl.SSLError):
+        return None
+    return data if data else None
+
+
 def pump(sock, conn, until, limit=DEADLINE):
     """Reads events until until(events_so_far) is true, the connection closes, or limit seconds pass."""
     events = []
     end = time.monotonic() + limit
     while not until(events) and time.monotonic() < end:
-        sock.settimeout(max(0.05, end - time.monotonic()))
-        try:
-            data = sock.recv(65536)
-        except socket.timeout:
-            break
-        except (ConnectionResetError, ssl.SSLError):
+        data = read_some(sock, end)
+        if data is None:
             events.append("closed")
             break
         if not data:
-            events.append("closed")
             break
         try:
             events.extend(conn.receive_data(data))
@@ -201,6 +213,42 @@ def many(flood, name):
         frames = max(frames, int(fields.get("sent", fields.get("frames_sent", 0))))
     print("%s connections=%d outcomes=%s max_sent=%d max_elapsed_ms=%d" % (
         name, CONNECTIONS, ",".join("%s:%d" % kv for kv in sorted(outcomes.items())), frames, slowest), flush=True)
+
+
+def silent(preface):
+    """TLS done (in clear text: connected), then nothing, or only the 24-byte HTTP/2 preface: how long until the edge
+    ends the connection (what it sends meanwhile, its own SETTINGS, is read and ignored)."""
+    sock = open_socket()
+    started = time.monotonic()
+    if preface:
+        sock.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+    closed = False
+    end = started + DEADLINE
+    while time.monotonic() < end:
+        data = read_some(sock, end)
+        if data is None:
+            closed = True
+            break
+        if not data:
+            break
+    print("%s closed=%s elapsed_ms=%d" % ("preface_only" if preface else "silent", "true" if closed else "false",
+                                         (time.monotonic() - started) * 1000), flush=True)
+    sock.close()
+
+
+DRIBBLE_FRAMES = 60000
+
+
+def small_data_flood():
+    """A request body sent one byte a DATA frame, as fast as it goes: DRIBBLE_FRAMES frames, within the stream's and the
+    connection's first flow-control window (65 535 bytes), so that only the edge's own limit can stop it."""
+    path = "/upload?dribble-" + ("h2c" if PLAIN else "tls")
+    sock, conn = connect()
+    await_settings(sock, conn)
+    open_upload(path)(sock, conn)
+    started = time.monotonic()
+    sent, closed = send_batches(sock, hf.DataFrame(1, data=b"x").serialize(), DRIBBLE_FRAMES)
+    report_flood("small_data_flood", sock, conn, started, sent, closed)
 
 
 def send_batches(sock, frame, max_frames):
@@ -359,7 +407,8 @@ SCENARIOS = {"streams": too_many_streams, "rapid": rapid_reset, "values": bad_va
                                                                   request_and_read("/before-window-flood")),
              "empty_data_flood": lambda: overhead_flood("empty_data_flood", hf.DataFrame(1).serialize(), open_upload("/empty-data")),
              "idle_ping": lambda: idle("ping"), "idle_settings": lambda: idle("settings"),
-             "deaf_ping_flood": deaf_ping_flood}
+             "deaf_ping_flood": deaf_ping_flood, "small_data_flood": small_data_flood,
+             "silent": lambda: silent(False), "preface_only": lambda: silent(True)}
 
 if __name__ == "__main__":
     for scenario in sys.argv[1].split(","):

@@ -119,6 +119,7 @@ public final class StreamMultiplexer {
         if (readsByteBufs) {
             ((NetSocketInternal) socket).messageHandler(this::onMessage);
             decoder.pooledDataPayloads(((ConnectionBase) socket).channel().alloc(), this::takesPooledPayloads);
+            decoder.reservesAheadFor(streams::containsKey);
         }
         socket.pause();
     }

@@ -22,17 +22,18 @@ import java.util.function.IntPredicate;
  * <p>A payload that arrived whole is copied exactly once, from the received buffer straight into a heap buffer
  * of its exact size, which the emitted {@link Frame} then owns: nothing points into the caller's buffer after
  * {@link #feed(ByteBuf, Consumer)} returns (the link can release a pooled read at once). A payload split across
- * reads is completed in place in a buffer that starts at the declared length up to {@link #SPLIT_PAYLOAD_START} (a
- * DATA frame as peers send it, at most {@link ProtocolLimits#MAX_DATA_PAYLOAD}, so never regrown) and grows beyond that
- * only with what arrived, at most to the declared length: the declared length is the peer's word, and a header alone
- * must not make the decoder reserve memory the peer never sent (a megabyte per connection, before the handshake is
- * even done). Only a split header (at most 10 bytes) or preface is held in a small array.
+ * reads is completed in place in a buffer that grows with what arrived, at most to the declared length: the declared
+ * length is the peer's word, and a header alone must not make the decoder reserve memory the peer never sent (64 KiB
+ * or a megabyte per connection, before the handshake is even done). The one exception is a DATA frame for a stream the
+ * receiver has open ({@link #reservesAheadFor}), whose window already lets the peer send that much: its buffer starts at
+ * up to {@link #SPLIT_PAYLOAD_START} (a DATA frame as peers send it, so never regrown). Only a split header (at most 10
+ * bytes) or preface is held in a small array.
  */
 public final class FrameDecoder {
     private static final int HEADER = ProtocolLimits.FRAME_HEADER_SIZE;
     /**
-     * The most a split payload's buffer starts with when fewer bytes arrived with its header: a whole DATA frame as
-     * peers cut them, so that the frame that carries nearly every byte of a download (64 KiB, spread over four or more
+     * The most a split DATA payload's buffer starts with, on a stream the receiver has open, when fewer bytes arrived
+     * with its header: a whole DATA frame as peers cut them, so that the frame that carries nearly every byte of a download (64 KiB, spread over four or more
      * TLS records) gets its buffer once, not a 16 KiB one grown twice (48 KiB copied again, 112 KiB allocated per frame).
      */
     static final int SPLIT_PAYLOAD_START = ProtocolLimits.MAX_DATA_PAYLOAD;
@@ -55,6 +56,8 @@ public final class FrameDecoder {
     /** Where DATA payloads of the streams {@link #pooledStreams} names go; null: every payload on the heap. */
     private ByteBufAllocator pooledAllocator;
     private IntPredicate pooledStreams;
+    /** Streams whose DATA gets its buffer ahead of its bytes; none until {@link #reservesAheadFor} says otherwise. */
+    private IntPredicate openStreams = streamId -> false;
 
     /**
      * @param expectPreface whether the first bytes must be {@link ProtocolLimits#PREFACE}
@@ -77,6 +80,15 @@ public final class FrameDecoder {
     public void pooledDataPayloads(ByteBufAllocator allocator, IntPredicate streams) {
         this.pooledAllocator = allocator;
         this.pooledStreams = streams;
+    }
+
+    /**
+     * From now on, a split DATA payload for a stream that {@code streams} accepts (asked when the frame's header is read:
+     * a stream the receiver has open, whose receive window lets the peer send that much anyway) gets a buffer of up to
+     * {@link #SPLIT_PAYLOAD_START} at once, so that a bulk transfer's frames are not regrown as their reads arrive.
+     */
+    public void reservesAheadFor(IntPredicate streams) {
+        this.openStreams = streams;
     }
 
     /** Gives back the payload of a frame still arriving, if it is pooled; call when the link closes. */
@@ -189,7 +201,9 @@ public final class FrameDecoder {
         streamId = id;
         payloadLength = (int) length;
         headerFill = HEADER;
-        int initial = arrived >= payloadLength ? payloadLength : Math.min(payloadLength, Math.max(arrived, SPLIT_PAYLOAD_START));
+        boolean ahead = frameType == FrameType.DATA && openStreams.test(id);
+        int initial = arrived >= payloadLength ? payloadLength
+                : Math.min(payloadLength, ahead ? Math.max(arrived, SPLIT_PAYLOAD_START) : arrived);
         payloadPooled = frameType == FrameType.DATA && payloadLength > 0 && pooledAllocator != null && pooledStreams.test(id);
         payload = payloadPooled ? PooledPayloads.allocate(pooledAllocator, initial, payloadLength)
                 : Unpooled.buffer(initial, payloadLength);

@@ -90,8 +90,8 @@ class FrameDecoderSplitTest {
 
     /**
      * A peer that declares the largest payload and sends none of it (per connection, before its handshake is done)
-     * makes the decoder hold what arrived plus at most {@link FrameDecoder#SPLIT_PAYLOAD_START}, not the declared size;
-     * the payload, when it does come in small reads, still decodes byte for byte.
+     * makes the decoder reserve nothing; as the payload comes in small reads the buffer grows with what arrived (never
+     * past twice that, never past the declared size), and the frame still decodes byte for byte.
      */
     @Test
     void aDeclaredLengthReservesOnlyWhatArrivedAndTheFrameStillDecodesInSmallReads() throws ProtocolException {
@@ -103,12 +103,12 @@ class FrameDecoderSplitTest {
         List<Decoded> frames = new ArrayList<>();
         int headerEnd = 8 + 10;
         feedDirect(decoder, bytes, 0, headerEnd, frames);
-        assertEquals(FrameDecoder.SPLIT_PAYLOAD_START, decoder.reservedBytes(), "a header alone reserves the start size only");
+        assertEquals(0, decoder.reservedBytes(), "a header alone reserves nothing");
         int maxReserved = 0;
         for (int offset = headerEnd; offset < bytes.length(); offset += 1500) {
             feedDirect(decoder, bytes, offset, Math.min(bytes.length(), offset + 1500), frames);
             if (frames.isEmpty()) {
-                assertTrue(decoder.reservedBytes() <= 2 * Math.max(decoder.bufferedBytes(), FrameDecoder.SPLIT_PAYLOAD_START),
+                assertTrue(decoder.reservedBytes() <= 2 * decoder.bufferedBytes(),
                         decoder.reservedBytes() + " reserved for " + decoder.bufferedBytes() + " received");
                 maxReserved = Math.max(maxReserved, decoder.reservedBytes());
             }
@@ -116,6 +116,28 @@ class FrameDecoderSplitTest {
         assertEquals(expected, frames);
         assertEquals(ProtocolLimits.MAX_FRAME_PAYLOAD, maxReserved, "never more than the declared length");
         assertEquals(0, decoder.reservedBytes());
+    }
+
+    /**
+     * A DATA frame's header alone, for a stream the receiver has open, gets the whole frame's buffer at once (a download's
+     * frames are not regrown read after read); for a stream it does not have open, nothing.
+     */
+    @Test
+    void aDataHeaderReservesAheadOnlyForAStreamTheReceiverHasOpen() throws ProtocolException {
+        Buffer bytes = FrameEncoder.preface().appendBuffer(FrameEncoder.data(5, Buffer.buffer(new byte[ProtocolLimits.MAX_DATA_PAYLOAD])))
+                .appendBuffer(FrameEncoder.data(7, Buffer.buffer(new byte[ProtocolLimits.MAX_DATA_PAYLOAD])));
+        FrameDecoder decoder = new FrameDecoder();
+        decoder.reservesAheadFor(streamId -> streamId == 5);
+        List<Decoded> frames = new ArrayList<>();
+        int firstHeaderEnd = 8 + 10;
+        feedDirect(decoder, bytes, 0, firstHeaderEnd, frames);
+        assertEquals(FrameDecoder.SPLIT_PAYLOAD_START, decoder.reservedBytes());
+        int secondHeaderEnd = firstHeaderEnd + ProtocolLimits.MAX_DATA_PAYLOAD + 10;
+        feedDirect(decoder, bytes, firstHeaderEnd, secondHeaderEnd, frames);
+        assertEquals(1, frames.size());
+        assertEquals(0, decoder.reservedBytes(), "stream 7 is not open here");
+        feedDirect(decoder, bytes, secondHeaderEnd, bytes.length(), frames);
+        assertEquals(decodeAtOnce(bytes), frames);
     }
 
     @Test

@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -31,7 +33,8 @@ import java.util.function.Predicate;
  *   <li>{@code /bytes?n=N} streams the first N bytes of {@link DeterministicBytes} with backpressure
  *       (Content-Length, or chunked with {@code &chunked=1}).</li>
  *   <li>{@code /upload} consumes the body and answers {@code {"bytes":N,"crc32":C,"firstMismatch":M}} (M is -1 when
- *       the body is exactly the DeterministicBytes sequence).</li>
+ *       the body is exactly the DeterministicBytes sequence); the bytes received so far are counted per request URI as
+ *       they arrive ({@link #uploadedBytes}), also for a body that never ends.</li>
  *   <li>{@code /slow?ms=M&n=N} sends the head at once, then the first N bytes (default 10 000) of
  *       {@link DeterministicBytes} in ten pieces spread over M milliseconds (default 3000), with Content-Length: an
  *       exchange that stays in flight for a known time. With {@code &hold=1} it sends the head and the first
@@ -65,6 +68,7 @@ public final class Upstream implements AutoCloseable {
     private final HttpServer server;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger webSockets = new AtomicInteger();
+    private final Map<String, AtomicLong> uploaded = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> heldReleased = new CompletableFuture<>();
 
     private Upstream(Vertx vertx, boolean ownsVertx) {
@@ -130,6 +134,12 @@ public final class Upstream implements AutoCloseable {
     }
 
     /** WebSocket connections accepted so far. */
+    /** Body bytes {@code /upload} requests with this URI have delivered so far (all of them together). */
+    public long uploadedBytes(String uri) {
+        AtomicLong bytes = uploaded.get(uri);
+        return bytes == null ? 0 : bytes.get();
+    }
+
     public int webSocketCount() {
         return webSockets.get();
     }
@@ -263,7 +273,11 @@ public final class Upstream implements AutoCloseable {
     private void upload(HttpServerRequest req) {
         record(req, null);
         DeterministicBytes.Verifier verifier = new DeterministicBytes.Verifier();
-        req.handler(verifier::update);
+        AtomicLong received = uploaded.computeIfAbsent(req.uri(), uri -> new AtomicLong());
+        req.handler(chunk -> {
+            received.addAndGet(chunk.length());
+            verifier.update(chunk);
+        });
         req.endHandler(v -> req.response().putHeader(UPSTREAM_HEADER, UPSTREAM_HEADER_VALUE)
                 .putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("bytes", verifier.count()).put("crc32", verifier.crc32())

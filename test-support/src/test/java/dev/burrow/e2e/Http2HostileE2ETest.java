@@ -3,6 +3,7 @@ package dev.burrow.e2e;
 import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.Closeables;
+import dev.burrow.testsupport.DeterministicBytes;
 import dev.burrow.testsupport.EdgeProcess;
 import dev.burrow.testsupport.MachineLoad;
 import dev.burrow.testsupport.OpsMetrics;
@@ -10,6 +11,9 @@ import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.scale.EdgeFootprint;
 import dev.burrow.testsupport.tools.ClientRun;
+import dev.burrow.testsupport.tools.OpenSslClient;
+import dev.burrow.testsupport.tools.Tools;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +61,19 @@ class Http2HostileE2ETest {
     private static final long DEAF_CLIENT_MAX_FRAMES = 2_000_000;
     /** From a flood's first frame to the client seeing GOAWAY; measured figures are in docs/https.md. */
     private static final Duration FLOOD_CUT_OFF_BOUND = Duration.ofSeconds(5);
+
+    /** The 1-byte DATA frames the small-DATA flood sends on one stream (within its first flow-control window). */
+    private static final int DRIBBLE_FRAMES = 60_000;
+    /**
+     * The most of a 1-byte-a-frame body the upstream may get: the edge's burst of 10 000 such frames
+     * ({@code Http2Limits.DATA_FRAME_BURST}) and its 1 000 a second for the few seconds a flood can last here, with room;
+     * without the limit all {@link #DRIBBLE_FRAMES} bytes arrive.
+     */
+    private static final long DRIBBLE_UPSTREAM_BOUND = 20_000;
+    /** The real uploads: one file for curl -T, one body for each of h2load's requests. */
+    private static final int CURL_UPLOAD_BYTES = 16 * 1024 * 1024;
+    private static final int H2LOAD_BODY_BYTES = 100_000;
+    private static final int H2LOAD_REQUESTS = 200;
 
     private Path script;
     private Upstream upstream;
@@ -230,6 +248,127 @@ class Http2HostileE2ETest {
             }
             System.out.println(run.stdout().strip());
         }
+    }
+
+    /**
+     * A request body sent one byte a DATA frame (each frame a dispatch at the edge and a frame on the agent link, whatever
+     * it carries), over TLS and h2c: GOAWAY ENHANCE_YOUR_CALM once the edge's DATA frame budget is spent, logged as a
+     * cut-off, and the upstream gets a fraction of the body.
+     */
+    @Test
+    void aBodySentOneByteAFrameIsCutOffAndLittleOfItReachesTheUpstream() {
+        for (boolean tls : List.of(true, false)) {
+            long cutOffBefore = cutOffLines();
+            ClientRun run = tls ? run("small_data_flood", 1) : runPlain("small_data_flood", 1);
+            Matcher m = Pattern.compile("^small_data_flood goaway=(\\S+) frames_sent=(\\d+) elapsed_ms=(\\d+)$").matcher(run.stdout().strip());
+            assertTrue(m.matches(), run.describe());
+            assertEquals("ENHANCE_YOUR_CALM", m.group(1), run.describe());
+            assertTrue(Long.parseLong(m.group(3)) < FLOOD_CUT_OFF_BOUND.toMillis(), run.describe());
+            Await.until(() -> cutOffLines() - cutOffBefore == 1, Duration.ofSeconds(5), Duration.ofMillis(100),
+                    () -> (cutOffLines() - cutOffBefore) + " cut-off lines in the edge's log");
+            assertStreamsReturnToZero();
+            String uri = "/upload?dribble-" + (tls ? "tls" : "h2c");
+            long received = settledUploadedBytes(uri);
+            System.out.printf("%s, %s: the upstream got %d of its %d bytes%n", run.stdout().strip(), tls ? "TLS" : "h2c",
+                    received, DRIBBLE_FRAMES);
+            assertTrue(received < DRIBBLE_UPSTREAM_BOUND, received + " bytes of the 1-byte-a-frame body reached the upstream");
+        }
+        assertTrue(edge.process().output().stream().anyMatch(line -> line.text().contains("too many small DATA frames")),
+                edge.process().tail(20));
+    }
+
+    /** What the upstream got of {@code uri}'s bodies once it stops growing (bounded to a few seconds). */
+    private long settledUploadedBytes(String uri) {
+        long[] last = {-1};
+        Await.until(() -> {
+            long now = upstream.uploadedBytes(uri);
+            boolean settled = now == last[0];
+            last[0] = now;
+            return settled;
+        }, Duration.ofSeconds(10), Duration.ofMillis(300), () -> uri + " kept growing: " + last[0]);
+        return last[0];
+    }
+
+    /**
+     * Real uploads over HTTP/2, whose DATA frames come in every size a flow-control window's edge makes, are never taken
+     * for a flood: curl -T of a 16 MiB file over TLS and h2c arrives whole, and h2load -d (200 POSTs of 100 000 bytes,
+     * 10 streams at once on 2 connections sharing each connection's window) completes every request.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void realUploadsInFramesOfEverySizeAreNeverCutOff() throws IOException {
+        Tools.assumeInstalled("curl", "h2load");
+        Path big = writeDeterministicFile(CURL_UPLOAD_BYTES);
+        Path body = writeDeterministicFile(H2LOAD_BODY_BYTES);
+        long cutOffBefore = cutOffLines();
+        try {
+            for (boolean tls : List.of(true, false)) {
+                int port = tls ? edge.httpsPort() : edge.httpPort();
+                String host = "h2.localhost:" + port;
+                String curlUri = "/upload?curl-" + (tls ? "tls" : "h2c");
+                ClientRun curl = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "--max-time", "100",
+                        tls ? "--http2" : "--http2-prior-knowledge", "--cacert", edge.caPath().toString(),
+                        "--resolve", host + ":127.0.0.1", "-T", big.toString(),
+                        (tls ? "https://" : "http://") + host + curlUri), Duration.ofSeconds(110));
+                assertEquals(0, curl.exitCode(), curl.describe());
+                JsonObject answer = new JsonObject(curl.stdout().strip());
+                assertEquals(CURL_UPLOAD_BYTES, answer.getLong("bytes"), curl.describe());
+                assertEquals(-1L, answer.getLong("firstMismatch"), curl.describe());
+                String h2loadUri = "/upload?h2load-" + (tls ? "tls" : "h2c");
+                ClientRun load = ClientRun.run(List.of(Tools.require("h2load").toString(), "-n", String.valueOf(H2LOAD_REQUESTS),
+                        "-c", "2", "-m", "10", "-d", body.toString(), (tls ? "https://" : "http://") + "127.0.0.1:" + port + h2loadUri,
+                        "-H", ":authority: " + host), Duration.ofSeconds(110));
+                assertTrue(load.stdout().contains(H2LOAD_REQUESTS + " succeeded, 0 failed"), load.describe());
+                assertEquals((long) H2LOAD_REQUESTS * H2LOAD_BODY_BYTES, upstream.uploadedBytes(h2loadUri), load.describe());
+                System.out.printf("%s: curl -T %d bytes in %d ms; h2load -d: %s%n", tls ? "TLS" : "h2c", CURL_UPLOAD_BYTES,
+                        curl.elapsed().toMillis(), load.stdout().lines().filter(l -> l.startsWith("finished in")).findFirst().orElse(""));
+            }
+        } finally {
+            Files.deleteIfExists(big);
+            Files.deleteIfExists(body);
+        }
+        assertEquals(cutOffBefore, cutOffLines(), "a real upload was cut off:\n" + edge.process().tail(40));
+    }
+
+    private static Path writeDeterministicFile(int bytes) throws IOException {
+        Path file = Files.createTempFile("h2-upload", ".bin");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long offset = 0; offset < bytes; offset += DeterministicBytes.MAX_CHUNK) {
+                out.write(DeterministicBytes.slice(offset, (int) Math.min(DeterministicBytes.MAX_CHUNK, bytes - offset)));
+            }
+        }
+        return file;
+    }
+
+    /**
+     * A connection that completes TLS (ALPN h2) and then sends nothing, or only the HTTP/2 preface, never reaches the
+     * point where the edge's HTTP/2 idle clock starts (the client's first SETTINGS frame): it is closed after the idle
+     * timeout all the same, for python, for openssl s_client, and for the preface alone over h2c.
+     */
+    @Test
+    void aConnectionThatSendsNothingOrOnlyThePrefaceIsClosedAfterTheIdleTimeout() {
+        for (ClientRun run : List.of(run("silent,preface_only", 1), runPlain("preface_only", 1))) {
+            List<String> lines = run.stdout().lines().toList();
+            assertTrue(lines.size() >= 1, run.describe());
+            for (String line : lines) {
+                Matcher m = Pattern.compile("^(silent|preface_only) closed=true elapsed_ms=(\\d+)$").matcher(line);
+                assertTrue(m.matches(), run.describe());
+                assertWithinIdleTimeout(Long.parseLong(m.group(2)), line);
+            }
+            System.out.println(run.stdout().strip());
+        }
+        OpenSslClient.Handshake silent = OpenSslClient.handshake(edge.httpsPort(), "h2.localhost", "-alpn", "h2", "-ign_eof",
+                "-CAfile", edge.caPath().toString());
+        assertTrue(silent.run().stdout().contains("ALPN protocol: h2"), silent.run().describe());
+        assertTrue(!silent.run().timedOut(), silent.run().describe());
+        // From the process's start: its handshake included.
+        assertWithinIdleTimeout(silent.run().elapsed().toMillis(), "openssl s_client -alpn h2: " + silent.run().elapsed().toMillis() + " ms");
+        System.out.println("openssl s_client -alpn h2, nothing sent: the edge closed after " + silent.run().elapsed().toMillis() + " ms");
+    }
+
+    private static void assertWithinIdleTimeout(long elapsedMillis, String what) {
+        assertTrue(elapsedMillis >= IDLE_TIMEOUT.toMillis() - 100
+                && elapsedMillis < IDLE_TIMEOUT.plus(MachineLoad.scaled(Duration.ofSeconds(2))).toMillis(), what);
     }
 
     private long cutOffLines() {

@@ -24,11 +24,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Cuts off an HTTP/2 connection that floods the edge with frames that carry no request, each of which costs a little CPU
  * and none of which Netty bounds: SETTINGS (each needing an acknowledgement), PING, WINDOW_UPDATE, PRIORITY, frames of
- * unknown type, acknowledgements nobody asked for (CVE-2019-9512, -9515, -9518), within {@link OverheadFrameBudget}; and
- * bytes that never become a frame the HTTP/2 layer sees, which is what a header block fed with empty CONTINUATION frames
- * is (the 2024 CONTINUATION flood), within {@link Http2Limits#MAX_BYTES_WITHOUT_A_FRAME}. The client gets GOAWAY
- * {@code ENHANCE_YOUR_CALM}, what it sends after is read and dropped ({@link LingeringClose}), and the connection is
- * ended with a FIN once the GOAWAY is written, closed when the client closes or at the latest
+ * unknown type, acknowledgements nobody asked for (CVE-2019-9512, -9515, -9518), within a {@link FrameBudget}; DATA
+ * frames that carry next to nothing (a body sent a byte at a time), within a budget of their own that the bytes they
+ * carry earn back; and bytes that never become a frame the HTTP/2 layer sees, which is what a header block fed with
+ * empty CONTINUATION frames is (the 2024 CONTINUATION flood), within {@link Http2Limits#MAX_BYTES_WITHOUT_A_FRAME}. The
+ * client gets GOAWAY {@code ENHANCE_YOUR_CALM}, what it sends after is read and dropped ({@link LingeringClose}), and the
+ * connection is ended with a FIN once the GOAWAY is written, closed when the client closes or at the latest
  * {@link Http2Limits#GOAWAY_CLOSE_GRACE} after.
  * <p>
  * Vert.x gives no place before its HTTP/2 codec is built, so the guard is put in front of the codec once the connection
@@ -40,7 +41,8 @@ final class Http2FloodGuard extends ChannelDuplexHandler {
     static final String NAME = "burrowHttp2FloodGuard";
 
     private final Http2ConnectionHandler codec;
-    private final OverheadFrameBudget budget;
+    private final FrameBudget overheadFrames;
+    private final FrameBudget dataFrames;
     private final Object client;
     private final RefusalLog log;
     private ChannelHandlerContext ctx;
@@ -54,8 +56,11 @@ final class Http2FloodGuard extends ChannelDuplexHandler {
         this.lingeringClose = lingeringClose;
         this.client = client;
         this.log = log;
-        this.budget = new OverheadFrameBudget(Http2Limits.OVERHEAD_FRAME_BURST, Http2Limits.OVERHEAD_FRAMES_PER_SECOND,
-                Http2Limits.BYTES_SENT_PER_OVERHEAD_FRAME, System.nanoTime());
+        long now = System.nanoTime();
+        this.overheadFrames = new FrameBudget(Http2Limits.OVERHEAD_FRAME_BURST, Http2Limits.OVERHEAD_FRAMES_PER_SECOND,
+                Http2Limits.BYTES_SENT_PER_OVERHEAD_FRAME, now);
+        this.dataFrames = new FrameBudget(Http2Limits.DATA_FRAME_BURST, Http2Limits.DATA_FRAMES_PER_SECOND,
+                Http2Limits.DATA_BYTES_PER_FRAME, now);
     }
 
     /** Guards the connection whose HTTP/2 codec is {@code codec}; on its event loop. {@code client} names it in the log. */
@@ -95,7 +100,7 @@ final class Http2FloodGuard extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ByteBuf bytes) {
-            budget.sent(bytes.readableBytes());
+            overheadFrames.earn(bytes.readableBytes());
         }
         ctx.write(msg, promise);
     }
@@ -111,9 +116,27 @@ final class Http2FloodGuard extends ChannelDuplexHandler {
         if (cut) {
             return false;
         }
-        if (!budget.take(System.nanoTime())) {
+        if (!overheadFrames.take(System.nanoTime())) {
             throw cutOff("too many " + kind + " frames (over " + Http2Limits.OVERHEAD_FRAME_BURST + " at once, then "
                     + Http2Limits.OVERHEAD_FRAMES_PER_SECOND + " a second, of frames that carry no request)");
+        }
+        return true;
+    }
+
+    /**
+     * A DATA frame that carries {@code bytes} (at least one) and does not end its stream: false once the connection is
+     * cut (the frame is then dropped).
+     */
+    private boolean bodyPart(int bytes) throws Http2Exception {
+        frameArrived();
+        if (cut) {
+            return false;
+        }
+        dataFrames.earn(bytes);
+        if (!dataFrames.take(System.nanoTime())) {
+            throw cutOff("too many small DATA frames (over " + Http2Limits.DATA_FRAME_BURST + " at once, then "
+                    + Http2Limits.DATA_FRAMES_PER_SECOND + " a second, beyond one for every " + Http2Limits.DATA_BYTES_PER_FRAME
+                    + " bytes of body they carry)");
         }
         return true;
     }
@@ -150,10 +173,13 @@ final class Http2FloodGuard extends ChannelDuplexHandler {
         @Override
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream)
                 throws Http2Exception {
-            if (data.isReadable() || endOfStream) {
+            // A frame that ends its stream ends what its stream can send: bounded by the streams, not counted.
+            if (endOfStream) {
                 frameArrived();
-            } else if (!overhead("empty DATA")) {
+            } else if (!data.isReadable() && !overhead("empty DATA")) {
                 return padding;
+            } else if (data.isReadable() && !bodyPart(data.readableBytes())) {
+                return data.readableBytes() + padding;
             }
             return super.onDataRead(ctx, streamId, data, padding, endOfStream);
         }
@@ -162,7 +188,7 @@ final class Http2FloodGuard extends ChannelDuplexHandler {
         public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endStream)
                 throws Http2Exception {
             frameArrived();
-            budget.requestHead();
+            overheadFrames.earnOne();
             super.onHeadersRead(ctx, streamId, headers, padding, endStream);
         }
 
@@ -170,7 +196,7 @@ final class Http2FloodGuard extends ChannelDuplexHandler {
         public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
                                   short weight, boolean exclusive, int padding, boolean endStream) throws Http2Exception {
             frameArrived();
-            budget.requestHead();
+            overheadFrames.earnOne();
             super.onHeadersRead(ctx, streamId, headers, streamDependency, weight, exclusive, padding, endStream);
         }
 

@@ -32,7 +32,7 @@ final class Http2Limits {
     static final Duration RESET_WINDOW = Duration.ofSeconds(30);
     /**
      * Frames that carry no request (SETTINGS, PING, WINDOW_UPDATE, PRIORITY, acknowledgements, GOAWAY, unknown types,
-     * empty DATA) a client may send at once; beyond, GOAWAY {@code ENHANCE_YOUR_CALM} ({@link OverheadFrameBudget}). A
+     * empty DATA) a client may send at once; beyond, GOAWAY {@code ENHANCE_YOUR_CALM} ({@link FrameBudget}). A
      * real client sends a handful when it connects (its SETTINGS, an acknowledgement, a WINDOW_UPDATE).
      */
     static final int OVERHEAD_FRAME_BURST = 1_000;
@@ -44,6 +44,22 @@ final class Http2Limits {
      * clients ping once per burst of data to size their window.
      */
     static final int BYTES_SENT_PER_OVERHEAD_FRAME = 1024;
+    /**
+     * DATA frames that do not end their stream a client may send at once, beyond what their bytes earn
+     * ({@link #DATA_BYTES_PER_FRAME}); beyond, GOAWAY {@code ENHANCE_YOUR_CALM}. Each costs the edge a dispatch and a
+     * frame on the agent link whatever it carries, so a flood of 1-byte frames (10 bytes each on the wire) is the
+     * cheapest way to make the edge, the agent and the upstream work; a body in frames of a few bytes is still taken
+     * in bursts (a gRPC client sending its small messages as fast as it can).
+     */
+    static final int DATA_FRAME_BURST = 10_000;
+    /** ... then this many a second, sustained: far more than a client typing into an upload. */
+    static final int DATA_FRAMES_PER_SECOND = 1_000;
+    /**
+     * ... and one more for every this many bytes of body the DATA frames carry: a frame that carries this much pays for
+     * itself (an upload's 16 KiB frames earn hundreds, so the few small frames at its flow-control window's edges never
+     * count, nor does a gRPC stream of messages over 32 bytes), one of 1 byte does not.
+     */
+    static final int DATA_BYTES_PER_FRAME = 32;
     /**
      * Bytes a client may send without a single frame reaching the HTTP/2 layer before GOAWAY {@code ENHANCE_YOUR_CALM}:
      * a header block spread over CONTINUATION frames (empty ones never make it grow, so Netty's size limit never trips),

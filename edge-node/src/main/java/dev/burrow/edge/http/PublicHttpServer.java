@@ -103,7 +103,7 @@ public final class PublicHttpServer {
      * before {@link #listen()}.
      */
     public PublicHttpServer tls(io.vertx.core.net.KeyCertOptions keyCertificates) {
-        Http2Limits.apply(options).setSsl(true)
+        Http2IdleTimeout.untilHandedOver(Http2Limits.apply(options), limits.idleTimeout()).setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(java.util.List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1))
                 .setKeyCertOptions(keyCertificates)
@@ -145,7 +145,7 @@ public final class PublicHttpServer {
      * {@link Http2Limits}. An HTTP/1 request here did not come through the plain listener's guard and is not served.
      */
     public PublicHttpServer clearTextHttp2Only() {
-        Http2Limits.apply(options).setHttp2ClearTextEnabled(true);
+        Http2IdleTimeout.untilHandedOver(Http2Limits.apply(options), limits.idleTimeout()).setHttp2ClearTextEnabled(true);
         this.http2Only = true;
         return this;
     }
@@ -218,6 +218,7 @@ public final class PublicHttpServer {
             connection.close();
         } else if (connection instanceof Http1xServerConnection http1) {
             io.netty.channel.ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
+            Http2IdleTimeout.handedOver(pipeline);
             H2cHandOff handOff = h2cHandOff;
             pipeline.replace(DECODER, DECODER, new GuardedRequestDecoder(instanceOptions, validator, limits, refusalLog,
                     handOff == null ? null : firstBytes -> handOff.carry(http1, DECODER, firstBytes)));
@@ -230,14 +231,16 @@ public final class PublicHttpServer {
     }
 
     /**
-     * An HTTP/2 connection, handed over after the client's first SETTINGS frame: frame floods are cut off
-     * ({@link Http2FloodGuard}) and the idle timeout runs while no stream is open ({@link Http2IdleTimeout}).
+     * An HTTP/2 connection, handed over after the client's first SETTINGS frame (until then Vert.x's idle handler closes
+     * it if it goes silent): frame floods are cut off ({@link Http2FloodGuard}) and the idle timeout runs while no stream
+     * is open ({@link Http2IdleTimeout}).
      */
     private void guardHttp2(io.netty.channel.ChannelPipeline pipeline, Object client) {
         io.netty.handler.codec.http2.Http2ConnectionHandler codec = pipeline.get(io.netty.handler.codec.http2.Http2ConnectionHandler.class);
         if (codec == null) {
             return;
         }
+        Http2IdleTimeout.handedOver(pipeline);
         Http2FloodGuard.install(pipeline, codec, client, refusalLog);
         Http2IdleTimeout.start(pipeline.channel(), codec.connection(), limits.idleTimeout());
     }

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gets (GOAWAY and its code, after how many frames), what a client that behaves gets (nothing but its answers).
  */
 class Http2FloodGuardTest {
-    private static final int SETTINGS = 0x4, PING = 0x6, GOAWAY = 0x7, WINDOW_UPDATE = 0x8, HEADERS = 0x1, CONTINUATION = 0x9;
+    private static final int DATA = 0x0, SETTINGS = 0x4, PING = 0x6, GOAWAY = 0x7, WINDOW_UPDATE = 0x8, HEADERS = 0x1, CONTINUATION = 0x9;
     private static final int END_STREAM = 0x1, END_HEADERS = 0x4;
     private static final long ENHANCE_YOUR_CALM = 0xb, NO_ERROR = 0x0;
 
@@ -141,6 +141,41 @@ class Http2FloodGuardTest {
                 channel.writeInbound(Unpooled.wrappedBuffer(frame(PING, 0, 0, new byte[8])));
             }
         }
+        assertEquals(List.of(), goAwayCodes());
+        assertTrue(channel.isOpen());
+    }
+
+    /** Opens stream 1 as an upload whose body is still to come. */
+    private void openUpload() {
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(HEADERS, END_HEADERS, 1, headerBlock(1, "/upload"))));
+    }
+
+    @Test
+    void aBodySentOneByteAFrameGetsEnhanceYourCalmAfterTheBurst() {
+        openUpload();
+        long started = System.nanoTime();
+        int sent = flood(frame(DATA, 0, 1, new byte[] {'x'}), 60_000);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertEquals(List.of(ENHANCE_YOUR_CALM), goAwayCodes());
+        assertFalse(channel.isOpen());
+        // The burst, what the time the flood took refilled, and one frame per 32 of the frames' own bytes; a batch of 100.
+        double allowed = (Http2Limits.DATA_FRAME_BURST + Http2Limits.DATA_FRAMES_PER_SECOND * seconds)
+                * Http2Limits.DATA_BYTES_PER_FRAME / (Http2Limits.DATA_BYTES_PER_FRAME - 1) + 100;
+        assertTrue(sent >= Http2Limits.DATA_FRAME_BURST && sent <= allowed, sent + " frames went in, " + allowed + " allowed");
+    }
+
+    @Test
+    void anUploadWhoseFramesCarryTheirWeightIsNeverCutOff() {
+        openUpload();
+        // Twice the burst of 1 KiB frames, each followed by a 1-byte one (the small frames a flow-control window's edge
+        // makes), then twice the burst of frames of exactly DATA_BYTES_PER_FRAME bytes: nothing is counted against them.
+        byte[] kib = frame(DATA, 0, 1, new byte[1024]);
+        byte[] oneByte = frame(DATA, 0, 1, new byte[] {'x'});
+        for (int i = 0; i < 2 * Http2Limits.DATA_FRAME_BURST; i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(kib, oneByte));
+        }
+        flood(frame(DATA, 0, 1, new byte[Http2Limits.DATA_BYTES_PER_FRAME]), 2 * Http2Limits.DATA_FRAME_BURST);
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(DATA, END_STREAM, 1, new byte[] {'x'})));
         assertEquals(List.of(), goAwayCodes());
         assertTrue(channel.isOpen());
     }

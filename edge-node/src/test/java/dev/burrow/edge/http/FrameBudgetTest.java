@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class OverheadFrameBudgetTest {
+class FrameBudgetTest {
     private static final long SECOND = 1_000_000_000L;
 
     /** How many frames the budget takes at {@code now} before it refuses one. */
-    private static int takeAll(OverheadFrameBudget budget, long now) {
+    private static int takeAll(FrameBudget budget, long now) {
         int taken = 0;
         while (budget.take(now)) {
             taken++;
@@ -20,14 +20,14 @@ class OverheadFrameBudgetTest {
 
     @Test
     void theBurstIsTakenAtOnceAndTheNextFrameIsRefused() {
-        OverheadFrameBudget budget = new OverheadFrameBudget(1_000, 100, 1024, 0);
+        FrameBudget budget = new FrameBudget(1_000, 100, 1024, 0);
         assertEquals(1_000, takeAll(budget, 0));
         assertFalse(budget.take(0));
     }
 
     @Test
     void itRefillsAtTheRateAndNeverAboveTheBurst() {
-        OverheadFrameBudget budget = new OverheadFrameBudget(1_000, 100, 1024, 0);
+        FrameBudget budget = new FrameBudget(1_000, 100, 1024, 0);
         takeAll(budget, 0);
         assertEquals(50, takeAll(budget, SECOND / 2));
         assertEquals(1_000, takeAll(budget, 3_600 * SECOND));
@@ -35,21 +35,21 @@ class OverheadFrameBudgetTest {
 
     @Test
     void aFullBudgetDoesNotSaveUpIdleTime() {
-        OverheadFrameBudget budget = new OverheadFrameBudget(1_000, 100, 1024, 0);
+        FrameBudget budget = new FrameBudget(1_000, 100, 1024, 0);
         assertTrue(budget.take(100 * SECOND));
         assertEquals(999, takeAll(budget, 100 * SECOND));
     }
 
     @Test
-    void bytesSentAndRequestHeadsEarnFrames() {
-        OverheadFrameBudget budget = new OverheadFrameBudget(1_000, 100, 1024, 0);
+    void earnedBytesAndProgressEarnFrames() {
+        FrameBudget budget = new FrameBudget(1_000, 100, 1024, 0);
         takeAll(budget, 0);
-        budget.sent(1000);
+        budget.earn(1000);
         assertFalse(budget.take(0));
-        budget.sent(1000 + 10 * 1024);
+        budget.earn(1000 + 10 * 1024);
         assertEquals(11, takeAll(budget, 0));
-        budget.requestHead();
-        budget.requestHead();
+        budget.earnOne();
+        budget.earnOne();
         assertEquals(2, takeAll(budget, 0));
     }
 }
