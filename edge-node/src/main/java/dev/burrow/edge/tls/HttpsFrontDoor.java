@@ -18,6 +18,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ import java.util.function.Function;
  * The public HTTPS port. It reads the SNI of each connection's ClientHello ({@link ClientHelloPeek}) without
  * terminating TLS: a name bound by a TLS endpoint is passed through, raw, to that endpoint's agent (as a TCP
  * endpoint's connection is); every other connection (HTTPS endpoints, unknown names, no SNI) is carried to the
- * HTTPS server on a loopback port ({@link LoopbackHop}), which terminates TLS with the certificate for the SNI.
+ * HTTPS server behind the hop ({@link LoopbackHop}), which terminates TLS with the certificate for the SNI.
  * A ClientHello over {@link #MAX_CLIENT_HELLO_BYTES}, or not complete within the head timeout, closes the connection.
  */
 public final class HttpsFrontDoor {
@@ -80,15 +81,15 @@ public final class HttpsFrontDoor {
     }
 
     /**
-     * Listens, carrying terminated traffic to the HTTPS server on loopback port {@code httpsServerPort}, that of
-     * endpoints that require client certificates to the one on {@code mutualTlsServerPort}, and that of endpoints that
-     * only request one to {@code requestingServerPort}; completes with the bound port.
+     * Listens, carrying terminated traffic to the HTTPS server at {@code httpsServer} (a domain socket or a loopback
+     * address), that of endpoints that require client certificates to the one at {@code mutualTlsServer}, and that of
+     * endpoints that only request one to {@code requestingServer}; completes with the bound port.
      */
-    public Future<Integer> listen(int httpsServerPort, int mutualTlsServerPort, int requestingServerPort) {
+    public Future<Integer> listen(SocketAddress httpsServer, SocketAddress mutualTlsServer, SocketAddress requestingServer) {
         hopClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
-        hop = new LoopbackHop(hopClient, httpsServerPort);
-        mutualHop = new LoopbackHop(hopClient, mutualTlsServerPort);
-        requestingHop = new LoopbackHop(hopClient, requestingServerPort);
+        hop = new LoopbackHop(hopClient, httpsServer);
+        mutualHop = new LoopbackHop(hopClient, mutualTlsServer);
+        requestingHop = new LoopbackHop(hopClient, requestingServer);
         NetServerOptions options = new NetServerOptions().setHost(bindAddress).setTcpNoDelay(true)
                 .setUseProxyProtocol(proxyProtocol.enabled());
         return ListenerDeployment.deploy(vertx, ListenerDeployment.defaultInstances(vertx), port, instancePort ->
@@ -156,7 +157,7 @@ public final class HttpsFrontDoor {
     }
 
     private static void carry(LoopbackHop through, NetSocket socket) {
-        through.carry(socket).onFailure(error -> LOG.warn("https: cannot reach the HTTPS server on loopback: {}", error.getMessage()));
+        through.carry(socket).onFailure(error -> LOG.warn("https: cannot reach the HTTPS server behind the hop: {}", error.getMessage()));
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.burrow.edge.chain.Chains;
 import dev.burrow.edge.config.ProxyProtocolSettings;
 import dev.burrow.edge.config.PublicHttpLimits;
 import dev.burrow.edge.config.StreamTimeouts;
+import dev.burrow.edge.http.HopSockets;
 import dev.burrow.edge.http.PublicHttpServer;
 import dev.burrow.edge.link.AgentLinks;
 import dev.burrow.edge.registry.EndpointRegistry;
@@ -18,7 +19,7 @@ import java.util.List;
 
 /**
  * The public HTTPS port, assembled: the front door that reads each ClientHello's SNI ({@link HttpsFrontDoor}), the
- * HTTPS server on a loopback port that terminates TLS with the certificate for the SNI, a second one that also
+ * HTTPS server behind the hop ({@link HopSockets}) that terminates TLS with the certificate for the SNI, a second one that also
  * requires a client certificate (the names of endpoints with mutual TLS, each checked against its own CAs), a third
  * that asks for one without requiring it (terminate-tls's {@code request}), and those
  * certificates ({@link PublicCertificates}) with their key material cached for the TLS engine ({@link KeyMaterialCache}).
@@ -26,10 +27,11 @@ import java.util.List;
  */
 public final class PublicHttps {
     /**
-     * What the loopback HTTPS server believes: the PROXY line the front door writes, and no other. Its connection chain
-     * must trust exactly this (the front door already vetted the public peer against {@code --proxy-protocol-trusted}).
+     * What the servers behind the hop believe: the PROXY line the front door writes, and no other, from their domain
+     * socket (which only the edge's user can reach, {@link HopSockets}) or from 127.0.0.1. Their connection chain must
+     * trust exactly this (the front door already vetted the public peer against {@code --proxy-protocol-trusted}).
      */
-    public static final ProxyProtocolSettings LOOPBACK_HOP = new ProxyProtocolSettings(true, List.of("127.0.0.1/32"));
+    public static final ProxyProtocolSettings LOOPBACK_HOP = new ProxyProtocolSettings(true, List.of("127.0.0.1/32"), true);
     /** How often the key material caches are checked for certificates that left ({@link KeyMaterialCache}). */
     static final long KEY_MATERIAL_CHECK_MILLIS = 60_000;
     private static final Logger LOG = LoggerFactory.getLogger(PublicHttps.class);
@@ -47,25 +49,29 @@ public final class PublicHttps {
     /**
      * @param port        the public HTTPS port ({@code --https-port}; 0 picks one)
      * @param publicProxy the PROXY protocol settings of the public listeners ({@code --proxy-protocol})
-     * @param hopChains   the module chains of the loopback HTTPS server, built to trust {@link #LOOPBACK_HOP}
+     * @param hopChains   the module chains of the HTTPS servers behind the hop, built to trust {@link #LOOPBACK_HOP}
+     * @param hops        where those servers listen
      */
     public PublicHttps(Vertx vertx, PublicCertificates certificates, EndpointRegistry registry, AgentLinks links,
                        TcpEndpoints pipes, String bindAddress, int port, ProxyProtocolSettings publicProxy,
-                       PublicHttpLimits limits, Chains hopChains, StreamTimeouts timeouts) {
+                       PublicHttpLimits limits, Chains hopChains, StreamTimeouts timeouts, HopSockets hops) {
         this.vertx = vertx;
         this.certificates = certificates;
         this.keyMaterial = new KeyMaterialCache(certificates);
         this.server = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
+                .behindHop(hops.address(HopSockets.HTTPS))
                 .chains(hopChains)
                 .timeouts(timeouts)
                 .tls(keyMaterial);
         MutualTlsAuthorities authorities = new MutualTlsAuthorities();
         this.mutualServer = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
+                .behindHop(hops.address(HopSockets.MUTUAL_TLS))
                 .chains(hopChains)
                 .timeouts(timeouts)
                 .tls(keyMaterial)
                 .clientCertificates(io.vertx.core.http.ClientAuth.REQUIRED, new SniTrustManager(authorities));
         this.requestingServer = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
+                .behindHop(hops.address(HopSockets.REQUESTING_TLS))
                 .chains(hopChains)
                 .timeouts(timeouts)
                 .tls(keyMaterial)
@@ -77,7 +83,8 @@ public final class PublicHttps {
     /** Listens and starts watching the operator's certificate files; completes with the public HTTPS port. */
     public Future<Integer> listen() {
         return Future.all(server.listen(), mutualServer.listen(), requestingServer.listen())
-                .compose(ports -> frontDoor.listen(ports.resultAt(0), ports.resultAt(1), ports.resultAt(2))).onSuccess(bound -> {
+                .compose(ports -> frontDoor.listen(server.hopAddress(), mutualServer.hopAddress(), requestingServer.hopAddress()))
+                .onSuccess(bound -> {
             port = bound;
             certificates.watch(vertx);
             renewalTimer = vertx.setPeriodic(KEY_MATERIAL_CHECK_MILLIS, id -> renewKeyMaterialIfStale());
