@@ -58,7 +58,13 @@ public final class LoopbackHop {
             }
             socket.closeHandler(v -> inner.close());
             inner.closeHandler(v -> closeAfterLinger(socket));
-            socket.pipeTo(inner);
+            // The internal server may answer and close while the client still sends (a TLS alert for a missing client
+            // certificate, the client's request right behind its Finished). On a domain socket the next write then
+            // fails at once (EPIPE); it must not close the hop before the answer is read from it: the failed write
+            // only shuts the hop's output, what the client sends after is dropped, and the hop closes when the
+            // internal server's close is read.
+            ((NetSocketInternal) inner).channelHandlerContext().channel().config().setAutoClose(false);
+            socket.pipe().endOnFailure(false).to(inner);
             inner.pipe().endOnComplete(false).to(socket);
         }).onFailure(error -> socket.close()).mapEmpty();
     }
