@@ -25,6 +25,7 @@ import dev.burrow.edge.config.HostPort;
 import dev.burrow.edge.config.PortRange;
 import dev.burrow.edge.config.TenancySettings;
 import dev.burrow.edge.config.UdpSettings;
+import dev.burrow.edge.http.HopSockets;
 import dev.burrow.edge.http.InternalTargets;
 import dev.burrow.edge.http.PublicHttpServer;
 import dev.burrow.edge.link.AgentLinkServer;
@@ -113,14 +114,17 @@ public final class EdgeNode {
     private final NodeReadiness readiness;
     private final OpsServer opsServer;
     private final NodeDrain drain;
+    private final HopSockets hops;
     private volatile int httpPort;
     private volatile int tunnelPort;
     private volatile int relayPort;
     private volatile int opsPort;
     private Future<Void> closing;
 
-    private EdgeNode(Vertx vertx, boolean ownsVertx, EdgeConfig config, NodeResources prepared, PrometheusMeterRegistry metrics) {
+    private EdgeNode(Vertx vertx, boolean ownsVertx, EdgeConfig config, NodeResources prepared, PrometheusMeterRegistry metrics,
+                     HopSockets hops) {
         this.vertx = vertx;
+        this.hops = hops;
         this.ownsVertx = ownsVertx;
         this.config = config;
         this.dataDirectory = prepared.dataDirectory();
@@ -169,6 +173,7 @@ public final class EdgeNode {
         Chains hopChains = EdgeChains.standard(PublicHttps.LOOPBACK_HOP, tenancy.rateLimiter(), policies.layers(), identity);
         PublicHttpServer h2c = new PublicHttpServer(vertx, regions.publicRegistry(), regions.publicLinks(), "127.0.0.1", 0,
                 PublicHttps.LOOPBACK_HOP, config.httpLimits())
+                .behindHop(hops.address(HopSockets.H2C))
                 .chains(hopChains)
                 .timeouts(config.timeouts())
                 .redirectsTo(this::httpsPort)
@@ -180,7 +185,7 @@ public final class EdgeNode {
                 .redirectsTo(this::httpsPort)
                 .h2c(h2c);
         PublicHttps https = new PublicHttps(vertx, prepared.certificates(), regions.publicRegistry(), regions.publicLinks(), tcp,
-                config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(), hopChains, config.timeouts());
+                config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(), hopChains, config.timeouts(), hops);
         this.acme = AcmeService.of(vertx, config.https().acme(), config.domain(), database.dataSource(), hazelcast, regions.publicRegistry(),
                 new ReservedNameHolders(reservedNames), metrics).wire(http, https);
         this.listeners = new PublicListeners(http, https, tcp, udp, regions);
@@ -286,13 +291,21 @@ public final class EdgeNode {
     /** Builds the node's components and starts them; on a failure, stops what started. */
     static Future<EdgeNode> create(Vertx vertx, boolean ownsVertx, EdgeConfig config, NodeResources prepared,
                                           PrometheusMeterRegistry metrics) {
-        EdgeNode node;
-        try {
-            node = new EdgeNode(vertx, ownsVertx, config, prepared, metrics);
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
-        return node.listen().map(node).recover(error -> node.stopListeners().transform(ignored -> Future.failedFuture(error)));
+        // Domain sockets on the native transport only, the one the hop is tested and measured on; NIO gets loopback ports.
+        return vertx.executeBlocking(() -> vertx.isNativeTransportEnabled()
+                ? HopSockets.prepare(prepared.dataDirectory().path()) : HopSockets.loopback(), false).compose(hops -> {
+            LOG.info("https: the hop to the servers that terminate TLS and h2c runs over {}", hops.describe());
+            EdgeNode node;
+            try {
+                node = new EdgeNode(vertx, ownsVertx, config, prepared, metrics, hops);
+            } catch (RuntimeException e) {
+                return vertx.executeBlocking(() -> {
+                    hops.remove();
+                    return null;
+                }, false).transform(ignored -> Future.failedFuture(e));
+            }
+            return node.listen().map(node).recover(error -> node.stopListeners().transform(ignored -> Future.failedFuture(error)));
+        });
     }
 
     private Future<Void> listen() {
@@ -471,7 +484,11 @@ public final class EdgeNode {
             clusterNode.leave();
             return null;
         }, false).compose(v -> registry.purgeNode(localMember)).<Void>mapEmpty().otherwiseEmpty();
-        return Future.join(withdrawn, linkServer.close(), listeners.close(), relayServer.close(),
+        Future<Void> hopServersGone = listeners.close().transform(ignored -> vertx.executeBlocking(() -> {
+            hops.remove();
+            return null;
+        }, false));
+        return Future.join(withdrawn, linkServer.close(), hopServersGone, relayServer.close(),
                 opsServer.close()).mapEmpty();
     }
 

@@ -81,6 +81,33 @@ class PublicHttpsE2ETest {
     }
 
     @Test
+    void theHopToTheServersThatTerminateRunsOverDomainSocketsOnlyTheEdgesUserCanReach() throws IOException {
+        Path hop = edge.dataDir().resolve("hop");
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(hop)));
+        for (String socket : List.of("https.sock", "mtls.sock", "mtls-request.sock", "h2c.sock")) {
+            assertTrue(Files.readAttributes(hop.resolve(socket), java.nio.file.attribute.BasicFileAttributes.class).isOther(),
+                    socket + " in " + hop + " is a socket");
+        }
+        assertTrue(edge.process().outputText().contains("runs over Unix domain sockets in " + hop), edge.process().tail(40));
+    }
+
+    @Test
+    void theClientsAddressCrossesTheHopInItsProxyLine() {
+        // From 127.0.0.2: an address the hop's own sockets never have, so only the PROXY line can bring it.
+        for (String version : List.of("--http1.1", "--http2")) {
+            ClientRun run = curlHttps("web.localhost", "/echo?from=" + version, version, "--interface", "127.0.0.2");
+            assertTrue(statusLine(run).startsWith(version.equals("--http2") ? "HTTP/2 200" : "HTTP/1.1 200"), run.describe());
+            Upstream.RecordedRequest seen = upstream.awaitRequest(r -> r.uri().equals("/echo?from=" + version), Duration.ofSeconds(10));
+            assertEquals("127.0.0.2", seen.header("X-Forwarded-For"), version);
+        }
+        ClientRun h2c = curl("-sS", "-i", "--max-time", "10", "--http2-prior-knowledge", "--interface", "127.0.0.2",
+                "-H", "Host: plain.localhost", "http://127.0.0.1:" + edge.httpPort() + "/echo?from=h2c");
+        assertTrue(statusLine(h2c).startsWith("HTTP/2 200"), h2c.describe());
+        Upstream.RecordedRequest seen = upstream.awaitRequest(r -> r.uri().equals("/echo?from=h2c"), Duration.ofSeconds(10));
+        assertEquals("127.0.0.2", seen.header("X-Forwarded-For"));
+    }
+
+    @Test
     void plainHttpToAnHttpsEndpointIsRedirectedWith308KeepingPathAndQuery() {
         ClientRun run = curl("-sS", "-i", "--http1.1", "--max-time", "10", "-X", "POST", "--data", "body",
                 "-H", "Host: web.localhost:" + edge.httpPort(), "http://127.0.0.1:" + edge.httpPort() + "/form?a=1");

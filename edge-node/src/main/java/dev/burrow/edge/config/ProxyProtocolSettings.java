@@ -15,14 +15,21 @@ import java.util.List;
  * then stands for the client in X-Forwarded-For, in the stream header the agent sees, and in the logs. A connection
  * from any other peer is closed, since its header could claim any address.
  *
- * @param enabled whether the public listeners expect the header
- * @param trusted CIDRs of the load balancers allowed to send it, for example {@code 10.0.0.0/8}
+ * @param enabled                 whether the public listeners expect the header
+ * @param trusted                 CIDRs of the load balancers allowed to send it, for example {@code 10.0.0.0/8}
+ * @param trustsDomainSocketPeers whether a peer on a Unix domain socket is believed: only for the servers behind the
+ *                                edge's own hop, whose sockets only the edge's user can reach ({@code HopSockets})
  */
-public record ProxyProtocolSettings(boolean enabled, List<String> trusted) {
+public record ProxyProtocolSettings(boolean enabled, List<String> trusted, boolean trustsDomainSocketPeers) {
     public static final List<String> DEFAULT_TRUSTED = List.of("127.0.0.0/8", "::1/128");
 
     public ProxyProtocolSettings {
         trusted = trusted == null ? DEFAULT_TRUSTED : List.copyOf(trusted);
+    }
+
+    /** A listener reached over TCP only: no domain socket peer is believed. */
+    public ProxyProtocolSettings(boolean enabled, List<String> trusted) {
+        this(enabled, trusted, false);
     }
 
     public static ProxyProtocolSettings off() {
@@ -71,18 +78,23 @@ public record ProxyProtocolSettings(boolean enabled, List<String> trusted) {
 
     /** A check of the connection's real peer (not the address its header claims) against {@code trusted}. */
     public Trust trust() {
-        return new Trust(rules());
+        return new Trust(rules(), trustsDomainSocketPeers);
     }
 
     /** The parsed trusted ranges. */
     public static final class Trust {
         private final List<IpSubnetFilterRule> rules;
+        private final boolean domainSocketPeers;
 
-        private Trust(List<IpSubnetFilterRule> rules) {
+        private Trust(List<IpSubnetFilterRule> rules, boolean domainSocketPeers) {
             this.rules = rules;
+            this.domainSocketPeers = domainSocketPeers;
         }
 
         public boolean trusts(SocketAddress peer) {
+            if (peer != null && peer.isDomainSocket()) {
+                return domainSocketPeers;
+            }
             if (peer == null || peer.hostAddress() == null) {
                 return false;
             }

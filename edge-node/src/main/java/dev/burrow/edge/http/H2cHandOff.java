@@ -55,6 +55,6 @@ final class H2cHandOff {
         http1.channel().config().setAutoRead(true);
         // Connected from the connection's own context, so that both sockets of the hop run on its event loop.
         http1.context().runOnContext(v -> hop.carry(socket, Buffer.buffer(alreadyRead))
-                .onFailure(error -> LOG.warn("http: cannot reach the h2c server on loopback: {}", error.getMessage())));
+                .onFailure(error -> LOG.warn("http: cannot reach the h2c server behind the hop: {}", error.getMessage())));
     }
 }

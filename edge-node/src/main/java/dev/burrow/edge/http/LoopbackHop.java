@@ -1,5 +1,6 @@
 package dev.burrow.edge.http;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,13 +13,15 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Carries a public connection to an internal server on a loopback port (the HTTPS server for terminated TLS, the h2c
- * server for HTTP/2 with prior knowledge), bytes unchanged both ways with backpressure, after a PROXY protocol v1 line
- * naming the public client, so that the internal server sees the client's address (it trusts PROXY headers from
- * loopback only). The public client closing closes the internal connection. The internal server closing ends the
+ * Carries a public connection to an internal server of the edge (the HTTPS server for terminated TLS, the h2c server
+ * for HTTP/2 with prior knowledge) over a Unix domain socket or a loopback port ({@link HopSockets}), bytes unchanged
+ * both ways with backpressure, after a PROXY protocol v1 line naming the public client, so that the internal server
+ * sees the client's address (it believes PROXY lines only from its domain socket or from loopback). The public client
+ * closing closes the internal connection. The internal server closing ends the
  * public connection gracefully: what it wrote is flushed, then a FIN, and what the client still sends is read and
  * dropped for {@link LingeringClose#LINGER_MILLIS} at most before the socket closes. Closing at once, with the
  * client's bytes unread, would make the kernel answer with a reset, which can destroy the internal server's last words
@@ -28,11 +31,12 @@ public final class LoopbackHop {
     private static final String DROP_HANDLER = "burrow-hop-linger";
 
     private final NetClient client;
-    private final int port;
+    private final SocketAddress server;
 
-    public LoopbackHop(NetClient client, int port) {
+    /** @param server the internal server's domain socket or loopback address */
+    public LoopbackHop(NetClient client, SocketAddress server) {
         this.client = client;
-        this.port = port;
+        this.server = server;
     }
 
     /** Connects and pipes; {@code socket} must be paused, and is closed when the hop cannot be made. */
@@ -45,14 +49,22 @@ public final class LoopbackHop {
      * null: none) sent to the internal server first.
      */
     public Future<Void> carry(NetSocket socket, Buffer alreadyRead) {
-        return client.connect(port, "127.0.0.1").onSuccess(inner -> {
-            inner.write(Buffer.buffer(proxyLine(socket.remoteAddress(), socket.localAddress())));
+        return client.connect(server).onSuccess(inner -> {
+            // Not flushed on its own: the line leaves with the client's first bytes, one write and one read fewer per hop.
+            ((NetSocketInternal) inner).channelHandlerContext().write(Unpooled.copiedBuffer(
+                    proxyLine(socket.remoteAddress(), socket.localAddress()), StandardCharsets.US_ASCII));
             if (alreadyRead != null) {
                 inner.write(alreadyRead);
             }
             socket.closeHandler(v -> inner.close());
             inner.closeHandler(v -> closeAfterLinger(socket));
-            socket.pipeTo(inner);
+            // The internal server may answer and close while the client still sends (a TLS alert for a missing client
+            // certificate, the client's request right behind its Finished). On a domain socket the next write then
+            // fails at once (EPIPE); it must not close the hop before the answer is read from it: the failed write
+            // only shuts the hop's output, what the client sends after is dropped, and the hop closes when the
+            // internal server's close is read.
+            ((NetSocketInternal) inner).channelHandlerContext().channel().config().setAutoClose(false);
+            socket.pipe().endOnFailure(false).to(inner);
             inner.pipe().endOnComplete(false).to(socket);
         }).onFailure(error -> socket.close()).mapEmpty();
     }

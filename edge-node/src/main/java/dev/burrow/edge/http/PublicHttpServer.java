@@ -61,6 +61,11 @@ public final class PublicHttpServer {
     private volatile H2cHandOff h2cHandOff;
     /** This is an h2c server behind the plain listener: HTTP/1 is not served here (it never passed the guard). */
     private boolean http2Only;
+    /** This server is reached only through a {@link LoopbackHop}. */
+    private boolean behindHop;
+    /** The domain socket this server listens on instead of its port; null: the port. */
+    private io.vertx.core.net.SocketAddress domainSocket;
+    private volatile int boundPort;
 
     private final ProxyProtocolSettings proxyProtocol;
     private final PublicHttpLimits limits;
@@ -150,6 +155,26 @@ public final class PublicHttpServer {
         return this;
     }
 
+    /**
+     * Makes this a server reached only through a {@link LoopbackHop}: it listens on {@code socket} (a domain socket;
+     * null: its loopback port), reads the hop's PROXY line at once (on a domain socket without a deadline: only the
+     * edge itself can connect there, and it writes the line first), leaves TCP keep-alive to the public socket, and
+     * gives the modules the public port the PROXY line names. Call before {@link #listen()}.
+     */
+    public PublicHttpServer behindHop(io.vertx.core.net.SocketAddress socket) {
+        this.behindHop = true;
+        this.domainSocket = socket;
+        if (socket != null) {
+            options.setProxyProtocolTimeout(0);
+        }
+        return this;
+    }
+
+    /** Where a {@link LoopbackHop} reaches this server once it listens: its domain socket, or its loopback port. */
+    public io.vertx.core.net.SocketAddress hopAddress() {
+        return domainSocket != null ? domainSocket : io.vertx.core.net.SocketAddress.inetSocketAddress(boundPort, options.getHost());
+    }
+
     /** Requests answered before any endpoint routing when the predicate says so (ACME HTTP-01 challenges). */
     public PublicHttpServer answersFirst(java.util.function.Predicate<HttpServerRequest> answered) {
         this.answeredFirst = answered;
@@ -190,7 +215,7 @@ public final class PublicHttpServer {
         return h2cServer.listen().compose(h2cPort -> {
             h2cHopClient = vertx.createNetClient(new io.vertx.core.net.NetClientOptions()
                     .setTcpNoDelay(true).setConnectTimeout(5_000));
-            h2cHandOff = new H2cHandOff(new LoopbackHop(h2cHopClient, h2cPort));
+            h2cHandOff = new H2cHandOff(new LoopbackHop(h2cHopClient, h2cServer.hopAddress()));
             return listenHere();
         });
     }
@@ -202,9 +227,13 @@ public final class PublicHttpServer {
                             .connectionHandler(connection -> accept(connection, instanceOptions))
                             .invalidRequestHandler(this::onInvalidRequest);
                     anyInstance = server;
-                    return server.requestHandler(this::onRequest).listen().map(ListenerDeployment.Bound::of);
+                    server.requestHandler(this::onRequest);
+                    return (domainSocket == null ? server.listen() : server.listen(domainSocket)).map(ListenerDeployment.Bound::of);
                 })
-                .onSuccess(d -> deployment = d)
+                .onSuccess(d -> {
+                    deployment = d;
+                    boundPort = d.port();
+                })
                 .map(ListenerDeployment::port);
     }
 
@@ -223,7 +252,9 @@ public final class PublicHttpServer {
             pipeline.replace(DECODER, DECODER, new GuardedRequestDecoder(instanceOptions, validator, limits, refusalLog,
                     handOff == null ? null : firstBytes -> handOff.carry(http1, DECODER, firstBytes)));
             pipeline.addAfter(DECODER, "burrowFirstRequestGrace", new FirstRequestGrace());
-            TcpKeepAlive.enable(pipeline.channel(), limits.tcpKeepAlive());
+            if (!behindHop) {
+                TcpKeepAlive.enable(pipeline.channel(), limits.tcpKeepAlive());
+            }
             pipeline.channel().attr(PUBLIC_CONNECTION).set(admit(connection));
         } else if (connection instanceof io.vertx.core.http.impl.Http2ServerConnection http2) {
             guardHttp2(http2.channelHandlerContext().pipeline(), http2.remoteAddress());
@@ -248,7 +279,7 @@ public final class PublicHttpServer {
     /** Runs the connection chain on a new connection; one it refuses is closed before its first request is read. */
     private PublicConnection admit(HttpConnection connection) {
         PublicConnection publicConnection = new PublicConnection(connection.remoteAddress(true), connection.remoteAddress(),
-                connection.localAddress(true) == null ? port : connection.localAddress(true).port(), proxyProtocol.enabled())
+                serverPort(connection), proxyProtocol.enabled())
                 .tls(TlsConnectionFacts.of(connection, options.getClientAuth() != io.vertx.core.http.ClientAuth.NONE));
         Future<dev.burrow.policy.Verdict> verdict = chains.onConnect(publicConnection, null);
         publicConnection.admit(verdict);
@@ -258,6 +289,12 @@ public final class PublicHttpServer {
             }
         });
         return publicConnection;
+    }
+
+    /** The port the client connected to: behind the hop, the public one its PROXY line names. */
+    private int serverPort(HttpConnection connection) {
+        io.vertx.core.net.SocketAddress local = behindHop ? connection.localAddress() : connection.localAddress(true);
+        return local == null || local.port() <= 0 ? port : local.port();
     }
 
     /** The connection's state for the modules: set when it was accepted (an HTTP/1 connection), else made now. */

@@ -26,8 +26,8 @@ import java.time.Duration;
  * The public HTTPS port. It reads the SNI of each connection's ClientHello ({@link ClientHelloPeek}) without
  * terminating TLS: a name bound by a TLS endpoint is passed through, raw, to that endpoint's agent (as a TCP
  * endpoint's connection is); every other connection (HTTPS endpoints, unknown names, no SNI) is carried to the
- * HTTPS server on a loopback port that terminates it as the endpoint asks ({@link TerminatingServers}), with the
- * certificate for the SNI.
+ * HTTPS server behind the hop ({@link LoopbackHop}) that terminates it as the endpoint asks ({@link TerminatingServers}),
+ * with the certificate for the SNI.
  * A ClientHello over {@link #MAX_CLIENT_HELLO_BYTES}, or not complete within the head timeout, closes the connection.
  */
 public final class HttpsFrontDoor {
@@ -170,7 +170,7 @@ public final class HttpsFrontDoor {
 
     private void carry(TerminatingServers.Variant variant, NetSocket socket) {
         servers.hop(variant).compose(hop -> hop.carry(socket)).onFailure(error -> {
-            LOG.warn("https: cannot reach the HTTPS server on loopback: {}", error.getMessage());
+            LOG.warn("https: cannot reach the HTTPS server behind the hop: {}", error.getMessage());
             socket.close();
         });
     }

@@ -4,6 +4,7 @@ import dev.burrow.edge.chain.Chains;
 import dev.burrow.edge.config.ProxyProtocolSettings;
 import dev.burrow.edge.config.PublicHttpLimits;
 import dev.burrow.edge.config.StreamTimeouts;
+import dev.burrow.edge.http.HopSockets;
 import dev.burrow.edge.http.PublicHttpServer;
 import dev.burrow.edge.link.AgentLinks;
 import dev.burrow.edge.registry.EndpointRegistry;
@@ -21,17 +22,19 @@ import java.util.List;
 
 /**
  * The public HTTPS port, assembled: the front door that reads each ClientHello's SNI ({@link HttpsFrontDoor}), the
- * HTTPS servers on loopback ports that terminate TLS as each endpoint asks ({@link TerminatingServers}: client
- * certificates required or requested, each name checked against its own CAs; TLS versions), with the certificate for
- * the SNI (an endpoint policy's own, {@link EndpointCertificates}, else the edge's, {@link PublicCertificates}) and
- * their key material cached for the TLS engine ({@link KeyMaterialCache}). See docs/https.md.
+ * HTTPS servers behind the hop ({@link HopSockets}) that terminate TLS as each endpoint asks ({@link TerminatingServers}:
+ * client certificates required or requested, each name checked against its own CAs; TLS versions), with the
+ * certificate for the SNI (an endpoint policy's own, {@link EndpointCertificates}, else the edge's,
+ * {@link PublicCertificates}) and their key material cached for the TLS engine ({@link KeyMaterialCache}). See
+ * docs/https.md.
  */
 public final class PublicHttps {
     /**
-     * What the loopback HTTPS server believes: the PROXY line the front door writes, and no other. Its connection chain
-     * must trust exactly this (the front door already vetted the public peer against {@code --proxy-protocol-trusted}).
+     * What the servers behind the hop believe: the PROXY line the front door writes, and no other, from their domain
+     * socket (which only the edge's user can reach, {@link HopSockets}) or from 127.0.0.1. Their connection chain must
+     * trust exactly this (the front door already vetted the public peer against {@code --proxy-protocol-trusted}).
      */
-    public static final ProxyProtocolSettings LOOPBACK_HOP = new ProxyProtocolSettings(true, List.of("127.0.0.1/32"));
+    public static final ProxyProtocolSettings LOOPBACK_HOP = new ProxyProtocolSettings(true, List.of("127.0.0.1/32"), true);
     /** How often the key material caches are checked for certificates that left ({@link KeyMaterialCache}). */
     static final long KEY_MATERIAL_CHECK_MILLIS = 60_000;
     private static final Logger LOG = LoggerFactory.getLogger(PublicHttps.class);
@@ -48,11 +51,12 @@ public final class PublicHttps {
     /**
      * @param port        the public HTTPS port ({@code --https-port}; 0 picks one)
      * @param publicProxy the PROXY protocol settings of the public listeners ({@code --proxy-protocol})
-     * @param hopChains   the module chains of the loopback HTTPS server, built to trust {@link #LOOPBACK_HOP}
+     * @param hopChains   the module chains of the HTTPS servers behind the hop, built to trust {@link #LOOPBACK_HOP}
+     * @param hops        where those servers listen
      */
     public PublicHttps(Vertx vertx, PublicCertificates certificates, EndpointRegistry registry, AgentLinks links,
                        TcpEndpoints pipes, String bindAddress, int port, ProxyProtocolSettings publicProxy,
-                       PublicHttpLimits limits, Chains hopChains, StreamTimeouts timeouts) {
+                       PublicHttpLimits limits, Chains hopChains, StreamTimeouts timeouts, HopSockets hops) {
         this.vertx = vertx;
         this.certificates = certificates;
         EndpointCertificates endpointCertificates = new EndpointCertificates(certificates);
@@ -62,6 +66,7 @@ public final class PublicHttps {
         this.hopClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
         this.servers = new TerminatingServers(variant -> {
             PublicHttpServer server = new PublicHttpServer(vertx, registry, links, "127.0.0.1", 0, LOOPBACK_HOP, limits)
+                    .behindHop(hops.address(variant.socketName()))
                     .chains(hopChains)
                     .timeouts(timeouts)
                     .tls(keyMaterial)

@@ -1,5 +1,6 @@
 package dev.burrow.edge.tls;
 
+import dev.burrow.edge.http.HopSockets;
 import dev.burrow.edge.http.LoopbackHop;
 import dev.burrow.edge.http.PublicHttpServer;
 import dev.burrow.policy.TlsTermination;
@@ -16,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The HTTPS servers on loopback ports that terminate the public HTTPS port's TLS, one per way of terminating: which
+ * The HTTPS servers behind the hop (domain sockets, or loopback ports) that terminate the public HTTPS port's TLS, one per way of terminating: which
  * client certificates the handshake asks for, and which TLS versions it accepts. Both are fixed per TLS context (a
  * handshake reads them before the SNI is known to the engine), so the front door, which knows the SNI first, carries
  * each connection to the server of its endpoint's {@link Variant}. The plain one starts with the port; the others
@@ -29,6 +30,15 @@ final class TerminatingServers {
     /** How one server terminates. */
     record Variant(ClientAuth clientAuth, TlsTermination.TlsVersions versions) {
         static final Variant PLAIN = new Variant(ClientAuth.NONE, TlsTermination.TlsVersions.TLS_1_2_AND_1_3);
+
+        /** The file name of this server's domain socket behind the hop ({@link HopSockets}). */
+        String socketName() {
+            if (equals(PLAIN)) {
+                return HopSockets.HTTPS;
+            }
+            return "https-" + clientAuth.name().toLowerCase(java.util.Locale.ROOT) + "-"
+                    + versions.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ".sock";
+        }
     }
 
     private final Function<Variant, PublicHttpServer> build;
@@ -63,7 +73,7 @@ final class TerminatingServers {
         }
         PublicHttpServer server = build.apply(variant);
         started.put(variant, server);
-        server.listen().map(port -> new LoopbackHop(hopClient, port)).onComplete(promise).onFailure(error -> {
+        server.listen().map(port -> new LoopbackHop(hopClient, server.hopAddress())).onComplete(promise).onFailure(error -> {
             // A later connection tries again rather than fail for the life of the port.
             hops.remove(variant, promise.future());
             started.remove(variant, server);

@@ -37,6 +37,18 @@ class ProxyProtocolSettingsTest {
     }
 
     @Test
+    void aDomainSocketPeerIsBelievedOnlyWhereTheSettingsSaySo() {
+        SocketAddress domainPeer = SocketAddress.domainSocketAddress("");
+        assertFalse(new ProxyProtocolSettings(true, List.of("127.0.0.0/8")).trust().trusts(domainPeer));
+        assertFalse(ProxyProtocolSettings.off().trust().trusts(domainPeer));
+        ProxyProtocolSettings.Trust hop = new ProxyProtocolSettings(true, List.of("127.0.0.1/32"), true).trust();
+        assertTrue(hop.trusts(domainPeer));
+        assertTrue(hop.trusts(SocketAddress.inetSocketAddress(40000, "127.0.0.1")));
+        assertFalse(hop.trusts(SocketAddress.inetSocketAddress(40000, "10.0.0.1")));
+        assertFalse(hop.trusts(null));
+    }
+
+    @Test
     void anIpv4MappedPeerOfADualStackListenerMatchesItsIpv4Range() {
         EdgeConfig config = ConfigResolver.resolve(Map.of(ConfigKey.PROXY_PROTOCOL, List.of("true"),
                 ConfigKey.PROXY_PROTOCOL_TRUSTED, List.of("10.0.0.0/8")), Map.of(), null);
