@@ -461,7 +461,17 @@ final class HttpExchange {
         } else {
             pump = BatchingPump.create(stream, linkContext, reencoded, requestContext, onEnd);
         }
-        pump.runOnTarget(() -> sendResponseHead(pump, reencoded != null)).start();
+        MuxStream bodySource = stream;
+        pump.onFailure(error -> onResponseWriteRefused(bodySource, error))
+                .runOnTarget(() -> sendResponseHead(pump, reencoded != null)).start();
+    }
+
+    /** The client's response threw on a write (the pump gave back what it held); on the request's context. */
+    private void onResponseWriteRefused(MuxStream bodySource, Throwable error) {
+        LOG.warn("http {} {}: the response refused a write ({}); resetting the stream", host, request.uri(), error.toString());
+        done = true;
+        bodySource.reset(ErrorCode.STREAM_CANCELLED, "the edge could not write the response: " + error.getMessage());
+        ResponseAbort.abort(request);
     }
 
     /** On the request's context, before any body byte. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Moves bytes from a {@link ReadStream} on one event loop to a {@link WriteStream} on another, handing them over
@@ -32,6 +33,10 @@ import java.util.function.Function;
  * <p>A pump made with a {@code release} gives each buffer to it once the target is done with it: when its write (or the
  * end that carried it) completed or failed, or when the pump dropped it (cancelled). That is how pooled buffers of a
  * stream that takes pooled payloads go back to their pool.
+ *
+ * <p>A target that throws instead of failing the write's future (a Vert.x response that was already ended) fails the
+ * pump: the buffers of that write and all that were or will be handed over go to the release, the source is paused,
+ * and the {@link #onFailure failure handler} is told, on the target loop, so that its owner can reset the source.
  */
 public final class BatchingPump {
     /** Default bound on the bytes handed over and not yet written to the target. */
@@ -45,6 +50,7 @@ public final class BatchingPump {
     private final Function<Buffer, Future<?>> onEnd;
     private final Consumer<Buffer> release;
     private final int maxInFlight;
+    private volatile Consumer<Throwable> failureHandler = error -> { };
 
     // guarded by this
     private final ArrayDeque<Object> handOver = new ArrayDeque<>();
@@ -84,6 +90,12 @@ public final class BatchingPump {
     public static BatchingPump releasing(ReadStream<Buffer> source, Context sourceContext, WriteStream<Buffer> target,
                                          Context targetContext, Function<Buffer, Future<?>> onEnd, Consumer<Buffer> release) {
         return new BatchingPump(source, sourceContext, target, targetContext, onEnd, release, DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /** Called once, on the target loop, when the target threw on a write or on the end; before {@link #start()}. */
+    public BatchingPump onFailure(Consumer<Throwable> handler) {
+        this.failureHandler = handler;
+        return this;
     }
 
     /** Queues a task for the target loop, behind what was handed over so far. Any thread. */
@@ -175,14 +187,26 @@ public final class BatchingPump {
             if (item == null) {
                 break;
             }
+            if (isCancelled()) {
+                // The write before it threw: this item goes too.
+                if (item instanceof Buffer data) {
+                    released(data);
+                }
+                break;
+            }
             if (last) {
                 ended = true;
-                whenDone(onEnd.apply((Buffer) item), List.of((Buffer) item));
+                Buffer data = (Buffer) item;
+                whenDone(attempt(() -> onEnd.apply(data)), List.of(data));
             } else if (item == END) {
                 ended = true;
-                onEnd.apply(null);
+                attempt(() -> onEnd.apply(null));
             } else {
-                ((Runnable) item).run();
+                Runnable task = (Runnable) item;
+                attempt(() -> {
+                    task.run();
+                    return null;
+                });
             }
         }
         synchronized (this) {
@@ -205,6 +229,32 @@ public final class BatchingPump {
         }
     }
 
+    private synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    /**
+     * Runs a write (or the end, or a task) on the target loop; one that throws fails the pump (see the class comment) and
+     * counts as a failed write, so that the buffers it carried are released like those of any failed write.
+     */
+    private Future<?> attempt(Supplier<Future<?>> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            fail(e);
+            return Future.failedFuture(e);
+        }
+    }
+
+    private void fail(RuntimeException error) {
+        if (isCancelled()) {
+            return;
+        }
+        cancel();
+        Contexts.run(sourceContext, source::pause);
+        failureHandler.accept(error);
+    }
+
     /** Writes the buffers of {@code run} as one, then empties it. */
     private void writeRun(List<Buffer> run) {
         if (run.isEmpty()) {
@@ -212,7 +262,7 @@ public final class BatchingPump {
         }
         List<Buffer> parts = List.copyOf(run);
         run.clear();
-        whenDone(target.write(parts.size() == 1 ? parts.get(0) : joined(parts)), parts);
+        whenDone(attempt(() -> target.write(parts.size() == 1 ? parts.get(0) : joined(parts))), parts);
     }
 
     /** The buffers as one, by reference: a composite of Vert.x's views of them (each part stays its owner's to release). */
