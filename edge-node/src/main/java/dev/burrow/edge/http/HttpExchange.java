@@ -85,6 +85,8 @@ final class HttpExchange {
     private boolean upgrade;
     private boolean bodiless;
     private volatile MuxStream stream;
+    /** The pump of the response body, once the agent's head came; given back (cancelled) when the client goes. */
+    private volatile BatchingPump responsePump;
     private Context linkContext;
     private UpgradeBridge bridge;
     private RequestBodyIdle bodyIdle;
@@ -462,6 +464,7 @@ final class HttpExchange {
             pump = BatchingPump.create(stream, linkContext, reencoded, requestContext, onEnd);
         }
         MuxStream bodySource = stream;
+        responsePump = pump;
         pump.onFailure(error -> onResponseWriteRefused(bodySource, error))
                 .runOnTarget(() -> sendResponseHead(pump, reencoded != null)).start();
     }
@@ -551,6 +554,10 @@ final class HttpExchange {
     private void onClientGone() {
         done = true;
         cancelResponseTimer();
+        BatchingPump pump = responsePump;
+        if (pump != null) {
+            pump.cancel();  // gives back what waits for the gone client's write queue
+        }
         if (stream != null) {
             stream.reset(ErrorCode.STREAM_CANCELLED, "the public client closed the connection");
         }
