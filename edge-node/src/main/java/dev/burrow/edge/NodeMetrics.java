@@ -7,6 +7,7 @@ import dev.burrow.edge.cluster.RelayPool;
 import dev.burrow.edge.cluster.RelayServer;
 import dev.burrow.edge.link.SessionTable;
 import dev.burrow.edge.tcp.TcpEndpoints;
+import dev.burrow.mux.WindowBudget;
 import dev.burrow.protocol.PooledPayloads;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -31,6 +32,11 @@ final class NodeMetrics {
         Gauge.builder("burrow_pooled_payloads", PooledPayloads::outstanding)
                 .description("Response body buffers from agent links held in pooled direct memory, on their way to a client")
                 .register(metrics);
+        Gauge.builder("burrow_pooled_payload_bytes", PooledPayloads::outstandingBytes)
+                .description("Bytes of those buffers").register(metrics);
+        Gauge.builder("burrow_mux_widened_window_bytes", WindowBudget.process(), WindowBudget::taken)
+                .description("Bytes by which streams' receive windows are widened past their initial window, all links together"
+                        + " (at most the node's widening budget)").register(metrics);
         return this;
     }
 

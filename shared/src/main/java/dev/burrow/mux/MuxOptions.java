@@ -14,9 +14,12 @@ import java.time.Duration;
  * @param maxConcurrentStreams streams the peer may have open at once on this link
  * @param maxReceiveWindow   the most a stream's receive window grows to while its reader keeps up (see
  *                           {@link MuxStream}); {@code initialWindow} keeps every window at its start
+ * @param linkWideningBudget what this link's receive windows may grow past {@code initialWindow}, together
+ * @param nodeWideningBudget the budget of the process that every link's widening also draws on
  */
 public record MuxOptions(String name, Duration heartbeatInterval, int heartbeatTolerance, int initialWindow,
-                         int maxConcurrentStreams, int maxReceiveWindow) {
+                         int maxConcurrentStreams, int maxReceiveWindow, int linkWideningBudget,
+                         WindowBudget nodeWideningBudget) {
 
     /**
      * Note: {@code initialWindow} is not negotiated on the wire; both ends of a link must use the same value
@@ -44,16 +47,24 @@ public record MuxOptions(String name, Duration heartbeatInterval, int heartbeatT
             throw new IllegalArgumentException("mux options: maxReceiveWindow must be between initialWindow (" + initialWindow
                     + ") and " + ProtocolLimits.MAX_WINDOW + " bytes, got " + maxReceiveWindow);
         }
+        if (linkWideningBudget < 0) {
+            throw new IllegalArgumentException("mux options: linkWideningBudget must be at least 0 bytes, got " + linkWideningBudget);
+        }
+        if (nodeWideningBudget == null) {
+            throw new IllegalArgumentException("mux options: nodeWideningBudget must be set");
+        }
     }
 
     public static MuxOptions defaults(String name) {
         return new MuxOptions(name, ProtocolLimits.DEFAULT_HEARTBEAT_INTERVAL, ProtocolLimits.HEARTBEAT_TOLERANCE,
                 ProtocolLimits.INITIAL_STREAM_WINDOW, ProtocolLimits.MAX_CONCURRENT_STREAMS,
-                Integer.getInteger("burrow.mux.maxReceiveWindow", ProtocolLimits.MAX_RECEIVE_WINDOW));
+                Integer.getInteger("burrow.mux.maxReceiveWindow", ProtocolLimits.MAX_RECEIVE_WINDOW),
+                Integer.getInteger("burrow.mux.linkWideningBudget", ProtocolLimits.LINK_WIDENING_BUDGET), WindowBudget.process());
     }
 
     public MuxOptions withHeartbeatInterval(Duration interval) {
-        return new MuxOptions(name, interval, heartbeatTolerance, initialWindow, maxConcurrentStreams, maxReceiveWindow);
+        return new MuxOptions(name, interval, heartbeatTolerance, initialWindow, maxConcurrentStreams, maxReceiveWindow,
+                linkWideningBudget, nodeWideningBudget);
     }
 
     /** Tolerance in whole intervals: the number of intervals that {@code silence} spans, rounded up (at least 1). */
@@ -63,15 +74,23 @@ public record MuxOptions(String name, Duration heartbeatInterval, int heartbeatT
         }
         long intervals = Math.max(1, (silence.toMillis() + heartbeatInterval.toMillis() - 1) / heartbeatInterval.toMillis());
         return new MuxOptions(name, heartbeatInterval, (int) Math.min(Integer.MAX_VALUE, intervals), initialWindow,
-                maxConcurrentStreams, maxReceiveWindow);
+                maxConcurrentStreams, maxReceiveWindow, linkWideningBudget, nodeWideningBudget);
     }
 
     /** The same options with every receive window kept at {@code initialWindow} ({@code max} = initialWindow) or growing to {@code max}. */
     public MuxOptions withMaxReceiveWindow(int max) {
-        return new MuxOptions(name, heartbeatInterval, heartbeatTolerance, initialWindow, maxConcurrentStreams, max);
+        return new MuxOptions(name, heartbeatInterval, heartbeatTolerance, initialWindow, maxConcurrentStreams, max,
+                linkWideningBudget, nodeWideningBudget);
+    }
+
+    /** The same options with other widening budgets: {@code perLink} bytes for this link, drawing on {@code node}. */
+    public MuxOptions withWideningBudgets(int perLink, WindowBudget node) {
+        return new MuxOptions(name, heartbeatInterval, heartbeatTolerance, initialWindow, maxConcurrentStreams, maxReceiveWindow,
+                perLink, node);
     }
 
     public MuxOptions withName(String newName) {
-        return new MuxOptions(newName, heartbeatInterval, heartbeatTolerance, initialWindow, maxConcurrentStreams, maxReceiveWindow);
+        return new MuxOptions(newName, heartbeatInterval, heartbeatTolerance, initialWindow, maxConcurrentStreams, maxReceiveWindow,
+                linkWideningBudget, nodeWideningBudget);
     }
 }

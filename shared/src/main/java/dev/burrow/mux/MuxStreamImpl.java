@@ -37,7 +37,11 @@ final class MuxStreamImpl implements MuxStream {
     private final ArrayDeque<Buffer> inbound = new ArrayDeque<>();
     private volatile int inboundBytes;
     private int receiveCredit;
-    /** The window granted to the peer now: the link's initial window, widened while the reader keeps up. */
+    private final int initialWindow;
+    /**
+     * The window granted to the peer now: the link's initial window, widened while the reader keeps up (by what the
+     * link's widening budget grants) and narrowed again when it falls behind.
+     */
     private int receiveWindow;
     /** When the last credit went back (or the first byte was consumed); 0 before. */
     private long creditMarkNanos;
@@ -85,6 +89,7 @@ final class MuxStreamImpl implements MuxStream {
         this.id = id;
         this.open = open;
         this.receiveCredit = initialWindow;
+        this.initialWindow = initialWindow;
         this.receiveWindow = initialWindow;
         this.sendCredit = initialWindow;
     }
@@ -521,6 +526,8 @@ final class MuxStreamImpl implements MuxStream {
             if (!closed && remoteEnded && inbound.isEmpty() && !endDelivered && demand > 0
                     && (dataHandler != null || endHandler != null || localEnded)) {
                 endDelivered = true;
+                // No DATA comes after the end: the widened part of the window holds nothing any more.
+                giveBackWidening();
                 if (endHandler != null) {
                     callSafely(endHandler, null, true);
                 }
@@ -531,38 +538,65 @@ final class MuxStreamImpl implements MuxStream {
         }
     }
 
-    /** Grants the consumed bytes back to the peer in batches of half a window, widening the window when it is due. */
+    /**
+     * Grants the consumed bytes back to the peer in batches of half a window, widening the window when the reader
+     * keeps up and narrowing it when the reader fell far behind.
+     */
     private void returnCredit(int consumed) {
         if (creditMarkNanos == 0) {
             creditMarkNanos = System.nanoTime();
         }
         consumedSinceUpdate += consumed;
         if (!remoteEnded && consumedSinceUpdate >= receiveWindow / 2) {
-            int grant = consumedSinceUpdate + widenWindow();
-            receiveCredit += grant;
-            link.sendWindowUpdate(id, grant);
+            long now = System.nanoTime();
+            long elapsed = now - creditMarkNanos;
+            creditMarkNanos = now;
+            int grant = consumedSinceUpdate + widenWindow(elapsed) - narrowWindow(elapsed);
             consumedSinceUpdate = 0;
+            // 0 when the narrowing kept all of it back; an update must carry at least one byte.
+            if (grant > 0) {
+                receiveCredit += grant;
+                link.sendWindowUpdate(id, grant);
+            }
         }
     }
 
     /**
-     * Doubles the receive window (up to the link's maximum) when the reader took the last half window within the
-     * link's growth period: then the window, not the reader, sets the pace, and the sender idles for credit. A reader
-     * slower than that (a slow public client) never widens it, so what a stream can make this side hold stays one
-     * initial window unless its reader was fast. Returns the bytes added to the window.
+     * Doubles the receive window (up to the link's maximum, and as far as the link's widening budget allows) when the
+     * reader took the last half window within the link's growth period: then the window, not the reader, sets the
+     * pace, and the sender idles for credit. A reader slower than that (a slow public client) never widens it, so
+     * what a stream can make this side hold stays one initial window unless its reader was fast, and what all of a
+     * link's streams hold past that stays within the budget. Returns the bytes added to the window.
      */
-    private int widenWindow() {
-        long now = System.nanoTime();
-        long elapsed = now - creditMarkNanos;
-        creditMarkNanos = now;
+    private int widenWindow(long elapsed) {
         int max = link.maxReceiveWindow();
         if (receiveWindow >= max || elapsed > link.windowGrowthNanos()) {
             return 0;
         }
-        int wider = (int) Math.min(2L * receiveWindow, max);
-        int added = wider - receiveWindow;
-        receiveWindow = wider;
+        int added = link.wideningBudget().take(Math.min(receiveWindow, max - receiveWindow));
+        receiveWindow += added;
         return added;
+    }
+
+    /**
+     * Halves a widened window (not below the initial window) when the reader needed far longer than the growth period
+     * for the last half window (it stalled, or is slow now): the credit for that part is not returned, and its share
+     * of the budget goes back. Returns the bytes taken off the window (at most what was just consumed).
+     */
+    private int narrowWindow(long elapsed) {
+        if (receiveWindow <= initialWindow || elapsed <= StreamMultiplexer.WINDOW_NARROWING_FACTOR * link.windowGrowthNanos()) {
+            return 0;
+        }
+        int removed = Math.min(receiveWindow - Math.max(receiveWindow / 2, initialWindow), consumedSinceUpdate);
+        receiveWindow -= removed;
+        link.wideningBudget().giveBack(removed);
+        return removed;
+    }
+
+    /** Gives the widened part of the window back to the budget, once no more DATA can come (or the stream closed). */
+    private void giveBackWidening() {
+        link.wideningBudget().giveBack(receiveWindow - initialWindow);
+        receiveWindow = initialWindow;
     }
 
     private void closeIfDone() {
@@ -574,6 +608,7 @@ final class MuxStreamImpl implements MuxStream {
     private void terminate(StreamResetException failure, boolean notify) {
         closed = true;
         resetCause = failure;
+        giveBackWidening();
         for (Buffer dropped : inbound) {
             PooledPayloads.release(dropped);
         }

@@ -52,8 +52,17 @@ import java.util.function.Consumer;
  */
 public final class StreamMultiplexer {
     private static final Logger LOG = LoggerFactory.getLogger(StreamMultiplexer.class);
-    /** Half a window taken within this time widens it (see {@link #windowGrowthNanos()}): 256 KiB in 5 ms is 50 MiB/s. */
-    static final long WINDOW_GROWTH_FLOOR_NANOS = 5_000_000;
+    /**
+     * Half a window taken within this time widens it (see {@link #windowGrowthNanos()}): 256 KiB in 5 ms is 50 MiB/s.
+     * {@code -Dburrow.mux.windowGrowthFloorMillis} sets another (a larger one counts slower readers as fast).
+     */
+    static final long WINDOW_GROWTH_FLOOR_NANOS = Long.getLong("burrow.mux.windowGrowthFloorMillis", 5) * 1_000_000;
+    /**
+     * A reader that needs more than this many growth periods for half its window narrows it again (by half, not below
+     * the initial window): its share of the widening budget goes to faster readers. Between the two a window stays as
+     * it is, so a reader near the threshold does not make its window swing.
+     */
+    static final int WINDOW_NARROWING_FACTOR = 4;
 
     private final Vertx vertx;
     private final Context context;
@@ -65,6 +74,8 @@ public final class StreamMultiplexer {
     private final Map<Integer, MuxStreamImpl> streams = new HashMap<>();
     private final LinkedHashSet<MuxStreamImpl> sendReady = new LinkedHashSet<>();
     private final DatagramQueue datagrams = new DatagramQueue(DatagramQueue.DEFAULT_MAX_BYTES);
+    /** What this link's receive windows may grow past their initial size together (drawing on the process's budget). */
+    private final WindowBudget wideningBudget;
     /** User pings waiting for their ACK, by the opaque value they were sent with. */
     private final Map<Long, Promise<Duration>> pendingPings = new LinkedHashMap<>();
     private final Promise<LinkClosed> closedPromise = Promise.promise();
@@ -115,6 +126,7 @@ public final class StreamMultiplexer {
         this.nextLocalStreamId = new AtomicInteger(role == LinkRole.DIALER ? 1 : 2);
         this.peerParity = role == LinkRole.DIALER ? 0 : 1;
         this.writer = new LinkWriter(socket, context, FrameEncoder.preface(), this::pump);
+        this.wideningBudget = options.nodeWideningBudget().child(options.linkWideningBudget());
         this.readsByteBufs = socket instanceof NetSocketInternal && eventLoop.inEventLoop();
         if (readsByteBufs) {
             ((NetSocketInternal) socket).messageHandler(this::onMessage);
@@ -302,6 +314,15 @@ public final class StreamMultiplexer {
         return options.maxReceiveWindow();
     }
 
+    WindowBudget wideningBudget() {
+        return wideningBudget;
+    }
+
+    /** Bytes by which this link's receive windows are widened now, together (at most the link's budget). Any thread. */
+    public long widenedWindowBytes() {
+        return wideningBudget.taken();
+    }
+
     /**
      * How fast a reader must take half a stream's window for the window to widen: within two round trips of the link
      * (the time a credit update needs to reach the peer and its DATA to come back), and at least
@@ -312,8 +333,13 @@ public final class StreamMultiplexer {
     }
 
     /** For tests: another floor than {@link #WINDOW_GROWTH_FLOOR_NANOS}, so that "fast" and "slow" do not hang on the machine's load. */
-    void windowGrowthFloor(Duration floor) {
-        execute(() -> windowGrowthFloorNanos = floor.toNanos());
+    Future<Void> windowGrowthFloor(Duration floor) {
+        Promise<Void> set = Promise.promise();
+        execute(() -> {
+            windowGrowthFloorNanos = floor.toNanos();
+            set.complete();
+        });
+        return set.future();
     }
 
     /** The open stream with this id, or null; for tests. Call on the link's event loop. */

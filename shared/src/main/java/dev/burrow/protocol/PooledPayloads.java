@@ -11,10 +11,13 @@ import java.util.concurrent.atomic.LongAdder;
  * DATA payloads held in pooled direct memory, for a reader that writes them to a socket ({@code MuxStream.takePooledPayloads()}):
  * the socket then sends them as they are, where a heap payload is first copied to direct memory by the transport. The
  * reader owns each such payload and gives it back with {@link #release(Buffer)} once it is done with it (after its
- * write completed). Counted, so that tests can see every one come back.
+ * write completed). Counted, in buffers and in bytes, so that tests and gauges can see every one come back and how much
+ * direct memory the payloads hold.
  */
 public final class PooledPayloads {
     private static final LongAdder OUTSTANDING = new LongAdder();
+    /** The payload bytes of the outstanding buffers (what each holds once its frame arrived whole). */
+    private static final LongAdder OUTSTANDING_BYTES = new LongAdder();
 
     private PooledPayloads() {
     }
@@ -23,13 +26,16 @@ public final class PooledPayloads {
     public static ByteBuf allocate(ByteBufAllocator allocator, int initialCapacity, int maxCapacity) {
         ByteBuf payload = allocator.directBuffer(initialCapacity, maxCapacity);
         OUTSTANDING.increment();
+        OUTSTANDING_BYTES.add(maxCapacity);
         return payload;
     }
 
     /** Gives back a buffer from {@link #allocate} that never became a payload (a frame cut off by a failure). */
     public static void release(ByteBuf payload) {
+        int bytes = payload.maxCapacity();
         if (payload.release()) {
             OUTSTANDING.decrement();
+            OUTSTANDING_BYTES.add(-bytes);
         }
     }
 
@@ -41,12 +47,19 @@ public final class PooledPayloads {
         ByteBuf handle = releasable(payload);
         if (handle.isDirect() && handle.release()) {
             OUTSTANDING.decrement();
+            // A payload is handed over whole: its length is the capacity it was allocated for.
+            OUTSTANDING_BYTES.add(-payload.length());
         }
     }
 
     /** Payloads allocated and not released yet, in this JVM. */
     public static long outstanding() {
         return OUTSTANDING.sum();
+    }
+
+    /** The bytes of the payloads allocated and not released yet, in this JVM. */
+    public static long outstandingBytes() {
+        return OUTSTANDING_BYTES.sum();
     }
 
     /**

@@ -22,6 +22,14 @@ public final class ProtocolLimits {
      * stream at 512 KiB per round trip of a credit update; a download through a busy 2-core machine needs more.
      */
     public static final int MAX_RECEIVE_WINDOW = 4 * 1024 * 1024;
+    /**
+     * What the receive windows of one link's streams may grow past their initial window, together: a link with many
+     * fast readers that then stall (or that the peer keeps full) holds at most this much more than its streams'
+     * initial windows. Four streams at {@link #MAX_RECEIVE_WINDOW}, give or take.
+     */
+    public static final int LINK_WIDENING_BUDGET = 16 * 1024 * 1024;
+    /** The same bound for every link of a process together (edge node or agent). */
+    public static final long NODE_WIDENING_BUDGET = 64L * 1024 * 1024;
     /** Largest window a WINDOW_UPDATE may produce. */
     public static final long MAX_WINDOW = Integer.MAX_VALUE;
     /** Largest UDP datagram a DATAGRAM frame carries: the most an IPv4 UDP packet can hold (65 535 - 8 - 20). */

@@ -85,6 +85,8 @@ final class HttpExchange {
     private boolean upgrade;
     private boolean bodiless;
     private volatile MuxStream stream;
+    /** The pump of the response body, once the agent's head came; given back (cancelled) when the client goes. */
+    private volatile BatchingPump responsePump;
     private Context linkContext;
     private UpgradeBridge bridge;
     private RequestBodyIdle bodyIdle;
@@ -460,7 +462,18 @@ final class HttpExchange {
         } else {
             pump = BatchingPump.create(stream, linkContext, reencoded, requestContext, onEnd);
         }
-        pump.runOnTarget(() -> sendResponseHead(pump, reencoded != null)).start();
+        MuxStream bodySource = stream;
+        responsePump = pump;
+        pump.onFailure(error -> onResponseWriteRefused(bodySource, error))
+                .runOnTarget(() -> sendResponseHead(pump, reencoded != null)).start();
+    }
+
+    /** The client's response threw on a write (the pump gave back what it held); on the request's context. */
+    private void onResponseWriteRefused(MuxStream bodySource, Throwable error) {
+        LOG.warn("http {} {}: the response refused a write ({}); resetting the stream", host, request.uri(), error.toString());
+        done = true;
+        bodySource.reset(ErrorCode.STREAM_CANCELLED, "the edge could not write the response: " + error.getMessage());
+        ResponseAbort.abort(request);
     }
 
     /** On the request's context, before any body byte. */
@@ -540,6 +553,10 @@ final class HttpExchange {
     private void onClientGone() {
         done = true;
         cancelResponseTimer();
+        BatchingPump pump = responsePump;
+        if (pump != null) {
+            pump.cancel();  // gives back what waits for the gone client's write queue
+        }
         if (stream != null) {
             stream.reset(ErrorCode.STREAM_CANCELLED, "the public client closed the connection");
         }

@@ -12,8 +12,11 @@ import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.query.Predicate;
 import dev.burrow.protocol.ErrorCode;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
 import java.security.SecureRandom;
@@ -37,6 +40,7 @@ import java.util.function.Consumer;
 public final class HazelcastEndpointRegistry implements EndpointRegistry {
     public static final String ENDPOINTS_MAP = "burrow.endpoints";
     public static final String ENDPOINT_IDS_MAP = "burrow.endpoint-ids";
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastEndpointRegistry.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Vertx vertx;
@@ -214,34 +218,44 @@ public final class HazelcastEndpointRegistry implements EndpointRegistry {
         return onKeys(endpointIds, new RemoveOwned(null, sessionId, true), true);
     }
 
-    /** Runs {@code processor} on the records of {@code endpointIds} (their keys from this node's copy when it has them). */
+    /**
+     * Runs {@code processor} on the records of {@code endpointIds} (their keys from this node's copy when it has them);
+     * answers on the caller's context. An id whose key cannot be read is logged and left out, not the whole change.
+     */
     private Future<List<Endpoint>> onKeys(Collection<String> endpointIds, EntryProcessor<String, EndpointRecord, EndpointRecord> processor,
                                           boolean removesEntries) {
         if (endpointIds.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
-        List<Future<String>> keys = endpointIds.stream().map(lookups::keyOf).toList();
-        return Future.all(keys).compose(found -> {
+        Context caller = vertx.getOrCreateContext();
+        List<String> ids = List.copyOf(endpointIds);
+        List<Future<String>> keys = ids.stream().map(lookups::keyOf).toList();
+        Future<List<Endpoint>> changed = Future.join(keys).transform(joined -> {
             Set<String> known = new HashSet<>();
-            keys.forEach(key -> {
-                if (key.result() != null) {
+            for (int i = 0; i < keys.size(); i++) {
+                Future<String> key = keys.get(i);
+                if (key.failed()) {
+                    LOG.warn("endpoint {}: cannot read its registry key ({}); its record is left as it is", ids.get(i),
+                            key.cause().toString());
+                } else if (key.result() != null) {
                     known.add(key.result());
                 }
-            });
+            }
             return known.isEmpty() ? Future.succeededFuture(Map.<String, EndpointRecord>of())
                     : Future.fromCompletionStage(endpoints.submitToKeys(known, processor));
         }).map(results -> {
-            List<Endpoint> changed = new ArrayList<>();
+            List<Endpoint> endpointsChanged = new ArrayList<>();
             for (EndpointRecord record : results.values()) {
                 if (record != null) {
-                    changed.add(record.toEndpoint());
+                    endpointsChanged.add(record.toEndpoint());
                     if (removesEntries) {
                         keysById.removeAsync(record.id());
                     }
                 }
             }
-            return changed;
+            return endpointsChanged;
         });
+        return Future.fromCompletionStage(changed.toCompletionStage(), caller);
     }
 
     /**

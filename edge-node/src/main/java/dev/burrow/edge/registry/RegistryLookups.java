@@ -89,7 +89,12 @@ final class RegistryLookups {
     /** The map key of an endpoint id: from this node's copy when it has it, else from the id index; null if unknown. */
     Future<String> keyOf(String endpointId) {
         Function<String, String> keys = localKeys;
-        String localKey = keys == null ? null : keys.apply(endpointId);
+        String localKey;
+        try {
+            localKey = keys == null ? null : keys.apply(endpointId);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
         return localKey != null ? Future.succeededFuture(localKey) : Future.fromCompletionStage(keysById.getAsync(endpointId));
     }
 

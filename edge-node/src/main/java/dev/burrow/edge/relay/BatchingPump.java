@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Moves bytes from a {@link ReadStream} on one event loop to a {@link WriteStream} on another, handing them over
@@ -22,9 +23,12 @@ import java.util.function.Function;
  * task instead of one per piece. Tasks queued with {@link #runOnTarget(Runnable)} keep their place in that order.
  *
  * <p>Backpressure, both bounded: the source pauses itself once {@code maxInFlight} bytes wait for the target loop,
- * and the target pauses the source when its own write queue is full; the source resumes once the target drained
- * and the hand-over queue is down to half. Memory per pump: the target's write queue plus {@code maxInFlight} plus
- * one source buffer.
+ * and the target pauses the source when it is full: its own write queue says so, or {@code maxInFlight} bytes were
+ * written to it and their writes have not completed (Vert.x 5 counts the messages queued behind an unwritable
+ * socket, not their bytes: 16 batches of a download held 3.5 MiB). What was handed over meanwhile waits in the
+ * pump until the target drained (it is not written into a full target). The source resumes once the target drained
+ * and the hand-over queue is down to half. Memory per pump: the target's write queue (its limit plus one batch) plus
+ * {@code maxInFlight} plus one source buffer.
  *
  * <p>The pump takes over the source's data and end handlers and the target's drain handler. It does not end the
  * target: {@code onEnd} runs on the target loop after the last buffer was written, and decides.
@@ -32,6 +36,10 @@ import java.util.function.Function;
  * <p>A pump made with a {@code release} gives each buffer to it once the target is done with it: when its write (or the
  * end that carried it) completed or failed, or when the pump dropped it (cancelled). That is how pooled buffers of a
  * stream that takes pooled payloads go back to their pool.
+ *
+ * <p>A target that throws instead of failing the write's future (a Vert.x response that was already ended) fails the
+ * pump: the buffers of that write and all that were or will be handed over go to the release, the source is paused,
+ * and the {@link #onFailure failure handler} is told, on the target loop, so that its owner can reset the source.
  */
 public final class BatchingPump {
     /** Default bound on the bytes handed over and not yet written to the target. */
@@ -45,6 +53,7 @@ public final class BatchingPump {
     private final Function<Buffer, Future<?>> onEnd;
     private final Consumer<Buffer> release;
     private final int maxInFlight;
+    private volatile Consumer<Throwable> failureHandler = error -> { };
 
     // guarded by this
     private final ArrayDeque<Object> handOver = new ArrayDeque<>();
@@ -53,6 +62,8 @@ public final class BatchingPump {
     private boolean sourcePaused;
     private boolean targetFull;
     private boolean cancelled;
+    /** Target loop only: bytes written to the target whose writes have not completed. */
+    private long writing;
     /** Target loop only: the end was handed to {@code onEnd}; the target may be closed now. */
     private boolean ended;
 
@@ -84,6 +95,12 @@ public final class BatchingPump {
     public static BatchingPump releasing(ReadStream<Buffer> source, Context sourceContext, WriteStream<Buffer> target,
                                          Context targetContext, Function<Buffer, Future<?>> onEnd, Consumer<Buffer> release) {
         return new BatchingPump(source, sourceContext, target, targetContext, onEnd, release, DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /** Called once, on the target loop, when the target threw on a write or on the end; before {@link #start()}. */
+    public BatchingPump onFailure(Consumer<Throwable> handler) {
+        this.failureHandler = handler;
+        return this;
     }
 
     /** Queues a task for the target loop, behind what was handed over so far. Any thread. */
@@ -131,7 +148,9 @@ public final class BatchingPump {
             inFlight += bytes;
             schedule = !drainScheduled;
             drainScheduled = true;
-            if (bytes > 0 && inFlight >= maxInFlight && !sourcePaused) {
+            // Also while a pause from the target loop is on its way: until it lands, the source would hand over all
+            // that its stream holds (and return its sender the credit for it).
+            if (bytes > 0 && inFlight >= maxInFlight) {
                 sourcePaused = true;
                 pause = true;
             }
@@ -151,6 +170,9 @@ public final class BatchingPump {
      * call and wakes its reader once for what one read of the link brought, not once per DATA frame.
      */
     private void drain() {
+        if (targetFull() && holdWhileTargetFull()) {
+            return;
+        }
         List<Buffer> run = new ArrayList<>();
         while (true) {
             Object item;
@@ -175,14 +197,26 @@ public final class BatchingPump {
             if (item == null) {
                 break;
             }
+            if (isCancelled()) {
+                // The write before it threw: this item goes too.
+                if (item instanceof Buffer data) {
+                    released(data);
+                }
+                break;
+            }
             if (last) {
                 ended = true;
-                whenDone(onEnd.apply((Buffer) item), List.of((Buffer) item));
+                Buffer data = (Buffer) item;
+                whenDone(attempt(() -> onEnd.apply(data)), List.of(data));
             } else if (item == END) {
                 ended = true;
-                onEnd.apply(null);
+                attempt(() -> onEnd.apply(null));
             } else {
-                ((Runnable) item).run();
+                Runnable task = (Runnable) item;
+                attempt(() -> {
+                    task.run();
+                    return null;
+                });
             }
         }
         synchronized (this) {
@@ -190,7 +224,7 @@ public final class BatchingPump {
                 return;
             }
         }
-        if (target.writeQueueFull()) {
+        if (targetFull()) {
             boolean pause;
             synchronized (this) {
                 targetFull = true;
@@ -205,6 +239,54 @@ public final class BatchingPump {
         }
     }
 
+    /** The target is full: what was handed over stays here, the source pauses, and the target's drain resumes both. */
+    private boolean holdWhileTargetFull() {
+        boolean pause;
+        synchronized (this) {
+            if (ended || cancelled) {
+                return false;
+            }
+            drainScheduled = false;
+            targetFull = true;
+            pause = !sourcePaused;
+            sourcePaused = true;
+        }
+        if (pause) {
+            Contexts.run(sourceContext, source::pause);
+        }
+        return true;
+    }
+
+    private boolean targetFull() {
+        return writing >= maxInFlight || target.writeQueueFull();
+    }
+
+    private synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    /**
+     * Runs a write (or the end, or a task) on the target loop; one that throws fails the pump (see the class comment) and
+     * counts as a failed write, so that the buffers it carried are released like those of any failed write.
+     */
+    private Future<?> attempt(Supplier<Future<?>> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            fail(e);
+            return Future.failedFuture(e);
+        }
+    }
+
+    private void fail(RuntimeException error) {
+        if (isCancelled()) {
+            return;
+        }
+        cancel();
+        Contexts.run(sourceContext, source::pause);
+        failureHandler.accept(error);
+    }
+
     /** Writes the buffers of {@code run} as one, then empties it. */
     private void writeRun(List<Buffer> run) {
         if (run.isEmpty()) {
@@ -212,7 +294,23 @@ public final class BatchingPump {
         }
         List<Buffer> parts = List.copyOf(run);
         run.clear();
-        whenDone(target.write(parts.size() == 1 ? parts.get(0) : joined(parts)), parts);
+        int bytes = parts.stream().mapToInt(Buffer::length).sum();
+        writing += bytes;
+        Future<?> write = attempt(() -> target.write(parts.size() == 1 ? parts.get(0) : joined(parts)));
+        whenDone(write, parts);
+        write.onComplete(ar -> written(bytes));
+    }
+
+    /** A write completed (on the target loop): once half of the bound is free again, the target counts as drained. */
+    private void written(int bytes) {
+        writing -= bytes;
+        if (writing < maxInFlight / 2 && isHeld() && !target.writeQueueFull()) {
+            onTargetDrained();
+        }
+    }
+
+    private synchronized boolean isHeld() {
+        return targetFull;
     }
 
     /** The buffers as one, by reference: a composite of Vert.x's views of them (each part stays its owner's to release). */
@@ -238,9 +336,20 @@ public final class BatchingPump {
     }
 
     private void onTargetDrained() {
-        if (!ended) {
-            resumeIfDue(true);
+        if (ended) {
+            return;
         }
+        boolean held;
+        synchronized (this) {
+            held = !drainScheduled && !cancelled && !handOver.isEmpty();
+            if (held) {
+                drainScheduled = true;
+            }
+        }
+        if (held) {
+            targetContext.runOnContext(v -> drain());
+        }
+        resumeIfDue(true);
     }
 
     private void resumeIfDue(boolean drained) {

@@ -3,14 +3,20 @@ package dev.burrow.edge.registry;
 import com.hazelcast.core.Hazelcast;
 import dev.burrow.edge.cluster.EpochMergePolicy;
 import dev.burrow.protocol.ErrorCode;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,6 +115,41 @@ class HazelcastEndpointRegistryTest extends TwoNodeRegistryTest {
         assertEquals(EndpointState.ONLINE, await(nodeA.lookupHostname(host)).state());
         await(nodeB.markOffline(run + "s1", 7));
         assertEquals(EndpointState.OFFLINE, await(nodeA.lookupHostname(host)).state());
+    }
+
+    /**
+     * A link's keyed clean-up reports back on the caller's event loop (not on a Hazelcast thread), and an endpoint whose
+     * key cannot be found (here this node's copy fails for it; in a cluster the id index's read can fail) does not keep
+     * the others from going offline.
+     */
+    @Test
+    void aKeyedMarkOfflineAnswersOnTheCallersContextAndAKeyItCannotFindDoesNotHoldBackTheOthers() throws Exception {
+        String first = host();
+        String second = host();
+        Endpoint one = await(nodeA.bind(EndpointClaim.http(first, run + "s1", "owner-1", 1)));
+        Endpoint two = await(nodeA.bind(EndpointClaim.http(second, run + "s1", "owner-1", 1)));
+        HazelcastEndpointRegistry sameNode = new HazelcastEndpointRegistry(vertx, hazelcast, "member-a", "a");
+        sameNode.useLocalKeys(id -> {
+            if (id.equals("ep_unreadable")) {
+                throw new IllegalStateException("this node's copy cannot be read");
+            }
+            return null;  // not in the copy: asked from the id index
+        });
+        Context caller = vertx.getOrCreateContext();
+        CompletableFuture<Context> answeredOn = new CompletableFuture<>();
+        CompletableFuture<List<Endpoint>> offline = new CompletableFuture<>();
+        caller.runOnContext(v -> sameNode.markOffline(run + "s1", 1, List.of(one.id(), "ep_unreadable", two.id())).onComplete(ar -> {
+            answeredOn.complete(Vertx.currentContext());
+            if (ar.succeeded()) {
+                offline.complete(ar.result());
+            } else {
+                offline.completeExceptionally(ar.cause());
+            }
+        }));
+        assertSame(caller, answeredOn.get(10, TimeUnit.SECONDS), "answered on the caller's context");
+        assertEquals(Set.of(one.id(), two.id()), offline.get(10, TimeUnit.SECONDS).stream().map(Endpoint::id).collect(Collectors.toSet()));
+        assertEquals(EndpointState.OFFLINE, await(nodeA.lookupHostname(first)).state());
+        assertEquals(EndpointState.OFFLINE, await(nodeA.lookupHostname(second)).state());
     }
 
     @Test

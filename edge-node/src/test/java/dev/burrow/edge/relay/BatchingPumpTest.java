@@ -48,8 +48,7 @@ class BatchingPumpTest {
         List<String> events = new CopyOnWriteArrayList<>();
         // The target loop is kept busy until the source has delivered everything, as when head, body and end arrive
         // in one read of the link; otherwise the target loop may take "b" before the end is handed over.
-        CountDownLatch sourceDone = new CountDownLatch(1);
-        targetContext.runOnContext(v -> awaitQuietly(sourceDone));
+        CountDownLatch sourceDone = holdTargetLoop();
         onSource(() -> {
             BatchingPump.create(source, sourceContext, target, targetContext, last -> {
                 events.add("end:" + (last == null ? "-" : last.toString()));
@@ -103,8 +102,7 @@ class BatchingPumpTest {
         List<String> released = new CopyOnWriteArrayList<>();
         io.vertx.core.Promise<Void> endWritten = io.vertx.core.Promise.promise();
         CompletableFuture<Buffer> ended = new CompletableFuture<>();
-        CountDownLatch sourceDone = new CountDownLatch(1);
-        targetContext.runOnContext(v -> awaitQuietly(sourceDone));
+        CountDownLatch sourceDone = holdTargetLoop();
         onSource(() -> {
             BatchingPump.releasing(source, sourceContext, target, targetContext, last -> {
                 ended.complete(last);
@@ -127,8 +125,7 @@ class BatchingPumpTest {
         FakeSource source = new FakeSource();
         RecordingTarget target = new RecordingTarget(Integer.MAX_VALUE);
         List<String> released = new CopyOnWriteArrayList<>();
-        CountDownLatch sourceDone = new CountDownLatch(1);
-        targetContext.runOnContext(v -> awaitQuietly(sourceDone));
+        CountDownLatch sourceDone = holdTargetLoop();
         onSource(() -> {
             BatchingPump.releasing(source, sourceContext, target, targetContext, last -> Future.succeededFuture(),
                     data -> released.add(data.toString())).runOnTarget(() -> { }).start();
@@ -166,6 +163,67 @@ class BatchingPumpTest {
         targetContext.runOnContext(v -> targetTurn.complete(null));
         targetTurn.get(5, TimeUnit.SECONDS);
         assertEquals(List.of(), target.written, "nothing is written after the cancel");
+    }
+
+    /**
+     * A target that throws on write (an HTTP response already ended throws IllegalStateException) must not keep the
+     * buffers the pump took for that write, nor those handed over after it: each goes back to the pool.
+     */
+    @Test
+    void aWriteThatThrowsGivesBackTheBuffersItCarriedAndAllThatComeAfterIt() throws Exception {
+        FakeSource source = new FakeSource();
+        RecordingTarget target = new RecordingTarget(Integer.MAX_VALUE);
+        target.refusal = new IllegalStateException("Response has already been written");
+        List<String> released = new CopyOnWriteArrayList<>();
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        CountDownLatch sourceDone = holdTargetLoop();
+        onSource(() -> {
+            BatchingPump.releasing(source, sourceContext, target, targetContext, last -> Future.succeededFuture(),
+                    data -> released.add(data.toString())).onFailure(failure::complete).start();
+            source.emit(Buffer.buffer("a"));
+            source.emit(Buffer.buffer("b"));
+            sourceDone.countDown();
+        });
+        assertEquals("Response has already been written", failure.get(5, TimeUnit.SECONDS).getMessage(), "the owner is told");
+        waitUntil(() -> released.size() == 2);
+        waitUntil(() -> source.paused);
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        onSource(() -> {
+            source.emit(Buffer.buffer("c"));
+            source.end();
+            later.complete(null);
+        });
+        later.get(5, TimeUnit.SECONDS);
+        waitUntil(() -> released.size() == 3);
+        assertEquals(List.of("a", "b", "c"), released);
+        assertEquals(List.of(), target.written, "the refused write wrote nothing");
+    }
+
+    /** The same when the end that carries the last buffer throws. */
+    @Test
+    void anEndThatThrowsGivesBackTheLastBuffer() throws Exception {
+        FakeSource source = new FakeSource();
+        RecordingTarget target = new RecordingTarget(Integer.MAX_VALUE);
+        List<String> released = new CopyOnWriteArrayList<>();
+        CountDownLatch sourceDone = holdTargetLoop();
+        onSource(() -> {
+            BatchingPump.releasing(source, sourceContext, target, targetContext, last -> {
+                throw new IllegalStateException("Response has already been written");
+            }, data -> released.add(data.toString())).start();
+            source.emit(Buffer.buffer("a"));
+            source.emit(Buffer.buffer("b"));
+            source.end();
+            sourceDone.countDown();
+        });
+        waitUntil(() -> released.size() == 2);
+        assertEquals(List.of("a", "b"), released);
+    }
+
+    /** Keeps the target loop busy until the returned latch is counted down (as when everything arrives in one read). */
+    private CountDownLatch holdTargetLoop() {
+        CountDownLatch released = new CountDownLatch(1);
+        targetContext.runOnContext(v -> awaitQuietly(released));
+        return released;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -247,6 +305,8 @@ class BatchingPumpTest {
         private final int capacity;
         private volatile int queued;
         volatile Handler<Void> drainHandler;
+        /** Thrown by every write when set, as a Vert.x response does once it was ended. */
+        volatile RuntimeException refusal;
 
         RecordingTarget(int capacity) {
             this.capacity = capacity;
@@ -264,6 +324,9 @@ class BatchingPumpTest {
 
         @Override
         public Future<Void> write(Buffer data) {
+            if (refusal != null) {
+                throw refusal;
+            }
             threads.add(Thread.currentThread().getName());
             written.add(data.length() > 16 ? "#" + data.length() : data.toString());
             bytes.addAndGet(data.length());
