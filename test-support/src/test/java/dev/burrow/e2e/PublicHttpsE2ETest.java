@@ -84,7 +84,8 @@ class PublicHttpsE2ETest {
     void theHopToTheServersThatTerminateRunsOverDomainSocketsOnlyTheEdgesUserCanReach() throws IOException {
         Path hop = edge.dataDir().resolve("hop");
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(hop)));
-        for (String socket : List.of("https.sock", "mtls.sock", "mtls-request.sock", "h2c.sock")) {
+        // The servers of other TLS variants (client certificates, versions) listen beside these once a connection needs them.
+        for (String socket : List.of("https.sock", "h2c.sock")) {
             assertTrue(Files.readAttributes(hop.resolve(socket), java.nio.file.attribute.BasicFileAttributes.class).isOther(),
                     socket + " in " + hop + " is a socket");
         }
