@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -65,6 +67,7 @@ public final class Upstream implements AutoCloseable {
     private final HttpServer server;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger webSockets = new AtomicInteger();
+    private final Set<String> closedConnections = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> heldReleased = new CompletableFuture<>();
 
     private Upstream(Vertx vertx, boolean ownsVertx) {
@@ -73,6 +76,10 @@ public final class Upstream implements AutoCloseable {
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
                 .setMaxWebSocketFrameSize(1024 * 1024).setMaxWebSocketMessageSize(16 * 1024 * 1024));
         server.requestHandler(this::request);
+        server.connectionHandler(connection -> {
+            String remote = connection.remoteAddress().toString();
+            connection.closeHandler(v -> closedConnections.add(remote));
+        });
         Await.result(server.listen(), Duration.ofSeconds(10), "upstream listen");
     }
 
@@ -122,6 +129,11 @@ public final class Upstream implements AutoCloseable {
     /** Lets every {@code /slow?hold=1} exchange, held now or later, send the rest of its body. */
     public void releaseHeld() {
         heldReleased.complete(null);
+    }
+
+    /** The remote addresses ("ip:port", as in {@link RecordedRequest#remoteAddress()}) of the connections closed so far. */
+    public Set<String> closedConnections() {
+        return Set.copyOf(closedConnections);
     }
 
     /** WebSocket connections accepted so far. */
