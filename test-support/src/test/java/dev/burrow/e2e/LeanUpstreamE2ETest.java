@@ -51,10 +51,10 @@ class LeanUpstreamE2ETest extends OneEdgeE2ETest {
     @Test
     void sequentialExchangesShareOneUpstreamConnection() {
         for (int i = 0; i < 5; i++) {
-            PublicHttpClient.Response response = client.get(host, "/seq-" + i);
+            PublicHttpClient.Response response = client.get(host, "/echo?seq=" + i);
             assertEquals(200, response.status());
         }
-        Set<String> sources = upstream.requests().stream().filter(r -> r.uri().startsWith("/seq-"))
+        Set<String> sources = upstream.requests().stream().filter(r -> r.uri().startsWith("/echo?seq="))
                 .map(Upstream.RecordedRequest::remoteAddress).collect(Collectors.toSet());
         assertEquals(1, sources.size(), "upstream connections used for 5 sequential exchanges: " + sources);
     }
@@ -69,9 +69,10 @@ class LeanUpstreamE2ETest extends OneEdgeE2ETest {
             String source = upstream.awaitRequest(r -> r.uri().equals(uri), Duration.ofSeconds(10)).remoteAddress();
             Await.until(() -> upstream.closedConnections().contains(source), Duration.ofSeconds(20), Duration.ofMillis(20),
                     () -> "the upstream connection " + source + " of a download the client broke off is still open");
-            PublicHttpClient.Response next = client.get(host, "/after-cut-" + i);
+            String nextUri = "/echo?after-cut=" + i;
+            PublicHttpClient.Response next = client.get(host, nextUri);
             assertEquals(200, next.status());
-            String nextSource = upstream.awaitRequest(r -> r.uri().equals("/after-cut-" + i), Duration.ofSeconds(10)).remoteAddress();
+            String nextSource = upstream.awaitRequest(r -> r.uri().equals(nextUri), Duration.ofSeconds(10)).remoteAddress();
             assertNotEquals(source, nextSource, "the connection of a broken-off download was used again");
         }
 
