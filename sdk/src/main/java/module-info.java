@@ -8,6 +8,8 @@ module dev.burrow.sdk {
     requires transitive io.vertx.core;
     requires transitive dev.burrow.shared;
     requires io.netty.buffer;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
     requires io.netty.common;
     requires io.netty.handler;
     requires io.netty.transport;

@@ -3,6 +3,7 @@ package dev.burrow.mux;
 import dev.burrow.protocol.Frame;
 import dev.burrow.protocol.FrameEncoder;
 import dev.burrow.protocol.FrameType;
+import dev.burrow.protocol.PooledPayloads;
 import dev.burrow.protocol.ProtocolLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -77,14 +78,23 @@ final class LinkWriter {
      * its payload ({@code null} for none) is copied once, at the flush, and must not be modified afterwards.
      */
     void writeFrame(FrameType type, int streamId, Buffer payload) {
+        writeFrame(type, streamId, payload, false);
+    }
+
+    /** As above; with {@code release}, the payload is pooled memory given back once copied (or at once if closed). */
+    void writeFrame(FrameType type, int streamId, Buffer payload, boolean release) {
         if (closed) {
+            if (release) {
+                PooledPayloads.release(payload);
+            }
             return;
         }
         int length = payload == null ? 0 : payload.length();
         if (length > ProtocolLimits.MAX_FRAME_PAYLOAD) {
             throw new IllegalArgumentException(type + " payload of " + length + " bytes is outside the frame limit");
         }
-        pending.add(new Frame(type, 0, streamId, payload));
+        Frame frame = new Frame(type, 0, streamId, payload);
+        pending.add(release ? new ReleasedAfterCopy(frame) : frame);
         batchedBytes += ProtocolLimits.FRAME_HEADER_SIZE + length;
         scheduleFlush();
     }
@@ -119,6 +129,18 @@ final class LinkWriter {
         }
     }
 
+    private static void append(Buffer view, Frame frame) {
+        Buffer payload = frame.payload();
+        FrameEncoder.appendHeader(view, frame.type(), 0, frame.streamId(), payload == null ? 0 : payload.length());
+        if (payload != null) {
+            view.appendBuffer(payload);
+        }
+    }
+
+    /** A frame whose payload is pooled memory the writer gives back once the flush copied it. */
+    private record ReleasedAfterCopy(Frame frame) {
+    }
+
     private void writeOut() {
         if (batchedBytes == 0) {
             return;
@@ -128,11 +150,10 @@ final class LinkWriter {
         Buffer view = BufferInternal.buffer(out);
         for (Object item : pending) {
             if (item instanceof Frame frame) {
-                Buffer payload = frame.payload();
-                FrameEncoder.appendHeader(view, frame.type(), 0, frame.streamId(), payload == null ? 0 : payload.length());
-                if (payload != null) {
-                    view.appendBuffer(payload);
-                }
+                append(view, frame);
+            } else if (item instanceof ReleasedAfterCopy owned) {
+                append(view, owned.frame());
+                PooledPayloads.release(owned.frame().payload());
             } else {
                 view.appendBuffer((Buffer) item);
             }

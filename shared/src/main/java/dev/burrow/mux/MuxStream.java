@@ -112,6 +112,16 @@ public interface MuxStream extends ReadStream<Buffer>, WriteStream<Buffer> {
      */
     MuxStream takePooledPayloads();
 
+    /**
+     * From now on every buffer written to this stream is the stream's to give back: pooled direct memory the writer
+     * holds one reference to (see {@link dev.burrow.protocol.PooledPayloads#adopt}), which the link releases once it
+     * copied the bytes into its batch for the socket, or when the stream drops them (reset, link lost, write refused).
+     * A writer can so hand over what it read from a socket without copying it to the heap first (a heap buffer written
+     * in this mode is left to the garbage collector). Only for a writer that keeps no reference to what it wrote; call
+     * it on the link's event loop, before the first write.
+     */
+    MuxStream releaseWrittenPayloads();
+
     /** Aborts the stream in both directions and tells the peer why. Idempotent; ignored once the stream is closed. */
     void reset(ErrorCode code, String message);
 

@@ -52,6 +52,8 @@ final class MuxStreamImpl implements MuxStream {
     private boolean delivering;
     /** Whether the peer's DATA is decoded into pooled direct memory that the data handler releases. */
     private boolean pooledPayloads;
+    /** Whether written buffers are pooled memory this stream releases once sent or dropped. */
+    private boolean releasesWritten;
     private Handler<Buffer> dataHandler;
     private Handler<Void> endHandler;
     private Handler<Throwable> exceptionHandler;
@@ -201,6 +203,7 @@ final class MuxStreamImpl implements MuxStream {
         link.execute(() -> {
             if (closed || endRequested) {
                 queued.addAndGet(-length);
+                releaseWritten(data);
                 promise.fail(writeRefusal());
                 return;
             }
@@ -208,6 +211,8 @@ final class MuxStreamImpl implements MuxStream {
                 outbound.add(data);
                 outboundBytes += length;
                 link.scheduleSend(this);
+            } else {
+                releaseWritten(data);
             }
             promise.complete();
         });
@@ -323,6 +328,23 @@ final class MuxStreamImpl implements MuxStream {
     public MuxStream takePooledPayloads() {
         link.execute(() -> pooledPayloads = true);
         return this;
+    }
+
+    @Override
+    public MuxStream releaseWrittenPayloads() {
+        link.execute(() -> releasesWritten = true);
+        return this;
+    }
+
+    /** Whether the DATA chunks taken from this stream are released once the link copied them; on the link's event loop. */
+    boolean releasesWrittenPayloads() {
+        return releasesWritten;
+    }
+
+    private void releaseWritten(Buffer data) {
+        if (releasesWritten) {
+            PooledPayloads.release(data);
+        }
     }
 
     /** Whether the peer's DATA for this stream goes into pooled direct memory; on the link's event loop. */
@@ -474,6 +496,10 @@ final class MuxStreamImpl implements MuxStream {
             chunk = head;
         } else {
             chunk = head.slice(0, limit);
+            if (releasesWritten) {
+                // Two pieces of one pooled buffer, each released on its own.
+                PooledPayloads.split(head);
+            }
             outbound.addFirst(head.slice(limit, head.length()));
         }
         sendCredit -= chunk.length();
@@ -614,6 +640,7 @@ final class MuxStreamImpl implements MuxStream {
         }
         inbound.clear();
         inboundBytes = 0;
+        outbound.forEach(this::releaseWritten);
         outbound.clear();
         queued.addAndGet(-outboundBytes);
         outboundBytes = 0;

@@ -288,6 +288,11 @@ public final class StreamMultiplexer {
         return name;
     }
 
+    /** The event loop the link runs on: every stream handler is called there, so a channel on it needs no hop. */
+    public EventLoop eventLoop() {
+        return eventLoop;
+    }
+
     /**
      * Whether the peer named the {@code trailers} feature when the link was set up: only then are TRAILERS frames sent
      * to it ({@link MuxStream#end(HttpTrailers)} drops the trailers otherwise, as an older peer would close the link on
@@ -684,7 +689,7 @@ public final class StreamMultiplexer {
                 iterator.remove();
                 Buffer chunk = stream.takeChunk(ProtocolLimits.MAX_DATA_PAYLOAD);
                 if (chunk != null) {
-                    writer.writeFrame(FrameType.DATA, stream.id(), chunk);
+                    writer.writeFrame(FrameType.DATA, stream.id(), chunk, stream.releasesWrittenPayloads());
                 }
                 if (stream.halfCloseDue()) {
                     HttpTrailers trailers = stream.takeTrailers();

@@ -30,6 +30,28 @@ public final class PooledPayloads {
         return payload;
     }
 
+    /**
+     * A payload for {@code MuxStream.releaseWrittenPayloads()} made of a pooled buffer whose reference the caller hands
+     * over (a decoded body piece): the stream gives it back once the bytes are copied into the link's batch. Counted
+     * like the payloads of {@link #allocate}.
+     */
+    public static Buffer adopt(ByteBuf handedOver) {
+        OUTSTANDING.increment();
+        return BufferInternal.buffer(handedOver);
+    }
+
+    /**
+     * One more reference to the pooled memory behind {@code payload}, for a second piece cut from it: each piece is then
+     * released on its own (and counted until it is).
+     */
+    public static void split(Buffer payload) {
+        ByteBuf handle = releasable(payload);
+        if (handle.isDirect()) {
+            handle.retain();
+            OUTSTANDING.increment();
+        }
+    }
+
     /** Gives back a buffer from {@link #allocate} that never became a payload (a frame cut off by a failure). */
     public static void release(ByteBuf payload) {
         int bytes = payload.maxCapacity();
@@ -45,14 +67,16 @@ public final class PooledPayloads {
      */
     public static void release(Buffer payload) {
         ByteBuf handle = releasable(payload);
-        if (handle.isDirect() && handle.release()) {
+        if (handle.isDirect()) {
+            // Counts references given back: a split buffer was counted once per piece.
+            handle.release();
             OUTSTANDING.decrement();
             // A payload is handed over whole: its length is the capacity it was allocated for.
             OUTSTANDING_BYTES.add(-payload.length());
         }
     }
 
-    /** Payloads allocated and not released yet, in this JVM. */
+    /** Payloads (and pieces of split payloads) allocated or adopted and not released yet, in this JVM. */
     public static long outstanding() {
         return OUTSTANDING.sum();
     }

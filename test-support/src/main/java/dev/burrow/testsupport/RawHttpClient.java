@@ -227,6 +227,23 @@ public final class RawHttpClient implements AutoCloseable {
         return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Reads and drops {@code bytes} raw bytes (head and body alike); fails if the connection ends first. */
+    public RawHttpClient discard(long bytes) {
+        try {
+            byte[] chunk = new byte[64 * 1024];
+            for (long left = bytes; left > 0; ) {
+                int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+                if (n < 0) {
+                    throw new IOException("the connection ended " + left + " bytes short of " + bytes);
+                }
+                left -= n;
+            }
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** True when the server has closed the connection (a read returns EOF at once). */
     public boolean isClosedByPeer(Duration wait) {
         try {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,6 +70,7 @@ public final class Upstream implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger webSockets = new AtomicInteger();
     private final Map<String, AtomicLong> uploaded = new ConcurrentHashMap<>();
+    private final Set<String> closedConnections = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> heldReleased = new CompletableFuture<>();
 
     private Upstream(Vertx vertx, boolean ownsVertx) {
@@ -77,6 +79,10 @@ public final class Upstream implements AutoCloseable {
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
                 .setMaxWebSocketFrameSize(1024 * 1024).setMaxWebSocketMessageSize(16 * 1024 * 1024));
         server.requestHandler(this::request);
+        server.connectionHandler(connection -> {
+            String remote = connection.remoteAddress().toString();
+            connection.closeHandler(v -> closedConnections.add(remote));
+        });
         Await.result(server.listen(), Duration.ofSeconds(10), "upstream listen");
     }
 
@@ -133,13 +139,18 @@ public final class Upstream implements AutoCloseable {
         heldReleased.complete(null);
     }
 
-    /** WebSocket connections accepted so far. */
+    /** The remote addresses ("ip:port", as in {@link RecordedRequest#remoteAddress()}) of the connections closed so far. */
+    public Set<String> closedConnections() {
+        return Set.copyOf(closedConnections);
+    }
+
     /** Body bytes {@code /upload} requests with this URI have delivered so far (all of them together). */
     public long uploadedBytes(String uri) {
         AtomicLong bytes = uploaded.get(uri);
         return bytes == null ? 0 : bytes.get();
     }
 
+    /** WebSocket connections accepted so far. */
     public int webSocketCount() {
         return webSockets.get();
     }

@@ -56,9 +56,7 @@ final class HttpExchange {
         this.timeouts = timeouts;
         this.connection = connection;
         this.head = connection.requestHead();
-        this.observed = observer == null ? ExchangeObserver.IGNORED
-                : observer.begin(connection.clientAddress(), head.method(), head.uri(), head.headers());
-        observed.policyTrail(connection.policyTrail());
+        this.observed = ObservedExchanges.begin(observer, connection);
     }
 
     void start() {
@@ -140,7 +138,7 @@ final class HttpExchange {
                 return;
             }
             aborted = true;
-            String message = "upstream " + upstream.address() + " did not answer within " + seconds(timeouts.response());
+            String message = timeouts.noAnswer(upstream);
             observed.fail(message);
             LOG.debug("{}: {}", connection, message);
             request.reset();
@@ -153,11 +151,6 @@ final class HttpExchange {
             vertx.cancelTimer(responseTimer);
             responseTimer = -1;
         }
-    }
-
-    private static String seconds(java.time.Duration duration) {
-        long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     private void write(WriteStream<Buffer> target, Buffer data) {

@@ -11,4 +11,10 @@ import java.time.Duration;
  */
 public record UpstreamTimeouts(Duration connect, Duration response) {
     public static final Duration DEFAULT_RESPONSE = Duration.ofSeconds(60);
+
+    /** The sentence sent to the edge when {@code upstream} did not answer within the response timeout. */
+    String noAnswer(HttpUpstream upstream) {
+        long millis = response.toMillis();
+        return "upstream " + upstream.address() + " did not answer within " + (millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms");
+    }
 }

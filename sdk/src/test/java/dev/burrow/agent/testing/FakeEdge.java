@@ -149,7 +149,8 @@ public final class FakeEdge {
             }
             String session = auth.resumeSessionId() != null ? auth.resumeSessionId() : "s" + nextSession.getAndIncrement();
             mux.sendControl(ControlMessage.AuthResult.accepted(session, 200, edgeNodes)
-                    .withFeatures(updatesPolicies ? List.of(ControlMessage.AuthResult.FEATURE_UPDATE_POLICY) : List.of()));
+                    .withFeatures(updatesPolicies ? List.of(ControlMessage.FEATURE_TRAILERS, ControlMessage.AuthResult.FEATURE_UPDATE_POLICY)
+                            : List.of(ControlMessage.FEATURE_TRAILERS)));
             links.add(mux);
             Promise<StreamMultiplexer> waiting = nextLink;
             nextLink = Promise.promise();
