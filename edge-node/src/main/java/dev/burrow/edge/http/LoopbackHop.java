@@ -58,6 +58,12 @@ public final class LoopbackHop {
             }
             socket.closeHandler(v -> inner.close());
             inner.closeHandler(v -> closeAfterLinger(socket));
+            // A client gone while the hop connected has closed its socket already, and the handler above never runs;
+            // nothing would close the inner connection (on a domain socket its server has no PROXY-line deadline).
+            if (!((NetSocketInternal) socket).channelHandlerContext().channel().isActive()) {
+                inner.close();
+                return;
+            }
             // The internal server may answer and close while the client still sends (a TLS alert for a missing client
             // certificate, the client's request right behind its Finished). On a domain socket the next write then
             // fails at once (EPIPE); it must not close the hop before the answer is read from it: the failed write
