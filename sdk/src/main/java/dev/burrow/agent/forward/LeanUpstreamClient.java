@@ -10,7 +10,8 @@ import io.vertx.core.internal.VertxInternal;
 /**
  * Plain-HTTP/1.1 exchanges through {@link LeanExchange}: a Netty codec on the link's own event loop, a keep-alive pool
  * per event loop, no Vert.x HTTP client machinery (request and response objects, header maps, futures per step). An
- * upgrade request, or a connection that is not a link stream (no event loop to run on), goes to {@code general}.
+ * upgrade request, a connection that is not a link stream (no event loop to run on), and exchanges beyond
+ * {@link UpstreamChannelPool#MAX_IN_USE_PER_LOOP} at once go to {@code general}.
  */
 final class LeanUpstreamClient implements HttpUpstreamClient {
     private final HttpUpstream upstream;
@@ -32,7 +33,7 @@ final class LeanUpstreamClient implements HttpUpstreamClient {
     @Override
     public void forward(TunnelConnection connection) {
         if (connection instanceof StreamConnection stream && !HopByHopHeaders.isUpgrade(connection.requestHead().headers())
-                && !connection.requestHead().method().equalsIgnoreCase("CONNECT")) {
+                && !connection.requestHead().method().equalsIgnoreCase("CONNECT") && pool.hasRoom(stream.stream().link().eventLoop())) {
             new LeanExchange(pool, stream.stream().link().eventLoop(), upstream, timeouts, stream, observer).start();
         } else {
             general.forward(connection);

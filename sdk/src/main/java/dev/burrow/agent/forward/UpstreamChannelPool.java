@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keep-alive HTTP/1.1 connections to one plain-HTTP upstream, opened on the event loop that asks (the link's), with the
@@ -34,6 +35,11 @@ import java.util.concurrent.TimeUnit;
 final class UpstreamChannelPool {
     /** Idle connections kept per event loop; one given back beyond this is closed. */
     static final int MAX_IDLE_PER_LOOP = 256;
+    /**
+     * Connections handed out (or being opened) per event loop at most, as the Vert.x client's pool allows; exchanges
+     * beyond it go through that client, which queues them, so a link's 10 000 streams never open 10 000 sockets.
+     */
+    static final int MAX_IN_USE_PER_LOOP = 256;
     /** The same bounds as the Vert.x client's defaults, except the body piece size (fewer, larger link writes). */
     static final int MAX_STATUS_LINE = 4096;
     static final int MAX_HEADER_BYTES = 8192;
@@ -42,17 +48,24 @@ final class UpstreamChannelPool {
     /** An idle connection is closed after this long unused (the Vert.x client's keep-alive timeout). */
     static final long IDLE_TIMEOUT_SECONDS = 60;
     private static final AttributeKey<ScheduledFuture<?>> IDLE_CLOSE = AttributeKey.valueOf("burrow.idleClose");
+    private static final AttributeKey<Boolean> IN_USE = AttributeKey.valueOf("burrow.inUse");
 
     private final VertxInternal vertx;
     private final HttpUpstream upstream;
     private final int connectTimeoutMillis;
     private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
+    private final Map<EventLoop, AtomicInteger> inUse = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     UpstreamChannelPool(VertxInternal vertx, HttpUpstream upstream, int connectTimeoutMillis) {
         this.vertx = vertx;
         this.upstream = upstream;
         this.connectTimeoutMillis = connectTimeoutMillis;
+    }
+
+    /** Whether {@code loop} may take another exchange ({@link #MAX_IN_USE_PER_LOOP}); any thread. */
+    boolean hasRoom(EventLoop loop) {
+        return inUseOf(loop).get() < MAX_IN_USE_PER_LOOP;
     }
 
     /** An idle connection of {@code loop}, or a new one; on {@code loop}. */
@@ -64,14 +77,37 @@ final class UpstreamChannelPool {
                 idleClose.cancel(false);
             }
             if (channel.isActive()) {
+                markInUse(channel);
                 return loop.newSucceededFuture(channel);
             }
         }
-        return connect(loop);
+        inUseOf(loop).incrementAndGet();
+        Future<Channel> connected = connect(loop);
+        connected.addListener(done -> {
+            if (done.isSuccess()) {
+                connected.getNow().attr(IN_USE).set(Boolean.TRUE);
+            } else {
+                inUseOf(loop).decrementAndGet();
+            }
+        });
+        return connected;
+    }
+
+    private void markInUse(Channel channel) {
+        channel.attr(IN_USE).set(Boolean.TRUE);
+        inUseOf(channel.eventLoop()).incrementAndGet();
+    }
+
+    /** A connection's exchange is over (given back, or closed while handed out). */
+    private void notInUse(Channel channel) {
+        if (Boolean.TRUE.equals(channel.attr(IN_USE).getAndSet(null))) {
+            inUseOf(channel.eventLoop()).decrementAndGet();
+        }
     }
 
     /** Takes back a connection whose exchange ended cleanly (response complete, request sent); on its event loop. */
     void release(Channel channel) {
+        notInUse(channel);
         ArrayDeque<Channel> queue = idleOf(channel.eventLoop());
         if (closed || !channel.isActive() || queue.size() >= MAX_IDLE_PER_LOOP) {
             channel.close();
@@ -98,6 +134,10 @@ final class UpstreamChannelPool {
         return idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
     }
 
+    private AtomicInteger inUseOf(EventLoop loop) {
+        return inUse.computeIfAbsent(loop, l -> new AtomicInteger());
+    }
+
     private Future<Channel> connect(EventLoop loop) {
         Promise<Channel> promise = loop.newPromise();
         vertx.nameResolver().resolve(loop, upstream.host()).addListener((Future<InetSocketAddress> resolved) -> {
@@ -112,7 +152,10 @@ final class UpstreamChannelPool {
                     return;
                 }
                 Channel channel = connected.channel();
-                channel.closeFuture().addListener(f -> idleOf(channel.eventLoop()).remove(channel));
+                channel.closeFuture().addListener(f -> {
+                    idleOf(channel.eventLoop()).remove(channel);
+                    notInUse(channel);
+                });
                 if (!promise.trySuccess(channel)) {
                     channel.close();
                 }
