@@ -193,6 +193,7 @@ class LeanUpstreamTest {
             Thread.sleep(10);
         }
         assertEquals(0, PooledPayloads.outstanding(), "pooled body pieces not released");
+        assertEquals(0, PooledPayloads.outstandingBytes(), "bytes of pooled body pieces not given back");
     }
 
     @Test

@@ -37,6 +37,8 @@ public final class PooledPayloads {
      */
     public static Buffer adopt(ByteBuf handedOver) {
         OUTSTANDING.increment();
+        // release(Buffer) takes back the payload's length
+        OUTSTANDING_BYTES.add(handedOver.readableBytes());
         return BufferInternal.buffer(handedOver);
     }
 
