@@ -20,25 +20,31 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EndpointCertificates implements SniKeyManager.Certificates {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointCertificates.class);
-    /** Names held at most; a name beyond it is not served (its connections close, logged by the front door). */
+    /** Names held at most; a new name beyond it takes the place of another. */
     static final int MAX_NAMES = 10_000;
 
     private record Held(TlsTermination.ServerCertificate pem, CertifiedKey certified) {
     }
 
     private final SniKeyManager.Certificates edge;
+    private final int maxNames;
     private final Map<String, Held> byServerName = new ConcurrentHashMap<>();
     private final Map<String, CertifiedKey> byAlias = new ConcurrentHashMap<>();
 
     /** @param edge the edge's own certificates (operator files, ACME, dev CA), for every other name */
     public EndpointCertificates(SniKeyManager.Certificates edge) {
+        this(edge, MAX_NAMES);
+    }
+
+    EndpointCertificates(SniKeyManager.Certificates edge, int maxNames) {
         this.edge = edge;
+        this.maxNames = maxNames;
     }
 
     /**
      * Parses (or reuses) the certificate {@code serverName}'s handshakes present; false when it cannot serve that name
      * (unreadable, a key that does not match, a certificate that does not name it: logged once per PEM text, and kept as
-     * such so that connections for the name do not parse it again), or too many names are held.
+     * such so that connections for the name do not parse it again).
      */
     public boolean remember(String serverName, TlsTermination.ServerCertificate pem) {
         String key = Hostnames.normalize(serverName);
@@ -49,8 +55,8 @@ public final class EndpointCertificates implements SniKeyManager.Certificates {
         if (known != null && known.pem().equals(pem)) {
             return known.certified() != null;
         }
-        if (known == null && byServerName.size() >= MAX_NAMES) {
-            return false;
+        if (known == null && byServerName.size() >= maxNames) {
+            makeRoom();
         }
         CertifiedKey certified = certified(key, pem);
         if (certified != null) {
@@ -72,6 +78,18 @@ public final class EndpointCertificates implements SniKeyManager.Certificates {
             LOG.warn("https: connections for {} are closed: its terminate-tls certificate cannot be used: {}", name, e.getMessage());
         }
         return null;
+    }
+
+    /**
+     * Drops one held name: every connection remembers its name again, so one left out is parsed again by its next
+     * connection, where refusing new names would close every connection of a name that came after the cap was reached
+     * (names whose endpoints left are only forgotten when a connection for them arrives).
+     */
+    private void makeRoom() {
+        java.util.Iterator<String> names = byServerName.keySet().iterator();
+        if (names.hasNext()) {
+            dropAlias(byServerName.remove(names.next()));
+        }
     }
 
     /** Forgets a name whose endpoint no longer gives a certificate. */

@@ -46,7 +46,12 @@ public final class MutualTlsAuthorities {
             return true;
         }
         if (known == null && byServerName.size() >= MAX_NAMES) {
-            return false;
+            // Every connection remembers its name again: one left out is read again by its next connection, where
+            // refusing would close every connection of a name that came after the cap.
+            java.util.Iterator<String> names = byServerName.keySet().iterator();
+            if (names.hasNext()) {
+                byServerName.remove(names.next());
+            }
         }
         X509TrustManager parsed = clients.verification() == ClientCertificates.Verification.REQUIRE_ANY
                 ? AnyClientCertificate.INSTANCE : trustManagerOf(clients.certificateAuthorities());

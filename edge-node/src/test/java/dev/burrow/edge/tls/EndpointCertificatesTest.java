@@ -104,6 +104,20 @@ class EndpointCertificatesTest {
         assertSame(edgeCertificate, certificates.select("app.example.test"));
     }
 
+    @Test
+    void aNewNameBeyondTheCapTakesThePlaceOfAnotherWhichComesBackWithItsNextConnection() throws IOException {
+        EndpointCertificates certificates = new EndpointCertificates(EDGE, 2);
+        TlsTermination.ServerCertificate a = pem("a.example.test");
+        assertTrue(certificates.remember("a.example.test", a));
+        assertTrue(certificates.remember("b.example.test", pem("b.example.test")));
+        assertTrue(certificates.remember("c.example.test", pem("c.example.test")), "a name past the cap is served");
+        assertEquals(2, certificates.size());
+        assertEquals(List.of("c.example.test"), certificates.select("c.example.test").names());
+        assertTrue(certificates.remember("a.example.test", a), "a name that made room is read again");
+        assertEquals(List.of("a.example.test"), certificates.select("a.example.test").names());
+        assertEquals(2, certificates.size());
+    }
+
     /** A certificate for {@code names} signed by the test CA, with its own key, as a policy gives them. */
     static TlsTermination.ServerCertificate pem(String... names) throws IOException {
         DevPki.Issued issued = DevPki.issue(ca, caKey, List.of(names));
