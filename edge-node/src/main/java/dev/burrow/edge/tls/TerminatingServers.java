@@ -73,7 +73,14 @@ final class TerminatingServers {
         }
         PublicHttpServer server = build.apply(variant);
         started.put(variant, server);
-        server.listen().map(port -> new LoopbackHop(hopClient, server.hopAddress())).onComplete(promise).onFailure(error -> {
+        server.listen().compose(port -> {
+            if (closed) {
+                // The port closed while this server started: its close saw nothing to close yet.
+                started.remove(variant, server);
+                return server.close().transform(ignored -> Future.<LoopbackHop>failedFuture("the HTTPS port is closing"));
+            }
+            return Future.succeededFuture(new LoopbackHop(hopClient, server.hopAddress()));
+        }).onComplete(promise).onFailure(error -> {
             // A later connection tries again rather than fail for the life of the port.
             hops.remove(variant, promise.future());
             started.remove(variant, server);
