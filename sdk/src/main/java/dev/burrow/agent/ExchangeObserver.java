@@ -23,6 +23,11 @@ public interface ExchangeObserver {
         default void response(int status, String message, List<Map.Entry<String, String>> headers) {
         }
 
+        /**
+         * A piece of the response body, valid only during the call: on the lean path to plain-HTTP upstreams it is pooled
+         * memory, given back once the link has written it. An observer that keeps bytes copies them
+         * ({@code chunk.copy()}, {@code getBytes}) before returning.
+         */
         default void responseBody(Buffer chunk) {
         }
 
