@@ -5,12 +5,9 @@ import dev.burrow.protocol.FrameEncoder;
 import dev.burrow.protocol.FrameType;
 import dev.burrow.protocol.PooledPayloads;
 import dev.burrow.protocol.ProtocolLimits;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -22,9 +19,9 @@ import java.util.List;
  * Coalesces the frames produced during one event-loop task into a single socket write, so that a burst of
  * small frames costs one TLS record and one system call instead of one each. Used on the link's event loop only.
  *
- * <p>Frames are only referenced until the flush, which copies every one of them, once, into a single pooled direct
- * buffer handed to the channel (which releases it). The OpenSSL engine and the epoll transport both need direct
- * memory: a heap batch was copied again by the TLS handler, and a composite of heap parts (header + large payload)
+ * <p>Frames are only referenced until the flush, which copies every one of them, once, into pooled direct buffers
+ * handed to the channel as one message (which releases it; {@link DirectBatch}). The OpenSSL engine and the epoll
+ * transport both need direct memory: a heap batch was copied again by the TLS handler, and a composite of heap parts (header + large payload)
  * was first merged into a new heap buffer and then copied to direct memory, two copies and an allocation per byte.
  */
 final class LinkWriter {
@@ -34,7 +31,7 @@ final class LinkWriter {
     private final NetSocket socket;
     private final Context context;
     private final Runnable afterFlush;
-    private final ByteBufAllocator allocator;
+    private final DirectBatch batch;
     /** Whole encoded frames ({@link Buffer}) and frames whose header is written at the flush ({@link Frame}), in order. */
     private final List<Object> pending = new ArrayList<>();
     private int batchedBytes;
@@ -46,7 +43,7 @@ final class LinkWriter {
         this.socket = socket;
         this.context = context;
         this.afterFlush = afterFlush;
-        this.allocator = socket instanceof ConnectionBase connection ? connection.channel().alloc() : ByteBufAllocator.DEFAULT;
+        this.batch = new DirectBatch(socket instanceof ConnectionBase connection ? connection.channel().alloc() : ByteBufAllocator.DEFAULT);
         pending.add(first);
         this.batchedBytes = first.length();
     }
@@ -137,6 +134,14 @@ final class LinkWriter {
         }
     }
 
+    private static void append(DirectBatch batch, Frame frame) {
+        Buffer payload = frame.payload();
+        batch.writeHeader(frame.type(), frame.streamId(), payload == null ? 0 : payload.length());
+        if (payload != null) {
+            batch.write(payload);
+        }
+    }
+
     /** A frame whose payload is pooled memory the writer gives back once the flush copied it. */
     private record ReleasedAfterCopy(Frame frame) {
     }
@@ -145,9 +150,24 @@ final class LinkWriter {
         if (batchedBytes == 0) {
             return;
         }
-        boolean direct = socket instanceof NetSocketInternal;
-        ByteBuf out = direct ? allocator.directBuffer(batchedBytes) : Unpooled.buffer(batchedBytes);
-        Buffer view = BufferInternal.buffer(out);
+        if (socket instanceof NetSocketInternal internal) {
+            batch.start(batchedBytes);
+            for (Object item : pending) {
+                if (item instanceof Frame frame) {
+                    append(batch, frame);
+                } else if (item instanceof ReleasedAfterCopy owned) {
+                    append(batch, owned.frame());
+                    PooledPayloads.release(owned.frame().payload());
+                } else {
+                    batch.write((Buffer) item);
+                }
+            }
+            clearBatch();
+            // Not NetSocket.write: it hands the channel an unreleasable slice, and the pooled buffers would leak.
+            internal.writeMessage(batch.finish());
+            return;
+        }
+        Buffer view = Buffer.buffer(batchedBytes);
         for (Object item : pending) {
             if (item instanceof Frame frame) {
                 append(view, frame);
@@ -158,13 +178,12 @@ final class LinkWriter {
                 view.appendBuffer((Buffer) item);
             }
         }
+        clearBatch();
+        socket.write(view);
+    }
+
+    private void clearBatch() {
         pending.clear();
         batchedBytes = 0;
-        if (direct) {
-            // Not NetSocket.write: it hands the channel an unreleasable slice, and the pooled buffer would leak.
-            ((NetSocketInternal) socket).writeMessage(out);
-        } else {
-            socket.write(view);
-        }
     }
 }

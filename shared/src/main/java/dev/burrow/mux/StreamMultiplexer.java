@@ -1,5 +1,6 @@
 package dev.burrow.mux;
 
+import dev.burrow.net.LargeReads;
 import dev.burrow.protocol.ControlCodec;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.Datagram;
@@ -132,6 +133,7 @@ public final class StreamMultiplexer {
             ((NetSocketInternal) socket).messageHandler(this::onMessage);
             decoder.pooledDataPayloads(((ConnectionBase) socket).channel().alloc(), this::takesPooledPayloads);
             decoder.reservesAheadFor(streams::containsKey);
+            ((ConnectionBase) socket).channel().config().setRecvByteBufAllocator(LargeReads.allocator());
         }
         socket.pause();
     }

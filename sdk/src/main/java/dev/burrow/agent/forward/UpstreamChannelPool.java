@@ -1,5 +1,6 @@
 package dev.burrow.agent.forward;
 
+import dev.burrow.net.LargeReads;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -170,6 +171,7 @@ final class UpstreamChannelPool {
                 .channelFactory(vertx.transport().channelFactory(false))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, LargeReads.allocator())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {

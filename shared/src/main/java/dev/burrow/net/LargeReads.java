@@ -1,0 +1,24 @@
+package dev.burrow.net;
+
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+
+/**
+ * Read sizes for the sockets that carry bulk bodies: the agent link (both ends) and the agent's upstream connections.
+ * Netty's default adaptive allocator grows a socket's reads to 64 KiB at most; a download then costs one system call
+ * per 64 KiB on each socket it crosses, and on a virtual machine every system call that moves network data is dear.
+ * Reads here grow to 256 KiB, still the largest size Netty's adaptive buffer allocator pools when the heap is 512 MiB or
+ * less; they start at 2 KiB and shrink again, so a connection that carries small requests reads as before.
+ */
+public final class LargeReads {
+    public static final int MAX_READ_BYTES = 256 * 1024;
+    private static final RecvByteBufAllocator ALLOCATOR = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);
+
+    private LargeReads() {
+    }
+
+    /** Shared: the allocator keeps each channel's state in the handle it makes for that channel. */
+    public static RecvByteBufAllocator allocator() {
+        return ALLOCATOR;
+    }
+}
