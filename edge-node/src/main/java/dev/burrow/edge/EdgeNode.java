@@ -54,6 +54,8 @@ import dev.burrow.edge.tenancy.Principal;
 import dev.burrow.edge.tenancy.ReservedNames;
 import dev.burrow.edge.tenancy.TenantAuthenticator;
 import dev.burrow.edge.tenancy.TenantStore;
+import dev.burrow.edge.tls.CertificateExpiryGauges;
+import dev.burrow.edge.tls.EndpointCertificates;
 import dev.burrow.edge.tls.PublicCertificates;
 import dev.burrow.edge.tls.PublicHttps;
 import dev.burrow.edge.tls.acme.AcmeService;
@@ -186,6 +188,8 @@ public final class EdgeNode {
                 .h2c(h2c);
         PublicHttps https = new PublicHttps(vertx, prepared.certificates(), regions.publicRegistry(), regions.publicLinks(), tcp,
                 config.bindAddress(), config.https().port(), config.proxyProtocol(), config.httpLimits(), hopChains, config.timeouts(), hops);
+        https.endpointCertificates().owners(mirror::hostnameOwner).reporting(
+                new CertificateExpiryGauges(metrics, EndpointCertificates.SOURCE), new AgentCertificateNotices(sessions));
         this.acme = AcmeService.of(vertx, config.https().acme(), config.domain(), database.dataSource(), hazelcast, regions.publicRegistry(),
                 new ReservedNameHolders(reservedNames), metrics).wire(http, https);
         this.listeners = new PublicListeners(http, https, tcp, udp, regions);

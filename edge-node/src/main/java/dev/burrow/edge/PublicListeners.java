@@ -51,6 +51,11 @@ final class PublicListeners {
         return https.port();
     }
 
+    /** The certificates endpoints' policies give, as held in memory. */
+    dev.burrow.edge.tls.EndpointCertificates endpointCertificates() {
+        return https.endpointCertificates();
+    }
+
     /** The HTTPS listener's certificates, as held in memory. */
     PublicCertificates certificates() {
         return https.certificates();

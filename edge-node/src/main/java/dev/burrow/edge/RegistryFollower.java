@@ -12,7 +12,8 @@ import java.util.UUID;
 /**
  * This node's copy of the cluster's registry: each record it learns is routed ({@link EndpointMirror}: routes and the
  * endpoint's TCP/UDP listener), its traffic policy compiled once, and a new name given its certificate; a record that
- * leaves takes all three with it. Start and stop on a worker thread (blocking).
+ * leaves takes all three with it. A policy certificate held for a name whose owner changed, or left, is dropped. Start
+ * and stop on a worker thread (blocking).
  */
 final class RegistryFollower {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryFollower.class);
@@ -61,6 +62,7 @@ final class RegistryFollower {
         policies.endpoints().learned(record);
         mirror.changed(record);
         if (record.protocol().hasHostname()) {
+            listeners.endpointCertificates().ownerChanged(record.hostname());
             listeners.certificates().ensureFor(vertx, record.hostname()).onFailure(error ->
                     LOG.warn("https: no certificate for {}: {}", record.hostname(), error.getMessage()));
         }
@@ -71,6 +73,7 @@ final class RegistryFollower {
         policies.endpoints().forget(record.id());
         policies.layers().forget(record.id());
         if (record.protocol().hasHostname()) {
+            listeners.endpointCertificates().ownerChanged(record.hostname());
             listeners.certificates().forget(record.hostname());
         }
     }

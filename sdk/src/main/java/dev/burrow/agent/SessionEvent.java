@@ -36,6 +36,13 @@ public sealed interface SessionEvent {
     record LinkLost(String edgeAddress, String reason, int links, Duration retryIn) implements SessionEvent {
     }
 
+    /**
+     * The edge at {@code edgeAddress} stopped honouring part of an endpoint's traffic policy, and says why in a sentence
+     * ({@code server_certificate for NAME expired at …; the edge serves its own certificate}).
+     */
+    record PolicyNotice(String edgeAddress, String message) implements SessionEvent {
+    }
+
     /** The session gave up for good (for example the authtoken was revoked) and is closed. */
     record Failed(BurrowException cause) implements SessionEvent {
     }

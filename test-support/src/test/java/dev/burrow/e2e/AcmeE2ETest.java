@@ -117,6 +117,9 @@ class AcmeE2ETest {
         assertEquals(1, pebble.orders(), pebble.process().tail(30));
         assertTrue(OpsMetrics.sum(edge, "burrow_acme_soonest_expiry_days") > 1, "the expiry gauge shows the certificate");
         assertTrue(OpsMetrics.sum(edge, "burrow_acme_certificate_expiry_seconds{name=\"web." + DOMAIN + "\"") > 0);
+        assertEquals(OpsMetrics.sum(edge, "burrow_acme_certificate_expiry_seconds{name=\"web." + DOMAIN + "\""),
+                OpsMetrics.sum(edge, "burrow_certificate_expiry_seconds{name=\"web." + DOMAIN + "\",source=\"acme\"}"),
+                "the same expiry among every source's, labelled acme");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.burrow.testsupport.AgentProcess;
 import dev.burrow.testsupport.Await;
 import dev.burrow.testsupport.Closeables;
 import dev.burrow.testsupport.EdgeProcess;
+import dev.burrow.testsupport.OpsMetrics;
 import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.TestCertificates;
 import dev.burrow.testsupport.Upstream;
@@ -23,6 +24,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +46,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TerminateTlsServerSideE2ETest {
     private static final int ENDPOINTS = 5;
+    /**
+     * How long the expiring certificate lives: an agent's start (JVM, link, bind) and a handshake must fit in it. An
+     * agent forwarded 5 s into it on a 2-core machine shared with other builds; 40 s leaves it eight times that.
+     */
+    private static final Duration EXPIRING_LIFETIME = Duration.ofSeconds(40);
 
     private Path dir;
     private TestCertificates.OperatorPki own;
@@ -193,6 +201,56 @@ class TerminateTlsServerSideE2ETest {
         OpenSslClient.Handshake other = OpenSslClient.handshake(edge.httpsPort(), "open.localhost");
         assertTrue(other.completed(), other.run().describe());
         assertFalse(other.issuer().contains("Burrow e2e operator CA"), "another name keeps the edge's certificate: " + other.issuer());
+    }
+
+    /**
+     * A policy certificate that expires while bound is served until its notAfter, then the name gets the edge's own
+     * certificate (here the dev CA's), with one warning in the edge's log, one line in the agent's, and its expiry in
+     * /metrics all along. The certificate lives {@link #EXPIRING_LIFETIME}: the agent's start and the checks before the
+     * expiry must fit in it; the wait after is derived from the certificate's own notAfter.
+     */
+    @Test
+    void aPolicyCertificateThatExpiresWhileBoundGivesWayToTheEdgesOwn() throws IOException, InterruptedException {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant notAfter = now.plus(EXPIRING_LIFETIME);
+        ClientCertificatePki dated = new ClientCertificatePki(Files.createDirectories(dir.resolve("expiring")))
+                .ca("expiring").dated("expiring.localhost", "expiring", now.minus(Duration.ofHours(1)), notAfter);
+        Path policy = Files.writeString(dir.resolve("expiring-policy.yml"), """
+                on_tcp_connect:
+                  - actions:
+                      - type: terminate-tls
+                        config:
+                """ + certificateConfig(Path.of(dated.file("expiring.localhost.crt")),
+                Path.of(dated.file("expiring.localhost.key")), "          "));
+        try (AgentProcess expiring = AgentProcess.http(edge, upstream.httpAddress()).name("agent-expiring")
+                .url("https://expiring.localhost").arg("--traffic-policy-file", policy.toString()).start()) {
+            Duration left = Duration.between(Instant.now(), notAfter);
+            System.out.printf("the agent forwarded with %d ms of the certificate's %d s left%n", left.toMillis(),
+                    EXPIRING_LIFETIME.toSeconds());
+            assertTrue(left.toSeconds() >= 3, "the agent took too long to bind: " + left.toMillis() + " ms left");
+            OpenSslClient.Handshake before = OpenSslClient.handshake(edge.httpsPort(), "expiring.localhost");
+            assertTrue(before.completed(), before.run().describe());
+            assertTrue(before.issuer().contains("Burrow e2e expiring client CA"), "the policy's own: " + before.issuer());
+            assertEquals(notAfter.getEpochSecond(), OpsMetrics.sum(edge,
+                    "burrow_certificate_expiry_seconds{name=\"expiring.localhost\",source=\"policy\"}"), 0.001);
+            edge.process().awaitLine(l -> l.text().contains("WARN") && l.text().contains("terminate-tls certificate of "
+                    + "expiring.localhost expires at"), Duration.ofSeconds(10), "the warning that it expires in less than 7 days");
+
+            long wait = Duration.between(Instant.now(), notAfter.plusSeconds(1)).toMillis();
+            Thread.sleep(Math.max(0, wait)); // the clock passing the certificate's notAfter is the event
+
+            OpenSslClient.Handshake after = OpenSslClient.verifying(edge.httpsPort(), "expiring.localhost", edge.caPath());
+            assertTrue(after.verified(), "the edge's own certificate, from its dev CA: " + after.run().describe());
+            ClientRun curl = curl("expiring", "after-expiry");
+            assertEquals("HTTP/1.1 200 OK", Curl.statusLine(curl), curl.describe());
+            assertUpstreamSaw("expiring", "after-expiry");
+            expiring.process().awaitLine(l -> l.text().contains("server_certificate for expiring.localhost expired at "
+                    + notAfter + "; the edge serves its own certificate"), Duration.ofSeconds(10), "the agent's line");
+            assertEquals(1, edge.process().output().stream().filter(l -> l.text().contains("WARN")
+                    && l.text().contains("terminate-tls certificate of expiring.localhost expired at")).count(),
+                    "one warning for two connections after the expiry");
+            assertTrue(OpsMetrics.sum(edge, "burrow_certificate_soonest_expiry_days{source=\"policy\"}") < 0);
+        }
     }
 
     @Test

@@ -76,6 +76,9 @@ final class ConsoleReporter implements SessionListener {
         if (event instanceof SessionEvent.LinkAdded added) {
             return "Added a link to the edge at " + added.edgeAddress() + " (" + added.links() + " links)";
         }
+        if (event instanceof SessionEvent.PolicyNotice notice) {
+            return notice.message();
+        }
         if (event instanceof SessionEvent.LinkLost lost) {
             return "Link to the edge at " + lost.edgeAddress() + " lost (" + lost.reason() + "); " + lost.links()
                     + (lost.links() == 1 ? " link keeps" : " links keep") + " serving";

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EndpointPolicies {
     /** How a bind's document is named in compile errors: the agent prefixes its own file name where it has one. */
     public static final String SOURCE = "traffic_policy";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EndpointPolicies.class);
 
     private final PolicySource compiler;
     private final Map<String, Compiled> byEndpoint = new ConcurrentHashMap<>();
@@ -137,7 +138,13 @@ public final class EndpointPolicies {
         }
         try {
             PolicyServerCertificate certificate = PolicyServerCertificate.read(termination.serverCertificate());
-            String problem = hostname == null ? null : certificate.problem(hostname, Instant.now());
+            Instant now = Instant.now();
+            String problem = hostname == null ? null : certificate.problem(hostname, now);
+            if (problem == null && hostname != null && certificate.expiresSoon(now)) {
+                LOG.warn("https: the terminate-tls certificate of {} expires at {}, in less than {} days; after that the edge "
+                        + "serves its own certificate for {}", hostname, certificate.notAfter(),
+                        PolicyServerCertificate.EXPIRY_WARNING.toDays(), hostname);
+            }
             return problem == null ? null : termination.problem(problem);
         } catch (IOException e) {
             return termination.problem(e.getMessage());

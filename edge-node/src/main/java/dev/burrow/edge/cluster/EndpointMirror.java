@@ -110,6 +110,15 @@ public final class EndpointMirror {
         return byKey.get(key);
     }
 
+    /** The endpoint that holds a public host name (normalized), or null when the copy shows none. */
+    public dev.burrow.edge.registry.Endpoint hostnameOwner(String hostname) {
+        if (dev.burrow.protocol.Bindings.isInternalHostname(hostname)) {
+            return null;
+        }
+        EndpointRecord record = byKey.get(EndpointRecord.keyOf(EndpointProtocol.HTTP, hostname, 0));
+        return record == null ? null : record.toEndpoint();
+    }
+
     /** TCP endpoints of the cluster with a live link, by port (published to the other regions). */
     public Map<Integer, EndpointRecord> liveTcpEndpoints() {
         Map<Integer, EndpointRecord> ports = new java.util.TreeMap<>();

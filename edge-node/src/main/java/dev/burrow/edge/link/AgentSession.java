@@ -390,6 +390,18 @@ public final class AgentSession implements AgentLink, TenantSessions.Kickable {
     }
 
     /**
+     * Tells the agent something about one of its endpoints that asks no answer (its policy's certificate expired); the
+     * agent logs it as a warning. Dropped when the link's write queue is full; any thread.
+     */
+    public void notice(ErrorCode code, String message) {
+        context.runOnContext(v -> {
+            if (state == State.READY) {
+                mux.offerControl(new ControlMessage.Error(code, message));
+            }
+        });
+    }
+
+    /**
      * Tells the agent a policy refused a request to one of its endpoints, if it asked to know, within the link's budget
      * of such notices and while its write queue has room; any thread.
      */

@@ -26,6 +26,8 @@ import java.util.Locale;
  * @param names the leaf's DNS names in lower case (its CN when it has none), wildcards included
  */
 public record PolicyServerCertificate(List<X509Certificate> chain, PrivateKey key, List<String> names) {
+    /** How long before its expiry a bound policy certificate is warned about (at bind, and when a handshake crosses it). */
+    public static final java.time.Duration EXPIRY_WARNING = java.time.Duration.ofDays(7);
     private static final byte[] PROBE = "burrow: does this key match the certificate".getBytes(StandardCharsets.US_ASCII);
 
     /** The chain and key, or an IOException with a sentence saying what is wrong with them. */
@@ -65,6 +67,16 @@ public record PolicyServerCertificate(List<X509Certificate> chain, PrivateKey ke
                     + "); give a certificate for the endpoint's own host name";
         }
         return null;
+    }
+
+    /** When the leaf expires (it is valid through this instant). */
+    public Instant notAfter() {
+        return chain.get(0).getNotAfter().toInstant();
+    }
+
+    /** Whether it expires within {@link #EXPIRY_WARNING} of {@code now}. */
+    public boolean expiresSoon(Instant now) {
+        return now.plus(EXPIRY_WARNING).isAfter(notAfter());
     }
 
     /**

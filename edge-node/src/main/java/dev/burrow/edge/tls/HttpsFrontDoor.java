@@ -138,7 +138,7 @@ public final class HttpsFrontDoor {
                 mutualTls.forget(host);
             }
             if (certificate == null) {
-                endpointCertificates.forget(host);
+                endpointCertificates.forget(host, endpoint);
             }
             if (clients == null && certificate == null && versions == TerminatingServers.Variant.PLAIN.versions()) {
                 return null;
@@ -160,7 +160,8 @@ public final class HttpsFrontDoor {
         } else if (special.clients() != null && !mutualTls.remember(serverName, special.clients())) {
             LOG.warn("https: closing a connection for {}: its mutual TLS certificate authorities cannot be used", serverName);
             socket.close();
-        } else if (special.certificate() != null && !endpointCertificates.remember(serverName, special.certificate())) {
+        } else if (special.certificate() != null
+                && !endpointCertificates.remember(serverName, special.certificate(), special.endpoint())) {
             LOG.debug("https: closing a connection for {}: its terminate-tls server certificate cannot serve it", serverName);
             socket.close();
         } else {

@@ -45,6 +45,7 @@ public final class PublicHttps {
     private final TerminatingServers servers;
     private final HttpsFrontDoor frontDoor;
     private final KeyMaterialCache keyMaterial;
+    private final EndpointCertificates endpointCertificates;
     private volatile int port;
     private long renewalTimer = -1;
 
@@ -59,7 +60,7 @@ public final class PublicHttps {
                        PublicHttpLimits limits, Chains hopChains, StreamTimeouts timeouts, HopSockets hops) {
         this.vertx = vertx;
         this.certificates = certificates;
-        EndpointCertificates endpointCertificates = new EndpointCertificates(certificates);
+        this.endpointCertificates = new EndpointCertificates(certificates);
         this.keyMaterial = new KeyMaterialCache(endpointCertificates);
         MutualTlsAuthorities authorities = new MutualTlsAuthorities();
         SniTrustManager clientTrust = new SniTrustManager(authorities);
@@ -106,6 +107,11 @@ public final class PublicHttps {
 
     public PublicCertificates certificates() {
         return certificates;
+    }
+
+    /** The certificates endpoints' policies give ({@code terminate-tls} {@code server_certificate}). */
+    public EndpointCertificates endpointCertificates() {
+        return endpointCertificates;
     }
 
     /** Stops accepting at once; open connections may finish within {@code grace}. */

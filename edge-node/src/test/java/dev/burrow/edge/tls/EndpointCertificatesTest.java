@@ -2,7 +2,11 @@ package dev.burrow.edge.tls;
 
 import dev.burrow.edge.pki.DevPki;
 import dev.burrow.edge.pki.PolicyServerCertificate;
+import dev.burrow.edge.registry.Endpoint;
+import dev.burrow.edge.registry.EndpointProtocol;
+import dev.burrow.edge.registry.EndpointState;
 import dev.burrow.policy.TlsTermination;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,11 +15,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,9 +33,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A policy's server certificate: read and checked (the key is the certificate's, the certificate names the endpoint),
- * then served for that endpoint's name only, the edge's certificates for every other name.
+ * then served for that endpoint's name only, the edge's certificates for every other name; never past its notAfter, and
+ * never for an endpoint that no longer owns the name.
  */
 class EndpointCertificatesTest {
+    /** The endpoint whose policy gives the certificates, and the one that takes its name over. */
+    private static final Endpoint OWNER = endpoint("ep_1", "s_1");
+    private static final Endpoint NEXT_OWNER = endpoint("ep_1", "s_2");
+
     private static X509Certificate ca;
     private static PrivateKey caKey;
     private static CertifiedKey edgeCertificate;
@@ -80,13 +95,13 @@ class EndpointCertificatesTest {
     @Test
     void aRememberedCertificateServesItsNameOnlyAndLeavesWhenForgotten() throws IOException {
         EndpointCertificates certificates = new EndpointCertificates(EDGE);
-        assertTrue(certificates.remember("App.Example.Test", pem("app.example.test", "victim.example.test")));
+        assertTrue(certificates.remember("App.Example.Test", pem("app.example.test", "victim.example.test"), OWNER));
         CertifiedKey served = certificates.select("app.example.test");
         assertEquals(List.of("app.example.test", "victim.example.test"), served.names());
         assertSame(served, certificates.byAlias(served.alias()));
         assertSame(edgeCertificate, certificates.select("victim.example.test"), "another name in the certificate is not served by it");
         assertSame(edgeCertificate, certificates.select(null));
-        certificates.forget("app.example.test");
+        certificates.forget("app.example.test", OWNER);
         assertSame(edgeCertificate, certificates.select("app.example.test"));
         assertNull(certificates.byAlias(served.alias()), "gone, so the TLS engine's cache counts it stale");
         assertEquals(0, certificates.size());
@@ -96,11 +111,11 @@ class EndpointCertificatesTest {
     void aCertificateThatDoesNotNameTheSniIsNeverRemembered() throws IOException {
         EndpointCertificates certificates = new EndpointCertificates(EDGE);
         TlsTermination.ServerCertificate victims = pem("victim.example.test");
-        assertFalse(certificates.remember("thief.example.test", victims));
-        assertFalse(certificates.remember("thief.example.test", victims), "known not to serve it, not parsed again");
+        assertFalse(certificates.remember("thief.example.test", victims, OWNER));
+        assertFalse(certificates.remember("thief.example.test", victims, OWNER), "known not to serve it, not parsed again");
         assertSame(edgeCertificate, certificates.select("thief.example.test"));
         assertFalse(certificates.remember("app.example.test", new TlsTermination.ServerCertificate(
-                pem("app.example.test").chainPem(), pem("app.example.test").keyPem())), "a key that is not the certificate's");
+                pem("app.example.test").chainPem(), pem("app.example.test").keyPem()), OWNER), "a key that is not the certificate's");
         assertSame(edgeCertificate, certificates.select("app.example.test"));
     }
 
@@ -108,14 +123,102 @@ class EndpointCertificatesTest {
     void aNewNameBeyondTheCapTakesThePlaceOfAnotherWhichComesBackWithItsNextConnection() throws IOException {
         EndpointCertificates certificates = new EndpointCertificates(EDGE, 2);
         TlsTermination.ServerCertificate a = pem("a.example.test");
-        assertTrue(certificates.remember("a.example.test", a));
-        assertTrue(certificates.remember("b.example.test", pem("b.example.test")));
-        assertTrue(certificates.remember("c.example.test", pem("c.example.test")), "a name past the cap is served");
+        assertTrue(certificates.remember("a.example.test", a, OWNER));
+        assertTrue(certificates.remember("b.example.test", pem("b.example.test"), OWNER));
+        assertTrue(certificates.remember("c.example.test", pem("c.example.test"), OWNER), "a name past the cap is served");
         assertEquals(2, certificates.size());
         assertEquals(List.of("c.example.test"), certificates.select("c.example.test").names());
-        assertTrue(certificates.remember("a.example.test", a), "a name that made room is read again");
+        assertTrue(certificates.remember("a.example.test", a, OWNER), "a name that made room is read again");
         assertEquals(List.of("a.example.test"), certificates.select("a.example.test").names());
         assertEquals(2, certificates.size());
+    }
+
+    @Test
+    void aCertificatePastItsNotAfterGivesWayToTheEdgesOwnAndTheAgentIsToldOnce() throws IOException {
+        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        List<String> told = new ArrayList<>();
+        EndpointCertificates certificates = new EndpointCertificates(EDGE, 10, clock::get).reporting(
+                new CertificateExpiryGauges(metrics, EndpointCertificates.SOURCE),
+                (endpoint, name, notAfter) -> told.add(endpoint.id() + " " + name + " " + notAfter));
+        assertTrue(certificates.remember("app.example.test", pem("app.example.test"), OWNER));
+        CertifiedKey own = certificates.select("app.example.test");
+        assertNotSame(edgeCertificate, own);
+        long notAfter = own.chain()[0].getNotAfter().getTime();
+        assertEquals(notAfter / 1000.0, metrics.get(CertificateExpiryGauges.EXPIRY)
+                .tags("source", "policy", "name", "app.example.test").gauge().value());
+
+        clock.set(notAfter - Duration.ofDays(3).toMillis());
+        assertSame(own, certificates.select("app.example.test"), "three days left: still served (and warned about)");
+        clock.set(notAfter);
+        assertSame(own, certificates.select("app.example.test"), "valid through its notAfter second");
+        clock.set(notAfter + 1);
+        assertSame(edgeCertificate, certificates.select("app.example.test"), "expired: the edge's own certificate");
+        assertSame(edgeCertificate, certificates.select("App.Example.Test"));
+        assertEquals(List.of("ep_1 app.example.test " + Instant.ofEpochMilli(notAfter)), told, "told once");
+    }
+
+    /**
+     * The race the copy of the registry closes: without it, the lookup that completes last wins, and a lookup of the
+     * previous owner that completes after the new owner's would bring its certificate back.
+     */
+    @Test
+    void withoutACopyOfTheRegistryALateLookupOfThePreviousOwnerWouldRestoreItsCertificate() throws IOException {
+        EndpointCertificates certificates = new EndpointCertificates(EDGE);
+        TlsTermination.ServerCertificate previous = pem("app.example.test");
+        TlsTermination.ServerCertificate next = pem("app.example.test");
+        assertTrue(certificates.remember("app.example.test", next, NEXT_OWNER));
+        assertTrue(certificates.remember("app.example.test", previous, OWNER), "a late completion for the previous owner");
+        assertEquals(PolicyServerCertificate.read(previous).chain().get(0),
+                certificates.select("app.example.test").chain()[0], "the previous owner's certificate is back");
+    }
+
+    @Test
+    void aLateLookupOfThePreviousOwnerNeitherRestoresItsCertificateNorDropsTheNewOwners() throws IOException {
+        Map<String, Endpoint> copy = new ConcurrentHashMap<>();
+        EndpointCertificates certificates = new EndpointCertificates(EDGE).owners(copy::get);
+        TlsTermination.ServerCertificate previous = pem("app.example.test");
+        TlsTermination.ServerCertificate next = pem("app.example.test");
+        copy.put("app.example.test", NEXT_OWNER);
+
+        assertTrue(certificates.remember("app.example.test", previous, OWNER), "the previous owner's late lookup: not refused...");
+        assertSame(edgeCertificate, certificates.select("app.example.test"), "...but not kept");
+        assertTrue(certificates.remember("app.example.test", next, NEXT_OWNER));
+        CertifiedKey nexts = certificates.select("app.example.test");
+        assertEquals(PolicyServerCertificate.read(next).chain().get(0), nexts.chain()[0]);
+        assertTrue(certificates.remember("app.example.test", previous, OWNER), "another late lookup of the previous owner");
+        certificates.forget("app.example.test", OWNER);
+        assertSame(nexts, certificates.select("app.example.test"), "neither restored nor forgotten by a stale answer");
+        certificates.forget("app.example.test", NEXT_OWNER);
+        assertSame(edgeCertificate, certificates.select("app.example.test"), "the owner's own answer forgets it");
+    }
+
+    @Test
+    void aCertificateLeavesWhenTheCopyOfTheRegistryShowsAnotherOwnerForItsNameOrNone() throws IOException {
+        Map<String, Endpoint> copy = new ConcurrentHashMap<>();
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        EndpointCertificates certificates = new EndpointCertificates(EDGE).owners(copy::get)
+                .reporting(new CertificateExpiryGauges(metrics, EndpointCertificates.SOURCE), EndpointCertificates.ExpiryNotices.NONE);
+        TlsTermination.ServerCertificate previous = pem("app.example.test");
+        assertTrue(certificates.remember("app.example.test", previous, OWNER), "a copy that lags a bind takes the lookup's word");
+        copy.put("app.example.test", OWNER);
+        certificates.ownerChanged("app.example.test");
+        assertNotSame(edgeCertificate, certificates.select("app.example.test"), "the copy learned the same owner: kept");
+
+        copy.put("app.example.test", NEXT_OWNER);
+        certificates.ownerChanged("app.example.test");
+        assertSame(edgeCertificate, certificates.select("app.example.test"), "another owner: dropped");
+        assertEquals(0, certificates.size());
+        assertTrue(metrics.find(CertificateExpiryGauges.EXPIRY).gauges().isEmpty(), "its expiry row left with it");
+
+        assertTrue(certificates.remember("app.example.test", previous, NEXT_OWNER));
+        copy.remove("app.example.test");
+        certificates.ownerChanged("app.example.test");
+        assertSame(edgeCertificate, certificates.select("app.example.test"), "the endpoint left: dropped");
+    }
+
+    private static Endpoint endpoint(String id, String session) {
+        return new Endpoint(id, EndpointProtocol.HTTPS, "app.example.test", 0, session, "t:acme", EndpointState.ONLINE);
     }
 
     /** A certificate for {@code names} signed by the test CA, with its own key, as a policy gives them. */

@@ -52,6 +52,7 @@ final class EdgeLink {
     private List<String> edgeNodes;
     private java.util.function.Consumer<EdgeLink> edgeNodesHandler = link -> { };
     private BiConsumer<EdgeLink, ControlMessage.PolicyRefusal> policyRefusalHandler = (link, refusal) -> { };
+    private BiConsumer<EdgeLink, String> policyNoticeHandler = (link, message) -> { };
     private Promise<Integer> goodbyeAnswer;
 
     private EdgeLink(Vertx vertx, NetSocket socket, String address, MuxOptions options,
@@ -210,6 +211,15 @@ final class EdgeLink {
         return this;
     }
 
+    /**
+     * Where the edge's {@code INVALID_TRAFFIC_POLICY} errors outside a request go (a part of an endpoint's policy it
+     * stopped honouring: an expired server certificate); returns this link.
+     */
+    EdgeLink policyNoticeHandler(BiConsumer<EdgeLink, String> handler) {
+        this.policyNoticeHandler = handler;
+        return this;
+    }
+
     /** Called (on the link's event loop) each time the edge sends a new list of the other nodes. */
     void edgeNodesHandler(java.util.function.Consumer<EdgeLink> handler) {
         this.edgeNodesHandler = handler;
@@ -352,6 +362,8 @@ final class EdgeLink {
             LOG.warn("{}: the edge reports {}: {}", mux.name(), error.code(), error.message());
             if (error.code() == ErrorCode.AUTH_FAILED || error.code() == ErrorCode.NOT_AUTHENTICATED) {
                 authResult.tryFail(new BurrowException(Reason.AUTH_FAILED, error.code(), error.message(), null));
+            } else if (error.code() == ErrorCode.INVALID_TRAFFIC_POLICY) {
+                policyNoticeHandler.accept(this, error.message());
             }
         } else {
             LOG.warn("{}: ignoring unexpected control message {}", mux.name(), message.getClass().getSimpleName());

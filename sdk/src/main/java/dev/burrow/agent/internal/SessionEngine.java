@@ -196,7 +196,7 @@ public final class SessionEngine implements LinkPool.Session {
                 ControlMessage.FEATURE_POLICY_TRAIL, ControlMessage.FEATURE_TRAILERS));
         return connector.connect()
                 .compose(socket -> EdgeLink.open(vertx, socket, address, muxOptions(address), auth, this::onStream))
-                .map(link -> link.policyRefusalHandler(this::onPolicyRefusal))
+                .map(link -> link.policyRefusalHandler(this::onPolicyRefusal).policyNoticeHandler(this::onPolicyNotice))
                 .compose(link -> adopt(link, auth.additionalLink())
                         .compose(v -> bindMissing(link, auth.additionalLink()))
                         .compose(v -> unbound.bindOn(link))
@@ -473,6 +473,11 @@ public final class SessionEngine implements LinkPool.Session {
         if (endpoint != null) {
             endpoint.policyRefused(refusal);
         }
+    }
+
+    /** The edge stopped honouring part of an endpoint's policy: the session's listeners hear it. */
+    private void onPolicyNotice(EdgeLink link, String message) {
+        context.runOnContext(v -> emit(new SessionEvent.PolicyNotice(link.address(), message)));
     }
 
     private void deliver(EdgeLink link, MuxStream stream, String endpointId) {

@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +17,9 @@ import java.util.List;
  * 2020). For mutual TLS tests, where a real tool's certificates are the point.
  */
 public final class ClientCertificatePki {
+    /** The date form {@code openssl ca -startdate/-enddate} takes. */
+    private static final DateTimeFormatter OPENSSL_DATE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+
     private final Path dir;
 
     public ClientCertificatePki(Path dir) {
@@ -37,6 +43,15 @@ public final class ClientCertificatePki {
 
     /** A client certificate valid for one day in 2020: {@code openssl ca} is the 3.0 command line that takes dates. */
     public ClientCertificatePki expiredClient(String name, String ca) {
+        return dated(name, ca, Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-01-02T00:00:00Z"));
+    }
+
+    /**
+     * A certificate with common name {@code name} (no subject alternative names), issued by the CA {@code ca}, valid
+     * from {@code notBefore} through {@code notAfter} to the second: {@code openssl ca} takes dates, where
+     * {@code x509 -days} counts whole days.
+     */
+    public ClientCertificatePki dated(String name, String ca, Instant notBefore, Instant notAfter) {
         csr(name);
         try {
             Files.writeString(dir.resolve("index.txt"), "");
@@ -57,8 +72,8 @@ public final class ClientCertificatePki {
             throw new UncheckedIOException(e);
         }
         openssl("ca", "-batch", "-config", file("ca.cnf"), "-cert", file(ca + ".crt"), "-keyfile", file(ca + ".key"),
-                "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-notext", "-in", file(name + ".csr"),
-                "-out", file(name + ".crt"));
+                "-startdate", OPENSSL_DATE.format(notBefore), "-enddate", OPENSSL_DATE.format(notAfter), "-notext",
+                "-in", file(name + ".csr"), "-out", file(name + ".crt"));
         return this;
     }
 
