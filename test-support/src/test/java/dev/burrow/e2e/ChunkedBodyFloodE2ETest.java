@@ -10,6 +10,7 @@ import dev.burrow.testsupport.ProcessLogsOnFailure;
 import dev.burrow.testsupport.RawExchange;
 import dev.burrow.testsupport.Upstream;
 import dev.burrow.testsupport.tools.ClientRun;
+import dev.burrow.testsupport.tools.NginxServer;
 import dev.burrow.testsupport.tools.Tools;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -113,7 +115,6 @@ class ChunkedBodyFloodE2ETest {
     @Test
     void aFloodAfterTheResponseStartedBreaksTheResponseOff() throws IOException {
         String uri = "/slow?hold=1&n=10000";
-        long start = System.nanoTime();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", edge.httpPort()), 5_000);
             OutputStream out = socket.getOutputStream();
@@ -126,18 +127,19 @@ class ChunkedBodyFloodE2ETest {
             int n = in.read(first);
             String started = new String(first, 0, Math.max(0, n), StandardCharsets.ISO_8859_1);
             assertTrue(started.startsWith("HTTP/1.1 200 OK\r\n"), started);
+            long floodStart = System.nanoTime();
             try {
                 out.write(oneByteChunks(FLOOD_CHUNKS));
                 out.flush();
             } catch (java.net.SocketException closedWhileWriting) {
                 // the edge may be done with the connection before the flood is all written
             }
-            RawExchange rest = RawExchange.readToClose(socket, start, WAIT);
+            RawExchange rest = RawExchange.readToClose(socket, floodStart, WAIT);
             String answer = started + rest.answer();
             assertTrue(rest.closed(), "the edge kept the connection open");
             int bodyStart = answer.indexOf("\r\n\r\n") + 4;
             assertTrue(answer.length() - bodyStart < 10_000, "the response was not broken off: " + (answer.length() - bodyStart) + " body bytes");
-            System.out.printf("flood after the response started: %d of its 10000 body bytes, then closed after %d ms%n",
+            System.out.printf("flood after the response started: %d of its 10000 body bytes, closed %d ms after the flood began%n",
                     answer.length() - bodyStart, rest.elapsed().toMillis());
         } finally {
             upstream.releaseHeld();
@@ -145,18 +147,53 @@ class ChunkedBodyFloodE2ETest {
         assertTrue(edge.isAlive());
     }
 
+    /**
+     * The same flood and a real chunked upload against nginx storing PUT bodies (its access log gives the bytes it
+     * received of each request): the flood's request never arrives whole (nginx logs it cut off, or not at all), the
+     * upload arrives byte for byte.
+     */
+    @Test
+    void againstNginxTheFloodIsCutOffAndARealChunkedUploadStoredWhole() throws IOException {
+        Tools.assumeInstalled("nginx", "curl");
+        Path stored = Files.createTempDirectory("chunk-flood-nginx");
+        Files.setPosixFilePermissions(stored, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path big = DeterministicBytes.tempFile(CURL_UPLOAD_BYTES);
+        try (NginxServer nginx = NginxServer.storingPuts(stored);
+             AgentProcess toNginx = AgentProcess.http(edge, nginx.address()).name("agent-chunk-nginx").subdomain("nginx").start()) {
+            String host = edge.hostHeader("nginx");
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            request.write(("PUT /flood HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            request.write(oneByteChunks(FLOOD_CHUNKS));
+            request.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            RawExchange exchange = RawExchange.send(edge.httpPort(), request.toByteArray(), WAIT);
+            assertEquals("HTTP/1.1 400 Bad Request", exchange.statusLine(), exchange.answer());
+            assertTrue(exchange.closed(), "the edge kept the connection open");
+
+            ClientRun curl = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "--max-time", "100", "-o", "/dev/null",
+                    "-w", "%{http_code}", "-H", "Transfer-Encoding: chunked", "-T", big.toString(),
+                    "--resolve", host + ":127.0.0.1", "http://" + host + "/upload.bin"), Duration.ofSeconds(110));
+            assertEquals(0, curl.exitCode(), curl.describe());
+            assertEquals("201", curl.stdout().strip(), curl.describe());
+            assertEquals(-1L, Files.mismatch(big, stored.resolve("upload.bin")));
+            assertFalse(Files.exists(stored.resolve("flood")), "the flood was stored whole");
+            Await.until(() -> nginx.accessLog().stream().anyMatch(line -> line.startsWith("PUT /upload.bin ")),
+                    Duration.ofSeconds(5), Duration.ofMillis(100), () -> String.join("\n", nginx.accessLog()));
+            System.out.printf("nginx upstream: flood %s after %d ms; curl -T %d bytes chunked: %s in %d ms; nginx access log: %s%n",
+                    exchange.statusLine(), exchange.elapsed().toMillis(), CURL_UPLOAD_BYTES, curl.stdout().strip(),
+                    curl.elapsed().toMillis(), nginx.accessLog());
+        } finally {
+            Files.deleteIfExists(big);
+            dev.burrow.testsupport.TempDirs.deleteRecursively(stored);
+        }
+    }
+
     /** curl -T of a 16 MiB file with {@code Transfer-Encoding: chunked}: every byte arrives, nothing is refused. */
     @Test
     void aRealChunkedUploadOf16MiBIsNeverCut() throws IOException {
         Tools.assumeInstalled("curl");
-        Path big = Files.createTempFile("chunked-upload", ".bin");
+        Path big = DeterministicBytes.tempFile(CURL_UPLOAD_BYTES);
         long refusalsBefore = refusalLines();
         try {
-            try (OutputStream out = Files.newOutputStream(big)) {
-                for (long offset = 0; offset < CURL_UPLOAD_BYTES; offset += DeterministicBytes.MAX_CHUNK) {
-                    out.write(DeterministicBytes.slice(offset, (int) Math.min(DeterministicBytes.MAX_CHUNK, CURL_UPLOAD_BYTES - offset)));
-                }
-            }
             String host = edge.hostHeader("chunks");
             ClientRun curl = ClientRun.run(List.of(Tools.require("curl").toString(), "-sS", "--max-time", "100",
                     "-H", "Transfer-Encoding: chunked", "-T", big.toString(),
@@ -171,6 +208,7 @@ class ChunkedBodyFloodE2ETest {
         }
         assertEquals(refusalsBefore, refusalLines(), "a real upload was refused:\n" + edge.process().tail(40));
     }
+
 
     private static long refusalLines() {
         return edge.process().output().stream().filter(line -> line.text().contains("request body in too many small pieces")).count();

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -289,8 +288,8 @@ class Http2HostileE2ETest {
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void realUploadsInFramesOfEverySizeAreNeverCutOff() throws IOException {
         Tools.assumeInstalled("curl", "h2load");
-        Path big = writeDeterministicFile(CURL_UPLOAD_BYTES);
-        Path body = writeDeterministicFile(H2LOAD_BODY_BYTES);
+        Path big = DeterministicBytes.tempFile(CURL_UPLOAD_BYTES);
+        Path body = DeterministicBytes.tempFile(H2LOAD_BODY_BYTES);
         long cutOffBefore = cutOffLines();
         try {
             for (boolean tls : List.of(true, false)) {
@@ -321,15 +320,6 @@ class Http2HostileE2ETest {
         assertEquals(cutOffBefore, cutOffLines(), "a real upload was cut off:\n" + edge.process().tail(40));
     }
 
-    private static Path writeDeterministicFile(int bytes) throws IOException {
-        Path file = Files.createTempFile("h2-upload", ".bin");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long offset = 0; offset < bytes; offset += DeterministicBytes.MAX_CHUNK) {
-                out.write(DeterministicBytes.slice(offset, (int) Math.min(DeterministicBytes.MAX_CHUNK, bytes - offset)));
-            }
-        }
-        return file;
-    }
 
     /**
      * A connection that completes TLS (ALPN h2) and then sends nothing, or only the HTTP/2 preface, never reaches the
