@@ -236,6 +236,38 @@ def silent(preface):
     sock.close()
 
 
+def trickle(stage):
+    """A byte every 0.5 s of something that never ends: the connection's first SETTINGS frame (its header announces
+    6 000 bytes), right after the preface; or, after a whole preface and SETTINGS, its first HEADERS frame (100 bytes
+    announced). How long from the connection's start (TLS done) until the edge ends it."""
+    sock = open_socket()
+    started = time.monotonic()
+    if stage == "settings":
+        sock.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0x17, 0x70, 0x4, 0, 0, 0, 0, 0]))
+    else:
+        conn = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True))
+        conn.initiate_connection()
+        sock.sendall(conn.data_to_send() + bytes([0, 0, 100, 0x1, 0x4, 0, 0, 0, 1]))
+    sent, closed = 0, False
+    end = started + DEADLINE
+    next_byte = started + 0.5
+    while time.monotonic() < end:
+        if time.monotonic() >= next_byte:
+            try:
+                sock.sendall(b"\x00")
+            except OSError:
+                closed = True
+                break
+            sent += 1
+            next_byte += 0.5
+        if read_some(sock, min(end, next_byte)) is None:
+            closed = True
+            break
+    print("trickle_%s closed=%s bytes_trickled=%d elapsed_ms=%d" % (stage, "true" if closed else "false", sent,
+                                                                   (time.monotonic() - started) * 1000), flush=True)
+    sock.close()
+
+
 DRIBBLE_FRAMES = 60000
 
 
@@ -408,7 +440,8 @@ SCENARIOS = {"streams": too_many_streams, "rapid": rapid_reset, "values": bad_va
              "empty_data_flood": lambda: overhead_flood("empty_data_flood", hf.DataFrame(1).serialize(), open_upload("/empty-data")),
              "idle_ping": lambda: idle("ping"), "idle_settings": lambda: idle("settings"),
              "deaf_ping_flood": deaf_ping_flood, "small_data_flood": small_data_flood,
-             "silent": lambda: silent(False), "preface_only": lambda: silent(True)}
+             "silent": lambda: silent(False), "preface_only": lambda: silent(True),
+             "trickle_settings": lambda: trickle("settings"), "trickle_headers": lambda: trickle("headers")}
 
 if __name__ == "__main__":
     for scenario in sys.argv[1].split(","):

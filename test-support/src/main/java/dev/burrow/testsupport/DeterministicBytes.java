@@ -52,6 +52,17 @@ public final class DeterministicBytes {
         return DOUBLE_BUFFER.slice(start, start + length);
     }
 
+    /** A temporary file holding the first {@code bytes} of the sequence (for uploads by tools such as curl). */
+    public static java.nio.file.Path tempFile(long bytes) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("deterministic-bytes", ".bin");
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            for (long offset = 0; offset < bytes; offset += MAX_CHUNK) {
+                out.write(slice(offset, (int) Math.min(MAX_CHUNK, bytes - offset)));
+            }
+        }
+        return file;
+    }
+
     /** CRC-32 of the first {@code n} bytes of the sequence. */
     public static long crc32(long n) {
         CRC32 crc = new CRC32();

@@ -150,6 +150,21 @@ public final class Upstream implements AutoCloseable {
         return bytes == null ? 0 : bytes.get();
     }
 
+    /**
+     * {@link #uploadedBytes} once it stops growing (the same in two looks {@code every} apart), waiting {@code within} at
+     * most: what a body that was cut off delivered in the end.
+     */
+    public long settledUploadedBytes(String uri, Duration within, Duration every) {
+        long[] last = {-1};
+        Await.until(() -> {
+            long now = uploadedBytes(uri);
+            boolean settled = now == last[0];
+            last[0] = now;
+            return settled;
+        }, within, every, () -> uri + " kept growing: " + last[0]);
+        return last[0];
+    }
+
     /** WebSocket connections accepted so far. */
     public int webSocketCount() {
         return webSockets.get();

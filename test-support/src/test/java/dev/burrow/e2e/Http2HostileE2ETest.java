@@ -24,7 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +54,8 @@ class Http2HostileE2ETest {
     private static final long HEAP_GROWTH_BOUND = 8L * 1024 * 1024;
     /** The edge's {@code --http-idle-timeout} here. */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
+    /** The edge's {@code --http-head-timeout} here: what a connection gets until its first stream. */
+    private static final Duration HEAD_TIMEOUT = Duration.ofSeconds(3);
     /** From a deaf client's first frame to the edge's reset: two lingering closes of 1 s, with room for a loaded machine. */
     private static final Duration DEAF_CLIENT_CUT_BOUND = Duration.ofSeconds(10);
     /** Two ends' drop bounds (8 MiB each) and the socket buffers between them, in 17-byte PING frames, with room. */
@@ -90,7 +91,8 @@ class Http2HostileE2ETest {
         }
         upstream = Upstream.start();
         edge = EdgeProcess.builder().name("edge-h2-hostile").arg("--http-body-idle-timeout", "2s")
-                .arg("--http-idle-timeout", IDLE_TIMEOUT.toSeconds() + "s").start();
+                .arg("--http-idle-timeout", IDLE_TIMEOUT.toSeconds() + "s")
+                .arg("--http-head-timeout", HEAD_TIMEOUT.toSeconds() + "s").start();
         // http:// is served on both ports: HTTP/2 over TLS and h2c reach the same endpoint.
         agent = AgentProcess.http(edge, upstream.httpAddress()).name("agent-h2").url("http://h2.localhost").start();
     }
@@ -268,25 +270,13 @@ class Http2HostileE2ETest {
                     () -> (cutOffLines() - cutOffBefore) + " cut-off lines in the edge's log");
             assertStreamsReturnToZero();
             String uri = "/upload?dribble-" + (tls ? "tls" : "h2c");
-            long received = settledUploadedBytes(uri);
+            long received = upstream.settledUploadedBytes(uri, Duration.ofSeconds(10), Duration.ofMillis(300));
             System.out.printf("%s, %s: the upstream got %d of its %d bytes%n", run.stdout().strip(), tls ? "TLS" : "h2c",
                     received, DRIBBLE_FRAMES);
             assertTrue(received < DRIBBLE_UPSTREAM_BOUND, received + " bytes of the 1-byte-a-frame body reached the upstream");
         }
         assertTrue(edge.process().output().stream().anyMatch(line -> line.text().contains("too many small DATA frames")),
                 edge.process().tail(20));
-    }
-
-    /** What the upstream got of {@code uri}'s bodies once it stops growing (bounded to a few seconds). */
-    private long settledUploadedBytes(String uri) {
-        long[] last = {-1};
-        Await.until(() -> {
-            long now = upstream.uploadedBytes(uri);
-            boolean settled = now == last[0];
-            last[0] = now;
-            return settled;
-        }, Duration.ofSeconds(10), Duration.ofMillis(300), () -> uri + " kept growing: " + last[0]);
-        return last[0];
     }
 
     /**
@@ -298,8 +288,8 @@ class Http2HostileE2ETest {
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void realUploadsInFramesOfEverySizeAreNeverCutOff() throws IOException {
         Tools.assumeInstalled("curl", "h2load");
-        Path big = writeDeterministicFile(CURL_UPLOAD_BYTES);
-        Path body = writeDeterministicFile(H2LOAD_BODY_BYTES);
+        Path big = DeterministicBytes.tempFile(CURL_UPLOAD_BYTES);
+        Path body = DeterministicBytes.tempFile(H2LOAD_BODY_BYTES);
         long cutOffBefore = cutOffLines();
         try {
             for (boolean tls : List.of(true, false)) {
@@ -330,23 +320,14 @@ class Http2HostileE2ETest {
         assertEquals(cutOffBefore, cutOffLines(), "a real upload was cut off:\n" + edge.process().tail(40));
     }
 
-    private static Path writeDeterministicFile(int bytes) throws IOException {
-        Path file = Files.createTempFile("h2-upload", ".bin");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long offset = 0; offset < bytes; offset += DeterministicBytes.MAX_CHUNK) {
-                out.write(DeterministicBytes.slice(offset, (int) Math.min(DeterministicBytes.MAX_CHUNK, bytes - offset)));
-            }
-        }
-        return file;
-    }
 
     /**
      * A connection that completes TLS (ALPN h2) and then sends nothing, or only the HTTP/2 preface, never reaches the
-     * point where the edge's HTTP/2 idle clock starts (the client's first SETTINGS frame): it is closed after the idle
-     * timeout all the same, for python, for openssl s_client, and for the preface alone over h2c.
+     * point where the edge takes it over (the client's first SETTINGS frame): it is closed after the head timeout all the
+     * same, for python, for openssl s_client, and for the preface alone over h2c.
      */
     @Test
-    void aConnectionThatSendsNothingOrOnlyThePrefaceIsClosedAfterTheIdleTimeout() {
+    void aConnectionThatSendsNothingOrOnlyThePrefaceIsClosedAfterTheHeadTimeout() {
         for (ClientRun run : List.of(run("silent,preface_only", 1), runPlain("preface_only", 1))) {
             List<String> lines = run.stdout().lines().toList();
             assertTrue(lines.size() >= 1, run.describe());
@@ -366,6 +347,26 @@ class Http2HostileE2ETest {
         System.out.println("openssl s_client -alpn h2, nothing sent: the edge closed after " + silent.run().elapsed().toMillis() + " ms");
     }
 
+    /**
+     * A byte every 0.5 s (six times within the head timeout, where a resettable idle timer would never expire) of a
+     * SETTINGS frame that never ends, or of a first HEADERS frame that never ends: over TLS and h2c, the connection is
+     * closed at the head timeout from its start whatever it trickles.
+     */
+    @Test
+    void aConnectionTricklingItsSettingsOrItsFirstHeadersIsClosedAtTheHeadTimeout() {
+        for (ClientRun run : List.of(run("trickle_settings,trickle_headers", 1), runPlain("trickle_settings,trickle_headers", 1))) {
+            List<String> lines = run.stdout().lines().toList();
+            assertEquals(2, lines.size(), run.describe());
+            for (String line : lines) {
+                Matcher m = Pattern.compile("^trickle_(settings|headers) closed=true bytes_trickled=(\\d+) elapsed_ms=(\\d+)$").matcher(line);
+                assertTrue(m.matches(), run.describe());
+                assertWithinIdleTimeout(Long.parseLong(m.group(3)), line);
+            }
+            System.out.println(run.stdout().strip());
+        }
+    }
+
+    /** {@link #IDLE_TIMEOUT} and {@link #HEAD_TIMEOUT} are equal here: within either, with room for a loaded machine. */
     private static void assertWithinIdleTimeout(long elapsedMillis, String what) {
         assertTrue(elapsedMillis >= IDLE_TIMEOUT.toMillis() - 100
                 && elapsedMillis < IDLE_TIMEOUT.plus(MachineLoad.scaled(Duration.ofSeconds(2))).toMillis(), what);

@@ -6,7 +6,8 @@ import java.time.Duration;
  * How long and how much the public HTTP listener gives a client before it closes the connection.
  *
  * @param headTimeout     {@code --http-head-timeout}: a request head must arrive whole within this, counted from the
- *                        connection's start for the first request and from its first byte for later ones (408)
+ *                        connection's start for the first request and from its first byte for later ones (408); an
+ *                        HTTP/2 connection gets it until its first stream ({@code Http2IdleTimeout})
  * @param idleTimeout     {@code --http-idle-timeout}: a keep-alive connection with nothing in flight is closed after
  *                        this long without a byte
  * @param maxHeaderFields {@code --http-max-header-fields}: more header fields than this get 431

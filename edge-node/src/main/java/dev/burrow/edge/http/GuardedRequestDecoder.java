@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.http.HttpServerOptions;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * {@link RequestHeadValidator} on its raw bytes (before Netty joins folded lines or drops a Content-Length beside
  * Transfer-Encoding). A refused head is answered here, the connection closed, and nothing after it decoded: Vert.x,
  * the agent and the upstream never see it. Body framing stays Netty's, so the next head starts exactly where Netty
- * ends the body. Also owns the connection's {@link ConnectionDeadlines}.
+ * ends the body; the body's pieces are counted and joined ({@link RequestBodyPieces}). Also owns the connection's
+ * {@link ConnectionDeadlines}.
  * <p>
  * A connection whose first bytes are the HTTP/2 connection preface (h2c with prior knowledge) is handed over whole, the
  * preface included, to {@code h2c} when one is given (the h2c server behind a loopback hop, {@link H2cHandOff});
@@ -56,6 +58,11 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
     /** Out of the pipeline (an upgrade made the connection a byte pipe): nothing here applies any more. */
     private boolean removed;
     private HeadRefusal pendingRefusal;
+    private final RequestBodyPieces bodyPieces = new RequestBodyPieces();
+    /** Why the body of the request in flight was refused; null while none was. */
+    private HeadRefusal bodyRefusal;
+    /** Told when the body of the request being served is refused; one per exchange, null between them. */
+    private java.util.function.Consumer<HeadRefusal> bodyRefusalListener;
     /** Takes over a connection that starts with the HTTP/2 preface; null: such a connection gets 505. */
     private final java.util.function.Consumer<ByteBuf> h2c;
     /** No byte of the connection has been decoded yet: its first bytes may still be the HTTP/2 preface. */
@@ -116,11 +123,39 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
         if (awaitingHead && !admitHead(in)) {
             return;
         }
-        int before = out.size();
-        super.decode(ctx, in, out);
-        for (int i = before; i < out.size(); i++) {
-            if (out.get(i) instanceof LastHttpContent) {
-                awaitingHead = true;
+        int first = out.size();
+        decodeWhileBodyGoesOn(ctx, in, out);
+        if (refused) {
+            RequestBodyPieces.drop(out, first);
+        } else {
+            RequestBodyPieces.join(out, first);
+        }
+    }
+
+    /**
+     * Netty's decoder yields at most one chunk per call: it is called again while the body goes on in what was read, so
+     * that the pieces of one read can be joined into one. Counts the pieces, and stops at the body's end (the next head
+     * is admitted first) or when the pieces are too many ({@link #refuseBody}).
+     */
+    private void decodeWhileBodyGoesOn(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        while (true) {
+            int readable = in.readableBytes();
+            int produced = out.size();
+            super.decode(ctx, in, out);
+            for (int i = produced; i < out.size(); i++) {
+                Object message = out.get(i);
+                if (message instanceof LastHttpContent) {
+                    awaitingHead = true;
+                } else if (message instanceof io.netty.handler.codec.http.HttpRequest) {
+                    bodyPieces.headArrived();
+                } else if (RequestBodyPieces.isPiece(message) && ((HttpContent) message).content().isReadable()
+                        && !bodyPieces.take(((HttpContent) message).content().readableBytes())) {
+                    refuseBody(in);
+                    return;
+                }
+            }
+            if (awaitingHead || !in.isReadable() || in.readableBytes() == readable) {
+                return;
             }
         }
     }
@@ -232,6 +267,25 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
         }
     }
 
+    /**
+     * An exchange of this connection started: {@code onBodyRefused} is told if its request body is refused (at once if it
+     * already was), until {@link #responseEnded} with the same listener. On the event loop.
+     */
+    void exchangeStarted(java.util.function.Consumer<HeadRefusal> onBodyRefused) {
+        bodyRefusalListener = onBodyRefused;
+        if (bodyRefusal != null && inFlight == 1) {
+            onBodyRefused.accept(bodyRefusal);
+        }
+    }
+
+    /** The response to a request of this connection has ended (the exchange's {@code onBodyRefused}); on the event loop. */
+    void responseEnded(java.util.function.Consumer<HeadRefusal> onBodyRefused) {
+        if (bodyRefusalListener == onBodyRefused) {
+            bodyRefusalListener = null;
+        }
+        responseEnded();
+    }
+
     /** The response to a request of this connection has ended; on the event loop. */
     void responseEnded() {
         inFlight = Math.max(0, inFlight - 1);
@@ -243,6 +297,35 @@ final class GuardedRequestDecoder extends VertxHttpRequestDecoder {
         } else if (awaitingHead && !refused && internalBuffer().readableBytes() == 0) {
             deadlines.awaitNextRequest();
         }
+    }
+
+    /**
+     * The request body came in too many small pieces ({@link RequestBodyPieces}): nothing more is decoded, what arrives is
+     * dropped before any TLS ({@link LingeringClose}), and the exchange serving the request answers 400 and closes, or
+     * breaks off its response if that started. A request that waits behind others of a pipeline closes the connection.
+     * Closed at the latest {@link #LINGER_MILLIS} after, whatever the exchange does.
+     */
+    private void refuseBody(ByteBuf in) {
+        refused = true;
+        in.skipBytes(in.readableBytes());
+        deadlines.stop();
+        bodyRefusal = RequestBodyPieces.refusal();
+        log.refused(ctx.channel().remoteAddress(), bodyRefusal.status(), bodyRefusal.reason());
+        io.netty.channel.Channel channel = ctx.channel();
+        if (ctx.pipeline().get(LingeringClose.NAME) == null) {
+            LingeringClose lingering = new LingeringClose();
+            ctx.pipeline().addFirst(LingeringClose.NAME, lingering);
+            lingering.arm(channel);
+        }
+        // Once Vert.x has what this read already yielded (the request itself, when it came in the same read).
+        ctx.executor().execute(() -> {
+            if (inFlight > 1) {
+                channel.close();
+            } else if (bodyRefusalListener != null) {
+                bodyRefusalListener.accept(bodyRefusal);
+            }
+        });
+        channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void refuse(ByteBuf in, HeadRefusal refusal) {

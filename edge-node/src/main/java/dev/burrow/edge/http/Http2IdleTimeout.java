@@ -13,15 +13,13 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The idle timeout of an HTTP/2 connection ({@code --http-idle-timeout}, as on HTTP/1.1): once it has no open stream, it
- * is sent GOAWAY {@code NO_ERROR} and closed after that long, whatever else it sends meanwhile (PING, SETTINGS and
- * WINDOW_UPDATE frames do not keep it open); a new stream stops the clock. Closed at the latest
- * {@link Http2Limits#GOAWAY_CLOSE_GRACE} after its GOAWAY. On the connection's event loop.
- * <p>
- * Vert.x hands an HTTP/2 connection over only once the client's first SETTINGS frame arrived, so this clock cannot start
- * earlier. Before that (TLS done, then nothing, or the preface alone) the connection is left to Vert.x's own idle handler
- * ({@link #untilHandedOver}), closed once nothing was read or written for the same idle timeout, which
- * {@link #handedOver} removes.
+ * The time bounds of an HTTP/2 connection, which trickling bytes or frames does not stretch. Until its first stream opens
+ * it is awaiting a request head, as an HTTP/1.1 connection is: the head timeout ({@code --http-head-timeout}) runs,
+ * once from the connection's start until its preface and first SETTINGS frame arrived ({@link #untilHandedOver}), and
+ * again from there until its first request head. Once a stream was opened, the idle timeout ({@code --http-idle-timeout},
+ * as on HTTP/1.1): whenever it has no open stream it is closed after that long, whatever else it sends meanwhile (PING,
+ * SETTINGS and WINDOW_UPDATE frames do not keep it open); a new stream stops the clock. Ended with GOAWAY
+ * {@code NO_ERROR}, and closed at the latest {@link Http2Limits#GOAWAY_CLOSE_GRACE} after. On the connection's event loop.
  */
 final class Http2IdleTimeout extends Http2ConnectionAdapter {
     /** The name Vert.x gives the idle handler it puts in every connection's pipeline when the options set a timeout. */
@@ -30,21 +28,27 @@ final class Http2IdleTimeout extends Http2ConnectionAdapter {
     private final Channel channel;
     private final Http2Connection connection;
     private final Duration idle;
+    /** Until the first stream opens: the head timeout. */
+    private Duration untilFirstStream;
     private ScheduledFuture<?> timer;
 
-    private Http2IdleTimeout(Channel channel, Http2Connection connection, Duration idle) {
+    private Http2IdleTimeout(Channel channel, Http2Connection connection, Duration head, Duration idle) {
         this.channel = channel;
         this.connection = connection;
+        this.untilFirstStream = head;
         this.idle = idle;
     }
 
     /**
-     * Sets Vert.x's idle timeout on the options of a server that speaks HTTP/2: it closes a connection that goes
-     * {@code idle} without a byte read or written between its TLS handshake (or its acceptance, in clear text) and its
-     * hand-over to the edge; returns the options.
+     * Bounds the time from a connection's start (its TLS handshake done, or its acceptance in clear text) to its hand-over
+     * to the edge, which Vert.x makes only once the client's preface and first SETTINGS frame arrived: Vert.x's idle
+     * handler closes it {@code head} after the last frame the server wrote, and before the hand-over the server writes
+     * only its own SETTINGS, as the connection starts (TLS records, handshake or not, do not count: they are written
+     * below that handler). Whatever the client sends or trickles, that is {@code head} from the connection's start.
+     * Returns the options.
      */
-    static HttpServerOptions untilHandedOver(HttpServerOptions options, Duration idle) {
-        return options.setIdleTimeout((int) idle.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    static HttpServerOptions untilHandedOver(HttpServerOptions options, Duration head) {
+        return options.setIdleTimeout(0).setWriteIdleTimeout((int) head.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -57,18 +61,24 @@ final class Http2IdleTimeout extends Http2ConnectionAdapter {
         }
     }
 
-    /** Starts the clock on a connection (now, unless a stream is open already). */
-    static void start(Channel channel, Http2Connection connection, Duration idle) {
-        Http2IdleTimeout timeout = new Http2IdleTimeout(channel, connection, idle);
+    /**
+     * Starts the clock on a connection just handed over: its first request head must come within {@code head}, and
+     * then it may go without an open stream for {@code idle} at a time.
+     */
+    static void start(Channel channel, Http2Connection connection, Duration head, Duration idle) {
+        Http2IdleTimeout timeout = new Http2IdleTimeout(channel, connection, head, idle);
         connection.addListener(timeout);
         channel.closeFuture().addListener(f -> timeout.stop());
         if (connection.numActiveStreams() == 0) {
             timeout.arm();
+        } else {
+            timeout.untilFirstStream = null;
         }
     }
 
     @Override
     public void onStreamActive(Http2Stream stream) {
+        untilFirstStream = null;
         stop();
     }
 
@@ -81,7 +91,8 @@ final class Http2IdleTimeout extends Http2ConnectionAdapter {
 
     private void arm() {
         stop();
-        timer = channel.eventLoop().schedule(this::expired, idle.toNanos(), TimeUnit.NANOSECONDS);
+        Duration bound = untilFirstStream != null ? untilFirstStream : idle;
+        timer = channel.eventLoop().schedule(this::expired, bound.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void stop() {
@@ -96,7 +107,7 @@ final class Http2IdleTimeout extends Http2ConnectionAdapter {
         if (connection.numActiveStreams() > 0 || !channel.isOpen()) {
             return;
         }
-        // An idle connection is closed without a log line, as on HTTP/1.1. Through the HTTP/2 codec, which sends GOAWAY NO_ERROR before closing.
+        // Closed without a log line, as an idle HTTP/1.1 connection is. Through the HTTP/2 codec, which sends GOAWAY NO_ERROR before closing.
         channel.close();
         Http2FloodGuard.closeWithin(channel, Http2Limits.GOAWAY_CLOSE_GRACE);
     }

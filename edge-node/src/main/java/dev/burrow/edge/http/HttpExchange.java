@@ -345,28 +345,51 @@ final class HttpExchange {
     }
 
     /**
-     * The client sent no body byte for the body idle timeout: the stream is reset (the upstream sees its request
-     * aborted) and the client gets a 408 (HTTP/1: and the connection closes; HTTP/2: and only that stream ends), or, if
-     * the response already started, loses the connection (HTTP/2: the stream). On the
-     * request's context.
+     * The client sent no body byte for the body idle timeout: the exchange is given up with a 408. On the request's
+     * context.
      */
     private void onRequestBodyIdle() {
         if (done) {
             return;
         }
-        done = true;
-        cancelResponseTimer();
         String sentence = "the request body stopped arriving: no byte for " + DurationText.format(timeouts.requestBodyIdle())
                 + " (--http-body-idle-timeout)";
         LOG.info("http {} {}: {}", host, request.uri(), sentence);
+        giveUpRequestBody(408, "Request timeout", sentence, "the public client stopped sending the request body");
+    }
+
+    /**
+     * The edge stopped reading the request body (HTTP/1: it came in too many small chunks); the refusal was logged. On
+     * the connection's event loop.
+     */
+    void requestBodyRefused(HeadRefusal refusal) {
+        Contexts.run(requestContext, () -> {
+            if (!done) {
+                giveUpRequestBody(refusal.status(), refusal.phrase(), refusal.sentence(),
+                        "the edge refused the public client's request body: " + refusal.reason());
+            }
+        });
+    }
+
+    /**
+     * The request body will not arrive whole: the stream is reset (the upstream sees its request aborted) and the client
+     * gets {@code status} (HTTP/1: and the connection closes; HTTP/2: and only that stream ends), or, if the response
+     * already started, loses the connection (HTTP/2: the stream). On the request's context.
+     */
+    private void giveUpRequestBody(int status, String title, String sentence, String resetReason) {
+        done = true;
+        cancelResponseTimer();
+        if (bodyIdle != null) {
+            bodyIdle.stop();
+        }
         MuxStream current = stream;
         if (current != null) {
-            current.reset(ErrorCode.STREAM_CANCELLED, "the public client stopped sending the request body");
+            current.reset(ErrorCode.STREAM_CANCELLED, resetReason);
         }
         if (responseStarted.compareAndSet(false, true)) {
-            // Over HTTP/2 only this stream ends (RST_STREAM NO_ERROR after the 408, RFC 9113 §8.1); its neighbours go on.
+            // Over HTTP/2 only this stream ends (RST_STREAM NO_ERROR after the answer, RFC 9113 §8.1); its neighbours go on.
             boolean http2 = request.version() == io.vertx.core.http.HttpVersion.HTTP_2;
-            ErrorPages.send(response, 408, "Request timeout", sentence, !http2)
+            ErrorPages.send(response, status, title, sentence, !http2)
                     .onComplete(ar -> {
                         if (http2) {
                             response.reset(0);

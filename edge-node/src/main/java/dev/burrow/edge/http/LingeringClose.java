@@ -12,7 +12,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ends an HTTP/2 connection the edge closes without losing its last words. Closed at once while bytes from the client
+ * Ends a connection the edge closes without losing its last words (an HTTP/2 one, or an HTTP/1 one whose request body
+ * it refused). Closed at once while bytes from the client
  * are still unread, a socket makes the kernel answer with a reset and drop what it had not sent yet: the GOAWAY (and
  * TLS close_notify) just written. So a close by the edge becomes: read and drop whatever arrives (reading on keeps a
  * client that is still sending from blocking, so that it gets to read), let what was written reach the socket, then a
@@ -57,6 +58,14 @@ final class LingeringClose extends ChannelDuplexHandler {
         ctx.fireChannelRead(msg);
     }
 
+    private static boolean abortive(Channel channel) {
+        try {
+            return Integer.valueOf(0).equals(channel.config().getOption(io.netty.channel.ChannelOption.SO_LINGER));
+        } catch (RuntimeException unsupported) {
+            return false;
+        }
+    }
+
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
         Channel channel = ctx.channel();
@@ -65,7 +74,8 @@ final class LingeringClose extends ChannelDuplexHandler {
             channel.closeFuture().addListener(closed -> promise.trySuccess());
             return;
         }
-        if (!channel.isActive() || !(channel instanceof DuplexChannel duplex)) {
+        // A close made abortive on purpose (SO_LINGER 0: a response broken off) must reset the connection, not end it.
+        if (!channel.isActive() || !(channel instanceof DuplexChannel duplex) || abortive(channel)) {
             ctx.close(promise);
             return;
         }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * idle timeout) and its socket gets {@link TcpKeepAlive}. Each connection passes the connection chain when accepted,
  * and each request the request and response chains ({@link Chains}). This class only wires.
  * <p>
- * An HTTP/2 connection gets {@link Http2Limits}, its floods are cut off by {@link Http2FloodGuard}, and it is closed
- * after the same idle timeout as an HTTP/1.1 one once it has no open stream ({@link Http2IdleTimeout}).
+ * An HTTP/2 connection gets {@link Http2Limits}, its floods are cut off by {@link Http2FloodGuard}, and it gets the
+ * same head and idle timeouts as an HTTP/1.1 one ({@link Http2IdleTimeout}).
  * <p>
  * On the HTTPS listener ALPN offers HTTP/2 (each stream one exchange on the link; its head goes through
  * {@link Http2RequestCheck}) and HTTP/1.1. Vert.x's h2c is off on the plain listener: with it on, Vert.x builds the
@@ -108,7 +108,7 @@ public final class PublicHttpServer {
      * before {@link #listen()}.
      */
     public PublicHttpServer tls(io.vertx.core.net.KeyCertOptions keyCertificates) {
-        Http2IdleTimeout.untilHandedOver(Http2Limits.apply(options), limits.idleTimeout()).setSsl(true)
+        Http2IdleTimeout.untilHandedOver(Http2Limits.apply(options), limits.headTimeout()).setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(java.util.List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1))
                 .setKeyCertOptions(keyCertificates)
@@ -150,7 +150,7 @@ public final class PublicHttpServer {
      * {@link Http2Limits}. An HTTP/1 request here did not come through the plain listener's guard and is not served.
      */
     public PublicHttpServer clearTextHttp2Only() {
-        Http2IdleTimeout.untilHandedOver(Http2Limits.apply(options), limits.idleTimeout()).setHttp2ClearTextEnabled(true);
+        Http2IdleTimeout.untilHandedOver(Http2Limits.apply(options), limits.headTimeout()).setHttp2ClearTextEnabled(true);
         this.http2Only = true;
         return this;
     }
@@ -262,9 +262,9 @@ public final class PublicHttpServer {
     }
 
     /**
-     * An HTTP/2 connection, handed over after the client's first SETTINGS frame (until then Vert.x's idle handler closes
-     * it if it goes silent): frame floods are cut off ({@link Http2FloodGuard}) and the idle timeout runs while no stream
-     * is open ({@link Http2IdleTimeout}).
+     * An HTTP/2 connection, handed over after the client's first SETTINGS frame (until then Vert.x's idle handler bounds
+     * it): frame floods are cut off ({@link Http2FloodGuard}), the head timeout runs until its first stream and the idle
+     * timeout whenever no stream is open ({@link Http2IdleTimeout}).
      */
     private void guardHttp2(io.netty.channel.ChannelPipeline pipeline, Object client) {
         io.netty.handler.codec.http2.Http2ConnectionHandler codec = pipeline.get(io.netty.handler.codec.http2.Http2ConnectionHandler.class);
@@ -273,7 +273,7 @@ public final class PublicHttpServer {
         }
         Http2IdleTimeout.handedOver(pipeline);
         Http2FloodGuard.install(pipeline, codec, client, refusalLog);
-        Http2IdleTimeout.start(pipeline.channel(), codec.connection(), limits.idleTimeout());
+        Http2IdleTimeout.start(pipeline.channel(), codec.connection(), limits.headTimeout(), limits.idleTimeout());
     }
 
     /** Runs the connection chain on a new connection; one it refuses is closed before its first request is read. */
@@ -351,13 +351,21 @@ public final class PublicHttpServer {
 
     private void startExchange(HttpServerRequest request, PublicConnection connection) {
         GuardedRequestDecoder guard = guardOf(request);
-        if (guard != null) {
-            request.response().endHandler(v -> guard.responseEnded());
-        } else if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && refusedHttp2(request)) {
+        if (guard == null && request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && refusedHttp2(request)) {
             return;
         }
         try {
-            new HttpExchange(request, Vertx.currentContext(), registry, links, chains, connection, timeouts, rules).start();
+            HttpExchange exchange = new HttpExchange(request, Vertx.currentContext(), registry, links, chains, connection, timeouts, rules);
+            if (guard != null) {
+                java.util.function.Consumer<HeadRefusal> onBodyRefused = exchange::requestBodyRefused;
+                request.response().endHandler(v -> guard.responseEnded(onBodyRefused));
+                exchange.start();
+                if (!request.response().ended()) {
+                    guard.exchangeStarted(onBodyRefused);
+                }
+            } else {
+                exchange.start();
+            }
         } catch (RuntimeException e) {
             LOG.error("http: internal error on {} {}", request.method(), request.uri(), e);
             if (!request.response().headWritten()) {

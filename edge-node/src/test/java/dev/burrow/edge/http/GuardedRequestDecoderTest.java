@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,52 @@ class GuardedRequestDecoderTest {
         assertTrue(answer.contains("Content-Length and Transfer-Encoding"), answer);
         assertFalse(channel.isOpen());
         assertEquals(List.of(), decoded());
+    }
+
+    @Test
+    void theChunksOfOneReadReachVertxAsOnePiece() {
+        send("POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + "1\r\nx\r\n".repeat(1000) + "3\r\nabc\r\n");
+        send("2\r\nde\r\n0\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals(List.of("/up", "body:" + "x".repeat(1000) + "abc", "body:de", "end", "/next", "end"), decoded());
+    }
+
+    @Test
+    void aBodyInOneByteChunksIsRefusedAfterTheBurstAndNothingAfterIsDecoded() {
+        List<HeadRefusal> told = new ArrayList<>();
+        send("POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
+        decoder.exchangeStarted(told::add);
+        int sent = 0;
+        while (sent < 3 * Http2Limits.DATA_FRAME_BURST && told.isEmpty()) {
+            send("1\r\nx\r\n".repeat(100));
+            sent += 100;
+            channel.runPendingTasks();
+        }
+        String body = String.join("", decoded().stream().filter(part -> part.startsWith("body:")).map(part -> part.substring(5)).toList());
+        assertEquals(1, told.size());
+        assertEquals(400, told.get(0).status());
+        // The burst, what the bytes earned back (one piece per 32 bytes) and the refill of the test's few milliseconds;
+        // the read that went over is dropped whole, and nothing after it reaches Vert.x.
+        assertTrue(body.length() >= Http2Limits.DATA_FRAME_BURST && body.length() < Http2Limits.DATA_FRAME_BURST + 2_000,
+                body.length() + " bytes");
+        assertEquals(0, body.length() % 100);
+        send("1\r\nx\r\n0\r\n\r\nGET /after HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals(List.of(), decoded());
+        assertNotNull(channel.pipeline().get(LingeringClose.NAME));
+    }
+
+    @Test
+    void aBodyInChunksOf32BytesNeverRunsOutOfTheBudget() {
+        send("POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
+        String chunk = "20\r\n" + "y".repeat(Http2Limits.DATA_BYTES_PER_FRAME) + "\r\n";
+        for (int i = 0; i < 3 * Http2Limits.DATA_FRAME_BURST / 100; i++) {
+            send(chunk.repeat(100));
+        }
+        send("0\r\n\r\n");
+        List<String> parts = decoded();
+        assertEquals("end", parts.get(parts.size() - 1));
+        assertEquals(3 * Http2Limits.DATA_FRAME_BURST / 100 + 2, parts.size());
+        assertTrue(channel.isOpen());
+        assertNull(channel.pipeline().get(LingeringClose.NAME));
     }
 
     @Test

@@ -183,15 +183,46 @@ class Http2FloodGuardTest {
     @Test
     void aConnectionWithoutStreamsGetsGoawayAfterTheIdleTimeoutWhateverItPings() {
         channel.freezeTime();
-        Http2IdleTimeout.start(channel, codec.connection(), Duration.ofSeconds(3));
+        Http2IdleTimeout.start(channel, codec.connection(), Duration.ofSeconds(3), Duration.ofSeconds(3));
         for (int tenth = 0; tenth < 29; tenth++) {
             channel.writeInbound(Unpooled.wrappedBuffer(frame(PING, 0, 0, new byte[8])));
-            channel.advanceTimeBy(100, TimeUnit.MILLISECONDS);
-            channel.runScheduledPendingTasks();
+            advance(100);
         }
-        assertTrue(channel.isOpen());
-        channel.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        assertGoawayNoErrorWithinTheNext100Ms();
+    }
+
+    @Test
+    void aConnectionThatNeverOpensAStreamGetsGoawayAfterTheHeadTimeoutWhateverItTrickles() {
+        channel.freezeTime();
+        Http2IdleTimeout.start(channel, codec.connection(), Duration.ofSeconds(2), Duration.ofSeconds(60));
+        // A HEADERS frame a byte at a time, a byte every 100 ms: it never ends, and the clock does not care.
+        byte[] headers = frame(HEADERS, END_HEADERS, 1, headerBlock(1, "/trickled"));
+        for (int tenth = 0; tenth < 19; tenth++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {headers[tenth]}));
+            advance(100);
+        }
+        assertGoawayNoErrorWithinTheNext100Ms();
+    }
+
+    @Test
+    void afterItsFirstStreamAConnectionGetsTheIdleTimeoutNotTheHeadTimeout() {
+        channel.freezeTime();
+        Http2IdleTimeout.start(channel, codec.connection(), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(HEADERS, END_HEADERS | END_STREAM, 1, headerBlock(1, "/first"))));
+        codec.connection().stream(1).close();
+        advance(4900);
+        assertGoawayNoErrorWithinTheNext100Ms();
+    }
+
+    private void advance(long millis) {
+        channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
+    }
+
+    /** Open now, and 100 ms later ended with GOAWAY {@code NO_ERROR} and closed. */
+    private void assertGoawayNoErrorWithinTheNext100Ms() {
+        assertTrue(channel.isOpen());
+        advance(100);
         assertEquals(List.of(NO_ERROR), goAwayCodes());
         assertFalse(channel.isOpen());
     }
@@ -199,7 +230,7 @@ class Http2FloodGuardTest {
     @Test
     void anOpenStreamStopsTheIdleClock() {
         channel.freezeTime();
-        Http2IdleTimeout.start(channel, codec.connection(), Duration.ofSeconds(3));
+        Http2IdleTimeout.start(channel, codec.connection(), Duration.ofSeconds(3), Duration.ofSeconds(3));
         channel.writeInbound(Unpooled.wrappedBuffer(frame(HEADERS, END_HEADERS, 1, headerBlock(1, "/slow-upload"))));
         channel.advanceTimeBy(10, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();

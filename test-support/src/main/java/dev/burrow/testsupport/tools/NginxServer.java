@@ -27,11 +27,40 @@ public final class NginxServer implements AutoCloseable {
 
     /** {@code served} must be world-readable (see {@link ServedFiles}): nginx may drop to {@code nobody}. */
     public static NginxServer serve(Path served) {
+        return start(served, "");
+    }
+
+    /**
+     * nginx storing the body of every PUT under {@code stored} (its WebDAV module reads a body whole before it answers,
+     * 201 or 204), and logging each request as {@code METHOD URI STATUS REQUEST_LENGTH} ({@link #accessLog}): the bytes
+     * it received of each request, head and body framing included, also of one cut off. {@code stored} must be writable
+     * by {@code nobody}.
+     */
+    public static NginxServer storingPuts(Path stored) {
+        return start(stored, """
+                        dav_methods PUT;
+                        create_full_put_path on;
+                        client_max_body_size 0;
+                        access_log %s/logs/access.log lengths;
+                """);
+    }
+
+    /** The access log's lines so far (only {@link #storingPuts} writes one). */
+    public List<String> accessLog() {
+        try {
+            Path log = prefix.resolve("logs").resolve("access.log");
+            return Files.exists(log) ? Files.readAllLines(log) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static NginxServer start(Path served, String serverLines) {
         Path nginx = Tools.require("nginx");
         Path prefix = createPrefix();
         try {
             ToolProcess.Listening listening = ToolProcess.startOnFreePort("nginx", prefix, port -> {
-                Files.writeString(prefix.resolve("nginx.conf"), config(prefix, served, port));
+                Files.writeString(prefix.resolve("nginx.conf"), config(prefix, served, port, serverLines.formatted(prefix)));
                 return List.of(nginx.toString(), "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString(),
                         "-e", "stderr");
             });
@@ -53,7 +82,7 @@ public final class NginxServer implements AutoCloseable {
         }
     }
 
-    private static String config(Path prefix, Path served, int port) {
+    private static String config(Path prefix, Path served, int port, String serverLines) {
         Path temp = prefix.resolve("temp");
         return """
                 daemon off;
@@ -64,6 +93,7 @@ public final class NginxServer implements AutoCloseable {
                 events { worker_connections 1024; }
                 http {
                     access_log off;
+                    log_format lengths '$request_method $request_uri $status $request_length';
                     sendfile on;
                     tcp_nopush on;
                     keepalive_timeout 65s;
@@ -77,9 +107,10 @@ public final class NginxServer implements AutoCloseable {
                     server {
                         listen 127.0.0.1:%3$d;
                         root %4$s;
+                %5$s
                     }
                 }
-                """.formatted(prefix, temp, port, served);
+                """.formatted(prefix, temp, port, served, serverLines);
     }
 
     /** {@code 127.0.0.1:<port>}. */
