@@ -5,15 +5,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Client certificate authorities and the client certificates they issue, made by the openssl command line in one
  * directory: {@code NAME.crt} and {@code NAME.key} for each (EC P-256, valid two days; an expired one for a day in
- * 2020). For mutual TLS tests, where a real tool's certificates are the point.
+ * 2020), and CRLs of a CA ({@code openssl ca -revoke}, then {@code openssl ca -gencrl} with the dates given). For mutual
+ * TLS tests, where a real tool's certificates are the point.
  */
 public final class ClientCertificatePki {
+    private static final DateTimeFormatter OPENSSL_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+
     private final Path dir;
 
     public ClientCertificatePki(Path dir) {
@@ -60,6 +66,49 @@ public final class ClientCertificatePki {
                 "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-notext", "-in", file(name + ".csr"),
                 "-out", file(name + ".crt"));
         return this;
+    }
+
+    /** Marks the client {@code name} revoked in the CA {@code ca}'s database: the CRLs of {@code ca} made after list it. */
+    public ClientCertificatePki revoke(String name, String ca) {
+        openssl("ca", "-config", crlConfig(ca), "-cert", file(ca + ".crt"), "-keyfile", file(ca + ".key"),
+                "-revoke", file(name + ".crt"), "-crl_reason", "keyCompromise");
+        return this;
+    }
+
+    /** A CRL of the CA {@code ca} ({@code name}, PEM) listing what it revoked, with these lastUpdate and nextUpdate. */
+    public ClientCertificatePki crl(String name, String ca, Instant lastUpdate, Instant nextUpdate) {
+        openssl("ca", "-config", crlConfig(ca), "-cert", file(ca + ".crt"), "-keyfile", file(ca + ".key"), "-gencrl",
+                "-crl_lastupdate", OPENSSL_TIME.format(lastUpdate), "-crl_nextupdate", OPENSSL_TIME.format(nextUpdate),
+                "-out", file(name));
+        return this;
+    }
+
+    /** The CRL {@code pem} written again as DER in {@code der} ({@code openssl crl -outform DER}). */
+    public ClientCertificatePki der(String pem, String der) {
+        openssl("crl", "-in", file(pem), "-outform", "DER", "-out", file(der));
+        return this;
+    }
+
+    /** The minimal {@code openssl ca} configuration of {@code ca}'s CRLs: its own database of revocations. */
+    private String crlConfig(String ca) {
+        Path config = dir.resolve(ca + "-crl.cnf");
+        try {
+            if (!Files.exists(config)) {
+                Files.writeString(dir.resolve(ca + "-crl-index.txt"), "");
+                Files.writeString(dir.resolve(ca + "-crlnumber"), "01\n");
+                Files.writeString(config, """
+                        [ca]
+                        default_ca = crls
+                        [crls]
+                        database = %s
+                        crlnumber = %s
+                        default_md = sha256
+                        """.formatted(file(ca + "-crl-index.txt"), file(ca + "-crlnumber")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return config.toString();
     }
 
     /** The path of a file of the directory ({@code alice.crt}), as text for a command line. */
