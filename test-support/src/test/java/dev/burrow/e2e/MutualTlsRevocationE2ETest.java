@@ -75,11 +75,11 @@ class MutualTlsRevocationE2ETest {
         configured = AgentProcess.startAll(edge).name("agent-crl-config").startTimeout(Duration.ofMinutes(2))
                 .arg("--config", config.toString()).start();
         Await.until(() -> configured.process().stdoutLines().stream()
-                        .filter(l -> AgentProcess.FORWARDING_LINE.matcher(l).find()).distinct().count() >= 3,
+                        .filter(l -> AgentProcess.FORWARDING_LINE.matcher(l).find()).distinct().count() >= 4,
                 Duration.ofSeconds(60), Duration.ofMillis(50), () -> "the agent did not forward:\n" + configured.process().tail(30));
     }
 
-    /** Two endpoints whose policy has the CAs and no CRL yet, and one with the config file's CAs and CRLs. */
+    /** Three endpoints whose policy has the CAs and no CRL yet, and one with the config file's CAs and CRLs. */
     private String config() {
         String policy = terminateTls().indent(6);
         return """
@@ -93,6 +93,10 @@ class MutualTlsRevocationE2ETest {
                     traffic_policy:
                 %2$s  - name: expiring
                     url: https://expiring.localhost
+                    upstream: %1$s
+                    traffic_policy:
+                %2$s  - name: resumed
+                    url: https://resumed.localhost
                     upstream: %1$s
                     traffic_policy:
                 %2$s  - name: filecrls
@@ -183,6 +187,34 @@ class MutualTlsRevocationE2ETest {
         assertTrue(run.stdout().endsWith("hello from python\n"), run.describe());
     }
 
+    /**
+     * A TLS 1.2 session of bob's made before the CRL was added, resumed after (openssl s_client -sess_out, -sess_in): a
+     * resumed handshake checks no certificate, so each new connection's certificate is looked up in the CRLs again.
+     */
+    @Test
+    void aSessionOfARevokedCertificateResumedAfterTheUpdateIsNotServed() throws IOException {
+        Path session = pki.resolve("bob-session.pem");
+        String before = sessionGet("/hello.txt?session=bob-before", "-sess_out", session.toString());
+        assertTrue(before.contains(" 200 OK"), before);
+        assertEquals(200, putPolicy("resumed", terminateTls("trusted.crl")).statusCode());
+        String after = sessionGet("/hello.txt?session=bob-after", "-sess_in", session.toString());
+        assertTrue(after.contains("Reused, TLSv1.2"), "the session was resumed: " + after);
+        assertTrue(!after.contains("HTTP/1.1 "), "closed without an answer: " + after);
+        assertUpstreamNeverSaw("session=bob-after");
+    }
+
+    /** One request through {@code openssl s_client -tls1_2} as bob to resumed.localhost; what it printed. */
+    private String sessionGet(String path, String... sessionArgs) {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Tools.require("openssl").toString(),
+                "s_client", "-connect", "127.0.0.1:" + edge.httpsPort(), "-servername", "resumed.localhost", "-tls1_2",
+                "-cert", file("bob.crt"), "-key", file("bob.key"), "-ign_eof"));
+        command.addAll(java.util.List.of(sessionArgs));
+        String request = "GET " + path + " HTTP/1.1\\r\\nHost: resumed.localhost\\r\\nConnection: close\\r\\n\\r\\n";
+        ClientRun run = ClientRun.run(java.util.List.of("bash", "-c", "printf '" + request + "' | " + String.join(" ", command)),
+                Duration.ofSeconds(15));
+        return run.stdout() + run.stderr();
+    }
+
     private void assertPolicyRefused(String policy, String sentence) {
         HttpResponse<String> put = putPolicy("updated", policy);
         assertEquals(400, put.statusCode(), put.body());
@@ -194,7 +226,7 @@ class MutualTlsRevocationE2ETest {
         try (AgentProcess refused = AgentProcess.http(edge, python.address()).name("agent-crl-refused")
                 .url("https://refused.localhost").arg("--mutual-tls-cas", file("trusted.crt"), "--mutual-tls-crls", file(crl))
                 .shortLived().launch()) {
-            assertEquals(1, refused.awaitExit(Duration.ofSeconds(30)), refused.process().tail(20));
+            assertEquals(2, refused.awaitExit(Duration.ofSeconds(30)), "a usage error: " + refused.process().tail(20));
             assertTrue(String.join("\n", refused.errorLines()).contains(sentence), refused.process().tail(20));
         }
     }

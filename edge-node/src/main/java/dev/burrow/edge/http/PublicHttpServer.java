@@ -54,6 +54,9 @@ public final class PublicHttpServer {
     private volatile Chains chains = Chains.empty();
     private volatile StreamTimeouts timeouts = StreamTimeouts.defaults();
     private volatile ListenerRules rules = ListenerRules.plain(() -> 443);
+    private volatile RevokedClients revokedClients = RevokedClients.NONE;
+    private static final dev.burrow.policy.Verdict REVOKED = new dev.burrow.policy.Verdict.Close("mutual TLS",
+            "the client certificate of a resumed TLS session is listed in a CRL");
     private java.util.function.Predicate<HttpServerRequest> answeredFirst = request -> false;
     /** The h2c server that connections opening with the HTTP/2 preface are handed to; null: they get 505. */
     private PublicHttpServer h2cServer;
@@ -127,11 +130,14 @@ public final class PublicHttpServer {
 
     /**
      * After {@link #tls}: every handshake asks for a client certificate ({@code REQUIRED}: fails without one;
-     * {@code REQUEST}: passes without one), and one that is given must be accepted by {@code trustManager}.
+     * {@code REQUEST}: passes without one), and one that is given must be accepted by {@code trustManager}; a connection
+     * whose certificate {@code revoked} lists (a resumed session's: its handshake checked none) is closed unserved.
      */
-    public PublicHttpServer clientCertificates(io.vertx.core.http.ClientAuth asked, javax.net.ssl.TrustManager trustManager) {
+    public PublicHttpServer clientCertificates(io.vertx.core.http.ClientAuth asked, javax.net.ssl.TrustManager trustManager,
+                                               RevokedClients revoked) {
         options.setClientAuth(asked)
                 .setTrustOptions(io.vertx.core.net.TrustOptions.wrap(trustManager));
+        this.revokedClients = revoked;
         return this;
     }
 
@@ -281,7 +287,8 @@ public final class PublicHttpServer {
         PublicConnection publicConnection = new PublicConnection(connection.remoteAddress(true), connection.remoteAddress(),
                 serverPort(connection), proxyProtocol.enabled())
                 .tls(TlsConnectionFacts.of(connection, options.getClientAuth() != io.vertx.core.http.ClientAuth.NONE));
-        Future<dev.burrow.policy.Verdict> verdict = chains.onConnect(publicConnection, null);
+        Future<dev.burrow.policy.Verdict> verdict = revokedClient(connection.sslSession()) ? Future.succeededFuture(REVOKED)
+                : chains.onConnect(publicConnection, null);
         publicConnection.admit(verdict);
         verdict.onComplete(ar -> {
             if (ar.failed() || !Chains.proceeds(ar.result())) {
@@ -289,6 +296,18 @@ public final class PublicHttpServer {
             }
         });
         return publicConnection;
+    }
+
+    /** Whether the connection's client certificate is listed in a CRL of its name ({@link RevokedClients}). */
+    private boolean revokedClient(javax.net.ssl.SSLSession session) {
+        if (revokedClients == RevokedClients.NONE || session == null) {
+            return false;
+        }
+        try {
+            return revokedClients.listed(MisdirectedRequest.serverName(session), session.getPeerCertificates());
+        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+            return false;
+        }
     }
 
     /** The port the client connected to: behind the hop, the public one its PROXY line names. */

@@ -92,6 +92,14 @@ public final class MutualTlsAuthorities {
         }
     }
 
+    /**
+     * Whether {@code chain} (a connection's client certificates) is listed in a CRL of the name's; false without CRLs.
+     * For a resumed TLS session, whose handshake checked no certificate ({@code RevokedClients}).
+     */
+    public boolean revoked(String serverName, java.security.cert.Certificate[] chain) {
+        return trustManagerFor(serverName) instanceof RevocationCheckingTrustManager crls && crls.listed(chain);
+    }
+
     /** The PKIX trust manager of the name's CAs (checks signature, validity dates, CA constraints); null: none. */
     X509TrustManager trustManagerFor(String serverName) {
         String key = Hostnames.normalize(serverName);

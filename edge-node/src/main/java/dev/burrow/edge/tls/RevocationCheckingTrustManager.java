@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
 import java.security.cert.CRLReason;
+import java.security.cert.Certificate;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateRevokedException;
@@ -62,14 +63,33 @@ final class RevocationCheckingTrustManager implements X509TrustManager {
             warnExpired(Instant.now());
         }
         for (X509Certificate certificate : chain) {
-            List<X509CRL> crls = byIssuer.get(certificate.getIssuerX500Principal());
-            for (int i = 0; crls != null && i < crls.size(); i++) {
-                X509CRLEntry entry = crls.get(i).getRevokedCertificate(certificate);
-                if (entry != null) {
-                    throw revoked(certificate, crls.get(i), entry);
-                }
+            CertificateException revoked = revocation(certificate);
+            if (revoked != null) {
+                throw revoked;
             }
         }
+    }
+
+    /** Whether a certificate of {@code chain} is listed in a CRL of its issuer. */
+    boolean listed(Certificate[] chain) {
+        for (Certificate certificate : chain) {
+            if (certificate instanceof X509Certificate x509 && revocation(x509) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Why {@code certificate} is refused, when a CRL of its issuer lists it; null when none does. */
+    private CertificateException revocation(X509Certificate certificate) {
+        List<X509CRL> crls = byIssuer.get(certificate.getIssuerX500Principal());
+        for (int i = 0; crls != null && i < crls.size(); i++) {
+            X509CRLEntry entry = crls.get(i).getRevokedCertificate(certificate);
+            if (entry != null) {
+                return revoked(certificate, crls.get(i), entry);
+            }
+        }
+        return null;
     }
 
     private static CertificateException revoked(X509Certificate certificate, X509CRL crl, X509CRLEntry entry) {
