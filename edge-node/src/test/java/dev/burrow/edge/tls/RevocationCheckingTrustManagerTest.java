@@ -51,6 +51,19 @@ class RevocationCheckingTrustManagerTest {
         }
     }
 
+    /** What each new connection asks, for a resumed TLS session whose handshake checked no certificate. */
+    @Test
+    void aConnectionsCertificateIsLookedUpUnderTheNameItWasOpenedFor() throws Exception {
+        MutualTlsAuthorities authorities = new MutualTlsAuthorities();
+        authorities.remember(NAME, new ClientCertificates(fixture("ca.crt"),
+                ClientCertificates.Verification.REQUIRE_AND_VERIFY, fixture("fresh.crl")));
+        assertTrue(authorities.revoked(NAME, chain("bob.crt")));
+        assertFalse(authorities.revoked(NAME, chain("alice.crt")));
+        assertFalse(authorities.revoked("other.example.com", chain("bob.crt")), "a name without CRLs lists nothing");
+        authorities.remember("plain.example.com", new ClientCertificates(fixture("ca.crt"), ClientCertificates.Verification.REQUIRE_AND_VERIFY));
+        assertFalse(authorities.revoked("plain.example.com", chain("bob.crt")));
+    }
+
     @Test
     void crlsThatAreNotOfTheCasAreNotTaken() throws Exception {
         MutualTlsAuthorities authorities = new MutualTlsAuthorities();
