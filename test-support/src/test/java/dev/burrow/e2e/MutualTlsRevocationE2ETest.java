@@ -32,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,11 +76,14 @@ class MutualTlsRevocationE2ETest {
         configured = AgentProcess.startAll(edge).name("agent-crl-config").startTimeout(Duration.ofMinutes(2))
                 .arg("--config", config.toString()).start();
         Await.until(() -> configured.process().stdoutLines().stream()
-                        .filter(l -> AgentProcess.FORWARDING_LINE.matcher(l).find()).distinct().count() >= 4,
+                        .filter(l -> AgentProcess.FORWARDING_LINE.matcher(l).find()).distinct().count() >= 5,
                 Duration.ofSeconds(60), Duration.ofMillis(50), () -> "the agent did not forward:\n" + configured.process().tail(30));
     }
 
-    /** Three endpoints whose policy has the CAs and no CRL yet, and one with the config file's CAs and CRLs. */
+    /**
+     * Three endpoints whose policy has the CAs and no CRL yet, one with the config file's CAs and CRLs, and one that
+     * trusts the other CA only.
+     */
     private String config() {
         String policy = terminateTls().indent(6);
         return """
@@ -104,6 +108,10 @@ class MutualTlsRevocationE2ETest {
                     upstream: %1$s
                     mutual_tls_cas: trusted.crt
                     mutual_tls_crls: trusted.crl
+                  - name: othercas
+                    url: https://othercas.localhost
+                    upstream: %1$s
+                    mutual_tls_cas: other.crt
                 """.formatted(python.address(), policy);
     }
 
@@ -192,24 +200,40 @@ class MutualTlsRevocationE2ETest {
      * resumed handshake checks no certificate, so each new connection's certificate is looked up in the CRLs again.
      */
     @Test
-    void aSessionOfARevokedCertificateResumedAfterTheUpdateIsNotServed() throws IOException {
+    void aSessionOfARevokedCertificateResumedAfterTheUpdateIsNotServed() {
         Path session = pki.resolve("bob-session.pem");
-        String before = sessionGet("/hello.txt?session=bob-before", "-sess_out", session.toString());
+        String before = sessionGet("resumed.localhost", "/hello.txt?session=bob-before", "bob", "-tls1_2", "-sess_out", session.toString());
         assertTrue(before.contains(" 200 OK"), before);
         assertEquals(200, putPolicy("resumed", terminateTls("trusted.crl")).statusCode());
-        String after = sessionGet("/hello.txt?session=bob-after", "-sess_in", session.toString());
+        String after = sessionGet("resumed.localhost", "/hello.txt?session=bob-after", "bob", "-tls1_2", "-sess_in", session.toString());
         assertTrue(after.contains("Reused, TLSv1.2"), "the session was resumed: " + after);
-        assertTrue(!after.contains("HTTP/1.1 "), "closed without an answer: " + after);
+        assertFalse(after.contains("HTTP/1.1 "), "closed without an answer: " + after);
         assertUpstreamNeverSaw("session=bob-after");
     }
 
-    /** One request through {@code openssl s_client -tls1_2} as bob to resumed.localhost; what it printed. */
-    private String sessionGet(String path, String... sessionArgs) {
+    /** A session alice made for a name of her CA, resumed naming one that trusts another CA only: not served. */
+    @Test
+    void aSessionResumedForAnotherNameMeetsThatNamesCas() {
+        for (String version : new String[] {"-tls1_2", "-tls1_3"}) {
+            Path session = pki.resolve("alice-session" + version + ".pem");
+            String made = sessionGet("filecrls.localhost", "/hello.txt?cross=made" + version, "alice", version, "-sess_out", session.toString());
+            assertTrue(made.contains(" 200 OK"), made);
+            String resumed = sessionGet("othercas.localhost", "/hello.txt?cross=resumed" + version, "alice", version,
+                    "-sess_in", session.toString());
+            assertTrue(resumed.contains("Reused, " + (version.equals("-tls1_2") ? "TLSv1.2" : "TLSv1.3")), "resumed: " + resumed);
+            assertFalse(resumed.contains("HTTP/1.1 "), "closed without an answer: " + resumed);
+        }
+        awaitUpstreamLogged("cross=made-tls1_3");
+        assertUpstreamNeverSaw("cross=resumed");
+    }
+
+    /** One request through {@code openssl s_client} as {@code client} naming {@code name}; what it printed. */
+    private String sessionGet(String name, String path, String client, String version, String... sessionArgs) {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Tools.require("openssl").toString(),
-                "s_client", "-connect", "127.0.0.1:" + edge.httpsPort(), "-servername", "resumed.localhost", "-tls1_2",
-                "-cert", file("bob.crt"), "-key", file("bob.key"), "-ign_eof"));
+                "s_client", "-connect", "127.0.0.1:" + edge.httpsPort(), "-servername", name, version,
+                "-cert", file(client + ".crt"), "-key", file(client + ".key"), "-ign_eof"));
         command.addAll(java.util.List.of(sessionArgs));
-        String request = "GET " + path + " HTTP/1.1\\r\\nHost: resumed.localhost\\r\\nConnection: close\\r\\n\\r\\n";
+        String request = "GET " + path + " HTTP/1.1\\r\\nHost: " + name + "\\r\\nConnection: close\\r\\n\\r\\n";
         ClientRun run = ClientRun.run(java.util.List.of("bash", "-c", "printf '" + request + "' | " + String.join(" ", command)),
                 Duration.ofSeconds(15));
         return run.stdout() + run.stderr();

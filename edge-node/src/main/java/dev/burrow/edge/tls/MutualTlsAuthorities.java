@@ -93,11 +93,28 @@ public final class MutualTlsAuthorities {
     }
 
     /**
-     * Whether {@code chain} (a connection's client certificates) is listed in a CRL of the name's; false without CRLs.
-     * For a resumed TLS session, whose handshake checked no certificate ({@code RevokedClients}).
+     * Whether {@code chain} (a new connection's client certificates, as its TLS session holds them) fails the name's
+     * checks now: its CAs and CRLs, as in a handshake; a name not held fails. A resumed session's handshake checked no
+     * certificate, and the session may have been made for another name, with other CAs ({@code ClientCertificateRecheck}).
      */
-    public boolean revoked(String serverName, java.security.cert.Certificate[] chain) {
-        return trustManagerFor(serverName) instanceof RevocationCheckingTrustManager crls && crls.listed(chain);
+    public boolean refuses(String serverName, java.security.cert.Certificate[] chain) {
+        X509TrustManager trusted = trustManagerFor(serverName);
+        if (trusted == null || chain.length == 0) {
+            return true;
+        }
+        java.security.cert.X509Certificate[] certificates = new java.security.cert.X509Certificate[chain.length];
+        for (int i = 0; i < chain.length; i++) {
+            if (!(chain[i] instanceof java.security.cert.X509Certificate x509)) {
+                return true;
+            }
+            certificates[i] = x509;
+        }
+        try {
+            trusted.checkClientTrusted(certificates, certificates[0].getPublicKey().getAlgorithm());
+            return false;
+        } catch (java.security.cert.CertificateException | RuntimeException e) {
+            return true;
+        }
     }
 
     /** The PKIX trust manager of the name's CAs (checks signature, validity dates, CA constraints); null: none. */

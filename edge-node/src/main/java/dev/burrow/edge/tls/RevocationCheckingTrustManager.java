@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
 import java.security.cert.CRLReason;
-import java.security.cert.Certificate;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateRevokedException;
@@ -68,16 +67,6 @@ final class RevocationCheckingTrustManager implements X509TrustManager {
                 throw revoked;
             }
         }
-    }
-
-    /** Whether a certificate of {@code chain} is listed in a CRL of its issuer. */
-    boolean listed(Certificate[] chain) {
-        for (Certificate certificate : chain) {
-            if (certificate instanceof X509Certificate x509 && revocation(x509) != null) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Why {@code certificate} is refused, when a CRL of its issuer lists it; null when none does. */

@@ -51,17 +51,21 @@ class RevocationCheckingTrustManagerTest {
         }
     }
 
-    /** What each new connection asks, for a resumed TLS session whose handshake checked no certificate. */
+    /**
+     * What each new connection asks, for a resumed TLS session whose handshake checked no certificate: the name's CAs and
+     * CRLs, as the handshake would.
+     */
     @Test
-    void aConnectionsCertificateIsLookedUpUnderTheNameItWasOpenedFor() throws Exception {
+    void aConnectionsCertificateIsCheckedAgainUnderTheNameItWasOpenedFor() throws Exception {
         MutualTlsAuthorities authorities = new MutualTlsAuthorities();
         authorities.remember(NAME, new ClientCertificates(fixture("ca.crt"),
                 ClientCertificates.Verification.REQUIRE_AND_VERIFY, fixture("fresh.crl")));
-        assertTrue(authorities.revoked(NAME, chain("bob.crt")));
-        assertFalse(authorities.revoked(NAME, chain("alice.crt")));
-        assertFalse(authorities.revoked("other.example.com", chain("bob.crt")), "a name without CRLs lists nothing");
-        authorities.remember("plain.example.com", new ClientCertificates(fixture("ca.crt"), ClientCertificates.Verification.REQUIRE_AND_VERIFY));
-        assertFalse(authorities.revoked("plain.example.com", chain("bob.crt")));
+        assertTrue(authorities.refuses(NAME, chain("bob.crt")), "revoked");
+        assertFalse(authorities.refuses(NAME, chain("alice.crt")));
+        assertTrue(authorities.refuses("other.example.com", chain("alice.crt")), "a name not held refuses");
+        authorities.remember("elsewhere.example.com", new ClientCertificates(fixture("bob.crt"),
+                ClientCertificates.Verification.REQUIRE_AND_VERIFY));
+        assertTrue(authorities.refuses("elsewhere.example.com", chain("alice.crt")), "not of that name's CAs");
     }
 
     @Test
