@@ -1,8 +1,12 @@
 package dev.burrow.policy;
 
 import dev.burrow.protocol.ClientCertificates;
+import dev.burrow.protocol.RevocationLists;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -147,6 +151,54 @@ class TerminateTlsActionTest {
                 on_http_request:
                   - actions: [{type: terminate-tls}]
                 """).getMessage().contains("cannot run in on_http_request"));
+    }
+
+    /** CRLs made by openssl (src/test/resources/revocation/README.md); the date is the edge's to check, at bind. */
+    @Test
+    void crlsOfTheCasAreReadAtCompileTimeAndCarriedAsPem() throws Exception {
+        ClientCertificates clients = harness.compile(crlPolicy("ca.crt", "fresh.crl", "expired.crl")).tlsTermination().clientCertificates();
+        assertEquals(2, RevocationLists.read(clients.revocationLists()).size());
+        assertEquals(fixture("ca.crt").strip(), clients.certificateAuthorities().strip());
+        assertNull(harness.compile(policy("")).tlsTermination().clientCertificates().revocationLists());
+    }
+
+    @Test
+    void crlsOfAnotherCaGarbageAndCrlsWithoutCasAreRefused() throws Exception {
+        PolicyException other = PolicyHarness.refusal(crlPolicy("ca.crt", "other.crl"));
+        assertTrue(other.getMessage().contains("terminate-tls: mutual_tls_crls: the CRL of CN=Fixture other CA is not from "
+                + "any of the mutual TLS CAs"), other.getMessage());
+        String garbage = crlPolicy("ca.crt", "fresh.crl").replace("CRL-----\n              MI", "CRL-----\n              MIxyz");
+        assertTrue(PolicyHarness.refusal(garbage).getMessage().contains("mutual_tls_crls: not a readable CRL"),
+                PolicyHarness.refusal(garbage).getMessage());
+        assertTrue(PolicyHarness.refusal(policy("mutual_tls_crls: [\"hello\"]")).getMessage().contains("mutual_tls_crls: no CRL in it"));
+        assertTrue(PolicyHarness.refusal(policy("mutual_tls_crls: [\"${vars.crl}\"]")).getMessage().contains("${} is not supported here"));
+        PolicyException withoutCas = PolicyHarness.refusal(crlPolicy(null, "fresh.crl"));
+        assertTrue(withoutCas.getMessage().contains("mutual_tls_crls: needs mutual_tls_certificate_authorities"), withoutCas.getMessage());
+    }
+
+    /** A terminate-tls whose CAs are the fixture {@code cas} (none: null) and whose CRLs are the fixtures {@code crls}. */
+    private static String crlPolicy(String cas, String... crls) throws IOException {
+        StringBuilder yaml = new StringBuilder("on_tcp_connect:\n  - actions:\n      - type: terminate-tls\n        config:\n");
+        if (cas != null) {
+            yaml.append("          mutual_tls_certificate_authorities:\n");
+            block(yaml, fixture(cas));
+        }
+        yaml.append("          mutual_tls_crls:\n");
+        for (String crl : crls) {
+            block(yaml, fixture(crl));
+        }
+        return yaml.toString();
+    }
+
+    private static void block(StringBuilder yaml, String pem) {
+        yaml.append("            - |\n");
+        pem.lines().forEach(line -> yaml.append("              ").append(line).append('\n'));
+    }
+
+    private static String fixture(String name) throws IOException {
+        try (InputStream in = TerminateTlsActionTest.class.getResourceAsStream("/revocation/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
     }
 
     private static String policy(String extraConfig) {

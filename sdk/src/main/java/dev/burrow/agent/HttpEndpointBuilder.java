@@ -114,6 +114,17 @@ public final class HttpEndpointBuilder {
     }
 
     /**
+     * Certificate revocation lists of the {@link #mutualTlsCas} CAs (PEM text, one or more CRLs): a visitor whose client
+     * certificate is listed in its issuer's CRL fails the handshake with the {@code certificate_revoked} alert. The edge
+     * refuses the bind ({@code INVALID_MUTUAL_TLS}) when a CRL cannot be read, is not signed by one of the CAs or is past
+     * its nextUpdate. Null: no revocation check (the default).
+     */
+    public HttpEndpointBuilder mutualTlsCrls(String pem) {
+        this.settings = settings.withMutualTlsCrls(pem);
+        return this;
+    }
+
+    /**
      * Serves the endpoint over HTTPS only (its URL is https://…): the edge terminates TLS with a certificate for the
      * name and answers plain-HTTP requests with a 308 to the https URL. Without it (the default) the endpoint is
      * reachable over both HTTP and HTTPS.

@@ -11,8 +11,20 @@ import java.util.Locale;
  * @param certificateAuthorities PEM certificates of the CAs a client certificate must chain to; null only under
  *                               {@link Verification#REQUIRE_ANY}, which checks none
  * @param verification           ngrok's {@code mutual_tls_verification_strategy}
+ * @param revocationLists        PEM text of CRLs of those CAs ({@link RevocationLists}): a certificate listed in its
+ *                               issuer's CRL is refused in the handshake; null: no revocation check
  */
-public record ClientCertificates(String certificateAuthorities, Verification verification) implements Serializable {
+public record ClientCertificates(String certificateAuthorities, Verification verification, String revocationLists)
+        implements Serializable {
+
+    public ClientCertificates {
+        revocationLists = revocationLists == null || revocationLists.isBlank() ? null : revocationLists;
+    }
+
+    /** Without CRLs. */
+    public ClientCertificates(String certificateAuthorities, Verification verification) {
+        this(certificateAuthorities, verification, null);
+    }
 
     /** ngrok's verification strategies, by the names its policies use. */
     public enum Verification {

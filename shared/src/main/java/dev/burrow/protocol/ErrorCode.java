@@ -50,6 +50,11 @@ public enum ErrorCode {
      * carry the same document.
      */
     POOL_POLICY_MISMATCH(119, PERMANENT),
+    /**
+     * The endpoint's mutual TLS settings ({@code mutual_tls_cas}, {@code mutual_tls_crls}) cannot be applied: a CRL that
+     * cannot be read, is not signed by one of the CAs, or has expired.
+     */
+    INVALID_MUTUAL_TLS(120, PERMANENT),
 
     // Multi-tenancy (docs/tenancy.md): refusals of a bind or a session, and why a live session was closed.
     /** The hostname is reserved by, or a custom domain of, another tenant. */

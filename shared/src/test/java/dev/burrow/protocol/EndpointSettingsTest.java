@@ -26,4 +26,14 @@ class EndpointSettingsTest {
         assertFalse(EndpointSettings.DEFAULTS.withMutualTlsCas("  ").hasMutualTls());
         assertFalse(EndpointSettings.DEFAULTS.toOptions().containsKey("mutual_tls_cas"));
     }
+
+    @Test
+    void mutualTlsCrlsTravelBesideTheCasAndReachTheClientCertificates() {
+        String crl = "-----BEGIN X509 CRL-----\nMIIB\n-----END X509 CRL-----\n";
+        EndpointSettings settings = EndpointSettings.DEFAULTS.withMutualTlsCas(PEM).withMutualTlsCrls(crl).withPooling(true);
+        assertEquals(crl, settings.toOptions().get("mutual_tls_crls"));
+        assertEquals(settings, EndpointSettings.fromOptions(settings.toOptions()));
+        assertEquals(new ClientCertificates(PEM, ClientCertificates.Verification.REQUIRE_AND_VERIFY, crl), settings.clientCertificates());
+        assertEquals(null, EndpointSettings.DEFAULTS.withMutualTlsCas(PEM).clientCertificates().revocationLists());
+    }
 }

@@ -212,7 +212,7 @@ final class AgentRunner implements TunnelControl {
         HttpEndpointBuilder endpoint = connected.httpEndpoint().pooling(plan.pooling()).trafficPolicy(plan.trafficPolicy().sent())
                 .upstreamHttp2(plan.http2())
                 .httpsOnly(plan.proto().equals(dev.burrow.protocol.BindProtocols.HTTPS)).upstreamTls(plan.upstreamTls())
-                .mutualTlsCas(plan.tls().mutualTlsCas())
+                .mutualTlsCas(plan.tls().mutualTlsCas()).mutualTlsCrls(plan.tls().mutualTlsCrls())
                 .responseTimeout(responseTimeout);
         if (plan.hostname() != null) {
             endpoint.hostname(plan.hostname());

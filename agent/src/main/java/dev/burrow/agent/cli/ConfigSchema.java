@@ -38,7 +38,7 @@ final class ConfigSchema {
             Map.entry("inspect_body_bytes", v -> ByteSizes.parse(v)));
 
     static final Set<String> ENDPOINT = Set.of("name", "url", "upstream", "pooling", "inspect", "traffic_policy", "bindings",
-            "mutual_tls_cas", "crt", "key");
+            "mutual_tls_cas", "mutual_tls_crls", "crt", "key");
     static final Set<String> UPSTREAM = Set.of("url", "protocol", "tls_verify", "tls_verify_cas");
 
     private ConfigSchema() {

@@ -13,7 +13,7 @@ import java.net.URI;
  * @param pooling          {@code null} = the agent's default
  * @param inspect          {@code null} = the agent's default
  * @param trafficPolicy    the endpoint's {@code traffic_policy:}, or {@link TrafficPolicyFile#NONE}
- * @param tls              {@code mutual_tls_cas} (http), or {@code crt}/{@code key} (tls)
+ * @param tls              {@code mutual_tls_cas} and {@code mutual_tls_crls} (http), or {@code crt}/{@code key} (tls)
  * @param upstreamTls      {@code upstream.tls_verify} and {@code upstream.tls_verify_cas} (http)
  */
 record EndpointConfig(String name, String proto, String hostname, int remotePort, URI upstream, String upstreamProtocol,

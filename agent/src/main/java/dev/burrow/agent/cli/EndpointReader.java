@@ -43,15 +43,17 @@ final class EndpointReader {
     }
 
     /**
-     * The endpoint's TLS keys, as the command line's flags: {@code mutual_tls_cas} (HTTP endpoints), {@code crt} and
-     * {@code key} (TLS endpoints the agent terminates), {@code upstream.tls_verify} and {@code upstream.tls_verify_cas}
-     * (HTTP endpoints with an https upstream). Paths are relative to this file; the files are read now.
+     * The endpoint's TLS keys, as the command line's flags: {@code mutual_tls_cas} and {@code mutual_tls_crls} (HTTP
+     * endpoints), {@code crt} and {@code key} (TLS endpoints the agent terminates), {@code upstream.tls_verify} and
+     * {@code upstream.tls_verify_cas} (HTTP endpoints with an https upstream). Paths are relative to this file; the
+     * files are read now.
      */
     private EndpointConfig readTls(YamlTree.Mapping entry, EndpointConfig endpoint) {
         String where = "endpoint \"" + endpoint.name() + "\"";
         boolean http = endpoint.proto().equals("http") || endpoint.proto().equals(dev.burrow.protocol.BindProtocols.HTTPS);
         boolean tls = endpoint.proto().equals(dev.burrow.protocol.BindProtocols.TLS);
         Path cas = path(entry, "mutual_tls_cas", where, http, "HTTP endpoints");
+        Path crls = path(entry, "mutual_tls_crls", where, http, "HTTP endpoints");
         Path crt = path(entry, "crt", where, tls, "TLS endpoints (the agent terminates their TLS with it)");
         Path key = path(entry, "key", where, tls, "TLS endpoints (the agent terminates their TLS with it)");
         YamlTree.Mapping upstream = entry.entries().get("upstream") instanceof YamlTree.Mapping mapping ? mapping : null;
@@ -76,10 +78,11 @@ final class EndpointReader {
                     throw new IllegalArgumentException("upstream.tls_verify_cas has no effect with tls_verify: false; give one of them");
                 }
             }
-            line = entry.entries().containsKey("mutual_tls_cas") ? entry.entries().get("mutual_tls_cas").line()
+            line = entry.entries().containsKey("mutual_tls_crls") ? entry.entries().get("mutual_tls_crls").line()
+                    : entry.entries().containsKey("mutual_tls_cas") ? entry.entries().get("mutual_tls_cas").line()
                     : entry.entries().containsKey("crt") ? entry.entries().get("crt").line()
                     : entry.entries().containsKey("key") ? entry.entries().get("key").line() : line;
-            EndpointTls endpointTls = cas != null ? EndpointTls.mutualTls(cas, "mutual_tls_cas")
+            EndpointTls endpointTls = cas != null || crls != null ? EndpointTls.mutualTls(cas, "mutual_tls_cas", crls, "mutual_tls_crls")
                     : EndpointTls.termination(crt, key, "crt", "key");
             return endpoint.withTls(endpointTls, new dev.burrow.agent.forward.UpstreamTls(verify == null || verify, verifyCas));
         } catch (IllegalArgumentException e) {

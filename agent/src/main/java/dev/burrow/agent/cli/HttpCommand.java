@@ -110,6 +110,12 @@ final class HttpCommand extends TunnelCommand {
                     + "a visitor without one, or with another, fails its TLS handshake.")
     java.nio.file.Path mutualTlsCas;
 
+    @Option(names = "--mutual-tls-crls", paramLabel = "FILE",
+            description = "Certificate revocation lists (PEM or DER, one or more) of the --mutual-tls-cas CAs: a client "
+                    + "certificate listed in its issuer's CRL fails the handshake (alert certificate_revoked). Checked at "
+                    + "start (signed by one of the CAs, not past its nextUpdate); restart with a fresh file to update.")
+    java.nio.file.Path mutualTlsCrls;
+
     @picocli.CommandLine.Mixin
     LegacyPolicyFlags policyFlags = new LegacyPolicyFlags();
 
@@ -125,7 +131,7 @@ final class HttpCommand extends TunnelCommand {
         dev.burrow.agent.forward.UpstreamTls tls = new dev.burrow.agent.forward.UpstreamTls(upstreamTlsVerify, upstreamTlsCas).validate();
         TrafficPolicyFile policy = TrafficPolicyFile.read(trafficPolicyFile).withRulesFirst(policyFlags.rules(arguments.upstream()));
         policy.sent();
-        EndpointTls clientCas = EndpointTls.mutualTls(mutualTlsCas);
+        EndpointTls clientCas = EndpointTls.mutualTls(mutualTlsCas, mutualTlsCrls);
         return runOne(settings -> new EndpointPlan("command_line", arguments.proto(), arguments.upstream(),
                 arguments.hostname(), arguments.subdomain(), 0, settings.pooling(), settings.inspect().enabled(), protocol.equals("http2"))
                 .withUpstreamTls(tls).withTrafficPolicy(policy).withTls(clientCas));

@@ -56,12 +56,17 @@ class ArgumentParsingTest {
         java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("a.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
         java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("a.key"), "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n");
         assertEquals(EndpointTls.NONE, EndpointTls.termination(null, null));
-        assertEquals(new EndpointTls(null, cert, key), EndpointTls.termination(cert, key));
+        assertEquals(new EndpointTls(null, null, cert, key), EndpointTls.termination(cert, key));
         assertMessage("give both --crt and --key", () -> EndpointTls.termination(cert, null));
         assertMessage("--key " + cert + ": no PEM private key", () -> EndpointTls.termination(cert, cert));
         assertMessage("--mutual-tls-cas " + key + ": no PEM certificate", () -> EndpointTls.mutualTls(key));
         assertMessage("cannot read it", () -> EndpointTls.mutualTls(dir.resolve("missing.pem")));
         assertEquals(java.nio.file.Files.readString(cert), EndpointTls.mutualTls(cert).mutualTlsCas());
+        assertMessage("--mutual-tls-crls needs --mutual-tls-cas", () -> EndpointTls.mutualTls(null, cert));
+        java.nio.file.Path notes = java.nio.file.Files.writeString(dir.resolve("notes.txt"), "hello\n");
+        assertMessage("--mutual-tls-crls " + notes + ": no CRL in it", () -> EndpointTls.mutualTls(cert, notes));
+        assertMessage("--mutual-tls-crls " + dir.resolve("missing.crl") + ": cannot read it",
+                () -> EndpointTls.mutualTls(cert, dir.resolve("missing.crl")));
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.burrow.policy.TlsTermination;
 import dev.burrow.policy.TrafficPolicy;
 import dev.burrow.protocol.ClientCertificates;
 import dev.burrow.protocol.EndpointSettings;
+import dev.burrow.protocol.RevocationLists;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -119,6 +120,9 @@ public final class EndpointPolicies {
             if (problem == null && checked.tlsTermination() != null) {
                 problem = serverCertificateProblem(checked.tlsTermination(), hostname);
             }
+            if (problem == null && checked.tlsTermination() != null) {
+                problem = revocationListsProblem(checked.tlsTermination(), Instant.now());
+            }
         } finally {
             checked.close();
         }
@@ -149,6 +153,19 @@ public final class EndpointPolicies {
         } catch (IOException e) {
             return termination.problem(e.getMessage());
         }
+    }
+
+    /**
+     * Why the terminate-tls {@code mutual_tls_crls} cannot be applied now (past a nextUpdate), or null. The policy's
+     * compile checked the rest, and checks no date: a CRL that expires while bound is still applied (docs/https.md).
+     */
+    static PolicyException revocationListsProblem(TlsTermination termination, Instant now) {
+        ClientCertificates clients = termination.clientCertificates();
+        if (clients == null || clients.revocationLists() == null) {
+            return null;
+        }
+        String problem = RevocationLists.problem(clients.revocationLists(), clients.certificateAuthorities(), now);
+        return problem == null ? null : termination.problem("mutual_tls_crls: " + problem);
     }
 
     /**

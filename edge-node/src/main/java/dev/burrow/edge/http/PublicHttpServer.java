@@ -54,6 +54,9 @@ public final class PublicHttpServer {
     private volatile Chains chains = Chains.empty();
     private volatile StreamTimeouts timeouts = StreamTimeouts.defaults();
     private volatile ListenerRules rules = ListenerRules.plain(() -> 443);
+    private volatile ClientCertificateRecheck clientRecheck = ClientCertificateRecheck.NONE;
+    private static final dev.burrow.policy.Verdict REFUSED_CLIENT = new dev.burrow.policy.Verdict.Close("mutual TLS",
+            "the client certificate of the connection's TLS session fails its name's CAs or CRLs");
     private java.util.function.Predicate<HttpServerRequest> answeredFirst = request -> false;
     /** The h2c server that connections opening with the HTTP/2 preface are handed to; null: they get 505. */
     private PublicHttpServer h2cServer;
@@ -127,11 +130,14 @@ public final class PublicHttpServer {
 
     /**
      * After {@link #tls}: every handshake asks for a client certificate ({@code REQUIRED}: fails without one;
-     * {@code REQUEST}: passes without one), and one that is given must be accepted by {@code trustManager}.
+     * {@code REQUEST}: passes without one), and one that is given must be accepted by {@code trustManager}; a connection
+     * whose certificate {@code recheck} refuses (a resumed session's: its handshake checked none) is closed unserved.
      */
-    public PublicHttpServer clientCertificates(io.vertx.core.http.ClientAuth asked, javax.net.ssl.TrustManager trustManager) {
+    public PublicHttpServer clientCertificates(io.vertx.core.http.ClientAuth asked, javax.net.ssl.TrustManager trustManager,
+                                               ClientCertificateRecheck recheck) {
         options.setClientAuth(asked)
                 .setTrustOptions(io.vertx.core.net.TrustOptions.wrap(trustManager));
+        this.clientRecheck = recheck;
         return this;
     }
 
@@ -281,7 +287,8 @@ public final class PublicHttpServer {
         PublicConnection publicConnection = new PublicConnection(connection.remoteAddress(true), connection.remoteAddress(),
                 serverPort(connection), proxyProtocol.enabled())
                 .tls(TlsConnectionFacts.of(connection, options.getClientAuth() != io.vertx.core.http.ClientAuth.NONE));
-        Future<dev.burrow.policy.Verdict> verdict = chains.onConnect(publicConnection, null);
+        Future<dev.burrow.policy.Verdict> verdict = refusedClient(connection.sslSession()) ? Future.succeededFuture(REFUSED_CLIENT)
+                : chains.onConnect(publicConnection, null);
         publicConnection.admit(verdict);
         verdict.onComplete(ar -> {
             if (ar.failed() || !Chains.proceeds(ar.result())) {
@@ -289,6 +296,18 @@ public final class PublicHttpServer {
             }
         });
         return publicConnection;
+    }
+
+    /** Whether the connection's client certificate fails its name's checks now ({@link ClientCertificateRecheck}). */
+    private boolean refusedClient(javax.net.ssl.SSLSession session) {
+        if (clientRecheck == ClientCertificateRecheck.NONE || session == null) {
+            return false;
+        }
+        try {
+            return clientRecheck.refuses(MisdirectedRequest.serverName(session), session.getPeerCertificates());
+        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+            return false;
+        }
     }
 
     /** The port the client connected to: behind the hop, the public one its PROXY line names. */

@@ -4,6 +4,7 @@ import dev.burrow.edge.chain.EndpointPolicies;
 import dev.burrow.policy.InternalUrl;
 import dev.burrow.policy.PolicyException;
 import dev.burrow.protocol.EndpointSettings;
+import dev.burrow.protocol.RevocationLists;
 
 import dev.burrow.edge.config.PortRange;
 import dev.burrow.edge.registry.Endpoint;
@@ -65,15 +66,42 @@ public final class EndpointBinder {
     /** Binds for the session; the future always succeeds, with ok or a refusal. */
     public Future<ControlMessage.BindResult> bind(String sessionId, Principal principal, long linkEpoch, ControlMessage.Bind bind) {
         EndpointSettings settings = bind.settings();
-        return policies.checkOffLoop(settings.trafficPolicy(), EndpointProtocol.fromWire(bind.proto()), settings).transform(checked -> {
-            if (checked.failed()) {
-                Throwable cause = checked.cause();
-                return Future.succeededFuture(new ControlMessage.BindResult(bind.requestId(), false, null, null,
-                        cause instanceof PolicyException ? ErrorCode.INVALID_TRAFFIC_POLICY : ErrorCode.INTERNAL_ERROR,
-                        cause.getMessage()));
+        return checkRevocationLists(settings)
+                .compose(ok -> policies.checkOffLoop(settings.trafficPolicy(), EndpointProtocol.fromWire(bind.proto()), settings))
+                .transform(checked -> checked.succeeded() ? bindChecked(sessionId, principal, linkEpoch, bind, settings)
+                        : Future.succeededFuture(new ControlMessage.BindResult(bind.requestId(), false, null, null,
+                        refusalCode(checked.cause()), checked.cause().getMessage())));
+    }
+
+    private static ErrorCode refusalCode(Throwable cause) {
+        return cause instanceof PolicyException ? ErrorCode.INVALID_TRAFFIC_POLICY
+                : cause instanceof EndpointException e ? e.code() : ErrorCode.INTERNAL_ERROR;
+    }
+
+    /**
+     * The bind's {@code mutual_tls_crls}, read and checked against its {@code mutual_tls_cas} now (the agent checked them
+     * too; an SDK's bind may not have), on a worker thread when called on a Vert.x context (a CRL may be large).
+     */
+    private static Future<Void> checkRevocationLists(EndpointSettings settings) {
+        if (settings.mutualTlsCrls() == null) {
+            return Future.succeededFuture();
+        }
+        java.util.concurrent.Callable<Void> check = () -> {
+            String problem = RevocationLists.problem(settings.mutualTlsCrls(), settings.mutualTlsCas(), java.time.Instant.now());
+            if (problem != null) {
+                throw new EndpointException(ErrorCode.INVALID_MUTUAL_TLS, "mutual_tls_crls: " + problem);
             }
-            return bindChecked(sessionId, principal, linkEpoch, bind, settings);
-        });
+            return null;
+        };
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        if (context != null) {
+            return context.executeBlocking(check, false);
+        }
+        try {
+            return Future.succeededFuture(check.call());
+        } catch (Exception e) {
+            return Future.failedFuture(e);
+        }
     }
 
     private Future<ControlMessage.BindResult> bindChecked(String sessionId, Principal principal, long linkEpoch,

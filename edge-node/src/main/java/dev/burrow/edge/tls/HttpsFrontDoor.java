@@ -158,7 +158,7 @@ public final class HttpsFrontDoor {
         } else if (special.variant() == null) {
             pipes.relay(socket, context, Future.succeededFuture(special.endpoint()), "TLS endpoint " + serverName);
         } else if (special.clients() != null && !mutualTls.remember(serverName, special.clients())) {
-            LOG.warn("https: closing a connection for {}: its mutual TLS certificate authorities cannot be used", serverName);
+            LOG.warn("https: closing a connection for {}: its mutual TLS certificate authorities or CRLs cannot be used", serverName);
             socket.close();
         } else if (special.certificate() != null
                 && !endpointCertificates.remember(serverName, special.certificate(), special.endpoint())) {

@@ -72,7 +72,7 @@ public final class PublicHttps {
                     .timeouts(timeouts)
                     .tls(keyMaterial)
                     .tlsVersions(variant.versions().protocols());
-            return variant.clientAuth() == ClientAuth.NONE ? server : server.clientCertificates(variant.clientAuth(), clientTrust);
+            return variant.clientAuth() == ClientAuth.NONE ? server : server.clientCertificates(variant.clientAuth(), clientTrust, authorities::refuses);
         }, hopClient);
         this.frontDoor = new HttpsFrontDoor(vertx, registry, pipes, bindAddress, port, publicProxy, limits.headTimeout(),
                 servers, authorities, endpointCertificates, hopChains.endpointTls());

@@ -16,9 +16,9 @@ import java.security.cert.X509Certificate;
 
 /**
  * Checks a client certificate against the CAs of the name the client asked for (its SNI), as
- * {@link MutualTlsAuthorities} holds them: one TLS context serves every mutual-TLS name, each with its own CAs. A name
- * without CAs, a missing SNI, or a certificate that does not chain to the name's CAs (or is expired) fails the
- * handshake. Runs on the event loop during the handshake: in-memory lookups and a PKIX check only.
+ * {@link MutualTlsAuthorities} holds them: one TLS context serves every mutual-TLS name, each with its own CAs (and
+ * CRLs). A name without CAs, a missing SNI, or a certificate that does not chain to the name's CAs (or is expired, or
+ * listed in a CRL of its issuer) fails the handshake. Runs on the event loop during the handshake: in-memory lookups and a PKIX check only.
  */
 final class SniTrustManager extends X509ExtendedTrustManager {
     private static final X509Certificate[] NONE = new X509Certificate[0];

@@ -98,6 +98,36 @@ class TlsTerminationBindTest {
         assertTrue(updated.contains("does not name secure.localhost"), "a policy update is checked against the name: " + updated);
     }
 
+    /**
+     * A policy CRL past its nextUpdate compiles (a node that learns the policy later must still apply it) but is refused
+     * at bind and at a policy update, in one sentence. CRLs made by openssl (src/test/resources/revocation/README.md).
+     */
+    @Test
+    void aPolicyCrlPastItsNextUpdateIsRefusedAtBindAndAFreshOneIsTaken() throws Exception {
+        String expired = crlPolicy("expired.crl");
+        new PolicyCompiler(PolicyEnvironment.local(null)).compile(expired, "traffic_policy").close();
+        assertTrue(refusal(expired, EndpointProtocol.HTTPS, EndpointSettings.DEFAULTS).endsWith("terminate-tls: mutual_tls_crls: "
+                + "the CRL of CN=Fixture client CA expired at 2020-01-02T00:00:00Z (its nextUpdate); give a fresh one"),
+                refusal(expired, EndpointProtocol.HTTPS, EndpointSettings.DEFAULTS));
+        String fresh = crlPolicy("fresh.crl");
+        policies.checkOffLoop(fresh, EndpointProtocol.HTTPS, EndpointSettings.DEFAULTS, "secure.localhost")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertTrue(policies.clientCertificates(https(new EndpointSettings(false, fresh))).revocationLists()
+                .contains("-----BEGIN X509 CRL-----"));
+    }
+
+    private static String crlPolicy(String crl) throws java.io.IOException {
+        return "on_tcp_connect:\n  - actions:\n      - type: terminate-tls\n        config:\n"
+                + "          mutual_tls_certificate_authorities: [\"" + fixture("ca.crt").strip().replace("\n", "\\n") + "\"]\n"
+                + "          mutual_tls_crls: [\"" + fixture(crl).strip().replace("\n", "\\n") + "\"]\n";
+    }
+
+    private static String fixture(String name) throws java.io.IOException {
+        try (java.io.InputStream in = TlsTerminationBindTest.class.getResourceAsStream("/revocation/" + name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
     private static String certificatePolicy(DevPki.Issued certificate, DevPki.Issued keyOf) throws java.io.IOException {
         return "on_tcp_connect:\n  - actions:\n      - type: terminate-tls\n        config:\n"
                 + "          server_certificate: \"" + DevPki.certificatePem(certificate.certificate()).replace("\n", "\\n") + "\"\n"

@@ -14,10 +14,11 @@ import java.util.List;
 /**
  * Client certificate authorities and the client certificates they issue, made by the openssl command line in one
  * directory: {@code NAME.crt} and {@code NAME.key} for each (EC P-256, valid two days; an expired one for a day in
- * 2020). For mutual TLS tests, where a real tool's certificates are the point.
+ * 2020), and CRLs of a CA ({@code openssl ca -revoke}, then {@code openssl ca -gencrl} with the dates given). For mutual
+ * TLS tests, where a real tool's certificates are the point.
  */
 public final class ClientCertificatePki {
-    /** The date form {@code openssl ca -startdate/-enddate} takes. */
+    /** The date form {@code openssl ca -startdate/-enddate/-crl_lastupdate/-crl_nextupdate} takes. */
     private static final DateTimeFormatter OPENSSL_DATE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Path dir;
@@ -75,6 +76,49 @@ public final class ClientCertificatePki {
                 "-startdate", OPENSSL_DATE.format(notBefore), "-enddate", OPENSSL_DATE.format(notAfter), "-notext",
                 "-in", file(name + ".csr"), "-out", file(name + ".crt"));
         return this;
+    }
+
+    /** Marks the client {@code name} revoked in the CA {@code ca}'s database: the CRLs of {@code ca} made after list it. */
+    public ClientCertificatePki revoke(String name, String ca) {
+        openssl("ca", "-config", crlConfig(ca), "-cert", file(ca + ".crt"), "-keyfile", file(ca + ".key"),
+                "-revoke", file(name + ".crt"), "-crl_reason", "keyCompromise");
+        return this;
+    }
+
+    /** A CRL of the CA {@code ca} ({@code name}, PEM) listing what it revoked, with these lastUpdate and nextUpdate. */
+    public ClientCertificatePki crl(String name, String ca, Instant lastUpdate, Instant nextUpdate) {
+        openssl("ca", "-config", crlConfig(ca), "-cert", file(ca + ".crt"), "-keyfile", file(ca + ".key"), "-gencrl",
+                "-crl_lastupdate", OPENSSL_DATE.format(lastUpdate), "-crl_nextupdate", OPENSSL_DATE.format(nextUpdate),
+                "-out", file(name));
+        return this;
+    }
+
+    /** The CRL {@code pem} written again as DER in {@code der} ({@code openssl crl -outform DER}). */
+    public ClientCertificatePki der(String pem, String der) {
+        openssl("crl", "-in", file(pem), "-outform", "DER", "-out", file(der));
+        return this;
+    }
+
+    /** The minimal {@code openssl ca} configuration of {@code ca}'s CRLs: its own database of revocations. */
+    private String crlConfig(String ca) {
+        Path config = dir.resolve(ca + "-crl.cnf");
+        try {
+            if (!Files.exists(config)) {
+                Files.writeString(dir.resolve(ca + "-crl-index.txt"), "");
+                Files.writeString(dir.resolve(ca + "-crlnumber"), "01\n");
+                Files.writeString(config, """
+                        [ca]
+                        default_ca = crls
+                        [crls]
+                        database = %s
+                        crlnumber = %s
+                        default_md = sha256
+                        """.formatted(file(ca + "-crl-index.txt"), file(ca + "-crlnumber")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return config.toString();
     }
 
     /** The path of a file of the directory ({@code alice.crt}), as text for a command line. */
