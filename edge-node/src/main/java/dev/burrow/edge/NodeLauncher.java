@@ -4,15 +4,13 @@ import dev.burrow.edge.chain.PolicySource;
 import dev.burrow.edge.config.EdgeConfig;
 import dev.burrow.edge.config.TenancySettings;
 import dev.burrow.edge.config.UdpSettings;
-import dev.burrow.edge.ops.ProxyProtocolAwareMetrics;
+import dev.burrow.edge.ops.EdgeVertxMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.concurrent.CompletableFuture;
@@ -48,11 +46,11 @@ final class NodeLauncher {
             NodeResources p = prepared.result();
             VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
                     .setEventLoopPoolSize(valid.effectiveEventLoops())
-                    .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+                    .setMetricsOptions(EdgeVertxMetrics.options());
             options.getEventBusOptions().setHost(valid.cluster().advertiseAddress()).setPort(0);
             Vertx.builder().with(options)
                     .withClusterManager(new HazelcastClusterManager(p.hazelcast()))
-                    .withMetrics(new ProxyProtocolAwareMetrics(new MicrometerMetricsFactory(metrics)))
+                    .withMetrics(new EdgeVertxMetrics(metrics))
                     .buildClustered()
                     .onComplete(built -> {
                         if (built.failed()) {

@@ -1,5 +1,6 @@
 package dev.burrow.edge.http;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -62,7 +63,8 @@ final class HeaderRules {
         }
         boolean hasLength = false;
         for (Map.Entry<String, String> header : headers) {
-            boolean length = header.getKey().equalsIgnoreCase("content-length");
+            // Netty's ASCII comparison: String.equalsIgnoreCase folds case through the Unicode tables, per response.
+            boolean length = HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(header.getKey());
             if (length && reencoded) {
                 continue;
             }

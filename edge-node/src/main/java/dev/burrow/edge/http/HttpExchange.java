@@ -26,15 +26,19 @@ import dev.burrow.protocol.StreamOpen;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.HostAndPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -71,7 +75,7 @@ final class HttpExchange {
     private final PublicConnection connection;
     private final StreamTimeouts timeouts;
     private final ListenerRules rules;
-    private volatile long responseTimer = -1;
+    private volatile ScheduledFuture<?> responseTimer;
     private final AtomicBoolean responseStarted = new AtomicBoolean();
     private volatile boolean done;
     private volatile boolean upgraded;
@@ -404,29 +408,35 @@ final class HttpExchange {
 
     /**
      * Starts the bound on the agent's answer, once the request was relayed: the agent times its upstream out first
-     * and names it; this is for an agent that says nothing. Any thread.
+     * and names it; this is for an agent that says nothing. On the link's or the request's context. The timer is
+     * Netty's, on the caller's loop, because nearly every request cancels it: Vert.x's own timers add a map entry
+     * and a handler per request on top (docs/benchmarks.md, session 12). It fires onto the caller's context.
      */
     private void awaitResponseHead() {
-        long millis = timeouts.response().toMillis();
-        responseTimer = requestContext.owner().setTimer(millis, id -> {
-            if (done || !responseStarted.compareAndSet(false, true)) {
-                return;
-            }
-            done = true;
-            String sentence = "the agent for " + host + " did not answer within " + DurationText.format(timeouts.response());
-            LOG.info("http {} {}: 504: {}", host, request.uri(), sentence);
-            MuxStream current = stream;
-            if (current != null) {
-                current.reset(ErrorCode.STREAM_CANCELLED, "the edge gave up waiting for the response head");
-            }
-            Contexts.run(requestContext, () -> sendError(504, "Gateway timeout", sentence));
-        });
+        Context current = Vertx.currentContext();
+        ContextInternal here = (ContextInternal) (current != null ? current : requestContext);
+        responseTimer = here.nettyEventLoop().schedule(() -> here.runOnContext(v -> onResponseTimeout()),
+                timeouts.response().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void onResponseTimeout() {
+        if (done || !responseStarted.compareAndSet(false, true)) {
+            return;
+        }
+        done = true;
+        String sentence = "the agent for " + host + " did not answer within " + DurationText.format(timeouts.response());
+        LOG.info("http {} {}: 504: {}", host, request.uri(), sentence);
+        MuxStream current = stream;
+        if (current != null) {
+            current.reset(ErrorCode.STREAM_CANCELLED, "the edge gave up waiting for the response head");
+        }
+        Contexts.run(requestContext, () -> sendError(504, "Gateway timeout", sentence));
     }
 
     private void cancelResponseTimer() {
-        long timer = responseTimer;
-        if (timer >= 0) {
-            requestContext.owner().cancelTimer(timer);
+        ScheduledFuture<?> timer = responseTimer;
+        if (timer != null) {
+            timer.cancel(false);
         }
     }
 
