@@ -64,6 +64,19 @@ final class DirectBatch {
         return batch;
     }
 
+    /** Gives back what a batch that will not be finished holds (a copy that threw half-way). */
+    void abort() {
+        if (chunks != null) {
+            chunks.release();
+        }
+        if (current != null) {
+            current.release();
+        }
+        current = null;
+        currentView = null;
+        chunks = null;
+    }
+
     /** Through a {@link Buffer} view of the chunk: unwrapping each source ({@code getByteBuf()}) allocates per frame. */
     private void copy(Buffer source) {
         int index = 0;

@@ -152,15 +152,29 @@ final class LinkWriter {
         }
         if (socket instanceof NetSocketInternal internal) {
             batch.start(batchedBytes);
-            for (Object item : pending) {
-                if (item instanceof Frame frame) {
-                    append(batch, frame);
-                } else if (item instanceof ReleasedAfterCopy owned) {
-                    append(batch, owned.frame());
-                    PooledPayloads.release(owned.frame().payload());
-                } else {
-                    batch.write((Buffer) item);
+            int copied = 0;
+            try {
+                for (Object item : pending) {
+                    if (item instanceof Frame frame) {
+                        append(batch, frame);
+                    } else if (item instanceof ReleasedAfterCopy owned) {
+                        append(batch, owned.frame());
+                        PooledPayloads.release(owned.frame().payload());
+                    } else {
+                        batch.write((Buffer) item);
+                    }
+                    copied++;
                 }
+            } catch (RuntimeException e) {
+                // The link is broken by now; give back what the batch and the frames not yet copied hold.
+                batch.abort();
+                for (Object item : pending.subList(copied, pending.size())) {
+                    if (item instanceof ReleasedAfterCopy owned) {
+                        PooledPayloads.release(owned.frame().payload());
+                    }
+                }
+                clearBatch();
+                throw e;
             }
             clearBatch();
             // Not NetSocket.write: it hands the channel an unreleasable slice, and the pooled buffers would leak.

@@ -1,6 +1,5 @@
 package dev.burrow.mux;
 
-import dev.burrow.net.LargeReads;
 import dev.burrow.protocol.ControlCodec;
 import dev.burrow.protocol.ControlMessage;
 import dev.burrow.protocol.Datagram;
@@ -133,7 +132,6 @@ public final class StreamMultiplexer {
             ((NetSocketInternal) socket).messageHandler(this::onMessage);
             decoder.pooledDataPayloads(((ConnectionBase) socket).channel().alloc(), this::takesPooledPayloads);
             decoder.reservesAheadFor(streams::containsKey);
-            ((ConnectionBase) socket).channel().config().setRecvByteBufAllocator(LargeReads.allocator());
         }
         socket.pause();
     }
