@@ -98,6 +98,7 @@ public final class StreamMultiplexer {
     private long windowGrowthFloorNanos = WINDOW_GROWTH_FLOOR_NANOS;
     private long heartbeatTimer = -1;
     private long livenessTimer = -1;
+    private long livenessDueNanos;
     private FramePayloads.GoAway peerGoAway;
     private LinkClosed closeReason;
 
@@ -588,17 +589,30 @@ public final class StreamMultiplexer {
      * noticed within {@code tolerance} intervals, not one tick later, and frames cost no timer work.
      */
     private void scheduleLivenessCheck(long delayMillis) {
-        livenessTimer = vertx.setTimer(Math.max(1, delayMillis), id -> execute(this::checkLiveness));
+        long delay = Math.max(1, delayMillis);
+        livenessDueNanos = System.nanoTime() + delay * 1_000_000;
+        livenessTimer = vertx.setTimer(delay, id -> execute(this::checkLiveness));
     }
 
     private void checkLiveness() {
         if (closed) {
             return;
         }
-        long silentMillis = (System.nanoTime() - lastFrameNanos) / 1_000_000;
+        long now = System.nanoTime();
+        long silentMillis = (now - lastFrameNanos) / 1_000_000;
         long toleranceMillis = toleranceMillis();
         if (silentMillis < toleranceMillis) {
             scheduleLivenessCheck(toleranceMillis - silentMillis);
+            return;
+        }
+        long lateMillis = (now - livenessDueNanos) / 1_000_000;
+        if (lateMillis > options.heartbeatInterval().toMillis()) {
+            // This check ran late, so this event loop was held up (a long handler, a GC pause, a starved CPU) and ran
+            // the overdue timer before reading the socket again; the peer's heartbeat may wait unread, or be late for
+            // the same stall (a peer in this process or on this machine). Silence counts only while this side could
+            // hear: the peer gets the whole tolerance again from now.
+            LOG.debug("{}: liveness check ran {} ms late; checking again in {} ms", name, lateMillis, toleranceMillis);
+            scheduleLivenessCheck(toleranceMillis);
             return;
         }
         String message = "no frame from the peer for " + silentMillis + " ms (" + options.heartbeatTolerance()

@@ -179,17 +179,20 @@ class FlowControlTest extends MuxLinkTest {
     /** A reader slower than the growth period (a slow public client) keeps the window at its start size. */
     @Test
     void aSlowReaderKeepsTheInitialWindow() {
-        server = MuxTestServer.start(vertx, link -> link.incomingStreamHandler(stream -> {
-            stream.handler(b -> { });
-            stream.pause();
-            // One 64 KiB chunk per 10 ms at most (6.4 MB/s), and no demand saved up while nothing waits.
-            long timer = vertx.setPeriodic(10, id -> {
-                if (((MuxStreamImpl) stream).bufferedInboundBytes() > 0) {
-                    stream.fetch(1);
-                }
+        long growthFloorMillis = 5;
+        long pauseMillis = 2 * growthFloorMillis;
+        server = MuxTestServer.start(vertx, link -> {
+            link.windowGrowthFloor(Duration.ofMillis(growthFloorMillis));
+            link.incomingStreamHandler(stream -> {
+                // One 64 KiB chunk, then a pause of at least 10 ms before asking for the next: half a window (4 chunks)
+                // takes 30 ms or more, however late the timers run. (A periodic timer runs at a fixed rate: after the
+                // event loop stalled on a loaded machine it fired its missed runs back to back, and 4 chunks went in
+                // under 5 ms, a fast reader.) The raw peer answers no ping, so the growth period stays the floor.
+                stream.pause();
+                stream.handler(b -> vertx.setTimer(pauseMillis, id -> stream.fetch(1)));
+                stream.fetch(1);
             });
-            stream.closed().onComplete(v -> vertx.cancelTimer(timer));
-        }));
+        });
         RawPeer peer = server.connectRaw();
         peer.sendPreface().send(FrameEncoder.open(1, tcpOpen("raw")));
         Buffer chunk = randomPayload(6, ProtocolLimits.MAX_DATA_PAYLOAD);

@@ -55,6 +55,48 @@ class LinkLifecycleTest extends MuxLinkTest {
         assertEquals(ErrorCode.HEARTBEAT_TIMEOUT, FramePayloads.goAway(goAway.payload()).code());
     }
 
+    /**
+     * The peer's frames are late because this side's event loop was held up (a long handler, a GC pause, a starved
+     * CPU; in one JVM the peer's heartbeat stalls with it): the liveness check that comes due meanwhile runs before the
+     * next read, so it must not count the stall as the peer's silence. A peer that stays silent is still dropped.
+     */
+    @Test
+    void aLinkHeldUpPastTheToleranceHearsThePeerBeforeJudgingItSilent() throws Exception {
+        server = new MuxTestServer(vertx, heartbeat(200), link -> { });
+        try (java.net.Socket peer = new java.net.Socket("127.0.0.1", server.port())) {
+            java.io.OutputStream out = peer.getOutputStream();
+            out.write(FrameEncoder.preface().getBytes());
+            StreamMultiplexer link = server.nextLink();
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+            link.execute(() -> {
+                holding.countDown();
+                sleepQuietly(1_500); // 2.5 tolerances of 600 ms: the liveness check comes due meanwhile
+                released.countDown();
+            });
+            while (!holding.await(100, TimeUnit.MILLISECONDS)) {
+                out.write(FrameEncoder.ping(1, false).getBytes());
+            }
+            assertTrue(released.await(10, TimeUnit.SECONDS));
+            // The peer speaks again as soon as it can (it was held up too), and keeps its heartbeat for two tolerances.
+            for (int i = 0; i < 12; i++) {
+                out.write(FrameEncoder.ping(2, false).getBytes());
+                Thread.sleep(100);
+            }
+            assertFalse(link.isClosed(), "closed: " + link.closeFuture().result());
+            LinkClosed closed = await(link.closeFuture());
+            assertEquals(ErrorCode.HEARTBEAT_TIMEOUT, closed.code(), closed.toString());
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void healthyLinksKeepEachOtherAliveAndPingMeasuresRoundTrip() {
         server = new MuxTestServer(vertx, heartbeat(50), link -> { });
