@@ -264,6 +264,9 @@ public final class PublicHttpServer {
             pipeline.channel().attr(PUBLIC_CONNECTION).set(admit(connection));
         } else if (connection instanceof io.vertx.core.http.impl.Http2ServerConnection http2) {
             guardHttp2(http2.channelHandlerContext().pipeline(), http2.remoteAddress());
+            // Once per connection, as for HTTP/1: per stream, the connection chain and the client certificate's
+            // re-check (a full chain validation) would run for every request a client sends.
+            http2.channelHandlerContext().channel().attr(PUBLIC_CONNECTION).set(admit(connection));
         }
     }
 
@@ -306,7 +309,8 @@ public final class PublicHttpServer {
         try {
             return clientRecheck.refuses(MisdirectedRequest.serverName(session), session.getPeerCertificates());
         } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
-            return false;
+            // A resumed session without a certificate on a server that requires one: nothing vouches for this client.
+            return options.getClientAuth() == io.vertx.core.http.ClientAuth.REQUIRED;
         }
     }
 
@@ -318,8 +322,8 @@ public final class PublicHttpServer {
 
     /** The connection's state for the modules: set when it was accepted (an HTTP/1 connection), else made now. */
     private PublicConnection publicConnectionOf(HttpServerRequest request) {
-        if (request.connection() instanceof Http1xServerConnection http1) {
-            PublicConnection known = http1.channelHandlerContext().channel().attr(PUBLIC_CONNECTION).get();
+        if (request.connection() instanceof io.vertx.core.net.impl.ConnectionBase accepted) {
+            PublicConnection known = accepted.channelHandlerContext().channel().attr(PUBLIC_CONNECTION).get();
             if (known != null) {
                 return known;
             }
