@@ -5,7 +5,9 @@ import java.time.Duration;
 /**
  * Something that happened to a {@link BurrowSession}'s links to the edge; delivered to {@link SessionListener}s.
  * {@link Connected}, {@link Disconnected} and {@link Reconnected} describe the session as a whole (it has a live
- * link or not); {@link LinkAdded} and {@link LinkLost} describe its further links to other edge nodes.
+ * link or not); {@link LinkAdded} and {@link LinkLost} describe its further links to other edge nodes. Later versions
+ * may add kinds of event (as {@link PolicyNotice} was added): a {@code switch} over them needs a {@code default} branch
+ * to keep compiling.
  */
 public sealed interface SessionEvent {
 

@@ -119,12 +119,16 @@ public final class EndpointCertificates implements SniKeyManager.Certificates {
             if (isStale(name, endpoint)) {
                 return old;
             }
-            if (fresh.certified() != null) {
-                byAlias.put(fresh.certified().alias(), fresh.certified());
-            }
             replaced[0] = old;
             return fresh;
         });
+        if (kept == fresh && fresh.certified() != null) {
+            // After the name holds it, under the lock that drops an alias no name holds: a concurrent drop of another
+            // name with the same certificate either sees this one or is followed by this put.
+            synchronized (byAlias) {
+                byAlias.put(fresh.certified().alias(), fresh.certified());
+            }
+        }
         if (kept != fresh) {
             LOG.debug("https: a lookup of {} answered for an endpoint that no longer owns it; its certificate is not kept", key);
             return true;
@@ -216,8 +220,10 @@ public final class EndpointCertificates implements SniKeyManager.Certificates {
             gauges.remove(name);
         }
         String alias = gone.certified().alias();
-        if (byServerName.values().stream().noneMatch(h -> h.certified() != null && h.certified().alias().equals(alias))) {
-            byAlias.remove(alias);
+        synchronized (byAlias) {
+            if (byServerName.values().stream().noneMatch(h -> h.certified() != null && h.certified().alias().equals(alias))) {
+                byAlias.remove(alias);
+            }
         }
     }
 

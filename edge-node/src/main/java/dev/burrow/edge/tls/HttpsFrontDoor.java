@@ -57,7 +57,15 @@ public final class HttpsFrontDoor {
      * handshake asks for client certificates, other TLS versions or presents its policy's certificate.
      */
     private record Special(Endpoint endpoint, TerminatingServers.Variant variant, ClientCertificates clients,
-                           TlsTermination.ServerCertificate certificate) {
+                           TlsTermination.ServerCertificate certificate, boolean clientsUnusable) {
+        Special(Endpoint endpoint, TerminatingServers.Variant variant, ClientCertificates clients,
+                TlsTermination.ServerCertificate certificate) {
+            this(endpoint, variant, clients, certificate, false);
+        }
+
+        Special withUnusableClients() {
+            return new Special(endpoint, variant, clients, certificate, true);
+        }
     }
 
     /**
@@ -126,9 +134,9 @@ public final class HttpsFrontDoor {
         if (host == null) {
             return Future.succeededFuture();
         }
-        return registry.lookupHostname(host).map(endpoint -> {
+        return registry.lookupHostname(host).compose(endpoint -> {
             if (endpoint != null && endpoint.protocol() == EndpointProtocol.TLS) {
-                return new Special(endpoint, null, null, null);
+                return Future.succeededFuture(new Special(endpoint, null, null, null));
             }
             ClientCertificates clients = endpoint == null ? null : endpointTls.clientCertificates(endpoint);
             TlsTermination termination = endpoint == null ? null : endpointTls.termination(endpoint);
@@ -141,10 +149,24 @@ public final class HttpsFrontDoor {
                 endpointCertificates.forget(host, endpoint);
             }
             if (clients == null && certificate == null && versions == TerminatingServers.Variant.PLAIN.versions()) {
-                return null;
+                return Future.succeededFuture();
             }
-            return new Special(endpoint, new TerminatingServers.Variant(clientAuth(clients), versions), clients, certificate);
+            return withClientsHeld(host, new Special(endpoint, new TerminatingServers.Variant(clientAuth(clients), versions),
+                    clients, certificate));
         });
+    }
+
+    /**
+     * {@code special} once its client CAs and CRLs are held: parsing them (up to a MiB of PEM, and the CRLs' signatures
+     * checked) is done off the event loop, once per text; a text that cannot be used is marked so, not parsed again by
+     * the route.
+     */
+    private Future<Special> withClientsHeld(String host, Special special) {
+        if (special.clients() == null || mutualTls.holds(host, special.clients())) {
+            return Future.succeededFuture(special);
+        }
+        return vertx.executeBlocking(() -> mutualTls.remember(host, special.clients()), false)
+                .map(held -> held ? special : special.withUnusableClients());
     }
 
     private static io.vertx.core.http.ClientAuth clientAuth(ClientCertificates clients) {
@@ -157,7 +179,7 @@ public final class HttpsFrontDoor {
             carry(TerminatingServers.Variant.PLAIN, socket);
         } else if (special.variant() == null) {
             pipes.relay(socket, context, Future.succeededFuture(special.endpoint()), "TLS endpoint " + serverName);
-        } else if (special.clients() != null && !mutualTls.remember(serverName, special.clients())) {
+        } else if (special.clientsUnusable() || special.clients() != null && !mutualTls.remember(serverName, special.clients())) {
             LOG.warn("https: closing a connection for {}: its mutual TLS certificate authorities or CRLs cannot be used", serverName);
             socket.close();
         } else if (special.certificate() != null

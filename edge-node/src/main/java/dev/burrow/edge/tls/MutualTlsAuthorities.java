@@ -84,6 +84,13 @@ public final class MutualTlsAuthorities {
         }
     }
 
+    /** Whether {@code serverName}'s handshakes check exactly {@code clients} already (nothing to parse). */
+    public boolean holds(String serverName, ClientCertificates clients) {
+        String key = Hostnames.normalize(serverName);
+        Trusted known = key == null ? null : byServerName.get(key);
+        return known != null && known.clients().equals(clients);
+    }
+
     /** Forgets a name that no longer asks for client certificates. */
     public void forget(String serverName) {
         String key = Hostnames.normalize(serverName);
