@@ -143,6 +143,12 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
      */
     public Future<Void> ensureFor(Vertx vertx, String hostname) {
         String name = hostname == null ? null : hostname.toLowerCase(java.util.Locale.ROOT);
+        // An issuance in flight first: its worker may have stored the certificate already, but its callers have not
+        // heard yet, and one who asks now must wait for the same answer rather than get an earlier one.
+        Future<Void> inFlight = name == null ? null : issuing.get(name);
+        if (inFlight != null) {
+            return inFlight;
+        }
         if (name == null || !needsOwnCertificate(name)) {
             return Future.succeededFuture();
         }
