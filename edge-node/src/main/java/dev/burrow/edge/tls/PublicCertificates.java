@@ -75,7 +75,7 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
     private final Map<Path, CertifiedKey> lastGood = new HashMap<>();
     private final Map<String, CertifiedKey> issued = new ConcurrentHashMap<>();
     private final Map<String, CertifiedKey> issuedByAlias = new ConcurrentHashMap<>();
-    /** Names whose certificate is being issued, with the future every caller of {@link #ensureFor} waits for. */
+    /** Names whose certificate is being or was issued, with the future every caller of {@link #ensureFor} gets, until forgotten. */
     private final Map<String, Future<Void>> issuing = new ConcurrentHashMap<>();
     private KeyPair issuedKeyPair;
     private final X509Certificate devCa;
@@ -143,11 +143,11 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
      */
     public Future<Void> ensureFor(Vertx vertx, String hostname) {
         String name = hostname == null ? null : hostname.toLowerCase(java.util.Locale.ROOT);
-        // An issuance in flight first: its worker may have stored the certificate already, but its callers have not
-        // heard yet, and one who asks now must wait for the same answer rather than get an earlier one.
-        Future<Void> inFlight = name == null ? null : issuing.get(name);
-        if (inFlight != null) {
-            return inFlight;
+        // The name's issuance, running or done, first: every caller until the name is forgotten gets that one answer
+        // (one who asked while it ran could otherwise get an earlier, already completed one).
+        Future<Void> known = name == null ? null : issuing.get(name);
+        if (known != null) {
+            return known;
         }
         if (name == null || !needsOwnCertificate(name)) {
             return Future.succeededFuture();
@@ -163,7 +163,10 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
             issue(name);
             return null;
         }, false).<Void>mapEmpty().onComplete(ar -> {
-            issuing.remove(name, done.future());
+            if (ar.failed()) {
+                // A later bind tries again.
+                issuing.remove(name, done.future());
+            }
             done.handle(ar);
         });
         return done.future();
@@ -196,6 +199,9 @@ public final class PublicCertificates implements SniKeyManager.Certificates {
 
     /** Drops the certificate the dev CA issued for {@code hostname} (its endpoint is gone), if any. */
     public void forget(String hostname) {
+        if (hostname != null) {
+            issuing.remove(hostname.toLowerCase(java.util.Locale.ROOT));
+        }
         CertifiedKey own = hostname == null ? null : issued.remove(hostname.toLowerCase(java.util.Locale.ROOT));
         if (own != null) {
             issuedByAlias.remove(own.alias());
