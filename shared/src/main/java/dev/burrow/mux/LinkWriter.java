@@ -1,12 +1,11 @@
 package dev.burrow.mux;
 
 import dev.burrow.protocol.Frame;
+import dev.burrow.protocol.FrameEncoder;
 import dev.burrow.protocol.FrameType;
 import dev.burrow.protocol.PooledPayloads;
 import dev.burrow.protocol.ProtocolLimits;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -127,6 +126,14 @@ final class LinkWriter {
         }
     }
 
+    private static void append(Buffer view, Frame frame) {
+        Buffer payload = frame.payload();
+        FrameEncoder.appendHeader(view, frame.type(), 0, frame.streamId(), payload == null ? 0 : payload.length());
+        if (payload != null) {
+            view.appendBuffer(payload);
+        }
+    }
+
     private static void append(DirectBatch batch, Frame frame) {
         Buffer payload = frame.payload();
         batch.writeHeader(frame.type(), frame.streamId(), payload == null ? 0 : payload.length());
@@ -143,44 +150,50 @@ final class LinkWriter {
         if (batchedBytes == 0) {
             return;
         }
-        batch.start(batchedBytes);
-        int copied = 0;
-        try {
-            for (Object item : pending) {
-                if (item instanceof Frame frame) {
-                    append(batch, frame);
-                } else if (item instanceof ReleasedAfterCopy owned) {
-                    append(batch, owned.frame());
-                    PooledPayloads.release(owned.frame().payload());
-                } else {
-                    batch.write((Buffer) item);
+        if (socket instanceof NetSocketInternal internal) {
+            batch.start(batchedBytes);
+            int copied = 0;
+            try {
+                for (Object item : pending) {
+                    if (item instanceof Frame frame) {
+                        append(batch, frame);
+                    } else if (item instanceof ReleasedAfterCopy owned) {
+                        append(batch, owned.frame());
+                        PooledPayloads.release(owned.frame().payload());
+                    } else {
+                        batch.write((Buffer) item);
+                    }
+                    copied++;
                 }
-                copied++;
-            }
-        } catch (RuntimeException e) {
-            // The link is broken by now; give back what the batch and the frames not yet copied hold.
-            batch.abort();
-            for (Object item : pending.subList(copied, pending.size())) {
-                if (item instanceof ReleasedAfterCopy owned) {
-                    PooledPayloads.release(owned.frame().payload());
+            } catch (RuntimeException e) {
+                // The link is broken by now; give back what the batch and the frames not yet copied hold.
+                batch.abort();
+                for (Object item : pending.subList(copied, pending.size())) {
+                    if (item instanceof ReleasedAfterCopy owned) {
+                        PooledPayloads.release(owned.frame().payload());
+                    }
                 }
+                clearBatch();
+                throw e;
             }
             clearBatch();
-            throw e;
-        }
-        clearBatch();
-        ByteBuf out = batch.finish();
-        if (socket instanceof NetSocketInternal internal) {
             // Not NetSocket.write: it hands the channel an unreleasable slice, and the pooled buffers would leak.
-            internal.writeMessage(out);
-        } else {
-            // A socket that is not Vert.x's own (a test's) takes a heap copy; the pooled batch goes back at once.
-            try {
-                socket.write(Buffer.buffer(ByteBufUtil.getBytes(out)));
-            } finally {
-                out.release();
+            internal.writeMessage(batch.finish());
+            return;
+        }
+        Buffer view = Buffer.buffer(batchedBytes);
+        for (Object item : pending) {
+            if (item instanceof Frame frame) {
+                append(view, frame);
+            } else if (item instanceof ReleasedAfterCopy owned) {
+                append(view, owned.frame());
+                PooledPayloads.release(owned.frame().payload());
+            } else {
+                view.appendBuffer((Buffer) item);
             }
         }
+        clearBatch();
+        socket.write(view);
     }
 
     private void clearBatch() {
